@@ -1,0 +1,114 @@
+// The vocabulary of a log entry, shared by the engine, the host adapters and the webview.
+// Directions and kinds are small integers so they pack into typed arrays on both sides.
+
+/** Which way an entry travelled: received, sent, or an event of the connection itself. */
+export const Direction = { In: 0, Out: 1, Meta: 2 } as const;
+export type Direction = (typeof Direction)[keyof typeof Direction];
+
+export const DIRECTION_NAMES = ['in', 'out', 'meta'] as const;
+export type DirectionName = (typeof DIRECTION_NAMES)[number];
+
+/** What an entry is. WebSocket messages, raw TCP data, or a connection event (meta). */
+export const Kind = {
+  Text: 0,
+  Binary: 1,
+  Ping: 2,
+  Pong: 3,
+  Close: 4,
+  Data: 5,
+  Connecting: 6,
+  Open: 7,
+  Handshake: 8,
+  Error: 9,
+  Closed: 10,
+} as const;
+export type Kind = (typeof Kind)[keyof typeof Kind];
+
+export const KIND_NAMES = [
+  'text',
+  'binary',
+  'ping',
+  'pong',
+  'close',
+  'data',
+  'connecting',
+  'open',
+  'handshake',
+  'error',
+  'closed',
+] as const;
+export type KindName = (typeof KIND_NAMES)[number];
+
+export function directionName(d: number): DirectionName {
+  return DIRECTION_NAMES[d] ?? 'meta';
+}
+
+export function kindName(k: number): KindName {
+  return KIND_NAMES[k] ?? 'error';
+}
+
+/** One log entry, materialized. The log itself stores entries column-wise, never as these objects. */
+export interface LogEntry {
+  /** Sequence id, unique and increasing within one connection's log, never reused after eviction. */
+  readonly seq: number;
+  /** Wall-clock time, milliseconds since the Unix epoch (fractional part is sub-millisecond). */
+  readonly wallTime: number;
+  /** Monotonic high-resolution time in milliseconds (performance.now() clock of the recording process). */
+  readonly monoTime: number;
+  readonly direction: Direction;
+  readonly kind: Kind;
+  /** Byte length of the payload as it crossed the wire (for close entries: the reason's bytes). */
+  readonly length: number;
+  /** WS close code for close entries, 0 otherwise. */
+  readonly code: number;
+  /** The payload bytes, exactly. For meta entries: a UTF-8 description of the event. */
+  readonly payload: Uint8Array;
+}
+
+/** Lifecycle of a connection as the panel shows it. */
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed' | 'error';
+
+/** Per-direction running totals. */
+export interface DirectionTotals {
+  entries: number;
+  bytes: number;
+}
+
+/** The opening handshake of a WebSocket, exactly as it crossed the wire. */
+export interface HandshakeInfo {
+  /** e.g. "GET /chat HTTP/1.1" */
+  readonly requestLine: string;
+  /** Header name/value pairs in the order sent, names as sent. */
+  readonly requestHeaders: ReadonlyArray<readonly [string, string]>;
+  /** e.g. "HTTP/1.1 101 Switching Protocols"; undefined if no response arrived. */
+  readonly statusLine?: string;
+  readonly status?: number;
+  readonly responseHeaders?: ReadonlyArray<readonly [string, string]>;
+  /** First bytes of the body of a failed upgrade (at most 4 KiB), as received. */
+  readonly responseBody?: Uint8Array;
+  /** Whether the body was longer than what we kept. */
+  readonly responseBodyTruncated?: boolean;
+}
+
+/** Summary of a peer certificate. */
+export interface CertificateSummary {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly validFrom: string;
+  readonly validTo: string;
+  /** Uppercase hex pairs joined by colons, as openssl prints it. */
+  readonly fingerprint256: string;
+  readonly serialNumber: string;
+  readonly subjectAltName?: string;
+}
+
+/** What a TLS session agreed on. */
+export interface TlsInfo {
+  readonly protocol: string;
+  readonly cipher: string;
+  readonly alpnProtocol?: string;
+  readonly authorized: boolean;
+  /** Why the peer was not authorized (e.g. DEPTH_ZERO_SELF_SIGNED_CERT) when allowed anyway. */
+  readonly authorizationError?: string;
+  readonly peerCertificate?: CertificateSummary;
+}

@@ -1,0 +1,367 @@
+// The ordered log of one connection, held column-wise: a deque of segments, each a handful of typed
+// arrays plus one byte slab. No object and no Buffer per entry: at millions of entries per-entry objects
+// cost more than the payloads and make the GC the bottleneck of ingest.
+import type { Direction, DirectionTotals, Kind, LogEntry } from '../../shared/logModel';
+import { Emitter, type Event } from './dispose';
+
+export interface FrameLogOptions {
+  /** Most entries kept; the oldest are evicted beyond it and counted in `dropped`. */
+  maxEntries?: number;
+  /** Most payload bytes kept; the newest entry is always kept, whatever its size. */
+  maxBytes?: number;
+}
+
+export const DEFAULT_MAX_ENTRIES = 1_000_000;
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+
+/** Entries per segment; a segment is also sealed early when its byte slab is full. */
+const SEGMENT_ENTRIES = 16_384;
+/** Default byte slab of a segment; a larger payload gets a slab of its own size. */
+const SEGMENT_BYTES = 1024 * 1024;
+/** A sealed segment using less than this share of its arrays is trimmed to size. */
+const TRIM_BELOW = 0.75;
+
+const textEncoder = new TextEncoder();
+
+/**
+ * One run of consecutive entries. Wall time is not stored per entry: it is the segment's clock offset
+ * (taken when the segment opened) plus the entry's monotonic time, so a wall-clock change is picked up
+ * at the next segment while each entry pays for a single Float64.
+ */
+class Segment {
+  /** Monotonic time of each entry, ms (performance.now() clock). */
+  mono: Float64Array;
+  /** End offset of each entry's payload in `bytes`; the start is the previous entry's end. */
+  ends: Uint32Array;
+  /** direction << 4 | kind. */
+  dirKind: Uint8Array;
+  bytes: Uint8Array;
+  /** Entries written. */
+  count = 0;
+  /** Local index of the oldest retained entry (entries before it were evicted). */
+  start = 0;
+  /** Bytes used in the slab. */
+  used = 0;
+
+  constructor(
+    /** Seq of local index 0. */
+    readonly baseSeq: number,
+    /** Date.now() - performance.now() when the segment opened. */
+    readonly wallOffset: number,
+    slabBytes: number,
+  ) {
+    this.mono = new Float64Array(SEGMENT_ENTRIES);
+    this.ends = new Uint32Array(SEGMENT_ENTRIES);
+    this.dirKind = new Uint8Array(SEGMENT_ENTRIES);
+    this.bytes = new Uint8Array(slabBytes);
+  }
+
+  fits(byteLength: number): boolean {
+    return this.count < this.mono.length && this.used + byteLength <= this.bytes.length;
+  }
+
+  startOf(i: number): number {
+    return i === 0 ? 0 : this.ends[i - 1]!;
+  }
+
+  /** Gives back the unused tail of the arrays once no more entries will be written. */
+  seal(): void {
+    if (this.count < this.mono.length * TRIM_BELOW) {
+      this.mono = this.mono.slice(0, this.count);
+      this.ends = this.ends.slice(0, this.count);
+      this.dirKind = this.dirKind.slice(0, this.count);
+    }
+    if (this.used < this.bytes.length * TRIM_BELOW) {
+      this.bytes = this.bytes.slice(0, this.used);
+    }
+  }
+
+  get memoryBytes(): number {
+    return this.mono.byteLength + this.ends.byteLength + this.dirKind.byteLength + this.bytes.byteLength;
+  }
+}
+
+function newTotals(): DirectionTotals[] {
+  return [
+    { entries: 0, bytes: 0 },
+    { entries: 0, bytes: 0 },
+    { entries: 0, bytes: 0 },
+  ];
+}
+
+/** The ordered, capped log of one connection. */
+export class FrameLog {
+  private readonly maxEntries: number;
+  private readonly maxBytes: number;
+  /** Live segments, oldest first, from index `head`; evicted segments before it are released. */
+  private segments: Segment[] = [];
+  private head = 0;
+  /** Close codes by seq: close entries are rare, so a column for them would be almost all zeros. */
+  private readonly codes = new Map<number, number>();
+  private totalsByDirection = newTotals();
+  private droppedEntries = 0;
+  private droppedBytes = 0;
+  private first = 0;
+  private next = 0;
+  private bytesRetained = 0;
+
+  private readonly appendEmitter = new Emitter<number>();
+  private readonly clearEmitter = new Emitter<void>();
+  /** Fires with the seq of each appended entry. Listeners run on the ingest path: keep them cheap. */
+  readonly onDidAppend: Event<number> = this.appendEmitter.event;
+  /** Fires when the user cleared the log. */
+  readonly onDidClear: Event<void> = this.clearEmitter.event;
+
+  constructor(options: FrameLogOptions = {}) {
+    this.maxEntries = Math.max(1, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES));
+    this.maxBytes = Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_MAX_BYTES));
+  }
+
+  /** Oldest retained seq. */
+  get firstSeq(): number {
+    return this.first;
+  }
+
+  /** Seq the next appended entry gets; retained entries are [firstSeq, nextSeq). */
+  get nextSeq(): number {
+    return this.next;
+  }
+
+  /** Retained entries. */
+  get size(): number {
+    return this.next - this.first;
+  }
+
+  /** Payload bytes of retained entries. */
+  get retainedBytes(): number {
+    return this.bytesRetained;
+  }
+
+  /** Entries and payload bytes evicted by the retention cap since creation or the last clear. */
+  get dropped(): { readonly entries: number; readonly bytes: number } {
+    return { entries: this.droppedEntries, bytes: this.droppedBytes };
+  }
+
+  /** Cumulative count and bytes of one direction since creation or the last clear, evicted ones included. */
+  totals(direction: Direction): DirectionTotals {
+    const t = this.totalsByDirection[direction]!;
+    return { entries: t.entries, bytes: t.bytes };
+  }
+
+  /** Bytes held by the log's arrays (index and payload slabs), for memory accounting. */
+  get memoryBytes(): number {
+    let sum = 0;
+    for (let s = this.head; s < this.segments.length; s++) sum += this.segments[s]!.memoryBytes;
+    return sum;
+  }
+
+  /**
+   * Appends one entry and returns its seq. The payload is copied, so a view into a pooled buffer may be
+   * passed. `mono` lets a caller stamp several entries parsed from one socket read with the same time.
+   */
+  append(direction: Direction, kind: Kind, payload: Uint8Array, code = 0, mono = performance.now()): number {
+    const length = payload.length;
+    let seg = this.segments.length > this.head ? this.segments[this.segments.length - 1]! : undefined;
+    if (!seg || !seg.fits(length)) seg = this.openSegment(length);
+    const i = seg.count;
+    seg.mono[i] = mono;
+    seg.bytes.set(payload, seg.used);
+    seg.used += length;
+    seg.ends[i] = seg.used;
+    seg.dirKind[i] = (direction << 4) | kind;
+    seg.count = i + 1;
+
+    const seq = this.next++;
+    if (code !== 0) this.codes.set(seq, code);
+    const t = this.totalsByDirection[direction]!;
+    t.entries++;
+    t.bytes += length;
+    this.bytesRetained += length;
+    if (this.next - this.first > this.maxEntries || this.bytesRetained > this.maxBytes) this.evict();
+    this.appendEmitter.fire(seq);
+    return seq;
+  }
+
+  /** Appends an entry whose payload is the UTF-8 of `text` (meta events, close reasons). */
+  appendText(direction: Direction, kind: Kind, text: string, code = 0): number {
+    return this.append(direction, kind, textEncoder.encode(text), code);
+  }
+
+  has(seq: number): boolean {
+    return Number.isInteger(seq) && seq >= this.first && seq < this.next;
+  }
+
+  /** The entry with this seq, or undefined if it was evicted or never existed. Its payload is a view. */
+  get(seq: number): LogEntry | undefined {
+    const loc = this.locate(seq);
+    if (!loc) return undefined;
+    const [seg, i] = loc;
+    const dk = seg.dirKind[i]!;
+    const start = seg.startOf(i);
+    const end = seg.ends[i]!;
+    const mono = seg.mono[i]!;
+    return {
+      seq,
+      wallTime: seg.wallOffset + mono,
+      monoTime: mono,
+      direction: (dk >> 4) as Direction,
+      kind: (dk & 15) as Kind,
+      length: end - start,
+      code: this.codes.get(seq) ?? 0,
+      payload: seg.bytes.subarray(start, end),
+    };
+  }
+
+  /** The payload bytes of an entry, as a view (never overwritten: slabs are not reused). */
+  payload(seq: number): Uint8Array | undefined {
+    const loc = this.locate(seq);
+    if (!loc) return undefined;
+    const [seg, i] = loc;
+    return seg.bytes.subarray(seg.startOf(i), seg.ends[i]);
+  }
+
+  wallTime(seq: number): number {
+    const loc = this.locate(seq);
+    return loc ? loc[0].wallOffset + loc[0].mono[loc[1]]! : NaN;
+  }
+
+  monoTime(seq: number): number {
+    const loc = this.locate(seq);
+    return loc ? loc[0].mono[loc[1]]! : NaN;
+  }
+
+  direction(seq: number): Direction | undefined {
+    const loc = this.locate(seq);
+    return loc ? ((loc[0].dirKind[loc[1]]! >> 4) as Direction) : undefined;
+  }
+
+  kind(seq: number): Kind | undefined {
+    const loc = this.locate(seq);
+    return loc ? ((loc[0].dirKind[loc[1]]! & 15) as Kind) : undefined;
+  }
+
+  length(seq: number): number {
+    const loc = this.locate(seq);
+    return loc ? loc[0].ends[loc[1]]! - loc[0].startOf(loc[1]) : 0;
+  }
+
+  code(seq: number): number {
+    return this.has(seq) ? (this.codes.get(seq) ?? 0) : 0;
+  }
+
+  /**
+   * Calls `visit` for each retained entry in [fromSeq, toSeq) with the segment's raw columns, so bulk
+   * readers (batch encoders, filters) walk the log without a lookup or an allocation per entry.
+   */
+  forEachRun(
+    fromSeq: number,
+    toSeq: number,
+    visit: (run: {
+      /** Seq of local index `from`. */
+      readonly seq: number;
+      readonly from: number;
+      readonly to: number;
+      readonly wallOffset: number;
+      readonly mono: Float64Array;
+      readonly ends: Uint32Array;
+      readonly dirKind: Uint8Array;
+      readonly bytes: Uint8Array;
+    }) => void,
+  ): void {
+    const lo = Math.max(fromSeq, this.first);
+    const hi = Math.min(toSeq, this.next);
+    if (lo >= hi) return;
+    let s = this.segmentIndex(lo);
+    while (s < this.segments.length) {
+      const seg = this.segments[s]!;
+      if (seg.baseSeq >= hi) break;
+      const from = Math.max(lo - seg.baseSeq, seg.start);
+      const to = Math.min(hi - seg.baseSeq, seg.count);
+      if (from < to) {
+        visit({
+          seq: seg.baseSeq + from,
+          from,
+          to,
+          wallOffset: seg.wallOffset,
+          mono: seg.mono,
+          ends: seg.ends,
+          dirKind: seg.dirKind,
+          bytes: seg.bytes,
+        });
+      }
+      s++;
+    }
+  }
+
+  /** Forgets every retained entry and resets totals and drop counts; seqs keep counting up. */
+  clear(): void {
+    this.segments = [];
+    this.head = 0;
+    this.codes.clear();
+    this.totalsByDirection = newTotals();
+    this.droppedEntries = 0;
+    this.droppedBytes = 0;
+    this.first = this.next;
+    this.bytesRetained = 0;
+    this.clearEmitter.fire();
+  }
+
+  dispose(): void {
+    this.appendEmitter.dispose();
+    this.clearEmitter.dispose();
+    this.segments = [];
+    this.head = 0;
+    this.codes.clear();
+  }
+
+  private openSegment(minBytes: number): Segment {
+    const last = this.segments.length > this.head ? this.segments[this.segments.length - 1] : undefined;
+    last?.seal();
+    const seg = new Segment(this.next, Date.now() - performance.now(), Math.max(SEGMENT_BYTES, minBytes));
+    this.segments.push(seg);
+    return seg;
+  }
+
+  /** Drops oldest entries until both caps hold again, always keeping the newest entry. */
+  private evict(): void {
+    while (this.next - this.first > 1 && (this.next - this.first > this.maxEntries || this.bytesRetained > this.maxBytes)) {
+      const seg = this.segments[this.head]!;
+      const i = seg.start;
+      const length = seg.ends[i]! - seg.startOf(i);
+      this.bytesRetained -= length;
+      this.droppedEntries++;
+      this.droppedBytes += length;
+      this.codes.delete(this.first);
+      this.first++;
+      seg.start++;
+      if (seg.start === seg.count && seg !== this.segments[this.segments.length - 1]) {
+        this.segments[this.head] = undefined as unknown as Segment;
+        this.head++;
+      }
+    }
+    // Compact the deque now and then instead of shifting on every released segment.
+    if (this.head > 64 && this.head * 2 > this.segments.length) {
+      this.segments = this.segments.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private segmentIndex(seq: number): number {
+    // Binary search for the last live segment whose baseSeq <= seq.
+    let lo = this.head;
+    let hi = this.segments.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.segments[mid]!.baseSeq <= seq) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private locate(seq: number): [Segment, number] | undefined {
+    if (!this.has(seq)) return undefined;
+    const seg = this.segments[this.segmentIndex(seq)]!;
+    return [seg, seq - seg.baseSeq];
+  }
+}
+

@@ -1,0 +1,110 @@
+// Peers that are separate programs: Debian's python3-websockets and redis-server. Each is started on
+// 127.0.0.1 and stopped (and waited for) by its handle's close().
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Peer } from './nodePeers';
+
+const STARTUP_LIMIT_MS = 10_000;
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Collects a child's output so a failed start can say why. */
+function output(child: ChildProcess): () => string {
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
+  return () => text.trim().slice(-2000);
+}
+
+/** Starts test/peers/fixtures/ws_server.py; it prints its port once listening. */
+export async function startPythonWsServer(): Promise<Peer & { url(path: string): string }> {
+  const script = join(__dirname, '..', 'fixtures', 'ws_server.py');
+  // stdin stays a pipe: the script exits when it closes, even if this process dies without cleanup.
+  const child = spawn('/usr/bin/python3', [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const log = output(child);
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => fail('did not print its port'), STARTUP_LIMIT_MS);
+    function fail(why: string) {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`ws_server.py ${why}: ${log()}`));
+    }
+    let buffered = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const line = /^(\d+)\r?\n/.exec(buffered);
+      if (line) {
+        clearTimeout(timer);
+        resolve(Number(line[1]));
+      }
+    });
+    child.once('exit', (code) => fail(`exited with ${code}`));
+    child.once('error', (e) => fail(e.message));
+  });
+  child.removeAllListeners('exit');
+  return {
+    port,
+    url: (path) => `ws://127.0.0.1:${port}${path}`,
+    close: () => {
+      child.stdin?.end();
+      return stop(child);
+    },
+  };
+}
+
+/** A port that is free right now (the OS picked it; it is released before returning). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** Starts redis-server on a free loopback port with persistence off; resolves once it accepts. */
+export async function startRedis(): Promise<Peer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'si-redis-'));
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const log = output(child);
+  const cleanup = async () => {
+    await stop(child);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + STARTUP_LIMIT_MS;
+  while (!(await accepts(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await cleanup();
+      throw new Error(`redis-server did not start on port ${port}: ${log()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, close: cleanup };
+}

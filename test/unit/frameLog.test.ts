@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Direction, Kind } from '../../shared/logModel';
+import { FrameLog } from '../../src/core/frameLog';
+
+const bytes = (...values: number[]) => new Uint8Array(values);
+/** A payload whose bytes encode its own index, so any mix-up between entries shows. */
+function payloadFor(i: number, length: number): Uint8Array {
+  const p = new Uint8Array(length);
+  for (let j = 0; j < length; j++) p[j] = (i * 31 + j) & 0xff;
+  return p;
+}
+
+describe('FrameLog', () => {
+  it('keeps entries in order with exact bytes, direction, kind and code', () => {
+    const log = new FrameLog();
+    const a = log.append(Direction.Out, Kind.Text, new TextEncoder().encode('hello'));
+    const b = log.append(Direction.In, Kind.Binary, bytes(0, 255, 128));
+    const c = log.append(Direction.In, Kind.Close, new TextEncoder().encode('bye'), 4001);
+    const d = log.appendText(Direction.Meta, Kind.Open, 'connected');
+    assert.deepEqual([a, b, c, d], [0, 1, 2, 3]);
+    assert.equal(log.size, 4);
+    assert.equal(log.firstSeq, 0);
+    assert.equal(log.nextSeq, 4);
+
+    const eb = log.get(b)!;
+    assert.equal(eb.direction, Direction.In);
+    assert.equal(eb.kind, Kind.Binary);
+    assert.equal(eb.length, 3);
+    assert.deepEqual([...eb.payload], [0, 255, 128]);
+    assert.equal(eb.code, 0);
+    assert.equal(log.code(c), 4001);
+    assert.equal(new TextDecoder().decode(log.payload(c)), 'bye');
+    assert.equal(new TextDecoder().decode(log.payload(d)), 'connected');
+    assert.equal(log.kind(d), Kind.Open);
+    assert.equal(log.direction(a), Direction.Out);
+    assert.equal(log.length(a), 5);
+    assert.equal(log.get(99), undefined);
+    assert.equal(log.get(-1), undefined);
+    assert.equal(log.get(1.5), undefined);
+  });
+
+  it('copies the payload, so a reused source buffer does not change the log', () => {
+    const log = new FrameLog();
+    const pool = new Uint8Array(64).fill(7);
+    log.append(Direction.In, Kind.Binary, pool.subarray(8, 12));
+    pool.fill(9);
+    assert.deepEqual([...log.payload(0)!], [7, 7, 7, 7]);
+  });
+
+  it('stamps wall-clock and monotonic times that agree with the clocks', () => {
+    const log = new FrameLog();
+    const before = Date.now();
+    const monoBefore = performance.now();
+    log.append(Direction.In, Kind.Data, bytes(1));
+    const after = Date.now();
+    const e = log.get(0)!;
+    assert.ok(e.monoTime >= monoBefore && e.monoTime <= performance.now());
+    // The wall time is derived from the monotonic clock; allow the 1 ms granularity of Date.now().
+    assert.ok(e.wallTime >= before - 1 && e.wallTime <= after + 1, `${e.wallTime} not in [${before}, ${after}]`);
+    log.append(Direction.In, Kind.Data, bytes(2), 0, 12345.5);
+    assert.equal(log.monoTime(1), 12345.5);
+  });
+
+  it('keeps totals per direction, counting evicted entries too', () => {
+    const log = new FrameLog({ maxEntries: 2 });
+    log.append(Direction.In, Kind.Data, bytes(1, 2, 3));
+    log.append(Direction.Out, Kind.Data, bytes(1));
+    log.append(Direction.In, Kind.Data, bytes(1, 2));
+    log.appendText(Direction.Meta, Kind.Closed, 'x');
+    assert.deepEqual(log.totals(Direction.In), { entries: 2, bytes: 5 });
+    assert.deepEqual(log.totals(Direction.Out), { entries: 1, bytes: 1 });
+    assert.deepEqual(log.totals(Direction.Meta), { entries: 1, bytes: 1 });
+  });
+
+  it('evicts the oldest entries beyond maxEntries and counts every dropped one', () => {
+    const log = new FrameLog({ maxEntries: 1000 });
+    for (let i = 0; i < 50_000; i++) log.append(Direction.In, Kind.Data, payloadFor(i, 1 + (i % 40)));
+    assert.equal(log.size, 1000);
+    assert.equal(log.firstSeq, 49_000);
+    assert.equal(log.dropped.entries, 49_000);
+    let droppedBytes = 0;
+    for (let i = 0; i < 49_000; i++) droppedBytes += 1 + (i % 40);
+    assert.equal(log.dropped.bytes, droppedBytes);
+    assert.equal(log.get(48_999), undefined);
+    for (const seq of [49_000, 49_500, 49_999]) {
+      assert.deepEqual(log.payload(seq), payloadFor(seq, 1 + (seq % 40)));
+    }
+  });
+
+  it('evicts by bytes and always keeps the newest entry, even one larger than the cap', () => {
+    const log = new FrameLog({ maxBytes: 100 });
+    for (let i = 0; i < 10; i++) log.append(Direction.In, Kind.Binary, payloadFor(i, 30));
+    assert.ok(log.retainedBytes <= 100);
+    assert.equal(log.size, 3);
+    assert.equal(log.dropped.entries, 7);
+    assert.equal(log.dropped.bytes, 210);
+    log.append(Direction.In, Kind.Binary, payloadFor(10, 500));
+    assert.equal(log.size, 1);
+    assert.equal(log.firstSeq, 10);
+    assert.deepEqual(log.payload(10), payloadFor(10, 500));
+  });
+
+  it('reads back correctly across many segments, with payloads larger than a segment slab', () => {
+    const log = new FrameLog();
+    const sizes = [0, 1, 64, 70_000, 2 * 1024 * 1024, 3, 1024 * 1024, 5];
+    const seqs: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 20_000; i++) seqs.push(log.append(Direction.In, Kind.Binary, payloadFor(seqs.length, 16)));
+      for (const size of sizes) seqs.push(log.append(Direction.Out, Kind.Binary, payloadFor(seqs.length, size)));
+    }
+    for (const seq of seqs) {
+      const expected = log.direction(seq) === Direction.Out ? sizes[(seq % (20_000 + sizes.length)) - 20_000]! : 16;
+      const p = log.payload(seq)!;
+      assert.equal(p.length, expected, `length of ${seq}`);
+      assert.deepEqual(p, payloadFor(seq, expected), `payload of ${seq}`);
+    }
+  });
+
+  it('walks runs of raw columns that cover exactly the requested retained range', () => {
+    const log = new FrameLog({ maxEntries: 30_000 });
+    for (let i = 0; i < 40_000; i++) log.append(i % 2 ? Direction.In : Direction.Out, Kind.Text, payloadFor(i, 8));
+    const seen: number[] = [];
+    log.forEachRun(0, 25_000, (run) => {
+      for (let i = run.from; i < run.to; i++) {
+        const seq = run.seq + (i - run.from);
+        seen.push(seq);
+        const start = i === 0 ? 0 : run.ends[i - 1]!;
+        assert.deepEqual(run.bytes.subarray(start, run.ends[i]), payloadFor(seq, 8));
+        assert.equal(run.dirKind[i]! >> 4, seq % 2 ? Direction.In : Direction.Out);
+      }
+    });
+    assert.equal(seen.length, 15_000);
+    assert.equal(seen[0], 10_000);
+    assert.equal(seen.at(-1), 24_999);
+    assert.ok(seen.every((s, i) => i === 0 || s === seen[i - 1]! + 1));
+  });
+
+  it('clears retained entries and totals while seqs keep increasing', () => {
+    const log = new FrameLog();
+    let cleared = 0;
+    log.onDidClear(() => cleared++);
+    log.append(Direction.In, Kind.Text, bytes(65));
+    log.append(Direction.In, Kind.Close, bytes(), 1000);
+    log.clear();
+    assert.equal(cleared, 1);
+    assert.equal(log.size, 0);
+    assert.equal(log.retainedBytes, 0);
+    assert.deepEqual(log.totals(Direction.In), { entries: 0, bytes: 0 });
+    assert.equal(log.get(0), undefined);
+    assert.equal(log.append(Direction.In, Kind.Text, bytes(66)), 2);
+    assert.equal(log.code(1), 0);
+  });
+
+  it('announces each append with its seq', () => {
+    const log = new FrameLog();
+    const seen: number[] = [];
+    const sub = log.onDidAppend((seq) => seen.push(seq));
+    log.append(Direction.In, Kind.Text, bytes(1));
+    log.append(Direction.In, Kind.Text, bytes(2));
+    sub.dispose();
+    log.append(Direction.In, Kind.Text, bytes(3));
+    assert.deepEqual(seen, [0, 1]);
+  });
+
+  it('holds a million 64-byte entries in little more than their payload', () => {
+    const log = new FrameLog({ maxEntries: 1_000_000 });
+    const p = payloadFor(1, 64);
+    for (let i = 0; i < 1_000_000; i++) log.append(Direction.In, Kind.Binary, p);
+    assert.equal(log.size, 1_000_000);
+    const perEntry = log.memoryBytes / log.size;
+    // 64 payload + 8 time + 4 end offset + 1 direction/kind, plus slack of the open segment.
+    assert.ok(perEntry <= 64 + 16, `memory per entry ${perEntry.toFixed(1)} B`);
+  });
+});
