@@ -1,0 +1,215 @@
+// Helpers for end-to-end tests that drive our extension in a real VS Code workbench: code-server on
+// loopback with the built extension installed, shown in headless Chromium through playwright-core.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import {
+  assertCodeServerAvailable,
+  ensureCodeServer,
+  installExtensionFolder,
+  repoRoot,
+  resultsDir,
+  startCodeServer,
+  type CodeServer,
+} from '../../../scripts/vscode/codeServer.mjs';
+import { chromiumPath, skipReasonOrThrow } from '../../../scripts/vscode/prerequisites.mjs';
+import { launchChromium, openWorkbenchPage } from '../../../scripts/vscode/workbenchBrowser.mjs';
+
+export interface Workbench {
+  page: Page;
+  browser: Browser;
+  server: CodeServer;
+  /** The folder open in the workbench. */
+  workspace: string;
+  /** Browser console errors and warnings, for failure messages. */
+  consoleLog: string[];
+  /** Saves a last screenshot to test-results/, closes the browser, stops code-server, removes the scratch folder. */
+  close(): Promise<void>;
+}
+
+export interface OpenWorkbenchOptions {
+  /** Names artifacts in test-results/ (screenshot, code-server log); default 'e2e'. */
+  label?: string;
+  /** Files to create in the workspace, by relative path. */
+  files?: Record<string, string>;
+  /** User settings on top of the harness defaults. */
+  settings?: Record<string, unknown>;
+  /** Added to code-server's environment, which the extension host inherits. */
+  env?: Record<string, string>;
+}
+
+export interface PaletteEntry {
+  /** The command id (the row's data-quick-input-id). */
+  id: string;
+  /** The label as shown, e.g. "Socket Inspector: Connect WebSocket…". */
+  label: string;
+}
+
+/**
+ * Why workbench tests cannot run on this machine (no Chromium, cannot install code-server), or undefined when
+ * they can. In CI (CI=true) it throws instead, so a missing prerequisite fails the run.
+ */
+export function workbenchSkipReason(): string | undefined {
+  try {
+    chromiumPath();
+    assertCodeServerAvailable();
+    return undefined;
+  } catch (error) {
+    return skipReasonOrThrow(error);
+  }
+}
+
+/** Starts code-server with our built extension (npm run build first) and opens its workbench in Chromium. */
+export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise<Workbench> {
+  const label = options.label ?? 'e2e';
+  await ensureCodeServer();
+  const scratch = mkdtempSync(join(tmpdir(), `si-${label}-`));
+  const workspace = join(scratch, 'workspace');
+  mkdirSync(workspace, { recursive: true });
+  for (const [path, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(dirname(join(workspace, path)), { recursive: true });
+    writeFileSync(join(workspace, path), text);
+  }
+  const extensionsDir = join(scratch, 'extensions');
+  // SI_E2E_EXTENSION_DIR points at another built extension folder; only for checking the harness itself.
+  installExtensionFolder(extensionsDir, { sourceDir: process.env.SI_E2E_EXTENSION_DIR || repoRoot });
+
+  const consoleLog: string[] = [];
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  const teardown = async () => {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    server = await startCodeServer({
+      workspace,
+      extensionsDir,
+      userDataDir: join(scratch, 'user-data'),
+      logFile: join(resultsDir, `code-server-${label}.log`),
+      settings: options.settings,
+      env: options.env,
+    });
+    browser = await launchChromium(scratch);
+    const page = await openWorkbenchPage(browser, server.workbenchUrl, { consoleLog });
+    const opened = { page, browser, server, workspace, consoleLog };
+    return {
+      ...opened,
+      close: async () => {
+        mkdirSync(resultsDir, { recursive: true });
+        await page.screenshot({ path: join(resultsDir, `${label}-last.png`) }).catch(() => {});
+        writeFileSync(join(resultsDir, `${label}-browser-console.log`), consoleLog.join('\n') + '\n');
+        await teardown();
+      },
+    };
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
+
+const QUICK_INPUT = '.quick-input-widget';
+const ROW = `${QUICK_INPUT} .monaco-list-row`;
+
+/** Drops the trailing ellipsis VS Code titles carry ("Connect WebSocket…"), so titles compare by words. */
+const bareTitle = (title: string) => title.replace(/(…|\.\.\.)\s*$/, '').trim();
+
+async function openPalette(page: Page, query: string): Promise<void> {
+  if (await page.locator(QUICK_INPUT).isVisible()) await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator(`${QUICK_INPUT} input`);
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${query}`);
+}
+
+async function visibleEntries(page: Page): Promise<PaletteEntry[]> {
+  return page.locator(`${ROW} [data-quick-input-id]`).evaluateAll((nodes) =>
+    nodes.map((node) => ({
+      id: node.getAttribute('data-quick-input-id') ?? '',
+      label: node.querySelector('.label-name')?.textContent?.trim() ?? '',
+    })),
+  );
+}
+
+/**
+ * Opens the command palette with query typed and waits until an entry titled title (or with that command id)
+ * is listed, leaving the palette open on it. Contributions appear a few seconds after the workbench shell,
+ * so the palette is reopened until then. Throws, naming what was listed, after timeoutMs.
+ */
+export async function findPaletteEntry(page: Page, title: string, { timeoutMs = 60_000 } = {}): Promise<PaletteEntry> {
+  const deadline = Date.now() + timeoutMs;
+  const wanted = bareTitle(title);
+  let last: PaletteEntry[] = [];
+  for (;;) {
+    await openPalette(page, wanted);
+    // The list filters as it renders; give it a moment before reading it.
+    await page.locator(ROW).first().waitFor({ state: 'visible', timeout: 2_000 }).catch(() => {});
+    last = await visibleEntries(page);
+    const match = last.find((entry) => entry.id === title || bareTitle(entry.label) === wanted);
+    if (match) return match;
+    if (Date.now() > deadline) {
+      await page.keyboard.press('Escape');
+      throw new Error(`"${title}" is not in the command palette after ${timeoutMs} ms; it lists: ${last.map((e) => `"${e.label}"`).join(', ') || 'nothing'}`);
+    }
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(1_000);
+  }
+}
+
+/** Lists the command palette's entries for query (as they are right now) and closes it again. */
+export async function paletteEntries(page: Page, query: string): Promise<PaletteEntry[]> {
+  await openPalette(page, query);
+  await page.locator(ROW).first().waitFor({ state: 'visible', timeout: 2_000 }).catch(() => {});
+  const entries = await visibleEntries(page);
+  await page.keyboard.press('Escape');
+  return entries;
+}
+
+/** Runs a command by its palette title (e.g. "Socket Inspector: Connect WebSocket") or its id, as a person would. */
+export async function runCommand(page: Page, title: string, options: { timeoutMs?: number } = {}): Promise<void> {
+  const entry = await findPaletteEntry(page, title, options);
+  await page.locator(`${ROW} [data-quick-input-id="${entry.id}"]`).first().click();
+  await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {
+    // Some commands open a quick input of their own; the caller goes on from there.
+  });
+}
+
+/** Opens a workspace file in an editor through Quick Open (Ctrl+P), waiting for its tab. */
+export async function openFile(page: Page, relativePath: string): Promise<void> {
+  const name = relativePath.split('/').pop() ?? relativePath;
+  await page.keyboard.press('Control+P');
+  const input = page.locator(`${QUICK_INPUT} input`);
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(relativePath);
+  await page.locator(ROW).filter({ hasText: name }).first().click({ timeout: 20_000 });
+  await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 20_000 });
+}
+
+/**
+ * Finds the frame of a webview whose content satisfies predicate (e.g. has our composer), searching all
+ * frames of the page (webviews are nested iframes). Throws, listing the frames seen, after timeoutMs.
+ */
+export async function findWebviewFrame(
+  page: Page,
+  predicate: (frame: Frame) => boolean | Promise<boolean>,
+  { timeoutMs = 30_000 } = {},
+): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame() || frame.isDetached()) continue;
+      try {
+        if (await predicate(frame)) return frame;
+      } catch {
+        // The frame navigated or detached while we looked; try the others and look again.
+      }
+    }
+    if (Date.now() > deadline) {
+      const urls = page.frames().map((frame) => frame.url().slice(0, 120));
+      throw new Error(`no webview frame matched within ${timeoutMs} ms; frames: ${urls.join(', ')}`);
+    }
+    await page.waitForTimeout(250);
+  }
+}
