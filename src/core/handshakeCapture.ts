@@ -86,6 +86,8 @@ class HeadAccumulator {
  */
 export class HandshakeCapture implements IDisposable {
   private socket: Socket | undefined;
+  private wrappedWrite: Socket['write'] | undefined;
+  private ownWrite: Socket['write'] | undefined;
   private readonly request = new HeadAccumulator();
   private readonly response = new HeadAccumulator();
   private readonly onData = (chunk: Buffer) => {
@@ -99,14 +101,18 @@ export class HandshakeCapture implements IDisposable {
     private readonly onResponse: (head: HttpHead) => void,
   ) {}
 
-  /** Starts tapping; call before anything is written to or read from the socket. */
+  /**
+   * Starts tapping; call before anything is written to or read from the socket. The HTTP client may
+   * already listen to it (Node emits the request's 'socket' event after attaching its parser).
+   */
   attach(socket: Socket): void {
     this.socket = socket;
     // An own-property override of write sees every byte Node's HTTP client hands the socket, including
     // output it buffered before the socket connected (flushed through write() too).
     const originalWrite = socket.write;
+    this.ownWrite = Object.prototype.hasOwnProperty.call(socket, 'write') ? originalWrite : undefined;
     const capture = this;
-    socket.write = function (this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+    const wrapped = function (this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
       const bytes = toBytes(chunk, encoding);
       if (bytes) {
         const head = capture.request.push(bytes);
@@ -115,15 +121,21 @@ export class HandshakeCapture implements IDisposable {
       }
       return (originalWrite as (...args: unknown[]) => boolean).call(this, chunk, encoding, cb);
     } as Socket['write'];
-    // Registered before the HTTP client's own listener, so this sees each chunk first.
-    socket.on('data', this.onData);
+    this.wrappedWrite = wrapped;
+    socket.write = wrapped;
+    // First in line, ahead of the HTTP client's parser: the response head must be recorded before the
+    // parser emits 'upgrade' and ws starts reading frames from the same chunk.
+    socket.prependListener('data', this.onData);
   }
 
-  /** Dropping the own property uncovers the prototype's write again. */
+  /** Puts back what write was before, unless someone wrapped it again after us (then ours stays, inert). */
   private restoreWrite(): void {
-    if (this.socket && Object.prototype.hasOwnProperty.call(this.socket, 'write')) {
-      delete (this.socket as { write?: unknown }).write;
-    }
+    const socket = this.socket;
+    if (!socket || !this.wrappedWrite || socket.write !== this.wrappedWrite) return;
+    this.wrappedWrite = undefined;
+    // Dropping our own property uncovers the prototype's write again.
+    if (this.ownWrite) socket.write = this.ownWrite;
+    else delete (socket as { write?: unknown }).write;
   }
 
   dispose(): void {

@@ -1,6 +1,10 @@
 // A WebSocket client on `ws` that logs every frame with its exact bytes, and the opening handshake as it
 // crossed the wire. Out entries are logged when handed to `ws`, in call order (which is wire order: ws
 // queues frames behind a pending compression); an error entry follows if the socket fails afterwards.
+//
+// The socket is whatever the HTTP request gets: ws's own, or one an agent made. VS Code's extension host
+// patches http(s).request to force its proxy agent, which ignores ws's createConnection; so everything
+// this module needs from the socket is attached when the request receives it, never when it is created.
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
@@ -46,6 +50,25 @@ function headOfResponse(res: IncomingMessage): HttpHead {
   return { startLine, headers, raw: Buffer.from(text, 'latin1') };
 }
 
+/** The TLS settings of a wss:// connection as request options, which Node hands on to tls.connect. */
+function secureOptions(
+  t: WebSocketOptions['tls'],
+  servername: string | undefined,
+): { rejectUnauthorized: boolean; ca?: string | string[]; servername?: string } {
+  return {
+    rejectUnauthorized: !t?.allowSelfSigned,
+    ...(t?.ca ? { ca: t.ca } : {}),
+    // Unset, Node (and ws) send the host as SNI when it is a name, and none for an IP address.
+    ...(servername ? { servername } : {}),
+  };
+}
+
+/** Whether a TLS socket finished its handshake before we got it (an agent's kept-alive or proxied socket). */
+function tlsEstablished(socket: tls.TLSSocket): boolean {
+  // Node has no public flag for this; `_secureEstablished` is what it sets right before 'secureConnect'.
+  return (socket as { _secureEstablished?: boolean })._secureEstablished === true;
+}
+
 function closeText(code: number, reason: Uint8Array): string {
   const text = new TextDecoder().decode(reason);
   return `${code}${text ? ` "${text}"` : ''}`;
@@ -88,8 +111,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   readonly kind = 'ws' as const;
   readonly target: string;
   private ws: WebSocket | undefined;
-  private raw: net.Socket | undefined;
-  private secureSocket: tls.TLSSocket | undefined;
+  private socket: net.Socket | undefined;
   private secure = false;
   private context: ErrorContext;
   private handshakeInfo: HandshakeInfo | undefined;
@@ -166,7 +188,12 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
         // We answer pings ourselves so the pong is in the log like any frame we send.
         autoPong: false,
         followRedirects: false,
-        createConnection: ((_: unknown) => this.createSocket(host, port)) as unknown as typeof net.createConnection,
+        // ws spreads these into the request options, so they reach tls.connect whoever calls it.
+        ...(this.secure ? secureOptions(this.options.tls, servername) : {}),
+        finishRequest: (req: ClientRequest) => {
+          this.listen(req, 'socket', (socket: net.Socket) => this.tap(socket));
+          req.end();
+        },
       });
     } catch (e) {
       throw this.headerError(e);
@@ -200,34 +227,25 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     return this.toError(e);
   }
 
-  /** Opens TCP (and TLS) ourselves: to see socket errors ws swallows after open, and to tap the handshake. */
-  private createSocket(host: string, port: number): net.Socket {
-    const raw = net.connect({ host, port });
-    this.raw = raw;
-    this.listen(raw, 'error', (e: unknown) => this.fail(this.toError(e)));
-    this.listen(raw, 'connect', () => {
-      this.tcpConnected = true;
-    });
-    let socket: net.Socket = raw;
-    if (this.secure) {
-      const t = this.options.tls ?? {};
-      const servername = t.servername ?? (net.isIP(host) ? undefined : host);
-      const secure = tls.connect({
-        socket: raw,
-        host,
-        ...(servername ? { servername } : {}),
-        rejectUnauthorized: !t.allowSelfSigned,
-        ...(t.ca ? { ca: t.ca } : {}),
+  /**
+   * Taps the socket the upgrade request was given, whoever created it: for socket errors ws swallows
+   * after open, the phase a timeout hit, TLS details, addresses, and the handshake bytes. Node emits
+   * 'socket' before it flushes the buffered request head, so the tap sees every byte.
+   */
+  private tap(socket: net.Socket): void {
+    if (this.socket) return;
+    this.socket = socket;
+    this.listen(socket, 'error', (e: unknown) => this.fail(this.toError(e)));
+    // An agent may hand over a socket that is already connected (kept alive, or through a proxy).
+    if (!socket.pending) this.tcpConnected = true;
+    else {
+      this.listen(socket, 'connect', () => {
+        this.tcpConnected = true;
       });
-      this.secureSocket = secure;
-      this.listen(secure, 'error', (e: unknown) => this.fail(this.toError(e)));
-      this.listen(secure, 'secureConnect', () => {
-        this.tlsDone = true;
-        this.tlsInfo = summarizeTls(secure);
-        this.meta(Kind.Handshake, describeTls(this.tlsInfo));
-        this.logRequest();
-      });
-      socket = secure;
+    }
+    if (this.secure && socket instanceof tls.TLSSocket) {
+      if (tlsEstablished(socket)) this.onSecure(socket);
+      else this.listen(socket, 'secureConnect', () => this.onSecure(socket));
     }
     const capture = this.register(
       new HandshakeCapture(
@@ -236,7 +254,15 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
       ),
     );
     capture.attach(socket);
-    return socket;
+  }
+
+  private onSecure(socket: tls.TLSSocket): void {
+    if (this.tlsDone) return;
+    this.tcpConnected = true;
+    this.tlsDone = true;
+    this.tlsInfo = summarizeTls(socket);
+    this.meta(Kind.Handshake, describeTls(this.tlsInfo));
+    this.logRequest();
   }
 
   private onRequestHead(head: HttpHead): void {
@@ -329,14 +355,14 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private onOpen(): void {
     this.clearTimer();
     this.wasOpen = true;
-    const raw = this.raw;
+    const socket = this.socket;
     const details = [
       this.protocol ? `subprotocol "${this.protocol}"` : '',
       this.extensions ? `extensions: ${this.extensions}` : '',
     ].filter(Boolean);
     this.meta(
       Kind.Open,
-      `Connected ${addressOf(raw?.localAddress, raw?.localPort)} → ${addressOf(raw?.remoteAddress, raw?.remotePort)}` +
+      `Connected ${addressOf(socket?.localAddress, socket?.localPort)} → ${addressOf(socket?.remoteAddress, socket?.remotePort)}` +
         (details.length ? ` (${details.join(', ')})` : ''),
     );
     this.opened();
@@ -451,9 +477,9 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.bodyTimer = undefined;
     const noop = () => {};
     // What ws and the sockets still raise while they die has no one to tell; our listeners go below.
-    for (const emitter of [this.ws, this.secureSocket, this.raw]) emitter?.on('error', noop);
+    for (const emitter of [this.ws, this.socket]) emitter?.on('error', noop);
     if (this.ws && this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
-    this.raw?.destroy();
+    this.socket?.destroy();
     super.dispose();
   }
 }
