@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'NOT_OPEN'
   | 'PAYLOAD_TOO_LARGE'
   | 'PROTOCOL'
-  | 'NETWORK';
+  | 'NETWORK'
+  | 'BAD_SESSION';
 
 /** Where in the user's input a parse error sits (0-based offset, 1-based line and column). */
 export interface InputPosition {

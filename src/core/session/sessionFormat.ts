@@ -1,0 +1,159 @@
+// The `*.socket-session.json` file format, version 1: what a session file holds, as TypeScript types.
+// schemas/socket-session.schema.json describes the same format for the editor; keep the two in step
+// (test/unit/session.schema.test.ts checks they agree on the fixtures).
+//
+// Fields this version does not know are kept at runtime on the parsed objects (and written back in
+// order after the known ones), so a file touched by a newer extension loses nothing; the types below
+// list only the known fields.
+import type { DirectionName, KindName } from '../../../shared/logModel';
+import type { ComposerFormat } from '../codecs/composerInput';
+
+/** The format version this code reads and writes. */
+export const SESSION_FORMAT_VERSION = 1;
+
+/** How session files are named; the schema is contributed for this pattern. */
+export const SESSION_FILE_SUFFIX = '.socket-session.json';
+
+/** Largest session file opened (and written): 64 MiB. Beyond it a file is refused before parsing. */
+export const MAX_SESSION_BYTES = 64 * 1024 * 1024;
+
+/** Deepest nesting of arrays and objects accepted; version 1 needs 5, the rest is room for new fields. */
+export const MAX_SESSION_DEPTH = 64;
+
+/** A whole session file. */
+export interface Session {
+  /** Optional pointer to the JSON schema; kept as written, never required. */
+  readonly $schema?: string;
+  readonly version: typeof SESSION_FORMAT_VERSION;
+  /** Display name; the file name is used when absent. */
+  readonly name?: string;
+  readonly connection: SessionConnection;
+  /** Saved composer messages, in the order the composer lists them. */
+  readonly messages?: readonly SessionMessage[];
+  /** A recorded log, when the user chose to save it with the session. */
+  readonly log?: SessionLog;
+}
+
+export type SessionConnection = WebSocketSessionConnection | TcpSessionConnection;
+
+/** TLS settings, as in TlsOptions of the engine. */
+export interface SessionTls {
+  /** SNI name; defaults to the host when it is a name. */
+  readonly servername?: string;
+  /** Accept certificates that do not verify (still reported in the panel). */
+  readonly allowSelfSigned?: boolean;
+  /** Extra trusted CA certificates, PEM text. */
+  readonly ca?: string | readonly string[];
+}
+
+export interface WebSocketSessionConnection {
+  readonly type: 'websocket';
+  /** ws:// or wss:// URL; may contain `${env:NAME}` placeholders. */
+  readonly url: string;
+  /** Extra request headers in the order sent; names are unique (case-insensitively). */
+  readonly headers?: readonly SessionHeader[];
+  /** Subprotocols offered in Sec-WebSocket-Protocol. */
+  readonly protocols?: readonly string[];
+  /** Offer permessage-deflate (default true). */
+  readonly perMessageDeflate?: boolean;
+  /** Milliseconds to wait for the upgrade response. */
+  readonly handshakeTimeoutMs?: number;
+  /** Largest message accepted, in bytes. */
+  readonly maxPayload?: number;
+  /** TLS settings for wss:// URLs. */
+  readonly tls?: SessionTls;
+}
+
+/** A header given in the file; its value may contain `${env:NAME}` placeholders. */
+export interface PlainSessionHeader {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** A header whose value is kept in the secret store; the file holds only the reference. */
+export interface SecretSessionHeader {
+  readonly name: string;
+  /** Reference id of the value in the secret store (not the value). */
+  readonly secret: string;
+}
+
+export type SessionHeader = PlainSessionHeader | SecretSessionHeader;
+
+export interface TcpSessionConnection {
+  readonly type: 'tcp';
+  /** Host name or IP address (IPv6 without brackets); may contain `${env:NAME}` placeholders. */
+  readonly host: string;
+  readonly port: number;
+  /** Wrap the socket in TLS: true, or TLS settings. */
+  readonly tls?: boolean | SessionTls;
+  /** Milliseconds to wait for the TCP (and TLS) connection. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** A saved composer message: what the user typed and how it is to be read. */
+export interface SessionMessage {
+  readonly name?: string;
+  readonly format: ComposerFormat;
+  /** The composer text exactly as typed (hex digits, base64, JSON or text). */
+  readonly body: string;
+  /** For format "text": interpret backslash escapes (default false). */
+  readonly escapes?: boolean;
+}
+
+/** A recorded log. */
+export interface SessionLog {
+  /** When the log was written to the file, ISO 8601 UTC. */
+  readonly savedAt: string;
+  /** Entries recorded before the first one here that were not kept (retention cap or size budget). */
+  readonly dropped?: { readonly entries: number; readonly bytes: number };
+  /** Entries in seq order. */
+  readonly entries: readonly SessionLogEntry[];
+}
+
+/** One log entry. Exactly one of `text` and `base64` holds the payload. */
+export interface SessionLogEntry {
+  /** Sequence number in the recording connection's log; strictly increasing. */
+  readonly seq: number;
+  /** Wall-clock time, ISO 8601 with milliseconds: 2024-05-01T12:00:00.123Z. */
+  readonly time: string;
+  /** Monotonic time of the recording process in milliseconds; differences give exact spacing. */
+  readonly mono: number;
+  readonly direction: DirectionName;
+  readonly kind: KindName;
+  /** WebSocket close code (close and closed entries); absent means none. */
+  readonly code?: number;
+  /** The payload, when it is valid UTF-8 (so the bytes are its exact UTF-8 encoding). */
+  readonly text?: string;
+  /** The payload as standard base64 with padding, when it is not kept as text. */
+  readonly base64?: string;
+}
+
+/** Kinds a meta (direction "meta") entry has; every other kind travels in or out. */
+export const META_KINDS: readonly KindName[] = ['connecting', 'open', 'handshake', 'error', 'closed'];
+/** Kinds of entries that crossed the wire. */
+export const WIRE_KINDS: readonly KindName[] = ['text', 'binary', 'ping', 'pong', 'close', 'data'];
+
+/** The known fields of each object of the format, in the order they are written. */
+export const SESSION_FIELDS = {
+  root: ['$schema', 'version', 'name', 'connection', 'messages', 'log'],
+  websocket: ['type', 'url', 'headers', 'protocols', 'perMessageDeflate', 'handshakeTimeoutMs', 'maxPayload', 'tls'],
+  tcp: ['type', 'host', 'port', 'tls', 'connectTimeoutMs'],
+  tls: ['servername', 'allowSelfSigned', 'ca'],
+  header: ['name', 'value', 'secret'],
+  message: ['name', 'format', 'body', 'escapes'],
+  log: ['savedAt', 'dropped', 'entries'],
+  dropped: ['entries', 'bytes'],
+  entry: ['seq', 'time', 'mono', 'direction', 'kind', 'code', 'text', 'base64'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** A problem that does not stop the file from opening (an unknown field), with where it is. */
+export interface SessionWarning {
+  /** Path of the field: `connection.perMesageDeflate`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** True when a header's value lives in the secret store. */
+export function isSecretHeader(h: SessionHeader): h is SecretSessionHeader {
+  return 'secret' in h && typeof (h as SecretSessionHeader).secret === 'string';
+}

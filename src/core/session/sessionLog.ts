@@ -1,0 +1,192 @@
+// Converts between a connection's FrameLog and the `log` part of a session file. A payload is stored as
+// text only when its bytes are valid UTF-8 (so the text's UTF-8 is exactly those bytes), else as base64.
+import {
+  DIRECTION_NAMES,
+  type Direction,
+  type Kind,
+  KIND_NAMES,
+  type KindName,
+  type LogEntry,
+  directionName,
+  kindName,
+} from '../../../shared/logModel';
+import { isUtf8 } from 'node:buffer';
+import { decodeBase64, encodeBase64 } from '../codecs/base64';
+import type { FrameLog } from '../frameLog';
+import { MAX_SESSION_BYTES, type SessionLog, type SessionLogEntry } from './sessionFormat';
+import { serializedEntryBytes } from './sessionSerialize';
+
+/** What replaces a redacted value in meta entries. */
+export const REDACTED = '<redacted>';
+
+/** Room left for the rest of the file (connection, messages) when the log gets the default byte budget. */
+const RESERVED_BYTES = 1024 * 1024;
+
+// ignoreBOM keeps a leading U+FEFF in the text, so text → UTF-8 gives back the BOM bytes too.
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+const encoder = new TextEncoder();
+
+/** Kinds whose payload is text by nature (text messages, close reasons, event descriptions). */
+const TEXTUAL_KINDS: ReadonlySet<KindName> = new Set(['text', 'close', 'connecting', 'open', 'handshake', 'error', 'closed']);
+/** Control characters that make binary data unreadable as JSON text (TAB, LF and CR are fine). */
+const BINARY_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+
+export interface SessionLogOptions {
+  /**
+   * Most bytes the entries may take in the file; the oldest entries beyond it are left out and counted
+   * in `dropped`, so a saved file always stays openable. Default: the file limit less 1 MiB.
+   */
+  readonly maxBytes?: number;
+  /**
+   * Values to replace with `<redacted>` in meta entries (the handshake request carries header values):
+   * secret header values and values read from the environment. See sensitiveValues().
+   */
+  readonly redact?: readonly string[];
+  /** The save time written as `savedAt` (default now). */
+  readonly now?: Date;
+}
+
+/** The UTF-8 text of `payload` when it is valid UTF-8, else undefined. */
+function utf8Text(payload: Uint8Array): string | undefined {
+  // isUtf8 first: a fatal decoder would signal invalid input with an exception, slow at a million entries.
+  return isUtf8(payload) ? decoder.decode(payload) : undefined;
+}
+
+function redactText(text: string, redact: readonly string[]): string {
+  let out = text;
+  for (const value of redact) if (value !== '' && out.includes(value)) out = out.split(value).join(REDACTED);
+  return out;
+}
+
+/** One session log entry from the columns of a FrameLog entry. */
+export function sessionLogEntry(
+  seq: number,
+  wallTime: number,
+  monoTime: number,
+  direction: Direction,
+  kind: Kind,
+  code: number,
+  payload: Uint8Array,
+  redact: readonly string[] = [],
+): SessionLogEntry {
+  const kindText = kindName(kind);
+  const directionText = directionName(direction);
+  const entry: {
+    seq: number;
+    time: string;
+    mono: number;
+    direction: SessionLogEntry['direction'];
+    kind: KindName;
+    code?: number;
+    text?: string;
+    base64?: string;
+  } = {
+    seq,
+    time: new Date(wallTime).toISOString(),
+    // Microseconds are plenty for replay timing, and keep the file free of 17-digit noise.
+    mono: Math.max(0, Math.round(monoTime * 1000) / 1000),
+    direction: directionText,
+    kind: kindText,
+  };
+  if (code !== 0) entry.code = code;
+  let text = utf8Text(payload);
+  if (text !== undefined && !TEXTUAL_KINDS.has(kindText) && BINARY_CONTROL.test(text)) text = undefined;
+  if (text !== undefined && directionText === 'meta' && redact.length > 0) text = redactText(text, redact);
+  if (text !== undefined) entry.text = text;
+  else entry.base64 = encodeBase64(payload);
+  return entry;
+}
+
+/** Values longest first, so a secret containing another is replaced whole. */
+function redactionOrder(redact: readonly string[]): string[] {
+  return [...new Set(redact.filter((v) => v !== ''))].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * The `log` part of a session for the retained entries of `log`. Entries that do not fit the byte
+ * budget are left out from the oldest on and counted in `dropped` with those the log already evicted.
+ */
+export function sessionLogFromFrameLog(log: FrameLog, options: SessionLogOptions = {}): SessionLog {
+  const budget = options.maxBytes ?? MAX_SESSION_BYTES - RESERVED_BYTES;
+  const redact = redactionOrder(options.redact ?? []);
+  const entryOf = (seq: number): SessionLogEntry => {
+    const e = log.get(seq)!;
+    return sessionLogEntry(seq, e.wallTime, e.monoTime, e.direction, e.kind, e.code, e.payload, redact);
+  };
+  const kept: SessionLogEntry[] = [];
+  let seq = log.nextSeq - 1;
+  // A payload byte takes at most 6 characters as text (\u001b) and a redaction marker 10; the rest of
+  // an entry well under 256. Below that bound every entry fits and none needs measuring.
+  if (log.retainedBytes * 10 + log.size * 256 <= budget) {
+    for (let s = log.firstSeq; s < log.nextSeq; s++) kept.push(entryOf(s));
+    seq = log.firstSeq - 1;
+  } else {
+    let used = 0;
+    // Newest first: when the budget runs out, what is left out is the oldest part of the recording.
+    for (; seq >= log.firstSeq; seq--) {
+      const entry = entryOf(seq);
+      used += serializedEntryBytes(entry);
+      if (used > budget) break;
+      kept.push(entry);
+    }
+    kept.reverse();
+  }
+  let droppedEntries = log.dropped.entries;
+  let droppedBytes = log.dropped.bytes;
+  for (; seq >= log.firstSeq; seq--) {
+    droppedEntries++;
+    droppedBytes += log.length(seq);
+  }
+  const savedAt = (options.now ?? new Date()).toISOString();
+  return droppedEntries > 0
+    ? { savedAt, dropped: { entries: droppedEntries, bytes: droppedBytes }, entries: kept }
+    : { savedAt, entries: kept };
+}
+
+/** The payload bytes of a session log entry. */
+export function sessionEntryPayload(entry: SessionLogEntry): Uint8Array {
+  if (entry.text !== undefined) return encoder.encode(entry.text);
+  return decodeBase64(entry.base64 ?? '', { alphabet: 'standard' });
+}
+
+function directionOf(entry: SessionLogEntry): Direction {
+  return DIRECTION_NAMES.indexOf(entry.direction) as Direction;
+}
+
+function kindOf(entry: SessionLogEntry): Kind {
+  return KIND_NAMES.indexOf(entry.kind) as Kind;
+}
+
+/** The entries of a session log as LogEntry objects, with seqs and times exactly as in the file. */
+export function logEntriesFromSession(log: SessionLog): LogEntry[] {
+  return log.entries.map((e) => {
+    const payload = sessionEntryPayload(e);
+    return {
+      seq: e.seq,
+      wallTime: Date.parse(e.time),
+      monoTime: e.mono,
+      direction: directionOf(e),
+      kind: kindOf(e),
+      length: payload.length,
+      code: e.code ?? 0,
+      payload,
+    };
+  });
+}
+
+/**
+ * Appends the entries of a session log to `frameLog` for viewing, with the file's wall times. FrameLog
+ * derives wall time from a clock offset it takes when a segment opens, so an entry that opens a segment
+ * may be off by up to a millisecond; pass `wallOffset` when the log uses a fixed offset to make every
+ * time exact. Times land mid-millisecond (file times are whole milliseconds) so float rounding in
+ * offset + mono never shows as the previous millisecond. Seqs are the FrameLog's own.
+ */
+export function fillFrameLog(frameLog: FrameLog, log: SessionLog, options: { wallOffset?: number } = {}): void {
+  let offset = options.wallOffset ?? Date.now() - performance.now();
+  for (const e of log.entries) {
+    const mono = Date.parse(e.time) + 0.5 - offset;
+    const seq = frameLog.append(directionOf(e), kindOf(e), sessionEntryPayload(e), e.code ?? 0, mono);
+    // The offset the log actually used; it only changes when a new segment opens.
+    offset = frameLog.wallTime(seq) - frameLog.monoTime(seq);
+  }
+}
