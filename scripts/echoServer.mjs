@@ -53,10 +53,18 @@ export async function startEchoServers({
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+async function main() {
   const servers = await startEchoServers();
   console.log(`WebSocket echo: ${servers.wsUrl}\nTCP echo:       ${servers.tcpTarget}\nCtrl+C stops them.`);
   const stop = () => servers.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+// No top-level await: the TypeScript tests load this module through a CommonJS transform.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  main().catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
 }

@@ -7,6 +7,10 @@ const suites = [
   ['build', 'npm', ['run', '--silent', 'build']],
   ['unit', 'npm', ['run', '--silent', 'test:unit']],
   ['peers', 'npm', ['run', '--silent', 'test:peers']],
+  ['browser', 'npm', ['run', '--silent', 'test:browser']],
+  ['package', 'npm', ['run', '--silent', 'test:package']],
+  ['vscode', 'npm', ['run', '--silent', 'test:vscode']],
+  ['e2e', 'npm', ['run', '--silent', 'test:e2e']],
 ];
 
 const only = process.argv.slice(2);

@@ -1,0 +1,182 @@
+// Runtime checks of incoming messages. postMessage crosses a trust boundary (the webview renders data
+// from the network), so neither side acts on a message before its type is known and its fields have
+// the expected shapes. Unknown types and extra nonsense are refused with a message naming the field.
+import { MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT } from './protocol';
+import type { HostEvents, WebviewEvents, WebviewRequests } from './protocol';
+
+/** Checks one field; returns what is wrong, or undefined when it is fine. */
+export type FieldCheck = (value: unknown) => string | undefined;
+
+/** The fields of one message type and their checks. */
+export type MessageSchema = Readonly<Record<string, FieldCheck>>;
+
+/** Schemas for every type of a map, so adding a message without a schema fails to compile. */
+export type SchemaMap<M> = { readonly [K in keyof M]: MessageSchema };
+
+const optional =
+  (check: FieldCheck): FieldCheck =>
+  (v) =>
+    v === undefined ? undefined : check(v);
+
+/** A non-negative safe integer up to `max`. */
+export const integer =
+  (min = 0, max = Number.MAX_SAFE_INTEGER): FieldCheck =>
+  (v) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+      ? undefined
+      : `must be an integer in [${min}, ${max}]`;
+
+export const finiteNumber: FieldCheck = (v) =>
+  typeof v === 'number' && Number.isFinite(v) ? undefined : 'must be a finite number';
+
+export const string =
+  (maxLength = 64 * 1024 * 1024): FieldCheck =>
+  (v) =>
+    typeof v === 'string' && v.length <= maxLength ? undefined : `must be a string of at most ${maxLength} characters`;
+
+export const boolean: FieldCheck = (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean');
+
+export const oneOf =
+  (...values: readonly string[]): FieldCheck =>
+  (v) =>
+    typeof v === 'string' && values.includes(v) ? undefined : `must be one of ${values.join(', ')}`;
+
+export const arrayBuffer: FieldCheck = (v) => (v instanceof ArrayBuffer ? undefined : 'must be an ArrayBuffer');
+
+/** An ArrayBuffer holding whole Float64 values. */
+export const float64Buffer: FieldCheck = (v) =>
+  v instanceof ArrayBuffer && v.byteLength % 8 === 0 ? undefined : 'must be an ArrayBuffer of Float64 values';
+
+export const object: FieldCheck = (v) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? undefined : 'must be an object';
+
+const smallIntList =
+  (max: number): FieldCheck =>
+  (v) =>
+    Array.isArray(v) && v.length <= 64 && v.every((x) => Number.isInteger(x) && x >= 0 && x <= max)
+      ? undefined
+      : `must be a list of integers in [0, ${max}]`;
+
+const filterSpec: FieldCheck = (v) => {
+  if (v === null) return undefined;
+  if (object(v)) return 'must be a filter or null';
+  const f = v as Record<string, unknown>;
+  return (
+    prefixed('text', string(10_000)(f.text)) ??
+    prefixed('directions', smallIntList(2)(f.directions)) ??
+    prefixed('kinds', smallIntList(15)(f.kinds))
+  );
+};
+
+const composerFormat = oneOf('text', 'json', 'hex', 'base64');
+
+function prefixed(field: string, problem: string | undefined): string | undefined {
+  return problem === undefined ? undefined : `${field} ${problem}`;
+}
+
+const seq = integer();
+const composerFields: MessageSchema = { format: composerFormat, input: string(), escapes: boolean };
+
+/** Requests the host accepts from the webview. */
+export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
+  ready: {},
+  getRange: { fromSeq: seq, count: integer(0, MAX_PAGE_ENTRIES) },
+  getEntries: {
+    seqs: (v) =>
+      float64Buffer(v) ?? ((v as ArrayBuffer).byteLength / 8 > MAX_PAGE_ENTRIES ? `must hold at most ${MAX_PAGE_ENTRIES} seqs` : undefined),
+  },
+  getPayload: { seq, limit: integer(0, MAX_PAYLOAD_LIMIT) },
+  setFilter: { generation: integer(), filter: filterSpec },
+  send: composerFields,
+  ping: { payload: string(1024) },
+  close: { code: integer(0, 65535), reason: string(1024) },
+  clear: {},
+  connect: {},
+  disconnect: {},
+  copy: { seq, as: oneOf('text', 'hex', 'base64') },
+  saveMessage: { ...composerFields, name: string(200) },
+  deleteSaved: { id: integer() },
+};
+
+/** Events the host accepts from the webview. */
+export const webviewEventSchemas: SchemaMap<WebviewEvents> = {
+  ack: { batchId: integer() },
+  webviewError: { message: string(10_000) },
+};
+
+/** Events the webview accepts from the host. Contents are produced by our own host: shapes only. */
+export const hostEventSchemas: SchemaMap<HostEvents> = {
+  entries: { batchId: integer(), batch: arrayBuffer, stats: object },
+  stats: { stats: object },
+  cleared: { stats: object },
+  state: {
+    state: oneOf('idle', 'connecting', 'open', 'closing', 'closed', 'error'),
+    error: optional(object),
+    protocol: optional(string(1024)),
+    extensions: optional(string(4096)),
+  },
+  handshake: { handshake: object },
+  tls: { tls: object },
+  filterMatches: { generation: integer(), seqs: float64Buffer, scannedTo: finiteNumber, done: boolean },
+  composerLists: { history: (v) => (Array.isArray(v) ? undefined : 'must be a list'), saved: (v) => (Array.isArray(v) ? undefined : 'must be a list') },
+  snapshot: { snapshot: object },
+};
+
+/** What one side accepts: request and event schemas by type. */
+export interface IncomingSchemas {
+  readonly requests: Readonly<Record<string, MessageSchema>>;
+  readonly events: Readonly<Record<string, MessageSchema>>;
+}
+
+/** Outcome of {@link checkMessage}. */
+export type CheckedMessage =
+  | { readonly kind: 'request'; readonly type: string; readonly requestId: number; readonly message: Record<string, unknown> }
+  | { readonly kind: 'event'; readonly type: string; readonly message: Record<string, unknown> }
+  | { readonly kind: 'response'; readonly requestId: number; readonly message: Record<string, unknown> }
+  | { readonly kind: 'invalid'; readonly problem: string; readonly requestId?: number };
+
+/** Classifies an incoming message and checks it against the schemas; never throws. */
+export function checkMessage(raw: unknown, schemas: IncomingSchemas): CheckedMessage {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { kind: 'invalid', problem: 'message is not an object' };
+  const m = raw as Record<string, unknown>;
+  const type = m.type;
+  if (typeof type !== 'string') return { kind: 'invalid', problem: 'message has no type' };
+  const requestId = m.requestId;
+  const hasId = typeof requestId === 'number' && Number.isSafeInteger(requestId) && requestId >= 0;
+  if (type === 'response') {
+    if (!hasId) return { kind: 'invalid', problem: 'response without a valid requestId' };
+    if (typeof m.ok !== 'boolean') return { kind: 'invalid', problem: 'response without ok' };
+    return { kind: 'response', requestId, message: m };
+  }
+  const isKnownRequest = Object.hasOwn(schemas.requests, type);
+  const isKnownEvent = Object.hasOwn(schemas.events, type);
+  if (requestId !== undefined) {
+    if (!hasId) return { kind: 'invalid', problem: `request '${type}' has an invalid requestId` };
+    if (!isKnownRequest) return { kind: 'invalid', problem: `unknown request type '${type}'`, requestId };
+    const problem = checkFields(m, schemas.requests[type]!, ['type', 'requestId']);
+    if (problem) return { kind: 'invalid', problem: `request '${type}': ${problem}`, requestId };
+    return { kind: 'request', type, requestId, message: m };
+  }
+  if (!isKnownEvent) {
+    return { kind: 'invalid', problem: isKnownRequest ? `request '${type}' without requestId` : `unknown message type '${type}'` };
+  }
+  const problem = checkFields(m, schemas.events[type]!, ['type']);
+  if (problem) return { kind: 'invalid', problem: `event '${type}': ${problem}` };
+  return { kind: 'event', type, message: m };
+}
+
+function checkFields(m: Record<string, unknown>, schema: MessageSchema, envelope: readonly string[]): string | undefined {
+  for (const [field, check] of Object.entries(schema)) {
+    const problem = check(m[field]);
+    if (problem) return `${field} ${problem}`;
+  }
+  for (const key of Object.keys(m)) {
+    if (!envelope.includes(key) && !Object.hasOwn(schema, key)) return `unexpected field '${key}'`;
+  }
+  return undefined;
+}
+
+/** Schemas the host checks webview messages with. */
+export const hostIncoming: IncomingSchemas = { requests: webviewRequestSchemas, events: webviewEventSchemas };
+/** Schemas the webview checks host messages with. */
+export const webviewIncoming: IncomingSchemas = { requests: {}, events: hostEventSchemas };

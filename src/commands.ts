@@ -1,0 +1,201 @@
+// The connect and disconnect commands: prompt when called without arguments, validate when called with
+// an options object, open the inspector, and report failures as messages a person can act on.
+import * as vscode from 'vscode';
+import type { ConnectionRegistry } from './connectionRegistry';
+import { tcpOptionsFrom, webSocketOptionsFrom } from './core/connectOptions';
+import type { Connection, RetentionOptions } from './core/connectionTypes';
+import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
+import { SocketInspectorError } from './core/errors';
+import { createTcpConnection } from './core/tcpConnection';
+import { createWebSocketConnection } from './core/wsConnection';
+import { sessionConnectionFromOptions, type Session, type SessionConnection } from './core/session';
+import type { ConnectionState } from '../shared/logModel';
+
+/** The session file an inspector shows (opened from it, or saved to it). */
+export interface SessionFileState {
+  uri: vscode.Uri;
+  /** The file's text as last read or written: a save refuses to overwrite anything else. */
+  text: string;
+  session: Session;
+  /** Untrusted workspace: the file is never written. */
+  readOnly: boolean;
+}
+
+/** Where an inspector's connection came from: what Reconnect and Save need. */
+export interface InspectorSource {
+  /** Connection settings as a session file holds them (placeholders and secret references kept). */
+  settings?: SessionConnection;
+  /** Makes a fresh connection for Reconnect (may ask the user; undefined when they declined). */
+  recreate?: () => Connection | undefined | Promise<Connection | undefined>;
+  file?: SessionFileState;
+  /** Values to redact from a saved log (secret header values, values read from the environment). */
+  sensitive?: readonly string[];
+}
+
+/** Where connections are shown; the panel manager implements it. */
+export interface InspectorHost {
+  /** Opens (or reveals) the inspector tab of a registered connection. */
+  show(id: string, source?: InspectorSource): void;
+  /** The id of the connection whose inspector is active, if any. */
+  activeConnectionId(): string | undefined;
+}
+
+/** What a connect command resolves to, so keybindings, tasks and tests can follow up. */
+export interface ConnectResult {
+  readonly id: string;
+  readonly target: string;
+  readonly state: ConnectionState;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** The retention cap from socketInspector.logRetention.*. */
+export function retentionFromSettings(): RetentionOptions {
+  const config = vscode.workspace.getConfiguration('socketInspector');
+  return {
+    maxEntries: config.get<number>('logRetention.maxEntries'),
+    maxBytes: (config.get<number>('logRetention.maxMegabytes') ?? 256) * 1024 * 1024,
+  };
+}
+
+/** Turns a validation function that throws into an input box validator that returns the message. */
+function validatorOf(parse: (input: string) => unknown): (value: string) => string | undefined {
+  return (value) => {
+    if (value.trim() === '') return undefined;
+    try {
+      parse(value.trim());
+      return undefined;
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  };
+}
+
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  registry: ConnectionRegistry,
+  host: InspectorHost,
+  output: vscode.LogOutputChannel,
+): void {
+  /** Registers, shows and opens a connection; never throws — failures become messages and a result. */
+  async function open(create: () => Connection, settings: SessionConnection): Promise<ConnectResult> {
+    const connection = create();
+    const id = registry.add(connection);
+    host.show(id, { recreate: create, settings });
+    output.info(`[${id}] connecting to ${connection.target}`);
+    try {
+      await connection.connect();
+      output.info(`[${id}] open: ${connection.target}`);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      output.error(`[${id}] ${connection.target}: ${message}`);
+      void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
+    }
+    const error = connection.lastError;
+    return {
+      id,
+      target: connection.target,
+      state: connection.state,
+      ...(error ? { error: { code: error.code, message: error.message } } : {}),
+    };
+  }
+
+  /** Reports a bad argument the same way for every command. */
+  function refuse(e: unknown): undefined {
+    const message = e instanceof SocketInspectorError || e instanceof Error ? e.message : String(e);
+    output.error(message);
+    void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
+    return undefined;
+  }
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('socketInspector.connectWebSocket', async (arg?: unknown) => {
+      let input: unknown = arg;
+      if (input === undefined) {
+        input = await vscode.window.showInputBox({
+          title: 'Connect WebSocket',
+          prompt: 'WebSocket URL (ws:// or wss://)',
+          placeHolder: 'ws://localhost:8080/',
+          ignoreFocusOut: true,
+          validateInput: validatorOf(parseWebSocketUrl),
+        });
+        if (input === undefined || (input as string).trim() === '') return undefined;
+        input = (input as string).trim();
+      }
+      let options;
+      try {
+        options = webSocketOptionsFrom(input);
+      } catch (e) {
+        return refuse(e);
+      }
+      return open(() => createWebSocketConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'websocket', options }));
+    }),
+
+    vscode.commands.registerCommand('socketInspector.connectTcp', async (arg?: unknown) => {
+      let input: unknown = arg;
+      if (input === undefined) {
+        input = await vscode.window.showInputBox({
+          title: 'Connect TCP',
+          prompt: 'host:port, tcp://host:port or tls://host:port',
+          placeHolder: '127.0.0.1:6379',
+          ignoreFocusOut: true,
+          validateInput: validatorOf(parseTcpTarget),
+        });
+        if (input === undefined || (input as string).trim() === '') return undefined;
+        input = (input as string).trim();
+      }
+      let options;
+      try {
+        options = tcpOptionsFrom(input);
+      } catch (e) {
+        return refuse(e);
+      }
+      return open(() => createTcpConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'tcp', options }));
+    }),
+
+    vscode.commands.registerCommand('socketInspector.disconnect', async (arg?: unknown) => {
+      const id = await pickConnection(arg, 'Disconnect which connection?');
+      if (!id) return false;
+      const connection = registry.get(id);
+      if (!connection) return false;
+      output.info(`[${id}] disconnecting from ${connection.target}`);
+      connection.close();
+      return true;
+    }),
+  );
+
+  const pickConnection = connectionPicker(registry, host, refuse);
+}
+
+/**
+ * Which connection a command means: the argument (an id, or an object with one), the active inspector,
+ * the only candidate, or the user's pick. `liveOnly` limits candidates to open (or opening) connections.
+ */
+export function connectionPicker(
+  registry: ConnectionRegistry,
+  host: InspectorHost,
+  refuse: (e: unknown) => undefined,
+): (arg: unknown, title: string, options?: { liveOnly?: boolean }) => Promise<string | undefined> {
+  return async (arg, title, { liveOnly = true } = {}) => {
+    const explicit = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null ? (arg as { id?: unknown }).id : undefined;
+    if (typeof explicit === 'string') {
+      if (registry.get(explicit)) return explicit;
+      refuse(new Error(`No connection with id "${explicit}"`));
+      return undefined;
+    }
+    const active = host.activeConnectionId();
+    if (active && registry.get(active)) return active;
+    const live = registry
+      .list()
+      .filter(({ connection }) => !liveOnly || connection.state === 'open' || connection.state === 'connecting');
+    if (live.length === 0) {
+      void vscode.window.showInformationMessage(`Socket Inspector: no connection is ${liveOnly ? 'open' : 'shown'}.`);
+      return undefined;
+    }
+    if (live.length === 1) return live[0]!.id;
+    const picked = await vscode.window.showQuickPick(
+      live.map(({ id, connection }) => ({ label: connection.target, description: `${id} · ${connection.state}`, id })),
+      { title },
+    );
+    return picked?.id;
+  };
+}

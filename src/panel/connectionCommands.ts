@@ -1,0 +1,80 @@
+// What the panel asks of a connection and its log on the user's behalf: send what the composer holds,
+// ping, close, read and copy payloads. Each checks its input again on the host (the webview already
+// did, but the host is the one that acts) and fails with a message a person understands.
+import { exactArrayBuffer } from '../../shared/entryBatch';
+import { RequestError } from '../../shared/messageHandler';
+import type { ComposerMessage, PayloadResult } from '../../shared/protocol';
+import { encodeBase64 } from '../core/codecs/base64';
+import { validateComposerInput } from '../core/codecs/composerInput';
+import { toHex } from '../core/codecs/hexDump';
+import type { Connection } from '../core/connectionTypes';
+import { SocketInspectorError } from '../core/errors';
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Throws NOT_OPEN unless the connection is open. */
+export function requireOpen(connection: Connection, action: string): void {
+  if (connection.state !== 'open') {
+    const state = connection.state === 'idle' ? 'not open yet' : connection.state;
+    throw new SocketInspectorError('NOT_OPEN', `Cannot ${action}: the connection is ${state}.`);
+  }
+}
+
+/**
+ * Sends a composer message: text and JSON as a WebSocket text message, hex and base64 as binary; on
+ * TCP always the bytes. Returns the number of bytes sent. Throws the codec's error (with position).
+ */
+export function sendComposerMessage(connection: Connection, message: ComposerMessage): number {
+  const { format, input, escapes } = message;
+  const checked = validateComposerInput(input, format, { escapes });
+  if (!checked.ok) throw checked.error;
+  requireOpen(connection, 'send');
+  if (connection.kind === 'ws' && (format === 'text' || format === 'json')) {
+    // A WebSocket text message must be valid UTF-8; escapes such as \xFF can break that.
+    let text: string;
+    try {
+      text = escapes ? fatalUtf8.decode(checked.bytes) : input;
+    } catch {
+      throw new SocketInspectorError(
+        'INVALID_ESCAPE',
+        'These escapes make invalid UTF-8, which a WebSocket text message cannot carry. Use the hex or base64 format to send the bytes as a binary message.',
+      );
+    }
+    connection.sendText(text);
+  } else {
+    connection.sendBytes(checked.bytes);
+  }
+  return checked.bytes.length;
+}
+
+/** The payload of `seq`, or a GONE error when the log no longer holds it. */
+export function requirePayload(connection: Connection, seq: number): Uint8Array {
+  const payload = connection.log.payload(seq);
+  if (!payload) {
+    throw new RequestError({ message: `Entry #${seq} is no longer in the log (cleared or evicted by the retention limit).`, code: 'GONE' });
+  }
+  return payload;
+}
+
+/** An entry's columns and the first `limit` bytes of its payload, copied for posting. */
+export function payloadResult(connection: Connection, seq: number, limit: number): PayloadResult {
+  const log = connection.log;
+  const payload = requirePayload(connection, seq);
+  return {
+    seq,
+    wallTime: log.wallTime(seq),
+    direction: log.direction(seq)!,
+    kind: log.kind(seq)!,
+    code: log.code(seq),
+    length: payload.length,
+    payload: exactArrayBuffer(payload.subarray(0, limit)),
+  };
+}
+
+/** A payload as the clipboard gets it: UTF-8 text, spaced hex pairs, or base64. */
+export function payloadAs(payload: Uint8Array, as: 'text' | 'hex' | 'base64'): string {
+  if (as === 'hex') return toHex(payload, ' ');
+  if (as === 'base64') return encodeBase64(payload);
+  return lenientUtf8.decode(payload);
+}

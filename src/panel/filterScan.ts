@@ -1,0 +1,66 @@
+// Runs a compiled filter over the log in slices: from the oldest retained entry up to the newest, then
+// on each new entry, with one cursor. A slice stops at a time budget so scanning a million entries
+// never blocks the extension host for long.
+import type { EntryColumns } from '../../shared/entryBatch';
+import type { CompiledFilter } from './logFilter';
+
+/** How many entries are tested between two looks at the clock. */
+const CLOCK_EVERY = 2048;
+
+/** A filter's progress over one log. */
+export class FilterScan {
+  /** Every seq before this one has been tested. */
+  private cursor: number;
+
+  constructor(
+    readonly generation: number,
+    private readonly filter: CompiledFilter,
+    startSeq: number,
+  ) {
+    this.cursor = startSeq;
+  }
+
+  /** Seq up to which entries have been tested. */
+  get scannedTo(): number {
+    return this.cursor;
+  }
+
+  /** Whether every entry appended so far has been tested. */
+  isCaughtUp(log: EntryColumns): boolean {
+    return this.cursor >= log.nextSeq;
+  }
+
+  /** Tests entries from the cursor on until caught up or `budgetMs` elapsed; returns the matching seqs. */
+  advance(log: EntryColumns, budgetMs: number): Float64Array {
+    if (this.cursor < log.firstSeq) this.cursor = log.firstSeq;
+    const deadline = performance.now() + budgetMs;
+    let out = new Float64Array(64);
+    let found = 0;
+    let stop = false;
+    let tested = 0;
+    const end = log.nextSeq;
+    log.forEachRun(this.cursor, end, (run) => {
+      if (stop) return;
+      for (let i = run.from; i < run.to; i++) {
+        const dk = run.dirKind[i]!;
+        const start = i === 0 ? 0 : run.ends[i - 1]!;
+        if (this.filter.matches(dk >> 4, dk & 15, run.bytes, start, run.ends[i]!)) {
+          if (found === out.length) {
+            const grown = new Float64Array(out.length * 2);
+            grown.set(out);
+            out = grown;
+          }
+          out[found++] = run.seq + (i - run.from);
+        }
+        this.cursor = run.seq + (i - run.from) + 1;
+        if (++tested % CLOCK_EVERY === 0 && performance.now() >= deadline) {
+          stop = true;
+          return;
+        }
+      }
+    });
+    // Unless stopped, every retained entry before `end` was visited (evicted ones are simply gone).
+    if (!stop) this.cursor = Math.max(this.cursor, end);
+    return out.slice(0, found);
+  }
+}

@@ -1,0 +1,100 @@
+// The panel's filter, run on the host where the log lives: the webview only receives matching seqs.
+// Text is matched against the UTF-8 decoding of the payload (meta entries: their description).
+import type { FilterSpec } from '../../shared/protocol';
+
+/** Only this many bytes of each payload are searched, so one huge message cannot stall the host. */
+export const FILTER_SCAN_BYTES = 1024 * 1024;
+
+/** A filter ready to test entries. */
+export interface CompiledFilter {
+  /** Whether an entry with these columns and payload `bytes[start, end)` matches. */
+  matches(direction: number, kind: number, bytes: Uint8Array, start: number, end: number): boolean;
+}
+
+/** Outcome of {@link compileFilter}. */
+export type FilterCompilation = { ok: true; filter: CompiledFilter } | { ok: false; message: string };
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Splits `/body/flags` into a RegExp; undefined when the text is not written that way. */
+function parseRegexLiteral(text: string): { body: string; flags: string } | undefined {
+  if (text.length < 2 || text[0] !== '/') return undefined;
+  const close = text.lastIndexOf('/');
+  if (close <= 0) return undefined;
+  const flags = text.slice(close + 1);
+  // Only real flags, each once: "/api/users" is a path to search for, not a regex with flags "users".
+  if (!/^[dgimsuvy]*$/.test(flags) || new Set(flags).size !== flags.length) return undefined;
+  return { body: text.slice(1, close), flags };
+}
+
+/** ASCII lower-case of one byte. */
+function lowerByte(b: number): number {
+  return b >= 0x41 && b <= 0x5a ? b | 0x20 : b;
+}
+
+/**
+ * Case-insensitive (ASCII letters) search of an ASCII needle directly in the bytes: an ASCII byte
+ * always decodes to itself in UTF-8, so this equals searching the decoded text, without decoding.
+ */
+function includesAsciiFolded(haystack: Uint8Array, start: number, end: number, needle: Uint8Array): boolean {
+  const n = needle.length;
+  const last = Math.min(end, start + FILTER_SCAN_BYTES) - n;
+  const first = needle[0]!;
+  for (let i = start; i <= last; i++) {
+    if (lowerByte(haystack[i]!) !== first) continue;
+    let j = 1;
+    while (j < n && lowerByte(haystack[i + j]!) === needle[j]) j++;
+    if (j === n) return true;
+  }
+  return false;
+}
+
+function decodePrefix(bytes: Uint8Array, start: number, end: number): string {
+  return decoder.decode(bytes.subarray(start, Math.min(end, start + FILTER_SCAN_BYTES)));
+}
+
+type TextTest = (bytes: Uint8Array, start: number, end: number) => boolean;
+
+function textMatcher(text: string): TextTest | { error: string } | undefined {
+  if (text === '') return undefined;
+  const literal = parseRegexLiteral(text);
+  if (literal) {
+    let re: RegExp;
+    try {
+      // g and y would make test() stateful across entries.
+      re = new RegExp(literal.body, literal.flags.replace(/[gy]/g, ''));
+    } catch (e) {
+      return { error: `Invalid regular expression: ${(e as Error).message}` };
+    }
+    return (bytes, start, end) => re.test(decodePrefix(bytes, start, end));
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) {
+    const needle = Uint8Array.from(text.toLowerCase(), (c) => c.charCodeAt(0));
+    return (bytes, start, end) => includesAsciiFolded(bytes, start, end, needle);
+  }
+  const needle = text.toLowerCase();
+  return (bytes, start, end) => decodePrefix(bytes, start, end).toLowerCase().includes(needle);
+}
+
+/** Compiles a filter; an invalid regular expression is reported, not thrown. */
+export function compileFilter(spec: FilterSpec): FilterCompilation {
+  const text = textMatcher(spec.text);
+  if (text && typeof text === 'object') return { ok: false, message: text.error };
+  let directionMask = 0;
+  for (const d of spec.directions) directionMask |= 1 << d;
+  let kindMask = 0;
+  for (const k of spec.kinds) kindMask |= 1 << k;
+  const anyDirection = directionMask === 0;
+  const anyKind = kindMask === 0;
+  return {
+    ok: true,
+    filter: {
+      matches(direction, kind, bytes, start, end) {
+        if (!anyDirection && (directionMask & (1 << direction)) === 0) return false;
+        if (!anyKind && (kindMask & (1 << kind)) === 0) return false;
+        return text === undefined || text(bytes, start, end);
+      },
+    },
+  };
+}

@@ -1,0 +1,493 @@
+// The host side of one inspector panel. It imports nothing from `vscode`, so it runs (and is tested)
+// in plain Node: it is given a connection, a way to post to the webview, and callbacks for what only
+// the extension can do (reconnect, clipboard).
+//
+// Flow: entries appended to the log are announced in packed batches, at most one per flush interval
+// (or sooner when a batch fills), and at most a few unacknowledged at a time, so a flooding server can
+// never queue up more than the webview draws. While the panel is hidden nothing is posted and the log
+// keeps capturing; the webview asks for whatever pages it lacks once it is back.
+import { encodeEntryList, encodeEntryRange, exactArrayBuffer } from '../../shared/entryBatch';
+import { Direction, type HandshakeInfo, type TlsInfo } from '../../shared/logModel';
+import { MessageHandler, RequestError, toErrorInfo } from '../../shared/messageHandler';
+import { hostIncoming } from '../../shared/messageSchema';
+import type {
+  HostEvents,
+  HostRequests,
+  PanelSettings,
+  PanelSnapshot,
+  PanelStats,
+  ToWebviewMessage,
+  WebviewEvents,
+  WebviewRequests,
+} from '../../shared/protocol';
+import type { Connection, WebSocketConnection } from '../core/connectionTypes';
+import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../core/dispose';
+import { ComposerLists } from './composerLists';
+import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
+import { FilterScan } from './filterScan';
+import { compileFilter, type CompiledFilter } from './logFilter';
+import { RateMeter } from './rateMeter';
+
+/** What only the extension can do for the panel. */
+export interface PanelCallbacks {
+  /** Connects again (or for the first time). May return a new Connection, which the panel then shows. */
+  connect(): Connection | void | Promise<Connection | void>;
+  /** Drops the connection. */
+  disconnect(): void | Promise<void>;
+  /** Puts text on the system clipboard. */
+  writeClipboard(text: string): void | Promise<void>;
+}
+
+/** Tuning of batching and scanning; the defaults suit an interactive panel. */
+export interface PanelControllerOptions {
+  /** Longest an appended entry waits before it is posted, ms. */
+  readonly flushIntervalMs?: number;
+  /** Most entries in one batch; a full batch is posted at once, and a backlog is cut to the newest. */
+  readonly maxBatchEntries?: number;
+  /** Batches posted but not yet acknowledged before the host waits. */
+  readonly maxInFlightBatches?: number;
+  /** Payload bytes per entry carried in batches and pages (the row preview). */
+  readonly previewBytes?: number;
+  /** How often counters (and the message rate) are refreshed, ms. */
+  readonly statsIntervalMs?: number;
+  /** Longest one slice of a filter scan runs before yielding, ms. */
+  readonly filterSliceMs?: number;
+  /** Where diagnostics go. Default console.warn. */
+  readonly log?: (line: string) => void;
+  /** User settings passed to the webview in every snapshot. */
+  readonly settings?: PanelSettings;
+}
+
+/** Posts a message to the webview. */
+export type PostToWebview = (message: ToWebviewMessage) => void;
+
+const DEFAULTS = {
+  flushIntervalMs: 16,
+  maxBatchEntries: 2000,
+  maxInFlightBatches: 4,
+  previewBytes: 256,
+  statsIntervalMs: 500,
+  filterSliceMs: 8,
+};
+
+function isWebSocket(c: Connection): c is WebSocketConnection {
+  return c.kind === 'ws';
+}
+
+/** A copy safe to post: no Node Buffer (serialized as JSON) and no view of a pooled buffer. */
+function handshakeForWebview(h: HandshakeInfo): HandshakeInfo {
+  const { responseBody, ...rest } = h;
+  return responseBody ? { ...rest, responseBody: new Uint8Array(exactArrayBuffer(responseBody)) } : rest;
+}
+
+/** The host side of one panel: serves the webview's requests and streams the connection's log to it. */
+export class PanelController extends Disposable {
+  private conn: Connection;
+  private readonly channel: MessageHandler<HostRequests, HostEvents, WebviewRequests, WebviewEvents>;
+  private readonly opts: typeof DEFAULTS;
+  private readonly log: (line: string) => void;
+  private readonly lists = new ComposerLists();
+  private readonly settings: PanelSettings | undefined;
+  private readonly rate = new RateMeter();
+  private connectionSubscriptions: IDisposable[] = [];
+  private readonly connectionEmitter = this.register(new Emitter<Connection>());
+  /** Fires when the panel starts showing another connection (see attach). */
+  readonly onDidChangeConnection: Event<Connection> = this.connectionEmitter.event;
+
+  /** The webview answered `ready` (it has a snapshot and wants live updates). */
+  private ready = false;
+  private visible = true;
+  /** Seqs before this one were posted (or deliberately skipped) to the current webview. */
+  private sentUpTo = 0;
+  private inFlight = 0;
+  private nextBatchId = 1;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushImmediate: ReturnType<typeof setImmediate> | undefined;
+  private pendingEntries = 0;
+  private statsTimer: ReturnType<typeof setInterval> | undefined;
+  private lastStatsKey = '';
+  private filterScan: FilterScan | undefined;
+  private filterImmediate: ReturnType<typeof setImmediate> | undefined;
+  private sentHandshake: HandshakeInfo | undefined;
+  private sentTls: TlsInfo | undefined;
+  private filterScanFilter: CompiledFilter | undefined;
+  /** The connection changed while hidden: a retained webview gets a snapshot when shown. */
+  private snapshotOwed = false;
+
+  constructor(
+    connection: Connection,
+    post: PostToWebview,
+    private readonly callbacks: PanelCallbacks,
+    options: PanelControllerOptions = {},
+  ) {
+    super();
+    this.conn = connection;
+    this.log = options.log ?? ((line) => console.warn(`[socket-inspector] ${line}`));
+    this.settings = options.settings;
+    this.opts = {
+      flushIntervalMs: options.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
+      maxBatchEntries: Math.max(1, options.maxBatchEntries ?? DEFAULTS.maxBatchEntries),
+      maxInFlightBatches: Math.max(1, options.maxInFlightBatches ?? DEFAULTS.maxInFlightBatches),
+      previewBytes: Math.max(0, options.previewBytes ?? DEFAULTS.previewBytes),
+      statsIntervalMs: options.statsIntervalMs ?? DEFAULTS.statsIntervalMs,
+      filterSliceMs: options.filterSliceMs ?? DEFAULTS.filterSliceMs,
+    };
+    this.channel = new MessageHandler<HostRequests, HostEvents, WebviewRequests, WebviewEvents>({
+      post: post as (m: object) => void,
+      schemas: hostIncoming,
+      onProblem: (p) => this.log(p),
+      requests: {
+        ready: () => this.onReady(),
+        getRange: ({ fromSeq, count }) => ({
+          batch: encodeEntryRange(this.conn.log, fromSeq, fromSeq + count, this.opts.previewBytes),
+        }),
+        getEntries: ({ seqs }) => ({ batch: encodeEntryList(this.conn.log, new Float64Array(seqs), this.opts.previewBytes) }),
+        getPayload: ({ seq, limit }) => payloadResult(this.conn, seq, limit),
+        setFilter: ({ generation, filter }) => {
+          this.setFilter(generation, filter);
+          return {};
+        },
+        send: (message) => {
+          const bytes = sendComposerMessage(this.conn, message);
+          this.lists.recordSent(message);
+          this.postLists();
+          return { bytes };
+        },
+        ping: ({ payload }) => {
+          const c = this.conn;
+          if (!isWebSocket(c)) throw new RequestError({ message: 'Ping is a WebSocket control frame; this is a TCP connection.', code: 'PROTOCOL' });
+          c.ping(new TextEncoder().encode(payload));
+          return {};
+        },
+        close: ({ code, reason }) => {
+          requireOpen(this.conn, 'close');
+          this.conn.close(code, reason);
+          return {};
+        },
+        clear: () => {
+          this.conn.log.clear();
+          return {};
+        },
+        connect: async () => {
+          const next = await this.callbacks.connect();
+          if (next && next !== this.conn) this.attach(next);
+          return {};
+        },
+        disconnect: async () => {
+          await this.callbacks.disconnect();
+          return {};
+        },
+        copy: async ({ seq, as }) => {
+          const text = payloadAs(requirePayload(this.conn, seq), as);
+          await this.callbacks.writeClipboard(text);
+          return { chars: text.length };
+        },
+        saveMessage: ({ name, format, input, escapes }) => {
+          const id = this.lists.save(name, { format, input, escapes });
+          this.postLists();
+          return { id };
+        },
+        deleteSaved: ({ id }) => {
+          if (!this.lists.delete(id)) throw new RequestError({ message: 'That saved message no longer exists.', code: 'GONE' });
+          this.postLists();
+          return {};
+        },
+      },
+      events: {
+        ack: () => {
+          this.inFlight = Math.max(0, this.inFlight - 1);
+          if (this.conn.log.nextSeq > this.sentUpTo) this.scheduleFlush();
+        },
+        webviewError: ({ message }) => this.log(`webview: ${message}`),
+      },
+    });
+    this.register(toDisposable(() => this.channel.dispose()));
+    this.register(toDisposable(() => this.stopTimers()));
+    this.register(toDisposable(() => this.unsubscribeConnection()));
+    this.subscribeConnection();
+  }
+
+  /** The connection the panel currently shows. */
+  get connection(): Connection {
+    return this.conn;
+  }
+
+  /** The composer's sent history and saved messages (a session file loads and saves the latter). */
+  get composerLists(): ComposerLists {
+    return this.lists;
+  }
+
+  /** Tells the webview the composer lists changed (after the owner edited them). */
+  notifyComposerLists(): void {
+    this.postLists();
+  }
+
+  /** Feeds one message from the webview. */
+  handleMessage(message: unknown): void {
+    this.channel.handleMessage(message);
+  }
+
+  /** Tells the controller whether the panel is visible; nothing is posted while it is hidden. */
+  setVisible(visible: boolean): void {
+    if (this.visible === visible) return;
+    this.visible = visible;
+    if (!visible) {
+      this.stopTimers();
+      return;
+    }
+    if (this.ready) {
+      this.startStatsTimer();
+      if (this.snapshotOwed) {
+        this.snapshotOwed = false;
+        this.resetWebviewState();
+        this.channel.sendEvent('snapshot', { snapshot: this.snapshot() });
+        return;
+      }
+      this.postConnectionChanges();
+      this.scheduleFlush();
+    }
+  }
+
+  /** Shows another connection in this panel (after a reconnect); the webview starts over. */
+  attach(connection: Connection): void {
+    if (connection === this.conn) return;
+    this.unsubscribeConnection();
+    this.conn = connection;
+    this.subscribeConnection();
+    this.rate.reset();
+    if (this.ready) {
+      this.resetWebviewState();
+      if (this.live) this.channel.sendEvent('snapshot', { snapshot: this.snapshot() });
+      else this.snapshotOwed = true;
+    }
+    this.connectionEmitter.fire(connection);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private get live(): boolean {
+    return this.ready && this.visible && !this.isDisposed;
+  }
+
+  private subscribeConnection(): void {
+    const c = this.conn;
+    this.connectionSubscriptions = [
+      c.log.onDidAppend(() => this.onAppend()),
+      c.log.onDidClear(() => this.onClear()),
+      c.onDidChangeState(() => this.onStateChange()),
+    ];
+  }
+
+  private unsubscribeConnection(): void {
+    for (const d of this.connectionSubscriptions) d.dispose();
+    this.connectionSubscriptions = [];
+  }
+
+  private onReady(): PanelSnapshot {
+    this.ready = true;
+    this.snapshotOwed = false;
+    this.resetWebviewState();
+    if (this.visible) this.startStatsTimer();
+    return this.snapshot();
+  }
+
+  /** Forgets what the (new) webview was sent: it starts from the snapshot. */
+  private resetWebviewState(): void {
+    this.sentUpTo = this.conn.log.nextSeq;
+    this.inFlight = 0;
+    this.pendingEntries = 0;
+    this.cancelFilter();
+    this.sentHandshake = this.conn.handshake;
+    this.sentTls = this.conn.tls;
+    this.lastStatsKey = '';
+  }
+
+  private snapshot(): PanelSnapshot {
+    const c = this.conn;
+    const ws = isWebSocket(c) ? c : undefined;
+    return {
+      connectionKind: c.kind,
+      target: c.target,
+      state: c.state,
+      ...(c.lastError ? { error: toErrorInfo(c.lastError) } : {}),
+      ...(c.handshake ? { handshake: handshakeForWebview(c.handshake) } : {}),
+      ...(c.tls ? { tls: c.tls } : {}),
+      ...(ws ? { protocol: ws.protocol, extensions: ws.extensions } : {}),
+      stats: this.stats(),
+      history: [...this.lists.history],
+      saved: [...this.lists.saved],
+      previewBytes: this.opts.previewBytes,
+      ...(this.settings ? { settings: this.settings } : {}),
+    };
+  }
+
+  private stats(): PanelStats {
+    const log = this.conn.log;
+    return {
+      firstSeq: log.firstSeq,
+      nextSeq: log.nextSeq,
+      in: log.totals(Direction.In),
+      out: log.totals(Direction.Out),
+      droppedEntries: log.dropped.entries,
+      messagesPerSecond: Math.round(this.rate.rate() * 10) / 10,
+    };
+  }
+
+  private sampleRate(): void {
+    const log = this.conn.log;
+    this.rate.sample(log.totals(Direction.In).entries + log.totals(Direction.Out).entries, performance.now());
+  }
+
+  private onAppend(): void {
+    if (!this.live) return;
+    this.pendingEntries++;
+    if (this.pendingEntries >= this.opts.maxBatchEntries) {
+      // A full batch goes out as soon as the current I/O callback is done.
+      this.flushImmediate ??= setImmediate(() => this.flush());
+    } else {
+      this.flushTimer ??= setTimeout(() => this.flush(), this.opts.flushIntervalMs);
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (!this.live) return;
+    this.flushTimer ??= setTimeout(() => this.flush(), this.opts.flushIntervalMs);
+  }
+
+  private flush(): void {
+    this.clearFlushTimers();
+    if (!this.live) return;
+    this.postConnectionChanges();
+    if (this.filterScan && !this.filterImmediate) this.pumpFilter();
+    if (this.inFlight >= this.opts.maxInFlightBatches) return; // resumed by the next ack
+    const log = this.conn.log;
+    const to = log.nextSeq;
+    // A backlog (slow webview, long pause) is cut to the newest entries; older ones are paged on demand.
+    const from = Math.max(this.sentUpTo, log.firstSeq, to - this.opts.maxBatchEntries);
+    this.pendingEntries = 0;
+    if (from >= to) return;
+    const batch = encodeEntryRange(log, from, to, this.opts.previewBytes);
+    this.sentUpTo = to;
+    this.inFlight++;
+    this.sampleRate();
+    const stats = this.stats();
+    this.lastStatsKey = statsKey(stats);
+    this.channel.sendEvent('entries', { batchId: this.nextBatchId++, batch, stats });
+  }
+
+  private clearFlushTimers(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.flushImmediate) clearImmediate(this.flushImmediate);
+    this.flushTimer = undefined;
+    this.flushImmediate = undefined;
+  }
+
+  private startStatsTimer(): void {
+    if (this.statsTimer || this.opts.statsIntervalMs <= 0) return;
+    this.statsTimer = setInterval(() => this.postStats(), this.opts.statsIntervalMs);
+  }
+
+  private stopTimers(): void {
+    this.clearFlushTimers();
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    this.statsTimer = undefined;
+    if (this.filterImmediate) clearImmediate(this.filterImmediate);
+    this.filterImmediate = undefined;
+  }
+
+  private postStats(): void {
+    if (!this.live) return;
+    this.sampleRate();
+    const stats = this.stats();
+    const key = statsKey(stats);
+    if (key === this.lastStatsKey) return;
+    this.lastStatsKey = key;
+    this.channel.sendEvent('stats', { stats });
+  }
+
+  private onClear(): void {
+    this.rate.reset();
+    if (!this.ready) return;
+    this.sentUpTo = this.conn.log.nextSeq;
+    this.pendingEntries = 0;
+    if (this.filterScan) {
+      // Matches so far referred to forgotten entries; the webview drops them on `cleared`.
+      this.filterScan = new FilterScan(this.filterScan.generation, this.filterScanFilter!, this.conn.log.nextSeq);
+    }
+    if (this.live) this.channel.sendEvent('cleared', { stats: this.stats() });
+    else this.snapshotOwed = true;
+  }
+
+  private onStateChange(): void {
+    if (!this.live) return;
+    const c = this.conn;
+    const ws = isWebSocket(c) ? c : undefined;
+    this.channel.sendEvent('state', {
+      state: c.state,
+      ...(c.lastError ? { error: toErrorInfo(c.lastError) } : {}),
+      ...(ws ? { protocol: ws.protocol, extensions: ws.extensions } : {}),
+    });
+    this.postConnectionChanges();
+    this.scheduleFlush();
+  }
+
+  /** Posts the handshake and TLS details when they appeared or changed since last posted. */
+  private postConnectionChanges(): void {
+    const c = this.conn;
+    if (c.handshake && c.handshake !== this.sentHandshake) {
+      this.sentHandshake = c.handshake;
+      this.channel.sendEvent('handshake', { handshake: handshakeForWebview(c.handshake) });
+    }
+    if (c.tls && c.tls !== this.sentTls) {
+      this.sentTls = c.tls;
+      this.channel.sendEvent('tls', { tls: c.tls });
+    }
+  }
+
+  // --- filter --------------------------------------------------------------------------------------
+
+  private setFilter(generation: number, spec: WebviewRequests['setFilter']['params']['filter']): void {
+    this.cancelFilter();
+    if (!spec) return;
+    const compiled = compileFilter(spec);
+    if (!compiled.ok) throw new RequestError({ message: compiled.message, code: 'BAD_FILTER' });
+    this.filterScanFilter = compiled.filter;
+    this.filterScan = new FilterScan(generation, compiled.filter, this.conn.log.firstSeq);
+    this.filterImmediate = setImmediate(() => this.pumpFilter());
+  }
+
+  private cancelFilter(): void {
+    if (this.filterImmediate) clearImmediate(this.filterImmediate);
+    this.filterImmediate = undefined;
+    this.filterScan = undefined;
+    this.filterScanFilter = undefined;
+  }
+
+  /** Runs one slice of the filter and posts what it found; reschedules itself until caught up. */
+  private pumpFilter(): void {
+    this.filterImmediate = undefined;
+    const scan = this.filterScan;
+    if (!scan || !this.live) return;
+    const log = this.conn.log;
+    const wasCaughtUp = scan.isCaughtUp(log);
+    if (wasCaughtUp) return;
+    const seqs = scan.advance(log, this.opts.filterSliceMs);
+    const done = scan.isCaughtUp(log);
+    this.channel.sendEvent('filterMatches', {
+      generation: scan.generation,
+      seqs: seqs.buffer as ArrayBuffer,
+      scannedTo: scan.scannedTo,
+      done,
+    });
+    if (!done) this.filterImmediate = setImmediate(() => this.pumpFilter());
+  }
+
+  private postLists(): void {
+    if (!this.live) return;
+    this.channel.sendEvent('composerLists', { history: [...this.lists.history], saved: [...this.lists.saved] });
+  }
+}
+
+function statsKey(s: PanelStats): string {
+  return `${s.firstSeq}/${s.nextSeq}/${s.in.entries}/${s.in.bytes}/${s.out.entries}/${s.out.bytes}/${s.droppedEntries}/${s.messagesPerSecond}`;
+}

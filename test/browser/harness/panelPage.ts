@@ -1,0 +1,116 @@
+// Opens the real webview bundle in a Chromium page and wires it to a real PanelController in this
+// process: the page's stand-in acquireVsCodeApi posts through an exposed binding to the controller, and
+// the controller's posts are dispatched in the page as `message` events, in order.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { Connection } from '../../../src/core/connectionTypes';
+import { PanelController, type PanelCallbacks, type PanelControllerOptions } from '../../../src/panel/panelController';
+import { decodeFromBridge, encodeForBridge } from './bridgeCodec';
+import type { PanelServer } from './panelServer';
+
+/** A VS Code color theme as the webview sees it: CSS variables and a body class. */
+export interface ThemeFixture {
+  readonly name: string;
+  readonly bodyClass: string;
+  readonly variables: Readonly<Record<string, string>>;
+}
+
+/** Loads a theme fixture from test/browser/fixtures. */
+export function loadTheme(name: 'dark-modern' | 'light-modern' | 'dark-high-contrast'): ThemeFixture {
+  return JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', `theme-${name}.json`), 'utf8')) as ThemeFixture;
+}
+
+/** An open panel: the page, its controller, and what happened on the way. */
+export interface OpenPanel {
+  readonly page: Page;
+  readonly controller: PanelController;
+  /** Diagnostics from the controller (refused messages, failed posts) and page errors. */
+  readonly problems: string[];
+  /** Text written to the clipboard through the controller. */
+  readonly clipboard: string[];
+  /** Reloads the document (as VS Code recreates a hidden webview), keeping its saved state. */
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenPanelOptions {
+  readonly theme?: ThemeFixture;
+  readonly callbacks?: Partial<PanelCallbacks>;
+  readonly controller?: PanelControllerOptions;
+  readonly viewport?: { width: number; height: number };
+}
+
+const STAND_IN = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'vscodeApiStandIn.js'), 'utf8');
+
+/** The init script for a page load: setup data, then the stand-in. */
+function initScript(theme: ThemeFixture | undefined, state: unknown): string {
+  return `window.__siSetup = ${JSON.stringify({ theme: theme ?? null, state: state ?? null })};\n${STAND_IN}`;
+}
+
+/** Opens the panel for `connection` in a new page of `browser`. */
+export async function openPanel(browser: Browser, server: PanelServer, connection: Connection, options: OpenPanelOptions = {}): Promise<OpenPanel> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  const clipboard: string[] = [];
+  let savedState: unknown = undefined;
+  let closed = false;
+
+  // Host → page, strictly in order: one evaluate at a time carrying everything queued meanwhile.
+  let queue: unknown[] = [];
+  let draining: Promise<void> | undefined;
+  const drain = async (): Promise<void> => {
+    while (queue.length > 0 && !closed) {
+      const batch = queue;
+      queue = [];
+      try {
+        await page.evaluate((list) => (globalThis as unknown as { __siDeliver(l: unknown[]): void }).__siDeliver(list), batch);
+      } catch (e) {
+        if (!closed) problems.push(`delivery failed: ${(e as Error).message}`);
+      }
+    }
+    draining = undefined;
+  };
+  const controller = new PanelController(
+    connection,
+    (message) => {
+      queue.push(encodeForBridge(message));
+      draining ??= drain();
+    },
+    {
+      connect: options.callbacks?.connect ?? (() => connection.connect()),
+      disconnect: options.callbacks?.disconnect ?? (() => connection.close()),
+      writeClipboard: options.callbacks?.writeClipboard ?? ((text) => void clipboard.push(text)),
+    },
+    { ...options.controller, log: (line) => problems.push(line) },
+  );
+
+  await page.exposeBinding('__siPost', (_source, message: unknown) => controller.handleMessage(decodeFromBridge(message)));
+  await page.exposeBinding('__siSaveState', (_source, state: unknown) => {
+    savedState = state;
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
+  });
+  await page.addInitScript({ content: initScript(options.theme, undefined) });
+  await page.goto(server.url);
+  return {
+    page,
+    controller,
+    problems,
+    clipboard,
+    async reload() {
+      // A recreated webview starts from scratch and says `ready` again; its saved state comes back.
+      queue = [];
+      await page.addInitScript({ content: initScript(options.theme, savedState) });
+      await page.reload();
+    },
+    async close() {
+      closed = true;
+      controller.dispose();
+      await context.close();
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Direction, Kind } from '../../shared/logModel';
+import { FrameLog } from '../../src/core/frameLog';
+import { FilterScan } from '../../src/panel/filterScan';
+import { compileFilter, FILTER_SCAN_BYTES, type CompiledFilter } from '../../src/panel/logFilter';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+
+function compile(text: string, directions: number[] = [], kinds: number[] = []): CompiledFilter {
+  const c = compileFilter({ text, directions, kinds });
+  if (!c.ok) throw new Error(c.message);
+  return c.filter;
+}
+
+function test(f: CompiledFilter, payload: string | Uint8Array, direction: number = Direction.In, kind: number = Kind.Text): boolean {
+  const bytes = typeof payload === 'string' ? enc(payload) : payload;
+  return f.matches(direction, kind, bytes, 0, bytes.length);
+}
+
+describe('log filter', () => {
+  it('matches substrings case-insensitively, ASCII and beyond', () => {
+    const f = compile('Hello');
+    assert.equal(test(f, 'say HELLO world'), true);
+    assert.equal(test(f, 'say hell o'), false);
+    const g = compile('ÜBER');
+    assert.equal(test(g, 'das ist über alles'), true);
+    assert.equal(test(compile(''), 'anything'), true);
+  });
+
+  it('finds ASCII text around invalid UTF-8 like the decoded text would', () => {
+    assert.equal(test(compile('ok'), new Uint8Array([0xff, 0x6f, 0x6b, 0xc3])), true);
+  });
+
+  it('honours /regex/flags, and treats a path like /api/users as text', () => {
+    assert.equal(test(compile('/^ping \\d+$/'), 'ping 42'), true);
+    assert.equal(test(compile('/^ping \\d+$/'), 'PING 42'), false);
+    assert.equal(test(compile('/^ping \\d+$/i'), 'PING 42'), true);
+    assert.equal(test(compile('/api/users'), 'GET /api/users HTTP/1.1'), true);
+    assert.equal(test(compile('/api/users'), 'api'), false);
+    // The global flag must not make repeated tests alternate.
+    const g = compile('/a/g');
+    assert.deepEqual([test(g, 'a'), test(g, 'a'), test(g, 'a')], [true, true, true]);
+  });
+
+  it('reports an invalid regular expression instead of throwing', () => {
+    const c = compileFilter({ text: '/(oops/', directions: [], kinds: [] });
+    assert.equal(c.ok, false);
+    assert.match((c as { message: string }).message, /^Invalid regular expression/);
+  });
+
+  it('filters by direction and kind sets', () => {
+    const f = compile('', [Direction.Out], [Kind.Text, Kind.Binary]);
+    assert.equal(test(f, 'x', Direction.Out, Kind.Binary), true);
+    assert.equal(test(f, 'x', Direction.In, Kind.Binary), false);
+    assert.equal(test(f, 'x', Direction.Out, Kind.Ping), false);
+  });
+
+  it('searches only the first FILTER_SCAN_BYTES of a payload', () => {
+    const big = new Uint8Array(FILTER_SCAN_BYTES + 10).fill(0x2e);
+    big.set(enc('needle'), FILTER_SCAN_BYTES + 2);
+    assert.equal(test(compile('needle'), big), false);
+    big.set(enc('needle'), 100);
+    assert.equal(test(compile('needle'), big), true);
+  });
+});
+
+describe('filter scan', () => {
+  it('finds every match in order, in slices, and then follows new entries', () => {
+    const log = new FrameLog();
+    for (let i = 0; i < 100_000; i++) log.append(i % 3 === 0 ? Direction.Out : Direction.In, Kind.Text, enc(`m ${i}`));
+    const scan = new FilterScan(7, compile('', [Direction.Out]), log.firstSeq);
+    const found: number[] = [];
+    let slices = 0;
+    while (!scan.isCaughtUp(log)) {
+      // A zero budget still makes progress: the clock is read only every couple of thousand entries.
+      found.push(...scan.advance(log, 0));
+      slices++;
+    }
+    assert.ok(slices > 1, 'the scan was cut into slices');
+    assert.equal(found.length, 33_334);
+    assert.equal(found[0], 0);
+    assert.equal(found.at(-1), 99_999);
+    assert.ok(found.every((s, i) => i === 0 || s > found[i - 1]!));
+    log.append(Direction.Out, Kind.Text, enc('late'));
+    log.append(Direction.In, Kind.Text, enc('late in'));
+    assert.deepEqual([...scan.advance(log, 10)], [100_000]);
+    assert.equal(scan.scannedTo, log.nextSeq);
+  });
+
+  it('skips entries evicted while it was scanning', () => {
+    const log = new FrameLog({ maxEntries: 1000 });
+    for (let i = 0; i < 1000; i++) log.append(Direction.In, Kind.Text, enc(`a${i}`));
+    const scan = new FilterScan(1, compile('a'), log.firstSeq);
+    for (let i = 0; i < 500; i++) log.append(Direction.In, Kind.Text, enc(`a${1000 + i}`));
+    const seqs = [...scan.advance(log, 100)];
+    assert.equal(seqs[0], 500);
+    assert.equal(seqs.length, 1000);
+  });
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeEntryBatch, encodeEntryRange } from '../../shared/entryBatch';
+import { Direction, Kind } from '../../shared/logModel';
+import { FrameLog } from '../../src/core/frameLog';
+import { FilterMatches } from '../../webview/filterMatches';
+import { PAGE_ENTRIES, PageCache } from '../../webview/pageCache';
+
+describe('filter matches', () => {
+  it('grows, trims evicted seqs off the front, and finds seqs', () => {
+    const m = new FilterMatches();
+    m.append(Float64Array.from({ length: 3000 }, (_, i) => i * 2));
+    assert.equal(m.length, 3000);
+    assert.equal(m.indexOf(200), 100);
+    assert.equal(m.indexOf(201), -1);
+    assert.equal(m.trimBelow(1001), 501);
+    assert.equal(m.at(0), 1002);
+    m.append(new Float64Array([10_000, 10_002]));
+    assert.equal(m.length, 2501);
+    assert.equal(m.at(m.length - 1), 10_002);
+    assert.equal(m.lowerBound(5999), 2499);
+    m.clear();
+    assert.equal(m.length, 0);
+    assert.equal(m.at(0), undefined);
+  });
+});
+
+describe('page cache', () => {
+  const log = new FrameLog();
+  for (let i = 0; i < 5000; i++) log.append(i % 2 ? Direction.Out : Direction.In, i % 5 ? Kind.Text : Kind.Binary, new TextEncoder().encode(`e${i}`));
+
+  it('stores batches by page and returns exact entries', () => {
+    const cache = new PageCache(64);
+    cache.put(decodeEntryBatch(encodeEntryRange(log, 250, 600, 64)));
+    assert.equal(cache.has(249), false);
+    assert.equal(cache.has(250), true);
+    assert.equal(cache.has(599), true);
+    const e = cache.get(300)!;
+    assert.equal(new TextDecoder().decode(e.page.preview[e.slot]), 'e300');
+    assert.equal(e.page.dirKind[e.slot], (Direction.In << 4) | Kind.Binary);
+    assert.equal(e.page.base, 256);
+  });
+
+  it('evicts the least recently used page', () => {
+    const cache = new PageCache(3);
+    for (let p = 0; p < 3; p++) cache.put(decodeEntryBatch(encodeEntryRange(log, p * PAGE_ENTRIES, (p + 1) * PAGE_ENTRIES, 8)));
+    cache.get(0); // page 0 is now the most recently used
+    cache.put(decodeEntryBatch(encodeEntryRange(log, 3 * PAGE_ENTRIES, 4 * PAGE_ENTRIES, 8)));
+    assert.equal(cache.size, 3);
+    assert.equal(cache.has(0), true);
+    assert.equal(cache.has(PAGE_ENTRIES), false, 'page 1 was the least recently used');
+    assert.equal(cache.has(3 * PAGE_ENTRIES), true);
+  });
+
+  it('forgets entries below the first retained seq', () => {
+    const cache = new PageCache(64);
+    cache.put(decodeEntryBatch(encodeEntryRange(log, 0, 1000, 8)));
+    cache.dropBelow(300);
+    assert.equal(cache.has(0), false);
+    assert.equal(cache.has(299), false);
+    assert.equal(cache.has(300), true);
+  });
+});

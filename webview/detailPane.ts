@@ -1,0 +1,228 @@
+// The detail pane: the selected entry's payload as Text, Hex and (when it parses) JSON, the code and
+// reason of a WebSocket close, and the Connection tab with the handshake and TLS details.
+import { Kind } from '../shared/logModel';
+import type { PayloadResult } from '../shared/protocol';
+import { clear, h } from './domBuilder';
+import { closeCodeName, directionLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
+import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
+import { renderHex } from './hexView';
+import { parseJsonTree } from './jsonParse';
+import { renderNode } from './jsonTree';
+import { renderText } from './textView';
+
+/** The detail tabs, in header order. */
+export const DETAIL_TABS = ['text', 'hex', 'json', 'close', 'connection'] as const;
+export type DetailTab = (typeof DETAIL_TABS)[number];
+
+/** Payload bytes fetched for the detail views; JSON is offered only for payloads that fit. */
+export const DETAIL_PAYLOAD_LIMIT = 4 * 1024 * 1024;
+
+/** What the pane needs from the rest of the webview. */
+export interface DetailPaneDeps {
+  getPayload(seq: number, limit: number): Promise<PayloadResult>;
+  copy(seq: number, as: 'text' | 'hex' | 'base64'): Promise<void>;
+  onTabChange(tab: DetailTab): void;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+interface TabParts {
+  readonly header: HTMLElement;
+  readonly panel: HTMLElement;
+}
+
+/** The right-hand (or lower) pane of the panel. */
+export class DetailPane {
+  readonly element: HTMLElement;
+  private readonly summary: HTMLElement;
+  private readonly copyButtons: HTMLElement;
+  private readonly tabs: HTMLElement & { selectedIndex: number };
+  private readonly parts: Record<DetailTab, TabParts>;
+  private seq: number | undefined;
+  private tab: DetailTab = 'text';
+  /** Bumped on every show() so a late payload for an earlier selection is dropped. */
+  private token = 0;
+
+  constructor(private readonly deps: DetailPaneDeps) {
+    this.summary = h('div', { className: 'detail-summary', testId: 'detail-summary', text: 'No entry selected' });
+    this.copyButtons = h('div', { className: 'detail-actions' }, [
+      this.copyButton('text', 'Copy as text', 'Text'),
+      this.copyButton('hex', 'Copy as hex', 'Hex'),
+      this.copyButton('base64', 'Copy as base64', 'Base64'),
+    ]);
+    this.copyButtons.hidden = true;
+    const labels: Record<DetailTab, string> = { text: 'Text', hex: 'Hex', json: 'JSON', close: 'Close', connection: 'Connection' };
+    const tabs = document.createElement('vscode-tabs') as unknown as HTMLElement & { selectedIndex: number };
+    tabs.className = 'detail-tabs';
+    this.parts = {} as Record<DetailTab, TabParts>;
+    for (const name of DETAIL_TABS) {
+      const header = document.createElement('vscode-tab-header');
+      header.setAttribute('slot', 'header');
+      header.dataset.testid = `detail-tab-${name}`;
+      header.textContent = labels[name];
+      const panel = document.createElement('vscode-tab-panel');
+      panel.className = 'detail-panel';
+      panel.dataset.tab = name;
+      tabs.append(header);
+      this.parts[name] = { header, panel };
+    }
+    for (const name of DETAIL_TABS) tabs.append(this.parts[name].panel);
+    tabs.addEventListener('vsc-tabs-select', (e) => {
+      const index = (e as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
+      const name = DETAIL_TABS[index];
+      if (name) {
+        this.tab = name;
+        this.deps.onTabChange(name);
+      }
+    });
+    this.tabs = tabs;
+    this.element = h('div', { className: 'detail' }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
+    this.setAvailable('json', false);
+    this.setAvailable('close', false);
+    this.placeholder('Select an entry to see its payload.');
+  }
+
+  /** The tab in front. */
+  get currentTab(): DetailTab {
+    return this.tab;
+  }
+
+  /** Brings a tab to the front (falls back to Text when that tab does not apply). */
+  selectTab(tab: DetailTab): void {
+    const target = this.parts[tab].header.hidden ? 'text' : tab;
+    this.tab = target;
+    this.tabs.selectedIndex = DETAIL_TABS.indexOf(target);
+  }
+
+  /** Shows an entry (undefined clears the pane); `summary` describes it until its payload arrives. */
+  show(seq: number | undefined): void {
+    const token = ++this.token;
+    this.seq = seq;
+    if (seq === undefined) {
+      this.summary.textContent = 'No entry selected';
+      this.copyButtons.hidden = true;
+      this.setAvailable('json', false);
+      this.setAvailable('close', false);
+      this.placeholder('Select an entry to see its payload.');
+      return;
+    }
+    this.summary.textContent = `#${seq} · loading…`;
+    this.copyButtons.hidden = false;
+    this.deps.getPayload(seq, DETAIL_PAYLOAD_LIMIT).then(
+      (result) => {
+        if (token === this.token) this.render(result);
+      },
+      (e: unknown) => {
+        if (token !== this.token) return;
+        this.summary.textContent = `#${seq}`;
+        this.copyButtons.hidden = true;
+        this.placeholder(e instanceof Error ? e.message : String(e));
+      },
+    );
+  }
+
+  /** Whether `seq` is the entry on display. */
+  isShowing(seq: number): boolean {
+    return this.seq === seq;
+  }
+
+  /** Updates the Connection tab. */
+  setConnection(details: ConnectionDetails): void {
+    renderConnectionDetails(this.parts.connection.panel, details);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private copyButton(as: 'text' | 'hex' | 'base64', label: string, text: string): HTMLElement {
+    const button = document.createElement('vscode-toolbar-button');
+    button.setAttribute('icon', 'copy');
+    button.setAttribute('label', label);
+    button.title = label;
+    button.dataset.testid = `copy-${as}`;
+    button.textContent = text;
+    button.addEventListener('click', () => {
+      if (this.seq === undefined) return;
+      const seq = this.seq;
+      this.deps.copy(seq, as).then(
+        () => this.flash(`Copied #${seq} as ${as}`),
+        (e: unknown) => this.flash(e instanceof Error ? e.message : String(e)),
+      );
+    });
+    return button;
+  }
+
+  private flash(message: string): void {
+    const previous = this.summary.textContent;
+    this.summary.textContent = message;
+    const token = this.token;
+    setTimeout(() => {
+      if (token === this.token && this.summary.textContent === message) this.summary.textContent = previous;
+    }, 1500);
+  }
+
+  private setAvailable(tab: DetailTab, available: boolean): void {
+    this.parts[tab].header.hidden = !available;
+    if (!available && this.tab === tab) this.selectTab('text');
+  }
+
+  private placeholder(text: string): void {
+    for (const name of ['text', 'hex', 'json', 'close'] as const) {
+      clear(this.parts[name].panel);
+      this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
+    }
+  }
+
+  private render(r: PayloadResult): void {
+    const bytes = new Uint8Array(r.payload);
+    this.summary.textContent = [
+      `#${r.seq}`,
+      directionLabel(r.direction),
+      kindLabel(r.kind),
+      formatBytes(r.length),
+      formatDateTime(r.wallTime),
+    ].join(' · ');
+
+    clear(this.parts.text.panel);
+    this.parts.text.panel.append(renderText(bytes, r.length));
+    clear(this.parts.hex.panel);
+    this.parts.hex.panel.append(renderHex(bytes, r.length));
+
+    const isClose = r.kind === Kind.Close;
+    clear(this.parts.close.panel);
+    if (isClose) this.parts.close.panel.append(this.renderClose(r.code, bytes));
+    this.setAvailable('close', isClose);
+
+    clear(this.parts.json.panel);
+    const tree = r.length === bytes.length && bytes.length > 0 ? this.tryJson(bytes) : undefined;
+    if (tree) this.parts.json.panel.append(tree);
+    this.setAvailable('json', tree !== undefined);
+    if (isClose && this.tab !== 'connection') this.selectTab('close');
+    else this.selectTab(this.tab);
+  }
+
+  private tryJson(bytes: Uint8Array): HTMLElement | undefined {
+    const text = utf8.decode(bytes);
+    const first = text.trimStart()[0];
+    // Only documents (objects and arrays) get a tree; "42" or "true" parse but gain nothing from one.
+    if (first !== '{' && first !== '[') return undefined;
+    try {
+      JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+    try {
+      return h('div', { className: 'json-tree', testId: 'detail-json' }, [renderNode(parseJsonTree(text), undefined)]);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private renderClose(code: number, reason: Uint8Array): HTMLElement {
+    return h('div', { className: 'close-view', testId: 'detail-close' }, [
+      h('table', { className: 'kv-table' }, [
+        h('tr', {}, [h('th', { text: 'Code' }), h('td', { text: code ? `${code} — ${closeCodeName(code)}` : 'none (no status code in the frame)' })]),
+        h('tr', {}, [h('th', { text: 'Reason' }), h('td', { text: reason.length ? utf8.decode(reason) : '(none)' })]),
+      ]),
+    ]);
+  }
+}

@@ -1,0 +1,163 @@
+// The filter strip: text (substring or /regex/), directions and kinds, and "N of M" entries.
+import { Kind } from '../shared/logModel';
+import type { FilterSpec } from '../shared/protocol';
+import { h, setText } from './domBuilder';
+import { formatCount } from './entryFormat';
+
+/** Milliseconds of typing pause before the filter is applied. */
+const TYPING_DELAY_MS = 150;
+
+type ValueElement = HTMLElement & { value: string; invalid: boolean };
+type ToggleElement = HTMLElement & { checked: boolean };
+type SelectElement = HTMLElement & { value: string };
+
+/** Kind choices: single kinds and the groups people filter by. Values are comma-joined Kind numbers. */
+const KIND_CHOICES: ReadonlyArray<readonly [label: string, kinds: readonly number[]]> = [
+  ['All kinds', []],
+  ['Text', [Kind.Text]],
+  ['Binary', [Kind.Binary]],
+  ['Data (TCP)', [Kind.Data]],
+  ['Control frames', [Kind.Ping, Kind.Pong, Kind.Close]],
+  ['Ping', [Kind.Ping]],
+  ['Pong', [Kind.Pong]],
+  ['Close', [Kind.Close]],
+  ['Connection events', [Kind.Connecting, Kind.Open, Kind.Handshake, Kind.Error, Kind.Closed]],
+  ['Errors', [Kind.Error]],
+];
+
+/** What the filter bar reports. */
+export interface FilterBarDeps {
+  /** The filter changed; null when nothing filters. */
+  onChange(filter: FilterSpec | null): void;
+}
+
+/** Whether a spec filters anything at all. */
+export function isActive(spec: FilterSpec): boolean {
+  return spec.text !== '' || spec.directions.length > 0 || spec.kinds.length > 0;
+}
+
+/** The filter strip above the log. */
+export class FilterBar {
+  readonly element: HTMLElement;
+  private readonly text: ValueElement;
+  private readonly directions: ToggleElement[];
+  private readonly kinds: SelectElement;
+  private readonly count: HTMLElement;
+  private readonly total: HTMLElement;
+  private readonly error: HTMLElement;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private countsKey = '';
+
+  constructor(private readonly deps: FilterBarDeps) {
+    this.text = document.createElement('vscode-textfield') as ValueElement;
+    this.text.className = 'filter-text';
+    this.text.dataset.testid = 'filter';
+    this.text.setAttribute('placeholder', 'Filter: text or /regex/i');
+    this.text.setAttribute('aria-label', 'Filter entries by payload text or /regular expression/');
+    const searchIcon = document.createElement('vscode-icon');
+    searchIcon.setAttribute('name', 'filter');
+    searchIcon.setAttribute('slot', 'content-before');
+    this.text.append(searchIcon);
+    this.text.addEventListener('input', () => this.changedSoon());
+    this.text.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') this.changedNow();
+      if (e.key === 'Escape' && this.text.value) {
+        this.text.value = '';
+        this.changedNow();
+      }
+    });
+
+    const directionDefs: Array<[number, string, string]> = [
+      [0, 'arrow-down', 'Received'],
+      [1, 'arrow-up', 'Sent'],
+      [2, 'info', 'Connection events'],
+    ];
+    this.directions = directionDefs.map(([value, iconName, label]) => {
+      const b = document.createElement('vscode-toolbar-button') as ToggleElement;
+      b.setAttribute('icon', iconName);
+      b.setAttribute('toggleable', '');
+      b.setAttribute('label', `Only ${label.toLowerCase()}`);
+      b.title = `${label} only (combine to show several)`;
+      b.dataset.testid = `filter-direction-${['in', 'out', 'meta'][value]}`;
+      b.dataset.value = String(value);
+      b.addEventListener('change', () => this.changedNow());
+      return b;
+    });
+
+    this.kinds = document.createElement('vscode-single-select') as SelectElement;
+    this.kinds.className = 'filter-kinds';
+    this.kinds.dataset.testid = 'filter-kinds';
+    this.kinds.setAttribute('aria-label', 'Kinds');
+    for (const [label, kinds] of KIND_CHOICES) {
+      const o = document.createElement('vscode-option');
+      o.setAttribute('value', kinds.join(','));
+      o.textContent = label;
+      this.kinds.append(o);
+    }
+    this.kinds.addEventListener('change', () => this.changedNow());
+
+    this.error = h('span', { className: 'filter-error', testId: 'filter-error', attrs: { role: 'alert' } });
+    this.error.hidden = true;
+    this.count = h('span', { className: 'filter-count', testId: 'filter-count' });
+    this.total = h('span', { className: 'log-count', testId: 'log-count', text: '0' });
+    this.element = h('div', { className: 'filter-bar', attrs: { role: 'search' } }, [
+      this.text,
+      h('span', { className: 'toggle-group' }, this.directions),
+      this.kinds,
+      this.error,
+      h('span', { className: 'spacer' }),
+      this.count,
+      h('span', { className: 'count-label' }, [this.total, ' entries']),
+    ]);
+  }
+
+  /** The filter as currently set. */
+  spec(): FilterSpec {
+    return {
+      text: this.text.value,
+      directions: this.directions.filter((d) => d.checked).map((d) => Number(d.dataset.value)),
+      kinds: (this.kinds.value ?? '').split(',').filter((k) => k !== '').map(Number),
+    };
+  }
+
+  /** Sets the controls (restoring state); does not report a change. */
+  restore(spec: FilterSpec): void {
+    this.text.value = spec.text;
+    for (const d of this.directions) d.checked = spec.directions.includes(Number(d.dataset.value));
+    const key = spec.kinds.join(',');
+    this.kinds.value = KIND_CHOICES.some(([, kinds]) => kinds.join(',') === key) ? key : '';
+  }
+
+  /** Shows a problem with the filter (an invalid regex), or clears it. */
+  setError(message: string | undefined): void {
+    setText(this.error, message ?? '');
+    this.error.hidden = !message;
+    this.text.invalid = Boolean(message);
+  }
+
+  /** Updates "N of M" and the total. */
+  setCounts(total: number, matched: number | undefined, scanning: boolean): void {
+    const key = `${total}/${matched}/${scanning}`;
+    if (key === this.countsKey) return;
+    this.countsKey = key;
+    setText(this.total, String(total));
+    this.total.dataset.count = String(total);
+    setText(this.count, matched === undefined ? '' : `${formatCount(matched)} of ${formatCount(total)}${scanning ? ' (filtering…)' : ''}`);
+  }
+
+  focus(): void {
+    this.text.focus();
+  }
+
+  private changedSoon(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.changedNow(), TYPING_DELAY_MS);
+  }
+
+  private changedNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const spec = this.spec();
+    this.deps.onChange(isActive(spec) ? spec : null);
+  }
+}

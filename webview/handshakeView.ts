@@ -1,0 +1,112 @@
+// The Connection tab: the WebSocket opening handshake exactly as it crossed the wire (request line and
+// headers sent, status and headers received, the body of a refused upgrade) and the TLS session.
+import type { CertificateSummary, HandshakeInfo, TlsInfo } from '../shared/logModel';
+import { clear, h, icon } from './domBuilder';
+import { formatBytes } from './entryFormat';
+
+/** What the Connection tab shows. */
+export interface ConnectionDetails {
+  readonly connectionKind: 'ws' | 'tcp';
+  readonly target: string;
+  readonly handshake?: HandshakeInfo;
+  readonly tls?: TlsInfo;
+  readonly protocol?: string;
+  readonly extensions?: string;
+}
+
+const lenient = new TextDecoder('utf-8');
+
+function headerTable(headers: ReadonlyArray<readonly [string, string]>): HTMLElement {
+  if (headers.length === 0) return h('div', { className: 'muted', text: 'No headers.' });
+  const table = h('table', { className: 'kv-table headers' });
+  for (const [name, value] of headers) {
+    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: value })]));
+  }
+  return table;
+}
+
+function kvTable(rows: ReadonlyArray<readonly [string, string | undefined]>): HTMLElement {
+  const table = h('table', { className: 'kv-table' });
+  for (const [name, value] of rows) {
+    if (value === undefined || value === '') continue;
+    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: value })]));
+  }
+  return table;
+}
+
+function section(title: string, testId: string | undefined, children: ReadonlyArray<Node | undefined>): HTMLElement {
+  return h('section', { className: 'conn-section', testId }, [h('h3', { className: 'section-title', text: title }), ...children]);
+}
+
+function certificate(cert: CertificateSummary): HTMLElement {
+  return kvTable([
+    ['Subject', cert.subject],
+    ['Issuer', cert.issuer],
+    ['Valid from', cert.validFrom],
+    ['Valid to', cert.validTo],
+    ['Alt names', cert.subjectAltName],
+    ['SHA-256', cert.fingerprint256],
+    ['Serial', cert.serialNumber],
+  ]);
+}
+
+function requestSection(hs: HandshakeInfo): HTMLElement {
+  return section('Request', 'handshake-request', [h('div', { className: 'start-line', text: hs.requestLine }), headerTable(hs.requestHeaders)]);
+}
+
+function responseSection(hs: HandshakeInfo): HTMLElement {
+  if (!hs.statusLine) {
+    return section('Response', 'handshake-response', [h('div', { className: 'muted', text: 'No response received (yet).' })]);
+  }
+  const ok = hs.status === 101;
+  const children: Array<Node | undefined> = [
+    h('div', { className: `start-line ${ok ? 'status-ok' : 'status-failed'}` }, [icon(ok ? 'pass' : 'error'), ' ', hs.statusLine]),
+    headerTable(hs.responseHeaders ?? []),
+  ];
+  if (hs.responseBody && hs.responseBody.length > 0) {
+    children.push(
+      h('div', { className: 'subhead', text: `Body${hs.responseBodyTruncated ? ` (first ${formatBytes(hs.responseBody.length)})` : ''}` }),
+      h('pre', { className: 'response-body', text: lenient.decode(hs.responseBody) }),
+    );
+  }
+  return section('Response', 'handshake-response', children);
+}
+
+function tlsSection(tls: TlsInfo): HTMLElement {
+  const trust = tls.authorized
+    ? h('div', { className: 'status-ok' }, [icon('pass'), ' Certificate verified'])
+    : h('div', { className: 'status-warning' }, [icon('warning'), ` Certificate not verified${tls.authorizationError ? `: ${tls.authorizationError}` : ''} (accepted because self-signed certificates are allowed)`]);
+  return section('TLS', 'handshake-tls', [
+    trust,
+    kvTable([
+      ['Protocol', tls.protocol],
+      ['Cipher', tls.cipher],
+      ['ALPN', tls.alpnProtocol],
+    ]),
+    tls.peerCertificate ? h('div', { className: 'subhead', text: 'Peer certificate' }) : undefined,
+    tls.peerCertificate ? certificate(tls.peerCertificate) : undefined,
+  ]);
+}
+
+/** Renders the Connection tab's content into `container`. */
+export function renderConnectionDetails(container: HTMLElement, d: ConnectionDetails): void {
+  clear(container);
+  const parts: Array<Node | undefined> = [];
+  if (d.connectionKind === 'ws') {
+    if (d.handshake) {
+      parts.push(requestSection(d.handshake), responseSection(d.handshake));
+    } else {
+      parts.push(
+        section('Request', 'handshake-request', [h('div', { className: 'muted', text: 'Not sent yet.' })]),
+        section('Response', 'handshake-response', [h('div', { className: 'muted', text: 'No response yet.' })]),
+      );
+    }
+    if (d.protocol || d.extensions) {
+      parts.push(section('Negotiated', undefined, [kvTable([['Subprotocol', d.protocol], ['Extensions', d.extensions]])]));
+    }
+  } else {
+    parts.push(h('div', { className: 'muted', text: `Raw TCP connection to ${d.target}: there is no handshake beyond ${d.tls ? 'TLS' : 'TCP'}.` }));
+  }
+  if (d.tls) parts.push(tlsSection(d.tls));
+  container.append(...parts.filter((p): p is Node => p !== undefined));
+}

@@ -1,0 +1,348 @@
+// The virtualized log: only the rows in view exist, as a pool of plain divs recycled as the view
+// scrolls. The scroll area's height is capped and positions are scaled (scrollScale.ts), so a million
+// entries scroll end to end. The content position is the truth; scrollTop is derived from it, except
+// when the user drags the scrollbar.
+import { h, icon, setText } from './domBuilder';
+import { directionIcon, directionLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
+import type { LogStore } from './logStore';
+import {
+  clampContentTop,
+  contentTopFromScrollTop,
+  isScaled,
+  maxContentTop,
+  revealRow,
+  scrollHeight,
+  scrollTopFromContentTop,
+  type ScrollGeometry,
+  visibleRows,
+} from './scrollScale';
+
+/** Pixel height of one row; fixed so positions are arithmetic. */
+export const ROW_HEIGHT = 22;
+
+interface RowElements {
+  readonly root: HTMLDivElement;
+  readonly time: HTMLSpanElement;
+  readonly arrow: HTMLSpanElement;
+  readonly kind: HTMLSpanElement;
+  readonly length: HTMLSpanElement;
+  readonly preview: HTMLSpanElement;
+  /** What the row shows now: seq and whether it was drawn with data, to skip redundant updates. */
+  seq: number;
+  loaded: boolean;
+  selected: boolean;
+  y: number;
+}
+
+/** Callbacks of the log view. */
+export interface LogViewEvents {
+  /** The selected entry changed (undefined: nothing selected). */
+  onSelect(seq: number | undefined): void;
+  /** Following the tail started or stopped (the user scrolled away from or back to the end). */
+  onFollowChange(following: boolean): void;
+}
+
+/** The scrolling list of log rows. */
+export class LogView {
+  readonly element: HTMLDivElement;
+  private readonly scroller: HTMLDivElement;
+  private readonly viewport: HTMLDivElement;
+  private readonly spacer: HTMLDivElement;
+  private readonly empty: HTMLDivElement;
+  private readonly rows: RowElements[] = [];
+  private contentTop = 0;
+  private viewportHeight = 0;
+  /** scrollTop as last set by us, to tell our own scroll events from the user's. */
+  private ownScrollTop = -1;
+  private spacerHeight = -1;
+  private lastRenderedTop = 0;
+  private following = true;
+  private paused = false;
+  private selected: number | undefined;
+  private frame = 0;
+  private readonly resizeObserver: ResizeObserver;
+
+  constructor(
+    private readonly store: LogStore,
+    private readonly events: LogViewEvents,
+  ) {
+    this.spacer = h('div', { className: 'log-spacer' });
+    this.viewport = h('div', { className: 'log-viewport', attrs: { role: 'presentation' } });
+    this.empty = h('div', { className: 'log-empty', text: 'No entries yet.' });
+    this.scroller = h('div', {
+      className: 'log-scroller',
+      testId: 'log',
+      attrs: { tabindex: '0', role: 'grid', 'aria-label': 'Log entries', 'aria-readonly': 'true' },
+    }, [this.viewport, this.spacer]);
+    const header = h('div', { className: 'log-header', attrs: { role: 'row' } }, [
+      h('span', { className: 'c-time', text: 'Time', attrs: { role: 'columnheader' } }),
+      h('span', { className: 'c-dir', attrs: { role: 'columnheader', 'aria-label': 'Direction' } }),
+      h('span', { className: 'c-kind', text: 'Kind', attrs: { role: 'columnheader' } }),
+      h('span', { className: 'c-len', text: 'Length', attrs: { role: 'columnheader' } }),
+      h('span', { className: 'c-preview', text: 'Payload', attrs: { role: 'columnheader' } }),
+    ]);
+    this.element = h('div', { className: 'log' }, [header, this.scroller, this.empty]);
+
+    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    this.scroller.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.scroller.addEventListener('keydown', (e) => this.onKeyDown(e));
+    this.viewport.addEventListener('mousedown', (e) => this.onMouseDown(e));
+    this.resizeObserver = new ResizeObserver(() => this.measure());
+    this.resizeObserver.observe(this.scroller);
+  }
+
+  /** The selected seq, if any. */
+  get selectedSeq(): number | undefined {
+    return this.selected;
+  }
+
+  /** Whether the view sticks to the newest entry. */
+  get isFollowing(): boolean {
+    return this.following && !this.paused;
+  }
+
+  /** Redraws on the next animation frame. */
+  invalidate(): void {
+    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  /** Pauses (or resumes) following new entries, from the toolbar. */
+  setPaused(paused: boolean): void {
+    const was = this.isFollowing;
+    this.paused = paused;
+    if (!paused) this.scrollToEnd();
+    else if (was) this.events.onFollowChange(false);
+  }
+
+  /** Scrolls to the newest entry and follows it. */
+  scrollToEnd(): void {
+    this.setFollowing(true);
+    this.contentTop = maxContentTop(this.geometry());
+    this.invalidate();
+  }
+
+  /** Scrolls to the first row. */
+  scrollToStart(): void {
+    this.contentTop = 0;
+    this.setFollowing(this.isAtEnd());
+    this.invalidate();
+  }
+
+  /** Selects an entry and scrolls it into view. */
+  select(seq: number | undefined, reveal = true): void {
+    if (seq !== this.selected) {
+      this.selected = seq;
+      this.events.onSelect(seq);
+    }
+    if (seq !== undefined && reveal) {
+      const row = this.store.rowOf(seq);
+      if (row >= 0) this.contentTop = revealRow(this.geometry(), this.contentTop, row);
+      this.setFollowing(this.isAtEnd());
+    }
+    this.invalidate();
+  }
+
+  /** Moves keyboard focus into the list. */
+  focus(): void {
+    this.scroller.focus();
+  }
+
+  dispose(): void {
+    this.resizeObserver.disconnect();
+    if (this.frame) cancelAnimationFrame(this.frame);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private geometry(): ScrollGeometry {
+    return { rowHeight: ROW_HEIGHT, rowCount: this.store.rowCount, viewportHeight: this.viewportHeight };
+  }
+
+  private isAtEnd(): boolean {
+    return this.contentTop >= maxContentTop(this.geometry()) - ROW_HEIGHT / 2;
+  }
+
+  private setFollowing(following: boolean): void {
+    const was = this.isFollowing;
+    this.following = following;
+    if (this.isFollowing !== was) this.events.onFollowChange(this.isFollowing);
+  }
+
+  private measure(): void {
+    const height = this.scroller.clientHeight;
+    if (height === this.viewportHeight) return;
+    this.viewportHeight = height;
+    this.viewport.style.height = `${height}px`;
+    this.invalidate();
+  }
+
+  private onScroll(): void {
+    const top = this.scroller.scrollTop;
+    if (Math.abs(top - this.ownScrollTop) < 1) return;
+    // The user moved the scrollbar (or the browser did, e.g. on keyboard scroll): map it back.
+    this.ownScrollTop = top;
+    this.contentTop = contentTopFromScrollTop(this.geometry(), top);
+    this.setFollowing(this.isAtEnd());
+    this.invalidate();
+  }
+
+  private onWheel(e: WheelEvent): void {
+    const g = this.geometry();
+    // Unscaled, the browser's own scrolling is smoothest; scaled, one wheel notch must still be a few rows.
+    if (!isScaled(g) || e.ctrlKey) return;
+    e.preventDefault();
+    const unit = e.deltaMode === 1 ? ROW_HEIGHT : e.deltaMode === 2 ? this.viewportHeight : 1;
+    this.contentTop = clampContentTop(g, this.contentTop + e.deltaY * unit);
+    this.setFollowing(this.isAtEnd());
+    this.invalidate();
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    const count = this.store.rowCount;
+    if (count === 0) return;
+    const page = Math.max(1, Math.floor(this.viewportHeight / ROW_HEIGHT) - 1);
+    const current = this.selected === undefined ? -1 : this.store.rowOf(this.selected);
+    let target: number;
+    switch (e.key) {
+      case 'ArrowDown':
+        target = current < 0 ? this.firstVisibleRow() : current + 1;
+        break;
+      case 'ArrowUp':
+        target = current < 0 ? this.firstVisibleRow() : current - 1;
+        break;
+      case 'PageDown':
+        target = (current < 0 ? this.firstVisibleRow() : current) + page;
+        break;
+      case 'PageUp':
+        target = (current < 0 ? this.firstVisibleRow() : current) - page;
+        break;
+      case 'Home':
+        target = 0;
+        break;
+      case 'End':
+        target = count - 1;
+        break;
+      case 'Escape':
+        this.select(undefined);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    const row = Math.min(count - 1, Math.max(0, target));
+    const seq = this.store.seqAt(row);
+    if (seq !== undefined) this.select(seq);
+  }
+
+  private firstVisibleRow(): number {
+    return Math.floor(this.contentTop / ROW_HEIGHT);
+  }
+
+  private onMouseDown(e: MouseEvent): void {
+    if (e.button !== 0) return;
+    const rowEl = (e.target as HTMLElement).closest<HTMLElement>('.log-row');
+    const seq = rowEl?.dataset.id === undefined ? undefined : Number(rowEl.dataset.id);
+    if (seq === undefined || !Number.isFinite(seq)) return;
+    // The click also focuses the scroller (tabindex), so arrow keys continue from here.
+    this.select(seq, false);
+  }
+
+  private render(): void {
+    this.frame = 0;
+    if (this.viewportHeight === 0) this.measure();
+    const g = this.geometry();
+    if (this.isFollowing) this.contentTop = maxContentTop(g);
+    this.contentTop = clampContentTop(g, this.contentTop);
+
+    const spacer = Math.max(0, scrollHeight(g) - g.viewportHeight);
+    if (spacer !== this.spacerHeight) {
+      this.spacerHeight = spacer;
+      this.spacer.style.height = `${spacer}px`;
+    }
+    const wanted = scrollTopFromContentTop(g, this.contentTop);
+    if (Math.abs(this.scroller.scrollTop - wanted) >= 1) {
+      this.scroller.scrollTop = wanted;
+      this.ownScrollTop = this.scroller.scrollTop;
+    }
+
+    const { first, end, offsetY } = visibleRows(g, this.contentTop);
+    const needed = end - first;
+    while (this.rows.length < needed) this.rows.push(this.createRow());
+    for (let i = 0; i < this.rows.length; i++) {
+      const row = this.rows[i]!;
+      if (i >= needed) {
+        // Unused rows leave the DOM, so every [data-testid=log-row] present is a row in view.
+        if (row.root.isConnected) row.root.remove();
+        row.seq = -1;
+        continue;
+      }
+      if (!row.root.isConnected) this.viewport.append(row.root);
+      this.drawRow(row, first + i, offsetY + i * ROW_HEIGHT);
+    }
+    this.empty.hidden = g.rowCount > 0;
+    setText(this.empty, this.store.filter.active ? (this.store.filter.done ? 'No entries match the filter.' : 'Filtering…') : 'No entries yet.');
+
+    // Fetch what is in view first, then a screen above and below for smooth scrolling — unless the view
+    // moved more than a screen since the last frame (a fling or a drag), where neighbours go stale unseen.
+    this.store.ensureRows(first, end);
+    const moved = Math.abs(this.contentTop - this.lastRenderedTop);
+    this.lastRenderedTop = this.contentTop;
+    if (moved <= this.viewportHeight) this.store.ensureRows(first - needed, end + needed);
+  }
+
+  private createRow(): RowElements {
+    const cell = { role: 'gridcell' };
+    const time = h('span', { className: 'c-time', attrs: cell });
+    const arrow = icon('blank', 'c-dir');
+    const kind = h('span', { className: 'c-kind', attrs: cell });
+    const length = h('span', { className: 'c-len', attrs: cell });
+    const preview = h('span', { className: 'c-preview', attrs: cell });
+    const root = h('div', { className: 'log-row', testId: 'log-row', attrs: { role: 'row' } }, [time, arrow, kind, length, preview]);
+    return { root, time, arrow, kind, length, preview, seq: -1, loaded: false, selected: false, y: NaN };
+  }
+
+  private drawRow(row: RowElements, index: number, y: number): void {
+    if (y !== row.y) {
+      row.y = y;
+      row.root.style.transform = `translateY(${y}px)`;
+    }
+    const seq = this.store.seqAt(index)!;
+    const selected = seq === this.selected;
+    if (selected !== row.selected) {
+      row.selected = selected;
+      row.root.classList.toggle('selected', selected);
+      row.root.setAttribute('aria-selected', String(selected));
+    }
+    const entry = this.store.cache.get(seq);
+    if (row.seq === seq && row.loaded === (entry !== undefined)) return;
+    row.seq = seq;
+    row.loaded = entry !== undefined;
+    const el = row.root;
+    el.dataset.id = String(seq);
+    el.setAttribute('aria-rowindex', String(index + 1));
+    if (!entry) {
+      el.classList.add('loading');
+      delete el.dataset.direction;
+      delete el.dataset.kind;
+      row.arrow.className = 'codicon codicon-blank c-dir';
+      setText(row.time, '');
+      setText(row.kind, '');
+      setText(row.length, '');
+      setText(row.preview, '…');
+      return;
+    }
+    const { page, slot } = entry;
+    const dk = page.dirKind[slot]!;
+    const direction = dk >> 4;
+    const kind = dk & 15;
+    const length = page.length[slot]!;
+    el.classList.remove('loading');
+    el.dataset.direction = directionLabel(direction);
+    el.dataset.kind = kindLabel(kind);
+    row.arrow.className = `codicon codicon-${directionIcon(direction, kind)} c-dir`;
+    setText(row.time, formatTime(page.wallTime[slot]!));
+    setText(row.kind, kindLabel(kind));
+    setText(row.length, direction === 2 ? '' : formatBytes(length));
+    setText(row.preview, rowPreview(direction, kind, page.code[slot]!, length, page.preview[slot] ?? new Uint8Array(0)));
+  }
+}

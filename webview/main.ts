@@ -1,0 +1,222 @@
+// Entry point of the inspector webview: builds the layout, connects the channel to the host, and
+// routes host events to the views. The webview renders and asks; the host decides what happened.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-split-layout/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
+import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
+import '@vscode-elements/elements/dist/vscode-tabs/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import { MessageHandler, toErrorInfo } from '../shared/messageHandler';
+import { webviewIncoming } from '../shared/messageSchema';
+import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, WebviewEvents, WebviewRequests } from '../shared/protocol';
+import { Composer } from './composer';
+import { DetailPane } from './detailPane';
+import { FilterBar, isActive } from './filterBar';
+import type { ConnectionDetails } from './handshakeView';
+import { LogStore } from './logStore';
+import { LogView } from './logView';
+import styles from './styles.css';
+import { Toolbar } from './toolbar';
+import { WebviewHost } from './vscodeApi';
+
+function injectStyles(): void {
+  const style = document.createElement('style');
+  // The page's CSP admits only styles carrying the nonce our script was loaded with.
+  style.nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
+  style.textContent = styles;
+  document.head.append(style);
+}
+
+/** Narrower than this, the detail pane goes below the log instead of beside it. */
+const SIDE_BY_SIDE_MIN_WIDTH = 760;
+
+function start(): void {
+  injectStyles();
+  const host = new WebviewHost();
+  const root = document.getElementById('app') ?? document.body;
+
+  const channel = new MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>({
+    post: (m) => host.api.postMessage(m),
+    schemas: webviewIncoming,
+    requests: {},
+    events: {
+      entries: ({ batchId, batch, stats }) => {
+        store.addBatch(batch);
+        store.applyStats(stats);
+        channel.sendEvent('ack', { batchId });
+      },
+      stats: ({ stats }) => store.applyStats(stats),
+      cleared: ({ stats }) => {
+        store.cleared(stats);
+        logView.select(undefined);
+      },
+      state: ({ state, error, protocol, extensions }) => {
+        toolbar.setState(state, error);
+        composer.setConnection(details.connectionKind, state === 'open');
+        details = { ...details, ...(protocol !== undefined ? { protocol } : {}), ...(extensions !== undefined ? { extensions } : {}) };
+        detail.setConnection(details);
+      },
+      handshake: ({ handshake }) => {
+        details = { ...details, handshake };
+        detail.setConnection(details);
+      },
+      tls: ({ tls }) => {
+        details = { ...details, tls };
+        detail.setConnection(details);
+      },
+      filterMatches: ({ generation, seqs, scannedTo, done }) => store.addMatches(generation, new Float64Array(seqs), scannedTo, done),
+      composerLists: ({ history, saved }) => composer.setLists(history, saved),
+      snapshot: ({ snapshot }) => applySnapshot(snapshot),
+    },
+    onProblem: (p) => console.warn(`[socket-inspector] ${p}`),
+  });
+  const reportError = (message: string): void => channel.sendEvent('webviewError', { message });
+
+  let details: ConnectionDetails = { connectionKind: 'ws', target: '' };
+  let filterGeneration = 0;
+  let chromeFrame = 0;
+
+  const store = new LogStore(
+    {
+      getRange: (fromSeq, count) => channel.sendRequest('getRange', { fromSeq, count }).then((r) => r.batch),
+      getEntries: (seqs) => channel.sendRequest('getEntries', { seqs: seqs.buffer as ArrayBuffer }).then((r) => r.batch),
+    },
+    () => {
+      logView.invalidate();
+      chromeFrame ||= requestAnimationFrame(updateChrome);
+    },
+    reportError,
+  );
+
+  const toolbar = new Toolbar({
+    connect: () => void channel.sendRequest('connect', {}).catch((e: unknown) => toolbar.setState('error', toErrorInfo(e))),
+    disconnect: () => void channel.sendRequest('disconnect', {}).catch((e: unknown) => reportError(toErrorInfo(e).message)),
+    clear: () => void channel.sendRequest('clear', {}).catch((e: unknown) => reportError(toErrorInfo(e).message)),
+    setFollow: (follow) => {
+      logView.setPaused(!follow);
+      host.remember({ follow });
+    },
+  });
+  const filterBar = new FilterBar({ onChange: (spec) => applyFilter(spec) });
+  const logView = new LogView(store, {
+    onSelect: (seq) => {
+      detail.show(seq);
+      host.remember({ selectedSeq: seq ?? null });
+    },
+    onFollowChange: (following) => toolbar.setFollowing(following),
+  });
+  const detail = new DetailPane({
+    getPayload: (seq, limit) => channel.sendRequest('getPayload', { seq, limit }),
+    copy: async (seq, as) => {
+      await channel.sendRequest('copy', { seq, as });
+    },
+    onTabChange: (tab) => host.remember({ tab }),
+  });
+  const composer = new Composer({
+    send: async (message) => (await channel.sendRequest('send', message)).bytes,
+    ping: async (payload) => {
+      await channel.sendRequest('ping', { payload });
+    },
+    close: async (code, reason) => {
+      await channel.sendRequest('close', { code, reason });
+    },
+    save: async (name, message) => {
+      await channel.sendRequest('saveMessage', { name, ...message });
+    },
+    deleteSaved: async (id) => {
+      await channel.sendRequest('deleteSaved', { id });
+    },
+    onDraftChange: (draft) => host.remember({ draft }),
+  });
+
+  function updateChrome(): void {
+    chromeFrame = 0;
+    const filter = store.filter;
+    filterBar.setCounts(store.totalCount, filter.active ? store.matches.length : undefined, filter.active && !filter.done);
+    toolbar.setStats(store.stats);
+  }
+
+  function applyFilter(spec: FilterSpec | null): void {
+    const generation = ++filterGeneration;
+    host.remember({ filter: spec ?? { text: '', directions: [], kinds: [] } });
+    filterBar.setError(undefined);
+    store.startFilter(generation, spec !== null);
+    channel.sendRequest('setFilter', { generation, filter: spec }).catch((e: unknown) => {
+      if (generation !== filterGeneration) return;
+      filterBar.setError(toErrorInfo(e).message);
+      store.startFilter(generation, false);
+    });
+    const selected = logView.selectedSeq;
+    if (selected !== undefined) logView.select(selected);
+  }
+
+  function applySnapshot(s: PanelSnapshot): void {
+    details = {
+      connectionKind: s.connectionKind,
+      target: s.target,
+      ...(s.handshake ? { handshake: s.handshake } : {}),
+      ...(s.tls ? { tls: s.tls } : {}),
+      ...(s.protocol ? { protocol: s.protocol } : {}),
+      ...(s.extensions ? { extensions: s.extensions } : {}),
+    };
+    toolbar.setTarget(s.target);
+    toolbar.setState(s.state, s.error);
+    composer.setConnection(s.connectionKind, s.state === 'open');
+    composer.setLists(s.history, s.saved);
+    detail.setConnection(details);
+    store.reset(s.stats);
+    const filter = filterBar.spec();
+    applyFilter(isActive(filter) ? filter : null);
+    const selected = host.saved.selectedSeq;
+    if (selected !== null && selected >= s.stats.firstSeq && selected < s.stats.nextSeq) logView.select(selected, !host.saved.follow);
+    else logView.select(undefined);
+  }
+
+  // Layout: toolbar, filter bar, log beside (or above) the detail pane, composer at the bottom.
+  const split = document.createElement('vscode-split-layout') as HTMLElement & { split: string };
+  split.className = 'main-split';
+  split.setAttribute('initial-handle-position', '58%');
+  split.setAttribute('min-start', '240px');
+  split.setAttribute('min-end', '200px');
+  logView.element.setAttribute('slot', 'start');
+  detail.element.setAttribute('slot', 'end');
+  split.append(logView.element, detail.element);
+  root.append(toolbar.element, filterBar.element, split, composer.element);
+  new ResizeObserver(() => {
+    const orientation = root.clientWidth >= SIDE_BY_SIDE_MIN_WIDTH ? 'vertical' : 'horizontal';
+    if (split.split !== orientation) split.split = orientation;
+  }).observe(root);
+
+  // Restore what the user had before the page was recreated.
+  const saved = host.saved;
+  filterBar.restore(saved.filter);
+  composer.restoreDraft(saved.draft);
+  detail.selectTab(saved.tab);
+  if (!saved.follow) {
+    logView.setPaused(true);
+    toolbar.setFollowing(false);
+  }
+
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f') {
+      e.preventDefault();
+      filterBar.focus();
+    }
+  });
+  window.addEventListener('error', (e) => reportError(`${e.message} (${e.filename}:${e.lineno})`));
+  window.addEventListener('unhandledrejection', (e) => reportError(`Unhandled rejection: ${toErrorInfo(e.reason).message}`));
+  window.addEventListener('message', (e: MessageEvent) => channel.handleMessage(e.data));
+
+  channel.sendRequest('ready', {}).then(applySnapshot, (e: unknown) => {
+    toolbar.setState('error', toErrorInfo(e));
+    reportError(`ready failed: ${toErrorInfo(e).message}`);
+  });
+}
+
+start();
