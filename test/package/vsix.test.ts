@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 
 const root = join(__dirname, '..', '..');
-const vsixPath = join(root, 'dist-vsix', 'socket-inspector.vsix');
+const vsixPath = join(root, 'dist', 'socket-inspector.vsix');
 
 /** Lists the file names in a zip by reading its central directory (enough for a .vsix). */
 function zipEntryNames(zip: Buffer): string[] {
