@@ -11,7 +11,7 @@
 //   payload  Uint8 ×used     the first min(length, previewCap) bytes of each entry
 //
 // Columns are ordered by element size so every typed array view is aligned without padding.
-import type { Direction, Kind } from './logModel';
+import type { Direction, Kind, LogRun } from './logModel';
 
 const MAGIC = 0x31424953; // 'SIB1' little-endian
 const HEADER_BYTES = 16;
@@ -30,16 +30,7 @@ export interface EntryColumns {
   forEachRun(
     fromSeq: number,
     toSeq: number,
-    visit: (run: {
-      readonly seq: number;
-      readonly from: number;
-      readonly to: number;
-      readonly wallOffset: number;
-      readonly mono: Float64Array;
-      readonly ends: Uint32Array;
-      readonly dirKind: Uint8Array;
-      readonly bytes: Uint8Array;
-    }) => void,
+    visit: (run: LogRun) => void,
   ): void;
 }
 

@@ -112,3 +112,21 @@ export interface TlsInfo {
   readonly authorizationError?: string;
   readonly peerCertificate?: CertificateSummary;
 }
+
+/**
+ * A run of consecutive entries as the log stores them (one segment's raw columns), for bulk readers that
+ * must not allocate per entry. Entry `i` (from <= i < to) has seq `seq + (i - from)`; its payload is
+ * `bytes[i === 0 ? 0 : ends[i - 1], ends[i])`, its wall time `wallOffset + mono[i]`.
+ */
+export interface LogRun {
+  /** Seq of local index `from`. */
+  readonly seq: number;
+  readonly from: number;
+  readonly to: number;
+  readonly wallOffset: number;
+  readonly mono: Float64Array;
+  readonly ends: Uint32Array;
+  /** direction << 4 | kind. */
+  readonly dirKind: Uint8Array;
+  readonly bytes: Uint8Array;
+}

@@ -1,7 +1,7 @@
 // The ordered log of one connection, held column-wise: a deque of segments, each a handful of typed
 // arrays plus one byte slab. No object and no Buffer per entry: at millions of entries per-entry objects
 // cost more than the payloads and make the GC the bottleneck of ingest.
-import type { Direction, DirectionTotals, Kind, LogEntry } from '../../shared/logModel';
+import type { Direction, DirectionTotals, Kind, LogEntry, LogRun } from '../../shared/logModel';
 import { Emitter, type Event } from './dispose';
 
 export interface FrameLogOptions {
@@ -256,17 +256,7 @@ export class FrameLog {
   forEachRun(
     fromSeq: number,
     toSeq: number,
-    visit: (run: {
-      /** Seq of local index `from`. */
-      readonly seq: number;
-      readonly from: number;
-      readonly to: number;
-      readonly wallOffset: number;
-      readonly mono: Float64Array;
-      readonly ends: Uint32Array;
-      readonly dirKind: Uint8Array;
-      readonly bytes: Uint8Array;
-    }) => void,
+    visit: (run: LogRun) => void,
   ): void {
     const lo = Math.max(fromSeq, this.first);
     const hi = Math.min(toSeq, this.next);

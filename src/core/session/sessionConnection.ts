@@ -5,6 +5,7 @@ import { parseTcpTarget, parseWebSocketUrl } from '../connectionTarget';
 import { SocketInspectorError } from '../errors';
 import { type EnvRecord, type EnvUse, envNames, resolveEnv } from './sessionEnv';
 import type {
+  Mutable,
   PlainSessionHeader,
   SessionConnection,
   SessionHeader,
@@ -167,16 +168,7 @@ export function sessionConnectionFromOptions(
 ): SessionConnection {
   if (options.type === 'websocket') {
     const o = options.options;
-    const out: {
-      type: 'websocket';
-      url: string;
-      headers?: SessionHeader[];
-      protocols?: string[];
-      perMessageDeflate?: boolean;
-      handshakeTimeoutMs?: number;
-      maxPayload?: number;
-      tls?: SessionTls;
-    } = { type: 'websocket', url: o.url };
+    const out: Mutable<WebSocketSessionConnection> = { type: 'websocket', url: o.url };
     if (o.headers && Object.keys(o.headers).length > 0) {
       out.headers = Object.entries(o.headers).map(([name, value]) => ({ name, value }));
     }

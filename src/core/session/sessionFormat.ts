@@ -34,6 +34,9 @@ export interface Session {
   readonly log?: SessionLog;
 }
 
+/** A session type being built field by field (the format's types are read-only). */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export type SessionConnection = WebSocketSessionConnection | TcpSessionConnection;
 
 /** TLS settings, as in TlsOptions of the engine. */

@@ -10,6 +10,7 @@ import {
   META_KINDS,
   SESSION_FIELDS,
   SESSION_FORMAT_VERSION,
+  type Mutable,
   type Session,
   type SessionConnection,
   type SessionHeader,
@@ -18,6 +19,7 @@ import {
   type SessionMessage,
   type SessionTls,
   type SessionWarning,
+  type WebSocketSessionConnection,
 } from './sessionFormat';
 
 /** Longest timeout accepted: setTimeout fires at once for anything above 2^31-1 ms. */
@@ -277,16 +279,7 @@ function readWebSocket(r: Reader, warnings: SessionWarning[]): SessionConnection
       throw bad(r.at('url'), `is not a usable WebSocket URL: ${(e as Error).message}`);
     }
   }
-  const out: {
-    type: 'websocket';
-    url: string;
-    headers?: SessionHeader[];
-    protocols?: string[];
-    perMessageDeflate?: boolean;
-    handshakeTimeoutMs?: number;
-    maxPayload?: number;
-    tls?: SessionTls;
-  } = { type: 'websocket', url };
+  const out: Mutable<WebSocketSessionConnection> = { type: 'websocket', url };
   const headers = r.list('headers');
   if (headers) {
     const seen = new Map<string, number>();

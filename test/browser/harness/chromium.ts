@@ -2,21 +2,14 @@
 // In CI a missing browser fails the suite; elsewhere the tests are skipped with the reason.
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../../../scripts/vscode/workbenchBrowser.mjs';
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
   (p): p is string => typeof p === 'string' && p !== '',
 );
 
-/** Flags for a quiet, offline, reproducible headless run. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
+/** The same offline, quiet flags the VS Code workbench tests use. */
+export { CHROMIUM_ARGS };
 
 /** Path of the Chromium binary, or undefined if none is installed. */
 export function findChromium(): string | undefined {
@@ -38,5 +31,5 @@ export function chromiumSkipReason(): string | undefined {
 export function launchChromium(): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath) throw new Error('Chromium not found');
-  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
 }
