@@ -96,6 +96,7 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   copy: { seq, as: oneOf('text', 'hex', 'base64') },
   saveMessage: { ...composerFields, name: string(200) },
   deleteSaved: { id: integer() },
+  sessionCommand: { command: oneOf('save', 'replay') },
 };
 
 /** Events the host accepts from the webview. */

@@ -66,6 +66,16 @@ export interface PanelSettings {
   readonly autoscroll: boolean;
 }
 
+/** The session file a panel shows, for its Save and Replay buttons. */
+export interface PanelSessionInfo {
+  /** The file's name, when the panel was opened from or saved to one. */
+  readonly fileName?: string;
+  /** The file holds a recorded log with sent messages to replay. */
+  readonly canReplay: boolean;
+  /** Untrusted workspace: the file is not written. */
+  readonly readOnly: boolean;
+}
+
 /** Everything the webview needs to draw itself from nothing. */
 export interface PanelSnapshot {
   readonly connectionKind: 'ws' | 'tcp';
@@ -85,6 +95,8 @@ export interface PanelSnapshot {
   readonly previewBytes: number;
   /** User settings; absent means the webview's defaults. */
   readonly settings?: PanelSettings;
+  /** Session file details; absent in panels that cannot save (tests, benches). */
+  readonly session?: PanelSessionInfo;
 }
 
 /** An entry's full payload (up to the requested limit) and its columns. */
@@ -137,6 +149,8 @@ export type WebviewRequests = {
   saveMessage: { params: { name: string } & ComposerMessage; result: { id: number } };
   /** Deletes a saved message. */
   deleteSaved: { params: { id: number }; result: Record<string, never> };
+  /** Runs a session command for this panel: Save Session, or Replay Sent Messages. */
+  sessionCommand: { params: { command: 'save' | 'replay' }; result: Record<string, never> };
 };
 
 /** Events the webview sends (no answer). */

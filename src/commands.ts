@@ -17,7 +17,7 @@ export interface SessionFileState {
   /** The file's text as last read or written: a save refuses to overwrite anything else. */
   text: string;
   session: Session;
-  /** Untrusted workspace: the file is never written. */
+  /** Opened in an untrusted workspace (saving checks trust again, as it may have been granted since). */
   readOnly: boolean;
 }
 

@@ -1,17 +1,32 @@
-// Activation: one output channel, one registry of connections, the inspector panels, and the commands.
+// Activation: one output channel, one registry of connections, the inspector panels (and session files'
+// custom editors), the status bar item, and the commands.
 import * as vscode from 'vscode';
-import { registerCommands } from './commands';
+import { connectionPicker, registerCommands } from './commands';
 import { ConnectionRegistry } from './connectionRegistry';
 import { createApi, type SocketInspectorApi } from './extensionApi';
+import { registerInspectorCommands } from './inspectorCommands';
 import { PanelManager } from './panelManager';
+import { registerSessionCommands } from './session/sessionCommands';
+import { registerSessionEditor } from './session/sessionEditor';
+import { createStatusBar } from './statusBar';
 
 export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   const output = vscode.window.createOutputChannel('Socket Inspector', { log: true });
   const registry = new ConnectionRegistry();
   const panels = new PanelManager(context.extensionUri, registry, output);
-  context.subscriptions.push(output, registry, panels);
+  context.subscriptions.push(output, registry, panels, createStatusBar(registry));
   registerCommands(context, registry, panels, output);
-  return createApi(registry);
+  const refuse = (e: unknown): undefined => {
+    const message = e instanceof Error ? e.message : String(e);
+    output.error(message);
+    void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
+    return undefined;
+  };
+  const pick = connectionPicker(registry, panels, refuse);
+  registerInspectorCommands(context, registry, panels, pick);
+  registerSessionCommands(context, panels, pick, output);
+  registerSessionEditor(context, registry, panels, output);
+  return createApi(registry, panels);
 }
 
 export function deactivate(): void {

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { InspectorHost, InspectorSource } from './commands';
 import type { ConnectionRegistry } from './connectionRegistry';
 import type { Connection } from './core/connectionTypes';
-import type { PanelSettings } from '../shared/protocol';
+import type { PanelSessionInfo, PanelSettings } from '../shared/protocol';
 import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './panel/inspectorPanel';
 
 /** An inspector tab and where its connection came from. */
@@ -49,7 +49,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     const connection = this.registry.get(id);
     if (!connection) return;
     const panel = openInspectorPanel(this.extensionUri, connection, this.callbacks(id), {
-      controller: { settings: panelSettingsFromConfiguration() },
+      controller: { settings: panelSettingsFromConfiguration(), session: () => this.sessionInfo(id) },
     });
     this.track(id, panel, source);
   }
@@ -59,7 +59,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     const connection = this.registry.get(id);
     if (!connection) return undefined;
     const panel = bindInspectorPanel(webviewPanel, this.extensionUri, connection, this.callbacks(id), {
-      controller: { settings: panelSettingsFromConfiguration() },
+      controller: { settings: panelSettingsFromConfiguration(), session: () => this.sessionInfo(id) },
     });
     return this.track(id, panel, source);
   }
@@ -118,9 +118,22 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     return next;
   }
 
+  private sessionInfo(id: string): PanelSessionInfo {
+    const file = this.entries.get(id)?.source.file;
+    const canReplay = !!file?.session.log?.entries.some((e) => e.direction === 'out');
+    return {
+      ...(file ? { fileName: file.uri.path.split('/').pop() ?? file.uri.path } : {}),
+      canReplay,
+      readOnly: !vscode.workspace.isTrusted,
+    };
+  }
+
   private callbacks(id: string): InspectorPanelCallbacks {
     return {
       connect: () => this.reconnect(id),
+      sessionCommand: async (command) => {
+        await vscode.commands.executeCommand(command === 'save' ? 'socketInspector.saveSession' : 'socketInspector.replaySession', { id });
+      },
       disconnect: () => this.registry.get(id)?.close(),
       onDidDispose: () => {
         this.entries.delete(id);

@@ -102,6 +102,8 @@ function start(): void {
       logView.setPaused(!follow);
       host.remember({ follow });
     },
+    save: () => void channel.sendRequest('sessionCommand', { command: 'save' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
+    replay: () => void channel.sendRequest('sessionCommand', { command: 'replay' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
   });
   const filterBar = new FilterBar({ onChange: (spec) => applyFilter(spec) });
   const logView = new LogView(store, {
@@ -156,7 +158,18 @@ function start(): void {
     if (selected !== undefined) logView.select(selected);
   }
 
+  let settingsApplied = false;
   function applySnapshot(s: PanelSnapshot): void {
+    // Settings set the starting point of a new page; what the user changed since is remembered instead.
+    if (s.settings && host.fresh && !settingsApplied) {
+      settingsApplied = true;
+      if (host.saved.draft.input === '') composer.restoreDraft({ ...host.saved.draft, format: s.settings.defaultFormat });
+      if (!s.settings.autoscroll) {
+        logView.setPaused(true);
+        toolbar.setFollowing(false);
+        host.remember({ follow: false });
+      }
+    }
     details = {
       connectionKind: s.connectionKind,
       target: s.target,
@@ -166,6 +179,7 @@ function start(): void {
       ...(s.extensions ? { extensions: s.extensions } : {}),
     };
     toolbar.setTarget(s.target);
+    toolbar.setSession(s.session);
     toolbar.setState(s.state, s.error);
     composer.setConnection(s.connectionKind, s.state === 'open');
     composer.setLists(s.history, s.saved);

@@ -1,7 +1,7 @@
-// The top strip: what we are connected to and in what state, connect/disconnect, clear, follow, and the
-// running counters.
+// The top strip: what we are connected to and in what state, connect/disconnect, clear, follow, session
+// save and replay, and the running counters.
 import type { ConnectionState } from '../shared/logModel';
-import type { ErrorInfo, PanelStats } from '../shared/protocol';
+import type { ErrorInfo, PanelSessionInfo, PanelStats } from '../shared/protocol';
 import { h, icon, setText } from './domBuilder';
 import { formatBytes, formatCount } from './entryFormat';
 
@@ -11,6 +11,10 @@ export interface ToolbarDeps {
   disconnect(): void;
   clear(): void;
   setFollow(follow: boolean): void;
+  /** Save Session (to the panel's file, or Save As). */
+  save(): void;
+  /** Replay the session file's sent messages. */
+  replay(): void;
 }
 
 /** The `data-state` of the status badge: the four states tests and themes distinguish. */
@@ -57,6 +61,8 @@ export class Toolbar {
   private readonly statusText: HTMLElement;
   private readonly connectButton: HTMLElement & { disabled: boolean };
   private readonly follow: ToggleElement;
+  private readonly saveButton: HTMLElement;
+  private readonly replayButton: HTMLElement;
   private readonly inStat: HTMLElement;
   private readonly outStat: HTMLElement;
   private readonly rateStat: HTMLElement;
@@ -92,6 +98,22 @@ export class Toolbar {
     this.follow.checked = true;
     this.follow.addEventListener('change', () => this.deps.setFollow(this.follow.checked));
 
+    this.saveButton = document.createElement('vscode-toolbar-button');
+    this.saveButton.setAttribute('icon', 'save');
+    this.saveButton.setAttribute('label', 'Save session');
+    this.saveButton.title = 'Save session';
+    this.saveButton.dataset.testid = 'session-save';
+    this.saveButton.hidden = true;
+    this.saveButton.addEventListener('click', () => this.deps.save());
+
+    this.replayButton = document.createElement('vscode-toolbar-button');
+    this.replayButton.setAttribute('icon', 'debug-rerun');
+    this.replayButton.setAttribute('label', 'Replay sent messages');
+    this.replayButton.title = "Replay the session file's sent messages";
+    this.replayButton.dataset.testid = 'session-replay';
+    this.replayButton.hidden = true;
+    this.replayButton.addEventListener('click', () => this.deps.replay());
+
     this.inStat = h('span', { className: 'stat', testId: 'stat-in', title: 'Received: messages · bytes' });
     this.outStat = h('span', { className: 'stat', testId: 'stat-out', title: 'Sent: messages · bytes' });
     this.rateStat = h('span', { className: 'stat', testId: 'stat-rate', title: 'Messages per second (in + out), last second' });
@@ -105,6 +127,8 @@ export class Toolbar {
       h('span', { className: 'divider' }),
       clearButton,
       this.follow,
+      this.saveButton,
+      this.replayButton,
       h('span', { className: 'spacer' }),
       this.inStat,
       this.outStat,
@@ -113,6 +137,13 @@ export class Toolbar {
     ]);
     this.setState('idle', undefined);
     this.setStats({ firstSeq: 0, nextSeq: 0, in: { entries: 0, bytes: 0 }, out: { entries: 0, bytes: 0 }, droppedEntries: 0, messagesPerSecond: 0 });
+  }
+
+  /** Shows the session buttons the panel supports (none without session details). */
+  setSession(session: PanelSessionInfo | undefined): void {
+    this.saveButton.hidden = !session || session.readOnly;
+    this.saveButton.title = session?.fileName ? `Save session to ${session.fileName}` : 'Save session as…';
+    this.replayButton.hidden = !session?.canReplay;
   }
 
   setTarget(target: string): void {

@@ -34,9 +34,12 @@ export class WebviewHost {
   readonly api: VsCodeApi = acquireVsCodeApi();
   private state: PersistedState;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** True when nothing was remembered: the page is new, so user settings decide its initial state. */
+  readonly fresh: boolean;
 
   constructor() {
     const saved = this.api.getState();
+    this.fresh = typeof saved !== 'object' || saved === null;
     this.state = { ...DEFAULT_STATE, ...(typeof saved === 'object' && saved !== null ? (saved as Partial<PersistedState>) : {}) };
   }
 

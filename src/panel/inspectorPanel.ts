@@ -15,6 +15,8 @@ export interface InspectorPanelCallbacks {
   connect(): Connection | void | Promise<Connection | void>;
   /** Drops the connection. */
   disconnect(): void | Promise<void>;
+  /** Runs Save Session or Replay Sent Messages for this panel. */
+  sessionCommand?(command: 'save' | 'replay'): void | Promise<void>;
   /** Called once when the user closed the panel (the owner decides what happens to the connection). */
   onDidDispose?(): void;
 }
@@ -95,6 +97,7 @@ export function bindInspectorPanel(
       writeClipboard: async (text) => {
         await vscode.env.clipboard.writeText(text);
       },
+      ...(callbacks.sessionCommand ? { sessionCommand: callbacks.sessionCommand } : {}),
     },
     options.controller,
   );

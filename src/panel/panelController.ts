@@ -13,6 +13,7 @@ import { hostIncoming } from '../../shared/messageSchema';
 import type {
   HostEvents,
   HostRequests,
+  PanelSessionInfo,
   PanelSettings,
   PanelSnapshot,
   PanelStats,
@@ -36,6 +37,8 @@ export interface PanelCallbacks {
   disconnect(): void | Promise<void>;
   /** Puts text on the system clipboard. */
   writeClipboard(text: string): void | Promise<void>;
+  /** Runs Save Session or Replay Sent Messages for this panel; absent where sessions are not available. */
+  sessionCommand?(command: 'save' | 'replay'): void | Promise<void>;
 }
 
 /** Tuning of batching and scanning; the defaults suit an interactive panel. */
@@ -56,6 +59,8 @@ export interface PanelControllerOptions {
   readonly log?: (line: string) => void;
   /** User settings passed to the webview in every snapshot. */
   readonly settings?: PanelSettings;
+  /** The session file details at the time of a snapshot. */
+  readonly session?: () => PanelSessionInfo;
 }
 
 /** Posts a message to the webview. */
@@ -88,6 +93,7 @@ export class PanelController extends Disposable {
   private readonly log: (line: string) => void;
   private readonly lists = new ComposerLists();
   private readonly settings: PanelSettings | undefined;
+  private readonly sessionInfo: (() => PanelSessionInfo) | undefined;
   private readonly rate = new RateMeter();
   private connectionSubscriptions: IDisposable[] = [];
   private readonly connectionEmitter = this.register(new Emitter<Connection>());
@@ -124,6 +130,7 @@ export class PanelController extends Disposable {
     this.conn = connection;
     this.log = options.log ?? ((line) => console.warn(`[socket-inspector] ${line}`));
     this.settings = options.settings;
+    this.sessionInfo = options.session;
     this.opts = {
       flushIntervalMs: options.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
       maxBatchEntries: Math.max(1, options.maxBatchEntries ?? DEFAULTS.maxBatchEntries),
@@ -186,6 +193,11 @@ export class PanelController extends Disposable {
           const id = this.lists.save(name, { format, input, escapes });
           this.postLists();
           return { id };
+        },
+        sessionCommand: async ({ command }) => {
+          if (!this.callbacks.sessionCommand) throw new RequestError({ message: 'Sessions are not available here.', code: 'UNSUPPORTED' });
+          await this.callbacks.sessionCommand(command);
+          return {};
         },
         deleteSaved: ({ id }) => {
           if (!this.lists.delete(id)) throw new RequestError({ message: 'That saved message no longer exists.', code: 'GONE' });
@@ -318,6 +330,7 @@ export class PanelController extends Disposable {
       saved: [...this.lists.saved],
       previewBytes: this.opts.previewBytes,
       ...(this.settings ? { settings: this.settings } : {}),
+      ...(this.sessionInfo ? { session: this.sessionInfo() } : {}),
     };
   }
 

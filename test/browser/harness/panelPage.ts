@@ -82,6 +82,7 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
       connect: options.callbacks?.connect ?? (() => connection.connect()),
       disconnect: options.callbacks?.disconnect ?? (() => connection.close()),
       writeClipboard: options.callbacks?.writeClipboard ?? ((text) => void clipboard.push(text)),
+      ...(options.callbacks?.sessionCommand ? { sessionCommand: options.callbacks.sessionCommand } : {}),
     },
     { ...options.controller, log: (line) => problems.push(line) },
   );

@@ -5,7 +5,19 @@ import * as vscode from 'vscode';
 import { suite, test } from '../testRegistry';
 
 const EXTENSION_ID = 'socket-inspector.socket-inspector';
-const COMMANDS = ['socketInspector.connectWebSocket', 'socketInspector.connectTcp', 'socketInspector.disconnect'];
+const COMMANDS = [
+  'socketInspector.openPanel',
+  'socketInspector.connectWebSocket',
+  'socketInspector.connectTcp',
+  'socketInspector.disconnect',
+  'socketInspector.reconnect',
+  'socketInspector.saveSession',
+  'socketInspector.saveSessionAs',
+  'socketInspector.openSession',
+  'socketInspector.clearLog',
+  'socketInspector.replaySession',
+  'socketInspector.focusConnection',
+];
 
 suite('Socket Inspector extension', () => {
   test('is installed and activates', async () => {
@@ -32,5 +44,25 @@ suite('Socket Inspector extension', () => {
       assert.ok(entry, `${command} is not contributed in package.json`);
       assert.equal(entry.category, 'Socket Inspector');
     }
+  });
+
+  test('opens *.socket-session.json in its custom editor by default, and declares limited support for untrusted workspaces', () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+      contributes?: { customEditors?: { viewType: string; priority?: string; selector: { filenamePattern: string }[] }[] };
+      capabilities?: { untrustedWorkspaces?: { supported?: unknown } };
+    };
+    const editor = manifest.contributes?.customEditors?.find((e) => e.viewType === 'socketInspector.session');
+    assert.ok(editor, 'socketInspector.session is not contributed');
+    assert.equal(editor.priority, 'default');
+    assert.deepEqual(editor.selector, [{ filenamePattern: '*.socket-session.json' }]);
+    assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, 'limited');
+  });
+
+  test('contributes its settings with their defaults', () => {
+    const config = vscode.workspace.getConfiguration('socketInspector');
+    assert.equal(config.get('composer.defaultFormat'), 'text');
+    assert.equal(config.get('log.autoscroll'), true);
+    assert.equal(config.get('session.storeLog'), true);
+    assert.equal(config.get('logRetention.maxEntries'), 1000000);
   });
 });

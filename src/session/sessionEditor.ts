@@ -1,0 +1,156 @@
+// Opens `*.socket-session.json` files in the inspector (a custom editor).
+//
+// Why a CustomReadonlyEditorProvider: with an editable custom editor or a CustomTextEditorProvider, VS
+// Code's own Save would write the file (in place, from a text buffer), so it could not promise "temp file
+// + rename" nor refuse to overwrite a file it could not parse. Read-only to VS Code, the file is written
+// only by our Save Session commands, through saveSession (atomic, refusing an unparseable or changed
+// file). "Reopen Editor With… Text Editor" still edits the JSON by hand.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { InspectorSource } from '../commands';
+import { retentionFromSettings } from '../commands';
+import type { ConnectionRegistry } from '../connectionRegistry';
+import type { Connection } from '../core/connectionTypes';
+import { loadSessionFile, resolveConnection, type LoadedSession, type SecretStore } from '../core/session';
+import { createTcpConnection } from '../core/tcpConnection';
+import { createWebSocketConnection } from '../core/wsConnection';
+import type { PanelManager } from '../panelManager';
+import { RecordedConnection, sessionTarget } from './recordedConnection';
+import { renderSessionErrorHtml } from './sessionErrorHtml';
+import { envConfirmation, sessionPermissions } from './sessionPolicy';
+
+/** The custom editor's view type (package.json contributes.customEditors). */
+export const SESSION_EDITOR_VIEW_TYPE = 'socketInspector.session';
+
+/** A session file as opened: the parsed session, or why it could not be read. */
+class SessionDocument implements vscode.CustomDocument {
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly loaded: LoadedSession | undefined,
+    readonly error: string | undefined,
+  ) {}
+
+  dispose(): void {
+    // Holds no resources: the file was read whole.
+  }
+}
+
+/** Loads a session file; never writes it. */
+async function openDocument(uri: vscode.Uri): Promise<SessionDocument> {
+  if (uri.scheme !== 'file') {
+    return new SessionDocument(uri, undefined, `Cannot open session "${uri.toString()}": only files on disk can be opened as sessions.`);
+  }
+  try {
+    return new SessionDocument(uri, await loadSessionFile(uri.fsPath), undefined);
+  } catch (e) {
+    return new SessionDocument(uri, undefined, e instanceof Error ? e.message : String(e));
+  }
+}
+
+/** Makes the connection a session describes, after the confirmations trust and env use call for. */
+export async function connectionFromSession(
+  source: InspectorSource,
+  secrets: SecretStore,
+  confirmed: { env: boolean },
+): Promise<Connection | undefined> {
+  const session = source.file?.session;
+  const settings = source.settings ?? session?.connection;
+  if (!settings) return undefined;
+  const permissions = sessionPermissions(vscode.workspace.isTrusted);
+  const target = session ? sessionTarget({ ...session, connection: settings }) : settings.type;
+  if (permissions.connectNeedsConfirmation) {
+    const answer = await vscode.window.showWarningMessage(
+      `This workspace is not trusted. Connect to ${target}? Environment variables are not read in an untrusted workspace.`,
+      { modal: true },
+      'Connect',
+    );
+    if (answer !== 'Connect') return undefined;
+  } else if (!confirmed.env && session) {
+    const question = envConfirmation({ ...session, connection: settings });
+    if (question) {
+      const answer = await vscode.window.showWarningMessage(question, { modal: true }, 'Connect');
+      if (answer !== 'Connect') return undefined;
+    }
+    confirmed.env = true;
+  }
+  const resolved = await resolveConnection(settings, { env: permissions.canReadEnv ? process.env : {}, secrets });
+  source.sensitive = resolved.sensitive;
+  return resolved.type === 'websocket'
+    ? createWebSocketConnection(resolved.options, retentionFromSettings())
+    : createTcpConnection(resolved.options, retentionFromSettings());
+}
+
+export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvider<SessionDocument> {
+  constructor(
+    private readonly registry: ConnectionRegistry,
+    private readonly panels: PanelManager,
+    private readonly secrets: SecretStore,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): Promise<SessionDocument> {
+    return openDocument(uri);
+  }
+
+  resolveCustomEditor(document: SessionDocument, webviewPanel: vscode.WebviewPanel): void {
+    if (!document.loaded) {
+      this.showError(document, webviewPanel, document.error ?? 'Unknown error');
+      return;
+    }
+    const { session, text, warnings } = document.loaded;
+    for (const w of warnings) this.output.warn(`${document.uri.fsPath}: ${w.path}: ${w.message}`);
+    const recorded = new RecordedConnection(session);
+    const id = this.registry.add(recorded);
+    const confirmed = { env: false };
+    const source: InspectorSource = {
+      settings: session.connection,
+      file: { uri: document.uri, text, session, readOnly: !sessionPermissions(vscode.workspace.isTrusted).canSave },
+    };
+    source.recreate = () => connectionFromSession(source, this.secrets, confirmed);
+    const entry = this.panels.adopt(id, webviewPanel, source);
+    if (!entry) return;
+    const lists = entry.panel.controller.composerLists;
+    for (const m of session.messages ?? []) {
+      try {
+        lists.save(m.name ?? '', { format: m.format, input: m.body, escapes: m.escapes ?? false });
+      } catch (e) {
+        this.output.warn(`${document.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+        break;
+      }
+    }
+    entry.panel.controller.notifyComposerLists();
+    this.output.info(`[${id}] opened session ${document.uri.fsPath}`);
+  }
+
+  private showError(document: SessionDocument, webviewPanel: vscode.WebviewPanel, message: string): void {
+    this.output.error(message);
+    webviewPanel.webview.options = { enableScripts: true, localResourceRoots: [] };
+    webviewPanel.webview.html = renderSessionErrorHtml({
+      cspSource: webviewPanel.webview.cspSource,
+      nonce: randomBytes(18).toString('base64'),
+      message,
+    });
+    const subscription = webviewPanel.webview.onDidReceiveMessage((m: unknown) => {
+      if ((m as { type?: unknown } | null)?.type === 'reopenAsText') {
+        void vscode.commands.executeCommand('vscode.openWith', document.uri, 'default', webviewPanel.viewColumn);
+      }
+    });
+    webviewPanel.onDidDispose(() => subscription.dispose());
+  }
+}
+
+/** Registers the custom editor for session files. */
+export function registerSessionEditor(
+  context: vscode.ExtensionContext,
+  registry: ConnectionRegistry,
+  panels: PanelManager,
+  output: vscode.LogOutputChannel,
+): void {
+  context.subscriptions.push(
+    vscode.window.registerCustomEditorProvider(
+      SESSION_EDITOR_VIEW_TYPE,
+      new SessionEditorProvider(registry, panels, context.secrets, output),
+      { supportsMultipleEditorsPerDocument: true },
+    ),
+  );
+}

@@ -1,0 +1,27 @@
+// The status bar item: how many connections are open; a click picks one and reveals its tab.
+import * as vscode from 'vscode';
+import type { ConnectionRegistry } from './connectionRegistry';
+import { statusBarContent } from './statusBarContent';
+
+/** Creates the item and keeps it in step with the registry. */
+export function createStatusBar(registry: ConnectionRegistry): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('socketInspector.connections', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'Socket Inspector connections';
+  item.command = 'socketInspector.focusConnection';
+  const update = (): void => {
+    const content = statusBarContent(registry.list().map(({ connection }) => ({ target: connection.target, state: connection.state })));
+    if (!content) {
+      item.hide();
+      return;
+    }
+    item.text = content.text;
+    item.tooltip = content.tooltip;
+    item.show();
+  };
+  const subscription = registry.onDidChange(update);
+  update();
+  return new vscode.Disposable(() => {
+    subscription.dispose();
+    item.dispose();
+  });
+}
