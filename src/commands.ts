@@ -5,9 +5,9 @@ import type { ConnectionRegistry } from './connectionRegistry';
 import { tcpOptionsFrom, webSocketOptionsFrom } from './core/connectOptions';
 import type { Connection, RetentionOptions } from './core/connectionTypes';
 import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
-import { SocketInspectorError } from './core/errors';
 import { createTcpConnection } from './core/tcpConnection';
 import { createWebSocketConnection } from './core/wsConnection';
+import { reportError } from './errorReport';
 import { sessionConnectionFromOptions, type Session, type SessionConnection } from './core/session';
 import type { ConnectionState } from '../shared/logModel';
 
@@ -86,9 +86,7 @@ export function registerCommands(
       await connection.connect();
       output.info(`[${id}] open: ${connection.target}`);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      output.error(`[${id}] ${connection.target}: ${message}`);
-      void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
+      reportError(output, e, `[${id}] ${connection.target}`);
     }
     const error = connection.lastError;
     return {
@@ -100,12 +98,7 @@ export function registerCommands(
   }
 
   /** Reports a bad argument the same way for every command. */
-  function refuse(e: unknown): undefined {
-    const message = e instanceof SocketInspectorError || e instanceof Error ? e.message : String(e);
-    output.error(message);
-    void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
-    return undefined;
-  }
+  const refuse = (e: unknown): undefined => reportError(output, e);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('socketInspector.connectWebSocket', async (arg?: unknown) => {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { connectionPicker, registerCommands } from './commands';
 import { ConnectionRegistry } from './connectionRegistry';
+import { reportError } from './errorReport';
 import { createApi, type SocketInspectorApi } from './extensionApi';
 import { registerInspectorCommands } from './inspectorCommands';
 import { PanelManager } from './panelManager';
@@ -16,13 +17,7 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   const panels = new PanelManager(context.extensionUri, registry, output);
   context.subscriptions.push(output, registry, panels, createStatusBar(registry));
   registerCommands(context, registry, panels, output);
-  const refuse = (e: unknown): undefined => {
-    const message = e instanceof Error ? e.message : String(e);
-    output.error(message);
-    void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
-    return undefined;
-  };
-  const pick = connectionPicker(registry, panels, refuse);
+  const pick = connectionPicker(registry, panels, (e) => reportError(output, e));
   registerInspectorCommands(context, registry, panels, pick);
   registerSessionCommands(context, panels, pick, output);
   registerSessionEditor(context, registry, panels, output);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { InspectorHost, InspectorSource } from './commands';
 import type { ConnectionRegistry } from './connectionRegistry';
 import type { Connection } from './core/connectionTypes';
+import { reportError } from './errorReport';
 import type { PanelSessionInfo, PanelSettings } from '../shared/protocol';
 import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './panel/inspectorPanel';
 
@@ -95,10 +96,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     try {
       next = await recreate();
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      this.output.error(`[${id}] ${message}`);
-      void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
-      return undefined;
+      return reportError(this.output, e, `[${id}]`);
     }
     if (!next || !this.registry.get(id)) {
       next?.dispose();
@@ -109,11 +107,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     this.output.info(`[${id}] connecting to ${next.target}`);
     next.connect().then(
       () => this.output.info(`[${id}] open: ${next.target}`),
-      (e: unknown) => {
-        const message = e instanceof Error ? e.message : String(e);
-        this.output.error(`[${id}] ${next.target}: ${message}`);
-        void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
-      },
+      (e: unknown) => reportError(this.output, e, `[${id}] ${next.target}`),
     );
     return next;
   }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { InspectorSource } from '../commands';
 import type { Connection } from '../core/connectionTypes';
 import { isSocketInspectorError } from '../core/errors';
+import { messageOf, reportError } from '../errorReport';
 import {
   SESSION_FILE_SUFFIX,
   SESSION_FORMAT_VERSION,
@@ -30,10 +31,6 @@ interface SaveAsArgs {
   uri?: string | vscode.Uri;
   /** Header names to keep in the secret store; with `uri` given, none unless listed. */
   secretHeaders?: string[];
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** The session for what an inspector shows now: its settings, saved composer messages and (if wanted) its log. */
@@ -67,12 +64,7 @@ export function registerSessionCommands(
   const replays = new Map<string, ReplayRun>();
   context.subscriptions.push({ dispose: () => replays.forEach((r) => r.cancel()) });
 
-  function fail(e: unknown): undefined {
-    const message = messageOf(e);
-    output.error(message);
-    void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
-    return undefined;
-  }
+  const fail = (e: unknown): undefined => reportError(output, e);
 
   function storeLog(): boolean {
     return vscode.workspace.getConfiguration('socketInspector').get<boolean>('session.storeLog') ?? true;
