@@ -4,12 +4,10 @@
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { createTcpConnection } from '../../src/core/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
-import { ensureBundle } from './harness/bundle';
-import { chromiumSkipReason, launchChromium } from './harness/chromium';
+import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from './harness/eventually';
 import { openLivePanel } from './harness/livePanel';
 import {
@@ -23,27 +21,15 @@ import {
   visibleRows,
 } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';
-import { startPanelServer, type PanelServer } from './harness/panelServer';
+import { usePanelSuite } from './harness/panelSuite';
 
 const skip = chromiumSkipReason();
 
 describe('inspector panel (Chromium)', { skip }, () => {
-  let browser: Browser;
-  let server: PanelServer;
-
-  before(async () => {
-    ensureBundle();
-    server = await startPanelServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = usePanelSuite();
 
   it('shows live traffic as rows, with state, counts and the handshake', async () => {
-    const live = await openLivePanel(browser, server, (ws) => {
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => {
       ws.send('Hello, inspector');
       ws.send(Buffer.from([0x00, 0x01, 0xfe, 0xff]));
     });
@@ -81,7 +67,7 @@ describe('inspector panel (Chromium)', { skip }, () => {
 
   it('shows the selected entry as text, hex, JSON, and copies it', async () => {
     const json = '{"id":12345678901234567890,"items":[1.0,"two",null],"ok":true}';
-    const live = await openLivePanel(browser, server, (ws) => {
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => {
       ws.send('Hello, inspector');
       ws.send(Buffer.from([0x48, 0x69, 0xff, 0xfe, 0x21]));
       ws.send(json);
@@ -121,7 +107,7 @@ describe('inspector panel (Chromium)', { skip }, () => {
   });
 
   it('filters by text, /regex/, direction and kind, showing N of M', async () => {
-    const live = await openLivePanel(browser, server, (ws) => {
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => {
       for (const word of ['apple 1', 'banana 2', 'apple 3', 'cherry 4', 'bananaa 5']) ws.send(word);
     });
     try {
@@ -160,7 +146,7 @@ describe('inspector panel (Chromium)', { skip }, () => {
   });
 
   it('refuses invalid hex with a message saying where, then sends, recalls and closes', async () => {
-    const live = await openLivePanel(browser, server);
+    const live = await openLivePanel(suite.browser, suite.server);
     try {
       const { page } = live.panel;
       await page.locator('[data-testid=connection-status][data-state=open]').waitFor();
@@ -214,7 +200,7 @@ describe('inspector panel (Chromium)', { skip }, () => {
       '{"html":"<iframe srcdoc=\\"<script>parent.__pwned=4</script>\\"></iframe>"}',
       '"><b>bold</b><a href="javascript:window.__pwned=5">x</a>',
     ];
-    const live = await openLivePanel(browser, server, (ws) => {
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => {
       for (const h of hostile) ws.send(h);
       ws.close(4001, '<img src=y onerror="window.__pwned=6">');
     });
@@ -254,7 +240,7 @@ describe('inspector panel (Chromium)', { skip }, () => {
   });
 
   it('keeps capturing while hidden and shows everything when the page is recreated', async () => {
-    const live = await openLivePanel(browser, server);
+    const live = await openLivePanel(suite.browser, suite.server);
     try {
       const { page, controller } = live.panel;
       await page.locator('[data-testid=connection-status][data-state=open]').waitFor();
@@ -290,7 +276,7 @@ describe('inspector panel (Chromium)', { skip }, () => {
     await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
     const connection = createTcpConnection({ host: '127.0.0.1', port: (tcp.address() as AddressInfo).port });
     await connection.connect();
-    const panel = await openPanel(browser, server, connection);
+    const panel = await openPanel(suite.browser, suite.server, connection);
     try {
       const { page } = panel;
       const row = page.locator('[data-testid=log-row][data-direction=in][data-kind=data]');
@@ -319,7 +305,7 @@ describe('inspector panel (Chromium)', { skip }, () => {
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const connection = createWebSocketConnection({ url: `ws://127.0.0.1:${(http.address() as AddressInfo).port}/socket` });
     await assert.rejects(connection.connect(), /403/);
-    const panel = await openPanel(browser, server, connection);
+    const panel = await openPanel(suite.browser, suite.server, connection);
     try {
       const { page } = panel;
       await page.locator('[data-testid=connection-status][data-state=error]').waitFor();

@@ -3,16 +3,14 @@
 // The log is filled in advance (no server can be asked for a million messages in a unit of test time);
 // everything else — controller, protocol, bundle, browser — is the real thing.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { Direction } from '../../shared/logModel';
-import { ensureBundle } from './harness/bundle';
-import { chromiumSkipReason, launchChromium } from './harness/chromium';
+import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from './harness/eventually';
 import { fillLog, logOnlyConnection, syntheticPayload } from './harness/logOnlyConnection';
 import { logCount, setFilter, textOf, visibleRows } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';
-import { startPanelServer, type PanelServer } from './harness/panelServer';
+import { usePanelSuite } from './harness/panelSuite';
 
 const skip = chromiumSkipReason();
 const COUNT = 1_000_000;
@@ -24,24 +22,12 @@ interface ScrollerProbe {
 }
 
 describe('a million entries (Chromium)', { skip }, () => {
-  let browser: Browser;
-  let server: PanelServer;
-
-  before(async () => {
-    ensureBundle();
-    server = await startPanelServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = usePanelSuite();
 
   it('loads 1,000,000 entries; the first and the last are reachable; the filter covers all', async () => {
     const log = fillLog(COUNT);
     const connection = logOnlyConnection(log);
-    const panel = await openPanel(browser, server, connection);
+    const panel = await openPanel(suite.browser, suite.server, connection);
     try {
       const { page } = panel;
       const scroller = page.locator('[data-testid=log]');

@@ -4,15 +4,14 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { ROOT, ensureBundle } from './harness/bundle';
-import { chromiumSkipReason, launchChromium } from './harness/chromium';
+import { before, describe, it } from 'node:test';
+import { ROOT } from './harness/bundle';
+import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from './harness/eventually';
 import { openLivePanel } from './harness/livePanel';
 import { composerTextarea, rowWithText, textOf } from './harness/panelActions';
 import { loadTheme, type ThemeFixture } from './harness/panelPage';
-import { startPanelServer, type PanelServer } from './harness/panelServer';
+import { usePanelSuite } from './harness/panelSuite';
 
 const skip = chromiumSkipReason();
 const OUT_DIR = join(ROOT, 'test-results');
@@ -31,20 +30,8 @@ const SAMPLE = [
 ];
 
 describe('panel screenshots (Chromium)', { skip }, () => {
-  let browser: Browser;
-  let server: PanelServer;
-
-  before(async () => {
-    ensureBundle();
-    mkdirSync(OUT_DIR, { recursive: true });
-    server = await startPanelServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = usePanelSuite();
+  before(() => mkdirSync(OUT_DIR, { recursive: true }));
 
   const shots: Array<[file: string, theme: ThemeFixture, tab: 'json' | 'hex' | 'connection']> = [
     ['panel-dark.png', loadTheme('dark-modern'), 'json'],
@@ -56,7 +43,7 @@ describe('panel screenshots (Chromium)', { skip }, () => {
 
   for (const [file, theme, tab] of shots) {
     it(`${file}: ${theme.name}, ${tab} tab`, async () => {
-      const live = await openLivePanel(browser, server, (ws) => {
+      const live = await openLivePanel(suite.browser, suite.server, (ws) => {
         for (const m of SAMPLE) ws.send(m);
         ws.send(Buffer.from('00ff10204142434445464748494a4b4c4d4e4f5051525354', 'hex'));
         ws.on('message', (data: Buffer, binary: boolean) => ws.send(binary ? data : `ack: ${data.toString('utf8')}`));

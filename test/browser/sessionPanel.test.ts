@@ -2,16 +2,14 @@
 // The recorded log is there, user settings set the composer's format and autoscroll, and the toolbar's
 // Save and Replay buttons reach the extension.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { parseSession } from '../../src/core/session';
 import { RecordedConnection } from '../../src/session/recordedConnection';
-import { ensureBundle } from './harness/bundle';
-import { chromiumSkipReason, launchChromium } from './harness/chromium';
+import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from './harness/eventually';
 import { rowWithText, visibleRows } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';
-import { startPanelServer, type PanelServer } from './harness/panelServer';
+import { usePanelSuite } from './harness/panelSuite';
 
 const session = parseSession(
   JSON.stringify({
@@ -28,24 +26,12 @@ const session = parseSession(
 );
 
 describe('session panel (Chromium)', { skip: chromiumSkipReason() }, () => {
-  let browser: Browser;
-  let server: PanelServer;
-
-  before(async () => {
-    ensureBundle();
-    server = await startPanelServer();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = usePanelSuite();
 
   it('shows the recording, applies the settings, and forwards Save and Replay', async () => {
     const recorded = new RecordedConnection(session);
     const asked: string[] = [];
-    const panel = await openPanel(browser, server, recorded, {
+    const panel = await openPanel(suite.browser, suite.server, recorded, {
       callbacks: { sessionCommand: (command) => void asked.push(command) },
       controller: {
         settings: { defaultFormat: 'hex', autoscroll: false },
@@ -83,7 +69,7 @@ describe('session panel (Chromium)', { skip: chromiumSkipReason() }, () => {
 
   it('hides Save when read-only and Replay when there is nothing to replay', async () => {
     const recorded = new RecordedConnection(session);
-    const panel = await openPanel(browser, server, recorded, {
+    const panel = await openPanel(suite.browser, suite.server, recorded, {
       controller: { session: () => ({ canReplay: false, readOnly: true }) },
     });
     try {
