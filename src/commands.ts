@@ -100,49 +100,64 @@ export function registerCommands(
   /** Reports a bad argument the same way for every command. */
   const refuse = (e: unknown): undefined => reportError(output, e);
 
-  context.subscriptions.push(
-    vscode.commands.registerCommand('socketInspector.connectWebSocket', async (arg?: unknown) => {
+  /**
+   * A connect command: prompts for a target when called without an argument, turns the argument or the
+   * answer into options (a bad one is reported, nothing opens), then opens the connection.
+   */
+  function registerConnect(
+    command: string,
+    spec: {
+      title: string;
+      prompt: string;
+      placeHolder: string;
+      validate: (input: string) => unknown;
+      connect: (input: unknown) => [create: () => Connection, settings: SessionConnection];
+    },
+  ): vscode.Disposable {
+    return vscode.commands.registerCommand(command, async (arg?: unknown) => {
       let input: unknown = arg;
       if (input === undefined) {
-        input = await vscode.window.showInputBox({
-          title: 'Connect WebSocket',
-          prompt: 'WebSocket URL (ws:// or wss://)',
-          placeHolder: 'ws://localhost:8080/',
+        const typed = await vscode.window.showInputBox({
+          title: spec.title,
+          prompt: spec.prompt,
+          placeHolder: spec.placeHolder,
           ignoreFocusOut: true,
-          validateInput: validatorOf(parseWebSocketUrl),
+          validateInput: validatorOf(spec.validate),
         });
-        if (input === undefined || (input as string).trim() === '') return undefined;
-        input = (input as string).trim();
+        if (typed === undefined || typed.trim() === '') return undefined;
+        input = typed.trim();
       }
-      let options;
+      let opened: [() => Connection, SessionConnection];
       try {
-        options = webSocketOptionsFrom(input);
+        opened = spec.connect(input);
       } catch (e) {
         return refuse(e);
       }
-      return open(() => createWebSocketConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'websocket', options }));
+      return open(...opened);
+    });
+  }
+
+  context.subscriptions.push(
+    registerConnect('socketInspector.connectWebSocket', {
+      title: 'Connect WebSocket',
+      prompt: 'WebSocket URL (ws:// or wss://)',
+      placeHolder: 'ws://localhost:8080/',
+      validate: parseWebSocketUrl,
+      connect: (input) => {
+        const options = webSocketOptionsFrom(input);
+        return [() => createWebSocketConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'websocket', options })];
+      },
     }),
 
-    vscode.commands.registerCommand('socketInspector.connectTcp', async (arg?: unknown) => {
-      let input: unknown = arg;
-      if (input === undefined) {
-        input = await vscode.window.showInputBox({
-          title: 'Connect TCP',
-          prompt: 'host:port, tcp://host:port or tls://host:port',
-          placeHolder: '127.0.0.1:6379',
-          ignoreFocusOut: true,
-          validateInput: validatorOf(parseTcpTarget),
-        });
-        if (input === undefined || (input as string).trim() === '') return undefined;
-        input = (input as string).trim();
-      }
-      let options;
-      try {
-        options = tcpOptionsFrom(input);
-      } catch (e) {
-        return refuse(e);
-      }
-      return open(() => createTcpConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'tcp', options }));
+    registerConnect('socketInspector.connectTcp', {
+      title: 'Connect TCP',
+      prompt: 'host:port, tcp://host:port or tls://host:port',
+      placeHolder: '127.0.0.1:6379',
+      validate: parseTcpTarget,
+      connect: (input) => {
+        const options = tcpOptionsFrom(input);
+        return [() => createTcpConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'tcp', options })];
+      },
     }),
 
     vscode.commands.registerCommand('socketInspector.disconnect', async (arg?: unknown) => {
