@@ -10,18 +10,10 @@ import { startEchoServers } from '../../scripts/echoServer.mjs';
 import { resultsDir } from '../../scripts/vscode/codeServer.mjs';
 import { startRedis } from '../peers/support/processPeers';
 import { inCI, redisMissing } from '../peers/support/requirePeer';
-import { findWebviewFrame, runCommand, openWorkbench, workbenchSkipReason, type Workbench } from './support/workbench';
+import { answerInputBox, findWebviewFrame, runCommand, openWorkbench, workbenchSkipReason, type Workbench } from './support/workbench';
 
 const redisSkip = redisMissing();
 if (redisSkip && inCI) throw new Error(`Prerequisite missing in CI: ${redisSkip}`);
-
-/** Answers the quick input a connect command opens. */
-async function answerInputBox(page: Page, text: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(text);
-  await input.press('Enter');
-}
 
 /** The inspector webview showing `target` (its toolbar names the target). */
 function inspectorFrame(page: Page, target: string): Promise<Frame> {

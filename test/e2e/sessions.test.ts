@@ -2,35 +2,20 @@
 // through the save dialog, close the tab, reopen the file from Quick Open and find the log there. And a
 // corrupt session file: a clear error in the editor, the way back to the text editor, the bytes untouched.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { startEchoServers } from '../../scripts/echoServer.mjs';
 import { resultsDir } from '../../scripts/vscode/codeServer.mjs';
 import { parseSession } from '../../src/core/session';
-import { findWebviewFrame, openFile, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from './support/workbench';
+import { answerInputBox, answerSaveDialog, findWebviewFrame, openFile, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from './support/workbench';
 
 const CORRUPT = '{ "version": 1, "connection": { "type": "websocket", "url": ';
-
-async function answerInputBox(page: Page, text: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(text);
-  await input.press('Enter');
-}
 
 /** An inspector webview whose log has a row containing `text`. */
 function frameWithRow(page: Page, text: string): Promise<Frame> {
   return findWebviewFrame(page, async (f) => (await f.locator('[data-testid=log-row]', { hasText: text }).count()) > 0);
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('Session files in VS Code', { skip: workbenchSkipReason() }, () => {
@@ -60,8 +45,7 @@ describe('Session files in VS Code', { skip: workbenchSkipReason() }, () => {
     const path = join(workspace, 'echo.socket-session.json');
     await runCommand(page, 'Socket Inspector: Save Session As');
     // code-server's save dialog is a quick input holding a path; type ours.
-    await answerInputBox(page, path);
-    await until(`${path} to be written`, () => existsSync(path));
+    await answerSaveDialog(page, path);
     const session = parseSession(readFileSync(path, 'utf8'));
     assert.ok(session.log?.entries.some((e) => e.direction === 'in' && e.text === 'remember me'), 'the saved log lacks the echo');
 

@@ -1,6 +1,6 @@
 // Helpers for end-to-end tests that drive our extension in a real VS Code workbench: code-server on
 // loopback with the built extension installed, shown in headless Chromium through playwright-core.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
@@ -211,5 +211,32 @@ export async function findWebviewFrame(
       throw new Error(`no webview frame matched within ${timeoutMs} ms; frames: ${urls.join(', ')}`);
     }
     await page.waitForTimeout(250);
+  }
+}
+
+/** Answers the quick input a command opened (an input box) with text and Enter. */
+export async function answerInputBox(page: Page, text: string): Promise<void> {
+  const input = page.locator(`${QUICK_INPUT} input`);
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/**
+ * Answers code-server's save dialog (a quick input holding a path) with an absolute path and waits until
+ * the file exists. The dialog fills in its own default path after it has read the folder, which can land
+ * after ours, so the path is typed again until the dialog holds it when Enter is pressed.
+ */
+export async function answerSaveDialog(page: Page, path: string, { timeoutMs = 30_000 } = {}): Promise<void> {
+  const input = page.locator(`${QUICK_INPUT} input`);
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`the save dialog did not write ${path} within ${timeoutMs} ms`);
+    if (await input.isVisible()) {
+      await input.fill(path);
+      await page.waitForTimeout(300);
+      if ((await input.inputValue()) === path) await input.press('Enter');
+    }
+    await page.waitForTimeout(500);
   }
 }
