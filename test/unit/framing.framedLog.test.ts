@@ -71,23 +71,30 @@ describe('FramedLog', () => {
     }
   });
 
-  it('shows the bytes left at close as a note and one data entry per direction', () => {
+  it('shows the bytes left when the stream ends as a note and one data entry per direction', () => {
     const raw = new FrameLog();
     const framed = new FramedLog(raw, LINES_LF);
     try {
       raw.append(Direction.In, Kind.Data, text('done\npartial'));
       raw.append(Direction.Out, Kind.Data, text('x'));
-      assert.equal(framed.pending(Direction.In), 7);
+      // A half-close is a Closed entry too; the other direction may still complete its message.
+      raw.appendText(Direction.Meta, Kind.Closed, 'Half-closed by us (FIN sent)');
+      raw.append(Direction.In, Kind.Data, text(' line\nrest'));
+      assert.equal(framed.pending(Direction.In), 4);
       raw.appendText(Direction.Meta, Kind.Closed, 'Closed by peer');
+      framed.end();
       assert.deepEqual(lines(framed.log), [
         'in data done',
-        'meta error 7 bytes received after the last complete message (framing as Lines (\\n)); shown as they are in the next entry.',
-        'in data partial',
+        'meta closed Half-closed by us (FIN sent)',
+        'in data partial line',
+        'meta closed Closed by peer',
+        'meta error 4 bytes received after the last complete message (framing as Lines (\\n)); shown as they are in the next entry.',
+        'in data rest',
         'meta error 1 byte sent after the last complete message (framing as Lines (\\n)); shown as they are in the next entry.',
         'out data x',
-        'meta closed Closed by peer',
       ]);
       assert.equal(framed.pending(Direction.In), 0);
+      assert.equal(framed.log.monoTime(framed.log.nextSeq - 1), raw.monoTime(raw.nextSeq - 1), 'stamped with the last entry before the end');
     } finally {
       framed.dispose();
     }
@@ -151,6 +158,7 @@ describe('FramedLog', () => {
       const framed = new FramedLog(raw, LINES_CRLF);
       for (const c of chunks) if (c.length > 0) raw.append(Direction.In, Kind.Data, c);
       raw.appendText(Direction.Meta, Kind.Closed, 'Closed');
+      framed.end();
       const got = [];
       for (let seq = framed.log.firstSeq; seq < framed.log.nextSeq; seq++) {
         const e = framed.log.get(seq)!;
@@ -164,9 +172,9 @@ describe('FramedLog', () => {
       'in data 2b 4f 4b',
       'in data 24 31',
       'in data 76',
+      'meta closed Closed',
       'meta error 3 bytes received after the last complete message (framing as Lines (\\r\\n)); shown as they are in the next entry.',
       'in data 3a 31 0d',
-      'meta closed Closed',
     ]);
   });
 });

@@ -4,14 +4,16 @@
 //
 // - A message is stamped with the time of the chunk that completed it.
 // - Meta entries (connecting, open, error, closed) pass through in order, with their times.
-// - At the Closed entry, bytes left in a direction without completing a message are written as an
-//   Error meta entry ("5 bytes received after the last complete message…") followed by those bytes as
-//   one Data entry in their direction, so nothing received is hidden by the framing.
+// - When the connection has ended (state closed or error; or end() called), bytes left in a direction
+//   without completing a message are written as an Error meta entry ("5 bytes received after the last
+//   complete message…") followed by those bytes as one Data entry in their direction, so nothing
+//   received is hidden by the framing. They come after the connection's final Closed entry: the log's
+//   Closed entries also mark half-closes, after which the other direction may still complete messages.
 // - Framing errors (message limit, bad length prefix) become Error meta entries naming the direction.
 // - Entries already evicted from the raw log cannot be framed; a note says the first message may be
 //   partial.
-import { Direction, Kind } from '../../../shared/logModel';
-import { Disposable, toDisposable } from '../dispose';
+import { Direction, Kind, type ConnectionState } from '../../../shared/logModel';
+import { Disposable, toDisposable, type Event } from '../dispose';
 import type { SocketInspectorError } from '../errors';
 import { FrameLog, type FrameLogOptions } from '../frameLog';
 import { createFrameDecoder, type FrameDecoder } from './frameDecoder';
@@ -23,6 +25,12 @@ export interface FramedLogOptions {
   readonly retention?: FrameLogOptions;
   /** Largest message per direction (see createFrameDecoder); default 16 MiB. */
   readonly maxMessageBytes?: number;
+  /** The connection writing the source log: when it is closed (or failed), end() runs. */
+  readonly connection?: { readonly state: ConnectionState; readonly onDidChangeState: Event<ConnectionState> };
+}
+
+function isEnded(state: ConnectionState): boolean {
+  return state === 'closed' || state === 'error';
 }
 
 const encoder = new TextEncoder();
@@ -64,6 +72,23 @@ export class FramedLog extends Disposable {
     this.catchUp();
     this.register(source.onDidAppend(() => this.catchUp()));
     this.register(source.onDidClear(() => this.restart()));
+    const connection = options.connection;
+    if (connection) {
+      if (isEnded(connection.state)) this.end();
+      this.register(connection.onDidChangeState((state) => isEnded(state) && this.end()));
+    }
+  }
+
+  /** The byte streams ended: writes what each direction still holds as a note and one Data entry. */
+  end(): void {
+    this.catchUp();
+    for (const direction of [Direction.In, Direction.Out] as const) {
+      const rest = this.decoders[direction].takeRemainder();
+      if (rest.length === 0) continue;
+      const bytes = rest.length === 1 ? '1 byte' : `${rest.length} bytes`;
+      this.note(`${bytes} ${STREAM_NAMES[direction]} after the last complete message (framing as ${this.label}); shown as they are in the next entry.`);
+      this.log.appendAt(this.wall, this.mono, direction, Kind.Data, rest);
+    }
   }
 
   /** Bytes held in a direction for a message not yet complete. */
@@ -102,21 +127,9 @@ export class FramedLog extends Disposable {
           this.decoders[direction].push(payload);
           continue;
         }
-        if (direction === Direction.Meta && kind === Kind.Closed) this.flushRemainders();
         this.log.appendAt(this.wall, this.mono, direction, kind, payload, this.source.code(run.seq + (i - run.from)));
       }
     });
-  }
-
-  /** Writes what each direction holds at close as a note and one Data entry. */
-  private flushRemainders(): void {
-    for (const direction of [Direction.In, Direction.Out] as const) {
-      const rest = this.decoders[direction].takeRemainder();
-      if (rest.length === 0) continue;
-      const bytes = rest.length === 1 ? '1 byte' : `${rest.length} bytes`;
-      this.note(`${bytes} ${STREAM_NAMES[direction]} after the last complete message (framing as ${this.label}); shown as they are in the next entry.`);
-      this.log.appendAt(this.wall, this.mono, direction, Kind.Data, rest);
-    }
   }
 
   /** The source was cleared: so is this log, and framing starts again from the next byte. */
