@@ -85,10 +85,12 @@ export class FramingControl {
       ['4', '4 bytes'],
     ]);
     this.width.value = '2';
+    this.width.className = 'framing-width';
     this.order = select('framing-length-order', 'Byte order of the length prefix', [
       ['be', 'Big-endian'],
       ['le', 'Little-endian'],
     ]);
+    this.order.className = 'framing-order';
     this.header = element<CheckboxElement>('vscode-checkbox', { label: 'Length includes prefix' }, 'framing-length-header');
     this.header.title = 'The length counts the prefix bytes too';
     for (const el of [this.width, this.order, this.header]) el.addEventListener('change', () => this.applyCurrent());

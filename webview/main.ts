@@ -166,6 +166,8 @@ function start(): void {
   }
 
   let settingsApplied = false;
+  /** The framing of the last snapshot (JSON), undefined before the first. */
+  let shownFraming: string | undefined;
   function applySnapshot(s: PanelSnapshot): void {
     // Settings set the starting point of a new page; what the user changed since is remembered instead.
     if (s.settings && host.fresh && !settingsApplied) {
@@ -197,8 +199,12 @@ function start(): void {
     store.reset(s.stats);
     const filter = filterBar.spec();
     applyFilter(isActive(filter) ? filter : null);
+    // Seqs of the framed view and of the raw log are different entries: a new view starts unselected.
+    const framingKey = JSON.stringify(s.framing ?? null);
+    const sameView = shownFraming === undefined || shownFraming === framingKey;
+    shownFraming = framingKey;
     const selected = host.saved.selectedSeq;
-    if (selected !== null && selected >= s.stats.firstSeq && selected < s.stats.nextSeq) logView.select(selected, !host.saved.follow);
+    if (sameView && selected !== null && selected >= s.stats.firstSeq && selected < s.stats.nextSeq) logView.select(selected, !host.saved.follow);
     else logView.select(undefined);
   }
 
