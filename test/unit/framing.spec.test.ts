@@ -7,6 +7,7 @@ import { SocketInspectorError } from '../../src/core/errors';
 import { encodeFramed } from '../../src/core/framing/frameEncoder';
 import {
   describeFramer,
+  formatFramerSpec,
   framerSpecFromJson,
   framerSpecToJson,
   LINES_CRLF,
@@ -78,6 +79,21 @@ describe('parseFramerSpec', () => {
       [' fixed:16 ', { type: 'fixed', size: 16 }],
     ];
     for (const [text, want] of cases) assert.ok(sameFramer(parseFramerSpec(text), want), text);
+  });
+
+  it('reads back what formatFramerSpec writes', () => {
+    const specs: FramerSpec[] = [
+      LINES_LF,
+      LINES_CRLF,
+      NUL_TERMINATED,
+      { type: 'delimiter', delimiter: hex('30 31') },
+      { type: 'lengthPrefix', width: 1, littleEndian: true, includesHeader: true },
+      { type: 'lengthPrefix', width: 2, littleEndian: true, includesHeader: false },
+      { type: 'lengthPrefix', width: 4, littleEndian: false, includesHeader: true },
+      { type: 'fixed', size: 12 },
+    ];
+    assert.deepEqual(specs.map(formatFramerSpec), ['lines', 'crlf', 'nul', 'delimiter:3031', 'length:1+header', 'length:2le', 'length:4be+header', 'fixed:12']);
+    for (const spec of specs) assert.ok(sameFramer(parseFramerSpec(formatFramerSpec(spec)), spec), formatFramerSpec(spec));
   });
 
   it('explains what is wrong', () => {

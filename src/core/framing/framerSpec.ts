@@ -118,7 +118,8 @@ export function sameFramer(a: FramerSpec | undefined, b: FramerSpec | undefined)
     return a.delimiter.length === b.delimiter.length && a.delimiter.every((x, i) => x === b.delimiter[i]);
   }
   if (a.type === 'lengthPrefix' && b.type === 'lengthPrefix') {
-    return a.width === b.width && a.littleEndian === b.littleEndian && a.includesHeader === b.includesHeader;
+    // One byte has no byte order.
+    return a.width === b.width && (a.width === 1 || a.littleEndian === b.littleEndian) && a.includesHeader === b.includesHeader;
   }
   return a.type === 'fixed' && b.type === 'fixed' && a.size === b.size;
 }
@@ -184,4 +185,20 @@ export function parseFramerSpec(text: string): FramerSpec {
     return validateFramerSpec({ type: 'fixed', size: Number(arg) });
   }
   throw bad(`Unknown framer '${t}': use lines, crlf, nul, delimiter:<hex or \\escapes>, length:<1|2|4>[be|le][+header] or fixed:<bytes>.`);
+}
+
+/** The short text form of a spec that parseFramerSpec reads back (for settings and session files). */
+export function formatFramerSpec(spec: FramerSpec): string {
+  switch (spec.type) {
+    case 'delimiter': {
+      if (sameFramer(spec, LINES_LF)) return 'lines';
+      if (sameFramer(spec, LINES_CRLF)) return 'crlf';
+      if (sameFramer(spec, NUL_TERMINATED)) return 'nul';
+      return `delimiter:${toHex(spec.delimiter)}`;
+    }
+    case 'lengthPrefix':
+      return `length:${spec.width}${spec.width === 1 ? '' : spec.littleEndian ? 'le' : 'be'}${spec.includesHeader ? '+header' : ''}`;
+    case 'fixed':
+      return `fixed:${spec.size}`;
+  }
 }
