@@ -5,6 +5,7 @@
 import { Direction, Kind, type LogEntry } from '../../../shared/logModel';
 import { conversationAddresses, ipv4Bytes, type ConversationAddresses } from './conversationAddresses';
 import type { ExportSource } from './exportSource';
+import { logPrologue, prologueText } from './logPrologue';
 import { headsOfHandshake, isRequestHead, isResponseHead, minimalHandshake, redactHead } from './httpHeads';
 import {
   LINKTYPE_ETHERNET,
@@ -29,15 +30,6 @@ export interface PcapngOptions {
   readonly application?: string;
 }
 
-/** The text of the first Open entry before any wire entry (it names the real addresses). */
-function openTextOf(source: ExportSource): string | undefined {
-  for (const e of source.entries()) {
-    if (e.direction !== Direction.Meta) return undefined;
-    if (e.kind === Kind.Open) return Buffer.from(e.payload).toString('utf8');
-  }
-  return undefined;
-}
-
 function endpoint(address: ConversationAddresses['client'], mac: Uint8Array): TcpEndpoint {
   return { ip: ipv4Bytes(address.ip), port: address.port, mac };
 }
@@ -48,7 +40,7 @@ function text(entry: LogEntry): string {
 
 /** The addresses the capture of `source` uses (for callers that filter or decode it). */
 export function pcapngAddresses(source: ExportSource): ConversationAddresses {
-  return conversationAddresses(source.kind, source.target, openTextOf(source));
+  return conversationAddresses(source.kind, source.target, prologueText(logPrologue(source).open));
 }
 
 /** The pcapng file of `source`, block by block (stream them to a file; never one big buffer). */
