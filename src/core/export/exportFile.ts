@@ -56,24 +56,23 @@ class Batcher {
 
   constructor(private readonly flushBytes: (bytes: Uint8Array) => Promise<void>) {}
 
-  /** Adds a chunk; resolves after a write when a batch filled up. */
-  async add(chunk: Uint8Array | string): Promise<void> {
+  /**
+   * Adds a chunk. Returns a promise only when a batch is being written (await it before the next add);
+   * most chunks just land in the batch, and awaiting each of millions would cost more than the export.
+   */
+  add(chunk: Uint8Array | string): Promise<void> | undefined {
     if (typeof chunk === 'string') {
-      if (this.used > 0) await this.flushBuffer();
+      if (this.used > 0) return this.flushBuffer().then(() => this.add(chunk));
       this.strings.push(chunk);
       this.stringChars += chunk.length;
-      if (this.stringChars >= BATCH_BYTES) await this.flushStrings();
-      return;
+      return this.stringChars >= BATCH_BYTES ? this.flushStrings() : undefined;
     }
-    if (this.stringChars > 0) await this.flushStrings();
-    if (chunk.length >= BATCH_BYTES) {
-      await this.flushBuffer();
-      await this.flushBytes(chunk);
-      return;
-    }
-    if (this.used + chunk.length > BATCH_BYTES) await this.flushBuffer();
+    if (this.stringChars > 0) return this.flushStrings().then(() => this.add(chunk));
+    if (chunk.length >= BATCH_BYTES) return this.flushBuffer().then(() => this.flushBytes(chunk));
+    if (this.used + chunk.length > BATCH_BYTES) return this.flushBuffer().then(() => this.add(chunk));
     this.buffer.set(chunk, this.used);
     this.used += chunk.length;
+    return undefined;
   }
 
   async flush(): Promise<void> {
@@ -129,7 +128,10 @@ export async function writeExportFile(
       written += bytes.length;
       options.onProgress?.(written);
     });
-    for (const chunk of chunks) await batcher.add(chunk);
+    for (const chunk of chunks) {
+      const pending = batcher.add(chunk);
+      if (pending) await pending;
+    }
     await batcher.flush();
     await handle.sync();
     await handle.close();
