@@ -338,7 +338,8 @@ function messageDraft(m: unknown, where: string): Draft {
   } else if ((kind === Kind.Ping || kind === Kind.Pong) && payload.length > 125) {
     throw bad(`${where}.data is a ${kind === Kind.Ping ? 'ping' : 'pong'} payload of ${payload.length} bytes; control frames hold at most 125`);
   }
-  return { direction: type === 'send' ? Direction.Out : Direction.In, kind, time: time * 1000, payload, code };
+  // Rounded to microseconds: seconds × 1000 in floating point may land a hair below the millisecond.
+  return { direction: type === 'send' ? Direction.Out : Direction.In, kind, time: Math.round(time * 1e6) / 1e3, payload, code };
 }
 
 function head(startLine: string, headers: ReadonlyArray<readonly [string, string]>): string {
