@@ -15,7 +15,10 @@ export interface ExportSource {
   readonly count: number;
   /** Entries older than the first one here that the log no longer holds. */
   readonly dropped: number;
-  /** The entries in seq order. Called once per export; payloads are views, valid while iterating. */
+  /**
+   * The entries in seq order, afresh on each call (an export reads the opening entries first, then all).
+   * Payloads may be views into the log; they stay valid (the log never reuses its memory).
+   */
   entries(): Iterable<LogEntry>;
   /** Values replaced with `<redacted>` in HTTP heads and meta texts (secret header values). */
   readonly redact?: readonly string[];

@@ -5,8 +5,8 @@
 import { Direction, Kind, type LogEntry } from '../../../shared/logModel';
 import { conversationAddresses, ipv4Bytes, type ConversationAddresses } from './conversationAddresses';
 import type { ExportSource } from './exportSource';
-import { logPrologue, prologueText } from './logPrologue';
 import { headsOfHandshake, isRequestHead, isResponseHead, minimalHandshake, redactHead } from './httpHeads';
+import { logPrologue, prologueText } from './logPrologue';
 import {
   LINKTYPE_ETHERNET,
   enhancedPacketBlock,
