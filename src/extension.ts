@@ -5,6 +5,7 @@ import { connectionPicker, registerCommands } from './commands';
 import { ConnectionRegistry } from './connectionRegistry';
 import { reportError } from './errorReport';
 import { createApi, type SocketInspectorApi } from './extensionApi';
+import { registerExportCommands } from './exportCommands';
 import { registerInspectorCommands } from './inspectorCommands';
 import { PanelManager } from './panelManager';
 import { registerSessionCommands } from './session/sessionCommands';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   registerSessionCommands(context, panels, pick, output);
   registerSessionEditor(context, registry, panels, output);
   registerSessionsView(context, registry, panels, output);
+  registerExportCommands(context, registry, panels, pick, output);
   return createApi(registry, panels);
 }
 
