@@ -45,7 +45,7 @@ function parseAll(sender: FrameSender, bytes: Uint8Array, deflate = false): Seen
   return seen;
 }
 
-function frame(fields: Partial<Seen> & { opcode: number; length: bigint | number; headerLength: number }): Seen {
+function frame(fields: Partial<Omit<Seen, 'length'>> & { opcode: number; length: bigint | number; headerLength: number }): Seen {
   return {
     fin: true,
     rsv: [false, false, false],
