@@ -5,6 +5,7 @@
 // into a pooled buffer, which would ship the whole pool).
 import type { ComposerFormat } from '../src/core/codecs/composerInput';
 import type { ConnectionState, DirectionTotals, HandshakeInfo, TlsInfo } from './logModel';
+import type { FramesResult } from './wireFrames';
 
 export type { ComposerFormat };
 
@@ -87,6 +88,8 @@ export interface PanelSnapshot {
   /** WebSocket subprotocol and extensions the server accepted. */
   readonly protocol?: string;
   readonly extensions?: string;
+  /** WebSocket: whether received pings are answered automatically. */
+  readonly autoPong?: boolean;
   readonly stats: PanelStats;
   /** Sent messages, oldest first. */
   readonly history: readonly ComposerMessage[];
@@ -131,11 +134,20 @@ export type WebviewRequests = {
   getPayload: { params: { seq: number; limit: number }; result: PayloadResult };
   /** Replaces the filter (null clears it); matches follow as `filterMatches` events of `generation`. */
   setFilter: { params: { generation: number; filter: FilterSpec | null }; result: Record<string, never> };
-  /** Sends what the composer holds; the host validates it again and answers with the bytes sent. */
-  send: { params: ComposerMessage; result: { bytes: number } };
+  /**
+   * Sends what the composer holds; the host validates it again and answers with the bytes sent.
+   * WebSocket: `fragments` > 1 sends the message in that many frames.
+   */
+  send: { params: ComposerMessage & { fragments?: number }; result: { bytes: number } };
   /** WebSocket ping with an optional UTF-8 payload. */
   ping: { params: { payload: string }; result: Record<string, never> };
-  /** Closes gracefully: WebSocket close with code and reason, TCP end. */
+  /** WebSocket pong, sent by hand, with an optional UTF-8 payload. */
+  pong: { params: { payload: string }; result: Record<string, never> };
+  /** WebSocket: answer received pings automatically, or not. */
+  setAutoPong: { params: { enabled: boolean }; result: Record<string, never> };
+  /** The wire frames of one entry (WebSocket). */
+  getFrames: { params: { seq: number }; result: FramesResult };
+  /** Closes gracefully: WebSocket close with code (any 0-65535) and reason, TCP end. */
   close: { params: { code: number; reason: string }; result: Record<string, never> };
   /** Forgets every entry of the log. */
   clear: { params: Record<string, never>; result: Record<string, never> };

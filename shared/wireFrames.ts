@@ -1,6 +1,11 @@
 // The vocabulary of WebSocket frames as they crossed the wire (RFC 6455 §5.2), shared by the frame
 // parser in the engine, the host that answers `getFrames`, and the webview's Frames tab.
 
+/** Most frames one message may be cut into (the composer's Frames field). */
+export const MAX_FRAGMENTS = 10_000;
+/** Most frames of one entry the host sends the webview; the rest are counted in `total`. */
+export const MAX_FRAMES_PER_ENTRY = 2000;
+
 /** Protocol anomalies a frame header can show; a frame carries them as a bit set. */
 export const FrameAnomaly = {
   /** A reserved opcode (0x3-0x7, 0xB-0xF). */

@@ -115,15 +115,22 @@ function start(): void {
   });
   const detail = new DetailPane({
     getPayload: (seq, limit) => channel.sendRequest('getPayload', { seq, limit }),
+    getFrames: (seq) => channel.sendRequest('getFrames', { seq }),
     copy: async (seq, as) => {
       await channel.sendRequest('copy', { seq, as });
     },
     onTabChange: (tab) => host.remember({ tab }),
   });
   const composer = new Composer({
-    send: async (message) => (await channel.sendRequest('send', message)).bytes,
+    send: async (message, fragments) => (await channel.sendRequest('send', { ...message, ...(fragments > 1 ? { fragments } : {}) })).bytes,
     ping: async (payload) => {
       await channel.sendRequest('ping', { payload });
+    },
+    pong: async (payload) => {
+      await channel.sendRequest('pong', { payload });
+    },
+    setAutoPong: async (enabled) => {
+      await channel.sendRequest('setAutoPong', { enabled });
     },
     close: async (code, reason) => {
       await channel.sendRequest('close', { code, reason });
@@ -182,6 +189,7 @@ function start(): void {
     toolbar.setSession(s.session);
     toolbar.setState(s.state, s.error);
     composer.setConnection(s.connectionKind, s.state === 'open');
+    composer.setAutoPong(s.autoPong ?? true);
     composer.setLists(s.history, s.saved);
     detail.setConnection(details);
     store.reset(s.stats);

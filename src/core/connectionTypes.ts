@@ -98,7 +98,7 @@ export interface WebSocketConnection extends Connection {
   /** Turns the automatic answer to pings on or off. */
   setAutoPong(enabled: boolean): void;
   /**
-   * Sends one message cut into `fragments` frames (1 to MAX_FRAGMENTS; frames may be empty when the
+   * Sends one message cut into `fragments` frames (1 to 10,000; frames may be empty when the
    * payload is shorter), logged as one entry. Text payloads are UTF-8 bytes.
    */
   sendFragmented(payload: Uint8Array, options: { binary: boolean; fragments: number }): void;

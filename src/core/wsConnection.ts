@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import WebSocket from 'ws';
 import { Direction, Kind, type HandshakeInfo, type TlsInfo } from '../../shared/logModel';
+import { MAX_FRAGMENTS } from '../../shared/wireFrames';
 import { ConnectionLifecycle } from './connectionLifecycle';
 import { parseWebSocketUrl } from './connectionTarget';
 import type { RetentionOptions, WebSocketConnection, WebSocketOptions } from './connectionTypes';
@@ -31,8 +32,6 @@ const BODY_WAIT_MS = 2000;
 const NO_STATUS = 1005;
 /** Close code ws reports when the connection ended without a close frame. */
 const ABNORMAL = 1006;
-/** Most frames one message may be cut into by sendFragmented. */
-export const MAX_FRAGMENTS = 10_000;
 /** Subprotocol names are HTTP tokens (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 

@@ -7,7 +7,7 @@ import type { ComposerMessage, PayloadResult } from '../../shared/protocol';
 import { encodeBase64 } from '../core/codecs/base64';
 import { validateComposerInput } from '../core/codecs/composerInput';
 import { toHex } from '../core/codecs/hexDump';
-import type { Connection } from '../core/connectionTypes';
+import type { Connection, WebSocketConnection } from '../core/connectionTypes';
 import { SocketInspectorError } from '../core/errors';
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -23,14 +23,19 @@ export function requireOpen(connection: Connection, action: string): void {
 
 /**
  * Sends a composer message: text and JSON as a WebSocket text message, hex and base64 as binary; on
- * TCP always the bytes. Returns the number of bytes sent. Throws the codec's error (with position).
+ * TCP always the bytes. WebSocket messages go in `fragments` frames when that is more than 1. Returns
+ * the number of bytes sent. Throws the codec's error (with position).
  */
-export function sendComposerMessage(connection: Connection, message: ComposerMessage): number {
+export function sendComposerMessage(connection: Connection, message: ComposerMessage, fragments = 1): number {
   const { format, input, escapes } = message;
   const checked = validateComposerInput(input, format, { escapes });
   if (!checked.ok) throw checked.error;
   requireOpen(connection, 'send');
-  if (connection.kind === 'ws' && (format === 'text' || format === 'json')) {
+  if (fragments > 1 && connection.kind !== 'ws') {
+    throw new SocketInspectorError('PROTOCOL', 'Sending a message in several frames is a WebSocket feature; a TCP connection sends the bytes as they are.');
+  }
+  const textMessage = format === 'text' || format === 'json';
+  if (connection.kind === 'ws' && textMessage) {
     // A WebSocket text message must be valid UTF-8; escapes such as \xFF can break that.
     let text: string;
     try {
@@ -41,7 +46,11 @@ export function sendComposerMessage(connection: Connection, message: ComposerMes
         'These escapes make invalid UTF-8, which a WebSocket text message cannot carry. Use the hex or base64 format to send the bytes as a binary message.',
       );
     }
-    connection.sendText(text);
+    if (fragments > 1) {
+      (connection as WebSocketConnection).sendFragmented(Buffer.from(text, 'utf8'), { binary: false, fragments });
+    } else connection.sendText(text);
+  } else if (connection.kind === 'ws' && fragments > 1) {
+    (connection as WebSocketConnection).sendFragmented(checked.bytes, { binary: true, fragments });
   } else {
     connection.sendBytes(checked.bytes);
   }

@@ -26,6 +26,7 @@ import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from 
 import { ComposerLists } from './composerLists';
 import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
 import { FilterScan } from './filterScan';
+import { frameRecorder, framesResult } from './frameQueries';
 import { compileFilter, type CompiledFilter } from './logFilter';
 import { RateMeter } from './rateMeter';
 
@@ -119,6 +120,8 @@ export class PanelController extends Disposable {
   private filterScanFilter: CompiledFilter | undefined;
   /** The connection changed while hidden: a retained webview gets a snapshot when shown. */
   private snapshotOwed = false;
+  /** The user's automatic-pong choice, carried over to the connection a reconnect makes. */
+  private autoPong: boolean | undefined;
 
   constructor(
     connection: Connection,
@@ -154,12 +157,22 @@ export class PanelController extends Disposable {
           this.setFilter(generation, filter);
           return {};
         },
-        send: (message) => {
-          const bytes = sendComposerMessage(this.conn, message);
+        send: ({ fragments, ...message }) => {
+          const bytes = sendComposerMessage(this.conn, message, fragments);
           this.lists.recordSent(message);
           this.postLists();
           return { bytes };
         },
+        pong: ({ payload }) => {
+          this.requireFrames('Pong').pong(new TextEncoder().encode(payload));
+          return {};
+        },
+        setAutoPong: ({ enabled }) => {
+          this.autoPong = enabled;
+          this.requireFrames('Automatic pong').setAutoPong(enabled);
+          return {};
+        },
+        getFrames: ({ seq }) => framesResult(this.conn, seq),
         ping: ({ payload }) => {
           const c = this.conn;
           if (!isWebSocket(c)) throw new RequestError({ message: 'Ping is a WebSocket control frame; this is a TCP connection.', code: 'PROTOCOL' });
@@ -265,6 +278,7 @@ export class PanelController extends Disposable {
     if (connection === this.conn) return;
     this.unsubscribeConnection();
     this.conn = connection;
+    if (this.autoPong !== undefined) frameRecorder(connection)?.setAutoPong(this.autoPong);
     this.subscribeConnection();
     this.rate.reset();
     if (this.ready) {
@@ -276,6 +290,13 @@ export class PanelController extends Disposable {
   }
 
   // ------------------------------------------------------------------------------------------------
+
+  /** The connection as a live WebSocket, or a PROTOCOL error naming what needs one. */
+  private requireFrames(what: string): WebSocketConnection {
+    const ws = frameRecorder(this.conn);
+    if (!ws) throw new RequestError({ message: `${what} is a WebSocket feature; this connection is not one.`, code: 'PROTOCOL' });
+    return ws;
+  }
 
   private get live(): boolean {
     return this.ready && this.visible && !this.isDisposed;
@@ -325,6 +346,7 @@ export class PanelController extends Disposable {
       ...(c.handshake ? { handshake: handshakeForWebview(c.handshake) } : {}),
       ...(c.tls ? { tls: c.tls } : {}),
       ...(ws ? { protocol: ws.protocol, extensions: ws.extensions } : {}),
+      ...(frameRecorder(c) ? { autoPong: frameRecorder(c)!.autoPong } : {}),
       stats: this.stats(),
       history: [...this.lists.history],
       saved: [...this.lists.saved],
