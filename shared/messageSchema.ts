@@ -2,6 +2,7 @@
 // from the network), so neither side acts on a message before its type is known and its fields have
 // the expected shapes. Unknown types and extra nonsense are refused with a message naming the field.
 import { MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT } from './protocol';
+import { MAX_FRAGMENTS } from './wireFrames';
 import type { HostEvents, WebviewEvents, WebviewRequests } from './protocol';
 
 /** Checks one field; returns what is wrong, or undefined when it is fine. */
@@ -113,9 +114,12 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   },
   getPayload: { seq, limit: integer(0, MAX_PAYLOAD_LIMIT) },
   setFilter: { generation: integer(), filter: filterSpec },
-  send: { ...composerFields, framed: optional(boolean) },
+  send: { ...composerFields, framed: optional(boolean), fragments: optional(integer(1, MAX_FRAGMENTS)) },
   setFraming: { spec: framerSpec },
   ping: { payload: string(1024) },
+  pong: { payload: string(1024) },
+  setAutoPong: { enabled: boolean },
+  getFrames: { seq },
   close: { code: integer(0, 65535), reason: string(1024) },
   clear: {},
   connect: {},

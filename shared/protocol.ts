@@ -6,6 +6,7 @@
 import type { ComposerFormat } from '../src/core/codecs/composerInput';
 import type { FramerSpecJson } from '../src/core/framing/framerSpec';
 import type { ConnectionState, DirectionTotals, HandshakeInfo, TlsInfo } from './logModel';
+import type { FramesResult } from './wireFrames';
 
 export type { ComposerFormat, FramerSpecJson };
 
@@ -88,6 +89,8 @@ export interface PanelSnapshot {
   /** WebSocket subprotocol and extensions the server accepted. */
   readonly protocol?: string;
   readonly extensions?: string;
+  /** WebSocket: whether received pings are answered automatically. */
+  readonly autoPong?: boolean;
   readonly stats: PanelStats;
   /** Sent messages, oldest first. */
   readonly history: readonly ComposerMessage[];
@@ -137,13 +140,20 @@ export type WebviewRequests = {
   /**
    * Sends what the composer holds; the host validates it again and answers with the bytes sent.
    * `framed`: frame it with the panel's framer first (TCP, see setFraming).
+   * WebSocket: `fragments` > 1 sends the message in that many frames.
    */
-  send: { params: ComposerMessage & { framed?: boolean }; result: { bytes: number } };
+  send: { params: ComposerMessage & { framed?: boolean; fragments?: number }; result: { bytes: number } };
   /** TCP: shows the log split into messages by this framer (null: raw chunks); a snapshot follows. */
   setFraming: { params: { spec: FramerSpecJson | null }; result: Record<string, never> };
   /** WebSocket ping with an optional UTF-8 payload. */
   ping: { params: { payload: string }; result: Record<string, never> };
-  /** Closes gracefully: WebSocket close with code and reason, TCP end. */
+  /** WebSocket pong, sent by hand, with an optional UTF-8 payload. */
+  pong: { params: { payload: string }; result: Record<string, never> };
+  /** WebSocket: answer received pings automatically, or not. */
+  setAutoPong: { params: { enabled: boolean }; result: Record<string, never> };
+  /** The wire frames of one entry (WebSocket). */
+  getFrames: { params: { seq: number }; result: FramesResult };
+  /** Closes gracefully: WebSocket close with code (any 0-65535) and reason, TCP end. */
   close: { params: { code: number; reason: string }; result: Record<string, never> };
   /** Forgets every entry of the log. */
   clear: { params: Record<string, never>; result: Record<string, never> };

@@ -122,15 +122,23 @@ function start(): void {
   });
   const detail = new DetailPane({
     getPayload: (seq, limit) => channel.sendRequest('getPayload', { seq, limit }),
+    getFrames: (seq) => channel.sendRequest('getFrames', { seq }),
     copy: async (seq, as) => {
       await channel.sendRequest('copy', { seq, as });
     },
     onTabChange: (tab) => host.remember({ tab }),
   });
   const composer = new Composer({
-    send: async (message, framed) => (await channel.sendRequest('send', framed ? { ...message, framed } : message)).bytes,
+    send: async (message, { framed, fragments }) =>
+      (await channel.sendRequest('send', { ...message, ...(framed ? { framed } : {}), ...(fragments > 1 ? { fragments } : {}) })).bytes,
     ping: async (payload) => {
       await channel.sendRequest('ping', { payload });
+    },
+    pong: async (payload) => {
+      await channel.sendRequest('pong', { payload });
+    },
+    setAutoPong: async (enabled) => {
+      await channel.sendRequest('setAutoPong', { enabled });
     },
     close: async (code, reason) => {
       await channel.sendRequest('close', { code, reason });
@@ -191,6 +199,7 @@ function start(): void {
     toolbar.setSession(s.session);
     toolbar.setState(s.state, s.error);
     composer.setConnection(s.connectionKind, s.state === 'open');
+    composer.setAutoPong(s.autoPong ?? true);
     composer.setLists(s.history, s.saved);
     framing.setConnection(s.connectionKind);
     framing.setFraming(s.framing);

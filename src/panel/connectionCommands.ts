@@ -7,7 +7,7 @@ import type { ComposerMessage, PayloadResult } from '../../shared/protocol';
 import { encodeBase64 } from '../core/codecs/base64';
 import { validateComposerInput } from '../core/codecs/composerInput';
 import { toHex } from '../core/codecs/hexDump';
-import type { Connection } from '../core/connectionTypes';
+import type { Connection, WebSocketConnection } from '../core/connectionTypes';
 import { SocketInspectorError } from '../core/errors';
 import type { FrameLog } from '../core/frameLog';
 
@@ -24,10 +24,15 @@ export function requireOpen(connection: Connection, action: string): void {
 
 /**
  * Sends a composer message: text and JSON as a WebSocket text message, hex and base64 as binary; on
- * TCP always the bytes, passed through `frame` when given (the panel's framer). Returns the number of
- * bytes sent. Throws the codec's error (with position) or the framer's.
+ * TCP always the bytes, passed through `frame` when given (the panel's framer). WebSocket messages go in
+ * `fragments` frames when that is more than 1. Returns the number of bytes sent. Throws the codec's error
+ * (with position) or the framer's.
  */
-export function sendComposerMessage(connection: Connection, message: ComposerMessage, frame?: (payload: Uint8Array) => Uint8Array): number {
+export function sendComposerMessage(
+  connection: Connection,
+  message: ComposerMessage,
+  { frame, fragments = 1 }: { frame?: (payload: Uint8Array) => Uint8Array; fragments?: number } = {},
+): number {
   const { format, input, escapes } = message;
   const checked = validateComposerInput(input, format, { escapes });
   if (!checked.ok) throw checked.error;
@@ -38,7 +43,11 @@ export function sendComposerMessage(connection: Connection, message: ComposerMes
     return framed.length;
   }
   requireOpen(connection, 'send');
-  if (connection.kind === 'ws' && (format === 'text' || format === 'json')) {
+  if (fragments > 1 && connection.kind !== 'ws') {
+    throw new SocketInspectorError('PROTOCOL', 'Sending a message in several frames is a WebSocket feature; a TCP connection sends the bytes as they are.');
+  }
+  const textMessage = format === 'text' || format === 'json';
+  if (connection.kind === 'ws' && textMessage) {
     // A WebSocket text message must be valid UTF-8; escapes such as \xFF can break that.
     let text: string;
     try {
@@ -49,7 +58,11 @@ export function sendComposerMessage(connection: Connection, message: ComposerMes
         'These escapes make invalid UTF-8, which a WebSocket text message cannot carry. Use the hex or base64 format to send the bytes as a binary message.',
       );
     }
-    connection.sendText(text);
+    if (fragments > 1) {
+      (connection as WebSocketConnection).sendFragmented(Buffer.from(text, 'utf8'), { binary: false, fragments });
+    } else connection.sendText(text);
+  } else if (connection.kind === 'ws' && fragments > 1) {
+    (connection as WebSocketConnection).sendFragmented(checked.bytes, { binary: true, fragments });
   } else {
     connection.sendBytes(checked.bytes);
   }

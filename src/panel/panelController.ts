@@ -30,6 +30,7 @@ import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } fro
 import { ComposerLists } from './composerLists';
 import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
 import { FilterScan } from './filterScan';
+import { frameRecorder, framesResult } from './frameQueries';
 import { compileFilter, type CompiledFilter } from './logFilter';
 import { RateMeter } from './rateMeter';
 
@@ -126,6 +127,8 @@ export class PanelController extends Disposable {
   /** How TCP data is split into messages for display and on send; undefined shows raw chunks. */
   private framer: FramerSpec | undefined;
   private framedLog: FramedLog | undefined;
+  /** The user's automatic-pong choice, carried over to the connection a reconnect makes. */
+  private autoPong: boolean | undefined;
 
   constructor(
     connection: Connection,
@@ -161,9 +164,12 @@ export class PanelController extends Disposable {
           this.setFilter(generation, filter);
           return {};
         },
-        send: ({ framed, ...message }) => {
+        send: ({ framed, fragments, ...message }) => {
           const framing = framed ? this.requireFraming() : undefined;
-          const bytes = sendComposerMessage(this.conn, message, framing && ((payload) => encodeFramed(framing, payload)));
+          const bytes = sendComposerMessage(this.conn, message, {
+            ...(framing ? { frame: (payload: Uint8Array) => encodeFramed(framing, payload) } : {}),
+            ...(fragments !== undefined ? { fragments } : {}),
+          });
           this.lists.recordSent(message);
           this.postLists();
           return { bytes };
@@ -172,6 +178,16 @@ export class PanelController extends Disposable {
           this.setFraming(spec === null ? undefined : framerSpecFromJson(spec));
           return {};
         },
+        pong: ({ payload }) => {
+          this.requireFrames('Pong').pong(new TextEncoder().encode(payload));
+          return {};
+        },
+        setAutoPong: ({ enabled }) => {
+          this.autoPong = enabled;
+          this.requireFrames('Automatic pong').setAutoPong(enabled);
+          return {};
+        },
+        getFrames: ({ seq }) => framesResult(this.conn, seq),
         ping: ({ payload }) => {
           const c = this.conn;
           if (!isWebSocket(c)) throw new RequestError({ message: 'Ping is a WebSocket control frame; this is a TCP connection.', code: 'PROTOCOL' });
@@ -303,6 +319,7 @@ export class PanelController extends Disposable {
     // The framing choice belongs to the panel: a reconnected TCP connection is read the same way.
     if (connection.kind !== 'tcp') this.framer = undefined;
     this.rebuildFramedLog();
+    if (this.autoPong !== undefined) frameRecorder(connection)?.setAutoPong(this.autoPong);
     this.subscribeConnection();
     this.restartWebview();
     this.connectionEmitter.fire(connection);
@@ -334,6 +351,13 @@ export class PanelController extends Disposable {
     this.resetWebviewState();
     if (this.live) this.channel.sendEvent('snapshot', { snapshot: this.snapshot() });
     else this.snapshotOwed = true;
+  }
+
+  /** The connection as a live WebSocket, or a PROTOCOL error naming what needs one. */
+  private requireFrames(what: string): WebSocketConnection {
+    const ws = frameRecorder(this.conn);
+    if (!ws) throw new RequestError({ message: `${what} is a WebSocket feature; this connection is not one.`, code: 'PROTOCOL' });
+    return ws;
   }
 
   private get live(): boolean {
@@ -385,6 +409,7 @@ export class PanelController extends Disposable {
       ...(c.handshake ? { handshake: handshakeForWebview(c.handshake) } : {}),
       ...(c.tls ? { tls: c.tls } : {}),
       ...(ws ? { protocol: ws.protocol, extensions: ws.extensions } : {}),
+      ...(frameRecorder(c) ? { autoPong: frameRecorder(c)!.autoPong } : {}),
       stats: this.stats(),
       history: [...this.lists.history],
       saved: [...this.lists.saved],
