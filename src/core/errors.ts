@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'PROTOCOL'
   | 'NETWORK'
-  | 'BAD_SESSION';
+  | 'BAD_SESSION'
+  /** A listener could not bind its address (in use, not permitted, not a local address). */
+  | 'BIND';
 
 /** Where in the user's input a parse error sits (0-based offset, 1-based line and column). */
 export interface InputPosition {

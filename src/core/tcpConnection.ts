@@ -95,7 +95,8 @@ class TcpConnectionImpl extends TcpStreamLifecycle implements TcpConnection {
 
   private onOpen(): void {
     this.clearConnectTimer();
-    this.streamOpened('Connected');
+    const raw = this.raw!;
+    this.streamOpened(`Connected ${formatAddress(raw.localAddress, raw.localPort)} → ${formatAddress(raw.remoteAddress, raw.remotePort)}`);
   }
 
   private onConnectTimeout(ms: number): void {

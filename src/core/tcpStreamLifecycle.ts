@@ -4,7 +4,6 @@ import type * as net from 'node:net';
 import { Direction, Kind } from '../../shared/logModel';
 import { ConnectionLifecycle } from './connectionLifecycle';
 import type { RetentionOptions } from './connectionTypes';
-import { formatAddress } from './socketAddress';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
@@ -44,11 +43,10 @@ export abstract class TcpStreamLifecycle extends ConnectionLifecycle {
     this.listen(socket, 'close', (hadError: boolean) => this.onClose(hadError));
   }
 
-  /** The socket is ready for data: logs `verb local → remote` and resolves connect(). */
-  protected streamOpened(verb: string): void {
+  /** The socket is ready for data: logs the Open entry and resolves connect(). */
+  protected streamOpened(text: string): void {
     this.wasOpen = true;
-    const raw = this.raw!;
-    this.meta(Kind.Open, `${verb} ${formatAddress(raw.localAddress, raw.localPort)} → ${formatAddress(raw.remoteAddress, raw.remotePort)}`);
+    this.meta(Kind.Open, text);
     this.opened();
   }
 

@@ -5,12 +5,11 @@ import { exactArrayBuffer } from '../../shared/entryBatch';
 import { RequestError } from '../../shared/messageHandler';
 import type { ComposerMessage, PayloadResult } from '../../shared/protocol';
 import { encodeBase64 } from '../core/codecs/base64';
-import { validateComposerInput } from '../core/codecs/composerInput';
 import { toHex } from '../core/codecs/hexDump';
 import type { Connection } from '../core/connectionTypes';
 import { SocketInspectorError } from '../core/errors';
+import { prepareOutgoing, sendOutgoing } from '../core/outgoingMessage';
 
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Throws NOT_OPEN unless the connection is open. */
@@ -26,26 +25,10 @@ export function requireOpen(connection: Connection, action: string): void {
  * TCP always the bytes. Returns the number of bytes sent. Throws the codec's error (with position).
  */
 export function sendComposerMessage(connection: Connection, message: ComposerMessage): number {
-  const { format, input, escapes } = message;
-  const checked = validateComposerInput(input, format, { escapes });
-  if (!checked.ok) throw checked.error;
+  const outgoing = prepareOutgoing(message, connection.kind);
   requireOpen(connection, 'send');
-  if (connection.kind === 'ws' && (format === 'text' || format === 'json')) {
-    // A WebSocket text message must be valid UTF-8; escapes such as \xFF can break that.
-    let text: string;
-    try {
-      text = escapes ? fatalUtf8.decode(checked.bytes) : input;
-    } catch {
-      throw new SocketInspectorError(
-        'INVALID_ESCAPE',
-        'These escapes make invalid UTF-8, which a WebSocket text message cannot carry. Use the hex or base64 format to send the bytes as a binary message.',
-      );
-    }
-    connection.sendText(text);
-  } else {
-    connection.sendBytes(checked.bytes);
-  }
-  return checked.bytes.length;
+  sendOutgoing(connection, outgoing);
+  return outgoing.bytes.length;
 }
 
 /** The payload of `seq`, or a GONE error when the log no longer holds it. */
