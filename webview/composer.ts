@@ -9,7 +9,8 @@ import { formatBytes } from './entryFormat';
 
 /** What the composer asks of the rest of the webview. */
 export interface ComposerDeps {
-  send(message: ComposerMessage): Promise<number>;
+  /** Sends; resolves with the bytes sent and, for a broadcast, how many peers got them. */
+  send(message: ComposerMessage): Promise<{ bytes: number; peers?: number }>;
   ping(payload: string): Promise<void>;
   close(code: number, reason: string): Promise<void>;
   save(name: string, message: ComposerMessage): Promise<void>;
@@ -66,6 +67,7 @@ export class Composer {
   private readonly deleteButton: HTMLElement;
   private readonly saveName: ValueElement;
   private readonly saveRow: HTMLElement;
+  private readonly options: HTMLElement;
   private history: readonly ComposerMessage[] = [];
   private saved: readonly SavedMessage[] = [];
   /** Position in history while walking it with Up/Down; history.length means "the draft". */
@@ -135,9 +137,11 @@ export class Composer {
     closeButton.dataset.testid = 'composer-close';
     this.wsControls = h('div', { className: 'composer-ws' }, [pingButton, h('span', { className: 'divider' }), this.closeCode, this.closeReason, closeButton]);
 
+    this.options = h('span', { className: 'composer-options' });
     const top = h('div', { className: 'composer-bar' }, [
       this.format,
       this.escapes,
+      this.options,
       h('span', { className: 'spacer' }),
       this.savedSelect,
       saveButton,
@@ -157,11 +161,19 @@ export class Composer {
     this.onFormatChange();
   }
 
-  /** The connection's kind and whether it is open (sending is possible). */
-  setConnection(kind: 'ws' | 'tcp', open: boolean): void {
+  /**
+   * The connection's kind and whether it is open (sending is possible). `controls` shows Ping and Close
+   * (default: for WebSockets; not for a server's own log).
+   */
+  setConnection(kind: 'ws' | 'tcp', open: boolean, controls = kind === 'ws'): void {
     this.open = open;
-    this.wsControls.hidden = kind !== 'ws';
+    this.wsControls.hidden = !controls;
     this.updateButtons();
+  }
+
+  /** Adds a control beside the format (a server panel's "Broadcast to all peers"). */
+  addOption(element: HTMLElement): void {
+    this.options.append(element);
   }
 
   /** New history and saved lists from the host. */
@@ -293,8 +305,8 @@ export class Composer {
     this.busy = true;
     this.updateButtons();
     try {
-      const bytes = await this.deps.send(this.current());
-      setText(this.info, `Sent ${formatBytes(bytes)}`);
+      const { bytes, peers } = await this.deps.send(this.current());
+      setText(this.info, `Sent ${formatBytes(bytes)}${peers === undefined ? '' : ` to ${peers} peer${peers === 1 ? '' : 's'}`}`);
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -6,6 +6,7 @@ import type { Connection } from './connectionTypes';
 import { Disposable, Emitter, type Event } from './dispose';
 import { SocketInspectorError } from './errors';
 import type { FrameLog } from './frameLog';
+import { sendOutgoing, type Outgoing } from './outgoingMessage';
 import type { ServerPeer, ServerSession, ServerState } from './serverTypes';
 import { formatAddress } from './socketAddress';
 
@@ -49,6 +50,14 @@ export function broadcast(session: ServerSession, send: (peer: Connection) => vo
     }
   }
   if (reached.length === 0) throw new SocketInspectorError('NOT_OPEN', 'Cannot broadcast: no peer accepted the message.');
+  return reached;
+}
+
+/** Broadcasts a prepared message and logs it once, as Out, in the server's own log; returns the peers reached. */
+export function broadcastOutgoing(session: ServerSession, outgoing: Outgoing): ServerPeer[] {
+  const reached = broadcast(session, (c) => sendOutgoing(c, outgoing));
+  const kind = session.kind === 'tcp' ? Kind.Data : outgoing.text !== undefined ? Kind.Text : Kind.Binary;
+  session.log.append(Direction.Out, kind, outgoing.bytes);
   return reached;
 }
 
@@ -110,15 +119,12 @@ class ServerSessionConnection extends Disposable implements ServerConnection {
 
   /** Broadcasts text to every open peer and logs it once, as Out, in the server's log. */
   sendText(text: string): void {
-    const bytes = new TextEncoder().encode(text);
-    broadcast(this.server, (c) => c.sendText(text));
-    this.server.log.append(Direction.Out, this.server.kind === 'ws' ? Kind.Text : Kind.Data, bytes);
+    broadcastOutgoing(this.server, { text, bytes: new TextEncoder().encode(text) });
   }
 
   /** Broadcasts bytes to every open peer and logs them once, as Out, in the server's log. */
   sendBytes(bytes: Uint8Array): void {
-    broadcast(this.server, (c) => c.sendBytes(bytes));
-    this.server.log.append(Direction.Out, this.server.kind === 'ws' ? Kind.Binary : Kind.Data, bytes);
+    broadcastOutgoing(this.server, { bytes });
   }
 
   /** Stops the server: no new peers, open ones closed. */
