@@ -112,6 +112,9 @@ describe('TCP listener (socat as the client)', () => {
     assert.equal(await client.exited, 0);
     assert.match(entries(c.log).at(-1)!.text, new RegExp(`^Closed by the peer — ${fromClient.length} bytes in, ${fromServer.length + 9} bytes out$`));
     await waitForEntry(session.log, 'peer closed', (e) => e.text.startsWith(`#1 ${peer.remote} closed: Closed by the peer`));
+    // A closed peer's log keeps its entries but gives back the capacity reserved for more.
+    assert.ok(c.log.memoryBytes < 16 * 1024, `${c.log.memoryBytes} bytes held by a closed peer's log`);
+    assert.deepEqual(dataBytes(c, 'in'), fromClient);
   });
 
   it('takes several peers, numbered in accept order, each with its own log', async (t) => {

@@ -167,6 +167,8 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     this.peerSubscriptions.push(
       connection.onDidChangeState(() => {
         if (isFinal(connection)) {
+          // Closed peers stay listed with their logs; a busy server may see thousands of them.
+          connection.log.compact();
           const words = closingWords(connection);
           this.meta(Kind.Closed, `#${id} ${remote} closed${words ? `: ${words}` : ''}`);
         }
