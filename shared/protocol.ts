@@ -5,10 +5,11 @@
 // into a pooled buffer, which would ship the whole pool).
 import type { ComposerFormat } from '../src/core/codecs/composerInput';
 import type { FramerSpecJson } from '../src/core/framing/framerSpec';
+import type { AutoReplyRule } from '../src/core/listen/autoReply';
 import type { ConnectionState, DirectionTotals, HandshakeInfo, TlsInfo } from './logModel';
 import type { FramesResult } from './wireFrames';
 
-export type { ComposerFormat, FramerSpecJson };
+export type { AutoReplyRule, ComposerFormat, FramerSpecJson };
 
 /** An error as the other side can show it. */
 export interface ErrorInfo {
@@ -78,6 +79,45 @@ export interface PanelSessionInfo {
   readonly readOnly: boolean;
 }
 
+/** One peer of a server session, as the peer selector lists it. */
+export interface PeerSummary {
+  /** 1, 2, 3… in accept order. */
+  readonly id: number;
+  /** The client's host:port. */
+  readonly remote: string;
+  readonly state: ConnectionState;
+}
+
+/** The server session a panel shows (Listen…, Proxy…): its peers and whose log is on screen. */
+export interface PeerListInfo {
+  readonly mode: 'listen' | 'proxy';
+  /** The server itself as a connection state: open while listening. */
+  readonly serverState: ConnectionState;
+  /** e.g. "Listen ws://127.0.0.1:41234". */
+  readonly serverLabel: string;
+  /** 0: the server's own log; otherwise the id of the peer shown. */
+  readonly selected: number;
+  /** The panel switches to each newly accepted peer. */
+  readonly followNewest: boolean;
+  /** In accept order; the newest MAX_LISTED_PEERS (and the one shown). */
+  readonly peers: readonly PeerSummary[];
+  /** Older peers left out of `peers`. */
+  readonly omitted: number;
+  /** How many peers are open. */
+  readonly openCount: number;
+  /** The session takes auto-reply rules (listeners do). */
+  readonly autoReplies: boolean;
+}
+
+/** Auto-reply rules as last set, and what is wrong with each (null: nothing). */
+export interface AutoRepliesInfo {
+  readonly rules: readonly AutoReplyRule[];
+  readonly problems: ReadonlyArray<string | null>;
+}
+
+/** Most peers a peer list carries. */
+export const MAX_LISTED_PEERS = 500;
+
 /** Everything the webview needs to draw itself from nothing. */
 export interface PanelSnapshot {
   readonly connectionKind: 'ws' | 'tcp';
@@ -99,10 +139,14 @@ export interface PanelSnapshot {
   readonly previewBytes: number;
   /** User settings; absent means the webview's defaults. */
   readonly settings?: PanelSettings;
-  /** Session file details; absent in panels that cannot save (tests, benches). */
+  /** Session file details; absent in panels that cannot save (tests, benches, servers). */
   readonly session?: PanelSessionInfo;
   /** TCP only: the framer the log is shown (and may be sent) with; absent means raw chunks. */
   readonly framing?: FramerSpecJson;
+  /** Present when the panel shows a server session; the fields above describe the log on screen. */
+  readonly peers?: PeerListInfo;
+  /** A listener's auto-reply rules. */
+  readonly autoReplies?: AutoRepliesInfo;
 }
 
 /** An entry's full payload (up to the requested limit) and its columns. */
@@ -141,8 +185,9 @@ export type WebviewRequests = {
    * Sends what the composer holds; the host validates it again and answers with the bytes sent.
    * `framed`: frame it with the panel's framer first (TCP, see setFraming).
    * WebSocket: `fragments` > 1 sends the message in that many frames.
+   * With `broadcast` (server panels), it goes to every open peer and `peers` says how many.
    */
-  send: { params: ComposerMessage & { framed?: boolean; fragments?: number }; result: { bytes: number } };
+  send: { params: ComposerMessage & { framed?: boolean; fragments?: number; broadcast?: boolean }; result: { bytes: number; peers?: number } };
   /** TCP: shows the log split into messages by this framer (null: raw chunks); a snapshot follows. */
   setFraming: { params: { spec: FramerSpecJson | null }; result: Record<string, never> };
   /** WebSocket ping with an optional UTF-8 payload. */
@@ -169,6 +214,10 @@ export type WebviewRequests = {
   deleteSaved: { params: { id: number }; result: Record<string, never> };
   /** Runs a session command for this panel: Save Session, or Replay Sent Messages. */
   sessionCommand: { params: { command: 'save' | 'replay' }; result: Record<string, never> };
+  /** Server panels: shows peer `peer` (0: the server's own log); `followNewest` switches to each new peer. */
+  selectPeer: { params: { peer: number; followNewest?: boolean }; result: Record<string, never> };
+  /** Listener panels: replaces the auto-reply rules; valid enabled ones apply at once. */
+  setAutoReplies: { params: { rules: readonly AutoReplyRule[] }; result: AutoRepliesInfo };
 };
 
 /** Events the webview sends (no answer). */
@@ -203,8 +252,10 @@ export type HostEvents = {
   filterMatches: { generation: number; seqs: ArrayBuffer; scannedTo: number; done: boolean };
   /** The composer's history or saved messages changed. */
   composerLists: { history: readonly ComposerMessage[]; saved: readonly SavedMessage[] };
-  /** The panel now shows a different connection (reconnect); start over from this snapshot. */
+  /** The panel now shows a different connection (reconnect, another peer); start over from this snapshot. */
   snapshot: { snapshot: PanelSnapshot };
+  /** A server panel's peers changed (accepted, closed) or the server changed state. */
+  peers: { peers: PeerListInfo };
 };
 
 // ---------------------------------------------------------------------------------------------------

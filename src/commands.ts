@@ -58,7 +58,7 @@ export function retentionFromSettings(): RetentionOptions {
 }
 
 /** Turns a validation function that throws into an input box validator that returns the message. */
-function validatorOf(parse: (input: string) => unknown): (value: string) => string | undefined {
+export function validatorOf(parse: (input: string) => unknown): (value: string) => string | undefined {
   return (value) => {
     if (value.trim() === '') return undefined;
     try {

@@ -23,6 +23,8 @@ export function registerInspectorCommands(
       items.push(
         { label: '$(add) Connect WebSocket…', command: 'socketInspector.connectWebSocket' },
         { label: '$(add) Connect TCP…', command: 'socketInspector.connectTcp' },
+        { label: '$(radio-tower) Listen WebSocket…', command: 'socketInspector.listenWebSocket' },
+        { label: '$(radio-tower) Listen TCP…', command: 'socketInspector.listenTcp' },
         { label: '$(folder-opened) Open Session…', command: 'socketInspector.openSession' },
       );
     }

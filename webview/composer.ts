@@ -14,9 +14,9 @@ import { formatBytes } from './entryFormat';
 export interface ComposerDeps {
   /**
    * Sends the message, framed with the panel's framer when `framed` (TCP), in `fragments` frames when more
-   * than 1 (WebSocket); resolves with the bytes sent.
+   * than 1 (WebSocket); resolves with the bytes sent and, for a broadcast, how many peers got them.
    */
-  send(message: ComposerMessage, options: { framed: boolean; fragments: number }): Promise<number>;
+  send(message: ComposerMessage, options: { framed: boolean; fragments: number }): Promise<{ bytes: number; peers?: number }>;
   ping(payload: string): Promise<void>;
   pong(payload: string): Promise<void>;
   setAutoPong(enabled: boolean): Promise<void>;
@@ -73,6 +73,7 @@ export class Composer {
   private readonly deleteButton: HTMLElement;
   private readonly saveName: ValueElement;
   private readonly saveRow: HTMLElement;
+  private readonly options: HTMLElement;
   private history: readonly ComposerMessage[] = [];
   private saved: readonly SavedMessage[] = [];
   /** Position in history while walking it with Up/Down; history.length means "the draft". */
@@ -173,10 +174,12 @@ export class Composer {
     this.fragments.title = `Send the message in this many frames (1 to ${MAX_FRAGMENTS}): the first with the opcode, the rest continuations`;
     this.wsSendOptions = h('label', { className: 'composer-ws-send' }, [h('span', { className: 'muted', text: 'Frames' }), this.fragments]);
 
+    this.options = h('span', { className: 'composer-options' });
     const top = h('div', { className: 'composer-bar' }, [
       this.format,
       this.escapes,
       this.framed,
+      this.options,
       h('span', { className: 'spacer' }),
       this.savedSelect,
       saveButton,
@@ -196,10 +199,13 @@ export class Composer {
     this.onFormatChange();
   }
 
-  /** The connection's kind and whether it is open (sending is possible). */
-  setConnection(kind: 'ws' | 'tcp', open: boolean): void {
+  /**
+   * The connection's kind and whether it is open (sending is possible). `controls` shows Ping and Close
+   * (default: for WebSockets; not for a server's own log).
+   */
+  setConnection(kind: 'ws' | 'tcp', open: boolean, controls = kind === 'ws'): void {
     this.open = open;
-    this.wsControls.hidden = kind !== 'ws';
+    this.wsControls.hidden = !controls;
     this.wsSendOptions.hidden = kind !== 'ws';
     this.updateButtons();
   }
@@ -215,6 +221,11 @@ export class Composer {
   /** Shows whether the connection answers pings automatically. */
   setAutoPong(enabled: boolean): void {
     this.autoPong.checked = enabled;
+  }
+
+  /** Adds a control beside the format (a server panel's "Broadcast to all peers"). */
+  addOption(element: HTMLElement): void {
+    this.options.append(element);
   }
 
   /** New history and saved lists from the host. */
@@ -348,8 +359,11 @@ export class Composer {
     this.busy = true;
     this.updateButtons();
     try {
-      const bytes = await this.deps.send(this.current(), { framed: !this.framed.hidden && this.framed.checked, fragments });
-      setText(this.info, `Sent ${formatBytes(bytes)}${fragments > 1 ? ` in ${fragments} frames` : ''}`);
+      const { bytes, peers } = await this.deps.send(this.current(), { framed: !this.framed.hidden && this.framed.checked, fragments });
+      setText(
+        this.info,
+        `Sent ${formatBytes(bytes)}${fragments > 1 ? ` in ${fragments} frames` : ''}${peers === undefined ? '' : ` to ${peers} peer${peers === 1 ? '' : 's'}`}`,
+      );
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -14,6 +14,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { MessageHandler, toErrorInfo } from '../shared/messageHandler';
 import { webviewIncoming } from '../shared/messageSchema';
+import type { ConnectionState } from '../shared/logModel';
 import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, WebviewEvents, WebviewRequests } from '../shared/protocol';
 import { Composer } from './composer';
 import { DetailPane } from './detailPane';
@@ -22,6 +23,7 @@ import { FramingControl } from './framingControl';
 import type { ConnectionDetails } from './handshakeView';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
+import { ServerPanel } from './serverPanel';
 import styles from './styles.css';
 import { Toolbar } from './toolbar';
 import { WebviewHost } from './vscodeApi';
@@ -58,8 +60,9 @@ function start(): void {
         logView.select(undefined);
       },
       state: ({ state, error, protocol, extensions }) => {
+        shownState = state;
         toolbar.setState(state, error);
-        composer.setConnection(details.connectionKind, state === 'open');
+        updateComposer();
         details = { ...details, ...(protocol !== undefined ? { protocol } : {}), ...(extensions !== undefined ? { extensions } : {}) };
         detail.setConnection(details);
       },
@@ -74,12 +77,15 @@ function start(): void {
       filterMatches: ({ generation, seqs, scannedTo, done }) => store.addMatches(generation, new Float64Array(seqs), scannedTo, done),
       composerLists: ({ history, saved }) => composer.setLists(history, saved),
       snapshot: ({ snapshot }) => applySnapshot(snapshot),
+      peers: ({ peers }) => server.update(peers),
     },
     onProblem: (p) => console.warn(`[socket-inspector] ${p}`),
   });
   const reportError = (message: string): void => channel.sendEvent('webviewError', { message });
 
   let details: ConnectionDetails = { connectionKind: 'ws', target: '' };
+  /** State of the connection whose log is shown. */
+  let shownState: ConnectionState = 'idle';
   let filterGeneration = 0;
   let chromeFrame = 0;
 
@@ -129,8 +135,13 @@ function start(): void {
     onTabChange: (tab) => host.remember({ tab }),
   });
   const composer = new Composer({
-    send: async (message, { framed, fragments }) =>
-      (await channel.sendRequest('send', { ...message, ...(framed ? { framed } : {}), ...(fragments > 1 ? { fragments } : {}) })).bytes,
+    send: (message, { framed, fragments }) =>
+      channel.sendRequest('send', {
+        ...message,
+        ...(server.broadcast ? { broadcast: true } : {}),
+        ...(framed ? { framed } : {}),
+        ...(fragments > 1 ? { fragments } : {}),
+      }),
     ping: async (payload) => {
       await channel.sendRequest('ping', { payload });
     },
@@ -151,6 +162,23 @@ function start(): void {
     },
     onDraftChange: (draft) => host.remember({ draft }),
   });
+
+  const server = new ServerPanel({
+    selectPeer: async (peer, followNewest) => {
+      await channel.sendRequest('selectPeer', followNewest === undefined ? { peer } : { peer, followNewest });
+    },
+    setAutoReplies: (rules) => channel.sendRequest('setAutoReplies', { rules }),
+    onChange: () => updateComposer(),
+    reportError: (message) => toolbar.setState(shownState, { message }),
+  });
+  composer.addOption(server.broadcastOption);
+
+  /** What the toolbar and the composer offer for the log shown (a connection, a server, a peer). */
+  function updateComposer(): void {
+    toolbar.setMode(server.mode);
+    const kind = details.connectionKind;
+    composer.setConnection(kind, server.canSend(shownState), kind === 'ws' && server.mode !== 'server');
+  }
 
   function updateChrome(): void {
     chromeFrame = 0;
@@ -195,10 +223,15 @@ function start(): void {
       ...(s.protocol ? { protocol: s.protocol } : {}),
       ...(s.extensions ? { extensions: s.extensions } : {}),
     };
+    // Another peer's log has other seqs: what was selected in the previous one means nothing here.
+    if (s.peers && server.selected !== undefined && s.peers.selected !== server.selected) host.remember({ selectedSeq: null });
+    shownState = s.state;
+    server.update(s.peers);
+    server.setAutoReplies(s.autoReplies);
     toolbar.setTarget(s.target);
     toolbar.setSession(s.session);
     toolbar.setState(s.state, s.error);
-    composer.setConnection(s.connectionKind, s.state === 'open');
+    updateComposer();
     composer.setAutoPong(s.autoPong ?? true);
     composer.setLists(s.history, s.saved);
     framing.setConnection(s.connectionKind);
@@ -226,7 +259,7 @@ function start(): void {
   logView.element.setAttribute('slot', 'start');
   detail.element.setAttribute('slot', 'end');
   split.append(logView.element, detail.element);
-  root.append(toolbar.element, filterBar.element, split, composer.element);
+  root.append(toolbar.element, server.element, filterBar.element, split, composer.element);
   new ResizeObserver(() => {
     const orientation = root.clientWidth >= SIDE_BY_SIDE_MIN_WIDTH ? 'vertical' : 'horizontal';
     if (split.split !== orientation) split.split = orientation;

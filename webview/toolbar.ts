@@ -52,6 +52,16 @@ const STATE_ICONS: Record<ConnectionState, string> = {
 
 type ToggleElement = HTMLElement & { checked: boolean };
 
+/** What the panel shows: one connection, a server's own log, or one peer of a server. */
+export type ToolbarMode = 'connection' | 'server' | 'peer';
+
+/** A server's states in its own words. */
+const SERVER_STATE_LABELS: Partial<Record<ConnectionState, string>> = {
+  connecting: 'Starting…',
+  open: 'Listening',
+  closed: 'Stopped',
+};
+
 /** The panel's toolbar. */
 export class Toolbar {
   readonly element: HTMLElement;
@@ -69,6 +79,8 @@ export class Toolbar {
   private readonly droppedStat: HTMLElement;
   private readonly spacer: HTMLElement;
   private state: ConnectionState = 'idle';
+  private lastError: ErrorInfo | undefined;
+  private mode: ToolbarMode = 'connection';
   private lastStats: PanelStats | undefined;
 
   constructor(private readonly deps: ToolbarDeps) {
@@ -159,14 +171,30 @@ export class Toolbar {
 
   setState(state: ConnectionState, error: ErrorInfo | undefined): void {
     this.state = state;
+    this.lastError = error;
+    const label = (this.mode === 'server' ? SERVER_STATE_LABELS[state] : undefined) ?? STATE_LABELS[state];
     this.status.dataset.state = badgeState(state);
     this.status.dataset.detail = state;
     this.statusIcon.className = `codicon codicon-${STATE_ICONS[state]}${state === 'connecting' || state === 'closing' ? ' codicon-modifier-spin' : ''}`;
-    setText(this.statusText, STATE_LABELS[state]);
-    this.status.title = error ? error.message : STATE_LABELS[state];
+    setText(this.statusText, label);
+    this.status.title = error ? error.message : label;
     const connected = this.isConnected();
-    this.connectButton.setAttribute('icon', connected ? 'debug-disconnect' : 'plug');
-    setText(this.connectButton, connected ? 'Disconnect' : state === 'idle' ? 'Connect' : 'Reconnect');
+    if (this.mode === 'server') {
+      this.connectButton.setAttribute('icon', connected ? 'debug-stop' : 'debug-start');
+      setText(this.connectButton, connected ? 'Stop' : 'Listen again');
+    } else {
+      this.connectButton.setAttribute('icon', connected ? 'debug-disconnect' : 'plug');
+      setText(this.connectButton, connected ? 'Disconnect' : state === 'idle' ? 'Connect' : 'Reconnect');
+    }
+    // A peer connected to us: it can be dropped, not reconnected from here.
+    this.connectButton.hidden = this.mode === 'peer' && !connected;
+  }
+
+  /** Switches the labels between a connection, a server (Stop / Listen again) and a server's peer. */
+  setMode(mode: ToolbarMode): void {
+    if (this.mode === mode) return;
+    this.mode = mode;
+    this.setState(this.state, this.lastError);
   }
 
   /** Reflects whether the log follows new entries (the user may have scrolled away). */

@@ -19,7 +19,9 @@ export type ErrorCode =
   | 'BAD_SESSION'
   | 'BAD_FRAMER'
   | 'BAD_HAR'
-  | 'EXPORT_FAILED';
+  | 'EXPORT_FAILED'
+  /** A listener could not bind its address (in use, not permitted, not a local address). */
+  | 'BIND';
 
 /** Where in the user's input a parse error sits (0-based offset, 1-based line and column). */
 export interface InputPosition {

@@ -206,6 +206,15 @@ export class FrameLog {
     return seq;
   }
 
+  /**
+   * Gives back the spare capacity of the newest segment (about a megabyte), for a log that will hardly
+   * grow any more: a server keeps the logs of its closed peers. Appending still works (into a new segment).
+   */
+  compact(): void {
+    const last = this.segments.length > this.head ? this.segments[this.segments.length - 1] : undefined;
+    last?.seal();
+  }
+
   /** Appends an entry whose payload is the UTF-8 of `text` (meta events, close reasons). */
   appendText(direction: Direction, kind: Kind, text: string, code = 0): number {
     return this.append(direction, kind, textEncoder.encode(text), code);

@@ -1,6 +1,5 @@
-// A WebSocket client on `ws` that logs every frame with its exact bytes, and the opening handshake as it
-// crossed the wire. Out entries are logged when handed to `ws`, in call order (which is wire order: ws
-// queues frames behind a pending compression); an error entry follows if the socket fails afterwards.
+// A WebSocket client on `ws` that logs every frame with its exact bytes (webSocketLifecycle.ts), and the
+// opening handshake as it crossed the wire; an error entry follows if the socket fails after a send.
 //
 // The socket is whatever the HTTP request gets: ws's own, or one an agent made. VS Code's extension host
 // patches http(s).request to force its proxy agent, which ignores ws's createConnection; so everything
@@ -10,17 +9,16 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import WebSocket from 'ws';
 import { Direction, Kind, type HandshakeInfo, type TlsInfo } from '../../shared/logModel';
-import { MAX_FRAGMENTS } from '../../shared/wireFrames';
-import { ConnectionLifecycle } from './connectionLifecycle';
 import { parseWebSocketUrl } from './connectionTarget';
 import type { RetentionOptions, WebSocketConnection, WebSocketOptions } from './connectionTypes';
 import { SocketInspectorError } from './errors';
 import { HandshakeCapture, type HttpHead, statusOf } from './handshakeCapture';
+import { formatAddress } from './socketAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from './systemErrors';
 import { describeTls, summarizeTls } from './tlsSummary';
-import { closeWithAnyCode } from './wsFrames/anyCodeClose';
-import { WireFrameTap } from './wsFrames/frameTap';
-import { WireFrameStore, type WireFrame } from './wsFrames/wireFrameStore';
+import { WebSocketLifecycle } from './webSocketLifecycle';
+
+export { validateClose } from './webSocketLifecycle';
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -28,21 +26,12 @@ const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
 const MAX_BODY_BYTES = 4096;
 /** How long to wait for the rest of a refused upgrade's body before giving up on it. */
 const BODY_WAIT_MS = 2000;
-/** Close code of a close frame without a status: there is no code on the wire (RFC 6455 §7.1.5). */
-const NO_STATUS = 1005;
-/** Close code ws reports when the connection ended without a close frame. */
-const ABNORMAL = 1006;
 /** Subprotocol names are HTTP tokens (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Creates a WebSocket connection; call connect() to open it. */
 export function createWebSocketConnection(options: WebSocketOptions, retention?: RetentionOptions): WebSocketConnection {
   return new WebSocketConnectionImpl(options, retention);
-}
-
-function addressOf(host: string | undefined, port: number | undefined): string {
-  if (!host) return '?';
-  return `${net.isIPv6(host) ? `[${host}]` : host}:${port ?? '?'}`;
 }
 
 /** The head of a response rebuilt from Node's parse, when the raw bytes could not be captured. */
@@ -73,63 +62,8 @@ function tlsEstablished(socket: tls.TLSSocket): boolean {
   return (socket as { _secureEstablished?: boolean })._secureEstablished === true;
 }
 
-function closeText(code: number, reason: Uint8Array): string {
-  const text = new TextDecoder().decode(reason);
-  return `${code}${text ? ` "${text}"` : ''}`;
-}
-
-/**
- * Checks a close code and reason the user wants to send; returns the reason's bytes. Any code a close
- * frame can carry (0-65535) is allowed, including those RFC 6455 reserves: this is a testing tool.
- */
-export function validateClose(code: number, reason: string): Buffer {
-  if (!Number.isInteger(code) || code < 0 || code > 65535) {
-    throw new SocketInspectorError('PROTOCOL', `Close code ${code} cannot be sent: a close frame carries a code from 0 to 65535`);
-  }
-  const bytes = Buffer.from(reason, 'utf8');
-  if (bytes.length > 123) {
-    throw new SocketInspectorError(
-      'PROTOCOL',
-      `The close reason is ${bytes.length} bytes in UTF-8; a close frame allows at most 123`,
-    );
-  }
-  return bytes;
-}
-
-/** Splits `bytes` into `n` runs as even as possible (the first ones one byte longer); runs may be empty. */
-export function splitEvenly(bytes: Uint8Array, n: number): Buffer[] {
-  const base = Math.floor(bytes.length / n);
-  const extra = bytes.length % n;
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const size = base + (i < extra ? 1 : 0);
-    parts.push(Buffer.from(bytes.subarray(at, at + size)));
-    at += size;
-  }
-  return parts;
-}
-
-function controlPayload(kind: 'ping' | 'pong', payload: Uint8Array | undefined): Buffer {
-  const bytes = payload ? Buffer.from(payload) : Buffer.alloc(0);
-  if (bytes.length > 125) {
-    throw new SocketInspectorError('PROTOCOL', `A ${kind} payload can be at most 125 bytes (this one is ${bytes.length})`);
-  }
-  return bytes;
-}
-
-/** The ws internals read to log a received close frame when it arrives rather than when the socket ends. */
-interface WsCloseState {
-  _closeFrameReceived?: boolean;
-  _closeCode?: number;
-  _closeMessage?: Buffer;
-}
-
-class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketConnection {
-  readonly kind = 'ws' as const;
+class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketConnection {
   readonly target: string;
-  private ws: WebSocket | undefined;
-  private socket: net.Socket | undefined;
   private secure = false;
   private context: ErrorContext;
   private handshakeInfo: HandshakeInfo | undefined;
@@ -141,42 +75,14 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private bodyTimer: NodeJS.Timeout | undefined;
   private tcpConnected = false;
   private tlsDone = false;
-  private wasOpen = false;
-  private inCloseLogged = false;
-  private outCloseLogged = false;
-  private closeInitiator: 'us' | 'peer' | undefined;
-  private autoPongEnabled: boolean;
-  readonly wireFrames: WireFrameStore;
 
   constructor(
     private readonly options: WebSocketOptions,
     retention?: RetentionOptions,
   ) {
-    super(retention);
+    super(retention, { ...(options.autoPong !== undefined ? { autoPong: options.autoPong } : {}), role: 'client' });
     this.target = options.url.trim();
     this.context = { peer: this.target, host: '' };
-    this.autoPongEnabled = options.autoPong ?? true;
-    const maxFrames = retention?.maxFrames ?? retention?.maxEntries;
-    this.wireFrames = new WireFrameStore(maxFrames !== undefined ? { maxFrames } : {});
-    this.register(this.log.onDidClear(() => this.wireFrames.clear()));
-  }
-
-  get autoPong(): boolean {
-    return this.autoPongEnabled;
-  }
-
-  setAutoPong(enabled: boolean): void {
-    this.autoPongEnabled = enabled;
-  }
-
-  framesOf(seq: number): WireFrame[] {
-    return this.wireFrames.framesOf(seq);
-  }
-
-  /** Appends a message entry (data or control frame) and tells the frame store, which links it to its frames. */
-  private logMessage(direction: typeof Direction.In | typeof Direction.Out, kind: Kind, payload: Uint8Array, code?: number): void {
-    const seq = this.log.append(direction, kind, payload, code);
-    this.wireFrames.noteEntry(direction, seq);
   }
 
   get handshake(): HandshakeInfo | undefined {
@@ -185,14 +91,6 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
 
   get tls(): TlsInfo | undefined {
     return this.tlsInfo;
-  }
-
-  get protocol(): string {
-    return this.ws?.protocol ?? '';
-  }
-
-  get extensions(): string {
-    return this.ws?.extensions ?? '';
   }
 
   protected toError(e: unknown): SocketInspectorError {
@@ -207,7 +105,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     const port = Number(url.port || (this.secure ? 443 : 80));
     const maxPayload = this.options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     const servername = this.secure ? this.options.tls?.servername : undefined;
-    this.context = { peer: addressOf(host, port), host, maxPayload, ...(servername ? { servername } : {}) };
+    this.context = { peer: formatAddress(host, port), host, maxPayload, ...(servername ? { servername } : {}) };
 
     const protocols = this.options.protocols ?? [];
     const bad = protocols.find((p) => !TOKEN.test(p));
@@ -227,7 +125,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
         headers: this.options.headers ?? {},
         perMessageDeflate: this.options.perMessageDeflate ?? true,
         maxPayload,
-        // We answer pings ourselves (unless told not to) so the pong is in the log like any frame we send.
+        // We answer pings ourselves so the pong is in the log like any frame we send.
         autoPong: false,
         followRedirects: false,
         // ws spreads these into the request options, so they reach tls.connect whoever calls it.
@@ -240,22 +138,12 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     } catch (e) {
       throw this.headerError(e);
     }
-    this.ws = ws;
-    this.interceptClose(ws);
+    // Ahead of the frames' own 'close' listener, which logs the end.
+    this.listen(ws, 'close', () => this.clearTimers());
+    this.attachFrames(ws);
     this.listen(ws, 'upgrade', (res: IncomingMessage) => this.onUpgrade(res));
     this.listen(ws, 'unexpected-response', (req: ClientRequest, res: IncomingMessage) => this.onRefused(req, res));
     this.listen(ws, 'open', () => this.onOpen());
-    this.listen(ws, 'message', (data: Buffer, isBinary: boolean) => {
-      // A view into ws's buffer; FrameLog.append copies it.
-      this.logMessage(Direction.In, isBinary ? Kind.Binary : Kind.Text, data);
-    });
-    this.listen(ws, 'ping', (data: Buffer) => {
-      this.logMessage(Direction.In, Kind.Ping, data);
-      if (this.autoPongEnabled && ws.readyState === WebSocket.OPEN) this.sendControl('pong', data);
-    });
-    this.listen(ws, 'pong', (data: Buffer) => this.logMessage(Direction.In, Kind.Pong, data));
-    this.listen(ws, 'error', (e: unknown) => this.fail(this.toError(e)));
-    this.listen(ws, 'close', (code: number, reason: Buffer) => this.onClose(code, reason));
   }
 
   /** Node's HTTP client throws synchronously on header names or values it cannot send. */
@@ -396,79 +284,15 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
 
   private onOpen(): void {
     this.clearTimer();
-    this.wasOpen = true;
-    this.tapFrames();
     const socket = this.socket;
     const details = [
       this.protocol ? `subprotocol "${this.protocol}"` : '',
       this.extensions ? `extensions: ${this.extensions}` : '',
     ].filter(Boolean);
-    this.meta(
-      Kind.Open,
-      `Connected ${addressOf(socket?.localAddress, socket?.localPort)} → ${addressOf(socket?.remoteAddress, socket?.remotePort)}` +
+    this.framesOpened(
+      `Connected ${formatAddress(socket?.localAddress, socket?.localPort)} → ${formatAddress(socket?.remoteAddress, socket?.remotePort)}` +
         (details.length ? ` (${details.join(', ')})` : ''),
     );
-    this.opened();
-  }
-
-  /**
-   * Starts recording wire frames. ws emits 'open' right after taking the socket over, before the first
-   * frame byte flows (see WireFrameTap), with the negotiated extensions known.
-   */
-  private tapFrames(): void {
-    const ws = this.ws;
-    const socket = (ws as unknown as { _socket?: net.Socket } | undefined)?._socket ?? this.socket;
-    if (!ws || !socket) return;
-    const tap = this.register(new WireFrameTap(this.wireFrames, () => ws.extensions.includes('permessage-deflate')));
-    tap.attach(socket);
-  }
-
-  /**
-   * Routes every close ws sends through the log: ours, the echo of a peer's close, and the 1009/1002
-   * ws sends on a bad frame. Also logs a just-received close frame first, so In precedes its echo.
-   */
-  private interceptClose(ws: WebSocket): void {
-    const close = WebSocket.prototype.close;
-    ws.close = (code?: number, data?: string | Buffer) => {
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CLOSING) this.noteReceivedClose(ws);
-      if (ws.readyState === WebSocket.OPEN) {
-        const reason = data === undefined ? Buffer.alloc(0) : Buffer.from(data);
-        this.logClose(Direction.Out, code ?? NO_STATUS, reason);
-      }
-      close.call(ws, code, data);
-    };
-  }
-
-  private noteReceivedClose(ws: WebSocket): void {
-    const state = ws as unknown as WsCloseState;
-    if (state._closeFrameReceived && !this.inCloseLogged) {
-      this.logClose(Direction.In, state._closeCode ?? NO_STATUS, state._closeMessage ?? Buffer.alloc(0));
-    }
-  }
-
-  private logClose(direction: typeof Direction.In | typeof Direction.Out, code: number, reason: Uint8Array): void {
-    if (direction === Direction.In) this.inCloseLogged = true;
-    else this.outCloseLogged = true;
-    this.closeInitiator ??= direction === Direction.In ? 'peer' : 'us';
-    if (this.isFinished) return;
-    this.logMessage(direction, Kind.Close, reason, code);
-    if (this.state === 'open') this.setState('closing');
-  }
-
-  private onClose(code: number, reason: Buffer): void {
-    this.clearTimer();
-    if (this.bodyTimer) clearTimeout(this.bodyTimer);
-    this.bodyTimer = undefined;
-    // ws reports 1006 exactly when no close frame arrived; anything else is a frame we have not logged yet.
-    if (this.wasOpen && !this.inCloseLogged && code !== ABNORMAL) this.logClose(Direction.In, code, reason);
-    let text: string;
-    if (!this.wasOpen) text = 'Not connected';
-    else if (this.inCloseLogged && this.outCloseLogged) {
-      text = `Closed by ${this.closeInitiator === 'us' ? 'us' : 'the peer'}: ${closeText(code, reason)}`;
-    } else if (this.lastError) text = `Closed after an error (${closeText(code, reason)})`;
-    else if (code === ABNORMAL) text = 'Connection lost without a close handshake (1006)';
-    else text = `Closed: ${closeText(code, reason)}`;
-    this.finish(text, this.wasOpen ? code : 0);
   }
 
   private clearTimer(): void {
@@ -476,78 +300,15 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.timer = undefined;
   }
 
-  private get canSend(): boolean {
-    return this.state === 'open' && this.ws?.readyState === WebSocket.OPEN;
-  }
-
-  sendText(text: string): void {
-    this.requireOpen(this.canSend, 'send');
-    // Encoded here so the log holds exactly the bytes ws frames.
-    const bytes = Buffer.from(text, 'utf8');
-    this.logMessage(Direction.Out, Kind.Text, bytes);
-    this.ws!.send(bytes, { binary: false }, () => {});
-  }
-
-  sendBytes(bytes: Uint8Array): void {
-    this.requireOpen(this.canSend, 'send');
-    // Our own copy: the caller may reuse its buffer while a compressed send is still queued.
-    const copy = Buffer.from(bytes);
-    this.logMessage(Direction.Out, Kind.Binary, copy);
-    this.ws!.send(copy, { binary: true }, () => {});
-  }
-
-  sendFragmented(payload: Uint8Array, options: { binary: boolean; fragments: number }): void {
-    const { binary, fragments } = options;
-    if (!Number.isInteger(fragments) || fragments < 1 || fragments > MAX_FRAGMENTS) {
-      throw new SocketInspectorError('PROTOCOL', `A message can be sent in 1 to ${MAX_FRAGMENTS} frames (not ${fragments})`);
-    }
-    this.requireOpen(this.canSend, 'send');
-    const parts = splitEvenly(payload, fragments);
-    this.logMessage(Direction.Out, binary ? Kind.Binary : Kind.Text, Buffer.concat(parts));
-    // ws frames each part as one frame: the first with the opcode, the rest as continuations, FIN on
-    // the last. With permessage-deflate the message is compressed across its frames (RSV1 on the first).
-    parts.forEach((part, i) => this.ws!.send(part, { binary, fin: i === parts.length - 1 }, () => {}));
-  }
-
-  ping(payload?: Uint8Array): void {
-    const bytes = controlPayload('ping', payload);
-    this.requireOpen(this.canSend, 'ping');
-    this.sendControl('ping', bytes);
-  }
-
-  pong(payload?: Uint8Array): void {
-    const bytes = controlPayload('pong', payload);
-    this.requireOpen(this.canSend, 'pong');
-    this.sendControl('pong', bytes);
-  }
-
-  private sendControl(kind: 'ping' | 'pong', bytes: Buffer): void {
-    this.logMessage(Direction.Out, kind === 'ping' ? Kind.Ping : Kind.Pong, bytes);
-    if (kind === 'ping') this.ws!.ping(bytes, undefined, () => {});
-    else this.ws!.pong(bytes, undefined, () => {});
-  }
-
-  close(code = 1000, reason = ''): void {
-    const bytes = validateClose(code, reason);
-    if (this.state === 'idle') return;
-    if (this.state === 'connecting') {
-      this.dispose();
-      return;
-    }
-    if (this.ws?.readyState !== WebSocket.OPEN) return;
-    closeWithAnyCode(this.ws, code, bytes);
+  private clearTimers(): void {
+    this.clearTimer();
+    if (this.bodyTimer) clearTimeout(this.bodyTimer);
+    this.bodyTimer = undefined;
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
-    this.clearTimer();
-    if (this.bodyTimer) clearTimeout(this.bodyTimer);
-    this.bodyTimer = undefined;
-    const noop = () => {};
-    // What ws and the sockets still raise while they die has no one to tell; our listeners go below.
-    for (const emitter of [this.ws, this.socket]) emitter?.on('error', noop);
-    if (this.ws && this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
-    this.socket?.destroy();
+    this.clearTimers();
     super.dispose();
   }
 }

@@ -5,13 +5,12 @@ import { exactArrayBuffer } from '../../shared/entryBatch';
 import { RequestError } from '../../shared/messageHandler';
 import type { ComposerMessage, PayloadResult } from '../../shared/protocol';
 import { encodeBase64 } from '../core/codecs/base64';
-import { validateComposerInput } from '../core/codecs/composerInput';
 import { toHex } from '../core/codecs/hexDump';
 import type { Connection, WebSocketConnection } from '../core/connectionTypes';
 import { SocketInspectorError } from '../core/errors';
 import type { FrameLog } from '../core/frameLog';
+import { prepareOutgoing, sendOutgoing } from '../core/outgoingMessage';
 
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Throws NOT_OPEN unless the connection is open. */
@@ -33,40 +32,16 @@ export function sendComposerMessage(
   message: ComposerMessage,
   { frame, fragments = 1 }: { frame?: (payload: Uint8Array) => Uint8Array; fragments?: number } = {},
 ): number {
-  const { format, input, escapes } = message;
-  const checked = validateComposerInput(input, format, { escapes });
-  if (!checked.ok) throw checked.error;
+  const outgoing = prepareOutgoing(message, connection.kind);
   if (frame) {
-    const framed = frame(checked.bytes);
+    const framed = frame(outgoing.bytes);
     requireOpen(connection, 'send');
     connection.sendBytes(framed);
     return framed.length;
   }
   requireOpen(connection, 'send');
-  if (fragments > 1 && connection.kind !== 'ws') {
-    throw new SocketInspectorError('PROTOCOL', 'Sending a message in several frames is a WebSocket feature; a TCP connection sends the bytes as they are.');
-  }
-  const textMessage = format === 'text' || format === 'json';
-  if (connection.kind === 'ws' && textMessage) {
-    // A WebSocket text message must be valid UTF-8; escapes such as \xFF can break that.
-    let text: string;
-    try {
-      text = escapes ? fatalUtf8.decode(checked.bytes) : input;
-    } catch {
-      throw new SocketInspectorError(
-        'INVALID_ESCAPE',
-        'These escapes make invalid UTF-8, which a WebSocket text message cannot carry. Use the hex or base64 format to send the bytes as a binary message.',
-      );
-    }
-    if (fragments > 1) {
-      (connection as WebSocketConnection).sendFragmented(Buffer.from(text, 'utf8'), { binary: false, fragments });
-    } else connection.sendText(text);
-  } else if (connection.kind === 'ws' && fragments > 1) {
-    (connection as WebSocketConnection).sendFragmented(checked.bytes, { binary: true, fragments });
-  } else {
-    connection.sendBytes(checked.bytes);
-  }
-  return checked.bytes.length;
+  sendOutgoing(connection, outgoing, fragments);
+  return outgoing.bytes.length;
 }
 
 /** The payload of `seq` in the log the panel shows, or a GONE error when the log no longer holds it. */

@@ -33,6 +33,7 @@ import { FilterScan } from './filterScan';
 import { frameRecorder, framesResult } from './frameQueries';
 import { compileFilter, type CompiledFilter } from './logFilter';
 import { RateMeter } from './rateMeter';
+import { ServerView } from './serverView';
 
 /** What only the extension can do for the panel. */
 export interface PanelCallbacks {
@@ -81,7 +82,8 @@ const DEFAULTS = {
 };
 
 function isWebSocket(c: Connection): c is WebSocketConnection {
-  return c.kind === 'ws';
+  // A server's own log (kind 'ws' for a WebSocket listener) is not one WebSocket.
+  return c.kind === 'ws' && !ServerView.accepts(c);
 }
 
 /** A copy safe to post: no Node Buffer (serialized as JSON) and no view of a pooled buffer. */
@@ -129,6 +131,9 @@ export class PanelController extends Disposable {
   private framedLog: FramedLog | undefined;
   /** The user's automatic-pong choice, carried over to the connection a reconnect makes. */
   private autoPong: boolean | undefined;
+  /** Set while the panel shows a server session: its peers, and which log is on screen. */
+  private server: ServerView | undefined;
+  private sentPeersVersion = -1;
 
   constructor(
     connection: Connection,
@@ -164,15 +169,20 @@ export class PanelController extends Disposable {
           this.setFilter(generation, filter);
           return {};
         },
-        send: ({ framed, fragments, ...message }) => {
-          const framing = framed ? this.requireFraming() : undefined;
-          const bytes = sendComposerMessage(this.conn, message, {
-            ...(framing ? { frame: (payload: Uint8Array) => encodeFramed(framing, payload) } : {}),
-            ...(fragments !== undefined ? { fragments } : {}),
-          });
+        send: ({ framed, fragments, broadcast, ...message }) => {
+          let result: { bytes: number; peers?: number };
+          if (broadcast) result = this.requireServer('broadcast').broadcast(message);
+          else {
+            const framing = framed ? this.requireFraming() : undefined;
+            const bytes = sendComposerMessage(this.conn, message, {
+              ...(framing ? { frame: (payload: Uint8Array) => encodeFramed(framing, payload) } : {}),
+              ...(fragments !== undefined ? { fragments } : {}),
+            });
+            result = { bytes };
+          }
           this.lists.recordSent(message);
           this.postLists();
-          return { bytes };
+          return result;
         },
         setFraming: ({ spec }) => {
           this.setFraming(spec === null ? undefined : framerSpecFromJson(spec));
@@ -190,11 +200,13 @@ export class PanelController extends Disposable {
         getFrames: ({ seq }) => framesResult(this.conn, seq),
         ping: ({ payload }) => {
           const c = this.conn;
+          if (this.server && !this.server.showsPeer) throw new RequestError({ message: 'Choose a peer to ping it.', code: 'NOT_A_PEER' });
           if (!isWebSocket(c)) throw new RequestError({ message: 'Ping is a WebSocket control frame; this is a TCP connection.', code: 'PROTOCOL' });
           c.ping(new TextEncoder().encode(payload));
           return {};
         },
         close: ({ code, reason }) => {
+          if (this.server && !this.server.showsPeer) throw new RequestError({ message: 'Choose a peer to close it; Stop stops the server.', code: 'NOT_A_PEER' });
           requireOpen(this.conn, 'close');
           this.conn.close(code, reason);
           return {};
@@ -205,12 +217,17 @@ export class PanelController extends Disposable {
           return {};
         },
         connect: async () => {
+          if (this.server?.showsPeer) {
+            throw new RequestError({ message: 'A peer cannot be reconnected from here: it is the client that connects.', code: 'NOT_A_CONNECTION' });
+          }
           const next = await this.callbacks.connect();
           if (next && next !== this.conn) this.attach(next);
           return {};
         },
         disconnect: async () => {
-          await this.callbacks.disconnect();
+          // On a server panel showing a peer, Disconnect drops that peer; on the server's log it stops the server.
+          if (this.server?.showsPeer) this.conn.close();
+          else await this.callbacks.disconnect();
           return {};
         },
         copy: async ({ seq, as }) => {
@@ -224,7 +241,7 @@ export class PanelController extends Disposable {
           return { id };
         },
         sessionCommand: async ({ command }) => {
-          if (!this.callbacks.sessionCommand) throw new RequestError({ message: 'Sessions are not available here.', code: 'UNSUPPORTED' });
+          if (!this.callbacks.sessionCommand || this.server) throw new RequestError({ message: 'Sessions are not available here.', code: 'UNSUPPORTED' });
           await this.callbacks.sessionCommand(command);
           return {};
         },
@@ -233,6 +250,11 @@ export class PanelController extends Disposable {
           this.postLists();
           return {};
         },
+        selectPeer: ({ peer, followNewest }) => {
+          this.requireServer('choose a peer').select(peer, followNewest);
+          return {};
+        },
+        setAutoReplies: ({ rules }) => this.requireServer('set auto-replies').setAutoReplies(rules),
       },
       events: {
         ack: () => {
@@ -246,10 +268,12 @@ export class PanelController extends Disposable {
     this.register(toDisposable(() => this.stopTimers()));
     this.register(toDisposable(() => this.unsubscribeConnection()));
     this.register(toDisposable(() => this.framedLog?.dispose()));
+    this.register(toDisposable(() => this.server?.dispose()));
     this.subscribeConnection();
+    if (ServerView.accepts(connection)) this.server = this.createServerView(connection);
   }
 
-  /** The connection the panel currently shows. */
+  /** The connection the panel currently shows (on a server panel: the peer shown, or the server's own). */
   get connection(): Connection {
     return this.conn;
   }
@@ -273,6 +297,11 @@ export class PanelController extends Disposable {
     this.rebuildFramedLog();
     this.subscribeConnection();
     this.restartWebview();
+  }
+
+  /** What the panel was given: the connection, or the server session's Connection on a server panel. */
+  get root(): Connection {
+    return this.server?.root ?? this.conn;
   }
 
   /** The composer's sent history and saved messages (a session file loads and saves the latter). */
@@ -313,6 +342,34 @@ export class PanelController extends Disposable {
 
   /** Shows another connection in this panel (after a reconnect); the webview starts over. */
   attach(connection: Connection): void {
+    if (connection === this.root) return;
+    if (ServerView.accepts(connection)) {
+      if (this.server) this.server.rebind(connection);
+      else this.server = this.createServerView(connection);
+    } else if (this.server) {
+      this.server.dispose();
+      this.server = undefined;
+    }
+    this.show(connection);
+    this.connectionEmitter.fire(connection);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private createServerView(root: Connection): ServerView {
+    return new ServerView(root, {
+      show: (c) => this.show(c),
+      changed: () => this.scheduleFlush(),
+    });
+  }
+
+  private requireServer(action: string): ServerView {
+    if (!this.server) throw new RequestError({ message: `Cannot ${action}: this panel shows a single connection, not a server.`, code: 'UNSUPPORTED' });
+    return this.server;
+  }
+
+  /** Puts `connection`'s log on screen; the webview starts over from a snapshot. */
+  private show(connection: Connection): void {
     if (connection === this.conn) return;
     this.unsubscribeConnection();
     this.conn = connection;
@@ -322,7 +379,6 @@ export class PanelController extends Disposable {
     if (this.autoPong !== undefined) frameRecorder(connection)?.setAutoPong(this.autoPong);
     this.subscribeConnection();
     this.restartWebview();
-    this.connectionEmitter.fire(connection);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -395,6 +451,7 @@ export class PanelController extends Disposable {
     this.cancelFilter();
     this.sentHandshake = this.conn.handshake;
     this.sentTls = this.conn.tls;
+    this.sentPeersVersion = this.server?.version ?? -1;
     this.lastStatsKey = '';
   }
 
@@ -415,8 +472,11 @@ export class PanelController extends Disposable {
       saved: [...this.lists.saved],
       previewBytes: this.opts.previewBytes,
       ...(this.settings ? { settings: this.settings } : {}),
-      ...(this.sessionInfo ? { session: this.sessionInfo() } : {}),
+      // Server sessions are not saved to session files (yet).
+      ...(this.sessionInfo && !this.server ? { session: this.sessionInfo() } : {}),
       ...(this.framer ? { framing: framerSpecToJson(this.framer) } : {}),
+      ...(this.server ? { peers: this.server.info() } : {}),
+      ...(this.server?.autoReplies() ? { autoReplies: this.server.autoReplies() } : {}),
     };
   }
 
@@ -530,9 +590,13 @@ export class PanelController extends Disposable {
     this.scheduleFlush();
   }
 
-  /** Posts the handshake and TLS details when they appeared or changed since last posted. */
+  /** Posts the handshake, TLS details and peer list when they appeared or changed since last posted. */
   private postConnectionChanges(): void {
     const c = this.conn;
+    if (this.server && this.server.version !== this.sentPeersVersion) {
+      this.sentPeersVersion = this.server.version;
+      this.channel.sendEvent('peers', { peers: this.server.info() });
+    }
     if (c.handshake && c.handshake !== this.sentHandshake) {
       this.sentHandshake = c.handshake;
       this.channel.sendEvent('handshake', { handshake: handshakeForWebview(c.handshake) });

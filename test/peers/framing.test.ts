@@ -219,6 +219,7 @@ function openPanel(connection: Connection, reconnect: () => Promise<Connection>)
       filterMatches: record('filterMatches'),
       composerLists: record('composerLists'),
       snapshot: record('snapshot'),
+      peers: record('peers'),
     },
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });

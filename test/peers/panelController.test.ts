@@ -85,6 +85,7 @@ async function setup(
       filterMatches: record('filterMatches'),
       composerLists: record('composerLists'),
       snapshot: record('snapshot'),
+      peers: record('peers'),
     },
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });

@@ -20,7 +20,7 @@ function bytesOf(chunk: unknown, encoding: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-/** Taps a client WebSocket's socket into a WireFrameStore. */
+/** Taps a WebSocket's socket (ours as client, or an accepted peer's) into a WireFrameStore. */
 export class WireFrameTap implements IDisposable {
   private socket: Duplex | undefined;
   private wrappedWrite: Write | undefined;
@@ -38,14 +38,16 @@ export class WireFrameTap implements IDisposable {
     store: WireFrameStore,
     /** Whether permessage-deflate was negotiated (RSV1 then means "compressed"). */
     rsv1Allowed: () => boolean,
+    /** Our end: a client reads the server's frames and writes masked ones; an accepted peer the reverse. */
+    role: 'client' | 'server' = 'client',
   ) {
     this.readParser = new FrameHeaderParser({
-      sender: 'server',
+      sender: role === 'client' ? 'server' : 'client',
       rsv1Allowed,
       onHeader: (h) => store.add(Direction.In, h, this.now),
     });
     this.writeParser = new FrameHeaderParser({
-      sender: 'client',
+      sender: role,
       rsv1Allowed,
       onHeader: (h) => store.add(Direction.Out, h, this.now),
     });

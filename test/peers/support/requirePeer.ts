@@ -47,3 +47,8 @@ export function redisMissing(): string | undefined {
 export function opensslMissing(): string | undefined {
   return cached('openssl', () => commandFails('openssl', ['version'], 'install it with apt-get install openssl'));
 }
+
+/** Why the socat CLI cannot be used, or undefined when it can. */
+export function socatMissing(): string | undefined {
+  return cached('socat', () => commandFails('socat', ['-V'], 'install it with apt-get install socat'));
+}

@@ -1,0 +1,106 @@
+// Listen TCP… and Listen WebSocket…: prompt for an address (or take one as the argument), bind, and
+// open one inspector tab for the server, where every accepted client appears as a peer. A server that
+// cannot bind opens no tab: the reason is shown instead. Disconnect and closing the tab stop it.
+import * as vscode from 'vscode';
+import { retentionFromSettings, validatorOf, type InspectorHost } from './commands';
+import type { ConnectionRegistry } from './connectionRegistry';
+import type { ConnectionKind } from './core/connectionTypes';
+import { parseListenAddress, type ListenAddress } from './core/listen/listenAddress';
+import { createTcpListener } from './core/listen/tcpListener';
+import { createWsListener } from './core/listen/wsListener';
+import { createServerConnection, type ServerConnection } from './core/serverConnection';
+import type { ServerSession } from './core/serverTypes';
+import { reportError } from './errorReport';
+
+/** What a listen command resolves to, so keybindings, tasks and tests can follow up. */
+export interface ListenResult {
+  /** The registry id of the server (absent when it could not bind). */
+  readonly id?: string;
+  readonly target: string;
+  readonly state: string;
+  /** The bound address; port 0 resolved to the real port. */
+  readonly address?: { readonly host: string; readonly port: number };
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+const DEFAULT_ADDRESS = '127.0.0.1:0';
+
+/** The address a command argument names: "host:port", or an object with `address`. */
+function addressArgument(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { address?: unknown }).address === 'string') {
+    return (arg as { address: string }).address;
+  }
+  return undefined;
+}
+
+export function registerServerCommands(
+  context: vscode.ExtensionContext,
+  registry: ConnectionRegistry,
+  host: InspectorHost,
+  output: vscode.LogOutputChannel,
+): void {
+  /** Binds, and only then registers and shows the server; never throws. */
+  async function listen(create: (address: ListenAddress) => ServerSession, requested: ListenAddress): Promise<ListenResult> {
+    let address = requested;
+    const make = (): ServerConnection => {
+      const next = createServerConnection(create(address));
+      // "Listen again" binds the port this server got, so clients can come back to it.
+      next.onDidChangeState(() => {
+        if (next.server.address && requested.port === 0) address = { host: requested.host, port: next.server.address.port };
+      });
+      return next;
+    };
+    const connection = make();
+    try {
+      await connection.connect();
+    } catch (e) {
+      const target = connection.target;
+      connection.dispose();
+      reportError(output, e, target);
+      const error = connection.lastError;
+      return { target, state: 'error', ...(error ? { error: { code: error.code, message: error.message } } : {}) };
+    }
+    const id = registry.add(connection);
+    host.show(id, { recreate: make });
+    output.info(`[${id}] ${connection.target}`);
+    const bound = connection.server.address;
+    return { id, target: connection.target, state: connection.state, ...(bound ? { address: { host: bound.host, port: bound.port } } : {}) };
+  }
+
+  function registerListen(command: string, kind: ConnectionKind, title: string, create: (address: ListenAddress) => ServerSession): vscode.Disposable {
+    return vscode.commands.registerCommand(command, async (arg?: unknown) => {
+      let text = addressArgument(arg);
+      if (arg !== undefined && text === undefined) {
+        return reportError(output, new Error(`${title} takes an address such as "${DEFAULT_ADDRESS}" or { address: "${DEFAULT_ADDRESS}" }`));
+      }
+      if (text === undefined) {
+        text = await vscode.window.showInputBox({
+          title,
+          prompt: 'Address to listen on: host:port, :port or port (127.0.0.1 unless you name another; port 0 picks a free one)',
+          value: DEFAULT_ADDRESS,
+          // The port, so typing replaces it.
+          valueSelection: [DEFAULT_ADDRESS.length - 1, DEFAULT_ADDRESS.length],
+          placeHolder: '127.0.0.1:0, 9000, :9000, [::1]:9000',
+          ignoreFocusOut: true,
+          validateInput: validatorOf((input) => parseListenAddress(input, kind)),
+        });
+        if (text === undefined || text.trim() === '') return undefined;
+      }
+      let address: ListenAddress;
+      try {
+        address = parseListenAddress(text, kind);
+      } catch (e) {
+        return reportError(output, e);
+      }
+      return listen(create, address);
+    });
+  }
+
+  context.subscriptions.push(
+    registerListen('socketInspector.listenTcp', 'tcp', 'Listen TCP', (address) => createTcpListener({ address, retention: retentionFromSettings() })),
+    registerListen('socketInspector.listenWebSocket', 'ws', 'Listen WebSocket', (address) =>
+      createWsListener({ address, retention: retentionFromSettings() }),
+    ),
+  );
+}
