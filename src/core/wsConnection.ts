@@ -17,9 +17,14 @@ import { SocketInspectorError } from './errors';
 import { HandshakeCapture, type HttpHead, statusOf } from './handshakeCapture';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from './systemErrors';
 import { describeTls, summarizeTls } from './tlsSummary';
+import { describeReceiverProgress, receiverProgress } from './wsReceiverProgress';
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
+/** ws keeps maxPayload as `maxPayload | 0`: a larger limit would wrap to no limit at all (or a negative one). */
+const MAX_WS_PAYLOAD = 2 ** 31 - 1;
+/** How long to wait for the server's close frame after ours (ws would wait 30 s). */
+const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 /** How much of a refused upgrade's body is kept. */
 const MAX_BODY_BYTES = 4096;
 /** How long to wait for the rest of a refused upgrade's body before giving up on it. */
@@ -31,8 +36,19 @@ const ABNORMAL = 1006;
 /** Subprotocol names are HTTP tokens (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** WebSocketOptions plus how long close() waits for the server's close frame before dropping the socket. */
+export interface WebSocketConnectionOptions extends WebSocketOptions {
+  closeTimeoutMs?: number;
+}
+
+/** The maxPayload handed to ws: a whole number of bytes that ws's 32-bit arithmetic keeps as a limit. */
+export function effectiveMaxPayload(maxPayload: number | undefined): number {
+  if (maxPayload === undefined || !Number.isFinite(maxPayload)) return DEFAULT_MAX_PAYLOAD;
+  return Math.min(MAX_WS_PAYLOAD, Math.max(1, Math.floor(maxPayload)));
+}
+
 /** Creates a WebSocket connection; call connect() to open it. */
-export function createWebSocketConnection(options: WebSocketOptions, retention?: RetentionOptions): WebSocketConnection {
+export function createWebSocketConnection(options: WebSocketConnectionOptions, retention?: RetentionOptions): WebSocketConnection {
   return new WebSocketConnectionImpl(options, retention);
 }
 
@@ -67,6 +83,15 @@ function secureOptions(
 function tlsEstablished(socket: tls.TLSSocket): boolean {
   // Node has no public flag for this; `_secureEstablished` is what it sets right before 'secureConnect'.
   return (socket as { _secureEstablished?: boolean })._secureEstablished === true;
+}
+
+/** A handshake timeout that says how far the server got: nothing at all, or part of a response. */
+function withUpgradeProgress(error: SocketInspectorError, responseBytes: number): SocketInspectorError {
+  const progress =
+    responseBytes === 0
+      ? 'the server accepted the connection but never answered the upgrade request'
+      : `the server sent ${responseBytes} byte${responseBytes === 1 ? '' : 's'} of a response but never finished its headers`;
+  return new SocketInspectorError(error.code, `${error.message}: ${progress}`, error.details);
 }
 
 function closeText(code: number, reason: Uint8Array): string {
@@ -121,6 +146,12 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private responseHead: HttpHead | undefined;
   private timer: NodeJS.Timeout | undefined;
   private bodyTimer: NodeJS.Timeout | undefined;
+  private closeTimer: NodeJS.Timeout | undefined;
+  private capture: HandshakeCapture | undefined;
+  /** The server ended its side of the TCP connection (FIN). */
+  private peerEnded = false;
+  /** We dropped the socket because the server never answered our close frame. */
+  private closeUnanswered = false;
   private tcpConnected = false;
   private tlsDone = false;
   private wasOpen = false;
@@ -129,7 +160,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private closeInitiator: 'us' | 'peer' | undefined;
 
   constructor(
-    private readonly options: WebSocketOptions,
+    private readonly options: WebSocketConnectionOptions,
     retention?: RetentionOptions,
   ) {
     super(retention);
@@ -154,7 +185,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   }
 
   protected toError(e: unknown): SocketInspectorError {
-    return toSocketInspectorError(e, this.context);
+    return toSocketInspectorError(e, { ...this.context, deflate: this.extensions.includes('permessage-deflate') });
   }
 
   protected start(): void {
@@ -163,7 +194,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.secure = url.protocol === 'wss:';
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const port = Number(url.port || (this.secure ? 443 : 80));
-    const maxPayload = this.options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+    const maxPayload = effectiveMaxPayload(this.options.maxPayload);
     const servername = this.secure ? this.options.tls?.servername : undefined;
     this.context = { peer: addressOf(host, port), host, maxPayload, ...(servername ? { servername } : {}) };
 
@@ -185,6 +216,9 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
         headers: this.options.headers ?? {},
         perMessageDeflate: this.options.perMessageDeflate ?? true,
         maxPayload,
+        // Our own close timer drops an unresponsive server first and logs why; ws's is only a backstop
+        // (ws 8 supports the option; its typings do not list it yet).
+        ...({ closeTimeout: 2 * this.closeTimeoutMs } as WebSocket.ClientOptions),
         // We answer pings ourselves so the pong is in the log like any frame we send.
         autoPong: false,
         followRedirects: false,
@@ -236,6 +270,9 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     if (this.socket) return;
     this.socket = socket;
     this.listen(socket, 'error', (e: unknown) => this.fail(this.toError(e)));
+    this.listen(socket, 'end', () => {
+      this.peerEnded = true;
+    });
     // An agent may hand over a socket that is already connected (kept alive, or through a proxy).
     if (!socket.pending) this.tcpConnected = true;
     else {
@@ -253,6 +290,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
         (head) => this.onResponseHead(head),
       ),
     );
+    this.capture = capture;
     capture.attach(socket);
   }
 
@@ -348,7 +386,8 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
       : this.secure && !this.tlsDone
         ? 'The TLS handshake'
         : 'The WebSocket upgrade';
-    this.fail(timeoutError(what, this.context.peer, ms));
+    const error = timeoutError(what, this.context.peer, ms);
+    this.fail(what === 'The WebSocket upgrade' ? withUpgradeProgress(error, this.capture?.responseBytes ?? 0) : error);
     this.ws?.terminate();
   }
 
@@ -393,15 +432,46 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
 
   private logClose(direction: Direction, code: number, reason: Uint8Array): void {
     if (direction === Direction.In) this.inCloseLogged = true;
-    else this.outCloseLogged = true;
+    else {
+      this.outCloseLogged = true;
+      this.startCloseTimer();
+    }
     this.closeInitiator ??= direction === Direction.In ? 'peer' : 'us';
     if (this.isFinished) return;
     this.log.append(direction, Kind.Close, reason, code);
     if (this.state === 'open') this.setState('closing');
   }
 
+  /**
+   * Once our close frame is out, a server that never answers it, or answers but never ends the TCP
+   * connection, is dropped after closeTimeoutMs, and the log says which.
+   */
+  private startCloseTimer(): void {
+    if (this.closeTimer || this.isFinished) return;
+    const ms = this.closeTimeoutMs;
+    this.closeTimer = setTimeout(() => {
+      this.closeTimer = undefined;
+      if (this.isFinished) return;
+      const seconds = ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${ms} ms`;
+      this.closeUnanswered = !this.inCloseLogged;
+      this.meta(
+        Kind.Closed,
+        this.closeUnanswered
+          ? `${this.context.peer} did not answer our close frame within ${seconds}; dropping the connection`
+          : `${this.context.peer} did not end the TCP connection within ${seconds} of the close handshake; dropping it`,
+      );
+      this.ws?.terminate();
+    }, ms);
+  }
+
+  private get closeTimeoutMs(): number {
+    return this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  }
+
   private onClose(code: number, reason: Buffer): void {
     this.clearTimer();
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
     if (this.bodyTimer) clearTimeout(this.bodyTimer);
     this.bodyTimer = undefined;
     // ws reports 1006 exactly when no close frame arrived; anything else is a frame we have not logged yet.
@@ -410,10 +480,21 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     if (!this.wasOpen) text = 'Not connected';
     else if (this.inCloseLogged && this.outCloseLogged) {
       text = `Closed by ${this.closeInitiator === 'us' ? 'us' : 'the peer'}: ${closeText(code, reason)}`;
-    } else if (this.lastError) text = `Closed after an error (${closeText(code, reason)})`;
-    else if (code === ABNORMAL) text = 'Connection lost without a close handshake (1006)';
+    } else if (this.lastError) {
+      text = `Closed after an error (${closeText(code, reason)})${this.wasOpen && !this.inCloseLogged && !this.outCloseLogged ? describeReceiverProgress(this.ws && receiverProgress(this.ws)) : ''}`;
+    } else if (code === ABNORMAL) text = this.lostText();
     else text = `Closed: ${closeText(code, reason)}`;
     this.finish(text, this.wasOpen ? code : 0);
+  }
+
+  /** Why a connection ended without a close frame from the server (code 1006). */
+  private lostText(): string {
+    if (this.closeUnanswered) return `Closed by us (1006): ${this.context.peer} never answered our close frame`;
+    const where = describeReceiverProgress(this.ws && receiverProgress(this.ws));
+    const how = this.peerEnded
+      ? `${this.context.peer} ended the TCP connection (FIN)${where}${this.outCloseLogged ? ' without answering our close frame' : ' without sending a close frame'}`
+      : `the TCP connection ended${where} without a close frame from ${this.context.peer}`;
+    return `Connection lost without a close handshake (1006): ${how}`;
   }
 
   private clearTimer(): void {
@@ -475,6 +556,8 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.clearTimer();
     if (this.bodyTimer) clearTimeout(this.bodyTimer);
     this.bodyTimer = undefined;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
     const noop = () => {};
     // What ws and the sockets still raise while they die has no one to tell; our listeners go below.
     for (const emitter of [this.ws, this.socket]) emitter?.on('error', noop);
