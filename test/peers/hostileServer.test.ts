@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { deflateRawSync, constants as zlibConstants } from 'node:zlib';
 import type { Connection } from '../../src/core/connectionTypes';
 import type { ErrorCode } from '../../src/core/errors';
+import { withMessageLimit } from '../../src/core/messageLimit';
 import { createTcpConnection, type TcpConnectionOptions } from '../../src/core/tcpConnection';
 import { createWebSocketConnection, type WebSocketConnectionOptions } from '../../src/core/wsConnection';
 import { closePayload, craftFrame, startHostileServer, upgradeResponse, type HostileServer, type HostileSocket } from './support/hostileServer';
@@ -494,6 +495,17 @@ describe('size limits while receiving', () => {
     assert.equal(c.extensions, 'permessage-deflate');
     assert.equal(c.lastError?.code, 'PAYLOAD_TOO_LARGE', describeLog(c.log));
     assert.match(c.lastError!.message, /larger than the limit of 1048576 bytes/);
+    assert.equal((await server.connections[0]!.nextFrame((f) => f.opcode === 0x8)).closeCode, 1009);
+  });
+
+  it('enforces the socketInspector.maxMessageMegabytes limit the connect commands apply', async () => {
+    const server = await hostile(upgradeThen([craftFrame({ opcode: 0x2, payload: Buffer.alloc(2 * 1024, 0x65) })]));
+    // 0.001 MiB = 1048 bytes, as withMessageLimitFromSettings() would pass it for that setting.
+    const c = ws(server.url, withMessageLimit({}, 0.001));
+    await c.connect();
+    await waitForEnd(c);
+    assert.equal(c.lastError?.code, 'PAYLOAD_TOO_LARGE');
+    assert.match(c.lastError!.message, /larger than the limit of 1048 bytes;/);
     assert.equal((await server.connections[0]!.nextFrame((f) => f.opcode === 0x8)).closeCode, 1009);
   });
 
