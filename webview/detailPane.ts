@@ -21,6 +21,8 @@ export const DETAIL_PAYLOAD_LIMIT = 4 * 1024 * 1024;
 export interface DetailPaneDeps {
   getPayload(seq: number, limit: number): Promise<PayloadResult>;
   copy(seq: number, as: 'text' | 'hex' | 'base64'): Promise<void>;
+  /** Saves the entry's full payload to a file the user picks; resolves with what was saved. */
+  savePayload?(seq: number): Promise<{ saved: boolean; bytes: number }>;
   onTabChange(tab: DetailTab): void;
 }
 
@@ -49,6 +51,7 @@ export class DetailPane {
       this.copyButton('text', 'Copy as text', 'Text'),
       this.copyButton('hex', 'Copy as hex', 'Hex'),
       this.copyButton('base64', 'Copy as base64', 'Base64'),
+      ...(deps.savePayload ? [this.saveButton(deps.savePayload)] : []),
     ]);
     this.copyButtons.hidden = true;
     const labels: Record<DetailTab, string> = { text: 'Text', hex: 'Hex', json: 'JSON', close: 'Close', connection: 'Connection' };
@@ -145,6 +148,26 @@ export class DetailPane {
       const seq = this.seq;
       this.deps.copy(seq, as).then(
         () => this.flash(`Copied #${seq} as ${as}`),
+        (e: unknown) => this.flash(e instanceof Error ? e.message : String(e)),
+      );
+    });
+    return button;
+  }
+
+  private saveButton(save: (seq: number) => Promise<{ saved: boolean; bytes: number }>): HTMLElement {
+    const button = document.createElement('vscode-toolbar-button');
+    button.setAttribute('icon', 'save');
+    button.setAttribute('label', 'Save the full payload to a file');
+    button.title = 'Save the full payload to a file…';
+    button.dataset.testid = 'save-payload';
+    button.textContent = 'Save…';
+    button.addEventListener('click', () => {
+      if (this.seq === undefined) return;
+      const seq = this.seq;
+      save(seq).then(
+        (r) => {
+          if (r.saved) this.flash(`Saved #${seq} (${formatBytes(r.bytes)})`);
+        },
         (e: unknown) => this.flash(e instanceof Error ? e.message : String(e)),
       );
     });

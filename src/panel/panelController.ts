@@ -26,6 +26,7 @@ import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from 
 import { ComposerLists } from './composerLists';
 import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
 import { FilterScan } from './filterScan';
+import { payloadFileName } from './payloadFileName';
 import { compileFilter, type CompiledFilter } from './logFilter';
 import { RateMeter } from './rateMeter';
 
@@ -39,6 +40,8 @@ export interface PanelCallbacks {
   writeClipboard(text: string): void | Promise<void>;
   /** Runs Save Session or Replay Sent Messages for this panel; absent where sessions are not available. */
   sessionCommand?(command: 'save' | 'replay'): void | Promise<void>;
+  /** Asks where to save an entry's full payload and writes it; false when the user cancelled. Absent where files cannot be written. */
+  savePayload?(payload: Uint8Array, suggestedName: string): boolean | Promise<boolean>;
 }
 
 /** Tuning of batching and scanning; the defaults suit an interactive panel. */
@@ -188,6 +191,13 @@ export class PanelController extends Disposable {
           const text = payloadAs(requirePayload(this.conn, seq), as);
           await this.callbacks.writeClipboard(text);
           return { chars: text.length };
+        },
+        savePayload: async ({ seq }) => {
+          if (!this.callbacks.savePayload) throw new RequestError({ message: 'Saving to a file is not available here.', code: 'UNSUPPORTED' });
+          const payload = requirePayload(this.conn, seq);
+          const name = payloadFileName(seq, this.conn.log.direction(seq), this.conn.log.kind(seq), payload);
+          const saved = await this.callbacks.savePayload(payload, name);
+          return { saved, bytes: payload.length };
         },
         saveMessage: ({ name, format, input, escapes }) => {
           const id = this.lists.save(name, { format, input, escapes });
