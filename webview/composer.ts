@@ -2,6 +2,7 @@
 // Up/Down at the edges of the input walk the history of sent messages; messages can be saved for the
 // session. For WebSocket connections it also pings and closes with a code and reason.
 import type { ComposerFormat, ComposerMessage, SavedMessage } from '../shared/protocol';
+import { visibleText } from '../src/core/codecs/utf8Decode';
 import { validateComposerInput } from '../src/core/codecs/composerInput';
 import { TEXT_ESCAPES_HELP } from '../src/core/codecs/textEscapes';
 import { h, setText } from './domBuilder';
@@ -334,7 +335,8 @@ export class Composer {
   private renderSaved(): void {
     const select = this.savedSelect;
     select.replaceChildren(option('', this.saved.length ? `Saved messages (${this.saved.length})` : 'No saved messages'));
-    for (const m of this.saved) select.append(option(String(m.id), `${m.name} · ${FORMAT_LABELS[m.format]}`));
+    // A name from a session file must not read differently than it is (bidi overrides are spelled out).
+    for (const m of this.saved) select.append(option(String(m.id), `${visibleText(m.name)} · ${FORMAT_LABELS[m.format]}`));
     select.value = '';
     select.disabled = this.saved.length === 0;
     this.deleteButton.hidden = true;

@@ -2,6 +2,7 @@
 // reason of a WebSocket close, and the Connection tab with the handshake and TLS details.
 import { Kind } from '../shared/logModel';
 import type { PayloadResult } from '../shared/protocol';
+import { visibleText } from '../src/core/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
 import { closeCodeName, directionLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
@@ -244,7 +245,7 @@ export class DetailPane {
     return h('div', { className: 'close-view', testId: 'detail-close' }, [
       h('table', { className: 'kv-table' }, [
         h('tr', {}, [h('th', { text: 'Code' }), h('td', { text: code ? `${code} — ${closeCodeName(code)}` : 'none (no status code in the frame)' })]),
-        h('tr', {}, [h('th', { text: 'Reason' }), h('td', { text: reason.length ? utf8.decode(reason) : '(none)' })]),
+        h('tr', {}, [h('th', { text: 'Reason' }), h('td', { text: reason.length ? visibleText(utf8.decode(reason)) : '(none)' })]),
       ]),
     ]);
   }
