@@ -7,7 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Dialog, Page } from 'playwright-core';
-import { parseSession } from '../../src/core/session';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSessionFile, parseSession } from '../../src/core/session';
+import { renderSessionErrorHtml } from '../../src/session/sessionErrorHtml';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { RecordedConnection } from '../../src/session/recordedConnection';
 import { makeSelfSigned } from '../peers/support/certificates';
@@ -375,6 +379,51 @@ describe('rendering safety (Chromium)', { skip: chromiumSkipReason() }, () => {
     } finally {
       await panel.close();
       recorded.dispose();
+    }
+  });
+
+  it("a session file that cannot be opened: the error page shows the file's hostile name and values as text", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'si-xss-'));
+    const files: Array<[name: string, content: string]> = [
+      ['<img src=x onerror=alert(90)>.socket-session.json', '{"version":1,"connection":{"type":"tcp","host":"h","port":"<img src=x onerror=window.__pwned=91>"}}'],
+      ['version.socket-session.json', '{"version":"<script>window.__pwned=92</script>"}'],
+      ['type.socket-session.json', '{"version":1,"connection":{"type":"<svg onload=window.__pwned=93>"}}'],
+      ['header.socket-session.json', '{"version":1,"connection":{"type":"websocket","url":"ws://h/","headers":[{"name":"<b onmouseover=alert(94)>","value":"x"}]}}'],
+    ];
+    const context = await suite.browser.newContext();
+    try {
+      for (const [name, content] of files) {
+        const path = join(dir, name);
+        writeFileSync(path, content);
+        const message = await loadSessionFile(path).then(
+          () => assert.fail(`${name} opened`),
+          (e: Error) => e.message,
+        );
+        assert.match(message, /[<>]/, 'the message quotes the hostile text');
+        const page = await context.newPage();
+        const dialogs = watchDialogs(page);
+        const problems: string[] = [];
+        page.on('pageerror', (e) => problems.push(e.message));
+        await page.addInitScript({
+          content: `window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });
+            window.__siCspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.__siCspViolations.push(e.violatedDirective));`,
+        });
+        // Served as a document of its own (as VS Code does), so the CSP meta and the nonce apply as they would there.
+        const html = renderSessionErrorHtml({ cspSource: suite.server.origin, nonce: 'c2Vzc2lvbi1lcnJvci1ub25jZQ', message });
+        await page.route(`${suite.server.origin}/session-error`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+        await page.goto(`${suite.server.origin}/session-error`);
+        assert.equal(await page.locator('[data-testid=session-error]').textContent(), message);
+        await page.locator('[data-testid=reopen-as-text]').click();
+        assert.deepEqual(await page.evaluate(() => (globalThis as unknown as { __posted: unknown[] }).__posted), [{ type: 'reopenAsText' }]);
+        assert.deepEqual(await inertness(page), { pwned: null, handlers: [], dangerous: [], scripts: 1, styles: 1 });
+        assert.deepEqual(await cspViolations(page), []);
+        assert.deepEqual(dialogs, []);
+        assert.deepEqual(problems, []);
+        await page.close();
+      }
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
