@@ -481,7 +481,9 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     else if (this.inCloseLogged && this.outCloseLogged) {
       text = `Closed by ${this.closeInitiator === 'us' ? 'us' : 'the peer'}: ${closeText(code, reason)}`;
     } else if (this.lastError) {
-      text = `Closed after an error (${closeText(code, reason)})${this.wasOpen && !this.inCloseLogged && !this.outCloseLogged ? describeReceiverProgress(this.ws && receiverProgress(this.ws)) : ''}`;
+      // A reset mid-frame says how far the frame got; after a frame error the reader stopped on purpose.
+      const where = !this.inCloseLogged && !this.outCloseLogged ? describeReceiverProgress(this.ws && receiverProgress(this.ws)) : '';
+      text = `Closed after an error (${closeText(code, reason)})${where}`;
     } else if (code === ABNORMAL) text = this.lostText();
     else text = `Closed: ${closeText(code, reason)}`;
     this.finish(text, this.wasOpen ? code : 0);
