@@ -155,6 +155,7 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   connect: {},
   disconnect: {},
   copy: { seq, as: oneOf('text', 'hex', 'base64') },
+  savePayload: { seq },
   saveMessage: { ...composerFields, name: string(200) },
   deleteSaved: { id: integer() },
   sessionCommand: { command: oneOf('save', 'replay') },

@@ -208,6 +208,8 @@ export type WebviewRequests = {
   disconnect: { params: Record<string, never>; result: Record<string, never> };
   /** Copies one entry's full payload to the clipboard. */
   copy: { params: { seq: number; as: 'text' | 'hex' | 'base64' }; result: { chars: number } };
+  /** Saves one entry's full payload (however large) to a file the user picks; `saved` is false if they cancelled. */
+  savePayload: { params: { seq: number }; result: { saved: boolean; bytes: number } };
   /** Saves a composer message for this session. */
   saveMessage: { params: { name: string } & ComposerMessage; result: { id: number } };
   /** Deletes a saved message. */

@@ -8,6 +8,7 @@ import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
 import { createTcpConnection } from './core/tcpConnection';
 import { createWebSocketConnection } from './core/wsConnection';
 import { reportError } from './errorReport';
+import { withMessageLimitFromSettings } from './messageLimitSetting';
 import { sessionConnectionFromOptions, type Session, type SessionConnection } from './core/session';
 import type { ConnectionState } from '../shared/logModel';
 
@@ -145,7 +146,7 @@ export function registerCommands(
       validate: parseWebSocketUrl,
       connect: (input) => {
         const options = webSocketOptionsFrom(input);
-        return [() => createWebSocketConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'websocket', options })];
+        return [() => createWebSocketConnection(withMessageLimitFromSettings(options), retentionFromSettings()), sessionConnectionFromOptions({ type: 'websocket', options })];
       },
     }),
 

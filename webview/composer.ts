@@ -4,6 +4,7 @@
 // frames, ping and pong by hand with a payload, turn the automatic pong off, close with any code.
 import type { ComposerFormat, ComposerMessage, SavedMessage } from '../shared/protocol';
 import { MAX_FRAGMENTS } from '../shared/wireFrames';
+import { visibleText } from '../src/core/codecs/utf8Decode';
 import { validateComposerInput } from '../src/core/codecs/composerInput';
 import { closeCodeNote, closeCodeProblem, controlPayloadProblem, fragmentsProblem } from './composerChecks';
 import { TEXT_ESCAPES_HELP } from '../src/core/codecs/textEscapes';
@@ -434,7 +435,8 @@ export class Composer {
   private renderSaved(): void {
     const select = this.savedSelect;
     select.replaceChildren(option('', this.saved.length ? `Saved messages (${this.saved.length})` : 'No saved messages'));
-    for (const m of this.saved) select.append(option(String(m.id), `${m.name} · ${FORMAT_LABELS[m.format]}`));
+    // A name from a session file must not read differently than it is (bidi overrides are spelled out).
+    for (const m of this.saved) select.append(option(String(m.id), `${visibleText(m.name)} · ${FORMAT_LABELS[m.format]}`));
     select.value = '';
     select.disabled = this.saved.length === 0;
     this.deleteButton.hidden = true;

@@ -4,6 +4,7 @@
 import { Direction, Kind } from '../shared/logModel';
 import type { PayloadResult } from '../shared/protocol';
 import type { FramesResult } from '../shared/wireFrames';
+import { visibleText } from '../src/core/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
 import { closeCodeName, directionLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';
@@ -25,6 +26,8 @@ export interface DetailPaneDeps {
   getPayload(seq: number, limit: number): Promise<PayloadResult>;
   getFrames(seq: number): Promise<FramesResult>;
   copy(seq: number, as: 'text' | 'hex' | 'base64'): Promise<void>;
+  /** Saves the entry's full payload to a file the user picks; resolves with what was saved. */
+  savePayload?(seq: number): Promise<{ saved: boolean; bytes: number }>;
   onTabChange(tab: DetailTab): void;
 }
 
@@ -56,6 +59,7 @@ export class DetailPane {
       this.copyButton('text', 'Copy as text', 'Text'),
       this.copyButton('hex', 'Copy as hex', 'Hex'),
       this.copyButton('base64', 'Copy as base64', 'Base64'),
+      ...(deps.savePayload ? [this.saveButton(deps.savePayload)] : []),
     ]);
     this.copyButtons.hidden = true;
     const labels: Record<DetailTab, string> = {
@@ -170,6 +174,26 @@ export class DetailPane {
     return button;
   }
 
+  private saveButton(save: (seq: number) => Promise<{ saved: boolean; bytes: number }>): HTMLElement {
+    const button = document.createElement('vscode-toolbar-button');
+    button.setAttribute('icon', 'save');
+    button.setAttribute('label', 'Save the full payload to a file');
+    button.title = 'Save the full payload to a file…';
+    button.dataset.testid = 'save-payload';
+    button.textContent = 'Save…';
+    button.addEventListener('click', () => {
+      if (this.seq === undefined) return;
+      const seq = this.seq;
+      save(seq).then(
+        (r) => {
+          if (r.saved) this.flash(`Saved #${seq} (${formatBytes(r.bytes)})`);
+        },
+        (e: unknown) => this.flash(e instanceof Error ? e.message : String(e)),
+      );
+    });
+    return button;
+  }
+
   private flash(message: string): void {
     const previous = this.summary.textContent;
     this.summary.textContent = message;
@@ -266,7 +290,7 @@ export class DetailPane {
     return h('div', { className: 'close-view', testId: 'detail-close' }, [
       h('table', { className: 'kv-table' }, [
         h('tr', {}, [h('th', { text: 'Code' }), h('td', { text: code ? `${code} — ${closeCodeName(code)}` : 'none (no status code in the frame)' })]),
-        h('tr', {}, [h('th', { text: 'Reason' }), h('td', { text: reason.length ? utf8.decode(reason) : '(none)' })]),
+        h('tr', {}, [h('th', { text: 'Reason' }), h('td', { text: reason.length ? visibleText(utf8.decode(reason)) : '(none)' })]),
       ]),
     ]);
   }

@@ -1,6 +1,7 @@
 // The Connection tab: the WebSocket opening handshake exactly as it crossed the wire (request line and
 // headers sent, status and headers received, the body of a refused upgrade) and the TLS session.
 import type { CertificateSummary, HandshakeInfo, TlsInfo } from '../shared/logModel';
+import { visibleText } from '../src/core/codecs/utf8Decode';
 import { clear, h, icon } from './domBuilder';
 import { formatBytes } from './entryFormat';
 
@@ -20,7 +21,7 @@ function headerTable(headers: ReadonlyArray<readonly [string, string]>): HTMLEle
   if (headers.length === 0) return h('div', { className: 'muted', text: 'No headers.' });
   const table = h('table', { className: 'kv-table headers' });
   for (const [name, value] of headers) {
-    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: value })]));
+    table.append(h('tr', {}, [h('th', { text: visibleText(name), attrs: { scope: 'row' } }), h('td', { text: visibleText(value) })]));
   }
   return table;
 }
@@ -29,7 +30,7 @@ function kvTable(rows: ReadonlyArray<readonly [string, string | undefined]>): HT
   const table = h('table', { className: 'kv-table' });
   for (const [name, value] of rows) {
     if (value === undefined || value === '') continue;
-    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: value })]));
+    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: visibleText(value) })]));
   }
   return table;
 }
@@ -51,7 +52,7 @@ function certificate(cert: CertificateSummary): HTMLElement {
 }
 
 function requestSection(hs: HandshakeInfo): HTMLElement {
-  return section('Request', 'handshake-request', [h('div', { className: 'start-line', text: hs.requestLine }), headerTable(hs.requestHeaders)]);
+  return section('Request', 'handshake-request', [h('div', { className: 'start-line', text: visibleText(hs.requestLine) }), headerTable(hs.requestHeaders)]);
 }
 
 function responseSection(hs: HandshakeInfo): HTMLElement {
@@ -60,7 +61,7 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
   }
   const ok = hs.status === 101;
   const children: Array<Node | undefined> = [
-    h('div', { className: `start-line ${ok ? 'status-ok' : 'status-failed'}` }, [icon(ok ? 'pass' : 'error'), ' ', hs.statusLine]),
+    h('div', { className: `start-line ${ok ? 'status-ok' : 'status-failed'}` }, [icon(ok ? 'pass' : 'error'), ' ', visibleText(hs.statusLine)]),
     headerTable(hs.responseHeaders ?? []),
   ];
   if (hs.responseBody && hs.responseBody.length > 0) {
@@ -75,7 +76,7 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
 function tlsSection(tls: TlsInfo): HTMLElement {
   const trust = tls.authorized
     ? h('div', { className: 'status-ok' }, [icon('pass'), ' Certificate verified'])
-    : h('div', { className: 'status-warning' }, [icon('warning'), ` Certificate not verified${tls.authorizationError ? `: ${tls.authorizationError}` : ''} (accepted because self-signed certificates are allowed)`]);
+    : h('div', { className: 'status-warning' }, [icon('warning'), ` Certificate not verified${tls.authorizationError ? `: ${visibleText(tls.authorizationError)}` : ''} (accepted because self-signed certificates are allowed)`]);
   return section('TLS', 'handshake-tls', [
     trust,
     kvTable([
@@ -105,7 +106,7 @@ export function renderConnectionDetails(container: HTMLElement, d: ConnectionDet
       parts.push(section('Negotiated', undefined, [kvTable([['Subprotocol', d.protocol], ['Extensions', d.extensions]])]));
     }
   } else {
-    parts.push(h('div', { className: 'muted', text: `Raw TCP connection to ${d.target}: there is no handshake beyond ${d.tls ? 'TLS' : 'TCP'}.` }));
+    parts.push(h('div', { className: 'muted', text: `Raw TCP connection to ${visibleText(d.target)}: there is no handshake beyond ${d.tls ? 'TLS' : 'TCP'}.` }));
   }
   if (d.tls) parts.push(tlsSection(d.tls));
   container.append(...parts.filter((p): p is Node => p !== undefined));

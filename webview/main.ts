@@ -132,6 +132,7 @@ function start(): void {
     copy: async (seq, as) => {
       await channel.sendRequest('copy', { seq, as });
     },
+    savePayload: (seq) => channel.sendRequest('savePayload', { seq }),
     onTabChange: (tab) => host.remember({ tab }),
   });
   const composer = new Composer({

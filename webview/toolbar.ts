@@ -2,6 +2,7 @@
 // save and replay, and the running counters.
 import type { ConnectionState } from '../shared/logModel';
 import type { ErrorInfo, PanelSessionInfo, PanelStats } from '../shared/protocol';
+import { visibleText } from '../src/core/codecs/utf8Decode';
 import { h, icon, setText } from './domBuilder';
 import { formatBytes, formatCount } from './entryFormat';
 
@@ -165,8 +166,9 @@ export class Toolbar {
   }
 
   setTarget(target: string): void {
-    setText(this.target, target);
-    this.target.title = target;
+    // The URL came from a command argument or a session file: it must not read differently than it is.
+    setText(this.target, visibleText(target));
+    this.target.title = visibleText(target);
   }
 
   setState(state: ConnectionState, error: ErrorInfo | undefined): void {

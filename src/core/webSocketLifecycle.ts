@@ -12,11 +12,14 @@ import { SocketInspectorError } from './errors';
 import { closeWithAnyCode } from './wsFrames/anyCodeClose';
 import { WireFrameTap } from './wsFrames/frameTap';
 import { WireFrameStore, type WireFrame } from './wsFrames/wireFrameStore';
+import { describeReceiverProgress, receiverProgress } from './wsReceiverProgress';
 
 /** Close code of a close frame without a status: there is no code on the wire (RFC 6455 §7.1.5). */
 const NO_STATUS = 1005;
 /** Close code ws reports when the connection ended without a close frame. */
 const ABNORMAL = 1006;
+/** How long to wait for the peer's close frame after ours (ws would wait 30 s). */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
 function closeText(code: number, reason: Uint8Array): string {
   const text = new TextDecoder().decode(reason);
@@ -81,6 +84,11 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
   private outCloseLogged = false;
   private closeInitiator: 'us' | 'peer' | undefined;
   private autoPongEnabled: boolean;
+  private closeTimer: NodeJS.Timeout | undefined;
+  /** The peer ended its side of the TCP connection (FIN); a subclass that owns the socket sets it. */
+  protected peerEnded = false;
+  /** We dropped the socket because the peer never answered our close frame. */
+  private closeUnanswered = false;
   /** Every frame as it crossed the wire, linked to the log entry of its message. */
   readonly wireFrames: WireFrameStore;
 
@@ -102,6 +110,14 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
   }
 
   private readonly role: 'client' | 'server';
+
+  /** Who the peer is in messages ("127.0.0.1:8080"). */
+  protected abstract get peerName(): string;
+
+  /** How long close() waits for the peer's close frame, and then for the TCP connection to end. */
+  protected get closeTimeoutMs(): number {
+    return DEFAULT_CLOSE_TIMEOUT_MS;
+  }
 
   get autoPong(): boolean {
     return this.autoPongEnabled;
@@ -195,22 +211,66 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
 
   private logClose(direction: typeof Direction.In | typeof Direction.Out, code: number, reason: Uint8Array): void {
     if (direction === Direction.In) this.inCloseLogged = true;
-    else this.outCloseLogged = true;
+    else {
+      this.outCloseLogged = true;
+      this.startCloseTimer();
+    }
     this.closeInitiator ??= direction === Direction.In ? 'peer' : 'us';
     if (this.isFinished) return;
     this.logMessage(direction, Kind.Close, reason, code);
     if (this.state === 'open') this.setState('closing');
   }
 
+  /**
+   * Once our close frame is out, a peer that never answers it, or answers but never ends the TCP
+   * connection, is dropped after closeTimeoutMs, and the log says which.
+   */
+  private startCloseTimer(): void {
+    if (this.closeTimer || this.isFinished) return;
+    const ms = this.closeTimeoutMs;
+    this.closeTimer = setTimeout(() => {
+      this.closeTimer = undefined;
+      if (this.isFinished) return;
+      const seconds = ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${ms} ms`;
+      this.closeUnanswered = !this.inCloseLogged;
+      this.meta(
+        Kind.Closed,
+        this.closeUnanswered
+          ? `${this.peerName} did not answer our close frame within ${seconds}; dropping the connection`
+          : `${this.peerName} did not end the TCP connection within ${seconds} of the close handshake; dropping it`,
+      );
+      this.ws?.terminate();
+    }, ms);
+  }
+
+  private clearCloseTimer(): void {
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.closeTimer = undefined;
+  }
+
+  /** Why a connection ended without a close frame from the peer (code 1006). */
+  private lostText(): string {
+    if (this.closeUnanswered) return `Closed by us (1006): ${this.peerName} never answered our close frame`;
+    const where = describeReceiverProgress(this.ws && receiverProgress(this.ws));
+    const how = this.peerEnded
+      ? `${this.peerName} ended the TCP connection (FIN)${where}${this.outCloseLogged ? ' without answering our close frame' : ' without sending a close frame'}`
+      : `the TCP connection ended${where} without a close frame from ${this.peerName}`;
+    return `Connection lost without a close handshake (1006): ${how}`;
+  }
+
   private onClose(code: number, reason: Buffer): void {
+    this.clearCloseTimer();
     // ws reports 1006 exactly when no close frame arrived; anything else is a frame we have not logged yet.
     if (this.wasOpen && !this.inCloseLogged && code !== ABNORMAL) this.logClose(Direction.In, code, reason);
     let text: string;
     if (!this.wasOpen) text = 'Not connected';
     else if (this.inCloseLogged && this.outCloseLogged) {
       text = `Closed by ${this.closeInitiator === 'us' ? 'us' : 'the peer'}: ${closeText(code, reason)}`;
-    } else if (this.lastError) text = `Closed after an error (${closeText(code, reason)})`;
-    else if (code === ABNORMAL) text = 'Connection lost without a close handshake (1006)';
+    } else if (this.lastError) {
+      // A reset mid-frame says how far the frame got; after a frame error the reader stopped on purpose.
+      const where = !this.inCloseLogged && !this.outCloseLogged ? describeReceiverProgress(this.ws && receiverProgress(this.ws)) : '';
+      text = `Closed after an error (${closeText(code, reason)})${where}`;
+    } else if (code === ABNORMAL) text = this.lostText();
     else text = `Closed: ${closeText(code, reason)}`;
     this.finish(text, this.wasOpen ? code : 0);
   }
@@ -284,6 +344,7 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
 
   override dispose(): void {
     if (this.isDisposed) return;
+    this.clearCloseTimer();
     const noop = () => {};
     // What ws and the sockets still raise while they die has no one to tell; our listeners go below.
     for (const emitter of [this.ws, this.socket]) emitter?.on('error', noop);

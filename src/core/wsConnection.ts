@@ -22,6 +22,8 @@ export { validateClose } from './webSocketLifecycle';
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
+/** ws keeps maxPayload as `maxPayload | 0`: a larger limit would wrap to no limit at all (or a negative one). */
+const MAX_WS_PAYLOAD = 2 ** 31 - 1;
 /** How much of a refused upgrade's body is kept. */
 const MAX_BODY_BYTES = 4096;
 /** How long to wait for the rest of a refused upgrade's body before giving up on it. */
@@ -29,8 +31,28 @@ const BODY_WAIT_MS = 2000;
 /** Subprotocol names are HTTP tokens (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** WebSocketOptions plus how long close() waits for the server's close frame before dropping the socket. */
+export interface WebSocketConnectionOptions extends WebSocketOptions {
+  closeTimeoutMs?: number;
+}
+
+/** The maxPayload handed to ws: a whole number of bytes that ws's 32-bit arithmetic keeps as a limit. */
+export function effectiveMaxPayload(maxPayload: number | undefined): number {
+  if (maxPayload === undefined || !Number.isFinite(maxPayload)) return DEFAULT_MAX_PAYLOAD;
+  return Math.min(MAX_WS_PAYLOAD, Math.max(1, Math.floor(maxPayload)));
+}
+
+/** A handshake timeout that says how far the server got: nothing at all, or part of a response. */
+function withUpgradeProgress(error: SocketInspectorError, responseBytes: number): SocketInspectorError {
+  const progress =
+    responseBytes === 0
+      ? 'the server accepted the connection but never answered the upgrade request'
+      : `the server sent ${responseBytes} byte${responseBytes === 1 ? '' : 's'} of a response but never finished its headers`;
+  return new SocketInspectorError(error.code, `${error.message}: ${progress}`, error.details);
+}
+
 /** Creates a WebSocket connection; call connect() to open it. */
-export function createWebSocketConnection(options: WebSocketOptions, retention?: RetentionOptions): WebSocketConnection {
+export function createWebSocketConnection(options: WebSocketConnectionOptions, retention?: RetentionOptions): WebSocketConnection {
   return new WebSocketConnectionImpl(options, retention);
 }
 
@@ -75,9 +97,10 @@ class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketCon
   private bodyTimer: NodeJS.Timeout | undefined;
   private tcpConnected = false;
   private tlsDone = false;
+  private capture: HandshakeCapture | undefined;
 
   constructor(
-    private readonly options: WebSocketOptions,
+    private readonly options: WebSocketConnectionOptions,
     retention?: RetentionOptions,
   ) {
     super(retention, { ...(options.autoPong !== undefined ? { autoPong: options.autoPong } : {}), role: 'client' });
@@ -93,8 +116,16 @@ class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketCon
     return this.tlsInfo;
   }
 
+  protected get peerName(): string {
+    return this.context.peer;
+  }
+
+  protected override get closeTimeoutMs(): number {
+    return this.options.closeTimeoutMs ?? super.closeTimeoutMs;
+  }
+
   protected toError(e: unknown): SocketInspectorError {
-    return toSocketInspectorError(e, this.context);
+    return toSocketInspectorError(e, { ...this.context, deflate: this.extensions.includes('permessage-deflate') });
   }
 
   protected start(): void {
@@ -103,7 +134,7 @@ class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketCon
     this.secure = url.protocol === 'wss:';
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const port = Number(url.port || (this.secure ? 443 : 80));
-    const maxPayload = this.options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+    const maxPayload = effectiveMaxPayload(this.options.maxPayload);
     const servername = this.secure ? this.options.tls?.servername : undefined;
     this.context = { peer: formatAddress(host, port), host, maxPayload, ...(servername ? { servername } : {}) };
 
@@ -127,6 +158,9 @@ class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketCon
         maxPayload,
         // We answer pings ourselves so the pong is in the log like any frame we send.
         autoPong: false,
+        // Our own close timer drops an unresponsive server first and logs why; ws's is only a backstop
+        // (ws 8 supports the option; its typings do not list it yet).
+        ...({ closeTimeout: 2 * this.closeTimeoutMs } as WebSocket.ClientOptions),
         followRedirects: false,
         // ws spreads these into the request options, so they reach tls.connect whoever calls it.
         ...(this.secure ? secureOptions(this.options.tls, servername) : {}),
@@ -166,6 +200,9 @@ class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketCon
     if (this.socket) return;
     this.socket = socket;
     this.listen(socket, 'error', (e: unknown) => this.fail(this.toError(e)));
+    this.listen(socket, 'end', () => {
+      this.peerEnded = true;
+    });
     // An agent may hand over a socket that is already connected (kept alive, or through a proxy).
     if (!socket.pending) this.tcpConnected = true;
     else {
@@ -183,6 +220,7 @@ class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketCon
         (head) => this.onResponseHead(head),
       ),
     );
+    this.capture = capture;
     capture.attach(socket);
   }
 
@@ -278,7 +316,8 @@ class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketCon
       : this.secure && !this.tlsDone
         ? 'The TLS handshake'
         : 'The WebSocket upgrade';
-    this.fail(timeoutError(what, this.context.peer, ms));
+    const error = timeoutError(what, this.context.peer, ms);
+    this.fail(what === 'The WebSocket upgrade' ? withUpgradeProgress(error, this.capture?.responseBytes ?? 0) : error);
     this.ws?.terminate();
   }
 

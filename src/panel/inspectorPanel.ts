@@ -33,6 +33,19 @@ function toVscodeDisposable(d: { dispose(): void }): vscode.Disposable {
   return new vscode.Disposable(() => d.dispose());
 }
 
+/** Asks where to save a payload (offering the workspace folder) and writes every byte; false when cancelled. */
+async function savePayloadToFile(payload: Uint8Array, suggestedName: string): Promise<boolean> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const uri = await vscode.window.showSaveDialog({
+    title: 'Save Payload',
+    saveLabel: 'Save Payload',
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, suggestedName) } : {}),
+  });
+  if (!uri) return false;
+  await vscode.workspace.fs.writeFile(uri, payload);
+  return true;
+}
+
 /** The tab title for a connection. */
 export function inspectorTitle(connection: Connection): string {
   return `Socket Inspector — ${connection.target}`;
@@ -97,6 +110,7 @@ export function bindInspectorPanel(
       writeClipboard: async (text) => {
         await vscode.env.clipboard.writeText(text);
       },
+      savePayload: (payload, suggestedName) => savePayloadToFile(payload, suggestedName),
       ...(callbacks.sessionCommand ? { sessionCommand: callbacks.sessionCommand } : {}),
     },
     options.controller,

@@ -31,6 +31,7 @@ import { ComposerLists } from './composerLists';
 import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
 import { FilterScan } from './filterScan';
 import { frameRecorder, framesResult } from './frameQueries';
+import { payloadFileName } from './payloadFileName';
 import { compileFilter, type CompiledFilter } from './logFilter';
 import { RateMeter } from './rateMeter';
 import { ServerView } from './serverView';
@@ -45,6 +46,8 @@ export interface PanelCallbacks {
   writeClipboard(text: string): void | Promise<void>;
   /** Runs Save Session or Replay Sent Messages for this panel; absent where sessions are not available. */
   sessionCommand?(command: 'save' | 'replay'): void | Promise<void>;
+  /** Asks where to save an entry's full payload and writes it; false when the user cancelled. Absent where files cannot be written. */
+  savePayload?(payload: Uint8Array, suggestedName: string): boolean | Promise<boolean>;
 }
 
 /** Tuning of batching and scanning; the defaults suit an interactive panel. */
@@ -234,6 +237,13 @@ export class PanelController extends Disposable {
           const text = payloadAs(requirePayload({ log: this.shownLog }, seq), as);
           await this.callbacks.writeClipboard(text);
           return { chars: text.length };
+        },
+        savePayload: async ({ seq }) => {
+          if (!this.callbacks.savePayload) throw new RequestError({ message: 'Saving to a file is not available here.', code: 'UNSUPPORTED' });
+          const payload = requirePayload(this.conn, seq);
+          const name = payloadFileName(seq, this.conn.log.direction(seq), this.conn.log.kind(seq), payload);
+          const saved = await this.callbacks.savePayload(payload, name);
+          return { saved, bytes: payload.length };
         },
         saveMessage: ({ name, format, input, escapes }) => {
           const id = this.lists.save(name, { format, input, escapes });

@@ -14,6 +14,7 @@ import type { Connection } from '../core/connectionTypes';
 import { loadSessionFile, resolveConnection, type LoadedSession, type SecretStore } from '../core/session';
 import { createTcpConnection } from '../core/tcpConnection';
 import { createWebSocketConnection } from '../core/wsConnection';
+import { withMessageLimitFromSettings } from '../messageLimitSetting';
 import type { PanelManager } from '../panelManager';
 import { RecordedConnection, sessionTarget } from './recordedConnection';
 import { renderSessionErrorHtml } from './sessionErrorHtml';
@@ -76,7 +77,7 @@ export async function connectionFromSession(
   const resolved = await resolveConnection(settings, { env: permissions.canReadEnv ? process.env : {}, secrets });
   source.sensitive = resolved.sensitive;
   return resolved.type === 'websocket'
-    ? createWebSocketConnection(resolved.options, retentionFromSettings())
+    ? createWebSocketConnection(withMessageLimitFromSettings(resolved.options), retentionFromSettings())
     : createTcpConnection(resolved.options, retentionFromSettings());
 }
 

@@ -273,7 +273,7 @@ describe('ws:// under a patched http.request', () => {
     const c = open({ url: `ws://127.0.0.1:${silent.port}/`, handshakeTimeoutMs: 200 });
     await assert.rejects(c.connect(), (e: SocketInspectorError) => {
       assert.equal(e.code, 'TIMEOUT');
-      assert.equal(e.message, `The WebSocket upgrade with 127.0.0.1:${silent.port} did not complete within 200 ms`);
+      assert.equal(e.message, `The WebSocket upgrade with 127.0.0.1:${silent.port} did not complete within 200 ms: the server accepted the connection but never answered the upgrade request`);
       return true;
     });
     agentSocket(made);
@@ -391,7 +391,7 @@ describe('a socket the agent connected before handing it over, as a proxy agent 
     const c = open({ url: `ws://127.0.0.1:${silent.port}/`, handshakeTimeoutMs: 200 });
     await assert.rejects(c.connect(), (e: SocketInspectorError) => {
       assert.equal(e.code, 'TIMEOUT');
-      assert.equal(e.message, `The WebSocket upgrade with 127.0.0.1:${silent.port} did not complete within 200 ms`);
+      assert.equal(e.message, `The WebSocket upgrade with 127.0.0.1:${silent.port} did not complete within 200 ms: the server accepted the connection but never answered the upgrade request`);
       return true;
     });
     agentSocket(made);

@@ -50,6 +50,10 @@ export class AcceptedWebSocket extends WebSocketLifecycle implements WebSocketCo
     this.context = { peer: formatAddress(socket.remoteAddress, socket.remotePort), host: socket.remoteAddress ?? '', maxPayload };
   }
 
+  protected get peerName(): string {
+    return this.context.peer;
+  }
+
   protected toError(e: unknown): SocketInspectorError {
     return toSocketInspectorError(e, this.context);
   }

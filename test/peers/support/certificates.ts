@@ -13,15 +13,18 @@ export interface SelfSigned {
   readonly serial: string;
 }
 
-/** An EC P-256 certificate for CN=localhost with SAN DNS:localhost and IP:127.0.0.1, valid two days. */
-export function makeSelfSigned(): SelfSigned {
+/**
+ * An EC P-256 certificate for `subject` (openssl -subj syntax; default CN=localhost) with SAN DNS:localhost
+ * and IP:127.0.0.1, valid two days.
+ */
+export function makeSelfSigned(subject = '/CN=localhost'): SelfSigned {
   const dir = mkdtempSync(join(tmpdir(), 'si-cert-'));
   try {
     const keyPath = join(dir, 'key.pem');
     const certPath = join(dir, 'cert.pem');
     execFileSync('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=localhost',
+      '-keyout', keyPath, '-out', certPath, '-days', '2', '-utf8', '-subj', subject,
       '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     const fingerprintLine = execFileSync('openssl', ['x509', '-in', certPath, '-noout', '-fingerprint', '-sha256'], {

@@ -64,5 +64,6 @@ suite('Socket Inspector extension', () => {
     assert.equal(config.get('log.autoscroll'), true);
     assert.equal(config.get('session.storeLog'), true);
     assert.equal(config.get('logRetention.maxEntries'), 1000000);
+    assert.equal(config.get('maxMessageMegabytes'), 100);
   });
 });
