@@ -8,6 +8,7 @@ import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
 import { createTcpConnection } from './core/tcpConnection';
 import { createWebSocketConnection } from './core/wsConnection';
 import { reportError } from './errorReport';
+import { resolveCommandKeyLog, withKeyLogSetting } from './keyLogSetting';
 import { sessionConnectionFromOptions, type Session, type SessionConnection } from './core/session';
 import type { ConnectionState } from '../shared/logModel';
 
@@ -144,8 +145,10 @@ export function registerCommands(
       placeHolder: 'ws://localhost:8080/',
       validate: parseWebSocketUrl,
       connect: (input) => {
-        const options = webSocketOptionsFrom(input);
-        return [() => createWebSocketConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'websocket', options })];
+        const options = resolveCommandKeyLog(webSocketOptionsFrom(input));
+        // The setting's key log is added per connect (a changed setting applies on Reconnect) and is not
+        // part of the session settings a Save would write.
+        return [() => createWebSocketConnection(withKeyLogSetting(options), retentionFromSettings()), sessionConnectionFromOptions({ type: 'websocket', options })];
       },
     }),
 
@@ -155,8 +158,8 @@ export function registerCommands(
       placeHolder: '127.0.0.1:6379',
       validate: parseTcpTarget,
       connect: (input) => {
-        const options = tcpOptionsFrom(input);
-        return [() => createTcpConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'tcp', options })];
+        const options = resolveCommandKeyLog(tcpOptionsFrom(input));
+        return [() => createTcpConnection(withKeyLogSetting(options), retentionFromSettings()), sessionConnectionFromOptions({ type: 'tcp', options })];
       },
     }),
 
