@@ -97,6 +97,8 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   saveMessage: { ...composerFields, name: string(200) },
   deleteSaved: { id: integer() },
   sessionCommand: { command: oneOf('save', 'replay') },
+  getTiming: { seq },
+  setPairing: { field: string(1000) },
 };
 
 /** Events the host accepts from the webview. */

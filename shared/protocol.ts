@@ -5,6 +5,7 @@
 // into a pooled buffer, which would ship the whole pool).
 import type { ComposerFormat } from '../src/core/codecs/composerInput';
 import type { ConnectionState, DirectionTotals, HandshakeInfo, TlsInfo } from './logModel';
+import type { EntryTiming, TimingSummary } from './timingModel';
 
 export type { ComposerFormat };
 
@@ -32,6 +33,8 @@ export interface PanelStats {
   readonly droppedEntries: number;
   /** Messages in + out per second, over the last second. */
   readonly messagesPerSecond: number;
+  /** Round trips (JSON pairs, pings) and the pairing field; absent from hosts that do not pair. */
+  readonly timing?: TimingSummary;
 }
 
 /** What the log is filtered by. An empty list means "any". */
@@ -149,6 +152,10 @@ export type WebviewRequests = {
   saveMessage: { params: { name: string } & ComposerMessage; result: { id: number } };
   /** Deletes a saved message. */
   deleteSaved: { params: { id: number }; result: Record<string, never> };
+  /** One entry's time since the previous entry and its request/response pairs. */
+  getTiming: { params: { seq: number }; result: EntryTiming };
+  /** Pairs requests and responses by this JSON field path ('' turns it off); the summary follows in stats. */
+  setPairing: { params: { field: string }; result: Record<string, never> };
   /** Runs a session command for this panel: Save Session, or Replay Sent Messages. */
   sessionCommand: { params: { command: 'save' | 'replay' }; result: Record<string, never> };
 };

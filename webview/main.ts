@@ -14,14 +14,16 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { MessageHandler, toErrorInfo } from '../shared/messageHandler';
 import { webviewIncoming } from '../shared/messageSchema';
-import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, WebviewEvents, WebviewRequests } from '../shared/protocol';
+import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, PanelStats, WebviewEvents, WebviewRequests } from '../shared/protocol';
 import { Composer } from './composer';
 import { DetailPane } from './detailPane';
 import { FilterBar, isActive } from './filterBar';
 import type { ConnectionDetails } from './handshakeView';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
+import { PairingField } from './pairingField';
 import styles from './styles.css';
+import { TimingLine } from './timingLine';
 import { Toolbar } from './toolbar';
 import { WebviewHost } from './vscodeApi';
 
@@ -49,11 +51,16 @@ function start(): void {
       entries: ({ batchId, batch, stats }) => {
         store.addBatch(batch);
         store.applyStats(stats);
+        applyTiming(stats);
         channel.sendEvent('ack', { batchId });
       },
-      stats: ({ stats }) => store.applyStats(stats),
+      stats: ({ stats }) => {
+        store.applyStats(stats);
+        applyTiming(stats);
+      },
       cleared: ({ stats }) => {
         store.cleared(stats);
+        applyTiming(stats);
         logView.select(undefined);
       },
       state: ({ state, error, protocol, extensions }) => {
@@ -105,10 +112,16 @@ function start(): void {
     save: () => void channel.sendRequest('sessionCommand', { command: 'save' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
     replay: () => void channel.sendRequest('sessionCommand', { command: 'replay' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
   });
-  const filterBar = new FilterBar({ onChange: (spec) => applyFilter(spec) });
+  const pairing = new PairingField({
+    setPairing: async (field) => {
+      await channel.sendRequest('setPairing', { field });
+    },
+  });
+  const filterBar = new FilterBar({ onChange: (spec) => applyFilter(spec), extras: [pairing.element] });
   const logView = new LogView(store, {
     onSelect: (seq) => {
       detail.show(seq);
+      timingLine.show(seq);
       host.remember({ selectedSeq: seq ?? null });
     },
     onFollowChange: (following) => toolbar.setFollowing(following),
@@ -120,6 +133,17 @@ function start(): void {
     },
     onTabChange: (tab) => host.remember({ tab }),
   });
+  const timingLine = new TimingLine({
+    getTiming: (seq) => channel.sendRequest('getTiming', { seq }),
+    jump: (seq) => logView.select(seq),
+  });
+  detail.addHeaderRow(timingLine.element);
+
+  /** Round-trip summary and pairing field from the host's counters. */
+  function applyTiming(stats: PanelStats): void {
+    timingLine.onSummary(stats.timing);
+    if (stats.timing) pairing.setApplied(stats.timing.field);
+  }
   const composer = new Composer({
     send: async (message) => (await channel.sendRequest('send', message)).bytes,
     ping: async (payload) => {
@@ -185,6 +209,7 @@ function start(): void {
     composer.setLists(s.history, s.saved);
     detail.setConnection(details);
     store.reset(s.stats);
+    applyTiming(s.stats);
     const filter = filterBar.spec();
     applyFilter(isActive(filter) ? filter : null);
     const selected = host.saved.selectedSeq;

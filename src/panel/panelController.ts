@@ -27,6 +27,7 @@ import { ComposerLists } from './composerLists';
 import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
 import { FilterScan } from './filterScan';
 import { compileFilter, type CompiledFilter } from './logFilter';
+import { PanelTiming } from './panelTiming';
 import { RateMeter } from './rateMeter';
 
 /** What only the extension can do for the panel. */
@@ -55,6 +56,8 @@ export interface PanelControllerOptions {
   readonly statsIntervalMs?: number;
   /** Longest one slice of a filter scan runs before yielding, ms. */
   readonly filterSliceMs?: number;
+  /** Longest one slice of request/response pairing runs before yielding, ms. */
+  readonly timingSliceMs?: number;
   /** Where diagnostics go. Default console.warn. */
   readonly log?: (line: string) => void;
   /** User settings passed to the webview in every snapshot. */
@@ -73,6 +76,7 @@ const DEFAULTS = {
   previewBytes: 256,
   statsIntervalMs: 500,
   filterSliceMs: 8,
+  timingSliceMs: 8,
 };
 
 function isWebSocket(c: Connection): c is WebSocketConnection {
@@ -95,6 +99,7 @@ export class PanelController extends Disposable {
   private readonly settings: PanelSettings | undefined;
   private readonly sessionInfo: (() => PanelSessionInfo) | undefined;
   private readonly rate = new RateMeter();
+  private readonly timing: PanelTiming;
   private connectionSubscriptions: IDisposable[] = [];
   private readonly connectionEmitter = this.register(new Emitter<Connection>());
   /** Fires when the panel starts showing another connection (see attach). */
@@ -138,7 +143,9 @@ export class PanelController extends Disposable {
       previewBytes: Math.max(0, options.previewBytes ?? DEFAULTS.previewBytes),
       statsIntervalMs: options.statsIntervalMs ?? DEFAULTS.statsIntervalMs,
       filterSliceMs: options.filterSliceMs ?? DEFAULTS.filterSliceMs,
+      timingSliceMs: options.timingSliceMs ?? DEFAULTS.timingSliceMs,
     };
+    this.timing = this.register(new PanelTiming(this.opts.timingSliceMs));
     this.channel = new MessageHandler<HostRequests, HostEvents, WebviewRequests, WebviewEvents>({
       post: post as (m: object) => void,
       schemas: hostIncoming,
@@ -193,6 +200,15 @@ export class PanelController extends Disposable {
           const id = this.lists.save(name, { format, input, escapes });
           this.postLists();
           return { id };
+        },
+        getTiming: ({ seq }) => {
+          requirePayload(this.conn, seq);
+          return this.timing.entry(seq);
+        },
+        setPairing: ({ field }) => {
+          const problem = this.timing.setField(field);
+          if (problem) throw new RequestError({ message: problem, code: 'BAD_FIELD' });
+          return {};
         },
         sessionCommand: async ({ command }) => {
           if (!this.callbacks.sessionCommand) throw new RequestError({ message: 'Sessions are not available here.', code: 'UNSUPPORTED' });
@@ -283,8 +299,12 @@ export class PanelController extends Disposable {
 
   private subscribeConnection(): void {
     const c = this.conn;
+    this.timing.attach(c.log);
     this.connectionSubscriptions = [
-      c.log.onDidAppend(() => this.onAppend()),
+      c.log.onDidAppend(() => {
+        this.timing.onAppend();
+        this.onAppend();
+      }),
       c.log.onDidClear(() => this.onClear()),
       c.onDidChangeState(() => this.onStateChange()),
     ];
@@ -343,6 +363,7 @@ export class PanelController extends Disposable {
       out: log.totals(Direction.Out),
       droppedEntries: log.dropped.entries,
       messagesPerSecond: Math.round(this.rate.rate() * 10) / 10,
+      timing: this.timing.summary(),
     };
   }
 
@@ -420,6 +441,7 @@ export class PanelController extends Disposable {
 
   private onClear(): void {
     this.rate.reset();
+    this.timing.onClear();
     if (!this.ready) return;
     this.sentUpTo = this.conn.log.nextSeq;
     this.pendingEntries = 0;
@@ -502,5 +524,5 @@ export class PanelController extends Disposable {
 }
 
 function statsKey(s: PanelStats): string {
-  return `${s.firstSeq}/${s.nextSeq}/${s.in.entries}/${s.in.bytes}/${s.out.entries}/${s.out.bytes}/${s.droppedEntries}/${s.messagesPerSecond}`;
+  return `${s.firstSeq}/${s.nextSeq}/${s.in.entries}/${s.in.bytes}/${s.out.entries}/${s.out.bytes}/${s.droppedEntries}/${s.messagesPerSecond}/${JSON.stringify(s.timing)}`;
 }

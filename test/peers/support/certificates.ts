@@ -50,8 +50,11 @@ export interface CertificateChain {
   readonly fingerprints: readonly [string, string, string];
 }
 
-/** Makes a root CA (RSA 2048), an intermediate CA (EC P-256) and a leaf for localhost/127.0.0.1 (EC P-256). */
-export function makeChain(): CertificateChain {
+/**
+ * Makes a root CA (RSA 2048), an intermediate CA (EC P-256) and a leaf for localhost/127.0.0.1 (EC P-256).
+ * `rootOrganization` is the root's O= (tests put markup there to prove it is shown as text).
+ */
+export function makeChain(rootOrganization = 'Socket Inspector Tests'): CertificateChain {
   const dir = mkdtempSync(join(tmpdir(), 'si-chain-'));
   const at = (name: string) => join(dir, name);
   const run = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -60,7 +63,7 @@ export function makeChain(): CertificateChain {
     writeFileSync(at('ca.ext'), 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n');
     writeFileSync(at('leaf.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
     run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('root.key'), '-out', at('root.pem'), '-days', '2',
-      '-subj', '/O=Socket Inspector Tests/CN=Test Root CA', '-addext', 'basicConstraints=critical,CA:TRUE',
+      '-subj', `/O=${rootOrganization}/CN=Test Root CA`, '-addext', 'basicConstraints=critical,CA:TRUE',
       '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
     run(['req', ...ec, '-keyout', at('int.key'), '-out', at('int.csr'), '-subj', '/CN=Test Intermediate CA']);
     run(['x509', '-req', '-in', at('int.csr'), '-CA', at('root.pem'), '-CAkey', at('root.key'), '-CAcreateserial',
