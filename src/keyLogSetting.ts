@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { TcpOptions, WebSocketOptions } from './core/connectionTypes';
-import { resolveKeyLogPath } from './core/keyLogPath';
+import { resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog } from './core/keyLogPath';
 
 /** The folder a relative key log path is taken from: the first workspace folder, else the home folder. */
 function baseFolder(): string {
@@ -28,17 +28,10 @@ export function keyLogFileFromSettings(): string | undefined {
 
 /** Makes a key log path given in a command's options absolute (throws BAD_URL on a blank one). */
 export function resolveCommandKeyLog<T extends WebSocketOptions | TcpOptions>(options: T): T {
-  const tls = options.tls;
-  if (typeof tls !== 'object' || tls.keyLogFile === undefined) return options;
-  return { ...options, tls: { ...tls, keyLogFile: resolveKeyLogPath(tls.keyLogFile, baseFolder(), '"tls.keyLogFile"') } };
+  return resolveOptionsKeyLog(options, baseFolder());
 }
 
 /** The options with the setting's key log added, unless they name one or do not use TLS. */
 export function withKeyLogSetting<T extends WebSocketOptions | TcpOptions>(options: T): T {
-  const tls = options.tls;
-  if (tls === false || (typeof tls === 'object' && tls.keyLogFile)) return options;
-  if ('host' in options && !tls) return options;
-  const keyLogFile = keyLogFileFromSettings();
-  if (!keyLogFile) return options;
-  return { ...options, tls: { ...(typeof tls === 'object' ? tls : {}), keyLogFile } };
+  return withDefaultKeyLog(options, keyLogFileFromSettings());
 }

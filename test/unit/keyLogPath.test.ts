@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { tcpOptionsFrom, webSocketOptionsFrom } from '../../src/core/connectOptions';
 import { SocketInspectorError } from '../../src/core/errors';
-import { resolveKeyLogPath } from '../../src/core/keyLogPath';
+import { resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog } from '../../src/core/keyLogPath';
 import { resolveConnection, sessionConnectionFromOptions } from '../../src/core/session/sessionConnection';
 import { parseSession } from '../../src/core/session/sessionParse';
 import { serializeSession } from '../../src/core/session/sessionSerialize';
@@ -80,5 +80,24 @@ describe('key log in command options', () => {
     assert.deepEqual(tcpOptionsFrom({ target: 'tls://127.0.0.1:2', tls: { keyLogFile: 'k.log' } }).tls, { keyLogFile: 'k.log' });
     assert.throws(() => webSocketOptionsFrom({ url: 'wss://127.0.0.1:1/', tls: { keyLogFile: ' ' } }), /"tls\.keyLogFile" must be a file path/);
     assert.throws(() => webSocketOptionsFrom({ url: 'wss://127.0.0.1:1/', tls: { keyLogFile: 1 } }), /"tls\.keyLogFile" must be a file path/);
+  });
+});
+
+describe('default key log (the setting) and command options', () => {
+  it('adds the default to TLS options that name none, and only there', () => {
+    const k = '/keys.log';
+    assert.deepEqual(withDefaultKeyLog({ url: 'wss://h/' }, k), { url: 'wss://h/', tls: { keyLogFile: k } });
+    assert.deepEqual(withDefaultKeyLog({ url: 'wss://h/', tls: { allowSelfSigned: true } }, k), { url: 'wss://h/', tls: { allowSelfSigned: true, keyLogFile: k } });
+    assert.deepEqual(withDefaultKeyLog({ url: 'wss://h/', tls: { keyLogFile: '/own.log' } }, k).tls, { keyLogFile: '/own.log' });
+    assert.deepEqual(withDefaultKeyLog({ host: 'h', port: 1, tls: true }, k), { host: 'h', port: 1, tls: { keyLogFile: k } });
+    assert.deepEqual(withDefaultKeyLog({ host: 'h', port: 1 }, k), { host: 'h', port: 1 });
+    assert.deepEqual(withDefaultKeyLog({ host: 'h', port: 1, tls: false }, k), { host: 'h', port: 1, tls: false });
+    assert.deepEqual(withDefaultKeyLog({ host: 'h', port: 1, tls: true }, undefined), { host: 'h', port: 1, tls: true });
+  });
+
+  it('makes a command option path absolute against the base folder', () => {
+    assert.deepEqual(resolveOptionsKeyLog({ host: 'h', port: 1, tls: { keyLogFile: 'k.log' } }, BASE, HOME).tls, { keyLogFile: join(BASE, 'k.log') });
+    assert.deepEqual(resolveOptionsKeyLog({ url: 'wss://h/', tls: { keyLogFile: '~/k.log' } }, BASE, HOME).tls, { keyLogFile: join(HOME, 'k.log') });
+    assert.deepEqual(resolveOptionsKeyLog({ host: 'h', port: 1, tls: true }, BASE, HOME), { host: 'h', port: 1, tls: true });
   });
 });
