@@ -184,4 +184,43 @@ describe('request/response pairing (panel host, real peers)', () => {
     assert.deepEqual(t.pairs.map((p) => [p.role, p.otherSeq, p.key]).sort(), [['request', answer, '"x"'], ['request', answer, '"y"']]);
     assert.deepEqual(h.problems, []);
   });
+
+  it('pairs framed TCP messages when answers are split across reads (View as: lines)', async () => {
+    const sockets: Socket[] = [];
+    const server: Server = createServer((s) => {
+      sockets.push(s);
+      s.on('data', (d) => {
+        const { id } = JSON.parse(d.toString('utf8').trim()) as { id: number };
+        // The answer in two writes, apart: no single read holds a whole JSON document.
+        const answer = `${JSON.stringify({ id, result: 'ok'.repeat(20) })}\n`;
+        s.write(answer.slice(0, 10));
+        setTimeout(() => s.write(answer.slice(10)), 30);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    cleanup.push(
+      () =>
+        new Promise<void>((r) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => r());
+        }),
+    );
+    const c = createTcpConnection({ host: '127.0.0.1', port: (server.address() as AddressInfo).port });
+    cleanup.push(() => c.dispose());
+    await c.connect();
+    const h = panelOn(c);
+    await h.webview.sendRequest('ready', {});
+    await h.webview.sendRequest('setPairing', { field: 'id' });
+    c.sendText('{"id":41}\n');
+    await eventually(() => entries(c.log).filter((e) => e.direction === 'in').length, (n) => n >= 2, 'the answer in two reads');
+    // getTiming reads the log up to now before answering: no chunk holds a whole answer.
+    const lastChunk = entries(c.log).filter((e) => e.direction === 'in').at(-1)!.seq;
+    assert.deepEqual((await h.webview.sendRequest('getTiming', { seq: lastChunk })).pairs, []);
+    assert.deepEqual((await h.webview.sendRequest('getTiming', { seq: seqOf(c, '{"id":41}') })).awaiting, { via: 'json', key: '41' });
+
+    await h.webview.sendRequest('setFraming', { spec: { type: 'delimiter', delimiter: '0a' } });
+    await eventually(() => h.stats()?.timing?.json?.count, (n) => n === 1, 'paired in the framed view');
+    assert.equal(h.stats()!.timing!.field, 'id', 'the field stays when the view changes');
+    assert.deepEqual(h.problems, []);
+  });
 });
