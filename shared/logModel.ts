@@ -98,8 +98,20 @@ export interface CertificateSummary {
   readonly validTo: string;
   /** Uppercase hex pairs joined by colons, as openssl prints it. */
   readonly fingerprint256: string;
+  /** SHA-1 fingerprint, same notation (what older tools and pinning lists show). */
+  readonly fingerprint?: string;
   readonly serialNumber: string;
   readonly subjectAltName?: string;
+  /** Public key algorithm: RSA, EC, Ed25519… */
+  readonly keyType?: string;
+  /** Key size in bits (RSA modulus, EC field size). */
+  readonly keyBits?: number;
+  /** EC curve, e.g. P-256. */
+  readonly keyCurve?: string;
+  /** The certificate may sign others (basicConstraints CA:TRUE). */
+  readonly isCA?: boolean;
+  /** Subject and issuer are the same name (a root, or a self-signed leaf). */
+  readonly selfIssued?: boolean;
 }
 
 /** What a TLS session agreed on. */
@@ -110,7 +122,14 @@ export interface TlsInfo {
   readonly authorized: boolean;
   /** Why the peer was not authorized (e.g. DEPTH_ZERO_SELF_SIGNED_CERT) when allowed anyway. */
   readonly authorizationError?: string;
+  /** authorizationError in plain words. */
+  readonly authorizationReason?: string;
   readonly peerCertificate?: CertificateSummary;
+  /**
+   * The certificate chain, leaf first: what the server sent, completed by the trusted root when
+   * verification found one. Every string in it comes from the peer; show it as text only.
+   */
+  readonly chain?: readonly CertificateSummary[];
 }
 
 /**

@@ -161,6 +161,8 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   sessionCommand: { command: oneOf('save', 'replay') },
   selectPeer: { peer: integer(), followNewest: optional(boolean) },
   setAutoReplies: { rules: autoReplyRules },
+  getTiming: { seq },
+  setPairing: { field: string(1000) },
 };
 
 /** Events the host accepts from the webview. */

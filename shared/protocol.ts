@@ -8,6 +8,7 @@ import type { FramerSpecJson } from '../src/core/framing/framerSpec';
 import type { AutoReplyRule } from '../src/core/listen/autoReply';
 import type { ConnectionState, DirectionTotals, HandshakeInfo, TlsInfo } from './logModel';
 import type { FramesResult } from './wireFrames';
+import type { EntryTiming, TimingSummary } from './timingModel';
 
 export type { AutoReplyRule, ComposerFormat, FramerSpecJson };
 
@@ -35,6 +36,8 @@ export interface PanelStats {
   readonly droppedEntries: number;
   /** Messages in + out per second, over the last second. */
   readonly messagesPerSecond: number;
+  /** Round trips (JSON pairs, pings) and the pairing field; absent from hosts that do not pair. */
+  readonly timing?: TimingSummary;
 }
 
 /** What the log is filtered by. An empty list means "any". */
@@ -214,6 +217,10 @@ export type WebviewRequests = {
   saveMessage: { params: { name: string } & ComposerMessage; result: { id: number } };
   /** Deletes a saved message. */
   deleteSaved: { params: { id: number }; result: Record<string, never> };
+  /** One entry's time since the previous entry and its request/response pairs. */
+  getTiming: { params: { seq: number }; result: EntryTiming };
+  /** Pairs requests and responses by this JSON field path ('' turns it off); the summary follows in stats. */
+  setPairing: { params: { field: string }; result: Record<string, never> };
   /** Runs a session command for this panel: Save Session, or Replay Sent Messages. */
   sessionCommand: { params: { command: 'save' | 'replay' }; result: Record<string, never> };
   /** Server panels: shows peer `peer` (0: the server's own log); `followNewest` switches to each new peer. */

@@ -9,6 +9,7 @@ import { createTcpConnection } from './core/tcpConnection';
 import { createWebSocketConnection } from './core/wsConnection';
 import { reportError } from './errorReport';
 import { withMessageLimitFromSettings } from './messageLimitSetting';
+import { resolveCommandKeyLog, withKeyLogSetting } from './keyLogSetting';
 import { sessionConnectionFromOptions, type Session, type SessionConnection } from './core/session';
 import type { ConnectionState } from '../shared/logModel';
 
@@ -145,8 +146,13 @@ export function registerCommands(
       placeHolder: 'ws://localhost:8080/',
       validate: parseWebSocketUrl,
       connect: (input) => {
-        const options = webSocketOptionsFrom(input);
-        return [() => createWebSocketConnection(withMessageLimitFromSettings(options), retentionFromSettings()), sessionConnectionFromOptions({ type: 'websocket', options })];
+        const options = resolveCommandKeyLog(webSocketOptionsFrom(input));
+        // The settings' key log and message limit are added per connect (a changed setting applies on
+        // Reconnect) and are not part of the session settings a Save would write.
+        return [
+          () => createWebSocketConnection(withMessageLimitFromSettings(withKeyLogSetting(options)), retentionFromSettings()),
+          sessionConnectionFromOptions({ type: 'websocket', options }),
+        ];
       },
     }),
 
@@ -156,8 +162,8 @@ export function registerCommands(
       placeHolder: '127.0.0.1:6379',
       validate: parseTcpTarget,
       connect: (input) => {
-        const options = tcpOptionsFrom(input);
-        return [() => createTcpConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'tcp', options })];
+        const options = resolveCommandKeyLog(tcpOptionsFrom(input));
+        return [() => createTcpConnection(withKeyLogSetting(options), retentionFromSettings()), sessionConnectionFromOptions({ type: 'tcp', options })];
       },
     }),
 

@@ -143,6 +143,11 @@ export class DetailPane {
     );
   }
 
+  /** Adds a row between the header and the tabs (the timing line). */
+  addHeaderRow(row: HTMLElement): void {
+    this.element.insertBefore(row, this.tabs);
+  }
+
   /** Whether `seq` is the entry on display. */
   isShowing(seq: number): boolean {
     return this.seq === seq;

@@ -29,6 +29,8 @@ const KIND_CHOICES: ReadonlyArray<readonly [label: string, kinds: readonly numbe
 export interface FilterBarDeps {
   /** The filter changed; null when nothing filters. */
   onChange(filter: FilterSpec | null): void;
+  /** More controls shown after the filter's own (e.g. the pairing field). */
+  readonly extras?: readonly HTMLElement[];
 }
 
 /** Whether a spec filters anything at all. */
@@ -105,6 +107,7 @@ export class FilterBar {
       h('span', { className: 'toggle-group' }, this.directions),
       this.kinds,
       this.error,
+      ...(deps.extras ?? []),
       h('span', { className: 'spacer' }),
       this.count,
       h('span', { className: 'count-label' }, [this.total, ' entries']),

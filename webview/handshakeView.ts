@@ -1,7 +1,8 @@
 // The Connection tab: the WebSocket opening handshake exactly as it crossed the wire (request line and
 // headers sent, status and headers received, the body of a refused upgrade) and the TLS session.
-import type { CertificateSummary, HandshakeInfo, TlsInfo } from '../shared/logModel';
+import type { HandshakeInfo, TlsInfo } from '../shared/logModel';
 import { visibleText } from '../src/core/codecs/utf8Decode';
+import { renderCertificateChain } from './certificateChainView';
 import { clear, h, icon } from './domBuilder';
 import { formatBytes } from './entryFormat';
 
@@ -39,18 +40,6 @@ function section(title: string, testId: string | undefined, children: ReadonlyAr
   return h('section', { className: 'conn-section', testId }, [h('h3', { className: 'section-title', text: title }), ...children]);
 }
 
-function certificate(cert: CertificateSummary): HTMLElement {
-  return kvTable([
-    ['Subject', cert.subject],
-    ['Issuer', cert.issuer],
-    ['Valid from', cert.validFrom],
-    ['Valid to', cert.validTo],
-    ['Alt names', cert.subjectAltName],
-    ['SHA-256', cert.fingerprint256],
-    ['Serial', cert.serialNumber],
-  ]);
-}
-
 function requestSection(hs: HandshakeInfo): HTMLElement {
   return section('Request', 'handshake-request', [h('div', { className: 'start-line', text: visibleText(hs.requestLine) }), headerTable(hs.requestHeaders)]);
 }
@@ -74,9 +63,13 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
 }
 
 function tlsSection(tls: TlsInfo): HTMLElement {
+  const why = tls.authorizationError
+    ? `: ${visibleText(tls.authorizationReason && tls.authorizationReason !== tls.authorizationError ? `${tls.authorizationReason} (${tls.authorizationError})` : tls.authorizationError)}`
+    : '';
   const trust = tls.authorized
-    ? h('div', { className: 'status-ok' }, [icon('pass'), ' Certificate verified'])
-    : h('div', { className: 'status-warning' }, [icon('warning'), ` Certificate not verified${tls.authorizationError ? `: ${visibleText(tls.authorizationError)}` : ''} (accepted because self-signed certificates are allowed)`]);
+    ? h('div', { className: 'status-ok', testId: 'tls-verification' }, [icon('pass'), ' Certificate verified'])
+    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), ` Certificate not verified${why} — accepted because self-signed certificates are allowed`]);
+  const chain = tls.chain ?? (tls.peerCertificate ? [tls.peerCertificate] : []);
   return section('TLS', 'handshake-tls', [
     trust,
     kvTable([
@@ -84,8 +77,8 @@ function tlsSection(tls: TlsInfo): HTMLElement {
       ['Cipher', tls.cipher],
       ['ALPN', tls.alpnProtocol],
     ]),
-    tls.peerCertificate ? h('div', { className: 'subhead', text: 'Peer certificate' }) : undefined,
-    tls.peerCertificate ? certificate(tls.peerCertificate) : undefined,
+    chain.length > 0 ? h('div', { className: 'subhead', text: chain.length > 1 ? `Certificate chain (${chain.length}, leaf → root)` : 'Peer certificate' }) : undefined,
+    chain.length > 0 ? renderCertificateChain(chain) : undefined,
   ]);
 }
 

@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { MessageHandler, toErrorInfo } from '../shared/messageHandler';
 import { webviewIncoming } from '../shared/messageSchema';
 import type { ConnectionState } from '../shared/logModel';
-import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, WebviewEvents, WebviewRequests } from '../shared/protocol';
+import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, PanelStats, WebviewEvents, WebviewRequests } from '../shared/protocol';
 import { Composer } from './composer';
 import { DetailPane } from './detailPane';
 import { FilterBar, isActive } from './filterBar';
@@ -24,7 +24,9 @@ import type { ConnectionDetails } from './handshakeView';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
 import { ServerPanel } from './serverPanel';
+import { PairingField } from './pairingField';
 import styles from './styles.css';
+import { TimingLine } from './timingLine';
 import { Toolbar } from './toolbar';
 import { WebviewHost } from './vscodeApi';
 
@@ -52,11 +54,16 @@ function start(): void {
       entries: ({ batchId, batch, stats }) => {
         store.addBatch(batch);
         store.applyStats(stats);
+        applyTiming(stats);
         channel.sendEvent('ack', { batchId });
       },
-      stats: ({ stats }) => store.applyStats(stats),
+      stats: ({ stats }) => {
+        store.applyStats(stats);
+        applyTiming(stats);
+      },
       cleared: ({ stats }) => {
         store.cleared(stats);
+        applyTiming(stats);
         logView.select(undefined);
       },
       state: ({ state, error, protocol, extensions }) => {
@@ -118,10 +125,16 @@ function start(): void {
     },
   });
   toolbar.addControl(framing.element);
-  const filterBar = new FilterBar({ onChange: (spec) => applyFilter(spec) });
+  const pairing = new PairingField({
+    setPairing: async (field) => {
+      await channel.sendRequest('setPairing', { field });
+    },
+  });
+  const filterBar = new FilterBar({ onChange: (spec) => applyFilter(spec), extras: [pairing.element] });
   const logView = new LogView(store, {
     onSelect: (seq) => {
       detail.show(seq);
+      timingLine.show(seq);
       host.remember({ selectedSeq: seq ?? null });
     },
     onFollowChange: (following) => toolbar.setFollowing(following),
@@ -135,6 +148,17 @@ function start(): void {
     savePayload: (seq) => channel.sendRequest('savePayload', { seq }),
     onTabChange: (tab) => host.remember({ tab }),
   });
+  const timingLine = new TimingLine({
+    getTiming: (seq) => channel.sendRequest('getTiming', { seq }),
+    jump: (seq) => logView.select(seq),
+  });
+  detail.addHeaderRow(timingLine.element);
+
+  /** Round-trip summary and pairing field from the host's counters. */
+  function applyTiming(stats: PanelStats): void {
+    timingLine.onSummary(stats.timing);
+    if (stats.timing) pairing.setApplied(stats.timing.field);
+  }
   const composer = new Composer({
     send: (message, { framed, fragments }) =>
       channel.sendRequest('send', {
@@ -240,6 +264,7 @@ function start(): void {
     composer.setFraming(FramingControl.label(s.framing));
     detail.setConnection(details);
     store.reset(s.stats);
+    applyTiming(s.stats);
     const filter = filterBar.spec();
     applyFilter(isActive(filter) ? filter : null);
     // Seqs of the framed view and of the raw log are different entries: a new view starts unselected.

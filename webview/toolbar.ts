@@ -5,6 +5,7 @@ import type { ErrorInfo, PanelSessionInfo, PanelStats } from '../shared/protocol
 import { visibleText } from '../src/core/codecs/utf8Decode';
 import { h, icon, setText } from './domBuilder';
 import { formatBytes, formatCount } from './entryFormat';
+import { formatTimingSummary } from './timingFormat';
 
 /** What the toolbar's buttons do. */
 export interface ToolbarDeps {
@@ -78,6 +79,7 @@ export class Toolbar {
   private readonly outStat: HTMLElement;
   private readonly rateStat: HTMLElement;
   private readonly droppedStat: HTMLElement;
+  private readonly rttStat: HTMLElement;
   private readonly spacer: HTMLElement;
   private state: ConnectionState = 'idle';
   private lastError: ErrorInfo | undefined;
@@ -133,6 +135,8 @@ export class Toolbar {
     this.rateStat = h('span', { className: 'stat', testId: 'stat-rate', title: 'Messages per second (in + out), last second' });
     this.droppedStat = h('span', { className: 'stat stat-warning', testId: 'stat-dropped', title: 'Oldest entries dropped by the retention limit' });
     this.droppedStat.hidden = true;
+    this.rttStat = h('span', { className: 'stat', testId: 'stat-rtt', title: 'Round trips: pairs, min · median · p95 · max (median and p95 of the last 10,000), unanswered requests' });
+    this.rttStat.hidden = true;
 
     this.element = h('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Connection' } }, [
       this.status,
@@ -147,6 +151,7 @@ export class Toolbar {
       this.inStat,
       this.outStat,
       this.rateStat,
+      this.rttStat,
       this.droppedStat,
     ]);
     this.setState('idle', undefined);
@@ -212,6 +217,9 @@ export class Toolbar {
     setText(this.rateStat, `${formatCount(Math.round(stats.messagesPerSecond))} msg/s`);
     this.droppedStat.hidden = stats.droppedEntries === 0;
     setText(this.droppedStat, `${formatCount(stats.droppedEntries)} dropped`);
+    const rtt = formatTimingSummary(stats.timing);
+    this.rttStat.hidden = rtt === '';
+    setText(this.rttStat, rtt);
   }
 
   private isConnected(): boolean {

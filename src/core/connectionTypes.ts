@@ -13,6 +13,11 @@ export interface TlsOptions {
   allowSelfSigned?: boolean;
   /** Extra trusted CA certificates, PEM. */
   ca?: string | string[];
+  /**
+   * Append this session's TLS secrets to this file (SSLKEYLOGFILE format) so Wireshark can decrypt a
+   * capture of it. Absolute; a relative path is taken from the process's working directory.
+   */
+  keyLogFile?: string;
 }
 
 export interface WebSocketOptions {

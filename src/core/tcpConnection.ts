@@ -80,6 +80,7 @@ class TcpConnectionImpl extends TcpStreamLifecycle implements TcpConnection {
         rejectUnauthorized: !t.allowSelfSigned,
         ...(t.ca ? { ca: t.ca } : {}),
       });
+      if (t.keyLogFile) this.attachKeyLog(this.openKeyLog(t.keyLogFile), secure);
       this.listen(secure, 'error', (e) => this.onError(e));
       this.listen(secure, 'secureConnect', () => {
         this.tlsInfo = summarizeTls(secure);

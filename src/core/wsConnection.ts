@@ -211,6 +211,13 @@ class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketCon
       });
     }
     if (this.secure && socket instanceof tls.TLSSocket) {
+      const keyLogFile = this.options.tls?.keyLogFile;
+      if (keyLogFile) {
+        const keyLog = this.openKeyLog(keyLogFile);
+        if (tlsEstablished(socket)) {
+          this.meta(Kind.Error, `The TLS session was set up before this connection got its socket (a kept-alive or proxied one), so its secrets are not in the key log ${keyLog.path}.`);
+        } else this.attachKeyLog(keyLog, socket);
+      }
       if (tlsEstablished(socket)) this.onSecure(socket);
       else this.listen(socket, 'secureConnect', () => this.onSecure(socket));
     }

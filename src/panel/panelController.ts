@@ -33,6 +33,7 @@ import { FilterScan } from './filterScan';
 import { frameRecorder, framesResult } from './frameQueries';
 import { payloadFileName } from './payloadFileName';
 import { compileFilter, type CompiledFilter } from './logFilter';
+import { PanelTiming } from './panelTiming';
 import { RateMeter } from './rateMeter';
 import { ServerView } from './serverView';
 
@@ -64,6 +65,8 @@ export interface PanelControllerOptions {
   readonly statsIntervalMs?: number;
   /** Longest one slice of a filter scan runs before yielding, ms. */
   readonly filterSliceMs?: number;
+  /** Longest one slice of request/response pairing runs before yielding, ms. */
+  readonly timingSliceMs?: number;
   /** Where diagnostics go. Default console.warn. */
   readonly log?: (line: string) => void;
   /** User settings passed to the webview in every snapshot. */
@@ -82,6 +85,7 @@ const DEFAULTS = {
   previewBytes: 256,
   statsIntervalMs: 500,
   filterSliceMs: 8,
+  timingSliceMs: 8,
 };
 
 function isWebSocket(c: Connection): c is WebSocketConnection {
@@ -105,6 +109,7 @@ export class PanelController extends Disposable {
   private readonly settings: PanelSettings | undefined;
   private readonly sessionInfo: (() => PanelSessionInfo) | undefined;
   private readonly rate = new RateMeter();
+  private readonly timing: PanelTiming;
   private connectionSubscriptions: IDisposable[] = [];
   private readonly connectionEmitter = this.register(new Emitter<Connection>());
   /** Fires when the panel starts showing another connection (see attach). */
@@ -156,7 +161,9 @@ export class PanelController extends Disposable {
       previewBytes: Math.max(0, options.previewBytes ?? DEFAULTS.previewBytes),
       statsIntervalMs: options.statsIntervalMs ?? DEFAULTS.statsIntervalMs,
       filterSliceMs: options.filterSliceMs ?? DEFAULTS.filterSliceMs,
+      timingSliceMs: options.timingSliceMs ?? DEFAULTS.timingSliceMs,
     };
+    this.timing = this.register(new PanelTiming(this.opts.timingSliceMs));
     this.channel = new MessageHandler<HostRequests, HostEvents, WebviewRequests, WebviewEvents>({
       post: post as (m: object) => void,
       schemas: hostIncoming,
@@ -249,6 +256,15 @@ export class PanelController extends Disposable {
           const id = this.lists.save(name, { format, input, escapes });
           this.postLists();
           return { id };
+        },
+        getTiming: ({ seq }) => {
+          requirePayload({ log: this.shownLog }, seq);
+          return this.timing.entry(seq);
+        },
+        setPairing: ({ field }) => {
+          const problem = this.timing.setField(field);
+          if (problem) throw new RequestError({ message: problem, code: 'BAD_FIELD' });
+          return {};
         },
         sessionCommand: async ({ command }) => {
           if (!this.callbacks.sessionCommand || this.server) throw new RequestError({ message: 'Sessions are not available here.', code: 'UNSUPPORTED' });
@@ -433,8 +449,13 @@ export class PanelController extends Disposable {
   private subscribeConnection(): void {
     const c = this.conn;
     const log = this.shownLog;
+    // Pairs are made in the log the webview shows (framed TCP messages when a framer is chosen).
+    this.timing.attach(log);
     this.connectionSubscriptions = [
-      log.onDidAppend(() => this.onAppend()),
+      log.onDidAppend(() => {
+        this.timing.onAppend();
+        this.onAppend();
+      }),
       log.onDidClear(() => this.onClear()),
       c.onDidChangeState(() => this.onStateChange()),
     ];
@@ -499,6 +520,7 @@ export class PanelController extends Disposable {
       out: log.totals(Direction.Out),
       droppedEntries: log.dropped.entries,
       messagesPerSecond: Math.round(this.rate.rate() * 10) / 10,
+      timing: this.timing.summary(),
     };
   }
 
@@ -576,6 +598,7 @@ export class PanelController extends Disposable {
 
   private onClear(): void {
     this.rate.reset();
+    this.timing.onClear();
     if (!this.ready) return;
     this.sentUpTo = this.shownLog.nextSeq;
     this.pendingEntries = 0;
@@ -662,5 +685,5 @@ export class PanelController extends Disposable {
 }
 
 function statsKey(s: PanelStats): string {
-  return `${s.firstSeq}/${s.nextSeq}/${s.in.entries}/${s.in.bytes}/${s.out.entries}/${s.out.bytes}/${s.droppedEntries}/${s.messagesPerSecond}`;
+  return `${s.firstSeq}/${s.nextSeq}/${s.in.entries}/${s.in.bytes}/${s.out.entries}/${s.out.bytes}/${s.droppedEntries}/${s.messagesPerSecond}/${JSON.stringify(s.timing)}`;
 }

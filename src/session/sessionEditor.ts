@@ -6,6 +6,7 @@
 // only by our Save Session commands, through saveSession (atomic, refusing an unparseable or changed
 // file). "Reopen Editor With… Text Editor" still edits the JSON by hand.
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { InspectorSource } from '../commands';
 import { retentionFromSettings } from '../commands';
@@ -60,8 +61,9 @@ export async function connectionFromSession(
   const permissions = sessionPermissions(vscode.workspace.isTrusted);
   const target = session ? sessionTarget({ ...session, connection: settings }) : settings.type;
   if (permissions.connectNeedsConfirmation) {
+    const keyLog = settings.tls && typeof settings.tls === 'object' && settings.tls.keyLogFile ? ' and the TLS key log is not written' : '';
     const answer = await vscode.window.showWarningMessage(
-      `This workspace is not trusted. Connect to ${target}? Environment variables are not read in an untrusted workspace.`,
+      `This workspace is not trusted. Connect to ${target}? Environment variables are not read${keyLog} in an untrusted workspace.`,
       { modal: true },
       'Connect',
     );
@@ -74,7 +76,13 @@ export async function connectionFromSession(
     }
     confirmed.env = true;
   }
-  const resolved = await resolveConnection(settings, { env: permissions.canReadEnv ? process.env : {}, secrets });
+  const resolved = await resolveConnection(settings, {
+    env: permissions.canReadEnv ? process.env : {},
+    secrets,
+    // A relative key log path is taken from the session file's folder.
+    ...(source.file ? { baseDir: dirname(source.file.uri.fsPath) } : {}),
+    ignoreKeyLog: !permissions.canWriteKeyLog,
+  });
   source.sensitive = resolved.sensitive;
   return resolved.type === 'websocket'
     ? createWebSocketConnection(withMessageLimitFromSettings(resolved.options), retentionFromSettings())
