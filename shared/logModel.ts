@@ -21,6 +21,8 @@ export const Kind = {
   Handshake: 8,
   Error: 9,
   Closed: 10,
+  /** A meta remark about the entry just before it (a proxy holding, editing, dropping or injecting a message). */
+  Note: 11,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -36,6 +38,7 @@ export const KIND_NAMES = [
   'handshake',
   'error',
   'closed',
+  'note',
 ] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 
