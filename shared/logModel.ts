@@ -21,7 +21,10 @@ export const Kind = {
   Handshake: 8,
   Error: 9,
   Closed: 10,
-  /** A meta remark about the entry just before it (a proxy holding, editing, dropping or injecting a message). */
+  /**
+   * A meta remark of the engine: a proxy paused, resumed, held, released, edited, dropped or injected.
+   * A note starting with "↑" describes the entry just before it.
+   */
   Note: 11,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];

@@ -228,10 +228,19 @@ describe('TCP proxy: redis-server upstream, socat clients', () => {
     await waitForEnd(pair);
 
     // The notes tell the story, each "↑" note right after the entry it describes.
-    const log = entries(pair.log);
-    const story = log
-      .filter((e) => e.kind === 'note' || e.kind === 'data')
-      .map((e) => (e.kind === 'note' ? `note ${e.text}` : `${e.direction} ${JSON.stringify(e.text)}${controls.entryRole(e.seq) ? ` [${controls.entryRole(e.seq)}]` : ''}`));
+    // TCP keeps no message boundaries: consecutive plain chunks of one direction are read as one.
+    const story: string[] = [];
+    let plain: { direction: string; text: string } | undefined;
+    for (const e of entries(pair.log).filter((x) => x.kind === 'note' || x.kind === 'data')) {
+      const role = controls.entryRole(e.seq);
+      if (e.kind === 'data' && !role && plain?.direction === e.direction) {
+        plain.text += e.text;
+        story[story.length - 1] = `${e.direction} ${JSON.stringify(plain.text)}`;
+        continue;
+      }
+      plain = e.kind === 'data' && !role ? { direction: e.direction, text: e.text } : undefined;
+      story.push(e.kind === 'note' ? `note ${e.text}` : `${e.direction} ${JSON.stringify(e.text)}${role ? ` [${role}]` : ''}`);
+    }
     assert.deepEqual(story, [
       'note Paused client→server: messages from the client are held until you release them or resume',
       'out "SET proxy:edit original\\r\\n" [held]',
@@ -433,6 +442,24 @@ describe('TCP proxy: resets, TLS, binding, connection methods, cleanup', () => {
     });
   });
 
+  it('listens on IPv6 loopback and names peers as [::1]:port', async (t) => {
+    if (!needs(t, 'redis')) return;
+    const session = createTcpProxy({ listen: '[::1]:0', upstream: `127.0.0.1:${redis!.port}` });
+    sessions.push(session);
+    await session.start();
+    assert.equal(session.address!.host, '::1');
+    const client = net.connect({ host: '::1', port: session.address!.port });
+    client.on('error', () => {});
+    const got: Buffer[] = [];
+    client.on('data', (d: Buffer) => got.push(d));
+    client.write('PING\r\n');
+    const peer = await peerAt(session, 0);
+    assert.match(peer.remote, /^\[::1\]:\d+$/);
+    await waitForEntry(peer.connection.log, 'pong', (e) => e.direction === 'in' && e.text === '+PONG\r\n');
+    await until('the client got the reply', () => Buffer.concat(got).toString() === '+PONG\r\n');
+    client.destroy();
+  });
+
   it('fails to start with a clear message when the port is taken', async () => {
     const taken = await startTcpServer(() => {});
     try {
@@ -448,6 +475,31 @@ describe('TCP proxy: resets, TLS, binding, connection methods, cleanup', () => {
     } finally {
       await taken.close();
     }
+  });
+
+  it('starts again after stop, keeping the stopped peers and counting ids on', async (t) => {
+    if (!needs(t, 'redis', 'socat')) return;
+    const session = await proxyTo(`127.0.0.1:${redis!.port}`, { startPaused: { toClient: true } });
+    const first = socatTo(session);
+    const one = await peerAt(session, 0);
+    await waitForState(one.connection, 'open');
+    assert.equal(noteTexts(one.connection.log)[0], 'Paused server→client: messages from the server are held until you release them or resume');
+    await session.stop();
+    await first.exited;
+    assert.equal(session.state, 'stopped');
+    await session.start();
+    assert.equal(session.state, 'listening');
+    session.setPaused(false);
+    const second = socatTo(session);
+    const two = await peerAt(session, 1);
+    assert.equal(two.id, 2);
+    assert.deepEqual(two.controls.paused, { toServer: false, toClient: false });
+    second.write('PING\r\n');
+    assert.equal((await second.received(7)).toString(), '+PONG\r\n');
+    assert.equal(one.connection.state, 'closed');
+    const texts = entries(session.log).map((e) => e.text);
+    assert.ok(texts.includes('Stopped listening (1 client served)'), texts.join('\n'));
+    assert.equal(texts.filter((t) => t.startsWith('Listening on')).length, 2);
   });
 
   it('rejects a bad listen address or upstream at once', () => {

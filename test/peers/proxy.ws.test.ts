@@ -11,7 +11,7 @@ import { createWsProxy, type ProxySession, type WsProxyConnection } from '../../
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { makeSelfSigned } from './support/certificates';
 import { describeLog, entries, waitForEnd, waitForEntry, waitForState, type Entry } from './support/logReading';
-import { closedPort } from './support/nodePeers';
+import { closedPort, startTcpServer } from './support/nodePeers';
 import { startPythonWsServer } from './support/processPeers';
 import { closeSession, heldAtLeast, networkHandles, noteTexts, peerAt, until } from './support/proxyReading';
 import { opensslMissing, pythonWebsocketsMissing, requirePeer } from './support/requirePeer';
@@ -357,6 +357,60 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
     const texts = entries(pair.log).map((e) => e.text);
     assert.ok(texts.includes('The client connection was lost without a close frame (1006); dropping the server connection too'), describeLog(pair.log));
     assert.equal(texts.at(-1), 'Closed: the client connection was lost (1006)');
+  });
+
+  it('answers 504 when the upstream accepts TCP but never answers the upgrade', async (t) => {
+    const silent = await startTcpServer(() => {});
+    t.after(() => silent.close());
+    const session = await proxyTo(`ws://127.0.0.1:${silent.port}/`, { handshakeTimeoutMs: 300 });
+    const c = clientOf(session, '/');
+    await assert.rejects(c.connect(), (e: SocketInspectorError) => e.details.status === 504);
+    const pair = await pairOf(session);
+    await waitForEnd(pair);
+    assert.equal(pair.lastError!.code, 'TIMEOUT');
+    assert.equal(pair.lastError!.message, `The WebSocket upgrade with upstream 127.0.0.1:${silent.port} did not complete within 300 ms`);
+  });
+
+  it('answers 400 to an invalid upgrade request without contacting the upstream', async () => {
+    const session = await proxyTo('ws://127.0.0.1:9/');
+    const socket = net.connect({ host: '127.0.0.1', port: session.address!.port });
+    socket.on('error', () => {});
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+    const closed = new Promise((r) => socket.once('close', r));
+    socket.write('GET /x HTTP/1.1\r\nHost: proxy\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    await closed;
+    assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(answer, /\r\n\r\nSocket Inspector proxy: The client's upgrade request is invalid: Sec-WebSocket-Key is missing or invalid\n$/);
+    const pair = await pairOf(session);
+    await waitForEnd(pair);
+    assert.equal(pair.lastError!.code, 'PROTOCOL');
+    assert.ok(!entries(pair.log).some((e) => /^GET \/x HTTP\/1\.1\r\nHost: 127/.test(e.text)), 'no request went upstream');
+  });
+
+  it('pings the server and closes both legs through the Connection methods of a pair', async (t) => {
+    if (!needsPython(t)) return;
+    const session = await proxyTo(python!.url(''));
+    const c = clientOf(session, '/echo');
+    await c.connect();
+    const { connection, controls } = await peerAt(session, 0);
+    const pair = connection as WsProxyConnection;
+    await waitForState(pair, 'open');
+    pair.ping(Buffer.from('from panel'));
+    const pong = await waitForEntry(pair.log, 'pong', (e) => e.kind === 'pong');
+    assert.equal(pong.direction, 'in');
+    assert.equal(pong.text, 'from panel');
+    const ping = entries(pair.log).find((e) => e.kind === 'ping')!;
+    assert.equal(controls.entryRole(ping.seq), 'injected');
+    assert.throws(() => pair.ping(new Uint8Array(126)), /at most 125 bytes/);
+    assert.throws(() => pair.close(1006), /cannot be sent/);
+    pair.close(4321, 'proxy says bye');
+    await waitForEnd(c);
+    await waitForEnd(pair);
+    assert.equal(entries(c.log).find((e) => e.kind === 'close' && e.direction === 'in')!.code, 4321);
+    const closes = entries(pair.log).filter((e) => e.kind === 'close').map((e) => `${e.direction} ${e.code} ${e.text}${controls.entryRole(e.seq) ? ` [${controls.entryRole(e.seq)}]` : ''}`);
+    assert.deepEqual(closes.slice(0, 2), ['out 4321 proxy says bye [injected]', 'in 4321 proxy says bye [injected]']);
+    assert.equal(entries(pair.log).at(-1)!.text, 'Closed by us');
   });
 
   it('answers a plain HTTP request with 426 and notes it in the session log', async () => {

@@ -140,9 +140,7 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
   inject(direction: ProxyDirection, payload: ProxyPayload): void {
     const { kind, bytes } = this.payloadBytes(payload);
     if (!this.canDeliver(direction)) throw this.closedError(direction, 'inject');
-    const seq = this.log.append(logDirection(direction), kind, bytes);
-    this.setRole(seq, 'injected');
-    this.note(notes.injected(direction));
+    this.logInjected(direction, kind, bytes);
     this.deliver(direction, kind, bytes);
   }
 
@@ -177,6 +175,14 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
     this.heldEmitter.fire();
   }
 
+  /** Logs something the user sent toward `direction`'s destination (role 'injected', with its note). */
+  protected logInjected(direction: ProxyDirection, kind: Kind, bytes: Uint8Array, code?: number): void {
+    if (this.isFinished) return;
+    const seq = this.log.append(logDirection(direction), kind, bytes, code);
+    this.setRole(seq, 'injected');
+    this.note(notes.injected(direction));
+  }
+
   /** Stops (or resumes, once no reason is left) reading from `direction`'s source. */
   protected stopReading(direction: ProxyDirection, why: ReadStop, stop: boolean): void {
     const stops = this.readStops[direction];
@@ -205,6 +211,11 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
   /** Number of messages held in a direction. */
   protected heldCount(direction: ProxyDirection): number {
     return this.queue.count(direction);
+  }
+
+  /** Notes the directions this pair starts paused in (its session was paused when it was accepted). */
+  protected notePausedAtStart(): void {
+    for (const d of PROXY_DIRECTIONS) if (this.queue.isPaused(d)) this.note(notes.paused(d));
   }
 
   /** Appends a note (Kind.Note) unless the pair has finished. */

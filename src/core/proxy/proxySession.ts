@@ -109,6 +109,7 @@ export abstract class ProxySessionBase extends Disposable implements ProxySessio
 
   start(): Promise<void> {
     if (this.startPromise) return this.startPromise;
+    this.error = undefined;
     if (this.isDisposed) return Promise.reject(new SocketInspectorError('NOT_OPEN', 'This proxy was already disposed'));
     const address = formatHostPort(this.listenAddress.host, this.listenAddress.port);
     this.setState('starting');
@@ -125,11 +126,19 @@ export abstract class ProxySessionBase extends Disposable implements ProxySessio
         const error = bindError(e, address);
         this.fail(error);
         this.server = undefined;
+        // start() may be tried again (another process may free the port).
+        this.startPromise = undefined;
         server.close();
         reject(error);
       };
       const onListening = () => {
         server.off('error', onError);
+        if (this.server !== server) {
+          // Stopped or disposed while binding: nothing may keep listening.
+          server.close();
+          reject(new SocketInspectorError('NOT_OPEN', 'The proxy was stopped before it started listening'));
+          return;
+        }
         const a = server.address() as net.AddressInfo;
         this.bound = { host: a.address, port: a.port };
         // Errors of a listening server (rare: EMFILE on accept) are logged, never thrown.
@@ -150,6 +159,8 @@ export abstract class ProxySessionBase extends Disposable implements ProxySessio
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    // A stopped session may be started again (same peers list, ids keep counting).
+    this.startPromise = undefined;
     for (const peer of this.peerList) peer.connection.abort('the proxy stopped');
     this.destroySockets();
     if (server) {
@@ -168,7 +179,6 @@ export abstract class ProxySessionBase extends Disposable implements ProxySessio
       pair.dispose();
       return;
     }
-    for (const d of PROXY_DIRECTIONS) if (this.pausedFlags[d]) pair.setPaused(true, d);
     const peer = { id: this.nextPeerId++, remote: pair.client, connection: pair, controls: pair };
     this.peerList.push(peer);
     this.meta(Kind.Open, `Peer #${peer.id}: client ${peer.remote} connected`);

@@ -142,6 +142,7 @@ class TcpProxyPair extends ProxyPair implements TcpProxyConnection, AbortablePai
   protected start(): void {
     const { host, port, tls: tlsOptions } = this.options;
     this.meta(Kind.Connecting, `Client ${this.client} connected; connecting to upstream ${this.options.target}`);
+    this.notePausedAtStart();
     const ms = this.options.connectTimeoutMs;
     this.connectTimer = setTimeout(() => this.onConnectTimeout(ms), ms);
     const raw = net.connect({ host, port, allowHalfOpen: true });
@@ -228,17 +229,21 @@ class TcpProxyPair extends ProxyPair implements TcpProxyConnection, AbortablePai
     const to = from === 'client' ? 'server' : 'client';
     if (this.state === 'open') this.setState('closing');
     const held = this.heldCount(direction);
-    const now = this.afterHeld(direction, () => this.sendFin(to, held > 0));
+    const now = this.afterHeld(direction, () => this.passFin(from, held > 0));
     if (!now) {
       this.meta(Kind.Closed, `The ${from} half-closed (FIN received); passing it on to the ${to} after the ${held} held chunk${held === 1 ? '' : 's'}`);
     }
   }
 
-  /** Passes a FIN on toward `to`, and logs the FIN received and the FIN passed on as one event. */
-  private sendFin(to: 'client' | 'server', deferred: boolean): void {
-    const from = to === 'server' ? 'client' : 'server';
+  /** Passes a FIN on from `from` to the other side, logging the FIN received and the FIN passed on as one event. */
+  private passFin(from: 'client' | 'server', deferred: boolean): void {
+    const to = from === 'client' ? 'server' : 'client';
     const target = to === 'server' ? this.server : this.socket;
-    if (this.finTo[to] || !target || target.destroyed) return;
+    if (this.finTo[to] || !target || target.destroyed) {
+      // We already ended that side ourselves (or it is gone): the FIN has nowhere to go.
+      if (!deferred) this.meta(Kind.Closed, `The ${from} half-closed (FIN received)`);
+      return;
+    }
     this.finTo[to] = true;
     this.meta(
       Kind.Closed,

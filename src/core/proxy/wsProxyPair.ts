@@ -149,6 +149,7 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     this.clientHandshakeInfo = { requestLine: request.startLine, requestHeaders: request.headers };
     upgrade.onResponseHead((head) => this.onClientResponseHead(head));
     this.listen(socket, 'error', (e) => this.onClientSocketError(e));
+    this.listen(socket, 'drain', () => this.stopReading('toClient', 'drain', false));
     this.listen(socket, 'close', () => {
       // After the upgrade, ws's own 'close' (which comes after its last frames) ends the client leg.
       if (!this.clientWs) this.onLegDone('client');
@@ -186,6 +187,7 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
       `Client ${this.client} asks to upgrade ${req.url ?? '/'}; connecting to upstream ${this.upstream}`,
     );
     this.log.append(Direction.Meta, Kind.Handshake, (this.upgrade.requestHead ?? headOfRequest(req)).raw);
+    this.notePausedAtStart();
 
     const problem = upgradeRequestProblem(req.method, req.headers);
     if (problem) {
@@ -247,6 +249,7 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     if (this.upstreamSocket) return;
     this.upstreamSocket = socket;
     this.listen(socket, 'error', (e: unknown) => this.onUpstreamError(e));
+    this.listen(socket, 'drain', () => this.stopReading('toServer', 'drain', false));
     if (!socket.pending) this.tcpConnected = true;
     else this.listen(socket, 'connect', () => (this.tcpConnected = true));
     if (this.secure && socket instanceof tls.TLSSocket) this.listen(socket, 'secureConnect', () => this.onUpstreamSecure(socket));
@@ -578,6 +581,9 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
   protected deliver(direction: ProxyDirection, kind: Kind, bytes: Buffer): void {
     // A failed send surfaces as the socket's error or close; nothing to add here.
     this.destination(direction)!.send(bytes, { binary: kind === Kind.Binary }, () => {});
+    // The destination's socket buffer is full: stop reading this direction's source until it drains.
+    const socket = direction === 'toServer' ? this.upstreamSocket : this.upgrade.socket;
+    if (socket?.writableNeedDrain) this.stopReading(direction, 'drain', true);
   }
 
   protected pauseSource(direction: ProxyDirection): void {
@@ -619,8 +625,7 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
       throw new SocketInspectorError('PROTOCOL', `A ${name} payload can be at most 125 bytes (this one is ${bytes.length})`);
     }
     this.requireOpen(this.bothOpen, name);
-    this.log.append(Direction.Out, kind, bytes);
-    this.note('↑ Sent by us toward the server: the client did not send this');
+    this.logInjected('toServer', kind, bytes);
     if (kind === Kind.Ping) this.upstreamWs!.ping(bytes, undefined, () => {});
     else this.upstreamWs!.pong(bytes, undefined, () => {});
   }
@@ -636,8 +641,7 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     for (const side of ['server', 'client'] as const) {
       const ws = side === 'server' ? this.upstreamWs : this.clientWs;
       if (ws?.readyState !== WebSocket.OPEN) continue;
-      this.log.append(side === 'server' ? Direction.Out : Direction.In, Kind.Close, bytes, code);
-      this.note(`↑ Sent by us toward the ${side}`);
+      this.logInjected(side === 'server' ? 'toServer' : 'toClient', Kind.Close, bytes, code);
       ws.close(code, bytes);
     }
     if (this.state === 'open') this.setState('closing');
