@@ -204,6 +204,11 @@ class TcpProxyPair extends ProxyPair implements TcpProxyConnection, AbortablePai
       return;
     }
     this.fail(toSocketInspectorError(e, side === 'client' ? this.clientContext : this.upstreamContext));
+    if (!this.upstreamOpen) {
+      // The client failed while its upstream was still connecting: there is no connection to reset yet.
+      this.raw?.destroy();
+      return;
+    }
     // A reset (or any failure) of one leg is passed on as a reset of the other.
     const other = side === 'client' ? this.raw : this.socket;
     if (other && !other.destroyed) {
