@@ -4,9 +4,11 @@
 // Bytes cross as ArrayBuffer (never a Node Buffer, which postMessage turns into JSON, and never a view
 // into a pooled buffer, which would ship the whole pool).
 import type { ComposerFormat } from '../src/core/codecs/composerInput';
+import type { FramerSpecJson } from '../src/core/framing/framerSpec';
 import type { ConnectionState, DirectionTotals, HandshakeInfo, TlsInfo } from './logModel';
+import type { FramesResult } from './wireFrames';
 
-export type { ComposerFormat };
+export type { ComposerFormat, FramerSpecJson };
 
 /** An error as the other side can show it. */
 export interface ErrorInfo {
@@ -87,6 +89,8 @@ export interface PanelSnapshot {
   /** WebSocket subprotocol and extensions the server accepted. */
   readonly protocol?: string;
   readonly extensions?: string;
+  /** WebSocket: whether received pings are answered automatically. */
+  readonly autoPong?: boolean;
   readonly stats: PanelStats;
   /** Sent messages, oldest first. */
   readonly history: readonly ComposerMessage[];
@@ -97,6 +101,8 @@ export interface PanelSnapshot {
   readonly settings?: PanelSettings;
   /** Session file details; absent in panels that cannot save (tests, benches). */
   readonly session?: PanelSessionInfo;
+  /** TCP only: the framer the log is shown (and may be sent) with; absent means raw chunks. */
+  readonly framing?: FramerSpecJson;
 }
 
 /** An entry's full payload (up to the requested limit) and its columns. */
@@ -131,11 +137,23 @@ export type WebviewRequests = {
   getPayload: { params: { seq: number; limit: number }; result: PayloadResult };
   /** Replaces the filter (null clears it); matches follow as `filterMatches` events of `generation`. */
   setFilter: { params: { generation: number; filter: FilterSpec | null }; result: Record<string, never> };
-  /** Sends what the composer holds; the host validates it again and answers with the bytes sent. */
-  send: { params: ComposerMessage; result: { bytes: number } };
+  /**
+   * Sends what the composer holds; the host validates it again and answers with the bytes sent.
+   * `framed`: frame it with the panel's framer first (TCP, see setFraming).
+   * WebSocket: `fragments` > 1 sends the message in that many frames.
+   */
+  send: { params: ComposerMessage & { framed?: boolean; fragments?: number }; result: { bytes: number } };
+  /** TCP: shows the log split into messages by this framer (null: raw chunks); a snapshot follows. */
+  setFraming: { params: { spec: FramerSpecJson | null }; result: Record<string, never> };
   /** WebSocket ping with an optional UTF-8 payload. */
   ping: { params: { payload: string }; result: Record<string, never> };
-  /** Closes gracefully: WebSocket close with code and reason, TCP end. */
+  /** WebSocket pong, sent by hand, with an optional UTF-8 payload. */
+  pong: { params: { payload: string }; result: Record<string, never> };
+  /** WebSocket: answer received pings automatically, or not. */
+  setAutoPong: { params: { enabled: boolean }; result: Record<string, never> };
+  /** The wire frames of one entry (WebSocket). */
+  getFrames: { params: { seq: number }; result: FramesResult };
+  /** Closes gracefully: WebSocket close with code (any 0-65535) and reason, TCP end. */
   close: { params: { code: number; reason: string }; result: Record<string, never> };
   /** Forgets every entry of the log. */
   clear: { params: Record<string, never>; result: Record<string, never> };

@@ -1,15 +1,17 @@
 // Activation: one output channel, one registry of connections, the inspector panels (and session files'
-// custom editors), the status bar item, and the commands.
+// custom editors), the status bar item, the Explorer's Socket Sessions view, and the commands.
 import * as vscode from 'vscode';
 import { connectionPicker, registerCommands } from './commands';
 import { ConnectionRegistry } from './connectionRegistry';
 import { reportError } from './errorReport';
 import { createApi, type SocketInspectorApi } from './extensionApi';
+import { registerExportCommands } from './exportCommands';
 import { registerInspectorCommands } from './inspectorCommands';
 import { PanelManager } from './panelManager';
 import { registerSessionCommands } from './session/sessionCommands';
 import { registerSessionEditor } from './session/sessionEditor';
 import { createStatusBar } from './statusBar';
+import { registerSessionsView } from './views/sessionsView';
 
 export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   const output = vscode.window.createOutputChannel('Socket Inspector', { log: true });
@@ -21,6 +23,8 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   registerInspectorCommands(context, registry, panels, pick);
   registerSessionCommands(context, panels, pick, output);
   registerSessionEditor(context, registry, panels, output);
+  registerSessionsView(context, registry, panels, output);
+  registerExportCommands(context, registry, panels, pick, output);
   return createApi(registry, panels);
 }
 

@@ -1,16 +1,25 @@
 // The composer: pick a format, type, see problems inline before sending, send with Ctrl/Cmd+Enter.
 // Up/Down at the edges of the input walk the history of sent messages; messages can be saved for the
-// session. For WebSocket connections it also pings and closes with a code and reason.
+// session. For WebSocket connections it also has what testing a server takes: send a message in N
+// frames, ping and pong by hand with a payload, turn the automatic pong off, close with any code.
 import type { ComposerFormat, ComposerMessage, SavedMessage } from '../shared/protocol';
+import { MAX_FRAGMENTS } from '../shared/wireFrames';
 import { validateComposerInput } from '../src/core/codecs/composerInput';
+import { closeCodeNote, closeCodeProblem, controlPayloadProblem, fragmentsProblem } from './composerChecks';
 import { TEXT_ESCAPES_HELP } from '../src/core/codecs/textEscapes';
 import { h, setText } from './domBuilder';
 import { formatBytes } from './entryFormat';
 
 /** What the composer asks of the rest of the webview. */
 export interface ComposerDeps {
-  send(message: ComposerMessage): Promise<number>;
+  /**
+   * Sends the message, framed with the panel's framer when `framed` (TCP), in `fragments` frames when more
+   * than 1 (WebSocket); resolves with the bytes sent.
+   */
+  send(message: ComposerMessage, options: { framed: boolean; fragments: number }): Promise<number>;
   ping(payload: string): Promise<void>;
+  pong(payload: string): Promise<void>;
+  setAutoPong(enabled: boolean): Promise<void>;
   close(code: number, reason: string): Promise<void>;
   save(name: string, message: ComposerMessage): Promise<void>;
   deleteSaved(id: number): Promise<void>;
@@ -42,24 +51,22 @@ function option(value: string, label: string): HTMLElement {
   return o;
 }
 
-/** Validates the close code a user typed for a WebSocket close frame. */
-export function closeCodeProblem(text: string): string | undefined {
-  if (!/^\d+$/.test(text.trim())) return 'The close code must be a number.';
-  const code = Number(text);
-  if (code === 1000 || (code >= 3000 && code <= 4999)) return undefined;
-  return `Close code ${code} cannot be sent: use 1000 (normal) or an application code from 3000 to 4999.`;
-}
-
 /** The bottom strip of the panel. */
 export class Composer {
   readonly element: HTMLElement;
   private readonly format: ValueElement;
   private readonly escapes: CheckboxElement;
+  /** TCP with a framer chosen: frame each sent message with it. */
+  private readonly framed: CheckboxElement;
   private readonly input: TextareaElement;
   private readonly error: HTMLElement;
   private readonly info: HTMLElement;
   private readonly sendButton: ValueElement;
   private readonly wsControls: HTMLElement;
+  private readonly wsSendOptions: HTMLElement;
+  private readonly fragments: ValueElement;
+  private readonly controlPayload: ValueElement;
+  private readonly autoPong: CheckboxElement;
   private readonly closeCode: ValueElement;
   private readonly closeReason: ValueElement;
   private readonly savedSelect: ValueElement;
@@ -86,6 +93,10 @@ export class Composer {
     this.escapes.title = `Interpret backslash escapes: ${TEXT_ESCAPES_HELP}`;
     this.escapes.dataset.testid = 'composer-escapes';
     this.escapes.addEventListener('change', () => this.scheduleValidate());
+
+    this.framed = element<CheckboxElement>('vscode-checkbox', { label: 'Add framing on send' });
+    this.framed.dataset.testid = 'composer-framed';
+    this.framed.hidden = true;
 
     this.savedSelect = element<ValueElement>('vscode-single-select', { 'aria-label': 'Saved messages' });
     this.savedSelect.className = 'composer-saved';
@@ -129,22 +140,50 @@ export class Composer {
     this.closeReason = element<ValueElement>('vscode-textfield', { placeholder: 'Reason', 'aria-label': 'Close reason' });
     this.closeReason.className = 'close-reason';
     this.closeReason.dataset.testid = 'composer-close-reason';
-    const pingButton = this.button('Ping', () => void this.ping(), true, 'pulse');
+    this.closeCode.title = 'Any code from 0 to 65535, even those RFC 6455 does not allow on the wire';
+    this.controlPayload = element<ValueElement>('vscode-textfield', { placeholder: 'Ping/pong payload', 'aria-label': 'Ping and pong payload' });
+    this.controlPayload.className = 'control-payload';
+    this.controlPayload.dataset.testid = 'composer-control-payload';
+    const pingButton = this.button('Ping', () => void this.control('ping'), true, 'pulse');
     pingButton.dataset.testid = 'composer-ping';
+    const pongButton = this.button('Pong', () => void this.control('pong'), true, 'reply');
+    pongButton.dataset.testid = 'composer-pong';
+    pongButton.title = 'Send a pong by hand (unsolicited, or as the answer while Auto-pong is off)';
+    this.autoPong = element<CheckboxElement>('vscode-checkbox', { label: 'Auto-pong' });
+    this.autoPong.checked = true;
+    this.autoPong.title = 'Answer every ping with a pong at once';
+    this.autoPong.dataset.testid = 'composer-auto-pong';
+    this.autoPong.addEventListener('change', () => void this.onAutoPongChange());
     const closeButton = this.button('Close', () => void this.closeConnection(), true, 'close');
     closeButton.dataset.testid = 'composer-close';
-    this.wsControls = h('div', { className: 'composer-ws' }, [pingButton, h('span', { className: 'divider' }), this.closeCode, this.closeReason, closeButton]);
+    this.wsControls = h('div', { className: 'composer-ws' }, [
+      this.controlPayload,
+      pingButton,
+      pongButton,
+      this.autoPong,
+      h('span', { className: 'divider' }),
+      this.closeCode,
+      this.closeReason,
+      closeButton,
+    ]);
+
+    this.fragments = element<ValueElement>('vscode-textfield', { value: '1', 'aria-label': 'Frames per message', size: '4' });
+    this.fragments.className = 'composer-fragments';
+    this.fragments.dataset.testid = 'composer-fragments';
+    this.fragments.title = `Send the message in this many frames (1 to ${MAX_FRAGMENTS}): the first with the opcode, the rest continuations`;
+    this.wsSendOptions = h('label', { className: 'composer-ws-send' }, [h('span', { className: 'muted', text: 'Frames' }), this.fragments]);
 
     const top = h('div', { className: 'composer-bar' }, [
       this.format,
       this.escapes,
+      this.framed,
       h('span', { className: 'spacer' }),
       this.savedSelect,
       saveButton,
       this.deleteButton,
     ]);
-    const bottom = h('div', { className: 'composer-bar' }, [this.error, this.info, h('span', { className: 'spacer' }), this.wsControls, this.sendButton]);
-    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.saveRow, this.input, bottom]);
+    const bottom = h('div', { className: 'composer-bar' }, [this.error, this.info, h('span', { className: 'spacer' }), this.wsSendOptions, this.sendButton]);
+    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.saveRow, this.input, bottom, this.wsControls]);
     this.renderSaved();
     this.onFormatChange();
   }
@@ -161,7 +200,21 @@ export class Composer {
   setConnection(kind: 'ws' | 'tcp', open: boolean): void {
     this.open = open;
     this.wsControls.hidden = kind !== 'ws';
+    this.wsSendOptions.hidden = kind !== 'ws';
     this.updateButtons();
+  }
+
+  /** The panel's framer as a label (undefined: raw chunks, or not TCP): offers to frame on send. */
+  setFraming(label: string | undefined): void {
+    this.framed.hidden = label === undefined;
+    if (label === undefined) this.framed.checked = false;
+    this.framed.setAttribute('label', label === undefined ? 'Add framing on send' : `Add framing on send: ${label}`);
+    this.framed.title = label === undefined ? '' : `Frame each message as ${label} before sending it`;
+  }
+
+  /** Shows whether the connection answers pings automatically. */
+  setAutoPong(enabled: boolean): void {
+    this.autoPong.checked = enabled;
   }
 
   /** New history and saved lists from the host. */
@@ -290,11 +343,13 @@ export class Composer {
       return;
     }
     if (!this.open || this.busy) return;
+    const fragments = this.wsSendOptions.hidden ? 1 : this.fragmentCount();
+    if (fragments === undefined) return;
     this.busy = true;
     this.updateButtons();
     try {
-      const bytes = await this.deps.send(this.current());
-      setText(this.info, `Sent ${formatBytes(bytes)}`);
+      const bytes = await this.deps.send(this.current(), { framed: !this.framed.hidden && this.framed.checked, fragments });
+      setText(this.info, `Sent ${formatBytes(bytes)}${fragments > 1 ? ` in ${fragments} frames` : ''}`);
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -303,10 +358,39 @@ export class Composer {
     }
   }
 
-  private async ping(): Promise<void> {
+  /** The Frames field as a number, or undefined (and the problem shown) when it is not valid. */
+  private fragmentCount(): number | undefined {
+    const problem = fragmentsProblem(this.fragments.value);
+    if (problem) {
+      this.showError(problem);
+      this.fragments.focus();
+      return undefined;
+    }
+    return Number(this.fragments.value.trim());
+  }
+
+  private async control(kind: 'ping' | 'pong'): Promise<void> {
+    const payload = this.controlPayload.value;
+    const problem = controlPayloadProblem(payload);
+    if (problem) {
+      this.showError(problem);
+      return;
+    }
     try {
-      await this.deps.ping('');
+      await (kind === 'ping' ? this.deps.ping(payload) : this.deps.pong(payload));
+      this.showError('');
     } catch (e) {
+      this.showError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private async onAutoPongChange(): Promise<void> {
+    const enabled = this.autoPong.checked;
+    try {
+      await this.deps.setAutoPong(enabled);
+      setText(this.info, enabled ? 'Pings are answered automatically' : 'Pings are not answered: use Pong to answer by hand');
+    } catch (e) {
+      this.autoPong.checked = !enabled;
       this.showError(e instanceof Error ? e.message : String(e));
     }
   }
@@ -323,9 +407,11 @@ export class Composer {
       this.showError(`The close reason is ${reasonBytes} bytes in UTF-8; a close frame allows at most 123.`);
       return;
     }
+    const code = Number(this.closeCode.value);
     try {
-      await this.deps.close(Number(this.closeCode.value), reason);
+      await this.deps.close(code, reason);
       this.showError('');
+      setText(this.info, closeCodeNote(code) ?? '');
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     }

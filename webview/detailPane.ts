@@ -1,9 +1,12 @@
 // The detail pane: the selected entry's payload as Text, Hex and (when it parses) JSON, the code and
-// reason of a WebSocket close, and the Connection tab with the handshake and TLS details.
-import { Kind } from '../shared/logModel';
+// reason of a WebSocket close, a WebSocket message's wire frames, and the Connection tab with the
+// handshake and TLS details.
+import { Direction, Kind } from '../shared/logModel';
 import type { PayloadResult } from '../shared/protocol';
+import type { FramesResult } from '../shared/wireFrames';
 import { clear, h } from './domBuilder';
 import { closeCodeName, directionLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
+import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
 import { renderHex } from './hexView';
 import { parseJsonTree } from './jsonParse';
@@ -11,7 +14,7 @@ import { renderNode } from './jsonTree';
 import { renderText } from './textView';
 
 /** The detail tabs, in header order. */
-export const DETAIL_TABS = ['text', 'hex', 'json', 'close', 'connection'] as const;
+export const DETAIL_TABS = ['text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
 export type DetailTab = (typeof DETAIL_TABS)[number];
 
 /** Payload bytes fetched for the detail views; JSON is offered only for payloads that fit. */
@@ -20,6 +23,7 @@ export const DETAIL_PAYLOAD_LIMIT = 4 * 1024 * 1024;
 /** What the pane needs from the rest of the webview. */
 export interface DetailPaneDeps {
   getPayload(seq: number, limit: number): Promise<PayloadResult>;
+  getFrames(seq: number): Promise<FramesResult>;
   copy(seq: number, as: 'text' | 'hex' | 'base64'): Promise<void>;
   onTabChange(tab: DetailTab): void;
 }
@@ -42,6 +46,9 @@ export class DetailPane {
   private tab: DetailTab = 'text';
   /** Bumped on every show() so a late payload for an earlier selection is dropped. */
   private token = 0;
+  private connectionKind: 'ws' | 'tcp' = 'ws';
+  /** The entry on display is a WebSocket message, so it has wire frames. */
+  private hasFrames = false;
 
   constructor(private readonly deps: DetailPaneDeps) {
     this.summary = h('div', { className: 'detail-summary', testId: 'detail-summary', text: 'No entry selected' });
@@ -51,7 +58,14 @@ export class DetailPane {
       this.copyButton('base64', 'Copy as base64', 'Base64'),
     ]);
     this.copyButtons.hidden = true;
-    const labels: Record<DetailTab, string> = { text: 'Text', hex: 'Hex', json: 'JSON', close: 'Close', connection: 'Connection' };
+    const labels: Record<DetailTab, string> = {
+      text: 'Text',
+      hex: 'Hex',
+      json: 'JSON',
+      close: 'Close',
+      frames: 'Frames',
+      connection: 'Connection',
+    };
     const tabs = document.createElement('vscode-tabs') as unknown as HTMLElement & { selectedIndex: number };
     tabs.className = 'detail-tabs';
     this.parts = {} as Record<DetailTab, TabParts>;
@@ -73,12 +87,15 @@ export class DetailPane {
       if (name) {
         this.tab = name;
         this.deps.onTabChange(name);
+        // Coming back to Frames asks again: a sent message is framed once ws has compressed it.
+        if (name === 'frames') this.loadFrames();
       }
     });
     this.tabs = tabs;
     this.element = h('div', { className: 'detail' }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
     this.setAvailable('json', false);
     this.setAvailable('close', false);
+    this.setAvailable('frames', false);
     this.placeholder('Select an entry to see its payload.');
   }
 
@@ -103,6 +120,7 @@ export class DetailPane {
       this.copyButtons.hidden = true;
       this.setAvailable('json', false);
       this.setAvailable('close', false);
+      this.setAvailable('frames', false);
       this.placeholder('Select an entry to see its payload.');
       return;
     }
@@ -128,6 +146,7 @@ export class DetailPane {
 
   /** Updates the Connection tab. */
   setConnection(details: ConnectionDetails): void {
+    this.connectionKind = details.connectionKind;
     renderConnectionDetails(this.parts.connection.panel, details);
   }
 
@@ -166,7 +185,7 @@ export class DetailPane {
   }
 
   private placeholder(text: string): void {
-    for (const name of ['text', 'hex', 'json', 'close'] as const) {
+    for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
       clear(this.parts[name].panel);
       this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
     }
@@ -196,8 +215,34 @@ export class DetailPane {
     const tree = r.length === bytes.length && bytes.length > 0 ? this.tryJson(bytes) : undefined;
     if (tree) this.parts.json.panel.append(tree);
     this.setAvailable('json', tree !== undefined);
-    if (isClose && this.tab !== 'connection') this.selectTab('close');
+
+    this.hasFrames = this.connectionKind === 'ws' && r.direction !== Direction.Meta && r.kind <= Kind.Close;
+    clear(this.parts.frames.panel);
+    this.setAvailable('frames', this.hasFrames);
+    if (this.hasFrames) this.loadFrames();
+
+    if (isClose && this.tab !== 'connection' && this.tab !== 'frames') this.selectTab('close');
     else this.selectTab(this.tab);
+  }
+
+  /** Fetches and shows the wire frames of the entry on display. */
+  private loadFrames(): void {
+    const seq = this.seq;
+    if (seq === undefined || !this.hasFrames) return;
+    const token = this.token;
+    const panel = this.parts.frames.panel;
+    this.deps.getFrames(seq).then(
+      (result) => {
+        if (token !== this.token) return;
+        clear(panel);
+        panel.append(renderFrames(result, () => this.loadFrames()));
+      },
+      (e: unknown) => {
+        if (token !== this.token) return;
+        clear(panel);
+        panel.append(h('div', { className: 'muted placeholder', text: e instanceof Error ? e.message : String(e) }));
+      },
+    );
   }
 
   private tryJson(bytes: Uint8Array): HTMLElement | undefined {

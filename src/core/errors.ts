@@ -16,7 +16,10 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'PROTOCOL'
   | 'NETWORK'
-  | 'BAD_SESSION';
+  | 'BAD_SESSION'
+  | 'BAD_FRAMER'
+  | 'BAD_HAR'
+  | 'EXPORT_FAILED';
 
 /** Where in the user's input a parse error sits (0-based offset, 1-based line and column). */
 export interface InputPosition {

@@ -21,6 +21,9 @@ const SEGMENT_BYTES = 1024 * 1024;
 /** A sealed segment using less than this share of its arrays is trimmed to size. */
 const TRIM_BELOW = 0.75;
 
+/** Largest difference of clock offsets (ms) appendAt stores in one segment: float rounding, not drift. */
+const WALL_OFFSET_TOLERANCE_MS = 0.001;
+
 const textEncoder = new TextEncoder();
 
 /**
@@ -117,6 +120,11 @@ export class FrameLog {
     this.maxBytes = Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_MAX_BYTES));
   }
 
+  /** The retention caps this log was created with (a derived log copies them). */
+  get retention(): { readonly maxEntries: number; readonly maxBytes: number } {
+    return { maxEntries: this.maxEntries, maxBytes: this.maxBytes };
+  }
+
   /** Oldest retained seq. */
   get firstSeq(): number {
     return this.first;
@@ -160,9 +168,25 @@ export class FrameLog {
    * passed. `mono` lets a caller stamp several entries parsed from one socket read with the same time.
    */
   append(direction: Direction, kind: Kind, payload: Uint8Array, code = 0, mono = performance.now()): number {
+    return this.write(direction, kind, payload, code, mono, NaN);
+  }
+
+  /**
+   * Appends an entry stamped with times taken elsewhere (a derived log keeping its source's times).
+   * Wall time is stored as the segment's clock offset, so an offset that differs from the current
+   * segment's by more than WALL_OFFSET_TOLERANCE_MS opens a new segment with it.
+   */
+  appendAt(wallTime: number, monoTime: number, direction: Direction, kind: Kind, payload: Uint8Array, code = 0): number {
+    return this.write(direction, kind, payload, code, monoTime, wallTime - monoTime);
+  }
+
+  /** `wallOffset` NaN: whatever the current segment has. */
+  private write(direction: Direction, kind: Kind, payload: Uint8Array, code: number, mono: number, wallOffset: number): number {
     const length = payload.length;
     let seg = this.segments.length > this.head ? this.segments[this.segments.length - 1]! : undefined;
-    if (!seg || !seg.fits(length)) seg = this.openSegment(length);
+    if (!seg || !seg.fits(length) || Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS) {
+      seg = this.openSegment(length, wallOffset);
+    }
     const i = seg.count;
     seg.mono[i] = mono;
     seg.bytes.set(payload, seg.used);
@@ -304,10 +328,11 @@ export class FrameLog {
     this.codes.clear();
   }
 
-  private openSegment(minBytes: number): Segment {
+  private openSegment(minBytes: number, wallOffset: number): Segment {
     const last = this.segments.length > this.head ? this.segments[this.segments.length - 1] : undefined;
     last?.seal();
-    const seg = new Segment(this.next, Date.now() - performance.now(), Math.max(SEGMENT_BYTES, minBytes));
+    const offset = Number.isNaN(wallOffset) ? Date.now() - performance.now() : wallOffset;
+    const seg = new Segment(this.next, offset, Math.max(SEGMENT_BYTES, minBytes));
     this.segments.push(seg);
     return seg;
   }

@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import WebSocket from 'ws';
 import { Direction, Kind, type HandshakeInfo, type TlsInfo } from '../../shared/logModel';
+import { MAX_FRAGMENTS } from '../../shared/wireFrames';
 import { ConnectionLifecycle } from './connectionLifecycle';
 import { parseWebSocketUrl } from './connectionTarget';
 import type { RetentionOptions, WebSocketConnection, WebSocketOptions } from './connectionTypes';
@@ -17,6 +18,9 @@ import { SocketInspectorError } from './errors';
 import { HandshakeCapture, type HttpHead, statusOf } from './handshakeCapture';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from './systemErrors';
 import { describeTls, summarizeTls } from './tlsSummary';
+import { closeWithAnyCode } from './wsFrames/anyCodeClose';
+import { WireFrameTap } from './wsFrames/frameTap';
+import { WireFrameStore, type WireFrame } from './wsFrames/wireFrameStore';
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -74,13 +78,13 @@ function closeText(code: number, reason: Uint8Array): string {
   return `${code}${text ? ` "${text}"` : ''}`;
 }
 
-/** Checks a close code and reason the user wants to send; returns the reason's bytes. */
+/**
+ * Checks a close code and reason the user wants to send; returns the reason's bytes. Any code a close
+ * frame can carry (0-65535) is allowed, including those RFC 6455 reserves: this is a testing tool.
+ */
 export function validateClose(code: number, reason: string): Buffer {
-  if (!Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
-    throw new SocketInspectorError(
-      'PROTOCOL',
-      `Close code ${code} cannot be sent: use 1000 (normal) or an application code from 3000 to 4999`,
-    );
+  if (!Number.isInteger(code) || code < 0 || code > 65535) {
+    throw new SocketInspectorError('PROTOCOL', `Close code ${code} cannot be sent: a close frame carries a code from 0 to 65535`);
   }
   const bytes = Buffer.from(reason, 'utf8');
   if (bytes.length > 123) {
@@ -90,6 +94,20 @@ export function validateClose(code: number, reason: string): Buffer {
     );
   }
   return bytes;
+}
+
+/** Splits `bytes` into `n` runs as even as possible (the first ones one byte longer); runs may be empty. */
+export function splitEvenly(bytes: Uint8Array, n: number): Buffer[] {
+  const base = Math.floor(bytes.length / n);
+  const extra = bytes.length % n;
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const size = base + (i < extra ? 1 : 0);
+    parts.push(Buffer.from(bytes.subarray(at, at + size)));
+    at += size;
+  }
+  return parts;
 }
 
 function controlPayload(kind: 'ping' | 'pong', payload: Uint8Array | undefined): Buffer {
@@ -127,6 +145,8 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private inCloseLogged = false;
   private outCloseLogged = false;
   private closeInitiator: 'us' | 'peer' | undefined;
+  private autoPongEnabled: boolean;
+  readonly wireFrames: WireFrameStore;
 
   constructor(
     private readonly options: WebSocketOptions,
@@ -135,6 +155,28 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     super(retention);
     this.target = options.url.trim();
     this.context = { peer: this.target, host: '' };
+    this.autoPongEnabled = options.autoPong ?? true;
+    const maxFrames = retention?.maxFrames ?? retention?.maxEntries;
+    this.wireFrames = new WireFrameStore(maxFrames !== undefined ? { maxFrames } : {});
+    this.register(this.log.onDidClear(() => this.wireFrames.clear()));
+  }
+
+  get autoPong(): boolean {
+    return this.autoPongEnabled;
+  }
+
+  setAutoPong(enabled: boolean): void {
+    this.autoPongEnabled = enabled;
+  }
+
+  framesOf(seq: number): WireFrame[] {
+    return this.wireFrames.framesOf(seq);
+  }
+
+  /** Appends a message entry (data or control frame) and tells the frame store, which links it to its frames. */
+  private logMessage(direction: typeof Direction.In | typeof Direction.Out, kind: Kind, payload: Uint8Array, code?: number): void {
+    const seq = this.log.append(direction, kind, payload, code);
+    this.wireFrames.noteEntry(direction, seq);
   }
 
   get handshake(): HandshakeInfo | undefined {
@@ -185,7 +227,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
         headers: this.options.headers ?? {},
         perMessageDeflate: this.options.perMessageDeflate ?? true,
         maxPayload,
-        // We answer pings ourselves so the pong is in the log like any frame we send.
+        // We answer pings ourselves (unless told not to) so the pong is in the log like any frame we send.
         autoPong: false,
         followRedirects: false,
         // ws spreads these into the request options, so they reach tls.connect whoever calls it.
@@ -205,13 +247,13 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.listen(ws, 'open', () => this.onOpen());
     this.listen(ws, 'message', (data: Buffer, isBinary: boolean) => {
       // A view into ws's buffer; FrameLog.append copies it.
-      this.log.append(Direction.In, isBinary ? Kind.Binary : Kind.Text, data);
+      this.logMessage(Direction.In, isBinary ? Kind.Binary : Kind.Text, data);
     });
     this.listen(ws, 'ping', (data: Buffer) => {
-      this.log.append(Direction.In, Kind.Ping, data);
-      if (ws.readyState === WebSocket.OPEN) this.sendControl('pong', data);
+      this.logMessage(Direction.In, Kind.Ping, data);
+      if (this.autoPongEnabled && ws.readyState === WebSocket.OPEN) this.sendControl('pong', data);
     });
-    this.listen(ws, 'pong', (data: Buffer) => this.log.append(Direction.In, Kind.Pong, data));
+    this.listen(ws, 'pong', (data: Buffer) => this.logMessage(Direction.In, Kind.Pong, data));
     this.listen(ws, 'error', (e: unknown) => this.fail(this.toError(e)));
     this.listen(ws, 'close', (code: number, reason: Buffer) => this.onClose(code, reason));
   }
@@ -355,6 +397,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private onOpen(): void {
     this.clearTimer();
     this.wasOpen = true;
+    this.tapFrames();
     const socket = this.socket;
     const details = [
       this.protocol ? `subprotocol "${this.protocol}"` : '',
@@ -366,6 +409,18 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
         (details.length ? ` (${details.join(', ')})` : ''),
     );
     this.opened();
+  }
+
+  /**
+   * Starts recording wire frames. ws emits 'open' right after taking the socket over, before the first
+   * frame byte flows (see WireFrameTap), with the negotiated extensions known.
+   */
+  private tapFrames(): void {
+    const ws = this.ws;
+    const socket = (ws as unknown as { _socket?: net.Socket } | undefined)?._socket ?? this.socket;
+    if (!ws || !socket) return;
+    const tap = this.register(new WireFrameTap(this.wireFrames, () => ws.extensions.includes('permessage-deflate')));
+    tap.attach(socket);
   }
 
   /**
@@ -391,12 +446,12 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     }
   }
 
-  private logClose(direction: Direction, code: number, reason: Uint8Array): void {
+  private logClose(direction: typeof Direction.In | typeof Direction.Out, code: number, reason: Uint8Array): void {
     if (direction === Direction.In) this.inCloseLogged = true;
     else this.outCloseLogged = true;
     this.closeInitiator ??= direction === Direction.In ? 'peer' : 'us';
     if (this.isFinished) return;
-    this.log.append(direction, Kind.Close, reason, code);
+    this.logMessage(direction, Kind.Close, reason, code);
     if (this.state === 'open') this.setState('closing');
   }
 
@@ -429,7 +484,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.requireOpen(this.canSend, 'send');
     // Encoded here so the log holds exactly the bytes ws frames.
     const bytes = Buffer.from(text, 'utf8');
-    this.log.append(Direction.Out, Kind.Text, bytes);
+    this.logMessage(Direction.Out, Kind.Text, bytes);
     this.ws!.send(bytes, { binary: false }, () => {});
   }
 
@@ -437,8 +492,21 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.requireOpen(this.canSend, 'send');
     // Our own copy: the caller may reuse its buffer while a compressed send is still queued.
     const copy = Buffer.from(bytes);
-    this.log.append(Direction.Out, Kind.Binary, copy);
+    this.logMessage(Direction.Out, Kind.Binary, copy);
     this.ws!.send(copy, { binary: true }, () => {});
+  }
+
+  sendFragmented(payload: Uint8Array, options: { binary: boolean; fragments: number }): void {
+    const { binary, fragments } = options;
+    if (!Number.isInteger(fragments) || fragments < 1 || fragments > MAX_FRAGMENTS) {
+      throw new SocketInspectorError('PROTOCOL', `A message can be sent in 1 to ${MAX_FRAGMENTS} frames (not ${fragments})`);
+    }
+    this.requireOpen(this.canSend, 'send');
+    const parts = splitEvenly(payload, fragments);
+    this.logMessage(Direction.Out, binary ? Kind.Binary : Kind.Text, Buffer.concat(parts));
+    // ws frames each part as one frame: the first with the opcode, the rest as continuations, FIN on
+    // the last. With permessage-deflate the message is compressed across its frames (RSV1 on the first).
+    parts.forEach((part, i) => this.ws!.send(part, { binary, fin: i === parts.length - 1 }, () => {}));
   }
 
   ping(payload?: Uint8Array): void {
@@ -454,7 +522,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   }
 
   private sendControl(kind: 'ping' | 'pong', bytes: Buffer): void {
-    this.log.append(Direction.Out, kind === 'ping' ? Kind.Ping : Kind.Pong, bytes);
+    this.logMessage(Direction.Out, kind === 'ping' ? Kind.Ping : Kind.Pong, bytes);
     if (kind === 'ping') this.ws!.ping(bytes, undefined, () => {});
     else this.ws!.pong(bytes, undefined, () => {});
   }
@@ -467,7 +535,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
       return;
     }
     if (this.ws?.readyState !== WebSocket.OPEN) return;
-    this.ws.close(code, bytes);
+    closeWithAnyCode(this.ws, code, bytes);
   }
 
   override dispose(): void {

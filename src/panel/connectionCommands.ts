@@ -7,8 +7,9 @@ import type { ComposerMessage, PayloadResult } from '../../shared/protocol';
 import { encodeBase64 } from '../core/codecs/base64';
 import { validateComposerInput } from '../core/codecs/composerInput';
 import { toHex } from '../core/codecs/hexDump';
-import type { Connection } from '../core/connectionTypes';
+import type { Connection, WebSocketConnection } from '../core/connectionTypes';
 import { SocketInspectorError } from '../core/errors';
+import type { FrameLog } from '../core/frameLog';
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -23,14 +24,30 @@ export function requireOpen(connection: Connection, action: string): void {
 
 /**
  * Sends a composer message: text and JSON as a WebSocket text message, hex and base64 as binary; on
- * TCP always the bytes. Returns the number of bytes sent. Throws the codec's error (with position).
+ * TCP always the bytes, passed through `frame` when given (the panel's framer). WebSocket messages go in
+ * `fragments` frames when that is more than 1. Returns the number of bytes sent. Throws the codec's error
+ * (with position) or the framer's.
  */
-export function sendComposerMessage(connection: Connection, message: ComposerMessage): number {
+export function sendComposerMessage(
+  connection: Connection,
+  message: ComposerMessage,
+  { frame, fragments = 1 }: { frame?: (payload: Uint8Array) => Uint8Array; fragments?: number } = {},
+): number {
   const { format, input, escapes } = message;
   const checked = validateComposerInput(input, format, { escapes });
   if (!checked.ok) throw checked.error;
+  if (frame) {
+    const framed = frame(checked.bytes);
+    requireOpen(connection, 'send');
+    connection.sendBytes(framed);
+    return framed.length;
+  }
   requireOpen(connection, 'send');
-  if (connection.kind === 'ws' && (format === 'text' || format === 'json')) {
+  if (fragments > 1 && connection.kind !== 'ws') {
+    throw new SocketInspectorError('PROTOCOL', 'Sending a message in several frames is a WebSocket feature; a TCP connection sends the bytes as they are.');
+  }
+  const textMessage = format === 'text' || format === 'json';
+  if (connection.kind === 'ws' && textMessage) {
     // A WebSocket text message must be valid UTF-8; escapes such as \xFF can break that.
     let text: string;
     try {
@@ -41,16 +58,20 @@ export function sendComposerMessage(connection: Connection, message: ComposerMes
         'These escapes make invalid UTF-8, which a WebSocket text message cannot carry. Use the hex or base64 format to send the bytes as a binary message.',
       );
     }
-    connection.sendText(text);
+    if (fragments > 1) {
+      (connection as WebSocketConnection).sendFragmented(Buffer.from(text, 'utf8'), { binary: false, fragments });
+    } else connection.sendText(text);
+  } else if (connection.kind === 'ws' && fragments > 1) {
+    (connection as WebSocketConnection).sendFragmented(checked.bytes, { binary: true, fragments });
   } else {
     connection.sendBytes(checked.bytes);
   }
   return checked.bytes.length;
 }
 
-/** The payload of `seq`, or a GONE error when the log no longer holds it. */
-export function requirePayload(connection: Connection, seq: number): Uint8Array {
-  const payload = connection.log.payload(seq);
+/** The payload of `seq` in the log the panel shows, or a GONE error when the log no longer holds it. */
+export function requirePayload(shown: { readonly log: FrameLog }, seq: number): Uint8Array {
+  const payload = shown.log.payload(seq);
   if (!payload) {
     throw new RequestError({ message: `Entry #${seq} is no longer in the log (cleared or evicted by the retention limit).`, code: 'GONE' });
   }
@@ -58,9 +79,9 @@ export function requirePayload(connection: Connection, seq: number): Uint8Array 
 }
 
 /** An entry's columns and the first `limit` bytes of its payload, copied for posting. */
-export function payloadResult(connection: Connection, seq: number, limit: number): PayloadResult {
-  const log = connection.log;
-  const payload = requirePayload(connection, seq);
+export function payloadResult(shown: { readonly log: FrameLog }, seq: number, limit: number): PayloadResult {
+  const log = shown.log;
+  const payload = requirePayload(shown, seq);
   return {
     seq,
     wallTime: log.wallTime(seq),

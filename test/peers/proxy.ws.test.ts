@@ -317,6 +317,12 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
       'in text after the drop',
       'Resumed client→server: messages from the client are forwarded again',
     ], describeLog(pair.log));
+    // The Frames view follows the upstream wire: what went to the server has its frame, what did not has none.
+    const outFrames = entries(pair.log)
+      .filter((e) => e.direction === 'out' && (e.kind === 'text' || e.kind === 'binary'))
+      .slice(0, 4)
+      .map((e) => `${e.kind === 'text' ? e.text : e.payload.toString('hex')}: ${pair.framesOf(e.seq).length}`);
+    assert.deepEqual(outFrames, ['one: 0', 'ONE!: 1', '010203: 0', 'after the drop: 1']);
   });
 
   it("passes the client's close on only after the messages held before it", async (t) => {
@@ -403,7 +409,16 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
     const ping = entries(pair.log).find((e) => e.kind === 'ping')!;
     assert.equal(controls.entryRole(ping.seq), 'injected');
     assert.throws(() => pair.ping(new Uint8Array(126)), /at most 125 bytes/);
-    assert.throws(() => pair.close(1006), /cannot be sent/);
+    assert.throws(() => pair.close(70000), /a close frame carries a code from 0 to 65535/);
+    assert.throws(() => pair.setAutoPong(true), /does not answer pings itself/);
+    assert.equal(pair.autoPong, false);
+    // Injected in 3 frames: the Frames view of the entry shows the upstream leg's 3 frames.
+    pair.sendFragmented(Buffer.from('in three parts'), { binary: false, fragments: 3 });
+    const echoed = await waitForEntry(pair.log, 'echo of the fragmented message', (e) => e.direction === 'in' && e.text === 'in three parts');
+    const sent = entries(pair.log).find((e) => e.direction === 'out' && e.text === 'in three parts')!;
+    assert.equal(controls.entryRole(sent.seq), 'injected');
+    assert.deepEqual(pair.framesOf(sent.seq).map((f) => [f.opcode, f.fin, f.masked]), [[1, false, true], [0, false, true], [0, true, true]]);
+    assert.deepEqual(pair.framesOf(echoed.seq).map((f) => [f.opcode, f.fin, f.masked]), [[1, true, false]]);
     pair.close(4321, 'proxy says bye');
     await waitForEnd(c);
     await waitForEnd(pair);

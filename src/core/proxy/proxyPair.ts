@@ -55,8 +55,8 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
   /** Whether a message can be written toward `direction`'s destination now. */
   protected abstract canDeliver(direction: ProxyDirection): boolean;
 
-  /** Writes a message toward `direction`'s destination (canDeliver was checked). */
-  protected abstract deliver(direction: ProxyDirection, kind: Kind, bytes: Buffer): void;
+  /** Writes a message toward `direction`'s destination (canDeliver was checked); `seq` is its log entry. */
+  protected abstract deliver(direction: ProxyDirection, kind: Kind, bytes: Buffer, seq: number): void;
 
   /** Stops reading from `direction`'s source. */
   protected abstract pauseSource(direction: ProxyDirection): void;
@@ -109,10 +109,10 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
       const seq = this.log.append(logDirection(d), edit.kind, edit.bytes);
       this.setRole(seq, 'edited');
       this.note(notes.edited(id, d, { kind: item.value.kind, size: item.size }));
-      this.deliver(d, edit.kind, edit.bytes);
+      this.deliver(d, edit.kind, edit.bytes, seq);
     } else {
       this.note(notes.released(id, d));
-      this.deliver(d, item.value.kind, item.value.payload);
+      this.deliver(d, item.value.kind, item.value.payload, item.value.seq);
     }
     this.afterTaken(d);
   }
@@ -140,8 +140,8 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
   inject(direction: ProxyDirection, payload: ProxyPayload): void {
     const { kind, bytes } = this.payloadBytes(payload);
     if (!this.canDeliver(direction)) throw this.closedError(direction, 'inject');
-    this.logInjected(direction, kind, bytes);
-    this.deliver(direction, kind, bytes);
+    const seq = this.logInjected(direction, kind, bytes);
+    this.deliver(direction, kind, bytes, seq);
   }
 
   entryRole(seq: number): ProxyEntryRole | undefined {
@@ -152,16 +152,17 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
 
   /**
    * A message arrived from `direction`'s source: logs it, then forwards it, or holds it while that
-   * direction is paused (or older messages of it are still held).
+   * direction is paused (or older messages of it are still held). Returns the entry's seq, or -1 when
+   * the pair has finished and nothing was logged.
    */
-  protected receive(direction: ProxyDirection, kind: Kind, bytes: Buffer): void {
-    if (this.isFinished) return;
+  protected receive(direction: ProxyDirection, kind: Kind, bytes: Buffer): number {
+    if (this.isFinished) return -1;
     const seq = this.log.append(logDirection(direction), kind, bytes);
     this.received[direction] += bytes.length;
     if (!this.queue.shouldHold(direction)) {
-      if (this.canDeliver(direction)) this.deliver(direction, kind, bytes);
+      if (this.canDeliver(direction)) this.deliver(direction, kind, bytes, seq);
       else this.note(notes.notForwarded(direction));
-      return;
+      return seq;
     }
     // Our own copy: a socket's chunk may be a view into a buffer that is reused.
     const payload = Buffer.from(bytes);
@@ -173,14 +174,16 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
       this.stopReading(direction, 'full', true);
     }
     this.heldEmitter.fire();
+    return seq;
   }
 
-  /** Logs something the user sent toward `direction`'s destination (role 'injected', with its note). */
-  protected logInjected(direction: ProxyDirection, kind: Kind, bytes: Uint8Array, code?: number): void {
-    if (this.isFinished) return;
+  /** Logs something the user sent toward `direction`'s destination (role 'injected', with its note); returns its seq. */
+  protected logInjected(direction: ProxyDirection, kind: Kind, bytes: Uint8Array, code?: number): number {
+    if (this.isFinished) return -1;
     const seq = this.log.append(logDirection(direction), kind, bytes, code);
     this.setRole(seq, 'injected');
     this.note(notes.injected(direction));
+    return seq;
   }
 
   /** Stops (or resumes, once no reason is left) reading from `direction`'s source. */
@@ -269,7 +272,7 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
     }
     const items = this.queue.takeAll(direction);
     this.note(notes.releasedAll(items.map((i) => i.id), direction));
-    for (const item of items) this.deliver(direction, item.value.kind, item.value.payload);
+    for (const item of items) this.deliver(direction, item.value.kind, item.value.payload, item.value.seq);
     this.afterTaken(direction);
   }
 

@@ -101,9 +101,11 @@ export interface ProxyPairInfo {
 export interface TcpProxyConnection extends TcpConnection, ProxyPairInfo {}
 
 /**
- * A WebSocket pair as a connection. sendText/sendBytes/ping/pong go to the server as if from the
- * client; close(code, reason) closes both legs with that code. `handshake` and `tls` describe the
- * upstream leg; `clientHandshake` the client's upgrade and the proxy's answer to it.
+ * A WebSocket pair as a connection. sendText/sendBytes/sendFragmented/ping/pong go to the server as if
+ * from the client (logged as injected); close(code, reason) closes both legs with that code (any code
+ * 0-65535). `handshake`, `tls`, `wireFrames` and framesOf() describe the upstream leg (the wire the
+ * server sees); `clientHandshake` the client's upgrade and the proxy's answer to it. `autoPong` is
+ * always false: pings are passed on and answered by the other side (setAutoPong(true) throws).
  */
 export interface WsProxyConnection extends WebSocketConnection, ProxyPairInfo {
   readonly clientHandshake: HandshakeInfo | undefined;

@@ -311,7 +311,7 @@ class TcpProxyPair extends ProxyPair implements TcpProxyConnection, AbortablePai
     return this.upstreamOpen && !this.isFinished && !this.finTo[to] && !!target && !target.destroyed && target.writable;
   }
 
-  protected deliver(direction: ProxyDirection, _kind: Kind, bytes: Buffer): void {
+  protected deliver(direction: ProxyDirection, _kind: Kind, bytes: Buffer, _seq: number): void {
     const target = this.destination(direction)!;
     // The other side's kernel buffer is full: stop reading this direction's source until it drains.
     if (!target.write(bytes)) this.stopReading(direction, 'drain', true);

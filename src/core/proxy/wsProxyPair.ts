@@ -12,7 +12,11 @@ import { HandshakeCapture, statusOf, type HttpHead } from '../handshakeCapture';
 import { formatHostPort } from '../listenAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from '../systemErrors';
 import { describeTls, summarizeTls } from '../tlsSummary';
-import { validateClose } from '../wsConnection';
+import { splitEvenly, validateClose } from '../wsConnection';
+import { closeWithAnyCode } from '../wsFrames/anyCodeClose';
+import { WireFrameTap } from '../wsFrames/frameTap';
+import { WireFrameStore, type WireFrame } from '../wsFrames/wireFrameStore';
+import { MAX_FRAGMENTS } from '../../../shared/wireFrames';
 import type { ProxyDirection } from './holdQueue';
 import { ProxyPair, type ProxyPairSettings } from './proxyPair';
 import type { AbortablePair } from './proxySession';
@@ -96,6 +100,11 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
   readonly client: string;
   readonly upstream: string;
   protected readonly isTcp = false;
+  /**
+   * The frames of the upstream leg as they crossed its wire (Out: to the server, In: from it), linked to
+   * the log's entries. The client leg's frames are not recorded.
+   */
+  readonly wireFrames: WireFrameStore;
   private readonly upstreamUrl: URL;
   private readonly upstreamContext: ErrorContext;
   private readonly clientContext: ErrorContext;
@@ -129,6 +138,10 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     pairSettings: ProxyPairSettings,
   ) {
     super(pairSettings);
+    const retention = pairSettings.retention;
+    const maxFrames = retention?.maxFrames ?? retention?.maxEntries;
+    this.wireFrames = new WireFrameStore(maxFrames !== undefined ? { maxFrames } : {});
+    this.register(this.log.onDidClear(() => this.wireFrames.clear()));
     const socket = upgrade.socket;
     this.client = addressOf(socket.remoteAddress, socket.remotePort);
     this.upstreamUrl = upstreamUrl;
@@ -174,6 +187,24 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
 
   get extensions(): string {
     return this.upstreamWs?.extensions ?? '';
+  }
+
+  /** Always false: a proxy never answers pings itself; each ping is passed on and the other side answers. */
+  get autoPong(): boolean {
+    return false;
+  }
+
+  setAutoPong(enabled: boolean): void {
+    if (enabled) {
+      throw new SocketInspectorError(
+        'PROTOCOL',
+        'A proxy does not answer pings itself: each ping is passed on, and the pong comes from the other side',
+      );
+    }
+  }
+
+  framesOf(seq: number): WireFrame[] {
+    return this.wireFrames.framesOf(seq);
   }
 
   protected toError(e: unknown): SocketInspectorError {
@@ -233,9 +264,10 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     this.listen(ws, 'upgrade', (res: IncomingMessage) => this.onUpstreamUpgrade(res));
     this.listen(ws, 'unexpected-response', (_r: ClientRequest, res: IncomingMessage) => this.onUpstreamRefused(res));
     this.listen(ws, 'open', () => this.onUpstreamOpen());
-    this.listen(ws, 'message', (data: Buffer, isBinary: boolean) =>
-      this.receive('toClient', isBinary ? Kind.Binary : Kind.Text, data),
-    );
+    this.listen(ws, 'message', (data: Buffer, isBinary: boolean) => {
+      const seq = this.receive('toClient', isBinary ? Kind.Binary : Kind.Text, data);
+      if (seq >= 0) this.wireFrames.noteEntry(Direction.In, seq);
+    });
     this.listen(ws, 'ping', (data: Buffer) => this.passControl('toClient', Kind.Ping, data));
     this.listen(ws, 'pong', (data: Buffer) => this.passControl('toClient', Kind.Pong, data));
     this.listen(ws, 'error', (e: unknown) => this.onUpstreamError(e));
@@ -379,6 +411,11 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     this.upstreamOpen = true;
     const ws = this.upstreamWs!;
     const socket = this.upstreamSocket;
+    // ws has just taken the socket over: the first frame byte has not flowed yet (see WireFrameTap).
+    const wsSocket = (ws as unknown as { _socket?: net.Socket })._socket ?? socket;
+    if (wsSocket) {
+      this.register(new WireFrameTap(this.wireFrames, () => ws.extensions.includes('permessage-deflate'))).attach(wsSocket);
+    }
     const upstreamLeg = `${addressOf(socket?.localAddress, socket?.localPort)} → ${addressOf(socket?.remoteAddress, socket?.remotePort)}`;
     if (this.legDone.client || this.upgrade.socket.destroyed) {
       this.meta(Kind.Closed, 'The client left before the upgrade completed; closing the upstream (1001)');
@@ -471,9 +508,11 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
   /** Pings and pongs are never held: they are forwarded at once (the log still shows each). */
   private passControl(direction: ProxyDirection, kind: Kind, data: Buffer): void {
     if (this.isFinished) return;
-    this.log.append(direction === 'toServer' ? Direction.Out : Direction.In, kind, data);
+    const seq = this.log.append(direction === 'toServer' ? Direction.Out : Direction.In, kind, data);
+    if (direction === 'toClient') this.wireFrames.noteEntry(Direction.In, seq);
     const target = this.destination(direction);
     if (target?.readyState !== WebSocket.OPEN) return;
+    if (direction === 'toServer') this.wireFrames.noteEntry(Direction.Out, seq);
     if (kind === Kind.Ping) target.ping(data, undefined, () => {});
     else target.pong(data, undefined, () => {});
   }
@@ -497,17 +536,19 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     this.closeFrom[side] = { code, reason };
     this.firstToClose ??= side;
     const direction: ProxyDirection = side === 'client' ? 'toServer' : 'toClient';
-    if (!this.isFinished) this.log.append(side === 'client' ? Direction.Out : Direction.In, Kind.Close, reason, code);
+    const seq = this.isFinished ? -1 : this.log.append(side === 'client' ? Direction.Out : Direction.In, Kind.Close, reason, code);
+    if (side === 'server' && seq >= 0) this.wireFrames.noteEntry(Direction.In, seq);
     if (this.state === 'open') this.setState('closing');
     const to: Side = side === 'client' ? 'server' : 'client';
     const held = this.heldCount(direction);
-    const now = this.afterHeld(direction, () => this.forwardClose(to, code, reason));
+    const now = this.afterHeld(direction, () => this.forwardClose(to, code, reason, seq));
     if (!now) this.note(`The ${side}'s close (${closeText(code, reason)}) is passed on to the ${to} after the ${held} held message${held === 1 ? '' : 's'}`);
   }
 
-  private forwardClose(to: Side, code: number, reason: Buffer): void {
+  private forwardClose(to: Side, code: number, reason: Buffer, seq: number): void {
     const target = to === 'server' ? this.upstreamWs : this.clientWs;
     if (target?.readyState !== WebSocket.OPEN) return;
+    if (to === 'server' && seq >= 0) this.wireFrames.noteEntry(Direction.Out, seq);
     try {
       if (code === NO_STATUS) target.close();
       else target.close(code, reason);
@@ -578,7 +619,8 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     return this.destination(direction)?.readyState === WebSocket.OPEN;
   }
 
-  protected deliver(direction: ProxyDirection, kind: Kind, bytes: Buffer): void {
+  protected deliver(direction: ProxyDirection, kind: Kind, bytes: Buffer, seq: number): void {
+    if (direction === 'toServer' && seq >= 0) this.wireFrames.noteEntry(Direction.Out, seq);
     // A failed send surfaces as the socket's error or close; nothing to add here.
     this.destination(direction)!.send(bytes, { binary: kind === Kind.Binary }, () => {});
     // The destination's socket buffer is full: stop reading this direction's source until it drains.
@@ -610,6 +652,20 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     this.inject('toServer', { bytes });
   }
 
+  /** Injects one message toward the server, cut into `fragments` frames (logged as one entry). */
+  sendFragmented(payload: Uint8Array, options: { binary: boolean; fragments: number }): void {
+    const { binary, fragments } = options;
+    if (!Number.isInteger(fragments) || fragments < 1 || fragments > MAX_FRAGMENTS) {
+      throw new SocketInspectorError('PROTOCOL', `A message can be sent in 1 to ${MAX_FRAGMENTS} frames (not ${fragments})`);
+    }
+    this.requireOpen(this.bothOpen, 'send');
+    const parts = splitEvenly(payload, fragments);
+    const seq = this.logInjected('toServer', binary ? Kind.Binary : Kind.Text, Buffer.concat(parts));
+    this.wireFrames.noteEntry(Direction.Out, seq);
+    const ws = this.upstreamWs!;
+    parts.forEach((part, i) => ws.send(part, { binary, fin: i === parts.length - 1 }, () => {}));
+  }
+
   ping(payload?: Uint8Array): void {
     this.sendControlToServer(Kind.Ping, payload);
   }
@@ -625,7 +681,8 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
       throw new SocketInspectorError('PROTOCOL', `A ${name} payload can be at most 125 bytes (this one is ${bytes.length})`);
     }
     this.requireOpen(this.bothOpen, name);
-    this.logInjected('toServer', kind, bytes);
+    const seq = this.logInjected('toServer', kind, bytes);
+    this.wireFrames.noteEntry(Direction.Out, seq);
     if (kind === Kind.Ping) this.upstreamWs!.ping(bytes, undefined, () => {});
     else this.upstreamWs!.pong(bytes, undefined, () => {});
   }
@@ -641,8 +698,10 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     for (const side of ['server', 'client'] as const) {
       const ws = side === 'server' ? this.upstreamWs : this.clientWs;
       if (ws?.readyState !== WebSocket.OPEN) continue;
-      this.logInjected(side === 'server' ? 'toServer' : 'toClient', Kind.Close, bytes, code);
-      ws.close(code, bytes);
+      const seq = this.logInjected(side === 'server' ? 'toServer' : 'toClient', Kind.Close, bytes, code);
+      if (side === 'server') this.wireFrames.noteEntry(Direction.Out, seq);
+      // Any code 0-65535, as a client connection allows: this is a testing tool.
+      closeWithAnyCode(ws, code, bytes);
     }
     if (this.state === 'open') this.setState('closing');
   }
