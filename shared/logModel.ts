@@ -21,6 +21,11 @@ export const Kind = {
   Handshake: 8,
   Error: 9,
   Closed: 10,
+  /**
+   * A meta remark of the engine: a proxy paused, resumed, held, released, edited, dropped or injected.
+   * A note starting with "↑" describes the entry just before it.
+   */
+  Note: 11,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -36,6 +41,7 @@ export const KIND_NAMES = [
   'handshake',
   'error',
   'closed',
+  'note',
 ] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 

@@ -21,7 +21,7 @@ const KIND_CHOICES: ReadonlyArray<readonly [label: string, kinds: readonly numbe
   ['Ping', [Kind.Ping]],
   ['Pong', [Kind.Pong]],
   ['Close', [Kind.Close]],
-  ['Connection events', [Kind.Connecting, Kind.Open, Kind.Handshake, Kind.Error, Kind.Closed]],
+  ['Connection events', [Kind.Connecting, Kind.Open, Kind.Handshake, Kind.Error, Kind.Closed, Kind.Note]],
   ['Errors', [Kind.Error]],
 ];
 

@@ -137,7 +137,7 @@ export interface SessionLogEntry {
 }
 
 /** Kinds a meta (direction "meta") entry has; every other kind travels in or out. */
-export const META_KINDS: readonly KindName[] = ['connecting', 'open', 'handshake', 'error', 'closed'];
+export const META_KINDS: readonly KindName[] = ['connecting', 'open', 'handshake', 'error', 'closed', 'note'];
 /** Kinds of entries that crossed the wire. */
 export const WIRE_KINDS: readonly KindName[] = ['text', 'binary', 'ping', 'pong', 'close', 'data'];
 
