@@ -12,7 +12,7 @@ import { HandshakeCapture, statusOf, type HttpHead } from '../handshakeCapture';
 import { formatHostPort } from '../listenAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from '../systemErrors';
 import { describeTls, summarizeTls } from '../tlsSummary';
-import { splitEvenly, validateClose } from '../wsConnection';
+import { splitEvenly, validateClose } from '../webSocketLifecycle';
 import { closeWithAnyCode } from '../wsFrames/anyCodeClose';
 import { WireFrameTap } from '../wsFrames/frameTap';
 import { WireFrameStore, type WireFrame } from '../wsFrames/wireFrameStore';
