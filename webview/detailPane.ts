@@ -8,6 +8,7 @@ import { renderConnectionDetails, type ConnectionDetails } from './handshakeView
 import { renderHex } from './hexView';
 import { parseJsonTree } from './jsonParse';
 import { renderNode } from './jsonTree';
+import { attachTabKeyboard } from './tabKeyboard';
 import { renderText } from './textView';
 
 /** The detail tabs, in header order. */
@@ -63,6 +64,7 @@ export class DetailPane {
       const panel = document.createElement('vscode-tab-panel');
       panel.className = 'detail-panel';
       panel.dataset.tab = name;
+      panel.dataset.testid = `detail-panel-${name}`;
       tabs.append(header);
       this.parts[name] = { header, panel };
     }
@@ -75,8 +77,9 @@ export class DetailPane {
         this.deps.onTabChange(name);
       }
     });
+    attachTabKeyboard(tabs);
     this.tabs = tabs;
-    this.element = h('div', { className: 'detail' }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
+    this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': 'Entry details' } }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
     this.setAvailable('json', false);
     this.setAvailable('close', false);
     this.placeholder('Select an entry to see its payload.');
@@ -119,6 +122,11 @@ export class DetailPane {
         this.placeholder(e instanceof Error ? e.message : String(e));
       },
     );
+  }
+
+  /** Puts the keyboard in the tab in front (its panel scrolls with the arrow keys). */
+  focus(): void {
+    this.parts[this.tab].panel.focus();
   }
 
   /** Whether `seq` is the entry on display. */

@@ -16,10 +16,13 @@ import { MessageHandler, toErrorInfo } from '../shared/messageHandler';
 import { webviewIncoming } from '../shared/messageSchema';
 import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, WebviewEvents, WebviewRequests } from '../shared/protocol';
 import { Composer } from './composer';
+import { forwardControlLabels } from './controlLabels';
 import { DetailPane } from './detailPane';
 import { FilterBar, isActive } from './filterBar';
 import { FramingControl } from './framingControl';
 import type { ConnectionDetails } from './handshakeView';
+import { attachRegionCycling, focusFirstControl } from './keyboardNavigation';
+import { LiveAnnouncer } from './liveAnnouncer';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
 import styles from './styles.css';
@@ -59,6 +62,7 @@ function start(): void {
       },
       state: ({ state, error, protocol, extensions }) => {
         toolbar.setState(state, error);
+        announcer.connection(state, error);
         composer.setConnection(details.connectionKind, state === 'open');
         details = { ...details, ...(protocol !== undefined ? { protocol } : {}), ...(extensions !== undefined ? { extensions } : {}) };
         detail.setConnection(details);
@@ -82,6 +86,7 @@ function start(): void {
   let details: ConnectionDetails = { connectionKind: 'ws', target: '' };
   let filterGeneration = 0;
   let chromeFrame = 0;
+  const announcer = new LiveAnnouncer();
 
   const store = new LogStore(
     {
@@ -118,7 +123,11 @@ function start(): void {
       detail.show(seq);
       host.remember({ selectedSeq: seq ?? null });
     },
-    onFollowChange: (following) => toolbar.setFollowing(following),
+    onFollowChange: (following) => {
+      toolbar.setFollowing(following);
+      announcer.entries(store.stats.nextSeq, following);
+    },
+    onOpen: () => detail.focus(),
   });
   const detail = new DetailPane({
     getPayload: (seq, limit) => channel.sendRequest('getPayload', { seq, limit }),
@@ -149,6 +158,7 @@ function start(): void {
     const filter = store.filter;
     filterBar.setCounts(store.totalCount, filter.active ? store.matches.length : undefined, filter.active && !filter.done);
     toolbar.setStats(store.stats);
+    announcer.entries(store.stats.nextSeq, logView.isFollowing);
   }
 
   function applyFilter(spec: FilterSpec | null): void {
@@ -190,6 +200,7 @@ function start(): void {
     toolbar.setTarget(s.target);
     toolbar.setSession(s.session);
     toolbar.setState(s.state, s.error);
+    announcer.connection(s.state, s.error);
     composer.setConnection(s.connectionKind, s.state === 'open');
     composer.setLists(s.history, s.saved);
     framing.setConnection(s.connectionKind);
@@ -217,7 +228,7 @@ function start(): void {
   logView.element.setAttribute('slot', 'start');
   detail.element.setAttribute('slot', 'end');
   split.append(logView.element, detail.element);
-  root.append(toolbar.element, filterBar.element, split, composer.element);
+  root.append(toolbar.element, filterBar.element, split, composer.element, announcer.element);
   new ResizeObserver(() => {
     const orientation = root.clientWidth >= SIDE_BY_SIDE_MIN_WIDTH ? 'vertical' : 'horizontal';
     if (split.split !== orientation) split.split = orientation;
@@ -239,6 +250,15 @@ function start(): void {
       filterBar.focus();
     }
   });
+  // Keyboard and screen readers: F6 between regions, labels on the inner controls of web components.
+  attachRegionCycling(document, () => [
+    { element: toolbar.element, focus: () => focusFirstControl(toolbar.element) },
+    { element: filterBar.element, focus: () => filterBar.focus() },
+    { element: logView.element, focus: () => logView.focus() },
+    { element: detail.element, focus: () => detail.focus() },
+    { element: composer.element, focus: () => composer.focus() },
+  ]);
+  forwardControlLabels([toolbar.element, filterBar.element, detail.element, composer.element]);
   window.addEventListener('error', (e) => reportError(`${e.message} (${e.filename}:${e.lineno})`));
   window.addEventListener('unhandledrejection', (e) => reportError(`Unhandled rejection: ${toErrorInfo(e.reason).message}`));
   window.addEventListener('message', (e: MessageEvent) => channel.handleMessage(e.data));
