@@ -2,20 +2,13 @@
 // composer), as F6 moves between the parts of VS Code. Past the last region (or before the first) the
 // key is left alone, so VS Code's own F6 takes the keyboard on to its next part: the panel is one more
 // stop in VS Code's cycle, never a trap.
+import { nextRegion } from './focusMoves';
 
 /** One stop of the F6 cycle. */
 export interface FocusRegion {
   readonly element: HTMLElement;
   /** Puts the keyboard in the region (its main control). */
   focus(): void;
-}
-
-/** Index of the region F6 (step 1) or Shift+F6 (step -1) goes to from `current`, or undefined to let the key go. */
-export function nextRegion(current: number | undefined, step: 1 | -1, count: number): number | undefined {
-  if (count === 0) return undefined;
-  if (current === undefined) return step === 1 ? 0 : count - 1;
-  const next = current + step;
-  return next < 0 || next >= count ? undefined : next;
 }
 
 /**
@@ -63,4 +56,14 @@ export function focusFirstControl(container: HTMLElement): boolean {
     if (el.ownerDocument.activeElement === el) return true;
   }
   return false;
+}
+
+/**
+ * Marks the document with how focus last moved (`data-modality` on <html>: `keyboard` or `pointer`),
+ * for focus styles that :focus-visible cannot give: a web component's host never matches it.
+ */
+export function trackFocusModality(doc: Document): void {
+  const root = doc.documentElement;
+  doc.addEventListener('keydown', () => (root.dataset.modality = 'keyboard'), { capture: true });
+  doc.addEventListener('pointerdown', () => (root.dataset.modality = 'pointer'), { capture: true });
 }

@@ -21,7 +21,7 @@ import { DetailPane } from './detailPane';
 import { FilterBar, isActive } from './filterBar';
 import { FramingControl } from './framingControl';
 import type { ConnectionDetails } from './handshakeView';
-import { attachRegionCycling, focusFirstControl } from './keyboardNavigation';
+import { attachRegionCycling, focusFirstControl, trackFocusModality } from './keyboardNavigation';
 import { LiveAnnouncer } from './liveAnnouncer';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
@@ -259,6 +259,7 @@ function start(): void {
     { element: composer.element, focus: () => composer.focus() },
   ]);
   forwardControlLabels([toolbar.element, filterBar.element, detail.element, composer.element]);
+  trackFocusModality(document);
   window.addEventListener('error', (e) => reportError(`${e.message} (${e.filename}:${e.lineno})`));
   window.addEventListener('unhandledrejection', (e) => reportError(`Unhandled rejection: ${toErrorInfo(e.reason).message}`));
   window.addEventListener('message', (e: MessageEvent) => channel.handleMessage(e.data));

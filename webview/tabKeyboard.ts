@@ -2,28 +2,7 @@
 // previous/next tab and show it, Home/End to the first/last. vscode-tabs has arrow keys of its own,
 // but they land on hidden tabs (JSON and Close are shown only for payloads they apply to) and show a
 // tab only on Enter; these handlers run first and replace them.
-
-/** The tab a key moves to among `visible` tabs (wrapping at the ends), or undefined for other keys. */
-export function tabKeyTarget(key: string, current: number, visible: readonly boolean[]): number | undefined {
-  const order = visible.flatMap((v, i) => (v ? [i] : []));
-  if (order.length === 0) return undefined;
-  const at = order.indexOf(current);
-  switch (key) {
-    case 'ArrowRight':
-      return order[at < 0 ? 0 : (at + 1) % order.length];
-    case 'ArrowLeft':
-      return order[at < 0 ? order.length - 1 : (at - 1 + order.length) % order.length];
-    case 'Home':
-      return order[0];
-    case 'End':
-      return order[order.length - 1];
-    case 'Enter':
-    case ' ':
-      return at < 0 ? undefined : current;
-    default:
-      return undefined;
-  }
-}
+import { tabKeyTarget } from './focusMoves';
 
 /**
  * Handles the keys on the tab headers of `tabs` (a vscode-tabs element): moves focus to the target
@@ -42,7 +21,11 @@ export function attachTabKeyboard(tabs: HTMLElement & { selectedIndex: number })
       if (target === undefined) return;
       e.preventDefault();
       e.stopPropagation();
-      list[target]!.focus();
+      // A header never active has no tabindex yet (vscode-tab-header sets it when `active` changes,
+      // after its next render): make it focusable now.
+      const header = list[target]!;
+      if (!header.hasAttribute('tabindex')) header.tabIndex = -1;
+      header.focus();
       if (tabs.selectedIndex === target) return;
       tabs.selectedIndex = target;
       tabs.dispatchEvent(new CustomEvent('vsc-tabs-select', { detail: { selectedIndex: target }, composed: true }));
