@@ -326,8 +326,12 @@ describe('keyboard (Chromium)', { skip }, () => {
     }
   });
 
-  it('arrow keys move between the detail tabs that apply; F6 moves between regions', async () => {
-    const live = await openLivePanel(suite.browser, suite.server, (ws) => ws.send('plain text'));
+  it('arrow keys move between the detail tabs that apply; the views scroll by keyboard; F6 moves between regions', async () => {
+    const long = Array.from({ length: 400 }, (_, i) => `line ${i}`).join('\n');
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => {
+      ws.send(long);
+      ws.send('plain text');
+    });
     try {
       const { page } = live.panel;
       await rowWithText(page, 'plain text').click();
@@ -354,11 +358,25 @@ describe('keyboard (Chromium)', { skip }, () => {
       assert.equal(await page.locator('[data-testid=detail-panel-connection]').isVisible(), true);
       assert.equal(await page.locator('[data-testid=detail-panel-connection]').getAttribute('role'), 'tabpanel');
 
+      // A long payload's Text and Hex views scroll from the keyboard once their panel has focus.
+      await rowWithText(page, 'line 0').click();
+      await eventually(() => textOf(page, 'detail-text'), (t) => t.startsWith('line 0\nline 1'), 'the long text');
+      const scrolled = (tab: string): Promise<number> =>
+        page.locator(`[data-testid=detail-panel-${tab}]`).evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop);
+      for (const tab of ['text', 'hex']) {
+        await page.locator(`[data-testid=detail-tab-${tab}]`).click();
+        await page.locator(`[data-testid=detail-panel-${tab}]`).focus();
+        assert.equal(await scrolled(tab), 0);
+        await page.keyboard.press('PageDown');
+        await eventually(() => scrolled(tab), (top) => top > 0, `the ${tab} view scrolled by PageDown`);
+      }
+      await rowWithText(page, 'plain text').click();
+
       await page.locator('[data-testid=log-grid]').focus();
       const f6: Array<[key: string, control: string]> = [
-        ['F6', 'detail-panel-connection'],
+        ['F6', 'detail-panel-hex'],
         ['F6', 'composer-input'],
-        ['Shift+F6', 'detail-panel-connection'],
+        ['Shift+F6', 'detail-panel-hex'],
         ['Shift+F6', 'log-grid'],
         ['Shift+F6', 'filter'],
         ['Shift+F6', 'connect-toggle'],
