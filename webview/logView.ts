@@ -76,7 +76,7 @@ export class LogView {
   ) {
     this.spacer = h('div', { className: 'log-spacer' });
     this.viewport = h('div', { className: 'log-viewport', attrs: { role: 'presentation' } });
-    this.empty = h('div', { className: 'log-empty', text: 'No entries yet.' });
+    this.empty = h('div', { className: 'log-empty', text: 'No entries yet.', attrs: { id: 'log-empty' } });
     // The grid is the one tab stop and holds the keyboard; rows are its aria-activedescendant. The
     // scroller only scrolls: focusable by click (tabindex -1, so Chrome does not add it to the tab
     // order as a scroll container) and handing focus straight on to the grid.
@@ -300,6 +300,9 @@ export class LogView {
     if (rowCount !== this.shownRowCount) {
       this.shownRowCount = rowCount;
       this.element.setAttribute('aria-rowcount', String(gridRowCount(rowCount)));
+      // An empty grid says why ("No entries yet.", "No entries match the filter.").
+      if (rowCount === 0) this.element.setAttribute('aria-describedby', this.empty.id);
+      else this.element.removeAttribute('aria-describedby');
     }
     const active = this.selected === undefined ? undefined : this.rows.find((r) => r.seq === this.selected && r.root.isConnected);
     const id = active?.root.id ?? '';

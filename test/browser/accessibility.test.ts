@@ -89,6 +89,9 @@ describe('accessibility (Chromium, axe-core)', { skip }, () => {
         const { page } = live.panel;
         await page.locator('[data-testid=connection-status][data-detail=idle]').waitFor();
         await assertNoViolations(page, 'an empty, unconnected panel');
+        const grid = page.locator('[data-testid=log-grid]');
+        assert.equal(await grid.getAttribute('aria-rowcount'), '1', 'only the header row');
+        assert.equal(await page.locator(`#${await grid.getAttribute('aria-describedby')}`).textContent(), 'No entries yet.', 'the empty grid says why');
 
         await page.locator('[data-testid=connect-toggle]').click();
         await page.locator('[data-testid=connection-status][data-state=open]').waitFor();
