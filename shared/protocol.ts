@@ -269,7 +269,7 @@ export type WebviewRequests = {
   /** Proxy pairs: a held message's full payload (to edit it). */
   getHeld: { params: { id: number }; result: { payload: ArrayBuffer } };
   /** Proxy pairs: forwards a held message, as received or replaced by `replacement`. */
-  releaseHeld: { params: { id: number; replacement?: ComposerMessage }; result: Record<string, never> };
+  releaseHeld: { params: { id: number; replacement?: ComposerMessage }; result: { bytes: number } };
   /** Proxy pairs: discards a held message. */
   dropHeld: { params: { id: number }; result: Record<string, never> };
   /** Proxy pairs: forwards (release) or discards (drop) everything held. */

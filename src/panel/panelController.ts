@@ -291,10 +291,7 @@ export class PanelController extends Disposable {
           return {};
         },
         getHeld: ({ id }) => ({ payload: this.proxy.held(id) }),
-        releaseHeld: ({ id, replacement }) => {
-          this.proxy.release(id, replacement);
-          return {};
-        },
+        releaseHeld: ({ id, replacement }) => ({ bytes: this.proxy.release(id, replacement) }),
         dropHeld: ({ id }) => {
           this.proxy.drop(id);
           return {};

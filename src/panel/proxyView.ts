@@ -89,10 +89,13 @@ export class ProxyView extends Disposable {
     return copyOf(message.payload);
   }
 
-  /** Forwards held message `id`, as received or replaced. */
-  release(id: number, replacement: ComposerMessage | undefined): void {
+  /** Forwards held message `id`, as received or replaced; returns the bytes forwarded. */
+  release(id: number, replacement: ComposerMessage | undefined): number {
     const c = this.require('forward a held message');
-    c.release(id, replacement ? proxyPayloadOf(replacement, this.kind) : undefined);
+    const held = c.held.find((m) => m.id === id);
+    const payload = replacement ? proxyPayloadOf(replacement, this.kind) : undefined;
+    c.release(id, payload);
+    return payload ? payloadLength(payload) : (held?.payload.length ?? 0);
   }
 
   /** Discards held message `id`. */
@@ -112,7 +115,7 @@ export class ProxyView extends Disposable {
     const c = this.require('inject a message');
     const payload = proxyPayloadOf(message, this.kind);
     c.inject(direction, payload);
-    return 'text' in payload ? new TextEncoder().encode(payload.text).length : payload.bytes.length;
+    return payloadLength(payload);
   }
 
   private require(action: string): ProxyPeerControls {
@@ -127,6 +130,10 @@ export class ProxyView extends Disposable {
     this.subscription = undefined;
     super.dispose();
   }
+}
+
+function payloadLength(payload: ProxyPayload): number {
+  return 'text' in payload ? new TextEncoder().encode(payload.text).length : payload.bytes.length;
 }
 
 /** A standalone ArrayBuffer holding `bytes` (never a view into a pooled buffer). */
