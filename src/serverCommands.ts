@@ -172,7 +172,10 @@ export function registerServerCommands(
       {
         prompt: 'Upstream to forward to: host:port, tcp://host:port or tls://host:port',
         placeHolder: 'tcp://127.0.0.1:6379, tls://example.com:443',
-        parse: parseTcpTarget,
+        parse: (input) => {
+          if (/^\s*wss?:\/\//i.test(input)) throw new Error('Proxy TCP forwards to tcp:// or tls://; for a ws:// or wss:// upstream use Proxy WebSocket…');
+          return parseTcpTarget(input);
+        },
       },
       (listenOn, upstream) => createTcpProxy({ listen: listenOn, upstream, retention: retentionFromSettings() }),
     ),
@@ -183,7 +186,10 @@ export function registerServerCommands(
       {
         prompt: 'Upstream WebSocket URL to forward to: ws://… or wss://… (the client\'s path is appended)',
         placeHolder: 'ws://127.0.0.1:8080/, wss://example.com/socket',
-        parse: parseWebSocketUrl,
+        parse: (input) => {
+          if (/^\s*(tcp|tls):\/\//i.test(input)) throw new Error('Proxy WebSocket forwards to ws:// or wss://; for a tcp:// or tls:// upstream use Proxy TCP…');
+          return parseWebSocketUrl(input);
+        },
       },
       (listenOn, upstream) => createWsProxy({ listen: listenOn, upstream, retention: retentionFromSettings() }),
     ),
