@@ -144,7 +144,13 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   },
   getPayload: { seq, limit: integer(0, MAX_PAYLOAD_LIMIT) },
   setFilter: { generation: integer(), filter: filterSpec },
-  send: { ...composerFields, framed: optional(boolean), fragments: optional(integer(1, MAX_FRAGMENTS)), broadcast: optional(boolean) },
+  send: {
+    ...composerFields,
+    framed: optional(boolean),
+    fragments: optional(integer(1, MAX_FRAGMENTS)),
+    broadcast: optional(boolean),
+    inject: optional(oneOf('toServer', 'toClient')),
+  },
   setFraming: { spec: framerSpec },
   ping: { payload: string(1024) },
   pong: { payload: string(1024) },
@@ -163,6 +169,11 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   setAutoReplies: { rules: autoReplyRules },
   getTiming: { seq },
   setPairing: { field: string(1000) },
+  setHold: { toServer: boolean, toClient: boolean },
+  getHeld: { id: integer() },
+  releaseHeld: { id: integer(), replacement: optional((r) => exactObject(r, composerFields)) },
+  dropHeld: { id: integer() },
+  heldAll: { action: oneOf('release', 'drop') },
 };
 
 /** Events the host accepts from the webview. */
@@ -188,6 +199,7 @@ export const hostEventSchemas: SchemaMap<HostEvents> = {
   composerLists: { history: (v) => (Array.isArray(v) ? undefined : 'must be a list'), saved: (v) => (Array.isArray(v) ? undefined : 'must be a list') },
   snapshot: { snapshot: object },
   peers: { peers: object },
+  held: { proxy: object },
 };
 
 /** What one side accepts: request and event schemas by type. */

@@ -112,6 +112,37 @@ export interface PeerListInfo {
   readonly autoReplies: boolean;
 }
 
+/** A direction of a proxy pair: toward the upstream server, or toward the client. */
+export type ProxyDirectionName = 'toServer' | 'toClient';
+
+/** A message a paused proxy pair holds back, as the held list shows it. */
+export interface HeldSummary {
+  /** 1, 2, 3… per pair; log notes call it "#id". */
+  readonly id: number;
+  readonly direction: ProxyDirectionName;
+  /** Kind value (Text, Binary, Data). */
+  readonly kind: number;
+  /** Byte length. */
+  readonly size: number;
+  /** The first bytes (at most PROXY_PREVIEW_BYTES); getHeld fetches all of them. */
+  readonly preview: ArrayBuffer;
+}
+
+/** What a panel showing a proxy pair draws beyond the log: which directions are held and what is held. */
+export interface ProxyHoldInfo {
+  readonly toServer: boolean;
+  readonly toClient: boolean;
+  /** Oldest first. */
+  readonly held: readonly HeldSummary[];
+  /** Held messages beyond `held` (not listed). */
+  readonly omitted: number;
+}
+
+/** Bytes of each held message's preview. */
+export const PROXY_PREVIEW_BYTES = 256;
+/** Most held messages a list carries. */
+export const MAX_LISTED_HELD = 200;
+
 /** Auto-reply rules as last set, and what is wrong with each (null: nothing). */
 export interface AutoRepliesInfo {
   readonly rules: readonly AutoReplyRule[];
@@ -150,6 +181,8 @@ export interface PanelSnapshot {
   readonly peers?: PeerListInfo;
   /** A listener's auto-reply rules. */
   readonly autoReplies?: AutoRepliesInfo;
+  /** Present when the log shown is a proxy pair: Out reads client → server, In server → client. */
+  readonly proxy?: ProxyHoldInfo;
 }
 
 /** An entry's full payload (up to the requested limit) and its columns. */
@@ -189,8 +222,12 @@ export type WebviewRequests = {
    * `framed`: frame it with the panel's framer first (TCP, see setFraming).
    * WebSocket: `fragments` > 1 sends the message in that many frames.
    * With `broadcast` (server panels), it goes to every open peer and `peers` says how many.
+   * With `inject` (proxy pairs), it goes to that side as if the other side had sent it.
    */
-  send: { params: ComposerMessage & { framed?: boolean; fragments?: number; broadcast?: boolean }; result: { bytes: number; peers?: number } };
+  send: {
+    params: ComposerMessage & { framed?: boolean; fragments?: number; broadcast?: boolean; inject?: ProxyDirectionName };
+    result: { bytes: number; peers?: number };
+  };
   /** TCP: shows the log split into messages by this framer (null: raw chunks); a snapshot follows. */
   setFraming: { params: { spec: FramerSpecJson | null }; result: Record<string, never> };
   /** WebSocket ping with an optional UTF-8 payload. */
@@ -227,6 +264,16 @@ export type WebviewRequests = {
   selectPeer: { params: { peer: number; followNewest?: boolean }; result: Record<string, never> };
   /** Listener panels: replaces the auto-reply rules; valid enabled ones apply at once. */
   setAutoReplies: { params: { rules: readonly AutoReplyRule[] }; result: AutoRepliesInfo };
+  /** Proxy pairs: holds (true) or forwards each direction; resuming forwards what was held. */
+  setHold: { params: { toServer: boolean; toClient: boolean }; result: Record<string, never> };
+  /** Proxy pairs: a held message's full payload (to edit it). */
+  getHeld: { params: { id: number }; result: { payload: ArrayBuffer } };
+  /** Proxy pairs: forwards a held message, as received or replaced by `replacement`. */
+  releaseHeld: { params: { id: number; replacement?: ComposerMessage }; result: { bytes: number } };
+  /** Proxy pairs: discards a held message. */
+  dropHeld: { params: { id: number }; result: Record<string, never> };
+  /** Proxy pairs: forwards (release) or discards (drop) everything held. */
+  heldAll: { params: { action: 'release' | 'drop' }; result: Record<string, never> };
 };
 
 /** Events the webview sends (no answer). */
@@ -265,6 +312,8 @@ export type HostEvents = {
   snapshot: { snapshot: PanelSnapshot };
   /** A server panel's peers changed (accepted, closed) or the server changed state. */
   peers: { peers: PeerListInfo };
+  /** The proxy pair shown held or released something, or was paused or resumed. */
+  held: { proxy: ProxyHoldInfo };
 };
 
 // ---------------------------------------------------------------------------------------------------

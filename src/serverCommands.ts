@@ -5,7 +5,10 @@ import * as vscode from 'vscode';
 import { retentionFromSettings, validatorOf, type InspectorHost } from './commands';
 import type { ConnectionRegistry } from './connectionRegistry';
 import type { ConnectionKind } from './core/connectionTypes';
+import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
 import { parseListenAddress, type ListenAddress } from './core/listen/listenAddress';
+import { parseListenAddress as parseProxyListen } from './core/listenAddress';
+import { createTcpProxy, createWsProxy, type ProxySession } from './core/proxy';
 import { createTcpListener } from './core/listen/tcpListener';
 import { createWsListener } from './core/listen/wsListener';
 import { createServerConnection, type ServerConnection } from './core/serverConnection';
@@ -32,6 +35,14 @@ function addressArgument(arg: unknown): string | undefined {
     return (arg as { address: string }).address;
   }
   return undefined;
+}
+
+/** The `{ listen, upstream }` a proxy command argument names; `undefined` fields are prompted for. */
+function proxyArgument(arg: unknown): { listen?: string; upstream?: string } | undefined {
+  if (typeof arg !== 'object' || arg === null) return undefined;
+  const { listen, upstream } = arg as { listen?: unknown; upstream?: unknown };
+  if ((listen !== undefined && typeof listen !== 'string') || (upstream !== undefined && typeof upstream !== 'string')) return undefined;
+  return { ...(listen !== undefined ? { listen } : {}), ...(upstream !== undefined ? { upstream } : {}) };
 }
 
 export function registerServerCommands(
@@ -97,7 +108,91 @@ export function registerServerCommands(
     });
   }
 
+  /**
+   * Proxy TCP…/Proxy WebSocket…: asks for the upstream, then where to listen (or takes `{ listen, upstream }`),
+   * binds, and opens the tab like a listener.
+   */
+  function registerProxy(
+    command: string,
+    kind: ConnectionKind,
+    title: string,
+    upstreamHint: { prompt: string; placeHolder: string; parse: (input: string) => unknown },
+    create: (listen: string, upstream: string) => ProxySession,
+  ): vscode.Disposable {
+    const schemes = [kind];
+    return vscode.commands.registerCommand(command, async (arg?: unknown) => {
+      const given = proxyArgument(arg);
+      if (arg !== undefined && given === undefined) {
+        return reportError(output, new Error(`${title} takes { listen: "${DEFAULT_ADDRESS}", upstream: "${upstreamHint.placeHolder.split(',')[0]}" }`));
+      }
+      let upstream = given?.upstream;
+      if (upstream === undefined) {
+        upstream = await vscode.window.showInputBox({
+          title: `${title}: upstream`,
+          prompt: upstreamHint.prompt,
+          placeHolder: upstreamHint.placeHolder,
+          ignoreFocusOut: true,
+          validateInput: validatorOf(upstreamHint.parse),
+        });
+        if (upstream === undefined || upstream.trim() === '') return undefined;
+      }
+      let listenText = given?.listen;
+      if (listenText === undefined) {
+        listenText = await vscode.window.showInputBox({
+          title: `${title}: listen on`,
+          prompt: `Local address clients connect to instead of ${upstream.trim()} (port 0 picks a free one)`,
+          value: DEFAULT_ADDRESS,
+          valueSelection: [DEFAULT_ADDRESS.length - 1, DEFAULT_ADDRESS.length],
+          placeHolder: '127.0.0.1:0, 9000, :9000, [::1]:9000',
+          ignoreFocusOut: true,
+          validateInput: validatorOf((input) => parseProxyListen(input, schemes)),
+        });
+        if (listenText === undefined || listenText.trim() === '') return undefined;
+      }
+      const upstreamText = upstream;
+      let requested: ListenAddress;
+      try {
+        upstreamHint.parse(upstreamText);
+        requested = parseProxyListen(listenText, schemes);
+        // Throws BAD_URL/BAD_PORT before anything binds.
+        create(listenText, upstreamText).dispose();
+      } catch (e) {
+        return reportError(output, e);
+      }
+      const hostPort = (a: ListenAddress): string => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
+      return listen((address) => create(hostPort(address), upstreamText), requested);
+    });
+  }
+
   context.subscriptions.push(
+    registerProxy(
+      'socketInspector.proxyTcp',
+      'tcp',
+      'Proxy TCP',
+      {
+        prompt: 'Upstream to forward to: host:port, tcp://host:port or tls://host:port',
+        placeHolder: 'tcp://127.0.0.1:6379, tls://example.com:443',
+        parse: (input) => {
+          if (/^\s*wss?:\/\//i.test(input)) throw new Error('Proxy TCP forwards to tcp:// or tls://; for a ws:// or wss:// upstream use Proxy WebSocket…');
+          return parseTcpTarget(input);
+        },
+      },
+      (listenOn, upstream) => createTcpProxy({ listen: listenOn, upstream, retention: retentionFromSettings() }),
+    ),
+    registerProxy(
+      'socketInspector.proxyWebSocket',
+      'ws',
+      'Proxy WebSocket',
+      {
+        prompt: 'Upstream WebSocket URL to forward to: ws://… or wss://… (the client\'s path is appended)',
+        placeHolder: 'ws://127.0.0.1:8080/, wss://example.com/socket',
+        parse: (input) => {
+          if (/^\s*(tcp|tls):\/\//i.test(input)) throw new Error('Proxy WebSocket forwards to ws:// or wss://; for a tcp:// or tls:// upstream use Proxy TCP…');
+          return parseWebSocketUrl(input);
+        },
+      },
+      (listenOn, upstream) => createWsProxy({ listen: listenOn, upstream, retention: retentionFromSettings() }),
+    ),
     registerListen('socketInspector.listenTcp', 'tcp', 'Listen TCP', (address) => createTcpListener({ address, retention: retentionFromSettings() })),
     registerListen('socketInspector.listenWebSocket', 'ws', 'Listen WebSocket', (address) =>
       createWsListener({ address, retention: retentionFromSettings() }),

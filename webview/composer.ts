@@ -224,6 +224,11 @@ export class Composer {
     this.autoPong.checked = enabled;
   }
 
+  /** Relabels the Send button (e.g. "Forward edited" while a held proxy message is edited). */
+  setSendLabel(label: string): void {
+    if (this.sendButton.textContent !== label) this.sendButton.textContent = label;
+  }
+
   /** Adds a control beside the format (a server panel's "Broadcast to all peers"). */
   addOption(element: HTMLElement): void {
     this.options.append(element);

@@ -6,7 +6,7 @@ import type { PayloadResult } from '../shared/protocol';
 import type { FramesResult } from '../shared/wireFrames';
 import { visibleText } from '../src/core/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
-import { closeCodeName, directionLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
+import { closeCodeName, legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
 import { renderHex } from './hexView';
@@ -51,6 +51,8 @@ export class DetailPane {
   /** Bumped on every show() so a late payload for an earlier selection is dropped. */
   private token = 0;
   private connectionKind: 'ws' | 'tcp' = 'ws';
+  /** The entry shown belongs to a proxy pair: its header names the leg. */
+  proxy = false;
   /** The entry on display is a WebSocket message, so it has wire frames. */
   private hasFrames = false;
 
@@ -232,7 +234,7 @@ export class DetailPane {
     const bytes = new Uint8Array(r.payload);
     this.summary.textContent = [
       `#${r.seq}`,
-      directionLabel(r.direction),
+      legLabel(r.direction, this.proxy),
       kindLabel(r.kind),
       formatBytes(r.length),
       formatDateTime(r.wallTime),

@@ -4,7 +4,7 @@
 // when the user drags the scrollbar.
 import { GRID_LABEL, gridRowCount, gridRowIndex, gridKeyTarget, HEADER_ROWS, spokenDirection } from './ariaGrid';
 import { h, icon, setText } from './domBuilder';
-import { directionIcon, directionLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
+import { directionIcon, directionLabel, legLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
 import type { LogStore } from './logStore';
 import {
   clampContentTop,
@@ -50,6 +50,7 @@ export interface LogViewEvents {
 /** The scrolling list of log rows. */
 export class LogView {
   readonly element: HTMLDivElement;
+  private proxy = false;
   private readonly scroller: HTMLDivElement;
   private readonly viewport: HTMLDivElement;
   private readonly spacer: HTMLDivElement;
@@ -118,6 +119,13 @@ export class LogView {
   }
 
   /** Redraws on the next animation frame. */
+  /** Rows of a proxy pair name their leg (client → server, server → client) instead of in/out. */
+  setProxy(proxy: boolean): void {
+    if (this.proxy === proxy) return;
+    this.proxy = proxy;
+    this.invalidate();
+  }
+
   invalidate(): void {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
   }
@@ -369,7 +377,8 @@ export class LogView {
     el.dataset.direction = directionLabel(direction);
     el.dataset.kind = kindLabel(kind);
     row.arrow.className = `codicon codicon-${directionIcon(direction, kind)} c-dir`;
-    row.arrow.setAttribute('aria-label', spokenDirection(direction));
+    row.arrow.setAttribute('aria-label', this.proxy ? legLabel(direction, this.proxy) : spokenDirection(direction));
+    row.arrow.title = legLabel(direction, this.proxy);
     setText(row.time, formatTime(page.wallTime[slot]!));
     setText(row.kind, kindLabel(kind));
     setText(row.length, direction === 2 ? '' : formatBytes(length));

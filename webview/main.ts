@@ -21,6 +21,7 @@ import { forwardControlLabels } from './controlLabels';
 import { DetailPane } from './detailPane';
 import { FilterBar, isActive } from './filterBar';
 import { FramingControl } from './framingControl';
+import { HoldPanel } from './holdPanel';
 import type { ConnectionDetails } from './handshakeView';
 import { attachRegionCycling, focusFirstControl, trackFocusModality } from './keyboardNavigation';
 import { LiveAnnouncer } from './liveAnnouncer';
@@ -89,6 +90,7 @@ function start(): void {
       composerLists: ({ history, saved }) => composer.setLists(history, saved),
       snapshot: ({ snapshot }) => applySnapshot(snapshot),
       peers: ({ peers }) => server.update(peers),
+      held: ({ proxy }) => hold.update(proxy),
     },
     onProblem: (p) => console.warn(`[socket-inspector] ${p}`),
   });
@@ -170,8 +172,11 @@ function start(): void {
   }
   const composer = new Composer({
     send: (message, { framed, fragments }) =>
-      channel.sendRequest('send', {
+      hold.editing !== undefined
+        ? hold.forwardEdited(message)
+        : channel.sendRequest('send', {
         ...message,
+        ...(hold.active && !server.broadcast ? { inject: hold.injectTo } : {}),
         ...(server.broadcast ? { broadcast: true } : {}),
         ...(framed ? { framed } : {}),
         ...(fragments > 1 ? { fragments } : {}),
@@ -206,12 +211,32 @@ function start(): void {
     reportError: (message) => toolbar.setState(shownState, { message }),
   });
   composer.addOption(server.broadcastOption);
+  const hold = new HoldPanel({
+    setHold: async (toServer, toClient) => {
+      await channel.sendRequest('setHold', { toServer, toClient });
+    },
+    getHeld: (id) => channel.sendRequest('getHeld', { id }).then((r) => r.payload),
+    release: (id, replacement) => channel.sendRequest('releaseHeld', replacement ? { id, replacement } : { id }).then((r) => r.bytes),
+    drop: async (id) => {
+      await channel.sendRequest('dropHeld', { id });
+    },
+    all: async (action) => {
+      await channel.sendRequest('heldAll', { action });
+    },
+    edit: (message) => composer.restoreDraft(message),
+    onChange: () => updateComposer(),
+    reportError: (message) => toolbar.setState(shownState, { message }),
+  });
+  composer.addOption(hold.sendTo);
 
   /** What the toolbar and the composer offer for the log shown (a connection, a server, a peer). */
   function updateComposer(): void {
     toolbar.setMode(server.mode);
     const kind = details.connectionKind;
     composer.setConnection(kind, server.canSend(shownState), kind === 'ws' && server.mode !== 'server');
+    composer.setSendLabel(hold.editing !== undefined ? 'Forward edited' : 'Send');
+    logView.setProxy(hold.active);
+    detail.proxy = hold.active;
   }
 
   function updateChrome(): void {
@@ -263,6 +288,7 @@ function start(): void {
     shownState = s.state;
     server.update(s.peers);
     server.setAutoReplies(s.autoReplies);
+    hold.update(s.proxy);
     toolbar.setTarget(s.target);
     toolbar.setSession(s.session);
     toolbar.setState(s.state, s.error);
@@ -296,7 +322,7 @@ function start(): void {
   logView.element.setAttribute('slot', 'start');
   detail.element.setAttribute('slot', 'end');
   split.append(logView.element, detail.element);
-  root.append(toolbar.element, server.element, filterBar.element, split, composer.element, announcer.element);
+  root.append(toolbar.element, server.element, hold.element, filterBar.element, split, composer.element, announcer.element);
   new ResizeObserver(() => {
     const orientation = root.clientWidth >= SIDE_BY_SIDE_MIN_WIDTH ? 'vertical' : 'horizontal';
     if (split.split !== orientation) split.split = orientation;

@@ -35,6 +35,7 @@ import { payloadFileName } from './payloadFileName';
 import { compileFilter, type CompiledFilter } from './logFilter';
 import { PanelTiming } from './panelTiming';
 import { RateMeter } from './rateMeter';
+import { ProxyView } from './proxyView';
 import { ServerView } from './serverView';
 
 /** What only the extension can do for the panel. */
@@ -142,6 +143,9 @@ export class PanelController extends Disposable {
   /** Set while the panel shows a server session: its peers, and which log is on screen. */
   private server: ServerView | undefined;
   private sentPeersVersion = -1;
+  /** The proxy pair on screen, if any: hold switches and held list. */
+  private readonly proxy = this.register(new ProxyView(() => this.scheduleFlush()));
+  private sentProxyVersion = -1;
 
   constructor(
     connection: Connection,
@@ -179,9 +183,10 @@ export class PanelController extends Disposable {
           this.setFilter(generation, filter);
           return {};
         },
-        send: ({ framed, fragments, broadcast, ...message }) => {
+        send: ({ framed, fragments, broadcast, inject, ...message }) => {
           let result: { bytes: number; peers?: number };
           if (broadcast) result = this.requireServer('broadcast').broadcast(message);
+          else if (inject) result = { bytes: this.proxy.inject(message, inject) };
           else {
             const framing = framed ? this.requireFraming() : undefined;
             const bytes = sendComposerMessage(this.conn, message, {
@@ -281,6 +286,20 @@ export class PanelController extends Disposable {
           return {};
         },
         setAutoReplies: ({ rules }) => this.requireServer('set auto-replies').setAutoReplies(rules),
+        setHold: ({ toServer, toClient }) => {
+          this.proxy.setHold(toServer, toClient);
+          return {};
+        },
+        getHeld: ({ id }) => ({ payload: this.proxy.held(id) }),
+        releaseHeld: ({ id, replacement }) => ({ bytes: this.proxy.release(id, replacement) }),
+        dropHeld: ({ id }) => {
+          this.proxy.drop(id);
+          return {};
+        },
+        heldAll: ({ action }) => {
+          this.proxy.all(action);
+          return {};
+        },
       },
       events: {
         ack: () => {
@@ -449,6 +468,7 @@ export class PanelController extends Disposable {
   private subscribeConnection(): void {
     const c = this.conn;
     const log = this.shownLog;
+    this.proxy.track(this.root, c);
     // Pairs are made in the log the webview shows (framed TCP messages when a framer is chosen).
     this.timing.attach(log);
     this.connectionSubscriptions = [
@@ -483,6 +503,7 @@ export class PanelController extends Disposable {
     this.sentHandshake = this.conn.handshake;
     this.sentTls = this.conn.tls;
     this.sentPeersVersion = this.server?.version ?? -1;
+    this.sentProxyVersion = this.proxy.version;
     this.lastStatsKey = '';
   }
 
@@ -508,6 +529,7 @@ export class PanelController extends Disposable {
       ...(this.framer ? { framing: framerSpecToJson(this.framer) } : {}),
       ...(this.server ? { peers: this.server.info() } : {}),
       ...(this.server?.autoReplies() ? { autoReplies: this.server.autoReplies() } : {}),
+      ...(this.proxy.info() ? { proxy: this.proxy.info()! } : {}),
     };
   }
 
@@ -630,6 +652,9 @@ export class PanelController extends Disposable {
       this.sentPeersVersion = this.server.version;
       this.channel.sendEvent('peers', { peers: this.server.info() });
     }
+    const proxy = this.proxy.version !== this.sentProxyVersion ? this.proxy.info() : undefined;
+    this.sentProxyVersion = this.proxy.version;
+    if (proxy) this.channel.sendEvent('held', { proxy });
     if (c.handshake && c.handshake !== this.sentHandshake) {
       this.sentHandshake = c.handshake;
       this.channel.sendEvent('handshake', { handshake: handshakeForWebview(c.handshake) });

@@ -220,6 +220,7 @@ function openPanel(connection: Connection, reconnect: () => Promise<Connection>)
       composerLists: record('composerLists'),
       snapshot: record('snapshot'),
       peers: record('peers'),
+      held: record('held'),
     },
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });

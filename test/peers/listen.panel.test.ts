@@ -64,6 +64,7 @@ async function setup(): Promise<Harness> {
       composerLists: ignore,
       snapshot: ({ snapshot }) => void h.snapshots.push(snapshot),
       peers: ({ peers }) => void h.peerEvents.push(peers),
+      held: () => {},
     },
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });

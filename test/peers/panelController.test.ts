@@ -86,6 +86,7 @@ async function setup(
       composerLists: record('composerLists'),
       snapshot: record('snapshot'),
       peers: record('peers'),
+      held: record('held'),
     },
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });

@@ -61,6 +61,7 @@ function wire(connection: Connection, callbacks: Partial<PanelCallbacks>) {
       composerLists: ignore,
       snapshot: (e) => void snapshots.push(e),
       peers: ignore,
+      held: ignore,
     },
   });
   cleanup.push(() => controller.dispose(), () => webview.dispose());

@@ -59,6 +59,7 @@ function panelOn(connection: Connection): Harness {
       composerLists: () => {},
       snapshot: ({ snapshot }) => keep(snapshot.stats),
       peers: () => {},
+      held: () => {},
     },
     onProblem: (p) => problems.push(`webview: ${p}`),
   });

@@ -56,6 +56,7 @@ export function wirePanel(connection: Connection, callbacks: Partial<PanelCallba
       composerLists: record('composerLists'),
       snapshot: record('snapshot'),
       peers: record('peers'),
+      held: record('held'),
     },
     onProblem: (p) => problems.push(`webview: ${p}`),
   });

@@ -17,6 +17,10 @@ const COMMANDS = [
   'socketInspector.clearLog',
   'socketInspector.replaySession',
   'socketInspector.focusConnection',
+  'socketInspector.listenTcp',
+  'socketInspector.listenWebSocket',
+  'socketInspector.proxyTcp',
+  'socketInspector.proxyWebSocket',
 ];
 
 suite('Socket Inspector extension', () => {
