@@ -72,12 +72,12 @@ export function registerServerCommands(
     return vscode.commands.registerCommand(command, async (arg?: unknown) => {
       let text = addressArgument(arg);
       if (arg !== undefined && text === undefined) {
-        return reportError(output, new Error(`${title} takes an address such as "${DEFAULT_ADDRESS}" or { address: "${DEFAULT_ADDRESS}" }`));
+        return reportError(output, new Error(vscode.l10n.t('{0} takes an address such as "{1}" or {2}', title, DEFAULT_ADDRESS, `{ address: "${DEFAULT_ADDRESS}" }`)));
       }
       if (text === undefined) {
         text = await vscode.window.showInputBox({
           title,
-          prompt: 'Address to listen on: host:port, :port or port (127.0.0.1 unless you name another; port 0 picks a free one)',
+          prompt: vscode.l10n.t('Address to listen on: host:port, :port or port (127.0.0.1 unless you name another; port 0 picks a free one)'),
           value: DEFAULT_ADDRESS,
           // The port, so typing replaces it.
           valueSelection: [DEFAULT_ADDRESS.length - 1, DEFAULT_ADDRESS.length],
@@ -98,8 +98,8 @@ export function registerServerCommands(
   }
 
   context.subscriptions.push(
-    registerListen('socketInspector.listenTcp', 'tcp', 'Listen TCP', (address) => createTcpListener({ address, retention: retentionFromSettings() })),
-    registerListen('socketInspector.listenWebSocket', 'ws', 'Listen WebSocket', (address) =>
+    registerListen('socketInspector.listenTcp', 'tcp', vscode.l10n.t('Listen TCP'), (address) => createTcpListener({ address, retention: retentionFromSettings() })),
+    registerListen('socketInspector.listenWebSocket', 'ws', vscode.l10n.t('Listen WebSocket'), (address) =>
       createWsListener({ address, retention: retentionFromSettings() }),
     ),
   );
