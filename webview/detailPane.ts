@@ -12,6 +12,7 @@ import { renderConnectionDetails, type ConnectionDetails } from './handshakeView
 import { renderHex } from './hexView';
 import { parseJsonTree } from './jsonParse';
 import { renderNode } from './jsonTree';
+import { attachTabKeyboard } from './tabKeyboard';
 import { renderText } from './textView';
 
 /** The detail tabs, in header order. */
@@ -81,6 +82,7 @@ export class DetailPane {
       const panel = document.createElement('vscode-tab-panel');
       panel.className = 'detail-panel';
       panel.dataset.tab = name;
+      panel.dataset.testid = `detail-panel-${name}`;
       tabs.append(header);
       this.parts[name] = { header, panel };
     }
@@ -95,8 +97,9 @@ export class DetailPane {
         if (name === 'frames') this.loadFrames();
       }
     });
+    attachTabKeyboard(tabs);
     this.tabs = tabs;
-    this.element = h('div', { className: 'detail' }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
+    this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': 'Entry details' } }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
     this.setAvailable('json', false);
     this.setAvailable('close', false);
     this.setAvailable('frames', false);
@@ -146,6 +149,11 @@ export class DetailPane {
   /** Adds a row between the header and the tabs (the timing line). */
   addHeaderRow(row: HTMLElement): void {
     this.element.insertBefore(row, this.tabs);
+  }
+
+  /** Puts the keyboard in the tab in front (its panel scrolls with the arrow keys). */
+  focus(): void {
+    this.parts[this.tab].panel.focus();
   }
 
   /** Whether `seq` is the entry on display. */

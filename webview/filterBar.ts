@@ -89,7 +89,7 @@ export class FilterBar {
     this.kinds = document.createElement('vscode-single-select') as SelectElement;
     this.kinds.className = 'filter-kinds';
     this.kinds.dataset.testid = 'filter-kinds';
-    this.kinds.setAttribute('aria-label', 'Kinds');
+    this.kinds.setAttribute('aria-label', 'Filter by kind');
     for (const [label, kinds] of KIND_CHOICES) {
       const o = document.createElement('vscode-option');
       o.setAttribute('value', kinds.join(','));

@@ -17,10 +17,13 @@ import { webviewIncoming } from '../shared/messageSchema';
 import type { ConnectionState } from '../shared/logModel';
 import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, PanelStats, WebviewEvents, WebviewRequests } from '../shared/protocol';
 import { Composer } from './composer';
+import { forwardControlLabels } from './controlLabels';
 import { DetailPane } from './detailPane';
 import { FilterBar, isActive } from './filterBar';
 import { FramingControl } from './framingControl';
 import type { ConnectionDetails } from './handshakeView';
+import { attachRegionCycling, focusFirstControl, trackFocusModality } from './keyboardNavigation';
+import { LiveAnnouncer } from './liveAnnouncer';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
 import { ServerPanel } from './serverPanel';
@@ -69,6 +72,7 @@ function start(): void {
       state: ({ state, error, protocol, extensions }) => {
         shownState = state;
         toolbar.setState(state, error);
+        announcer.connection(state, error);
         updateComposer();
         details = { ...details, ...(protocol !== undefined ? { protocol } : {}), ...(extensions !== undefined ? { extensions } : {}) };
         detail.setConnection(details);
@@ -95,6 +99,7 @@ function start(): void {
   let shownState: ConnectionState = 'idle';
   let filterGeneration = 0;
   let chromeFrame = 0;
+  const announcer = new LiveAnnouncer();
 
   const store = new LogStore(
     {
@@ -137,7 +142,11 @@ function start(): void {
       timingLine.show(seq);
       host.remember({ selectedSeq: seq ?? null });
     },
-    onFollowChange: (following) => toolbar.setFollowing(following),
+    onFollowChange: (following) => {
+      toolbar.setFollowing(following);
+      announcer.entries(store.stats.nextSeq, following);
+    },
+    onOpen: () => detail.focus(),
   });
   const detail = new DetailPane({
     getPayload: (seq, limit) => channel.sendRequest('getPayload', { seq, limit }),
@@ -210,6 +219,7 @@ function start(): void {
     const filter = store.filter;
     filterBar.setCounts(store.totalCount, filter.active ? store.matches.length : undefined, filter.active && !filter.done);
     toolbar.setStats(store.stats);
+    announcer.entries(store.stats.nextSeq, logView.isFollowing);
   }
 
   function applyFilter(spec: FilterSpec | null): void {
@@ -256,6 +266,7 @@ function start(): void {
     toolbar.setTarget(s.target);
     toolbar.setSession(s.session);
     toolbar.setState(s.state, s.error);
+    announcer.connection(s.state, s.error);
     updateComposer();
     composer.setAutoPong(s.autoPong ?? true);
     composer.setLists(s.history, s.saved);
@@ -285,7 +296,7 @@ function start(): void {
   logView.element.setAttribute('slot', 'start');
   detail.element.setAttribute('slot', 'end');
   split.append(logView.element, detail.element);
-  root.append(toolbar.element, server.element, filterBar.element, split, composer.element);
+  root.append(toolbar.element, server.element, filterBar.element, split, composer.element, announcer.element);
   new ResizeObserver(() => {
     const orientation = root.clientWidth >= SIDE_BY_SIDE_MIN_WIDTH ? 'vertical' : 'horizontal';
     if (split.split !== orientation) split.split = orientation;
@@ -307,6 +318,16 @@ function start(): void {
       filterBar.focus();
     }
   });
+  // Keyboard and screen readers: F6 between regions, labels on the inner controls of web components.
+  attachRegionCycling(document, () => [
+    { element: toolbar.element, focus: () => focusFirstControl(toolbar.element) },
+    { element: filterBar.element, focus: () => filterBar.focus() },
+    { element: logView.element, focus: () => logView.focus() },
+    { element: detail.element, focus: () => detail.focus() },
+    { element: composer.element, focus: () => composer.focus() },
+  ]);
+  forwardControlLabels([toolbar.element, filterBar.element, detail.element, composer.element]);
+  trackFocusModality(document);
   window.addEventListener('error', (e) => reportError(`${e.message} (${e.filename}:${e.lineno})`));
   window.addEventListener('unhandledrejection', (e) => reportError(`Unhandled rejection: ${toErrorInfo(e.reason).message}`));
   window.addEventListener('message', (e: MessageEvent) => channel.handleMessage(e.data));

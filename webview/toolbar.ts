@@ -90,7 +90,8 @@ export class Toolbar {
     this.target = h('span', { className: 'target', testId: 'connection-target' });
     this.statusIcon = icon('circle-outline');
     this.statusText = h('span', { text: STATE_LABELS.idle });
-    this.status = h('span', { className: 'status-badge', testId: 'connection-status', attrs: { role: 'status' } }, [this.statusIcon, this.statusText]);
+    // Not a live region: the panel's LiveAnnouncer says state changes (once, in words).
+    this.status = h('span', { className: 'status-badge', testId: 'connection-status' }, [this.statusIcon, this.statusText]);
     this.status.dataset.state = 'closed';
 
     this.connectButton = document.createElement('vscode-button') as unknown as HTMLElement & { disabled: boolean };

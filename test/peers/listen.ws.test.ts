@@ -240,8 +240,9 @@ describe('WebSocket listener', () => {
     const ws = (await peerNumber(session, 1)).connection;
     c.ws.terminate();
     await waitForState(ws, 'closed');
-    assert.equal(entries(ws.log).at(-1)!.text, 'Connection lost without a close handshake (1006)');
-    await waitForEntry(session.log, 'gone', (e) => /^#1 .* closed: Connection lost without a close handshake \(1006\)$/.test(e.text));
+    // terminate() ends the client's socket with a FIN and no close frame; the peer's log says so.
+    assert.match(entries(ws.log).at(-1)!.text, /^Connection lost without a close handshake \(1006\): 127\.0\.0\.1:\d+ ended the TCP connection \(FIN\) without sending a close frame$/);
+    await waitForEntry(session.log, 'gone', (e) => /^#1 .* closed: Connection lost without a close handshake \(1006\)/.test(e.text));
   });
 
   it('answers a plain HTTP request with 426 and refuses a broken upgrade, noting both', async () => {

@@ -46,6 +46,9 @@ export class AcceptedWebSocket extends WebSocketLifecycle implements WebSocketCo
   ) {
     super(retention, { role: 'server' });
     this.socket = socket;
+    this.listen(socket, 'end', () => {
+      this.peerEnded = true;
+    });
     this.handshake = handshakeInfo(heads);
     this.context = { peer: formatAddress(socket.remoteAddress, socket.remotePort), host: socket.remoteAddress ?? '', maxPayload };
   }
