@@ -211,21 +211,27 @@ describe('keyboard (Chromium)', { skip }, () => {
         'filter-direction-out',
         'filter-direction-meta',
         'filter-kinds',
+        'pair-field',
         'log-grid',
         'copy-text',
         'copy-hex',
         'copy-base64',
+        'save-payload',
         'detail-tab-text',
         'detail-panel-text',
         'composer-format',
         'composer-escapes',
         'composer-save',
         'composer-input',
+        'composer-fragments',
+        'composer-send',
+        'composer-control-payload',
         'composer-ping',
+        'composer-pong',
+        'composer-auto-pong',
         'composer-close-code',
         'composer-close-reason',
         'composer-close',
-        'composer-send',
       ];
       // Controls other modules add may come between these, but these come in this order.
       const positions = expectedOrder.map((id) => forward.indexOf(id));
@@ -347,7 +353,8 @@ describe('keyboard (Chromium)', { skip }, () => {
       await page.locator('[data-testid=detail-tab-text]').focus();
       const steps: Array<[key: string, tab: string]> = [
         ['ArrowRight', 'detail-tab-hex'],
-        ['ArrowRight', 'detail-tab-connection'], // JSON and Close do not apply to this entry
+        ['ArrowRight', 'detail-tab-frames'], // JSON and Close do not apply to this entry
+        ['ArrowRight', 'detail-tab-connection'],
         ['ArrowRight', 'detail-tab-text'],
         ['ArrowLeft', 'detail-tab-connection'],
         ['Home', 'detail-tab-text'],
