@@ -78,7 +78,7 @@ export function registerExportCommands(
   async function exportLog(format: ExportFormat, arg: unknown): Promise<vscode.Uri | undefined> {
     const args = record(arg);
     const info = EXPORT_FORMATS[format];
-    const id = await pick(typeof arg === 'string' ? arg : args.id, `Export the log of which connection as ${info.label}?`, { liveOnly: false });
+    const id = await pick(typeof arg === 'string' ? arg : args.id, vscode.l10n.t('Export the log of which connection as {0}?', info.label), { liveOnly: false });
     if (!id) return undefined;
     const connection = registry.get(id);
     if (!connection) return undefined;
@@ -89,20 +89,20 @@ export function registerExportCommands(
       const folder = startFolder(id);
       const name = exportFileName(connection.target, format);
       uri = await vscode.window.showSaveDialog({
-        title: `Export Log as ${info.label}`,
-        saveLabel: 'Export',
+        title: vscode.l10n.t('Export Log as {0}', info.label),
+        saveLabel: vscode.l10n.t('Export'),
         ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
         filters: { [info.filter]: [info.extension] },
       });
     }
     if (!uri) return undefined;
-    if (uri.scheme !== 'file') return fail(new Error('Exports can only be written to files on disk.'));
+    if (uri.scheme !== 'file') return fail(new Error(vscode.l10n.t('Exports can only be written to files on disk.')));
     const target = uri.fsPath;
     const base = exportSourceOf(connection, panels.entry(id)?.source.sensitive ?? []);
     const abort = new AbortController();
     try {
       const bytes = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Exporting ${base.count} entries as ${info.label}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Exporting {0} entries as {1}', base.count, info.label), cancellable: true },
         async (progress, token) => {
           const cancel = token.onCancellationRequested(() => abort.abort());
           let reported = 0;
@@ -122,7 +122,7 @@ export function registerExportCommands(
         },
       );
       output.info(`[${id}] exported ${base.count} entries as ${info.label} to ${target} (${formatSize(bytes)})`);
-      vscode.window.setStatusBarMessage(`Socket Inspector: exported ${vscode.workspace.asRelativePath(uri)}`, 4000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Socket Inspector: exported {0}', vscode.workspace.asRelativePath(uri)), 4000);
       return uri;
     } catch (e) {
       if (abort.signal.aborted) {
@@ -138,37 +138,37 @@ export function registerExportCommands(
     let harUri = toUri(arg instanceof vscode.Uri || typeof arg === 'string' ? arg : args.uri);
     if (!harUri) {
       const picked = await vscode.window.showOpenDialog({
-        title: 'Import HAR',
-        openLabel: 'Import',
+        title: vscode.l10n.t('Import HAR'),
+        openLabel: vscode.l10n.t('Import'),
         canSelectMany: false,
-        filters: { 'HTTP Archive (HAR)': ['har'], JSON: ['json'] },
+        filters: { [vscode.l10n.t('HTTP Archive (HAR)')]: ['har'], JSON: ['json'] },
         ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
       });
       harUri = picked?.[0];
     }
     if (!harUri) return undefined;
-    if (harUri.scheme !== 'file') return fail(new Error('Only HAR files on disk can be imported.'));
+    if (harUri.scheme !== 'file') return fail(new Error(vscode.l10n.t('Only HAR files on disk can be imported.')));
     // The import writes a session file, which an untrusted workspace may not (as Save Session).
-    if (!vscode.workspace.isTrusted) return fail(new Error('A HAR cannot be imported in an untrusted workspace: importing writes a session file.'));
+    if (!vscode.workspace.isTrusted) return fail(new Error(vscode.l10n.t('A HAR cannot be imported in an untrusted workspace: importing writes a session file.')));
     try {
       const har = await loadHarFile(harUri.fsPath);
       const fileName = basename(harUri.fsPath);
       if (har.webSockets.length === 0) {
-        return fail(new Error(`"${fileName}" holds no WebSocket entry (none has _webSocketMessages or a ws:// or wss:// URL).`));
+        return fail(new Error(vscode.l10n.t('"{0}" holds no WebSocket entry (none has _webSocketMessages or a ws:// or wss:// URL).', fileName)));
       }
       let index: number | undefined;
       if (typeof args.entry === 'number') {
         index = har.webSockets.find((w) => w.index === args.entry)?.index;
-        if (index === undefined) return fail(new Error(`Entry ${String(args.entry)} of "${fileName}" is not a WebSocket entry.`));
+        if (index === undefined) return fail(new Error(vscode.l10n.t('Entry {0} of "{1}" is not a WebSocket entry.', String(args.entry), fileName)));
       } else if (har.webSockets.length === 1) index = har.webSockets[0]!.index;
       else {
         const chosen = await vscode.window.showQuickPick(
           har.webSockets.map((w) => ({
-            label: w.url || `(entry ${w.index + 1} has no URL)`,
-            description: `${w.messages} message${w.messages === 1 ? '' : 's'}${w.startedDateTime ? ` · ${w.startedDateTime}` : ''}`,
+            label: w.url || vscode.l10n.t('(entry {0} has no URL)', w.index + 1),
+            description: `${w.messages === 1 ? vscode.l10n.t('1 message') : vscode.l10n.t('{0} messages', w.messages)}${w.startedDateTime ? ` · ${w.startedDateTime}` : ''}`,
             index: w.index,
           })),
-          { title: `Import which WebSocket of ${fileName}?` },
+          { title: vscode.l10n.t('Import which WebSocket of {0}?', fileName) },
         );
         index = chosen?.index;
       }
@@ -187,7 +187,7 @@ export function registerExportCommands(
       }
       await saveSession(target!, session);
       for (const w of warnings) output.warn(`${fileName}: ${w}`);
-      if (warnings.length > 0) void vscode.window.showWarningMessage(`Socket Inspector: ${warnings.join(' ')}`);
+      if (warnings.length > 0) void vscode.window.showWarningMessage(vscode.l10n.t('Socket Inspector: {0}', warnings.join(' ')));
       output.info(`imported entry ${index + 1} of ${harUri.fsPath} as ${target}`);
       const sessionUri = vscode.Uri.file(target!);
       await vscode.commands.executeCommand('vscode.openWith', sessionUri, SESSION_EDITOR_VIEW_TYPE);
@@ -199,7 +199,7 @@ export function registerExportCommands(
 
   async function saveMessage(arg: unknown, seqArg: unknown): Promise<vscode.Uri | undefined> {
     const args = record(arg);
-    const id = await pick(typeof arg === 'string' ? arg : args.id, 'Save a message of which connection?', { liveOnly: false });
+    const id = await pick(typeof arg === 'string' ? arg : args.id, vscode.l10n.t('Save a message of which connection?'), { liveOnly: false });
     if (!id) return undefined;
     const connection = registry.get(id);
     if (!connection) return undefined;
@@ -207,8 +207,8 @@ export function registerExportCommands(
     if (seq === undefined) {
       const log = connection.log;
       const typed = await vscode.window.showInputBox({
-        title: 'Save Message to File',
-        prompt: `Entry number (#${log.firstSeq}–#${log.nextSeq - 1})`,
+        title: vscode.l10n.t('Save Message to File'),
+        prompt: vscode.l10n.t('Entry number (#{0}–#{1})', log.firstSeq, log.nextSeq - 1),
         validateInput: (v) => {
           try {
             messageEntry(log, Number(v.trim().replace(/^#/, '')));
@@ -228,16 +228,16 @@ export function registerExportCommands(
         const folder = startFolder(id);
         const name = suggestedMessageFileName(entry);
         uri = await vscode.window.showSaveDialog({
-          title: `Save entry #${seq} to a file`,
-          saveLabel: 'Save',
+          title: vscode.l10n.t('Save entry #{0} to a file', seq),
+          saveLabel: vscode.l10n.t('Save'),
           ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
         });
       }
       if (!uri) return undefined;
-      if (uri.scheme !== 'file') return fail(new Error('Messages can only be saved to files on disk.'));
+      if (uri.scheme !== 'file') return fail(new Error(vscode.l10n.t('Messages can only be saved to files on disk.')));
       const bytes = await saveMessageToFile(connection.log, seq, uri.fsPath);
       output.info(`[${id}] saved entry #${seq} (${formatSize(bytes)}) to ${uri.fsPath}`);
-      vscode.window.setStatusBarMessage(`Socket Inspector: saved ${vscode.workspace.asRelativePath(uri)}`, 4000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Socket Inspector: saved {0}', vscode.workspace.asRelativePath(uri)), 4000);
       return uri;
     } catch (e) {
       return fail(e);

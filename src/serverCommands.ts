@@ -83,12 +83,12 @@ export function registerServerCommands(
     return vscode.commands.registerCommand(command, async (arg?: unknown) => {
       let text = addressArgument(arg);
       if (arg !== undefined && text === undefined) {
-        return reportError(output, new Error(`${title} takes an address such as "${DEFAULT_ADDRESS}" or { address: "${DEFAULT_ADDRESS}" }`));
+        return reportError(output, new Error(vscode.l10n.t('{0} takes an address such as "{1}" or {2}', title, DEFAULT_ADDRESS, `{ address: "${DEFAULT_ADDRESS}" }`)));
       }
       if (text === undefined) {
         text = await vscode.window.showInputBox({
           title,
-          prompt: 'Address to listen on: host:port, :port or port (127.0.0.1 unless you name another; port 0 picks a free one)',
+          prompt: vscode.l10n.t('Address to listen on: host:port, :port or port (127.0.0.1 unless you name another; port 0 picks a free one)'),
           value: DEFAULT_ADDRESS,
           // The port, so typing replaces it.
           valueSelection: [DEFAULT_ADDRESS.length - 1, DEFAULT_ADDRESS.length],
@@ -123,12 +123,12 @@ export function registerServerCommands(
     return vscode.commands.registerCommand(command, async (arg?: unknown) => {
       const given = proxyArgument(arg);
       if (arg !== undefined && given === undefined) {
-        return reportError(output, new Error(`${title} takes { listen: "${DEFAULT_ADDRESS}", upstream: "${upstreamHint.placeHolder.split(',')[0]}" }`));
+        return reportError(output, new Error(vscode.l10n.t('{0} takes {1}', title, `{ listen: "${DEFAULT_ADDRESS}", upstream: "${upstreamHint.placeHolder.split(',')[0]}" }`)));
       }
       let upstream = given?.upstream;
       if (upstream === undefined) {
         upstream = await vscode.window.showInputBox({
-          title: `${title}: upstream`,
+          title: vscode.l10n.t('{0}: upstream', title),
           prompt: upstreamHint.prompt,
           placeHolder: upstreamHint.placeHolder,
           ignoreFocusOut: true,
@@ -139,8 +139,8 @@ export function registerServerCommands(
       let listenText = given?.listen;
       if (listenText === undefined) {
         listenText = await vscode.window.showInputBox({
-          title: `${title}: listen on`,
-          prompt: `Local address clients connect to instead of ${upstream.trim()} (port 0 picks a free one)`,
+          title: vscode.l10n.t('{0}: listen on', title),
+          prompt: vscode.l10n.t('Local address clients connect to instead of {0} (port 0 picks a free one)', upstream.trim()),
           value: DEFAULT_ADDRESS,
           valueSelection: [DEFAULT_ADDRESS.length - 1, DEFAULT_ADDRESS.length],
           placeHolder: '127.0.0.1:0, 9000, :9000, [::1]:9000',
@@ -168,12 +168,12 @@ export function registerServerCommands(
     registerProxy(
       'socketInspector.proxyTcp',
       'tcp',
-      'Proxy TCP',
+      vscode.l10n.t('Proxy TCP'),
       {
-        prompt: 'Upstream to forward to: host:port, tcp://host:port or tls://host:port',
+        prompt: vscode.l10n.t('Upstream to forward to: host:port, tcp://host:port or tls://host:port'),
         placeHolder: 'tcp://127.0.0.1:6379, tls://example.com:443',
         parse: (input) => {
-          if (/^\s*wss?:\/\//i.test(input)) throw new Error('Proxy TCP forwards to tcp:// or tls://; for a ws:// or wss:// upstream use Proxy WebSocket…');
+          if (/^\s*wss?:\/\//i.test(input)) throw new Error(vscode.l10n.t('Proxy TCP forwards to tcp:// or tls://; for a ws:// or wss:// upstream use Proxy WebSocket…'));
           return parseTcpTarget(input);
         },
       },
@@ -182,19 +182,19 @@ export function registerServerCommands(
     registerProxy(
       'socketInspector.proxyWebSocket',
       'ws',
-      'Proxy WebSocket',
+      vscode.l10n.t('Proxy WebSocket'),
       {
-        prompt: 'Upstream WebSocket URL to forward to: ws://… or wss://… (the client\'s path is appended)',
+        prompt: vscode.l10n.t('Upstream WebSocket URL to forward to: ws://… or wss://… (the client\'s path is appended)'),
         placeHolder: 'ws://127.0.0.1:8080/, wss://example.com/socket',
         parse: (input) => {
-          if (/^\s*(tcp|tls):\/\//i.test(input)) throw new Error('Proxy WebSocket forwards to ws:// or wss://; for a tcp:// or tls:// upstream use Proxy TCP…');
+          if (/^\s*(tcp|tls):\/\//i.test(input)) throw new Error(vscode.l10n.t('Proxy WebSocket forwards to ws:// or wss://; for a tcp:// or tls:// upstream use Proxy TCP…'));
           return parseWebSocketUrl(input);
         },
       },
       (listenOn, upstream) => createWsProxy({ listen: listenOn, upstream, retention: retentionFromSettings() }),
     ),
-    registerListen('socketInspector.listenTcp', 'tcp', 'Listen TCP', (address) => createTcpListener({ address, retention: retentionFromSettings() })),
-    registerListen('socketInspector.listenWebSocket', 'ws', 'Listen WebSocket', (address) =>
+    registerListen('socketInspector.listenTcp', 'tcp', vscode.l10n.t('Listen TCP'), (address) => createTcpListener({ address, retention: retentionFromSettings() })),
+    registerListen('socketInspector.listenWebSocket', 'ws', vscode.l10n.t('Listen WebSocket'), (address) =>
       createWsListener({ address, retention: retentionFromSettings() }),
     ),
   );

@@ -37,8 +37,8 @@ function toVscodeDisposable(d: { dispose(): void }): vscode.Disposable {
 async function savePayloadToFile(payload: Uint8Array, suggestedName: string): Promise<boolean> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const uri = await vscode.window.showSaveDialog({
-    title: 'Save Payload',
-    saveLabel: 'Save Payload',
+    title: vscode.l10n.t('Save Payload'),
+    saveLabel: vscode.l10n.t('Save Payload'),
     ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, suggestedName) } : {}),
   });
   if (!uri) return false;
@@ -48,7 +48,7 @@ async function savePayloadToFile(payload: Uint8Array, suggestedName: string): Pr
 
 /** The tab title for a connection. */
 export function inspectorTitle(connection: Connection): string {
-  return `Socket Inspector — ${connection.target}`;
+  return vscode.l10n.t('Socket Inspector — {0}', connection.target);
 }
 
 /** Options for a panel's webview: scripts from dist/ and media/ only. */

@@ -61,18 +61,23 @@ export async function connectionFromSession(
   const permissions = sessionPermissions(vscode.workspace.isTrusted);
   const target = session ? sessionTarget({ ...session, connection: settings }) : settings.type;
   if (permissions.connectNeedsConfirmation) {
-    const keyLog = settings.tls && typeof settings.tls === 'object' && settings.tls.keyLogFile ? ' and the TLS key log is not written' : '';
+    const writesKeyLog = settings.tls && typeof settings.tls === 'object' && settings.tls.keyLogFile;
+    const connect = vscode.l10n.t('Connect');
     const answer = await vscode.window.showWarningMessage(
-      `This workspace is not trusted. Connect to ${target}? Environment variables are not read${keyLog} in an untrusted workspace.`,
+      writesKeyLog
+        ? vscode.l10n.t('This workspace is not trusted. Connect to {0}? Environment variables are not read and the TLS key log is not written in an untrusted workspace.', target)
+        : vscode.l10n.t('This workspace is not trusted. Connect to {0}? Environment variables are not read in an untrusted workspace.', target),
       { modal: true },
-      'Connect',
+      connect,
     );
-    if (answer !== 'Connect') return undefined;
+    if (answer !== connect) return undefined;
   } else if (!confirmed.env && session) {
     const question = envConfirmation({ ...session, connection: settings });
     if (question) {
-      const answer = await vscode.window.showWarningMessage(question, { modal: true }, 'Connect');
-      if (answer !== 'Connect') return undefined;
+      const connect = vscode.l10n.t('Connect');
+      // The question comes from the pure session policy, in English.
+      const answer = await vscode.window.showWarningMessage(question, { modal: true }, connect);
+      if (answer !== connect) return undefined;
     }
     confirmed.env = true;
   }
