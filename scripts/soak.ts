@@ -495,10 +495,11 @@ async function main(): Promise<void> {
   const memBefore = process.memoryUsage();
   const started = Date.now();
   const budget = seconds * 1000;
-  const bytesPerLeg = Math.max(4, Math.min(32, Math.round(seconds / 3))) * 1024 * 1024;
+  // Rounds repeat until the phase's share of the budget is used, so a longer soak moves more data.
+  const bytesPerLeg = 8 * 1024 * 1024;
 
   console.log('(a) 1000 connect/disconnect cycles…');
-  await cycles(1000);
+  await cycles(Number(process.env.SOAK_CYCLES ?? 1000));
   console.log('(b) reconnecting clients while listeners restart…');
   const left = () => Math.max(1000, budget - (Date.now() - started));
   await reconnects(left() * 0.3);
