@@ -6,7 +6,7 @@ import { statusBarContent } from './statusBarContent';
 /** Creates the item and keeps it in step with the registry. */
 export function createStatusBar(registry: ConnectionRegistry): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('socketInspector.connections', vscode.StatusBarAlignment.Left, 50);
-  item.name = 'Socket Inspector connections';
+  item.name = vscode.l10n.t('Socket Inspector connections');
   item.command = 'socketInspector.focusConnection';
   const update = (): void => {
     const content = statusBarContent(registry.list().map(({ connection }) => ({ target: connection.target, state: connection.state })));
@@ -14,8 +14,10 @@ export function createStatusBar(registry: ConnectionRegistry): vscode.Disposable
       item.hide();
       return;
     }
-    item.text = content.text;
-    item.tooltip = content.tooltip;
+    item.text = `$(plug) ${content.open}`;
+    const count =
+      content.open === 1 ? vscode.l10n.t('Socket Inspector: 1 open connection') : vscode.l10n.t('Socket Inspector: {0} open connections', content.open);
+    item.tooltip = `${count}\n${content.lines.join('\n')}\n${vscode.l10n.t('Click to show one.')}`;
     item.show();
   };
   const subscription = registry.onDidChange(update);

@@ -1,12 +1,9 @@
-// What the status bar item says about the connections of the window. Pure, so it is unit-tested.
+// What the status bar item says about the connections of the window. Pure, so it is unit-tested; the
+// words are put together in statusBar.ts, through vscode.l10n.
 
-/** The item's text and tooltip for the given connections, or undefined when it should be hidden. */
-export function statusBarContent(connections: readonly { target: string; state: string }[]): { text: string; tooltip: string } | undefined {
+/** How many connections are open (or opening), and one "target — state" line each; undefined hides the item. */
+export function statusBarContent(connections: readonly { target: string; state: string }[]): { open: number; lines: string[] } | undefined {
   if (connections.length === 0) return undefined;
   const open = connections.filter((c) => c.state === 'open' || c.state === 'connecting').length;
-  const lines = connections.map((c) => `${c.target} — ${c.state}`);
-  return {
-    text: `$(plug) ${open}`,
-    tooltip: `Socket Inspector: ${open} open connection${open === 1 ? '' : 's'}\n${lines.join('\n')}\nClick to show one.`,
-  };
+  return { open, lines: connections.map((c) => `${c.target} — ${c.state}`) };
 }

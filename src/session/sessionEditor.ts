@@ -72,10 +72,15 @@ export async function connectionFromSession(
     );
     if (answer !== connect) return undefined;
   } else if (!confirmed.env && session) {
-    const question = envConfirmation({ ...session, connection: settings });
-    if (question) {
+    const uses = envConfirmation({ ...session, connection: settings });
+    if (uses) {
       const connect = vscode.l10n.t('Connect');
-      // The question comes from the pure session policy, in English.
+      const names = uses.names.join(', ');
+      const fields = uses.fields.join(', ');
+      const question =
+        uses.names.length === 1
+          ? vscode.l10n.t('This session reads the environment variable {0} (in {1}) and sends its value to the server. Connect?', names, fields)
+          : vscode.l10n.t('This session reads the environment variables {0} (in {1}) and sends their values to the server. Connect?', names, fields);
       const answer = await vscode.window.showWarningMessage(question, { modal: true }, connect);
       if (answer !== connect) return undefined;
     }

@@ -22,12 +22,10 @@ export function sessionPermissions(trusted: boolean): SessionPermissions {
  * The question to ask before the first connect from a session that reads environment variables (a
  * hostile file could send a variable's value to its server), or undefined when it reads none.
  */
-export function envConfirmation(session: Session): string | undefined {
+export function envConfirmation(session: Session): { names: string[]; fields: string[] } | undefined {
   const uses = connectionEnvUses(session.connection);
   if (uses.length === 0) return undefined;
-  const names = [...new Set(uses.flatMap((u) => u.names))];
-  const fields = uses.map((u) => u.path).join(', ');
-  return `This session reads the environment variable${names.length > 1 ? 's' : ''} ${names.join(', ')} (in ${fields}) and sends ${names.length > 1 ? 'their values' : 'its value'} to the server. Connect?`;
+  return { names: [...new Set(uses.flatMap((u) => u.names))], fields: uses.map((u) => u.path) };
 }
 
 /** The bare name a Save As proposes: the target's host, e.g. "127.0.0.1.socket-session.json". */
