@@ -127,6 +127,12 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private inCloseLogged = false;
   private outCloseLogged = false;
   private closeInitiator: 'us' | 'peer' | undefined;
+  /**
+   * When the socket's latest read arrived (performance.now()). Every message parsed from one read is
+   * stamped with it: one clock call per read instead of one per message, and it is when the bytes
+   * reached us rather than when ws got round to emitting them.
+   */
+  private readTime: number | undefined;
 
   constructor(
     private readonly options: WebSocketOptions,
@@ -205,13 +211,13 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.listen(ws, 'open', () => this.onOpen());
     this.listen(ws, 'message', (data: Buffer, isBinary: boolean) => {
       // A view into ws's buffer; FrameLog.append copies it.
-      this.log.append(Direction.In, isBinary ? Kind.Binary : Kind.Text, data);
+      this.log.append(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, 0, this.readTime ?? performance.now());
     });
     this.listen(ws, 'ping', (data: Buffer) => {
-      this.log.append(Direction.In, Kind.Ping, data);
+      this.log.append(Direction.In, Kind.Ping, data, 0, this.readTime ?? performance.now());
       if (ws.readyState === WebSocket.OPEN) this.sendControl('pong', data);
     });
-    this.listen(ws, 'pong', (data: Buffer) => this.log.append(Direction.In, Kind.Pong, data));
+    this.listen(ws, 'pong', (data: Buffer) => this.log.append(Direction.In, Kind.Pong, data, 0, this.readTime ?? performance.now()));
     this.listen(ws, 'error', (e: unknown) => this.fail(this.toError(e)));
     this.listen(ws, 'close', (code: number, reason: Buffer) => this.onClose(code, reason));
   }
@@ -236,6 +242,10 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     if (this.socket) return;
     this.socket = socket;
     this.listen(socket, 'error', (e: unknown) => this.fail(this.toError(e)));
+    // Added before ws adds its own reader (on upgrade), so it runs first for every read.
+    this.listen(socket, 'data', () => {
+      this.readTime = performance.now();
+    });
     // An agent may hand over a socket that is already connected (kept alive, or through a proxy).
     if (!socket.pending) this.tcpConnected = true;
     else {
