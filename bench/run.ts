@@ -8,12 +8,15 @@
 import { loadavg } from 'node:os';
 import { bridgeCase } from './bridge/bridgeCase';
 import { eventLoopCase } from './ingest/eventLoopCase';
+import { deliveryCase } from './webview/deliveryCase';
+import { scrollCase } from './webview/scrollCase';
+import { memoryCase } from './memory/memoryCase';
 import { tcpLinesCase, wsIngestCases } from './ingest/ingestCases';
 import { buildChildren } from './lib/children';
 import { consoleTable, machineInfo, writeReport, type BenchReport } from './lib/report';
 import type { BenchCase, BenchSettings, Row } from './lib/row';
 
-const CASES: BenchCase[] = [...wsIngestCases, tcpLinesCase, eventLoopCase, bridgeCase];
+const CASES: BenchCase[] = [...wsIngestCases, tcpLinesCase, eventLoopCase, bridgeCase, deliveryCase, scrollCase, memoryCase];
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');

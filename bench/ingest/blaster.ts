@@ -13,6 +13,8 @@ export interface BlasterConfig {
   readonly size: number;
   /** Messages per second; 0 or absent means as fast as the socket drains. */
   readonly rate?: number;
+  /** Messages per connection, after which the blaster sends nothing more; absent means no end. */
+  readonly limit?: number;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as BlasterConfig;
@@ -28,10 +30,14 @@ let cpuAtConnect: NodeJS.CpuUsage | undefined;
  * once), so libuv refills the kernel buffer as soon as it has room.
  */
 function flood(socket: net.Socket): void {
+  const messageBytes = chunk.length / perChunk;
+  let left = config.limit ?? Infinity;
   const refill = (e?: Error | null): void => {
-    if (e || stopped || socket.destroyed) return;
-    sent += perChunk;
-    socket.write(chunk, refill);
+    if (e || stopped || socket.destroyed || left <= 0) return;
+    const n = Math.min(perChunk, left);
+    left -= n;
+    sent += n;
+    socket.write(n === perChunk ? chunk : chunk.subarray(0, n * messageBytes), refill);
   };
   for (let i = 0; i < 4; i++) refill();
 }
@@ -43,7 +49,7 @@ function paced(socket: net.Socket, rate: number): void {
   let due = 0;
   const tick = (): void => {
     if (stopped || socket.destroyed) return;
-    const target = Math.floor(((performance.now() - start) * rate) / 1000);
+    const target = Math.min(config.limit ?? Infinity, Math.floor(((performance.now() - start) * rate) / 1000));
     // A socket that does not keep up is not flooded further: what the consumer cannot take waits here.
     while (due < target && socket.writableLength < chunk.length * 4) {
       const n = Math.min(target - due, perChunk);
