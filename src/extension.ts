@@ -1,5 +1,5 @@
 // Activation: one output channel, one registry of connections, the inspector panels (and session files'
-// custom editors), the status bar item, and the commands.
+// custom editors), the status bar item, the Explorer's Socket Sessions view, and the commands.
 import * as vscode from 'vscode';
 import { connectionPicker, registerCommands } from './commands';
 import { ConnectionRegistry } from './connectionRegistry';
@@ -10,6 +10,7 @@ import { PanelManager } from './panelManager';
 import { registerSessionCommands } from './session/sessionCommands';
 import { registerSessionEditor } from './session/sessionEditor';
 import { createStatusBar } from './statusBar';
+import { registerSessionsView } from './views/sessionsView';
 
 export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   const output = vscode.window.createOutputChannel('Socket Inspector', { log: true });
@@ -21,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   registerInspectorCommands(context, registry, panels, pick);
   registerSessionCommands(context, panels, pick, output);
   registerSessionEditor(context, registry, panels, output);
+  registerSessionsView(context, registry, panels, output);
   return createApi(registry, panels);
 }
 

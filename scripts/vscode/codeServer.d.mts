@@ -41,4 +41,6 @@ export declare function isCodeServerInstalled(): boolean;
 export declare function assertCodeServerAvailable(): void;
 export declare function ensureCodeServer(): Promise<CodeServerPaths>;
 export declare function installExtensionFolder(extensionsDir: string, options?: { sourceDir?: string }): { id: string; path: string };
+/** Installs a packaged .vsix with code-server's --install-extension; returns `--list-extensions --show-versions` lines. */
+export declare function installVsix(extensionsDir: string, vsixPath: string, options: { userDataDir: string }): Promise<string[]>;
 export declare function startCodeServer(options: StartOptions): Promise<CodeServer>;

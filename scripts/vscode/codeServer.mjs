@@ -5,7 +5,7 @@
 //
 // CLI: `node scripts/vscode/codeServer.mjs install` installs (or confirms) the cached code-server;
 //      `node scripts/vscode/codeServer.mjs serve [folder]` runs it with our extension for poking at by hand.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
   cpSync,
@@ -303,6 +303,29 @@ export function installExtensionFolder(extensionsDir, { sourceDir = repoRoot } =
   mkdirSync(path, { recursive: true });
   for (const name of extensionFiles(sourceDir)) cpSync(join(sourceDir, name), join(path, name), { recursive: true, dereference: true });
   return { id, path };
+}
+
+/**
+ * Installs a packaged .vsix into extensionsDir with code-server's own `--install-extension`, as a user would,
+ * and returns the `publisher.name@version` lines code-server lists afterwards.
+ */
+export async function installVsix(extensionsDir, vsixPath, { userDataDir }) {
+  const paths = await ensureCodeServer();
+  mkdirSync(extensionsDir, { recursive: true });
+  const common = ['--extensions-dir', extensionsDir, '--user-data-dir', userDataDir];
+  const run = (args) => {
+    const result = spawnSync(paths.node, [paths.entry, ...args, ...common], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: cleanEnv({ ...isolatedXdg(join(userDataDir, 'xdg')), PATH: `${paths.nodeBin}:${process.env.PATH ?? ''}`, EXTENSIONS_GALLERY: 'null' }),
+    });
+    if (result.status !== 0) {
+      throw new Error(`code-server ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
+    }
+    return result.stdout;
+  };
+  run(['--install-extension', vsixPath]);
+  return run(['--list-extensions', '--show-versions']).split('\n').map((line) => line.trim()).filter(Boolean);
 }
 
 function httpStatus(url) {

@@ -5,46 +5,15 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Frame, Page } from 'playwright-core';
 import { startEchoServers } from '../../scripts/echoServer.mjs';
 import { resultsDir } from '../../scripts/vscode/codeServer.mjs';
 import { startRedis } from '../peers/support/processPeers';
 import { inCI, redisMissing } from '../peers/support/requirePeer';
-import { answerInputBox, findWebviewFrame, runCommand, openWorkbench, workbenchSkipReason, type Workbench } from './support/workbench';
+import { hexOfLastIncoming, inspectorFrame, sendFromComposer, waitForState } from './support/inspectorFrame';
+import { answerInputBox, runCommand, openWorkbench, workbenchSkipReason, type Workbench } from './support/workbench';
 
 const redisSkip = redisMissing();
 if (redisSkip && inCI) throw new Error(`Prerequisite missing in CI: ${redisSkip}`);
-
-/** The inspector webview showing `target` (its toolbar names the target). */
-function inspectorFrame(page: Page, target: string): Promise<Frame> {
-  return findWebviewFrame(page, async (f) => {
-    if ((await f.locator('[data-testid=composer-input]').count()) === 0) return false;
-    const text = (await f.locator('body').textContent()) ?? '';
-    return text.includes(target);
-  });
-}
-
-async function waitForState(frame: Frame, state: string): Promise<void> {
-  await frame.locator(`[data-testid=connection-status][data-state=${state}]`).waitFor({ timeout: 20_000 });
-}
-
-/** Types into the composer as a person would and sends with Ctrl+Enter. */
-async function sendFromComposer(frame: Frame, text: string): Promise<void> {
-  await frame.locator('[data-testid=composer-input]').click();
-  await frame.page().keyboard.type(text);
-  await frame.page().keyboard.press('Control+Enter');
-}
-
-/** Opens the newest incoming row's Hex tab and returns the dump's text. */
-async function hexOfLastIncoming(frame: Frame): Promise<string> {
-  const row = frame.locator('[data-testid=log-row][data-direction=in]').last();
-  await row.waitFor({ timeout: 20_000 });
-  await row.click();
-  await frame.locator('[data-testid=detail-tab-hex]').click();
-  const hex = frame.locator('[data-testid=detail-hex]');
-  await hex.waitFor({ state: 'visible', timeout: 10_000 });
-  return (await hex.innerText()).replace(/\s+/g, ' ');
-}
 
 describe('Inspector in VS Code', { skip: workbenchSkipReason() }, () => {
   let workbench: Workbench | undefined;

@@ -15,7 +15,10 @@ describe('VS Code workbench with Socket Inspector', { skip: workbenchSkipReason(
   before(async () => {
     workbench = await openWorkbench({
       label: 'e2e-workbench',
-      files: { 'notes.md': '# Loopback notes\n\nPreviewed by the harness check.\n' },
+      files: {
+        'notes.md': '# Loopback notes\n\nPreviewed by the harness check.\n',
+        'api/chat-staging.socket-session.json': JSON.stringify({ version: 1, connection: { type: 'websocket', url: 'ws://127.0.0.1:9/' } }),
+      },
     });
   });
 
@@ -38,5 +41,15 @@ describe('VS Code workbench with Socket Inspector', { skip: workbenchSkipReason(
     await runCommand(page, 'Markdown: Open Preview to the Side');
     const frame = await findWebviewFrame(page, async (f) => (await f.locator('h1', { hasText: 'Loopback notes' }).count()) > 0);
     assert.equal((await frame.locator('h1').first().textContent())?.trim(), 'Loopback notes');
+  });
+
+  test('the Explorer\'s Socket Sessions view lists the workspace\'s session files', async () => {
+    const { page } = opened();
+    await runCommand(page, 'Explorer: Focus on Socket Sessions View');
+    const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Socket Sessions/i }) });
+    const row = view.locator('.monaco-list-row', { hasText: 'chat-staging' });
+    await row.waitFor({ timeout: 20_000 });
+    assert.match((await row.textContent()) ?? '', /chat-staging\s*api/);
+    assert.equal(await view.locator('.monaco-list-row', { hasText: 'Live Connections' }).count(), 1);
   });
 });

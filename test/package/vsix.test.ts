@@ -44,6 +44,17 @@ describe('npm run package', () => {
     }
   });
 
+  it('holds the icon, the changelog and every image the README shows', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { icon?: string };
+    assert.equal(manifest.icon, 'media/icon.png');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const images = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((src) => !/^https?:/.test(src));
+    assert.ok(images.length > 0, 'README shows no image');
+    for (const name of ['extension/media/icon.png', 'extension/changelog.md', ...images.map((src) => `extension/${src}`)]) {
+      assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
+    }
+  });
+
   it('holds no sources, tests or unbundled node_modules', () => {
     const offending = names.filter((n) => /^extension\/(src|test|webview|shared|scripts|bench|node_modules)\//.test(n) || n.endsWith('.ts') || n.endsWith('.map'));
     assert.deepEqual(offending, []);

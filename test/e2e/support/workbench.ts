@@ -8,6 +8,7 @@ import {
   assertCodeServerAvailable,
   ensureCodeServer,
   installExtensionFolder,
+  installVsix,
   repoRoot,
   resultsDir,
   startCodeServer,
@@ -24,6 +25,8 @@ export interface Workbench {
   workspace: string;
   /** Browser console errors and warnings, for failure messages. */
   consoleLog: string[];
+  /** With the vsix option: what `code-server --list-extensions --show-versions` printed after the install. */
+  installed: string[];
   /** Saves a last screenshot to test-results/, closes the browser, stops code-server, removes the scratch folder. */
   close(): Promise<void>;
 }
@@ -37,6 +40,8 @@ export interface OpenWorkbenchOptions {
   settings?: Record<string, unknown>;
   /** Added to code-server's environment, which the extension host inherits. */
   env?: Record<string, string>;
+  /** Install this packaged .vsix with code-server's --install-extension instead of copying the built folder. */
+  vsix?: string;
 }
 
 export interface PaletteEntry {
@@ -72,8 +77,13 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     writeFileSync(join(workspace, path), text);
   }
   const extensionsDir = join(scratch, 'extensions');
-  // SI_E2E_EXTENSION_DIR points at another built extension folder; only for checking the harness itself.
-  installExtensionFolder(extensionsDir, { sourceDir: process.env.SI_E2E_EXTENSION_DIR || repoRoot });
+  let installed: string[] = [];
+  if (options.vsix) {
+    installed = await installVsix(extensionsDir, options.vsix, { userDataDir: join(scratch, 'user-data') });
+  } else {
+    // SI_E2E_EXTENSION_DIR points at another built extension folder; only for checking the harness itself.
+    installExtensionFolder(extensionsDir, { sourceDir: process.env.SI_E2E_EXTENSION_DIR || repoRoot });
+  }
 
   const consoleLog: string[] = [];
   let server: CodeServer | undefined;
@@ -94,7 +104,7 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     });
     browser = await launchChromium(scratch);
     const page = await openWorkbenchPage(browser, server.workbenchUrl, { consoleLog });
-    const opened = { page, browser, server, workspace, consoleLog };
+    const opened = { page, browser, server, workspace, consoleLog, installed };
     return {
       ...opened,
       close: async () => {
