@@ -75,7 +75,7 @@ export async function openBenchPanel(
   browser: Browser,
   server: PanelServer,
   connection: Connection,
-  options: { controller?: PanelControllerOptions } = {},
+  options: { controller?: PanelControllerOptions; onPost?: (message: unknown) => void; onReceive?: (message: unknown) => void } = {},
 ): Promise<BenchPanel> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await new Promise<void>((resolve) => wss.once('listening', resolve));
@@ -86,6 +86,7 @@ export async function openBenchPanel(
   const controller = new PanelController(
     connection,
     (message) => {
+      options.onPost?.(message);
       const bytes = frame(message);
       bytesPosted += bytes.length;
       if (pageSocket) pageSocket.send(bytes);
@@ -97,7 +98,11 @@ export async function openBenchPanel(
   wss.on('connection', (ws) => {
     pageSocket = ws;
     for (const b of queue.splice(0)) ws.send(b);
-    ws.on('message', (data: Buffer) => controller.handleMessage(unframe(data)));
+    ws.on('message', (data: Buffer) => {
+      const message = unframe(data);
+      options.onReceive?.(message);
+      controller.handleMessage(message);
+    });
   });
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, bypassCSP: true });
   const page = await context.newPage();

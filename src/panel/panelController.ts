@@ -208,7 +208,10 @@ export class PanelController extends Disposable {
       events: {
         ack: () => {
           this.inFlight = Math.max(0, this.inFlight - 1);
-          if (this.conn.log.nextSeq > this.sentUpTo) this.scheduleFlush();
+          const backlog = this.conn.log.nextSeq - this.sentUpTo;
+          // A full batch waiting goes out at once; a partial one waits for the flush interval.
+          if (backlog >= this.opts.maxBatchEntries && this.live) this.flushImmediate ??= setImmediate(() => this.flush());
+          else if (backlog > 0) this.scheduleFlush();
         },
         webviewError: ({ message }) => this.log(`webview: ${message}`),
       },
@@ -372,20 +375,27 @@ export class PanelController extends Disposable {
     if (!this.live) return;
     this.postConnectionChanges();
     if (this.filterScan && !this.filterImmediate) this.pumpFilter();
-    if (this.inFlight >= this.opts.maxInFlightBatches) return; // resumed by the next ack
+    const free = this.opts.maxInFlightBatches - this.inFlight;
+    if (free <= 0) return; // resumed by the next ack
     const log = this.conn.log;
     const to = log.nextSeq;
-    // A backlog (slow webview, long pause) is cut to the newest entries; older ones are paged on demand.
-    const from = Math.max(this.sentUpTo, log.firstSeq, to - this.opts.maxBatchEntries);
+    // Everything pending goes out, in as many batches as the webview may have unacknowledged; a
+    // backlog beyond that (slow webview, long pause) is cut to the newest entries, and older ones are
+    // paged on demand.
+    let from = Math.max(this.sentUpTo, log.firstSeq, to - free * this.opts.maxBatchEntries);
     this.pendingEntries = 0;
     if (from >= to) return;
-    const batch = encodeEntryRange(log, from, to, this.opts.previewBytes);
-    this.sentUpTo = to;
-    this.inFlight++;
     this.sampleRate();
-    const stats = this.stats();
-    this.lastStatsKey = statsKey(stats);
-    this.channel.sendEvent('entries', { batchId: this.nextBatchId++, batch, stats });
+    while (from < to) {
+      const end = Math.min(to, from + this.opts.maxBatchEntries);
+      const batch = encodeEntryRange(log, from, end, this.opts.previewBytes);
+      this.sentUpTo = end;
+      this.inFlight++;
+      const stats = this.stats();
+      this.lastStatsKey = statsKey(stats);
+      this.channel.sendEvent('entries', { batchId: this.nextBatchId++, batch, stats });
+      from = end;
+    }
   }
 
   private clearFlushTimers(): void {

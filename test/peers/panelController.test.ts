@@ -163,6 +163,19 @@ describe('PanelController', () => {
     assert.equal(third.seq[0], log.nextSeq - 100, 'the backlog is cut to the newest entries');
   });
 
+  it('sends a burst larger than a batch in several batches, skipping nothing the webview has room for', async () => {
+    const h = await setup(() => {}, { maxBatchEntries: 100, maxInFlightBatches: 4 });
+    const snapshot = await h.webview.sendRequest('ready', {});
+    const ws = h.peer.client();
+    const log = h.connection.log;
+    // 350 messages fit the 4 × 100 entries the webview may have unacknowledged.
+    for (let i = 0; i < 350; i++) ws.send(`b${i}`);
+    await eventually(() => seqsOfBatches(h).at(-1), (last) => log.size >= 354 && last === log.nextSeq - 1, 'the burst delivered');
+    const first = snapshot.stats.nextSeq;
+    assert.deepEqual(seqsOfBatches(h), Array.from({ length: log.nextSeq - first }, (_, i) => first + i));
+    assert.ok(batches(h).every((b) => decodeEntryBatch(b.batch).count <= 100));
+  });
+
   it('posts nothing while hidden, keeps capturing, and resumes when shown', async () => {
     const h = await setup();
     await h.webview.sendRequest('ready', {});
