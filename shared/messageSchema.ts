@@ -70,6 +70,32 @@ const filterSpec: FieldCheck = (v) => {
 
 const composerFormat = oneOf('text', 'json', 'hex', 'base64');
 
+/** A FramerSpecJson or null; the host checks the values again (framerSpecFromJson). */
+const framerSpec: FieldCheck = (v) => {
+  if (v === null) return undefined;
+  if (object(v)) return 'must be a framer or null';
+  const f = v as Record<string, unknown>;
+  const fields = (...names: string[]): string | undefined => {
+    const extra = Object.keys(f).find((k) => k !== 'type' && !names.includes(k));
+    return extra === undefined ? undefined : `has an unexpected field '${extra}'`;
+  };
+  switch (f.type) {
+    case 'delimiter':
+      return prefixed('delimiter', string(2 * 256)(f.delimiter)) ?? fields('delimiter');
+    case 'lengthPrefix':
+      return (
+        prefixed('width', f.width === 1 || f.width === 2 || f.width === 4 ? undefined : 'must be 1, 2 or 4') ??
+        prefixed('littleEndian', boolean(f.littleEndian)) ??
+        prefixed('includesHeader', boolean(f.includesHeader)) ??
+        fields('width', 'littleEndian', 'includesHeader')
+      );
+    case 'fixed':
+      return prefixed('size', integer(1, 16 * 1024 * 1024)(f.size)) ?? fields('size');
+    default:
+      return 'type must be one of delimiter, lengthPrefix, fixed';
+  }
+};
+
 function prefixed(field: string, problem: string | undefined): string | undefined {
   return problem === undefined ? undefined : `${field} ${problem}`;
 }
@@ -87,7 +113,8 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   },
   getPayload: { seq, limit: integer(0, MAX_PAYLOAD_LIMIT) },
   setFilter: { generation: integer(), filter: filterSpec },
-  send: composerFields,
+  send: { ...composerFields, framed: optional(boolean) },
+  setFraming: { spec: framerSpec },
   ping: { payload: string(1024) },
   close: { code: integer(0, 65535), reason: string(1024) },
   clear: {},

@@ -4,9 +4,10 @@
 // Bytes cross as ArrayBuffer (never a Node Buffer, which postMessage turns into JSON, and never a view
 // into a pooled buffer, which would ship the whole pool).
 import type { ComposerFormat } from '../src/core/codecs/composerInput';
+import type { FramerSpecJson } from '../src/core/framing/framerSpec';
 import type { ConnectionState, DirectionTotals, HandshakeInfo, TlsInfo } from './logModel';
 
-export type { ComposerFormat };
+export type { ComposerFormat, FramerSpecJson };
 
 /** An error as the other side can show it. */
 export interface ErrorInfo {
@@ -97,6 +98,8 @@ export interface PanelSnapshot {
   readonly settings?: PanelSettings;
   /** Session file details; absent in panels that cannot save (tests, benches). */
   readonly session?: PanelSessionInfo;
+  /** TCP only: the framer the log is shown (and may be sent) with; absent means raw chunks. */
+  readonly framing?: FramerSpecJson;
 }
 
 /** An entry's full payload (up to the requested limit) and its columns. */
@@ -131,8 +134,13 @@ export type WebviewRequests = {
   getPayload: { params: { seq: number; limit: number }; result: PayloadResult };
   /** Replaces the filter (null clears it); matches follow as `filterMatches` events of `generation`. */
   setFilter: { params: { generation: number; filter: FilterSpec | null }; result: Record<string, never> };
-  /** Sends what the composer holds; the host validates it again and answers with the bytes sent. */
-  send: { params: ComposerMessage; result: { bytes: number } };
+  /**
+   * Sends what the composer holds; the host validates it again and answers with the bytes sent.
+   * `framed`: frame it with the panel's framer first (TCP, see setFraming).
+   */
+  send: { params: ComposerMessage & { framed?: boolean }; result: { bytes: number } };
+  /** TCP: shows the log split into messages by this framer (null: raw chunks); a snapshot follows. */
+  setFraming: { params: { spec: FramerSpecJson | null }; result: Record<string, never> };
   /** WebSocket ping with an optional UTF-8 payload. */
   ping: { params: { payload: string }; result: Record<string, never> };
   /** Closes gracefully: WebSocket close with code and reason, TCP end. */

@@ -9,7 +9,8 @@ import { formatBytes } from './entryFormat';
 
 /** What the composer asks of the rest of the webview. */
 export interface ComposerDeps {
-  send(message: ComposerMessage): Promise<number>;
+  /** Sends the message, framed with the panel's framer when `framed`; resolves with the bytes sent. */
+  send(message: ComposerMessage, framed: boolean): Promise<number>;
   ping(payload: string): Promise<void>;
   close(code: number, reason: string): Promise<void>;
   save(name: string, message: ComposerMessage): Promise<void>;
@@ -55,6 +56,8 @@ export class Composer {
   readonly element: HTMLElement;
   private readonly format: ValueElement;
   private readonly escapes: CheckboxElement;
+  /** TCP with a framer chosen: frame each sent message with it. */
+  private readonly framed: CheckboxElement;
   private readonly input: TextareaElement;
   private readonly error: HTMLElement;
   private readonly info: HTMLElement;
@@ -86,6 +89,10 @@ export class Composer {
     this.escapes.title = `Interpret backslash escapes: ${TEXT_ESCAPES_HELP}`;
     this.escapes.dataset.testid = 'composer-escapes';
     this.escapes.addEventListener('change', () => this.scheduleValidate());
+
+    this.framed = element<CheckboxElement>('vscode-checkbox', { label: 'Add framing on send' });
+    this.framed.dataset.testid = 'composer-framed';
+    this.framed.hidden = true;
 
     this.savedSelect = element<ValueElement>('vscode-single-select', { 'aria-label': 'Saved messages' });
     this.savedSelect.className = 'composer-saved';
@@ -138,6 +145,7 @@ export class Composer {
     const top = h('div', { className: 'composer-bar' }, [
       this.format,
       this.escapes,
+      this.framed,
       h('span', { className: 'spacer' }),
       this.savedSelect,
       saveButton,
@@ -162,6 +170,14 @@ export class Composer {
     this.open = open;
     this.wsControls.hidden = kind !== 'ws';
     this.updateButtons();
+  }
+
+  /** The panel's framer as a label (undefined: raw chunks, or not TCP): offers to frame on send. */
+  setFraming(label: string | undefined): void {
+    this.framed.hidden = label === undefined;
+    if (label === undefined) this.framed.checked = false;
+    this.framed.setAttribute('label', label === undefined ? 'Add framing on send' : `Add framing on send: ${label}`);
+    this.framed.title = label === undefined ? '' : `Frame each message as ${label} before sending it`;
   }
 
   /** New history and saved lists from the host. */
@@ -293,7 +309,7 @@ export class Composer {
     this.busy = true;
     this.updateButtons();
     try {
-      const bytes = await this.deps.send(this.current());
+      const bytes = await this.deps.send(this.current(), !this.framed.hidden && this.framed.checked);
       setText(this.info, `Sent ${formatBytes(bytes)}`);
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));

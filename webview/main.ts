@@ -18,6 +18,7 @@ import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, WebviewEvents
 import { Composer } from './composer';
 import { DetailPane } from './detailPane';
 import { FilterBar, isActive } from './filterBar';
+import { FramingControl } from './framingControl';
 import type { ConnectionDetails } from './handshakeView';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
@@ -105,6 +106,12 @@ function start(): void {
     save: () => void channel.sendRequest('sessionCommand', { command: 'save' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
     replay: () => void channel.sendRequest('sessionCommand', { command: 'replay' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
   });
+  const framing = new FramingControl({
+    apply: async (spec) => {
+      await channel.sendRequest('setFraming', { spec });
+    },
+  });
+  toolbar.addControl(framing.element);
   const filterBar = new FilterBar({ onChange: (spec) => applyFilter(spec) });
   const logView = new LogView(store, {
     onSelect: (seq) => {
@@ -121,7 +128,7 @@ function start(): void {
     onTabChange: (tab) => host.remember({ tab }),
   });
   const composer = new Composer({
-    send: async (message) => (await channel.sendRequest('send', message)).bytes,
+    send: async (message, framed) => (await channel.sendRequest('send', framed ? { ...message, framed } : message)).bytes,
     ping: async (payload) => {
       await channel.sendRequest('ping', { payload });
     },
@@ -159,6 +166,8 @@ function start(): void {
   }
 
   let settingsApplied = false;
+  /** The framing of the last snapshot (JSON), undefined before the first. */
+  let shownFraming: string | undefined;
   function applySnapshot(s: PanelSnapshot): void {
     // Settings set the starting point of a new page; what the user changed since is remembered instead.
     if (s.settings && host.fresh && !settingsApplied) {
@@ -183,12 +192,19 @@ function start(): void {
     toolbar.setState(s.state, s.error);
     composer.setConnection(s.connectionKind, s.state === 'open');
     composer.setLists(s.history, s.saved);
+    framing.setConnection(s.connectionKind);
+    framing.setFraming(s.framing);
+    composer.setFraming(FramingControl.label(s.framing));
     detail.setConnection(details);
     store.reset(s.stats);
     const filter = filterBar.spec();
     applyFilter(isActive(filter) ? filter : null);
+    // Seqs of the framed view and of the raw log are different entries: a new view starts unselected.
+    const framingKey = JSON.stringify(s.framing ?? null);
+    const sameView = shownFraming === undefined || shownFraming === framingKey;
+    shownFraming = framingKey;
     const selected = host.saved.selectedSeq;
-    if (selected !== null && selected >= s.stats.firstSeq && selected < s.stats.nextSeq) logView.select(selected, !host.saved.follow);
+    if (sameView && selected !== null && selected >= s.stats.firstSeq && selected < s.stats.nextSeq) logView.select(selected, !host.saved.follow);
     else logView.select(undefined);
   }
 

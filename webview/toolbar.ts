@@ -67,6 +67,7 @@ export class Toolbar {
   private readonly outStat: HTMLElement;
   private readonly rateStat: HTMLElement;
   private readonly droppedStat: HTMLElement;
+  private readonly spacer: HTMLElement;
   private state: ConnectionState = 'idle';
   private lastStats: PanelStats | undefined;
 
@@ -129,7 +130,7 @@ export class Toolbar {
       this.follow,
       this.saveButton,
       this.replayButton,
-      h('span', { className: 'spacer' }),
+      (this.spacer = h('span', { className: 'spacer' })),
       this.inStat,
       this.outStat,
       this.rateStat,
@@ -137,6 +138,11 @@ export class Toolbar {
     ]);
     this.setState('idle', undefined);
     this.setStats({ firstSeq: 0, nextSeq: 0, in: { entries: 0, bytes: 0 }, out: { entries: 0, bytes: 0 }, droppedEntries: 0, messagesPerSecond: 0 });
+  }
+
+  /** Adds a control of another module (the framing choice) after the buttons, before the counters. */
+  addControl(control: HTMLElement): void {
+    this.element.insertBefore(control, this.spacer);
   }
 
   /** Shows the session buttons the panel supports (none without session details). */

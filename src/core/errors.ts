@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'PROTOCOL'
   | 'NETWORK'
-  | 'BAD_SESSION';
+  | 'BAD_SESSION'
+  | 'BAD_FRAMER';
 
 /** Where in the user's input a parse error sits (0-based offset, 1-based line and column). */
 export interface InputPosition {

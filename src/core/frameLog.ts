@@ -21,6 +21,9 @@ const SEGMENT_BYTES = 1024 * 1024;
 /** A sealed segment using less than this share of its arrays is trimmed to size. */
 const TRIM_BELOW = 0.75;
 
+/** Largest difference of clock offsets (ms) appendAt stores in one segment: float rounding, not drift. */
+const WALL_OFFSET_TOLERANCE_MS = 0.001;
+
 const textEncoder = new TextEncoder();
 
 /**
@@ -149,6 +152,11 @@ export class FrameLog {
     this.maxBytes = Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_MAX_BYTES));
   }
 
+  /** The retention caps this log was created with (a derived log copies them). */
+  get retention(): { readonly maxEntries: number; readonly maxBytes: number } {
+    return { maxEntries: this.maxEntries, maxBytes: this.maxBytes };
+  }
+
   /** Oldest retained seq. */
   get firstSeq(): number {
     return this.first;
@@ -192,10 +200,33 @@ export class FrameLog {
    * passed. `mono` lets a caller stamp several entries parsed from one socket read with the same time.
    */
   append(direction: Direction, kind: Kind, payload: Uint8Array, code = 0, mono = performance.now()): number {
-    // The ingest hot path: a few stores into the tail segment's columns and one copy, nothing allocated.
+    return this.write(direction, kind, payload, code, mono, NaN);
+  }
+
+  /**
+   * Appends an entry stamped with times taken elsewhere (a derived log keeping its source's times).
+   * Wall time is stored as the segment's clock offset, so an offset that differs from the current
+   * segment's by more than WALL_OFFSET_TOLERANCE_MS opens a new segment with it.
+   */
+  appendAt(wallTime: number, monoTime: number, direction: Direction, kind: Kind, payload: Uint8Array, code = 0): number {
+    return this.write(direction, kind, payload, code, monoTime, wallTime - monoTime);
+  }
+
+  /**
+   * The ingest hot path: a few stores into the tail segment's columns and one copy, nothing
+   * allocated. `wallOffset` NaN: whatever the current segment has.
+   */
+  private write(direction: Direction, kind: Kind, payload: Uint8Array, code: number, mono: number, wallOffset: number): number {
     const length = payload.length;
     let seg = this.tail;
-    if (seg === undefined || seg.count === seg.capacity || seg.used + length > seg.slabBytes) seg = this.openSegment(length);
+    if (
+      seg === undefined ||
+      seg.count === seg.capacity ||
+      seg.used + length > seg.slabBytes ||
+      Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS
+    ) {
+      seg = this.openSegment(length, wallOffset);
+    }
     const i = seg.count;
     const used = seg.used;
     seg.mono[i] = mono;
@@ -345,15 +376,15 @@ export class FrameLog {
     this.codes.clear();
   }
 
-  private openSegment(minBytes: number): Segment {
+  private openSegment(minBytes: number, wallOffset: number): Segment {
     this.tail?.seal();
-    const wallOffset = Date.now() - performance.now();
+    const offset = Number.isNaN(wallOffset) ? Date.now() - performance.now() : wallOffset;
     const spare = this.spare;
     this.spare = undefined;
     const seg =
       spare && minBytes <= SEGMENT_BYTES
-        ? spare.reuse(this.next, wallOffset)
-        : new Segment(this.next, wallOffset, Math.max(SEGMENT_BYTES, minBytes));
+        ? spare.reuse(this.next, offset)
+        : new Segment(this.next, offset, Math.max(SEGMENT_BYTES, minBytes));
     this.segments.push(seg);
     this.tail = seg;
     return seg;

@@ -9,6 +9,7 @@ import { validateComposerInput } from '../core/codecs/composerInput';
 import { toHex } from '../core/codecs/hexDump';
 import type { Connection } from '../core/connectionTypes';
 import { SocketInspectorError } from '../core/errors';
+import type { FrameLog } from '../core/frameLog';
 
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -23,12 +24,19 @@ export function requireOpen(connection: Connection, action: string): void {
 
 /**
  * Sends a composer message: text and JSON as a WebSocket text message, hex and base64 as binary; on
- * TCP always the bytes. Returns the number of bytes sent. Throws the codec's error (with position).
+ * TCP always the bytes, passed through `frame` when given (the panel's framer). Returns the number of
+ * bytes sent. Throws the codec's error (with position) or the framer's.
  */
-export function sendComposerMessage(connection: Connection, message: ComposerMessage): number {
+export function sendComposerMessage(connection: Connection, message: ComposerMessage, frame?: (payload: Uint8Array) => Uint8Array): number {
   const { format, input, escapes } = message;
   const checked = validateComposerInput(input, format, { escapes });
   if (!checked.ok) throw checked.error;
+  if (frame) {
+    const framed = frame(checked.bytes);
+    requireOpen(connection, 'send');
+    connection.sendBytes(framed);
+    return framed.length;
+  }
   requireOpen(connection, 'send');
   if (connection.kind === 'ws' && (format === 'text' || format === 'json')) {
     // A WebSocket text message must be valid UTF-8; escapes such as \xFF can break that.
@@ -48,9 +56,9 @@ export function sendComposerMessage(connection: Connection, message: ComposerMes
   return checked.bytes.length;
 }
 
-/** The payload of `seq`, or a GONE error when the log no longer holds it. */
-export function requirePayload(connection: Connection, seq: number): Uint8Array {
-  const payload = connection.log.payload(seq);
+/** The payload of `seq` in the log the panel shows, or a GONE error when the log no longer holds it. */
+export function requirePayload(shown: { readonly log: FrameLog }, seq: number): Uint8Array {
+  const payload = shown.log.payload(seq);
   if (!payload) {
     throw new RequestError({ message: `Entry #${seq} is no longer in the log (cleared or evicted by the retention limit).`, code: 'GONE' });
   }
@@ -58,9 +66,9 @@ export function requirePayload(connection: Connection, seq: number): Uint8Array 
 }
 
 /** An entry's columns and the first `limit` bytes of its payload, copied for posting. */
-export function payloadResult(connection: Connection, seq: number, limit: number): PayloadResult {
-  const log = connection.log;
-  const payload = requirePayload(connection, seq);
+export function payloadResult(shown: { readonly log: FrameLog }, seq: number, limit: number): PayloadResult {
+  const log = shown.log;
+  const payload = requirePayload(shown, seq);
   return {
     seq,
     wallTime: log.wallTime(seq),

@@ -23,6 +23,10 @@ import type {
 } from '../../shared/protocol';
 import type { Connection, WebSocketConnection } from '../core/connectionTypes';
 import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../core/dispose';
+import type { FrameLog } from '../core/frameLog';
+import { FramedLog } from '../core/framing/framedLog';
+import { encodeFramed } from '../core/framing/frameEncoder';
+import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } from '../core/framing/framerSpec';
 import { ComposerLists } from './composerLists';
 import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
 import { FilterScan } from './filterScan';
@@ -119,6 +123,9 @@ export class PanelController extends Disposable {
   private filterScanFilter: CompiledFilter | undefined;
   /** The connection changed while hidden: a retained webview gets a snapshot when shown. */
   private snapshotOwed = false;
+  /** How TCP data is split into messages for display and on send; undefined shows raw chunks. */
+  private framer: FramerSpec | undefined;
+  private framedLog: FramedLog | undefined;
 
   constructor(
     connection: Connection,
@@ -146,19 +153,24 @@ export class PanelController extends Disposable {
       requests: {
         ready: () => this.onReady(),
         getRange: ({ fromSeq, count }) => ({
-          batch: encodeEntryRange(this.conn.log, fromSeq, fromSeq + count, this.opts.previewBytes),
+          batch: encodeEntryRange(this.shownLog, fromSeq, fromSeq + count, this.opts.previewBytes),
         }),
-        getEntries: ({ seqs }) => ({ batch: encodeEntryList(this.conn.log, new Float64Array(seqs), this.opts.previewBytes) }),
-        getPayload: ({ seq, limit }) => payloadResult(this.conn, seq, limit),
+        getEntries: ({ seqs }) => ({ batch: encodeEntryList(this.shownLog, new Float64Array(seqs), this.opts.previewBytes) }),
+        getPayload: ({ seq, limit }) => payloadResult({ log: this.shownLog }, seq, limit),
         setFilter: ({ generation, filter }) => {
           this.setFilter(generation, filter);
           return {};
         },
-        send: (message) => {
-          const bytes = sendComposerMessage(this.conn, message);
+        send: ({ framed, ...message }) => {
+          const framing = framed ? this.requireFraming() : undefined;
+          const bytes = sendComposerMessage(this.conn, message, framing && ((payload) => encodeFramed(framing, payload)));
           this.lists.recordSent(message);
           this.postLists();
           return { bytes };
+        },
+        setFraming: ({ spec }) => {
+          this.setFraming(spec === null ? undefined : framerSpecFromJson(spec));
+          return {};
         },
         ping: ({ payload }) => {
           const c = this.conn;
@@ -172,6 +184,7 @@ export class PanelController extends Disposable {
           return {};
         },
         clear: () => {
+          // The raw log is the record; clearing it clears the framed view too.
           this.conn.log.clear();
           return {};
         },
@@ -185,7 +198,7 @@ export class PanelController extends Disposable {
           return {};
         },
         copy: async ({ seq, as }) => {
-          const text = payloadAs(requirePayload(this.conn, seq), as);
+          const text = payloadAs(requirePayload({ log: this.shownLog }, seq), as);
           await this.callbacks.writeClipboard(text);
           return { chars: text.length };
         },
@@ -208,7 +221,7 @@ export class PanelController extends Disposable {
       events: {
         ack: () => {
           this.inFlight = Math.max(0, this.inFlight - 1);
-          const backlog = this.conn.log.nextSeq - this.sentUpTo;
+          const backlog = this.shownLog.nextSeq - this.sentUpTo;
           // A full batch waiting goes out at once; a partial one waits for the flush interval.
           if (backlog >= this.opts.maxBatchEntries && this.live) this.flushImmediate ??= setImmediate(() => this.flush());
           else if (backlog > 0) this.scheduleFlush();
@@ -219,12 +232,34 @@ export class PanelController extends Disposable {
     this.register(toDisposable(() => this.channel.dispose()));
     this.register(toDisposable(() => this.stopTimers()));
     this.register(toDisposable(() => this.unsubscribeConnection()));
+    this.register(toDisposable(() => this.framedLog?.dispose()));
     this.subscribeConnection();
   }
 
   /** The connection the panel currently shows. */
   get connection(): Connection {
     return this.conn;
+  }
+
+  /** The framer the panel reads TCP data with, or undefined for raw chunks. */
+  get framing(): FramerSpec | undefined {
+    return this.framer;
+  }
+
+  /**
+   * Shows the TCP log split into messages by `spec` (undefined: raw chunks) and frames sent messages
+   * with it on request. The webview starts over from a snapshot. Throws for a WebSocket connection.
+   */
+  setFraming(spec: FramerSpec | undefined): void {
+    if (spec && this.conn.kind !== 'tcp') {
+      throw new RequestError({ message: 'Framing applies to TCP connections; WebSocket messages are framed by the protocol already.', code: 'PROTOCOL' });
+    }
+    if (sameFramer(spec, this.framer)) return;
+    this.framer = spec;
+    this.unsubscribeConnection();
+    this.rebuildFramedLog();
+    this.subscribeConnection();
+    this.restartWebview();
   }
 
   /** The composer's sent history and saved messages (a session file loads and saves the latter). */
@@ -268,17 +303,41 @@ export class PanelController extends Disposable {
     if (connection === this.conn) return;
     this.unsubscribeConnection();
     this.conn = connection;
+    // The framing choice belongs to the panel: a reconnected TCP connection is read the same way.
+    if (connection.kind !== 'tcp') this.framer = undefined;
+    this.rebuildFramedLog();
     this.subscribeConnection();
-    this.rate.reset();
-    if (this.ready) {
-      this.resetWebviewState();
-      if (this.live) this.channel.sendEvent('snapshot', { snapshot: this.snapshot() });
-      else this.snapshotOwed = true;
-    }
+    this.restartWebview();
     this.connectionEmitter.fire(connection);
   }
 
   // ------------------------------------------------------------------------------------------------
+
+  /** The log the webview shows: the framed view when a framer is chosen, else the raw log. */
+  private get shownLog(): FrameLog {
+    return this.framedLog?.log ?? this.conn.log;
+  }
+
+  private rebuildFramedLog(): void {
+    this.framedLog?.dispose();
+    this.framedLog = this.framer && this.conn.kind === 'tcp' ? new FramedLog(this.conn.log, this.framer, { connection: this.conn }) : undefined;
+  }
+
+  private requireFraming(): FramerSpec {
+    if (!this.framer) {
+      throw new RequestError({ message: 'Adding framing on send needs a framer: choose one under View as.', code: 'PROTOCOL' });
+    }
+    return this.framer;
+  }
+
+  /** The webview starts over from a snapshot (another connection, another view of the log). */
+  private restartWebview(): void {
+    this.rate.reset();
+    if (!this.ready) return;
+    this.resetWebviewState();
+    if (this.live) this.channel.sendEvent('snapshot', { snapshot: this.snapshot() });
+    else this.snapshotOwed = true;
+  }
 
   private get live(): boolean {
     return this.ready && this.visible && !this.isDisposed;
@@ -286,9 +345,10 @@ export class PanelController extends Disposable {
 
   private subscribeConnection(): void {
     const c = this.conn;
+    const log = this.shownLog;
     this.connectionSubscriptions = [
-      c.log.onDidAppend(() => this.onAppend()),
-      c.log.onDidClear(() => this.onClear()),
+      log.onDidAppend(() => this.onAppend()),
+      log.onDidClear(() => this.onClear()),
       c.onDidChangeState(() => this.onStateChange()),
     ];
   }
@@ -308,7 +368,7 @@ export class PanelController extends Disposable {
 
   /** Forgets what the (new) webview was sent: it starts from the snapshot. */
   private resetWebviewState(): void {
-    this.sentUpTo = this.conn.log.nextSeq;
+    this.sentUpTo = this.shownLog.nextSeq;
     this.inFlight = 0;
     this.pendingEntries = 0;
     this.cancelFilter();
@@ -334,11 +394,12 @@ export class PanelController extends Disposable {
       previewBytes: this.opts.previewBytes,
       ...(this.settings ? { settings: this.settings } : {}),
       ...(this.sessionInfo ? { session: this.sessionInfo() } : {}),
+      ...(this.framer ? { framing: framerSpecToJson(this.framer) } : {}),
     };
   }
 
   private stats(): PanelStats {
-    const log = this.conn.log;
+    const log = this.shownLog;
     return {
       firstSeq: log.firstSeq,
       nextSeq: log.nextSeq,
@@ -350,7 +411,7 @@ export class PanelController extends Disposable {
   }
 
   private sampleRate(): void {
-    const log = this.conn.log;
+    const log = this.shownLog;
     this.rate.sample(log.totals(Direction.In).entries + log.totals(Direction.Out).entries, performance.now());
   }
 
@@ -377,7 +438,7 @@ export class PanelController extends Disposable {
     if (this.filterScan && !this.filterImmediate) this.pumpFilter();
     const free = this.opts.maxInFlightBatches - this.inFlight;
     if (free <= 0) return; // resumed by the next ack
-    const log = this.conn.log;
+    const log = this.shownLog;
     const to = log.nextSeq;
     // Everything pending goes out, in as many batches as the webview may have unacknowledged; a
     // backlog beyond that (slow webview, long pause) is cut to the newest entries, and older ones are
@@ -431,11 +492,11 @@ export class PanelController extends Disposable {
   private onClear(): void {
     this.rate.reset();
     if (!this.ready) return;
-    this.sentUpTo = this.conn.log.nextSeq;
+    this.sentUpTo = this.shownLog.nextSeq;
     this.pendingEntries = 0;
     if (this.filterScan) {
       // Matches so far referred to forgotten entries; the webview drops them on `cleared`.
-      this.filterScan = new FilterScan(this.filterScan.generation, this.filterScanFilter!, this.conn.log.nextSeq);
+      this.filterScan = new FilterScan(this.filterScan.generation, this.filterScanFilter!, this.shownLog.nextSeq);
     }
     if (this.live) this.channel.sendEvent('cleared', { stats: this.stats() });
     else this.snapshotOwed = true;
@@ -475,7 +536,7 @@ export class PanelController extends Disposable {
     const compiled = compileFilter(spec);
     if (!compiled.ok) throw new RequestError({ message: compiled.message, code: 'BAD_FILTER' });
     this.filterScanFilter = compiled.filter;
-    this.filterScan = new FilterScan(generation, compiled.filter, this.conn.log.firstSeq);
+    this.filterScan = new FilterScan(generation, compiled.filter, this.shownLog.firstSeq);
     this.filterImmediate = setImmediate(() => this.pumpFilter());
   }
 
@@ -491,7 +552,7 @@ export class PanelController extends Disposable {
     this.filterImmediate = undefined;
     const scan = this.filterScan;
     if (!scan || !this.live) return;
-    const log = this.conn.log;
+    const log = this.shownLog;
     const wasCaughtUp = scan.isCaughtUp(log);
     if (wasCaughtUp) return;
     const seqs = scan.advance(log, this.opts.filterSliceMs);
