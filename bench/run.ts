@@ -21,7 +21,7 @@ const CASES: BenchCase[] = [...wsIngestCases, tcpLinesCase, eventLoopCase, bridg
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-  const unknown = only?.filter((id) => !CASES.some((c) => c.id === id || c.id.startsWith(`${id}`)));
+  const unknown = only?.filter((id) => !CASES.some((c) => c.id === id));
   if (unknown?.length) throw new Error(`Unknown case(s): ${unknown.join(', ')}. Cases: ${CASES.map((c) => c.id).join(', ')}`);
   const settings: BenchSettings = {
     quick,
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   await buildChildren();
   const rows: Row[] = [];
   for (const c of CASES) {
-    if (only && !only.some((id) => c.id === id || c.id.startsWith(id))) continue;
+    if (only && !only.includes(c.id)) continue;
     console.log(`${c.id} …`);
     rows.push(...(await c.run(settings)));
   }

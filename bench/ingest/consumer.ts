@@ -24,7 +24,13 @@ export interface ConsumerConfig {
   readonly port: number;
   /** Payload bytes per message (to turn the sink's byte count into messages). */
   readonly size: number;
+  /** Warm-up before the window, ms; with `untilEvicting`, the longest it may take. */
   readonly warmupMs: number;
+  /**
+   * Recorder: warm up until the log's retention cap is reached (then 300 ms more), so the window
+   * measures the steady state of a flood rather than the one-off cost of growing the log.
+   */
+  readonly untilEvicting?: boolean;
   readonly measureMs: number;
   /** Attach a PanelController (recorder only). */
   readonly panel?: boolean;
@@ -39,8 +45,12 @@ export interface ConsumerResult {
   readonly rate: number;
   /** Share of one core the consumer used during the window. */
   readonly cpuShare: number;
+  /** Minor page faults per second during the window (fresh memory being touched). */
+  readonly pageFaultsPerSecond: number;
   /** Event-loop delay during the window, ms. */
   readonly eventLoopDelay: { p50: number; p99: number; max: number };
+  /** The warm-up (for a recorder, while its log grows): duration, messages per second, event-loop delay. */
+  readonly warmup: { seconds: number; rate: number; eventLoopDelay: { p50: number; p99: number; max: number } };
   /** Entries the recorder's retention cap had evicted when the window opened (recorder only). */
   readonly evictedBeforeWindow?: number;
   /** Batches and bytes the panel posted during the window (panel only). */
@@ -173,20 +183,38 @@ function start(): Promise<Counter> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
 
+function delays(h: ReturnType<typeof monitorEventLoopDelay>): { p50: number; p99: number; max: number } {
+  return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+}
+
 async function main(): Promise<void> {
+  const warmupHistogram = monitorEventLoopDelay({ resolution: 5 });
+  warmupHistogram.enable();
   const counter = await start();
-  await sleep(config.warmupMs);
+  const warmStart = performance.now();
+  const evicted = counter.evicted;
+  if (config.untilEvicting && evicted) {
+    while (evicted() === 0 && performance.now() - warmStart < config.warmupMs) await sleep(50);
+    await sleep(300);
+  } else {
+    await sleep(config.warmupMs);
+  }
+  warmupHistogram.disable();
+  const warmSeconds = (performance.now() - warmStart) / 1000;
+  const warmup = { seconds: warmSeconds, rate: counter.count() / warmSeconds, eventLoopDelay: delays(warmupHistogram) };
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   const evictedBeforeWindow = counter.evicted?.();
   const panelBefore = panel?.stats();
   const n0 = counter.count();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const faults0 = process.resourceUsage().minorPageFault;
   histogram.enable();
   await sleep(config.measureMs);
   const n1 = counter.count();
   const t1 = performance.now();
   const cpu = process.cpuUsage(cpu0);
+  const faults = process.resourceUsage().minorPageFault - faults0;
   histogram.disable();
   const panelAfter = panel?.stats();
   counter.close();
@@ -197,7 +225,9 @@ async function main(): Promise<void> {
     seconds,
     rate: (n1 - n0) / seconds,
     cpuShare: (cpu.user + cpu.system) / 1000 / (t1 - t0),
-    eventLoopDelay: { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) },
+    pageFaultsPerSecond: Math.round(faults / seconds),
+    eventLoopDelay: delays(histogram),
+    warmup,
     ...(evictedBeforeWindow !== undefined ? { evictedBeforeWindow } : {}),
     ...(panelBefore && panelAfter
       ? {

@@ -1,6 +1,9 @@
 // The recorder of the line case: the real TcpConnection, its raw log framed into messages by the real
-// newline framer (src/core/framing), counting framed messages.
+// newline framer (FramedLog with LINES_LF, as the panel's "View as lines" does), counting messages.
+import { Direction } from '../../shared/logModel';
 import type { Connection } from '../../src/core/connectionTypes';
+import { FramedLog } from '../../src/core/framing/framedLog';
+import { LINES_LF } from '../../src/core/framing/framerSpec';
 import { createTcpConnection } from '../../src/core/tcpConnection';
 
 /** A TcpConnection whose log is framed by newlines, counting messages. */
@@ -13,8 +16,16 @@ export interface LineRecorder {
 
 /** Connects to the blaster and frames its bytes by newline. */
 export async function createLineRecorder(port: number, retention?: { maxEntries?: number; maxBytes?: number }): Promise<LineRecorder> {
-  void createTcpConnection;
-  void port;
-  void retention;
-  throw new Error('The newline framer (src/core/framing) is not on this branch yet: the TCP line case cannot run.');
+  const connection = createTcpConnection({ host: '127.0.0.1', port }, retention);
+  const framed = new FramedLog(connection.log, LINES_LF, { connection });
+  await connection.connect();
+  return {
+    connection,
+    count: () => framed.log.totals(Direction.In).entries,
+    evicted: () => framed.log.dropped.entries,
+    close: () => {
+      framed.dispose();
+      connection.dispose();
+    },
+  };
 }
