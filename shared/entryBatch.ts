@@ -17,7 +17,7 @@
 // compress to runs; a range has consecutive seqs, so it lists none; an entry carries min(length,
 // previewCap) bytes, so its length alone locates its bytes; close codes are rare. The decoder expands
 // all of it back into plain columns (EntryBatch): readers never see the packing.
-import type { Direction, Kind, LogRun } from './logModel';
+import { runStart, type Direction, type Kind, type LogRun } from './logModel';
 
 const MAGIC = 0x32424953; // 'SIB2' little-endian
 const HEADER_BYTES = 40;
@@ -178,7 +178,7 @@ export function encodeEntryRange(log: EntryColumns, fromSeq: number, toSeq: numb
   log.forEachRun(lo, hi, (run) => {
     const { ends, mono, dirKind, wallOffset } = run;
     for (let i = run.from; i < run.to; i++) {
-      const length = ends[i]! - (i === 0 ? 0 : ends[i - 1]!);
+      const length = ends[i]! - runStart(run, i);
       const code = (dirKind[i]! & 15) === KIND_CLOSE ? log.code(run.seq + (i - run.from)) : 0;
       planEntry(plan, length, previewCap, wallOffset + mono[i]!, code);
     }
@@ -189,12 +189,18 @@ export function encodeEntryRange(log: EntryColumns, fromSeq: number, toSeq: numb
   let dirKindAt = out.dirKindAt;
   let payloadAt = out.payloadAt;
   log.forEachRun(lo, hi, (run) => {
-    const { ends, dirKind, bytes: slab } = run;
+    const { ends, dirKind, bytes: slab, starts } = run;
     // Bytes [spanStart, spanEnd) of the slab are still to be copied, in one go.
-    let spanStart = run.from === 0 ? 0 : ends[run.from - 1]!;
+    let spanStart = runStart(run, run.from);
     let spanEnd = spanStart;
     for (let i = run.from; i < run.to; i++) {
-      const start = spanEnd;
+      let start = spanEnd;
+      if (starts !== undefined && starts[i] !== spanEnd) {
+        // Bytes between payloads (a framer's delimiters) are not carried: the span ends here.
+        bytes.set(slab.subarray(spanStart, spanEnd), payloadAt);
+        payloadAt += spanEnd - spanStart;
+        start = spanStart = spanEnd = starts[i]!;
+      }
       const end = ends[i]!;
       const length = end - start;
       if (length < 0x80) bytes[lengthAt++] = length;

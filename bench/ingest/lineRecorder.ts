@@ -22,7 +22,8 @@ export async function createLineRecorder(port: number, retention?: { maxEntries?
   return {
     connection,
     count: () => framed.log.totals(Direction.In).entries,
-    evicted: () => framed.log.dropped.entries,
+    // Both logs (the raw chunks and the framed lines) must be at their caps for the steady state.
+    evicted: () => Math.min(framed.log.dropped.entries, connection.log.dropped.entries),
     close: () => {
       framed.dispose();
       connection.dispose();

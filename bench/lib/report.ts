@@ -85,3 +85,9 @@ export function writeReport(r: BenchReport): void {
   if (i < 0 || j < 0) throw new Error(`bench/README.md lacks the ${START} … ${END} markers`);
   writeFileSync(readmePath, readme.slice(0, i + START.length) + '\n' + table + '\n' + readme.slice(j));
 }
+
+/** A run of some cases only: its JSON goes to bench/results/bench-partial.json; README and the latest table stay. */
+export function writePartialReport(r: BenchReport): void {
+  writeFileSync(join(RESULTS, 'bench-partial.json'), JSON.stringify(r, null, 2) + '\n');
+  console.log('(--only: results in bench/results/bench-partial.json; the table in bench/README.md is unchanged)');
+}

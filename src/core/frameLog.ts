@@ -39,6 +39,11 @@ class Segment {
   /** direction << 4 | kind. */
   dirKind: Uint8Array;
   bytes: Uint8Array;
+  /**
+   * Start offset of each entry's payload, only once the segment holds bytes between payloads (see
+   * appendSpans); until then a payload starts where the previous one ended.
+   */
+  starts: Uint32Array | undefined;
   /** Entries the index arrays can hold. */
   capacity: number;
   /** Bytes the slab can hold. */
@@ -61,6 +66,7 @@ class Segment {
     this.ends = new Uint32Array(SEGMENT_ENTRIES);
     this.dirKind = new Uint8Array(SEGMENT_ENTRIES);
     this.bytes = new Uint8Array(slabBytes);
+    this.starts = undefined;
     this.capacity = SEGMENT_ENTRIES;
     this.slabBytes = slabBytes;
   }
@@ -76,6 +82,7 @@ class Segment {
     this.count = 0;
     this.start = 0;
     this.used = 0;
+    this.starts = undefined;
     if (this.capacity !== SEGMENT_ENTRIES) {
       this.mono = new Float64Array(SEGMENT_ENTRIES);
       this.ends = new Uint32Array(SEGMENT_ENTRIES);
@@ -90,7 +97,16 @@ class Segment {
   }
 
   startOf(i: number): number {
-    return i === 0 ? 0 : this.ends[i - 1]!;
+    return this.starts ? this.starts[i]! : i === 0 ? 0 : this.ends[i - 1]!;
+  }
+
+  /** The starts column, created from the ends of the entries so far. */
+  withStarts(): Uint32Array {
+    if (this.starts) return this.starts;
+    const starts = new Uint32Array(this.capacity);
+    for (let i = 1; i < this.count; i++) starts[i] = this.ends[i - 1]!;
+    this.starts = starts;
+    return starts;
   }
 
   /** Gives back the unused tail of the arrays once no more entries will be written. */
@@ -99,6 +115,7 @@ class Segment {
       this.mono = this.mono.slice(0, this.count);
       this.ends = this.ends.slice(0, this.count);
       this.dirKind = this.dirKind.slice(0, this.count);
+      this.starts = this.starts?.slice(0, this.count);
       this.capacity = this.count;
     }
     if (this.used < this.slabBytes * TRIM_BELOW) {
@@ -108,7 +125,7 @@ class Segment {
   }
 
   get memoryBytes(): number {
-    return this.mono.byteLength + this.ends.byteLength + this.dirKind.byteLength + this.bytes.byteLength;
+    return this.mono.byteLength + this.ends.byteLength + this.dirKind.byteLength + this.bytes.byteLength + (this.starts?.byteLength ?? 0);
   }
 }
 
@@ -230,6 +247,7 @@ export class FrameLog {
     const i = seg.count;
     const used = seg.used;
     seg.mono[i] = mono;
+    if (seg.starts) seg.starts[i] = used;
     seg.bytes.set(payload, used);
     seg.used = used + length;
     seg.ends[i] = used + length;
@@ -245,6 +263,72 @@ export class FrameLog {
     if (this.next - this.first > this.maxEntries || this.bytesRetained > this.maxBytes) this.evict();
     if (this.appendEmitter.listenerCount !== 0) this.appendEmitter.fire(seq);
     return seq;
+  }
+
+  /**
+   * Appends `count` entries whose payloads are `bytes[starts[k], ends[k])` (in order, not overlapping),
+   * stamped alike, copying everything from the first start to the last end at once: the bytes between
+   * payloads (a framer's delimiters) are kept too but belong to no entry. A framer's messages lie side
+   * by side in the chunk they were read in, so this is one copy per chunk instead of one per message.
+   */
+  appendSpans(
+    wallTime: number,
+    monoTime: number,
+    direction: Direction,
+    kind: Kind,
+    bytes: Uint8Array,
+    starts: ArrayLike<number>,
+    ends: ArrayLike<number>,
+    count: number,
+  ): void {
+    const wallOffset = wallTime - monoTime;
+    const dk = (direction << 4) | kind;
+    const totals = this.totalsByDirection[direction]!;
+    let k = 0;
+    while (k < count) {
+      const first = starts[k]!;
+      let seg = this.tail;
+      if (
+        seg === undefined ||
+        seg.count === seg.capacity ||
+        seg.used + (ends[k]! - first) > seg.slabBytes ||
+        Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS
+      ) {
+        seg = this.openSegment(ends[k]! - first, wallOffset);
+      }
+      // As many of the remaining spans as the segment has room for (at least one: it was opened for it).
+      const room = seg.slabBytes - seg.used;
+      const most = Math.min(count - k, seg.capacity - seg.count);
+      let n = 1;
+      while (n < most && ends[k + n]! - first <= room) n++;
+      const base = seg.used - first;
+      seg.bytes.set(bytes.subarray(first, ends[k + n - 1]!), seg.used);
+      let at = seg.starts;
+      let previousEnd = seg.used;
+      // The bytes after the last end are not used yet: `used` moves entry by entry, so an entry is
+      // never evicted or read with a slab end behind it.
+      for (let j = k; j < k + n; j++) {
+        const i = seg.count;
+        const start = starts[j]! + base;
+        const end = ends[j]! + base;
+        if (at === undefined && start !== previousEnd) at = seg.withStarts();
+        if (at !== undefined) at[i] = start;
+        seg.mono[i] = monoTime;
+        seg.ends[i] = end;
+        seg.dirKind[i] = dk;
+        seg.count = i + 1;
+        previousEnd = end;
+        const length = end - start;
+        totals.entries++;
+        totals.bytes += length;
+        this.bytesRetained += length;
+        const seq = this.next++;
+        seg.used = end;
+        if (this.next - this.first > this.maxEntries || this.bytesRetained > this.maxBytes) this.evict();
+        if (this.appendEmitter.listenerCount !== 0) this.appendEmitter.fire(seq);
+      }
+      k += n;
+    }
   }
 
   /** Appends an entry whose payload is the UTF-8 of `text` (meta events, close reasons). */
@@ -345,6 +429,7 @@ export class FrameLog {
           ends: seg.ends,
           dirKind: seg.dirKind,
           bytes: seg.bytes,
+          ...(seg.starts ? { starts: seg.starts } : {}),
         });
       }
       s++;

@@ -147,7 +147,20 @@ describe('entry batches', () => {
         if (rng.chance(0.4)) mono += rng.range(1, 5) / 7;
         const kind = rng.chance(0.1) ? Kind.Close : rng.chance(0.5) ? Kind.Text : Kind.Binary;
         const length = rng.chance(0.1) ? rng.range(200, 3000) : rng.range(0, 130);
-        log.append(rng.chance(0.5) ? Direction.In : Direction.Out, kind, rng.bytes(length), kind === Kind.Close && rng.chance(0.8) ? rng.range(1000, 4999) : 0, mono);
+        if (rng.chance(0.2)) {
+          // Framed messages stored with the delimiters between them (FrameLog.appendSpans).
+          const chunk = rng.bytes(rng.range(1, 400));
+          const cuts = Array.from({ length: rng.range(2, 12) }, () => rng.int(chunk.length + 1)).sort((a, b) => a - b);
+          const starts: number[] = [];
+          const ends: number[] = [];
+          for (let c = 0; c + 1 < cuts.length; c += 2) {
+            starts.push(cuts[c]!);
+            ends.push(cuts[c + 1]!);
+          }
+          log.appendSpans(mono + 5000, mono, Direction.In, Kind.Data, chunk, starts, ends, starts.length);
+        } else {
+          log.append(rng.chance(0.5) ? Direction.In : Direction.Out, kind, rng.bytes(length), kind === Kind.Close && rng.chance(0.8) ? rng.range(1000, 4999) : 0, mono);
+        }
       }
       const check = (batch: ReturnType<typeof decodeEntryBatch>, seqs: number[]): void => {
         assert.deepEqual([...batch.seq], seqs);
