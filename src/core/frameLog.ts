@@ -270,6 +270,7 @@ export class FrameLog {
    * stamped alike, copying everything from the first start to the last end at once: the bytes between
    * payloads (a framer's delimiters) are kept too but belong to no entry. A framer's messages lie side
    * by side in the chunk they were read in, so this is one copy per chunk instead of one per message.
+   * `wallTime` NaN: the log's own clock (as append), with `monoTime` as the time.
    */
   appendSpans(
     wallTime: number,

@@ -14,6 +14,7 @@ import { ConnectionLifecycle } from './connectionLifecycle';
 import { parseWebSocketUrl } from './connectionTarget';
 import type { RetentionOptions, WebSocketConnection, WebSocketOptions } from './connectionTypes';
 import { SocketInspectorError } from './errors';
+import { SpanBatch } from './spanBatch';
 import { HandshakeCapture, type HttpHead, statusOf } from './handshakeCapture';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from './systemErrors';
 import { describeTls, summarizeTls } from './tlsSummary';
@@ -28,6 +29,8 @@ const BODY_WAIT_MS = 2000;
 const NO_STATUS = 1005;
 /** Close code ws reports when the connection ended without a close frame. */
 const ABNORMAL = 1006;
+/** Longest WebSocket frame header: 2 bytes, 8 of extended length, 4 of mask (RFC 6455 §5.2). */
+const MAX_FRAME_HEADER = 14;
 /** Subprotocol names are HTTP tokens (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -133,6 +136,17 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
    * reached us rather than when ws got round to emitting them.
    */
   private readTime: number | undefined;
+  /**
+   * Received messages of the current socket read, logged together (one copy of the read's bytes, see
+   * FrameLog.appendSpans) at the end of the read, or before anything else is logged. The gap allowed
+   * between two payloads is the largest frame header.
+   */
+  private readonly received = new SpanBatch(
+    (direction, kind, bytes, starts, ends, count) =>
+      this.log.appendSpans(NaN, this.readTime ?? performance.now(), direction, kind, bytes, starts, ends, count),
+    MAX_FRAME_HEADER,
+  );
+  private flushQueued = false;
 
   constructor(
     private readonly options: WebSocketOptions,
@@ -161,6 +175,21 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
 
   protected toError(e: unknown): SocketInspectorError {
     return toSocketInspectorError(e, this.context);
+  }
+
+  /** Logs one entry after the received messages waiting in the batch, so the log stays in order. */
+  private record(direction: Direction, kind: Kind, payload: Uint8Array, code = 0, mono = performance.now()): void {
+    this.received.flush();
+    this.log.append(direction, kind, payload, code, mono);
+  }
+
+  private readonly flushReceived = (): void => {
+    this.flushQueued = false;
+    this.received.flush();
+  };
+
+  protected override flushPending(): void {
+    this.received.flush();
   }
 
   protected start(): void {
@@ -210,14 +239,18 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.listen(ws, 'unexpected-response', (req: ClientRequest, res: IncomingMessage) => this.onRefused(req, res));
     this.listen(ws, 'open', () => this.onOpen());
     this.listen(ws, 'message', (data: Buffer, isBinary: boolean) => {
-      // A view into ws's buffer; FrameLog.append copies it.
-      this.log.append(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, 0, this.readTime ?? performance.now());
+      // A view into ws's buffer (usually the socket read's), copied when the batch is written.
+      this.received.add(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, 0, data.length);
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        queueMicrotask(this.flushReceived);
+      }
     });
     this.listen(ws, 'ping', (data: Buffer) => {
-      this.log.append(Direction.In, Kind.Ping, data, 0, this.readTime ?? performance.now());
+      this.record(Direction.In, Kind.Ping, data, 0, this.readTime ?? performance.now());
       if (ws.readyState === WebSocket.OPEN) this.sendControl('pong', data);
     });
-    this.listen(ws, 'pong', (data: Buffer) => this.log.append(Direction.In, Kind.Pong, data, 0, this.readTime ?? performance.now()));
+    this.listen(ws, 'pong', (data: Buffer) => this.record(Direction.In, Kind.Pong, data, 0, this.readTime ?? performance.now()));
     this.listen(ws, 'error', (e: unknown) => this.fail(this.toError(e)));
     this.listen(ws, 'close', (code: number, reason: Buffer) => this.onClose(code, reason));
   }
@@ -285,14 +318,14 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private logRequest(): void {
     if (!this.requestHead || this.requestLogged) return;
     this.requestLogged = true;
-    if (!this.isFinished) this.log.append(Direction.Meta, Kind.Handshake, this.requestHead.raw);
+    if (!this.isFinished) this.record(Direction.Meta, Kind.Handshake, this.requestHead.raw);
   }
 
   private onResponseHead(head: HttpHead): void {
     this.responseHead = head;
     this.recordResponse(head);
     // A refused upgrade is logged with its body, once that has arrived (onRefused).
-    if (statusOf(head.startLine) === 101 && !this.isFinished) this.log.append(Direction.Meta, Kind.Handshake, head.raw);
+    if (statusOf(head.startLine) === 101 && !this.isFinished) this.record(Direction.Meta, Kind.Handshake, head.raw);
   }
 
   private recordResponse(head: HttpHead, body?: { bytes: Uint8Array; truncated: boolean }): void {
@@ -313,7 +346,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     const head = headOfResponse(res);
     this.responseHead = head;
     this.recordResponse(head);
-    if (!this.isFinished) this.log.append(Direction.Meta, Kind.Handshake, head.raw);
+    if (!this.isFinished) this.record(Direction.Meta, Kind.Handshake, head.raw);
   }
 
   private onRefused(_req: ClientRequest, res: IncomingMessage): void {
@@ -331,7 +364,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
       const all = Buffer.concat(chunks, size);
       const bytes = Uint8Array.prototype.slice.call(all, 0, MAX_BODY_BYTES);
       this.recordResponse(head, { bytes, truncated: size > MAX_BODY_BYTES });
-      if (!this.isFinished) this.log.append(Direction.Meta, Kind.Handshake, Buffer.concat([head.raw, bytes]));
+      if (!this.isFinished) this.record(Direction.Meta, Kind.Handshake, Buffer.concat([head.raw, bytes]));
       this.fail(
         new SocketInspectorError('UPGRADE_FAILED', upgradeRefusedMessage(status, res.statusMessage), {
           status,
@@ -406,7 +439,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     else this.outCloseLogged = true;
     this.closeInitiator ??= direction === Direction.In ? 'peer' : 'us';
     if (this.isFinished) return;
-    this.log.append(direction, Kind.Close, reason, code);
+    this.record(direction, Kind.Close, reason, code);
     if (this.state === 'open') this.setState('closing');
   }
 
@@ -439,7 +472,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.requireOpen(this.canSend, 'send');
     // Encoded here so the log holds exactly the bytes ws frames.
     const bytes = Buffer.from(text, 'utf8');
-    this.log.append(Direction.Out, Kind.Text, bytes);
+    this.record(Direction.Out, Kind.Text, bytes);
     this.ws!.send(bytes, { binary: false }, () => {});
   }
 
@@ -447,7 +480,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.requireOpen(this.canSend, 'send');
     // Our own copy: the caller may reuse its buffer while a compressed send is still queued.
     const copy = Buffer.from(bytes);
-    this.log.append(Direction.Out, Kind.Binary, copy);
+    this.record(Direction.Out, Kind.Binary, copy);
     this.ws!.send(copy, { binary: true }, () => {});
   }
 
@@ -464,7 +497,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   }
 
   private sendControl(kind: 'ping' | 'pong', bytes: Buffer): void {
-    this.log.append(Direction.Out, kind === 'ping' ? Kind.Ping : Kind.Pong, bytes);
+    this.record(Direction.Out, kind === 'ping' ? Kind.Ping : Kind.Pong, bytes);
     if (kind === 'ping') this.ws!.ping(bytes, undefined, () => {});
     else this.ws!.pong(bytes, undefined, () => {});
   }

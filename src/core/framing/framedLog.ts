@@ -17,8 +17,8 @@ import { Disposable, toDisposable, type Event } from '../dispose';
 import type { SocketInspectorError } from '../errors';
 import { FrameLog, type FrameLogOptions } from '../frameLog';
 import { createFrameDecoder, type FrameDecoder } from './frameDecoder';
-import { describeFramer, validateFramerSpec, type FramerSpec } from './framerSpec';
-import { SpanBatch } from './spanBatch';
+import { describeFramer, MAX_DELIMITER_BYTES, validateFramerSpec, type FramerSpec } from './framerSpec';
+import { SpanBatch } from '../spanBatch';
 
 /** Options of a {@link FramedLog}. */
 export interface FramedLogOptions {
@@ -52,8 +52,9 @@ export class FramedLog extends Disposable {
   private wall = 0;
   private mono = 0;
   /** Messages found inside the chunk being framed, written together once it is done. */
-  private readonly spans = new SpanBatch((direction, chunk, starts, ends, count) =>
-    this.log.appendSpans(this.wall, this.mono, direction, Kind.Data, chunk, starts, ends, count),
+  private readonly spans = new SpanBatch(
+    (direction, kind, chunk, starts, ends, count) => this.log.appendSpans(this.wall, this.mono, direction, kind, chunk, starts, ends, count),
+    MAX_DELIMITER_BYTES,
   );
 
   constructor(
@@ -113,7 +114,7 @@ export class FramedLog extends Disposable {
         {
           ...(this.maxMessageBytes !== undefined ? { maxMessageBytes: this.maxMessageBytes } : {}),
           onError: (e: SocketInspectorError) => this.note(`Framing the ${STREAM_NAMES[direction]} bytes: ${e.message}`),
-          onSpan: (chunk, start, end) => this.spans.add(direction, chunk, start, end),
+          onSpan: (chunk, start, end) => this.spans.add(direction, Kind.Data, chunk, start, end),
         },
       );
     return [make(Direction.In), make(Direction.Out)];
