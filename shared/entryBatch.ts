@@ -174,21 +174,24 @@ function allocate(plan: Plan, previewCap: number, firstSeq: number, seqsListed: 
 export function encodeEntryRange(log: EntryColumns, fromSeq: number, toSeq: number, previewCap: number): ArrayBuffer {
   const lo = Math.max(fromSeq, log.firstSeq);
   const hi = Math.max(lo, Math.min(toSeq, log.nextSeq));
+  // The loops below run in this function, not in callbacks: V8 optimizes them at once and for good.
+  const runs: LogRun[] = [];
+  log.forEachRun(lo, hi, (run) => runs.push(run));
   const plan = newPlan();
-  log.forEachRun(lo, hi, (run) => {
+  for (const run of runs) {
     const { ends, mono, dirKind, wallOffset } = run;
     for (let i = run.from; i < run.to; i++) {
       const length = ends[i]! - runStart(run, i);
       const code = (dirKind[i]! & 15) === KIND_CLOSE ? log.code(run.seq + (i - run.from)) : 0;
       planEntry(plan, length, previewCap, wallOffset + mono[i]!, code);
     }
-  });
+  }
   const out = allocate(plan, previewCap, lo, false);
   const bytes = out.bytes;
   let lengthAt = out.lengthAt;
   let dirKindAt = out.dirKindAt;
   let payloadAt = out.payloadAt;
-  log.forEachRun(lo, hi, (run) => {
+  for (const run of runs) {
     const { ends, dirKind, bytes: slab, starts } = run;
     // Bytes [spanStart, spanEnd) of the slab are still to be copied, in one go.
     let spanStart = runStart(run, run.from);
@@ -196,7 +199,7 @@ export function encodeEntryRange(log: EntryColumns, fromSeq: number, toSeq: numb
     for (let i = run.from; i < run.to; i++) {
       let start = spanEnd;
       if (starts !== undefined && starts[i] !== spanEnd) {
-        // Bytes between payloads (a framer's delimiters) are not carried: the span ends here.
+        // Bytes between payloads (frame headers, a framer's delimiters) are not carried: the span ends here.
         bytes.set(slab.subarray(spanStart, spanEnd), payloadAt);
         payloadAt += spanEnd - spanStart;
         start = spanStart = spanEnd = starts[i]!;
@@ -219,7 +222,7 @@ export function encodeEntryRange(log: EntryColumns, fromSeq: number, toSeq: numb
     }
     bytes.set(slab.subarray(spanStart, spanEnd), payloadAt);
     payloadAt += spanEnd - spanStart;
-  });
+  }
   return out.buffer;
 }
 
