@@ -21,7 +21,7 @@ interface IngestSpec {
 }
 
 /** Longest warm-up of a recorder waiting for its log to reach the retention cap. */
-const MAX_WARMUP_MS = 10_000;
+const MAX_WARMUP_MS = 8_000;
 
 const fmtRate = (r: number): string =>
   r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : r >= 1e3 ? `${(r / 1e3).toFixed(1)} k/s` : `${r.toFixed(0)} /s`;

@@ -53,6 +53,11 @@ export interface PanelControllerOptions {
   readonly maxBatchEntries?: number;
   /** Batches posted but not yet acknowledged before the host waits; a backlog beyond what they can carry is cut to the newest entries. */
   readonly maxInFlightBatches?: number;
+  /**
+   * Most entries per second posted live; beyond it the newest are posted and older ones paged on
+   * demand, so a flood of millions per second costs the extension host a bounded share of its time.
+   */
+  readonly maxEntriesPerSecond?: number;
   /** Payload bytes per entry carried in batches and pages (the row preview). */
   readonly previewBytes?: number;
   /** How often counters (and the message rate) are refreshed, ms. */
@@ -76,6 +81,8 @@ const DEFAULTS = {
   // 16 × 2,000 entries: a flood of 200k/s keeps flowing through a webview round trip of up to 160 ms
   // (bench/: with 4, a page busy drawing got a fraction of the entries it had room for).
   maxInFlightBatches: 16,
+  // Above what anyone can read, and above the 200k/s the panel must deliver in full (issue #6).
+  maxEntriesPerSecond: 250_000,
   previewBytes: 256,
   statsIntervalMs: 500,
   filterSliceMs: 8,
@@ -112,6 +119,10 @@ export class PanelController extends Disposable {
   /** Seqs before this one were posted (or deliberately skipped) to the current webview. */
   private sentUpTo = 0;
   private inFlight = 0;
+  /** Entries that may be posted now under maxEntriesPerSecond, and when it was last topped up. */
+  private allowance = Infinity;
+  private allowanceAt = 0;
+  private lastPostAt = -Infinity;
   private nextBatchId = 1;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushImmediate: ReturnType<typeof setImmediate> | undefined;
@@ -144,6 +155,7 @@ export class PanelController extends Disposable {
       flushIntervalMs: options.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
       maxBatchEntries: Math.max(1, options.maxBatchEntries ?? DEFAULTS.maxBatchEntries),
       maxInFlightBatches: Math.max(1, options.maxInFlightBatches ?? DEFAULTS.maxInFlightBatches),
+      maxEntriesPerSecond: Math.max(1, options.maxEntriesPerSecond ?? DEFAULTS.maxEntriesPerSecond),
       previewBytes: Math.max(0, options.previewBytes ?? DEFAULTS.previewBytes),
       statsIntervalMs: options.statsIntervalMs ?? DEFAULTS.statsIntervalMs,
       filterSliceMs: options.filterSliceMs ?? DEFAULTS.filterSliceMs,
@@ -440,14 +452,26 @@ export class PanelController extends Disposable {
     if (this.filterScan && !this.filterImmediate) this.pumpFilter();
     const free = this.opts.maxInFlightBatches - this.inFlight;
     if (free <= 0) return; // resumed by the next ack
+    const now = performance.now();
+    const room = free * this.opts.maxBatchEntries;
+    this.allowance = Math.min(room, this.allowance + ((now - this.allowanceAt) * this.opts.maxEntriesPerSecond) / 1000);
+    this.allowanceAt = now;
     const log = this.shownLog;
     const to = log.nextSeq;
-    // Everything pending goes out, in as many batches as the webview may have unacknowledged; a
-    // backlog beyond that (slow webview, long pause) is cut to the newest entries, and older ones are
-    // paged on demand.
-    let from = Math.max(this.sentUpTo, log.firstSeq, to - free * this.opts.maxBatchEntries);
+    // Everything pending goes out, in as many batches as the webview may have unacknowledged and the
+    // rate allows; a backlog beyond that (slow webview, long pause, a flood) is cut to the newest
+    // entries, and older ones are paged on demand.
+    const budget = Math.floor(this.allowance);
+    if (budget <= 0 || (budget < Math.min(this.opts.maxBatchEntries, to - this.sentUpTo) && now - this.lastPostAt < this.opts.flushIntervalMs)) {
+      // Held back by the rate: one batch per flush interval rather than many small ones.
+      this.scheduleFlush();
+      return;
+    }
+    let from = Math.max(this.sentUpTo, log.firstSeq, to - budget);
     this.pendingEntries = 0;
     if (from >= to) return;
+    this.allowance -= to - from;
+    this.lastPostAt = now;
     this.sampleRate();
     while (from < to) {
       const end = Math.min(to, from + this.opts.maxBatchEntries);
