@@ -15,7 +15,7 @@ export const eventLoopCase: BenchCase = {
     try {
       const runs: IngestRun[] = [];
       for (let rep = 0; rep < s.repetitions; rep++) {
-        const run = await runIngest({ protocol: 'ws', size: 64 }, { mode: 'recorder', panel: true, warmupMs: 8_000, untilEvicting: true, measureMs: s.quick ? 1000 : 2000 });
+        const run = await runIngest({ protocol: 'ws', size: 64 }, { mode: 'recorder', panel: true, warmupMs: 6_000, untilEvicting: true, measureMs: s.quick ? 1000 : 2000 });
         runs.push(run);
         s.progress(`  ${ID} rep ${rep + 1}: p99 ${run.warmup.eventLoopDelay.p99} ms growing, ${run.eventLoopDelay.p99} ms at cap, ${Math.round(run.rate)} msg/s, ${run.panel?.batches ?? 0} batches`);
       }

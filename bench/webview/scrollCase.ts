@@ -107,7 +107,7 @@ function medianStats(runs: FrameStats[]): FrameStats & { p95s: number[] } {
 
 async function measure(s: BenchSettings): Promise<Row> {
   ensureBundle();
-  const frames = s.quick ? 120 : 300;
+  const frames = s.quick ? 120 : 240;
   const server = await startPanelServer();
   const browser = await launchChromium();
   try {
