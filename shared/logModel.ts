@@ -21,6 +21,11 @@ export const Kind = {
   Handshake: 8,
   Error: 9,
   Closed: 10,
+  /**
+   * A meta remark of the engine: a proxy paused, resumed, held, released, edited, dropped or injected.
+   * A note starting with "↑" describes the entry just before it.
+   */
+  Note: 11,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 
@@ -36,6 +41,7 @@ export const KIND_NAMES = [
   'handshake',
   'error',
   'closed',
+  'note',
 ] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 
@@ -98,8 +104,20 @@ export interface CertificateSummary {
   readonly validTo: string;
   /** Uppercase hex pairs joined by colons, as openssl prints it. */
   readonly fingerprint256: string;
+  /** SHA-1 fingerprint, same notation (what older tools and pinning lists show). */
+  readonly fingerprint?: string;
   readonly serialNumber: string;
   readonly subjectAltName?: string;
+  /** Public key algorithm: RSA, EC, Ed25519… */
+  readonly keyType?: string;
+  /** Key size in bits (RSA modulus, EC field size). */
+  readonly keyBits?: number;
+  /** EC curve, e.g. P-256. */
+  readonly keyCurve?: string;
+  /** The certificate may sign others (basicConstraints CA:TRUE). */
+  readonly isCA?: boolean;
+  /** Subject and issuer are the same name (a root, or a self-signed leaf). */
+  readonly selfIssued?: boolean;
 }
 
 /** What a TLS session agreed on. */
@@ -110,7 +128,14 @@ export interface TlsInfo {
   readonly authorized: boolean;
   /** Why the peer was not authorized (e.g. DEPTH_ZERO_SELF_SIGNED_CERT) when allowed anyway. */
   readonly authorizationError?: string;
+  /** authorizationError in plain words. */
+  readonly authorizationReason?: string;
   readonly peerCertificate?: CertificateSummary;
+  /**
+   * The certificate chain, leaf first: what the server sent, completed by the trusted root when
+   * verification found one. Every string in it comes from the peer; show it as text only.
+   */
+  readonly chain?: readonly CertificateSummary[];
 }
 
 /**

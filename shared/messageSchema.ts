@@ -1,7 +1,9 @@
 // Runtime checks of incoming messages. postMessage crosses a trust boundary (the webview renders data
 // from the network), so neither side acts on a message before its type is known and its fields have
 // the expected shapes. Unknown types and extra nonsense are refused with a message naming the field.
+import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES } from '../src/core/listen/autoReply';
 import { MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT } from './protocol';
+import { MAX_FRAGMENTS } from './wireFrames';
 import type { HostEvents, WebviewEvents, WebviewRequests } from './protocol';
 
 /** Checks one field; returns what is wrong, or undefined when it is fine. */
@@ -103,6 +105,35 @@ function prefixed(field: string, problem: string | undefined): string | undefine
 const seq = integer();
 const composerFields: MessageSchema = { format: composerFormat, input: string(), escapes: boolean };
 
+/** Checks an object's fields exactly: each check passes and nothing else is there. */
+function exactObject(v: unknown, fields: MessageSchema): string | undefined {
+  if (object(v)) return 'must be an object';
+  const o = v as Record<string, unknown>;
+  for (const [field, check] of Object.entries(fields)) {
+    const problem = prefixed(field, check(o[field]));
+    if (problem) return problem;
+  }
+  const extra = Object.keys(o).find((k) => !Object.hasOwn(fields, k));
+  return extra === undefined ? undefined : `has an unexpected field '${extra}'`;
+}
+
+const autoReplyRule: FieldCheck = (v) =>
+  exactObject(v, {
+    enabled: boolean,
+    match: string(10_000),
+    reply: (r) => exactObject(r, { format: composerFormat, input: string(1024 * 1024), escapes: boolean }),
+    delayMs: integer(0, MAX_AUTO_REPLY_DELAY_MS),
+  });
+
+const autoReplyRules: FieldCheck = (v) => {
+  if (!Array.isArray(v) || v.length > MAX_AUTO_REPLY_RULES) return `must be a list of at most ${MAX_AUTO_REPLY_RULES} rules`;
+  for (let i = 0; i < v.length; i++) {
+    const problem = autoReplyRule(v[i]);
+    if (problem) return `rule ${i + 1} ${problem}`;
+  }
+  return undefined;
+};
+
 /** Requests the host accepts from the webview. */
 export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   ready: {},
@@ -113,17 +144,36 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   },
   getPayload: { seq, limit: integer(0, MAX_PAYLOAD_LIMIT) },
   setFilter: { generation: integer(), filter: filterSpec },
-  send: { ...composerFields, framed: optional(boolean) },
+  send: {
+    ...composerFields,
+    framed: optional(boolean),
+    fragments: optional(integer(1, MAX_FRAGMENTS)),
+    broadcast: optional(boolean),
+    inject: optional(oneOf('toServer', 'toClient')),
+  },
   setFraming: { spec: framerSpec },
   ping: { payload: string(1024) },
+  pong: { payload: string(1024) },
+  setAutoPong: { enabled: boolean },
+  getFrames: { seq },
   close: { code: integer(0, 65535), reason: string(1024) },
   clear: {},
   connect: {},
   disconnect: {},
   copy: { seq, as: oneOf('text', 'hex', 'base64') },
+  savePayload: { seq },
   saveMessage: { ...composerFields, name: string(200) },
   deleteSaved: { id: integer() },
   sessionCommand: { command: oneOf('save', 'replay') },
+  selectPeer: { peer: integer(), followNewest: optional(boolean) },
+  setAutoReplies: { rules: autoReplyRules },
+  getTiming: { seq },
+  setPairing: { field: string(1000) },
+  setHold: { toServer: boolean, toClient: boolean },
+  getHeld: { id: integer() },
+  releaseHeld: { id: integer(), replacement: optional((r) => exactObject(r, composerFields)) },
+  dropHeld: { id: integer() },
+  heldAll: { action: oneOf('release', 'drop') },
 };
 
 /** Events the host accepts from the webview. */
@@ -148,6 +198,8 @@ export const hostEventSchemas: SchemaMap<HostEvents> = {
   filterMatches: { generation: integer(), seqs: float64Buffer, scannedTo: finiteNumber, done: boolean },
   composerLists: { history: (v) => (Array.isArray(v) ? undefined : 'must be a list'), saved: (v) => (Array.isArray(v) ? undefined : 'must be a list') },
   snapshot: { snapshot: object },
+  peers: { peers: object },
+  held: { proxy: object },
 };
 
 /** What one side accepts: request and event schemas by type. */

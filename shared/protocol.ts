@@ -5,9 +5,12 @@
 // into a pooled buffer, which would ship the whole pool).
 import type { ComposerFormat } from '../src/core/codecs/composerInput';
 import type { FramerSpecJson } from '../src/core/framing/framerSpec';
+import type { AutoReplyRule } from '../src/core/listen/autoReply';
 import type { ConnectionState, DirectionTotals, HandshakeInfo, TlsInfo } from './logModel';
+import type { FramesResult } from './wireFrames';
+import type { EntryTiming, TimingSummary } from './timingModel';
 
-export type { ComposerFormat, FramerSpecJson };
+export type { AutoReplyRule, ComposerFormat, FramerSpecJson };
 
 /** An error as the other side can show it. */
 export interface ErrorInfo {
@@ -33,6 +36,8 @@ export interface PanelStats {
   readonly droppedEntries: number;
   /** Messages in + out per second, over the last second. */
   readonly messagesPerSecond: number;
+  /** Round trips (JSON pairs, pings) and the pairing field; absent from hosts that do not pair. */
+  readonly timing?: TimingSummary;
 }
 
 /** What the log is filtered by. An empty list means "any". */
@@ -77,6 +82,76 @@ export interface PanelSessionInfo {
   readonly readOnly: boolean;
 }
 
+/** One peer of a server session, as the peer selector lists it. */
+export interface PeerSummary {
+  /** 1, 2, 3… in accept order. */
+  readonly id: number;
+  /** The client's host:port. */
+  readonly remote: string;
+  readonly state: ConnectionState;
+}
+
+/** The server session a panel shows (Listen…, Proxy…): its peers and whose log is on screen. */
+export interface PeerListInfo {
+  readonly mode: 'listen' | 'proxy';
+  /** The server itself as a connection state: open while listening. */
+  readonly serverState: ConnectionState;
+  /** e.g. "Listen ws://127.0.0.1:41234". */
+  readonly serverLabel: string;
+  /** 0: the server's own log; otherwise the id of the peer shown. */
+  readonly selected: number;
+  /** The panel switches to each newly accepted peer. */
+  readonly followNewest: boolean;
+  /** In accept order; the newest MAX_LISTED_PEERS (and the one shown). */
+  readonly peers: readonly PeerSummary[];
+  /** Older peers left out of `peers`. */
+  readonly omitted: number;
+  /** How many peers are open. */
+  readonly openCount: number;
+  /** The session takes auto-reply rules (listeners do). */
+  readonly autoReplies: boolean;
+}
+
+/** A direction of a proxy pair: toward the upstream server, or toward the client. */
+export type ProxyDirectionName = 'toServer' | 'toClient';
+
+/** A message a paused proxy pair holds back, as the held list shows it. */
+export interface HeldSummary {
+  /** 1, 2, 3… per pair; log notes call it "#id". */
+  readonly id: number;
+  readonly direction: ProxyDirectionName;
+  /** Kind value (Text, Binary, Data). */
+  readonly kind: number;
+  /** Byte length. */
+  readonly size: number;
+  /** The first bytes (at most PROXY_PREVIEW_BYTES); getHeld fetches all of them. */
+  readonly preview: ArrayBuffer;
+}
+
+/** What a panel showing a proxy pair draws beyond the log: which directions are held and what is held. */
+export interface ProxyHoldInfo {
+  readonly toServer: boolean;
+  readonly toClient: boolean;
+  /** Oldest first. */
+  readonly held: readonly HeldSummary[];
+  /** Held messages beyond `held` (not listed). */
+  readonly omitted: number;
+}
+
+/** Bytes of each held message's preview. */
+export const PROXY_PREVIEW_BYTES = 256;
+/** Most held messages a list carries. */
+export const MAX_LISTED_HELD = 200;
+
+/** Auto-reply rules as last set, and what is wrong with each (null: nothing). */
+export interface AutoRepliesInfo {
+  readonly rules: readonly AutoReplyRule[];
+  readonly problems: ReadonlyArray<string | null>;
+}
+
+/** Most peers a peer list carries. */
+export const MAX_LISTED_PEERS = 500;
+
 /** Everything the webview needs to draw itself from nothing. */
 export interface PanelSnapshot {
   readonly connectionKind: 'ws' | 'tcp';
@@ -88,6 +163,8 @@ export interface PanelSnapshot {
   /** WebSocket subprotocol and extensions the server accepted. */
   readonly protocol?: string;
   readonly extensions?: string;
+  /** WebSocket: whether received pings are answered automatically. */
+  readonly autoPong?: boolean;
   readonly stats: PanelStats;
   /** Sent messages, oldest first. */
   readonly history: readonly ComposerMessage[];
@@ -96,10 +173,16 @@ export interface PanelSnapshot {
   readonly previewBytes: number;
   /** User settings; absent means the webview's defaults. */
   readonly settings?: PanelSettings;
-  /** Session file details; absent in panels that cannot save (tests, benches). */
+  /** Session file details; absent in panels that cannot save (tests, benches, servers). */
   readonly session?: PanelSessionInfo;
   /** TCP only: the framer the log is shown (and may be sent) with; absent means raw chunks. */
   readonly framing?: FramerSpecJson;
+  /** Present when the panel shows a server session; the fields above describe the log on screen. */
+  readonly peers?: PeerListInfo;
+  /** A listener's auto-reply rules. */
+  readonly autoReplies?: AutoRepliesInfo;
+  /** Present when the log shown is a proxy pair: Out reads client → server, In server → client. */
+  readonly proxy?: ProxyHoldInfo;
 }
 
 /** An entry's full payload (up to the requested limit) and its columns. */
@@ -137,13 +220,25 @@ export type WebviewRequests = {
   /**
    * Sends what the composer holds; the host validates it again and answers with the bytes sent.
    * `framed`: frame it with the panel's framer first (TCP, see setFraming).
+   * WebSocket: `fragments` > 1 sends the message in that many frames.
+   * With `broadcast` (server panels), it goes to every open peer and `peers` says how many.
+   * With `inject` (proxy pairs), it goes to that side as if the other side had sent it.
    */
-  send: { params: ComposerMessage & { framed?: boolean }; result: { bytes: number } };
+  send: {
+    params: ComposerMessage & { framed?: boolean; fragments?: number; broadcast?: boolean; inject?: ProxyDirectionName };
+    result: { bytes: number; peers?: number };
+  };
   /** TCP: shows the log split into messages by this framer (null: raw chunks); a snapshot follows. */
   setFraming: { params: { spec: FramerSpecJson | null }; result: Record<string, never> };
   /** WebSocket ping with an optional UTF-8 payload. */
   ping: { params: { payload: string }; result: Record<string, never> };
-  /** Closes gracefully: WebSocket close with code and reason, TCP end. */
+  /** WebSocket pong, sent by hand, with an optional UTF-8 payload. */
+  pong: { params: { payload: string }; result: Record<string, never> };
+  /** WebSocket: answer received pings automatically, or not. */
+  setAutoPong: { params: { enabled: boolean }; result: Record<string, never> };
+  /** The wire frames of one entry (WebSocket). */
+  getFrames: { params: { seq: number }; result: FramesResult };
+  /** Closes gracefully: WebSocket close with code (any 0-65535) and reason, TCP end. */
   close: { params: { code: number; reason: string }; result: Record<string, never> };
   /** Forgets every entry of the log. */
   clear: { params: Record<string, never>; result: Record<string, never> };
@@ -153,12 +248,32 @@ export type WebviewRequests = {
   disconnect: { params: Record<string, never>; result: Record<string, never> };
   /** Copies one entry's full payload to the clipboard. */
   copy: { params: { seq: number; as: 'text' | 'hex' | 'base64' }; result: { chars: number } };
+  /** Saves one entry's full payload (however large) to a file the user picks; `saved` is false if they cancelled. */
+  savePayload: { params: { seq: number }; result: { saved: boolean; bytes: number } };
   /** Saves a composer message for this session. */
   saveMessage: { params: { name: string } & ComposerMessage; result: { id: number } };
   /** Deletes a saved message. */
   deleteSaved: { params: { id: number }; result: Record<string, never> };
+  /** One entry's time since the previous entry and its request/response pairs. */
+  getTiming: { params: { seq: number }; result: EntryTiming };
+  /** Pairs requests and responses by this JSON field path ('' turns it off); the summary follows in stats. */
+  setPairing: { params: { field: string }; result: Record<string, never> };
   /** Runs a session command for this panel: Save Session, or Replay Sent Messages. */
   sessionCommand: { params: { command: 'save' | 'replay' }; result: Record<string, never> };
+  /** Server panels: shows peer `peer` (0: the server's own log); `followNewest` switches to each new peer. */
+  selectPeer: { params: { peer: number; followNewest?: boolean }; result: Record<string, never> };
+  /** Listener panels: replaces the auto-reply rules; valid enabled ones apply at once. */
+  setAutoReplies: { params: { rules: readonly AutoReplyRule[] }; result: AutoRepliesInfo };
+  /** Proxy pairs: holds (true) or forwards each direction; resuming forwards what was held. */
+  setHold: { params: { toServer: boolean; toClient: boolean }; result: Record<string, never> };
+  /** Proxy pairs: a held message's full payload (to edit it). */
+  getHeld: { params: { id: number }; result: { payload: ArrayBuffer } };
+  /** Proxy pairs: forwards a held message, as received or replaced by `replacement`. */
+  releaseHeld: { params: { id: number; replacement?: ComposerMessage }; result: { bytes: number } };
+  /** Proxy pairs: discards a held message. */
+  dropHeld: { params: { id: number }; result: Record<string, never> };
+  /** Proxy pairs: forwards (release) or discards (drop) everything held. */
+  heldAll: { params: { action: 'release' | 'drop' }; result: Record<string, never> };
 };
 
 /** Events the webview sends (no answer). */
@@ -193,8 +308,12 @@ export type HostEvents = {
   filterMatches: { generation: number; seqs: ArrayBuffer; scannedTo: number; done: boolean };
   /** The composer's history or saved messages changed. */
   composerLists: { history: readonly ComposerMessage[]; saved: readonly SavedMessage[] };
-  /** The panel now shows a different connection (reconnect); start over from this snapshot. */
+  /** The panel now shows a different connection (reconnect, another peer); start over from this snapshot. */
   snapshot: { snapshot: PanelSnapshot };
+  /** A server panel's peers changed (accepted, closed) or the server changed state. */
+  peers: { peers: PeerListInfo };
+  /** The proxy pair shown held or released something, or was paused or resumed. */
+  held: { proxy: ProxyHoldInfo };
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
 import { createTcpConnection } from './core/tcpConnection';
 import { createWebSocketConnection } from './core/wsConnection';
 import { reportError } from './errorReport';
+import { withMessageLimitFromSettings } from './messageLimitSetting';
+import { resolveCommandKeyLog, withKeyLogSetting } from './keyLogSetting';
 import { sessionConnectionFromOptions, type Session, type SessionConnection } from './core/session';
 import type { ConnectionState } from '../shared/logModel';
 
@@ -58,7 +60,7 @@ export function retentionFromSettings(): RetentionOptions {
 }
 
 /** Turns a validation function that throws into an input box validator that returns the message. */
-function validatorOf(parse: (input: string) => unknown): (value: string) => string | undefined {
+export function validatorOf(parse: (input: string) => unknown): (value: string) => string | undefined {
   return (value) => {
     if (value.trim() === '') return undefined;
     try {
@@ -139,29 +141,34 @@ export function registerCommands(
 
   context.subscriptions.push(
     registerConnect('socketInspector.connectWebSocket', {
-      title: 'Connect WebSocket',
-      prompt: 'WebSocket URL (ws:// or wss://)',
+      title: vscode.l10n.t('Connect WebSocket'),
+      prompt: vscode.l10n.t('WebSocket URL (ws:// or wss://)'),
       placeHolder: 'ws://localhost:8080/',
       validate: parseWebSocketUrl,
       connect: (input) => {
-        const options = webSocketOptionsFrom(input);
-        return [() => createWebSocketConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'websocket', options })];
+        const options = resolveCommandKeyLog(webSocketOptionsFrom(input));
+        // The settings' key log and message limit are added per connect (a changed setting applies on
+        // Reconnect) and are not part of the session settings a Save would write.
+        return [
+          () => createWebSocketConnection(withMessageLimitFromSettings(withKeyLogSetting(options)), retentionFromSettings()),
+          sessionConnectionFromOptions({ type: 'websocket', options }),
+        ];
       },
     }),
 
     registerConnect('socketInspector.connectTcp', {
-      title: 'Connect TCP',
-      prompt: 'host:port, tcp://host:port or tls://host:port',
+      title: vscode.l10n.t('Connect TCP'),
+      prompt: vscode.l10n.t('host:port, tcp://host:port or tls://host:port'),
       placeHolder: '127.0.0.1:6379',
       validate: parseTcpTarget,
       connect: (input) => {
-        const options = tcpOptionsFrom(input);
-        return [() => createTcpConnection(options, retentionFromSettings()), sessionConnectionFromOptions({ type: 'tcp', options })];
+        const options = resolveCommandKeyLog(tcpOptionsFrom(input));
+        return [() => createTcpConnection(withKeyLogSetting(options), retentionFromSettings()), sessionConnectionFromOptions({ type: 'tcp', options })];
       },
     }),
 
     vscode.commands.registerCommand('socketInspector.disconnect', async (arg?: unknown) => {
-      const id = await pickConnection(arg, 'Disconnect which connection?');
+      const id = await pickConnection(arg, vscode.l10n.t('Disconnect which connection?'));
       if (!id) return false;
       const connection = registry.get(id);
       if (!connection) return false;
@@ -187,7 +194,7 @@ export function connectionPicker(
     const explicit = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null ? (arg as { id?: unknown }).id : undefined;
     if (typeof explicit === 'string') {
       if (registry.get(explicit)) return explicit;
-      refuse(new Error(`No connection with id "${explicit}"`));
+      refuse(new Error(vscode.l10n.t('No connection with id "{0}"', explicit)));
       return undefined;
     }
     const active = host.activeConnectionId();
@@ -196,7 +203,9 @@ export function connectionPicker(
       .list()
       .filter(({ connection }) => !liveOnly || connection.state === 'open' || connection.state === 'connecting');
     if (live.length === 0) {
-      void vscode.window.showInformationMessage(`Socket Inspector: no connection is ${liveOnly ? 'open' : 'shown'}.`);
+      void vscode.window.showInformationMessage(
+        liveOnly ? vscode.l10n.t('Socket Inspector: no connection is open.') : vscode.l10n.t('Socket Inspector: no connection is shown.'),
+      );
       return undefined;
     }
     if (live.length === 1) return live[0]!.id;

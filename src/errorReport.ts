@@ -11,6 +11,6 @@ export function messageOf(e: unknown): string {
 export function reportError(output: vscode.LogOutputChannel, e: unknown, where?: string): undefined {
   const message = messageOf(e);
   output.error(where ? `${where}: ${message}` : message);
-  void vscode.window.showErrorMessage(`Socket Inspector: ${message}`);
+  void vscode.window.showErrorMessage(vscode.l10n.t('Socket Inspector: {0}', message));
   return undefined;
 }

@@ -5,8 +5,10 @@ import { connectionPicker, registerCommands } from './commands';
 import { ConnectionRegistry } from './connectionRegistry';
 import { reportError } from './errorReport';
 import { createApi, type SocketInspectorApi } from './extensionApi';
+import { registerExportCommands } from './exportCommands';
 import { registerInspectorCommands } from './inspectorCommands';
 import { PanelManager } from './panelManager';
+import { registerServerCommands } from './serverCommands';
 import { registerSessionCommands } from './session/sessionCommands';
 import { registerSessionEditor } from './session/sessionEditor';
 import { createStatusBar } from './statusBar';
@@ -18,11 +20,13 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   const panels = new PanelManager(context.extensionUri, registry, output);
   context.subscriptions.push(output, registry, panels, createStatusBar(registry));
   registerCommands(context, registry, panels, output);
+  registerServerCommands(context, registry, panels, output);
   const pick = connectionPicker(registry, panels, (e) => reportError(output, e));
   registerInspectorCommands(context, registry, panels, pick);
   registerSessionCommands(context, panels, pick, output);
   registerSessionEditor(context, registry, panels, output);
   registerSessionsView(context, registry, panels, output);
+  registerExportCommands(context, registry, panels, pick, output);
   return createApi(registry, panels);
 }
 

@@ -21,13 +21,15 @@ export function registerInspectorCommands(
     if (withActions) {
       if (items.length > 0) items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
       items.push(
-        { label: '$(add) Connect WebSocket…', command: 'socketInspector.connectWebSocket' },
-        { label: '$(add) Connect TCP…', command: 'socketInspector.connectTcp' },
-        { label: '$(folder-opened) Open Session…', command: 'socketInspector.openSession' },
+        { label: `$(add) ${vscode.l10n.t('Connect WebSocket…')}`, command: 'socketInspector.connectWebSocket' },
+        { label: `$(add) ${vscode.l10n.t('Connect TCP…')}`, command: 'socketInspector.connectTcp' },
+        { label: `$(radio-tower) ${vscode.l10n.t('Listen WebSocket…')}`, command: 'socketInspector.listenWebSocket' },
+        { label: `$(radio-tower) ${vscode.l10n.t('Listen TCP…')}`, command: 'socketInspector.listenTcp' },
+        { label: `$(folder-opened) ${vscode.l10n.t('Open Session…')}`, command: 'socketInspector.openSession' },
       );
     }
     if (items.length === 0) {
-      void vscode.window.showInformationMessage('Socket Inspector: no connection is shown.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Socket Inspector: no connection is shown.'));
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(items, { title });
@@ -45,18 +47,18 @@ export function registerInspectorCommands(
       const all = panels.list();
       if (active) return panels.reveal(active) ? active : undefined;
       if (all.length === 1) return panels.reveal(all[0]!.id) ? all[0]!.id : undefined;
-      return chooseAndReveal('Socket Inspector', true);
+      return chooseAndReveal(vscode.l10n.t('Socket Inspector'), true);
     }),
 
     vscode.commands.registerCommand('socketInspector.focusConnection', async (arg?: unknown) => {
       if (typeof arg === 'string') return panels.reveal(arg) ? arg : undefined;
       const all = panels.list();
       if (all.length === 1) return panels.reveal(all[0]!.id) ? all[0]!.id : undefined;
-      return chooseAndReveal('Show which connection?', false);
+      return chooseAndReveal(vscode.l10n.t('Show which connection?'), false);
     }),
 
     vscode.commands.registerCommand('socketInspector.reconnect', async (arg?: unknown) => {
-      const id = await pick(arg, 'Reconnect which connection?', { liveOnly: false });
+      const id = await pick(arg, vscode.l10n.t('Reconnect which connection?'), { liveOnly: false });
       if (!id) return false;
       const current = registry.get(id);
       if (current && (current.state === 'open' || current.state === 'connecting')) {
@@ -80,7 +82,7 @@ export function registerInspectorCommands(
     }),
 
     vscode.commands.registerCommand('socketInspector.clearLog', async (arg?: unknown) => {
-      const id = await pick(arg, 'Clear the log of which connection?', { liveOnly: false });
+      const id = await pick(arg, vscode.l10n.t('Clear the log of which connection?'), { liveOnly: false });
       const connection = id ? registry.get(id) : undefined;
       if (!connection) return false;
       connection.log.clear();

@@ -1,17 +1,26 @@
 // The composer: pick a format, type, see problems inline before sending, send with Ctrl/Cmd+Enter.
 // Up/Down at the edges of the input walk the history of sent messages; messages can be saved for the
-// session. For WebSocket connections it also pings and closes with a code and reason.
+// session. For WebSocket connections it also has what testing a server takes: send a message in N
+// frames, ping and pong by hand with a payload, turn the automatic pong off, close with any code.
 import type { ComposerFormat, ComposerMessage, SavedMessage } from '../shared/protocol';
+import { MAX_FRAGMENTS } from '../shared/wireFrames';
+import { visibleText } from '../src/core/codecs/utf8Decode';
 import { validateComposerInput } from '../src/core/codecs/composerInput';
+import { closeCodeNote, closeCodeProblem, controlPayloadProblem, fragmentsProblem } from './composerChecks';
 import { TEXT_ESCAPES_HELP } from '../src/core/codecs/textEscapes';
 import { h, setText } from './domBuilder';
 import { formatBytes } from './entryFormat';
 
 /** What the composer asks of the rest of the webview. */
 export interface ComposerDeps {
-  /** Sends the message, framed with the panel's framer when `framed`; resolves with the bytes sent. */
-  send(message: ComposerMessage, framed: boolean): Promise<number>;
+  /**
+   * Sends the message, framed with the panel's framer when `framed` (TCP), in `fragments` frames when more
+   * than 1 (WebSocket); resolves with the bytes sent and, for a broadcast, how many peers got them.
+   */
+  send(message: ComposerMessage, options: { framed: boolean; fragments: number }): Promise<{ bytes: number; peers?: number }>;
   ping(payload: string): Promise<void>;
+  pong(payload: string): Promise<void>;
+  setAutoPong(enabled: boolean): Promise<void>;
   close(code: number, reason: string): Promise<void>;
   save(name: string, message: ComposerMessage): Promise<void>;
   deleteSaved(id: number): Promise<void>;
@@ -43,14 +52,6 @@ function option(value: string, label: string): HTMLElement {
   return o;
 }
 
-/** Validates the close code a user typed for a WebSocket close frame. */
-export function closeCodeProblem(text: string): string | undefined {
-  if (!/^\d+$/.test(text.trim())) return 'The close code must be a number.';
-  const code = Number(text);
-  if (code === 1000 || (code >= 3000 && code <= 4999)) return undefined;
-  return `Close code ${code} cannot be sent: use 1000 (normal) or an application code from 3000 to 4999.`;
-}
-
 /** The bottom strip of the panel. */
 export class Composer {
   readonly element: HTMLElement;
@@ -63,12 +64,17 @@ export class Composer {
   private readonly info: HTMLElement;
   private readonly sendButton: ValueElement;
   private readonly wsControls: HTMLElement;
+  private readonly wsSendOptions: HTMLElement;
+  private readonly fragments: ValueElement;
+  private readonly controlPayload: ValueElement;
+  private readonly autoPong: CheckboxElement;
   private readonly closeCode: ValueElement;
   private readonly closeReason: ValueElement;
   private readonly savedSelect: ValueElement;
   private readonly deleteButton: HTMLElement;
   private readonly saveName: ValueElement;
   private readonly saveRow: HTMLElement;
+  private readonly options: HTMLElement;
   private history: readonly ComposerMessage[] = [];
   private saved: readonly SavedMessage[] = [];
   /** Position in history while walking it with Up/Down; history.length means "the draft". */
@@ -136,23 +142,52 @@ export class Composer {
     this.closeReason = element<ValueElement>('vscode-textfield', { placeholder: 'Reason', 'aria-label': 'Close reason' });
     this.closeReason.className = 'close-reason';
     this.closeReason.dataset.testid = 'composer-close-reason';
-    const pingButton = this.button('Ping', () => void this.ping(), true, 'pulse');
+    this.closeCode.title = 'Any code from 0 to 65535, even those RFC 6455 does not allow on the wire';
+    this.controlPayload = element<ValueElement>('vscode-textfield', { placeholder: 'Ping/pong payload', 'aria-label': 'Ping and pong payload' });
+    this.controlPayload.className = 'control-payload';
+    this.controlPayload.dataset.testid = 'composer-control-payload';
+    const pingButton = this.button('Ping', () => void this.control('ping'), true, 'pulse');
     pingButton.dataset.testid = 'composer-ping';
+    const pongButton = this.button('Pong', () => void this.control('pong'), true, 'reply');
+    pongButton.dataset.testid = 'composer-pong';
+    pongButton.title = 'Send a pong by hand (unsolicited, or as the answer while Auto-pong is off)';
+    this.autoPong = element<CheckboxElement>('vscode-checkbox', { label: 'Auto-pong' });
+    this.autoPong.checked = true;
+    this.autoPong.title = 'Answer every ping with a pong at once';
+    this.autoPong.dataset.testid = 'composer-auto-pong';
+    this.autoPong.addEventListener('change', () => void this.onAutoPongChange());
     const closeButton = this.button('Close', () => void this.closeConnection(), true, 'close');
     closeButton.dataset.testid = 'composer-close';
-    this.wsControls = h('div', { className: 'composer-ws' }, [pingButton, h('span', { className: 'divider' }), this.closeCode, this.closeReason, closeButton]);
+    this.wsControls = h('div', { className: 'composer-ws' }, [
+      this.controlPayload,
+      pingButton,
+      pongButton,
+      this.autoPong,
+      h('span', { className: 'divider' }),
+      this.closeCode,
+      this.closeReason,
+      closeButton,
+    ]);
 
+    this.fragments = element<ValueElement>('vscode-textfield', { value: '1', 'aria-label': 'Frames per message', size: '4' });
+    this.fragments.className = 'composer-fragments';
+    this.fragments.dataset.testid = 'composer-fragments';
+    this.fragments.title = `Send the message in this many frames (1 to ${MAX_FRAGMENTS}): the first with the opcode, the rest continuations`;
+    this.wsSendOptions = h('label', { className: 'composer-ws-send' }, [h('span', { className: 'muted', text: 'Frames' }), this.fragments]);
+
+    this.options = h('span', { className: 'composer-options' });
     const top = h('div', { className: 'composer-bar' }, [
       this.format,
       this.escapes,
       this.framed,
+      this.options,
       h('span', { className: 'spacer' }),
       this.savedSelect,
       saveButton,
       this.deleteButton,
     ]);
-    const bottom = h('div', { className: 'composer-bar' }, [this.error, this.info, h('span', { className: 'spacer' }), this.wsControls, this.sendButton]);
-    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.saveRow, this.input, bottom]);
+    const bottom = h('div', { className: 'composer-bar' }, [this.error, this.info, h('span', { className: 'spacer' }), this.wsSendOptions, this.sendButton]);
+    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.saveRow, this.input, bottom, this.wsControls]);
     this.renderSaved();
     this.onFormatChange();
   }
@@ -165,10 +200,14 @@ export class Composer {
     this.onFormatChange();
   }
 
-  /** The connection's kind and whether it is open (sending is possible). */
-  setConnection(kind: 'ws' | 'tcp', open: boolean): void {
+  /**
+   * The connection's kind and whether it is open (sending is possible). `controls` shows Ping and Close
+   * (default: for WebSockets; not for a server's own log).
+   */
+  setConnection(kind: 'ws' | 'tcp', open: boolean, controls = kind === 'ws'): void {
     this.open = open;
-    this.wsControls.hidden = kind !== 'ws';
+    this.wsControls.hidden = !controls;
+    this.wsSendOptions.hidden = kind !== 'ws';
     this.updateButtons();
   }
 
@@ -178,6 +217,21 @@ export class Composer {
     if (label === undefined) this.framed.checked = false;
     this.framed.setAttribute('label', label === undefined ? 'Add framing on send' : `Add framing on send: ${label}`);
     this.framed.title = label === undefined ? '' : `Frame each message as ${label} before sending it`;
+  }
+
+  /** Shows whether the connection answers pings automatically. */
+  setAutoPong(enabled: boolean): void {
+    this.autoPong.checked = enabled;
+  }
+
+  /** Relabels the Send button (e.g. "Forward edited" while a held proxy message is edited). */
+  setSendLabel(label: string): void {
+    if (this.sendButton.textContent !== label) this.sendButton.textContent = label;
+  }
+
+  /** Adds a control beside the format (a server panel's "Broadcast to all peers"). */
+  addOption(element: HTMLElement): void {
+    this.options.append(element);
   }
 
   /** New history and saved lists from the host. */
@@ -306,11 +360,16 @@ export class Composer {
       return;
     }
     if (!this.open || this.busy) return;
+    const fragments = this.wsSendOptions.hidden ? 1 : this.fragmentCount();
+    if (fragments === undefined) return;
     this.busy = true;
     this.updateButtons();
     try {
-      const bytes = await this.deps.send(this.current(), !this.framed.hidden && this.framed.checked);
-      setText(this.info, `Sent ${formatBytes(bytes)}`);
+      const { bytes, peers } = await this.deps.send(this.current(), { framed: !this.framed.hidden && this.framed.checked, fragments });
+      setText(
+        this.info,
+        `Sent ${formatBytes(bytes)}${fragments > 1 ? ` in ${fragments} frames` : ''}${peers === undefined ? '' : ` to ${peers} peer${peers === 1 ? '' : 's'}`}`,
+      );
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -319,10 +378,39 @@ export class Composer {
     }
   }
 
-  private async ping(): Promise<void> {
+  /** The Frames field as a number, or undefined (and the problem shown) when it is not valid. */
+  private fragmentCount(): number | undefined {
+    const problem = fragmentsProblem(this.fragments.value);
+    if (problem) {
+      this.showError(problem);
+      this.fragments.focus();
+      return undefined;
+    }
+    return Number(this.fragments.value.trim());
+  }
+
+  private async control(kind: 'ping' | 'pong'): Promise<void> {
+    const payload = this.controlPayload.value;
+    const problem = controlPayloadProblem(payload);
+    if (problem) {
+      this.showError(problem);
+      return;
+    }
     try {
-      await this.deps.ping('');
+      await (kind === 'ping' ? this.deps.ping(payload) : this.deps.pong(payload));
+      this.showError('');
     } catch (e) {
+      this.showError(e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private async onAutoPongChange(): Promise<void> {
+    const enabled = this.autoPong.checked;
+    try {
+      await this.deps.setAutoPong(enabled);
+      setText(this.info, enabled ? 'Pings are answered automatically' : 'Pings are not answered: use Pong to answer by hand');
+    } catch (e) {
+      this.autoPong.checked = !enabled;
       this.showError(e instanceof Error ? e.message : String(e));
     }
   }
@@ -339,9 +427,11 @@ export class Composer {
       this.showError(`The close reason is ${reasonBytes} bytes in UTF-8; a close frame allows at most 123.`);
       return;
     }
+    const code = Number(this.closeCode.value);
     try {
-      await this.deps.close(Number(this.closeCode.value), reason);
+      await this.deps.close(code, reason);
       this.showError('');
+      setText(this.info, closeCodeNote(code) ?? '');
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     }
@@ -350,7 +440,8 @@ export class Composer {
   private renderSaved(): void {
     const select = this.savedSelect;
     select.replaceChildren(option('', this.saved.length ? `Saved messages (${this.saved.length})` : 'No saved messages'));
-    for (const m of this.saved) select.append(option(String(m.id), `${m.name} · ${FORMAT_LABELS[m.format]}`));
+    // A name from a session file must not read differently than it is (bidi overrides are spelled out).
+    for (const m of this.saved) select.append(option(String(m.id), `${visibleText(m.name)} · ${FORMAT_LABELS[m.format]}`));
     select.value = '';
     select.disabled = this.saved.length === 0;
     this.deleteButton.hidden = true;

@@ -1,17 +1,22 @@
 // The detail pane: the selected entry's payload as Text, Hex and (when it parses) JSON, the code and
-// reason of a WebSocket close, and the Connection tab with the handshake and TLS details.
-import { Kind } from '../shared/logModel';
+// reason of a WebSocket close, a WebSocket message's wire frames, and the Connection tab with the
+// handshake and TLS details.
+import { Direction, Kind } from '../shared/logModel';
 import type { PayloadResult } from '../shared/protocol';
+import type { FramesResult } from '../shared/wireFrames';
+import { visibleText } from '../src/core/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
-import { closeCodeName, directionLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
+import { closeCodeName, legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
+import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
 import { renderHex } from './hexView';
 import { parseJsonTree } from './jsonParse';
 import { renderNode } from './jsonTree';
+import { attachTabKeyboard } from './tabKeyboard';
 import { renderText } from './textView';
 
 /** The detail tabs, in header order. */
-export const DETAIL_TABS = ['text', 'hex', 'json', 'close', 'connection'] as const;
+export const DETAIL_TABS = ['text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
 export type DetailTab = (typeof DETAIL_TABS)[number];
 
 /** Payload bytes fetched for the detail views; JSON is offered only for payloads that fit. */
@@ -20,7 +25,10 @@ export const DETAIL_PAYLOAD_LIMIT = 4 * 1024 * 1024;
 /** What the pane needs from the rest of the webview. */
 export interface DetailPaneDeps {
   getPayload(seq: number, limit: number): Promise<PayloadResult>;
+  getFrames(seq: number): Promise<FramesResult>;
   copy(seq: number, as: 'text' | 'hex' | 'base64'): Promise<void>;
+  /** Saves the entry's full payload to a file the user picks; resolves with what was saved. */
+  savePayload?(seq: number): Promise<{ saved: boolean; bytes: number }>;
   onTabChange(tab: DetailTab): void;
 }
 
@@ -42,6 +50,11 @@ export class DetailPane {
   private tab: DetailTab = 'text';
   /** Bumped on every show() so a late payload for an earlier selection is dropped. */
   private token = 0;
+  private connectionKind: 'ws' | 'tcp' = 'ws';
+  /** The entry shown belongs to a proxy pair: its header names the leg. */
+  proxy = false;
+  /** The entry on display is a WebSocket message, so it has wire frames. */
+  private hasFrames = false;
 
   constructor(private readonly deps: DetailPaneDeps) {
     this.summary = h('div', { className: 'detail-summary', testId: 'detail-summary', text: 'No entry selected' });
@@ -49,9 +62,17 @@ export class DetailPane {
       this.copyButton('text', 'Copy as text', 'Text'),
       this.copyButton('hex', 'Copy as hex', 'Hex'),
       this.copyButton('base64', 'Copy as base64', 'Base64'),
+      ...(deps.savePayload ? [this.saveButton(deps.savePayload)] : []),
     ]);
     this.copyButtons.hidden = true;
-    const labels: Record<DetailTab, string> = { text: 'Text', hex: 'Hex', json: 'JSON', close: 'Close', connection: 'Connection' };
+    const labels: Record<DetailTab, string> = {
+      text: 'Text',
+      hex: 'Hex',
+      json: 'JSON',
+      close: 'Close',
+      frames: 'Frames',
+      connection: 'Connection',
+    };
     const tabs = document.createElement('vscode-tabs') as unknown as HTMLElement & { selectedIndex: number };
     tabs.className = 'detail-tabs';
     this.parts = {} as Record<DetailTab, TabParts>;
@@ -63,6 +84,7 @@ export class DetailPane {
       const panel = document.createElement('vscode-tab-panel');
       panel.className = 'detail-panel';
       panel.dataset.tab = name;
+      panel.dataset.testid = `detail-panel-${name}`;
       tabs.append(header);
       this.parts[name] = { header, panel };
     }
@@ -73,12 +95,16 @@ export class DetailPane {
       if (name) {
         this.tab = name;
         this.deps.onTabChange(name);
+        // Coming back to Frames asks again: a sent message is framed once ws has compressed it.
+        if (name === 'frames') this.loadFrames();
       }
     });
+    attachTabKeyboard(tabs);
     this.tabs = tabs;
-    this.element = h('div', { className: 'detail' }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
+    this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': 'Entry details' } }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
     this.setAvailable('json', false);
     this.setAvailable('close', false);
+    this.setAvailable('frames', false);
     this.placeholder('Select an entry to see its payload.');
   }
 
@@ -103,6 +129,7 @@ export class DetailPane {
       this.copyButtons.hidden = true;
       this.setAvailable('json', false);
       this.setAvailable('close', false);
+      this.setAvailable('frames', false);
       this.placeholder('Select an entry to see its payload.');
       return;
     }
@@ -121,6 +148,16 @@ export class DetailPane {
     );
   }
 
+  /** Adds a row between the header and the tabs (the timing line). */
+  addHeaderRow(row: HTMLElement): void {
+    this.element.insertBefore(row, this.tabs);
+  }
+
+  /** Puts the keyboard in the tab in front (its panel scrolls with the arrow keys). */
+  focus(): void {
+    this.parts[this.tab].panel.focus();
+  }
+
   /** Whether `seq` is the entry on display. */
   isShowing(seq: number): boolean {
     return this.seq === seq;
@@ -128,6 +165,7 @@ export class DetailPane {
 
   /** Updates the Connection tab. */
   setConnection(details: ConnectionDetails): void {
+    this.connectionKind = details.connectionKind;
     renderConnectionDetails(this.parts.connection.panel, details);
   }
 
@@ -151,6 +189,26 @@ export class DetailPane {
     return button;
   }
 
+  private saveButton(save: (seq: number) => Promise<{ saved: boolean; bytes: number }>): HTMLElement {
+    const button = document.createElement('vscode-toolbar-button');
+    button.setAttribute('icon', 'save');
+    button.setAttribute('label', 'Save the full payload to a file');
+    button.title = 'Save the full payload to a file…';
+    button.dataset.testid = 'save-payload';
+    button.textContent = 'Save…';
+    button.addEventListener('click', () => {
+      if (this.seq === undefined) return;
+      const seq = this.seq;
+      save(seq).then(
+        (r) => {
+          if (r.saved) this.flash(`Saved #${seq} (${formatBytes(r.bytes)})`);
+        },
+        (e: unknown) => this.flash(e instanceof Error ? e.message : String(e)),
+      );
+    });
+    return button;
+  }
+
   private flash(message: string): void {
     const previous = this.summary.textContent;
     this.summary.textContent = message;
@@ -166,7 +224,7 @@ export class DetailPane {
   }
 
   private placeholder(text: string): void {
-    for (const name of ['text', 'hex', 'json', 'close'] as const) {
+    for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
       clear(this.parts[name].panel);
       this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
     }
@@ -176,7 +234,7 @@ export class DetailPane {
     const bytes = new Uint8Array(r.payload);
     this.summary.textContent = [
       `#${r.seq}`,
-      directionLabel(r.direction),
+      legLabel(r.direction, this.proxy),
       kindLabel(r.kind),
       formatBytes(r.length),
       formatDateTime(r.wallTime),
@@ -196,8 +254,34 @@ export class DetailPane {
     const tree = r.length === bytes.length && bytes.length > 0 ? this.tryJson(bytes) : undefined;
     if (tree) this.parts.json.panel.append(tree);
     this.setAvailable('json', tree !== undefined);
-    if (isClose && this.tab !== 'connection') this.selectTab('close');
+
+    this.hasFrames = this.connectionKind === 'ws' && r.direction !== Direction.Meta && r.kind <= Kind.Close;
+    clear(this.parts.frames.panel);
+    this.setAvailable('frames', this.hasFrames);
+    if (this.hasFrames) this.loadFrames();
+
+    if (isClose && this.tab !== 'connection' && this.tab !== 'frames') this.selectTab('close');
     else this.selectTab(this.tab);
+  }
+
+  /** Fetches and shows the wire frames of the entry on display. */
+  private loadFrames(): void {
+    const seq = this.seq;
+    if (seq === undefined || !this.hasFrames) return;
+    const token = this.token;
+    const panel = this.parts.frames.panel;
+    this.deps.getFrames(seq).then(
+      (result) => {
+        if (token !== this.token) return;
+        clear(panel);
+        panel.append(renderFrames(result, () => this.loadFrames()));
+      },
+      (e: unknown) => {
+        if (token !== this.token) return;
+        clear(panel);
+        panel.append(h('div', { className: 'muted placeholder', text: e instanceof Error ? e.message : String(e) }));
+      },
+    );
   }
 
   private tryJson(bytes: Uint8Array): HTMLElement | undefined {
@@ -221,7 +305,7 @@ export class DetailPane {
     return h('div', { className: 'close-view', testId: 'detail-close' }, [
       h('table', { className: 'kv-table' }, [
         h('tr', {}, [h('th', { text: 'Code' }), h('td', { text: code ? `${code} — ${closeCodeName(code)}` : 'none (no status code in the frame)' })]),
-        h('tr', {}, [h('th', { text: 'Reason' }), h('td', { text: reason.length ? utf8.decode(reason) : '(none)' })]),
+        h('tr', {}, [h('th', { text: 'Reason' }), h('td', { text: reason.length ? visibleText(utf8.decode(reason)) : '(none)' })]),
       ]),
     ]);
   }

@@ -45,6 +45,12 @@ export function directionLabel(direction: number): string {
   return DIRECTION_NAMES[direction] ?? 'meta';
 }
 
+/** A direction as a proxy pair's log reads it: Out is client → server, In server → client. */
+export function legLabel(direction: number, proxy: boolean): string {
+  if (!proxy || direction > 1) return directionLabel(direction);
+  return direction === 1 ? 'client → server' : 'server → client';
+}
+
 /** Name of a kind value: text, binary, ping… */
 export function kindLabel(kind: number): string {
   return KIND_NAMES[kind] ?? 'unknown';

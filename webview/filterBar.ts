@@ -21,7 +21,7 @@ const KIND_CHOICES: ReadonlyArray<readonly [label: string, kinds: readonly numbe
   ['Ping', [Kind.Ping]],
   ['Pong', [Kind.Pong]],
   ['Close', [Kind.Close]],
-  ['Connection events', [Kind.Connecting, Kind.Open, Kind.Handshake, Kind.Error, Kind.Closed]],
+  ['Connection events', [Kind.Connecting, Kind.Open, Kind.Handshake, Kind.Error, Kind.Closed, Kind.Note]],
   ['Errors', [Kind.Error]],
 ];
 
@@ -29,6 +29,8 @@ const KIND_CHOICES: ReadonlyArray<readonly [label: string, kinds: readonly numbe
 export interface FilterBarDeps {
   /** The filter changed; null when nothing filters. */
   onChange(filter: FilterSpec | null): void;
+  /** More controls shown after the filter's own (e.g. the pairing field). */
+  readonly extras?: readonly HTMLElement[];
 }
 
 /** Whether a spec filters anything at all. */
@@ -87,7 +89,7 @@ export class FilterBar {
     this.kinds = document.createElement('vscode-single-select') as SelectElement;
     this.kinds.className = 'filter-kinds';
     this.kinds.dataset.testid = 'filter-kinds';
-    this.kinds.setAttribute('aria-label', 'Kinds');
+    this.kinds.setAttribute('aria-label', 'Filter by kind');
     for (const [label, kinds] of KIND_CHOICES) {
       const o = document.createElement('vscode-option');
       o.setAttribute('value', kinds.join(','));
@@ -105,6 +107,7 @@ export class FilterBar {
       h('span', { className: 'toggle-group' }, this.directions),
       this.kinds,
       this.error,
+      ...(deps.extras ?? []),
       h('span', { className: 'spacer' }),
       this.count,
       h('span', { className: 'count-label' }, [this.total, ' entries']),

@@ -1,6 +1,8 @@
 // The Connection tab: the WebSocket opening handshake exactly as it crossed the wire (request line and
 // headers sent, status and headers received, the body of a refused upgrade) and the TLS session.
-import type { CertificateSummary, HandshakeInfo, TlsInfo } from '../shared/logModel';
+import type { HandshakeInfo, TlsInfo } from '../shared/logModel';
+import { visibleText } from '../src/core/codecs/utf8Decode';
+import { renderCertificateChain } from './certificateChainView';
 import { clear, h, icon } from './domBuilder';
 import { formatBytes } from './entryFormat';
 
@@ -20,7 +22,7 @@ function headerTable(headers: ReadonlyArray<readonly [string, string]>): HTMLEle
   if (headers.length === 0) return h('div', { className: 'muted', text: 'No headers.' });
   const table = h('table', { className: 'kv-table headers' });
   for (const [name, value] of headers) {
-    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: value })]));
+    table.append(h('tr', {}, [h('th', { text: visibleText(name), attrs: { scope: 'row' } }), h('td', { text: visibleText(value) })]));
   }
   return table;
 }
@@ -29,7 +31,7 @@ function kvTable(rows: ReadonlyArray<readonly [string, string | undefined]>): HT
   const table = h('table', { className: 'kv-table' });
   for (const [name, value] of rows) {
     if (value === undefined || value === '') continue;
-    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: value })]));
+    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: visibleText(value) })]));
   }
   return table;
 }
@@ -38,20 +40,8 @@ function section(title: string, testId: string | undefined, children: ReadonlyAr
   return h('section', { className: 'conn-section', testId }, [h('h3', { className: 'section-title', text: title }), ...children]);
 }
 
-function certificate(cert: CertificateSummary): HTMLElement {
-  return kvTable([
-    ['Subject', cert.subject],
-    ['Issuer', cert.issuer],
-    ['Valid from', cert.validFrom],
-    ['Valid to', cert.validTo],
-    ['Alt names', cert.subjectAltName],
-    ['SHA-256', cert.fingerprint256],
-    ['Serial', cert.serialNumber],
-  ]);
-}
-
 function requestSection(hs: HandshakeInfo): HTMLElement {
-  return section('Request', 'handshake-request', [h('div', { className: 'start-line', text: hs.requestLine }), headerTable(hs.requestHeaders)]);
+  return section('Request', 'handshake-request', [h('div', { className: 'start-line', text: visibleText(hs.requestLine) }), headerTable(hs.requestHeaders)]);
 }
 
 function responseSection(hs: HandshakeInfo): HTMLElement {
@@ -60,7 +50,7 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
   }
   const ok = hs.status === 101;
   const children: Array<Node | undefined> = [
-    h('div', { className: `start-line ${ok ? 'status-ok' : 'status-failed'}` }, [icon(ok ? 'pass' : 'error'), ' ', hs.statusLine]),
+    h('div', { className: `start-line ${ok ? 'status-ok' : 'status-failed'}` }, [icon(ok ? 'pass' : 'error'), ' ', visibleText(hs.statusLine)]),
     headerTable(hs.responseHeaders ?? []),
   ];
   if (hs.responseBody && hs.responseBody.length > 0) {
@@ -73,9 +63,13 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
 }
 
 function tlsSection(tls: TlsInfo): HTMLElement {
+  const why = tls.authorizationError
+    ? `: ${visibleText(tls.authorizationReason && tls.authorizationReason !== tls.authorizationError ? `${tls.authorizationReason} (${tls.authorizationError})` : tls.authorizationError)}`
+    : '';
   const trust = tls.authorized
-    ? h('div', { className: 'status-ok' }, [icon('pass'), ' Certificate verified'])
-    : h('div', { className: 'status-warning' }, [icon('warning'), ` Certificate not verified${tls.authorizationError ? `: ${tls.authorizationError}` : ''} (accepted because self-signed certificates are allowed)`]);
+    ? h('div', { className: 'status-ok', testId: 'tls-verification' }, [icon('pass'), ' Certificate verified'])
+    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), ` Certificate not verified${why} — accepted because self-signed certificates are allowed`]);
+  const chain = tls.chain ?? (tls.peerCertificate ? [tls.peerCertificate] : []);
   return section('TLS', 'handshake-tls', [
     trust,
     kvTable([
@@ -83,8 +77,8 @@ function tlsSection(tls: TlsInfo): HTMLElement {
       ['Cipher', tls.cipher],
       ['ALPN', tls.alpnProtocol],
     ]),
-    tls.peerCertificate ? h('div', { className: 'subhead', text: 'Peer certificate' }) : undefined,
-    tls.peerCertificate ? certificate(tls.peerCertificate) : undefined,
+    chain.length > 0 ? h('div', { className: 'subhead', text: chain.length > 1 ? `Certificate chain (${chain.length}, leaf → root)` : 'Peer certificate' }) : undefined,
+    chain.length > 0 ? renderCertificateChain(chain) : undefined,
   ]);
 }
 
@@ -105,7 +99,7 @@ export function renderConnectionDetails(container: HTMLElement, d: ConnectionDet
       parts.push(section('Negotiated', undefined, [kvTable([['Subprotocol', d.protocol], ['Extensions', d.extensions]])]));
     }
   } else {
-    parts.push(h('div', { className: 'muted', text: `Raw TCP connection to ${d.target}: there is no handshake beyond ${d.tls ? 'TLS' : 'TCP'}.` }));
+    parts.push(h('div', { className: 'muted', text: `Raw TCP connection to ${visibleText(d.target)}: there is no handshake beyond ${d.tls ? 'TLS' : 'TCP'}.` }));
   }
   if (d.tls) parts.push(tlsSection(d.tls));
   container.append(...parts.filter((p): p is Node => p !== undefined));

@@ -26,7 +26,7 @@ export function renderHex(bytes: Uint8Array, length: number): HTMLElement {
   ]);
   const note =
     length > shown.length
-      ? h('div', { className: 'payload-note', text: `showing the first ${formatBytes(shown.length)} of ${formatBytes(length)} — Copy hex takes everything` })
+      ? h('div', { className: 'payload-note', text: `showing the first ${formatBytes(shown.length)} of ${formatBytes(length)} — Copy hex or Save takes everything` })
       : length === 0
         ? h('div', { className: 'payload-note', text: 'empty payload' })
         : undefined;

@@ -2,8 +2,9 @@
 // scrolls. The scroll area's height is capped and positions are scaled (scrollScale.ts), so a million
 // entries scroll end to end. The content position is the truth; scrollTop is derived from it, except
 // when the user drags the scrollbar.
+import { GRID_LABEL, gridRowCount, gridRowIndex, gridKeyTarget, HEADER_ROWS, spokenDirection } from './ariaGrid';
 import { h, icon, setText } from './domBuilder';
-import { directionIcon, directionLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
+import { directionIcon, directionLabel, legLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
 import type { LogStore } from './logStore';
 import {
   clampContentTop,
@@ -29,6 +30,8 @@ interface RowElements {
   readonly preview: HTMLSpanElement;
   /** What the row shows now: seq and whether it was drawn with data, to skip redundant updates. */
   seq: number;
+  /** 0-based position in the view, for aria-rowindex (a seq's position moves as old entries go). */
+  index: number;
   loaded: boolean;
   selected: boolean;
   y: number;
@@ -40,11 +43,14 @@ export interface LogViewEvents {
   onSelect(seq: number | undefined): void;
   /** Following the tail started or stopped (the user scrolled away from or back to the end). */
   onFollowChange(following: boolean): void;
+  /** Enter on the active row: show its details (the pane takes the keyboard). */
+  onOpen?(seq: number): void;
 }
 
 /** The scrolling list of log rows. */
 export class LogView {
   readonly element: HTMLDivElement;
+  private proxy = false;
   private readonly scroller: HTMLDivElement;
   private readonly viewport: HTMLDivElement;
   private readonly spacer: HTMLDivElement;
@@ -61,6 +67,9 @@ export class LogView {
   private selected: number | undefined;
   private frame = 0;
   private readonly resizeObserver: ResizeObserver;
+  /** aria-rowcount and aria-activedescendant as last set, to touch the DOM only on change. */
+  private shownRowCount = -1;
+  private shownActive = '';
 
   constructor(
     private readonly store: LogStore,
@@ -68,24 +77,32 @@ export class LogView {
   ) {
     this.spacer = h('div', { className: 'log-spacer' });
     this.viewport = h('div', { className: 'log-viewport', attrs: { role: 'presentation' } });
-    this.empty = h('div', { className: 'log-empty', text: 'No entries yet.' });
+    this.empty = h('div', { className: 'log-empty', text: 'No entries yet.', attrs: { id: 'log-empty' } });
+    // The grid is the one tab stop and holds the keyboard; rows are its aria-activedescendant. The
+    // scroller only scrolls: focusable by click (tabindex -1, so Chrome does not add it to the tab
+    // order as a scroll container) and handing focus straight on to the grid.
     this.scroller = h('div', {
       className: 'log-scroller',
       testId: 'log',
-      attrs: { tabindex: '0', role: 'grid', 'aria-label': 'Log entries', 'aria-readonly': 'true' },
+      attrs: { tabindex: '-1', role: 'rowgroup' },
     }, [this.viewport, this.spacer]);
-    const header = h('div', { className: 'log-header', attrs: { role: 'row' } }, [
+    const header = h('div', { className: 'log-header', attrs: { role: 'row', 'aria-rowindex': String(HEADER_ROWS) } }, [
       h('span', { className: 'c-time', text: 'Time', attrs: { role: 'columnheader' } }),
       h('span', { className: 'c-dir', attrs: { role: 'columnheader', 'aria-label': 'Direction' } }),
       h('span', { className: 'c-kind', text: 'Kind', attrs: { role: 'columnheader' } }),
       h('span', { className: 'c-len', text: 'Length', attrs: { role: 'columnheader' } }),
       h('span', { className: 'c-preview', text: 'Payload', attrs: { role: 'columnheader' } }),
     ]);
-    this.element = h('div', { className: 'log' }, [header, this.scroller, this.empty]);
+    this.element = h('div', {
+      className: 'log',
+      testId: 'log-grid',
+      attrs: { tabindex: '0', role: 'grid', 'aria-label': GRID_LABEL, 'aria-readonly': 'true', 'aria-colcount': String(header.children.length) },
+    }, [header, this.scroller, this.empty]);
 
     this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     this.scroller.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
-    this.scroller.addEventListener('keydown', (e) => this.onKeyDown(e));
+    this.element.addEventListener('keydown', (e) => this.onKeyDown(e));
+    this.scroller.addEventListener('focus', () => this.element.focus({ preventScroll: true }));
     this.viewport.addEventListener('mousedown', (e) => this.onMouseDown(e));
     this.resizeObserver = new ResizeObserver(() => this.measure());
     this.resizeObserver.observe(this.scroller);
@@ -102,6 +119,13 @@ export class LogView {
   }
 
   /** Redraws on the next animation frame. */
+  /** Rows of a proxy pair name their leg (client → server, server → client) instead of in/out. */
+  setProxy(proxy: boolean): void {
+    if (this.proxy === proxy) return;
+    this.proxy = proxy;
+    this.invalidate();
+  }
+
   invalidate(): void {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
   }
@@ -144,7 +168,7 @@ export class LogView {
 
   /** Moves keyboard focus into the list. */
   focus(): void {
-    this.scroller.focus();
+    this.element.focus({ preventScroll: true });
   }
 
   dispose(): void {
@@ -198,38 +222,26 @@ export class LogView {
   }
 
   private onKeyDown(e: KeyboardEvent): void {
-    const count = this.store.rowCount;
-    if (count === 0) return;
-    const page = Math.max(1, Math.floor(this.viewportHeight / ROW_HEIGHT) - 1);
-    const current = this.selected === undefined ? -1 : this.store.rowOf(this.selected);
-    let target: number;
-    switch (e.key) {
-      case 'ArrowDown':
-        target = current < 0 ? this.firstVisibleRow() : current + 1;
-        break;
-      case 'ArrowUp':
-        target = current < 0 ? this.firstVisibleRow() : current - 1;
-        break;
-      case 'PageDown':
-        target = (current < 0 ? this.firstVisibleRow() : current) + page;
-        break;
-      case 'PageUp':
-        target = (current < 0 ? this.firstVisibleRow() : current) - page;
-        break;
-      case 'Home':
-        target = 0;
-        break;
-      case 'End':
-        target = count - 1;
-        break;
-      case 'Escape':
-        this.select(undefined);
-        return;
-      default:
-        return;
+    if (e.target !== this.element || e.altKey || e.metaKey || e.shiftKey) return;
+    if (e.key === 'Escape') {
+      this.select(undefined);
+      return;
     }
+    if (e.key === 'Enter') {
+      if (this.selected === undefined || !this.events.onOpen) return;
+      e.preventDefault();
+      this.events.onOpen(this.selected);
+      return;
+    }
+    const current = this.selected === undefined ? -1 : this.store.rowOf(this.selected);
+    const row = gridKeyTarget(e.key, {
+      count: this.store.rowCount,
+      active: current < 0 ? undefined : current,
+      firstVisible: this.firstVisibleRow(),
+      pageRows: Math.floor(this.viewportHeight / ROW_HEIGHT) - 1,
+    });
+    if (row === undefined) return;
     e.preventDefault();
-    const row = Math.min(count - 1, Math.max(0, target));
     const seq = this.store.seqAt(row);
     if (seq !== undefined) this.select(seq);
   }
@@ -279,6 +291,7 @@ export class LogView {
       if (!row.root.isConnected) this.viewport.append(row.root);
       this.drawRow(row, first + i, offsetY + i * ROW_HEIGHT);
     }
+    this.updateGridState(g.rowCount);
     this.empty.hidden = g.rowCount > 0;
     setText(this.empty, this.store.filter.active ? (this.store.filter.done ? 'No entries match the filter.' : 'Filtering…') : 'No entries yet.');
 
@@ -290,15 +303,35 @@ export class LogView {
     if (moved <= this.viewportHeight) this.store.ensureRows(first - needed, end + needed);
   }
 
+  /** aria-rowcount, and the active row for assistive technology while it is in view. */
+  private updateGridState(rowCount: number): void {
+    if (rowCount !== this.shownRowCount) {
+      this.shownRowCount = rowCount;
+      this.element.setAttribute('aria-rowcount', String(gridRowCount(rowCount)));
+      // An empty grid says why ("No entries yet.", "No entries match the filter.").
+      if (rowCount === 0) this.element.setAttribute('aria-describedby', this.empty.id);
+      else this.element.removeAttribute('aria-describedby');
+    }
+    const active = this.selected === undefined ? undefined : this.rows.find((r) => r.seq === this.selected && r.root.isConnected);
+    const id = active?.root.id ?? '';
+    if (id === this.shownActive) return;
+    this.shownActive = id;
+    if (id) this.element.setAttribute('aria-activedescendant', id);
+    else this.element.removeAttribute('aria-activedescendant');
+  }
+
   private createRow(): RowElements {
     const cell = { role: 'gridcell' };
     const time = h('span', { className: 'c-time', attrs: cell });
+    // The arrow is the direction cell: a cell of its own, named in words.
     const arrow = icon('blank', 'c-dir');
+    arrow.removeAttribute('aria-hidden');
+    arrow.setAttribute('role', 'gridcell');
     const kind = h('span', { className: 'c-kind', attrs: cell });
     const length = h('span', { className: 'c-len', attrs: cell });
     const preview = h('span', { className: 'c-preview', attrs: cell });
-    const root = h('div', { className: 'log-row', testId: 'log-row', attrs: { role: 'row' } }, [time, arrow, kind, length, preview]);
-    return { root, time, arrow, kind, length, preview, seq: -1, loaded: false, selected: false, y: NaN };
+    const root = h('div', { className: 'log-row', testId: 'log-row', attrs: { role: 'row', id: `log-row-${this.rows.length}`, 'aria-selected': 'false' } }, [time, arrow, kind, length, preview]);
+    return { root, time, arrow, kind, length, preview, seq: -1, index: -1, loaded: false, selected: false, y: NaN };
   }
 
   private drawRow(row: RowElements, index: number, y: number): void {
@@ -313,18 +346,22 @@ export class LogView {
       row.root.classList.toggle('selected', selected);
       row.root.setAttribute('aria-selected', String(selected));
     }
+    if (index !== row.index) {
+      row.index = index;
+      row.root.setAttribute('aria-rowindex', String(gridRowIndex(index)));
+    }
     const entry = this.store.cache.get(seq);
     if (row.seq === seq && row.loaded === (entry !== undefined)) return;
     row.seq = seq;
     row.loaded = entry !== undefined;
     const el = row.root;
     el.dataset.id = String(seq);
-    el.setAttribute('aria-rowindex', String(index + 1));
     if (!entry) {
       el.classList.add('loading');
       delete el.dataset.direction;
       delete el.dataset.kind;
       row.arrow.className = 'codicon codicon-blank c-dir';
+      row.arrow.removeAttribute('aria-label');
       setText(row.time, '');
       setText(row.kind, '');
       setText(row.length, '');
@@ -340,6 +377,8 @@ export class LogView {
     el.dataset.direction = directionLabel(direction);
     el.dataset.kind = kindLabel(kind);
     row.arrow.className = `codicon codicon-${directionIcon(direction, kind)} c-dir`;
+    row.arrow.setAttribute('aria-label', this.proxy ? legLabel(direction, this.proxy) : spokenDirection(direction));
+    row.arrow.title = legLabel(direction, this.proxy);
     setText(row.time, formatTime(page.wallTime[slot]!));
     setText(row.kind, kindLabel(kind));
     setText(row.length, direction === 2 ? '' : formatBytes(length));

@@ -14,15 +14,23 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { MessageHandler, toErrorInfo } from '../shared/messageHandler';
 import { webviewIncoming } from '../shared/messageSchema';
-import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, WebviewEvents, WebviewRequests } from '../shared/protocol';
+import type { ConnectionState } from '../shared/logModel';
+import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, PanelStats, WebviewEvents, WebviewRequests } from '../shared/protocol';
 import { Composer } from './composer';
+import { forwardControlLabels } from './controlLabels';
 import { DetailPane } from './detailPane';
 import { FilterBar, isActive } from './filterBar';
 import { FramingControl } from './framingControl';
+import { HoldPanel } from './holdPanel';
 import type { ConnectionDetails } from './handshakeView';
+import { attachRegionCycling, focusFirstControl, trackFocusModality } from './keyboardNavigation';
+import { LiveAnnouncer } from './liveAnnouncer';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
+import { ServerPanel } from './serverPanel';
+import { PairingField } from './pairingField';
 import styles from './styles.css';
+import { TimingLine } from './timingLine';
 import { Toolbar } from './toolbar';
 import { WebviewHost } from './vscodeApi';
 
@@ -50,16 +58,23 @@ function start(): void {
       entries: ({ batchId, batch, stats }) => {
         store.addBatch(batch);
         store.applyStats(stats);
+        applyTiming(stats);
         channel.sendEvent('ack', { batchId });
       },
-      stats: ({ stats }) => store.applyStats(stats),
+      stats: ({ stats }) => {
+        store.applyStats(stats);
+        applyTiming(stats);
+      },
       cleared: ({ stats }) => {
         store.cleared(stats);
+        applyTiming(stats);
         logView.select(undefined);
       },
       state: ({ state, error, protocol, extensions }) => {
+        shownState = state;
         toolbar.setState(state, error);
-        composer.setConnection(details.connectionKind, state === 'open');
+        announcer.connection(state, error);
+        updateComposer();
         details = { ...details, ...(protocol !== undefined ? { protocol } : {}), ...(extensions !== undefined ? { extensions } : {}) };
         detail.setConnection(details);
       },
@@ -74,14 +89,19 @@ function start(): void {
       filterMatches: ({ generation, seqs, scannedTo, done }) => store.addMatches(generation, new Float64Array(seqs), scannedTo, done),
       composerLists: ({ history, saved }) => composer.setLists(history, saved),
       snapshot: ({ snapshot }) => applySnapshot(snapshot),
+      peers: ({ peers }) => server.update(peers),
+      held: ({ proxy }) => hold.update(proxy),
     },
     onProblem: (p) => console.warn(`[socket-inspector] ${p}`),
   });
   const reportError = (message: string): void => channel.sendEvent('webviewError', { message });
 
   let details: ConnectionDetails = { connectionKind: 'ws', target: '' };
+  /** State of the connection whose log is shown. */
+  let shownState: ConnectionState = 'idle';
   let filterGeneration = 0;
   let chromeFrame = 0;
+  const announcer = new LiveAnnouncer();
 
   const store = new LogStore(
     {
@@ -112,25 +132,63 @@ function start(): void {
     },
   });
   toolbar.addControl(framing.element);
-  const filterBar = new FilterBar({ onChange: (spec) => applyFilter(spec) });
+  const pairing = new PairingField({
+    setPairing: async (field) => {
+      await channel.sendRequest('setPairing', { field });
+    },
+  });
+  const filterBar = new FilterBar({ onChange: (spec) => applyFilter(spec), extras: [pairing.element] });
   const logView = new LogView(store, {
     onSelect: (seq) => {
       detail.show(seq);
+      timingLine.show(seq);
       host.remember({ selectedSeq: seq ?? null });
     },
-    onFollowChange: (following) => toolbar.setFollowing(following),
+    onFollowChange: (following) => {
+      toolbar.setFollowing(following);
+      announcer.entries(store.stats.nextSeq, following);
+    },
+    onOpen: () => detail.focus(),
   });
   const detail = new DetailPane({
     getPayload: (seq, limit) => channel.sendRequest('getPayload', { seq, limit }),
+    getFrames: (seq) => channel.sendRequest('getFrames', { seq }),
     copy: async (seq, as) => {
       await channel.sendRequest('copy', { seq, as });
     },
+    savePayload: (seq) => channel.sendRequest('savePayload', { seq }),
     onTabChange: (tab) => host.remember({ tab }),
   });
+  const timingLine = new TimingLine({
+    getTiming: (seq) => channel.sendRequest('getTiming', { seq }),
+    jump: (seq) => logView.select(seq),
+  });
+  detail.addHeaderRow(timingLine.element);
+
+  /** Round-trip summary and pairing field from the host's counters. */
+  function applyTiming(stats: PanelStats): void {
+    timingLine.onSummary(stats.timing);
+    if (stats.timing) pairing.setApplied(stats.timing.field);
+  }
   const composer = new Composer({
-    send: async (message, framed) => (await channel.sendRequest('send', framed ? { ...message, framed } : message)).bytes,
+    send: (message, { framed, fragments }) =>
+      hold.editing !== undefined
+        ? hold.forwardEdited(message)
+        : channel.sendRequest('send', {
+        ...message,
+        ...(hold.active && !server.broadcast ? { inject: hold.injectTo } : {}),
+        ...(server.broadcast ? { broadcast: true } : {}),
+        ...(framed ? { framed } : {}),
+        ...(fragments > 1 ? { fragments } : {}),
+      }),
     ping: async (payload) => {
       await channel.sendRequest('ping', { payload });
+    },
+    pong: async (payload) => {
+      await channel.sendRequest('pong', { payload });
+    },
+    setAutoPong: async (enabled) => {
+      await channel.sendRequest('setAutoPong', { enabled });
     },
     close: async (code, reason) => {
       await channel.sendRequest('close', { code, reason });
@@ -144,11 +202,49 @@ function start(): void {
     onDraftChange: (draft) => host.remember({ draft }),
   });
 
+  const server = new ServerPanel({
+    selectPeer: async (peer, followNewest) => {
+      await channel.sendRequest('selectPeer', followNewest === undefined ? { peer } : { peer, followNewest });
+    },
+    setAutoReplies: (rules) => channel.sendRequest('setAutoReplies', { rules }),
+    onChange: () => updateComposer(),
+    reportError: (message) => toolbar.setState(shownState, { message }),
+  });
+  composer.addOption(server.broadcastOption);
+  const hold = new HoldPanel({
+    setHold: async (toServer, toClient) => {
+      await channel.sendRequest('setHold', { toServer, toClient });
+    },
+    getHeld: (id) => channel.sendRequest('getHeld', { id }).then((r) => r.payload),
+    release: (id, replacement) => channel.sendRequest('releaseHeld', replacement ? { id, replacement } : { id }).then((r) => r.bytes),
+    drop: async (id) => {
+      await channel.sendRequest('dropHeld', { id });
+    },
+    all: async (action) => {
+      await channel.sendRequest('heldAll', { action });
+    },
+    edit: (message) => composer.restoreDraft(message),
+    onChange: () => updateComposer(),
+    reportError: (message) => toolbar.setState(shownState, { message }),
+  });
+  composer.addOption(hold.sendTo);
+
+  /** What the toolbar and the composer offer for the log shown (a connection, a server, a peer). */
+  function updateComposer(): void {
+    toolbar.setMode(server.mode);
+    const kind = details.connectionKind;
+    composer.setConnection(kind, server.canSend(shownState), kind === 'ws' && server.mode !== 'server');
+    composer.setSendLabel(hold.editing !== undefined ? 'Forward edited' : 'Send');
+    logView.setProxy(hold.active);
+    detail.proxy = hold.active;
+  }
+
   function updateChrome(): void {
     chromeFrame = 0;
     const filter = store.filter;
     filterBar.setCounts(store.totalCount, filter.active ? store.matches.length : undefined, filter.active && !filter.done);
     toolbar.setStats(store.stats);
+    announcer.entries(store.stats.nextSeq, logView.isFollowing);
   }
 
   function applyFilter(spec: FilterSpec | null): void {
@@ -187,16 +283,25 @@ function start(): void {
       ...(s.protocol ? { protocol: s.protocol } : {}),
       ...(s.extensions ? { extensions: s.extensions } : {}),
     };
+    // Another peer's log has other seqs: what was selected in the previous one means nothing here.
+    if (s.peers && server.selected !== undefined && s.peers.selected !== server.selected) host.remember({ selectedSeq: null });
+    shownState = s.state;
+    server.update(s.peers);
+    server.setAutoReplies(s.autoReplies);
+    hold.update(s.proxy);
     toolbar.setTarget(s.target);
     toolbar.setSession(s.session);
     toolbar.setState(s.state, s.error);
-    composer.setConnection(s.connectionKind, s.state === 'open');
+    announcer.connection(s.state, s.error);
+    updateComposer();
+    composer.setAutoPong(s.autoPong ?? true);
     composer.setLists(s.history, s.saved);
     framing.setConnection(s.connectionKind);
     framing.setFraming(s.framing);
     composer.setFraming(FramingControl.label(s.framing));
     detail.setConnection(details);
     store.reset(s.stats);
+    applyTiming(s.stats);
     const filter = filterBar.spec();
     applyFilter(isActive(filter) ? filter : null);
     // Seqs of the framed view and of the raw log are different entries: a new view starts unselected.
@@ -217,7 +322,7 @@ function start(): void {
   logView.element.setAttribute('slot', 'start');
   detail.element.setAttribute('slot', 'end');
   split.append(logView.element, detail.element);
-  root.append(toolbar.element, filterBar.element, split, composer.element);
+  root.append(toolbar.element, server.element, hold.element, filterBar.element, split, composer.element, announcer.element);
   new ResizeObserver(() => {
     const orientation = root.clientWidth >= SIDE_BY_SIDE_MIN_WIDTH ? 'vertical' : 'horizontal';
     if (split.split !== orientation) split.split = orientation;
@@ -239,6 +344,16 @@ function start(): void {
       filterBar.focus();
     }
   });
+  // Keyboard and screen readers: F6 between regions, labels on the inner controls of web components.
+  attachRegionCycling(document, () => [
+    { element: toolbar.element, focus: () => focusFirstControl(toolbar.element) },
+    { element: filterBar.element, focus: () => filterBar.focus() },
+    { element: logView.element, focus: () => logView.focus() },
+    { element: detail.element, focus: () => detail.focus() },
+    { element: composer.element, focus: () => composer.focus() },
+  ]);
+  forwardControlLabels([toolbar.element, filterBar.element, detail.element, composer.element]);
+  trackFocusModality(document);
   window.addEventListener('error', (e) => reportError(`${e.message} (${e.filename}:${e.lineno})`));
   window.addEventListener('unhandledrejection', (e) => reportError(`Unhandled rejection: ${toErrorInfo(e.reason).message}`));
   window.addEventListener('message', (e: MessageEvent) => channel.handleMessage(e.data));

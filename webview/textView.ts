@@ -27,7 +27,7 @@ export function renderText(bytes: Uint8Array, length: number): HTMLElement {
   }
   const notes: string[] = [];
   if (decoded.invalidCount > 0) notes.push(`${decoded.invalidBytes} invalid UTF-8 byte${decoded.invalidBytes === 1 ? '' : 's'} marked`);
-  if (length > shown.length) notes.push(`showing the first ${formatBytes(shown.length)} of ${formatBytes(length)} — Copy takes everything`);
+  if (length > shown.length) notes.push(`showing the first ${formatBytes(shown.length)} of ${formatBytes(length)} — Copy or Save takes everything`);
   if (length === 0) notes.push('empty payload');
   return h('div', { className: 'payload-view' }, [
     notes.length ? h('div', { className: 'payload-note', text: notes.join(' · ') }) : undefined,

@@ -2,8 +2,10 @@
 // save and replay, and the running counters.
 import type { ConnectionState } from '../shared/logModel';
 import type { ErrorInfo, PanelSessionInfo, PanelStats } from '../shared/protocol';
+import { visibleText } from '../src/core/codecs/utf8Decode';
 import { h, icon, setText } from './domBuilder';
 import { formatBytes, formatCount } from './entryFormat';
+import { formatTimingSummary } from './timingFormat';
 
 /** What the toolbar's buttons do. */
 export interface ToolbarDeps {
@@ -52,6 +54,16 @@ const STATE_ICONS: Record<ConnectionState, string> = {
 
 type ToggleElement = HTMLElement & { checked: boolean };
 
+/** What the panel shows: one connection, a server's own log, or one peer of a server. */
+export type ToolbarMode = 'connection' | 'server' | 'peer';
+
+/** A server's states in its own words. */
+const SERVER_STATE_LABELS: Partial<Record<ConnectionState, string>> = {
+  connecting: 'Starting…',
+  open: 'Listening',
+  closed: 'Stopped',
+};
+
 /** The panel's toolbar. */
 export class Toolbar {
   readonly element: HTMLElement;
@@ -67,15 +79,19 @@ export class Toolbar {
   private readonly outStat: HTMLElement;
   private readonly rateStat: HTMLElement;
   private readonly droppedStat: HTMLElement;
+  private readonly rttStat: HTMLElement;
   private readonly spacer: HTMLElement;
   private state: ConnectionState = 'idle';
+  private lastError: ErrorInfo | undefined;
+  private mode: ToolbarMode = 'connection';
   private lastStats: PanelStats | undefined;
 
   constructor(private readonly deps: ToolbarDeps) {
     this.target = h('span', { className: 'target', testId: 'connection-target' });
     this.statusIcon = icon('circle-outline');
     this.statusText = h('span', { text: STATE_LABELS.idle });
-    this.status = h('span', { className: 'status-badge', testId: 'connection-status', attrs: { role: 'status' } }, [this.statusIcon, this.statusText]);
+    // Not a live region: the panel's LiveAnnouncer says state changes (once, in words).
+    this.status = h('span', { className: 'status-badge', testId: 'connection-status' }, [this.statusIcon, this.statusText]);
     this.status.dataset.state = 'closed';
 
     this.connectButton = document.createElement('vscode-button') as unknown as HTMLElement & { disabled: boolean };
@@ -120,6 +136,8 @@ export class Toolbar {
     this.rateStat = h('span', { className: 'stat', testId: 'stat-rate', title: 'Messages per second (in + out), last second' });
     this.droppedStat = h('span', { className: 'stat stat-warning', testId: 'stat-dropped', title: 'Oldest entries dropped by the retention limit' });
     this.droppedStat.hidden = true;
+    this.rttStat = h('span', { className: 'stat', testId: 'stat-rtt', title: 'Round trips: pairs, min · median · p95 · max (median and p95 of the last 10,000), unanswered requests' });
+    this.rttStat.hidden = true;
 
     this.element = h('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Connection' } }, [
       this.status,
@@ -134,6 +152,7 @@ export class Toolbar {
       this.inStat,
       this.outStat,
       this.rateStat,
+      this.rttStat,
       this.droppedStat,
     ]);
     this.setState('idle', undefined);
@@ -153,20 +172,37 @@ export class Toolbar {
   }
 
   setTarget(target: string): void {
-    setText(this.target, target);
-    this.target.title = target;
+    // The URL came from a command argument or a session file: it must not read differently than it is.
+    setText(this.target, visibleText(target));
+    this.target.title = visibleText(target);
   }
 
   setState(state: ConnectionState, error: ErrorInfo | undefined): void {
     this.state = state;
+    this.lastError = error;
+    const label = (this.mode === 'server' ? SERVER_STATE_LABELS[state] : undefined) ?? STATE_LABELS[state];
     this.status.dataset.state = badgeState(state);
     this.status.dataset.detail = state;
     this.statusIcon.className = `codicon codicon-${STATE_ICONS[state]}${state === 'connecting' || state === 'closing' ? ' codicon-modifier-spin' : ''}`;
-    setText(this.statusText, STATE_LABELS[state]);
-    this.status.title = error ? error.message : STATE_LABELS[state];
+    setText(this.statusText, label);
+    this.status.title = error ? error.message : label;
     const connected = this.isConnected();
-    this.connectButton.setAttribute('icon', connected ? 'debug-disconnect' : 'plug');
-    setText(this.connectButton, connected ? 'Disconnect' : state === 'idle' ? 'Connect' : 'Reconnect');
+    if (this.mode === 'server') {
+      this.connectButton.setAttribute('icon', connected ? 'debug-stop' : 'debug-start');
+      setText(this.connectButton, connected ? 'Stop' : 'Listen again');
+    } else {
+      this.connectButton.setAttribute('icon', connected ? 'debug-disconnect' : 'plug');
+      setText(this.connectButton, connected ? 'Disconnect' : state === 'idle' ? 'Connect' : 'Reconnect');
+    }
+    // A peer connected to us: it can be dropped, not reconnected from here.
+    this.connectButton.hidden = this.mode === 'peer' && !connected;
+  }
+
+  /** Switches the labels between a connection, a server (Stop / Listen again) and a server's peer. */
+  setMode(mode: ToolbarMode): void {
+    if (this.mode === mode) return;
+    this.mode = mode;
+    this.setState(this.state, this.lastError);
   }
 
   /** Reflects whether the log follows new entries (the user may have scrolled away). */
@@ -182,6 +218,9 @@ export class Toolbar {
     setText(this.rateStat, `${formatCount(Math.round(stats.messagesPerSecond))} msg/s`);
     this.droppedStat.hidden = stats.droppedEntries === 0;
     setText(this.droppedStat, `${formatCount(stats.droppedEntries)} dropped`);
+    const rtt = formatTimingSummary(stats.timing);
+    this.rttStat.hidden = rtt === '';
+    setText(this.rttStat, rtt);
   }
 
   private isConnected(): boolean {

@@ -283,7 +283,7 @@ async function verifyInstall(paths, pkgDir, installLog) {
 /** Files of an extension folder that VS Code needs at run time. */
 function extensionFiles(sourceDir) {
   return readdirSync(sourceDir).filter(
-    (name) => ['package.json', 'dist', 'media', 'README.md', 'CHANGELOG.md'].includes(name) || /^LICENSE|^package\.nls.*\.json$/.test(name),
+    (name) => ['package.json', 'dist', 'media', 'l10n', 'README.md', 'CHANGELOG.md'].includes(name) || /^LICENSE|^package\.nls.*\.json$/.test(name),
   );
 }
 

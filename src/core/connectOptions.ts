@@ -28,7 +28,7 @@ function optionalBoolean(o: Record<string, unknown>, key: string): boolean | und
 
 function tlsOptions(v: unknown): TlsOptions | undefined {
   if (v === undefined || v === true || v === false) return undefined;
-  if (!isRecord(v)) throw bad('"tls" must be true, false or an object { servername, allowSelfSigned, ca }');
+  if (!isRecord(v)) throw bad('"tls" must be true, false or an object { servername, allowSelfSigned, ca, keyLogFile }');
   const out: TlsOptions = {};
   if (v.servername !== undefined) {
     if (typeof v.servername !== 'string') throw bad('"tls.servername" must be a string');
@@ -41,6 +41,10 @@ function tlsOptions(v: unknown): TlsOptions | undefined {
     if (typeof ca === 'string') out.ca = ca;
     else if (Array.isArray(ca) && ca.every((c) => typeof c === 'string')) out.ca = ca as string[];
     else throw bad('"tls.ca" must be a PEM string or a list of them');
+  }
+  if (v.keyLogFile !== undefined) {
+    if (typeof v.keyLogFile !== 'string' || v.keyLogFile.trim() === '') throw bad('"tls.keyLogFile" must be a file path');
+    out.keyLogFile = v.keyLogFile;
   }
   return out;
 }

@@ -6,6 +6,8 @@ import type { EventEmitter } from 'node:events';
 import { Disposable, Emitter, toDisposable, type Event } from './dispose';
 import { SocketInspectorError } from './errors';
 import { FrameLog } from './frameLog';
+import type { TLSSocket } from 'node:tls';
+import { TlsKeyLog } from './tlsKeyLog';
 
 /** Base of TcpConnection and WebSocketConnection: state, log, connect promise and first-error bookkeeping. */
 export abstract class ConnectionLifecycle extends Disposable {
@@ -118,6 +120,26 @@ export abstract class ConnectionLifecycle extends Disposable {
       this.settle = undefined;
     }
     this.setState(this.firstError ? 'error' : 'closed');
+  }
+
+  /**
+   * Starts this connection's TLS key log (logged as a meta line, the path only): closed when the
+   * connection ends or is disposed; a file that cannot be written is logged and otherwise ignored.
+   */
+  protected openKeyLog(path: string): TlsKeyLog {
+    const keyLog = this.register(new TlsKeyLog(path, (problem) => this.meta(Kind.Error, problem)));
+    this.meta(Kind.Handshake, `TLS key log: appending this session's secrets to ${keyLog.path} (SSLKEYLOGFILE format, for Wireshark)`);
+    this.register(
+      this.onDidChangeState((state) => {
+        if (state === 'closed' || state === 'error') keyLog.dispose();
+      }),
+    );
+    return keyLog;
+  }
+
+  /** Feeds a TLS socket's secrets to the key log for the lifetime of this connection. */
+  protected attachKeyLog(keyLog: TlsKeyLog, socket: TLSSocket): void {
+    this.register(keyLog.attach(socket));
   }
 
   /** Throws NOT_OPEN unless the connection can send now. */

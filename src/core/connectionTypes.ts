@@ -3,6 +3,7 @@ import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../shared/logMo
 import type { Event, IDisposable } from './dispose';
 import type { SocketInspectorError } from './errors';
 import type { FrameLog } from './frameLog';
+import type { WireFrame, WireFrameStore } from './wsFrames/wireFrameStore';
 
 /** TLS settings shared by tls:// and wss:// connections. */
 export interface TlsOptions {
@@ -12,6 +13,11 @@ export interface TlsOptions {
   allowSelfSigned?: boolean;
   /** Extra trusted CA certificates, PEM. */
   ca?: string | string[];
+  /**
+   * Append this session's TLS secrets to this file (SSLKEYLOGFILE format) so Wireshark can decrypt a
+   * capture of it. Absolute; a relative path is taken from the process's working directory.
+   */
+  keyLogFile?: string;
 }
 
 export interface WebSocketOptions {
@@ -27,6 +33,8 @@ export interface WebSocketOptions {
   handshakeTimeoutMs?: number;
   /** Largest message accepted, in bytes (default 100 MiB). */
   maxPayload?: number;
+  /** Answer every ping with a pong (default true); see WebSocketConnection.setAutoPong. */
+  autoPong?: boolean;
   tls?: TlsOptions;
 }
 
@@ -45,6 +53,8 @@ export interface RetentionOptions {
   maxEntries?: number;
   /** Most payload bytes kept. */
   maxBytes?: number;
+  /** WebSocket only: most wire frames kept (default maxEntries, else 1,000,000). */
+  maxFrames?: number;
 }
 
 export type ConnectionKind = 'ws' | 'tcp';
@@ -70,7 +80,10 @@ export interface Connection extends IDisposable {
   sendText(text: string): void;
   /** Sends bytes (WebSocket: a binary message; TCP: raw bytes). */
   sendBytes(bytes: Uint8Array): void;
-  /** Gracefully closes: WebSocket close handshake with code and reason; TCP: end(). */
+  /**
+   * Gracefully closes: WebSocket close handshake with code and reason (any code 0-65535, even those
+   * RFC 6455 forbids on the wire, for testing servers); TCP: end().
+   */
   close(code?: number, reason?: string): void;
 }
 
@@ -80,8 +93,22 @@ export interface WebSocketConnection extends Connection {
   readonly protocol: string;
   /** The extensions the server accepted (e.g. "permessage-deflate"). */
   readonly extensions: string;
+  /** Whether a received ping is answered with a pong at once (the pong is logged like any frame sent). */
+  readonly autoPong: boolean;
+  /** The frame headers as they crossed the wire, both directions, linked to the log's entries. */
+  readonly wireFrames: WireFrameStore;
   ping(payload?: Uint8Array): void;
+  /** Sends a pong by hand (unsolicited, or as the answer while automatic pongs are off). */
   pong(payload?: Uint8Array): void;
+  /** Turns the automatic answer to pings on or off. */
+  setAutoPong(enabled: boolean): void;
+  /**
+   * Sends one message cut into `fragments` frames (1 to 10,000; frames may be empty when the
+   * payload is shorter), logged as one entry. Text payloads are UTF-8 bytes.
+   */
+  sendFragmented(payload: Uint8Array, options: { binary: boolean; fragments: number }): void;
+  /** The retained wire frames of the log entry `seq`, in wire order; empty for entries without frames. */
+  framesOf(seq: number): WireFrame[];
 }
 
 export interface TcpConnection extends Connection {

@@ -17,7 +17,11 @@ export type ErrorCode =
   | 'PROTOCOL'
   | 'NETWORK'
   | 'BAD_SESSION'
-  | 'BAD_FRAMER';
+  | 'BAD_FRAMER'
+  | 'BAD_HAR'
+  | 'EXPORT_FAILED'
+  /** A listener could not bind its address (in use, not permitted, not a local address). */
+  | 'BIND';
 
 /** Where in the user's input a parse error sits (0-based offset, 1-based line and column). */
 export interface InputPosition {

@@ -156,6 +156,8 @@ export class FrameLog {
   private first = 0;
   private next = 0;
   private bytesRetained = 0;
+  /** Monotonic time of the entry just before `first` (evicted or cleared), for the time since it. */
+  private goneMono = NaN;
 
   private readonly appendEmitter = new Emitter<number>();
   private readonly clearEmitter = new Emitter<void>();
@@ -332,6 +334,14 @@ export class FrameLog {
     }
   }
 
+  /**
+   * Gives back the spare capacity of the newest segment (about a megabyte), for a log that will hardly
+   * grow any more: a server keeps the logs of its closed peers. Appending still works (into a new segment).
+   */
+  compact(): void {
+    this.tail?.seal();
+  }
+
   /** Appends an entry whose payload is the UTF-8 of `text` (meta events, close reasons). */
   appendText(direction: Direction, kind: Kind, text: string, code = 0): number {
     return this.append(direction, kind, textEncoder.encode(text), code);
@@ -381,6 +391,15 @@ export class FrameLog {
   monoTime(seq: number): number {
     const loc = this.locate(seq);
     return loc ? loc[0].mono[loc[1]]! : NaN;
+  }
+
+  /**
+   * Monotonic time of the entry before `seq` in the log: retained, or the last one evicted or cleared
+   * when `seq` is the oldest retained. NaN for the very first entry or a seq too old to know.
+   */
+  previousMonoTime(seq: number): number {
+    if (this.has(seq - 1)) return this.monoTime(seq - 1);
+    return seq === this.first ? this.goneMono : NaN;
   }
 
   direction(seq: number): Direction | undefined {
@@ -439,6 +458,7 @@ export class FrameLog {
 
   /** Forgets every retained entry and resets totals and drop counts; seqs keep counting up. */
   clear(): void {
+    if (this.next > this.first) this.goneMono = this.monoTime(this.next - 1);
     this.segments = [];
     this.head = 0;
     this.tail = undefined;
@@ -482,6 +502,7 @@ export class FrameLog {
       const seg = this.segments[this.head]!;
       const i = seg.start;
       const length = seg.ends[i]! - seg.startOf(i);
+      this.goneMono = seg.mono[i]!;
       this.bytesRetained -= length;
       this.droppedEntries++;
       this.droppedBytes += length;

@@ -57,6 +57,11 @@ class HeadAccumulator {
   private length = 0;
   done = false;
 
+  /** Bytes pushed so far (what a stalled peer managed to send). */
+  get received(): number {
+    return this.length;
+  }
+
   /** Adds a chunk; returns the head once complete (exactly once). */
   push(chunk: Buffer): HttpHead | undefined {
     if (this.done) return undefined;
@@ -100,6 +105,11 @@ export class HandshakeCapture implements IDisposable {
     private readonly onRequest: (head: HttpHead) => void,
     private readonly onResponse: (head: HttpHead) => void,
   ) {}
+
+  /** Bytes of the response read while waiting for its head (for a timeout's message). */
+  get responseBytes(): number {
+    return this.response.received;
+  }
 
   /**
    * Starts tapping; call before anything is written to or read from the socket. The HTTP client may

@@ -1,6 +1,7 @@
 // Translates what Node, OpenSSL and `ws` raise into a SocketInspectorError a person can act on.
 import { STATUS_CODES } from 'node:http';
 import { SocketInspectorError } from './errors';
+import { explainFrameError, frameErrorMessage } from './wsFrameErrors';
 
 /** What the failing connection was doing, so the message can name the peer. */
 export interface ErrorContext {
@@ -12,6 +13,8 @@ export interface ErrorContext {
   readonly servername?: string;
   /** The maxPayload in force, for the message of an oversized frame. */
   readonly maxPayload?: number;
+  /** Whether permessage-deflate was negotiated, which changes what a frame may contain. */
+  readonly deflate?: boolean;
 }
 
 const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN']);
@@ -109,15 +112,8 @@ function tlsError(code: string | undefined, message: string, e: unknown, ctx: Er
 }
 
 function wsError(code: string | undefined, message: string, e: unknown, ctx: ErrorContext): SocketInspectorError | undefined {
-  if (code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' || code === 'WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH' ||
-      code === 'WS_ERR_TOO_MANY_BUFFERED_PARTS') {
-    const limit = ctx.maxPayload !== undefined ? ` of ${ctx.maxPayload} bytes` : '';
-    return make(
-      'PAYLOAD_TOO_LARGE',
-      `${ctx.peer} sent a message larger than the limit${limit}; the connection was closed with code 1009. Raise "max payload" to accept it.`,
-      e,
-    );
-  }
+  const frame = explainFrameError(code, message, ctx);
+  if (frame) return make(frame.kind, frameErrorMessage(ctx.peer, frame), e);
   if (code?.startsWith('WS_ERR_')) {
     return make('PROTOCOL', `${ctx.peer} broke the WebSocket protocol: ${message} (${code})`, e);
   }
@@ -133,6 +129,9 @@ function wsError(code: string | undefined, message: string, e: unknown, ctx: Err
     return make('UPGRADE_FAILED', `The upgrade response of ${ctx.peer} is not a valid WebSocket handshake: ${message}`, e, {
       status: 101,
     });
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return make('PROTOCOL', `${ctx.peer} sent more response headers than an HTTP client accepts (16 KiB) without ending them — is it a WebSocket endpoint?`, e);
   }
   if (code?.startsWith('HPE_')) {
     return make('PROTOCOL', `${ctx.peer} did not answer with valid HTTP (${message}) — is it a WebSocket endpoint?`, e);

@@ -1,54 +1,35 @@
 // What a finished TLS handshake agreed on, and who the peer claims to be, in plain data.
-import type { PeerCertificate, TLSSocket } from 'node:tls';
-import type { CertificateSummary, TlsInfo } from '../../shared/logModel';
+import type { TLSSocket } from 'node:tls';
+import type { TlsInfo } from '../../shared/logModel';
+import { certificateChain, verificationReason } from './tlsCertificateChain';
 
-/** Formats a certificate name object ({ CN: 'x', O: ['a', 'b'] }) as "CN=x, O=a, O=b". */
-export function formatDistinguishedName(name: unknown): string {
-  if (!name || typeof name !== 'object') return '';
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(name as Record<string, unknown>)) {
-    for (const v of Array.isArray(value) ? value : [value]) parts.push(`${key}=${String(v)}`);
-  }
-  return parts.join(', ');
-}
+export { formatDistinguishedName, summarizeCertificate } from './tlsCertificateChain';
 
-/** Dates as ISO 8601 (unambiguous across locales); the text as given when it does not parse. */
-function isoDate(text: string | undefined): string {
-  if (!text) return '';
-  const t = Date.parse(text);
-  return Number.isNaN(t) ? text : new Date(t).toISOString();
-}
-
-/** Summarizes a peer certificate; undefined when the peer sent none. */
-export function summarizeCertificate(cert: PeerCertificate | undefined): CertificateSummary | undefined {
-  if (!cert || !cert.fingerprint256) return undefined;
-  return {
-    subject: formatDistinguishedName(cert.subject),
-    issuer: formatDistinguishedName(cert.issuer),
-    validFrom: isoDate(cert.valid_from),
-    validTo: isoDate(cert.valid_to),
-    fingerprint256: cert.fingerprint256,
-    serialNumber: cert.serialNumber,
-    ...(cert.subjectaltname ? { subjectAltName: cert.subjectaltname } : {}),
-  };
-}
-
-/** Reads protocol, cipher, authorization and certificate of a connected TLS socket. */
+/** Reads protocol, cipher, authorization and certificate chain of a connected TLS socket. */
 export function summarizeTls(socket: TLSSocket): TlsInfo {
   // Node sets authorizationError to the OpenSSL code string, although its typings say Error.
   const rawError: unknown = socket.authorizationError;
   const authorizationError =
     rawError instanceof Error ? ((rawError as { code?: string }).code ?? rawError.message) : rawError ? String(rawError) : undefined;
-  const peerCertificate = summarizeCertificate(socket.getPeerCertificate());
+  const chain = certificateChain(socket.getPeerCertificate(true));
+  const peerCertificate = chain[0];
   const alpn = socket.alpnProtocol;
+  const failed = authorizationError && !socket.authorized ? authorizationError : undefined;
   return {
     protocol: socket.getProtocol() ?? 'unknown',
     cipher: socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? 'unknown',
     authorized: socket.authorized,
     ...(typeof alpn === 'string' ? { alpnProtocol: alpn } : {}),
-    ...(authorizationError && !socket.authorized ? { authorizationError } : {}),
+    ...(failed ? { authorizationError: failed, authorizationReason: verificationReason(failed) } : {}),
     ...(peerCertificate ? { peerCertificate } : {}),
+    ...(chain.length > 0 ? { chain } : {}),
   };
+}
+
+/** The first common name of a distinguished name ("CN=x, O=y" → "x"), or the whole name without one. */
+function commonName(dn: string): string {
+  const m = /(?:^|, )CN=([^,]*)/.exec(dn);
+  return m ? m[1]! : dn;
 }
 
 /** The human-readable text of a TLS handshake log entry. */
@@ -57,7 +38,7 @@ export function describeTls(info: TlsInfo): string {
     `TLS ${info.protocol}, ${info.cipher}${info.alpnProtocol ? `, ALPN ${info.alpnProtocol}` : ''}`,
     info.authorized
       ? 'Certificate verified'
-      : `Certificate NOT verified (${info.authorizationError ?? 'unknown reason'}), accepted because self-signed is allowed`,
+      : `Certificate NOT verified (${info.authorizationError ?? 'unknown reason'})${info.authorizationReason && info.authorizationReason !== info.authorizationError ? `: ${info.authorizationReason}` : ''}; accepted because self-signed is allowed`,
   ];
   const cert = info.peerCertificate;
   if (cert) {
@@ -69,6 +50,9 @@ export function describeTls(info: TlsInfo): string {
       `Serial: ${cert.serialNumber}`,
       `SHA-256: ${cert.fingerprint256}`,
     );
+  }
+  if (info.chain && info.chain.length > 1) {
+    lines.push(`Chain: ${info.chain.map((c) => commonName(c.subject) || '(no subject)').join(' → ')}`);
   }
   return lines.join('\n');
 }

@@ -1,6 +1,5 @@
-// A WebSocket client on `ws` that logs every frame with its exact bytes, and the opening handshake as it
-// crossed the wire. Out entries are logged when handed to `ws`, in call order (which is wire order: ws
-// queues frames behind a pending compression); an error entry follows if the socket fails afterwards.
+// A WebSocket client on `ws` that logs every frame with its exact bytes (webSocketLifecycle.ts), and the
+// opening handshake as it crossed the wire; an error entry follows if the socket fails after a send.
 //
 // The socket is whatever the HTTP request gets: ws's own, or one an agent made. VS Code's extension host
 // patches http(s).request to force its proxy agent, which ignores ws's createConnection; so everything
@@ -10,38 +9,51 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import WebSocket from 'ws';
 import { Direction, Kind, type HandshakeInfo, type TlsInfo } from '../../shared/logModel';
-import { ConnectionLifecycle } from './connectionLifecycle';
 import { parseWebSocketUrl } from './connectionTarget';
 import type { RetentionOptions, WebSocketConnection, WebSocketOptions } from './connectionTypes';
 import { SocketInspectorError } from './errors';
-import { SpanBatch } from './spanBatch';
 import { HandshakeCapture, type HttpHead, statusOf } from './handshakeCapture';
+import { formatAddress } from './socketAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from './systemErrors';
 import { describeTls, summarizeTls } from './tlsSummary';
+import { WebSocketLifecycle } from './webSocketLifecycle';
+
+export { validateClose } from './webSocketLifecycle';
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
+/** ws keeps maxPayload as `maxPayload | 0`: a larger limit would wrap to no limit at all (or a negative one). */
+const MAX_WS_PAYLOAD = 2 ** 31 - 1;
 /** How much of a refused upgrade's body is kept. */
 const MAX_BODY_BYTES = 4096;
 /** How long to wait for the rest of a refused upgrade's body before giving up on it. */
 const BODY_WAIT_MS = 2000;
-/** Close code of a close frame without a status: there is no code on the wire (RFC 6455 §7.1.5). */
-const NO_STATUS = 1005;
-/** Close code ws reports when the connection ended without a close frame. */
-const ABNORMAL = 1006;
-/** Longest WebSocket frame header: 2 bytes, 8 of extended length, 4 of mask (RFC 6455 §5.2). */
-const MAX_FRAME_HEADER = 14;
 /** Subprotocol names are HTTP tokens (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Creates a WebSocket connection; call connect() to open it. */
-export function createWebSocketConnection(options: WebSocketOptions, retention?: RetentionOptions): WebSocketConnection {
-  return new WebSocketConnectionImpl(options, retention);
+/** WebSocketOptions plus how long close() waits for the server's close frame before dropping the socket. */
+export interface WebSocketConnectionOptions extends WebSocketOptions {
+  closeTimeoutMs?: number;
 }
 
-function addressOf(host: string | undefined, port: number | undefined): string {
-  if (!host) return '?';
-  return `${net.isIPv6(host) ? `[${host}]` : host}:${port ?? '?'}`;
+/** The maxPayload handed to ws: a whole number of bytes that ws's 32-bit arithmetic keeps as a limit. */
+export function effectiveMaxPayload(maxPayload: number | undefined): number {
+  if (maxPayload === undefined || !Number.isFinite(maxPayload)) return DEFAULT_MAX_PAYLOAD;
+  return Math.min(MAX_WS_PAYLOAD, Math.max(1, Math.floor(maxPayload)));
+}
+
+/** A handshake timeout that says how far the server got: nothing at all, or part of a response. */
+function withUpgradeProgress(error: SocketInspectorError, responseBytes: number): SocketInspectorError {
+  const progress =
+    responseBytes === 0
+      ? 'the server accepted the connection but never answered the upgrade request'
+      : `the server sent ${responseBytes} byte${responseBytes === 1 ? '' : 's'} of a response but never finished its headers`;
+  return new SocketInspectorError(error.code, `${error.message}: ${progress}`, error.details);
+}
+
+/** Creates a WebSocket connection; call connect() to open it. */
+export function createWebSocketConnection(options: WebSocketConnectionOptions, retention?: RetentionOptions): WebSocketConnection {
+  return new WebSocketConnectionImpl(options, retention);
 }
 
 /** The head of a response rebuilt from Node's parse, when the raw bytes could not be captured. */
@@ -72,49 +84,8 @@ function tlsEstablished(socket: tls.TLSSocket): boolean {
   return (socket as { _secureEstablished?: boolean })._secureEstablished === true;
 }
 
-function closeText(code: number, reason: Uint8Array): string {
-  const text = new TextDecoder().decode(reason);
-  return `${code}${text ? ` "${text}"` : ''}`;
-}
-
-/** Checks a close code and reason the user wants to send; returns the reason's bytes. */
-export function validateClose(code: number, reason: string): Buffer {
-  if (!Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
-    throw new SocketInspectorError(
-      'PROTOCOL',
-      `Close code ${code} cannot be sent: use 1000 (normal) or an application code from 3000 to 4999`,
-    );
-  }
-  const bytes = Buffer.from(reason, 'utf8');
-  if (bytes.length > 123) {
-    throw new SocketInspectorError(
-      'PROTOCOL',
-      `The close reason is ${bytes.length} bytes in UTF-8; a close frame allows at most 123`,
-    );
-  }
-  return bytes;
-}
-
-function controlPayload(kind: 'ping' | 'pong', payload: Uint8Array | undefined): Buffer {
-  const bytes = payload ? Buffer.from(payload) : Buffer.alloc(0);
-  if (bytes.length > 125) {
-    throw new SocketInspectorError('PROTOCOL', `A ${kind} payload can be at most 125 bytes (this one is ${bytes.length})`);
-  }
-  return bytes;
-}
-
-/** The ws internals read to log a received close frame when it arrives rather than when the socket ends. */
-interface WsCloseState {
-  _closeFrameReceived?: boolean;
-  _closeCode?: number;
-  _closeMessage?: Buffer;
-}
-
-class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketConnection {
-  readonly kind = 'ws' as const;
+class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketConnection {
   readonly target: string;
-  private ws: WebSocket | undefined;
-  private socket: net.Socket | undefined;
   private secure = false;
   private context: ErrorContext;
   private handshakeInfo: HandshakeInfo | undefined;
@@ -126,33 +97,13 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private bodyTimer: NodeJS.Timeout | undefined;
   private tcpConnected = false;
   private tlsDone = false;
-  private wasOpen = false;
-  private inCloseLogged = false;
-  private outCloseLogged = false;
-  private closeInitiator: 'us' | 'peer' | undefined;
-  /**
-   * When the socket's latest read arrived (performance.now()). Every message parsed from one read is
-   * stamped with it: one clock call per read instead of one per message, and it is when the bytes
-   * reached us rather than when ws got round to emitting them.
-   */
-  private readTime: number | undefined;
-  /**
-   * Received messages of the current socket read, logged together (one copy of the read's bytes, see
-   * FrameLog.appendSpans) at the end of the read, or before anything else is logged. The gap allowed
-   * between two payloads is the largest frame header.
-   */
-  private readonly received = new SpanBatch(
-    (direction, kind, bytes, starts, ends, count) =>
-      this.log.appendSpans(NaN, this.readTime ?? performance.now(), direction, kind, bytes, starts, ends, count),
-    MAX_FRAME_HEADER,
-  );
-  private flushQueued = false;
+  private capture: HandshakeCapture | undefined;
 
   constructor(
-    private readonly options: WebSocketOptions,
+    private readonly options: WebSocketConnectionOptions,
     retention?: RetentionOptions,
   ) {
-    super(retention);
+    super(retention, { ...(options.autoPong !== undefined ? { autoPong: options.autoPong } : {}), role: 'client' });
     this.target = options.url.trim();
     this.context = { peer: this.target, host: '' };
   }
@@ -165,31 +116,16 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     return this.tlsInfo;
   }
 
-  get protocol(): string {
-    return this.ws?.protocol ?? '';
+  protected get peerName(): string {
+    return this.context.peer;
   }
 
-  get extensions(): string {
-    return this.ws?.extensions ?? '';
+  protected override get closeTimeoutMs(): number {
+    return this.options.closeTimeoutMs ?? super.closeTimeoutMs;
   }
 
   protected toError(e: unknown): SocketInspectorError {
-    return toSocketInspectorError(e, this.context);
-  }
-
-  /** Logs one entry after the received messages waiting in the batch, so the log stays in order. */
-  private record(direction: Direction, kind: Kind, payload: Uint8Array, code = 0, mono = performance.now()): void {
-    this.received.flush();
-    this.log.append(direction, kind, payload, code, mono);
-  }
-
-  private readonly flushReceived = (): void => {
-    this.flushQueued = false;
-    this.received.flush();
-  };
-
-  protected override flushPending(): void {
-    this.received.flush();
+    return toSocketInspectorError(e, { ...this.context, deflate: this.extensions.includes('permessage-deflate') });
   }
 
   protected start(): void {
@@ -198,9 +134,9 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.secure = url.protocol === 'wss:';
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const port = Number(url.port || (this.secure ? 443 : 80));
-    const maxPayload = this.options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+    const maxPayload = effectiveMaxPayload(this.options.maxPayload);
     const servername = this.secure ? this.options.tls?.servername : undefined;
-    this.context = { peer: addressOf(host, port), host, maxPayload, ...(servername ? { servername } : {}) };
+    this.context = { peer: formatAddress(host, port), host, maxPayload, ...(servername ? { servername } : {}) };
 
     const protocols = this.options.protocols ?? [];
     const bad = protocols.find((p) => !TOKEN.test(p));
@@ -222,6 +158,9 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
         maxPayload,
         // We answer pings ourselves so the pong is in the log like any frame we send.
         autoPong: false,
+        // Our own close timer drops an unresponsive server first and logs why; ws's is only a backstop
+        // (ws 8 supports the option; its typings do not list it yet).
+        ...({ closeTimeout: 2 * this.closeTimeoutMs } as WebSocket.ClientOptions),
         followRedirects: false,
         // ws spreads these into the request options, so they reach tls.connect whoever calls it.
         ...(this.secure ? secureOptions(this.options.tls, servername) : {}),
@@ -233,26 +172,12 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     } catch (e) {
       throw this.headerError(e);
     }
-    this.ws = ws;
-    this.interceptClose(ws);
+    // Ahead of the frames' own 'close' listener, which logs the end.
+    this.listen(ws, 'close', () => this.clearTimers());
+    this.attachFrames(ws);
     this.listen(ws, 'upgrade', (res: IncomingMessage) => this.onUpgrade(res));
     this.listen(ws, 'unexpected-response', (req: ClientRequest, res: IncomingMessage) => this.onRefused(req, res));
     this.listen(ws, 'open', () => this.onOpen());
-    this.listen(ws, 'message', (data: Buffer, isBinary: boolean) => {
-      // A view into ws's buffer (usually the socket read's), copied when the batch is written.
-      this.received.add(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, 0, data.length);
-      if (!this.flushQueued) {
-        this.flushQueued = true;
-        queueMicrotask(this.flushReceived);
-      }
-    });
-    this.listen(ws, 'ping', (data: Buffer) => {
-      this.record(Direction.In, Kind.Ping, data, 0, this.readTime ?? performance.now());
-      if (ws.readyState === WebSocket.OPEN) this.sendControl('pong', data);
-    });
-    this.listen(ws, 'pong', (data: Buffer) => this.record(Direction.In, Kind.Pong, data, 0, this.readTime ?? performance.now()));
-    this.listen(ws, 'error', (e: unknown) => this.fail(this.toError(e)));
-    this.listen(ws, 'close', (code: number, reason: Buffer) => this.onClose(code, reason));
   }
 
   /** Node's HTTP client throws synchronously on header names or values it cannot send. */
@@ -275,9 +200,8 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     if (this.socket) return;
     this.socket = socket;
     this.listen(socket, 'error', (e: unknown) => this.fail(this.toError(e)));
-    // Added before ws adds its own reader (on upgrade), so it runs first for every read.
-    this.listen(socket, 'data', () => {
-      this.readTime = performance.now();
+    this.listen(socket, 'end', () => {
+      this.peerEnded = true;
     });
     // An agent may hand over a socket that is already connected (kept alive, or through a proxy).
     if (!socket.pending) this.tcpConnected = true;
@@ -287,6 +211,13 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
       });
     }
     if (this.secure && socket instanceof tls.TLSSocket) {
+      const keyLogFile = this.options.tls?.keyLogFile;
+      if (keyLogFile) {
+        const keyLog = this.openKeyLog(keyLogFile);
+        if (tlsEstablished(socket)) {
+          this.meta(Kind.Error, `The TLS session was set up before this connection got its socket (a kept-alive or proxied one), so its secrets are not in the key log ${keyLog.path}.`);
+        } else this.attachKeyLog(keyLog, socket);
+      }
       if (tlsEstablished(socket)) this.onSecure(socket);
       else this.listen(socket, 'secureConnect', () => this.onSecure(socket));
     }
@@ -296,6 +227,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
         (head) => this.onResponseHead(head),
       ),
     );
+    this.capture = capture;
     capture.attach(socket);
   }
 
@@ -318,14 +250,14 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
   private logRequest(): void {
     if (!this.requestHead || this.requestLogged) return;
     this.requestLogged = true;
-    if (!this.isFinished) this.record(Direction.Meta, Kind.Handshake, this.requestHead.raw);
+    if (!this.isFinished) this.log.append(Direction.Meta, Kind.Handshake, this.requestHead.raw);
   }
 
   private onResponseHead(head: HttpHead): void {
     this.responseHead = head;
     this.recordResponse(head);
     // A refused upgrade is logged with its body, once that has arrived (onRefused).
-    if (statusOf(head.startLine) === 101 && !this.isFinished) this.record(Direction.Meta, Kind.Handshake, head.raw);
+    if (statusOf(head.startLine) === 101 && !this.isFinished) this.log.append(Direction.Meta, Kind.Handshake, head.raw);
   }
 
   private recordResponse(head: HttpHead, body?: { bytes: Uint8Array; truncated: boolean }): void {
@@ -346,7 +278,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     const head = headOfResponse(res);
     this.responseHead = head;
     this.recordResponse(head);
-    if (!this.isFinished) this.record(Direction.Meta, Kind.Handshake, head.raw);
+    if (!this.isFinished) this.log.append(Direction.Meta, Kind.Handshake, head.raw);
   }
 
   private onRefused(_req: ClientRequest, res: IncomingMessage): void {
@@ -364,7 +296,7 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
       const all = Buffer.concat(chunks, size);
       const bytes = Uint8Array.prototype.slice.call(all, 0, MAX_BODY_BYTES);
       this.recordResponse(head, { bytes, truncated: size > MAX_BODY_BYTES });
-      if (!this.isFinished) this.record(Direction.Meta, Kind.Handshake, Buffer.concat([head.raw, bytes]));
+      if (!this.isFinished) this.log.append(Direction.Meta, Kind.Handshake, Buffer.concat([head.raw, bytes]));
       this.fail(
         new SocketInspectorError('UPGRADE_FAILED', upgradeRefusedMessage(status, res.statusMessage), {
           status,
@@ -391,72 +323,22 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
       : this.secure && !this.tlsDone
         ? 'The TLS handshake'
         : 'The WebSocket upgrade';
-    this.fail(timeoutError(what, this.context.peer, ms));
+    const error = timeoutError(what, this.context.peer, ms);
+    this.fail(what === 'The WebSocket upgrade' ? withUpgradeProgress(error, this.capture?.responseBytes ?? 0) : error);
     this.ws?.terminate();
   }
 
   private onOpen(): void {
     this.clearTimer();
-    this.wasOpen = true;
     const socket = this.socket;
     const details = [
       this.protocol ? `subprotocol "${this.protocol}"` : '',
       this.extensions ? `extensions: ${this.extensions}` : '',
     ].filter(Boolean);
-    this.meta(
-      Kind.Open,
-      `Connected ${addressOf(socket?.localAddress, socket?.localPort)} → ${addressOf(socket?.remoteAddress, socket?.remotePort)}` +
+    this.framesOpened(
+      `Connected ${formatAddress(socket?.localAddress, socket?.localPort)} → ${formatAddress(socket?.remoteAddress, socket?.remotePort)}` +
         (details.length ? ` (${details.join(', ')})` : ''),
     );
-    this.opened();
-  }
-
-  /**
-   * Routes every close ws sends through the log: ours, the echo of a peer's close, and the 1009/1002
-   * ws sends on a bad frame. Also logs a just-received close frame first, so In precedes its echo.
-   */
-  private interceptClose(ws: WebSocket): void {
-    const close = WebSocket.prototype.close;
-    ws.close = (code?: number, data?: string | Buffer) => {
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CLOSING) this.noteReceivedClose(ws);
-      if (ws.readyState === WebSocket.OPEN) {
-        const reason = data === undefined ? Buffer.alloc(0) : Buffer.from(data);
-        this.logClose(Direction.Out, code ?? NO_STATUS, reason);
-      }
-      close.call(ws, code, data);
-    };
-  }
-
-  private noteReceivedClose(ws: WebSocket): void {
-    const state = ws as unknown as WsCloseState;
-    if (state._closeFrameReceived && !this.inCloseLogged) {
-      this.logClose(Direction.In, state._closeCode ?? NO_STATUS, state._closeMessage ?? Buffer.alloc(0));
-    }
-  }
-
-  private logClose(direction: Direction, code: number, reason: Uint8Array): void {
-    if (direction === Direction.In) this.inCloseLogged = true;
-    else this.outCloseLogged = true;
-    this.closeInitiator ??= direction === Direction.In ? 'peer' : 'us';
-    if (this.isFinished) return;
-    this.record(direction, Kind.Close, reason, code);
-    if (this.state === 'open') this.setState('closing');
-  }
-
-  private onClose(code: number, reason: Buffer): void {
-    this.clearTimer();
-    if (this.bodyTimer) clearTimeout(this.bodyTimer);
-    this.bodyTimer = undefined;
-    // ws reports 1006 exactly when no close frame arrived; anything else is a frame we have not logged yet.
-    if (this.wasOpen && !this.inCloseLogged && code !== ABNORMAL) this.logClose(Direction.In, code, reason);
-    let text: string;
-    if (!this.wasOpen) text = 'Not connected';
-    else if (this.inCloseLogged && this.outCloseLogged) {
-      text = `Closed by ${this.closeInitiator === 'us' ? 'us' : 'the peer'}: ${closeText(code, reason)}`;
-    } else if (this.lastError) text = `Closed after an error (${closeText(code, reason)})`;
-    else if (code === ABNORMAL) text = 'Connection lost without a close handshake (1006)';
-    else text = `Closed: ${closeText(code, reason)}`;
-    this.finish(text, this.wasOpen ? code : 0);
   }
 
   private clearTimer(): void {
@@ -464,65 +346,15 @@ class WebSocketConnectionImpl extends ConnectionLifecycle implements WebSocketCo
     this.timer = undefined;
   }
 
-  private get canSend(): boolean {
-    return this.state === 'open' && this.ws?.readyState === WebSocket.OPEN;
-  }
-
-  sendText(text: string): void {
-    this.requireOpen(this.canSend, 'send');
-    // Encoded here so the log holds exactly the bytes ws frames.
-    const bytes = Buffer.from(text, 'utf8');
-    this.record(Direction.Out, Kind.Text, bytes);
-    this.ws!.send(bytes, { binary: false }, () => {});
-  }
-
-  sendBytes(bytes: Uint8Array): void {
-    this.requireOpen(this.canSend, 'send');
-    // Our own copy: the caller may reuse its buffer while a compressed send is still queued.
-    const copy = Buffer.from(bytes);
-    this.record(Direction.Out, Kind.Binary, copy);
-    this.ws!.send(copy, { binary: true }, () => {});
-  }
-
-  ping(payload?: Uint8Array): void {
-    const bytes = controlPayload('ping', payload);
-    this.requireOpen(this.canSend, 'ping');
-    this.sendControl('ping', bytes);
-  }
-
-  pong(payload?: Uint8Array): void {
-    const bytes = controlPayload('pong', payload);
-    this.requireOpen(this.canSend, 'pong');
-    this.sendControl('pong', bytes);
-  }
-
-  private sendControl(kind: 'ping' | 'pong', bytes: Buffer): void {
-    this.record(Direction.Out, kind === 'ping' ? Kind.Ping : Kind.Pong, bytes);
-    if (kind === 'ping') this.ws!.ping(bytes, undefined, () => {});
-    else this.ws!.pong(bytes, undefined, () => {});
-  }
-
-  close(code = 1000, reason = ''): void {
-    const bytes = validateClose(code, reason);
-    if (this.state === 'idle') return;
-    if (this.state === 'connecting') {
-      this.dispose();
-      return;
-    }
-    if (this.ws?.readyState !== WebSocket.OPEN) return;
-    this.ws.close(code, bytes);
+  private clearTimers(): void {
+    this.clearTimer();
+    if (this.bodyTimer) clearTimeout(this.bodyTimer);
+    this.bodyTimer = undefined;
   }
 
   override dispose(): void {
     if (this.isDisposed) return;
-    this.clearTimer();
-    if (this.bodyTimer) clearTimeout(this.bodyTimer);
-    this.bodyTimer = undefined;
-    const noop = () => {};
-    // What ws and the sockets still raise while they die has no one to tell; our listeners go below.
-    for (const emitter of [this.ws, this.socket]) emitter?.on('error', noop);
-    if (this.ws && this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();
-    this.socket?.destroy();
+    this.clearTimers();
     super.dispose();
   }
 }

@@ -5,13 +5,12 @@ import { exactArrayBuffer } from '../../shared/entryBatch';
 import { RequestError } from '../../shared/messageHandler';
 import type { ComposerMessage, PayloadResult } from '../../shared/protocol';
 import { encodeBase64 } from '../core/codecs/base64';
-import { validateComposerInput } from '../core/codecs/composerInput';
 import { toHex } from '../core/codecs/hexDump';
-import type { Connection } from '../core/connectionTypes';
+import type { Connection, WebSocketConnection } from '../core/connectionTypes';
 import { SocketInspectorError } from '../core/errors';
 import type { FrameLog } from '../core/frameLog';
+import { prepareOutgoing, sendOutgoing } from '../core/outgoingMessage';
 
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Throws NOT_OPEN unless the connection is open. */
@@ -24,36 +23,25 @@ export function requireOpen(connection: Connection, action: string): void {
 
 /**
  * Sends a composer message: text and JSON as a WebSocket text message, hex and base64 as binary; on
- * TCP always the bytes, passed through `frame` when given (the panel's framer). Returns the number of
- * bytes sent. Throws the codec's error (with position) or the framer's.
+ * TCP always the bytes, passed through `frame` when given (the panel's framer). WebSocket messages go in
+ * `fragments` frames when that is more than 1. Returns the number of bytes sent. Throws the codec's error
+ * (with position) or the framer's.
  */
-export function sendComposerMessage(connection: Connection, message: ComposerMessage, frame?: (payload: Uint8Array) => Uint8Array): number {
-  const { format, input, escapes } = message;
-  const checked = validateComposerInput(input, format, { escapes });
-  if (!checked.ok) throw checked.error;
+export function sendComposerMessage(
+  connection: Connection,
+  message: ComposerMessage,
+  { frame, fragments = 1 }: { frame?: (payload: Uint8Array) => Uint8Array; fragments?: number } = {},
+): number {
+  const outgoing = prepareOutgoing(message, connection.kind);
   if (frame) {
-    const framed = frame(checked.bytes);
+    const framed = frame(outgoing.bytes);
     requireOpen(connection, 'send');
     connection.sendBytes(framed);
     return framed.length;
   }
   requireOpen(connection, 'send');
-  if (connection.kind === 'ws' && (format === 'text' || format === 'json')) {
-    // A WebSocket text message must be valid UTF-8; escapes such as \xFF can break that.
-    let text: string;
-    try {
-      text = escapes ? fatalUtf8.decode(checked.bytes) : input;
-    } catch {
-      throw new SocketInspectorError(
-        'INVALID_ESCAPE',
-        'These escapes make invalid UTF-8, which a WebSocket text message cannot carry. Use the hex or base64 format to send the bytes as a binary message.',
-      );
-    }
-    connection.sendText(text);
-  } else {
-    connection.sendBytes(checked.bytes);
-  }
-  return checked.bytes.length;
+  sendOutgoing(connection, outgoing, fragments);
+  return outgoing.bytes.length;
 }
 
 /** The payload of `seq` in the log the panel shows, or a GONE error when the log no longer holds it. */

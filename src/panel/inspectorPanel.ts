@@ -33,9 +33,22 @@ function toVscodeDisposable(d: { dispose(): void }): vscode.Disposable {
   return new vscode.Disposable(() => d.dispose());
 }
 
+/** Asks where to save a payload (offering the workspace folder) and writes every byte; false when cancelled. */
+async function savePayloadToFile(payload: Uint8Array, suggestedName: string): Promise<boolean> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const uri = await vscode.window.showSaveDialog({
+    title: vscode.l10n.t('Save Payload'),
+    saveLabel: vscode.l10n.t('Save Payload'),
+    ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, suggestedName) } : {}),
+  });
+  if (!uri) return false;
+  await vscode.workspace.fs.writeFile(uri, payload);
+  return true;
+}
+
 /** The tab title for a connection. */
 export function inspectorTitle(connection: Connection): string {
-  return `Socket Inspector — ${connection.target}`;
+  return vscode.l10n.t('Socket Inspector — {0}', connection.target);
 }
 
 /** Options for a panel's webview: scripts from dist/ and media/ only. */
@@ -97,6 +110,7 @@ export function bindInspectorPanel(
       writeClipboard: async (text) => {
         await vscode.env.clipboard.writeText(text);
       },
+      savePayload: (payload, suggestedName) => savePayloadToFile(payload, suggestedName),
       ...(callbacks.sessionCommand ? { sessionCommand: callbacks.sessionCommand } : {}),
     },
     options.controller,

@@ -30,8 +30,13 @@ import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } fro
 import { ComposerLists } from './composerLists';
 import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
 import { FilterScan } from './filterScan';
+import { frameRecorder, framesResult } from './frameQueries';
+import { payloadFileName } from './payloadFileName';
 import { compileFilter, type CompiledFilter } from './logFilter';
+import { PanelTiming } from './panelTiming';
 import { RateMeter } from './rateMeter';
+import { ProxyView } from './proxyView';
+import { ServerView } from './serverView';
 
 /** What only the extension can do for the panel. */
 export interface PanelCallbacks {
@@ -43,6 +48,8 @@ export interface PanelCallbacks {
   writeClipboard(text: string): void | Promise<void>;
   /** Runs Save Session or Replay Sent Messages for this panel; absent where sessions are not available. */
   sessionCommand?(command: 'save' | 'replay'): void | Promise<void>;
+  /** Asks where to save an entry's full payload and writes it; false when the user cancelled. Absent where files cannot be written. */
+  savePayload?(payload: Uint8Array, suggestedName: string): boolean | Promise<boolean>;
 }
 
 /** Tuning of batching and scanning; the defaults suit an interactive panel. */
@@ -64,6 +71,8 @@ export interface PanelControllerOptions {
   readonly statsIntervalMs?: number;
   /** Longest one slice of a filter scan runs before yielding, ms. */
   readonly filterSliceMs?: number;
+  /** Longest one slice of request/response pairing runs before yielding, ms. */
+  readonly timingSliceMs?: number;
   /** Where diagnostics go. Default console.warn. */
   readonly log?: (line: string) => void;
   /** User settings passed to the webview in every snapshot. */
@@ -86,10 +95,12 @@ const DEFAULTS = {
   previewBytes: 256,
   statsIntervalMs: 500,
   filterSliceMs: 8,
+  timingSliceMs: 8,
 };
 
 function isWebSocket(c: Connection): c is WebSocketConnection {
-  return c.kind === 'ws';
+  // A server's own log (kind 'ws' for a WebSocket listener) is not one WebSocket.
+  return c.kind === 'ws' && !ServerView.accepts(c);
 }
 
 /** A copy safe to post: no Node Buffer (serialized as JSON) and no view of a pooled buffer. */
@@ -108,6 +119,7 @@ export class PanelController extends Disposable {
   private readonly settings: PanelSettings | undefined;
   private readonly sessionInfo: (() => PanelSessionInfo) | undefined;
   private readonly rate = new RateMeter();
+  private readonly timing: PanelTiming;
   private connectionSubscriptions: IDisposable[] = [];
   private readonly connectionEmitter = this.register(new Emitter<Connection>());
   /** Fires when the panel starts showing another connection (see attach). */
@@ -139,6 +151,14 @@ export class PanelController extends Disposable {
   /** How TCP data is split into messages for display and on send; undefined shows raw chunks. */
   private framer: FramerSpec | undefined;
   private framedLog: FramedLog | undefined;
+  /** The user's automatic-pong choice, carried over to the connection a reconnect makes. */
+  private autoPong: boolean | undefined;
+  /** Set while the panel shows a server session: its peers, and which log is on screen. */
+  private server: ServerView | undefined;
+  private sentPeersVersion = -1;
+  /** The proxy pair on screen, if any: hold switches and held list. */
+  private readonly proxy = this.register(new ProxyView(() => this.scheduleFlush()));
+  private sentProxyVersion = -1;
 
   constructor(
     connection: Connection,
@@ -159,7 +179,9 @@ export class PanelController extends Disposable {
       previewBytes: Math.max(0, options.previewBytes ?? DEFAULTS.previewBytes),
       statsIntervalMs: options.statsIntervalMs ?? DEFAULTS.statsIntervalMs,
       filterSliceMs: options.filterSliceMs ?? DEFAULTS.filterSliceMs,
+      timingSliceMs: options.timingSliceMs ?? DEFAULTS.timingSliceMs,
     };
+    this.timing = this.register(new PanelTiming(this.opts.timingSliceMs));
     this.channel = new MessageHandler<HostRequests, HostEvents, WebviewRequests, WebviewEvents>({
       post: post as (m: object) => void,
       schemas: hostIncoming,
@@ -175,24 +197,45 @@ export class PanelController extends Disposable {
           this.setFilter(generation, filter);
           return {};
         },
-        send: ({ framed, ...message }) => {
-          const framing = framed ? this.requireFraming() : undefined;
-          const bytes = sendComposerMessage(this.conn, message, framing && ((payload) => encodeFramed(framing, payload)));
+        send: ({ framed, fragments, broadcast, inject, ...message }) => {
+          let result: { bytes: number; peers?: number };
+          if (broadcast) result = this.requireServer('broadcast').broadcast(message);
+          else if (inject) result = { bytes: this.proxy.inject(message, inject) };
+          else {
+            const framing = framed ? this.requireFraming() : undefined;
+            const bytes = sendComposerMessage(this.conn, message, {
+              ...(framing ? { frame: (payload: Uint8Array) => encodeFramed(framing, payload) } : {}),
+              ...(fragments !== undefined ? { fragments } : {}),
+            });
+            result = { bytes };
+          }
           this.lists.recordSent(message);
           this.postLists();
-          return { bytes };
+          return result;
         },
         setFraming: ({ spec }) => {
           this.setFraming(spec === null ? undefined : framerSpecFromJson(spec));
           return {};
         },
+        pong: ({ payload }) => {
+          this.requireFrames('Pong').pong(new TextEncoder().encode(payload));
+          return {};
+        },
+        setAutoPong: ({ enabled }) => {
+          this.autoPong = enabled;
+          this.requireFrames('Automatic pong').setAutoPong(enabled);
+          return {};
+        },
+        getFrames: ({ seq }) => framesResult(this.conn, seq),
         ping: ({ payload }) => {
           const c = this.conn;
+          if (this.server && !this.server.showsPeer) throw new RequestError({ message: 'Choose a peer to ping it.', code: 'NOT_A_PEER' });
           if (!isWebSocket(c)) throw new RequestError({ message: 'Ping is a WebSocket control frame; this is a TCP connection.', code: 'PROTOCOL' });
           c.ping(new TextEncoder().encode(payload));
           return {};
         },
         close: ({ code, reason }) => {
+          if (this.server && !this.server.showsPeer) throw new RequestError({ message: 'Choose a peer to close it; Stop stops the server.', code: 'NOT_A_PEER' });
           requireOpen(this.conn, 'close');
           this.conn.close(code, reason);
           return {};
@@ -203,12 +246,17 @@ export class PanelController extends Disposable {
           return {};
         },
         connect: async () => {
+          if (this.server?.showsPeer) {
+            throw new RequestError({ message: 'A peer cannot be reconnected from here: it is the client that connects.', code: 'NOT_A_CONNECTION' });
+          }
           const next = await this.callbacks.connect();
           if (next && next !== this.conn) this.attach(next);
           return {};
         },
         disconnect: async () => {
-          await this.callbacks.disconnect();
+          // On a server panel showing a peer, Disconnect drops that peer; on the server's log it stops the server.
+          if (this.server?.showsPeer) this.conn.close();
+          else await this.callbacks.disconnect();
           return {};
         },
         copy: async ({ seq, as }) => {
@@ -216,19 +264,54 @@ export class PanelController extends Disposable {
           await this.callbacks.writeClipboard(text);
           return { chars: text.length };
         },
+        savePayload: async ({ seq }) => {
+          if (!this.callbacks.savePayload) throw new RequestError({ message: 'Saving to a file is not available here.', code: 'UNSUPPORTED' });
+          const payload = requirePayload(this.conn, seq);
+          const name = payloadFileName(seq, this.conn.log.direction(seq), this.conn.log.kind(seq), payload);
+          const saved = await this.callbacks.savePayload(payload, name);
+          return { saved, bytes: payload.length };
+        },
         saveMessage: ({ name, format, input, escapes }) => {
           const id = this.lists.save(name, { format, input, escapes });
           this.postLists();
           return { id };
         },
+        getTiming: ({ seq }) => {
+          requirePayload({ log: this.shownLog }, seq);
+          return this.timing.entry(seq);
+        },
+        setPairing: ({ field }) => {
+          const problem = this.timing.setField(field);
+          if (problem) throw new RequestError({ message: problem, code: 'BAD_FIELD' });
+          return {};
+        },
         sessionCommand: async ({ command }) => {
-          if (!this.callbacks.sessionCommand) throw new RequestError({ message: 'Sessions are not available here.', code: 'UNSUPPORTED' });
+          if (!this.callbacks.sessionCommand || this.server) throw new RequestError({ message: 'Sessions are not available here.', code: 'UNSUPPORTED' });
           await this.callbacks.sessionCommand(command);
           return {};
         },
         deleteSaved: ({ id }) => {
           if (!this.lists.delete(id)) throw new RequestError({ message: 'That saved message no longer exists.', code: 'GONE' });
           this.postLists();
+          return {};
+        },
+        selectPeer: ({ peer, followNewest }) => {
+          this.requireServer('choose a peer').select(peer, followNewest);
+          return {};
+        },
+        setAutoReplies: ({ rules }) => this.requireServer('set auto-replies').setAutoReplies(rules),
+        setHold: ({ toServer, toClient }) => {
+          this.proxy.setHold(toServer, toClient);
+          return {};
+        },
+        getHeld: ({ id }) => ({ payload: this.proxy.held(id) }),
+        releaseHeld: ({ id, replacement }) => ({ bytes: this.proxy.release(id, replacement) }),
+        dropHeld: ({ id }) => {
+          this.proxy.drop(id);
+          return {};
+        },
+        heldAll: ({ action }) => {
+          this.proxy.all(action);
           return {};
         },
       },
@@ -247,10 +330,12 @@ export class PanelController extends Disposable {
     this.register(toDisposable(() => this.stopTimers()));
     this.register(toDisposable(() => this.unsubscribeConnection()));
     this.register(toDisposable(() => this.framedLog?.dispose()));
+    this.register(toDisposable(() => this.server?.dispose()));
     this.subscribeConnection();
+    if (ServerView.accepts(connection)) this.server = this.createServerView(connection);
   }
 
-  /** The connection the panel currently shows. */
+  /** The connection the panel currently shows (on a server panel: the peer shown, or the server's own). */
   get connection(): Connection {
     return this.conn;
   }
@@ -274,6 +359,11 @@ export class PanelController extends Disposable {
     this.rebuildFramedLog();
     this.subscribeConnection();
     this.restartWebview();
+  }
+
+  /** What the panel was given: the connection, or the server session's Connection on a server panel. */
+  get root(): Connection {
+    return this.server?.root ?? this.conn;
   }
 
   /** The composer's sent history and saved messages (a session file loads and saves the latter). */
@@ -314,15 +404,43 @@ export class PanelController extends Disposable {
 
   /** Shows another connection in this panel (after a reconnect); the webview starts over. */
   attach(connection: Connection): void {
+    if (connection === this.root) return;
+    if (ServerView.accepts(connection)) {
+      if (this.server) this.server.rebind(connection);
+      else this.server = this.createServerView(connection);
+    } else if (this.server) {
+      this.server.dispose();
+      this.server = undefined;
+    }
+    this.show(connection);
+    this.connectionEmitter.fire(connection);
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private createServerView(root: Connection): ServerView {
+    return new ServerView(root, {
+      show: (c) => this.show(c),
+      changed: () => this.scheduleFlush(),
+    });
+  }
+
+  private requireServer(action: string): ServerView {
+    if (!this.server) throw new RequestError({ message: `Cannot ${action}: this panel shows a single connection, not a server.`, code: 'UNSUPPORTED' });
+    return this.server;
+  }
+
+  /** Puts `connection`'s log on screen; the webview starts over from a snapshot. */
+  private show(connection: Connection): void {
     if (connection === this.conn) return;
     this.unsubscribeConnection();
     this.conn = connection;
     // The framing choice belongs to the panel: a reconnected TCP connection is read the same way.
     if (connection.kind !== 'tcp') this.framer = undefined;
     this.rebuildFramedLog();
+    if (this.autoPong !== undefined) frameRecorder(connection)?.setAutoPong(this.autoPong);
     this.subscribeConnection();
     this.restartWebview();
-    this.connectionEmitter.fire(connection);
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -353,6 +471,13 @@ export class PanelController extends Disposable {
     else this.snapshotOwed = true;
   }
 
+  /** The connection as a live WebSocket, or a PROTOCOL error naming what needs one. */
+  private requireFrames(what: string): WebSocketConnection {
+    const ws = frameRecorder(this.conn);
+    if (!ws) throw new RequestError({ message: `${what} is a WebSocket feature; this connection is not one.`, code: 'PROTOCOL' });
+    return ws;
+  }
+
   private get live(): boolean {
     return this.ready && this.visible && !this.isDisposed;
   }
@@ -360,8 +485,14 @@ export class PanelController extends Disposable {
   private subscribeConnection(): void {
     const c = this.conn;
     const log = this.shownLog;
+    this.proxy.track(this.root, c);
+    // Pairs are made in the log the webview shows (framed TCP messages when a framer is chosen).
+    this.timing.attach(log);
     this.connectionSubscriptions = [
-      log.onDidAppend(() => this.onAppend()),
+      log.onDidAppend(() => {
+        this.timing.onAppend();
+        this.onAppend();
+      }),
       log.onDidClear(() => this.onClear()),
       c.onDidChangeState(() => this.onStateChange()),
     ];
@@ -388,6 +519,8 @@ export class PanelController extends Disposable {
     this.cancelFilter();
     this.sentHandshake = this.conn.handshake;
     this.sentTls = this.conn.tls;
+    this.sentPeersVersion = this.server?.version ?? -1;
+    this.sentProxyVersion = this.proxy.version;
     this.lastStatsKey = '';
   }
 
@@ -402,13 +535,18 @@ export class PanelController extends Disposable {
       ...(c.handshake ? { handshake: handshakeForWebview(c.handshake) } : {}),
       ...(c.tls ? { tls: c.tls } : {}),
       ...(ws ? { protocol: ws.protocol, extensions: ws.extensions } : {}),
+      ...(frameRecorder(c) ? { autoPong: frameRecorder(c)!.autoPong } : {}),
       stats: this.stats(),
       history: [...this.lists.history],
       saved: [...this.lists.saved],
       previewBytes: this.opts.previewBytes,
       ...(this.settings ? { settings: this.settings } : {}),
-      ...(this.sessionInfo ? { session: this.sessionInfo() } : {}),
+      // Server sessions are not saved to session files (yet).
+      ...(this.sessionInfo && !this.server ? { session: this.sessionInfo() } : {}),
       ...(this.framer ? { framing: framerSpecToJson(this.framer) } : {}),
+      ...(this.server ? { peers: this.server.info() } : {}),
+      ...(this.server?.autoReplies() ? { autoReplies: this.server.autoReplies() } : {}),
+      ...(this.proxy.info() ? { proxy: this.proxy.info()! } : {}),
     };
   }
 
@@ -421,6 +559,7 @@ export class PanelController extends Disposable {
       out: log.totals(Direction.Out),
       droppedEntries: log.dropped.entries,
       messagesPerSecond: Math.round(this.rate.rate() * 10) / 10,
+      timing: this.timing.summary(),
     };
   }
 
@@ -517,6 +656,7 @@ export class PanelController extends Disposable {
 
   private onClear(): void {
     this.rate.reset();
+    this.timing.onClear();
     if (!this.ready) return;
     this.sentUpTo = this.shownLog.nextSeq;
     this.pendingEntries = 0;
@@ -541,9 +681,16 @@ export class PanelController extends Disposable {
     this.scheduleFlush();
   }
 
-  /** Posts the handshake and TLS details when they appeared or changed since last posted. */
+  /** Posts the handshake, TLS details and peer list when they appeared or changed since last posted. */
   private postConnectionChanges(): void {
     const c = this.conn;
+    if (this.server && this.server.version !== this.sentPeersVersion) {
+      this.sentPeersVersion = this.server.version;
+      this.channel.sendEvent('peers', { peers: this.server.info() });
+    }
+    const proxy = this.proxy.version !== this.sentProxyVersion ? this.proxy.info() : undefined;
+    this.sentProxyVersion = this.proxy.version;
+    if (proxy) this.channel.sendEvent('held', { proxy });
     if (c.handshake && c.handshake !== this.sentHandshake) {
       this.sentHandshake = c.handshake;
       this.channel.sendEvent('handshake', { handshake: handshakeForWebview(c.handshake) });
@@ -599,5 +746,5 @@ export class PanelController extends Disposable {
 }
 
 function statsKey(s: PanelStats): string {
-  return `${s.firstSeq}/${s.nextSeq}/${s.in.entries}/${s.in.bytes}/${s.out.entries}/${s.out.bytes}/${s.droppedEntries}/${s.messagesPerSecond}`;
+  return `${s.firstSeq}/${s.nextSeq}/${s.in.entries}/${s.in.bytes}/${s.out.entries}/${s.out.bytes}/${s.droppedEntries}/${s.messagesPerSecond}/${JSON.stringify(s.timing)}`;
 }

@@ -36,7 +36,7 @@ interface SaveAsArgs {
 /** The session for what an inspector shows now: its settings, saved composer messages and (if wanted) its log. */
 export function sessionForEntry(entry: InspectorEntry, connection: Connection, options: { storeLog: boolean; redact: readonly string[] }): Session {
   const settings = entry.source.settings;
-  if (!settings) throw new Error('This inspector has no connection settings to save.');
+  if (!settings) throw new Error(vscode.l10n.t('This inspector has no connection settings to save.'));
   const messages: SessionMessage[] = entry.panel.controller.composerLists.saved.map((m) => ({
     name: m.name,
     format: m.format,
@@ -81,18 +81,18 @@ export function registerSessionCommands(
       const text = await saveSession(uri.fsPath, session, expectedOriginal !== undefined ? { expectedOriginal } : {});
       entry.source.file = { uri, text, session, readOnly: false };
       output.info(`[${entry.id}] saved session ${uri.fsPath}`);
-      vscode.window.setStatusBarMessage(`Socket Inspector: saved ${vscode.workspace.asRelativePath(uri)}`, 4000);
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Socket Inspector: saved {0}', vscode.workspace.asRelativePath(uri)), 4000);
       return uri;
     } catch (e) {
-      return fail(isSocketInspectorError(e) ? e : new Error(`Could not save the session: ${messageOf(e)}`));
+      return fail(isSocketInspectorError(e) ? e : new Error(vscode.l10n.t('Could not save the session: {0}', messageOf(e))));
     }
   }
 
   async function saveAs(arg: unknown): Promise<vscode.Uri | undefined> {
     const args: SaveAsArgs = typeof arg === 'object' && arg !== null && !(arg instanceof vscode.Uri) ? (arg as SaveAsArgs) : {};
-    const entry = await entryFor(args.id ?? (typeof arg === 'string' ? arg : undefined), 'Save which connection as a session?');
+    const entry = await entryFor(args.id ?? (typeof arg === 'string' ? arg : undefined), vscode.l10n.t('Save which connection as a session?'));
     if (!entry) return undefined;
-    if (!vscode.workspace.isTrusted) return fail(new Error('Sessions cannot be saved in an untrusted workspace.'));
+    if (!vscode.workspace.isTrusted) return fail(new Error(vscode.l10n.t('Sessions cannot be saved in an untrusted workspace.')));
     const connection = entry.panel.controller.connection;
     let uri: vscode.Uri | undefined;
     if (args.uri !== undefined) {
@@ -101,14 +101,14 @@ export function registerSessionCommands(
       const folder = entry.source.file ? vscode.Uri.joinPath(entry.source.file.uri, '..') : vscode.workspace.workspaceFolders?.[0]?.uri;
       const name = entry.source.file ? entry.source.file.uri.path.split('/').pop()! : defaultSessionFileName(connection.target);
       uri = await vscode.window.showSaveDialog({
-        title: 'Save Session As',
-        saveLabel: 'Save Session',
+        title: vscode.l10n.t('Save Session As'),
+        saveLabel: vscode.l10n.t('Save Session'),
         ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
-        filters: { 'Socket Inspector sessions': ['socket-session.json'], JSON: ['json'] },
+        filters: { [vscode.l10n.t('Socket Inspector sessions')]: ['socket-session.json'], JSON: ['json'] },
       });
     }
     if (!uri) return undefined;
-    if (uri.scheme !== 'file') return fail(new Error('Sessions can only be saved to files on disk.'));
+    if (uri.scheme !== 'file') return fail(new Error(vscode.l10n.t('Sessions can only be saved to files on disk.')));
     if (!uri.path.endsWith(SESSION_FILE_SUFFIX)) {
       // Only *.socket-session.json files open in the inspector and get the schema.
       uri = uri.with({ path: uri.path.replace(/(\.socket-session)?(\.json)?$/, SESSION_FILE_SUFFIX) });
@@ -121,7 +121,7 @@ export function registerSessionCommands(
     if (plain.length > 0 && args.uri === undefined) {
       const picked = await vscode.window.showQuickPick(
         plain.map((h) => ({ label: h.name, picked: looksSecret(h.name) })),
-        { title: 'Keep which header values in the secret store (not in the file)?', canPickMany: true, ignoreFocusOut: true },
+        { title: vscode.l10n.t('Keep which header values in the secret store (not in the file)?'), canPickMany: true, ignoreFocusOut: true },
       );
       if (!picked) return undefined;
       secretNames = new Set(picked.map((p) => p.label.toLowerCase()));
@@ -149,13 +149,13 @@ export function registerSessionCommands(
 
   context.subscriptions.push(
     vscode.commands.registerCommand('socketInspector.saveSession', async (arg?: unknown) => {
-      const entry = await entryFor(arg, 'Save which session?');
+      const entry = await entryFor(arg, vscode.l10n.t('Save which session?'));
       if (!entry) return undefined;
       const file = entry.source.file;
       if (!file) return saveAs({ id: entry.id });
       // Trust is checked now, not when the file was opened: the user may have granted it since.
       if (!vscode.workspace.isTrusted) {
-        return fail(new Error(`"${vscode.workspace.asRelativePath(file.uri)}" is read-only in an untrusted workspace.`));
+        return fail(new Error(vscode.l10n.t('"{0}" is read-only in an untrusted workspace.', vscode.workspace.asRelativePath(file.uri))));
       }
       let session: Session;
       try {
@@ -172,10 +172,10 @@ export function registerSessionCommands(
       let uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? vscode.Uri.file(arg) : undefined;
       if (!uri) {
         const picked = await vscode.window.showOpenDialog({
-          title: 'Open Session',
-          openLabel: 'Open Session',
+          title: vscode.l10n.t('Open Session'),
+          openLabel: vscode.l10n.t('Open Session'),
           canSelectMany: false,
-          filters: { 'Socket Inspector sessions': ['socket-session.json'], JSON: ['json'] },
+          filters: { [vscode.l10n.t('Socket Inspector sessions')]: ['socket-session.json'], JSON: ['json'] },
           ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
         });
         uri = picked?.[0];
@@ -187,25 +187,25 @@ export function registerSessionCommands(
 
     vscode.commands.registerCommand('socketInspector.replaySession', async (arg?: unknown) => {
       const args = typeof arg === 'object' && arg !== null ? (arg as { id?: string; originalTiming?: boolean }) : {};
-      const entry = await entryFor(args.id ?? arg, 'Replay the sent messages of which session?');
+      const entry = await entryFor(args.id ?? arg, vscode.l10n.t('Replay the sent messages of which session?'));
       if (!entry) return undefined;
       const log = entry.source.file?.session.log;
-      if (!log) return fail(new Error('This inspector has no recorded log to replay; open a session file saved with its log.'));
+      if (!log) return fail(new Error(vscode.l10n.t('This inspector has no recorded log to replay; open a session file saved with its log.')));
       let originalTiming = args.originalTiming;
       if (originalTiming === undefined) {
         const choice = await vscode.window.showQuickPick(
           [
-            { label: 'One after another', description: 'as fast as possible', timing: false },
-            { label: 'With the original timing', description: 'waits as long as the recording did (at most a minute)', timing: true },
+            { label: vscode.l10n.t('One after another'), description: vscode.l10n.t('as fast as possible'), timing: false },
+            { label: vscode.l10n.t('With the original timing'), description: vscode.l10n.t('waits as long as the recording did (at most a minute)'), timing: true },
           ],
-          { title: 'Replay sent messages' },
+          { title: vscode.l10n.t('Replay sent messages') },
         );
         if (!choice) return undefined;
         originalTiming = choice.timing;
       }
       const steps = replaySteps(log, { originalTiming, maxDelayMs: 60_000 });
       if (steps.length === 0) {
-        void vscode.window.showInformationMessage('Socket Inspector: the recorded log has no sent messages to replay.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Socket Inspector: the recorded log has no sent messages to replay.'));
         return 0;
       }
       let connection = entry.panel.controller.connection;
@@ -222,7 +222,7 @@ export function registerSessionCommands(
             }
           });
         });
-        if (connection.state !== 'open') return fail(new Error(`Could not replay: ${connection.lastError?.message ?? 'the connection did not open'}`));
+        if (connection.state !== 'open') return fail(new Error(vscode.l10n.t('Could not replay: {0}', connection.lastError?.message ?? vscode.l10n.t('the connection did not open'))));
       }
       replays.get(entry.id)?.cancel();
       const run = new ReplayRun(connection, steps);

@@ -6,6 +6,7 @@
 // only by our Save Session commands, through saveSession (atomic, refusing an unparseable or changed
 // file). "Reopen Editor With… Text Editor" still edits the JSON by hand.
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { InspectorSource } from '../commands';
 import { retentionFromSettings } from '../commands';
@@ -14,6 +15,7 @@ import type { Connection } from '../core/connectionTypes';
 import { loadSessionFile, resolveConnection, type LoadedSession, type SecretStore } from '../core/session';
 import { createTcpConnection } from '../core/tcpConnection';
 import { createWebSocketConnection } from '../core/wsConnection';
+import { withMessageLimitFromSettings } from '../messageLimitSetting';
 import type { PanelManager } from '../panelManager';
 import { RecordedConnection, sessionTarget } from './recordedConnection';
 import { renderSessionErrorHtml } from './sessionErrorHtml';
@@ -59,24 +61,36 @@ export async function connectionFromSession(
   const permissions = sessionPermissions(vscode.workspace.isTrusted);
   const target = session ? sessionTarget({ ...session, connection: settings }) : settings.type;
   if (permissions.connectNeedsConfirmation) {
+    const writesKeyLog = settings.tls && typeof settings.tls === 'object' && settings.tls.keyLogFile;
+    const connect = vscode.l10n.t('Connect');
     const answer = await vscode.window.showWarningMessage(
-      `This workspace is not trusted. Connect to ${target}? Environment variables are not read in an untrusted workspace.`,
+      writesKeyLog
+        ? vscode.l10n.t('This workspace is not trusted. Connect to {0}? Environment variables are not read and the TLS key log is not written in an untrusted workspace.', target)
+        : vscode.l10n.t('This workspace is not trusted. Connect to {0}? Environment variables are not read in an untrusted workspace.', target),
       { modal: true },
-      'Connect',
+      connect,
     );
-    if (answer !== 'Connect') return undefined;
+    if (answer !== connect) return undefined;
   } else if (!confirmed.env && session) {
     const question = envConfirmation({ ...session, connection: settings });
     if (question) {
-      const answer = await vscode.window.showWarningMessage(question, { modal: true }, 'Connect');
-      if (answer !== 'Connect') return undefined;
+      const connect = vscode.l10n.t('Connect');
+      // The question comes from the pure session policy, in English.
+      const answer = await vscode.window.showWarningMessage(question, { modal: true }, connect);
+      if (answer !== connect) return undefined;
     }
     confirmed.env = true;
   }
-  const resolved = await resolveConnection(settings, { env: permissions.canReadEnv ? process.env : {}, secrets });
+  const resolved = await resolveConnection(settings, {
+    env: permissions.canReadEnv ? process.env : {},
+    secrets,
+    // A relative key log path is taken from the session file's folder.
+    ...(source.file ? { baseDir: dirname(source.file.uri.fsPath) } : {}),
+    ignoreKeyLog: !permissions.canWriteKeyLog,
+  });
   source.sensitive = resolved.sensitive;
   return resolved.type === 'websocket'
-    ? createWebSocketConnection(resolved.options, retentionFromSettings())
+    ? createWebSocketConnection(withMessageLimitFromSettings(resolved.options), retentionFromSettings())
     : createTcpConnection(resolved.options, retentionFromSettings());
 }
 

@@ -9,11 +9,13 @@ export interface SessionPermissions {
   readonly canReadEnv: boolean;
   /** Connecting without an explicit confirmation. Never automatic; untrusted asks every time. */
   readonly connectNeedsConfirmation: boolean;
+  /** Writing the TLS key log the file names (a hostile file could aim it anywhere). Untrusted: never. */
+  readonly canWriteKeyLog: boolean;
 }
 
 /** The permissions of a session opened in a workspace that is (or is not) trusted. */
 export function sessionPermissions(trusted: boolean): SessionPermissions {
-  return { canSave: trusted, canReadEnv: trusted, connectNeedsConfirmation: !trusted };
+  return { canSave: trusted, canReadEnv: trusted, connectNeedsConfirmation: !trusted, canWriteKeyLog: trusted };
 }
 
 /**

@@ -68,7 +68,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     switch (node.type) {
       case 'group': {
         const item = new vscode.TreeItem(
-          node.group === 'files' ? 'Session Files' : 'Live Connections',
+          node.group === 'files' ? vscode.l10n.t('Session Files') : vscode.l10n.t('Live Connections'),
           vscode.TreeItemCollapsibleState.Expanded,
         );
         item.id = `group:${node.group}`;
@@ -86,7 +86,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         item.tooltip = relative;
         item.iconPath = new vscode.ThemeIcon('plug');
         item.contextValue = 'sessionFile';
-        item.command = { command: 'socketInspector.sessions.open', title: 'Open Session', arguments: [node] };
+        item.command = { command: 'socketInspector.sessions.open', title: vscode.l10n.t('Open Session'), arguments: [node] };
         return item;
       }
       case 'connection': {
@@ -99,7 +99,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         item.tooltip = connection?.lastError ? `${state}: ${connection.lastError.message}` : state;
         item.iconPath = new vscode.ThemeIcon(STATE_ICONS[state]);
         item.contextValue = state === 'open' || state === 'connecting' ? 'connection.live' : 'connection.ended';
-        item.command = { command: 'socketInspector.focusConnection', title: 'Show Connection', arguments: [node.id] };
+        item.command = { command: 'socketInspector.focusConnection', title: vscode.l10n.t('Show Connection'), arguments: [node.id] };
         return item;
       }
     }
@@ -173,15 +173,15 @@ export function registerSessionsView(
 
     vscode.commands.registerCommand('socketInspector.sessions.open', async (arg?: unknown) => {
       const uri = fileArgument(arg);
-      if (!uri) return fail(new Error('Open Session needs a session file.'));
+      if (!uri) return fail(new Error(vscode.l10n.t('Open Session needs a session file.')));
       return open(uri);
     }),
 
     vscode.commands.registerCommand('socketInspector.sessions.connect', async (arg?: unknown) => {
       const uri = fileArgument(arg);
-      if (!uri) return fail(new Error('Connect needs a session file.'));
+      if (!uri) return fail(new Error(vscode.l10n.t('Connect needs a session file.')));
       const id = await open(uri);
-      if (!id) return fail(new Error(`"${vscode.workspace.asRelativePath(uri)}" did not open as a session; see the editor for why.`));
+      if (!id) return fail(new Error(vscode.l10n.t('"{0}" did not open as a session; see the editor for why.', vscode.workspace.asRelativePath(uri))));
       const connection = registry.get(id);
       if (connection && (connection.state === 'open' || connection.state === 'connecting')) return id;
       return (await panels.reconnect(id)) ? id : undefined;
@@ -189,14 +189,14 @@ export function registerSessionsView(
 
     vscode.commands.registerCommand('socketInspector.sessions.rename', async (arg?: unknown, newName?: unknown) => {
       const uri = fileArgument(arg);
-      if (!uri) return fail(new Error('Rename needs a session file.'));
+      if (!uri) return fail(new Error(vscode.l10n.t('Rename needs a session file.')));
       const current = sessionDisplayName(uri.path.split('/').pop() ?? '');
       const input =
         typeof newName === 'string'
           ? newName
           : await vscode.window.showInputBox({
-              title: 'Rename Session',
-              prompt: 'New name (the .socket-session.json suffix is kept)',
+              title: vscode.l10n.t('Rename Session'),
+              prompt: vscode.l10n.t('New name (the .socket-session.json suffix is kept)'),
               value: current,
               validateInput: (value) => {
                 try {
@@ -221,7 +221,7 @@ export function registerSessionsView(
       // overwrite: false — a rename never replaces another session.
       edit.renameFile(uri, target, { overwrite: false });
       if (!(await vscode.workspace.applyEdit(edit))) {
-        return fail(new Error(`Could not rename "${vscode.workspace.asRelativePath(uri)}" to "${fileName}": a file with that name may already exist.`));
+        return fail(new Error(vscode.l10n.t('Could not rename "{0}" to "{1}": a file with that name may already exist.', vscode.workspace.asRelativePath(uri), fileName)));
       }
       // VS Code closes a custom editor whose file moved; the inspector comes back under the new name.
       if (wasOpen && !inspectorOf(target)) await open(target);
@@ -232,15 +232,16 @@ export function registerSessionsView(
 
     vscode.commands.registerCommand('socketInspector.sessions.delete', async (arg?: unknown, options?: { confirmed?: boolean }) => {
       const uri = fileArgument(arg);
-      if (!uri) return fail(new Error('Delete needs a session file.'));
+      if (!uri) return fail(new Error(vscode.l10n.t('Delete needs a session file.')));
       const name = vscode.workspace.asRelativePath(uri);
       if (!options?.confirmed) {
+        const remove = vscode.l10n.t('Delete');
         const choice = await vscode.window.showWarningMessage(
-          `Delete the session "${name}"?`,
-          { modal: true, detail: 'The file is moved to the trash where the system has one.' },
-          'Delete',
+          vscode.l10n.t('Delete the session "{0}"?', name),
+          { modal: true, detail: vscode.l10n.t('The file is moved to the trash where the system has one.') },
+          remove,
         );
-        if (choice !== 'Delete') return false;
+        if (choice !== remove) return false;
       }
       try {
         await vscode.workspace.fs.delete(uri, { useTrash: true });

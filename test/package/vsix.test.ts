@@ -55,6 +55,12 @@ describe('npm run package', () => {
     }
   });
 
+  it('holds the manifest strings and the host message bundle (package.nls.json, l10n/)', () => {
+    for (const name of ['extension/package.nls.json', 'extension/l10n/bundle.l10n.json']) {
+      assert.ok(names.includes(name), `${name} missing from ${names.join(', ')}`);
+    }
+  });
+
   it('holds no sources, tests or unbundled node_modules', () => {
     const offending = names.filter((n) => /^extension\/(src|test|webview|shared|scripts|bench|node_modules)\//.test(n) || n.endsWith('.ts') || n.endsWith('.map'));
     assert.deepEqual(offending, []);

@@ -219,6 +219,8 @@ function openPanel(connection: Connection, reconnect: () => Promise<Connection>)
       filterMatches: record('filterMatches'),
       composerLists: record('composerLists'),
       snapshot: record('snapshot'),
+      peers: record('peers'),
+      held: record('held'),
     },
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });

@@ -85,6 +85,8 @@ async function setup(
       filterMatches: record('filterMatches'),
       composerLists: record('composerLists'),
       snapshot: record('snapshot'),
+      peers: record('peers'),
+      held: record('held'),
     },
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });
@@ -281,7 +283,7 @@ describe('PanelController', () => {
 
     await h.webview.sendRequest('ping', { payload: 'hb' });
     await eventually(() => h.peer.pings.map(String), (p) => p[0] === 'hb', 'the ping');
-    await assert.rejects(h.webview.sendRequest('close', { code: 1006, reason: '' }), /Close code 1006 cannot be sent/);
+    await assert.rejects(h.webview.sendRequest('close', { code: 65536, reason: '' }), /code must be an integer in \[0, 65535\]/);
     await h.webview.sendRequest('close', { code: 4000, reason: 'done' });
     await eventually(() => h.peer.closes, (c) => c.length === 1, 'the close');
     assert.deepEqual(h.peer.closes[0], { code: 4000, reason: 'done' });
@@ -343,6 +345,77 @@ describe('PanelController', () => {
     second!.log.appendText(2, 7, 'after dispose');
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(h.posted.length, count);
+    second!.dispose();
+  });
+
+  it('serves wire frames, sends in fragments, pongs by hand, switches automatic pong and closes with any code', async () => {
+    let second: WebSocketConnection | undefined;
+    const h = await setup(() => {}, {}, async () => {
+      second = createWebSocketConnection({ url: h.peer.url });
+      await second.connect();
+      return second;
+    });
+    const snapshot = await h.webview.sendRequest('ready', {});
+    assert.equal(snapshot.autoPong, true);
+    const log = h.connection.log;
+    const seqOf = (direction: number, kind: number) => {
+      for (let s = log.nextSeq - 1; s >= log.firstSeq; s--) if (log.direction(s) === direction && log.kind(s) === kind) return s;
+      throw new Error('no such entry');
+    };
+
+    assert.deepEqual(await h.webview.sendRequest('send', { format: 'text', input: 'in three', escapes: false, fragments: 3 }), { bytes: 8 });
+    await eventually(() => h.peer.received.length, (n) => n === 1, 'the message at the server');
+    assert.deepEqual(h.peer.received[0], { data: Buffer.from('in three'), binary: false });
+    const sent = await h.webview.sendRequest('getFrames', { seq: seqOf(1, 0) });
+    assert.deepEqual(
+      { ...sent, frames: sent.frames.map((f) => [f.direction, f.opcode, f.fin, f.rsv1, f.masked, /^[0-9a-f]{8}$/.test(f.maskKey ?? ''), f.payloadLength, f.headerLength, f.anomalies]) },
+      {
+        seq: seqOf(1, 0),
+        available: true,
+        frames: [
+          [1, 1, false, false, true, true, 3, 6, []],
+          [1, 0, false, false, true, true, 3, 6, []],
+          [1, 0, true, false, true, true, 2, 6, []],
+        ],
+        total: 3,
+        wireBytes: 8,
+        messageLength: 8,
+        deflate: false,
+      },
+    );
+    assert.equal(unsafeBinary(sent), undefined);
+    const lists = h.events.filter((e): e is HostEvent & { type: 'composerLists' } => e.type === 'composerLists').at(-1)!;
+    assert.deepEqual(lists.history.at(-1), { format: 'text', input: 'in three', escapes: false }, 'history keeps the message, not the frame count');
+    await assert.rejects(
+      h.webview.sendRequest('send', { format: 'hex', input: '00', escapes: false, fragments: 0 }),
+      /fragments must be an integer in \[1, 10000\]/,
+    );
+    assert.equal((await h.webview.sendRequest('getFrames', { seq: log.firstSeq })).total, 0, 'a meta entry has no frames');
+
+    await h.webview.sendRequest('setAutoPong', { enabled: false });
+    assert.equal(h.connection.autoPong, false);
+    const pongs: string[] = [];
+    h.peer.client().on('pong', (data) => pongs.push(String(data)));
+    h.peer.client().ping('are you there');
+    await eventually(() => log.kind(log.nextSeq - 1), (k) => k === 2, 'the ping logged');
+    // An automatic pong would have left at once, ahead of this one; the server reads in order.
+    await h.webview.sendRequest('pong', { payload: 'by hand' });
+    await eventually(() => pongs.length, (n) => n === 1, 'the pong at the server');
+    assert.deepEqual(pongs, ['by hand']);
+
+    // ws on the server side refuses 1006 in a frame (it fails the connection), which is the point of sending it.
+    h.peer.client().on('error', () => {});
+    await h.webview.sendRequest('close', { code: 1006, reason: 'test' });
+    await eventually(() => h.connection.state, (s) => s === 'closed', 'closed');
+    assert.equal(log.code(seqOf(1, 4)), 1006);
+    const close = await h.webview.sendRequest('getFrames', { seq: seqOf(1, 4) });
+    assert.deepEqual(close.frames.map((f) => [f.opcode, f.masked, f.payloadLength]), [[8, true, 6]]);
+
+    // A reconnect keeps the choice: the new connection does not answer pings either.
+    await h.webview.sendRequest('connect', {});
+    const snap = await eventually(() => h.events.find((e) => e.type === 'snapshot'), Boolean, 'the snapshot of the new connection');
+    assert.equal((snap as HostEvents['snapshot']).snapshot.autoPong, false);
+    assert.equal(second!.autoPong, false);
     second!.dispose();
   });
 });

@@ -60,6 +60,8 @@ function wire(connection: Connection, callbacks: Partial<PanelCallbacks>) {
       filterMatches: ignore,
       composerLists: ignore,
       snapshot: (e) => void snapshots.push(e),
+      peers: ignore,
+      held: ignore,
     },
   });
   cleanup.push(() => controller.dispose(), () => webview.dispose());

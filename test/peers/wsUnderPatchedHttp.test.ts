@@ -215,6 +215,11 @@ describe('ws:// under a patched http.request', () => {
       ],
     );
     assert.match(entries(c.log).find((e) => e.kind === 'open')!.text, /^Connected 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+$/);
+    // The frame tap sits on the agent's socket too: one frame per message, masked only when sent.
+    assert.deepEqual(
+      frames.map((e) => c.framesOf(e.seq).map((f) => [f.opcode, f.masked, f.payloadLength])),
+      [[[1, true, 9]], [[2, true, 3]], [[1, false, 9]], [[2, false, 3]]],
+    );
   });
 
   it('reports a reset by the server as RESET', async () => {
@@ -268,7 +273,7 @@ describe('ws:// under a patched http.request', () => {
     const c = open({ url: `ws://127.0.0.1:${silent.port}/`, handshakeTimeoutMs: 200 });
     await assert.rejects(c.connect(), (e: SocketInspectorError) => {
       assert.equal(e.code, 'TIMEOUT');
-      assert.equal(e.message, `The WebSocket upgrade with 127.0.0.1:${silent.port} did not complete within 200 ms`);
+      assert.equal(e.message, `The WebSocket upgrade with 127.0.0.1:${silent.port} did not complete within 200 ms: the server accepted the connection but never answered the upgrade request`);
       return true;
     });
     agentSocket(made);
@@ -321,6 +326,8 @@ describe('wss:// under a patched https.request', () => {
     c.sendText('secret ✓');
     const echo = await waitForEntry(c.log, 'echo', (e) => e.direction === 'in' && e.kind === 'text');
     assert.equal(echo.text, 'secret ✓');
+    // Frames are read from the TLS socket's cleartext side.
+    assert.deepEqual(c.framesOf(echo.seq).map((f) => [f.opcode, f.fin, f.masked, f.payloadLength, f.anomalies]), [[1, true, false, 10, 0]]);
   });
 
   it('verifies the certificate given as CA, and applies servername', async (t) => {
@@ -384,7 +391,7 @@ describe('a socket the agent connected before handing it over, as a proxy agent 
     const c = open({ url: `ws://127.0.0.1:${silent.port}/`, handshakeTimeoutMs: 200 });
     await assert.rejects(c.connect(), (e: SocketInspectorError) => {
       assert.equal(e.code, 'TIMEOUT');
-      assert.equal(e.message, `The WebSocket upgrade with 127.0.0.1:${silent.port} did not complete within 200 ms`);
+      assert.equal(e.message, `The WebSocket upgrade with 127.0.0.1:${silent.port} did not complete within 200 ms: the server accepted the connection but never answered the upgrade request`);
       return true;
     });
     agentSocket(made);

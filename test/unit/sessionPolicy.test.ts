@@ -12,10 +12,10 @@ const session = (connection: object, extra: object = {}) => parseSession(JSON.st
 
 describe('sessionPermissions', () => {
   it('makes an untrusted workspace read-only, env-blind, and asks before connecting', () => {
-    assert.deepEqual(sessionPermissions(false), { canSave: false, canReadEnv: false, connectNeedsConfirmation: true });
+    assert.deepEqual(sessionPermissions(false), { canSave: false, canReadEnv: false, connectNeedsConfirmation: true, canWriteKeyLog: false });
   });
   it('lets a trusted workspace save and read env', () => {
-    assert.deepEqual(sessionPermissions(true), { canSave: true, canReadEnv: true, connectNeedsConfirmation: false });
+    assert.deepEqual(sessionPermissions(true), { canSave: true, canReadEnv: true, connectNeedsConfirmation: false, canWriteKeyLog: true });
   });
 });
 

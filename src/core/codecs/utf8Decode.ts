@@ -153,6 +153,17 @@ function visibleChar(cp: number): string | undefined {
 }
 
 /**
+ * A string from the network made safe to read on one line: control characters as control pictures (␊),
+ * and bidi overrides, zero-width characters and line separators spelled out (\u202E), so a header value,
+ * certificate name or URL cannot break the line or make its text read backwards.
+ */
+export function visibleText(text: string): string {
+  let out = '';
+  for (const ch of text) out += visibleChar(ch.codePointAt(0)!) ?? ch;
+  return out;
+}
+
+/**
  * One-line preview of a payload for a log row: at most `maxChars` code points (the ellipsis included
  * when truncated), control characters shown as symbols (␊ for LF), invalid UTF-8 as U+FFFD.
  * Only a prefix of the bytes is decoded, so the cost does not grow with the payload.

@@ -3,6 +3,7 @@
 import type { TcpOptions, TlsOptions, WebSocketOptions } from '../connectionTypes';
 import { parseTcpTarget, parseWebSocketUrl } from '../connectionTarget';
 import { SocketInspectorError } from '../errors';
+import { resolveKeyLogPath } from '../keyLogPath';
 import { type EnvRecord, type EnvUse, envNames, resolveEnv } from './sessionEnv';
 import type {
   Mutable,
@@ -27,13 +28,24 @@ export interface ResolveContext {
   readonly env: EnvRecord;
   /** Where secret header values are; without it a secret header is an error. */
   readonly secrets?: SecretStore;
+  /** The session file's folder: a relative tls.keyLogFile is taken from it. */
+  readonly baseDir?: string;
+  /** Leave out tls.keyLogFile (an untrusted workspace must not make us write files). */
+  readonly ignoreKeyLog?: boolean;
 }
 
-function tlsOptions(tls: SessionTls): TlsOptions {
+function tlsOptions(tls: SessionTls, context: ResolveContext): TlsOptions {
   const out: TlsOptions = {};
   if (tls.servername !== undefined) out.servername = tls.servername;
   if (tls.allowSelfSigned !== undefined) out.allowSelfSigned = tls.allowSelfSigned;
   if (tls.ca !== undefined) out.ca = typeof tls.ca === 'string' ? tls.ca : [...tls.ca];
+  if (tls.keyLogFile !== undefined && !context.ignoreKeyLog) {
+    try {
+      out.keyLogFile = resolveKeyLogPath(tls.keyLogFile, context.baseDir, 'connection.tls.keyLogFile');
+    } catch (e) {
+      throw new SocketInspectorError('BAD_SESSION', (e as Error).message);
+    }
+  }
   return out;
 }
 
@@ -106,7 +118,7 @@ async function resolveWebSocket(c: WebSocketSessionConnection, context: ResolveC
   if (c.perMessageDeflate !== undefined) options.perMessageDeflate = c.perMessageDeflate;
   if (c.handshakeTimeoutMs !== undefined) options.handshakeTimeoutMs = c.handshakeTimeoutMs;
   if (c.maxPayload !== undefined) options.maxPayload = c.maxPayload;
-  if (c.tls) options.tls = tlsOptions(c.tls);
+  if (c.tls) options.tls = tlsOptions(c.tls, context);
   return { type: 'websocket', options, sensitive: [...new Set(sensitive.filter((v) => v !== ''))] };
 }
 
@@ -119,7 +131,7 @@ function resolveTcp(c: TcpSessionConnection, context: ResolveContext): ResolvedC
     throw new SocketInspectorError('BAD_SESSION', `connection.host is not a usable host: ${(e as Error).message}`);
   }
   const options: TcpOptions = { host: target.host, port: target.port };
-  if (c.tls !== undefined) options.tls = typeof c.tls === 'boolean' ? c.tls : tlsOptions(c.tls);
+  if (c.tls !== undefined) options.tls = typeof c.tls === 'boolean' ? c.tls : tlsOptions(c.tls, context);
   if (c.connectTimeoutMs !== undefined) options.connectTimeoutMs = c.connectTimeoutMs;
   return { type: 'tcp', options, sensitive: [] };
 }
@@ -152,10 +164,11 @@ export function connectionEnvUses(connection: SessionConnection): { path: string
 }
 
 function sessionTls(tls: TlsOptions): SessionTls {
-  const out: { servername?: string; allowSelfSigned?: boolean; ca?: string | string[] } = {};
+  const out: Mutable<SessionTls> = {};
   if (tls.servername !== undefined) out.servername = tls.servername;
   if (tls.allowSelfSigned !== undefined) out.allowSelfSigned = tls.allowSelfSigned;
   if (tls.ca !== undefined) out.ca = typeof tls.ca === 'string' ? tls.ca : [...tls.ca];
+  if (tls.keyLogFile !== undefined) out.keyLogFile = tls.keyLogFile;
   return out;
 }
 

@@ -47,6 +47,11 @@ export interface SessionTls {
   readonly allowSelfSigned?: boolean;
   /** Extra trusted CA certificates, PEM text. */
   readonly ca?: string | readonly string[];
+  /**
+   * Append the TLS session secrets to this file (SSLKEYLOGFILE format, for Wireshark). Absolute, or
+   * relative to the session file's folder. Not written in an untrusted workspace.
+   */
+  readonly keyLogFile?: string;
 }
 
 export interface WebSocketSessionConnection {
@@ -132,7 +137,7 @@ export interface SessionLogEntry {
 }
 
 /** Kinds a meta (direction "meta") entry has; every other kind travels in or out. */
-export const META_KINDS: readonly KindName[] = ['connecting', 'open', 'handshake', 'error', 'closed'];
+export const META_KINDS: readonly KindName[] = ['connecting', 'open', 'handshake', 'error', 'closed', 'note'];
 /** Kinds of entries that crossed the wire. */
 export const WIRE_KINDS: readonly KindName[] = ['text', 'binary', 'ping', 'pong', 'close', 'data'];
 
@@ -141,7 +146,7 @@ export const SESSION_FIELDS = {
   root: ['$schema', 'version', 'name', 'connection', 'messages', 'log'],
   websocket: ['type', 'url', 'headers', 'protocols', 'perMessageDeflate', 'handshakeTimeoutMs', 'maxPayload', 'tls'],
   tcp: ['type', 'host', 'port', 'tls', 'connectTimeoutMs'],
-  tls: ['servername', 'allowSelfSigned', 'ca'],
+  tls: ['servername', 'allowSelfSigned', 'ca', 'keyLogFile'],
   header: ['name', 'value', 'secret'],
   message: ['name', 'format', 'body', 'escapes'],
   log: ['savedAt', 'dropped', 'entries'],

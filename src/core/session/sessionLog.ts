@@ -27,7 +27,7 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** Kinds whose payload is text by nature (text messages, close reasons, event descriptions). */
-const TEXTUAL_KINDS: ReadonlySet<KindName> = new Set(['text', 'close', 'connecting', 'open', 'handshake', 'error', 'closed']);
+const TEXTUAL_KINDS: ReadonlySet<KindName> = new Set(['text', 'close', 'connecting', 'open', 'handshake', 'error', 'closed', 'note']);
 /** Control characters that make binary data unreadable as JSON text (TAB, LF and CR are fine). */
 const BINARY_CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 

@@ -222,8 +222,8 @@ export function headerValueProblem(value: string): string | undefined {
 }
 
 function readTls(v: unknown, path: string, warnings: SessionWarning[]): SessionTls {
-  const r = Reader.object(v, path, TLS_FIELDS, warnings, 'an object { servername, allowSelfSigned, ca }');
-  const out: { servername?: string; allowSelfSigned?: boolean; ca?: string | string[] } = {};
+  const r = Reader.object(v, path, TLS_FIELDS, warnings, 'an object { servername, allowSelfSigned, ca, keyLogFile }');
+  const out: { servername?: string; allowSelfSigned?: boolean; ca?: string | string[]; keyLogFile?: string } = {};
   const servername = r.string('servername');
   if (servername !== undefined) out.servername = servername;
   const allow = r.boolean('allowSelfSigned');
@@ -237,6 +237,13 @@ function readTls(v: unknown, path: string, warnings: SessionWarning[]): SessionT
       });
       out.ca = ca as string[];
     } else throw bad(r.at('ca'), `must be a PEM string or a list of them (found ${found(ca)})`);
+  }
+  const keyLogFile = r.string('keyLogFile');
+  if (keyLogFile !== undefined) {
+    if (keyLogFile.trim() === '' || keyLogFile.includes('\0')) {
+      throw bad(r.at('keyLogFile'), `must be a file path, absolute or relative to the session file (found ${found(keyLogFile)})`);
+    }
+    out.keyLogFile = keyLogFile;
   }
   return r.keepExtras(out);
 }
@@ -341,7 +348,7 @@ function readTcp(r: Reader, warnings: SessionWarning[]): SessionConnection {
   const tls = r.raw('tls');
   if (tls !== undefined) {
     if (typeof tls !== 'boolean' && !isRecord(tls)) {
-      throw bad(r.at('tls'), `must be true, false or an object { servername, allowSelfSigned, ca } (found ${found(tls)})`);
+      throw bad(r.at('tls'), `must be true, false or an object { servername, allowSelfSigned, ca, keyLogFile } (found ${found(tls)})`);
     }
     out.tls = typeof tls === 'boolean' ? tls : readTls(tls, r.at('tls'), warnings);
   }

@@ -83,6 +83,7 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
       disconnect: options.callbacks?.disconnect ?? (() => connection.close()),
       writeClipboard: options.callbacks?.writeClipboard ?? ((text) => void clipboard.push(text)),
       ...(options.callbacks?.sessionCommand ? { sessionCommand: options.callbacks.sessionCommand } : {}),
+      ...(options.callbacks?.savePayload ? { savePayload: options.callbacks.savePayload } : {}),
     },
     { ...options.controller, log: (line) => problems.push(line) },
   );
@@ -92,6 +93,11 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
     savedState = state;
   });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // The panel never opens a dialog; one that appears came from content that ran.
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.type()} ${d.message()}`);
+    void d.dismiss().catch(() => {});
+  });
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
   });

@@ -1,7 +1,7 @@
 // Peers that are separate programs: Debian's python3-websockets and redis-server. Each is started on
 // 127.0.0.1 and stopped (and waited for) by its handle's close().
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,17 +25,34 @@ function output(child: ChildProcess): () => string {
   return () => text.trim().slice(-2000);
 }
 
-/** Starts test/peers/fixtures/ws_server.py; it prints its port once listening. */
-export async function startPythonWsServer(): Promise<Peer & { url(path: string): string }> {
+/**
+ * Starts test/peers/fixtures/ws_server.py; it prints its port once listening. With `tls` (PEM
+ * certificate and key) it serves wss:// instead of ws://.
+ */
+export async function startPythonWsServer(
+  options: { tls?: { cert: string; key: string } } = {},
+): Promise<Peer & { url(path: string): string }> {
   const script = join(__dirname, '..', 'fixtures', 'ws_server.py');
+  const args = [script];
+  let certDir: string | undefined;
+  if (options.tls) {
+    certDir = mkdtempSync(join(tmpdir(), 'si-pycert-'));
+    writeFileSync(join(certDir, 'cert.pem'), options.tls.cert);
+    writeFileSync(join(certDir, 'key.pem'), options.tls.key);
+    args.push(join(certDir, 'cert.pem'), join(certDir, 'key.pem'));
+  }
   // stdin stays a pipe: the script exits when it closes, even if this process dies without cleanup.
-  const child = spawn('/usr/bin/python3', [script], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('/usr/bin/python3', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const removeCerts = () => {
+    if (certDir) rmSync(certDir, { recursive: true, force: true });
+  };
   const log = output(child);
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => fail('did not print its port'), STARTUP_LIMIT_MS);
     function fail(why: string) {
       clearTimeout(timer);
       child.kill('SIGKILL');
+      removeCerts();
       reject(new Error(`ws_server.py ${why}: ${log()}`));
     }
     let buffered = '';
@@ -51,9 +68,11 @@ export async function startPythonWsServer(): Promise<Peer & { url(path: string):
     child.once('error', (e) => fail(e.message));
   });
   child.removeAllListeners('exit');
+  // Python has read the files once it listens.
+  removeCerts();
   return {
     port,
-    url: (path) => `ws://127.0.0.1:${port}${path}`,
+    url: (path) => `${options.tls ? 'wss' : 'ws'}://127.0.0.1:${port}${path}`,
     close: () => {
       child.stdin?.end();
       return stop(child);

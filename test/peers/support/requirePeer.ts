@@ -47,3 +47,20 @@ export function redisMissing(): string | undefined {
 export function opensslMissing(): string | undefined {
   return cached('openssl', () => commandFails('openssl', ['version'], 'install it with apt-get install openssl'));
 }
+
+/** Why the socat CLI cannot be used, or undefined when it can. */
+export function socatMissing(): string | undefined {
+  return cached('socat', () => commandFails('socat', ['-V'], 'install it with apt-get install socat'));
+}
+
+/** Why tshark cannot capture on the loopback interface, or undefined when it can. */
+export function tsharkMissing(): string | undefined {
+  return cached('tshark', () => {
+    const r = spawnSync('tshark', ['-D'], { encoding: 'utf8', timeout: 10_000 });
+    if (r.error) return `tshark cannot be run (${(r.error as NodeJS.ErrnoException).code ?? r.error.message}); install it with apt-get install tshark`;
+    if (r.status !== 0 || !/\blo\b/.test(r.stdout)) {
+      return `tshark -D does not list the loopback interface "lo" (exit ${r.status}); run as root or in the wireshark group`;
+    }
+    return undefined;
+  });
+}

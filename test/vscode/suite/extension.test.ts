@@ -17,6 +17,10 @@ const COMMANDS = [
   'socketInspector.clearLog',
   'socketInspector.replaySession',
   'socketInspector.focusConnection',
+  'socketInspector.listenTcp',
+  'socketInspector.listenWebSocket',
+  'socketInspector.proxyTcp',
+  'socketInspector.proxyWebSocket',
 ];
 
 suite('Socket Inspector extension', () => {
@@ -64,5 +68,6 @@ suite('Socket Inspector extension', () => {
     assert.equal(config.get('log.autoscroll'), true);
     assert.equal(config.get('session.storeLog'), true);
     assert.equal(config.get('logRetention.maxEntries'), 1000000);
+    assert.equal(config.get('maxMessageMegabytes'), 100);
   });
 });

@@ -1,0 +1,48 @@
+// A log as NDJSON: one JSON object per line, one line per entry, in seq order, UTF-8, each line ending
+// with "\n". The schema (README "Export and import" and docs/export-formats.md):
+//
+//   { "seq": 12, "time": "2024-05-01T12:00:00.123Z", "direction": "in" | "out" | "meta",
+//     "kind": "text" | "binary" | "ping" | "pong" | "close" | "data" | "connecting" | "open" | "handshake" | "error" | "closed",
+//     "code": 1000,        (only close and closed entries that have a close code)
+//     "length": 5,         (payload bytes)
+//     "text": "hello"  |  "base64": "AAEC" }
+//
+// Exactly one of text and base64: text when the payload is valid UTF-8 (and, for binary data, free of
+// control characters other than tab and line breaks), so UTF-8 of `text` gives back the exact bytes;
+// base64 (standard alphabet, padded) otherwise. The same rule as session files.
+import type { LogEntry } from '../../../shared/logModel';
+import { sessionLogEntry } from '../session/sessionLog';
+import type { ExportSource } from './exportSource';
+
+/** One line of an NDJSON export, parsed. */
+export interface NdjsonEntry {
+  readonly seq: number;
+  readonly time: string;
+  readonly direction: string;
+  readonly kind: string;
+  readonly code?: number;
+  readonly length: number;
+  readonly text?: string;
+  readonly base64?: string;
+}
+
+/** The NDJSON object of one entry (meta texts redacted). */
+export function ndjsonEntry(e: LogEntry, redact: readonly string[] = []): NdjsonEntry {
+  const s = sessionLogEntry(e.seq, e.wallTime, e.monoTime, e.direction, e.kind, e.code, e.payload, redact);
+  return {
+    seq: s.seq,
+    time: s.time,
+    direction: s.direction,
+    kind: s.kind,
+    ...(s.code !== undefined ? { code: s.code } : {}),
+    length: e.payload.length,
+    ...(s.text !== undefined ? { text: s.text } : { base64: s.base64! }),
+  };
+}
+
+/** The lines of the NDJSON export of `source`, one string per entry. */
+export function* ndjsonChunks(source: ExportSource): Generator<string> {
+  // Longest first, so a secret that contains another is replaced whole.
+  const redact = [...new Set((source.redact ?? []).filter((v) => v !== ''))].sort((a, b) => b.length - a.length);
+  for (const e of source.entries()) yield `${JSON.stringify(ndjsonEntry(e, redact))}\n`;
+}

@@ -1,0 +1,193 @@
+// A server panel in Chromium: the real webview bundle and the real PanelController on a real WebSocket
+// listener, with real `ws` clients as peers. Only what a user sees and does, through the data-testid
+// hooks of docs/testing.md: the peer list, switching between peers, broadcasting, auto-reply rules.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { createWsListener } from '../../src/core/listen/wsListener';
+import { createServerConnection, type ServerConnection } from '../../src/core/serverConnection';
+import { peerNumber, recordingClient, type RecordingClient } from '../peers/support/listenClients';
+import { waitForEntry } from '../peers/support/logReading';
+import { chromiumSkipReason } from './harness/chromium';
+import { eventually } from './harness/eventually';
+import { choose, composerTextarea, cspViolations, rowWithText, textOf, visibleRows } from './harness/panelActions';
+import { openPanel, type OpenPanel } from './harness/panelPage';
+import { usePanelSuite } from './harness/panelSuite';
+
+const skip = chromiumSkipReason();
+
+interface ListenPanel {
+  readonly server: ServerConnection;
+  readonly url: string;
+  readonly panel: OpenPanel;
+  readonly clients: RecordingClient[];
+  client(path: string): Promise<RecordingClient>;
+  close(): Promise<void>;
+}
+
+async function openListenPanel(suite: ReturnType<typeof usePanelSuite>): Promise<ListenPanel> {
+  const server = createServerConnection(createWsListener({ address: { host: '127.0.0.1', port: 0 } }));
+  await server.connect();
+  const url = `ws://127.0.0.1:${server.server.address!.port}`;
+  const panel = await openPanel(suite.browser, suite.server, server, { callbacks: { disconnect: () => server.close(), connect: () => undefined } });
+  const clients: RecordingClient[] = [];
+  return {
+    server,
+    url,
+    panel,
+    clients,
+    async client(path) {
+      const c = recordingClient(`${url}${path}`);
+      clients.push(c);
+      await c.opened;
+      return c;
+    },
+    async close() {
+      for (const c of clients) c.ws.terminate();
+      await panel.close();
+      server.dispose();
+    },
+  };
+}
+
+/** Whether a vscode-checkbox is ticked. */
+function isTicked(page: Page, testId: string): Promise<boolean> {
+  return page.locator(`[data-testid=${testId}]`).evaluate((el) => (el as unknown as { checked: boolean }).checked);
+}
+
+/** The labels of the peer selector's options, in order. */
+function peerOptions(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid=peer-select] vscode-option', (els) => els.map((el) => el.textContent ?? ''));
+}
+
+describe('server panel (Chromium)', { skip }, () => {
+  const suite = usePanelSuite();
+
+  it('lists peers as they come, switches between their logs, and broadcasts', async () => {
+    const live = await openListenPanel(suite);
+    try {
+      const { page } = live.panel;
+      const port = live.server.server.address!.port;
+      await page.locator('[data-testid=peer-bar]').waitFor();
+      assert.equal(await textOf(page, 'connection-target'), `Listen ws://127.0.0.1:${port}`);
+      await eventually(() => textOf(page, 'connection-status'), (t) => t.includes('Listening'), 'the server state');
+      assert.equal((await textOf(page, 'connect-toggle')).trim(), 'Stop');
+      assert.deepEqual(await peerOptions(page), ['Server log (listening)']);
+      assert.equal(await textOf(page, 'peer-count'), '0 peers · 0 open');
+      await rowWithText(page, `Listening on 127.0.0.1:${port}`).waitFor();
+
+      const one = await live.client('/one');
+      const two = await live.client('/two');
+      const p1 = await peerNumber(live.server.server, 1);
+      const p2 = await peerNumber(live.server.server, 2);
+      await eventually(() => peerOptions(page), (o) => o.length === 3, 'both peers listed');
+      assert.deepEqual(await peerOptions(page), ['Server log (listening)', `#1 ${p1.remote} (open)`, `#2 ${p2.remote} (open)`]);
+      assert.equal(await textOf(page, 'peer-count'), '2 peers · 2 open');
+      await rowWithText(page, `#2 accepted from ${p2.remote}`).waitFor();
+
+      // Peer #2: its own log, handshake and composer.
+      await choose(page, 'peer-select', `#2 ${p2.remote} (open)`);
+      await eventually(() => textOf(page, 'connection-target'), (t) => t === `Peer #2 ${p2.remote} /two`, "peer #2's log shown");
+      two.ws.send('hello from two');
+      one.ws.send('hello from one');
+      await rowWithText(page, 'hello from two').waitFor();
+      assert.match(await textOf(page, 'handshake-request'), /GET \/two HTTP\/1\.1/);
+      assert.match(await textOf(page, 'handshake-response'), /101 Switching Protocols/);
+      assert.equal((await textOf(page, 'connect-toggle')).trim(), 'Disconnect');
+      assert.equal(await isTicked(page, 'composer-broadcast'), false);
+      await composerTextarea(page).fill('only for two');
+      await page.locator('[data-testid=composer-send]').click();
+      await eventually(() => two.texts, (t) => t.includes('only for two'), 'peer #2 got it');
+      await rowWithText(page, 'only for two').waitFor();
+      assert.ok(!(await visibleRows(page)).some((r) => r.preview === 'hello from one'), "peer #1's message is not in peer #2's log");
+      assert.deepEqual(one.texts, []);
+
+      // Peer #1, then a broadcast from there.
+      await choose(page, 'peer-select', `#1 ${p1.remote} (open)`);
+      await rowWithText(page, 'hello from one').waitFor();
+      assert.ok(!(await visibleRows(page)).some((r) => r.preview === 'hello from two'));
+      await page.locator('[data-testid=composer-broadcast]').click();
+      await composerTextarea(page).fill('to all peers');
+      await page.locator('[data-testid=composer-send]').click();
+      await eventually(() => textOf(page, 'composer-info'), (t) => t === 'Sent 12 B to 2 peers', 'the broadcast result');
+      for (const c of [one, two]) await eventually(() => c.texts, (t) => t.includes('to all peers'), 'a peer got the broadcast');
+
+      // A peer that leaves is shown closed; its log stays.
+      one.ws.close(4001, 'leaving');
+      await eventually(() => peerOptions(page), (o) => o[1] === `#1 ${p1.remote} (closed)`, 'peer #1 shown closed');
+      await rowWithText(page, 'leaving').waitFor();
+      assert.equal(await textOf(page, 'peer-count'), '2 peers · 1 open');
+      assert.equal(await page.locator('[data-testid=connect-toggle]').isVisible(), false, 'a closed peer cannot be reconnected from here');
+
+      // Back on the server's log: every send is a broadcast.
+      await choose(page, 'peer-select', 'Server log (listening)');
+      await rowWithText(page, `#1 ${p1.remote} closed`).waitFor();
+      assert.equal(await isTicked(page, 'composer-broadcast'), true);
+      assert.equal(await page.locator('[data-testid=composer-ping]').isVisible(), false);
+      assert.deepEqual(await cspViolations(page), []);
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
+  it('follows the newest peer when asked', async () => {
+    const live = await openListenPanel(suite);
+    try {
+      const { page } = live.panel;
+      await page.locator('[data-testid=peer-bar]').waitFor();
+      await page.locator('[data-testid=peer-follow]').click();
+      const c = await live.client('/newest');
+      const p = await peerNumber(live.server.server, 1);
+      await eventually(() => textOf(page, 'connection-target'), (t) => t === `Peer #1 ${p.remote} /newest`, 'the new peer shown by itself');
+      c.ws.send('I am new');
+      await rowWithText(page, 'I am new').waitFor();
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
+  it('edits auto-reply rules: a bad one says why, a good one answers', async () => {
+    const live = await openListenPanel(suite);
+    try {
+      const { page } = live.panel;
+      await page.locator('[data-testid=auto-replies-toggle]').click();
+      await page.locator('[data-testid=auto-replies]').waitFor();
+      await page.locator('[data-testid=auto-reply-add]').click();
+      const rule = page.locator('[data-testid=auto-reply-rule]').first();
+      await rule.locator('[data-testid=auto-reply-match] input').fill('/(unclosed/');
+      await rule.locator('[data-testid=auto-reply-input] input').fill('pong');
+      await eventually(() => rule.locator('[data-testid=auto-reply-problem]').textContent(), (t) => /Invalid regular expression/.test(t ?? ''), 'the problem shown');
+      assert.equal(await textOf(page, 'auto-reply-status'), '0 of 1 rule on');
+
+      await rule.locator('[data-testid=auto-reply-match] input').fill('/^ping$/');
+      await eventually(() => textOf(page, 'auto-reply-status'), (t) => t === '1 of 1 rule on', 'the rule on');
+      assert.equal(await rule.locator('[data-testid=auto-reply-problem]').isVisible(), false);
+      assert.equal((await textOf(page, 'auto-replies-toggle')).trim(), 'Auto-replies (1)');
+
+      const c = await live.client('/');
+      c.ws.send('ping');
+      await eventually(() => c.texts, (t) => t.includes('pong'), 'the auto-reply');
+
+      // The rules belong to the panel: a reloaded page shows them again.
+      await live.panel.reload();
+      await page.locator('[data-testid=auto-replies-toggle]').click();
+      await eventually(() => page.locator('[data-testid=auto-reply-match] input').first().inputValue(), (v) => v === '/^ping$/', 'the rule after a reload');
+
+      await page.locator('[data-testid=auto-reply-remove]').first().click();
+      await eventually(() => textOf(page, 'auto-reply-status'), (t) => t === 'No rules', 'no rules');
+      c.ws.send('ping');
+      const peer = live.server.server.peers[0]!.connection;
+      await waitForEntry(peer.log, 'the second ping', (e) => e.direction === 'in' && e.text === 'ping' && e.seq > peer.log.nextSeq - 3);
+      // A reply would be sent right after the message is logged; a marker sent now arrives after it.
+      await new Promise((r) => setImmediate(r));
+      peer.sendText('marker');
+      await eventually(() => c.texts, (t) => t.includes('marker'), 'the marker');
+      assert.deepEqual(c.texts, ['pong', 'marker'], 'no reply once the rule is gone');
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+});

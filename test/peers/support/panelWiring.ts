@@ -1,0 +1,88 @@
+// A PanelController on a connection, driven through the real protocol by the webview's own MessageHandler
+// (no browser): for checking that the panel still answers after whatever a peer did to the connection.
+import { decodeEntryBatch } from '../../../shared/entryBatch';
+import { DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
+import { MessageHandler } from '../../../shared/messageHandler';
+import { webviewIncoming } from '../../../shared/messageSchema';
+import type { HostEvents, HostRequests, WebviewEvents, WebviewRequests } from '../../../shared/protocol';
+import type { Connection } from '../../../src/core/connectionTypes';
+import { PanelController, type PanelCallbacks } from '../../../src/panel/panelController';
+
+type HostEvent = { [K in keyof HostEvents]: { type: K } & HostEvents[K] }[keyof HostEvents];
+
+/** A controller and the webview side of its channel. */
+export interface WiredPanel {
+  readonly controller: PanelController;
+  readonly webview: MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>;
+  /** Events the host posted, in order. */
+  readonly events: HostEvent[];
+  /** Messages the controller refused or could not handle, and webview-side problems. */
+  readonly problems: string[];
+  /** The rows of entries [from, from + count) as the webview would get them: "direction kind" and a text preview. */
+  rows(fromSeq: number, count: number): Promise<Array<{ seq: number; row: string; preview: string }>>;
+  dispose(): void;
+}
+
+/** Wires a controller to `connection`; `callbacks` default to no-ops. Batches are acknowledged at once. */
+export function wirePanel(connection: Connection, callbacks: Partial<PanelCallbacks> = {}): WiredPanel {
+  const events: HostEvent[] = [];
+  const problems: string[] = [];
+  // eslint-disable-next-line prefer-const
+  let webview: WiredPanel['webview'];
+  const controller = new PanelController(
+    connection,
+    (message) => queueMicrotask(() => webview.handleMessage(message)),
+    { connect: () => undefined, disconnect: () => undefined, writeClipboard: () => undefined, ...callbacks },
+    { log: (line) => problems.push(line), statsIntervalMs: 0 },
+  );
+  const record =
+    <K extends keyof HostEvents>(type: K) =>
+    (params: HostEvents[K]): void => {
+      events.push({ ...params, type } as HostEvent);
+      if (type === 'entries') webview.sendEvent('ack', { batchId: (params as HostEvents['entries']).batchId });
+    };
+  webview = new MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>({
+    post: (m) => queueMicrotask(() => controller.handleMessage(m)),
+    schemas: webviewIncoming,
+    requests: {},
+    events: {
+      entries: record('entries'),
+      stats: record('stats'),
+      cleared: record('cleared'),
+      state: record('state'),
+      handshake: record('handshake'),
+      tls: record('tls'),
+      filterMatches: record('filterMatches'),
+      composerLists: record('composerLists'),
+      snapshot: record('snapshot'),
+      peers: record('peers'),
+      held: record('held'),
+    },
+    onProblem: (p) => problems.push(`webview: ${p}`),
+  });
+  return {
+    controller,
+    webview,
+    events,
+    problems,
+    async rows(fromSeq, count) {
+      const { batch } = await webview.sendRequest('getRange', { fromSeq, count });
+      const decoded = decodeEntryBatch(batch);
+      const out: Array<{ seq: number; row: string; preview: string }> = [];
+      for (let i = 0; i < decoded.count; i++) {
+        const dirKind = decoded.dirKind[i]!;
+        const start = i === 0 ? 0 : decoded.end[i - 1]!;
+        out.push({
+          seq: decoded.seq[i]!,
+          row: `${DIRECTION_NAMES[dirKind >> 4]} ${KIND_NAMES[dirKind & 0x0f]}`,
+          preview: Buffer.from(decoded.payload.subarray(start, decoded.end[i])).toString('utf8'),
+        });
+      }
+      return out;
+    },
+    dispose() {
+      controller.dispose();
+      webview.dispose();
+    },
+  };
+}

@@ -1,0 +1,109 @@
+// Proxy WebSocket… as a keybinding or task calls it, inside a real extension host: a `ws` upstream and a
+// `ws` client on loopback, both legs logged in the pair's one timeline, and a held message the pair's
+// controls edit before it reaches the server.
+import * as assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import WebSocket, { WebSocketServer } from 'ws';
+import type { SocketInspectorApi } from '../../../src/extensionApi';
+import type { ListenResult } from '../../../src/serverCommands';
+import { Direction, Kind } from '../../../shared/logModel';
+import { serverOf } from '../../../src/core/serverConnection';
+import { isProxySession } from '../../../src/core/proxy';
+import { after, before, suite, test } from '../testRegistry';
+
+const EXTENSION_ID = 'socket-inspector.socket-inspector';
+
+async function api(): Promise<SocketInspectorApi> {
+  const extension = vscode.extensions.getExtension<SocketInspectorApi>(EXTENSION_ID);
+  assert.ok(extension, 'extension not installed');
+  return extension.activate();
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+suite('Proxy commands in the extension host', () => {
+  let wss: WebSocketServer;
+  let upstreamPort = 0;
+  const upstreamGot: string[] = [];
+
+  before(async () => {
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    wss.on('connection', (socket) => {
+      socket.on('message', (data) => {
+        upstreamGot.push(String(data));
+        socket.send(`echo ${String(data)}`);
+      });
+    });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    upstreamPort = (wss.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    for (const c of wss.clients) c.terminate();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  });
+
+  test('Proxy WebSocket… with { listen, upstream } forwards both ways, logs both legs, and holds for editing', async () => {
+    const { getConnection } = await api();
+    const result = await vscode.commands.executeCommand<ListenResult>('socketInspector.proxyWebSocket', {
+      listen: '127.0.0.1:0',
+      upstream: `ws://127.0.0.1:${upstreamPort}/`,
+    });
+    assert.equal(result.state, 'open', JSON.stringify(result));
+    assert.ok(result.id);
+    assert.ok(result.address && result.address.port > 0);
+    assert.match(result.target, /^Proxy /);
+    const root = getConnection(result.id);
+    assert.ok(root);
+    const session = serverOf(root);
+    assert.ok(session && isProxySession(session));
+
+    const client = new WebSocket(`ws://127.0.0.1:${result.address.port}/`);
+    const clientGot: string[] = [];
+    client.on('message', (d) => clientGot.push(String(d)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once('open', () => resolve());
+        client.once('error', reject);
+      });
+      client.send('one');
+      await until('the echo through the proxy', () => clientGot.includes('echo one'));
+      const pair = session.peers[0]!;
+      const log = pair.connection.log;
+      const texts: string[] = [];
+      for (let seq = log.firstSeq; seq < log.nextSeq; seq++) {
+        if (log.kind(seq) !== Kind.Text) continue;
+        texts.push(`${log.direction(seq) === Direction.Out ? 'client→server' : 'server→client'} ${new TextDecoder().decode(log.payload(seq))}`);
+      }
+      assert.deepEqual(texts, ['client→server one', 'server→client echo one']);
+
+      pair.controls.setPaused(true, 'toServer');
+      client.send('two');
+      await until('the message held', () => pair.controls.held.length === 1);
+      assert.deepEqual(upstreamGot, ['one']);
+      pair.controls.release(pair.controls.held[0]!.id, { text: 'two edited' });
+      await until('the edit echoed', () => clientGot.includes('echo two edited'));
+      assert.deepEqual(upstreamGot, ['one', 'two edited']);
+    } finally {
+      client.terminate();
+      assert.equal(await vscode.commands.executeCommand('socketInspector.disconnect', { id: result.id }), true);
+    }
+  });
+
+  test('Proxy TCP… refuses a WebSocket upstream with a clear message and opens nothing', async () => {
+    const before = (await api()).listConnections().length;
+    const result = await vscode.commands.executeCommand<ListenResult | undefined>('socketInspector.proxyTcp', {
+      listen: '127.0.0.1:0',
+      upstream: 'ws://127.0.0.1:1/',
+    });
+    assert.equal(result?.id, undefined);
+    assert.equal((await api()).listConnections().length, before);
+  });
+});

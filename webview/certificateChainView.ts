@@ -1,0 +1,58 @@
+// The TLS certificate chain as a readable list, leaf first and root last, one card per certificate.
+// Every string comes from the peer's certificates: it goes into the page as text only (domBuilder).
+import { visibleText } from '../src/core/codecs/utf8Decode';
+import type { CertificateSummary } from '../shared/logModel';
+import { h } from './domBuilder';
+
+/** The role of a certificate by its place in the chain. */
+function roleOf(index: number, cert: CertificateSummary, length: number): string {
+  if (index === 0) return cert.selfIssued && length === 1 ? 'Leaf (self-signed)' : 'Leaf';
+  if (index === length - 1 && cert.selfIssued) return 'Root';
+  return 'Intermediate';
+}
+
+/** "EC P-256", "RSA 2048 bits". */
+export function describeKey(cert: CertificateSummary): string | undefined {
+  const parts = [cert.keyType, cert.keyCurve ?? (cert.keyBits ? `${cert.keyBits} bits` : undefined)].filter(Boolean);
+  return parts.length > 0 ? parts.join(' ') : undefined;
+}
+
+/** Validity with a warning when `now` is outside it. */
+export function describeValidity(cert: CertificateSummary, now: number): string {
+  const from = Date.parse(cert.validFrom);
+  const to = Date.parse(cert.validTo);
+  const flag = !Number.isNaN(to) && now > to ? ' (expired)' : !Number.isNaN(from) && now < from ? ' (not valid yet)' : '';
+  return `${cert.validFrom} – ${cert.validTo}${flag}`;
+}
+
+function row(name: string, value: string | undefined): HTMLElement | undefined {
+  if (value === undefined || value === '') return undefined;
+  return h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: visibleText(value) })]);
+}
+
+function card(cert: CertificateSummary, index: number, length: number, now: number): HTMLElement {
+  const role = roleOf(index, cert, length);
+  return h('li', { className: 'cert-card', testId: 'tls-chain-cert', attrs: { 'data-role': role.split(' ')[0]!.toLowerCase() } }, [
+    h('div', { className: 'cert-title' }, [h('span', { className: 'cert-role', text: `${index + 1}. ${role}` }), ' ', h('span', { text: visibleText(cert.subject || '(no subject)') })]),
+    h('table', { className: 'kv-table' }, [
+      row('Subject', cert.subject),
+      row('Issuer', cert.issuer),
+      row('Valid', describeValidity(cert, now)),
+      row('Alt names', cert.subjectAltName),
+      row('Key', describeKey(cert)),
+      row('CA', cert.isCA === undefined ? undefined : cert.isCA ? 'yes' : 'no'),
+      row('Serial', cert.serialNumber),
+      row('SHA-256', cert.fingerprint256),
+      row('SHA-1', cert.fingerprint),
+    ]),
+  ]);
+}
+
+/** The chain, leaf → root, as an ordered list. */
+export function renderCertificateChain(chain: readonly CertificateSummary[], now = Date.now()): HTMLElement {
+  return h(
+    'ol',
+    { className: 'cert-chain', testId: 'tls-chain', attrs: { 'aria-label': 'Certificate chain, leaf first' } },
+    chain.map((cert, i) => card(cert, i, chain.length, now)),
+  );
+}

@@ -1,0 +1,30 @@
+// Checks on what a user types into the composer's WebSocket controls, before anything is sent. No DOM:
+// unit-tested in Node.
+import { MAX_FRAGMENTS } from '../shared/wireFrames';
+
+/** Validates the close code a user typed for a WebSocket close frame: any code a frame can carry. */
+export function closeCodeProblem(text: string): string | undefined {
+  if (!/^\d+$/.test(text.trim())) return 'The close code must be a number.';
+  const code = Number(text);
+  if (code <= 65535) return undefined;
+  return `Close code ${code} cannot be sent: a close frame carries a code from 0 to 65535.`;
+}
+
+/** A note for close codes RFC 6455 does not allow in a close frame (they are sent anyway, for testing). */
+export function closeCodeNote(code: number): string | undefined {
+  const defined = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  return defined ? undefined : `Close code ${code} is not allowed on the wire by RFC 6455; sent anyway, as a test.`;
+}
+
+/** Validates the Frames field: how many frames to send a message in. */
+export function fragmentsProblem(text: string): string | undefined {
+  const t = text.trim();
+  if (/^\d+$/.test(t) && Number(t) >= 1 && Number(t) <= MAX_FRAGMENTS) return undefined;
+  return `Frames must be a whole number from 1 to ${MAX_FRAGMENTS}.`;
+}
+
+/** Validates a ping or pong payload: a control frame carries at most 125 bytes. */
+export function controlPayloadProblem(text: string): string | undefined {
+  const n = new TextEncoder().encode(text).length;
+  return n <= 125 ? undefined : `A ping or pong payload can be at most 125 bytes in UTF-8 (this one is ${n}).`;
+}

@@ -1,0 +1,25 @@
+// The Frames tab's words about an entry's frames: which frame is compressed, and the summary line that
+// sets the bytes on the wire against the message as logged. No DOM: unit-tested in Node.
+import { isControlOpcode, type FramesResult, type WireFrameInfo } from '../shared/wireFrames';
+import { formatBytes, formatCount } from './entryFormat';
+
+/** Whether a frame is the compressed first frame of a message (RSV1 under permessage-deflate). */
+export function isCompressedFrame(f: WireFrameInfo, deflate: boolean): boolean {
+  return deflate && f.rsv1 && !isControlOpcode(f.opcode) && f.opcode !== 0x0;
+}
+
+/** The one-line summary above the table. */
+export function framesSummary(r: FramesResult): string {
+  const parts = [`${formatCount(r.total)} ${r.total === 1 ? 'frame' : 'frames'}`];
+  const headers = r.frames.reduce((sum, f) => sum + f.headerLength, 0);
+  const complete = r.frames.length === r.total;
+  parts.push(`${formatBytes(r.wireBytes)} payload${complete ? ` + ${formatBytes(headers)} headers` : ''} on the wire`);
+  const compressed = r.frames.some((f) => isCompressedFrame(f, r.deflate));
+  if (compressed) {
+    const ratio = r.messageLength > 0 ? ` (${Math.round((r.wireBytes / r.messageLength) * 100)}%)` : '';
+    parts.push(`compressed: ${formatBytes(r.wireBytes)} on the wire for a ${formatBytes(r.messageLength)} message${ratio}`);
+  } else {
+    parts.push(`message ${formatBytes(r.messageLength)}`);
+  }
+  return parts.join(' · ');
+}

@@ -1,0 +1,117 @@
+// The strip of a server panel (Listen…, Proxy…): which log is on screen — the server's own or one
+// peer's — how many peers there are, following the newest one, and the auto-reply rules button.
+import type { ConnectionState } from '../shared/logModel';
+import type { PeerListInfo, PeerSummary } from '../shared/protocol';
+import { h, setText } from './domBuilder';
+
+/** What the peer bar asks of the rest of the webview. */
+export interface PeerBarDeps {
+  /** Show peer `id` (0: the server's own log). */
+  select(id: number): void;
+  /** Follow each newly accepted peer, or stop following. */
+  setFollow(follow: boolean): void;
+  /** Open or close the auto-reply rules editor. */
+  toggleAutoReplies(): void;
+}
+
+type SelectElement = HTMLElement & { value: string; disabled: boolean };
+type CheckboxElement = HTMLElement & { checked: boolean };
+
+const SERVER_STATES: Record<ConnectionState, string> = {
+  idle: 'not started',
+  connecting: 'starting',
+  open: 'listening',
+  closing: 'stopping',
+  closed: 'stopped',
+  error: 'failed',
+};
+
+/** The selector's label of the server's own log. */
+export function serverItemLabel(info: PeerListInfo): string {
+  const state = info.mode === 'proxy' && info.serverState === 'open' ? 'forwarding' : SERVER_STATES[info.serverState];
+  return `Server log (${state})`;
+}
+
+/** The selector's label of one peer: "#2 127.0.0.1:51234 (open)". */
+export function peerItemLabel(p: PeerSummary): string {
+  return `#${p.id} ${p.remote} (${p.state})`;
+}
+
+function option(value: string, label: string): HTMLElement {
+  const o = document.createElement('vscode-option');
+  o.setAttribute('value', value);
+  o.textContent = label;
+  return o;
+}
+
+/** The peer selector strip; hidden until the panel shows a server. */
+export class PeerBar {
+  readonly element: HTMLElement;
+  private readonly select: SelectElement;
+  private readonly count: HTMLElement;
+  private readonly follow: CheckboxElement;
+  private readonly autoRepliesButton: HTMLElement;
+  /** Labels currently in the select, to rebuild it only when they changed (an open dropdown stays open). */
+  private optionsKey = '';
+  private info: PeerListInfo | undefined;
+
+  constructor(private readonly deps: PeerBarDeps) {
+    this.select = document.createElement('vscode-single-select') as SelectElement;
+    this.select.className = 'peer-select';
+    this.select.dataset.testid = 'peer-select';
+    this.select.setAttribute('aria-label', 'Show the log of');
+    this.select.addEventListener('change', () => {
+      const id = Number(this.select.value);
+      if (Number.isInteger(id) && id !== this.info?.selected) this.deps.select(id);
+    });
+
+    this.count = h('span', { className: 'count-label', testId: 'peer-count' });
+
+    this.follow = document.createElement('vscode-checkbox') as CheckboxElement;
+    this.follow.setAttribute('label', 'Follow newest peer');
+    this.follow.title = 'Switch to each client as soon as it connects';
+    this.follow.dataset.testid = 'peer-follow';
+    this.follow.addEventListener('change', () => this.deps.setFollow(this.follow.checked));
+
+    this.autoRepliesButton = document.createElement('vscode-button');
+    this.autoRepliesButton.setAttribute('secondary', '');
+    this.autoRepliesButton.setAttribute('icon', 'reply');
+    this.autoRepliesButton.dataset.testid = 'auto-replies-toggle';
+    this.autoRepliesButton.title = 'Rules that answer matching messages by themselves, so a mock server needs no code';
+    this.autoRepliesButton.textContent = 'Auto-replies';
+    this.autoRepliesButton.addEventListener('click', () => this.deps.toggleAutoReplies());
+
+    this.element = h('div', { className: 'peer-bar', testId: 'peer-bar', attrs: { role: 'toolbar', 'aria-label': 'Peers' } }, [
+      h('span', { className: 'codicon codicon-radio-tower', attrs: { 'aria-hidden': 'true' } }),
+      this.select,
+      this.count,
+      this.follow,
+      h('span', { className: 'spacer' }),
+      this.autoRepliesButton,
+    ]);
+    this.element.hidden = true;
+  }
+
+  /** Shows the peer list, or hides the strip for a panel that shows a single connection. */
+  update(info: PeerListInfo | undefined): void {
+    this.info = info;
+    this.element.hidden = !info;
+    if (!info) return;
+    const items: Array<[string, string]> = [['0', serverItemLabel(info)], ...info.peers.map((p): [string, string] => [String(p.id), peerItemLabel(p)])];
+    const key = items.map(([v, l]) => `${v}\u0000${l}`).join('\u0001');
+    if (key !== this.optionsKey) {
+      this.optionsKey = key;
+      this.select.replaceChildren(...items.map(([v, l]) => option(v, l)));
+    }
+    if (this.select.value !== String(info.selected)) this.select.value = String(info.selected);
+    const total = info.peers.length + info.omitted;
+    setText(this.count, `${total} peer${total === 1 ? '' : 's'} · ${info.openCount} open`);
+    if (this.follow.checked !== info.followNewest) this.follow.checked = info.followNewest;
+    this.autoRepliesButton.hidden = !info.autoReplies;
+  }
+
+  /** Shows how many rules are on (in the button's label). */
+  setActiveRules(count: number): void {
+    setText(this.autoRepliesButton, count > 0 ? `Auto-replies (${count})` : 'Auto-replies');
+  }
+}
