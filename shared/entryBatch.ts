@@ -1,20 +1,30 @@
 // A run of log entries packed into one ArrayBuffer, so thousands of entries cross postMessage as a
-// single transferable blob instead of thousands of objects. Column layout (little-endian):
+// single blob instead of thousands of objects, at little more than their payload: a 64-byte frame
+// takes about 66 bytes (issue #6). Layout (little-endian):
 //
-//   header   Uint32 ×4  magic 'SIB1', count, payload bytes used, preview cap
-//   seq      Float64 ×count
-//   wallTime Float64 ×count
-//   length   Uint32 ×count   true payload length (may exceed the bytes carried)
-//   end      Uint32 ×count   end offset of each entry's carried bytes in the payload area
-//   code     Uint16 ×count   WS close code, 0 otherwise
-//   dirKind  Uint8 ×count    direction << 4 | kind
-//   payload  Uint8 ×used     the first min(length, previewCap) bytes of each entry
+//   header     Uint32 ×8   magic 'SIB2', count, payload bytes carried, preview cap, flags,
+//                          time runs, varint bytes, coded entries
+//              Float64     first seq
+//   times      Float64 ×timeRuns     wall time of each run of consecutive entries stamped alike
+//   seqs       Float64 ×count        only with the SEQS_LISTED flag; otherwise seqs count up from the first
+//   varints    unsigned LEB128, `varint bytes` in all: each time run's length (×timeRuns), each
+//              entry's true length (×count), then (entry index minus the previous coded one's, close
+//              code) for each coded entry
+//   dirKind    Uint8 ×count          direction << 4 | kind
+//   payload    Uint8 ×carried        the first min(length, previewCap) bytes of each entry
 //
-// Columns are ordered by element size so every typed array view is aligned without padding.
-import type { Direction, Kind, LogRun } from './logModel';
+// Why this shape: messages parsed from one socket read share one timestamp (wsConnection.ts), so times
+// compress to runs; a range has consecutive seqs, so it lists none; an entry carries min(length,
+// previewCap) bytes, so its length alone locates its bytes; close codes are rare. The decoder expands
+// all of it back into plain columns (EntryBatch): readers never see the packing.
+import { runStart, type Direction, type Kind, type LogRun } from './logModel';
 
-const MAGIC = 0x31424953; // 'SIB1' little-endian
-const HEADER_BYTES = 16;
+const MAGIC = 0x32424953; // 'SIB2' little-endian
+const HEADER_BYTES = 40;
+/** Seqs are listed (a filtered list); otherwise they count up from the first seq (a range). */
+const SEQS_LISTED = 1;
+/** Kind.Close: the only entries with a code. */
+const KIND_CLOSE = 4;
 
 /** What the encoder reads: the column accessors of FrameLog (src/core/frameLog.ts). */
 export interface EntryColumns {
@@ -34,142 +44,303 @@ export interface EntryColumns {
   ): void;
 }
 
-/** A decoded batch: typed-array views over the one buffer, indexed 0..count-1. */
+/** A decoded batch: plain columns indexed 0..count-1 (payload is a view into the batch's buffer). */
 export interface EntryBatch {
   readonly count: number;
   readonly previewCap: number;
   readonly seq: Float64Array;
   readonly wallTime: Float64Array;
   readonly length: Uint32Array;
+  /** End offset of each entry's carried bytes in `payload`; the start is the previous entry's end. */
   readonly end: Uint32Array;
   readonly code: Uint16Array;
   readonly dirKind: Uint8Array;
   readonly payload: Uint8Array;
 }
 
-function layout(count: number): { seq: number; wall: number; length: number; end: number; code: number; dirKind: number; payload: number } {
-  const seq = HEADER_BYTES;
-  const wall = seq + count * 8;
-  const length = wall + count * 8;
-  const end = length + count * 4;
-  const code = end + count * 4;
-  const dirKind = code + count * 2;
+/** Bytes of the unsigned 32-bit integer `n` as a varint. */
+function varintBytes(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+}
+
+/** Writes `n` as a varint at `at`; returns the offset after it. */
+function writeVarint(out: Uint8Array, at: number, n: number): number {
+  while (n >= 0x80) {
+    out[at++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  out[at++] = n;
+  return at;
+}
+
+/** What the first pass found: sizes, time runs and close codes. */
+interface Plan {
+  count: number;
+  carried: number;
+  lengthBytes: number;
+  runTimes: number[];
+  runLengths: number[];
+  codeIndex: number[];
+  codeValue: number[];
+  /** Wall time of the last entry planned (to extend its run). */
+  lastTime: number;
+}
+
+function newPlan(): Plan {
+  return { count: 0, carried: 0, lengthBytes: 0, runTimes: [], runLengths: [], codeIndex: [], codeValue: [], lastTime: NaN };
+}
+
+/** Adds one entry to the plan. */
+function planEntry(plan: Plan, length: number, previewCap: number, wallTime: number, code: number): void {
+  plan.carried += length < previewCap ? length : previewCap;
+  plan.lengthBytes += varintBytes(length);
+  if (wallTime === plan.lastTime) plan.runLengths[plan.runLengths.length - 1]!++;
+  else {
+    plan.runTimes.push(wallTime);
+    plan.runLengths.push(1);
+    plan.lastTime = wallTime;
+  }
+  if (code !== 0) {
+    plan.codeIndex.push(plan.count);
+    plan.codeValue.push(code);
+  }
+  plan.count++;
+}
+
+function layout(count: number, timeRuns: number, seqsListed: boolean, varBytes: number, carried: number) {
+  const times = HEADER_BYTES;
+  const seqs = times + timeRuns * 8;
+  const varints = seqs + (seqsListed ? count * 8 : 0);
+  const dirKind = varints + varBytes;
   const payload = dirKind + count;
-  return { seq, wall, length, end, code, dirKind, payload };
+  return { times, seqs, varints, dirKind, payload, size: payload + carried };
 }
 
-function views(buffer: ArrayBuffer, count: number, payloadBytes: number, previewCap: number): EntryBatch {
-  const at = layout(count);
-  return {
-    count,
-    previewCap,
-    seq: new Float64Array(buffer, at.seq, count),
-    wallTime: new Float64Array(buffer, at.wall, count),
-    length: new Uint32Array(buffer, at.length, count),
-    end: new Uint32Array(buffer, at.end, count),
-    code: new Uint16Array(buffer, at.code, count),
-    dirKind: new Uint8Array(buffer, at.dirKind, count),
-    payload: new Uint8Array(buffer, at.payload, payloadBytes),
-  };
+/** A batch allocated from a plan, with its header, times and codes written; where the rest goes. */
+interface Allocated {
+  readonly buffer: ArrayBuffer;
+  readonly bytes: Uint8Array;
+  readonly seqs: Float64Array | undefined;
+  /** Offsets of the next entry's length varint, dirKind byte and payload. */
+  lengthAt: number;
+  dirKindAt: number;
+  payloadAt: number;
 }
 
-function allocate(count: number, payloadBytes: number, previewCap: number): { buffer: ArrayBuffer; batch: EntryBatch } {
-  const buffer = new ArrayBuffer(layout(count).payload + payloadBytes);
-  const header = new Uint32Array(buffer, 0, 4);
+function allocate(plan: Plan, previewCap: number, firstSeq: number, seqsListed: boolean): Allocated {
+  let runBytes = 0;
+  for (const n of plan.runLengths) runBytes += varintBytes(n);
+  let codeBytes = 0;
+  for (let c = 0; c < plan.codeIndex.length; c++) {
+    codeBytes += varintBytes(plan.codeIndex[c]! - (c === 0 ? 0 : plan.codeIndex[c - 1]!)) + varintBytes(plan.codeValue[c]!);
+  }
+  const varBytes = runBytes + plan.lengthBytes + codeBytes;
+  const at = layout(plan.count, plan.runTimes.length, seqsListed, varBytes, plan.carried);
+  const buffer = new ArrayBuffer(at.size);
+  const header = new Uint32Array(buffer, 0, 8);
   header[0] = MAGIC;
-  header[1] = count;
-  header[2] = payloadBytes;
+  header[1] = plan.count;
+  header[2] = plan.carried;
   header[3] = Math.min(previewCap, 0xffffffff);
-  return { buffer, batch: views(buffer, count, payloadBytes, previewCap) };
+  header[4] = seqsListed ? SEQS_LISTED : 0;
+  header[5] = plan.runTimes.length;
+  header[6] = varBytes;
+  header[7] = plan.codeIndex.length;
+  new Float64Array(buffer, 32, 1)[0] = firstSeq;
+  new Float64Array(buffer, at.times, plan.runTimes.length).set(plan.runTimes);
+  const bytes = new Uint8Array(buffer);
+  let v = at.varints;
+  for (const n of plan.runLengths) v = writeVarint(bytes, v, n);
+  let c = at.varints + runBytes + plan.lengthBytes;
+  for (let i = 0; i < plan.codeIndex.length; i++) {
+    c = writeVarint(bytes, c, plan.codeIndex[i]! - (i === 0 ? 0 : plan.codeIndex[i - 1]!));
+    c = writeVarint(bytes, c, plan.codeValue[i]!);
+  }
+  return {
+    buffer,
+    bytes,
+    seqs: seqsListed ? new Float64Array(buffer, at.seqs, plan.count) : undefined,
+    lengthAt: v,
+    dirKindAt: at.dirKind,
+    payloadAt: at.payload,
+  };
 }
 
 /**
  * Packs retained entries [fromSeq, toSeq) with at most `previewCap` payload bytes each. Walks the
- * log's segments directly: no per-entry object is created.
+ * log's segments directly, with no object per entry; payloads that are carried whole are copied a
+ * segment's span at a time.
  */
 export function encodeEntryRange(log: EntryColumns, fromSeq: number, toSeq: number, previewCap: number): ArrayBuffer {
   const lo = Math.max(fromSeq, log.firstSeq);
-  const hi = Math.min(toSeq, log.nextSeq);
-  let count = 0;
-  let payloadBytes = 0;
-  log.forEachRun(lo, hi, (run) => {
-    count += run.to - run.from;
+  const hi = Math.max(lo, Math.min(toSeq, log.nextSeq));
+  // The loops below run in this function, not in callbacks: V8 optimizes them at once and for good.
+  const runs: LogRun[] = [];
+  log.forEachRun(lo, hi, (run) => runs.push(run));
+  const plan = newPlan();
+  for (const run of runs) {
+    const { ends, mono, dirKind, wallOffset } = run;
     for (let i = run.from; i < run.to; i++) {
-      const start = i === 0 ? 0 : run.ends[i - 1]!;
-      payloadBytes += Math.min(run.ends[i]! - start, previewCap);
+      const length = ends[i]! - runStart(run, i);
+      const code = (dirKind[i]! & 15) === KIND_CLOSE ? log.code(run.seq + (i - run.from)) : 0;
+      planEntry(plan, length, previewCap, wallOffset + mono[i]!, code);
     }
-  });
-  const { buffer, batch } = allocate(count, payloadBytes, previewCap);
-  let k = 0;
-  let offset = 0;
-  log.forEachRun(lo, hi, (run) => {
-    for (let i = run.from; i < run.to; i++, k++) {
-      const start = i === 0 ? 0 : run.ends[i - 1]!;
-      const length = run.ends[i]! - start;
-      const carried = Math.min(length, previewCap);
-      const seq = run.seq + (i - run.from);
-      const dk = run.dirKind[i]!;
-      batch.seq[k] = seq;
-      batch.wallTime[k] = run.wallOffset + run.mono[i]!;
-      batch.length[k] = length;
-      batch.payload.set(run.bytes.subarray(start, start + carried), offset);
-      offset += carried;
-      batch.end[k] = offset;
-      // Close codes live in a side table of the log; only close entries can have one.
-      batch.code[k] = (dk & 15) === 4 ? log.code(seq) : 0;
-      batch.dirKind[k] = dk;
+  }
+  const out = allocate(plan, previewCap, lo, false);
+  const bytes = out.bytes;
+  let lengthAt = out.lengthAt;
+  let dirKindAt = out.dirKindAt;
+  let payloadAt = out.payloadAt;
+  for (const run of runs) {
+    const { ends, dirKind, bytes: slab, starts } = run;
+    // Bytes [spanStart, spanEnd) of the slab are still to be copied, in one go.
+    let spanStart = runStart(run, run.from);
+    let spanEnd = spanStart;
+    for (let i = run.from; i < run.to; i++) {
+      let start = spanEnd;
+      if (starts !== undefined && starts[i] !== spanEnd) {
+        // Bytes between payloads (frame headers, a framer's delimiters) are not carried: the span ends here.
+        bytes.set(slab.subarray(spanStart, spanEnd), payloadAt);
+        payloadAt += spanEnd - spanStart;
+        start = spanStart = spanEnd = starts[i]!;
+      }
+      const end = ends[i]!;
+      const length = end - start;
+      if (length < 0x80) bytes[lengthAt++] = length;
+      else lengthAt = writeVarint(bytes, lengthAt, length);
+      bytes[dirKindAt++] = dirKind[i]!;
+      if (length <= previewCap) {
+        spanEnd = end;
+        continue;
+      }
+      // A capped entry breaks the span: copy what came before it, then its prefix.
+      bytes.set(slab.subarray(spanStart, start), payloadAt);
+      payloadAt += start - spanStart;
+      bytes.set(slab.subarray(start, start + previewCap), payloadAt);
+      payloadAt += previewCap;
+      spanStart = spanEnd = end;
     }
-  });
-  return buffer;
+    bytes.set(slab.subarray(spanStart, spanEnd), payloadAt);
+    payloadAt += spanEnd - spanStart;
+  }
+  return out.buffer;
 }
 
 /** Packs the listed seqs that are still retained (in the given order), `previewCap` bytes each. */
 export function encodeEntryList(log: EntryColumns, seqs: ArrayLike<number>, previewCap: number): ArrayBuffer {
-  let count = 0;
-  let payloadBytes = 0;
+  const plan = newPlan();
   for (let i = 0; i < seqs.length; i++) {
     const seq = seqs[i]!;
-    if (!log.has(seq)) continue;
-    count++;
-    payloadBytes += Math.min(log.length(seq), previewCap);
+    if (log.has(seq)) planEntry(plan, log.length(seq), previewCap, log.wallTime(seq), log.code(seq));
   }
-  const { buffer, batch } = allocate(count, payloadBytes, previewCap);
+  const out = allocate(plan, previewCap, plan.count > 0 ? firstRetained(log, seqs) : 0, true);
   let k = 0;
-  let offset = 0;
   for (let i = 0; i < seqs.length; i++) {
     const seq = seqs[i]!;
     const payload = log.payload(seq);
     if (!payload) continue;
+    out.seqs![k++] = seq;
+    out.lengthAt = writeVarint(out.bytes, out.lengthAt, payload.length);
+    out.bytes[out.dirKindAt++] = ((log.direction(seq) ?? 2) << 4) | (log.kind(seq) ?? 9);
     const carried = Math.min(payload.length, previewCap);
-    batch.seq[k] = seq;
-    batch.wallTime[k] = log.wallTime(seq);
-    batch.length[k] = payload.length;
-    batch.payload.set(payload.subarray(0, carried), offset);
-    offset += carried;
-    batch.end[k] = offset;
-    batch.code[k] = log.code(seq);
-    batch.dirKind[k] = ((log.direction(seq) ?? 2) << 4) | (log.kind(seq) ?? 9);
-    k++;
+    out.bytes.set(payload.subarray(0, carried), out.payloadAt);
+    out.payloadAt += carried;
   }
-  return buffer;
+  return out.buffer;
+}
+
+function firstRetained(log: EntryColumns, seqs: ArrayLike<number>): number {
+  for (let i = 0; i < seqs.length; i++) if (log.has(seqs[i]!)) return seqs[i]!;
+  return 0;
+}
+
+/** Reads unsigned varints from [at, limit) of `bytes`; throws when one runs past the limit. */
+class VarintReader {
+  constructor(
+    private readonly bytes: Uint8Array,
+    public at: number,
+    private readonly limit: number,
+  ) {}
+
+  next(): number {
+    let n = 0;
+    let shift = 0;
+    for (;;) {
+      if (this.at >= this.limit || shift > 28) throw new TypeError('Entry batch: malformed varints');
+      const b = this.bytes[this.at++]!;
+      n += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return n;
+      shift += 7;
+    }
+  }
 }
 
 /** Reads a packed batch; throws a TypeError naming the problem if the buffer is not one. */
 export function decodeEntryBatch(buffer: ArrayBuffer): EntryBatch {
   if (!(buffer instanceof ArrayBuffer) || buffer.byteLength < HEADER_BYTES) throw new TypeError('Entry batch: too short');
-  const header = new Uint32Array(buffer, 0, 4);
+  const header = new Uint32Array(buffer, 0, 8);
   if (header[0] !== MAGIC) throw new TypeError('Entry batch: bad magic');
   const count = header[1]!;
-  const payloadBytes = header[2]!;
-  if (layout(count).payload + payloadBytes !== buffer.byteLength) throw new TypeError('Entry batch: size does not match header');
-  const batch = views(buffer, count, payloadBytes, header[3]!);
-  let prev = 0;
-  for (let i = 0; i < count; i++) {
-    const end = batch.end[i]!;
-    if (end < prev || end > payloadBytes) throw new TypeError('Entry batch: payload offsets out of order');
-    prev = end;
+  const carried = header[2]!;
+  const previewCap = header[3]!;
+  const seqsListed = (header[4]! & SEQS_LISTED) !== 0;
+  const timeRuns = header[5]!;
+  const varBytes = header[6]!;
+  const coded = header[7]!;
+  const firstSeq = new Float64Array(buffer, 32, 1)[0]!;
+  const at = layout(count, timeRuns, seqsListed, varBytes, carried);
+  if (at.size !== buffer.byteLength) throw new TypeError('Entry batch: size does not match header');
+
+  // The columns readers get, in one allocation.
+  const columns = new ArrayBuffer(count * 26);
+  const seq = new Float64Array(columns, 0, count);
+  const wallTime = new Float64Array(columns, count * 8, count);
+  const length = new Uint32Array(columns, count * 16, count);
+  const end = new Uint32Array(columns, count * 20, count);
+  const code = new Uint16Array(columns, count * 24, count);
+
+  if (seqsListed) seq.set(new Float64Array(buffer, at.seqs, count));
+  else for (let i = 0; i < count; i++) seq[i] = firstSeq + i;
+
+  const bytes = new Uint8Array(buffer);
+  const varints = new VarintReader(bytes, at.varints, at.dirKind);
+  const times = new Float64Array(buffer, at.times, timeRuns);
+  let k = 0;
+  for (let r = 0; r < timeRuns; r++) {
+    const n = varints.next();
+    if (k + n > count) throw new TypeError('Entry batch: time runs do not add up');
+    wallTime.fill(times[r]!, k, k + n);
+    k += n;
   }
-  return batch;
+  if (k !== count) throw new TypeError('Entry batch: time runs do not add up');
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const n = varints.next();
+    length[i] = n;
+    offset += n < previewCap ? n : previewCap;
+    end[i] = offset;
+  }
+  if (offset !== carried) throw new TypeError('Entry batch: payload lengths do not add up');
+  let index = 0;
+  for (let c = 0; c < coded; c++) {
+    const delta = varints.next();
+    index += delta;
+    const value = varints.next();
+    if ((c > 0 && delta === 0) || index >= count || value === 0 || value > 0xffff) throw new TypeError('Entry batch: bad close codes');
+    code[index] = value;
+  }
+  if (varints.at !== at.dirKind) throw new TypeError('Entry batch: malformed varints');
+  return {
+    count,
+    previewCap,
+    seq,
+    wallTime,
+    length,
+    end,
+    code,
+    dirKind: new Uint8Array(buffer, at.dirKind, count),
+    payload: new Uint8Array(buffer, at.payload, carried),
+  };
 }
 
 /** Direction of entry `i`. */

@@ -141,7 +141,7 @@ export interface TlsInfo {
 /**
  * A run of consecutive entries as the log stores them (one segment's raw columns), for bulk readers that
  * must not allocate per entry. Entry `i` (from <= i < to) has seq `seq + (i - from)`; its payload is
- * `bytes[i === 0 ? 0 : ends[i - 1], ends[i])`, its wall time `wallOffset + mono[i]`.
+ * `bytes[runStart(run, i), ends[i])`, its wall time `wallOffset + mono[i]`.
  */
 export interface LogRun {
   /** Seq of local index `from`. */
@@ -154,4 +154,14 @@ export interface LogRun {
   /** direction << 4 | kind. */
   readonly dirKind: Uint8Array;
   readonly bytes: Uint8Array;
+  /**
+   * Where each payload starts, when the segment stores bytes between payloads (framed messages copied
+   * with their delimiters); absent, a payload starts where the previous one ended.
+   */
+  readonly starts?: Uint32Array;
+}
+
+/** Offset in `run.bytes` where entry `i`'s payload starts. */
+export function runStart(run: LogRun, i: number): number {
+  return run.starts ? run.starts[i]! : i === 0 ? 0 : run.ends[i - 1]!;
 }

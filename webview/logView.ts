@@ -382,6 +382,6 @@ export class LogView {
     setText(row.time, formatTime(page.wallTime[slot]!));
     setText(row.kind, kindLabel(kind));
     setText(row.length, direction === 2 ? '' : formatBytes(length));
-    setText(row.preview, rowPreview(direction, kind, page.code[slot]!, length, page.preview[slot] ?? new Uint8Array(0)));
+    setText(row.preview, rowPreview(direction, kind, page.code[slot]!, length, page.preview(slot)));
   }
 }

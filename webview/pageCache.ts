@@ -1,10 +1,13 @@
 // The webview's cache of log entries, by pages of PAGE_ENTRIES consecutive seqs, least recently used
 // evicted first. Entries arrive in packed batches (live tail, range pages, filtered lists) and are
-// copied into their page's slots, so a cached batch never pins a large buffer.
+// copied into their page's columns and its one byte slab, so a cached batch never pins a large buffer
+// and an entry costs its preview bytes plus 24 (no object, no buffer per entry: issue #6 measures it).
 import { type EntryBatch, batchPayload } from '../shared/entryBatch';
 
 /** Seqs per page. */
 export const PAGE_ENTRIES = 256;
+/** A full page whose slab has more than this share unused gives it back. */
+const TRIM_ABOVE = 1 / 8;
 
 /** One page of cached entries; slot i holds seq `base + i` when present[i] is 1. */
 export class EntryPage {
@@ -13,8 +16,66 @@ export class EntryPage {
   readonly length = new Uint32Array(PAGE_ENTRIES);
   readonly code = new Uint16Array(PAGE_ENTRIES);
   readonly dirKind = new Uint8Array(PAGE_ENTRIES);
-  readonly preview: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(PAGE_ENTRIES);
+  /** Where each slot's preview lies in `slab`. */
+  private readonly previewStart = new Uint32Array(PAGE_ENTRIES);
+  private readonly previewLength = new Uint32Array(PAGE_ENTRIES);
+  private slab = new Uint8Array(0);
+  private used = 0;
+  private filled = 0;
   constructor(readonly base: number) {}
+
+  /** The preview bytes of a slot (a view into the page's slab). */
+  preview(slot: number): Uint8Array {
+    const start = this.previewStart[slot]!;
+    return this.slab.subarray(start, start + this.previewLength[slot]!);
+  }
+
+  /** Entries held. */
+  get size(): number {
+    return this.filled;
+  }
+
+  /** Bytes held by the page's arrays, for memory accounting. */
+  get memoryBytes(): number {
+    return PAGE_ENTRIES * 24 + this.slab.byteLength;
+  }
+
+  /** Stores entry `i` of `batch` in `slot`; an entry already held stays as it is (seqs never change). */
+  put(batch: EntryBatch, i: number, slot: number): void {
+    if (this.present[slot] === 1) return;
+    const bytes = batchPayload(batch, i);
+    if (this.used + bytes.length > this.slab.length) this.grow(bytes.length);
+    this.slab.set(bytes, this.used);
+    this.previewStart[slot] = this.used;
+    this.previewLength[slot] = bytes.length;
+    this.used += bytes.length;
+    this.present[slot] = 1;
+    this.wallTime[slot] = batch.wallTime[i]!;
+    this.length[slot] = batch.length[i]!;
+    this.code[slot] = batch.code[i]!;
+    this.dirKind[slot] = batch.dirKind[i]!;
+    if (++this.filled === PAGE_ENTRIES && this.slab.length - this.used > this.slab.length * TRIM_ABOVE) this.slab = this.slab.slice(0, this.used);
+  }
+
+  /** Forgets slots below `slot` (their bytes stay in the slab until the page goes). */
+  dropBelow(slot: number): void {
+    for (let s = 0; s < slot; s++) {
+      if (this.present[s] === 1) this.filled--;
+      this.present[s] = 0;
+    }
+  }
+
+  /**
+   * Makes room for `need` more bytes, sized for the slots still empty at the average entry size so far:
+   * with steady traffic the slab is allocated about once, at about its final size.
+   */
+  private grow(need: number): void {
+    const empty = PAGE_ENTRIES - this.filled - 1;
+    const average = (this.used + need) / (this.filled + 1);
+    const next = new Uint8Array(Math.ceil(this.used + need + empty * average));
+    next.set(this.slab.subarray(0, this.used));
+    this.slab = next;
+  }
 }
 
 /** A cached entry as the log view reads it. */
@@ -41,13 +102,7 @@ export class PageCache {
       const seq = batch.seq[i]!;
       const base = seq - (seq % PAGE_ENTRIES);
       if (!page || page.base !== base) page = this.pageFor(base, true)!;
-      const slot = seq - base;
-      page.present[slot] = 1;
-      page.wallTime[slot] = batch.wallTime[i]!;
-      page.length[slot] = batch.length[i]!;
-      page.code[slot] = batch.code[i]!;
-      page.dirKind[slot] = batch.dirKind[i]!;
-      page.preview[slot] = batchPayload(batch, i).slice();
+      page.put(batch, i, seq - base);
     }
     this.evict();
   }
@@ -70,7 +125,7 @@ export class PageCache {
   dropBelow(firstSeq: number): void {
     for (const [base, page] of this.pages) {
       if (base + PAGE_ENTRIES <= firstSeq) this.pages.delete(base);
-      else if (base < firstSeq) for (let s = 0; s < firstSeq - base; s++) page.present[s] = 0;
+      else if (base < firstSeq) page.dropBelow(firstSeq - base);
     }
   }
 

@@ -80,7 +80,11 @@ export abstract class ConnectionLifecycle extends Disposable {
     this.stateEmitter.fire(state);
   }
 
+  /** Logs what a subclass holds back for a batched write, so that every entry keeps its place. */
+  protected flushPending(): void {}
+
   protected meta(kind: Kind, text: string, code?: number): void {
+    this.flushPending();
     if (!this.closedLogged) this.log.appendText(Direction.Meta, kind, text, code);
   }
 
@@ -96,6 +100,7 @@ export abstract class ConnectionLifecycle extends Disposable {
   protected fail(error: SocketInspectorError): void {
     if (this.firstError || this.closedLogged) return;
     this.firstError = error;
+    this.flushPending();
     this.log.appendText(Direction.Meta, Kind.Error, error.message);
     this.setState('error');
     this.settle?.reject(error);
@@ -105,6 +110,7 @@ export abstract class ConnectionLifecycle extends Disposable {
   /** Logs the Closed entry once and settles the state; a connect() still pending is rejected. */
   protected finish(text: string, code?: number): void {
     if (this.closedLogged) return;
+    this.flushPending();
     this.log.appendText(Direction.Meta, Kind.Closed, text, code);
     this.closedLogged = true;
     if (this.settle) {

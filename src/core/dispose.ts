@@ -64,7 +64,8 @@ export class Emitter<T> implements IDisposable {
   };
 
   fire(value: T): void {
-    // Iterating the Set directly (no copy): fire() sits on the per-frame hot path.
+    // fire() sits on the per-frame hot path: no iterator when nobody listens, and no copy of the Set.
+    if (this.listeners.size === 0) return;
     for (const listener of this.listeners) {
       try {
         listener(value);

@@ -39,6 +39,15 @@ class Segment {
   /** direction << 4 | kind. */
   dirKind: Uint8Array;
   bytes: Uint8Array;
+  /**
+   * Start offset of each entry's payload, only once the segment holds bytes between payloads (see
+   * appendSpans); until then a payload starts where the previous one ended.
+   */
+  starts: Uint32Array | undefined;
+  /** Entries the index arrays can hold. */
+  capacity: number;
+  /** Bytes the slab can hold. */
+  slabBytes: number;
   /** Entries written. */
   count = 0;
   /** Local index of the oldest retained entry (entries before it were evicted). */
@@ -48,39 +57,75 @@ class Segment {
 
   constructor(
     /** Seq of local index 0. */
-    readonly baseSeq: number,
+    public baseSeq: number,
     /** Date.now() - performance.now() when the segment opened. */
-    readonly wallOffset: number,
+    public wallOffset: number,
     slabBytes: number,
   ) {
     this.mono = new Float64Array(SEGMENT_ENTRIES);
     this.ends = new Uint32Array(SEGMENT_ENTRIES);
     this.dirKind = new Uint8Array(SEGMENT_ENTRIES);
     this.bytes = new Uint8Array(slabBytes);
+    this.starts = undefined;
+    this.capacity = SEGMENT_ENTRIES;
+    this.slabBytes = slabBytes;
   }
 
-  fits(byteLength: number): boolean {
-    return this.count < this.mono.length && this.used + byteLength <= this.bytes.length;
+  /**
+   * Makes a fully evicted segment the new tail, keeping whichever of its arrays still have the
+   * standard size: under a flood at the retention cap, segments are recycled instead of allocated,
+   * which spares the garbage collector a megabyte of external memory every few thousand entries.
+   */
+  reuse(baseSeq: number, wallOffset: number): this {
+    this.baseSeq = baseSeq;
+    this.wallOffset = wallOffset;
+    this.count = 0;
+    this.start = 0;
+    this.used = 0;
+    this.starts = undefined;
+    if (this.capacity !== SEGMENT_ENTRIES) {
+      this.mono = new Float64Array(SEGMENT_ENTRIES);
+      this.ends = new Uint32Array(SEGMENT_ENTRIES);
+      this.dirKind = new Uint8Array(SEGMENT_ENTRIES);
+      this.capacity = SEGMENT_ENTRIES;
+    }
+    if (this.slabBytes !== SEGMENT_BYTES) {
+      this.bytes = new Uint8Array(SEGMENT_BYTES);
+      this.slabBytes = SEGMENT_BYTES;
+    }
+    return this;
   }
 
   startOf(i: number): number {
-    return i === 0 ? 0 : this.ends[i - 1]!;
+    return this.starts ? this.starts[i]! : i === 0 ? 0 : this.ends[i - 1]!;
+  }
+
+  /** The starts column, created from the ends of the entries so far. */
+  withStarts(): Uint32Array {
+    if (this.starts) return this.starts;
+    const starts = new Uint32Array(this.capacity);
+    for (let i = 1; i < this.count; i++) starts[i] = this.ends[i - 1]!;
+    this.starts = starts;
+    return starts;
   }
 
   /** Gives back the unused tail of the arrays once no more entries will be written. */
   seal(): void {
-    if (this.count < this.mono.length * TRIM_BELOW) {
+    if (this.count < this.capacity * TRIM_BELOW) {
       this.mono = this.mono.slice(0, this.count);
       this.ends = this.ends.slice(0, this.count);
       this.dirKind = this.dirKind.slice(0, this.count);
+      this.starts = this.starts?.slice(0, this.count);
+      this.capacity = this.count;
     }
-    if (this.used < this.bytes.length * TRIM_BELOW) {
+    if (this.used < this.slabBytes * TRIM_BELOW) {
       this.bytes = this.bytes.slice(0, this.used);
+      this.slabBytes = this.used;
     }
   }
 
   get memoryBytes(): number {
-    return this.mono.byteLength + this.ends.byteLength + this.dirKind.byteLength + this.bytes.byteLength;
+    return this.mono.byteLength + this.ends.byteLength + this.dirKind.byteLength + this.bytes.byteLength + (this.starts?.byteLength ?? 0);
   }
 }
 
@@ -99,6 +144,10 @@ export class FrameLog {
   /** Live segments, oldest first, from index `head`; evicted segments before it are released. */
   private segments: Segment[] = [];
   private head = 0;
+  /** The newest segment, where appends go (the last live one), if any. */
+  private tail: Segment | undefined;
+  /** A released segment kept for reuse by the next openSegment. */
+  private spare: Segment | undefined;
   /** Close codes by seq: close entries are rare, so a column for them would be almost all zeros. */
   private readonly codes = new Map<number, number>();
   private totalsByDirection = newTotals();
@@ -182,18 +231,28 @@ export class FrameLog {
     return this.write(direction, kind, payload, code, monoTime, wallTime - monoTime);
   }
 
-  /** `wallOffset` NaN: whatever the current segment has. */
+  /**
+   * The ingest hot path: a few stores into the tail segment's columns and one copy, nothing
+   * allocated. `wallOffset` NaN: whatever the current segment has.
+   */
   private write(direction: Direction, kind: Kind, payload: Uint8Array, code: number, mono: number, wallOffset: number): number {
     const length = payload.length;
-    let seg = this.segments.length > this.head ? this.segments[this.segments.length - 1]! : undefined;
-    if (!seg || !seg.fits(length) || Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS) {
+    let seg = this.tail;
+    if (
+      seg === undefined ||
+      seg.count === seg.capacity ||
+      seg.used + length > seg.slabBytes ||
+      Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS
+    ) {
       seg = this.openSegment(length, wallOffset);
     }
     const i = seg.count;
+    const used = seg.used;
     seg.mono[i] = mono;
-    seg.bytes.set(payload, seg.used);
-    seg.used += length;
-    seg.ends[i] = seg.used;
+    if (seg.starts) seg.starts[i] = used;
+    seg.bytes.set(payload, used);
+    seg.used = used + length;
+    seg.ends[i] = used + length;
     seg.dirKind[i] = (direction << 4) | kind;
     seg.count = i + 1;
 
@@ -204,8 +263,75 @@ export class FrameLog {
     t.bytes += length;
     this.bytesRetained += length;
     if (this.next - this.first > this.maxEntries || this.bytesRetained > this.maxBytes) this.evict();
-    this.appendEmitter.fire(seq);
+    if (this.appendEmitter.listenerCount !== 0) this.appendEmitter.fire(seq);
     return seq;
+  }
+
+  /**
+   * Appends `count` entries whose payloads are `bytes[starts[k], ends[k])` (in order, not overlapping),
+   * stamped alike, copying everything from the first start to the last end at once: the bytes between
+   * payloads (a framer's delimiters) are kept too but belong to no entry. A framer's messages lie side
+   * by side in the chunk they were read in, so this is one copy per chunk instead of one per message.
+   * `wallTime` NaN: the log's own clock (as append), with `monoTime` as the time.
+   */
+  appendSpans(
+    wallTime: number,
+    monoTime: number,
+    direction: Direction,
+    kind: Kind,
+    bytes: Uint8Array,
+    starts: ArrayLike<number>,
+    ends: ArrayLike<number>,
+    count: number,
+  ): void {
+    const wallOffset = wallTime - monoTime;
+    const dk = (direction << 4) | kind;
+    const totals = this.totalsByDirection[direction]!;
+    let k = 0;
+    while (k < count) {
+      const first = starts[k]!;
+      let seg = this.tail;
+      if (
+        seg === undefined ||
+        seg.count === seg.capacity ||
+        seg.used + (ends[k]! - first) > seg.slabBytes ||
+        Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS
+      ) {
+        seg = this.openSegment(ends[k]! - first, wallOffset);
+      }
+      // As many of the remaining spans as the segment has room for (at least one: it was opened for it).
+      const room = seg.slabBytes - seg.used;
+      const most = Math.min(count - k, seg.capacity - seg.count);
+      let n = 1;
+      while (n < most && ends[k + n]! - first <= room) n++;
+      const base = seg.used - first;
+      seg.bytes.set(bytes.subarray(first, ends[k + n - 1]!), seg.used);
+      let at = seg.starts;
+      let previousEnd = seg.used;
+      // The bytes after the last end are not used yet: `used` moves entry by entry, so an entry is
+      // never evicted or read with a slab end behind it.
+      for (let j = k; j < k + n; j++) {
+        const i = seg.count;
+        const start = starts[j]! + base;
+        const end = ends[j]! + base;
+        if (at === undefined && start !== previousEnd) at = seg.withStarts();
+        if (at !== undefined) at[i] = start;
+        seg.mono[i] = monoTime;
+        seg.ends[i] = end;
+        seg.dirKind[i] = dk;
+        seg.count = i + 1;
+        previousEnd = end;
+        const length = end - start;
+        totals.entries++;
+        totals.bytes += length;
+        this.bytesRetained += length;
+        const seq = this.next++;
+        seg.used = end;
+        if (this.next - this.first > this.maxEntries || this.bytesRetained > this.maxBytes) this.evict();
+        if (this.appendEmitter.listenerCount !== 0) this.appendEmitter.fire(seq);
+      }
+      k += n;
+    }
   }
 
   /**
@@ -213,8 +339,7 @@ export class FrameLog {
    * grow any more: a server keeps the logs of its closed peers. Appending still works (into a new segment).
    */
   compact(): void {
-    const last = this.segments.length > this.head ? this.segments[this.segments.length - 1] : undefined;
-    last?.seal();
+    this.tail?.seal();
   }
 
   /** Appends an entry whose payload is the UTF-8 of `text` (meta events, close reasons). */
@@ -226,7 +351,7 @@ export class FrameLog {
     return Number.isInteger(seq) && seq >= this.first && seq < this.next;
   }
 
-  /** The entry with this seq, or undefined if it was evicted or never existed. Its payload is a view. */
+  /** The entry with this seq, or undefined if it was evicted or never existed. Its payload is a view (see payload()). */
   get(seq: number): LogEntry | undefined {
     const loc = this.locate(seq);
     if (!loc) return undefined;
@@ -247,7 +372,10 @@ export class FrameLog {
     };
   }
 
-  /** The payload bytes of an entry, as a view (never overwritten: slabs are not reused). */
+  /**
+   * The payload bytes of an entry, as a view. Read it before the entry can be evicted (a released
+   * segment's slab is reused for new entries), i.e. synchronously: copy what must be kept.
+   */
   payload(seq: number): Uint8Array | undefined {
     const loc = this.locate(seq);
     if (!loc) return undefined;
@@ -321,6 +449,7 @@ export class FrameLog {
           ends: seg.ends,
           dirKind: seg.dirKind,
           bytes: seg.bytes,
+          ...(seg.starts ? { starts: seg.starts } : {}),
         });
       }
       s++;
@@ -332,6 +461,8 @@ export class FrameLog {
     if (this.next > this.first) this.goneMono = this.monoTime(this.next - 1);
     this.segments = [];
     this.head = 0;
+    this.tail = undefined;
+    this.spare = undefined;
     this.codes.clear();
     this.totalsByDirection = newTotals();
     this.droppedEntries = 0;
@@ -346,15 +477,22 @@ export class FrameLog {
     this.clearEmitter.dispose();
     this.segments = [];
     this.head = 0;
+    this.tail = undefined;
+    this.spare = undefined;
     this.codes.clear();
   }
 
   private openSegment(minBytes: number, wallOffset: number): Segment {
-    const last = this.segments.length > this.head ? this.segments[this.segments.length - 1] : undefined;
-    last?.seal();
+    this.tail?.seal();
     const offset = Number.isNaN(wallOffset) ? Date.now() - performance.now() : wallOffset;
-    const seg = new Segment(this.next, offset, Math.max(SEGMENT_BYTES, minBytes));
+    const spare = this.spare;
+    this.spare = undefined;
+    const seg =
+      spare && minBytes <= SEGMENT_BYTES
+        ? spare.reuse(this.next, offset)
+        : new Segment(this.next, offset, Math.max(SEGMENT_BYTES, minBytes));
     this.segments.push(seg);
+    this.tail = seg;
     return seg;
   }
 
@@ -371,9 +509,10 @@ export class FrameLog {
       this.codes.delete(this.first);
       this.first++;
       seg.start++;
-      if (seg.start === seg.count && seg !== this.segments[this.segments.length - 1]) {
+      if (seg.start === seg.count && seg !== this.tail) {
         this.segments[this.head] = undefined as unknown as Segment;
         this.head++;
+        this.spare = seg;
       }
     }
     // Compact the deque now and then instead of shifting on every released segment.

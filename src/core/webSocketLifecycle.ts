@@ -8,7 +8,9 @@ import { Direction, Kind } from '../../shared/logModel';
 import { MAX_FRAGMENTS } from '../../shared/wireFrames';
 import { ConnectionLifecycle } from './connectionLifecycle';
 import type { RetentionOptions } from './connectionTypes';
+import { toDisposable } from './dispose';
 import { SocketInspectorError } from './errors';
+import { SpanBatch } from './spanBatch';
 import { closeWithAnyCode } from './wsFrames/anyCodeClose';
 import { WireFrameTap } from './wsFrames/frameTap';
 import { WireFrameStore, type WireFrame } from './wsFrames/wireFrameStore';
@@ -18,6 +20,8 @@ import { describeReceiverProgress, receiverProgress } from './wsReceiverProgress
 const NO_STATUS = 1005;
 /** Close code ws reports when the connection ended without a close frame. */
 const ABNORMAL = 1006;
+/** Longest WebSocket frame header: 2 bytes, 8 of extended length, 4 of mask (RFC 6455 §5.2). */
+const MAX_FRAME_HEADER = 14;
 /** How long to wait for the peer's close frame after ours (ws would wait 30 s). */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
@@ -91,6 +95,28 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
   private closeUnanswered = false;
   /** Every frame as it crossed the wire, linked to the log entry of its message. */
   readonly wireFrames: WireFrameStore;
+  /**
+   * When the socket's latest read arrived (performance.now()). Every message parsed from one read is
+   * stamped with it: one clock call per read instead of one per message, and it is when the bytes
+   * reached us rather than when ws got round to emitting them.
+   */
+  private readTime: number | undefined;
+  /**
+   * Received messages of the current socket read, logged together (one copy of the read's bytes, see
+   * FrameLog.appendSpans) at the end of the read, or before anything else is logged. The gap allowed
+   * between two payloads is the largest frame header.
+   */
+  private readonly received = new SpanBatch((direction, kind, bytes, starts, ends, count) => {
+    const first = this.log.nextSeq;
+    this.log.appendSpans(NaN, this.readTime ?? performance.now(), direction, kind, bytes, starts, ends, count);
+    const d = direction as typeof Direction.In | typeof Direction.Out;
+    for (let seq = first; seq < first + count; seq++) this.wireFrames.noteEntry(d, seq);
+  }, MAX_FRAME_HEADER);
+  private flushQueued = false;
+  private readonly flushReceived = (): void => {
+    this.flushQueued = false;
+    this.received.flush();
+  };
 
   constructor(
     retention?: RetentionOptions & { maxFrames?: number },
@@ -132,9 +158,14 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
   }
 
   /** Appends a message entry (data or control frame) and tells the frame store, which links it to its frames. */
-  private logMessage(direction: typeof Direction.In | typeof Direction.Out, kind: Kind, payload: Uint8Array, code?: number): void {
-    const seq = this.log.append(direction, kind, payload, code);
+  private logMessage(direction: typeof Direction.In | typeof Direction.Out, kind: Kind, payload: Uint8Array, code = 0, mono = performance.now()): void {
+    this.received.flush();
+    const seq = this.log.append(direction, kind, payload, code, mono);
     this.wireFrames.noteEntry(direction, seq);
+  }
+
+  protected override flushPending(): void {
+    this.received.flush();
   }
 
   get protocol(): string {
@@ -153,14 +184,18 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     this.ws = ws;
     this.interceptClose(ws);
     this.listen(ws, 'message', (data: Buffer, isBinary: boolean) => {
-      // A view into ws's buffer; FrameLog.append copies it.
-      this.logMessage(Direction.In, isBinary ? Kind.Binary : Kind.Text, data);
+      // A view into ws's buffer (usually the socket read's), copied when the batch is written.
+      this.received.add(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, 0, data.length);
+      if (!this.flushQueued) {
+        this.flushQueued = true;
+        queueMicrotask(this.flushReceived);
+      }
     });
     this.listen(ws, 'ping', (data: Buffer) => {
-      this.logMessage(Direction.In, Kind.Ping, data);
+      this.logMessage(Direction.In, Kind.Ping, data, 0, this.readTime ?? performance.now());
       if (this.autoPongEnabled && ws.readyState === WebSocket.OPEN) this.sendControl('pong', data);
     });
-    this.listen(ws, 'pong', (data: Buffer) => this.logMessage(Direction.In, Kind.Pong, data));
+    this.listen(ws, 'pong', (data: Buffer) => this.logMessage(Direction.In, Kind.Pong, data, 0, this.readTime ?? performance.now()));
     this.listen(ws, 'error', (e: unknown) => this.fail(this.toError(e)));
     this.listen(ws, 'close', (code: number, reason: Buffer) => this.onClose(code, reason));
   }
@@ -184,6 +219,12 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     if (!ws || !socket) return;
     const tap = this.register(new WireFrameTap(this.wireFrames, () => ws.extensions.includes('permessage-deflate'), this.role));
     tap.attach(socket);
+    // Ahead of ws's own reader, so every read is timed before its messages are parsed.
+    const onRead = (): void => {
+      this.readTime = performance.now();
+    };
+    socket.prependListener('data', onRead);
+    this.register(toDisposable(() => socket.off('data', onRead)));
   }
 
   /**

@@ -2,6 +2,7 @@
 // on each new entry, with one cursor. A slice stops at a time budget so scanning a million entries
 // never blocks the extension host for long.
 import type { EntryColumns } from '../../shared/entryBatch';
+import { runStart } from '../../shared/logModel';
 import type { CompiledFilter } from './logFilter';
 
 /** How many entries are tested between two looks at the clock. */
@@ -43,7 +44,7 @@ export class FilterScan {
       if (stop) return;
       for (let i = run.from; i < run.to; i++) {
         const dk = run.dirKind[i]!;
-        const start = i === 0 ? 0 : run.ends[i - 1]!;
+        const start = runStart(run, i);
         if (this.filter.matches(dk >> 4, dk & 15, run.bytes, start, run.ends[i]!)) {
           if (found === out.length) {
             const grown = new Float64Array(out.length * 2);

@@ -49,8 +49,16 @@ function includesAsciiFolded(haystack: Uint8Array, start: number, end: number, n
   return false;
 }
 
+/**
+ * Node's native UTF-8 decoder, callable on any Uint8Array without a view per entry: about twice as fast
+ * as TextDecoder on short payloads, which is most of a regex filter's time over a million entries
+ * (bench/). Same result: invalid sequences become U+FFFD and a BOM is kept.
+ */
+const utf8Slice = typeof Buffer === 'function' ? (Buffer.prototype as unknown as { utf8Slice(this: Uint8Array, start: number, end: number): string }).utf8Slice : undefined;
+
 function decodePrefix(bytes: Uint8Array, start: number, end: number): string {
-  return decoder.decode(bytes.subarray(start, Math.min(end, start + FILTER_SCAN_BYTES)));
+  const stop = Math.min(end, start + FILTER_SCAN_BYTES);
+  return utf8Slice ? utf8Slice.call(bytes, start, stop) : decoder.decode(bytes.subarray(start, stop));
 }
 
 type TextTest = (bytes: Uint8Array, start: number, end: number) => boolean;

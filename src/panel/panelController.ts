@@ -56,10 +56,15 @@ export interface PanelCallbacks {
 export interface PanelControllerOptions {
   /** Longest an appended entry waits before it is posted, ms. */
   readonly flushIntervalMs?: number;
-  /** Most entries in one batch; a full batch is posted at once, and a backlog is cut to the newest. */
+  /** Most entries in one batch; a full batch is posted at once. */
   readonly maxBatchEntries?: number;
-  /** Batches posted but not yet acknowledged before the host waits. */
+  /** Batches posted but not yet acknowledged before the host waits; a backlog beyond what they can carry is cut to the newest entries. */
   readonly maxInFlightBatches?: number;
+  /**
+   * Most entries per second posted live; beyond it the newest are posted and older ones paged on
+   * demand, so a flood of millions per second costs the extension host a bounded share of its time.
+   */
+  readonly maxEntriesPerSecond?: number;
   /** Payload bytes per entry carried in batches and pages (the row preview). */
   readonly previewBytes?: number;
   /** How often counters (and the message rate) are refreshed, ms. */
@@ -82,7 +87,11 @@ export type PostToWebview = (message: ToWebviewMessage) => void;
 const DEFAULTS = {
   flushIntervalMs: 16,
   maxBatchEntries: 2000,
-  maxInFlightBatches: 4,
+  // 16 × 2,000 entries: a flood of 200k/s keeps flowing through a webview round trip of up to 160 ms
+  // (bench/: with 4, a page busy drawing got a fraction of the entries it had room for).
+  maxInFlightBatches: 16,
+  // Above what anyone can read, and above the 200k/s the panel must deliver in full (issue #6).
+  maxEntriesPerSecond: 250_000,
   previewBytes: 256,
   statsIntervalMs: 500,
   filterSliceMs: 8,
@@ -122,6 +131,10 @@ export class PanelController extends Disposable {
   /** Seqs before this one were posted (or deliberately skipped) to the current webview. */
   private sentUpTo = 0;
   private inFlight = 0;
+  /** Entries that may be posted now under maxEntriesPerSecond, and when it was last topped up. */
+  private allowance = Infinity;
+  private allowanceAt = 0;
+  private lastPostAt = -Infinity;
   private nextBatchId = 1;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushImmediate: ReturnType<typeof setImmediate> | undefined;
@@ -162,6 +175,7 @@ export class PanelController extends Disposable {
       flushIntervalMs: options.flushIntervalMs ?? DEFAULTS.flushIntervalMs,
       maxBatchEntries: Math.max(1, options.maxBatchEntries ?? DEFAULTS.maxBatchEntries),
       maxInFlightBatches: Math.max(1, options.maxInFlightBatches ?? DEFAULTS.maxInFlightBatches),
+      maxEntriesPerSecond: Math.max(1, options.maxEntriesPerSecond ?? DEFAULTS.maxEntriesPerSecond),
       previewBytes: Math.max(0, options.previewBytes ?? DEFAULTS.previewBytes),
       statsIntervalMs: options.statsIntervalMs ?? DEFAULTS.statsIntervalMs,
       filterSliceMs: options.filterSliceMs ?? DEFAULTS.filterSliceMs,
@@ -304,7 +318,10 @@ export class PanelController extends Disposable {
       events: {
         ack: () => {
           this.inFlight = Math.max(0, this.inFlight - 1);
-          if (this.shownLog.nextSeq > this.sentUpTo) this.scheduleFlush();
+          const backlog = this.shownLog.nextSeq - this.sentUpTo;
+          // A full batch waiting goes out at once; a partial one waits for the flush interval.
+          if (backlog >= this.opts.maxBatchEntries && this.live) this.flushImmediate ??= setImmediate(() => this.flush());
+          else if (backlog > 0) this.scheduleFlush();
         },
         webviewError: ({ message }) => this.log(`webview: ${message}`),
       },
@@ -572,20 +589,39 @@ export class PanelController extends Disposable {
     if (!this.live) return;
     this.postConnectionChanges();
     if (this.filterScan && !this.filterImmediate) this.pumpFilter();
-    if (this.inFlight >= this.opts.maxInFlightBatches) return; // resumed by the next ack
+    const free = this.opts.maxInFlightBatches - this.inFlight;
+    if (free <= 0) return; // resumed by the next ack
+    const now = performance.now();
+    const room = free * this.opts.maxBatchEntries;
+    this.allowance = Math.min(room, this.allowance + ((now - this.allowanceAt) * this.opts.maxEntriesPerSecond) / 1000);
+    this.allowanceAt = now;
     const log = this.shownLog;
     const to = log.nextSeq;
-    // A backlog (slow webview, long pause) is cut to the newest entries; older ones are paged on demand.
-    const from = Math.max(this.sentUpTo, log.firstSeq, to - this.opts.maxBatchEntries);
+    // Everything pending goes out, in as many batches as the webview may have unacknowledged and the
+    // rate allows; a backlog beyond that (slow webview, long pause, a flood) is cut to the newest
+    // entries, and older ones are paged on demand.
+    const budget = Math.floor(this.allowance);
+    if (budget <= 0 || (budget < Math.min(this.opts.maxBatchEntries, to - this.sentUpTo) && now - this.lastPostAt < this.opts.flushIntervalMs)) {
+      // Held back by the rate: one batch per flush interval rather than many small ones.
+      this.scheduleFlush();
+      return;
+    }
+    let from = Math.max(this.sentUpTo, log.firstSeq, to - budget);
     this.pendingEntries = 0;
     if (from >= to) return;
-    const batch = encodeEntryRange(log, from, to, this.opts.previewBytes);
-    this.sentUpTo = to;
-    this.inFlight++;
+    this.allowance -= to - from;
+    this.lastPostAt = now;
     this.sampleRate();
-    const stats = this.stats();
-    this.lastStatsKey = statsKey(stats);
-    this.channel.sendEvent('entries', { batchId: this.nextBatchId++, batch, stats });
+    while (from < to) {
+      const end = Math.min(to, from + this.opts.maxBatchEntries);
+      const batch = encodeEntryRange(log, from, end, this.opts.previewBytes);
+      this.sentUpTo = end;
+      this.inFlight++;
+      const stats = this.stats();
+      this.lastStatsKey = statsKey(stats);
+      this.channel.sendEvent('entries', { batchId: this.nextBatchId++, batch, stats });
+      from = end;
+    }
   }
 
   private clearFlushTimers(): void {

@@ -165,6 +165,37 @@ describe('PanelController', () => {
     assert.equal(third.seq[0], log.nextSeq - 100, 'the backlog is cut to the newest entries');
   });
 
+  it('sends a burst larger than a batch in several batches, skipping nothing the webview has room for', async () => {
+    const h = await setup(() => {}, { maxBatchEntries: 100, maxInFlightBatches: 4 });
+    const snapshot = await h.webview.sendRequest('ready', {});
+    const ws = h.peer.client();
+    const log = h.connection.log;
+    // 350 messages fit the 4 × 100 entries the webview may have unacknowledged.
+    for (let i = 0; i < 350; i++) ws.send(`b${i}`);
+    await eventually(() => seqsOfBatches(h).at(-1), (last) => log.size >= 354 && last === log.nextSeq - 1, 'the burst delivered');
+    const first = snapshot.stats.nextSeq;
+    assert.deepEqual(seqsOfBatches(h), Array.from({ length: log.nextSeq - first }, (_, i) => first + i));
+    assert.ok(batches(h).every((b) => decodeEntryBatch(b.batch).count <= 100));
+  });
+
+  it('posts at most maxEntriesPerSecond live: a flood is cut to its newest entries', async () => {
+    const h = await setup(() => {}, { maxBatchEntries: 100, maxInFlightBatches: 4, maxEntriesPerSecond: 1 });
+    const snapshot = await h.webview.sendRequest('ready', {});
+    const ws = h.peer.client();
+    const log = h.connection.log;
+    // The allowance starts at one in-flight window (400): the first burst goes out whole, and of the
+    // second only the newest 100 that the allowance still covers (then one per second).
+    for (let i = 0; i < 300; i++) ws.send(`a${i}`);
+    await eventually(() => seqsOfBatches(h).length, (n) => n >= 300, 'the first burst delivered');
+    for (let i = 0; i < 300; i++) ws.send(`b${i}`);
+    await eventually(() => log.size, (n) => n >= 604, 'the second burst recorded');
+    const last = log.nextSeq - 1;
+    await eventually(() => seqsOfBatches(h).at(-1), (s) => s === last, 'the newest entry delivered');
+    const second = seqsOfBatches(h).filter((s) => s >= snapshot.stats.nextSeq + 300);
+    assert.ok(second.length < 200, `${second.length} of the second burst posted`);
+    assert.ok(second.every((s, i) => i === 0 || s > second[i - 1]!), 'ascending, none repeated');
+  });
+
   it('posts nothing while hidden, keeps capturing, and resumes when shown', async () => {
     const h = await setup();
     await h.webview.sendRequest('ready', {});

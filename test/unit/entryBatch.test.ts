@@ -11,6 +11,7 @@ import {
 } from '../../shared/entryBatch';
 import { Direction, Kind } from '../../shared/logModel';
 import { FrameLog } from '../../src/core/frameLog';
+import { forAll } from './support/seededRandom';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -79,12 +80,12 @@ describe('entry batches', () => {
     assert.throws(() => decodeEntryBatch(new ArrayBuffer(64)), /bad magic/);
     const good = encodeEntryRange(sampleLog(), 0, 5, 64);
     assert.throws(() => decodeEntryBatch(good.slice(0, good.byteLength - 1)), /size does not match/);
+    // The first entry's length (the varint after the time runs' lengths) no longer matches the payload.
     const corrupt = good.slice(0);
-    // The end offset of entry 0 lies after entry 1's: out of order.
-    const header = new Uint32Array(corrupt, 0, 4);
-    const endColumn = new Uint32Array(corrupt, 16 + header[1]! * 20, header[1]!);
-    endColumn[0] = 1000;
-    assert.throws(() => decodeEntryBatch(corrupt), /out of order/);
+    const header = new Uint32Array(corrupt, 0, 8);
+    const lengthsAt = 40 + header[5]! * 8 + header[5]!;
+    new Uint8Array(corrupt)[lengthsAt] = 100;
+    assert.throws(() => decodeEntryBatch(corrupt), /lengths do not add up/);
   });
 
   it('copies a view into a pooled buffer to exactly its own bytes', () => {
@@ -94,5 +95,92 @@ describe('entry batches', () => {
     assert.equal(exact.byteLength, 3);
     assert.ok(!Buffer.isBuffer(exact));
     assert.deepEqual([...new Uint8Array(exact)], [97, 98, 99]);
+  });
+
+  it('packs 64-byte frames read together in at most 1.05 times their payload', () => {
+    // As WsConnection logs a flood: every message parsed from one socket read has the read's time.
+    const log = new FrameLog();
+    const payload = new Uint8Array(64).fill(120);
+    for (let read = 0; read < 10; read++) {
+      for (let m = 0; m < 1000; m++) log.append(Direction.In, Kind.Text, payload, 0, 1000 + read);
+    }
+    const buffer = encodeEntryRange(log, 0, log.nextSeq, 256);
+    assert.ok(buffer.byteLength <= 10_000 * 64 * 1.05, `${buffer.byteLength / 10_000} bytes per frame`);
+    const batch = decodeEntryBatch(buffer);
+    assert.equal(batch.count, 10_000);
+    assert.equal(batch.wallTime[999], log.wallTime(999));
+    assert.equal(batch.wallTime[1000], log.wallTime(1000));
+    assert.notEqual(batch.wallTime[999], batch.wallTime[1000]);
+  });
+
+  it('keeps close codes and payload order in a list given out of order', () => {
+    const log = sampleLog();
+    const batch = decodeEntryBatch(encodeEntryList(log, [3, 2, 0], 4));
+    assert.deepEqual([...batch.seq], [3, 2, 0]);
+    assert.deepEqual([...batch.code], [0, 1001, 0]);
+    assert.deepEqual([...batch.length], [17, 10, 5]);
+    assert.deepEqual(new TextDecoder().decode(batchPayload(batch, 1)), 'goin');
+    assert.deepEqual(new TextDecoder().decode(batchPayload(batch, 2)), 'hell');
+  });
+
+  it('refuses batches whose varints, time runs or codes do not hold together', () => {
+    const good = encodeEntryRange(sampleLog(), 0, 5, 64);
+    const header = (b: ArrayBuffer) => new Uint32Array(b, 0, 8);
+    const runs = good.slice(0);
+    // One more entry claimed by the first time run.
+    const runBytes = new Uint8Array(runs);
+    runBytes[40 + header(runs)[5]! * 8]! += 1;
+    assert.throws(() => decodeEntryBatch(runs), /time runs do not add up/);
+    const truncated = good.slice(0);
+    // Every varint byte says "more follows".
+    const varStart = 40 + header(truncated)[5]! * 8;
+    new Uint8Array(truncated).fill(0x80, varStart, varStart + header(truncated)[6]!);
+    assert.throws(() => decodeEntryBatch(truncated), /malformed varints|do not add up/);
+  });
+
+  it('round-trips random ranges and lists of a random log (seeded)', () => {
+    forAll('round-trips random ranges and lists of a random log', 0x5eb2, 40, (rng) => {
+      const log = new FrameLog({ maxEntries: rng.range(50, 400) });
+      const cap = rng.range(0, 300);
+      let mono = 0;
+      for (let i = 0, n = rng.range(1, 600); i < n; i++) {
+        if (rng.chance(0.4)) mono += rng.range(1, 5) / 7;
+        const kind = rng.chance(0.1) ? Kind.Close : rng.chance(0.5) ? Kind.Text : Kind.Binary;
+        const length = rng.chance(0.1) ? rng.range(200, 3000) : rng.range(0, 130);
+        if (rng.chance(0.2)) {
+          // Framed messages stored with the delimiters between them (FrameLog.appendSpans).
+          const chunk = rng.bytes(rng.range(1, 400));
+          const cuts = Array.from({ length: rng.range(2, 12) }, () => rng.int(chunk.length + 1)).sort((a, b) => a - b);
+          const starts: number[] = [];
+          const ends: number[] = [];
+          for (let c = 0; c + 1 < cuts.length; c += 2) {
+            starts.push(cuts[c]!);
+            ends.push(cuts[c + 1]!);
+          }
+          log.appendSpans(mono + 5000, mono, Direction.In, Kind.Data, chunk, starts, ends, starts.length);
+        } else {
+          log.append(rng.chance(0.5) ? Direction.In : Direction.Out, kind, rng.bytes(length), kind === Kind.Close && rng.chance(0.8) ? rng.range(1000, 4999) : 0, mono);
+        }
+      }
+      const check = (batch: ReturnType<typeof decodeEntryBatch>, seqs: number[]): void => {
+        assert.deepEqual([...batch.seq], seqs);
+        for (let i = 0; i < batch.count; i++) {
+          const e = log.get(seqs[i]!)!;
+          assert.equal(batch.wallTime[i], e.wallTime);
+          assert.equal(batch.length[i], e.length);
+          assert.equal(batch.code[i], e.code);
+          assert.equal(batchDirection(batch, i), e.direction);
+          assert.equal(batchKind(batch, i), e.kind);
+          assert.deepEqual(batchPayload(batch, i), e.payload.subarray(0, cap));
+        }
+      };
+      const from = log.firstSeq - 5 + rng.int(log.size + 10);
+      const to = from + rng.int(log.size + 10);
+      const expected: number[] = [];
+      for (let q = Math.max(from, log.firstSeq); q < Math.min(to, log.nextSeq); q++) expected.push(q);
+      check(decodeEntryBatch(encodeEntryRange(log, from, to, cap)), expected);
+      const listed = Array.from({ length: rng.int(50) }, () => log.firstSeq - 10 + rng.int(log.size + 20));
+      check(decodeEntryBatch(encodeEntryList(log, listed, cap)), listed.filter((q) => log.has(q)));
+    });
   });
 });

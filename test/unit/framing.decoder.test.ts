@@ -60,6 +60,25 @@ describe('delimiter framing', () => {
     assert.deepEqual(buffers, [chunk.buffer, chunk.buffer]);
   });
 
+  it('with onSpan, passes in-chunk messages as offsets, in order with assembled ones, whatever the cuts', () => {
+    const bytes = hex('61 62 0a 0a 63 64 65 66 0a 78 79 0a 7a');
+    for (const [name, chunks] of splits(bytes, 0x5a5)) {
+      const events: string[] = [];
+      let spans = 0;
+      const d = createFrameDecoder(LINES_LF, (m) => events.push(toHex(m, ' ')), {
+        maxMessageBytes: 3,
+        onError: (e) => events.push(`error ${e.code}`),
+        onSpan: (chunk, start, end) => {
+          spans++;
+          events.push(toHex(chunk.subarray(start, end), ' '));
+        },
+      });
+      for (const c of chunks) d.push(c);
+      assert.deepEqual(events, ['61 62', '', 'error PAYLOAD_TOO_LARGE', '78 79'], name);
+      if (name === 'whole') assert.equal(spans, 3, 'every message of a single chunk comes as a span');
+    }
+  });
+
   it('reports a message longer than the limit once, skips to the next \\n, and reads on', () => {
     assertEverySplit(LINES_LF, hex('61 62 63 0a 61 62 63 64 0a 78 0a'), { events: ['61 62 63', 'error PAYLOAD_TOO_LARGE', '78'] }, { maxMessageBytes: 3 });
     // Unterminated and too long: reported, nothing is left to take at close.

@@ -113,12 +113,47 @@ function runSequence(rng: SeededRandom, big: boolean): void {
         code: rng.chance(0.2) ? rng.range(1, 65535) : 0,
         mono: (mono += rng.int(5)),
       };
-      const seq = log.append(entry.direction, entry.kind, entry.payload, entry.code, entry.mono);
-      assert.equal(seq, seqBase + model.length);
-      // The log copies the payload: changing the caller's buffer afterwards must not change the entry.
-      const kept = entry.payload.slice();
-      entry.payload.fill(0xaa);
-      model.push({ ...entry, payload: kept });
+      if (!big && rng.chance(0.25)) {
+        // Several messages of one chunk, as a framer writes them: payloads with bytes between them.
+        const count = rng.range(1, 12);
+        const parts: Uint8Array[] = [];
+        const starts: number[] = [];
+        const ends: number[] = [];
+        let at = 0;
+        const payloads: Uint8Array[] = [];
+        for (let j = 0; j < count; j++) {
+          const gap = rng.pick([0, 1, 2, rng.int(5)]);
+          parts.push(new Uint8Array(gap).fill(0x0a));
+          at += gap;
+          const p = payloadOf(rng, rng.pick([0, rng.int(8), rng.int(40)]));
+          parts.push(p);
+          payloads.push(p.slice());
+          starts.push(at);
+          at += p.length;
+          ends.push(at);
+        }
+        const chunk = new Uint8Array(at);
+        let o = 0;
+        for (const part of parts) {
+          chunk.set(part, o);
+          o += part.length;
+        }
+        const direction = rng.pick(DIRECTIONS);
+        const kind = rng.pick(KINDS);
+        mono += rng.int(5);
+        const before = log.nextSeq;
+        log.appendSpans(mono + rng.pick([1000, 1000.5]), mono, direction, kind, chunk, starts, ends, count);
+        assert.equal(log.nextSeq, before + count);
+        chunk.fill(0xaa);
+        for (const p of payloads) model.push({ direction, kind, payload: p, code: 0, mono });
+      } else {
+        const seq = log.append(entry.direction, entry.kind, entry.payload, entry.code, entry.mono);
+        assert.equal(seq, seqBase + model.length);
+        // The log copies the payload: changing the caller's buffer afterwards must not change the entry.
+        const kept = entry.payload.slice();
+        entry.payload.fill(0xaa);
+        model.push({ ...entry, payload: kept });
+      }
     }
     checkAgainstModel(log, model, seqBase, caps, big || k % 8 === 0 || k === ops - 1);
   }

@@ -19,6 +19,14 @@ function test(f: CompiledFilter, payload: string | Uint8Array, direction: number
 }
 
 describe('log filter', () => {
+  it('decodes payloads as TextDecoder does: invalid bytes as U+FFFD, a BOM kept, a range of a larger buffer', () => {
+    const bad = new Uint8Array([0x61, 0xff, 0x62, 0xe2, 0x82]);
+    assert.equal(test(compile('/^a\uFFFDb\uFFFD$/'), bad), true);
+    assert.equal(test(compile('/^\uFEFFx$/'), new Uint8Array([0xef, 0xbb, 0xbf, 0x78])), true);
+    const slab = enc('xxHELLOyy');
+    assert.equal(compile('/^HELLO$/').matches(Direction.In, Kind.Text, slab, 2, 7), true);
+  });
+
   it('matches substrings case-insensitively, ASCII and beyond', () => {
     const f = compile('Hello');
     assert.equal(test(f, 'say HELLO world'), true);

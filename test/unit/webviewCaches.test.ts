@@ -36,7 +36,7 @@ describe('page cache', () => {
     assert.equal(cache.has(250), true);
     assert.equal(cache.has(599), true);
     const e = cache.get(300)!;
-    assert.equal(new TextDecoder().decode(e.page.preview[e.slot]), 'e300');
+    assert.equal(new TextDecoder().decode(e.page.preview(e.slot)), 'e300');
     assert.equal(e.page.dirKind[e.slot], (Direction.In << 4) | Kind.Binary);
     assert.equal(e.page.base, 256);
   });
@@ -59,5 +59,20 @@ describe('page cache', () => {
     assert.equal(cache.has(0), false);
     assert.equal(cache.has(299), false);
     assert.equal(cache.has(300), true);
+  });
+
+  it('packs previews into one slab per page, sized for the page, and keeps an entry put twice once', () => {
+    const flood = new FrameLog();
+    const payload = new Uint8Array(64).fill(120);
+    for (let i = 0; i < 4 * PAGE_ENTRIES; i++) flood.append(Direction.In, Kind.Text, payload, 0, Math.floor(i / 100));
+    const cache = new PageCache(64);
+    // Live batches of 100 entries cut across pages, as the panel controller sends them.
+    for (let s = 0; s < 4 * PAGE_ENTRIES; s += 100) cache.put(decodeEntryBatch(encodeEntryRange(flood, s, s + 100, 256)));
+    cache.put(decodeEntryBatch(encodeEntryRange(flood, 0, PAGE_ENTRIES, 256)));
+    const page = cache.get(PAGE_ENTRIES + 5)!.page;
+    assert.equal(page.size, PAGE_ENTRIES);
+    assert.ok(page.memoryBytes <= PAGE_ENTRIES * (64 + 24) * 1.05, `${page.memoryBytes / PAGE_ENTRIES} bytes per entry`);
+    assert.deepEqual(cache.get(0)!.page.preview(0), payload);
+    assert.deepEqual(page.preview(5), payload);
   });
 });

@@ -154,6 +154,30 @@ describe('WireFrameStore', () => {
     assert.deepEqual(shapes(store, 6), ['0/0/0', '0/0/0', '0/0/0', '0/1/0']);
   });
 
+  it('keeps frames and links exact across many recycled segments and unit chunks', () => {
+    // 20,000 frames per direction pass through a store of 5,000: full segments and chunks are released
+    // and reused many times over.
+    const { store, read, write } = harness({ maxFrames: 5_000 });
+    for (let i = 0; i < 20_000; i++) {
+      const len = (i % 100).toString(16).padStart(2, '0');
+      read(`81${len}${'00'.repeat(i % 100)}`);
+      store.noteEntry(Direction.In, 2 * i);
+      store.noteEntry(Direction.Out, 2 * i + 1);
+      write(`82${(0x80 | (i % 7)).toString(16)}01020304${'00'.repeat(i % 7)}`);
+    }
+    assert.equal(store.size, 5_000);
+    assert.equal(store.firstIndex, 35_000);
+    for (const i of [17_500, 18_000, 19_999]) {
+      assert.deepEqual(shapes(store, 2 * i), [`1/1/${i % 100}`]);
+      const [frame] = store.framesOf(2 * i + 1);
+      assert.equal(frame!.opcode, 2);
+      assert.equal(frame!.payloadLength, i % 7);
+      assert.equal(frame!.maskKey, 0x01020304);
+      assert.equal(frame!.seq, 2 * i + 1);
+    }
+    assert.deepEqual(store.framesOf(2 * 17_000), [], 'evicted');
+  });
+
   it('forgets frames on clear but keeps linking later ones by order', () => {
     const { store, read, write } = harness();
     store.noteEntry(Direction.Out, 0);

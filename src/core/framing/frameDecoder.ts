@@ -1,6 +1,6 @@
 // Splits a received byte stream into messages as it arrives. Built for the ingest path: a message that
 // lies inside one chunk is passed on as a view of that chunk (no copy, no allocation beyond the view),
-// single-byte delimiters are found with the engine's native indexOf, and only the incomplete tail of a
+// single-byte delimiters are found with Node's native indexOf (memchr), and only the incomplete tail of a
 // chunk is copied into a held buffer.
 //
 // The output never depends on how the stream was cut into chunks: the same bytes give the same messages
@@ -20,6 +20,13 @@ import { describeFramer, MAX_FIXED_SIZE, validateFramerSpec, type FramerSpec } f
 /** Receives each complete message; the view is valid only during the call (copy it to keep it). */
 export type MessageSink = (message: Uint8Array) => void;
 
+/**
+ * Receives a complete message that lies inside the chunk being pushed, as `chunk[start, end)`, instead
+ * of a view: no allocation per message, and a receiver can copy many such messages at once. Valid only
+ * until push returns.
+ */
+export type SpanSink = (chunk: Uint8Array, start: number, end: number) => void;
+
 /** Options of {@link createFrameDecoder}. */
 export interface FrameDecoderOptions {
   /** Largest message held or passed on, in bytes (default 16 MiB). */
@@ -29,6 +36,11 @@ export interface FrameDecoderOptions {
    * error of a push is thrown once the whole chunk has been consumed.
    */
   readonly onError?: (error: SocketInspectorError) => void;
+  /**
+   * When given, messages lying wholly inside a pushed chunk may be passed here instead of to onMessage
+   * (in order with the others); messages assembled from several chunks still go to onMessage.
+   */
+  readonly onSpan?: SpanSink;
 }
 
 /** A stateful splitter of one direction of a byte stream. */
@@ -64,7 +76,7 @@ export function createFrameDecoder(spec: FramerSpec, onMessage: MessageSink, opt
   switch (checked.type) {
     case 'delimiter':
       return checked.delimiter.length === 1
-        ? new ByteDelimiterDecoder(checked, onMessage, max, onError)
+        ? new ByteDelimiterDecoder(checked, onMessage, max, onError, options.onSpan)
         : new SequenceDelimiterDecoder(checked, onMessage, max, onError);
     case 'lengthPrefix':
       return new LengthPrefixDecoder(checked, onMessage, max, onError);
@@ -176,11 +188,29 @@ abstract class DelimiterDecoder extends HeldBytes {
   }
 }
 
-/** A one-byte delimiter, found with indexOf. */
+/**
+ * Node's Buffer.prototype.indexOf, which works on any Uint8Array: it is memchr behind a fast call, about
+ * three times faster per line than V8's TypedArray indexOf (10 vs 31 ns for 64-byte lines, measured by
+ * bench/). Absent outside Node.
+ */
+const nodeIndexOf = typeof Buffer === 'function' ? (Buffer.prototype.indexOf as (this: Uint8Array, value: number, byteOffset: number) => number) : undefined;
+
+/** Index of `byte` in `hay` at or after `from`, or -1. */
+function byteIndexOf(hay: Uint8Array, byte: number, from: number): number {
+  return nodeIndexOf ? nodeIndexOf.call(hay, byte, from) : hay.indexOf(byte, from);
+}
+
+/** A one-byte delimiter, found with byteIndexOf. */
 class ByteDelimiterDecoder extends DelimiterDecoder {
   private readonly byte: number;
 
-  constructor(spec: FramerSpec & { type: 'delimiter' }, emit: MessageSink, max: number, onError: ((e: SocketInspectorError) => void) | undefined) {
+  constructor(
+    spec: FramerSpec & { type: 'delimiter' },
+    emit: MessageSink,
+    max: number,
+    onError: ((e: SocketInspectorError) => void) | undefined,
+    private readonly onSpan: SpanSink | undefined,
+  ) {
     super(spec, emit, max, onError);
     this.byte = spec.delimiter[0]!;
   }
@@ -191,12 +221,12 @@ class ByteDelimiterDecoder extends DelimiterDecoder {
     const emit = this.emit;
     const n = chunk.length;
     let start = 0;
-    let i = chunk.indexOf(d);
+    let i = byteIndexOf(chunk, d, 0);
     if (this.discarding) {
       if (i === -1) return;
       this.discarding = false;
       start = i + 1;
-      i = chunk.indexOf(d, start);
+      i = byteIndexOf(chunk, d, start);
     } else if (this.len > 0) {
       if (i === -1) {
         this.holdTail(chunk, 0, n);
@@ -211,13 +241,15 @@ class ByteDelimiterDecoder extends DelimiterDecoder {
         this.emitHeld();
       }
       start = i + 1;
-      i = chunk.indexOf(d, start);
+      i = byteIndexOf(chunk, d, start);
     }
+    const onSpan = this.onSpan;
     while (i !== -1) {
       if (i - start > max) this.report(this.tooLong());
+      else if (onSpan) onSpan(chunk, start, i);
       else emit(chunk.subarray(start, i));
       start = i + 1;
-      i = chunk.indexOf(d, start);
+      i = byteIndexOf(chunk, d, start);
     }
     if (start < n) this.holdTail(chunk, start, n);
     this.throwDeferred();
@@ -239,12 +271,12 @@ function indexOfSequence(hay: Uint8Array, d: Uint8Array, from: number): number {
   const first = d[0]!;
   const dl = d.length;
   const last = hay.length - dl;
-  let i = hay.indexOf(first, from);
+  let i = byteIndexOf(hay, first, from);
   while (i !== -1 && i <= last) {
     let j = 1;
     while (j < dl && hay[i + j] === d[j]) j++;
     if (j === dl) return i;
-    i = hay.indexOf(first, i + 1);
+    i = byteIndexOf(hay, first, i + 1);
   }
   return -1;
 }

@@ -12,12 +12,13 @@
 // - Framing errors (message limit, bad length prefix) become Error meta entries naming the direction.
 // - Entries already evicted from the raw log cannot be framed; a note says the first message may be
 //   partial.
-import { Direction, Kind, type ConnectionState } from '../../../shared/logModel';
+import { Direction, Kind, runStart, type ConnectionState } from '../../../shared/logModel';
 import { Disposable, toDisposable, type Event } from '../dispose';
 import type { SocketInspectorError } from '../errors';
 import { FrameLog, type FrameLogOptions } from '../frameLog';
 import { createFrameDecoder, type FrameDecoder } from './frameDecoder';
-import { describeFramer, validateFramerSpec, type FramerSpec } from './framerSpec';
+import { describeFramer, MAX_DELIMITER_BYTES, validateFramerSpec, type FramerSpec } from './framerSpec';
+import { SpanBatch } from '../spanBatch';
 
 /** Options of a {@link FramedLog}. */
 export interface FramedLogOptions {
@@ -50,6 +51,11 @@ export class FramedLog extends Disposable {
   /** Time of the source entry being framed: what its messages are stamped with. */
   private wall = 0;
   private mono = 0;
+  /** Messages found inside the chunk being framed, written together once it is done. */
+  private readonly spans = new SpanBatch(
+    (direction, kind, chunk, starts, ends, count) => this.log.appendSpans(this.wall, this.mono, direction, kind, chunk, starts, ends, count),
+    MAX_DELIMITER_BYTES,
+  );
 
   constructor(
     private readonly source: FrameLog,
@@ -86,6 +92,7 @@ export class FramedLog extends Disposable {
       const rest = this.decoders[direction].takeRemainder();
       if (rest.length === 0) continue;
       const bytes = rest.length === 1 ? '1 byte' : `${rest.length} bytes`;
+      this.spans.flush();
       this.note(`${bytes} ${STREAM_NAMES[direction]} after the last complete message (framing as ${this.label}); shown as they are in the next entry.`);
       this.log.appendAt(this.wall, this.mono, direction, Kind.Data, rest);
     }
@@ -98,14 +105,23 @@ export class FramedLog extends Disposable {
 
   private newDecoders(): [FrameDecoder, FrameDecoder] {
     const make = (direction: typeof Direction.In | typeof Direction.Out): FrameDecoder =>
-      createFrameDecoder(this.spec, (message) => this.log.appendAt(this.wall, this.mono, direction, Kind.Data, message), {
-        ...(this.maxMessageBytes !== undefined ? { maxMessageBytes: this.maxMessageBytes } : {}),
-        onError: (e: SocketInspectorError) => this.note(`Framing the ${STREAM_NAMES[direction]} bytes: ${e.message}`),
-      });
+      createFrameDecoder(
+        this.spec,
+        (message) => {
+          this.spans.flush();
+          this.log.appendAt(this.wall, this.mono, direction, Kind.Data, message);
+        },
+        {
+          ...(this.maxMessageBytes !== undefined ? { maxMessageBytes: this.maxMessageBytes } : {}),
+          onError: (e: SocketInspectorError) => this.note(`Framing the ${STREAM_NAMES[direction]} bytes: ${e.message}`),
+          onSpan: (chunk, start, end) => this.spans.add(direction, Kind.Data, chunk, start, end),
+        },
+      );
     return [make(Direction.In), make(Direction.Out)];
   }
 
   private note(text: string): void {
+    this.spans.flush();
     this.log.appendAt(this.wall, this.mono, Direction.Meta, Kind.Error, encoder.encode(text));
   }
 
@@ -120,11 +136,13 @@ export class FramedLog extends Disposable {
         const dk = run.dirKind[i]!;
         const direction = (dk >> 4) as Direction;
         const kind = (dk & 15) as Kind;
-        const payload = run.bytes.subarray(i === 0 ? 0 : run.ends[i - 1]!, run.ends[i]!);
+        const payload = run.bytes.subarray(runStart(run, i), run.ends[i]!);
         this.mono = run.mono[i]!;
         this.wall = run.wallOffset + this.mono;
         if (kind === Kind.Data && direction !== Direction.Meta) {
           this.decoders[direction].push(payload);
+          // The spans point into this entry's bytes.
+          this.spans.flush();
           continue;
         }
         this.log.appendAt(this.wall, this.mono, direction, kind, payload, this.source.code(run.seq + (i - run.from)));

@@ -8,7 +8,7 @@
 // The tracker reads the log with one cursor, in slices, so pairing a million retained entries after the
 // field changed never blocks for long. Memory is bounded: requests waiting for an answer are capped (the
 // oldest are given up on and counted as unanswered), and pairs are capped and dropped with their entries.
-import { Direction, Kind, type LogRun } from '../../../shared/logModel';
+import { Direction, Kind, runStart, type LogRun } from '../../../shared/logModel';
 import type { RttSummary, TimingSummary } from '../../../shared/timingModel';
 import { parseFieldPath, type PathSegment } from './jsonFieldPath';
 import { PairStore, type PairRecord } from './pairStore';
@@ -195,7 +195,7 @@ export class TimingTracker {
     const direction = dk >> 4;
     const kind = dk & 15;
     if (direction === Direction.Meta) return;
-    const start = i === 0 ? 0 : run.ends[i - 1]!;
+    const start = runStart(run, i);
     const end = run.ends[i]!;
     const mono = run.mono[i]!;
     if (kind === Kind.Ping && direction === Direction.Out) this.ping(seq, mono, run.bytes.slice(start, end));

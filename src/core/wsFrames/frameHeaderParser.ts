@@ -84,8 +84,10 @@ export class FrameHeaderParser {
         i += take;
         continue;
       }
+      // At most 14 bytes: a loop, not a view and a set() per header (the tap sees every frame of a flood).
       const want = Math.min(this.need - this.have, n - i);
-      this.header.set(chunk.subarray(i, i + want), this.have);
+      const header = this.header;
+      for (let k = 0; k < want; k++) header[this.have + k] = chunk[i + k]!;
       this.have += want;
       i += want;
       if (this.have === 2 && this.need === 2) {

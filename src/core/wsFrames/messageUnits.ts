@@ -13,13 +13,15 @@ class UnitChunk {
   /** Seq of the log entry, or -1 until it is known. */
   readonly seq = new Float64Array(CHUNK);
   count = 0;
-  constructor(readonly base: number) {}
+  constructor(public base: number) {}
 }
 
 /** Units of one direction, addressed by ordinal (0 = the direction's first message ever). */
 export class MessageUnits {
   private chunks: UnitChunk[] = [];
   private head = 0;
+  /** A released chunk kept for the next append that needs one. */
+  private spare: UnitChunk | undefined;
   /** Oldest retained ordinal. */
   private first = 0;
   private next = 0;
@@ -37,7 +39,15 @@ export class MessageUnits {
   append(firstFrame: number, lastFrame: number, seq: number): number {
     let chunk = this.chunks.length > this.head ? this.chunks[this.chunks.length - 1]! : undefined;
     if (!chunk || chunk.count === CHUNK) {
-      chunk = new UnitChunk(this.next);
+      const spare = this.spare;
+      this.spare = undefined;
+      if (spare) {
+        spare.base = this.next;
+        spare.count = 0;
+        chunk = spare;
+      } else {
+        chunk = new UnitChunk(this.next);
+      }
       this.chunks.push(chunk);
     }
     const i = chunk.count++;
@@ -52,24 +62,25 @@ export class MessageUnits {
   }
 
   last(ordinal: number): number {
-    const [c, i] = this.locate(ordinal);
-    return c.last[i]!;
+    const c = this.chunkOf(ordinal);
+    return c.last[ordinal - c.base]!;
   }
 
   firstFrame(ordinal: number): number {
-    const [c, i] = this.locate(ordinal);
+    const c = this.chunkOf(ordinal);
+    const i = ordinal - c.base;
     return c.last[i]! - c.span[i]!;
   }
 
   seq(ordinal: number): number {
-    const [c, i] = this.locate(ordinal);
-    return c.seq[i]!;
+    const c = this.chunkOf(ordinal);
+    return c.seq[ordinal - c.base]!;
   }
 
   setSeq(ordinal: number, seq: number): void {
     if (!this.has(ordinal)) return;
-    const [c, i] = this.locate(ordinal);
-    c.seq[i] = seq;
+    const c = this.chunkOf(ordinal);
+    c.seq[ordinal - c.base] = seq;
   }
 
   /** Lowest retained ordinal whose last frame is at or after `frame`, or nextOrdinal when none is. */
@@ -106,6 +117,7 @@ export class MessageUnits {
       if (this.first >= chunk.base + CHUNK) {
         this.chunks[this.head] = undefined as unknown as UnitChunk;
         this.head++;
+        this.spare = chunk;
       }
     }
     if (this.head > 64 && this.head * 2 > this.chunks.length) {
@@ -118,6 +130,7 @@ export class MessageUnits {
   clear(): void {
     this.chunks = [];
     this.head = 0;
+    this.spare = undefined;
     this.first = this.next;
   }
 
@@ -125,10 +138,10 @@ export class MessageUnits {
     return (this.chunks.length - this.head) * CHUNK * 20;
   }
 
-  private locate(ordinal: number): [UnitChunk, number] {
+  /** The chunk holding `ordinal`; no tuple, as this runs for every frame of a flood. */
+  private chunkOf(ordinal: number): UnitChunk {
     // Chunks are full except the newest, so the chunk is found by arithmetic.
     const firstBase = this.chunks[this.head]!.base;
-    const chunk = this.chunks[this.head + Math.floor((ordinal - firstBase) / CHUNK)]!;
-    return [chunk, ordinal - chunk.base];
+    return this.chunks[this.head + Math.floor((ordinal - firstBase) / CHUNK)]!;
   }
 }

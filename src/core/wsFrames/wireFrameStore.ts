@@ -74,9 +74,9 @@ class FrameSegment {
 
   constructor(
     /** Frame index of local index 0. */
-    readonly base: number,
+    public base: number,
     /** Date.now() - performance.now() when the segment opened. */
-    readonly wallOffset: number,
+    public wallOffset: number,
     size: number,
   ) {
     this.b0 = new Uint8Array(size);
@@ -91,6 +91,15 @@ class FrameSegment {
 
   get capacity(): number {
     return this.b0.length;
+  }
+
+  /** Makes a fully evicted segment the newest again: no allocation per 16k frames of a flood. */
+  reuse(base: number, wallOffset: number): this {
+    this.base = base;
+    this.wallOffset = wallOffset;
+    this.count = 0;
+    this.start = 0;
+    return this;
   }
 
   get memoryBytes(): number {
@@ -141,6 +150,8 @@ export class WireFrameStore {
   private readonly maxFrames: number;
   private segments: FrameSegment[] = [];
   private head = 0;
+  /** A released full-size segment kept for the next openSegment. */
+  private spare: FrameSegment | undefined;
   private first = 0;
   private next = 0;
   private readonly directions: [DirectionState, DirectionState] = [newDirectionState(), newDirectionState()];
@@ -246,6 +257,7 @@ export class WireFrameStore {
   clear(): void {
     this.segments = [];
     this.head = 0;
+    this.spare = undefined;
     this.first = this.next;
     for (const d of this.directions) d.units.clear();
   }
@@ -322,8 +334,11 @@ export class WireFrameStore {
   }
 
   private openSegment(): FrameSegment {
-    const size = this.next === 0 && this.segments.length === 0 ? FIRST_SEGMENT_FRAMES : SEGMENT_FRAMES;
-    const seg = new FrameSegment(this.next, Date.now() - performance.now(), Math.min(size, this.maxFrames));
+    const size = Math.min(this.next === 0 && this.segments.length === 0 ? FIRST_SEGMENT_FRAMES : SEGMENT_FRAMES, this.maxFrames);
+    const spare = this.spare;
+    this.spare = undefined;
+    const wallOffset = Date.now() - performance.now();
+    const seg = spare && spare.capacity === size ? spare.reuse(this.next, wallOffset) : new FrameSegment(this.next, wallOffset, size);
     this.segments.push(seg);
     return seg;
   }
@@ -336,13 +351,15 @@ export class WireFrameStore {
       if (seg.start === seg.count && seg !== this.segments[this.segments.length - 1]) {
         this.segments[this.head] = undefined as unknown as FrameSegment;
         this.head++;
+        this.spare = seg;
       }
     }
     if (this.head > 64 && this.head * 2 > this.segments.length) {
       this.segments = this.segments.slice(this.head);
       this.head = 0;
     }
-    for (const d of this.directions) d.units.dropEndingBefore(this.first);
+    this.directions[0].units.dropEndingBefore(this.first);
+    this.directions[1].units.dropEndingBefore(this.first);
   }
 
   private segmentIndex(index: number): number {

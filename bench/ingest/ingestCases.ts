@@ -1,0 +1,162 @@
+// The ingest rows: the real recorder against a bare client, each in its own process, fed by a blaster
+// in a third. Baseline and candidate alternate (ABBA…) so that drift in the machine's load hits both.
+import { failedRow, type BenchCase, type BenchSettings, type Row } from '../lib/row';
+import { median, round } from '../lib/stats';
+import type { ConsumerConfig } from './consumer';
+import { runIngest, type IngestRun } from './runIngest';
+import type { WireProtocol } from './wire';
+
+interface IngestSpec {
+  readonly id: string;
+  readonly label: string;
+  readonly baseline: string;
+  readonly protocol: WireProtocol;
+  readonly size: number;
+  readonly minRatio: number;
+  /** Least recorded messages per second, if the goal has one. */
+  readonly minRate?: number;
+  /** The recorder's retention must be evicting when the window opens. */
+  readonly mustEvict?: boolean;
+  readonly goal: string;
+}
+
+/** Longest warm-up of a recorder waiting for its log to reach the retention cap. */
+const MAX_WARMUP_MS = 6_000;
+
+const fmtRate = (r: number): string =>
+  r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : r >= 1e3 ? `${(r / 1e3).toFixed(1)} k/s` : `${r.toFixed(0)} /s`;
+
+/** Alternates bare and recorder runs and reports the median ratio. */
+async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
+  const measureMs = s.quick ? 1000 : 2000;
+  // The bare client has nothing to warm up but the JIT; the recorder runs until its log is full.
+  const bareConfig: Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'> = { warmupMs: 1000, measureMs };
+  const recorderConfig: Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'> = { warmupMs: MAX_WARMUP_MS, untilEvicting: true, measureMs };
+  const bare: IngestRun[] = [];
+  const recorder: IngestRun[] = [];
+  for (let rep = 0; rep < s.repetitions; rep++) {
+    const order = rep % 2 === 0 ? (['bare', 'recorder'] as const) : (['recorder', 'bare'] as const);
+    for (const mode of order) {
+      const run = await runIngest({ protocol: spec.protocol, size: spec.size }, { ...(mode === 'bare' ? bareConfig : recorderConfig), mode });
+      (mode === 'bare' ? bare : recorder).push(run);
+      s.progress(`  ${spec.id} rep ${rep + 1} ${mode}: ${fmtRate(run.rate)} (consumer cpu ${run.cpuShare.toFixed(2)}, blaster cpu ${run.blasterCpuShare.toFixed(2)})`);
+    }
+  }
+  // The blaster alone, into a reader that only counts bytes: it must be well above the bare client.
+  // The better of two runs, as this measures what the blaster can do.
+  const sinks = [
+    await runIngest({ protocol: spec.protocol, size: spec.size }, { ...bareConfig, mode: 'sink' }),
+    await runIngest({ protocol: spec.protocol, size: spec.size }, { ...bareConfig, mode: 'sink' }),
+  ];
+  const sink = sinks[0]!.rate >= sinks[1]!.rate ? sinks[0]! : sinks[1]!;
+  const ratios = recorder.map((r, i) => r.rate / bare[i]!.rate);
+  const ratio = median(ratios);
+  const bareRate = median(bare.map((r) => r.rate));
+  const recRate = median(recorder.map((r) => r.rate));
+  const notes: string[] = [];
+  let met = ratio >= spec.minRatio;
+  if (spec.minRate !== undefined && recRate < spec.minRate) {
+    met = false;
+    notes.push(`recorded ${fmtRate(recRate)}, below the ${fmtRate(spec.minRate)} goal`);
+  }
+  const evicting = recorder.every((r) => (r.evictedBeforeWindow ?? 0) > 0);
+  if (!evicting) {
+    if (spec.mustEvict) met = false;
+    notes.push(`the retention cap was not reached within the ${MAX_WARMUP_MS / 1000} s warm-up in every run`);
+  }
+  // While the log grows to its cap, every new page of memory is touched for the first time.
+  const growthRatio = median(recorder.map((r) => r.warmup.rate)) / bareRate;
+  // Messages per CPU-second: robust to the consumer being descheduled on a busy machine, where the
+  // throughput ratio is not (each process should get a whole core).
+  const perCpu = (r: IngestRun): number => r.rate / Math.max(r.cpuShare, 1e-6);
+  const cpuRatio = median(recorder.map((r, i) => perCpu(r) / perCpu(bare[i]!)));
+  const cpuShare = median([...bare, ...recorder].map((r) => r.cpuShare));
+  if (cpuShare < 0.85) {
+    notes.push(`the consumers got only ${cpuShare.toFixed(2)} of a core (a busy machine): per CPU-second the ratio is ${cpuRatio.toFixed(2)}`);
+  }
+  const blasterHeadroom = sink.rate / bareRate;
+  if (blasterHeadroom < 1.2) notes.push(`blaster check: the blaster alone delivers only ${blasterHeadroom.toFixed(2)}× the bare client's rate`);
+  return {
+    id: spec.id,
+    label: spec.label,
+    baseline: spec.baseline,
+    measured: `recorder ${fmtRate(recRate)}, bare ${fmtRate(bareRate)}; blaster alone ${fmtRate(sink.rate)}; while the log grows to its cap: ${growthRatio.toFixed(2)} of bare`,
+    ratio: round(ratio, 3),
+    goal: spec.goal,
+    met,
+    notes,
+    details: {
+      size: spec.size,
+      protocol: spec.protocol,
+      warmupMs: { bare: 1000, recorderMax: MAX_WARMUP_MS },
+      measureMs,
+      ratios: ratios.map((r) => round(r, 3)),
+      bare,
+      recorder,
+      blasterAlone: sink,
+      blasterHeadroom: round(blasterHeadroom, 2),
+      growthRatio: round(growthRatio, 3),
+      cpuNormalizedRatio: round(cpuRatio, 3),
+      consumerCpuShare: round(cpuShare, 2),
+    },
+  };
+}
+
+function ingestCase(spec: IngestSpec): BenchCase {
+  return {
+    id: spec.id,
+    async run(s) {
+      try {
+        return [await ingestRow(spec, s)];
+      } catch (e) {
+        return [failedRow(spec.id, spec.label, spec.baseline, spec.goal, e)];
+      }
+    },
+  };
+}
+
+/** WebSocket ingest of 64 B, 1 KiB and 64 KiB messages. */
+export const wsIngestCases: BenchCase[] = [
+  ingestCase({
+    id: 'ws-64',
+    label: 'WS ingest 64 B messages, recorder vs bare ws counter',
+    baseline: 'bare counter',
+    protocol: 'ws',
+    size: 64,
+    minRatio: 0.85,
+    minRate: 1e6,
+    goal: '≥ 0.85 (and ≥ 1 M recorded messages/s)',
+  }),
+  ingestCase({
+    id: 'ws-1k',
+    label: 'WS ingest 1 KiB',
+    baseline: 'bare counter',
+    protocol: 'ws',
+    size: 1024,
+    minRatio: 0.8,
+    goal: '≥ 0.80',
+  }),
+  ingestCase({
+    id: 'ws-64k',
+    label: 'WS ingest 64 KiB, with the retention cap reached and evicting',
+    baseline: 'bare counter',
+    protocol: 'ws',
+    size: 64 * 1024,
+    minRatio: 0.9,
+    mustEvict: true,
+    goal: '≥ 0.90',
+  }),
+];
+
+/** TCP ingest of 64 B lines through the newline framer. */
+export const tcpLinesCase: BenchCase = ingestCase({
+  id: 'tcp-lines',
+  label: 'TCP 64 B lines, recorder with the newline framer vs a bare splitter calling a no-op per line',
+  baseline: 'bare splitter',
+  protocol: 'tcp-lines',
+  size: 64,
+  minRatio: 0.8,
+  goal: '≥ 0.80',
+});
+
+export { ingestRow };
