@@ -15,6 +15,7 @@ import { createTcpProxy, createWsProxy, type ProxySession } from '../src/core/pr
 import type { ServerSession } from '../src/core/serverTypes';
 import { createTcpConnection } from '../src/core/tcpConnection';
 import { createWebSocketConnection } from '../src/core/wsConnection';
+import { panelsUnderTraffic } from './soak/panelsUnderTraffic';
 
 const HOST = '127.0.0.1';
 /** Small caps so eviction happens all the time: memory must stay bounded by them, not by traffic. */
@@ -22,6 +23,8 @@ const RETENTION: RetentionOptions = { maxEntries: 2000, maxBytes: 512 * 1024 };
 /** Largest a log may grow under RETENTION: the cap plus one spare segment slab (see frameLog.ts). */
 const LOG_MEMORY_BOUND = 4 * 1024 * 1024;
 const WAIT_MS = 15_000;
+/** A proxy round in which no byte moves for this long has stalled. */
+const STALL_MS = 20_000;
 
 function parseSeconds(argv: readonly string[]): number {
   const i = argv.indexOf('--seconds');
@@ -293,14 +296,100 @@ function compareLeg(label: string, leg: Leg, receivedBytes: number): string {
   return sent.slice(0, 12);
 }
 
-/** Writes `bytes` in random chunks, respecting backpressure, hashing as it goes. */
-async function pump(write: (b: Buffer) => boolean, drained: () => Promise<void>, leg: Leg, bytes: number): Promise<void> {
+/**
+ * Writes `bytes` in random chunks, respecting backpressure, hashing as it goes. `drained` resolves false
+ * when the destination closed instead of draining, and the pump stops with a message that says so.
+ */
+async function pump(write: (b: Buffer) => boolean, drained: () => Promise<boolean>, leg: Leg, bytes: number, label: string): Promise<void> {
   while (leg.bytes < bytes) {
     let c = chunk();
     if (leg.bytes + c.length > bytes) c = c.subarray(0, bytes - leg.bytes);
     leg.sent.update(c);
     leg.bytes += c.length;
-    if (!write(c)) await drained();
+    if (!write(c) && !(await drained())) throw new Error(`${label}: the socket closed after ${leg.bytes} of ${bytes} bytes were written`);
+  }
+}
+
+/** Resolves true on the socket's next 'drain', false when it closes first (a drain would never come). */
+function socketDrained(s: net.Socket): Promise<boolean> {
+  if (s.destroyed) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const settle = (ok: boolean) => () => {
+      s.off('drain', onDrain);
+      s.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = settle(true);
+    const onClose = settle(false);
+    s.once('drain', onDrain);
+    s.once('close', onClose);
+  });
+}
+
+/** The name of a value in one of the log model's constant tables. */
+function nameOf(table: Record<string, number>, value: number): string {
+  return Object.keys(table).find((k) => table[k] === value) ?? String(value);
+}
+
+/** The last `n` entries of a log, one line each: what a pair said before a stall. */
+function logTail(log: FrameLog, n = 12): string {
+  const lines: string[] = [];
+  for (let seq = Math.max(log.firstSeq, log.nextSeq - n); seq < log.nextSeq; seq++) {
+    const kind = log.kind(seq)!;
+    const direction = log.direction(seq)!;
+    const text = direction === Direction.Meta ? Buffer.from(log.payload(seq)!).toString('utf8') : `${log.length(seq)} bytes`;
+    lines.push(`    #${seq} ${nameOf(Direction, direction)} ${nameOf(Kind, kind)} ${text}`);
+  }
+  return lines.join('\n');
+}
+
+/** What a round exposes to its stall watch: bytes moved so far, a description of its state, and a teardown. */
+interface RoundProbe {
+  progress(): number;
+  describe(): string;
+  cleanup(): void;
+}
+
+function newProbe(): RoundProbe {
+  return { progress: () => 0, describe: () => '(not started)', cleanup: () => {} };
+}
+
+/** The state of a proxy round for a stall report: the legs' counts and what the pair logged last. */
+function describeRound(proxy: ProxySession, legs: string): string {
+  const peer = proxy.peers[0];
+  if (!peer) return `  ${legs}; no pair was accepted`;
+  return `  ${legs}; pair state ${peer.connection.state}; its log ends:\n${logTail(peer.connection.log)}`;
+}
+
+/**
+ * Runs one proxy round, but a round that makes no progress for STALL_MS fails with what both legs and the
+ * pair's log showed, instead of hanging the soak: a stall is exactly what the soak is there to find.
+ */
+async function withStallWatch<T>(label: string, probe: RoundProbe, round: () => Promise<T>): Promise<T | undefined> {
+  const progress = () => probe.progress();
+  let last = progress();
+  let lastMoved = Date.now();
+  let stalled: ((v: undefined) => void) | undefined;
+  const timer = setInterval(() => {
+    const now = progress();
+    if (now !== last) {
+      last = now;
+      lastMoved = Date.now();
+    } else if (Date.now() - lastMoved > STALL_MS) {
+      fail(`${label}: no byte moved for ${STALL_MS / 1000} s\n${probe.describe()}`);
+      probe.cleanup();
+      stalled?.(undefined);
+    }
+  }, 500);
+  try {
+    const failed = (e: Error): undefined => {
+      fail(`${label}: ${e.message}\n${probe.describe()}`);
+      probe.cleanup();
+      return undefined;
+    };
+    return await Promise.race([round().catch(failed), new Promise<undefined>((r) => (stalled = r))]);
+  } finally {
+    clearInterval(timer);
   }
 }
 
@@ -311,25 +400,44 @@ function watchPeers(session: ProxySession, toServer: Leg, toClient: Leg): void {
   });
 }
 
-async function tcpProxyRound(bytes: number): Promise<{ dropped: number }> {
+async function tcpProxyRound(bytes: number, probe: RoundProbe): Promise<{ dropped: number }> {
   const toServer = newLeg();
   const toClient = newLeg();
   let upstreamGot = 0;
   let clientGot = 0;
   let upstreamEnded = false;
-  const upstream = net.createServer((s) => {
+  const openSockets = new Set<net.Socket>();
+  // Half-open on both ends: each side ends its own direction when its pump is done, and a FIN from the
+  // faster side must not end the slower side's writing (Node's default answers a FIN with its own).
+  const upstream = net.createServer({ allowHalfOpen: true }, (s) => {
+    openSockets.add(s);
+    s.on('close', () => openSockets.delete(s));
     s.on('data', (d: Buffer) => {
       toServer.received.update(d);
       upstreamGot += d.length;
     });
     s.on('end', () => (upstreamEnded = true));
-    void pump((b) => s.write(b), () => new Promise((r) => s.once('drain', r)), toClient, bytes).then(() => s.end());
+    s.on('error', (e) => fail(`TCP proxy: the upstream's socket failed: ${e.message}`));
+    pump((b) => s.write(b), () => socketDrained(s), toClient, bytes, 'TCP proxy server→client').then(
+      () => s.end(),
+      (e: Error) => fail(e.message),
+    );
   });
   await new Promise<void>((r) => upstream.listen(0, HOST, r));
   const proxy = createTcpProxy({ listen: `${HOST}:0`, upstream: `tcp://${HOST}:${(upstream.address() as net.AddressInfo).port}`, retention: RETENTION });
   watchPeers(proxy, toServer, toClient);
   await proxy.start();
-  const client = net.connect(proxy.address!.port, HOST);
+  const client = net.connect({ port: proxy.address!.port, host: HOST, allowHalfOpen: true });
+  client.on('error', (e) => fail(`TCP proxy: the client's socket failed: ${e.message}`));
+  probe.progress = () => upstreamGot + clientGot + toServer.bytes + toClient.bytes;
+  probe.describe = () =>
+    describeRound(proxy, `client wrote ${toServer.bytes}/${bytes} and read ${clientGot}/${bytes}${clientEnded ? ' (ended)' : ''}; upstream wrote ${toClient.bytes}/${bytes} and read ${upstreamGot}/${bytes}${upstreamEnded ? ' (ended)' : ''}`);
+  probe.cleanup = () => {
+    client.destroy();
+    proxy.dispose();
+    upstream.close();
+    for (const s of openSockets) s.destroy();
+  };
   let clientEnded = false;
   client.on('data', (d: Buffer) => {
     toClient.received.update(d);
@@ -337,7 +445,7 @@ async function tcpProxyRound(bytes: number): Promise<{ dropped: number }> {
   });
   client.on('end', () => (clientEnded = true));
   await new Promise<void>((r) => client.once('connect', r));
-  await pump((b) => client.write(b), () => new Promise((r) => client.once('drain', r)), toServer, bytes);
+  await pump((b) => client.write(b), () => socketDrained(client), toServer, bytes, 'TCP proxy client→server');
   client.end();
   check(await until(() => clientEnded && upstreamEnded, 60_000), `TCP proxy: the legs did not both end (client ${clientGot}/${bytes}, upstream ${upstreamGot}/${bytes})`);
   const peer = proxy.peers[0];
@@ -354,7 +462,7 @@ async function tcpProxyRound(bytes: number): Promise<{ dropped: number }> {
 }
 
 /** Sends `bytes` as binary messages of random sizes, keeping at most a few MiB buffered. */
-async function pumpWs(ws: WebSocket, leg: Leg, bytes: number): Promise<number> {
+async function pumpWs(ws: WebSocket, leg: Leg, bytes: number, label: string): Promise<number> {
   let messages = 0;
   await pump(
     (b) => {
@@ -362,14 +470,15 @@ async function pumpWs(ws: WebSocket, leg: Leg, bytes: number): Promise<number> {
       messages++;
       return ws.bufferedAmount < 4 * 1024 * 1024;
     },
-    () => until(() => ws.bufferedAmount < 1024 * 1024).then(() => undefined),
+    () => until(() => ws.bufferedAmount < 1024 * 1024 || ws.readyState !== WebSocket.OPEN).then(() => ws.readyState === WebSocket.OPEN),
     leg,
     bytes,
+    label,
   );
   return messages;
 }
 
-async function wsProxyRound(bytes: number): Promise<{ dropped: number; messages: number }> {
+async function wsProxyRound(bytes: number, probe: RoundProbe): Promise<{ dropped: number; messages: number }> {
   const toServer = newLeg();
   const toClient = newLeg();
   let upstreamGot = 0;
@@ -385,12 +494,24 @@ async function wsProxyRound(bytes: number): Promise<{ dropped: number; messages:
       upstreamGot += d.length;
       upstreamMessages++;
     });
-    void pumpWs(ws, toClient, bytes).then((n) => (sentToClient = n));
+    ws.on('error', (e) => fail(`WS proxy: the upstream's WebSocket failed: ${e.message}`));
+    pumpWs(ws, toClient, bytes, 'WS proxy server→client').then(
+      (n) => (sentToClient = n),
+      (e: Error) => fail(e.message),
+    );
   });
   const proxy = createWsProxy({ listen: `${HOST}:0`, upstream: `ws://${HOST}:${(upstream.address() as net.AddressInfo).port}/`, retention: RETENTION });
   watchPeers(proxy, toServer, toClient);
   await proxy.start();
   const client = new WebSocket(`ws://${HOST}:${proxy.address!.port}/`);
+  probe.progress = () => upstreamGot + clientGot + toServer.bytes + toClient.bytes;
+  probe.describe = () => describeRound(proxy, `client wrote ${toServer.bytes}/${bytes} and read ${clientGot}/${bytes}; upstream wrote ${toClient.bytes}/${bytes} and read ${upstreamGot}/${bytes}`);
+  probe.cleanup = () => {
+    client.terminate();
+    proxy.dispose();
+    for (const c of upstream.clients) c.terminate();
+    upstream.close();
+  };
   client.on('message', (d: Buffer) => {
     toClient.received.update(d);
     clientGot += d.length;
@@ -400,7 +521,8 @@ async function wsProxyRound(bytes: number): Promise<{ dropped: number; messages:
     client.once('open', r);
     client.once('error', j);
   });
-  const sentToServer = await pumpWs(client, toServer, bytes);
+  client.on('error', (e) => fail(`WS proxy: the client's WebSocket failed: ${e.message}`));
+  const sentToServer = await pumpWs(client, toServer, bytes, 'WS proxy client→server');
   check(await until(() => upstreamGot === bytes && clientGot === bytes && toClient.bytes === bytes, 60_000), `WS proxy: not everything arrived (client ${clientGot}/${bytes}, upstream ${upstreamGot}/${bytes})`);
   check(upstreamMessages === sentToServer, `WS proxy: ${sentToServer} messages sent to the server, ${upstreamMessages} arrived`);
   check(clientMessages === sentToClient, `WS proxy: ${sentToClient} messages sent to the client, ${clientMessages} arrived`);
@@ -425,8 +547,13 @@ async function proxies(ms: number, bytesPerLeg: number): Promise<void> {
   let dropped = 0;
   let messages = 0;
   do {
-    dropped += (await tcpProxyRound(bytesPerLeg)).dropped;
-    const ws = await wsProxyRound(bytesPerLeg);
+    const tcpProbe = newProbe();
+    const tcp = await withStallWatch(`TCP proxy round ${rounds + 1}`, tcpProbe, () => tcpProxyRound(bytesPerLeg, tcpProbe));
+    if (!tcp) break;
+    dropped += tcp.dropped;
+    const wsProbe = newProbe();
+    const ws = await withStallWatch(`WS proxy round ${rounds + 1}`, wsProbe, () => wsProxyRound(bytesPerLeg, wsProbe));
+    if (!ws) break;
     dropped += ws.dropped;
     messages += ws.messages;
     rounds++;
@@ -506,7 +633,12 @@ async function main(): Promise<void> {
   console.log('(c) TCP and WebSocket proxies under load…');
   await proxies(left() * 0.6, bytesPerLeg);
   console.log('(d) listeners broadcasting to many peers…');
-  await broadcast(Math.max(1000, left() - 2000), 50);
+  await broadcast(Math.max(1000, left() * 0.4), 50);
+  console.log('(e) panels hidden, shown and reloaded under a flood…');
+  const panelsStarted = Date.now();
+  const panels = await panelsUnderTraffic(Math.max(5000, left() - 1500), 6, RETENTION);
+  for (const f of panels.failures) fail(`panels: ${f}`);
+  rows.push(['(e) panels hidden/shown under traffic', panels.summary, `${((Date.now() - panelsStarted) / 1000).toFixed(1)} s`]);
 
   // Let closes, FIN timers and the stop timeouts run out, then compare.
   await sleep(1500);
@@ -523,7 +655,9 @@ async function main(): Promise<void> {
   check(heapGrowth < 64 * 1024 * 1024, `heap grew by ${mb(heapGrowth)} after gc`);
   rows.push(['active handles/timers (by type)', `before: ${fmtCounts(handlesBefore)}; after: ${fmtCounts(handlesAfter)}`, '']);
   rows.push(['process listeners', `before: ${fmtCounts(listenersBefore)}; after: ${fmtCounts(listenersAfter)}`, '']);
-  rows.push(['memory (after forced gc)', `rss ${mb(memBefore.rss)} → ${mb(memAfter.rss)}; heapUsed ${mb(memBefore.heapUsed)} → ${mb(memAfter.heapUsed)}${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: not forced)'}`, '']);
+  const buffersGrowth = memAfter.arrayBuffers - memBefore.arrayBuffers;
+  check(buffersGrowth < 64 * 1024 * 1024, `ArrayBuffers (sockets' and logs' memory) grew by ${mb(buffersGrowth)} after gc`);
+  rows.push(['memory (after forced gc)', `rss ${mb(memBefore.rss)} → ${mb(memAfter.rss)}; heapUsed ${mb(memBefore.heapUsed)} → ${mb(memAfter.heapUsed)}; ArrayBuffers ${mb(memBefore.arrayBuffers)} → ${mb(memAfter.arrayBuffers)}${(globalThis as { gc?: unknown }).gc ? '' : ' (no --expose-gc: not forced)'}`, '']);
   rows.push(['total', failures.length === 0 ? 'PASS' : `FAIL (${failures.length})`, `${((Date.now() - started) / 1000).toFixed(1)} s`]);
   process.off('unhandledRejection', onUnhandled);
 
