@@ -6,8 +6,7 @@ import { retentionFromSettings, validatorOf, type InspectorHost } from './comman
 import type { ConnectionRegistry } from './connectionRegistry';
 import type { ConnectionKind } from './core/connectionTypes';
 import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
-import { parseListenAddress, type ListenAddress } from './core/listen/listenAddress';
-import { parseListenAddress as parseProxyListen } from './core/listenAddress';
+import { formatListenAddress, parseListenAddress, type ListenAddress } from './core/listen/listenAddress';
 import { createTcpProxy, createWsProxy, type ProxySession } from './core/proxy';
 import { createTcpListener } from './core/listen/tcpListener';
 import { createWsListener } from './core/listen/wsListener';
@@ -119,7 +118,6 @@ export function registerServerCommands(
     upstreamHint: { prompt: string; placeHolder: string; parse: (input: string) => unknown },
     create: (listen: string, upstream: string) => ProxySession,
   ): vscode.Disposable {
-    const schemes = [kind];
     return vscode.commands.registerCommand(command, async (arg?: unknown) => {
       const given = proxyArgument(arg);
       if (arg !== undefined && given === undefined) {
@@ -145,7 +143,7 @@ export function registerServerCommands(
           valueSelection: [DEFAULT_ADDRESS.length - 1, DEFAULT_ADDRESS.length],
           placeHolder: '127.0.0.1:0, 9000, :9000, [::1]:9000',
           ignoreFocusOut: true,
-          validateInput: validatorOf((input) => parseProxyListen(input, schemes)),
+          validateInput: validatorOf((input) => parseListenAddress(input, kind)),
         });
         if (listenText === undefined || listenText.trim() === '') return undefined;
       }
@@ -153,14 +151,13 @@ export function registerServerCommands(
       let requested: ListenAddress;
       try {
         upstreamHint.parse(upstreamText);
-        requested = parseProxyListen(listenText, schemes);
+        requested = parseListenAddress(listenText, kind);
         // Throws BAD_URL/BAD_PORT before anything binds.
         create(listenText, upstreamText).dispose();
       } catch (e) {
         return reportError(output, e);
       }
-      const hostPort = (a: ListenAddress): string => (a.host.includes(':') ? `[${a.host}]:${a.port}` : `${a.host}:${a.port}`);
-      return listen((address) => create(hostPort(address), upstreamText), requested);
+      return listen((address) => create(formatListenAddress(address), upstreamText), requested);
     });
   }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SocketInspectorError } from '../../src/core/errors';
-import { DEFAULT_LISTEN_HOST, formatListenAddress, parseListenAddress } from '../../src/core/listen/listenAddress';
+import { DEFAULT_LISTEN_HOST, formatHostPort, formatListenAddress, parseListenAddress } from '../../src/core/listen/listenAddress';
 
 /** Asserts that `fn` throws a SocketInspectorError with `code`, a message matching `message`, at `column`. */
 function throwsCode(fn: () => unknown, code: string, message: RegExp, column?: number): void {
@@ -67,5 +67,7 @@ describe('parseListenAddress', () => {
     for (const text of ['127.0.0.1:0', '[::1]:9000', 'localhost:1', '0.0.0.0:65535']) {
       assert.equal(formatListenAddress(parseListenAddress(text)), text);
     }
+    assert.equal(formatHostPort('::1', 80), '[::1]:80');
+    assert.equal(formatHostPort('127.0.0.1', '0'), '127.0.0.1:0');
   });
 });

@@ -109,5 +109,10 @@ export function parseListenAddress(raw: string, kind: ConnectionKind = 'tcp'): L
 
 /** Formats an address the way parseListenAddress reads it back: 127.0.0.1:9000, [::1]:0. */
 export function formatListenAddress(address: ListenAddress): string {
-  return `${isIP(address.host) === 6 ? `[${address.host}]` : address.host}:${address.port}`;
+  return formatHostPort(address.host, address.port);
+}
+
+/** host:port, with brackets around an IPv6 host. */
+export function formatHostPort(host: string, port: number | string): string {
+  return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }

@@ -6,7 +6,7 @@ import type { ConnectionKind } from '../connectionTypes';
 import { Disposable, Emitter, toDisposable, type Event } from '../dispose';
 import { SocketInspectorError } from '../errors';
 import { FrameLog } from '../frameLog';
-import { formatHostPort, type ListenAddress } from '../listenAddress';
+import { formatHostPort, type ListenAddress } from '../listen/listenAddress';
 import type { ServerState } from '../serverTypes';
 import { PROXY_DIRECTIONS, type ProxyDirection } from './holdQueue';
 import type { ProxyPair } from './proxyPair';

@@ -7,7 +7,7 @@ import { Kind, type TlsInfo } from '../../../shared/logModel';
 import { formatTcpTarget, parseTcpTarget } from '../connectionTarget';
 import type { TlsOptions } from '../connectionTypes';
 import { SocketInspectorError } from '../errors';
-import { formatHostPort, parseListenAddress } from '../listenAddress';
+import { formatHostPort, parseListenAddress } from '../listen/listenAddress';
 import { timeoutError, toSocketInspectorError, type ErrorContext } from '../systemErrors';
 import { describeTls, summarizeTls } from '../tlsSummary';
 import type { ProxyDirection } from './holdQueue';
@@ -38,7 +38,7 @@ function addressOf(host: string | undefined, port: number | undefined): string {
  * the listen address or the upstream cannot be parsed.
  */
 export function createTcpProxy(options: TcpProxyOptions): ProxySession {
-  const listen = parseListenAddress(options.listen, ['tcp']);
+  const listen = parseListenAddress(options.listen, 'tcp');
   const t = parseTcpTarget(options.upstream);
   const upstream: TcpUpstream = {
     host: t.host,

@@ -8,7 +8,7 @@ import { Kind } from '../../../shared/logModel';
 import { parseWebSocketUrl } from '../connectionTarget';
 import type { IDisposable } from '../dispose';
 import { HandshakeCapture, type HttpHead } from '../handshakeCapture';
-import { formatHostPort, parseListenAddress } from '../listenAddress';
+import { formatHostPort, parseListenAddress } from '../listen/listenAddress';
 import type { ProxyPairSettings } from './proxyPair';
 import { ProxySessionBase } from './proxySession';
 import type { ProxySession, WsProxyOptions } from './proxyTypes';
@@ -23,7 +23,7 @@ const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
  * once when the listen address or the upstream URL cannot be parsed.
  */
 export function createWsProxy(options: WsProxyOptions): ProxySession {
-  const listen = parseListenAddress(options.listen, ['ws']);
+  const listen = parseListenAddress(options.listen, 'ws');
   const upstream = parseWebSocketUrl(options.upstream);
   const settings: WsUpstreamSettings = {
     tls: upstream.protocol === 'wss:' ? (options.tls ?? {}) : undefined,

@@ -9,7 +9,7 @@ import { Direction, Kind, type HandshakeInfo, type TlsInfo } from '../../../shar
 import type { TlsOptions } from '../connectionTypes';
 import { SocketInspectorError } from '../errors';
 import { HandshakeCapture, statusOf, type HttpHead } from '../handshakeCapture';
-import { formatHostPort } from '../listenAddress';
+import { formatHostPort } from '../listen/listenAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from '../systemErrors';
 import { describeTls, summarizeTls } from '../tlsSummary';
 import { splitEvenly, validateClose } from '../webSocketLifecycle';
