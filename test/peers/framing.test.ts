@@ -21,6 +21,7 @@ import { entries, waitForEnd, waitForEntry } from './support/logReading';
 import { startTcpServer, startWsServer, type Peer } from './support/nodePeers';
 import { startRedis } from './support/processPeers';
 import { redisMissing, requirePeer } from './support/requirePeer';
+import { hostEventHandlers } from './support/panelWiring';
 
 const connections: TcpConnection[] = [];
 function tcp(port: number): TcpConnection {
@@ -209,19 +210,7 @@ function openPanel(connection: Connection, reconnect: () => Promise<Connection>)
     post: (m) => queueMicrotask(() => h.controller.handleMessage(m)),
     schemas: webviewIncoming,
     requests: {},
-    events: {
-      entries: record('entries'),
-      stats: record('stats'),
-      cleared: record('cleared'),
-      state: record('state'),
-      handshake: record('handshake'),
-      tls: record('tls'),
-      filterMatches: record('filterMatches'),
-      composerLists: record('composerLists'),
-      snapshot: record('snapshot'),
-      peers: record('peers'),
-      held: record('held'),
-    },
+    events: hostEventHandlers(record),
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });
   panels.push(h);

@@ -12,6 +12,7 @@ import { PanelController } from '../../src/panel/panelController';
 import { eventually } from '../browser/harness/eventually';
 import { peerNumber, recordingClient, waitForSession, type RecordingClient } from './support/listenClients';
 import { entries, waitForEntry } from './support/logReading';
+import { hostEventHandlers, ignoreEvent } from './support/panelWiring';
 
 type Webview = MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>;
 
@@ -48,24 +49,15 @@ async function setup(): Promise<Harness> {
     },
     { log: (line) => h.problems.push(line), session: () => ({ canReplay: false, readOnly: false }) },
   );
-  const ignore = () => {};
   h.webview = new MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>({
     post: (m) => queueMicrotask(() => h.controller.handleMessage(m)),
     schemas: webviewIncoming,
     requests: {},
-    events: {
+    events: hostEventHandlers(ignoreEvent, {
       entries: ({ batchId }) => h.webview.sendEvent('ack', { batchId }),
-      stats: ignore,
-      cleared: ignore,
-      state: ignore,
-      handshake: ignore,
-      tls: ignore,
-      filterMatches: ignore,
-      composerLists: ignore,
       snapshot: ({ snapshot }) => void h.snapshots.push(snapshot),
       peers: ({ peers }) => void h.peerEvents.push(peers),
-      held: () => {},
-    },
+    }),
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });
   open.push(h);

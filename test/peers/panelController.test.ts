@@ -11,6 +11,7 @@ import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { PanelController, type PanelControllerOptions } from '../../src/panel/panelController';
 import { eventually } from '../browser/harness/eventually';
 import { startWsPeer, type WsPeer } from '../browser/harness/wsPeer';
+import { hostEventHandlers } from './support/panelWiring';
 
 type HostEvent = { [K in keyof HostEvents]: { type: K } & HostEvents[K] }[keyof HostEvents];
 
@@ -75,19 +76,7 @@ async function setup(
     post: (m) => queueMicrotask(() => h.controller.handleMessage(m)),
     schemas: webviewIncoming,
     requests: {},
-    events: {
-      entries: record('entries'),
-      stats: record('stats'),
-      cleared: record('cleared'),
-      state: record('state'),
-      handshake: record('handshake'),
-      tls: record('tls'),
-      filterMatches: record('filterMatches'),
-      composerLists: record('composerLists'),
-      snapshot: record('snapshot'),
-      peers: record('peers'),
-      held: record('held'),
-    },
+    events: hostEventHandlers(record),
     onProblem: (p) => h.problems.push(`webview: ${p}`),
   });
   open.push(h);

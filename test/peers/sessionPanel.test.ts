@@ -13,6 +13,7 @@ import { PanelController, type PanelCallbacks } from '../../src/panel/panelContr
 import { RecordedConnection } from '../../src/session/recordedConnection';
 import { eventually } from '../browser/harness/eventually';
 import { startWsPeer, type WsPeer } from '../browser/harness/wsPeer';
+import { hostEventHandlers, ignoreEvent } from './support/panelWiring';
 
 const session = parseSession(
   JSON.stringify({
@@ -45,24 +46,13 @@ function wire(connection: Connection, callbacks: Partial<PanelCallbacks>) {
       log: () => {},
     },
   );
-  const ignore = () => {};
   const webview = new MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>({
     post: (m) => queueMicrotask(() => controller.handleMessage(m)),
     schemas: webviewIncoming,
     requests: {},
-    events: {
-      entries: ignore,
-      stats: ignore,
-      cleared: ignore,
-      state: ignore,
-      handshake: ignore,
-      tls: ignore,
-      filterMatches: ignore,
-      composerLists: ignore,
+    events: hostEventHandlers(ignoreEvent, {
       snapshot: (e) => void snapshots.push(e),
-      peers: ignore,
-      held: ignore,
-    },
+    }),
   });
   cleanup.push(() => controller.dispose(), () => webview.dispose());
   return { controller, webview, snapshots };

@@ -14,6 +14,7 @@ import { PanelController } from '../../src/panel/panelController';
 import { eventually } from '../browser/harness/eventually';
 import { entries } from './support/logReading';
 import { startWsServer, type WsPeer } from './support/nodePeers';
+import { hostEventHandlers, ignoreEvent } from './support/panelWiring';
 
 type Webview = MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>;
 
@@ -45,22 +46,15 @@ function panelOn(connection: Connection): Harness {
     post: (m) => queueMicrotask(() => controller.handleMessage(m)),
     schemas: webviewIncoming,
     requests: {},
-    events: {
+    events: hostEventHandlers(ignoreEvent, {
       entries: ({ batchId, stats }) => {
         keep(stats);
         webview!.sendEvent('ack', { batchId });
       },
       stats: ({ stats }) => keep(stats),
       cleared: ({ stats }) => keep(stats),
-      state: () => {},
-      handshake: () => {},
-      tls: () => {},
-      filterMatches: () => {},
-      composerLists: () => {},
       snapshot: ({ snapshot }) => keep(snapshot.stats),
-      peers: () => {},
-      held: () => {},
-    },
+    }),
     onProblem: (p) => problems.push(`webview: ${p}`),
   });
   cleanup.push(() => {

@@ -10,6 +10,37 @@ import { PanelController, type PanelCallbacks } from '../../../src/panel/panelCo
 
 type HostEvent = { [K in keyof HostEvents]: { type: K } & HostEvents[K] }[keyof HostEvents];
 
+/** A webview-side handler for every event the host posts. */
+export type HostEventHandlers = { [K in keyof HostEvents]: (params: HostEvents[K]) => void };
+
+/** Every host event type; `satisfies` makes a new event in shared/protocol.ts a compile error here, and only here. */
+const HOST_EVENT_TYPES = Object.keys({
+  entries: 0,
+  stats: 0,
+  cleared: 0,
+  state: 0,
+  handshake: 0,
+  tls: 0,
+  filterMatches: 0,
+  composerLists: 0,
+  snapshot: 0,
+  peers: 0,
+  held: 0,
+} satisfies Record<keyof HostEvents, 0>) as Array<keyof HostEvents>;
+
+/** Handlers for every host event: `each(type)` for all of them, replaced by `some` where given. */
+export function hostEventHandlers(
+  each: <K extends keyof HostEvents>(type: K) => (params: HostEvents[K]) => void,
+  some: Partial<HostEventHandlers> = {},
+): HostEventHandlers {
+  const handlers: Partial<Record<keyof HostEvents, unknown>> = {};
+  for (const type of HOST_EVENT_TYPES) handlers[type] = some[type] ?? each(type);
+  return handlers as HostEventHandlers;
+}
+
+/** A handler that ignores an event. */
+export const ignoreEvent = (): ((params: unknown) => void) => () => {};
+
 /** A controller and the webview side of its channel. */
 export interface WiredPanel {
   readonly controller: PanelController;
@@ -45,19 +76,7 @@ export function wirePanel(connection: Connection, callbacks: Partial<PanelCallba
     post: (m) => queueMicrotask(() => controller.handleMessage(m)),
     schemas: webviewIncoming,
     requests: {},
-    events: {
-      entries: record('entries'),
-      stats: record('stats'),
-      cleared: record('cleared'),
-      state: record('state'),
-      handshake: record('handshake'),
-      tls: record('tls'),
-      filterMatches: record('filterMatches'),
-      composerLists: record('composerLists'),
-      snapshot: record('snapshot'),
-      peers: record('peers'),
-      held: record('held'),
-    },
+    events: hostEventHandlers(record),
     onProblem: (p) => problems.push(`webview: ${p}`),
   });
   return {
