@@ -37,8 +37,8 @@ describe('parseListenAddress', () => {
   });
 
   it('refuses another scheme, TLS, and paths with a reason', () => {
-    throwsCode(() => parseListenAddress('ws://127.0.0.1:1', 'tcp'), 'BAD_URL', /TCP listener: write tcp:\/\/host:port/);
-    throwsCode(() => parseListenAddress('http://127.0.0.1:1', 'ws'), 'BAD_URL', /WebSocket listener/);
+    throwsCode(() => parseListenAddress('ws://127.0.0.1:1', 'tcp'), 'BAD_URL', /listens for TCP clients: use tcp:\/\/host:port/);
+    throwsCode(() => parseListenAddress('http://127.0.0.1:1', 'ws'), 'BAD_URL', /listens for WebSocket clients/);
     throwsCode(() => parseListenAddress('wss://127.0.0.1:1', 'ws'), 'BAD_URL', /TLS \(wss:\/\/\) is not supported yet/);
     throwsCode(() => parseListenAddress('tls://127.0.0.1:1', 'tcp'), 'BAD_URL', /TLS \(tls:\/\/\) is not supported yet/);
     throwsCode(() => parseListenAddress('ws://127.0.0.1:1/chat', 'ws'), 'BAD_URL', /any path/, 17);

@@ -53,7 +53,7 @@ export function parseListenAddress(raw: string, kind: ConnectionKind = 'tcp'): L
       throw fail('BAD_URL', `Listening with TLS (${name}://) is not supported yet; use ${schemes.plain}://`, raw, lead);
     }
     if (name !== schemes.plain) {
-      throw fail('BAD_URL', `This is a ${schemes.what} listener: write ${schemes.plain}://host:port or just host:port, not ${scheme[1]}://`, raw, lead);
+      throw fail('BAD_URL', `This listens for ${schemes.what} clients: use ${schemes.plain}://host:port or just host:port, not ${scheme[1]}://`, raw, lead);
     }
     start = scheme[0].length;
   }
