@@ -28,6 +28,8 @@ import {
 } from './core/export';
 import { formatSize, saveSession } from './core/session';
 import { reportError } from './errorReport';
+import type { Connection } from './core/connectionTypes';
+import { proxyControlsOf } from './panel/proxyView';
 import type { PanelManager } from './panelManager';
 import { SESSION_EDITOR_VIEW_TYPE } from './session/sessionEditor';
 
@@ -69,6 +71,18 @@ export function registerExportCommands(
   const fail = (e: unknown): undefined => reportError(output, e);
   const version = (context.extension.packageJSON as { version?: string }).version;
 
+  /**
+   * The connection whose log an export or a save reads: what the inspector tab shows (on a listener or
+   * proxy tab, the peer on screen), and for a proxy pair which of its entries were never forwarded.
+   */
+  function shownConnection(id: string): { connection: Connection; delivery?: (seq: number) => number | 'never' | undefined } | undefined {
+    const root = registry.get(id);
+    if (!root) return undefined;
+    const shown = panels.entry(id)?.panel.controller.connection ?? root;
+    const controls = proxyControlsOf(root, shown);
+    return { connection: shown, ...(controls ? { delivery: (seq: number) => controls.delivery(seq) } : {}) };
+  }
+
   /** Where dialogs start: the folder of the inspector's session file, else the first workspace folder. */
   function startFolder(id: string): vscode.Uri | undefined {
     const file = panels.entry(id)?.source.file;
@@ -80,8 +94,9 @@ export function registerExportCommands(
     const info = EXPORT_FORMATS[format];
     const id = await pick(typeof arg === 'string' ? arg : args.id, vscode.l10n.t('Export the log of which connection as {0}?', info.label), { liveOnly: false });
     if (!id) return undefined;
-    const connection = registry.get(id);
-    if (!connection) return undefined;
+    const shown = shownConnection(id);
+    if (!shown) return undefined;
+    const { connection } = shown;
     const refusal = exportRefusal(format, connection.kind, connection.target);
     if (refusal) return fail(new Error(refusal));
     let uri = toUri(args.uri);
@@ -98,7 +113,10 @@ export function registerExportCommands(
     if (!uri) return undefined;
     if (uri.scheme !== 'file') return fail(new Error(vscode.l10n.t('Exports can only be written to files on disk.')));
     const target = uri.fsPath;
-    const base = exportSourceOf(connection, panels.entry(id)?.source.sensitive ?? []);
+    const base = exportSourceOf(connection, {
+      redact: panels.entry(id)?.source.sensitive ?? [],
+      ...(shown.delivery ? { delivery: shown.delivery } : {}),
+    });
     const abort = new AbortController();
     try {
       const bytes = await vscode.window.withProgress(
@@ -201,7 +219,7 @@ export function registerExportCommands(
     const args = record(arg);
     const id = await pick(typeof arg === 'string' ? arg : args.id, vscode.l10n.t('Save a message of which connection?'), { liveOnly: false });
     if (!id) return undefined;
-    const connection = registry.get(id);
+    const connection = shownConnection(id)?.connection;
     if (!connection) return undefined;
     let seq = typeof seqArg === 'number' ? seqArg : typeof args.seq === 'number' ? args.seq : undefined;
     if (seq === undefined) {

@@ -72,6 +72,8 @@ export interface Connection extends IDisposable {
   readonly handshake: HandshakeInfo | undefined;
   /** For TLS connections once the TLS handshake completed. */
   readonly tls: TlsInfo | undefined;
+  /** 'server' for a peer a listener accepted (its Out entries go to a client); absent for connections we open. */
+  readonly end?: 'client' | 'server';
   readonly onDidChangeState: Event<ConnectionState>;
 
   /** Opens the connection. Resolves when open; rejects with a SocketInspectorError (also logged). */

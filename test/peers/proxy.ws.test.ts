@@ -303,15 +303,15 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
       .map((e) => (e.kind === 'note' ? e.text : `${e.direction} ${e.kind} ${e.kind === 'text' ? e.text : e.payload.toString('hex')}${controls.entryRole(e.seq) ? ` [${controls.entryRole(e.seq)}]` : ''}`));
     assert.deepEqual(story, [
       'Paused client→server: messages from the client are held until you release them or resume',
-      'out text one [held]',
+      'out text one [replaced]',
       '↑ Held #1 (client→server): not forwarded until you release or drop it',
       'out text ONE! [edited]',
       '↑ Edited #1 (client→server): forwarded this instead of the held text message of 3 bytes',
       'in text ONE!',
-      'out binary 010203 [held]',
+      'out binary 010203 [dropped]',
       '↑ Held #2 (client→server): not forwarded until you release or drop it',
       'Dropped #2 (client→server, 3 bytes): never forwarded',
-      'out text after the drop [held]',
+      'out text after the drop [released]',
       '↑ Held #3 (client→server): not forwarded until you release or drop it',
       'Released #3 (client→server): forwarded as received, in order',
       'in text after the drop',

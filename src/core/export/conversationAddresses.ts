@@ -25,13 +25,16 @@ function parseAddress(text: string): { host: string; port: number } | undefined 
   return port >= 1 && port <= 65535 ? { host: m[1]!, port } : undefined;
 }
 
-/** Local and remote address of an Open entry's text ("Connected 127.0.0.1:50412 → 127.0.0.1:8080 (…)"). */
-export function parseOpenText(text: string): { local: { host: string; port: number }; remote: { host: string; port: number } } | undefined {
-  const m = /^Connected (\S+) → (\S+)/.exec(text);
+/**
+ * Client and server address of an Open entry's text: a client's "Connected 127.0.0.1:50412 → 127.0.0.1:8080
+ * (…)" or a listener's "Accepted 127.0.0.1:50412 → 127.0.0.1:9000" (both name the client first).
+ */
+export function parseOpenText(text: string): { client: { host: string; port: number }; server: { host: string; port: number } } | undefined {
+  const m = /^(?:Connected|Accepted) (\S+) → (\S+)/.exec(text);
   if (!m) return undefined;
-  const local = parseAddress(m[1]!);
-  const remote = parseAddress(m[2]!);
-  return local && remote ? { local, remote } : undefined;
+  const client = parseAddress(m[1]!);
+  const server = parseAddress(m[2]!);
+  return client && server ? { client, server } : undefined;
 }
 
 /** Host and port a target names; the port defaults by scheme (ws 80, wss 443). */
@@ -47,14 +50,16 @@ export function targetHostPort(kind: ConnectionKind, target: string): { host: st
   }
 }
 
-/** The addresses of the conversation, from the Open entry's text if there is one. */
-export function conversationAddresses(kind: ConnectionKind, target: string, openText?: string): ConversationAddresses {
-  const opened = openText ? parseOpenText(openText) : undefined;
+/** The addresses of the conversation, from the Open entry's text if there is one, else the target and `clientAddress`. */
+export function conversationAddresses(kind: ConnectionKind, target: string, openText?: string, clientAddress?: string): ConversationAddresses {
+  const fromText = openText ? parseOpenText(openText) : undefined;
+  const client = clientAddress ? parseAddress(clientAddress) : undefined;
+  const opened = fromText ?? (client ? { client, server: targetHostPort(kind, target) } : undefined);
   const fromTarget = targetHostPort(kind, target);
-  const serverPort = opened?.remote.port ?? fromTarget.port;
-  const serverIp = opened && isIPv4(opened.remote.host) ? opened.remote.host : isIPv4(fromTarget.host) ? fromTarget.host : LOOPBACK;
-  const clientIp = opened && isIPv4(opened.local.host) ? opened.local.host : LOOPBACK;
-  let clientPort = opened?.local.port ?? DEFAULT_CLIENT_PORT;
+  const serverPort = opened?.server.port ?? fromTarget.port;
+  const serverIp = opened && isIPv4(opened.server.host) ? opened.server.host : isIPv4(fromTarget.host) ? fromTarget.host : LOOPBACK;
+  const clientIp = opened && isIPv4(opened.client.host) ? opened.client.host : LOOPBACK;
+  let clientPort = opened?.client.port ?? DEFAULT_CLIENT_PORT;
   if (clientPort === serverPort && clientIp === serverIp) clientPort = clientPort === 65535 ? 65534 : clientPort + 1;
   return { client: { ip: clientIp, port: clientPort }, server: { ip: serverIp, port: serverPort } };
 }

@@ -22,6 +22,59 @@ export interface ExportSource {
   entries(): Iterable<LogEntry>;
   /** Values replaced with `<redacted>` in HTTP heads and meta texts (secret header values). */
   readonly redact?: readonly string[];
+  /**
+   * Which end of the conversation the log was recorded at: 'client' (a connection we opened; the default)
+   * or 'server' (a peer a listener accepted). Out entries are sent by this end.
+   */
+  readonly end?: 'client' | 'server';
+  /** host:port of the client when the log does not say (a proxy pair: its target is the upstream). */
+  readonly clientAddress?: string;
+  /**
+   * A proxy pair's entries that did not go out as logged (ProxyDelivery): 'never' for held, dropped or
+   * replaced messages, which the wire formats (pcapng, HAR) leave out and NDJSON, a dump of the log,
+   * marks; the seq of its release note for a message held and then forwarded, where the wire formats
+   * put it.
+   */
+  readonly delivery?: (seq: number) => number | 'never' | undefined;
+}
+
+/** What exportSourceOf adds beyond the connection itself. */
+export interface ExportSourceOptions {
+  /** Secret values to redact. */
+  readonly redact?: readonly string[];
+  /** A proxy pair's delivery of its entries (ProxyPeerControls.delivery). */
+  readonly delivery?: ExportSource['delivery'];
+}
+
+/**
+ * The entries in the order they crossed the wire: without what never did, and with a message held and
+ * then released moved to its release (with the release's time), where its bytes really went out.
+ */
+export function* wireEntries(source: ExportSource): Generator<LogEntry> {
+  const delivery = source.delivery;
+  if (!delivery) {
+    yield* source.entries();
+    return;
+  }
+  const waiting = new Map<number, LogEntry[]>();
+  for (const e of source.entries()) {
+    const due = waiting.get(e.seq);
+    if (due) {
+      waiting.delete(e.seq);
+      for (const d of due) yield { ...d, wallTime: e.wallTime, monoTime: e.monoTime };
+    }
+    const at = delivery(e.seq);
+    if (at === 'never') continue;
+    if (at !== undefined && at > e.seq) {
+      const list = waiting.get(at);
+      if (list) list.push(e);
+      else waiting.set(at, [e]);
+      continue;
+    }
+    yield e;
+  }
+  // Released after the export's last entry: they went out after everything here.
+  for (const list of waiting.values()) yield* list;
 }
 
 /**
@@ -36,19 +89,26 @@ export function* frameLogEntries(log: FrameLog, from = log.firstSeq, to = log.ne
 }
 
 /** The export source of a connection (live or recorded). */
-export function exportSourceOf(connection: Connection, redact: readonly string[] = []): ExportSource {
+export function exportSourceOf(connection: Connection, options: ExportSourceOptions = {}): ExportSource {
   const log = connection.log;
+  // A proxy pair stands between a client and its upstream: the exported conversation is client ⇄ upstream.
+  const pair = connection as Partial<{ client: unknown; upstream: unknown }>;
+  const proxied = typeof pair.client === 'string' && typeof pair.upstream === 'string' ? { client: pair.client, upstream: pair.upstream } : undefined;
+  const redact = options.redact ?? [];
   const first = log.firstSeq;
   const end = log.nextSeq;
   return {
     kind: connection.kind,
-    target: connection.target,
+    target: proxied?.upstream ?? connection.target,
+    ...(proxied ? { clientAddress: proxied.client } : {}),
     ...(connection.handshake ? { handshake: connection.handshake } : {}),
     count: end - first,
     dropped: log.dropped.entries,
     // The bounds are taken now: what a live connection appends while the file is written is not in it.
     entries: () => frameLogEntries(log, first, end),
     redact,
+    ...(connection.end === 'server' ? { end: 'server' as const } : {}),
+    ...(options.delivery ? { delivery: options.delivery } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import { encodeBase64 } from '../codecs/base64';
 import { SocketInspectorError } from '../errors';
 import { parseHttpHead, statusOf, type HttpHead } from '../handshakeCapture';
 import { parseOpenText } from './conversationAddresses';
-import { redactText, type ExportSource } from './exportSource';
+import { redactText, wireEntries, type ExportSource } from './exportSource';
 import { headsOfHandshake, latin1Bytes } from './httpHeads';
 import { logPrologue, prologueText, type LogPrologue } from './logPrologue';
 import { closePayload, Opcode, opcodeOfKind } from './wsFrameEncoding';
@@ -44,13 +44,16 @@ export function harRefusal(kind: ExportSource['kind'], target: string): string |
     : `HAR holds HTTP and WebSocket traffic; ${target} is a raw TCP connection. Export it as pcapng or NDJSON instead.`;
 }
 
-/** The message of one wire entry, or undefined for entries that are not WebSocket frames. */
-export function harMessage(entry: LogEntry): HarWebSocketMessage | undefined {
+/**
+ * The message of one wire entry, or undefined for entries that are not WebSocket frames. HAR names the
+ * client's messages "send"; a log recorded at the server end sends what the client receives.
+ */
+export function harMessage(entry: LogEntry, end: ExportSource['end'] = 'client'): HarWebSocketMessage | undefined {
   const opcode = opcodeOfKind(entry.kind);
   if (opcode === undefined || entry.direction === Direction.Meta) return undefined;
   const payload = entry.kind === Kind.Close ? closePayload(entry.code, entry.payload) : entry.payload;
   return {
-    type: entry.direction === Direction.Out ? 'send' : 'receive',
+    type: (entry.direction === Direction.Out) === (end === 'client') ? 'send' : 'receive',
     time: entry.wallTime / 1000,
     opcode,
     data: opcode === Opcode.Text ? utf8.decode(payload) : encodeBase64(payload),
@@ -107,6 +110,13 @@ function splitHead(bytes: Uint8Array): { head: HttpHead; body: Uint8Array } {
   return { head: parseHttpHead(bytes.subarray(0, headEnd)), body: bytes.subarray(headEnd) };
 }
 
+/** ws://host/path of the request a listener's peer sent (from its Host header, else the address it reached). */
+function requestedUrl(path: string | undefined, host: string | undefined, server: { host: string; port: number } | undefined): string | undefined {
+  const authority = host ?? (server ? (server.host.includes(':') ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`) : undefined);
+  if (!authority || !path?.startsWith('/')) return undefined;
+  return `ws://${authority}${path}`;
+}
+
 function ms(n: number): number {
   return Math.max(0, Math.round(n * 1000) / 1000);
 }
@@ -135,17 +145,19 @@ export function harEntry(source: ExportSource, prologue: LogPrologue): Record<st
   const wait = requestTime !== undefined && responseTime !== undefined ? ms(responseTime - requestTime) : 0;
   const opened = parseOpenText(prologueText(prologue.open) ?? '');
   const error = prologueText(prologue.error);
+  // A listener's peer is named "Peer #2 …", not by a URL: the URL the client asked for is in its request.
+  const url = source.end === 'server' ? requestedUrl(requestParts[1], headerValue(requestHeaders, 'host'), opened?.server) ?? source.target : source.target;
 
   return {
     startedDateTime: new Date(started).toISOString(),
     time: ms(Math.max(0, connect) + wait),
     request: {
       method: requestParts[0] ?? 'GET',
-      url: source.target,
+      url,
       httpVersion: requestParts[2] ?? 'HTTP/1.1',
       cookies: requestCookies(requestHeaders, redact),
       headers: nameValues(requestHeaders, redact),
-      queryString: queryOf(source.target),
+      queryString: queryOf(url),
       headersSize: requestBytes ? latin1Bytes(redactText(Buffer.from(requestBytes).toString('latin1'), redact)).length : -1,
       bodySize: 0,
     },
@@ -167,7 +179,7 @@ export function harEntry(source: ExportSource, prologue: LogPrologue): Record<st
     },
     cache: {},
     timings: { blocked: -1, dns: -1, ssl: -1, connect, send: 0, wait, receive: 0 },
-    ...(opened ? { serverIPAddress: opened.remote.host, connection: String(opened.local.port) } : {}),
+    ...(opened ? { serverIPAddress: opened.server.host, connection: String(opened.client.port) } : {}),
     _resourceType: 'websocket',
   };
 }
@@ -199,8 +211,8 @@ export function* harChunks(source: ExportSource, options: HarOptions = {}): Gene
   const indent = ' '.repeat(text.slice(lineStart).search(/\S/));
   yield `${text.slice(0, at)}[`;
   let first = true;
-  for (const e of source.entries()) {
-    const message = harMessage(e);
+  for (const e of wireEntries(source)) {
+    const message = harMessage(e, source.end);
     if (!message) continue;
     yield `${first ? '' : ','}\n${indent}  ${JSON.stringify(message)}`;
     first = false;

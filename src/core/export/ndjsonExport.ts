@@ -5,6 +5,7 @@
 //     "kind": "text" | "binary" | "ping" | "pong" | "close" | "data" | "connecting" | "open" | "handshake" | "error" | "closed",
 //     "code": 1000,        (only close and closed entries that have a close code)
 //     "length": 5,         (payload bytes)
+//     "delivered": false,  (only a proxy's held, dropped or replaced messages: logged, never forwarded)
 //     "text": "hello"  |  "base64": "AAEC" }
 //
 // Exactly one of text and base64: text when the payload is valid UTF-8 (and, for binary data, free of
@@ -22,12 +23,13 @@ export interface NdjsonEntry {
   readonly kind: string;
   readonly code?: number;
   readonly length: number;
+  readonly delivered?: false;
   readonly text?: string;
   readonly base64?: string;
 }
 
 /** The NDJSON object of one entry (meta texts redacted). */
-export function ndjsonEntry(e: LogEntry, redact: readonly string[] = []): NdjsonEntry {
+export function ndjsonEntry(e: LogEntry, redact: readonly string[] = [], delivered = true): NdjsonEntry {
   const s = sessionLogEntry(e.seq, e.wallTime, e.monoTime, e.direction, e.kind, e.code, e.payload, redact);
   return {
     seq: s.seq,
@@ -36,6 +38,7 @@ export function ndjsonEntry(e: LogEntry, redact: readonly string[] = []): Ndjson
     kind: s.kind,
     ...(s.code !== undefined ? { code: s.code } : {}),
     length: e.payload.length,
+    ...(delivered ? {} : { delivered: false as const }),
     ...(s.text !== undefined ? { text: s.text } : { base64: s.base64! }),
   };
 }
@@ -44,5 +47,6 @@ export function ndjsonEntry(e: LogEntry, redact: readonly string[] = []): Ndjson
 export function* ndjsonChunks(source: ExportSource): Generator<string> {
   // Longest first, so a secret that contains another is replaced whole.
   const redact = [...new Set((source.redact ?? []).filter((v) => v !== ''))].sort((a, b) => b.length - a.length);
-  for (const e of source.entries()) yield `${JSON.stringify(ndjsonEntry(e, redact))}\n`;
+  const delivery = source.delivery;
+  for (const e of source.entries()) yield `${JSON.stringify(ndjsonEntry(e, redact, delivery?.(e.seq) !== 'never'))}\n`;
 }

@@ -4,7 +4,7 @@
 // TLS connections are exported as the plaintext the inspector saw, on the target's port.
 import { Direction, Kind, type LogEntry } from '../../../shared/logModel';
 import { conversationAddresses, ipv4Bytes, type ConversationAddresses } from './conversationAddresses';
-import type { ExportSource } from './exportSource';
+import { wireEntries, type ExportSource } from './exportSource';
 import { headsOfHandshake, isRequestHead, isResponseHead, minimalHandshake, redactHead } from './httpHeads';
 import { logPrologue, prologueText } from './logPrologue';
 import {
@@ -40,7 +40,7 @@ function text(entry: LogEntry): string {
 
 /** The addresses the capture of `source` uses (for callers that filter or decode it). */
 export function pcapngAddresses(source: ExportSource): ConversationAddresses {
-  return conversationAddresses(source.kind, source.target, prologueText(logPrologue(source).open));
+  return conversationAddresses(source.kind, source.target, prologueText(logPrologue(source).open), source.clientAddress);
 }
 
 /** The pcapng file of `source`, block by block (stream them to a file; never one big buffer). */
@@ -80,10 +80,13 @@ export function* pcapngChunks(source: ExportSource, options: PcapngOptions = {})
     return out;
   };
 
+  // The end the log was recorded at sends its Out entries, its FINs and its resets.
+  const us: TcpSide = source.end ?? 'client';
+  const them: TcpSide = us === 'client' ? 'server' : 'client';
   let lastWasClosed = false;
   let closedTime = 0;
   let resetByPeer = false;
-  for (const e of source.entries()) {
+  for (const e of wireEntries(source)) {
     const time = e.wallTime;
     lastWasClosed = false;
     if (e.direction === Direction.Meta) {
@@ -112,10 +115,16 @@ export function* pcapngChunks(source: ExportSource, options: PcapngOptions = {})
           closedTime = time;
           if (source.kind !== 'tcp') break;
           const what = text(e);
-          if (/\(RST\)/.test(what)) yield* blocks(tcp.reset('client', time));
+          if (source.clientAddress !== undefined) {
+            // A proxy pair's entries name the side: "The client half-closed (FIN received)…", "Closing:
+            // FIN sent to the server" (on the client's behalf, so the client's FIN in this conversation).
+            const from = /The (client|server) half-closed/.exec(what)?.[1] ?? { server: 'client', client: 'server' }[/FIN sent to the (client|server)/.exec(what)?.[1] ?? ''];
+            if (/\(RST\)/.test(what)) yield* blocks(tcp.reset('client', time));
+            else if (from === 'client' || from === 'server') yield* blocks(tcp.fin(from, time));
+          } else if (/\(RST\)/.test(what)) yield* blocks(tcp.reset(us, time));
           else {
-            if (/FIN received/.test(what)) yield* blocks(tcp.fin('server', time));
-            if (/FIN sent/.test(what)) yield* blocks(tcp.fin('client', time));
+            if (/FIN received/.test(what)) yield* blocks(tcp.fin(them, time));
+            if (/FIN sent/.test(what)) yield* blocks(tcp.fin(us, time));
           }
           break;
         }
@@ -124,7 +133,7 @@ export function* pcapngChunks(source: ExportSource, options: PcapngOptions = {})
       }
       continue;
     }
-    const side: TcpSide = e.direction === Direction.Out ? 'client' : 'server';
+    const side: TcpSide = e.direction === Direction.Out ? us : them;
     if (source.kind === 'tcp') {
       yield* blocks(tcp.send(side, e.payload, time));
       continue;
@@ -139,7 +148,7 @@ export function* pcapngChunks(source: ExportSource, options: PcapngOptions = {})
 
   // The log ends with its Closed entry once the connection is over: close what is still open.
   if (lastWasClosed && tcp.established && !tcp.ended) {
-    if (resetByPeer) yield* blocks(tcp.reset('server', closedTime));
+    if (resetByPeer) yield* blocks(tcp.reset(them, closedTime));
     else {
       // A WebSocket server closes the TCP connection first (RFC 6455 §7.1.1).
       const order: TcpSide[] = source.kind === 'ws' ? ['server', 'client'] : ['client', 'server'];

@@ -10,6 +10,7 @@ import { TcpStreamLifecycle } from '../tcpStreamLifecycle';
 /** Wraps an accepted socket; it is open once connect() (called by the listener at once) has run. */
 export class AcceptedTcpConnection extends TcpStreamLifecycle implements TcpConnection {
   readonly tls = undefined;
+  readonly end = 'server';
   private readonly context: ErrorContext;
 
   constructor(

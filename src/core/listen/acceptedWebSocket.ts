@@ -32,6 +32,7 @@ function handshakeInfo(h: AcceptedHandshake): HandshakeInfo {
 /** Wraps a WebSocket `ws` accepted on `socket`; it is open once connect() (called by the listener at once) has run. */
 export class AcceptedWebSocket extends WebSocketLifecycle implements WebSocketConnection {
   readonly tls = undefined;
+  readonly end = 'server';
   readonly handshake: HandshakeInfo;
   private readonly context: ErrorContext;
 

@@ -4,6 +4,7 @@ export { createWsProxy } from './wsProxy';
 export { DEFAULT_HOLD_LIMITS, PROXY_DIRECTIONS, type HoldLimits, type ProxyDirection } from './holdQueue';
 export {
   isProxySession,
+  type ProxyDelivery,
   type HeldMessage,
   type ProxyEntryRole,
   type ProxyOptions,

@@ -8,7 +8,7 @@ import { Emitter, type Event } from '../dispose';
 import { SocketInspectorError } from '../errors';
 import { HoldQueue, PROXY_DIRECTIONS, type HoldLimits, type ProxyDirection } from './holdQueue';
 import { arrow, destinationOf, logDirection, notes } from './proxyNotes';
-import type { HeldMessage, ProxyEntryRole, ProxyPauseState, ProxyPayload, ProxyPeerControls } from './proxyTypes';
+import type { HeldMessage, ProxyDelivery, ProxyEntryRole, ProxyPauseState, ProxyPayload, ProxyPeerControls } from './proxyTypes';
 
 /** What a held message carries besides its id. */
 interface HeldValue {
@@ -35,6 +35,8 @@ export interface ProxyPairSettings {
 export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeerControls {
   private readonly queue: HoldQueue<HeldValue>;
   private readonly roles = new Map<number, ProxyEntryRole>();
+  /** Released entries: the seq of the note logged when each was forwarded. */
+  private readonly releasedAt = new Map<number, number>();
   private readonly readStops = { toServer: new Set<ReadStop>(), toClient: new Set<ReadStop>() };
   /** What to do once a direction has no held messages left (pass on a FIN or a close frame). */
   private readonly whenDrained: { toServer?: () => void; toClient?: () => void } = {};
@@ -105,6 +107,8 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
     // Checked before anything is taken, so a bad replacement leaves the message held.
     const edit = replacement ? this.payloadBytes(replacement) : undefined;
     this.queue.take(id);
+    if (edit) this.setRole(item.value.seq, 'replaced');
+    else this.markReleased([item.value.seq]);
     if (edit) {
       const seq = this.log.append(logDirection(d), edit.kind, edit.bytes);
       this.setRole(seq, 'edited');
@@ -120,6 +124,7 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
   drop(id: number): void {
     const item = this.queue.take(id);
     if (!item) throw this.noSuchHeld(id);
+    this.setRole(item.value.seq, 'dropped');
     this.note(notes.dropped(id, item.direction, item.size));
     this.afterTaken(item.direction);
   }
@@ -132,6 +137,7 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
     for (const d of direction ? [direction] : PROXY_DIRECTIONS) {
       const items = this.queue.takeAll(d);
       if (items.length === 0) continue;
+      for (const i of items) this.setRole(i.value.seq, 'dropped');
       this.note(notes.droppedAll(items.map((i) => i.id), d));
       this.afterTaken(d);
     }
@@ -142,6 +148,12 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
     if (!this.canDeliver(direction)) throw this.closedError(direction, 'inject');
     const seq = this.logInjected(direction, kind, bytes);
     this.deliver(direction, kind, bytes, seq);
+  }
+
+  delivery(seq: number): ProxyDelivery {
+    const role = this.roles.get(seq);
+    if (role === 'held' || role === 'replaced' || role === 'dropped') return 'never';
+    return role === 'released' ? this.releasedAt.get(seq) : undefined;
   }
 
   entryRole(seq: number): ProxyEntryRole | undefined {
@@ -231,6 +243,7 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
     if (this.isFinished) return;
     for (const d of PROXY_DIRECTIONS) {
       const items = this.queue.takeAll(d);
+      for (const i of items) this.setRole(i.value.seq, 'dropped');
       if (items.length > 0) this.note(notes.discarded(items.map((i) => i.id), why));
       delete this.whenDrained[d];
     }
@@ -271,6 +284,7 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
       return;
     }
     const items = this.queue.takeAll(direction);
+    this.markReleased(items.map((i) => i.value.seq));
     this.note(notes.releasedAll(items.map((i) => i.id), direction));
     for (const item of items) this.deliver(direction, item.value.kind, item.value.payload, item.value.seq);
     this.afterTaken(direction);
@@ -295,6 +309,16 @@ export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeer
     if (this.roles.size > ROLE_PRUNE_AT) {
       const first = this.log.firstSeq;
       for (const s of this.roles.keys()) if (s < first) this.roles.delete(s);
+      for (const s of this.releasedAt.keys()) if (s < first) this.releasedAt.delete(s);
+    }
+  }
+
+  /** Held entries forwarded as received: they left when the note that says so (logged next) was logged. */
+  private markReleased(seqs: readonly number[]): void {
+    const at = this.log.nextSeq;
+    for (const seq of seqs) {
+      this.setRole(seq, 'released');
+      this.releasedAt.set(seq, at);
     }
   }
 

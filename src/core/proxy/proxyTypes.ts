@@ -38,11 +38,21 @@ export interface HeldMessage {
 
 /**
  * What a data entry of a proxy log is beyond "received and forwarded":
- * - held:     received, then held back (a note after it says "Held #id"; later notes say what became of it)
- * - edited:   not received: the replacement the user forwarded instead of a held message
- * - injected: not received: the user sent it as if the other side had
+ * - held:      received, and still held back (a note after it says "Held #id")
+ * - released:  received, held, then forwarded as it was
+ * - replaced:  received and held, but an edited version was forwarded instead (the next role)
+ * - edited:    not received: the replacement the user forwarded instead of a held message
+ * - dropped:   received and held, never forwarded (dropped by the user, or the pair closed first)
+ * - injected:  not received: the user sent it as if the other side had
  */
-export type ProxyEntryRole = 'held' | 'edited' | 'injected';
+export type ProxyEntryRole = 'held' | 'released' | 'replaced' | 'edited' | 'dropped' | 'injected';
+
+/**
+ * When an entry of a proxy pair's log went out to its destination: undefined as it was logged (forwarded
+ * at once, injected, edited), 'never' (held still, dropped, or replaced by an edit), or the seq of the
+ * note logged when it was released (it left then, after everything logged before that note).
+ */
+export type ProxyDelivery = number | 'never' | undefined;
 
 /** Paused flag of each direction. */
 export interface ProxyPauseState {
@@ -82,6 +92,8 @@ export interface ProxyPeerControls {
   inject(direction: ProxyDirection, payload: ProxyPayload): void;
   /** The role of a log entry of this pair, or undefined for one received and forwarded as is. */
   entryRole(seq: number): ProxyEntryRole | undefined;
+  /** When a log entry of this pair went out to its destination (exports put it on the wire there). */
+  delivery(seq: number): ProxyDelivery;
   /** Fires when the held list or a paused flag changes. */
   readonly onDidChangeHeld: Event<void>;
 }
