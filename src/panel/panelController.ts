@@ -281,7 +281,7 @@ export class PanelController extends Disposable {
           return this.timing.entry(seq);
         },
         setPairing: ({ field }) => {
-          const problem = this.timing.setField(field);
+          const problem = this.setPairingField(field);
           if (problem) throw new RequestError({ message: problem, code: 'BAD_FIELD' });
           return {};
         },
@@ -338,6 +338,16 @@ export class PanelController extends Disposable {
   /** The connection the panel currently shows (on a server panel: the peer shown, or the server's own). */
   get connection(): Connection {
     return this.conn;
+  }
+
+  /** The JSON field path requests and responses are paired by; empty when pairing is off. */
+  get pairingField(): string {
+    return this.timing.field;
+  }
+
+  /** Pairs requests and responses by a JSON field path (empty: off); returns why a path cannot be used. */
+  setPairingField(field: string): string | undefined {
+    return this.timing.setField(field);
   }
 
   /** The framer the panel reads TCP data with, or undefined for raw chunks. */

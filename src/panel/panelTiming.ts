@@ -33,6 +33,11 @@ export class PanelTiming implements IDisposable {
   }
 
   /** Pairs by another field path; returns why the path cannot be used, or undefined. */
+  /** The JSON field path pairs are made by; empty when pairing is off. */
+  get field(): string {
+    return this.tracker.field;
+  }
+
   setField(field: string): string | undefined {
     const problem = this.tracker.setField(field, this.log?.firstSeq ?? 0);
     if (!problem) this.schedule();

@@ -21,6 +21,7 @@ import type { InspectorEntry, PanelManager } from '../panelManager';
 import { ReplayRun } from './replayRunner';
 import { SESSION_EDITOR_VIEW_TYPE } from './sessionEditor';
 import { defaultSessionFileName, looksSecret } from './sessionPolicy';
+import { sessionViewOf } from './sessionView';
 
 type Picker = (arg: unknown, title: string, options?: { liveOnly?: boolean }) => Promise<string | undefined>;
 
@@ -43,13 +44,15 @@ export function sessionForEntry(entry: InspectorEntry, connection: Connection, o
     body: m.input,
     ...(m.escapes ? { escapes: true } : {}),
   }));
-  // Unknown fields of the file the session came from are kept; messages and log are replaced.
-  const { messages: _m, log: _l, connection: _c, version: _v, ...rest } = (entry.source.file?.session ?? {}) as Partial<Session>;
+  // Unknown fields of the file the session came from are kept (in its view too); the rest is replaced.
+  const { messages: _m, log: _l, connection: _c, version: _v, view: oldView, ...rest } = (entry.source.file?.session ?? {}) as Partial<Session>;
   const log = options.storeLog && connection.log.size > 0 ? sessionLogFromFrameLog(connection.log, { redact: options.redact }) : undefined;
+  const view = sessionViewOf(entry.panel.controller, oldView);
   return {
     ...rest,
     version: SESSION_FORMAT_VERSION,
     connection: settings,
+    ...(view ? { view } : {}),
     ...(messages.length > 0 ? { messages } : {}),
     ...(log ? { log } : {}),
   };

@@ -20,6 +20,7 @@ import type { PanelManager } from '../panelManager';
 import { RecordedConnection, sessionTarget } from './recordedConnection';
 import { renderSessionErrorHtml } from './sessionErrorHtml';
 import { envConfirmation, sessionPermissions } from './sessionPolicy';
+import { applySessionView } from './sessionView';
 
 /** The custom editor's view type (package.json contributes.customEditors). */
 export const SESSION_EDITOR_VIEW_TYPE = 'socketInspector.session';
@@ -138,6 +139,7 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
       }
     }
     entry.panel.controller.notifyComposerLists();
+    applySessionView(entry.panel.controller, session.view, (problem) => this.output.warn(`${document.uri.fsPath}: ${problem}`));
     this.output.info(`[${id}] opened session ${document.uri.fsPath}`);
   }
 

@@ -11,6 +11,8 @@ import { parseSession } from '../../src/core/session';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { PanelController, type PanelCallbacks } from '../../src/panel/panelController';
 import { RecordedConnection } from '../../src/session/recordedConnection';
+import { applySessionView, sessionViewOf } from '../../src/session/sessionView';
+import { serializeSession } from '../../src/core/session';
 import { eventually } from '../browser/harness/eventually';
 import { startWsPeer, type WsPeer } from '../browser/harness/wsPeer';
 import { hostEventHandlers, ignoreEvent } from './support/panelWiring';
@@ -115,5 +117,57 @@ describe('A session panel', () => {
     const bare = wire(other, {});
     await bare.webview.sendRequest('ready', {});
     await assert.rejects(bare.webview.sendRequest('sessionCommand', { command: 'save' }), /not available/);
+  });
+
+  it("opens a TCP session as its file's view says (framing, pairing field) and saves the view the panel shows", async () => {
+    const tcpSession = parseSession(
+      JSON.stringify({
+        version: 1,
+        connection: { type: 'tcp', host: '127.0.0.1', port: 1 },
+        view: { framing: { type: 'delimiter', delimiter: '0d0a' }, pairing: 'id', futureOption: 3 },
+        log: {
+          savedAt: '2024-05-01T12:00:01.000Z',
+          entries: [
+            { seq: 0, time: '2024-05-01T12:00:00.000Z', mono: 0, direction: 'out', kind: 'data', text: '{"id":1}\r\n{"id":2}\r\n' },
+            { seq: 1, time: '2024-05-01T12:00:00.010Z', mono: 10, direction: 'in', kind: 'data', text: '{"id":2}\r\n{"id"' },
+            { seq: 2, time: '2024-05-01T12:00:00.020Z', mono: 20, direction: 'in', kind: 'data', text: ':1}\r\n' },
+          ],
+        },
+      }),
+    );
+    const recorded = new RecordedConnection(tcpSession);
+    cleanup.push(() => recorded.dispose());
+    const { webview, controller } = wire(recorded, {});
+    const warnings: string[] = [];
+    applySessionView(controller, tcpSession.view, (w) => warnings.push(w));
+    assert.equal(warnings.length, 0, warnings.join('\n'));
+    const snapshot = await webview.sendRequest('ready', {});
+    assert.deepEqual(snapshot.framing, { type: 'delimiter', delimiter: '0d0a' });
+    // Framed by \r\n, the three chunks are four messages, and the replies pair with their requests by id.
+    assert.equal(snapshot.stats.nextSeq - snapshot.stats.firstSeq, 4);
+    assert.equal(controller.pairingField, 'id');
+    const first = snapshot.stats.firstSeq;
+    const replyTo2 = await webview.sendRequest('getTiming', { seq: first + 2 });
+    const replyTo1 = await webview.sendRequest('getTiming', { seq: first + 3 });
+    assert.deepEqual(
+      [replyTo2, replyTo1].map((t) => t.pairs.map((p) => `${p.role} to #${p.otherSeq - first} by ${p.key}`)),
+      [['response to #1 by 2'], ['response to #0 by 1']],
+    );
+
+    // Saved again: the view the panel shows, the unknown field kept, in the format's order.
+    controller.setPairingField('');
+    const view = sessionViewOf(controller, tcpSession.view);
+    assert.deepEqual(view as unknown, { framing: { type: 'delimiter', delimiter: '0d0a' }, futureOption: 3 });
+    const text = serializeSession({ ...tcpSession, view });
+    assert.match(text, /"connection": \{[^}]*\},\n {2}"view": \{\n {4}"framing": \{\n {6}"type": "delimiter",\n {6}"delimiter": "0d0a"\n {4}\},\n {4}"futureOption": 3\n {2}\},\n {2}"log"/);
+    assert.deepEqual(parseSession(text).view, view);
+
+    // A view that does not fit the panel is reported and leaves the panel as it was.
+    const ws = new RecordedConnection(session);
+    cleanup.push(() => ws.dispose());
+    const wsPanel = wire(ws, {});
+    applySessionView(wsPanel.controller, { framing: { type: 'fixed', size: 4 } }, (w) => warnings.push(w));
+    assert.equal(wsPanel.controller.framing, undefined);
+    assert.match(warnings.join('\n'), /^view\.framing: Framing applies to TCP connections/);
   });
 });

@@ -7,6 +7,7 @@
 // list only the known fields.
 import type { DirectionName, KindName } from '../../../shared/logModel';
 import type { ComposerFormat } from '../codecs/composerInput';
+import type { FramerSpecJson } from '../framing/framerSpec';
 
 /** The format version this code reads and writes. */
 export const SESSION_FORMAT_VERSION = 1;
@@ -28,6 +29,8 @@ export interface Session {
   /** Display name; the file name is used when absent. */
   readonly name?: string;
   readonly connection: SessionConnection;
+  /** How the inspector shows the log: restored when the session opens. */
+  readonly view?: SessionView;
   /** Saved composer messages, in the order the composer lists them. */
   readonly messages?: readonly SessionMessage[];
   /** A recorded log, when the user chose to save it with the session. */
@@ -98,6 +101,14 @@ export interface TcpSessionConnection {
   readonly connectTimeoutMs?: number;
 }
 
+/** The inspector's reading of the log, kept with the session so a team sees the protocol the same way. */
+export interface SessionView {
+  /** TCP only: "View as" messages split by this framer (delimiter as hex, length prefix or fixed size). */
+  readonly framing?: FramerSpecJson;
+  /** "Pair by JSON field": the path requests and responses are paired by, e.g. "id" or "params.requestId". */
+  readonly pairing?: string;
+}
+
 /** A saved composer message: what the user typed and how it is to be read. */
 export interface SessionMessage {
   readonly name?: string;
@@ -143,7 +154,9 @@ export const WIRE_KINDS: readonly KindName[] = ['text', 'binary', 'ping', 'pong'
 
 /** The known fields of each object of the format, in the order they are written. */
 export const SESSION_FIELDS = {
-  root: ['$schema', 'version', 'name', 'connection', 'messages', 'log'],
+  root: ['$schema', 'version', 'name', 'connection', 'view', 'messages', 'log'],
+  view: ['framing', 'pairing'],
+  framing: ['type', 'delimiter', 'width', 'littleEndian', 'includesHeader', 'size'],
   websocket: ['type', 'url', 'headers', 'protocols', 'perMessageDeflate', 'handshakeTimeoutMs', 'maxPayload', 'tls'],
   tcp: ['type', 'host', 'port', 'tls', 'connectTimeoutMs'],
   tls: ['servername', 'allowSelfSigned', 'ca', 'keyLogFile'],

@@ -37,6 +37,7 @@ const ENTRY: Orders = { self: SESSION_FIELDS.entry, inline: true };
 const ROOT: Orders = {
   self: SESSION_FIELDS.root,
   fields: {
+    view: { self: SESSION_FIELDS.view, fields: { framing: { self: SESSION_FIELDS.framing } } },
     messages: { self: [], items: { self: SESSION_FIELDS.message } },
     log: {
       self: SESSION_FIELDS.log,

@@ -5,6 +5,8 @@ import { DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
 import { COMPOSER_FORMATS } from '../codecs/composerInput';
 import { parseTcpTarget, parseWebSocketUrl } from '../connectionTarget';
 import { SocketInspectorError } from '../errors';
+import { framerSpecFromJson, framerSpecToJson, type FramerSpecJson } from '../framing/framerSpec';
+import { parseFieldPath } from '../timing/jsonFieldPath';
 import { envSyntaxProblem, hasEnvPlaceholder } from './sessionEnv';
 import {
   META_KINDS,
@@ -18,6 +20,7 @@ import {
   type SessionLogEntry,
   type SessionMessage,
   type SessionTls,
+  type SessionView,
   type SessionWarning,
   type WebSocketSessionConnection,
 } from './sessionFormat';
@@ -45,6 +48,7 @@ const {
   log: LOG_FIELDS,
   dropped: DROPPED_FIELDS,
   entry: ENTRY_FIELDS,
+  view: VIEW_FIELDS,
 } = SESSION_FIELDS;
 
 type Json = Record<string, unknown>;
@@ -366,6 +370,26 @@ function readConnection(v: unknown, warnings: SessionWarning[]): SessionConnecti
   throw bad('connection.type', `must be "websocket" or "tcp" (found ${found(type)})`);
 }
 
+function readView(v: unknown, connection: SessionConnection, warnings: SessionWarning[]): SessionView {
+  const r = Reader.object(v, 'view', VIEW_FIELDS, warnings, 'an object { "framing", "pairing" }');
+  const out: { framing?: FramerSpecJson; pairing?: string } = {};
+  if (r.has('framing')) {
+    if (connection.type !== 'tcp') throw bad('view.framing', 'applies to TCP connections only; WebSocket messages are framed by the protocol');
+    try {
+      out.framing = framerSpecToJson(framerSpecFromJson(r.raw('framing')));
+    } catch (e) {
+      throw bad('view.framing', `is not a framer: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const pairing = r.string('pairing');
+  if (pairing !== undefined && pairing.trim() !== '') {
+    const parsed = parseFieldPath(pairing);
+    if (!parsed.ok) throw bad('view.pairing', `is not a JSON field path: ${parsed.message}`);
+    out.pairing = pairing.trim();
+  }
+  return r.keepExtras(out);
+}
+
 function readMessage(v: unknown, path: string, warnings: SessionWarning[]): SessionMessage {
   const r = Reader.object(v, path, MESSAGE_FIELDS, warnings, 'an object { "format", "body" }');
   const name = r.string('name');
@@ -509,6 +533,7 @@ export function validateSession(value: unknown): { session: Session; warnings: S
     version: typeof SESSION_FORMAT_VERSION;
     name?: string;
     connection: SessionConnection;
+    view?: SessionView;
     messages?: SessionMessage[];
     log?: SessionLog;
   } = {
@@ -517,6 +542,7 @@ export function validateSession(value: unknown): { session: Session; warnings: S
     ...(name !== undefined ? { name } : {}),
     connection,
   };
+  if (r.has('view')) out.view = readView(r.raw('view'), connection, warnings);
   const messages = r.list('messages');
   if (messages) out.messages = messages.map((m, i) => readMessage(m, `messages[${i}]`, warnings));
   if (r.has('log')) out.log = readLog(r.raw('log'), warnings);
