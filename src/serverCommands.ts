@@ -6,6 +6,7 @@ import { retentionFromSettings, validatorOf, type InspectorHost } from './comman
 import type { ConnectionRegistry } from './connectionRegistry';
 import type { ConnectionKind } from './core/connectionTypes';
 import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
+import { proxyOptionsFrom, type ProxyCommandOptions } from './core/connectOptions';
 import { formatListenAddress, parseListenAddress, type ListenAddress } from './core/listen/listenAddress';
 import { createTcpProxy, createWsProxy, type ProxySession } from './core/proxy';
 import { createTcpListener } from './core/listen/tcpListener';
@@ -37,12 +38,6 @@ function addressArgument(arg: unknown): string | undefined {
 }
 
 /** The `{ listen, upstream }` a proxy command argument names; `undefined` fields are prompted for. */
-function proxyArgument(arg: unknown): { listen?: string; upstream?: string } | undefined {
-  if (typeof arg !== 'object' || arg === null) return undefined;
-  const { listen, upstream } = arg as { listen?: unknown; upstream?: unknown };
-  if ((listen !== undefined && typeof listen !== 'string') || (upstream !== undefined && typeof upstream !== 'string')) return undefined;
-  return { ...(listen !== undefined ? { listen } : {}), ...(upstream !== undefined ? { upstream } : {}) };
-}
 
 export function registerServerCommands(
   context: vscode.ExtensionContext,
@@ -116,12 +111,17 @@ export function registerServerCommands(
     kind: ConnectionKind,
     title: string,
     upstreamHint: { prompt: string; placeHolder: string; parse: (input: string) => unknown },
-    create: (listen: string, upstream: string) => ProxySession,
+    create: (listen: string, upstream: string, extra: ProxyCommandOptions) => ProxySession,
   ): vscode.Disposable {
     return vscode.commands.registerCommand(command, async (arg?: unknown) => {
-      const given = proxyArgument(arg);
-      if (arg !== undefined && given === undefined) {
-        return reportError(output, new Error(vscode.l10n.t('{0} takes {1}', title, `{ listen: "${DEFAULT_ADDRESS}", upstream: "${upstreamHint.placeHolder.split(',')[0]}" }`)));
+      let given: ProxyCommandOptions = {};
+      if (arg !== undefined) {
+        try {
+          given = proxyOptionsFrom(arg, kind);
+        } catch (e) {
+          const example = `{ listen: "${DEFAULT_ADDRESS}", upstream: "${upstreamHint.placeHolder.split(',')[0]}" }`;
+          return reportError(output, new Error(vscode.l10n.t('{0} takes {1}: {2}', title, example, e instanceof Error ? e.message : String(e))));
+        }
       }
       let upstream = given?.upstream;
       if (upstream === undefined) {
@@ -153,11 +153,11 @@ export function registerServerCommands(
         upstreamHint.parse(upstreamText);
         requested = parseListenAddress(listenText, kind);
         // Throws BAD_URL/BAD_PORT before anything binds.
-        create(listenText, upstreamText).dispose();
+        create(listenText, upstreamText, given).dispose();
       } catch (e) {
         return reportError(output, e);
       }
-      return listen((address) => create(formatListenAddress(address), upstreamText), requested);
+      return listen((address) => create(formatListenAddress(address), upstreamText, given), requested);
     });
   }
 
@@ -174,7 +174,14 @@ export function registerServerCommands(
           return parseTcpTarget(input);
         },
       },
-      (listenOn, upstream) => createTcpProxy({ listen: listenOn, upstream, retention: retentionFromSettings() }),
+      (listenOn, upstream, extra) =>
+        createTcpProxy({
+          listen: listenOn,
+          upstream,
+          retention: retentionFromSettings(),
+          ...(extra.tls ? { tls: extra.tls } : {}),
+          ...(extra.startPaused ? { startPaused: extra.startPaused } : {}),
+        }),
     ),
     registerProxy(
       'socketInspector.proxyWebSocket',
@@ -188,7 +195,15 @@ export function registerServerCommands(
           return parseWebSocketUrl(input);
         },
       },
-      (listenOn, upstream) => createWsProxy({ listen: listenOn, upstream, retention: retentionFromSettings() }),
+      (listenOn, upstream, extra) =>
+        createWsProxy({
+          listen: listenOn,
+          upstream,
+          retention: retentionFromSettings(),
+          ...(extra.tls ? { tls: extra.tls } : {}),
+          ...(extra.headers ? { headers: extra.headers } : {}),
+          ...(extra.startPaused ? { startPaused: extra.startPaused } : {}),
+        }),
     ),
     registerListen('socketInspector.listenTcp', 'tcp', vscode.l10n.t('Listen TCP'), (address) => createTcpListener({ address, retention: retentionFromSettings() })),
     registerListen('socketInspector.listenWebSocket', 'ws', vscode.l10n.t('Listen WebSocket'), (address) =>

@@ -108,3 +108,45 @@ export function tcpOptionsFrom(arg: unknown): TcpOptions {
   if (timeout !== undefined) options.connectTimeoutMs = timeout;
   return options;
 }
+
+/** What a proxy command takes besides its prompts' answers (from a keybinding, task or test). */
+export interface ProxyCommandOptions {
+  /** Where to listen: "127.0.0.1:0", "9000", … */
+  listen?: string;
+  /** The upstream: tcp://…, tls://… or host:port for TCP; ws://… or wss://… for WebSocket. */
+  upstream?: string;
+  /** TLS toward a tls:// or wss:// upstream: servername, allowSelfSigned, ca. */
+  tls?: TlsOptions;
+  /** WebSocket only: headers sent upstream in addition to (or instead of) the client's. */
+  headers?: Record<string, string>;
+  /** Pairs start holding messages in these directions. */
+  startPaused?: { toServer?: boolean; toClient?: boolean };
+}
+
+/** Checks a proxy command's argument object; a wrong field is named in the error. */
+export function proxyOptionsFrom(arg: unknown, kind: 'tcp' | 'ws'): ProxyCommandOptions {
+  if (!isRecord(arg)) throw bad('Expected an object { listen, upstream, tls?, headers?, startPaused? }');
+  const out: ProxyCommandOptions = {};
+  for (const key of ['listen', 'upstream'] as const) {
+    const v = arg[key];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') throw bad(`"${key}" must be a string`);
+    out[key] = v;
+  }
+  const tls = tlsOptions(arg.tls);
+  if (tls) out.tls = tls;
+  if (arg.headers !== undefined) {
+    if (kind !== 'ws') throw bad('"headers" apply to a WebSocket upstream only');
+    if (!isRecord(arg.headers) || !Object.values(arg.headers).every((v) => typeof v === 'string')) {
+      throw bad('"headers" must be an object of header names to string values');
+    }
+    out.headers = arg.headers as Record<string, string>;
+  }
+  if (arg.startPaused !== undefined) {
+    if (!isRecord(arg.startPaused)) throw bad('"startPaused" must be an object { toServer?, toClient? }');
+    const toServer = optionalBoolean(arg.startPaused, 'toServer');
+    const toClient = optionalBoolean(arg.startPaused, 'toClient');
+    out.startPaused = { ...(toServer !== undefined ? { toServer } : {}), ...(toClient !== undefined ? { toClient } : {}) };
+  }
+  return out;
+}

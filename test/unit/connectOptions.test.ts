@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { tcpOptionsFrom, webSocketOptionsFrom } from '../../src/core/connectOptions';
+import { proxyOptionsFrom, tcpOptionsFrom, webSocketOptionsFrom } from '../../src/core/connectOptions';
 import { SocketInspectorError } from '../../src/core/errors';
 
 function throwsCode(fn: () => unknown, code: string, message?: RegExp): void {
@@ -73,5 +73,28 @@ describe('tcpOptionsFrom', () => {
     throwsCode(() => tcpOptionsFrom({ host: 'h', port: 0 }), 'BAD_PORT');
     throwsCode(() => tcpOptionsFrom({ host: 'h', port: 70000 }), 'BAD_PORT');
     throwsCode(() => tcpOptionsFrom(null), 'BAD_URL');
+  });
+});
+
+describe('proxyOptionsFrom', () => {
+  it('takes listen, upstream, TLS toward the upstream, WebSocket headers and the directions to hold', () => {
+    assert.deepEqual(
+      proxyOptionsFrom(
+        { listen: ':0', upstream: 'wss://h/', tls: { allowSelfSigned: true, servername: 'h' }, headers: { Authorization: 'Bearer x' }, startPaused: { toServer: true } },
+        'ws',
+      ),
+      { listen: ':0', upstream: 'wss://h/', tls: { servername: 'h', allowSelfSigned: true }, headers: { Authorization: 'Bearer x' }, startPaused: { toServer: true } },
+    );
+    assert.deepEqual(proxyOptionsFrom({}, 'tcp'), {});
+    assert.deepEqual(proxyOptionsFrom({ upstream: 'tls://h:1', tls: { ca: 'PEM' } }, 'tcp'), { upstream: 'tls://h:1', tls: { ca: 'PEM' } });
+  });
+
+  it('names the field that is wrong', () => {
+    throwsCode(() => proxyOptionsFrom('127.0.0.1:0', 'tcp'), 'BAD_URL', /Expected an object/);
+    throwsCode(() => proxyOptionsFrom({ listen: 9000 }, 'tcp'), 'BAD_URL', /"listen" must be a string/);
+    throwsCode(() => proxyOptionsFrom({ headers: { a: 'b' } }, 'tcp'), 'BAD_URL', /"headers" apply to a WebSocket upstream only/);
+    throwsCode(() => proxyOptionsFrom({ headers: { a: 1 } }, 'ws'), 'BAD_URL', /"headers" must be an object/);
+    throwsCode(() => proxyOptionsFrom({ tls: { allowSelfSigned: 'yes' } }, 'ws'), 'BAD_URL', /"allowSelfSigned" must be true or false/);
+    throwsCode(() => proxyOptionsFrom({ startPaused: true }, 'ws'), 'BAD_URL', /"startPaused" must be an object/);
   });
 });

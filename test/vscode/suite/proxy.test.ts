@@ -2,6 +2,7 @@
 // `ws` client on loopback, both legs logged in the pair's one timeline, and a held message the pair's
 // controls edit before it reaches the server.
 import * as assert from 'node:assert/strict';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -11,6 +12,7 @@ import { Direction, Kind } from '../../../shared/logModel';
 import { serverOf } from '../../../src/core/serverConnection';
 import { isProxySession } from '../../../src/core/proxy';
 import { after, before, suite, test } from '../testRegistry';
+import { makeSelfSigned } from '../../peers/support/certificates';
 
 const EXTENSION_ID = 'socket-inspector.socket-inspector';
 
@@ -105,5 +107,68 @@ suite('Proxy commands in the extension host', () => {
     });
     assert.equal(result?.id, undefined);
     assert.equal((await api()).listConnections().length, before);
+  });
+
+  test('Proxy WebSocket… reaches a self-signed wss:// upstream with { tls: { allowSelfSigned } } and adds { headers }, refusing it without', async () => {
+    const { cert, key } = makeSelfSigned();
+    const https = createHttpsServer({ cert, key });
+    const secure = new WebSocketServer({ server: https });
+    const seen: Array<{ auth: string | undefined; text: string }> = [];
+    secure.on('connection', (socket, request) => {
+      socket.on('message', (data) => {
+        seen.push({ auth: request.headers['x-test-token'] as string | undefined, text: String(data) });
+        socket.send(`secure echo ${String(data)}`);
+      });
+    });
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', () => resolve()));
+    const upstream = `wss://127.0.0.1:${(https.address() as AddressInfo).port}/`;
+    const opened: string[] = [];
+    const client = (port: number): Promise<{ ws: WebSocket; got: string[] }> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
+        const got: string[] = [];
+        ws.on('message', (d) => got.push(String(d)));
+        ws.once('open', () => resolve({ ws, got }));
+        ws.once('error', reject);
+        ws.once('unexpected-response', (_req, res) => reject(new Error(`the proxy answered ${res.statusCode}`)));
+      });
+    try {
+      // Without allowSelfSigned the proxy refuses the upstream's certificate and tells the client so.
+      const strict = await vscode.commands.executeCommand<ListenResult>('socketInspector.proxyWebSocket', { listen: '127.0.0.1:0', upstream });
+      assert.equal(strict.state, 'open');
+      opened.push(strict.id!);
+      await assert.rejects(client(strict.address!.port), /the proxy answered 5\d\d/);
+
+      const trusting = await vscode.commands.executeCommand<ListenResult>('socketInspector.proxyWebSocket', {
+        listen: '127.0.0.1:0',
+        upstream,
+        tls: { allowSelfSigned: true },
+        headers: { 'X-Test-Token': 'from the command' },
+      });
+      assert.equal(trusting.state, 'open');
+      opened.push(trusting.id!);
+      const { ws, got } = await client(trusting.address!.port);
+      try {
+        ws.send('over tls');
+        await until('the echo through the proxy over TLS', () => got.includes('secure echo over tls'));
+        assert.deepEqual(seen, [{ auth: 'from the command', text: 'over tls' }]);
+      } finally {
+        ws.terminate();
+      }
+
+      // A wrong option is named, and nothing opens.
+      const before = (await api()).listConnections().length;
+      const refused = await vscode.commands.executeCommand<ListenResult | undefined>('socketInspector.proxyTcp', {
+        listen: '127.0.0.1:0',
+        upstream: 'tcp://127.0.0.1:1',
+        headers: { a: 'b' },
+      });
+      assert.equal(refused?.id, undefined);
+      assert.equal((await api()).listConnections().length, before);
+    } finally {
+      for (const id of opened) await vscode.commands.executeCommand('socketInspector.disconnect', { id });
+      for (const c of secure.clients) c.terminate();
+      await new Promise<void>((resolve) => https.close(() => resolve()));
+    }
   });
 });
