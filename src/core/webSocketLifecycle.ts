@@ -109,8 +109,7 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
   private readonly received = new SpanBatch((direction, kind, bytes, starts, ends, count) => {
     const first = this.log.nextSeq;
     this.log.appendSpans(NaN, this.readTime ?? performance.now(), direction, kind, bytes, starts, ends, count);
-    const d = direction as typeof Direction.In | typeof Direction.Out;
-    for (let seq = first; seq < first + count; seq++) this.wireFrames.noteEntry(d, seq);
+    this.wireFrames.noteEntries(direction as typeof Direction.In | typeof Direction.Out, kind, first, starts, ends, count);
   }, MAX_FRAME_HEADER);
   private flushQueued = false;
   private readonly flushReceived = (): void => {
@@ -131,7 +130,7 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     this.autoPongEnabled = frameOptions.autoPong ?? true;
     this.role = frameOptions.role ?? 'client';
     const maxFrames = retention?.maxFrames ?? retention?.maxEntries;
-    this.wireFrames = new WireFrameStore(maxFrames !== undefined ? { maxFrames } : {});
+    this.wireFrames = new WireFrameStore({ ...(maxFrames !== undefined ? { maxFrames } : {}), entries: this.log });
     this.register(this.log.onDidClear(() => this.wireFrames.clear()));
   }
 
