@@ -308,6 +308,38 @@ export class FrameLog {
       seg.bytes.set(bytes.subarray(first, ends[k + n - 1]!), seg.used);
       let at = seg.starts;
       let previousEnd = seg.used;
+      if (this.appendEmitter.listenerCount === 0) {
+        // Nobody to tell entry by entry: write the columns, then count and evict once for all n.
+        const mono = seg.mono;
+        const segEnds = seg.ends;
+        const dirKind = seg.dirKind;
+        let i = seg.count;
+        let added = 0;
+        for (let j = k; j < k + n; j++, i++) {
+          const start = starts[j]! + base;
+          const end = ends[j]! + base;
+          if (at === undefined && start !== previousEnd) {
+            // The starts column is made from the ends of the entries written so far.
+            seg.count = i;
+            at = seg.withStarts();
+          }
+          if (at !== undefined) at[i] = start;
+          mono[i] = monoTime;
+          segEnds[i] = end;
+          dirKind[i] = dk;
+          previousEnd = end;
+          added += end - start;
+        }
+        seg.count = i;
+        seg.used = previousEnd;
+        this.next += n;
+        totals.entries += n;
+        totals.bytes += added;
+        this.bytesRetained += added;
+        if (this.next - this.first > this.maxEntries || this.bytesRetained > this.maxBytes) this.evict();
+        k += n;
+        continue;
+      }
       // The bytes after the last end are not used yet: `used` moves entry by entry, so an entry is
       // never evicted or read with a slab end behind it.
       for (let j = k; j < k + n; j++) {
@@ -506,7 +538,7 @@ export class FrameLog {
       this.bytesRetained -= length;
       this.droppedEntries++;
       this.droppedBytes += length;
-      this.codes.delete(this.first);
+      if (this.codes.size !== 0) this.codes.delete(this.first);
       this.first++;
       seg.start++;
       if (seg.start === seg.count && seg !== this.tail) {
