@@ -6,8 +6,8 @@
 // turn between slices of a flood; the bytes wait in the kernel meanwhile, nothing is dropped.
 import type { IDisposable } from './dispose';
 
-/** Bytes handled per turn by default: eight full socket reads. */
-export const DEFAULT_BYTES_PER_TURN = 512 * 1024;
+/** Bytes handled per turn by default: four full socket reads. */
+export const DEFAULT_BYTES_PER_TURN = 256 * 1024;
 
 /** Counts the bytes read from one source in the current turn and pauses it when they exceed the budget. */
 export class ReadBudget implements IDisposable {
