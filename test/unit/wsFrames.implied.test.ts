@@ -23,7 +23,12 @@ function pair(options: { maxFrames?: number; log?: FrameLog } = {}) {
   ] as const satisfies ReadonlyArray<readonly [typeof Direction.In | typeof Direction.Out, FrameSender]>;
   const feeders = parsers.map(([direction, sender]) => [
     new FrameHeaderParser({ sender, rsv1Allowed: () => false, onHeader: (h) => full.add(direction, h, 1) }),
-    new FrameHeaderParser({ sender, rsv1Allowed: () => false, onHeader: (h) => derived.add(direction, h, 1) }),
+    new FrameHeaderParser({
+      sender,
+      rsv1Allowed: () => false,
+      onHeader: (h) => derived.add(direction, h, 1),
+      onPlainFrame: (b0, length) => derived.addPlain(direction, b0, length, 1),
+    }),
   ]);
   return {
     log,
@@ -82,6 +87,12 @@ describe('WireFrameStore deriving frames from the log', () => {
     assert.equal(p.derived.get(p.derived.nextIndex - 1)!.seq, -1, 'not logged yet');
     p.entry(Direction.In, Kind.Text, Buffer.from('x'));
     assert.deepEqual(allFrames(p.derived), allFrames(p.full));
+    // A plain-looking frame inside a fragmented message is an anomaly, not a plain frame; a header cut
+    // between two reads is parsed whole.
+    p.read('0101 61 8101 62 81');
+    p.read('01 63');
+    assert.deepEqual(allFrames(p.derived), allFrames(p.full));
+    assert.ok(p.derived.get(p.derived.nextIndex - 2)!.anomalies !== 0);
   });
 
   it('takes a derived frame\'s time from its entry', () => {

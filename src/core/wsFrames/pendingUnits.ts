@@ -4,6 +4,7 @@
 // match; any other waits as the ordinal of its MessageUnits unit. A ring of typed columns: a flood
 // passes every frame through it without an allocation.
 
+/** A power of two, as every later size: positions wrap with a mask. */
 const INITIAL = 256;
 
 /** What the head of the queue is. */
@@ -62,7 +63,7 @@ export class PendingUnits {
       out.index = -1;
       out.ordinal = -ref - 1;
     }
-    this.head = (p + 1) % this.ref.length;
+    this.head = (p + 1) & (this.ref.length - 1);
     this.count--;
     return true;
   }
@@ -70,7 +71,7 @@ export class PendingUnits {
   /** The implied frame `index` if it is waiting here (a linear search: queries only). */
   findFrame(index: number, out: PendingHead): boolean {
     for (let k = 0; k < this.count; k++) {
-      const p = (this.head + k) % this.ref.length;
+      const p = (this.head + k) & (this.ref.length - 1);
       if (this.ref[p] === index) {
         out.index = index;
         out.ordinal = -1;
@@ -85,7 +86,7 @@ export class PendingUnits {
 
   private slot(): number {
     if (this.count === this.ref.length) this.grow();
-    return (this.head + this.count++) % this.ref.length;
+    return (this.head + this.count++) & (this.ref.length - 1);
   }
 
   private grow(): void {

@@ -253,28 +253,49 @@ export class WireFrameStore {
 
   /** Records a header read (In) or written (Out); returns its index. */
   add(direction: typeof Direction.In | typeof Direction.Out, h: ParsedFrameHeader, mono = performance.now()): number {
-    const index = this.next++;
-    const d = this.directions[direction];
     const b0 = h.b0;
     if ((b0 === FIN_TEXT || b0 === FIN_BINARY) && !h.masked && h.anomalies === 0 && h.lengthHigh === 0 && this.entries) {
-      // A whole message in one plain frame: nothing to store once its entry is known.
-      if (d.waitingSeqs.length > 0) {
-        const seq = d.waitingSeqs.shift();
-        const entry = this.entries.get(seq);
-        this.linkFrame(d, index, b0, h.lengthLow, mono, seq, entry ? entry.kind : -1, entry ? entry.length : -1);
-      } else {
-        d.pending.pushFrame(index, b0, h.lengthLow, mono);
-      }
-    } else {
-      this.store(direction, index, h, mono);
-      this.track(d, index, h);
+      return this.addPlain(direction, b0, h.lengthLow, mono);
     }
+    const index = this.next++;
+    this.store(direction, index, h, mono);
+    this.track(this.directions[direction], index, h);
+    this.afterAdd();
+    return index;
+  }
+
+  /**
+   * Records a plain frame: FIN, no RSV bit, text (b0 0x81) or binary (0x82), unmasked, its length in
+   * the shortest encoding, nothing anomalous (FrameHeaderParser's onPlainFrame). Returns its index.
+   */
+  addPlain(direction: typeof Direction.In | typeof Direction.Out, b0: number, length: number, mono = performance.now()): number {
+    const index = this.next++;
+    if (!this.entries) {
+      const h = plainHeader(b0, length);
+      this.store(direction, index, h, mono);
+      this.track(this.directions[direction], index, h);
+      this.afterAdd();
+      return index;
+    }
+    // A whole message in one plain frame: nothing to store once its entry is known.
+    const d = this.directions[direction];
+    if (d.waitingSeqs.length > 0) {
+      const seq = d.waitingSeqs.shift();
+      const entry = this.entries.get(seq);
+      this.linkFrame(d, index, b0, length, mono, seq, entry ? entry.kind : -1, entry ? entry.length : -1);
+    } else {
+      d.pending.pushFrame(index, b0, length, mono);
+    }
+    this.afterAdd();
+    return index;
+  }
+
+  private afterAdd(): void {
     if (this.next - this.first > this.maxFrames) {
       // Every lookup checks `first`; the columns are trimmed once per EVICT_BATCH evicted frames.
       this.first = this.next - this.maxFrames;
       if (++this.evictedSinceTrim >= EVICT_BATCH) this.evict();
     }
-    return index;
   }
 
   /** Tells the store the log holds a new message entry (text, binary, ping, pong, close) of `direction`. */
@@ -603,6 +624,24 @@ function findBy(frames: readonly DetachedFrame[], key: 'index' | 'seq', value: n
     else hi = mid - 1;
   }
   return undefined;
+}
+
+/** The parsed header of a plain frame (see addPlain), for a store that keeps every header. */
+function plainHeader(b0: number, length: number): ParsedFrameHeader {
+  return {
+    b0,
+    fin: true,
+    rsv1: false,
+    rsv2: false,
+    rsv3: false,
+    opcode: b0 & 0x0f,
+    masked: false,
+    maskKey: 0,
+    lengthHigh: 0,
+    lengthLow: length,
+    headerLength: minimalHeaderLength(length),
+    anomalies: 0,
+  };
 }
 
 /** A FIN frame without RSV bits or mask, its length in the shortest encoding: an implied frame's shape. */
