@@ -10,6 +10,7 @@ import { ConnectionLifecycle } from './connectionLifecycle';
 import type { RetentionOptions } from './connectionTypes';
 import { toDisposable } from './dispose';
 import { SocketInspectorError } from './errors';
+import { ReadBudget } from './readBudget';
 import { SpanBatch } from './spanBatch';
 import { closeWithAnyCode } from './wsFrames/anyCodeClose';
 import { WireFrameTap } from './wsFrames/frameTap';
@@ -109,8 +110,7 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
   private readonly received = new SpanBatch((direction, kind, bytes, starts, ends, count) => {
     const first = this.log.nextSeq;
     this.log.appendSpans(NaN, this.readTime ?? performance.now(), direction, kind, bytes, starts, ends, count);
-    const d = direction as typeof Direction.In | typeof Direction.Out;
-    for (let seq = first; seq < first + count; seq++) this.wireFrames.noteEntry(d, seq);
+    this.wireFrames.noteEntries(direction as typeof Direction.In | typeof Direction.Out, kind, first, starts, ends, count);
   }, MAX_FRAME_HEADER);
   private flushQueued = false;
   private readonly flushReceived = (): void => {
@@ -131,7 +131,7 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     this.autoPongEnabled = frameOptions.autoPong ?? true;
     this.role = frameOptions.role ?? 'client';
     const maxFrames = retention?.maxFrames ?? retention?.maxEntries;
-    this.wireFrames = new WireFrameStore(maxFrames !== undefined ? { maxFrames } : {});
+    this.wireFrames = new WireFrameStore({ ...(maxFrames !== undefined ? { maxFrames } : {}), entries: this.log });
     this.register(this.log.onDidClear(() => this.wireFrames.clear()));
   }
 
@@ -219,9 +219,18 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     if (!ws || !socket) return;
     const tap = this.register(new WireFrameTap(this.wireFrames, () => ws.extensions.includes('permessage-deflate'), this.role));
     tap.attach(socket);
+    // A flood is handled in slices, so the host's event loop keeps turning (readBudget.ts). ws's own
+    // pause and resume keep its backpressure (a resume waits for its receiver to drain).
+    const budget = this.register(
+      new ReadBudget(
+        () => ws.pause(),
+        () => ws.resume(),
+      ),
+    );
     // Ahead of ws's own reader, so every read is timed before its messages are parsed.
-    const onRead = (): void => {
+    const onRead = (chunk: Buffer): void => {
       this.readTime = performance.now();
+      budget.onRead(chunk.length);
     };
     socket.prependListener('data', onRead);
     this.register(toDisposable(() => socket.off('data', onRead)));

@@ -172,4 +172,28 @@ describe('FrameLog', () => {
     // 64 payload + 8 time + 4 end offset + 1 direction/kind, plus slack of the open segment.
     assert.ok(perEntry <= 64 + 16, `memory per entry ${perEntry.toFixed(1)} B`);
   });
+  it('recycles segments trimmed to a few large entries for many small ones, entries exact throughout', () => {
+    // 64 KiB entries seal segments of 16 entries (columns trimmed to 16); at the byte cap those segments
+    // are recycled, and small entries must then grow their columns instead of losing anything.
+    const log = new FrameLog({ maxBytes: 3 * 1024 * 1024 });
+    const big = (i: number) => Buffer.alloc(65536, i & 0xff);
+    const small = (i: number) => Buffer.from(`small ${i}`);
+    for (let i = 0; i < 200; i++) log.append(Direction.In, Kind.Binary, big(i));
+    const firstSmall = log.nextSeq;
+    let firstBig = Infinity;
+    const check = () => {
+      for (let seq = log.firstSeq; seq < log.nextSeq; seq++) {
+        const expected = seq >= firstBig ? big(seq - firstBig) : seq >= firstSmall ? small(seq - firstSmall) : big(seq);
+        assert.ok(Buffer.from(log.payload(seq)!).equals(expected), `payload of ${seq}`);
+      }
+      assert.ok(log.retainedBytes <= 3 * 1024 * 1024);
+    };
+    // The small entries push the oldest big ones out: their trimmed segments are reused for small ones.
+    for (let i = 0; i < 100_000; i++) log.append(Direction.In, Kind.Text, small(i));
+    check();
+    assert.ok(log.firstSeq < firstSmall + 10, 'the small entries are retained');
+    firstBig = log.nextSeq;
+    for (let i = 0; i < 300; i++) log.append(Direction.Out, Kind.Binary, big(i));
+    check();
+  });
 });

@@ -140,7 +140,7 @@ export class WsProxyPair extends ProxyPair implements WsProxyConnection, Abortab
     super(pairSettings);
     const retention = pairSettings.retention;
     const maxFrames = retention?.maxFrames ?? retention?.maxEntries;
-    this.wireFrames = new WireFrameStore(maxFrames !== undefined ? { maxFrames } : {});
+    this.wireFrames = new WireFrameStore({ ...(maxFrames !== undefined ? { maxFrames } : {}), entries: this.log });
     this.register(this.log.onDidClear(() => this.wireFrames.clear()));
     const socket = upgrade.socket;
     this.client = addressOf(socket.remoteAddress, socket.remotePort);

@@ -34,6 +34,12 @@ export interface FrameHeaderParserOptions {
   /** Whether an extension that defines RSV1 (permessage-deflate) was negotiated; asked per frame. */
   readonly rsv1Allowed: () => boolean;
   readonly onHeader: (header: ParsedFrameHeader) => void;
+  /**
+   * Given, a server's plain frame (FIN, no RSV bit, text or binary, unmasked, 7-bit length, outside a
+   * fragmented message: nothing anomalous) is reported here instead of through onHeader, from its two
+   * bytes without a field-by-field parse: most frames of a flood.
+   */
+  readonly onPlainFrame?: (b0: number, length: number) => void;
 }
 
 const TWO_32 = 2 ** 32;
@@ -66,7 +72,12 @@ export class FrameHeaderParser {
     anomalies: 0,
   };
 
-  constructor(private readonly options: FrameHeaderParserOptions) {}
+  private readonly onPlain: ((b0: number, length: number) => void) | undefined;
+
+  constructor(private readonly options: FrameHeaderParserOptions) {
+    // Unmasked is right only for a server's frames.
+    this.onPlain = options.sender === 'server' ? options.onPlainFrame : undefined;
+  }
 
   /** Whether the stream is between frames (no header or payload half read). */
   get atBoundary(): boolean {
@@ -83,6 +94,17 @@ export class FrameHeaderParser {
         this.skip -= take;
         i += take;
         continue;
+      }
+      const onPlain = this.onPlain;
+      if (onPlain !== undefined && this.have === 0 && i + 1 < n && !this.inMessage) {
+        const b0 = chunk[i]!;
+        const b1 = chunk[i + 1]!;
+        if ((b0 === 0x81 || b0 === 0x82) && b1 < 126) {
+          i += 2;
+          this.skip = b1;
+          onPlain(b0, b1);
+          continue;
+        }
       }
       // At most 14 bytes: a loop, not a view and a set() per header (the tap sees every frame of a flood).
       const want = Math.min(this.need - this.have, n - i);

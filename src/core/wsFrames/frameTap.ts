@@ -45,11 +45,13 @@ export class WireFrameTap implements IDisposable {
       sender: role === 'client' ? 'server' : 'client',
       rsv1Allowed,
       onHeader: (h) => store.add(Direction.In, h, this.now),
+      onPlainFrame: (b0, length) => store.addPlain(Direction.In, b0, length, this.now),
     });
     this.writeParser = new FrameHeaderParser({
       sender: role,
       rsv1Allowed,
       onHeader: (h) => store.add(Direction.Out, h, this.now),
+      onPlainFrame: (b0, length) => store.addPlain(Direction.Out, b0, length, this.now),
     });
   }
 

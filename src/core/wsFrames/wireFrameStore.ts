@@ -1,15 +1,22 @@
 // The wire frames of one WebSocket connection, both directions, in the order they were seen: headers
-// only (payloads are in the log, reassembled), held column-wise in typed-array segments like the log, so
-// millions of frames cost ~25 bytes each and no object apiece. Capped: the oldest frames are evicted.
+// only (payloads are in the log, reassembled). Capped: the oldest frames are evicted.
+//
+// Most frames of a flood are the whole of their message and say nothing their log entry does not
+// (impliedRuns.ts): with the log at hand (`entries`), those are not stored at all but derived from
+// their entry when asked for, and live as long as it does. Every other frame (fragmented, compressed,
+// masked, control, anomalous) is stored column-wise in typed-array segments like the log: ~29 bytes a
+// frame and no object apiece.
 //
 // Frames are tied to log entries by order, not by time: per direction, the Nth complete data message
 // or control frame on the wire is the Nth message entry of that direction in the log. Either side may
 // come first (a sent message is logged before ws frames it, after a compression that may take a while;
 // a received one is logged once ws has reassembled and inflated it), so each side waits for the other.
-import { Direction } from '../../../shared/logModel';
+import { Direction, Kind } from '../../../shared/logModel';
 import { FATAL_ANOMALIES, isControlOpcode } from '../../../shared/wireFrames';
 import type { ParsedFrameHeader } from './frameHeaderParser';
+import { ImpliedRuns } from './impliedRuns';
 import { MessageUnits } from './messageUnits';
+import { PendingUnits, type PendingHead } from './pendingUnits';
 
 /** One frame header as it crossed the wire, and the log entry it belongs to. */
 export interface WireFrame {
@@ -38,9 +45,19 @@ export interface WireFrame {
   readonly seq: number;
 }
 
+/** What the store reads of a log entry to derive the frame of a single-frame message. */
+export interface FrameEntrySource {
+  get(seq: number): { readonly kind: Kind; readonly length: number; readonly monoTime: number; readonly wallTime: number } | undefined;
+}
+
 export interface WireFrameStoreOptions {
   /** Most frames kept; the oldest are evicted beyond it. */
   readonly maxFrames?: number;
+  /**
+   * The log the frames' entries are in. Given, a frame that is its whole message is derived from its
+   * entry instead of stored (and is gone once the entry is evicted); without it every frame is stored.
+   */
+  readonly entries?: FrameEntrySource;
 }
 
 export const DEFAULT_MAX_FRAMES = 1_000_000;
@@ -52,12 +69,28 @@ const FIRST_SEGMENT_FRAMES = 256;
 /** Most entries waiting for their frames per direction; beyond it the oldest waits are given up. */
 const MAX_PENDING_SEQS = 1_000_000;
 const TWO_32 = 2 ** 32;
+/** Evicted frames are dropped from the columns in batches of this many. */
+const EVICT_BATCH = 256;
+/** Largest index offset a segment's Uint32 column holds. */
+const MAX_OFFSET = 0xffffffff;
 
 /** flags column bits. */
 const OUT = 1;
 const MASKED = 2;
 
+/** First header bytes of a frame that may be implied: FIN, no RSV bit, text or binary. */
+const FIN_TEXT = 0x81;
+const FIN_BINARY = 0x82;
+
+/** Header bytes of an unmasked frame with this payload length in its shortest encoding. */
+function minimalHeaderLength(length: number): number {
+  return length < 126 ? 2 : length < 65536 ? 4 : 10;
+}
+
+/** The stored frames: each with its index, since frames derived from entries leave gaps. */
 class FrameSegment {
+  /** Index of a frame = base + offset. */
+  offset: Uint32Array;
   /** The first header byte: FIN, RSV1-3, opcode. */
   b0: Uint8Array;
   /** OUT | MASKED. */
@@ -69,16 +102,17 @@ class FrameSegment {
   lengthLow: Uint32Array;
   mono: Float64Array;
   count = 0;
-  /** Local index of the oldest retained frame. */
+  /** Local position of the oldest retained frame. */
   start = 0;
 
   constructor(
-    /** Frame index of local index 0. */
+    /** Frame index the offsets count from: the index of the segment's first frame. */
     public base: number,
     /** Date.now() - performance.now() when the segment opened. */
     public wallOffset: number,
     size: number,
   ) {
+    this.offset = new Uint32Array(size);
     this.b0 = new Uint8Array(size);
     this.flags = new Uint8Array(size);
     this.anomalies = new Uint16Array(size);
@@ -93,6 +127,10 @@ class FrameSegment {
     return this.b0.length;
   }
 
+  indexAt(i: number): number {
+    return this.base + this.offset[i]!;
+  }
+
   /** Makes a fully evicted segment the newest again: no allocation per 16k frames of a flood. */
   reuse(base: number, wallOffset: number): this {
     this.base = base;
@@ -103,7 +141,7 @@ class FrameSegment {
   }
 
   get memoryBytes(): number {
-    return this.capacity * 25;
+    return this.capacity * 29;
   }
 }
 
@@ -130,24 +168,50 @@ class NumberQueue {
   }
 }
 
+/** A frame that looked implied but whose entry did not match it (or never came): kept as it is. */
+interface DetachedFrame {
+  readonly index: number;
+  readonly b0: number;
+  readonly length: number;
+  readonly mono: number;
+  readonly wallOffset: number;
+  readonly seq: number;
+}
+
 /** Per direction: the message units and the bookkeeping that ties them to log entries. */
 interface DirectionState {
+  /** Messages of stored frames. */
   readonly units: MessageUnits;
   /** Ordinal of the oldest unit without a seq; units before it all have theirs. */
   nextUnlinked: number;
   /** Seqs of logged entries whose frames have not completed yet, oldest first. */
   readonly waitingSeqs: NumberQueue;
+  /** Completed messages whose entries have not been noted yet, oldest first. */
+  readonly pending: PendingUnits;
+  /** Frames derived from their entries. */
+  readonly runs: ImpliedRuns;
+  /** Frames that looked implied but were not, by index (and seq) ascending. */
+  detached: DetachedFrame[];
   /** Index of the first frame of the data message in progress, or -1. */
   messageFirst: number;
 }
 
 function newDirectionState(): DirectionState {
-  return { units: new MessageUnits(), nextUnlinked: 0, waitingSeqs: new NumberQueue(), messageFirst: -1 };
+  return {
+    units: new MessageUnits(),
+    nextUnlinked: 0,
+    waitingSeqs: new NumberQueue(),
+    pending: new PendingUnits(),
+    runs: new ImpliedRuns(),
+    detached: [],
+    messageFirst: -1,
+  };
 }
 
 /** The capped, ordered wire frames of one connection and their link to the log. */
 export class WireFrameStore {
   private readonly maxFrames: number;
+  private readonly entries: FrameEntrySource | undefined;
   private segments: FrameSegment[] = [];
   private head = 0;
   /** A released full-size segment kept for the next openSegment. */
@@ -155,9 +219,14 @@ export class WireFrameStore {
   private first = 0;
   private next = 0;
   private readonly directions: [DirectionState, DirectionState] = [newDirectionState(), newDirectionState()];
+  /** Frames evicted since the columns were last trimmed. */
+  private evictedSinceTrim = 0;
+  /** Reused by every take from a pending queue. */
+  private readonly taken: PendingHead = { index: -1, ordinal: -1, b0: 0, length: 0, mono: 0 };
 
   constructor(options: WireFrameStoreOptions = {}) {
     this.maxFrames = Math.max(1, Math.floor(options.maxFrames ?? DEFAULT_MAX_FRAMES));
+    this.entries = options.entries;
   }
 
   /** Index of the oldest retained frame. */
@@ -176,46 +245,116 @@ export class WireFrameStore {
 
   /** Bytes held by the columns, for memory accounting. */
   get memoryBytes(): number {
-    let sum = this.directions[0].units.memoryBytes + this.directions[1].units.memoryBytes;
+    let sum = 0;
+    for (const d of this.directions) sum += d.units.memoryBytes + d.pending.memoryBytes + d.runs.memoryBytes + d.detached.length * 64;
     for (let s = this.head; s < this.segments.length; s++) sum += this.segments[s]!.memoryBytes;
     return sum;
   }
 
   /** Records a header read (In) or written (Out); returns its index. */
   add(direction: typeof Direction.In | typeof Direction.Out, h: ParsedFrameHeader, mono = performance.now()): number {
-    let seg = this.segments.length > this.head ? this.segments[this.segments.length - 1]! : undefined;
-    if (!seg || seg.count === seg.capacity) seg = this.openSegment();
-    const i = seg.count++;
-    seg.b0[i] = h.b0;
-    seg.flags[i] = (direction === Direction.Out ? OUT : 0) | (h.masked ? MASKED : 0);
-    seg.anomalies[i] = h.anomalies;
-    seg.headerLength[i] = h.headerLength;
-    seg.maskKey[i] = h.maskKey;
-    seg.lengthHigh[i] = h.lengthHigh;
-    seg.lengthLow[i] = h.lengthLow;
-    seg.mono[i] = mono;
+    const b0 = h.b0;
+    if ((b0 === FIN_TEXT || b0 === FIN_BINARY) && !h.masked && h.anomalies === 0 && h.lengthHigh === 0 && this.entries) {
+      return this.addPlain(direction, b0, h.lengthLow, mono);
+    }
     const index = this.next++;
+    this.store(direction, index, h, mono);
     this.track(this.directions[direction], index, h);
-    if (this.next - this.first > this.maxFrames) this.evict();
+    this.afterAdd();
     return index;
+  }
+
+  /**
+   * Records a plain frame: FIN, no RSV bit, text (b0 0x81) or binary (0x82), unmasked, its length in
+   * the shortest encoding, nothing anomalous (FrameHeaderParser's onPlainFrame). Returns its index.
+   */
+  addPlain(direction: typeof Direction.In | typeof Direction.Out, b0: number, length: number, mono = performance.now()): number {
+    const index = this.next++;
+    if (!this.entries) {
+      const h = plainHeader(b0, length);
+      this.store(direction, index, h, mono);
+      this.track(this.directions[direction], index, h);
+      this.afterAdd();
+      return index;
+    }
+    // A whole message in one plain frame: nothing to store once its entry is known.
+    const d = this.directions[direction];
+    if (d.waitingSeqs.length > 0) {
+      const seq = d.waitingSeqs.shift();
+      const entry = this.entries.get(seq);
+      this.linkFrame(d, index, b0, length, mono, seq, entry ? entry.kind : -1, entry ? entry.length : -1);
+    } else {
+      d.pending.pushFrame(index, b0, length, mono);
+    }
+    this.afterAdd();
+    return index;
+  }
+
+  private afterAdd(): void {
+    if (this.next - this.first > this.maxFrames) {
+      // Every lookup checks `first`; the columns are trimmed once per EVICT_BATCH evicted frames.
+      this.first = this.next - this.maxFrames;
+      if (++this.evictedSinceTrim >= EVICT_BATCH) this.evict();
+    }
   }
 
   /** Tells the store the log holds a new message entry (text, binary, ping, pong, close) of `direction`. */
   noteEntry(direction: typeof Direction.In | typeof Direction.Out, seq: number): void {
     const d = this.directions[direction];
-    if (d.nextUnlinked < d.units.nextOrdinal) {
-      d.units.setSeq(d.nextUnlinked++, seq);
+    const taken = this.taken;
+    if (d.pending.shift(taken)) {
+      if (taken.index < 0) this.linkUnit(d, taken.ordinal, seq);
+      else {
+        const entry = this.entries?.get(seq);
+        this.linkFrame(d, taken.index, taken.b0, taken.length, taken.mono, seq, entry ? entry.kind : -1, entry ? entry.length : -1);
+      }
       return;
     }
-    if (d.waitingSeqs.length >= MAX_PENDING_SEQS) d.waitingSeqs.shift();
-    d.waitingSeqs.push(seq);
+    this.wait(d, seq);
+  }
+
+  /**
+   * noteEntry for `count` entries of one kind logged together from seq `firstSeq` on, the kth with a
+   * payload of ends[k] - starts[k] bytes: the ingest path, with no look-up in the log.
+   */
+  noteEntries(
+    direction: typeof Direction.In | typeof Direction.Out,
+    kind: Kind,
+    firstSeq: number,
+    starts: ArrayLike<number>,
+    ends: ArrayLike<number>,
+    count: number,
+  ): void {
+    const d = this.directions[direction];
+    const taken = this.taken;
+    for (let k = 0; k < count; k++) {
+      const seq = firstSeq + k;
+      if (!d.pending.shift(taken)) {
+        this.wait(d, seq);
+        continue;
+      }
+      if (taken.index < 0) this.linkUnit(d, taken.ordinal, seq);
+      else this.linkFrame(d, taken.index, taken.b0, taken.length, taken.mono, seq, kind, ends[k]! - starts[k]!);
+    }
   }
 
   /** The frame with this index, or undefined when evicted or never seen. */
   get(index: number): WireFrame | undefined {
+    if (!(index >= this.first && index < this.next)) return undefined;
     const loc = this.locate(index);
-    if (!loc) return undefined;
-    return this.materialize(loc[0], loc[1], index, this.seqOfFrame(loc[0], loc[1], index));
+    if (loc) return this.materialize(loc[0], loc[1], index, this.seqOfFrame(loc[0], loc[1], index));
+    for (const direction of [Direction.In, Direction.Out] as const) {
+      const d = this.directions[direction];
+      const seq = d.runs.seqOf(index);
+      if (seq >= 0) return this.implied(direction, index, seq);
+      const detached = findBy(d.detached, 'index', index);
+      if (detached) return this.fromDetached(direction, detached);
+      if (d.pending.findFrame(index, this.taken)) {
+        const t = this.taken;
+        return plainFrame(direction, index, t.b0, t.length, t.mono, Date.now() - performance.now() + t.mono, -1);
+      }
+    }
+    return undefined;
   }
 
   /** The retained frames of the entry `seq`, in wire order (empty when it has none, or none yet). */
@@ -233,6 +372,15 @@ export class WireFrameStore {
     let wireBytes = 0;
     for (const direction of [Direction.In, Direction.Out] as const) {
       const d = this.directions[direction];
+      const index = d.runs.indexOf(seq);
+      const single = index >= this.first ? this.implied(direction, index, seq) : undefined;
+      const found = single ? undefined : findBy(d.detached, 'seq', seq);
+      const detached = found && found.index >= this.first ? found : undefined;
+      const one = single ?? (detached ? this.fromDetached(direction, detached) : undefined);
+      if (one) {
+        if (limit > 0) frames.push(one);
+        return { frames, total: 1, wireBytes: one.payloadLength };
+      }
       const ordinal = d.units.findSeq(seq, d.nextUnlinked);
       if (ordinal < 0) continue;
       const last = d.units.last(ordinal);
@@ -240,14 +388,13 @@ export class WireFrameStore {
       if (!lastLoc) return { frames, total, wireBytes };
       const control = isControlOpcode(lastLoc[0].b0[lastLoc[1]]! & 0x0f);
       const from = control ? last : Math.max(d.units.firstFrame(ordinal), this.first);
-      for (let index = from; index <= last; index++) {
-        const [seg, i] = this.locate(index)!;
-        if ((seg.flags[i]! & OUT) !== direction) continue;
-        if (!control && !this.isMessageFrame(seg, i)) continue;
+      this.forEachStored(from, last, (seg, i, frameIndex) => {
+        if ((seg.flags[i]! & OUT) !== direction) return;
+        if (!control && !this.isMessageFrame(seg, i)) return;
         total++;
         wireBytes += seg.lengthHigh[i]! * TWO_32 + seg.lengthLow[i]!;
-        if (frames.length < limit) frames.push(this.materialize(seg, i, index, seq));
-      }
+        if (frames.length < limit) frames.push(this.materialize(seg, i, frameIndex, seq));
+      });
       break;
     }
     return { frames, total, wireBytes };
@@ -259,10 +406,59 @@ export class WireFrameStore {
     this.head = 0;
     this.spare = undefined;
     this.first = this.next;
-    for (const d of this.directions) d.units.clear();
+    for (const d of this.directions) {
+      d.units.clear();
+      d.runs.clear();
+      d.detached = [];
+    }
   }
 
   // ------------------------------------------------------------------------------------------------
+
+  private wait(d: DirectionState, seq: number): void {
+    if (d.waitingSeqs.length >= MAX_PENDING_SEQS) d.waitingSeqs.shift();
+    d.waitingSeqs.push(seq);
+  }
+
+  /** Ties a stored message to its entry. */
+  private linkUnit(d: DirectionState, ordinal: number, seq: number): void {
+    d.units.setSeq(ordinal, seq);
+    if (ordinal >= d.nextUnlinked) d.nextUnlinked = ordinal + 1;
+  }
+
+  /** Ties a would-be implied frame to its entry: implied if the entry says what the frame does. */
+  private linkFrame(d: DirectionState, index: number, b0: number, length: number, mono: number, seq: number, kind: number, entryLength: number): void {
+    // Evicted already, or the log was cleared since.
+    if (index < this.first) return;
+    if (kind === (b0 === FIN_TEXT ? Kind.Text : Kind.Binary) && entryLength === length) d.runs.add(index, seq);
+    else d.detached.push({ index, b0, length, mono, wallOffset: Date.now() - performance.now(), seq });
+  }
+
+  /** The frame of single-frame entry `seq`, derived from the entry; undefined once the log evicted it. */
+  private implied(direction: typeof Direction.In | typeof Direction.Out, index: number, seq: number): WireFrame | undefined {
+    const e = this.entries?.get(seq);
+    if (!e) return undefined;
+    return plainFrame(direction, index, e.kind === Kind.Text ? FIN_TEXT : FIN_BINARY, e.length, e.monoTime, e.wallTime, seq);
+  }
+
+  private fromDetached(direction: typeof Direction.In | typeof Direction.Out, f: DetachedFrame): WireFrame {
+    return plainFrame(direction, f.index, f.b0, f.length, f.mono, f.wallOffset + f.mono, f.seq);
+  }
+
+  private store(direction: typeof Direction.In | typeof Direction.Out, index: number, h: ParsedFrameHeader, mono: number): void {
+    let seg = this.segments.length > this.head ? this.segments[this.segments.length - 1]! : undefined;
+    if (!seg || seg.count === seg.capacity || index - seg.base > MAX_OFFSET) seg = this.openSegment(index);
+    const i = seg.count++;
+    seg.offset[i] = index - seg.base;
+    seg.b0[i] = h.b0;
+    seg.flags[i] = (direction === Direction.Out ? OUT : 0) | (h.masked ? MASKED : 0);
+    seg.anomalies[i] = h.anomalies;
+    seg.headerLength[i] = h.headerLength;
+    seg.maskKey[i] = h.maskKey;
+    seg.lengthHigh[i] = h.lengthHigh;
+    seg.lengthLow[i] = h.lengthLow;
+    seg.mono[i] = mono;
+  }
 
   /** A data frame that takes part in a message (not one a conforming peer would fail the connection for). */
   private isMessageFrame(seg: FrameSegment, i: number): boolean {
@@ -285,12 +481,15 @@ export class WireFrameStore {
   }
 
   private completeUnit(d: DirectionState, firstFrame: number, lastFrame: number): void {
-    const seq = d.waitingSeqs.length > 0 ? d.waitingSeqs.shift() : -1;
-    const ordinal = d.units.append(firstFrame, lastFrame, seq);
-    if (seq >= 0 && d.nextUnlinked === ordinal) d.nextUnlinked = ordinal + 1;
+    if (d.waitingSeqs.length > 0) {
+      const ordinal = d.units.append(firstFrame, lastFrame, d.waitingSeqs.shift());
+      if (d.nextUnlinked === ordinal) d.nextUnlinked = ordinal + 1;
+      return;
+    }
+    d.pending.pushUnit(d.units.append(firstFrame, lastFrame, -1));
   }
 
-  /** The seq of the unit a retained frame belongs to, or -1. */
+  /** The seq of the unit a stored frame belongs to, or -1. */
   private seqOfFrame(seg: FrameSegment, i: number, index: number): number {
     if (seg.anomalies[i]! & FATAL_ANOMALIES) return -1;
     const d = this.directions[(seg.flags[i]! & OUT) as 0 | 1];
@@ -333,35 +532,54 @@ export class WireFrameStore {
     };
   }
 
-  private openSegment(): FrameSegment {
-    const size = Math.min(this.next === 0 && this.segments.length === 0 ? FIRST_SEGMENT_FRAMES : SEGMENT_FRAMES, this.maxFrames);
+  private openSegment(index: number): FrameSegment {
+    // Segments grow from small ones: with frames derived from entries, a connection may store a few.
+    const previous = this.segments.length > this.head ? this.segments[this.segments.length - 1] : this.spare;
+    const size = Math.min(previous ? Math.min(SEGMENT_FRAMES, previous.capacity * 4) : FIRST_SEGMENT_FRAMES, this.maxFrames);
     const spare = this.spare;
     this.spare = undefined;
     const wallOffset = Date.now() - performance.now();
-    const seg = spare && spare.capacity === size ? spare.reuse(this.next, wallOffset) : new FrameSegment(this.next, wallOffset, size);
+    const seg = spare && spare.capacity === size ? spare.reuse(index, wallOffset) : new FrameSegment(index, wallOffset, size);
     this.segments.push(seg);
     return seg;
   }
 
   private evict(): void {
-    while (this.next - this.first > this.maxFrames) {
+    const first = this.first;
+    this.evictedSinceTrim = 0;
+    while (this.head < this.segments.length) {
       const seg = this.segments[this.head]!;
-      seg.start++;
-      this.first++;
-      if (seg.start === seg.count && seg !== this.segments[this.segments.length - 1]) {
-        this.segments[this.head] = undefined as unknown as FrameSegment;
-        this.head++;
-        this.spare = seg;
-      }
+      while (seg.start < seg.count && seg.indexAt(seg.start) < first) seg.start++;
+      if (seg.start < seg.count || seg === this.segments[this.segments.length - 1]) break;
+      this.segments[this.head] = undefined as unknown as FrameSegment;
+      this.head++;
+      this.spare = seg;
     }
     if (this.head > 64 && this.head * 2 > this.segments.length) {
       this.segments = this.segments.slice(this.head);
       this.head = 0;
     }
-    this.directions[0].units.dropEndingBefore(this.first);
-    this.directions[1].units.dropEndingBefore(this.first);
+    for (const d of this.directions) {
+      d.units.dropEndingBefore(first);
+      d.runs.dropBefore(first);
+      if (d.detached.length > 0 && d.detached[0]!.index < first) d.detached = d.detached.filter((f) => f.index >= first);
+    }
   }
 
+  /** Calls `visit` for each retained stored frame with an index in [from, to], in order. */
+  private forEachStored(from: number, to: number, visit: (seg: FrameSegment, i: number, index: number) => void): void {
+    if (this.head >= this.segments.length) return;
+    for (let s = this.segmentIndex(from); s < this.segments.length; s++) {
+      const seg = this.segments[s]!;
+      for (let i = Math.max(seg.start, firstAtOrAfter(seg, from)); i < seg.count; i++) {
+        const index = seg.indexAt(i);
+        if (index > to) return;
+        if (index >= this.first) visit(seg, i, index);
+      }
+    }
+  }
+
+  /** The live segment whose frames could hold `index` (the last one starting at or before it). */
   private segmentIndex(index: number): number {
     let lo = this.head;
     let hi = this.segments.length - 1;
@@ -373,9 +591,77 @@ export class WireFrameStore {
     return lo;
   }
 
+  /** Where stored frame `index` is, or undefined when it is not stored (implied, evicted, unknown). */
   private locate(index: number): [FrameSegment, number] | undefined {
-    if (!(index >= this.first && index < this.next)) return undefined;
+    if (!(index >= this.first && index < this.next) || this.head >= this.segments.length) return undefined;
     const seg = this.segments[this.segmentIndex(index)]!;
-    return [seg, index - seg.base];
+    const i = firstAtOrAfter(seg, index);
+    return i >= seg.start && i < seg.count && seg.indexAt(i) === index ? [seg, i] : undefined;
   }
+}
+
+/** Local position of the first frame of `seg` with an index at or after `index` (count when none). */
+function firstAtOrAfter(seg: FrameSegment, index: number): number {
+  let lo = 0;
+  let hi = seg.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (seg.indexAt(mid) < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Binary search of frames ascending by `key`. */
+function findBy(frames: readonly DetachedFrame[], key: 'index' | 'seq', value: number): DetachedFrame | undefined {
+  let lo = 0;
+  let hi = frames.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const v = frames[mid]![key];
+    if (v === value) return frames[mid];
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return undefined;
+}
+
+/** The parsed header of a plain frame (see addPlain), for a store that keeps every header. */
+function plainHeader(b0: number, length: number): ParsedFrameHeader {
+  return {
+    b0,
+    fin: true,
+    rsv1: false,
+    rsv2: false,
+    rsv3: false,
+    opcode: b0 & 0x0f,
+    masked: false,
+    maskKey: 0,
+    lengthHigh: 0,
+    lengthLow: length,
+    headerLength: minimalHeaderLength(length),
+    anomalies: 0,
+  };
+}
+
+/** A FIN frame without RSV bits or mask, its length in the shortest encoding: an implied frame's shape. */
+function plainFrame(direction: typeof Direction.In | typeof Direction.Out, index: number, b0: number, length: number, mono: number, wallTime: number, seq: number): WireFrame {
+  return {
+    index,
+    direction,
+    fin: true,
+    rsv1: false,
+    rsv2: false,
+    rsv3: false,
+    opcode: b0 & 0x0f,
+    masked: false,
+    maskKey: 0,
+    payloadLength: length,
+    payloadLengthExact: BigInt(length),
+    headerLength: minimalHeaderLength(length),
+    monoTime: mono,
+    wallTime,
+    anomalies: 0,
+    seq,
+  };
 }
