@@ -1,18 +1,18 @@
-// Filter matches found over several scan slices, held until they are posted together: one message
-// (and one redraw in the webview) per post interval instead of one per 8 ms slice.
+// Filter matches found over several scan slices, held until they are posted together as one bitmap
+// (shared/matchBits.ts): one message (and one redraw in the webview) per post interval instead of one
+// per 8 ms slice.
+import { encodeMatchBits } from '../../shared/matchBits';
 
-/** A growable list of seqs, emptied by take(). */
+/** The matches of the entries scanned since the last post. */
 export class MatchAccumulator {
   private seqs = new Float64Array(1024);
   private count = 0;
+  /** First seq of the entries tested since the last take(), or undefined when none were. */
+  private from: number | undefined;
 
-  /** Seqs held. */
-  get length(): number {
-    return this.count;
-  }
-
-  /** Appends seqs (in order, after those held). */
-  add(seqs: Float64Array): void {
+  /** Records a slice that tested entries from `from` on and found `seqs` (ascending, ≥ from). */
+  add(from: number, seqs: Float64Array): void {
+    this.from ??= from;
     if (seqs.length === 0) return;
     if (this.count + seqs.length > this.seqs.length) {
       const grown = new Float64Array(Math.max(this.count + seqs.length, this.seqs.length * 2));
@@ -23,16 +23,18 @@ export class MatchAccumulator {
     this.count += seqs.length;
   }
 
-  /** The seqs held, as an exact ArrayBuffer; the accumulator is empty afterwards. */
-  take(): ArrayBuffer {
-    const out = this.seqs.slice(0, this.count).buffer;
+  /** The matches of entries [first tested, `to`) as a bitmap; the accumulator is empty afterwards. */
+  take(to: number): ArrayBuffer {
+    const from = Math.min(this.from ?? to, to);
+    const bits = encodeMatchBits(from, to, this.seqs, this.count);
     this.clear();
-    return out;
+    return bits;
   }
 
-  /** Forgets the seqs held (and a large buffer). */
+  /** Forgets what is held (and a large buffer). */
   clear(): void {
     this.count = 0;
+    this.from = undefined;
     if (this.seqs.length > 1 << 16) this.seqs = new Float64Array(1024);
   }
 }

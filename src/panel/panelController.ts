@@ -741,7 +741,9 @@ export class PanelController extends Disposable {
     const log = this.shownLog;
     const wasCaughtUp = scan.isCaughtUp(log);
     if (wasCaughtUp) return;
-    this.filterPending.add(scan.advance(log, this.opts.filterSliceMs));
+    // Entries below the log's first seq were evicted before the scan reached them: not part of the bitmap.
+    const from = Math.max(scan.scannedTo, log.firstSeq);
+    this.filterPending.add(from, scan.advance(log, this.opts.filterSliceMs));
     const done = scan.isCaughtUp(log);
     // The first slice goes out at once (the first screen of matches), then at most one post per
     // interval while scanning; the last one when caught up.
@@ -750,7 +752,7 @@ export class PanelController extends Disposable {
       this.filterPostedAt = now;
       this.channel.sendEvent('filterMatches', {
         generation: scan.generation,
-        seqs: this.filterPending.take(),
+        bits: this.filterPending.take(scan.scannedTo),
         scannedTo: scan.scannedTo,
         done,
       });

@@ -21,6 +21,7 @@ import { entries, waitForEnd, waitForEntry } from './support/logReading';
 import { startTcpServer, startWsServer, type Peer } from './support/nodePeers';
 import { startRedis } from './support/processPeers';
 import { redisMissing, requirePeer } from './support/requirePeer';
+import { decodeMatchBits, matchSeqs } from '../../shared/matchBits';
 
 const connections: TcpConnection[] = [];
 function tcp(port: number): TcpConnection {
@@ -304,7 +305,7 @@ describe('PanelController with framing', () => {
         (ms) => ms.some((m) => m.done),
         'the filter to finish',
       );
-      assert.deepEqual(matches.flatMap((m) => [...new Float64Array(m.seqs)]), [echoSeq]);
+      assert.deepEqual(matches.flatMap((m) => matchSeqs(decodeMatchBits(m.bits))), [echoSeq]);
 
       // Bad requests are refused with a reason, and nothing is sent.
       await assert.rejects(h.webview.sendRequest('setFraming', { spec: { type: 'delimiter', delimiter: '' } }), /The delimiter is empty/);
