@@ -57,10 +57,11 @@ function start(): void {
     requests: {},
     events: {
       entries: ({ batchId, batch, stats }) => {
+        // Acknowledged on arrival: the host may post the next batch while this one is stored.
+        channel.sendEvent('ack', { batchId });
         store.addBatch(batch);
         store.applyStats(stats);
         applyTiming(stats);
-        channel.sendEvent('ack', { batchId });
       },
       stats: ({ stats }) => {
         store.applyStats(stats);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeEntryBatch, encodeEntryRange } from '../../shared/entryBatch';
+import { decodeEntryBatch, encodeEntryList, encodeEntryRange } from '../../shared/entryBatch';
 import { Direction, Kind } from '../../shared/logModel';
 import { FrameLog } from '../../src/core/frameLog';
 import { decodeMatchBits, encodeMatchBits } from '../../shared/matchBits';
@@ -108,6 +108,17 @@ describe('page cache', () => {
     assert.equal(cache.has(0), false);
     assert.equal(cache.has(299), false);
     assert.equal(cache.has(300), true);
+  });
+
+  it('keeps every preview exact when batches overlap what is held, in runs and in lists', () => {
+    const cache = new PageCache(64);
+    cache.put(decodeEntryBatch(encodeEntryList(log, Float64Array.from([3, 5, 6, 9, 300, 301, 700]), 64)));
+    cache.put(decodeEntryBatch(encodeEntryRange(log, 0, 800, 64)));
+    for (let seq = 0; seq < 800; seq++) {
+      const e = cache.get(seq)!;
+      assert.equal(new TextDecoder().decode(e.page.preview(e.slot)), `e${seq}`, `seq ${seq}`);
+      assert.equal(e.page.dirKind[e.slot], ((seq % 2 ? Direction.Out : Direction.In) << 4) | (seq % 5 ? Kind.Text : Kind.Binary));
+    }
   });
 
   it('packs previews into one slab per page, sized for the page, and keeps an entry put twice once', () => {
