@@ -63,10 +63,47 @@ function decodePrefix(bytes: Uint8Array, start: number, end: number): string {
 
 type TextTest = (bytes: Uint8Array, start: number, end: number) => boolean;
 
+/** Search of an ASCII needle directly in the bytes, case-sensitive (see includesAsciiFolded). */
+function includesAscii(haystack: Uint8Array, start: number, end: number, needle: Uint8Array): boolean {
+  const n = needle.length;
+  const last = Math.min(end, start + FILTER_SCAN_BYTES) - n;
+  const first = needle[0]!;
+  for (let i = start; i <= last; i++) {
+    if (haystack[i] !== first) continue;
+    let j = 1;
+    while (j < n && haystack[i + j] === needle[j]) j++;
+    if (j === n) return true;
+  }
+  return false;
+}
+
+/** Characters that stand for themselves in a regular expression (outside a class, without the v flag). */
+const PLAIN_REGEX_ALTERNATIVE = /^[A-Za-z0-9 _\-:,"'=#@!%&;<>~]+$/;
+
+/**
+ * A regular expression that is only literal alternatives (`/error|warn/`, flags i, m, s, u) matches
+ * exactly the texts containing one of them: searched in the bytes like plain text, without decoding
+ * each payload (ripgrep's literal extraction; a million entries in a third of the time: bench/).
+ */
+function literalAlternatives(body: string, flags: string): TextTest | undefined {
+  if (!/^[imsu]*$/.test(flags)) return undefined;
+  const alternatives = body.split('|');
+  if (!alternatives.every((a) => PLAIN_REGEX_ALTERNATIVE.test(a))) return undefined;
+  const fold = flags.includes('i');
+  const needles = alternatives.map((a) => Uint8Array.from(fold ? a.toLowerCase() : a, (c) => c.charCodeAt(0)));
+  const search = fold ? includesAsciiFolded : includesAscii;
+  return (bytes, start, end) => {
+    for (const needle of needles) if (search(bytes, start, end, needle)) return true;
+    return false;
+  };
+}
+
 function textMatcher(text: string): TextTest | { error: string } | undefined {
   if (text === '') return undefined;
   const literal = parseRegexLiteral(text);
   if (literal) {
+    const fast = literalAlternatives(literal.body, literal.flags.replace(/[gy]/g, ''));
+    if (fast) return fast;
     let re: RegExp;
     try {
       // g and y would make test() stateful across entries.

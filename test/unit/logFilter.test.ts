@@ -51,6 +51,19 @@ describe('log filter', () => {
     assert.deepEqual([test(g, 'a'), test(g, 'a'), test(g, 'a')], [true, true, true]);
   });
 
+  it('answers a regex of literal alternatives exactly as the RegExp would', () => {
+    const payloads = ['error: disk', 'WARN low', 'all fine', 'über error', '', 'err or', 'a-b:c', new Uint8Array([0xff, 0x77, 0x61, 0x72, 0x6e])];
+    for (const source of ['/error|warn/', '/error|warn/i', '/ERROR/im', '/a-b:c|x y/u', '/er+or/', '/w.rn/', '/error|/']) {
+      const f = compile(source);
+      const [, body, flags] = /^\/(.*)\/([a-z]*)$/.exec(source)!;
+      const re = new RegExp(body!, flags);
+      for (const p of payloads) {
+        const text = typeof p === 'string' ? p : new TextDecoder().decode(p);
+        assert.equal(test(f, p), re.test(text), `${source} on ${JSON.stringify(text)}`);
+      }
+    }
+  });
+
   it('reports an invalid regular expression instead of throwing', () => {
     const c = compileFilter({ text: '/(oops/', directions: [], kinds: [] });
     assert.equal(c.ok, false);
