@@ -18,16 +18,27 @@ export interface MatchBits {
 /** Encodes `count` ascending seqs, all within [from, to), as a bitmap over [from, to). */
 export function encodeMatchBits(from: number, to: number, seqs: Float64Array, count = seqs.length): ArrayBuffer {
   const span = Math.max(0, to - from);
-  const buffer = new ArrayBuffer(HEADER_BYTES + Math.ceil(span / 32) * 4);
-  const header = new Float64Array(buffer, 0, 2);
-  header[0] = from;
-  header[1] = from + span;
-  const words = new Uint32Array(buffer, HEADER_BYTES);
+  const words = new Uint32Array(Math.ceil(span / 32));
   for (let i = 0; i < count; i++) {
     const bit = seqs[i]! - from;
     if (bit < 0 || bit >= span) continue;
     words[bit >>> 5]! |= 1 << (bit & 31);
   }
+  return packMatchBits(from, to, words);
+}
+
+/** The message form of a bitmap over [from, to) whose bits are the first words of `words`. */
+export function packMatchBits(from: number, to: number, words: Uint32Array): ArrayBuffer {
+  const span = Math.max(0, to - from);
+  const n = Math.ceil(span / 32);
+  const buffer = new ArrayBuffer(HEADER_BYTES + n * 4);
+  const header = new Float64Array(buffer, 0, 2);
+  header[0] = from;
+  header[1] = from + span;
+  new Uint32Array(buffer, HEADER_BYTES).set(words.subarray(0, n));
+  // Bits past `to` in the last word are not part of the range.
+  const tail = span & 31;
+  if (tail !== 0) new Uint32Array(buffer, HEADER_BYTES)[n - 1]! &= 0xffffffff >>> (32 - tail);
   return buffer;
 }
 

@@ -743,7 +743,8 @@ export class PanelController extends Disposable {
     if (wasCaughtUp) return;
     // Entries below the log's first seq were evicted before the scan reached them: not part of the bitmap.
     const from = Math.max(scan.scannedTo, log.firstSeq);
-    this.filterPending.add(from, scan.advance(log, this.opts.filterSliceMs));
+    this.filterPending.begin(from);
+    scan.advanceInto(log, this.opts.filterSliceMs, this.filterPending);
     const done = scan.isCaughtUp(log);
     // The first slice goes out at once (the first screen of matches), then at most one post per
     // interval while scanning; the last one when caught up.
