@@ -44,6 +44,7 @@ export class FilterScan {
    */
   advanceInto(log: EntryColumns, budgetMs: number, sink: MatchSink): void {
     if (this.cursor < log.firstSeq) this.cursor = log.firstSeq;
+    this.filter.beginScan?.();
     const deadline = performance.now() + budgetMs;
     let stop = false;
     let tested = 0;
