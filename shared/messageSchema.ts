@@ -3,6 +3,7 @@
 // the expected shapes. Unknown types and extra nonsense are refused with a message naming the field.
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES } from '../src/core/listen/autoReply';
 import { MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT } from './protocol';
+import { matchBitsProblem } from './matchBits';
 import { MAX_FRAGMENTS } from './wireFrames';
 import type { HostEvents, WebviewEvents, WebviewRequests } from './protocol';
 
@@ -195,7 +196,7 @@ export const hostEventSchemas: SchemaMap<HostEvents> = {
   },
   handshake: { handshake: object },
   tls: { tls: object },
-  filterMatches: { generation: integer(), seqs: float64Buffer, scannedTo: finiteNumber, done: boolean },
+  filterMatches: { generation: integer(), bits: (v) => arrayBuffer(v) ?? matchBitsProblem(v as ArrayBuffer), scannedTo: finiteNumber, done: boolean },
   composerLists: { history: (v) => (Array.isArray(v) ? undefined : 'must be a list'), saved: (v) => (Array.isArray(v) ? undefined : 'must be a list') },
   snapshot: { snapshot: object },
   peers: { peers: object },

@@ -304,8 +304,8 @@ export type HostEvents = {
   handshake: { handshake: HandshakeInfo };
   /** The TLS handshake completed. */
   tls: { tls: TlsInfo };
-  /** Seqs (a Float64Array) that match filter `generation`, in order, following earlier ones. */
-  filterMatches: { generation: number; seqs: ArrayBuffer; scannedTo: number; done: boolean };
+  /** Which entries match filter `generation`: a bitmap over the entries tested since the last one (shared/matchBits.ts). */
+  filterMatches: { generation: number; bits: ArrayBuffer; scannedTo: number; done: boolean };
   /** The composer's history or saved messages changed. */
   composerLists: { history: readonly ComposerMessage[]; saved: readonly SavedMessage[] };
   /** The panel now shows a different connection (reconnect, another peer); start over from this snapshot. */

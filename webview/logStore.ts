@@ -1,6 +1,7 @@
 // The webview's view of the host's log: its bounds and counters, the cached entries, the current
 // filter's matches, and fetching whatever rows the view needs but the cache lacks.
 import { decodeEntryBatch } from '../shared/entryBatch';
+import type { MatchBits } from '../shared/matchBits';
 import type { PanelStats } from '../shared/protocol';
 import { FilterMatches } from './filterMatches';
 import { PAGE_ENTRIES, PageCache } from './pageCache';
@@ -126,9 +127,9 @@ export class LogStore {
   }
 
   /** Matches streamed by the host; stale generations are ignored. */
-  addMatches(generation: number, seqs: Float64Array, scannedTo: number, done: boolean): void {
+  addMatches(generation: number, bits: MatchBits, scannedTo: number, done: boolean): void {
     if (!this.filterState.active || generation !== this.filterState.generation) return;
-    this.matches.append(seqs);
+    this.matches.appendBits(bits);
     this.matches.trimBelow(this.currentStats.firstSeq);
     this.filterState = { ...this.filterState, done, scannedTo };
     this.onChange();

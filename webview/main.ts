@@ -12,6 +12,7 @@ import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import { decodeMatchBits } from '../shared/matchBits';
 import { MessageHandler, toErrorInfo } from '../shared/messageHandler';
 import { webviewIncoming } from '../shared/messageSchema';
 import type { ConnectionState } from '../shared/logModel';
@@ -56,10 +57,11 @@ function start(): void {
     requests: {},
     events: {
       entries: ({ batchId, batch, stats }) => {
+        // Acknowledged on arrival: the host may post the next batch while this one is stored.
+        channel.sendEvent('ack', { batchId });
         store.addBatch(batch);
         store.applyStats(stats);
         applyTiming(stats);
-        channel.sendEvent('ack', { batchId });
       },
       stats: ({ stats }) => {
         store.applyStats(stats);
@@ -86,7 +88,7 @@ function start(): void {
         details = { ...details, tls };
         detail.setConnection(details);
       },
-      filterMatches: ({ generation, seqs, scannedTo, done }) => store.addMatches(generation, new Float64Array(seqs), scannedTo, done),
+      filterMatches: ({ generation, bits, scannedTo, done }) => store.addMatches(generation, decodeMatchBits(bits), scannedTo, done),
       composerLists: ({ history, saved }) => composer.setLists(history, saved),
       snapshot: ({ snapshot }) => applySnapshot(snapshot),
       peers: ({ peers }) => server.update(peers),

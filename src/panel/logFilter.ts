@@ -9,6 +9,8 @@ export const FILTER_SCAN_BYTES = 1024 * 1024;
 export interface CompiledFilter {
   /** Whether an entry with these columns and payload `bytes[start, end)` matches. */
   matches(direction: number, kind: number, bytes: Uint8Array, start: number, end: number): boolean;
+  /** Called before each slice of a scan: the log may have changed (and slabs been reused) since the last. */
+  beginScan?(): void;
 }
 
 /** Outcome of {@link compileFilter}. */
@@ -61,12 +63,106 @@ function decodePrefix(bytes: Uint8Array, start: number, end: number): string {
   return utf8Slice ? utf8Slice.call(bytes, start, stop) : decoder.decode(bytes.subarray(start, stop));
 }
 
-type TextTest = (bytes: Uint8Array, start: number, end: number) => boolean;
+type TextTest = ((bytes: Uint8Array, start: number, end: number) => boolean) & { beginScan?(): void };
+
+/** Node's Buffer.prototype.indexOf (memmem behind a fast call), callable on any Uint8Array. */
+const nodeIndexOf = typeof Buffer === 'function' ? (Buffer.prototype.indexOf as (this: Uint8Array, value: Uint8Array, byteOffset: number) => number) : undefined;
+
+/** The longest run of bytes of a lower-case ASCII needle that are not letters (case folding keeps them). */
+function caselessRun(needle: Uint8Array): { at: number; length: number } | undefined {
+  let best: { at: number; length: number } | undefined;
+  for (let i = 0; i < needle.length; ) {
+    if (needle[i]! >= 0x61 && needle[i]! <= 0x7a) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < needle.length && !(needle[j]! >= 0x61 && needle[j]! <= 0x7a)) j++;
+    if (!best || j - i > best.length) best = { at: i, length: j - i };
+    i = j;
+  }
+  return best;
+}
+
+/**
+ * includesAsciiFolded for a needle with bytes that are not letters ("entry 42", "id=7"): those bytes
+ * are searched natively through the log's slab and the whole needle checked around each hit. The next
+ * hit is remembered, so entries without one cost a comparison, not a loop over their bytes (a million
+ * entries: up to twice as fast on this VM). Slabs change between slices (appended to, or reused), hence beginScan.
+ */
+function anchoredFolded(needle: Uint8Array, run: { at: number; length: number }, indexOf: NonNullable<typeof nodeIndexOf>): TextTest {
+  const anchor = needle.slice(run.at, run.at + run.length);
+  const n = needle.length;
+  let slab: Uint8Array | undefined;
+  /** The first anchor at or after `from` in `slab` is at `hit` (-1: none). */
+  let from = 0;
+  let hit = -1;
+  const test: TextTest = (bytes, start, end) => {
+    const limit = Math.min(end, start + FILTER_SCAN_BYTES);
+    const last = limit - n + run.at;
+    let p = start + run.at;
+    while (p <= last) {
+      if (bytes !== slab || p < from || (hit !== -1 && hit < p)) {
+        slab = bytes;
+        from = p;
+        hit = indexOf.call(bytes, anchor, p);
+      }
+      if (hit === -1 || hit > last) return false;
+      const at = hit - run.at;
+      let j = 0;
+      while (j < n && lowerByte(bytes[at + j]!) === needle[j]) j++;
+      if (j === n) return true;
+      p = hit + 1;
+    }
+    return false;
+  };
+  test.beginScan = () => {
+    slab = undefined;
+  };
+  return test;
+}
+
+/** Search of an ASCII needle directly in the bytes, case-sensitive (see includesAsciiFolded). */
+function includesAscii(haystack: Uint8Array, start: number, end: number, needle: Uint8Array): boolean {
+  const n = needle.length;
+  const last = Math.min(end, start + FILTER_SCAN_BYTES) - n;
+  const first = needle[0]!;
+  for (let i = start; i <= last; i++) {
+    if (haystack[i] !== first) continue;
+    let j = 1;
+    while (j < n && haystack[i + j] === needle[j]) j++;
+    if (j === n) return true;
+  }
+  return false;
+}
+
+/** Characters that stand for themselves in a regular expression (outside a class, without the v flag). */
+const PLAIN_REGEX_ALTERNATIVE = /^[A-Za-z0-9 _\-:,"'=#@!%&;<>~]+$/;
+
+/**
+ * A regular expression that is only literal alternatives (`/error|warn/`, flags i, m, s, u) matches
+ * exactly the texts containing one of them: searched in the bytes like plain text, without decoding
+ * each payload (ripgrep's literal extraction; a million entries in a third of the time: bench/).
+ */
+function literalAlternatives(body: string, flags: string): TextTest | undefined {
+  if (!/^[imsu]*$/.test(flags)) return undefined;
+  const alternatives = body.split('|');
+  if (!alternatives.every((a) => PLAIN_REGEX_ALTERNATIVE.test(a))) return undefined;
+  const fold = flags.includes('i');
+  const needles = alternatives.map((a) => Uint8Array.from(fold ? a.toLowerCase() : a, (c) => c.charCodeAt(0)));
+  const search = fold ? includesAsciiFolded : includesAscii;
+  return (bytes, start, end) => {
+    for (const needle of needles) if (search(bytes, start, end, needle)) return true;
+    return false;
+  };
+}
 
 function textMatcher(text: string): TextTest | { error: string } | undefined {
   if (text === '') return undefined;
   const literal = parseRegexLiteral(text);
   if (literal) {
+    const fast = literalAlternatives(literal.body, literal.flags.replace(/[gy]/g, ''));
+    if (fast) return fast;
     let re: RegExp;
     try {
       // g and y would make test() stateful across entries.
@@ -79,6 +175,8 @@ function textMatcher(text: string): TextTest | { error: string } | undefined {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(text)) {
     const needle = Uint8Array.from(text.toLowerCase(), (c) => c.charCodeAt(0));
+    const run = caselessRun(needle);
+    if (run && nodeIndexOf) return anchoredFolded(needle, run, nodeIndexOf);
     return (bytes, start, end) => includesAsciiFolded(bytes, start, end, needle);
   }
   const needle = text.toLowerCase();
@@ -102,6 +200,9 @@ export function compileFilter(spec: FilterSpec): FilterCompilation {
         if (!anyDirection && (directionMask & (1 << direction)) === 0) return false;
         if (!anyKind && (kindMask & (1 << kind)) === 0) return false;
         return text === undefined || text(bytes, start, end);
+      },
+      beginScan() {
+        text?.beginScan?.();
       },
     },
   };

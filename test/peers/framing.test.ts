@@ -22,6 +22,7 @@ import { startTcpServer, startWsServer, type Peer } from './support/nodePeers';
 import { startRedis } from './support/processPeers';
 import { redisMissing, requirePeer } from './support/requirePeer';
 import { hostEventHandlers } from './support/panelWiring';
+import { decodeMatchBits, matchSeqs } from '../../shared/matchBits';
 
 const connections: TcpConnection[] = [];
 function tcp(port: number): TcpConnection {
@@ -293,7 +294,7 @@ describe('PanelController with framing', () => {
         (ms) => ms.some((m) => m.done),
         'the filter to finish',
       );
-      assert.deepEqual(matches.flatMap((m) => [...new Float64Array(m.seqs)]), [echoSeq]);
+      assert.deepEqual(matches.flatMap((m) => matchSeqs(decodeMatchBits(m.bits))), [echoSeq]);
 
       // Bad requests are refused with a reason, and nothing is sent.
       await assert.rejects(h.webview.sendRequest('setFraming', { spec: { type: 'delimiter', delimiter: '' } }), /The delimiter is empty/);

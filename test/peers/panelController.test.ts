@@ -12,6 +12,7 @@ import { PanelController, type PanelControllerOptions } from '../../src/panel/pa
 import { eventually } from '../browser/harness/eventually';
 import { startWsPeer, type WsPeer } from '../browser/harness/wsPeer';
 import { hostEventHandlers } from './support/panelWiring';
+import { decodeMatchBits, matchSeqs } from '../../shared/matchBits';
 
 type HostEvent = { [K in keyof HostEvents]: { type: K } & HostEvents[K] }[keyof HostEvents];
 
@@ -236,7 +237,7 @@ describe('PanelController', () => {
     await h.webview.sendRequest('setFilter', { generation: 3, filter: { text: 'NEEDLE', directions: [0], kinds: [] } });
     const matchEvents = () => h.events.filter((e): e is HostEvent & { type: 'filterMatches' } => e.type === 'filterMatches');
     await eventually(() => matchEvents().at(-1)?.done, Boolean, 'the scan to finish');
-    const found = () => matchEvents().flatMap((e) => [...new Float64Array(e.seqs)]);
+    const found = () => matchEvents().flatMap((e) => matchSeqs(decodeMatchBits(e.bits)));
     assert.equal(found().length, 30);
     assert.ok(matchEvents().every((e) => e.generation === 3));
     for (const seq of found()) assert.match(new TextDecoder().decode(log.payload(seq)), /^needle \d+$/);

@@ -51,6 +51,48 @@ describe('log filter', () => {
     assert.deepEqual([test(g, 'a'), test(g, 'a'), test(g, 'a')], [true, true, true]);
   });
 
+  it('answers a regex of literal alternatives exactly as the RegExp would', () => {
+    const payloads = ['error: disk', 'WARN low', 'all fine', 'über error', '', 'err or', 'a-b:c', new Uint8Array([0xff, 0x77, 0x61, 0x72, 0x6e])];
+    for (const source of ['/error|warn/', '/error|warn/i', '/ERROR/im', '/a-b:c|x y/u', '/er+or/', '/w.rn/', '/error|/']) {
+      const f = compile(source);
+      const [, body, flags] = /^\/(.*)\/([a-z]*)$/.exec(source)!;
+      const re = new RegExp(body!, flags);
+      for (const p of payloads) {
+        const text = typeof p === 'string' ? p : new TextDecoder().decode(p);
+        assert.equal(test(f, p), re.test(text), `${source} on ${JSON.stringify(text)}`);
+      }
+    }
+  });
+
+  it('finds text with digits and punctuation, searched natively through the slab, exactly as per entry', () => {
+    const log = new FrameLog();
+    const payloads: string[] = [];
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+    const parts = ['ID=7', 'id=', '7', 'x', ' ', 'Id=7;', 'id =7', 'i', 'd=7'];
+    for (let i = 0; i < 3000; i++) {
+      let p = '';
+      const k = Math.floor(rnd() * 5);
+      for (let j = 0; j < k; j++) p += parts[Math.floor(rnd() * parts.length)];
+      payloads.push(p);
+      log.append(Direction.In, Kind.Text, enc(p));
+    }
+    for (const text of ['id=7', 'ID=7;', '=', 'd=7x', ' 7']) {
+      const f = compile(text);
+      const scan = new FilterScan(1, f, log.firstSeq);
+      const found: number[] = [];
+      // Small slices: the remembered hit must not outlive a slice.
+      while (!scan.isCaughtUp(log)) found.push(...scan.advance(log, 0));
+      const expected = payloads.flatMap((p, i) => (p.toLowerCase().includes(text.toLowerCase()) ? [i] : []));
+      assert.deepEqual(found, expected, text);
+    }
+    // An occurrence across two entries' bytes is not a match of either.
+    const split = new FrameLog();
+    split.append(Direction.In, Kind.Text, enc('abc id'));
+    split.append(Direction.In, Kind.Text, enc('=7 def'));
+    assert.deepEqual([...new FilterScan(1, compile('id=7'), 0).advance(split, 8)], []);
+  });
+
   it('reports an invalid regular expression instead of throwing', () => {
     const c = compileFilter({ text: '/(oops/', directions: [], kinds: [] });
     assert.equal(c.ok, false);
