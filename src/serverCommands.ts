@@ -39,6 +39,9 @@ function addressArgument(arg: unknown): string | undefined {
 
 /** The `{ listen, upstream }` a proxy command argument names; `undefined` fields are prompted for. */
 
+/** What a proxy command's argument adds to the listen address and upstream. */
+type ProxyExtras = Omit<ProxyCommandOptions, 'listen' | 'upstream'>;
+
 export function registerServerCommands(
   context: vscode.ExtensionContext,
   registry: ConnectionRegistry,
@@ -111,7 +114,7 @@ export function registerServerCommands(
     kind: ConnectionKind,
     title: string,
     upstreamHint: { prompt: string; placeHolder: string; parse: (input: string) => unknown },
-    create: (listen: string, upstream: string, extra: ProxyCommandOptions) => ProxySession,
+    create: (listen: string, upstream: string, extra: ProxyExtras) => ProxySession,
   ): vscode.Disposable {
     return vscode.commands.registerCommand(command, async (arg?: unknown) => {
       let given: ProxyCommandOptions = {};
@@ -148,16 +151,17 @@ export function registerServerCommands(
         if (listenText === undefined || listenText.trim() === '') return undefined;
       }
       const upstreamText = upstream;
+      const { listen: _listen, upstream: _upstream, ...extras } = given;
       let requested: ListenAddress;
       try {
         upstreamHint.parse(upstreamText);
         requested = parseListenAddress(listenText, kind);
         // Throws BAD_URL/BAD_PORT before anything binds.
-        create(listenText, upstreamText, given).dispose();
+        create(listenText, upstreamText, extras).dispose();
       } catch (e) {
         return reportError(output, e);
       }
-      return listen((address) => create(formatListenAddress(address), upstreamText, given), requested);
+      return listen((address) => create(formatListenAddress(address), upstreamText, extras), requested);
     });
   }
 
@@ -174,14 +178,8 @@ export function registerServerCommands(
           return parseTcpTarget(input);
         },
       },
-      (listenOn, upstream, extra) =>
-        createTcpProxy({
-          listen: listenOn,
-          upstream,
-          retention: retentionFromSettings(),
-          ...(extra.tls ? { tls: extra.tls } : {}),
-          ...(extra.startPaused ? { startPaused: extra.startPaused } : {}),
-        }),
+      // proxyOptionsFrom refuses headers for a TCP proxy, so the extras are TCP proxy options.
+      (listenOn, upstream, extras) => createTcpProxy({ ...extras, listen: listenOn, upstream, retention: retentionFromSettings() }),
     ),
     registerProxy(
       'socketInspector.proxyWebSocket',
@@ -195,15 +193,7 @@ export function registerServerCommands(
           return parseWebSocketUrl(input);
         },
       },
-      (listenOn, upstream, extra) =>
-        createWsProxy({
-          listen: listenOn,
-          upstream,
-          retention: retentionFromSettings(),
-          ...(extra.tls ? { tls: extra.tls } : {}),
-          ...(extra.headers ? { headers: extra.headers } : {}),
-          ...(extra.startPaused ? { startPaused: extra.startPaused } : {}),
-        }),
+      (listenOn, upstream, extras) => createWsProxy({ ...extras, listen: listenOn, upstream, retention: retentionFromSettings() }),
     ),
     registerListen('socketInspector.listenTcp', 'tcp', vscode.l10n.t('Listen TCP'), (address) => createTcpListener({ address, retention: retentionFromSettings() })),
     registerListen('socketInspector.listenWebSocket', 'ws', vscode.l10n.t('Listen WebSocket'), (address) =>

@@ -49,18 +49,21 @@ function tlsOptions(v: unknown): TlsOptions | undefined {
   return out;
 }
 
+/** Checks a "headers" field: an object of header names to string values. */
+function headersOption(v: unknown): Record<string, string> {
+  if (!isRecord(v) || !Object.values(v).every((x) => typeof x === 'string')) {
+    throw bad('"headers" must be an object of header names to string values');
+  }
+  return v as Record<string, string>;
+}
+
 /** Turns a connect-WebSocket argument (a URL string or an options object) into checked options. */
 export function webSocketOptionsFrom(arg: unknown): WebSocketOptions {
   if (typeof arg === 'string') return { url: parseWebSocketUrl(arg).href };
   if (!isRecord(arg)) throw bad('Expected a ws:// or wss:// URL, or an object with a "url" field');
   if (typeof arg.url !== 'string') throw bad('The options need a "url" field with a ws:// or wss:// URL');
   const options: WebSocketOptions = { url: parseWebSocketUrl(arg.url).href };
-  if (arg.headers !== undefined) {
-    if (!isRecord(arg.headers) || !Object.values(arg.headers).every((v) => typeof v === 'string')) {
-      throw bad('"headers" must be an object of header names to string values');
-    }
-    options.headers = arg.headers as Record<string, string>;
-  }
+  if (arg.headers !== undefined) options.headers = headersOption(arg.headers);
   if (arg.protocols !== undefined) {
     const p = typeof arg.protocols === 'string' ? [arg.protocols] : arg.protocols;
     if (!Array.isArray(p) || !p.every((x) => typeof x === 'string')) throw bad('"protocols" must be a list of strings');
@@ -137,10 +140,7 @@ export function proxyOptionsFrom(arg: unknown, kind: 'tcp' | 'ws'): ProxyCommand
   if (tls) out.tls = tls;
   if (arg.headers !== undefined) {
     if (kind !== 'ws') throw bad('"headers" apply to a WebSocket upstream only');
-    if (!isRecord(arg.headers) || !Object.values(arg.headers).every((v) => typeof v === 'string')) {
-      throw bad('"headers" must be an object of header names to string values');
-    }
-    out.headers = arg.headers as Record<string, string>;
+    out.headers = headersOption(arg.headers);
   }
   if (arg.startPaused !== undefined) {
     if (!isRecord(arg.startPaused)) throw bad('"startPaused" must be an object { toServer?, toClient? }');
