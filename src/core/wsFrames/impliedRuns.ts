@@ -44,20 +44,21 @@ export class ImpliedRuns {
 
   /** The seq of the entry whose frame is `index`, or -1 when no run holds it. */
   seqOf(index: number): number {
-    const r = this.find(this.firstIndex, index);
-    if (r < 0) return -1;
-    const p = this.at(r);
-    const k = index - this.firstIndex[p]!;
-    return k < this.count[p]! ? this.firstSeq[p]! + k : -1;
+    return this.translate(this.firstIndex, this.firstSeq, index);
   }
 
   /** The index of the frame of entry `seq`, or -1 when no run holds it. */
   indexOf(seq: number): number {
-    const r = this.find(this.firstSeq, seq);
+    return this.translate(this.firstSeq, this.firstIndex, seq);
+  }
+
+  /** `value` in the run column `from` mapped to the same position in column `to`; -1 when no run holds it. */
+  private translate(from: Float64Array, to: Float64Array, value: number): number {
+    const r = this.find(from, value);
     if (r < 0) return -1;
     const p = this.at(r);
-    const k = seq - this.firstSeq[p]!;
-    return k < this.count[p]! ? this.firstIndex[p]! + k : -1;
+    const k = value - from[p]!;
+    return k < this.count[p]! ? to[p]! + k : -1;
   }
 
   /** Forgets frames before `index` (evicted). */
