@@ -118,9 +118,11 @@ export function* pcapngChunks(source: ExportSource, options: PcapngOptions = {})
           if (source.clientAddress !== undefined) {
             // A proxy pair's entries name the side: "The client half-closed (FIN received)…", "Closing:
             // FIN sent to the server" (on the client's behalf, so the client's FIN in this conversation).
-            const from = /The (client|server) half-closed/.exec(what)?.[1] ?? { server: 'client', client: 'server' }[/FIN sent to the (client|server)/.exec(what)?.[1] ?? ''];
+            const halfClosed = /The (client|server) half-closed/.exec(what)?.[1] as TcpSide | undefined;
+            const sentTo = /FIN sent to the (client|server)/.exec(what)?.[1] as TcpSide | undefined;
+            const from = halfClosed ?? (sentTo && (sentTo === 'server' ? 'client' : 'server'));
             if (/\(RST\)/.test(what)) yield* blocks(tcp.reset('client', time));
-            else if (from === 'client' || from === 'server') yield* blocks(tcp.fin(from, time));
+            else if (from) yield* blocks(tcp.fin(from, time));
           } else if (/\(RST\)/.test(what)) yield* blocks(tcp.reset(us, time));
           else {
             if (/FIN received/.test(what)) yield* blocks(tcp.fin(them, time));
