@@ -16,6 +16,7 @@ import type { ServerSession } from '../src/core/serverTypes';
 import { createTcpConnection } from '../src/core/tcpConnection';
 import { createWebSocketConnection } from '../src/core/wsConnection';
 import { panelsUnderTraffic } from './soak/panelsUnderTraffic';
+import { sleep, until as untilWithin } from './soak/polling';
 
 const HOST = '127.0.0.1';
 /** Small caps so eviction happens all the time: memory must stay bounded by them, not by traffic. */
@@ -50,17 +51,8 @@ function check(ok: boolean, what: string): void {
   if (!ok) fail(what);
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls until `predicate` holds; false after `ms` (the caller reports what it was waiting for). */
-async function until(predicate: () => boolean, ms = WAIT_MS): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) return false;
-    await sleep(2);
-  }
-  return true;
-}
+/** Polls until `predicate` holds; false after WAIT_MS (or `ms`); the caller reports what it was waiting for. */
+const until = (predicate: () => boolean, ms = WAIT_MS): Promise<boolean> => untilWithin(predicate, ms);
 
 const isFinal = (c: Connection) => c.state === 'closed' || c.state === 'error';
 

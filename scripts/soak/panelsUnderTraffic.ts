@@ -11,6 +11,7 @@ import type { Connection, RetentionOptions } from '../../src/core/connectionType
 import { createTcpConnection } from '../../src/core/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { PanelController } from '../../src/panel/panelController';
+import { sleep, until } from './polling';
 
 const HOST = '127.0.0.1';
 
@@ -139,17 +140,6 @@ async function floodServer(kind: 'ws' | 'tcp'): Promise<{ port: number; stop(): 
       return (stopped ??= new Promise((r) => server.close(() => r())));
     },
   };
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function until(predicate: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) return false;
-    await sleep(5);
-  }
-  return true;
 }
 
 /** Listeners a connection and its log hold (the controller's subscriptions among them). */
