@@ -50,9 +50,9 @@ function client(url: string): RecordingClient {
   return c;
 }
 
-/** The text payloads of the WebSocket text frames in a capture, with the TCP port each came from. */
-function textFrames(file: string, serverPort: number): Array<{ from: 'client' | 'server'; text: string }> {
-  const r = spawnSync('tshark', ['-n', '-r', file, '-d', `tcp.port==${serverPort},http`, '-Y', 'websocket.opcode == 1', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'websocket.payload.text'], {
+/** The `fields` of each packet matching `filter`, as tshark prints them (one row per packet). */
+function tsharkRows(file: string, filter: string, fields: string[], args: string[] = []): string[][] {
+  const r = spawnSync('tshark', ['-n', '-r', file, ...args, '-Y', filter, '-T', 'fields', ...fields.flatMap((f) => ['-e', f])], {
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -60,10 +60,20 @@ function textFrames(file: string, serverPort: number): Array<{ from: 'client' | 
   return r.stdout
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => {
-      const [port, text] = l.split('\t');
-      return { from: Number(port) === serverPort ? 'server' : 'client', text: text ?? '' };
-    });
+    .map((l) => l.split('\t'));
+}
+
+/** A tshark hex field (`41:42` or `4142`) as UTF-8 text. */
+function hexText(hex: string | undefined): string {
+  return Buffer.from((hex ?? '').replace(/:/g, ''), 'hex').toString('utf8');
+}
+
+/** The text payloads of the WebSocket text frames in a capture, with the TCP port each came from. */
+function textFrames(file: string, serverPort: number): Array<{ from: 'client' | 'server'; text: string }> {
+  return tsharkRows(file, 'websocket.opcode == 1', ['tcp.srcport', 'websocket.payload.text'], ['-d', `tcp.port==${serverPort},http`]).map(([port, text]) => ({
+    from: Number(port) === serverPort ? 'server' : 'client',
+    text: text ?? '',
+  }));
 }
 
 function harOf(source: ExportSource): { url: string; messages: Array<{ type: string; opcode: number; data: string }> } {
@@ -128,18 +138,9 @@ describe("exports of a listener's peer: the log was recorded at the server end",
 
     const file = join(dir, 'listener-tcp.pcapng');
     await writeExportFile(file, pcapngChunks(exportSourceOf(peer)));
-    const r = spawnSync('tshark', ['-n', '-r', file, '-Y', 'tcp.len > 0', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.payload'], { encoding: 'utf8', timeout: 60_000 });
-    assert.equal(r.status, 0, r.stderr);
-    const segments = r.stdout
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => {
-        const [src, hex] = l.split('\t');
-        return `${Number(src) === port ? 'server' : 'client'}: ${Buffer.from((hex ?? '').replace(/:/g, ''), 'hex').toString('utf8')}`;
-      });
+    const segments = tsharkRows(file, 'tcp.len > 0', ['tcp.srcport', 'tcp.payload']).map(([src, hex]) => `${Number(src) === port ? 'server' : 'client'}: ${hexText(hex)}`);
     assert.deepEqual(segments, ['client: PING from the device\r\n', 'server: +PONG from the test server\r\n'], describeLog(peer.log));
-    const fins = spawnSync('tshark', ['-n', '-r', file, '-Y', 'tcp.flags.fin == 1', '-T', 'fields', '-e', 'tcp.srcport'], { encoding: 'utf8' });
-    assert.equal(fins.stdout.trim().split('\n').length, 2, 'both sides close with FIN');
+    assert.equal(tsharkRows(file, 'tcp.flags.fin == 1', ['tcp.srcport']).length, 2, 'both sides close with FIN');
   });
 });
 
@@ -234,16 +235,10 @@ describe('exports of a proxy pair: what was held and never forwarded stays off t
     const source = exportSourceOf(pair.connection, { delivery: (seq) => pair.controls.delivery(seq) });
     const file = join(dir, 'proxy-tcp.pcapng');
     await writeExportFile(file, pcapngChunks(source));
-    const r = spawnSync('tshark', ['-n', '-r', file, '-Y', 'tcp.len > 0 || tcp.flags.fin == 1', '-T', 'fields', '-e', 'tcp.srcport', '-e', 'tcp.flags.fin', '-e', 'tcp.payload'], { encoding: 'utf8', timeout: 60_000 });
-    assert.equal(r.status, 0, r.stderr);
-    const seen = r.stdout
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => {
-        const [src, fin, hex] = l.split('\t');
-        const side = Number(src) === upstreamPort ? 'server' : 'client';
-        return fin === '1' || fin === 'True' ? `${side} FIN` : `${side}: ${Buffer.from((hex ?? '').replace(/:/g, ''), 'hex').toString('utf8')}`;
-      });
+    const seen = tsharkRows(file, 'tcp.len > 0 || tcp.flags.fin == 1', ['tcp.srcport', 'tcp.flags.fin', 'tcp.payload']).map(([src, fin, hex]) => {
+      const side = Number(src) === upstreamPort ? 'server' : 'client';
+      return fin === '1' || fin === 'True' ? `${side} FIN` : `${side}: ${hexText(hex)}`;
+    });
     assert.deepEqual(
       seen,
       ['client: third\n', 'server: echo third\n', 'client: second\n', 'server: echo second\n', 'client FIN', 'server FIN'],
