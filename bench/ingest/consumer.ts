@@ -6,6 +6,9 @@
 // `panel` adds the host side of an open inspector panel (the real PanelController, posting through a
 // model of VS Code's webview serialization to a stand-in webview that acknowledges each batch), as in
 // the extension host during a flood. Reports one result over IPC and exits.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as net from 'node:net';
 import WebSocket from 'ws';
@@ -34,6 +37,8 @@ export interface ConsumerConfig {
   readonly measureMs: number;
   /** Attach a PanelController (recorder only). */
   readonly panel?: boolean;
+  /** Write a CPU profile of the measured window alone (not start-up or warm-up) into this folder. */
+  readonly profileDir?: string;
   /** Recorder retention caps; default the extension's. */
   readonly retention?: { maxEntries?: number; maxBytes?: number };
 }
@@ -181,6 +186,22 @@ function start(): Promise<Counter> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the CPU profiler; the returned function stops it and writes the profile into `dir`. */
+async function startProfile(dir: string): Promise<() => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string): Promise<unknown> =>
+    new Promise((resolve, reject) => session.post(method, (e, r) => (e ? reject(e) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(join(dir, `window-${process.pid}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
 
 function delays(h: ReturnType<typeof monitorEventLoopDelay>): { p50: number; p99: number; max: number } {
@@ -203,6 +224,7 @@ async function main(): Promise<void> {
   const warmSeconds = (performance.now() - warmStart) / 1000;
   const warmup = { seconds: warmSeconds, rate: counter.count() / warmSeconds, eventLoopDelay: delays(warmupHistogram) };
   const histogram = monitorEventLoopDelay({ resolution: 5 });
+  const stopProfile = config.profileDir ? await startProfile(config.profileDir) : undefined;
   const evictedBeforeWindow = counter.evicted?.();
   const panelBefore = panel?.stats();
   const n0 = counter.count();
@@ -216,6 +238,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const faults = process.resourceUsage().minorPageFault - faults0;
   histogram.disable();
+  await stopProfile?.();
   const panelAfter = panel?.stats();
   counter.close();
   panel?.dispose();
