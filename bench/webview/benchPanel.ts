@@ -1,7 +1,14 @@
 // Opens the real webview bundle in Chromium wired to a real PanelController in this process over a
-// WebSocket bridge that carries messages as VS Code does (JSON plus binary buffers). The page is served
-// with the panel's real HTML; CSP is bypassed only so the bridge's WebSocket may connect.
+// bridge that carries messages as VS Code does (JSON plus binary buffers). The page is served with the
+// panel's real HTML; CSP is bypassed only so the bridge may connect.
+//
+// Host → page goes down one streamed HTTP response, page → host up a WebSocket. Not a WebSocket both
+// ways: Playwright keeps the DevTools Network domain on, and Chromium then base64-encodes every
+// WebSocket frame the page receives into a DevTools event that Playwright decodes in this process. At
+// 100k entries/s that was 27 MB of base64 in 5 s, a quarter of a core on a 2-core machine taken from
+// the page being measured. A streamed response body is reported to DevTools by its sizes only.
 import { readFileSync } from 'node:fs';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -26,11 +33,13 @@ export interface BenchPanel {
   close(): Promise<void>;
 }
 
-/** Encodes a serialized message as one binary frame (see wsBridgeStandIn.js). */
+/** Encodes a serialized message as one binary frame, preceded by its length (see wsBridgeStandIn.js). */
 function frame(message: unknown): Buffer {
   const { json, buffers } = serializeWebviewMessage(message);
   const parts: Buffer[] = [];
   const jsonBytes = Buffer.from(json, 'utf8');
+  const size = Buffer.alloc(4);
+  parts.push(size);
   const head = Buffer.alloc(4);
   head.writeUInt32LE(jsonBytes.length);
   const count = Buffer.alloc(4);
@@ -41,7 +50,9 @@ function frame(message: unknown): Buffer {
     len.writeUInt32LE(b.byteLength);
     parts.push(len, Buffer.from(b as ArrayBuffer));
   }
-  return Buffer.concat(parts);
+  const out = Buffer.concat(parts);
+  out.writeUInt32LE(out.length - 4, 0);
+  return out;
 }
 
 /** Decodes a frame from the page. */
@@ -77,27 +88,34 @@ export async function openBenchPanel(
   connection: Connection,
   options: { controller?: PanelControllerOptions; onPost?: (message: unknown) => void; onReceive?: (message: unknown) => void } = {},
 ): Promise<BenchPanel> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-  await new Promise<void>((resolve) => wss.once('listening', resolve));
+  let down: ServerResponse | undefined;
+  const queue: Buffer[] = [];
+  const http = createServer((req, res) => {
+    if (req.url !== '/down') {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'access-control-allow-origin': '*' });
+    down = res;
+    for (const b of queue.splice(0)) res.write(b);
+  });
+  const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const problems: string[] = [];
   let bytesPosted = 0;
-  let pageSocket: WebSocket | undefined;
-  const queue: Buffer[] = [];
   const controller = new PanelController(
     connection,
     (message) => {
       options.onPost?.(message);
       const bytes = frame(message);
-      bytesPosted += bytes.length;
-      if (pageSocket) pageSocket.send(bytes);
+      bytesPosted += bytes.length - 4;
+      if (down) down.write(bytes);
       else queue.push(bytes);
     },
     { connect: () => connection.connect(), disconnect: () => connection.close(), writeClipboard: () => {} },
     { ...options.controller, log: (line) => problems.push(line) },
   );
-  wss.on('connection', (ws) => {
-    pageSocket = ws;
-    for (const b of queue.splice(0)) ws.send(b);
+  wss.on('connection', (ws: WebSocket) => {
     ws.on('message', (data: Buffer) => {
       const message = unframe(data);
       options.onReceive?.(message);
@@ -110,7 +128,8 @@ export async function openBenchPanel(
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`);
   });
-  const setup = { bridgeUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`, theme: loadTheme('dark-modern') };
+  const port = (http.address() as AddressInfo).port;
+  const setup = { upUrl: `ws://127.0.0.1:${port}/`, downUrl: `http://127.0.0.1:${port}/down`, theme: loadTheme('dark-modern') };
   await page.addInitScript({ content: `window.__siSetup = ${JSON.stringify(setup)};\n${STAND_IN}` });
   await page.goto(server.url);
   return {
@@ -122,7 +141,10 @@ export async function openBenchPanel(
       controller.dispose();
       await context.close();
       for (const c of wss.clients) c.terminate();
+      down?.destroy();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
     },
   };
 }

@@ -1,6 +1,6 @@
 // Page-side probes of the delivery benchmark, evaluated in the page once it has loaded. They watch the
 // `entries` batches the webview receives (before the webview handles them) and, once per animation
-// frame, how old the newest entry drawn with its data is.
+// frame, how old the newest entry drawn with its data is when that frame has been painted.
 (() => {
   /** Per batch: first seq, count, and its time runs as [first index, wall time]. */
   const batches = [];
@@ -51,7 +51,11 @@
 
   let sampling = false;
   const latencies = [];
-  const tick = () => {
+  // Runs in a task queued from the frame's animation callbacks, so after that frame's style, layout and
+  // paint: it reads the rows as just painted, at about the time they were. (Read from the callback
+  // itself, it would see the previous frame's rows a frame late: ours runs before the log view's redraw,
+  // which is requested later in the frame.)
+  const sample = () => {
     if (!sampling) return;
     let newest = -1;
     for (const row of document.querySelectorAll('[data-testid=log-row][data-direction]')) {
@@ -60,6 +64,10 @@
     }
     const t = newest >= 0 ? arrival(newest) : undefined;
     if (t !== undefined) latencies.push(Date.now() - t);
+  };
+  const tick = () => {
+    if (!sampling) return;
+    setTimeout(sample, 0);
     requestAnimationFrame(tick);
   };
 
