@@ -118,7 +118,6 @@ export class LogView {
     return this.following && !this.paused;
   }
 
-  /** Redraws on the next animation frame. */
   /** Rows of a proxy pair name their leg (client → server, server → client) instead of in/out. */
   setProxy(proxy: boolean): void {
     if (this.proxy === proxy) return;
@@ -126,6 +125,7 @@ export class LogView {
     this.invalidate();
   }
 
+  /** Redraws on the next animation frame. */
   invalidate(): void {
     if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
   }

@@ -22,7 +22,25 @@ export class EntryPage {
   private slab = new Uint8Array(0);
   private used = 0;
   private filled = 0;
-  constructor(readonly base: number) {}
+  constructor(private first: number) {}
+
+  /** Seq of slot 0. */
+  get base(): number {
+    return this.first;
+  }
+
+  /**
+   * Empties the page to hold the seqs from `base` instead, keeping its arrays and slab: under a flood
+   * the cache evicts a page for every 256 entries that arrive, and a new page's seven arrays and slab
+   * were fresh memory that the page had to fault in (bench/README.md, delivery).
+   */
+  reuse(base: number): this {
+    this.first = base;
+    this.present.fill(0);
+    this.used = 0;
+    this.filled = 0;
+    return this;
+  }
 
   /** The preview bytes of a slot (a view into the page's slab). */
   preview(slot: number): Uint8Array {
@@ -107,9 +125,13 @@ export interface CachedEntry {
   readonly slot: number;
 }
 
+/** Evicted pages kept for reuse (EntryPage.reuse). */
+const SPARE_PAGES = 16;
+
 /** LRU cache of entry pages. */
 export class PageCache {
   private readonly pages = new Map<number, EntryPage>();
+  private readonly spare: EntryPage[] = [];
 
   constructor(private readonly maxPages = 512) {}
 
@@ -149,13 +171,14 @@ export class PageCache {
   /** Forgets every entry below `firstSeq`. */
   dropBelow(firstSeq: number): void {
     for (const [base, page] of this.pages) {
-      if (base + PAGE_ENTRIES <= firstSeq) this.pages.delete(base);
+      if (base + PAGE_ENTRIES <= firstSeq) this.release(base, page);
       else if (base < firstSeq) page.dropBelow(firstSeq - base);
     }
   }
 
   clear(): void {
     this.pages.clear();
+    this.spare.length = 0;
   }
 
   private pageFor(base: number, create: boolean): EntryPage | undefined {
@@ -167,7 +190,7 @@ export class PageCache {
       return page;
     }
     if (!create) return undefined;
-    page = new EntryPage(base);
+    page = this.spare.pop()?.reuse(base) ?? new EntryPage(base);
     this.pages.set(base, page);
     return page;
   }
@@ -175,7 +198,12 @@ export class PageCache {
   private evict(): void {
     while (this.pages.size > this.maxPages) {
       const oldest = this.pages.keys().next().value as number;
-      this.pages.delete(oldest);
+      this.release(oldest, this.pages.get(oldest)!);
     }
+  }
+
+  private release(base: number, page: EntryPage): void {
+    this.pages.delete(base);
+    if (this.spare.length < SPARE_PAGES) this.spare.push(page);
   }
 }

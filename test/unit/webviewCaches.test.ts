@@ -101,6 +101,23 @@ describe('page cache', () => {
     assert.equal(cache.has(3 * PAGE_ENTRIES), true);
   });
 
+  it('reuses an evicted page for new seqs without showing anything it held before', () => {
+    const cache = new PageCache(2);
+    for (let p = 0; p < 3; p++) cache.put(decodeEntryBatch(encodeEntryRange(log, p * PAGE_ENTRIES, (p + 1) * PAGE_ENTRIES, 64)));
+    const evicted = cache.get(0);
+    assert.equal(evicted, undefined, 'page 0 was evicted');
+    // Page 3 takes page 0's arrays and slab, and gets only its first ten entries.
+    cache.put(decodeEntryBatch(encodeEntryRange(log, 3 * PAGE_ENTRIES, 3 * PAGE_ENTRIES + 10, 64)));
+    for (let seq = 3 * PAGE_ENTRIES; seq < 4 * PAGE_ENTRIES; seq++) assert.equal(cache.has(seq), seq < 3 * PAGE_ENTRIES + 10, `seq ${seq}`);
+    for (let seq = 3 * PAGE_ENTRIES; seq < 3 * PAGE_ENTRIES + 10; seq++) {
+      const e = cache.get(seq)!;
+      assert.equal(e.page.base, 3 * PAGE_ENTRIES);
+      assert.equal(new TextDecoder().decode(e.page.preview(e.slot)), `e${seq}`);
+    }
+    assert.equal(cache.get(3 * PAGE_ENTRIES)!.page.size, 10);
+    assert.equal(cache.has(5), false);
+  });
+
   it('forgets entries below the first retained seq', () => {
     const cache = new PageCache(64);
     cache.put(decodeEntryBatch(encodeEntryRange(log, 0, 1000, 8)));
