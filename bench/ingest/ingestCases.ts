@@ -17,11 +17,6 @@ interface IngestSpec {
   readonly minRate?: number;
   /** The recorder's retention must be evicting when the window opens. */
   readonly mustEvict?: boolean;
-  /**
-   * Also measure the recorder with this retention cap (MiB) instead of the default 256: a log small
-   * enough to stay in the CPU's cache separates the cost of recording from that of memory traffic.
-   */
-  readonly smallCapMb?: number;
   readonly goal: string;
 }
 
@@ -31,33 +26,22 @@ const MAX_WARMUP_MS = 6_000;
 const fmtRate = (r: number): string =>
   r >= 1e6 ? `${(r / 1e6).toFixed(2)} M/s` : r >= 1e3 ? `${(r / 1e3).toFixed(1)} k/s` : `${r.toFixed(0)} /s`;
 
-type RunConfig = Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'>;
-
-/** `repetitions` runs each of bare and recorder, alternated (ABBA…). */
-async function alternate(spec: IngestSpec, s: BenchSettings, repetitions: number, bareConfig: RunConfig, recorderConfig: RunConfig, tag = ''): Promise<{ bare: IngestRun[]; recorder: IngestRun[] }> {
-  const bare: IngestRun[] = [];
-  const recorder: IngestRun[] = [];
-  for (let rep = 0; rep < repetitions; rep++) {
-    const order = rep % 2 === 0 ? (['bare', 'recorder'] as const) : (['recorder', 'bare'] as const);
-    for (const mode of order) {
-      const run = await runIngest({ protocol: spec.protocol, size: spec.size }, { ...(mode === 'bare' ? bareConfig : recorderConfig), mode });
-      (mode === 'bare' ? bare : recorder).push(run);
-      s.progress(`  ${spec.id}${tag} rep ${rep + 1} ${mode}: ${fmtRate(run.rate)} (consumer cpu ${run.cpuShare.toFixed(2)}, blaster cpu ${run.blasterCpuShare.toFixed(2)})`);
-    }
-  }
-  return { bare, recorder };
-}
-
 /** Alternates bare and recorder runs and reports the median ratio. */
 async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
   const measureMs = s.quick ? 1000 : 2000;
   // The bare client has nothing to warm up but the JIT; the recorder runs until its log is full.
-  const bareConfig: RunConfig = { warmupMs: 1000, measureMs };
-  const recorderConfig: RunConfig = { warmupMs: MAX_WARMUP_MS, untilEvicting: true, measureMs };
-  const { bare, recorder } = await alternate(spec, s, s.repetitions, bareConfig, recorderConfig);
-  const small = spec.smallCapMb
-    ? await alternate(spec, s, s.repetitions, bareConfig, { ...recorderConfig, retention: { maxBytes: spec.smallCapMb * 1024 * 1024 } }, ` (${spec.smallCapMb} MiB cap)`)
-    : undefined;
+  const bareConfig: Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'> = { warmupMs: 1000, measureMs };
+  const recorderConfig: Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'> = { warmupMs: MAX_WARMUP_MS, untilEvicting: true, measureMs };
+  const bare: IngestRun[] = [];
+  const recorder: IngestRun[] = [];
+  for (let rep = 0; rep < s.repetitions; rep++) {
+    const order = rep % 2 === 0 ? (['bare', 'recorder'] as const) : (['recorder', 'bare'] as const);
+    for (const mode of order) {
+      const run = await runIngest({ protocol: spec.protocol, size: spec.size }, { ...(mode === 'bare' ? bareConfig : recorderConfig), mode });
+      (mode === 'bare' ? bare : recorder).push(run);
+      s.progress(`  ${spec.id} rep ${rep + 1} ${mode}: ${fmtRate(run.rate)} (consumer cpu ${run.cpuShare.toFixed(2)}, blaster cpu ${run.blasterCpuShare.toFixed(2)})`);
+    }
+  }
   // The blaster alone, into a reader that only counts bytes: it must be well above the bare client.
   // The better of two runs, as this measures what the blaster can do.
   const sinks = [
@@ -67,7 +51,6 @@ async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
   const sink = sinks[0]!.rate >= sinks[1]!.rate ? sinks[0]! : sinks[1]!;
   const ratios = recorder.map((r, i) => r.rate / bare[i]!.rate);
   const ratio = median(ratios);
-  const smallRatio = small ? median(small.recorder.map((r, i) => r.rate / small.bare[i]!.rate)) : undefined;
   const bareRate = median(bare.map((r) => r.rate));
   const recRate = median(recorder.map((r) => r.rate));
   const notes: string[] = [];
@@ -97,9 +80,7 @@ async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
     id: spec.id,
     label: spec.label,
     baseline: spec.baseline,
-    measured:
-      `recorder ${fmtRate(recRate)}, bare ${fmtRate(bareRate)}; blaster alone ${fmtRate(sink.rate)}; while the log grows to its cap: ${growthRatio.toFixed(2)} of bare` +
-      (smallRatio !== undefined ? `; with a ${spec.smallCapMb} MiB cap instead of 256 (a log that stays in the CPU's cache): ${smallRatio.toFixed(2)} of bare` : ''),
+    measured: `recorder ${fmtRate(recRate)}, bare ${fmtRate(bareRate)}; blaster alone ${fmtRate(sink.rate)}; while the log grows to its cap: ${growthRatio.toFixed(2)} of bare`,
     ratio: round(ratio, 3),
     goal: spec.goal,
     met,
@@ -115,7 +96,6 @@ async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
       blasterAlone: sink,
       blasterHeadroom: round(blasterHeadroom, 2),
       growthRatio: round(growthRatio, 3),
-      ...(small && smallRatio !== undefined ? { smallCap: { maxBytesMb: spec.smallCapMb, ratio: round(smallRatio, 3), bare: small.bare, recorder: small.recorder } } : {}),
       cpuNormalizedRatio: round(cpuRatio, 3),
       consumerCpuShare: round(cpuShare, 2),
     },
@@ -164,7 +144,6 @@ export const wsIngestCases: BenchCase[] = [
     size: 64 * 1024,
     minRatio: 0.9,
     mustEvict: true,
-    smallCapMb: 4,
     goal: '≥ 0.90',
   }),
 ];
