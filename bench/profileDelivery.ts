@@ -2,15 +2,14 @@
 // blaster feeds a real WsConnection whose panel is open in Chromium (as in the bench); after a second
 // of warm-up the page's main thread is profiled for three seconds. Prints how much was delivered and
 // the page functions with the most self time; the .cpuprofile lands in bench/.profiles.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createWebSocketConnection } from '../src/core/wsConnection';
-import { ROOT, ensureBundle } from '../test/browser/harness/bundle';
+import { ensureBundle } from '../test/browser/harness/bundle';
 import { launchChromium } from '../test/browser/harness/chromium';
 import { startPanelServer } from '../test/browser/harness/panelServer';
-import { buildChildren, startChild } from './lib/children';
+import { buildChildren } from './lib/children';
 import { selfTimeLines } from './lib/cpuProfile';
-import { openBenchPanel } from './webview/benchPanel';
+import { withLiveFlood } from './webview/deliveryCase';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -22,34 +21,28 @@ async function main(): Promise<void> {
   await buildChildren();
   const server = await startPanelServer();
   const browser = await launchChromium();
-  const blaster = startChild('blaster', { protocol: 'ws', size: 64, rate });
-  const { port } = await blaster.next<{ port: number }>('listening', 10_000);
-  const connection = createWebSocketConnection({ url: `ws://127.0.0.1:${port}/` });
-  const panel = await openBenchPanel(browser, server, connection);
   try {
-    await panel.page.evaluate(readFileSync(join(ROOT, 'bench', 'webview', 'liveProbes.js'), 'utf8'));
-    await connection.connect();
-    await sleep(1000);
-    const cdp = await panel.page.context().newCDPSession(panel.page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    const from = connection.log.nextSeq;
-    await cdp.send('Profiler.start');
-    await sleep(3000);
-    const { profile } = (await cdp.send('Profiler.stop')) as { profile: Parameters<typeof selfTimeLines>[0] };
-    const to = connection.log.nextSeq;
-    blaster.send({ type: 'stop' });
-    await sleep(1000);
-    const delivered = (await panel.page.evaluate(`window.__delivery.delivered(${from}, ${to})`)) as number;
-    const file = join(dir, `page-${rate}-${Date.now()}.cpuprofile`);
-    writeFileSync(file, JSON.stringify(profile));
-    console.log(`${rate / 1000}k/s: ${delivered}/${to - from} delivered (${(delivered / Math.max(1, to - from)).toFixed(3)})`);
-    console.log(file);
-    for (const line of selfTimeLines(profile, Number(process.env.TOP ?? 30))) console.log(line);
+    await withLiveFlood(browser, server, { rate }, async ({ blaster, connection, panel }) => {
+      await connection.connect();
+      await sleep(1000);
+      const cdp = await panel.page.context().newCDPSession(panel.page);
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      const from = connection.log.nextSeq;
+      await cdp.send('Profiler.start');
+      await sleep(3000);
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: Parameters<typeof selfTimeLines>[0] };
+      const to = connection.log.nextSeq;
+      blaster.send({ type: 'stop' });
+      await sleep(1000);
+      const delivered = (await panel.page.evaluate(`window.__delivery.delivered(${from}, ${to})`)) as number;
+      const file = join(dir, `page-${rate}-${Date.now()}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`${rate / 1000}k/s: ${delivered}/${to - from} delivered (${(delivered / Math.max(1, to - from)).toFixed(3)})`);
+      console.log(file);
+      for (const line of selfTimeLines(profile, Number(process.env.TOP ?? 30))) console.log(line);
+    });
   } finally {
-    blaster.kill();
-    connection.dispose();
-    await panel.close();
     await browser.close();
     await server.close();
   }

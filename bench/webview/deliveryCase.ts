@@ -13,7 +13,7 @@ import { startPanelServer, type PanelServer } from '../../test/browser/harness/p
 import { startChild } from '../lib/children';
 import { failedRow, type BenchCase, type BenchSettings, type Row } from '../lib/row';
 import { median, percentile, round } from '../lib/stats';
-import { openBenchPanel } from './benchPanel';
+import { openBenchPanel, type BenchPanel } from './benchPanel';
 
 const PROBES = readFileSync(join(ROOT, 'bench', 'webview', 'liveProbes.js'), 'utf8');
 const RATES = (process.env.BENCH_DELIVERY_RATES ?? "50000,100000,200000").split(",").map(Number);
@@ -35,13 +35,37 @@ interface RateResult {
   bytesPostedPerEntry: number;
 }
 
-async function measureRate(browser: Browser, server: PanelServer, rate: number, s: BenchSettings, problems: string[]): Promise<RateResult> {
-  const blaster = startChild('blaster', { protocol: 'ws', size: 64, rate });
-  const { port } = await blaster.next<{ port: number }>('listening', 10_000);
-  const connection = createWebSocketConnection({ url: `ws://127.0.0.1:${port}/` });
-  const panel = await openBenchPanel(browser, server, connection);
+/** A paced blaster, a WsConnection to it (not connected yet) and its panel open with the probes loaded. */
+export interface LiveFlood {
+  readonly blaster: ReturnType<typeof startChild>;
+  readonly connection: ReturnType<typeof createWebSocketConnection>;
+  readonly panel: BenchPanel;
+}
+
+/** Runs `use` on a live flood of 64 B frames at `rate` (at most `limit` of them), then tears it all down. */
+export async function withLiveFlood<T>(browser: Browser, server: PanelServer, blasterOptions: { rate: number; limit?: number }, use: (flood: LiveFlood) => Promise<T>): Promise<T> {
+  const blaster = startChild('blaster', { protocol: 'ws', size: 64, ...blasterOptions });
   try {
-    await panel.page.evaluate(PROBES);
+    const { port } = await blaster.next<{ port: number }>('listening', 10_000);
+    const connection = createWebSocketConnection({ url: `ws://127.0.0.1:${port}/` });
+    try {
+      const panel = await openBenchPanel(browser, server, connection);
+      try {
+        await panel.page.evaluate(PROBES);
+        return await use({ blaster, connection, panel });
+      } finally {
+        await panel.close();
+      }
+    } finally {
+      connection.dispose();
+    }
+  } finally {
+    blaster.kill();
+  }
+}
+
+function measureRate(browser: Browser, server: PanelServer, rate: number, s: BenchSettings, problems: string[]): Promise<RateResult> {
+  return withLiveFlood(browser, server, { rate }, async ({ blaster, connection, panel }) => {
     await connection.connect();
     await sleep(s.quick ? 700 : 1000);
     const from = connection.log.nextSeq;
@@ -72,11 +96,7 @@ async function measureRate(browser: Browser, server: PanelServer, rate: number, 
       batches,
       bytesPostedPerEntry: round(bytes / Math.max(1, recorded), 1),
     };
-  } finally {
-    blaster.kill();
-    connection.dispose();
-    await panel.close();
-  }
+  });
 }
 
 /** Heap of the page after a full GC: V8's used size plus ArrayBuffer backing stores. */
@@ -90,13 +110,8 @@ async function pageHeap(page: import('playwright-core').Page): Promise<number> {
 }
 
 /** Bytes the webview holds per cached 64 B entry, after the live tail delivered `count` entries. */
-export async function webviewMemoryPerEntry(browser: Browser, server: PanelServer, count: number): Promise<{ perEntry: number; entries: number; heapBefore: number; heapAfter: number; backingStoreReported: boolean }> {
-  const blaster = startChild('blaster', { protocol: 'ws', size: 64, rate: 50_000, limit: count });
-  const { port } = await blaster.next<{ port: number }>('listening', 10_000);
-  const connection = createWebSocketConnection({ url: `ws://127.0.0.1:${port}/` });
-  const panel = await openBenchPanel(browser, server, connection);
-  try {
-    await panel.page.evaluate(PROBES);
+export function webviewMemoryPerEntry(browser: Browser, server: PanelServer, count: number): Promise<{ perEntry: number; entries: number; heapBefore: number; heapAfter: number; backingStoreReported: boolean }> {
+  return withLiveFlood(browser, server, { rate: 50_000, limit: count }, async ({ connection, panel }) => {
     await panel.page.waitForSelector('[data-testid=log]');
     await sleep(300);
     const heapBefore = await pageHeap(panel.page);
@@ -110,12 +125,7 @@ export async function webviewMemoryPerEntry(browser: Browser, server: PanelServe
     await cdp.detach();
     const heapAfter = await pageHeap(panel.page);
     return { perEntry: (heapAfter - heapBefore) / entries, entries, heapBefore, heapAfter, backingStoreReported: usage.backingStorageSize !== undefined };
-  } finally {
-    blaster.send({ type: 'stop' });
-    blaster.kill();
-    connection.dispose();
-    await panel.close();
-  }
+  });
 }
 
 export const deliveryCase: BenchCase = {
