@@ -90,10 +90,11 @@ export type PostToWebview = (message: ToWebviewMessage) => void;
 const DEFAULTS = {
   flushIntervalMs: 16,
   // 4 × 8,000 entries in flight: a flood of 200k/s keeps flowing through a webview round trip of up to
-  // 160 ms. Each batch costs the page a fixed share (the message, counters, a redraw scheduled) besides
-  // its entries, so fewer, bigger batches let a busy page take more: bench delivery at 100k/s 0.80 →
-  // 0.96–0.99 of entries, at 200k/s 0.41–0.47 → 0.63–0.73, against 16 × 2,000 (and 2 × 16,000 or
-  // 8 × 4,000 did worse). Below about 500k entries/s a batch goes out every flush interval anyway.
+  // 160 ms. Fewer, bigger batches let a busy page take more: bench delivery at 100k/s 0.80 → 0.96–0.99
+  // of entries, at 200k/s 0.41–0.47 → 0.63–0.73, against 16 × 2,000 (and 2 × 16,000 or 8 × 4,000 did
+  // worse). That was measured through the bench's earlier bridge, whose DevTools overhead was per
+  // message; with it fixed the page takes 200k/s in full (bench/README.md). Below about 500k entries/s
+  // a batch goes out every flush interval anyway.
   maxBatchEntries: 8000,
   maxInFlightBatches: 4,
   // Above what anyone can read, and above the 200k/s the panel must deliver in full (issue #6).
