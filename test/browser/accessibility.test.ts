@@ -314,7 +314,10 @@ describe('keyboard (Chromium)', { skip }, () => {
       await eventually(() => textOf(page, 'detail-summary'), (t) => t.startsWith(`#${lastSeq} ·`), 'the detail of the last entry');
       await eventually(() => textOf(page, 'detail-text'), (t) => t === `msg ${COUNT - 1}`, 'its text');
 
-      // Filtered: counts and positions are those of the matches.
+      // Filtered: counts and positions are those of the matches. A row in view is drawn at once, with
+      // its text once its entry has arrived from the host ('…' until then).
+      const drawnPreview = (seq: number): Promise<string | null> =>
+        eventually(() => page.locator(`[data-testid=log-row][data-id="${seq}"] .c-preview`).textContent(), (t) => t !== '…', `row #${seq} drawn with its entry`);
       await setFilter(page, 'msg 12');
       const matches = 1 + 10 + 100; // msg 12, msg 120…129, msg 1200…1299
       await eventually(() => textOf(page, 'filter-count'), (t) => t === `${matches} of ${total.toLocaleString('en-US')}`, 'the filter count');
@@ -322,13 +325,13 @@ describe('keyboard (Chromium)', { skip }, () => {
       await grid.focus();
       await page.keyboard.press('End');
       g = await eventually(() => gridState(page), (s) => s.active?.rowIndex === matches + 1, 'End among the matches');
-      assert.equal(await page.locator(`[data-testid=log-row][data-id="${g.active!.seq}"] .c-preview`).textContent(), 'msg 1299');
+      assert.equal(await drawnPreview(g.active!.seq), 'msg 1299');
       await page.keyboard.press('Home');
       g = await eventually(() => gridState(page), (s) => s.active?.rowIndex === 2, 'Home among the matches');
-      assert.equal(await page.locator(`[data-testid=log-row][data-id="${g.active!.seq}"] .c-preview`).textContent(), 'msg 12');
+      assert.equal(await drawnPreview(g.active!.seq), 'msg 12');
       await page.keyboard.press('ArrowDown');
       g = await eventually(() => gridState(page), (s) => s.active?.rowIndex === 3, 'the second match');
-      assert.equal(await page.locator(`[data-testid=log-row][data-id="${g.active!.seq}"] .c-preview`).textContent(), 'msg 120');
+      assert.equal(await drawnPreview(g.active!.seq), 'msg 120');
       assert.deepEqual(live.panel.problems, []);
     } finally {
       await live.close();
