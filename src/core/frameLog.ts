@@ -254,16 +254,7 @@ export class FrameLog {
    */
   private write(direction: Direction, kind: Kind, payload: Uint8Array, code: number, mono: number, wallOffset: number): number {
     const length = payload.length;
-    let seg = this.tail;
-    if (seg !== undefined && seg.count === seg.capacity && seg.canGrow(length)) seg.growColumns();
-    if (
-      seg === undefined ||
-      seg.count === seg.capacity ||
-      seg.used + length > seg.slabBytes ||
-      Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS
-    ) {
-      seg = this.openSegment(length, wallOffset);
-    }
+    const seg = this.tailFor(length, wallOffset);
     const i = seg.count;
     const used = seg.used;
     seg.mono[i] = mono;
@@ -308,23 +299,16 @@ export class FrameLog {
     let k = 0;
     while (k < count) {
       const first = starts[k]!;
-      let seg = this.tail;
-      if (seg !== undefined && seg.count === seg.capacity && seg.canGrow(ends[k]! - first)) seg.growColumns();
-      if (
-        seg === undefined ||
-        seg.count === seg.capacity ||
-        seg.used + (ends[k]! - first) > seg.slabBytes ||
-        Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS
-      ) {
-        seg = this.openSegment(ends[k]! - first, wallOffset);
-      }
+      const seg = this.tailFor(ends[k]! - first, wallOffset);
       // As many of the remaining spans as the segment has room for (at least one: it was opened for it).
       const room = seg.slabBytes - seg.used;
       const most = Math.min(count - k, seg.capacity - seg.count);
       let n = 1;
       while (n < most && ends[k + n]! - first <= room) n++;
       const base = seg.used - first;
-      seg.bytes.set(bytes.subarray(first, ends[k + n - 1]!), seg.used);
+      const source = bytes.subarray(first, ends[k + n - 1]!);
+      // Bytes written into reserve()'s space are where they belong already.
+      if (source.buffer !== seg.bytes.buffer || source.byteOffset !== seg.bytes.byteOffset + seg.used) seg.bytes.set(source, seg.used);
       let at = seg.starts;
       let previousEnd = seg.used;
       if (this.appendEmitter.listenerCount === 0) {
@@ -383,6 +367,32 @@ export class FrameLog {
       }
       k += n;
     }
+  }
+
+  /**
+   * Room for an n-byte payload at the end of the log, for a writer that fills it and then appends it
+   * with appendSpans (wall time NaN) before anything else is appended: the bytes are then found in
+   * place and not copied. Anything appended first may take the room, so it must be filled and
+   * appended without yielding.
+   */
+  reserve(n: number): Uint8Array {
+    const seg = this.tailFor(n, NaN);
+    return seg.bytes.subarray(seg.used, seg.used + n);
+  }
+
+  /** The tail segment, or a new one, with room for one more entry of `bytes` bytes at this wall-clock offset. */
+  private tailFor(bytes: number, wallOffset: number): Segment {
+    const seg = this.tail;
+    if (seg !== undefined && seg.count === seg.capacity && seg.canGrow(bytes)) seg.growColumns();
+    if (
+      seg === undefined ||
+      seg.count === seg.capacity ||
+      seg.used + bytes > seg.slabBytes ||
+      Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS
+    ) {
+      return this.openSegment(bytes, wallOffset);
+    }
+    return seg;
   }
 
   /**

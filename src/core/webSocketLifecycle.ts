@@ -14,6 +14,7 @@ import { ReadBudget } from './readBudget';
 import { SpanBatch } from './spanBatch';
 import { closeWithAnyCode } from './wsFrames/anyCodeClose';
 import { WireFrameTap } from './wsFrames/frameTap';
+import { reassembleInPlace } from './wsFrames/inPlaceReassembly';
 import { WireFrameStore, type WireFrame } from './wsFrames/wireFrameStore';
 import { describeReceiverProgress, receiverProgress } from './wsReceiverProgress';
 
@@ -107,11 +108,11 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
    * FrameLog.appendSpans) at the end of the read, or before anything else is logged. The gap allowed
    * between two payloads is the largest frame header.
    */
-  private readonly received = new SpanBatch((direction, kind, bytes, starts, ends, count) => {
-    const first = this.log.nextSeq;
-    this.log.appendSpans(NaN, this.readTime ?? performance.now(), direction, kind, bytes, starts, ends, count);
-    this.wireFrames.noteEntries(direction as typeof Direction.In | typeof Direction.Out, kind, first, starts, ends, count);
-  }, MAX_FRAME_HEADER);
+  private readonly received = new SpanBatch((direction, kind, bytes, starts, ends, count) => this.writeReceived(direction, kind, bytes, starts, ends, count), MAX_FRAME_HEADER);
+  /** The log's tail space ws is reassembling a large payload into (inPlaceReassembly.ts), until its message arrives. */
+  private reserved: Buffer | undefined;
+  private readonly oneStart = new Uint32Array(1);
+  private readonly oneEnd = new Uint32Array(1);
   private flushQueued = false;
   private readonly flushReceived = (): void => {
     this.flushQueued = false;
@@ -157,6 +158,20 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     return this.wireFrames.framesOf(seq);
   }
 
+  private writeReceived(direction: Direction, kind: Kind, bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number): void {
+    const first = this.log.nextSeq;
+    this.log.appendSpans(NaN, this.readTime ?? performance.now(), direction, kind, bytes, starts, ends, count);
+    this.wireFrames.noteEntries(direction as typeof Direction.In | typeof Direction.Out, kind, first, starts, ends, count);
+  }
+
+  /** Tail space for ws to reassemble an n-byte payload into; whatever waits to be logged goes first. */
+  private readonly reserve = (n: number): Buffer => {
+    this.received.flush();
+    const view = this.log.reserve(n);
+    this.reserved = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+    return this.reserved;
+  };
+
   /** Appends a message entry (data or control frame) and tells the frame store, which links it to its frames. */
   private logMessage(direction: typeof Direction.In | typeof Direction.Out, kind: Kind, payload: Uint8Array, code = 0, mono = performance.now()): void {
     this.received.flush();
@@ -184,6 +199,13 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     this.ws = ws;
     this.interceptClose(ws);
     this.listen(ws, 'message', (data: Buffer, isBinary: boolean) => {
+      if (data === this.reserved) {
+        // Reassembled in the log's tail, and nothing was logged since: appended where it lies.
+        this.reserved = undefined;
+        this.oneEnd[0] = data.length;
+        this.writeReceived(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, this.oneStart, this.oneEnd, 1);
+        return;
+      }
       // A view into ws's buffer (usually the socket read's), copied when the batch is written.
       this.received.add(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, 0, data.length);
       if (!this.flushQueued) {
@@ -219,6 +241,8 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     if (!ws || !socket) return;
     const tap = this.register(new WireFrameTap(this.wireFrames, () => ws.extensions.includes('permessage-deflate'), this.role));
     tap.attach(socket);
+    const reassembly = reassembleInPlace(ws, this.reserve);
+    if (reassembly) this.register(reassembly);
     // A flood is handled in slices, so the host's event loop keeps turning (readBudget.ts). ws's own
     // pause and resume keep its backpressure (a resume waits for its receiver to drain).
     const budget = this.register(

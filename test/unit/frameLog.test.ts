@@ -196,4 +196,32 @@ describe('FrameLog', () => {
     for (let i = 0; i < 300; i++) log.append(Direction.Out, Kind.Binary, big(i));
     check();
   });
+
+  it('appends reserved space filled in place, across segments and at the retention cap, and survives an unused reservation', () => {
+    const log = new FrameLog({ maxBytes: 2 * 1024 * 1024 });
+    const one = new Uint32Array([0]);
+    const end = new Uint32Array(1);
+    const sizes = [65536, 100, 300_000, 65536, 5, 2 * 1024 * 1024 + 7, 65536];
+    const appended: Array<{ seq: number; size: number; i: number }> = [];
+    for (let round = 0; round < 40; round++) {
+      const i = round % sizes.length;
+      const size = sizes[i]!;
+      if (size < 4096) {
+        appended.push({ seq: log.append(Direction.In, Kind.Text, payloadFor(round, size)), size, i: round });
+        continue;
+      }
+      const room = log.reserve(size);
+      assert.equal(room.length, size);
+      room.set(payloadFor(round, size));
+      if (round % 5 === 4) continue; // never appended: the next append takes the room
+      const seq = log.nextSeq;
+      end[0] = size;
+      log.appendSpans(NaN, performance.now(), Direction.In, Kind.Binary, room, one, end, 1);
+      appended.push({ seq, size, i: round });
+    }
+    const retained = appended.filter((a) => a.seq >= log.firstSeq);
+    assert.ok(retained.length >= 2, 'some entries retained');
+    assert.equal(log.firstSeq + retained.length, log.nextSeq, 'nothing but what was appended');
+    for (const a of retained) assert.deepEqual(log.payload(a.seq), payloadFor(a.i, a.size), `entry ${a.seq} (round ${a.i})`);
+  });
 });

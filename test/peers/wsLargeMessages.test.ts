@@ -1,0 +1,121 @@
+// Large messages over a real socket: every payload that spans reads is reassembled by ws straight into
+// the log (src/core/wsFrames/inPlaceReassembly.ts). Whatever lands in place or is copied, each entry holds
+// exactly what was sent, in order, with its frames, at the retention cap too, in both roles.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { WebSocketConnection } from '../../src/core/connectionTypes';
+import { createWsListener } from '../../src/core/listen/wsListener';
+import { createWebSocketConnection } from '../../src/core/wsConnection';
+import WebSocket from 'ws';
+import { eventually } from '../browser/harness/eventually';
+import { peerNumber } from './support/listenClients';
+import { entries, waitForEnd } from './support/logReading';
+import { startWsServer } from './support/nodePeers';
+
+const cleanup: Array<() => void | Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+/** A payload whose bytes depend on its index, so a mix-up between messages shows. */
+function payload(i: number, size: number): Buffer {
+  const b = Buffer.alloc(size);
+  for (let j = 0; j < size; j++) b[j] = (i * 131 + j * 7) & 0xff;
+  if (size >= 4) b.writeUInt32BE(i, 0);
+  return b;
+}
+
+/** Text of `size` bytes or a little more, with multi-byte characters to be split by reads. */
+function text(i: number, size: number): string {
+  return `${i}:` + 'ünïcödé ✓ 🚀 '.repeat(Math.ceil(size / 24));
+}
+
+type Sent = { kind: 'binary'; data: Buffer } | { kind: 'text'; data: string } | { kind: 'ping'; data: Buffer };
+
+/** Sizes around read (64 KiB) and segment (1 MiB) boundaries, small ones between. */
+function plan(): Sent[] {
+  const sizes = [65536, 65536, 10, 65537, 4095, 4096, 200_000, 3, 1_500_000, 65536, 70_000];
+  const out: Sent[] = [];
+  for (let round = 0; round < 6; round++) {
+    sizes.forEach((size, k) => {
+      const i = round * sizes.length + k;
+      if (k % 4 === 1) out.push({ kind: 'text', data: text(i, size) });
+      else out.push({ kind: 'binary', data: payload(i, size) });
+      if (k === 5) out.push({ kind: 'ping', data: Buffer.from(`ping ${i}`) });
+    });
+  }
+  return out;
+}
+
+function assertLogged(c: WebSocketConnection, sent: Sent[], retainedFrom = 0): void {
+  const received = entries(c.log).filter((e) => e.direction === 'in' && (e.kind === 'binary' || e.kind === 'text' || e.kind === 'ping'));
+  const expected = sent.slice(sent.length - received.length);
+  assert.ok(received.length >= sent.length - retainedFrom, `${received.length} of ${sent.length} retained`);
+  received.forEach((e, k) => {
+    const s = expected[k]!;
+    assert.equal(e.kind, s.kind, `entry ${k}`);
+    const bytes = typeof s.data === 'string' ? Buffer.from(s.data, 'utf8') : s.data;
+    assert.ok(Buffer.from(e.payload).equals(bytes), `payload of entry ${k} (${s.kind}, ${bytes.length} bytes)`);
+    const frames = c.framesOf(e.seq);
+    assert.equal(frames.length, 1, `frames of entry ${k}`);
+    if (frames[0]!.rsv1) assert.ok(frames[0]!.payloadLength > 0, 'a compressed frame');
+    else assert.equal(frames[0]!.payloadLength, bytes.length);
+  });
+}
+
+describe('large WebSocket messages', () => {
+  for (const deflate of [false, true]) {
+    it(`are logged exactly and in order, pings between them${deflate ? ', compressed' : ''}`, async () => {
+      const peer = await startWsServer({ echo: false, perMessageDeflate: deflate });
+      cleanup.push(() => peer.close());
+      const c = createWebSocketConnection({ url: peer.url('/'), perMessageDeflate: deflate });
+      cleanup.push(() => c.dispose());
+      await c.connect();
+      assert.equal(c.extensions.includes('permessage-deflate'), deflate);
+      const server = await peer.client(0);
+      const sent = plan();
+      for (const s of sent) {
+        if (s.kind === 'ping') server.ping(s.data);
+        else server.send(s.data, { binary: s.kind === 'binary' });
+      }
+      server.close(4000, 'done');
+      await waitForEnd(c);
+      assertLogged(c, sent);
+    });
+  }
+
+  it('are logged exactly while the retention cap evicts the oldest', async () => {
+    const peer = await startWsServer({ echo: false, perMessageDeflate: false });
+    cleanup.push(() => peer.close());
+    const c = createWebSocketConnection({ url: peer.url('/'), perMessageDeflate: false }, { maxBytes: 4 * 1024 * 1024 });
+    cleanup.push(() => c.dispose());
+    await c.connect();
+    const server = await peer.client(0);
+    const sent = plan();
+    for (const s of sent) {
+      if (s.kind === 'ping') server.ping(s.data);
+      else server.send(s.data, { binary: s.kind === 'binary' });
+    }
+    server.close(4000, 'done');
+    await waitForEnd(c);
+    assert.ok(c.log.dropped.entries > 0, 'the cap evicted entries');
+    assertLogged(c, sent, sent.length);
+  });
+
+  it('from a client to our listener are logged unmasked and exact', async () => {
+    const session = createWsListener({ address: { host: '127.0.0.1', port: 0 } });
+    cleanup.push(() => session.dispose());
+    await session.start();
+    const client = new WebSocket(`ws://127.0.0.1:${session.address!.port}/`, { perMessageDeflate: false });
+    client.on('error', () => {});
+    cleanup.push(() => client.terminate());
+    await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+    const ws = (await peerNumber(session, 1)).connection as WebSocketConnection;
+    const sent = plan().filter((s) => s.kind !== 'ping');
+    for (const s of sent) client.send(s.data, { binary: s.kind === 'binary' });
+    const isData = (e: { direction: string; kind: string }) => e.direction === 'in' && (e.kind === 'binary' || e.kind === 'text');
+    await eventually(() => entries(ws.log).filter(isData).length, (n) => n === sent.length, 'every message logged');
+    assertLogged(ws, sent);
+    assert.ok(ws.framesOf(entries(ws.log).find(isData)!.seq)[0]!.masked, 'client frames are masked on the wire');
+  });
+});
