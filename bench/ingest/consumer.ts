@@ -17,6 +17,7 @@ import type { Connection } from '../../src/core/connectionTypes';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { PanelController } from '../../src/panel/panelController';
 import { serializeWebviewMessage } from '../bridge/vscodeWebviewMessage';
+import { trimProfile, type SampledProfile } from '../lib/cpuProfile';
 import { createLineRecorder } from './lineRecorder';
 import { upgradeRequest, wireMessage, type WireProtocol } from './wire';
 
@@ -187,17 +188,21 @@ function start(): Promise<Counter> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the CPU profiler; the returned function stops it and writes the profile into `dir`. */
-async function startProfile(dir: string): Promise<() => Promise<void>> {
+/**
+ * Starts the CPU profiler (before the flood: see trimProfile for why not at the window). The returned
+ * function stops it and writes the part from `fromMs` to `toMs` (performance.now()) into `dir`.
+ */
+async function startProfile(dir: string): Promise<(fromMs: number, toMs: number) => Promise<void>> {
   const session = new Session();
   session.connect();
   const post = (method: string): Promise<unknown> =>
     new Promise((resolve, reject) => session.post(method, (e, r) => (e ? reject(e) : resolve(r))));
   await post('Profiler.enable');
   await post('Profiler.start');
-  return async () => {
-    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    writeFileSync(join(dir, `window-${process.pid}.cpuprofile`), JSON.stringify(profile));
+  const startedAt = performance.now();
+  return async (fromMs, toMs) => {
+    const { profile } = (await post('Profiler.stop')) as { profile: SampledProfile };
+    writeFileSync(join(dir, `window-${process.pid}.cpuprofile`), JSON.stringify(trimProfile(profile, fromMs - startedAt, toMs - startedAt)));
     session.disconnect();
   };
 }
@@ -209,6 +214,7 @@ function delays(h: ReturnType<typeof monitorEventLoopDelay>): { p50: number; p99
 }
 
 async function main(): Promise<void> {
+  const stopProfile = config.profileDir ? await startProfile(config.profileDir) : undefined;
   const warmupHistogram = monitorEventLoopDelay({ resolution: 5 });
   warmupHistogram.enable();
   const counter = await start();
@@ -224,7 +230,6 @@ async function main(): Promise<void> {
   const warmSeconds = (performance.now() - warmStart) / 1000;
   const warmup = { seconds: warmSeconds, rate: counter.count() / warmSeconds, eventLoopDelay: delays(warmupHistogram) };
   const histogram = monitorEventLoopDelay({ resolution: 5 });
-  const stopProfile = config.profileDir ? await startProfile(config.profileDir) : undefined;
   const evictedBeforeWindow = counter.evicted?.();
   const panelBefore = panel?.stats();
   const n0 = counter.count();
@@ -238,7 +243,7 @@ async function main(): Promise<void> {
   const cpu = process.cpuUsage(cpu0);
   const faults = process.resourceUsage().minorPageFault - faults0;
   histogram.disable();
-  await stopProfile?.();
+  await stopProfile?.(t0, t1);
   const panelAfter = panel?.stats();
   counter.close();
   panel?.dispose();
