@@ -1,6 +1,8 @@
 // The blaster: a separate process that floods whoever connects with ready-made messages as fast as the
 // socket takes them (or at a given rate). Runs as a forked child; talks to the runner over IPC:
 //   → { type: 'listening', port }           once it accepts connections
+//   ← { type: 'pause' } / { type: 'resume' } stops and restarts the flood (what is queued still drains)
+//   → { type: 'paused' } / { type: 'resumed' }, each with the CPU time used so far (µs)
 //   ← { type: 'stop' }                       ends every connection and exits
 //   → { type: 'stopped', sent, cpuShare }    messages written and the share of one core it used
 import * as net from 'node:net';
@@ -15,6 +17,8 @@ export interface BlasterConfig {
   readonly rate?: number;
   /** Messages per connection, after which the blaster sends nothing more; absent means no end. */
   readonly limit?: number;
+  /** Start paused: a connection gets nothing until the runner sends 'resume'. */
+  readonly startPaused?: boolean;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as BlasterConfig;
@@ -22,6 +26,9 @@ const { chunk, messages: perChunk } = wireChunk(config.protocol, config.size);
 const sockets = new Set<net.Socket>();
 let sent = 0;
 let stopped = false;
+let paused = config.startPaused === true;
+/** Restarts the flood of every connection after a pause. */
+const restarts = new Set<() => void>();
 let firstConnect = 0;
 let cpuAtConnect: NodeJS.CpuUsage | undefined;
 
@@ -32,14 +39,24 @@ let cpuAtConnect: NodeJS.CpuUsage | undefined;
 function flood(socket: net.Socket): void {
   const messageBytes = chunk.length / perChunk;
   let left = config.limit ?? Infinity;
+  let queued = 0;
   const refill = (e?: Error | null): void => {
-    if (e || stopped || socket.destroyed || left <= 0) return;
+    if (e || stopped || paused || socket.destroyed || left <= 0) return;
     const n = Math.min(perChunk, left);
     left -= n;
     sent += n;
-    socket.write(n === perChunk ? chunk : chunk.subarray(0, n * messageBytes), refill);
+    queued++;
+    socket.write(n === perChunk ? chunk : chunk.subarray(0, n * messageBytes), (error) => {
+      queued--;
+      refill(error);
+    });
   };
-  for (let i = 0; i < 4; i++) refill();
+  const fill = (): void => {
+    while (queued < 4 && !stopped && !paused && !socket.destroyed && left > 0) refill();
+  };
+  restarts.add(fill);
+  socket.once('close', () => restarts.delete(fill));
+  fill();
 }
 
 /** Sends `rate` messages per second in 1 ms ticks (cut from the ready-made chunk). */
@@ -104,6 +121,13 @@ server.listen(0, '127.0.0.1', () => {
 });
 
 process.on('message', (message: { type?: string }) => {
+  if (message?.type === 'pause' || message?.type === 'resume') {
+    paused = message.type === 'pause';
+    if (!paused) for (const fill of restarts) fill();
+    const cpu = process.cpuUsage();
+    process.send?.({ type: paused ? 'paused' : 'resumed', cpuMicros: cpu.user + cpu.system });
+    return;
+  }
   if (message?.type !== 'stop') return;
   stopped = true;
   const wall = firstConnect ? performance.now() - firstConnect : 0;

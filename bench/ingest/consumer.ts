@@ -40,6 +40,11 @@ export interface ConsumerConfig {
   readonly panel?: boolean;
   /** Write a CPU profile of the measured window alone (not start-up or warm-up) into this folder. */
   readonly profileDir?: string;
+  /**
+   * Measure in slices the runner steps through (see ingest/pairedRun.ts) instead of one window: after
+   * connecting, the consumer answers 'warmup', 'snapshot' and 'finish' messages.
+   */
+  readonly stepped?: boolean;
   /** Recorder retention caps; default the extension's. */
   readonly retention?: { maxEntries?: number; maxBytes?: number };
 }
@@ -213,11 +218,25 @@ function delays(h: ReturnType<typeof monitorEventLoopDelay>): { p50: number; p99
   return { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
 }
 
-async function main(): Promise<void> {
-  const stopProfile = config.profileDir ? await startProfile(config.profileDir) : undefined;
-  const warmupHistogram = monitorEventLoopDelay({ resolution: 5 });
-  warmupHistogram.enable();
-  const counter = await start();
+/** What a stepped consumer reports at each end of a slice. */
+export interface ConsumerSnapshot {
+  readonly messages: number;
+  /** performance.now() */
+  readonly time: number;
+  /** CPU time used so far, µs. */
+  readonly cpuMicros: number;
+  readonly pageFaults: number;
+  readonly evicted?: number;
+}
+
+/** A stepped consumer's closing report: the event-loop delay over its slices, and the panel's posts. */
+export interface SteppedSummary {
+  readonly eventLoopDelay: { p50: number; p99: number; max: number };
+  readonly panel?: { batches: number; bytesPosted: number; entriesPosted: number };
+}
+
+/** Warms up as main() does; returns the warm-up's figures. */
+async function warmUp(counter: Counter, histogram: ReturnType<typeof monitorEventLoopDelay>): Promise<ConsumerResult['warmup']> {
   const warmStart = performance.now();
   const evicted = counter.evicted;
   if (config.untilEvicting && evicted) {
@@ -226,9 +245,52 @@ async function main(): Promise<void> {
   } else {
     await sleep(config.warmupMs);
   }
-  warmupHistogram.disable();
+  histogram.disable();
   const warmSeconds = (performance.now() - warmStart) / 1000;
-  const warmup = { seconds: warmSeconds, rate: counter.count() / warmSeconds, eventLoopDelay: delays(warmupHistogram) };
+  return { seconds: warmSeconds, rate: counter.count() / warmSeconds, eventLoopDelay: delays(histogram) };
+}
+
+/** The stepped consumer: the runner decides when it warms up and where its slices begin and end. */
+async function stepped(): Promise<void> {
+  const counter = await start();
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  const snapshot = (): ConsumerSnapshot => {
+    const cpu = process.cpuUsage();
+    const evicted = counter.evicted?.();
+    return {
+      messages: counter.count(),
+      time: performance.now(),
+      cpuMicros: cpu.user + cpu.system,
+      pageFaults: process.resourceUsage().minorPageFault,
+      ...(evicted !== undefined ? { evicted } : {}),
+    };
+  };
+  process.on('message', (m: { type: string; phase?: 'start' | 'end' }) => {
+    if (m.type === 'warmup') {
+      const warmupHistogram = monitorEventLoopDelay({ resolution: 5 });
+      warmupHistogram.enable();
+      void warmUp(counter, warmupHistogram).then((warmup) => process.send?.({ type: 'warm', warmup }));
+    } else if (m.type === 'snapshot') {
+      // The delay is measured inside slices only: between them the consumer idles.
+      if (m.phase === 'end') histogram.disable();
+      process.send?.({ type: 'snapshot', snapshot: snapshot() });
+      if (m.phase === 'start') histogram.enable();
+    } else if (m.type === 'finish') {
+      counter.close();
+      const summary: SteppedSummary = { eventLoopDelay: delays(histogram), ...(panel ? { panel: panel.stats() } : {}) };
+      panel?.dispose();
+      process.send?.({ type: 'summary', summary }, () => process.exit(0));
+    }
+  });
+  process.send?.({ type: 'connected' });
+}
+
+async function main(): Promise<void> {
+  const stopProfile = config.profileDir ? await startProfile(config.profileDir) : undefined;
+  const warmupHistogram = monitorEventLoopDelay({ resolution: 5 });
+  warmupHistogram.enable();
+  const counter = await start();
+  const warmup = await warmUp(counter, warmupHistogram);
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   const evictedBeforeWindow = counter.evicted?.();
   const panelBefore = panel?.stats();
@@ -270,6 +332,6 @@ async function main(): Promise<void> {
   process.send?.({ type: 'result', result }, () => process.exit(0));
 }
 
-main().catch((e: unknown) => {
+(config.stepped ? stepped() : main()).catch((e: unknown) => {
   process.send?.({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) }, () => process.exit(1));
 });

@@ -1,8 +1,10 @@
 // The ingest rows: the real recorder against a bare client, each in its own process, fed by a blaster
-// in a third. Baseline and candidate alternate (ABBA…) so that drift in the machine's load hits both.
+// of its own. Baseline and candidate are measured in interleaved slices (pairedRun.ts) so that drift in
+// the machine hits both.
 import { failedRow, type BenchCase, type BenchSettings, type Row } from '../lib/row';
 import { median, round } from '../lib/stats';
 import type { ConsumerConfig } from './consumer';
+import { pairedRun } from './pairedRun';
 import { runIngest, type IngestRun } from './runIngest';
 import type { WireProtocol } from './wire';
 
@@ -32,14 +34,16 @@ async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
   // The bare client has nothing to warm up but the JIT; the recorder runs until its log is full.
   const bareConfig: Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'> = { warmupMs: 1000, measureMs };
   const recorderConfig: Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'> = { warmupMs: MAX_WARMUP_MS, untilEvicting: true, measureMs };
+  const slices = { slices: s.quick ? 3 : 5, sliceMs: measureMs / (s.quick ? 3 : 5) };
   const bare: IngestRun[] = [];
   const recorder: IngestRun[] = [];
   for (let rep = 0; rep < s.repetitions; rep++) {
-    const order = rep % 2 === 0 ? (['bare', 'recorder'] as const) : (['recorder', 'bare'] as const);
-    for (const mode of order) {
-      const run = await runIngest({ protocol: spec.protocol, size: spec.size }, { ...(mode === 'bare' ? bareConfig : recorderConfig), mode });
-      (mode === 'bare' ? bare : recorder).push(run);
-      s.progress(`  ${spec.id} rep ${rep + 1} ${mode}: ${fmtRate(run.rate)} (consumer cpu ${run.cpuShare.toFixed(2)}, blaster cpu ${run.blasterCpuShare.toFixed(2)})`);
+    const runs = await pairedRun({ protocol: spec.protocol, size: spec.size }, { bare: bareConfig, recorder: recorderConfig }, slices, rep % 2 === 0 ? 'bare' : 'recorder');
+    bare.push(runs.bare);
+    recorder.push(runs.recorder);
+    for (const mode of ['bare', 'recorder'] as const) {
+      const run = runs[mode];
+      s.progress(`  ${spec.id} rep ${rep + 1} ${mode}: ${fmtRate(run.rate)} (consumer cpu ${run.cpuShare.toFixed(2)}, blaster cpu ${run.blasterCpuShare.toFixed(2)}, ${run.pageFaultsPerSecond} faults/s)`);
     }
   }
   // The blaster alone, into a reader that only counts bytes: it must be well above the bare client.
