@@ -15,6 +15,7 @@ import { SpanBatch } from './spanBatch';
 import { closeWithAnyCode } from './wsFrames/anyCodeClose';
 import { WireFrameTap } from './wsFrames/frameTap';
 import { reassembleInPlace } from './wsFrames/inPlaceReassembly';
+import { bypassPlainFrames } from './wsFrames/plainFrameBypass';
 import { WireFrameStore, type WireFrame } from './wsFrames/wireFrameStore';
 import { describeReceiverProgress, receiverProgress } from './wsReceiverProgress';
 
@@ -164,6 +165,15 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     this.wireFrames.noteEntries(direction as typeof Direction.In | typeof Direction.Out, kind, first, starts, ends, count);
   }
 
+  /** A received message, bytes[start, end), logged with the rest of its read (see `received`). */
+  private readonly receivedSpan = (binary: boolean, bytes: Uint8Array, start: number, end: number): void => {
+    this.received.add(Direction.In, binary ? Kind.Binary : Kind.Text, bytes, start, end);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flushReceived);
+    }
+  };
+
   /** Tail space for ws to reassemble an n-byte payload into; whatever waits to be logged goes first. */
   private readonly reserve = (n: number): Buffer => {
     this.received.flush();
@@ -207,11 +217,7 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
         return;
       }
       // A view into ws's buffer (usually the socket read's), copied when the batch is written.
-      this.received.add(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, 0, data.length);
-      if (!this.flushQueued) {
-        this.flushQueued = true;
-        queueMicrotask(this.flushReceived);
-      }
+      this.receivedSpan(isBinary, data, 0, data.length);
     });
     this.listen(ws, 'ping', (data: Buffer) => {
       this.logMessage(Direction.In, Kind.Ping, data, 0, this.readTime ?? performance.now());
@@ -243,6 +249,9 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     tap.attach(socket);
     const reassembly = reassembleInPlace(ws, this.reserve);
     if (reassembly) this.register(reassembly);
+    // A server's frames are unmasked, so a client's plain ones can be taken from the read as they lie.
+    const bypass = this.role === 'client' ? bypassPlainFrames(ws, this.receivedSpan) : undefined;
+    if (bypass) this.register(bypass);
     // A flood is handled in slices, so the host's event loop keeps turning (readBudget.ts). ws's own
     // pause and resume keep its backpressure (a resume waits for its receiver to drain).
     const budget = this.register(

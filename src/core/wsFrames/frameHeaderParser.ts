@@ -84,6 +84,11 @@ export class FrameHeaderParser {
     return this.have === 0 && this.skip === 0;
   }
 
+  /** Bytes until the current frame ends: 0 between frames, -1 inside a header (or a frame too long to count). */
+  get bytesToBoundary(): number {
+    return this.have !== 0 || this.skip === Infinity ? -1 : this.skip;
+  }
+
   /** Feeds bytes in stream order. */
   push(chunk: Uint8Array): void {
     const n = chunk.length;
