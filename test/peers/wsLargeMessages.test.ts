@@ -63,41 +63,35 @@ function assertLogged(c: WebSocketConnection, sent: Sent[], retainedFrom = 0): v
   });
 }
 
+/** A ws server sends plan() and closes; our client records it all. */
+async function received(deflate: boolean, retention?: { maxBytes: number }): Promise<{ c: WebSocketConnection; sent: Sent[] }> {
+  const peer = await startWsServer({ echo: false, perMessageDeflate: deflate });
+  cleanup.push(() => peer.close());
+  const c = createWebSocketConnection({ url: peer.url('/'), perMessageDeflate: deflate }, retention);
+  cleanup.push(() => c.dispose());
+  await c.connect();
+  const server = await peer.client(0);
+  const sent = plan();
+  for (const s of sent) {
+    if (s.kind === 'ping') server.ping(s.data);
+    else server.send(s.data, { binary: s.kind === 'binary' });
+  }
+  server.close(4000, 'done');
+  await waitForEnd(c);
+  return { c, sent };
+}
+
 describe('large WebSocket messages', () => {
   for (const deflate of [false, true]) {
     it(`are logged exactly and in order, pings between them${deflate ? ', compressed' : ''}`, async () => {
-      const peer = await startWsServer({ echo: false, perMessageDeflate: deflate });
-      cleanup.push(() => peer.close());
-      const c = createWebSocketConnection({ url: peer.url('/'), perMessageDeflate: deflate });
-      cleanup.push(() => c.dispose());
-      await c.connect();
+      const { c, sent } = await received(deflate);
       assert.equal(c.extensions.includes('permessage-deflate'), deflate);
-      const server = await peer.client(0);
-      const sent = plan();
-      for (const s of sent) {
-        if (s.kind === 'ping') server.ping(s.data);
-        else server.send(s.data, { binary: s.kind === 'binary' });
-      }
-      server.close(4000, 'done');
-      await waitForEnd(c);
       assertLogged(c, sent);
     });
   }
 
   it('are logged exactly while the retention cap evicts the oldest', async () => {
-    const peer = await startWsServer({ echo: false, perMessageDeflate: false });
-    cleanup.push(() => peer.close());
-    const c = createWebSocketConnection({ url: peer.url('/'), perMessageDeflate: false }, { maxBytes: 4 * 1024 * 1024 });
-    cleanup.push(() => c.dispose());
-    await c.connect();
-    const server = await peer.client(0);
-    const sent = plan();
-    for (const s of sent) {
-      if (s.kind === 'ping') server.ping(s.data);
-      else server.send(s.data, { binary: s.kind === 'binary' });
-    }
-    server.close(4000, 'done');
-    await waitForEnd(c);
+    const { c, sent } = await received(false, { maxBytes: 4 * 1024 * 1024 });
     assert.ok(c.log.dropped.entries > 0, 'the cap evicted entries');
     assertLogged(c, sent, sent.length);
   });
