@@ -1,7 +1,7 @@
 // A message larger than what one socket read holds (every 64 KiB message: Node reads 64 KiB at a time)
 // is reassembled by ws into a Buffer of its own (Receiver.consume), which the log then copied into its
 // slab: two copies of every such message, and a malloc'd buffer per message whose churn made the
-// allocator give memory back and fault it in again (bench/README.md, "64 KiB messages"). Here ws
+// allocator give memory back and fault it in again (bench/README.md, findings, fourth pass). Here ws
 // reassembles such a payload straight into the space the log will keep it in, so it is copied once.
 //
 // `ws` has no API for this; the fields used are its Receiver's own (ws 8.x, node_modules/ws/lib/
