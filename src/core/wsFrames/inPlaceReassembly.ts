@@ -4,49 +4,16 @@
 // allocator give memory back and fault it in again (bench/README.md, findings, fourth pass). Here ws
 // reassembles such a payload straight into the space the log will keep it in, so it is copied once.
 //
-// `ws` has no API for this; the fields used are its Receiver's own (ws 8.x, node_modules/ws/lib/
-// receiver.js), as wsReceiverProgress.ts reads them. Where they are not what this module knows, nothing
-// is diverted and ws works as it always did.
+// ws's receiver is reached into through receiverInternals.ts.
 import type WebSocket from 'ws';
 import type { IDisposable } from '../dispose';
-
-/** The Receiver fields and method used. */
-interface ReceiverInternals {
-  _buffers: Buffer[];
-  _bufferedBytes: number;
-  /** The current frame's opcode; a continuation frame carries its message's (1 text, 2 binary). */
-  _opcode: number;
-  _fin: boolean;
-  _compressed: boolean;
-  /** Payloads of the message's earlier fragments. */
-  _fragments: Buffer[];
-  /** Whether 'message' is emitted while consume()'s caller is still on the stack (ws's default). */
-  _allowSynchronousEvents?: boolean;
-  consume(n: number): Buffer;
-}
-
-/** Node's Buffer constructor without argument checks: what ws itself makes its views with. */
-const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[Symbol.species];
+import { FastBuffer, receiverOf, type ReceiverInternals } from './receiverInternals';
 
 /**
  * Smallest payload diverted. Below this ws takes a reassembled payload from Node's 8 KiB buffer pool,
  * which costs no allocation of its own.
  */
 export const MIN_DIVERTED_BYTES = 4096;
-
-function isReceiver(r: unknown): r is ReceiverInternals {
-  const x = r as Partial<ReceiverInternals> | undefined;
-  return (
-    x !== undefined &&
-    typeof x.consume === 'function' &&
-    Array.isArray(x._buffers) &&
-    Array.isArray(x._fragments) &&
-    typeof x._bufferedBytes === 'number' &&
-    typeof x._opcode === 'number' &&
-    typeof x._fin === 'boolean' &&
-    typeof x._compressed === 'boolean'
-  );
-}
 
 /**
  * Has ws reassemble the payload of every uncompressed data frame that completes a message, spans more
@@ -56,8 +23,8 @@ function isReceiver(r: unknown): r is ReceiverInternals {
  * one this module knows.
  */
 export function reassembleInPlace(ws: WebSocket, reserve: (n: number) => Buffer): IDisposable | undefined {
-  const receiver = (ws as unknown as { _receiver?: unknown })._receiver;
-  if (!isReceiver(receiver) || receiver._allowSynchronousEvents !== true) return undefined;
+  const receiver = receiverOf(ws);
+  if (!receiver) return undefined;
   const original = receiver.consume;
   const consume = function (this: ReceiverInternals, n: number): Buffer {
     const buffers = this._buffers;

@@ -9,55 +9,15 @@
 // fragment, a compressed or masked frame, one cut by the end of the read, invalid UTF-8), in order,
 // and deals with it as it always does. The frame tap sees every byte either way.
 //
-// `ws` has no API for this; the fields used are its Receiver's own (ws 8.x, node_modules/ws/lib/
-// receiver.js), as wsReceiverProgress.ts reads them. Where they are not what this module knows, nothing
-// is bypassed and ws works as it always did.
+// ws's receiver is reached into through receiverInternals.ts.
 import { isUtf8 } from 'node:buffer';
 import type WebSocket from 'ws';
 import type { IDisposable } from '../dispose';
 import { FrameHeaderParser } from './frameHeaderParser';
+import { FastBuffer, GET_INFO, receiverOf, type ReceiverInternals } from './receiverInternals';
 
-/** The Receiver fields and method used. */
-interface ReceiverInternals {
-  write(chunk: unknown, encoding?: unknown, cb?: unknown): boolean;
-  /** GET_INFO (0): waiting for the next frame's first bytes. */
-  _state: number;
-  _bufferedBytes: number;
-  /** Opcode of a fragmented message in progress; 0 between messages. */
-  _fragmented: number;
-  /** 8 once a close frame was read: ws ignores everything after it. */
-  _opcode: number;
-  _errored: boolean;
-  /** 0: no limit. */
-  _maxPayload: number;
-  _skipUTF8Validation: boolean;
-  _allowSynchronousEvents?: boolean;
-  readonly writableLength: number;
-  readonly writableEnded: boolean;
-}
-
-const GET_INFO = 0;
 const FIN_TEXT = 0x81;
 const FIN_BINARY = 0x82;
-
-/** Node's Buffer constructor without argument checks: what ws itself makes its views with. */
-const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[Symbol.species];
-
-function isReceiver(r: unknown): r is ReceiverInternals {
-  const x = r as Partial<ReceiverInternals> | undefined;
-  return (
-    x !== undefined &&
-    typeof x.write === 'function' &&
-    typeof x._state === 'number' &&
-    typeof x._bufferedBytes === 'number' &&
-    typeof x._fragmented === 'number' &&
-    typeof x._opcode === 'number' &&
-    typeof x._errored === 'boolean' &&
-    typeof x._maxPayload === 'number' &&
-    typeof x._skipUTF8Validation === 'boolean' &&
-    typeof x.writableLength === 'number'
-  );
-}
 
 /** Whether ws would start the next bytes as a new frame of a new message, and emit it at once. */
 function idle(r: ReceiverInternals): boolean {
@@ -69,7 +29,7 @@ function idle(r: ReceiverInternals): boolean {
     !r._errored &&
     r.writableLength === 0 &&
     !r.writableEnded &&
-    r._allowSynchronousEvents === true
+    r._allowSynchronousEvents
   );
 }
 
@@ -82,8 +42,8 @@ export function bypassPlainFrames(
   ws: WebSocket,
   onMessage: (binary: boolean, read: Buffer, start: number, end: number) => void,
 ): IDisposable | undefined {
-  const receiver = (ws as unknown as { _receiver?: unknown })._receiver;
-  if (!isReceiver(receiver) || receiver._allowSynchronousEvents !== true) return undefined;
+  const receiver = receiverOf(ws);
+  if (!receiver) return undefined;
   const original = receiver.write;
   // Follows the frames of what ws is given, to know where the next read's first frame starts.
   const given = new FrameHeaderParser({ sender: 'server', rsv1Allowed: () => true, onHeader: () => {} });
