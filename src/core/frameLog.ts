@@ -52,8 +52,13 @@ class Segment {
   count = 0;
   /** Local index of the oldest retained entry (entries before it were evicted). */
   start = 0;
-  /** Bytes used in the slab. */
+  /** Bytes used at the front of the slab. */
   used = 0;
+  /**
+   * Start of the bytes used at the back of the slab: while socket reads fill the front (claimRead),
+   * everything else is placed from the back down, so consecutive reads stay side by side.
+   */
+  back: number;
 
   constructor(
     /** Seq of local index 0. */
@@ -69,6 +74,7 @@ class Segment {
     this.starts = undefined;
     this.capacity = SEGMENT_ENTRIES;
     this.slabBytes = slabBytes;
+    this.back = slabBytes;
   }
 
   /**
@@ -90,12 +96,8 @@ class Segment {
       this.bytes = new Uint8Array(SEGMENT_BYTES);
       this.slabBytes = SEGMENT_BYTES;
     }
+    this.back = this.slabBytes;
     return this;
-  }
-
-  /** Whether the columns may grow: they hold fewer than SEGMENT_ENTRIES and the slab has room. */
-  canGrow(moreBytes: number): boolean {
-    return this.capacity < SEGMENT_ENTRIES && this.used + moreBytes <= this.slabBytes;
   }
 
   /** Doubles the columns (at most SEGMENT_ENTRIES): a recycled segment's trimmed columns fill up. */
@@ -117,6 +119,11 @@ class Segment {
     return this.starts ? this.starts[i]! : i === 0 ? 0 : this.ends[i - 1]!;
   }
 
+  /** Where the next entry starts if it is given no start of its own. */
+  get impliedStart(): number {
+    return this.count === 0 ? 0 : this.ends[this.count - 1]!;
+  }
+
   /** The starts column, created from the ends of the entries so far. */
   withStarts(): Uint32Array {
     if (this.starts) return this.starts;
@@ -126,8 +133,28 @@ class Segment {
     return starts;
   }
 
-  /** Gives back the unused tail of the arrays once no more entries will be written. */
+  /**
+   * Gives back the unused tail of the arrays once no more entries will be written. Bytes placed from
+   * the back first move down to the end of the front's (entries' views taken before are stale then,
+   * as payload() says of every view).
+   */
   seal(): void {
+    if (this.back < this.slabBytes) {
+      const shift = this.back - this.used;
+      if (shift > 0) {
+        this.bytes.copyWithin(this.used, this.back, this.slabBytes);
+        // Back bytes are placed with a start of their own, so the column exists.
+        const starts = this.withStarts();
+        for (let i = 0; i < this.count; i++) {
+          if (starts[i]! >= this.back) {
+            starts[i] = starts[i]! - shift;
+            this.ends[i] = this.ends[i]! - shift;
+          }
+        }
+      }
+      this.used += this.slabBytes - this.back;
+      this.back = this.slabBytes;
+    }
     if (this.count < this.capacity * TRIM_BELOW) {
       this.mono = this.mono.slice(0, this.count);
       this.ends = this.ends.slice(0, this.count);
@@ -138,6 +165,7 @@ class Segment {
     if (this.used < this.slabBytes * TRIM_BELOW) {
       this.bytes = this.bytes.slice(0, this.used);
       this.slabBytes = this.used;
+      this.back = this.used;
     }
   }
 
@@ -165,6 +193,14 @@ export class FrameLog {
   private tail: Segment | undefined;
   /** A released segment kept for reuse by the next openSegment. */
   private spare: Segment | undefined;
+  /**
+   * The segment whose front socket reads fill (claimRead; everything else then goes to its back), the
+   * end of the space handed out for the read in progress, and what tells whether the reader still
+   * holds views into a slab (its bytes must not be overwritten yet).
+   */
+  private reading: Segment | undefined;
+  private readEnd = 0;
+  private readerHolds: ((buffer: ArrayBufferLike) => boolean) | undefined;
   /** Close codes by seq: close entries are rare, so a column for them would be almost all zeros. */
   private readonly codes = new Map<number, number>();
   private totalsByDirection = newTotals();
@@ -256,12 +292,12 @@ export class FrameLog {
     const length = payload.length;
     const seg = this.tailFor(length, wallOffset);
     const i = seg.count;
-    const used = seg.used;
+    const at = this.spot(seg, length);
     seg.mono[i] = mono;
-    if (seg.starts) seg.starts[i] = used;
-    seg.bytes.set(payload, used);
-    seg.used = used + length;
-    seg.ends[i] = used + length;
+    if (seg.starts !== undefined || at !== seg.impliedStart) seg.withStarts()[i] = at;
+    seg.bytes.set(payload, at);
+    this.take(seg, at, at + length);
+    seg.ends[i] = at + length;
     seg.dirKind[i] = (direction << 4) | kind;
     seg.count = i + 1;
 
@@ -299,18 +335,33 @@ export class FrameLog {
     let k = 0;
     while (k < count) {
       const first = starts[k]!;
-      const seg = this.tailFor(ends[k]! - first, wallOffset);
-      // As many of the remaining spans as the segment has room for (at least one: it was opened for it).
-      const room = seg.slabBytes - seg.used;
-      const most = Math.min(count - k, seg.capacity - seg.count);
-      let n = 1;
-      while (n < most && ends[k + n]! - first <= room) n++;
-      const base = seg.used - first;
-      const source = bytes.subarray(first, ends[k + n - 1]!);
-      // Bytes written into reserve()'s space are where they belong already.
-      if (source.buffer !== seg.bytes.buffer || source.byteOffset !== seg.bytes.byteOffset + seg.used) seg.bytes.set(source, seg.used);
-      let at = seg.starts;
-      let previousEnd = seg.used;
+      // Bytes that lie in the tail's slab already (read there by claimRead, or written into reserve()'s
+      // space) are logged where they are; others are copied in.
+      let seg = this.tailHolding(bytes, first);
+      let at: number;
+      let n: number;
+      if (seg !== undefined) {
+        at = bytes.byteOffset + first - seg.bytes.byteOffset;
+        n = Math.min(count - k, seg.capacity - seg.count);
+        const end = at + ends[k + n - 1]! - first;
+        // reserve()'s space lies between the used front and back: it is used now.
+        if (at >= seg.used && end <= seg.back) this.take(seg, at, end);
+      } else {
+        seg = this.tailFor(ends[k]! - first, wallOffset);
+        // As many of the remaining spans as the segment has room for (at least one: it was opened for it).
+        const room = seg === this.reading ? seg.back - this.readEnd : seg.back - seg.used;
+        const most = Math.min(count - k, seg.capacity - seg.count);
+        n = 1;
+        while (n < most && ends[k + n]! - first <= room) n++;
+        const length = ends[k + n - 1]! - first;
+        at = this.spot(seg, length);
+        seg.bytes.set(bytes.subarray(first, first + length), at);
+        this.take(seg, at, at + length);
+      }
+      const base = at - first;
+      let startsColumn = seg.starts;
+      // Where the next entry starts if it is given no start of its own.
+      let previousEnd = seg.impliedStart;
       if (this.appendEmitter.listenerCount === 0) {
         // Nobody to tell entry by entry: write the columns, then count and evict once for all n.
         const mono = seg.mono;
@@ -321,12 +372,12 @@ export class FrameLog {
         for (let j = k; j < k + n; j++, i++) {
           const start = starts[j]! + base;
           const end = ends[j]! + base;
-          if (at === undefined && start !== previousEnd) {
+          if (startsColumn === undefined && start !== previousEnd) {
             // The starts column is made from the ends of the entries written so far.
             seg.count = i;
-            at = seg.withStarts();
+            startsColumn = seg.withStarts();
           }
-          if (at !== undefined) at[i] = start;
+          if (startsColumn !== undefined) startsColumn[i] = start;
           mono[i] = monoTime;
           segEnds[i] = end;
           dirKind[i] = dk;
@@ -334,7 +385,6 @@ export class FrameLog {
           added += end - start;
         }
         seg.count = i;
-        seg.used = previousEnd;
         this.next += n;
         totals.entries += n;
         totals.bytes += added;
@@ -343,14 +393,13 @@ export class FrameLog {
         k += n;
         continue;
       }
-      // The bytes after the last end are not used yet: `used` moves entry by entry, so an entry is
-      // never evicted or read with a slab end behind it.
+      // Entry by entry, each counted (and the caps applied) before it is announced.
       for (let j = k; j < k + n; j++) {
         const i = seg.count;
         const start = starts[j]! + base;
         const end = ends[j]! + base;
-        if (at === undefined && start !== previousEnd) at = seg.withStarts();
-        if (at !== undefined) at[i] = start;
+        if (startsColumn === undefined && start !== previousEnd) startsColumn = seg.withStarts();
+        if (startsColumn !== undefined) startsColumn[i] = start;
         seg.mono[i] = monoTime;
         seg.ends[i] = end;
         seg.dirKind[i] = dk;
@@ -361,7 +410,6 @@ export class FrameLog {
         totals.bytes += length;
         this.bytesRetained += length;
         const seq = this.next++;
-        seg.used = end;
         if (this.next - this.first > this.maxEntries || this.bytesRetained > this.maxBytes) this.evict();
         if (this.appendEmitter.listenerCount !== 0) this.appendEmitter.fire(seq);
       }
@@ -377,17 +425,112 @@ export class FrameLog {
    */
   reserve(n: number): Uint8Array {
     const seg = this.tailFor(n, NaN);
-    return seg.bytes.subarray(seg.used, seg.used + n);
+    const at = this.spot(seg, n);
+    return seg.bytes.subarray(at, at + n);
+  }
+
+  /**
+   * Starts socket reads into the log: from now on each read goes into claimRead()'s space at the front
+   * of the newest segment, right after the previous one, and everything else is placed from the back,
+   * so a message that spans reads lies in one piece. `holds(buffer)` tells whether the reader still
+   * holds views into a slab; such a slab is not reused for new entries.
+   */
+  beginReads(holds: (buffer: ArrayBufferLike) => boolean): void {
+    this.readerHolds = holds;
+  }
+
+  /** Room left for socket reads in the newest segment. */
+  get readRoom(): number {
+    const seg = this.tail;
+    return seg === undefined ? 0 : seg.back - seg.used;
+  }
+
+  /**
+   * Space for the next socket read: up to `max` bytes right after the previous read's, or at the
+   * front of a new segment when less than `min` is left. Nothing else is placed there until
+   * commitRead().
+   */
+  claimRead(max: number, min: number): Uint8Array {
+    let seg = this.tail;
+    if (seg === undefined || seg.back - seg.used < min) seg = this.openSegment(max, NaN);
+    const at = seg.used;
+    const end = at + Math.min(max, seg.back - at);
+    this.reading = seg;
+    this.readEnd = end;
+    return seg.bytes.subarray(at, end);
+  }
+
+  /**
+   * The read into `space` (from claimRead) brought `nread` bytes: they now belong to the log, as bytes
+   * of no entry until appendSpans logs spans of them in place. False if the log moved on meanwhile
+   * (cleared): the bytes are still in `space`, and are copied when logged.
+   */
+  commitRead(space: Uint8Array, nread: number): boolean {
+    const seg = this.reading;
+    this.readEnd = seg?.used ?? 0;
+    if (seg === undefined || space.buffer !== seg.bytes.buffer || space.byteOffset !== seg.bytes.byteOffset + seg.used) return false;
+    seg.used += nread;
+    this.readEnd = seg.used;
+    // Anything else made a newer segment meanwhile; this one gets no more reads.
+    if (seg !== this.tail) {
+      seg.seal();
+      this.reading = undefined;
+    }
+    return true;
+  }
+
+  /**
+   * Socket reads stop: the front of the newest segment is for all entries again. `readUnderWay`: the
+   * socket may still land a read in the space last claimed (it is not closed), so nothing else may be
+   * placed there.
+   */
+  endReads(readUnderWay = true): void {
+    const seg = this.reading;
+    if (seg !== undefined) {
+      if (readUnderWay && this.readEnd > seg.used) seg.used = this.readEnd;
+      if (seg !== this.tail) seg.seal();
+    }
+    this.reading = undefined;
+    this.readEnd = 0;
+    this.readerHolds = undefined;
+  }
+
+  /**
+   * Where an n-byte payload goes in `seg`, or -1 if it has no room: after the bytes at the front,
+   * or, in the segment socket reads fill, below the bytes at the back.
+   */
+  private spot(seg: Segment, n: number): number {
+    if (seg === this.reading) return seg.back - n >= this.readEnd ? seg.back - n : -1;
+    return seg.used + n <= seg.back ? seg.used : -1;
+  }
+
+  /** Marks [at, end) of `seg` used: at the back in the segment reads fill, else at the front. */
+  private take(seg: Segment, at: number, end: number): void {
+    if (seg === this.reading) seg.back = Math.min(seg.back, at);
+    else seg.used = Math.max(seg.used, end);
+  }
+
+  /** The tail segment if `bytes[first]` lies in its slab and it can take another entry. */
+  private tailHolding(bytes: Uint8Array, first: number): Segment | undefined {
+    const seg = this.tail;
+    if (seg === undefined || bytes.buffer !== seg.bytes.buffer) return undefined;
+    const at = bytes.byteOffset + first - seg.bytes.byteOffset;
+    if (at < 0 || at >= seg.slabBytes) return undefined;
+    if (seg.count === seg.capacity) {
+      if (seg.capacity === SEGMENT_ENTRIES) return undefined;
+      seg.growColumns();
+    }
+    return seg;
   }
 
   /** The tail segment, or a new one, with room for one more entry of `bytes` bytes at this wall-clock offset. */
   private tailFor(bytes: number, wallOffset: number): Segment {
     const seg = this.tail;
-    if (seg !== undefined && seg.count === seg.capacity && seg.canGrow(bytes)) seg.growColumns();
+    if (seg !== undefined && seg.count === seg.capacity && seg.capacity < SEGMENT_ENTRIES && this.spot(seg, bytes) >= 0) seg.growColumns();
     if (
       seg === undefined ||
       seg.count === seg.capacity ||
-      seg.used + bytes > seg.slabBytes ||
+      this.spot(seg, bytes) < 0 ||
       Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS
     ) {
       return this.openSegment(bytes, wallOffset);
@@ -400,7 +543,7 @@ export class FrameLog {
    * grow any more: a server keeps the logs of its closed peers. Appending still works (into a new segment).
    */
   compact(): void {
-    this.tail?.seal();
+    if (this.tail !== this.reading) this.tail?.seal();
   }
 
   /** Appends an entry whose payload is the UTF-8 of `text` (meta events, close reasons). */
@@ -524,6 +667,9 @@ export class FrameLog {
     this.head = 0;
     this.tail = undefined;
     this.spare = undefined;
+    // A read in progress lands in a slab no longer in the log; reads go on in the next segment.
+    this.reading = undefined;
+    this.readEnd = 0;
     this.codes.clear();
     this.totalsByDirection = newTotals();
     this.droppedEntries = 0;
@@ -540,18 +686,20 @@ export class FrameLog {
     this.head = 0;
     this.tail = undefined;
     this.spare = undefined;
+    this.endReads(false);
     this.codes.clear();
   }
 
   private openSegment(minBytes: number, wallOffset: number): Segment {
-    this.tail?.seal();
+    // A read in progress still lands in the segment socket reads fill (commitRead seals it after).
+    if (this.tail !== this.reading || this.readEnd === this.tail?.used) this.tail?.seal();
     const offset = Number.isNaN(wallOffset) ? Date.now() - performance.now() : wallOffset;
     const spare = this.spare;
-    this.spare = undefined;
-    const seg =
-      spare && minBytes <= SEGMENT_BYTES
-        ? spare.reuse(this.next, offset)
-        : new Segment(this.next, offset, Math.max(SEGMENT_BYTES, minBytes));
+    // A slab that socket reads went into may still be viewed by the reader (a frame it has not parsed
+    // yet, the read in progress): overwriting it would change those bytes under it. It stays the spare.
+    const reusable = spare !== undefined && minBytes <= SEGMENT_BYTES && spare !== this.reading && !(this.readerHolds?.(spare.bytes.buffer) ?? false);
+    if (reusable) this.spare = undefined;
+    const seg = reusable ? spare.reuse(this.next, offset) : new Segment(this.next, offset, Math.max(SEGMENT_BYTES, minBytes));
     this.segments.push(seg);
     this.tail = seg;
     return seg;

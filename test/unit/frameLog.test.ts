@@ -225,3 +225,161 @@ describe('FrameLog', () => {
     for (const a of retained) assert.deepEqual(log.payload(a.seq), payloadFor(a.i, a.size), `entry ${a.seq} (round ${a.i})`);
   });
 });
+
+describe('FrameLog, socket reads into its tail', () => {
+  /** Writes frame-like records (a 2-byte header, then `size` payload bytes) into `space`; returns their payload spans. */
+  function fill(space: Uint8Array, round: number, sizes: number[]): { nread: number; starts: number[]; ends: number[] } {
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let at = 0;
+    sizes.forEach((wanted, k) => {
+      // As much of each record as the space holds (a read takes what fits).
+      const size = Math.max(0, Math.min(wanted, space.length - at - 2));
+      if (at + 2 > space.length) return;
+      space[at] = 0x82;
+      space[at + 1] = size & 0x7f;
+      space.set(payloadFor(round * 100 + k, size), at + 2);
+      starts.push(at + 2);
+      ends.push(at + 2 + size);
+      at += 2 + size;
+    });
+    return { nread: at, starts, ends };
+  }
+
+  function logRead(log: FrameLog, space: Uint8Array, read: { nread: number; starts: number[]; ends: number[] }): number[] {
+    assert.equal(log.commitRead(space, read.nread), true);
+    const view = new Uint8Array(space.buffer, space.byteOffset, read.nread);
+    const first = log.nextSeq;
+    log.appendSpans(NaN, performance.now(), Direction.In, Kind.Binary, view, Uint32Array.from(read.starts), Uint32Array.from(read.ends), read.starts.length);
+    return Array.from({ length: read.starts.length }, (_, k) => first + k);
+  }
+
+  it('logs spans of each read where it was read, reads side by side, everything else from the back', () => {
+    const log = new FrameLog();
+    log.beginReads(() => false);
+    const expected = new Map<number, Uint8Array>();
+    let previous: { buffer: ArrayBufferLike; end: number } | undefined;
+    let adjacent = 0;
+    for (let round = 0; round < 200; round++) {
+      const space = log.claimRead(65536, 16384);
+      if (previous && space.buffer === previous.buffer) {
+        assert.equal(space.byteOffset, previous.end, `read ${round} starts where the previous one ended`);
+        adjacent++;
+      }
+      // While the read is under way other entries are logged: they must not land in its space.
+      const sent = payloadFor(10_000 + round, 40 + round);
+      expected.set(log.append(Direction.Out, Kind.Text, sent), sent);
+      const sizes = [100, 3, 1000 + (round % 7) * 500, 0, 77];
+      const read = fill(space, round, sizes);
+      const seqs = logRead(log, space, read);
+      seqs.forEach((seq, k) => {
+        const payload = log.payload(seq)!;
+        const size = read.ends[k]! - read.starts[k]!;
+        expected.set(seq, payloadFor(round * 100 + k, size));
+        if (size > 0) {
+          assert.equal(payload.buffer, space.buffer, 'logged where it was read, not copied');
+          assert.equal(payload.byteOffset, space.byteOffset + read.starts[k]!);
+        }
+      });
+      previous = { buffer: space.buffer, end: space.byteOffset + read.nread };
+    }
+    assert.ok(adjacent > 150, `most reads follow the previous one (${adjacent})`);
+    for (const [seq, payload] of expected) assert.deepEqual(log.payload(seq), payload, `entry ${seq}`);
+  });
+
+  it('places reserved space at the back while reading, and keeps every entry exact across segments', () => {
+    const log = new FrameLog();
+    log.beginReads(() => false);
+    const one = new Uint32Array([0]);
+    const end = new Uint32Array(1);
+    const expected = new Map<number, Uint8Array>();
+    for (let round = 0; round < 120; round++) {
+      const space = log.claimRead(65536, 16384);
+      const read = fill(space, round, [60_000 - (round % 3) * 20_000]);
+      for (const [k, seq] of logRead(log, space, read).entries()) expected.set(seq, payloadFor(round * 100 + k, read.ends[k]! - read.starts[k]!));
+      // A payload joined from several reads, written into reserved space and appended where it lies.
+      const size = 5000 + round * 97;
+      const room = log.reserve(size);
+      const bytes = payloadFor(20_000 + round, size);
+      room.set(bytes);
+      end[0] = size;
+      const seq = log.nextSeq;
+      log.appendSpans(NaN, performance.now(), Direction.In, Kind.Text, room, one, end, 1);
+      assert.equal(log.payload(seq)!.buffer, room.buffer, 'appended in place');
+      expected.set(seq, bytes);
+    }
+    for (const [seq, payload] of expected) assert.deepEqual(log.payload(seq), payload, `entry ${seq}`);
+  });
+
+  it('does not reuse a slab the reader still holds, and recycles the others at the cap', () => {
+    const log = new FrameLog({ maxBytes: 2 * 1024 * 1024 });
+    let held: ArrayBufferLike | undefined;
+    log.beginReads((buffer) => buffer === held);
+    const space = log.claimRead(65536, 16384);
+    const read = fill(space, 0, [1000]);
+    logRead(log, space, read);
+    held = space.buffer;
+    const before = Uint8Array.prototype.slice.call(new Uint8Array(space.buffer, space.byteOffset, read.nread));
+    const buffers = new Set<ArrayBufferLike>();
+    let movedOn = false;
+    let heldReused = false;
+    for (let round = 1; round < 600; round++) {
+      const s = log.claimRead(65536, 16384);
+      buffers.add(s.buffer);
+      // Reads go on in the held slab until it is full; it must not come back after.
+      if (s.buffer !== space.buffer) movedOn = true;
+      else if (movedOn) heldReused = true;
+      logRead(log, s, fill(s, round, [30_000, 30_000]));
+    }
+    assert.ok(log.dropped.entries > 0, 'the cap evicted the first read');
+    assert.ok(!heldReused, 'the held slab was not reused');
+    assert.deepEqual(new Uint8Array(space.buffer, space.byteOffset, read.nread), before, 'the held bytes are untouched');
+    // 36 MB went through a 2 MiB cap in 1 MiB slabs.
+    assert.ok(buffers.size <= 6, `released slabs are recycled (${buffers.size} slabs for 36 MB)`);
+  });
+
+  it('moves what was placed at the back down when a segment is sealed, entries exact, the slab trimmed', () => {
+    const log = new FrameLog();
+    log.beginReads(() => false);
+    const expected = new Map<number, Uint8Array>();
+    for (let round = 0; round < 5; round++) {
+      const space = log.claimRead(65536, 16384);
+      const sent = payloadFor(500 + round, 300);
+      expected.set(log.append(Direction.Out, Kind.Text, sent), sent);
+      const read = fill(space, round, [1000, 0, 20]);
+      for (const [k, seq] of logRead(log, space, read).entries()) expected.set(seq, payloadFor(round * 100 + k, read.ends[k]! - read.starts[k]!));
+    }
+    assert.ok(log.memoryBytes > 1024 * 1024, 'a whole slab while reading');
+    log.endReads(false);
+    log.compact();
+    assert.ok(log.memoryBytes < 64 * 1024, `${log.memoryBytes} bytes once sealed`);
+    for (const [seq, payload] of expected) assert.deepEqual(log.payload(seq), payload, `entry ${seq}`);
+    // Appending still works, after the moved bytes.
+    const more = payloadFor(9, 5000);
+    const seq = log.append(Direction.In, Kind.Binary, more);
+    assert.deepEqual(log.payload(seq), more);
+    for (const [s2, payload] of expected) assert.deepEqual(log.payload(s2), payload, `entry ${s2} after`);
+  });
+
+  it('keeps the space of a read under way when reads end or the log is cleared', () => {
+    for (const stop of ['endReads', 'clear'] as const) {
+      const log = new FrameLog();
+      log.beginReads(() => false);
+      logRead(log, log.claimRead(65536, 16384), { nread: 10, starts: [2], ends: [10] });
+      const space = log.claimRead(65536, 16384);
+      if (stop === 'endReads') log.endReads();
+      else log.clear();
+      const seqs: number[] = [];
+      for (let i = 0; i < 50; i++) seqs.push(log.append(Direction.Out, Kind.Binary, payloadFor(i, 3000)));
+      // The read lands now.
+      space.fill(0xee);
+      assert.equal(log.commitRead(space, space.length), false, `${stop}: the log no longer takes the read`);
+      seqs.forEach((seq, i) => assert.deepEqual(log.payload(seq), payloadFor(i, 3000), `${stop}: entry ${seq}`));
+      // Its spans can still be logged.
+      const seq = log.nextSeq;
+      log.appendSpans(NaN, performance.now(), Direction.In, Kind.Binary, space, new Uint32Array([5]), new Uint32Array([9]), 1);
+      assert.deepEqual(log.payload(seq), new Uint8Array([0xee, 0xee, 0xee, 0xee]));
+      seqs.forEach((s, i) => assert.deepEqual(log.payload(s), payloadFor(i, 3000), `${stop}: entry ${s} afterwards`));
+    }
+  });
+});
