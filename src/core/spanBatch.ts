@@ -38,6 +38,11 @@ export class SpanBatch {
     return this.count;
   }
 
+  /** Whether spans waiting lie in `buffer`. */
+  holds(buffer: ArrayBufferLike): boolean {
+    return this.count !== 0 && this.buffer === buffer;
+  }
+
   /** Adds `view[from, to)`. */
   add(direction: Direction, kind: Kind, view: Uint8Array, from: number, to: number): void {
     // The common case, a framer's lines of one read one after another: the same view, so none of its

@@ -11,11 +11,13 @@ import type { RetentionOptions } from './connectionTypes';
 import { toDisposable } from './dispose';
 import { SocketInspectorError } from './errors';
 import { ReadBudget } from './readBudget';
+import { readIntoLog } from './readIntoLog';
 import { SpanBatch } from './spanBatch';
 import { closeWithAnyCode } from './wsFrames/anyCodeClose';
 import { WireFrameTap } from './wsFrames/frameTap';
 import { reassembleInPlace } from './wsFrames/inPlaceReassembly';
 import { bypassPlainFrames } from './wsFrames/plainFrameBypass';
+import { receiverAwaits, receiverHolds, receiverOf } from './wsFrames/receiverInternals';
 import { WireFrameStore, type WireFrame } from './wsFrames/wireFrameStore';
 import { describeReceiverProgress, receiverProgress } from './wsReceiverProgress';
 
@@ -252,6 +254,16 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     // A server's frames are unmasked, so a client's plain ones can be taken from the read as they lie.
     const bypass = this.role === 'client' ? bypassPlainFrames(ws, this.receivedSpan) : undefined;
     if (bypass) this.register(bypass);
+    // And read straight into the log, where they are then logged in place. (A server's peers send masked
+    // frames, which ws unmasks where they lie: left to Node's own buffers.)
+    const receiver = receiverOf(ws);
+    if (bypass && receiver) {
+      const reads = readIntoLog(socket, this.log, {
+        holds: (buffer) => this.received.holds(buffer) || receiverHolds(receiver, buffer),
+        awaits: () => receiverAwaits(receiver),
+      });
+      if (reads) this.register(reads);
+    }
     // A flood is handled in slices, so the host's event loop keeps turning (readBudget.ts). ws's own
     // pause and resume keep its backpressure (a resume waits for its receiver to drain).
     const budget = this.register(

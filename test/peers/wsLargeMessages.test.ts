@@ -64,7 +64,7 @@ function assertLogged(c: WebSocketConnection, sent: Sent[], retainedFrom = 0): v
 }
 
 /** A ws server sends plan() and closes; our client records it all. */
-async function received(deflate: boolean, retention?: { maxBytes: number }): Promise<{ c: WebSocketConnection; sent: Sent[] }> {
+async function received(deflate: boolean, retention?: { maxBytes?: number; maxEntries?: number }): Promise<{ c: WebSocketConnection; sent: Sent[] }> {
   const peer = await startWsServer({ echo: false, perMessageDeflate: deflate });
   cleanup.push(() => peer.close());
   const c = createWebSocketConnection({ url: peer.url('/'), perMessageDeflate: deflate }, retention);
@@ -94,6 +94,31 @@ describe('large WebSocket messages', () => {
     const { c, sent } = await received(false, { maxBytes: 4 * 1024 * 1024 });
     assert.ok(c.log.dropped.entries > 0, 'the cap evicted entries');
     assertLogged(c, sent, sent.length);
+  });
+
+  it('are logged exactly with a cap of three entries, which recycles the slabs reads went into', async () => {
+    const { c, sent } = await received(false, { maxEntries: 3 });
+    assert.ok(c.log.dropped.entries > sent.length - 10, 'nearly all evicted');
+    assertLogged(c, sent, sent.length);
+  });
+
+  it('are logged where the socket read them: a payload follows its frame header in the log', async () => {
+    const { c, sent } = await received(false);
+    assertLogged(c, sent);
+    let inPlace = 0;
+    let total = 0;
+    for (const e of entries(c.log)) {
+      if (e.direction !== 'in' || e.kind !== 'binary' || e.payload.length !== 65536) continue;
+      total++;
+      const p = c.log.payload(e.seq)!;
+      const slab = new Uint8Array(p.buffer, 0, p.byteOffset);
+      // 0x82, 127, then the 64-bit length 65536.
+      const header = [0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0];
+      if (p.byteOffset >= 10 && header.every((b, i) => slab[p.byteOffset - 10 + i] === b)) inPlace++;
+    }
+    assert.ok(total >= 6, `${total} messages of 64 KiB`);
+    // A payload that would straddle two slabs is read outside the log and joined by one copy instead.
+    assert.ok(inPlace >= total / 2, `${inPlace} of ${total} logged where they were read`);
   });
 
   it('from a client to our listener are logged unmasked and exact', async () => {

@@ -16,6 +16,32 @@ import { FastBuffer, receiverOf, type ReceiverInternals } from './receiverIntern
 export const MIN_DIVERTED_BYTES = 4096;
 
 /**
+ * If the first buffers' bytes up to n lie side by side in one ArrayBuffer, takes those n bytes off
+ * `buffers` and returns them as one view; otherwise changes nothing.
+ */
+export function joinAdjacent(buffers: Buffer[], n: number): Buffer | undefined {
+  const first = buffers[0]!;
+  let covered = first.length;
+  let end = first.byteOffset + covered;
+  let k = 1;
+  while (covered < n) {
+    const b = buffers[k];
+    if (b === undefined || b.buffer !== first.buffer || b.byteOffset !== end) return undefined;
+    covered += b.length;
+    end += b.length;
+    k++;
+  }
+  const last = buffers[k - 1]!;
+  const over = covered - n;
+  if (over === 0) buffers.splice(0, k);
+  else {
+    buffers.splice(0, k - 1);
+    buffers[0] = new FastBuffer(last.buffer, last.byteOffset + last.length - over, over);
+  }
+  return new FastBuffer(first.buffer, first.byteOffset, n);
+}
+
+/**
  * Has ws reassemble the payload of every uncompressed data frame that completes a message, spans more
  * than one buffered read and is at least MIN_DIVERTED_BYTES long, into `reserve(n)`: n bytes of the
  * log's tail. ws then emits 'message' with exactly that Buffer before anything else runs (it emits
@@ -37,6 +63,15 @@ export function reassembleInPlace(ws: WebSocket, reserve: (n: number) => Buffer)
       if (n === first.length) return buffers.shift()!;
       buffers[0] = new FastBuffer(first.buffer, first.byteOffset + n, first.length - n);
       return new FastBuffer(first.buffer, first.byteOffset, n);
+    }
+    if (first !== undefined && n <= this._bufferedBytes) {
+      // Reads that lie side by side in one buffer (read into the log: readIntoLog.ts) hold the payload
+      // in one piece already.
+      const view = joinAdjacent(buffers, n);
+      if (view !== undefined) {
+        this._bufferedBytes -= n;
+        return view;
+      }
     }
     if (
       n < MIN_DIVERTED_BYTES ||

@@ -17,6 +17,8 @@ export interface ReceiverInternals {
   /** The current frame's opcode; a continuation frame carries its message's (1 text, 2 binary); 8 once a close frame was read. */
   _opcode: number;
   _fin: boolean;
+  /** The current frame's payload length, once its header is read. */
+  _payloadLength: number;
   _compressed: boolean;
   /** Opcode of a fragmented message in progress; 0 between messages. */
   _fragmented: number;
@@ -34,6 +36,23 @@ export interface ReceiverInternals {
 
 /** Receiver state: waiting for a frame's first bytes. */
 export const GET_INFO = 0;
+/** Receiver state: waiting for the rest of a frame's payload. */
+export const GET_DATA = 4;
+/** Receiver state: a compressed payload is being inflated (zlib holds it meanwhile). */
+export const INFLATING = 5;
+
+/** Bytes of the frame's payload ws still waits for (0 between payloads). */
+export function receiverAwaits(r: ReceiverInternals): number {
+  return r._state === GET_DATA ? Math.max(0, r._payloadLength - r._bufferedBytes) : 0;
+}
+
+/** Whether ws's receiver may still read bytes of `buffer`: unparsed reads, a message's fragments, a payload being inflated. */
+export function receiverHolds(r: ReceiverInternals, buffer: ArrayBufferLike): boolean {
+  if (r._state === INFLATING) return true;
+  for (const b of r._buffers) if (b.buffer === buffer) return true;
+  for (const b of r._fragments) if (b.buffer === buffer) return true;
+  return false;
+}
 
 /** Node's Buffer constructor without argument checks: what ws itself makes its views with. */
 export const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[
@@ -52,6 +71,7 @@ export function receiverOf(ws: WebSocket): ReceiverInternals | undefined {
     typeof x._bufferedBytes === 'number' &&
     typeof x._opcode === 'number' &&
     typeof x._fin === 'boolean' &&
+    typeof x._payloadLength === 'number' &&
     typeof x._compressed === 'boolean' &&
     typeof x._fragmented === 'number' &&
     Array.isArray(x._fragments) &&
