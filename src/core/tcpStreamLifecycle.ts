@@ -4,6 +4,7 @@ import type * as net from 'node:net';
 import { Direction, Kind } from '../../shared/logModel';
 import { ConnectionLifecycle } from './connectionLifecycle';
 import type { RetentionOptions } from './connectionTypes';
+import { readIntoLog } from './readIntoLog';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
@@ -23,6 +24,8 @@ export abstract class TcpStreamLifecycle extends ConnectionLifecycle {
   private closedBy: 'us' | 'peer' | undefined;
   private bytesIn = 0;
   private bytesOut = 0;
+  private readonly oneStart = new Uint32Array(1);
+  private readonly oneEnd = new Uint32Array(1);
 
   constructor(
     private readonly closeTimeoutMs: number | undefined,
@@ -37,8 +40,11 @@ export abstract class TcpStreamLifecycle extends ConnectionLifecycle {
     this.socket = socket;
     this.listen(socket, 'data', (chunk: Buffer) => {
       this.bytesIn += chunk.length;
-      this.log.append(Direction.In, Kind.Data, chunk);
+      // A read into the log (below) is logged where it lies; anything else is copied in.
+      this.oneEnd[0] = chunk.length;
+      this.log.appendSpans(NaN, performance.now(), Direction.In, Kind.Data, chunk, this.oneStart, this.oneEnd, 1);
     });
+
     this.listen(socket, 'end', () => this.onPeerEnd());
     this.listen(socket, 'close', (hadError: boolean) => this.onClose(hadError));
   }
@@ -46,6 +52,10 @@ export abstract class TcpStreamLifecycle extends ConnectionLifecycle {
   /** The socket is ready for data: logs the Open entry and resolves connect(). */
   protected streamOpened(text: string): void {
     this.wasOpen = true;
+    // Reads go straight into the log from now on (a connected plain TCP socket only); nothing keeps a
+    // view of a read past its 'data' event.
+    const reads = this.socket && readIntoLog(this.socket, this.log, { holds: () => false, awaits: () => 0 });
+    if (reads) this.register(reads);
     this.meta(Kind.Open, text);
     this.opened();
   }
