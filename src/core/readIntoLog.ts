@@ -59,16 +59,20 @@ function readSlots(socket: Socket): ReadSlots | undefined {
 export interface ReaderState {
   /** Whether it still keeps views into `buffer` (a frame not parsed yet), so the log must not reuse that slab. */
   holds(buffer: ArrayBufferLike): boolean;
-  /** Bytes of the message part it is reading that are still to come, to be joined with what it has. */
+  /**
+   * Bytes still to come of the payload it is reading, to be joined with what it has in one piece;
+   * Infinity if it will copy what comes anyway (reads then go outside the log).
+   */
   awaits(): number;
 }
 
 /**
  * From now on, reads `socket` into `log` (see above) and emits each read's bytes as 'data', as Node
  * did. A payload that will not fit in the room the log's newest segment has left would lie in two
- * slabs and be joined by a copy anyway: its reads go into fresh buffers, as Node's own, which are
- * freed once it is joined, instead of leaving their bytes in the log as bytes of no entry. Returns
- * undefined, changing nothing, where this cannot be done. Disposing stops reads into the log.
+ * slabs and be joined by a copy anyway, and so are a fragmented message's fragments: such reads go into
+ * a few buffers outside the log, reused once let go of, instead of leaving their bytes in the log as
+ * bytes of no entry. Returns undefined, changing nothing, where this cannot be done. Disposing stops
+ * reads into the log.
  */
 export function readIntoLog(socket: Socket, log: FrameLog, reader: ReaderState): IDisposable | undefined {
   if (socket instanceof TLSSocket || socket.destroyed || socket.connecting) return undefined;

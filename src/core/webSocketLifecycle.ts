@@ -254,10 +254,12 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
     // A server's frames are unmasked, so a client's plain ones can be taken from the read as they lie.
     const bypass = this.role === 'client' ? bypassPlainFrames(ws, this.receivedSpan) : undefined;
     if (bypass) this.register(bypass);
-    // And read straight into the log, where they are then logged in place. (A server's peers send masked
-    // frames, which ws unmasks where they lie: left to Node's own buffers.)
+    // And read straight into the log, where they are then logged in place. Left to Node's own buffers: a
+    // server's peers (their frames are masked, and ws unmasks them where they lie) and compressed
+    // connections (ws inflates each payload into a buffer of its own, so the compressed bytes read into
+    // the log would stay there, belonging to no entry).
     const receiver = receiverOf(ws);
-    if (bypass && receiver) {
+    if (bypass && receiver && !ws.extensions.includes('permessage-deflate')) {
       const reads = readIntoLog(socket, this.log, {
         holds: (buffer) => this.received.holds(buffer) || receiverHolds(receiver, buffer),
         awaits: () => receiverAwaits(receiver),

@@ -121,6 +121,41 @@ describe('large WebSocket messages', () => {
     assert.ok(inPlace >= total / 2, `${inPlace} of ${total} logged where they were read`);
   });
 
+  for (const how of ['fragmented', 'compressed'] as const) {
+    it(`take no more of the log's memory than their payloads when ${how}`, async () => {
+      // ws joins fragments, and inflates compressed payloads, into buffers of its own: what was read for
+      // them must not stay in the log besides.
+      const peer = await startWsServer({ echo: false, perMessageDeflate: how === 'compressed' });
+      cleanup.push(() => peer.close());
+      const c = createWebSocketConnection({ url: peer.url('/'), perMessageDeflate: how === 'compressed' });
+      cleanup.push(() => c.dispose());
+      await c.connect();
+      const server = await peer.client(0);
+      const messages: Buffer[] = [];
+      for (let m = 0; m < 4; m++) {
+        // Bytes that do not compress: the compressed frames are as large as the payload.
+        const data = Buffer.alloc(2_000_000);
+        let x = 2463534242 + m;
+        for (let i = 0; i < data.length; i++) {
+          x ^= x << 13;
+          x ^= x >>> 17;
+          x ^= x << 5;
+          data[i] = x & 0xff;
+        }
+        messages.push(data);
+        if (how === 'compressed') server.send(data, { binary: true });
+        else for (let at = 0; at < data.length; at += 50_000) server.send(data.subarray(at, at + 50_000), { binary: true, fin: at + 50_000 >= data.length });
+      }
+      server.close(4000, 'done');
+      await waitForEnd(c);
+      const received = entries(c.log).filter((e) => e.direction === 'in' && e.kind === 'binary');
+      assert.equal(received.length, messages.length);
+      received.forEach((e, k) => assert.ok(Buffer.from(e.payload).equals(messages[k]!), `message ${k}`));
+      const payloads = messages.length * 2_000_000;
+      assert.ok(c.log.memoryBytes < payloads * 1.25, `${c.log.memoryBytes} bytes held for ${payloads} bytes of payload`);
+    });
+  }
+
   it('from a client to our listener are logged unmasked and exact', async () => {
     const session = createWsListener({ address: { host: '127.0.0.1', port: 0 } });
     cleanup.push(() => session.dispose());

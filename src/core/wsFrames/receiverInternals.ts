@@ -41,8 +41,13 @@ export const GET_DATA = 4;
 /** Receiver state: a compressed payload is being inflated (zlib holds it meanwhile). */
 export const INFLATING = 5;
 
-/** Bytes of the frame's payload ws still waits for (0 between payloads). */
+/**
+ * Bytes ws still waits for to have the payload it is reading in one piece (0 between payloads).
+ * Infinity inside a fragmented message: ws joins its fragments into a buffer of its own, so their
+ * bytes are copied whatever they were read into.
+ */
 export function receiverAwaits(r: ReceiverInternals): number {
+  if (r._fragmented !== 0) return Infinity;
   return r._state === GET_DATA ? Math.max(0, r._payloadLength - r._bufferedBytes) : 0;
 }
 
