@@ -89,7 +89,7 @@ export function readIntoLog(socket: Socket, log: FrameLog, reader: ReaderState):
   const outside = (): Buffer => {
     for (const b of spares) if (!reader.holds(b.buffer)) return b;
     const b = Buffer.allocUnsafeSlow(READ_BYTES);
-    if (spares.length < MAX_SPARE_BUFFERS) spares.push(b);
+    if (reading && spares.length < MAX_SPARE_BUFFERS) spares.push(b);
     return b;
   };
   const next = (): Uint8Array => {
@@ -115,6 +115,8 @@ export function readIntoLog(socket: Socket, log: FrameLog, reader: ReaderState):
   const end = (): void => {
     if (!reading) return;
     reading = false;
+    // A closed connection's socket may stay referenced (its log is still shown): so would these.
+    spares.length = 0;
     socket.off('close', end);
     // A destroyed socket's handle reads no more: the space claimed for its next read goes back.
     log.endReads(!socket.destroyed);
