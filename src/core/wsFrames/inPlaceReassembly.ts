@@ -2,7 +2,8 @@
 // is reassembled by ws into a Buffer of its own (Receiver.consume), which the log then copied into its
 // slab: two copies of every such message, and a malloc'd buffer per message whose churn made the
 // allocator give memory back and fault it in again (bench/README.md, findings, fourth pass). Here ws
-// reassembles such a payload straight into the space the log will keep it in, so it is copied once.
+// reassembles such a payload straight into the space the log will keep it in, so it is copied once; and
+// reads that lie side by side already (read into the log: readIntoLog.ts) are not copied at all.
 //
 // ws's receiver is reached into through receiverInternals.ts.
 import type WebSocket from 'ws';
