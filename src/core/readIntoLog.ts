@@ -4,10 +4,11 @@
 // written twice (bench/README.md, findings, sixth pass). Node can read a socket into memory of the
 // caller's choosing instead (the `onread` option of net.Socket, with a function that returns the
 // buffer for each next read), but only for a socket created with it, and ours is created by the HTTP
-// client or an agent. So the same slots are filled here, once ws has the socket: every read then goes
-// straight into the log's tail (FrameLog.claimRead), right after the previous read, and the socket's
-// 'data' listeners (ws, the frame tap, the read budget) get a view of those bytes as before. A message's
-// payload is logged where it was read, and one that spans reads lies in one piece.
+// client, an agent or a listener. So the same slots are filled here, once the socket is connected (for a
+// WebSocket, once ws has it): every read then goes straight into the log's tail (FrameLog.claimRead),
+// right after the previous read, and the socket's 'data' listeners (ws, the frame tap, the read budget,
+// a TCP connection's own) get a view of those bytes as before. A message's payload is logged where it
+// was read, and one that spans reads lies in one piece.
 //
 // Node's slots are found by their symbols' descriptions; a socket that lacks them, a TLS socket (its
 // reads come decrypted through another layer) or one already reading into a buffer of its own is

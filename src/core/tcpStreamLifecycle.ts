@@ -40,11 +40,10 @@ export abstract class TcpStreamLifecycle extends ConnectionLifecycle {
     this.socket = socket;
     this.listen(socket, 'data', (chunk: Buffer) => {
       this.bytesIn += chunk.length;
-      // A read into the log (below) is logged where it lies; anything else is copied in.
+      // A read into the log (see streamOpened) is logged where it lies; anything else is copied in.
       this.oneEnd[0] = chunk.length;
       this.log.appendSpans(NaN, performance.now(), Direction.In, Kind.Data, chunk, this.oneStart, this.oneEnd, 1);
     });
-
     this.listen(socket, 'end', () => this.onPeerEnd());
     this.listen(socket, 'close', (hadError: boolean) => this.onClose(hadError));
   }

@@ -1,7 +1,8 @@
 // The parts of ws's Receiver (ws 8.x, node_modules/ws/lib/receiver.js) that the receive path reaches
-// into: inPlaceReassembly.ts wraps its consume(), plainFrameBypass.ts its write(). ws has no API for
-// either. receiverOf() hands the receiver out only when every field has the type this module knows and
-// ws emits its events synchronously (its default), which both depend on; otherwise nothing is changed
+// into: inPlaceReassembly.ts wraps its consume(), plainFrameBypass.ts its write(), and reads into the
+// log (readIntoLog.ts) ask what it holds and waits for (receiverHolds, receiverAwaits). ws has no API for
+// any of it. receiverOf() hands the receiver out only when every field has the type this module knows and
+// ws emits its events synchronously (its default), which all depend on; otherwise nothing is changed
 // and ws works as it always did.
 import type WebSocket from 'ws';
 
