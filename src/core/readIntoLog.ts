@@ -16,6 +16,7 @@
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { IDisposable } from './dispose';
+import { FastBuffer } from './fastBuffer';
 import type { FrameLog } from './frameLog';
 
 /** Most bytes one read takes: what Node reads at a time by default. */
@@ -24,11 +25,6 @@ export const READ_BYTES = 64 * 1024;
 export const MIN_READ_BYTES = 16 * 1024;
 /** Buffers kept for reads outside the log; a payload held in more of them gets fresh ones. */
 const MAX_SPARE_BUFFERS = 4;
-
-/** Node's Buffer constructor without argument checks (a view, not a copy). */
-const FastBuffer = (Buffer as unknown as { [Symbol.species]: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => Buffer })[
-  Symbol.species
-];
 
 interface ReadSlots {
   /** The buffer the next read goes into (null: Node's own). */
