@@ -526,14 +526,12 @@ export class FrameLog {
   /** The tail segment, or a new one, with room for one more entry of `bytes` bytes at this wall-clock offset. */
   private tailFor(bytes: number, wallOffset: number): Segment {
     const seg = this.tail;
-    if (seg !== undefined && seg.count === seg.capacity && seg.capacity < SEGMENT_ENTRIES && this.spot(seg, bytes) >= 0) seg.growColumns();
-    if (
-      seg === undefined ||
-      seg.count === seg.capacity ||
-      this.spot(seg, bytes) < 0 ||
-      Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS
-    ) {
+    if (seg === undefined || this.spot(seg, bytes) < 0 || Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS) {
       return this.openSegment(bytes, wallOffset);
+    }
+    if (seg.count === seg.capacity) {
+      if (seg.capacity === SEGMENT_ENTRIES) return this.openSegment(bytes, wallOffset);
+      seg.growColumns();
     }
     return seg;
   }
