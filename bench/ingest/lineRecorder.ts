@@ -3,7 +3,7 @@
 import { Direction } from '../../shared/logModel';
 import type { Connection } from '../../src/core/connectionTypes';
 import { FramedLog } from '../../src/core/framing/framedLog';
-import { LINES_LF } from '../../src/core/framing/framerSpec';
+import { LINES_LF } from '../../shared/framerSpec';
 import { createTcpConnection } from '../../src/core/tcpConnection';
 
 /** A TcpConnection whose log is framed by newlines, counting messages. */

@@ -4,7 +4,7 @@ import { Direction, Kind, type ConnectionState } from '../../shared/logModel';
 import type { RetentionOptions } from './connectionTypes';
 import type { EventEmitter } from 'node:events';
 import { Disposable, Emitter, toDisposable, type Event } from './dispose';
-import { SocketInspectorError } from './errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { FrameLog } from './frameLog';
 import type { TLSSocket } from 'node:tls';
 import { TlsKeyLog } from './tlsKeyLog';

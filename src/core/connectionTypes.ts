@@ -1,7 +1,7 @@
 // The contract every connection (TCP, TLS, WebSocket) fulfils, and the options that create one.
 import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../shared/logModel';
 import type { Event, IDisposable } from './dispose';
-import type { SocketInspectorError } from './errors';
+import type { SocketInspectorError } from '../../shared/errors';
 import type { FrameLog } from './frameLog';
 import type { WireFrame, WireFrameStore } from './wsFrames/wireFrameStore';
 

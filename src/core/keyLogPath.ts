@@ -3,7 +3,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { TcpOptions, WebSocketOptions } from './connectionTypes';
-import { SocketInspectorError } from './errors';
+import { SocketInspectorError } from '../../shared/errors';
 
 /**
  * Makes a key log path absolute: `~` and `~/…` are the home folder, an absolute path stays, a relative

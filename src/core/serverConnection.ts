@@ -4,7 +4,7 @@
 import { Direction, Kind, type ConnectionState } from '../../shared/logModel';
 import type { Connection } from './connectionTypes';
 import { Disposable, Emitter, type Event } from './dispose';
-import { SocketInspectorError } from './errors';
+import { SocketInspectorError } from '../../shared/errors';
 import type { FrameLog } from './frameLog';
 import { sendOutgoing, type Outgoing } from './outgoingMessage';
 import type { ServerPeer, ServerSession, ServerState } from './serverTypes';

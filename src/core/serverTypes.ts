@@ -4,7 +4,7 @@
 // both legs: Direction.Out is client→server, Direction.In is server→client.
 import type { Event, IDisposable } from './dispose';
 import type { ConnectionKind, Connection } from './connectionTypes';
-import type { SocketInspectorError } from './errors';
+import type { SocketInspectorError } from '../../shared/errors';
 import type { FrameLog } from './frameLog';
 
 /** Whether the session serves clients itself or forwards them to an upstream. */

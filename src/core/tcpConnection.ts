@@ -4,7 +4,7 @@ import * as tls from 'node:tls';
 import { Kind, type TlsInfo } from '../../shared/logModel';
 import { formatTcpTarget } from './connectionTarget';
 import type { RetentionOptions, TcpConnection, TcpOptions, TlsOptions } from './connectionTypes';
-import { SocketInspectorError } from './errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { formatAddress } from './socketAddress';
 import { timeoutError, toSocketInspectorError, type ErrorContext } from './systemErrors';
 import { TcpStreamLifecycle } from './tcpStreamLifecycle';

@@ -9,7 +9,7 @@ import { MAX_FRAGMENTS } from '../../shared/wireFrames';
 import { ConnectionLifecycle } from './connectionLifecycle';
 import type { RetentionOptions } from './connectionTypes';
 import { toDisposable } from './dispose';
-import { SocketInspectorError } from './errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { ReadBudget } from './readBudget';
 import { readIntoLog } from './readIntoLog';
 import { SpanBatch } from './spanBatch';

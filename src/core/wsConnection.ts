@@ -11,7 +11,7 @@ import WebSocket from 'ws';
 import { Direction, Kind, type HandshakeInfo, type TlsInfo } from '../../shared/logModel';
 import { parseWebSocketUrl } from './connectionTarget';
 import type { RetentionOptions, WebSocketConnection, WebSocketOptions } from './connectionTypes';
-import { SocketInspectorError } from './errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { HandshakeCapture, type HttpHead, statusOf } from './handshakeCapture';
 import { formatAddress } from './socketAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from './systemErrors';

@@ -4,10 +4,10 @@
 import { exactArrayBuffer } from '../../shared/entryBatch';
 import { RequestError } from '../../shared/messageHandler';
 import type { ComposerMessage, PayloadResult } from '../../shared/protocol';
-import { encodeBase64 } from '../core/codecs/base64';
-import { toHex } from '../core/codecs/hexDump';
+import { encodeBase64 } from '../../shared/codecs/base64';
+import { toHex } from '../../shared/codecs/hexDump';
 import type { Connection, WebSocketConnection } from '../core/connectionTypes';
-import { SocketInspectorError } from '../core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import type { FrameLog } from '../core/frameLog';
 import { prepareOutgoing, sendOutgoing } from '../core/outgoingMessage';
 

@@ -26,7 +26,7 @@ import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from 
 import type { FrameLog } from '../core/frameLog';
 import { FramedLog } from '../core/framing/framedLog';
 import { encodeFramed } from '../core/framing/frameEncoder';
-import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } from '../core/framing/framerSpec';
+import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } from '../../shared/framerSpec';
 import { ComposerLists } from './composerLists';
 import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
 import { FilterScan } from './filterScan';

@@ -4,7 +4,7 @@
 import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../shared/logModel';
 import type { Connection, ConnectionKind } from '../core/connectionTypes';
 import { Disposable, Emitter, type Event } from '../core/dispose';
-import { SocketInspectorError } from '../core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { FrameLog } from '../core/frameLog';
 import { fillFrameLog, type Session } from '../core/session';
 

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { InspectorSource } from '../commands';
 import type { Connection } from '../core/connectionTypes';
-import { isSocketInspectorError } from '../core/errors';
+import { isSocketInspectorError } from '../../shared/errors';
 import { messageOf, reportError } from '../errorReport';
 import {
   SESSION_FILE_SUFFIX,

@@ -1,6 +1,6 @@
 // A session's view (TCP framing, the pairing field) between a panel and its file: read from the panel when
 // a session is saved, applied to it when one opens. No vscode: the panel controller is plain Node too.
-import { framerSpecFromJson, framerSpecToJson, type FramerSpec } from '../core/framing/framerSpec';
+import { framerSpecFromJson, framerSpecToJson, type FramerSpec } from '../../shared/framerSpec';
 import type { SessionView } from '../core/session';
 
 /** What a view is read from and applied to: the panel controller. */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Connection } from '../../src/core/connectionTypes';
-import { SocketInspectorError, type ErrorCode } from '../../src/core/errors';
+import { SocketInspectorError, type ErrorCode } from '../../shared/errors';
 import { createTcpConnection } from '../../src/core/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { frame, startHandRolledWsServer, switchingProtocols } from './support/handRolledWsServer';

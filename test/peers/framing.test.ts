@@ -12,7 +12,7 @@ import type { HostEvents, HostRequests, PanelSnapshot, WebviewEvents, WebviewReq
 import type { Connection, TcpConnection } from '../../src/core/connectionTypes';
 import { FramedLog } from '../../src/core/framing/framedLog';
 import { encodeFramed } from '../../src/core/framing/frameEncoder';
-import { LINES_CRLF, type FramerSpec } from '../../src/core/framing/framerSpec';
+import { LINES_CRLF, type FramerSpec } from '../../shared/framerSpec';
 import { createTcpConnection } from '../../src/core/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { PanelController } from '../../src/panel/panelController';

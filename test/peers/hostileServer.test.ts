@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { deflateRawSync, constants as zlibConstants } from 'node:zlib';
 import type { Connection } from '../../src/core/connectionTypes';
-import type { ErrorCode } from '../../src/core/errors';
+import type { ErrorCode } from '../../shared/errors';
 import { withMessageLimit } from '../../src/core/messageLimit';
 import { createTcpConnection, type TcpConnectionOptions } from '../../src/core/tcpConnection';
 import { createWebSocketConnection, type WebSocketConnectionOptions } from '../../src/core/wsConnection';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { afterEach, describe, it, type TestContext } from 'node:test';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { AutoResponder } from '../../src/core/listen/autoResponder';
 import { createTcpListener } from '../../src/core/listen/tcpListener';
 import type { TcpConnection } from '../../src/core/connectionTypes';

@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, it, type TestContext } from 'node:test';
 import type { WebSocketConnection } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { AutoResponder } from '../../src/core/listen/autoResponder';
 import { createWsListener, type WsListenerOptions } from '../../src/core/listen/wsListener';
 import { createServerConnection } from '../../src/core/serverConnection';

@@ -7,7 +7,7 @@ import * as net from 'node:net';
 import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
 import { createTcpConnection } from '../../src/core/tcpConnection';
 import { createTcpProxy, type ProxySession } from '../../src/core/proxy';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { makeSelfSigned, type SelfSigned } from './support/certificates';
 import { describeLog, entries, waitForEnd, waitForEntry, waitForState } from './support/logReading';
 import { closedPort, startTcpServer, startTlsServer, type Peer } from './support/nodePeers';

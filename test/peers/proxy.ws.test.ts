@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import WebSocket from 'ws';
 import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
 import type { WebSocketConnection, WebSocketOptions } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { createWsProxy, type ProxySession, type WsProxyConnection } from '../../src/core/proxy';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { makeSelfSigned } from './support/certificates';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { WebSocketConnection } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { describeLog, entries, shape, waitForEnd, waitForEntry } from './support/logReading';
 import { startPythonWsServer } from './support/processPeers';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { TcpConnection } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { createTcpConnection } from '../../src/core/tcpConnection';
 import { describeLog, entries, waitForEnd, waitForEntry, waitForState } from './support/logReading';
 import { startTcpServer, type Peer } from './support/nodePeers';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import type { TLSSocket } from 'node:tls';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Connection } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { createTcpConnection, type TcpConnectionOptions } from '../../src/core/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { makeSelfSigned, type SelfSigned } from './support/certificates';

@@ -8,7 +8,7 @@ import type { WebSocket as ServerSocket } from 'ws';
 import { Direction } from '../../shared/logModel';
 import { anomalyNames } from '../../shared/wireFrames';
 import type { WebSocketConnection, WebSocketOptions } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { frame, startHandRolledWsServer, switchingProtocols } from './support/handRolledWsServer';
 import { describeLog, entries, waitForEnd, waitForEntry, type Entry } from './support/logReading';

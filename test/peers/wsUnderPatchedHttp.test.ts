@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { WebSocketConnection, WebSocketOptions } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { createWebSocketConnection } from '../../src/core/wsConnection';
 import { makeSelfSigned, type SelfSigned } from './support/certificates';
 import { startHandRolledWsServer, switchingProtocols } from './support/handRolledWsServer';

@@ -4,10 +4,9 @@ import {
   AUTO_REPLY_MATCH_BYTES,
   compileAutoReplies,
   findAutoReply,
-  MAX_AUTO_REPLY_RULES,
   parseRegexLiteral,
-  type AutoReplyRule,
 } from '../../src/core/listen/autoReply';
+import { MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../shared/autoReplyRules';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bindError } from '../../src/core/bindErrors';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 
 function systemError(code: string, message = `listen ${code}`): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code, syscall: 'listen' });

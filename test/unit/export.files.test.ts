@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { exportFileName, exportRefusal, importedSessionNames } from '../../src/core/export/exportFormats';
 import { writeExportFile } from '../../src/core/export/exportFile';
 import { messageEntry, messageFileExtension, saveMessageToFile, suggestedMessageFileName } from '../../src/core/export/messageFile';

@@ -2,10 +2,10 @@
 // and in seeded random cuts: the messages, errors and remainder must never depend on the cuts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '../../src/core/codecs/hexDump';
-import { SocketInspectorError } from '../../src/core/errors';
+import { toHex } from '../../shared/codecs/hexDump';
+import { SocketInspectorError } from '../../shared/errors';
 import { createFrameDecoder } from '../../src/core/framing/frameDecoder';
-import { LINES_CRLF, LINES_LF, NUL_TERMINATED, type FramerSpec } from '../../src/core/framing/framerSpec';
+import { LINES_CRLF, LINES_LF, NUL_TERMINATED, type FramerSpec } from '../../shared/framerSpec';
 import { assertEverySplit, decode, hex, splits } from './support/framingSplits';
 import { forAll, type SeededRandom } from './support/seededRandom';
 

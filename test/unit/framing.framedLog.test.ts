@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind, directionName, kindName } from '../../shared/logModel';
-import { toHex } from '../../src/core/codecs/hexDump';
+import { toHex } from '../../shared/codecs/hexDump';
 import { FrameLog } from '../../src/core/frameLog';
 import { FramedLog } from '../../src/core/framing/framedLog';
-import { LINES_CRLF, LINES_LF } from '../../src/core/framing/framerSpec';
+import { LINES_CRLF, LINES_LF } from '../../shared/framerSpec';
 import { hex, splits } from './support/framingSplits';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { tcpOptionsFrom, webSocketOptionsFrom } from '../../src/core/connectOptions';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog } from '../../src/core/keyLogPath';
 import { resolveConnection, sessionConnectionFromOptions } from '../../src/core/session/sessionConnection';
 import { parseSession } from '../../src/core/session/sessionParse';

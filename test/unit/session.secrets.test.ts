@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { Direction, Kind } from '../../shared/logModel';
 import { webSocketOptionsFrom } from '../../src/core/connectOptions';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { connectionEnvUses, resolveConnection, sessionConnectionFromOptions } from '../../src/core/session/sessionConnection';
 import { envNames, resolveEnv } from '../../src/core/session/sessionEnv';
 import type { Session, WebSocketSessionConnection } from '../../src/core/session/sessionFormat';

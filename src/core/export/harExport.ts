@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { Direction, Kind, type LogEntry } from '../../../shared/logModel';
-import { encodeBase64 } from '../codecs/base64';
-import { SocketInspectorError } from '../errors';
+import { encodeBase64 } from '../../../shared/codecs/base64';
+import { SocketInspectorError } from '../../../shared/errors';
 import { parseHttpHead, statusOf, type HttpHead } from '../handshakeCapture';
 import { parseOpenText } from './conversationAddresses';
 import { redactText, wireEntries, type ExportSource } from './exportSource';

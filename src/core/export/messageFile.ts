@@ -1,7 +1,7 @@
 // One log entry's payload saved to a file, byte for byte, with a file name that says what it holds.
 import { isUtf8 } from 'node:buffer';
 import { Direction, Kind, kindName, type LogEntry } from '../../../shared/logModel';
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import type { FrameLog } from '../frameLog';
 import { writeExportFile } from './exportFile';
 

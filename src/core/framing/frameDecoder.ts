@@ -14,8 +14,8 @@
 // - length prefix including its header, with a length smaller than the prefix: the prefix is dropped
 //   and the next bytes are read as a new prefix;
 // - fixed size: a size above the limit is refused when the decoder is created.
-import { SocketInspectorError } from '../errors';
-import { describeFramer, MAX_FIXED_SIZE, validateFramerSpec, type FramerSpec } from './framerSpec';
+import { SocketInspectorError } from '../../../shared/errors';
+import { describeFramer, MAX_FIXED_SIZE, validateFramerSpec, type FramerSpec } from '../../../shared/framerSpec';
 
 /** Receives each complete message; the view is valid only during the call (copy it to keep it). */
 export type MessageSink = (message: Uint8Array) => void;

@@ -1,8 +1,8 @@
 // Frames one outgoing message the way the matching decoder reads it, for the composer's "Add framing
 // on send". A payload that cannot be framed (too long for its prefix, not the fixed size) is refused
 // with a message saying why, rather than sent in a shape the peer would misread.
-import { SocketInspectorError } from '../errors';
-import type { FramerSpec } from './framerSpec';
+import { SocketInspectorError } from '../../../shared/errors';
+import type { FramerSpec } from '../../../shared/framerSpec';
 
 const PREFIX_MAX: Readonly<Record<1 | 2 | 4, number>> = { 1: 0xff, 2: 0xffff, 4: 0xffff_ffff };
 

@@ -14,10 +14,10 @@
 //   partial.
 import { Direction, Kind, runStart, type ConnectionState } from '../../../shared/logModel';
 import { Disposable, toDisposable, type Event } from '../dispose';
-import type { SocketInspectorError } from '../errors';
+import type { SocketInspectorError } from '../../../shared/errors';
 import { FrameLog, type FrameLogOptions } from '../frameLog';
 import { createFrameDecoder, type FrameDecoder } from './frameDecoder';
-import { describeFramer, MAX_DELIMITER_BYTES, validateFramerSpec, type FramerSpec } from './framerSpec';
+import { describeFramer, MAX_DELIMITER_BYTES, validateFramerSpec, type FramerSpec } from '../../../shared/framerSpec';
 import { SpanBatch } from '../spanBatch';
 
 /** Options of a {@link FramedLog}. */

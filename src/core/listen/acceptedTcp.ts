@@ -2,7 +2,7 @@
 // open ourselves (tcpStreamLifecycle.ts), with half-close and reset.
 import type * as net from 'node:net';
 import type { RetentionOptions, TcpConnection } from '../connectionTypes';
-import type { SocketInspectorError } from '../errors';
+import type { SocketInspectorError } from '../../../shared/errors';
 import { formatAddress } from '../socketAddress';
 import { toSocketInspectorError, type ErrorContext } from '../systemErrors';
 import { TcpStreamLifecycle } from '../tcpStreamLifecycle';

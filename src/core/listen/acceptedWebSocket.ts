@@ -4,7 +4,7 @@ import type * as net from 'node:net';
 import type WebSocket from 'ws';
 import { Direction, Kind, type HandshakeInfo } from '../../../shared/logModel';
 import type { RetentionOptions, WebSocketConnection } from '../connectionTypes';
-import type { SocketInspectorError } from '../errors';
+import type { SocketInspectorError } from '../../../shared/errors';
 import { statusOf, type HttpHead } from '../handshakeCapture';
 import { formatAddress } from '../socketAddress';
 import { toSocketInspectorError, type ErrorContext } from '../systemErrors';

@@ -1,28 +1,11 @@
 // Auto-reply rules, so a mock server needs no code: "when a message matches this text or /regex/,
 // reply with that". Pure: compiling checks every rule (and says what is wrong with each), matching
-// picks the first enabled rule that matches a received message.
+// picks the first enabled rule that matches a received message. The rule type and its limits are in
+// shared/autoReplyRules.ts, since the webview's editor checks them too.
+import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../../shared/autoReplyRules';
 import type { ConnectionKind } from '../connectionTypes';
-import { type ComposedMessage, type Outgoing, prepareOutgoing } from '../outgoingMessage';
+import { type Outgoing, prepareOutgoing } from '../outgoingMessage';
 
-/** One rule as the user writes it. */
-export interface AutoReplyRule {
-  /** A disabled rule is kept (the editor shows it) but never answers. */
-  readonly enabled: boolean;
-  /**
-   * What a received message must contain, case-sensitive, or `/regex/flags`. Messages are read as UTF-8
-   * text (binary ones too). Empty matches every message.
-   */
-  readonly match: string;
-  /** What to send back, in the composer's formats. */
-  readonly reply: ComposedMessage;
-  /** Milliseconds to wait before replying (0: at once). */
-  readonly delayMs: number;
-}
-
-/** Most rules one listener takes. */
-export const MAX_AUTO_REPLY_RULES = 100;
-/** Longest delay a rule may ask for, ms. */
-export const MAX_AUTO_REPLY_DELAY_MS = 60 * 60 * 1000;
 /** Only this many bytes of each message are matched, so one huge message cannot stall the host. */
 export const AUTO_REPLY_MATCH_BYTES = 1024 * 1024;
 

@@ -4,7 +4,8 @@ import { Direction, Kind } from '../../../shared/logModel';
 import { Disposable, toDisposable } from '../dispose';
 import { sendOutgoing } from '../outgoingMessage';
 import type { ServerPeer, ServerSession } from '../serverTypes';
-import { compileAutoReplies, findAutoReply, type AutoReplyRule, type CompiledAutoReply } from './autoReply';
+import type { AutoReplyRule } from '../../../shared/autoReplyRules';
+import { compileAutoReplies, findAutoReply, type CompiledAutoReply } from './autoReply';
 
 /** Received entries that are messages: WebSocket text and binary, TCP data. */
 const MESSAGE_KINDS = new Set<number>([Kind.Text, Kind.Binary, Kind.Data]);

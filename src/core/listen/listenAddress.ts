@@ -2,7 +2,7 @@
 // how to fix it. Pure: no sockets, no DNS.
 import { isIP } from 'node:net';
 import type { ConnectionKind } from '../connectionTypes';
-import { type ErrorCode, SocketInspectorError, positionOf } from '../errors';
+import { type ErrorCode, SocketInspectorError, positionOf } from '../../../shared/errors';
 
 /** Where a listener binds. `host` has no brackets, even for IPv6. Port 0 means "any free port". */
 export interface ListenAddress {

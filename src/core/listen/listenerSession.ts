@@ -6,7 +6,7 @@ import { Direction, Kind } from '../../../shared/logModel';
 import { bindError } from '../bindErrors';
 import type { Connection, ConnectionKind, RetentionOptions } from '../connectionTypes';
 import { Disposable, Emitter, type Event, type IDisposable } from '../dispose';
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { FrameLog } from '../frameLog';
 import type { ServerPeer, ServerSession, ServerState } from '../serverTypes';
 import { formatAddress } from '../socketAddress';

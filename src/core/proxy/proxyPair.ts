@@ -5,7 +5,7 @@ import { Direction, Kind } from '../../../shared/logModel';
 import { ConnectionLifecycle } from '../connectionLifecycle';
 import type { RetentionOptions } from '../connectionTypes';
 import { Emitter, type Event } from '../dispose';
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { HoldQueue, PROXY_DIRECTIONS, type HoldLimits, type ProxyDirection } from './holdQueue';
 import { arrow, destinationOf, logDirection, notes } from './proxyNotes';
 import type { HeldMessage, ProxyDelivery, ProxyEntryRole, ProxyPauseState, ProxyPayload, ProxyPeerControls } from './proxyTypes';

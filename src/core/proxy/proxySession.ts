@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { Direction, Kind } from '../../../shared/logModel';
 import type { ConnectionKind } from '../connectionTypes';
 import { Disposable, Emitter, toDisposable, type Event } from '../dispose';
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { FrameLog } from '../frameLog';
 import { formatHostPort, type ListenAddress } from '../listen/listenAddress';
 import type { ServerState } from '../serverTypes';

@@ -6,7 +6,7 @@ import * as tls from 'node:tls';
 import { Kind, type TlsInfo } from '../../../shared/logModel';
 import { formatTcpTarget, parseTcpTarget } from '../connectionTarget';
 import type { TlsOptions } from '../connectionTypes';
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { formatHostPort, parseListenAddress } from '../listen/listenAddress';
 import { timeoutError, toSocketInspectorError, type ErrorContext } from '../systemErrors';
 import { describeTls, summarizeTls } from '../tlsSummary';

@@ -7,7 +7,7 @@ import * as tls from 'node:tls';
 import WebSocket from 'ws';
 import { Direction, Kind, type HandshakeInfo, type TlsInfo } from '../../../shared/logModel';
 import type { TlsOptions } from '../connectionTypes';
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { HandshakeCapture, statusOf, type HttpHead } from '../handshakeCapture';
 import { formatHostPort } from '../listen/listenAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from '../systemErrors';

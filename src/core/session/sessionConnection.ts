@@ -2,7 +2,7 @@
 // secrets), and back, for saving the settings of a connection as a session.
 import type { TcpOptions, TlsOptions, WebSocketOptions } from '../connectionTypes';
 import { parseTcpTarget, parseWebSocketUrl } from '../connectionTarget';
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { resolveKeyLogPath } from '../keyLogPath';
 import { type EnvRecord, type EnvUse, envNames, resolveEnv } from './sessionEnv';
 import type {

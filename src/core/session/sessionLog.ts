@@ -11,7 +11,7 @@ import {
   kindName,
 } from '../../../shared/logModel';
 import { isUtf8 } from 'node:buffer';
-import { decodeBase64, encodeBase64 } from '../codecs/base64';
+import { decodeBase64, encodeBase64 } from '../../../shared/codecs/base64';
 import type { FrameLog } from '../frameLog';
 import { MAX_SESSION_BYTES, type SessionLog, type SessionLogEntry } from './sessionFormat';
 import { serializedEntryBytes } from './sessionSerialize';

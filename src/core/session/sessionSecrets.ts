@@ -4,7 +4,7 @@
 // (a malicious change in a shared repository) cannot send the secret to another server.
 import { randomUUID } from 'node:crypto';
 import { parseWebSocketUrl } from '../connectionTarget';
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { type EnvRecord, resolveEnv } from './sessionEnv';
 import {
   isSecretHeader,

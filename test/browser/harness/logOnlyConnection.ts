@@ -4,7 +4,7 @@
 import { Direction, Kind } from '../../../shared/logModel';
 import type { Connection } from '../../../src/core/connectionTypes';
 import { Emitter } from '../../../src/core/dispose';
-import { SocketInspectorError } from '../../../src/core/errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { FrameLog } from '../../../src/core/frameLog';
 
 /** The payload of synthetic entry `i`: distinct, searchable, and of varying length. */

@@ -10,6 +10,14 @@ export { formatJson } from './jsonFormat';
 /** How the composer's text is to be read. */
 export type ComposerFormat = 'text' | 'json' | 'hex' | 'base64';
 
+/** A composed message: the composer's fields. */
+export interface ComposedMessage {
+  readonly format: ComposerFormat;
+  readonly input: string;
+  /** Text format only: interpret backslash escapes. */
+  readonly escapes: boolean;
+}
+
 /** Every composer format, in menu order. */
 export const COMPOSER_FORMATS: readonly ComposerFormat[] = ['text', 'json', 'hex', 'base64'];
 

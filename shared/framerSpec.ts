@@ -2,10 +2,10 @@
 // Specs come from people (the panel's "View as" choice, a typed delimiter) and from the webview over
 // postMessage, so everything here validates and explains what is wrong. No Node-only API: the webview
 // bundles this file to describe and check a choice before sending it.
-import { parseHex } from '../codecs/hexInput';
-import { toHex } from '../codecs/hexDump';
-import { encodeTextWithEscapes } from '../codecs/textEscapes';
-import { SocketInspectorError } from '../errors';
+import { parseHex } from './codecs/hexInput';
+import { toHex } from './codecs/hexDump';
+import { encodeTextWithEscapes } from './codecs/textEscapes';
+import { SocketInspectorError } from './errors';
 
 /** A framer: where one message ends and the next begins in a byte stream. */
 export type FramerSpec =
