@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { ConnectionRegistry } from '../../src/connectionRegistry';
+import { ConnectionRegistry } from '../../src/core/connectionRegistry';
 import { createTcpConnection } from '../../src/core/tcpConnection';
 
 describe('ConnectionRegistry', () => {

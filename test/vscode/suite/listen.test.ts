@@ -5,8 +5,8 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import WebSocket from 'ws';
 import { serverOf } from '../../../src/core/serverConnection';
-import type { SocketInspectorApi } from '../../../src/extensionApi';
-import type { ListenResult } from '../../../src/serverCommands';
+import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
+import type { ListenResult } from '../../../src/vscode/commands/serverCommands';
 import { Direction } from '../../../shared/logModel';
 import { afterEach, suite, test } from '../testRegistry';
 

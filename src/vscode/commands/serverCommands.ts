@@ -2,18 +2,20 @@
 // open one inspector tab for the server, where every accepted client appears as a peer. A server that
 // cannot bind opens no tab: the reason is shown instead. Disconnect and closing the tab stop it.
 import * as vscode from 'vscode';
-import { retentionFromSettings, validatorOf, type InspectorHost } from './commands';
-import type { ConnectionRegistry } from './connectionRegistry';
-import type { ConnectionKind } from './core/connectionTypes';
-import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
-import { proxyOptionsFrom, type ProxyCommandOptions } from './core/connectOptions';
-import { formatListenAddress, parseListenAddress, type ListenAddress } from './core/listen/listenAddress';
-import { createTcpProxy, createWsProxy, type ProxySession } from './core/proxy';
-import { createTcpListener } from './core/listen/tcpListener';
-import { createWsListener } from './core/listen/wsListener';
-import { createServerConnection, type ServerConnection } from './core/serverConnection';
-import type { ServerSession } from './core/serverTypes';
-import { reportError } from './errorReport';
+import { validatorOf } from './connectCommands';
+import type { InspectorHost } from '../panels/inspectorHost';
+import { retentionFromSettings } from '../settings';
+import type { ConnectionRegistry } from '../../core/connectionRegistry';
+import type { ConnectionKind } from '../../core/connectionTypes';
+import { parseTcpTarget, parseWebSocketUrl } from '../../core/connectionTarget';
+import { proxyOptionsFrom, type ProxyCommandOptions } from '../../core/connectOptions';
+import { formatListenAddress, parseListenAddress, type ListenAddress } from '../../core/listen/listenAddress';
+import { createTcpProxy, createWsProxy, type ProxySession } from '../../core/proxy';
+import { createTcpListener } from '../../core/listen/tcpListener';
+import { createWsListener } from '../../core/listen/wsListener';
+import { createServerConnection, type ServerConnection } from '../../core/serverConnection';
+import type { ServerSession } from '../../core/serverTypes';
+import { reportError } from '../errorReport';
 
 /** What a listen command resolves to, so keybindings, tasks and tests can follow up. */
 export interface ListenResult {

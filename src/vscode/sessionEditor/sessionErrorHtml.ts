@@ -1,6 +1,6 @@
 // The page a session editor shows when its file cannot be opened (corrupt, unknown version, too large):
 // the reason and a way to the text editor. Kept free of `vscode`; nothing but the escaped message varies.
-import { panelCsp } from '../panel/panelHtml';
+import { panelCsp } from '../../panel/panelHtml';
 
 function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

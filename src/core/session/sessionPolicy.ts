@@ -1,6 +1,6 @@
 // What a session editor may do on its own, by workspace trust. Pure, so the decisions are unit-tested
 // (the workbench test harness cannot toggle trust).
-import { connectionEnvUses, type Session } from '../core/session';
+import { connectionEnvUses, type Session } from './';
 
 export interface SessionPermissions {
   /** Saving to the file (our own save commands). Untrusted: read-only. */

@@ -1,8 +1,8 @@
 // What `activate` returns: a small API other extensions (and our extension-host tests) can use to
 // reach the live connections that commands opened.
-import type { ConnectionRegistry } from './connectionRegistry';
-import type { Connection } from './core/connectionTypes';
-import type { PanelManager } from './panelManager';
+import type { ConnectionRegistry } from '../core/connectionRegistry';
+import type { Connection } from '../core/connectionTypes';
+import type { PanelManager } from './panels/panelManager';
 
 export interface SocketInspectorApi {
   /** The connection a connect command opened, by the id in its result. */

@@ -2,12 +2,12 @@
 // connections of this window. From it a person opens, connects, renames and deletes session files, and
 // shows, reconnects or disconnects connections (through the commands that already exist for those).
 import * as vscode from 'vscode';
-import type { ConnectionRegistry } from '../connectionRegistry';
-import type { ConnectionState } from '../../shared/logModel';
+import type { ConnectionRegistry } from '../../core/connectionRegistry';
+import type { ConnectionState } from '../../../shared/logModel';
 import { reportError } from '../errorReport';
-import type { PanelManager } from '../panelManager';
-import { SESSION_EDITOR_VIEW_TYPE } from '../session/sessionEditor';
-import { sessionDisplayName, sessionFileNameFor } from '../session/sessionFileName';
+import type { PanelManager } from '../panels/panelManager';
+import { SESSION_EDITOR_VIEW_TYPE } from '../sessionEditor/sessionEditor';
+import { sessionDisplayName, sessionFileNameFor } from '../../core/session/sessionFileName';
 
 /** The view's id (package.json contributes.views.explorer). */
 export const SESSIONS_VIEW_ID = 'socketInspector.sessions';

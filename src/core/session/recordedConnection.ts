@@ -1,12 +1,12 @@
 // A session file's recording shown before (or instead of) connecting: a Connection that never opens,
 // whose log holds the file's entries. Connect in its panel makes a real connection from the file's
 // settings and the panel switches to it (PanelController.attach). No `vscode` import.
-import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../shared/logModel';
-import type { Connection, ConnectionKind } from '../core/connectionTypes';
-import { Disposable, Emitter, type Event } from '../core/dispose';
-import { SocketInspectorError } from '../../shared/errors';
-import { FrameLog } from '../core/frameLog';
-import { fillFrameLog, type Session } from '../core/session';
+import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../../shared/logModel';
+import type { Connection, ConnectionKind } from '../connectionTypes';
+import { Disposable, Emitter, type Event } from '../dispose';
+import { SocketInspectorError } from '../../../shared/errors';
+import { FrameLog } from '../frameLog';
+import { fillFrameLog, type Session } from './';
 
 /** The target a session's settings name, as written (placeholders unresolved: nothing is read yet). */
 export function sessionTarget(session: Session): string {

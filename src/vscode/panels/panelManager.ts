@@ -2,30 +2,19 @@
 // (closing a tab disconnects its connection; reconnecting from a tab puts a fresh connection under the
 // same id). Session files' custom editors are inspector tabs too (adopt), so every command treats both alike.
 import * as vscode from 'vscode';
-import type { InspectorHost, InspectorSource } from './commands';
-import type { ConnectionRegistry } from './connectionRegistry';
-import type { Connection } from './core/connectionTypes';
-import { reportError } from './errorReport';
-import type { PanelSessionInfo, PanelSettings } from '../shared/protocol';
-import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './panel/inspectorPanel';
+import type { InspectorHost, InspectorSource } from './inspectorHost';
+import { panelSettingsFromConfiguration } from '../settings';
+import type { ConnectionRegistry } from '../../core/connectionRegistry';
+import type { Connection } from '../../core/connectionTypes';
+import { reportError } from '../errorReport';
+import type { PanelSessionInfo } from '../../../shared/protocol';
+import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './inspectorPanel';
 
 /** An inspector tab and where its connection came from. */
 export interface InspectorEntry {
   readonly id: string;
   readonly panel: InspectorPanel;
   readonly source: InspectorSource;
-}
-
-const FORMATS = new Set(['text', 'json', 'hex', 'base64']);
-
-/** socketInspector.composer.defaultFormat and socketInspector.log.autoscroll, checked. */
-export function panelSettingsFromConfiguration(): PanelSettings {
-  const config = vscode.workspace.getConfiguration('socketInspector');
-  const format = config.get<string>('composer.defaultFormat') ?? 'text';
-  return {
-    defaultFormat: (FORMATS.has(format) ? format : 'text') as PanelSettings['defaultFormat'],
-    autoscroll: config.get<boolean>('log.autoscroll') ?? true,
-  };
 }
 
 export class PanelManager implements InspectorHost, vscode.Disposable {

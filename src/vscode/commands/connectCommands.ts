@@ -1,46 +1,17 @@
 // The connect and disconnect commands: prompt when called without arguments, validate when called with
 // an options object, open the inspector, and report failures as messages a person can act on.
 import * as vscode from 'vscode';
-import type { ConnectionRegistry } from './connectionRegistry';
-import { tcpOptionsFrom, webSocketOptionsFrom } from './core/connectOptions';
-import type { Connection, RetentionOptions } from './core/connectionTypes';
-import { parseTcpTarget, parseWebSocketUrl } from './core/connectionTarget';
-import { createTcpConnection } from './core/tcpConnection';
-import { createWebSocketConnection } from './core/wsConnection';
-import { reportError } from './errorReport';
-import { withMessageLimitFromSettings } from './messageLimitSetting';
-import { resolveCommandKeyLog, withKeyLogSetting } from './keyLogSetting';
-import { sessionConnectionFromOptions, type Session, type SessionConnection } from './core/session';
-import type { ConnectionState } from '../shared/logModel';
-
-/** The session file an inspector shows (opened from it, or saved to it). */
-export interface SessionFileState {
-  uri: vscode.Uri;
-  /** The file's text as last read or written: a save refuses to overwrite anything else. */
-  text: string;
-  session: Session;
-  /** Opened in an untrusted workspace (saving checks trust again, as it may have been granted since). */
-  readOnly: boolean;
-}
-
-/** Where an inspector's connection came from: what Reconnect and Save need. */
-export interface InspectorSource {
-  /** Connection settings as a session file holds them (placeholders and secret references kept). */
-  settings?: SessionConnection;
-  /** Makes a fresh connection for Reconnect (may ask the user; undefined when they declined). */
-  recreate?: () => Connection | undefined | Promise<Connection | undefined>;
-  file?: SessionFileState;
-  /** Values to redact from a saved log (secret header values, values read from the environment). */
-  sensitive?: readonly string[];
-}
-
-/** Where connections are shown; the panel manager implements it. */
-export interface InspectorHost {
-  /** Opens (or reveals) the inspector tab of a registered connection. */
-  show(id: string, source?: InspectorSource): void;
-  /** The id of the connection whose inspector is active, if any. */
-  activeConnectionId(): string | undefined;
-}
+import type { ConnectionRegistry } from '../../core/connectionRegistry';
+import { tcpOptionsFrom, webSocketOptionsFrom } from '../../core/connectOptions';
+import type { Connection } from '../../core/connectionTypes';
+import { parseTcpTarget, parseWebSocketUrl } from '../../core/connectionTarget';
+import { createTcpConnection } from '../../core/tcpConnection';
+import { createWebSocketConnection } from '../../core/wsConnection';
+import { reportError } from '../errorReport';
+import { resolveCommandKeyLog, retentionFromSettings, withKeyLogSetting, withMessageLimitFromSettings } from '../settings';
+import type { InspectorHost } from '../panels/inspectorHost';
+import { sessionConnectionFromOptions, type SessionConnection } from '../../core/session';
+import type { ConnectionState } from '../../../shared/logModel';
 
 /** What a connect command resolves to, so keybindings, tasks and tests can follow up. */
 export interface ConnectResult {
@@ -48,15 +19,6 @@ export interface ConnectResult {
   readonly target: string;
   readonly state: ConnectionState;
   readonly error?: { readonly code: string; readonly message: string };
-}
-
-/** The retention cap from socketInspector.logRetention.*. */
-export function retentionFromSettings(): RetentionOptions {
-  const config = vscode.workspace.getConfiguration('socketInspector');
-  return {
-    maxEntries: config.get<number>('logRetention.maxEntries'),
-    maxBytes: (config.get<number>('logRetention.maxMegabytes') ?? 256) * 1024 * 1024,
-  };
 }
 
 /** Turns a validation function that throws into an input box validator that returns the message. */

@@ -8,19 +8,18 @@
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { InspectorSource } from '../commands';
-import { retentionFromSettings } from '../commands';
-import type { ConnectionRegistry } from '../connectionRegistry';
-import type { Connection } from '../core/connectionTypes';
-import { loadSessionFile, resolveConnection, type LoadedSession, type SecretStore } from '../core/session';
-import { createTcpConnection } from '../core/tcpConnection';
-import { createWebSocketConnection } from '../core/wsConnection';
-import { withMessageLimitFromSettings } from '../messageLimitSetting';
-import type { PanelManager } from '../panelManager';
-import { RecordedConnection, sessionTarget } from './recordedConnection';
+import type { InspectorSource } from '../panels/inspectorHost';
+import { retentionFromSettings, withMessageLimitFromSettings } from '../settings';
+import type { ConnectionRegistry } from '../../core/connectionRegistry';
+import type { Connection } from '../../core/connectionTypes';
+import { loadSessionFile, resolveConnection, type LoadedSession, type SecretStore } from '../../core/session';
+import { createTcpConnection } from '../../core/tcpConnection';
+import { createWebSocketConnection } from '../../core/wsConnection';
+import type { PanelManager } from '../panels/panelManager';
+import { RecordedConnection, sessionTarget } from '../../core/session/recordedConnection';
 import { renderSessionErrorHtml } from './sessionErrorHtml';
-import { envConfirmation, sessionPermissions } from './sessionPolicy';
-import { applySessionView } from './sessionView';
+import { envConfirmation, sessionPermissions } from '../../core/session/sessionPolicy';
+import { applySessionView } from '../../panel/sessionView';
 
 /** The custom editor's view type (package.json contributes.customEditors). */
 export const SESSION_EDITOR_VIEW_TYPE = 'socketInspector.session';

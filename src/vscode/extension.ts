@@ -1,16 +1,16 @@
 // Activation: one output channel, one registry of connections, the inspector panels (and session files'
 // custom editors), the status bar item, the Explorer's Socket Sessions view, and the commands.
 import * as vscode from 'vscode';
-import { connectionPicker, registerCommands } from './commands';
-import { ConnectionRegistry } from './connectionRegistry';
+import { connectionPicker, registerCommands } from './commands/connectCommands';
+import { ConnectionRegistry } from '../core/connectionRegistry';
 import { reportError } from './errorReport';
 import { createApi, type SocketInspectorApi } from './extensionApi';
-import { registerExportCommands } from './exportCommands';
-import { registerInspectorCommands } from './inspectorCommands';
-import { PanelManager } from './panelManager';
-import { registerServerCommands } from './serverCommands';
-import { registerSessionCommands } from './session/sessionCommands';
-import { registerSessionEditor } from './session/sessionEditor';
+import { registerExportCommands } from './commands/exportCommands';
+import { registerInspectorCommands } from './commands/inspectorCommands';
+import { PanelManager } from './panels/panelManager';
+import { registerServerCommands } from './commands/serverCommands';
+import { registerSessionCommands } from './commands/sessionCommands';
+import { registerSessionEditor } from './sessionEditor/sessionEditor';
 import { createStatusBar } from './statusBar';
 import { registerSessionsView } from './views/sessionsView';
 

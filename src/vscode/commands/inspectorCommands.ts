@@ -1,7 +1,7 @@
 // Open Panel, Reconnect, Clear Log and Focus Connection: commands about inspector tabs that exist.
 import * as vscode from 'vscode';
-import type { ConnectionRegistry } from './connectionRegistry';
-import type { PanelManager } from './panelManager';
+import type { ConnectionRegistry } from '../../core/connectionRegistry';
+import type { PanelManager } from '../panels/panelManager';
 
 type Picker = (arg: unknown, title: string, options?: { liveOnly?: boolean }) => Promise<string | undefined>;
 

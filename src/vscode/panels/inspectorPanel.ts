@@ -2,9 +2,9 @@
 // CSP, and wires its messages to a PanelController. Everything else lives in the controller.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Connection } from '../core/connectionTypes';
-import { PanelController, type PanelControllerOptions } from './panelController';
-import { renderPanelHtml } from './panelHtml';
+import type { Connection } from '../../core/connectionTypes';
+import { PanelController, type PanelControllerOptions } from '../../panel/panelController';
+import { renderPanelHtml } from '../../panel/panelHtml';
 
 /** The webview type of inspector panels (also used to restore them). */
 export const INSPECTOR_VIEW_TYPE = 'socketInspector.inspector';

@@ -2,9 +2,9 @@
 // session files on disk. Every write goes through saveSession (atomic; refuses a file it cannot parse or
 // that changed on disk since it was read).
 import * as vscode from 'vscode';
-import type { InspectorSource } from '../commands';
-import type { Connection } from '../core/connectionTypes';
-import { isSocketInspectorError } from '../../shared/errors';
+import { storeLogFromSettings } from '../settings';
+import type { Connection } from '../../core/connectionTypes';
+import { isSocketInspectorError } from '../../../shared/errors';
 import { messageOf, reportError } from '../errorReport';
 import {
   SESSION_FILE_SUFFIX,
@@ -16,12 +16,12 @@ import {
   sessionLogFromFrameLog,
   type Session,
   type SessionMessage,
-} from '../core/session';
-import type { InspectorEntry, PanelManager } from '../panelManager';
-import { ReplayRun } from './replayRunner';
-import { SESSION_EDITOR_VIEW_TYPE } from './sessionEditor';
-import { defaultSessionFileName, looksSecret } from './sessionPolicy';
-import { sessionViewOf } from './sessionView';
+} from '../../core/session';
+import type { InspectorEntry, PanelManager } from '../panels/panelManager';
+import { ReplayRun } from '../../core/session/replayRunner';
+import { SESSION_EDITOR_VIEW_TYPE } from '../sessionEditor/sessionEditor';
+import { defaultSessionFileName, looksSecret } from '../../core/session/sessionPolicy';
+import { sessionViewOf } from '../../panel/sessionView';
 
 type Picker = (arg: unknown, title: string, options?: { liveOnly?: boolean }) => Promise<string | undefined>;
 
@@ -68,10 +68,6 @@ export function registerSessionCommands(
   context.subscriptions.push({ dispose: () => replays.forEach((r) => r.cancel()) });
 
   const fail = (e: unknown): undefined => reportError(output, e);
-
-  function storeLog(): boolean {
-    return vscode.workspace.getConfiguration('socketInspector').get<boolean>('session.storeLog') ?? true;
-  }
 
   async function entryFor(arg: unknown, title: string): Promise<InspectorEntry | undefined> {
     const id = await pick(arg, title, { liveOnly: false });
@@ -135,7 +131,7 @@ export function registerSessionCommands(
     ];
     let session: Session;
     try {
-      session = sessionForEntry(entry, connection, { storeLog: storeLog(), redact });
+      session = sessionForEntry(entry, connection, { storeLog: storeLogFromSettings(), redact });
       if (secretNames.size > 0) {
         session = await extractSecrets(session, (h) => secretNames.has(h.name.toLowerCase()), context.secrets, {
           env: process.env,
@@ -162,7 +158,7 @@ export function registerSessionCommands(
       }
       let session: Session;
       try {
-        session = sessionForEntry(entry, entry.panel.controller.connection, { storeLog: storeLog(), redact: entry.source.sensitive ?? [] });
+        session = sessionForEntry(entry, entry.panel.controller.connection, { storeLog: storeLogFromSettings(), redact: entry.source.sensitive ?? [] });
       } catch (e) {
         return fail(e);
       }

@@ -9,7 +9,7 @@
 import { access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ConnectionRegistry } from './connectionRegistry';
+import type { ConnectionRegistry } from '../../core/connectionRegistry';
 import {
   EXPORT_FORMATS,
   countingSource,
@@ -25,13 +25,13 @@ import {
   suggestedMessageFileName,
   writeExportFile,
   type ExportFormat,
-} from './core/export';
-import { formatSize, saveSession } from './core/session';
-import { reportError } from './errorReport';
-import type { Connection } from './core/connectionTypes';
-import { proxyControlsOf } from './panel/proxyView';
-import type { PanelManager } from './panelManager';
-import { SESSION_EDITOR_VIEW_TYPE } from './session/sessionEditor';
+} from '../../core/export';
+import { formatSize, saveSession } from '../../core/session';
+import { reportError } from '../errorReport';
+import type { Connection } from '../../core/connectionTypes';
+import { proxyControlsOf } from '../../panel/proxyView';
+import type { PanelManager } from '../panels/panelManager';
+import { SESSION_EDITOR_VIEW_TYPE } from '../sessionEditor/sessionEditor';
 
 type Picker = (arg: unknown, title: string, options?: { liveOnly?: boolean }) => Promise<string | undefined>;
 
