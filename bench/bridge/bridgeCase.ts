@@ -6,8 +6,8 @@
 // from a blaster process, so timestamps are grouped by socket read as they are in use.
 import { Direction, Kind } from '../../shared/logModel';
 import { encodeEntryRange, exactArrayBuffer } from '../../shared/entryBatch';
-import type { FrameLog } from '../../src/core/frameLog';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import type { FrameLog } from '../../src/core/log/frameLog';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { startChild } from '../lib/children';
 import { failedRow, type BenchCase, type Row } from '../lib/row';
 import { collectGarbage, median, round } from '../lib/stats';

@@ -6,10 +6,10 @@ import { RequestError } from '../../shared/messageHandler';
 import type { ComposerMessage, PayloadResult } from '../../shared/protocol';
 import { encodeBase64 } from '../../shared/codecs/base64';
 import { toHex } from '../../shared/codecs/hexDump';
-import type { Connection, WebSocketConnection } from '../core/connectionTypes';
+import type { Connection, WebSocketConnection } from '../core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
-import type { FrameLog } from '../core/frameLog';
-import { prepareOutgoing, sendOutgoing } from '../core/outgoingMessage';
+import type { FrameLog } from '../core/log/frameLog';
+import { prepareOutgoing, sendOutgoing } from '../core/connection/outgoingMessage';
 
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 

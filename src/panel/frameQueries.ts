@@ -1,7 +1,7 @@
 // What the panel's Frames tab asks of a connection: an entry's wire frames, shaped for the webview.
 // Connections that record no frames (TCP, a session file's recording) answer "not available".
 import { MAX_FRAMES_PER_ENTRY, anomalyNames, type FramesResult, type WireFrameInfo } from '../../shared/wireFrames';
-import type { Connection, WebSocketConnection } from '../core/connectionTypes';
+import type { Connection, WebSocketConnection } from '../core/connection/connectionTypes';
 import type { WireFrame } from '../core/wsFrames/wireFrameStore';
 
 /** The connection as one that records wire frames, or undefined. */

@@ -21,9 +21,9 @@ import type {
   WebviewEvents,
   WebviewRequests,
 } from '../../shared/protocol';
-import type { Connection, WebSocketConnection } from '../core/connectionTypes';
-import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../core/dispose';
-import type { FrameLog } from '../core/frameLog';
+import type { Connection, WebSocketConnection } from '../core/connection/connectionTypes';
+import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../core/base/dispose';
+import type { FrameLog } from '../core/log/frameLog';
 import { FramedLog } from '../core/framing/framedLog';
 import { encodeFramed } from '../core/framing/frameEncoder';
 import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } from '../../shared/framerSpec';

@@ -2,8 +2,8 @@
 // (in slices, so re-pairing a long log after the field changed never blocks the extension host) while
 // the panel is visible or not, and asked for one entry's timing or the summary.
 import type { EntryTiming, TimingSummary } from '../../shared/timingModel';
-import type { IDisposable } from '../core/dispose';
-import type { FrameLog } from '../core/frameLog';
+import type { IDisposable } from '../core/base/dispose';
+import type { FrameLog } from '../core/log/frameLog';
 import { entryTiming, TimingTracker } from '../core/timing';
 
 /** Pairing and RTTs of the log a panel shows. */

@@ -5,11 +5,11 @@
 import { RequestError } from '../../shared/messageHandler';
 import type { ComposerMessage, HeldSummary, ProxyDirectionName, ProxyHoldInfo } from '../../shared/protocol';
 import { MAX_LISTED_HELD, PROXY_PREVIEW_BYTES } from '../../shared/protocol';
-import type { Connection } from '../core/connectionTypes';
-import { Disposable, type IDisposable } from '../core/dispose';
-import { prepareOutgoing } from '../core/outgoingMessage';
+import type { Connection } from '../core/connection/connectionTypes';
+import { Disposable, type IDisposable } from '../core/base/dispose';
+import { prepareOutgoing } from '../core/connection/outgoingMessage';
 import { isProxySession, type ProxyPayload, type ProxyPeerControls } from '../core/proxy';
-import { serverOf } from '../core/serverConnection';
+import { serverOf } from '../core/connection/serverConnection';
 
 /** Finds the proxy controls of `shown` when it is a peer of the proxy session `root` stands for. */
 export function proxyControlsOf(root: Connection, shown: Connection): ProxyPeerControls | undefined {

@@ -5,12 +5,12 @@
 import { RequestError } from '../../shared/messageHandler';
 import type { AutoRepliesInfo, AutoReplyRule, ComposerMessage, PeerListInfo, PeerSummary } from '../../shared/protocol';
 import { MAX_LISTED_PEERS } from '../../shared/protocol';
-import type { Connection } from '../core/connectionTypes';
-import { Disposable, type IDisposable } from '../core/dispose';
+import type { Connection } from '../core/connection/connectionTypes';
+import { Disposable, type IDisposable } from '../core/base/dispose';
 import { AutoResponder } from '../core/listen/autoResponder';
-import { prepareOutgoing } from '../core/outgoingMessage';
-import { broadcastOutgoing, serverOf } from '../core/serverConnection';
-import type { ServerSession } from '../core/serverTypes';
+import { prepareOutgoing } from '../core/connection/outgoingMessage';
+import { broadcastOutgoing, serverOf } from '../core/connection/serverConnection';
+import type { ServerSession } from '../core/connection/serverTypes';
 import { requireOpen } from './connectionCommands';
 
 /** What the view asks of the controller that owns it. */

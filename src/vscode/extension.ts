@@ -2,7 +2,7 @@
 // custom editors), the status bar item, the Explorer's Socket Sessions view, and the commands.
 import * as vscode from 'vscode';
 import { connectionPicker, registerCommands } from './commands/connectCommands';
-import { ConnectionRegistry } from '../core/connectionRegistry';
+import { ConnectionRegistry } from '../core/connection/connectionRegistry';
 import { reportError } from './errorReport';
 import { createApi, type SocketInspectorApi } from './extensionApi';
 import { registerExportCommands } from './commands/exportCommands';

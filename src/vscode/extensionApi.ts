@@ -1,7 +1,7 @@
 // What `activate` returns: a small API other extensions (and our extension-host tests) can use to
 // reach the live connections that commands opened.
-import type { ConnectionRegistry } from '../core/connectionRegistry';
-import type { Connection } from '../core/connectionTypes';
+import type { ConnectionRegistry } from '../core/connection/connectionRegistry';
+import type { Connection } from '../core/connection/connectionTypes';
 import type { PanelManager } from './panels/panelManager';
 
 export interface SocketInspectorApi {

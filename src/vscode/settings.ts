@@ -5,9 +5,9 @@
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { PanelSettings } from '../../shared/protocol';
-import type { RetentionOptions, TcpOptions, WebSocketOptions } from '../core/connectionTypes';
-import { withMessageLimit } from '../core/messageLimit';
-import { resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog } from '../core/keyLogPath';
+import type { RetentionOptions, TcpOptions, WebSocketOptions } from '../core/connection/connectionTypes';
+import { withMessageLimit } from '../core/connection/messageLimit';
+import { resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog } from '../core/tls/keyLogPath';
 
 /** The folder a relative key log path is taken from: the first workspace folder, else the home folder. */
 function baseFolder(): string {
@@ -49,7 +49,7 @@ export function retentionFromSettings(): RetentionOptions {
   };
 }
 
-/** `options` with the user's message size limit (socketInspector.maxMessageMegabytes, src/core/messageLimit.ts), unless they set their own. */
+/** `options` with the user's message size limit (socketInspector.maxMessageMegabytes, src/core/connection/messageLimit.ts), unless they set their own. */
 export function withMessageLimitFromSettings<T extends { maxPayload?: number }>(options: T): T {
   return withMessageLimit(options, vscode.workspace.getConfiguration('socketInspector').get<unknown>('maxMessageMegabytes'));
 }

@@ -1,6 +1,6 @@
 // The status bar item: how many connections are open; a click picks one and reveals its tab.
 import * as vscode from 'vscode';
-import type { ConnectionRegistry } from '../core/connectionRegistry';
+import type { ConnectionRegistry } from '../core/connection/connectionRegistry';
 import { statusBarContent } from './statusBarContent';
 
 /** Creates the item and keeps it in step with the registry. */

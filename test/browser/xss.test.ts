@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSessionFile, parseSession } from '../../src/core/session';
 import { renderSessionErrorHtml } from '../../src/vscode/sessionEditor/sessionErrorHtml';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { RecordedConnection } from '../../src/core/session/recordedConnection';
 import { makeSelfSigned } from '../peers/support/certificates';
 import { craftFrame, closePayload, startHostileServer, upgradeResponse, type HostileServer } from '../peers/support/hostileServer';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
-import { createTcpConnection } from '../../src/core/tcpConnection';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createTcpProxy, type ProxySession } from '../../src/core/proxy';
 import { SocketInspectorError } from '../../shared/errors';
 import { makeSelfSigned, type SelfSigned } from './support/certificates';

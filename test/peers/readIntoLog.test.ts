@@ -1,4 +1,4 @@
-// Socket reads straight into the log (src/core/readIntoLog.ts) over real loopback sockets: every byte
+// Socket reads straight into the log (src/core/receive/readIntoLog.ts) over real loopback sockets: every byte
 // reaches the socket's 'data' listeners once and in order, the views stay intact while the log keeps
 // them, reads lie side by side in the log, and pause/resume, reads outside the log, a cleared log and
 // disposal all keep the stream exact.
@@ -7,8 +7,8 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { afterEach, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
-import { readIntoLog, type ReaderState } from '../../src/core/readIntoLog';
+import { FrameLog } from '../../src/core/log/frameLog';
+import { readIntoLog, type ReaderState } from '../../src/core/receive/readIntoLog';
 import { eventually } from '../browser/harness/eventually';
 import { makeSelfSigned } from './support/certificates';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatTcpTarget, parseTcpTarget, parseWebSocketUrl } from '../../src/core/connectionTarget';
+import { formatTcpTarget, parseTcpTarget, parseWebSocketUrl } from '../../src/core/connection/connectionTarget';
 import { SocketInspectorError } from '../../shared/errors';
 
 /** Asserts that `fn` throws a SocketInspectorError with `code`, a message matching `message`, at `column`. */

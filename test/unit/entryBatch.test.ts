@@ -10,7 +10,7 @@ import {
   exactArrayBuffer,
 } from '../../shared/entryBatch';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 import { forAll } from './support/seededRandom';
 
 const text = (s: string) => new TextEncoder().encode(s);

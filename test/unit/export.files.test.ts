@@ -10,7 +10,7 @@ import { SocketInspectorError } from '../../shared/errors';
 import { exportFileName, exportRefusal, importedSessionNames } from '../../src/core/export/exportFormats';
 import { writeExportFile } from '../../src/core/export/exportFile';
 import { messageEntry, messageFileExtension, saveMessageToFile, suggestedMessageFileName } from '../../src/core/export/messageFile';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 
 const dir = mkdtempSync(join(tmpdir(), 'si-export-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

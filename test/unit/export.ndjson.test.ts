@@ -9,7 +9,7 @@ import { DIRECTION_NAMES, Direction, KIND_NAMES, Kind } from '../../shared/logMo
 import { writeExportFile } from '../../src/core/export/exportFile';
 import { exportSourceOf } from '../../src/core/export/exportSource';
 import { ndjsonChunks } from '../../src/core/export/ndjsonExport';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 import { LogBuilder, webSocketLog } from './support/exportLogs';
 
 const FIELDS = ['seq', 'time', 'direction', 'kind', 'code', 'length', 'text', 'base64'];

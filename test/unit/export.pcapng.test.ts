@@ -8,7 +8,7 @@ import { pcapngChunks } from '../../src/core/export/pcapngExport';
 import { encodeTcpPacket, internetChecksum, MAX_SEGMENT_PAYLOAD, TcpConversation } from '../../src/core/export/tcpSynthesis';
 import { encodeWebSocketFrame, maskKeyFor, Opcode } from '../../src/core/export/wsFrameEncoding';
 import type { ExportSource } from '../../src/core/export/exportSource';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 import { exportSourceOf } from '../../src/core/export/exportSource';
 import {
   followTcp,

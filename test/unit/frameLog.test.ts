@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 /** A payload whose bytes encode its own index, so any mix-up between entries shows. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind, directionName, kindName } from '../../shared/logModel';
 import { toHex } from '../../shared/codecs/hexDump';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 import { FramedLog } from '../../src/core/framing/framedLog';
 import { LINES_CRLF, LINES_LF } from '../../shared/framerSpec';
 import { hex, splits } from './support/framingSplits';

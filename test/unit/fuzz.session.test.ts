@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
 import { SocketInspectorError } from '../../shared/errors';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 import {
   logEntriesFromSession,
   parseSession,

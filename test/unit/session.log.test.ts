@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIRECTION_NAMES, Direction, KIND_NAMES, Kind, type LogEntry } from '../../shared/logModel';
 import { SocketInspectorError } from '../../shared/errors';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 import type { Session, SessionLog } from '../../src/core/session/sessionFormat';
 import {
   REDACTED,

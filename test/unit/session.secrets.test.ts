@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { Direction, Kind } from '../../shared/logModel';
-import { webSocketOptionsFrom } from '../../src/core/connectOptions';
+import { webSocketOptionsFrom } from '../../src/core/connection/connectOptions';
 import { SocketInspectorError } from '../../shared/errors';
 import { connectionEnvUses, resolveConnection, sessionConnectionFromOptions } from '../../src/core/session/sessionConnection';
 import { envNames, resolveEnv } from '../../src/core/session/sessionEnv';
@@ -15,7 +15,7 @@ import { sessionLogFromFrameLog } from '../../src/core/session/sessionLog';
 import { parseSession } from '../../src/core/session/sessionParse';
 import { type SecretStore, extractSecrets, forgetSecrets, resolveSecrets, secretIds, secretKey } from '../../src/core/session/sessionSecrets';
 import { serializeSession } from '../../src/core/session/sessionSerialize';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 
 /** A secret store held in memory: the same contract as VS Code's SecretStorage, without VS Code. */
 class MemorySecretStore implements SecretStore {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
-import { SpanBatch } from '../../src/core/spanBatch';
+import { FrameLog } from '../../src/core/log/frameLog';
+import { SpanBatch } from '../../src/core/log/spanBatch';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);

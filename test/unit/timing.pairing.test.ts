@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 import { entryTiming, TimingTracker, type TimingLimits } from '../../src/core/timing';
 
 const enc = new TextEncoder();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeEntryBatch, encodeEntryList, encodeEntryRange } from '../../shared/entryBatch';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 import { decodeMatchBits, encodeMatchBits } from '../../shared/matchBits';
 import { FilterMatches } from '../../webview/filterMatches';
 import { PAGE_ENTRIES, PageCache } from '../../webview/pageCache';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
+import { FrameLog } from '../../src/core/log/frameLog';
 import { FrameHeaderParser, type FrameSender } from '../../src/core/wsFrames/frameHeaderParser';
 import { WireFrameStore, type WireFrame } from '../../src/core/wsFrames/wireFrameStore';
 

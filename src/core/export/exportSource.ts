@@ -1,8 +1,8 @@
 // What every exporter reads: one connection's kind, target, handshake and entries in seq order. A live
 // connection and a recorded session (RecordedConnection) both have a FrameLog, so one adapter serves both.
 import type { HandshakeInfo, LogEntry } from '../../../shared/logModel';
-import type { Connection, ConnectionKind } from '../connectionTypes';
-import type { FrameLog } from '../frameLog';
+import type { Connection, ConnectionKind } from '../connection/connectionTypes';
+import type { FrameLog } from '../log/frameLog';
 
 /** The part of a connection an export needs; tests build it from plain arrays. */
 export interface ExportSource {

@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { Direction, Kind } from '../../../shared/logModel';
 import { decodeBase64 } from '../../../shared/codecs/base64';
 import { findJsonSyntaxError } from '../../../shared/codecs/jsonSyntax';
-import { parseWebSocketUrl } from '../connectionTarget';
+import { parseWebSocketUrl } from '../connection/connectionTarget';
 import { isSocketInspectorError, positionOf, SocketInspectorError } from '../../../shared/errors';
 import {
   MAX_SESSION_BYTES,

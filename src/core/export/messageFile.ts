@@ -2,7 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { Direction, Kind, kindName, type LogEntry } from '../../../shared/logModel';
 import { SocketInspectorError } from '../../../shared/errors';
-import type { FrameLog } from '../frameLog';
+import type { FrameLog } from '../log/frameLog';
 import { writeExportFile } from './exportFile';
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });

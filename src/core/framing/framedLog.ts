@@ -13,12 +13,12 @@
 // - Entries already evicted from the raw log cannot be framed; a note says the first message may be
 //   partial.
 import { Direction, Kind, runStart, type ConnectionState } from '../../../shared/logModel';
-import { Disposable, toDisposable, type Event } from '../dispose';
+import { Disposable, toDisposable, type Event } from '../base/dispose';
 import type { SocketInspectorError } from '../../../shared/errors';
-import { FrameLog, type FrameLogOptions } from '../frameLog';
+import { FrameLog, type FrameLogOptions } from '../log/frameLog';
 import { createFrameDecoder, type FrameDecoder } from './frameDecoder';
 import { describeFramer, MAX_DELIMITER_BYTES, validateFramerSpec, type FramerSpec } from '../../../shared/framerSpec';
-import { SpanBatch } from '../spanBatch';
+import { SpanBatch } from '../log/spanBatch';
 
 /** Options of a {@link FramedLog}. */
 export interface FramedLogOptions {

@@ -1,11 +1,11 @@
 // A TCP client a listener accepted: a connection that is open from the start, logged exactly as one we
 // open ourselves (tcpStreamLifecycle.ts), with half-close and reset.
 import type * as net from 'node:net';
-import type { RetentionOptions, TcpConnection } from '../connectionTypes';
+import type { RetentionOptions, TcpConnection } from '../connection/connectionTypes';
 import type { SocketInspectorError } from '../../../shared/errors';
-import { formatAddress } from '../socketAddress';
-import { toSocketInspectorError, type ErrorContext } from '../systemErrors';
-import { TcpStreamLifecycle } from '../tcpStreamLifecycle';
+import { formatAddress } from '../connection/socketAddress';
+import { toSocketInspectorError, type ErrorContext } from '../errors/systemErrors';
+import { TcpStreamLifecycle } from '../connection/tcpStreamLifecycle';
 
 /** Wraps an accepted socket; it is open once connect() (called by the listener at once) has run. */
 export class AcceptedTcpConnection extends TcpStreamLifecycle implements TcpConnection {

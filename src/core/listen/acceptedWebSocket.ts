@@ -3,12 +3,12 @@
 import type * as net from 'node:net';
 import type WebSocket from 'ws';
 import { Direction, Kind, type HandshakeInfo } from '../../../shared/logModel';
-import type { RetentionOptions, WebSocketConnection } from '../connectionTypes';
+import type { RetentionOptions, WebSocketConnection } from '../connection/connectionTypes';
 import type { SocketInspectorError } from '../../../shared/errors';
-import { statusOf, type HttpHead } from '../handshakeCapture';
-import { formatAddress } from '../socketAddress';
-import { toSocketInspectorError, type ErrorContext } from '../systemErrors';
-import { WebSocketLifecycle } from '../webSocketLifecycle';
+import { statusOf, type HttpHead } from '../connection/handshakeCapture';
+import { formatAddress } from '../connection/socketAddress';
+import { toSocketInspectorError, type ErrorContext } from '../errors/systemErrors';
+import { WebSocketLifecycle } from '../connection/webSocketLifecycle';
 
 /** Close code a server sends when it goes away (RFC 6455 §7.4.1). */
 const GOING_AWAY = 1001;

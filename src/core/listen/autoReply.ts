@@ -3,8 +3,8 @@
 // picks the first enabled rule that matches a received message. The rule type and its limits are in
 // shared/autoReplyRules.ts, since the webview's editor checks them too.
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../../shared/autoReplyRules';
-import type { ConnectionKind } from '../connectionTypes';
-import { type Outgoing, prepareOutgoing } from '../outgoingMessage';
+import type { ConnectionKind } from '../connection/connectionTypes';
+import { type Outgoing, prepareOutgoing } from '../connection/outgoingMessage';
 
 /** Only this many bytes of each message are matched, so one huge message cannot stall the host. */
 export const AUTO_REPLY_MATCH_BYTES = 1024 * 1024;

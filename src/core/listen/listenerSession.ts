@@ -3,13 +3,13 @@
 // open ones, and a cut for those that do not finish in time.
 import type * as net from 'node:net';
 import { Direction, Kind } from '../../../shared/logModel';
-import { bindError } from '../bindErrors';
-import type { Connection, ConnectionKind, RetentionOptions } from '../connectionTypes';
-import { Disposable, Emitter, type Event, type IDisposable } from '../dispose';
+import { bindError } from '../errors/bindErrors';
+import type { Connection, ConnectionKind, RetentionOptions } from '../connection/connectionTypes';
+import { Disposable, Emitter, type Event, type IDisposable } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import { FrameLog } from '../frameLog';
-import type { ServerPeer, ServerSession, ServerState } from '../serverTypes';
-import { formatAddress } from '../socketAddress';
+import { FrameLog } from '../log/frameLog';
+import type { ServerPeer, ServerSession, ServerState } from '../connection/serverTypes';
+import { formatAddress } from '../connection/socketAddress';
 import { formatListenAddress, type ListenAddress } from './listenAddress';
 
 /** Options every listener takes. */

@@ -6,9 +6,9 @@ import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Kind } from '../../../shared/logModel';
-import { HandshakeCapture, type HttpHead } from '../handshakeCapture';
-import type { ServerSession } from '../serverTypes';
-import { formatAddress } from '../socketAddress';
+import { HandshakeCapture, type HttpHead } from '../connection/handshakeCapture';
+import type { ServerSession } from '../connection/serverTypes';
+import { formatAddress } from '../connection/socketAddress';
 import { AcceptedWebSocket } from './acceptedWebSocket';
 import { ListenerSession, type ListenerOptions } from './listenerSession';
 

@@ -2,9 +2,9 @@
 // of both legs, holding and releasing messages, edits, drops, injections, and reading less when a hold
 // queue is full. Subclasses move the bytes (tcpProxy.ts, wsProxyPair.ts).
 import { Direction, Kind } from '../../../shared/logModel';
-import { ConnectionLifecycle } from '../connectionLifecycle';
-import type { RetentionOptions } from '../connectionTypes';
-import { Emitter, type Event } from '../dispose';
+import { ConnectionLifecycle } from '../connection/connectionLifecycle';
+import type { RetentionOptions } from '../connection/connectionTypes';
+import { Emitter, type Event } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
 import { HoldQueue, PROXY_DIRECTIONS, type HoldLimits, type ProxyDirection } from './holdQueue';
 import { arrow, destinationOf, logDirection, notes } from './proxyNotes';

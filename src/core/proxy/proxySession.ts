@@ -2,12 +2,12 @@
 // client into a pair (a peer), keeps the session's own log, and stops or disposes everything it made.
 import * as net from 'node:net';
 import { Direction, Kind } from '../../../shared/logModel';
-import type { ConnectionKind } from '../connectionTypes';
-import { Disposable, Emitter, toDisposable, type Event } from '../dispose';
+import type { ConnectionKind } from '../connection/connectionTypes';
+import { Disposable, Emitter, toDisposable, type Event } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import { FrameLog } from '../frameLog';
+import { FrameLog } from '../log/frameLog';
 import { formatHostPort, type ListenAddress } from '../listen/listenAddress';
-import type { ServerState } from '../serverTypes';
+import type { ServerState } from '../connection/serverTypes';
 import { PROXY_DIRECTIONS, type ProxyDirection } from './holdQueue';
 import type { ProxyPair } from './proxyPair';
 import type { ProxyPauseState, ProxyPeer, ProxySession, TcpProxyConnection, WsProxyConnection } from './proxyTypes';

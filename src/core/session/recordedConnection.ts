@@ -2,10 +2,10 @@
 // whose log holds the file's entries. Connect in its panel makes a real connection from the file's
 // settings and the panel switches to it (PanelController.attach). No `vscode` import.
 import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../../shared/logModel';
-import type { Connection, ConnectionKind } from '../connectionTypes';
-import { Disposable, Emitter, type Event } from '../dispose';
+import type { Connection, ConnectionKind } from '../connection/connectionTypes';
+import { Disposable, Emitter, type Event } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import { FrameLog } from '../frameLog';
+import { FrameLog } from '../log/frameLog';
 import { fillFrameLog, type Session } from './';
 
 /** The target a session's settings name, as written (placeholders unresolved: nothing is read yet). */

@@ -1,6 +1,6 @@
 // Sends a session's recorded outgoing messages again, in order, waiting between them when asked. Owns
 // its timer; cancel() (or dispose) stops it. No `vscode` import.
-import type { Connection, WebSocketConnection } from '../connectionTypes';
+import type { Connection, WebSocketConnection } from '../connection/connectionTypes';
 import type { ReplayStep } from './';
 
 /** Sends one step on `connection`; throws the engine's error when it cannot. */

@@ -1,9 +1,9 @@
 // Turns a session's connection settings into the engine's connect options (filling in ${env:…} and
 // secrets), and back, for saving the settings of a connection as a session.
-import type { TcpOptions, TlsOptions, WebSocketOptions } from '../connectionTypes';
-import { parseTcpTarget, parseWebSocketUrl } from '../connectionTarget';
+import type { TcpOptions, TlsOptions, WebSocketOptions } from '../connection/connectionTypes';
+import { parseTcpTarget, parseWebSocketUrl } from '../connection/connectionTarget';
 import { SocketInspectorError } from '../../../shared/errors';
-import { resolveKeyLogPath } from '../keyLogPath';
+import { resolveKeyLogPath } from '../tls/keyLogPath';
 import { type EnvRecord, type EnvUse, envNames, resolveEnv } from './sessionEnv';
 import type {
   Mutable,

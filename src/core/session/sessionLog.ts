@@ -12,7 +12,7 @@ import {
 } from '../../../shared/logModel';
 import { isUtf8 } from 'node:buffer';
 import { decodeBase64, encodeBase64 } from '../../../shared/codecs/base64';
-import type { FrameLog } from '../frameLog';
+import type { FrameLog } from '../log/frameLog';
 import { MAX_SESSION_BYTES, type SessionLog, type SessionLogEntry } from './sessionFormat';
 import { serializedEntryBytes } from './sessionSerialize';
 

@@ -3,7 +3,7 @@
 // unknown fields are kept (for round trip) and reported as warnings, as the editor's schema flags them.
 import { DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
 import { COMPOSER_FORMATS } from '../../../shared/codecs/composerInput';
-import { parseTcpTarget, parseWebSocketUrl } from '../connectionTarget';
+import { parseTcpTarget, parseWebSocketUrl } from '../connection/connectionTarget';
 import { SocketInspectorError } from '../../../shared/errors';
 import { framerSpecFromJson, framerSpecToJson, type FramerSpecJson } from '../../../shared/framerSpec';
 import { parseFieldPath } from '../timing/jsonFieldPath';

@@ -8,7 +8,7 @@
 // at the first frame.
 import type { Duplex } from 'node:stream';
 import { Direction } from '../../../shared/logModel';
-import type { IDisposable } from '../dispose';
+import type { IDisposable } from '../base/dispose';
 import { FrameHeaderParser } from './frameHeaderParser';
 import type { WireFrameStore } from './wireFrameStore';
 

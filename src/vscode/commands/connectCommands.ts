@@ -1,12 +1,12 @@
 // The connect and disconnect commands: prompt when called without arguments, validate when called with
 // an options object, open the inspector, and report failures as messages a person can act on.
 import * as vscode from 'vscode';
-import type { ConnectionRegistry } from '../../core/connectionRegistry';
-import { tcpOptionsFrom, webSocketOptionsFrom } from '../../core/connectOptions';
-import type { Connection } from '../../core/connectionTypes';
-import { parseTcpTarget, parseWebSocketUrl } from '../../core/connectionTarget';
-import { createTcpConnection } from '../../core/tcpConnection';
-import { createWebSocketConnection } from '../../core/wsConnection';
+import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
+import { tcpOptionsFrom, webSocketOptionsFrom } from '../../core/connection/connectOptions';
+import type { Connection } from '../../core/connection/connectionTypes';
+import { parseTcpTarget, parseWebSocketUrl } from '../../core/connection/connectionTarget';
+import { createTcpConnection } from '../../core/connection/tcpConnection';
+import { createWebSocketConnection } from '../../core/connection/wsConnection';
 import { reportError } from '../errorReport';
 import { resolveCommandKeyLog, retentionFromSettings, withKeyLogSetting, withMessageLimitFromSettings } from '../settings';
 import type { InspectorHost } from '../panels/inspectorHost';

@@ -9,7 +9,7 @@
 import { access } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ConnectionRegistry } from '../../core/connectionRegistry';
+import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
 import {
   EXPORT_FORMATS,
   countingSource,
@@ -28,7 +28,7 @@ import {
 } from '../../core/export';
 import { formatSize, saveSession } from '../../core/session';
 import { reportError } from '../errorReport';
-import type { Connection } from '../../core/connectionTypes';
+import type { Connection } from '../../core/connection/connectionTypes';
 import { proxyControlsOf } from '../../panel/proxyView';
 import type { PanelManager } from '../panels/panelManager';
 import { SESSION_EDITOR_VIEW_TYPE } from '../sessionEditor/sessionEditor';

@@ -1,6 +1,6 @@
 // Open Panel, Reconnect, Clear Log and Focus Connection: commands about inspector tabs that exist.
 import * as vscode from 'vscode';
-import type { ConnectionRegistry } from '../../core/connectionRegistry';
+import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
 import type { PanelManager } from '../panels/panelManager';
 
 type Picker = (arg: unknown, title: string, options?: { liveOnly?: boolean }) => Promise<string | undefined>;

@@ -5,16 +5,16 @@ import * as vscode from 'vscode';
 import { validatorOf } from './connectCommands';
 import type { InspectorHost } from '../panels/inspectorHost';
 import { retentionFromSettings } from '../settings';
-import type { ConnectionRegistry } from '../../core/connectionRegistry';
-import type { ConnectionKind } from '../../core/connectionTypes';
-import { parseTcpTarget, parseWebSocketUrl } from '../../core/connectionTarget';
-import { proxyOptionsFrom, type ProxyCommandOptions } from '../../core/connectOptions';
+import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
+import type { ConnectionKind } from '../../core/connection/connectionTypes';
+import { parseTcpTarget, parseWebSocketUrl } from '../../core/connection/connectionTarget';
+import { proxyOptionsFrom, type ProxyCommandOptions } from '../../core/connection/connectOptions';
 import { formatListenAddress, parseListenAddress, type ListenAddress } from '../../core/listen/listenAddress';
 import { createTcpProxy, createWsProxy, type ProxySession } from '../../core/proxy';
 import { createTcpListener } from '../../core/listen/tcpListener';
 import { createWsListener } from '../../core/listen/wsListener';
-import { createServerConnection, type ServerConnection } from '../../core/serverConnection';
-import type { ServerSession } from '../../core/serverTypes';
+import { createServerConnection, type ServerConnection } from '../../core/connection/serverConnection';
+import type { ServerSession } from '../../core/connection/serverTypes';
 import { reportError } from '../errorReport';
 
 /** What a listen command resolves to, so keybindings, tasks and tests can follow up. */

@@ -3,7 +3,7 @@
 // that changed on disk since it was read).
 import * as vscode from 'vscode';
 import { storeLogFromSettings } from '../settings';
-import type { Connection } from '../../core/connectionTypes';
+import type { Connection } from '../../core/connection/connectionTypes';
 import { isSocketInspectorError } from '../../../shared/errors';
 import { messageOf, reportError } from '../errorReport';
 import {

@@ -1,7 +1,7 @@
 // What the commands, the session editor and the tree view know of the inspector tabs: where a tab's
 // connection came from (for Reconnect and Save) and how to show one. PanelManager implements InspectorHost.
 import type * as vscode from 'vscode';
-import type { Connection } from '../../core/connectionTypes';
+import type { Connection } from '../../core/connection/connectionTypes';
 import type { Session, SessionConnection } from '../../core/session';
 
 /** The session file an inspector shows (opened from it, or saved to it). */

@@ -2,7 +2,7 @@
 // CSP, and wires its messages to a PanelController. Everything else lives in the controller.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Connection } from '../../core/connectionTypes';
+import type { Connection } from '../../core/connection/connectionTypes';
 import { PanelController, type PanelControllerOptions } from '../../panel/panelController';
 import { renderPanelHtml } from '../../panel/panelHtml';
 

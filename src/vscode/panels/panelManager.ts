@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import type { InspectorHost, InspectorSource } from './inspectorHost';
 import { panelSettingsFromConfiguration } from '../settings';
-import type { ConnectionRegistry } from '../../core/connectionRegistry';
-import type { Connection } from '../../core/connectionTypes';
+import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
+import type { Connection } from '../../core/connection/connectionTypes';
 import { reportError } from '../errorReport';
 import type { PanelSessionInfo } from '../../../shared/protocol';
 import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './inspectorPanel';

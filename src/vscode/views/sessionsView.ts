@@ -2,7 +2,7 @@
 // connections of this window. From it a person opens, connects, renames and deletes session files, and
 // shows, reconnects or disconnects connections (through the commands that already exist for those).
 import * as vscode from 'vscode';
-import type { ConnectionRegistry } from '../../core/connectionRegistry';
+import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
 import type { ConnectionState } from '../../../shared/logModel';
 import { reportError } from '../errorReport';
 import type { PanelManager } from '../panels/panelManager';

@@ -2,10 +2,10 @@
 // job: loading a million entries (the 1M browser test and the scroll benchmark). It holds a real
 // FrameLog; every send fails as on a closed connection.
 import { Direction, Kind } from '../../../shared/logModel';
-import type { Connection } from '../../../src/core/connectionTypes';
-import { Emitter } from '../../../src/core/dispose';
+import type { Connection } from '../../../src/core/connection/connectionTypes';
+import { Emitter } from '../../../src/core/base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import { FrameLog } from '../../../src/core/frameLog';
+import { FrameLog } from '../../../src/core/log/frameLog';
 
 /** The payload of synthetic entry `i`: distinct, searchable, and of varying length. */
 export function syntheticPayload(i: number): string {

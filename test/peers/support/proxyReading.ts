@@ -1,9 +1,9 @@
 // Reading proxy sessions in tests: waiting for peers and held messages, the bytes of one direction of a
 // pair's log, and the network handles this process holds (to check a disposed proxy left none).
 import * as net from 'node:net';
-import type { ServerSession } from '../../../src/core/serverTypes';
+import type { ServerSession } from '../../../src/core/connection/serverTypes';
 import type { ProxyPeer, ProxyPeerControls, ProxySession } from '../../../src/core/proxy';
-import type { FrameLog } from '../../../src/core/frameLog';
+import type { FrameLog } from '../../../src/core/log/frameLog';
 import { describeLog, entries, type Entry } from './logReading';
 
 /** Guard against a hung test only; tests never assert on time. */

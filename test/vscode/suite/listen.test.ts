@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import WebSocket from 'ws';
-import { serverOf } from '../../../src/core/serverConnection';
+import { serverOf } from '../../../src/core/connection/serverConnection';
 import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import type { ListenResult } from '../../../src/vscode/commands/serverCommands';
 import { Direction } from '../../../shared/logModel';

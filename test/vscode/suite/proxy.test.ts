@@ -9,7 +9,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import type { ListenResult } from '../../../src/vscode/commands/serverCommands';
 import { Direction, Kind } from '../../../shared/logModel';
-import { serverOf } from '../../../src/core/serverConnection';
+import { serverOf } from '../../../src/core/connection/serverConnection';
 import { isProxySession } from '../../../src/core/proxy';
 import { after, before, suite, test } from '../testRegistry';
 import { makeSelfSigned } from '../../peers/support/certificates';

@@ -2,10 +2,10 @@
 // Proxy WebSocket…). It binds a local address; every client it accepts becomes a peer, a Connection that is
 // already open and has its own log and composer. For a proxy, a peer is one client↔upstream pair whose log holds
 // both legs: Direction.Out is client→server, Direction.In is server→client.
-import type { Event, IDisposable } from './dispose';
+import type { Event, IDisposable } from '../base/dispose';
 import type { ConnectionKind, Connection } from './connectionTypes';
-import type { SocketInspectorError } from '../../shared/errors';
-import type { FrameLog } from './frameLog';
+import type { SocketInspectorError } from '../../../shared/errors';
+import type { FrameLog } from '../log/frameLog';
 
 /** Whether the session serves clients itself or forwards them to an upstream. */
 export type ServerMode = 'listen' | 'proxy';

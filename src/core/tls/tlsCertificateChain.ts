@@ -3,7 +3,7 @@
 // explained in words. Everything here comes from the network: callers show it as text only.
 import { X509Certificate } from 'node:crypto';
 import type { DetailedPeerCertificate, PeerCertificate } from 'node:tls';
-import type { CertificateSummary } from '../../shared/logModel';
+import type { CertificateSummary } from '../../../shared/logModel';
 
 /** Longest chain walked; real chains have 2–4 certificates, so anything longer is a loop we did not catch. */
 export const MAX_CHAIN_LENGTH = 16;

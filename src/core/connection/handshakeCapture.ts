@@ -1,7 +1,7 @@
 // Records the HTTP opening handshake of a WebSocket exactly as it crossed the wire: the request head as
 // written to the socket and the response head as read from it, before Node's HTTP parser normalizes them.
 import type { Socket } from 'node:net';
-import type { IDisposable } from './dispose';
+import type { IDisposable } from '../base/dispose';
 
 /** An HTTP message head: start line, headers in wire order with names as sent, and its raw bytes. */
 export interface HttpHead {

@@ -1,6 +1,6 @@
 // Translates what Node, OpenSSL and `ws` raise into a SocketInspectorError a person can act on.
 import { STATUS_CODES } from 'node:http';
-import { SocketInspectorError } from '../../shared/errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { explainFrameError, frameErrorMessage } from './wsFrameErrors';
 
 /** What the failing connection was doing, so the message can name the peer. */

@@ -1,7 +1,7 @@
 // Keeps the live connections of this window, each with an id, so commands, panels and the status bar
 // agree on what exists. No `vscode` import: it is plain bookkeeping, testable in Node.
 import type { Connection } from './connectionTypes';
-import { Disposable, Emitter, type Event, type IDisposable } from './dispose';
+import { Disposable, Emitter, type Event, type IDisposable } from '../base/dispose';
 
 export interface RegisteredConnection {
   readonly id: string;

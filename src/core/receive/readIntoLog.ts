@@ -15,9 +15,9 @@
 // left as it is.
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import type { IDisposable } from './dispose';
+import type { IDisposable } from '../base/dispose';
 import { FastBuffer } from './fastBuffer';
-import type { FrameLog } from './frameLog';
+import type { FrameLog } from '../log/frameLog';
 
 /** Most bytes one read takes: what Node reads at a time by default. */
 export const READ_BYTES = 64 * 1024;

@@ -4,22 +4,22 @@
 // handed to `ws`, in call order (which is wire order: ws queues frames behind a pending compression).
 import type * as net from 'node:net';
 import WebSocket from 'ws';
-import { Direction, Kind } from '../../shared/logModel';
-import { MAX_FRAGMENTS } from '../../shared/wireFrames';
+import { Direction, Kind } from '../../../shared/logModel';
+import { MAX_FRAGMENTS } from '../../../shared/wireFrames';
 import { ConnectionLifecycle } from './connectionLifecycle';
 import type { RetentionOptions } from './connectionTypes';
-import { toDisposable } from './dispose';
-import { SocketInspectorError } from '../../shared/errors';
-import { ReadBudget } from './readBudget';
-import { readIntoLog } from './readIntoLog';
-import { SpanBatch } from './spanBatch';
-import { closeWithAnyCode } from './wsFrames/anyCodeClose';
-import { WireFrameTap } from './wsFrames/frameTap';
-import { reassembleInPlace } from './wsFrames/inPlaceReassembly';
-import { bypassPlainFrames } from './wsFrames/plainFrameBypass';
-import { receiverAwaits, receiverHolds, receiverOf } from './wsFrames/receiverInternals';
-import { WireFrameStore, type WireFrame } from './wsFrames/wireFrameStore';
-import { describeReceiverProgress, receiverProgress } from './wsReceiverProgress';
+import { toDisposable } from '../base/dispose';
+import { SocketInspectorError } from '../../../shared/errors';
+import { ReadBudget } from '../receive/readBudget';
+import { readIntoLog } from '../receive/readIntoLog';
+import { SpanBatch } from '../log/spanBatch';
+import { closeWithAnyCode } from '../wsFrames/anyCodeClose';
+import { WireFrameTap } from '../wsFrames/frameTap';
+import { reassembleInPlace } from '../receive/inPlaceReassembly';
+import { bypassPlainFrames } from '../receive/plainFrameBypass';
+import { receiverAwaits, receiverHolds, receiverOf } from '../receive/receiverInternals';
+import { WireFrameStore, type WireFrame } from '../wsFrames/wireFrameStore';
+import { describeReceiverProgress, receiverProgress } from '../receive/wsReceiverProgress';
 
 /** Close code of a close frame without a status: there is no code on the wire (RFC 6455 §7.1.5). */
 const NO_STATUS = 1005;

@@ -1,9 +1,9 @@
 // What the user composed (text, JSON, hex or base64), turned into what a connection of a given kind
 // sends: a WebSocket text message for text and JSON, bytes otherwise. Checked once, sent to any number
 // of connections (one, every peer of a broadcast, or each auto-reply).
-import { validateComposerInput, type ComposedMessage } from '../../shared/codecs/composerInput';
+import { validateComposerInput, type ComposedMessage } from '../../../shared/codecs/composerInput';
 import type { Connection, ConnectionKind, WebSocketConnection } from './connectionTypes';
-import { SocketInspectorError } from '../../shared/errors';
+import { SocketInspectorError } from '../../../shared/errors';
 
 /** A checked message: its bytes, and for a WebSocket text message the text as framed. */
 export interface Outgoing {

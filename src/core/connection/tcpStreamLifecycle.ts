@@ -1,10 +1,10 @@
 // What every TCP connection does once it has a socket, whether we connected it or a listener accepted it:
 // log the bytes exactly, half-close, reset, close with a timeout, and say who closed and how much flowed.
 import type * as net from 'node:net';
-import { Direction, Kind } from '../../shared/logModel';
+import { Direction, Kind } from '../../../shared/logModel';
 import { ConnectionLifecycle } from './connectionLifecycle';
 import type { RetentionOptions } from './connectionTypes';
-import { readIntoLog } from './readIntoLog';
+import { readIntoLog } from '../receive/readIntoLog';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 

@@ -1,5 +1,5 @@
 // Translates why a server could not bind its address into a SocketInspectorError a person can act on.
-import { SocketInspectorError } from '../../shared/errors';
+import { SocketInspectorError } from '../../../shared/errors';
 
 const PICK_ANOTHER = 'Choose another port, or 0 for any free port.';
 

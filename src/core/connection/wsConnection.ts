@@ -8,14 +8,14 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import WebSocket from 'ws';
-import { Direction, Kind, type HandshakeInfo, type TlsInfo } from '../../shared/logModel';
+import { Direction, Kind, type HandshakeInfo, type TlsInfo } from '../../../shared/logModel';
 import { parseWebSocketUrl } from './connectionTarget';
 import type { RetentionOptions, WebSocketConnection, WebSocketOptions } from './connectionTypes';
-import { SocketInspectorError } from '../../shared/errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { HandshakeCapture, type HttpHead, statusOf } from './handshakeCapture';
 import { formatAddress } from './socketAddress';
-import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from './systemErrors';
-import { describeTls, summarizeTls } from './tlsSummary';
+import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from '../errors/systemErrors';
+import { describeTls, summarizeTls } from '../tls/tlsSummary';
 import { WebSocketLifecycle } from './webSocketLifecycle';
 
 export { validateClose } from './webSocketLifecycle';

@@ -7,7 +7,7 @@
 //
 // ws's receiver is reached into through receiverInternals.ts.
 import type WebSocket from 'ws';
-import type { IDisposable } from '../dispose';
+import type { IDisposable } from '../base/dispose';
 import { FastBuffer, receiverOf, type ReceiverInternals } from './receiverInternals';
 
 /**

@@ -1,9 +1,9 @@
 // The contract every connection (TCP, TLS, WebSocket) fulfils, and the options that create one.
-import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../shared/logModel';
-import type { Event, IDisposable } from './dispose';
-import type { SocketInspectorError } from '../../shared/errors';
-import type { FrameLog } from './frameLog';
-import type { WireFrame, WireFrameStore } from './wsFrames/wireFrameStore';
+import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../../shared/logModel';
+import type { Event, IDisposable } from '../base/dispose';
+import type { SocketInspectorError } from '../../../shared/errors';
+import type { FrameLog } from '../log/frameLog';
+import type { WireFrame, WireFrameStore } from '../wsFrames/wireFrameStore';
 
 /** TLS settings shared by tls:// and wss:// connections. */
 export interface TlsOptions {

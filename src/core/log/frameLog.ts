@@ -1,8 +1,8 @@
 // The ordered log of one connection, held column-wise: a deque of segments, each a handful of typed
 // arrays plus one byte slab. No object and no Buffer per entry: at millions of entries per-entry objects
 // cost more than the payloads and make the GC the bottleneck of ingest.
-import type { Direction, DirectionTotals, Kind, LogEntry, LogRun } from '../../shared/logModel';
-import { Emitter, type Event } from './dispose';
+import type { Direction, DirectionTotals, Kind, LogEntry, LogRun } from '../../../shared/logModel';
+import { Emitter, type Event } from '../base/dispose';
 
 export interface FrameLogOptions {
   /** Most entries kept; the oldest are evicted beyond it and counted in `dropped`. */

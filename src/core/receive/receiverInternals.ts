@@ -61,7 +61,7 @@ export function receiverHolds(r: ReceiverInternals, buffer: ArrayBufferLike): bo
 }
 
 /** Node's Buffer constructor without argument checks: what ws itself makes its views with. */
-export { FastBuffer } from '../fastBuffer';
+export { FastBuffer } from './fastBuffer';
 
 /** ws's receiver, if it is one this module knows and it emits synchronously. */
 export function receiverOf(ws: WebSocket): ReceiverInternals | undefined {

@@ -1,13 +1,13 @@
 // The lifecycle every connection shares: its log, its state, the one connect() promise, and the rule
 // that the first failure is the one reported (later errors are mostly its echoes).
-import { Direction, Kind, type ConnectionState } from '../../shared/logModel';
+import { Direction, Kind, type ConnectionState } from '../../../shared/logModel';
 import type { RetentionOptions } from './connectionTypes';
 import type { EventEmitter } from 'node:events';
-import { Disposable, Emitter, toDisposable, type Event } from './dispose';
-import { SocketInspectorError } from '../../shared/errors';
-import { FrameLog } from './frameLog';
+import { Disposable, Emitter, toDisposable, type Event } from '../base/dispose';
+import { SocketInspectorError } from '../../../shared/errors';
+import { FrameLog } from '../log/frameLog';
 import type { TLSSocket } from 'node:tls';
-import { TlsKeyLog } from './tlsKeyLog';
+import { TlsKeyLog } from '../tls/tlsKeyLog';
 
 /** Base of TcpConnection and WebSocketConnection: state, log, connect promise and first-error bookkeeping. */
 export abstract class ConnectionLifecycle extends Disposable {

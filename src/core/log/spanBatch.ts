@@ -2,7 +2,7 @@
 // frame headers; a framer's lines between their delimiters), gathered as offsets so the log copies them
 // with one call (FrameLog.appendSpans) instead of one copy per message, the biggest per-message cost of
 // recording a flood (bench/README.md).
-import type { Direction, Kind } from '../../shared/logModel';
+import type { Direction, Kind } from '../../../shared/logModel';
 
 /** Writes `count` spans of `bytes`, all of one direction and kind. */
 export type SpanWriter = (direction: Direction, kind: Kind, bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, count: number) => void;

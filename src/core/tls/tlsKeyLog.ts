@@ -5,7 +5,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { toDisposable, type IDisposable } from './dispose';
+import { toDisposable, type IDisposable } from '../base/dispose';
 
 /** Why a key log file cannot be written, in words, from the error of opening or writing it. */
 export function keyLogProblem(path: string, e: unknown): string {

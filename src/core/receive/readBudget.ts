@@ -4,7 +4,7 @@
 // runs nothing else (timers, the panel's flushes, other extensions). Past the budget the source is
 // paused until the end of the turn (a setImmediate, right after the poll phase), so other work gets its
 // turn between slices of a flood; the bytes wait in the kernel meanwhile, nothing is dropped.
-import type { IDisposable } from './dispose';
+import type { IDisposable } from '../base/dispose';
 
 /** Bytes handled per turn by default: four full socket reads. */
 export const DEFAULT_BYTES_PER_TURN = 256 * 1024;

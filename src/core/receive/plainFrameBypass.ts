@@ -12,8 +12,8 @@
 // ws's receiver is reached into through receiverInternals.ts.
 import { isUtf8 } from 'node:buffer';
 import type WebSocket from 'ws';
-import type { IDisposable } from '../dispose';
-import { FrameHeaderParser } from './frameHeaderParser';
+import type { IDisposable } from '../base/dispose';
+import { FrameHeaderParser } from '../wsFrames/frameHeaderParser';
 import { FastBuffer, GET_INFO, receiverOf, type ReceiverInternals } from './receiverInternals';
 
 const FIN_TEXT = 0x81;

@@ -1,6 +1,6 @@
 // What a finished TLS handshake agreed on, and who the peer claims to be, in plain data.
 import type { TLSSocket } from 'node:tls';
-import type { TlsInfo } from '../../shared/logModel';
+import type { TlsInfo } from '../../../shared/logModel';
 import { certificateChain, verificationReason } from './tlsCertificateChain';
 
 export { formatDistinguishedName, summarizeCertificate } from './tlsCertificateChain';

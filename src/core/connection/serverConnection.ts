@@ -1,11 +1,11 @@
 // A server session (listener or proxy) seen as a Connection: its own log, its lifecycle as a connection
 // state, close() to stop it and sends that go to every open peer. This is what the registry, the status
 // bar and the inspector tab hold for a server, so every command that works on connections works on it.
-import { Direction, Kind, type ConnectionState } from '../../shared/logModel';
+import { Direction, Kind, type ConnectionState } from '../../../shared/logModel';
 import type { Connection } from './connectionTypes';
-import { Disposable, Emitter, type Event } from './dispose';
-import { SocketInspectorError } from '../../shared/errors';
-import type { FrameLog } from './frameLog';
+import { Disposable, Emitter, type Event } from '../base/dispose';
+import { SocketInspectorError } from '../../../shared/errors';
+import type { FrameLog } from '../log/frameLog';
 import { sendOutgoing, type Outgoing } from './outgoingMessage';
 import type { ServerPeer, ServerSession, ServerState } from './serverTypes';
 import { formatAddress } from './socketAddress';

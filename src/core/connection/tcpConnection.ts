@@ -1,14 +1,14 @@
 // A raw TCP connection, optionally wrapped in TLS: bytes in and out exactly, plus half-close and reset.
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { Kind, type TlsInfo } from '../../shared/logModel';
+import { Kind, type TlsInfo } from '../../../shared/logModel';
 import { formatTcpTarget } from './connectionTarget';
 import type { RetentionOptions, TcpConnection, TcpOptions, TlsOptions } from './connectionTypes';
-import { SocketInspectorError } from '../../shared/errors';
+import { SocketInspectorError } from '../../../shared/errors';
 import { formatAddress } from './socketAddress';
-import { timeoutError, toSocketInspectorError, type ErrorContext } from './systemErrors';
+import { timeoutError, toSocketInspectorError, type ErrorContext } from '../errors/systemErrors';
 import { TcpStreamLifecycle } from './tcpStreamLifecycle';
-import { describeTls, summarizeTls } from './tlsSummary';
+import { describeTls, summarizeTls } from '../tls/tlsSummary';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 

@@ -2,7 +2,7 @@
 // from a user's JSON, so every field is checked and a wrong one is named in the error.
 import type { TcpOptions, TlsOptions, WebSocketOptions } from './connectionTypes';
 import { parseTcpTarget, parseWebSocketUrl } from './connectionTarget';
-import { SocketInspectorError } from '../../shared/errors';
+import { SocketInspectorError } from '../../../shared/errors';
 
 function bad(message: string): SocketInspectorError {
   return new SocketInspectorError('BAD_URL', message);

@@ -2,8 +2,8 @@
 // options) made absolute against the folder it is relative to.
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { TcpOptions, WebSocketOptions } from './connectionTypes';
-import { SocketInspectorError } from '../../shared/errors';
+import type { TcpOptions, WebSocketOptions } from '../connection/connectionTypes';
+import { SocketInspectorError } from '../../../shared/errors';
 
 /**
  * Makes a key log path absolute: `~` and `~/…` are the home folder, an absolute path stays, a relative

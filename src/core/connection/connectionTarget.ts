@@ -1,7 +1,7 @@
 // Turns what a person typed into a connection target, or into an error that says how to fix it.
 // Pure: no sockets, no DNS.
 import { isIP } from 'node:net';
-import { type ErrorCode, SocketInspectorError, positionOf } from '../../shared/errors';
+import { type ErrorCode, SocketInspectorError, positionOf } from '../../../shared/errors';
 
 /** Where a raw TCP (or TLS) connection goes. `host` has no brackets, even for IPv6. */
 export interface TcpTarget {
