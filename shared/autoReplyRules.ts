@@ -1,4 +1,4 @@
-// Auto-reply rules as the user writes them, and their limits: the host (src/core/listen/autoReply.ts)
+// Auto-reply rules as the user writes them, and their limits: the host (src/core/listen/autoReplyMatching.ts)
 // compiles and matches them; the webview edits them and the message schema checks them.
 import type { ComposedMessage } from './codecs/composerInput';
 

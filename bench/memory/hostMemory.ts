@@ -14,7 +14,7 @@ export interface HostMemoryConfig {
 export interface HostMemoryResult {
   readonly entries: number;
   readonly bytesPerEntry: number;
-  /** What FrameLog itself accounts for (its arrays), per entry. */
+  /** What EntryLog itself accounts for (its arrays), per entry. */
   readonly logBytesPerEntry: number;
   readonly payloadBytesPerEntry: number;
 }

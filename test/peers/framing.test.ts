@@ -11,7 +11,7 @@ import { webviewIncoming } from '../../shared/messageSchema';
 import type { HostEvents, HostRequests, PanelSnapshot, WebviewEvents, WebviewRequests } from '../../shared/protocol';
 import type { Connection, TcpConnection } from '../../src/core/connection/connectionTypes';
 import { FramedLog } from '../../src/core/framing/framedLog';
-import { encodeFramed } from '../../src/core/framing/frameEncoder';
+import { encodeFramed } from '../../src/core/framing/framerEncoder';
 import { LINES_CRLF, type FramerSpec } from '../../shared/framerSpec';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';

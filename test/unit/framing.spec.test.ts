@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toHex } from '../../shared/codecs/hexDump';
 import { SocketInspectorError } from '../../shared/errors';
-import { encodeFramed } from '../../src/core/framing/frameEncoder';
+import { encodeFramed } from '../../src/core/framing/framerEncoder';
 import {
   describeFramer,
   formatFramerSpec,

@@ -2,8 +2,8 @@
 import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../../shared/logModel';
 import type { Event, IDisposable } from '../base/dispose';
 import type { SocketInspectorError } from '../../../shared/errors';
-import type { FrameLog } from '../log/frameLog';
-import type { WireFrame, WireFrameStore } from '../wsFrames/wireFrameStore';
+import type { EntryLog } from '../log/entryLog';
+import type { WireFrame, WireFrameStore } from '../wireFrames/wireFrameStore';
 
 /** TLS settings shared by tls:// and wss:// connections. */
 export interface TlsOptions {
@@ -64,7 +64,7 @@ export interface Connection extends IDisposable {
   readonly kind: ConnectionKind;
   /** Human-readable target: the URL, or tcp://host:port / tls://host:port. */
   readonly target: string;
-  readonly log: FrameLog;
+  readonly log: EntryLog;
   readonly state: ConnectionState;
   /** Set when the connection failed; the same error connect() rejected with or the socket raised. */
   readonly lastError: SocketInspectorError | undefined;

@@ -5,7 +5,7 @@ import { Direction, Kind, type ConnectionState } from '../../../shared/logModel'
 import type { Connection } from './connectionTypes';
 import { Disposable, Emitter, type Event } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import type { FrameLog } from '../log/frameLog';
+import type { EntryLog } from '../log/entryLog';
 import { sendOutgoing, type Outgoing } from './outgoingMessage';
 import type { ServerPeer, ServerSession, ServerState } from './serverTypes';
 import { formatAddress } from './socketAddress';
@@ -101,7 +101,7 @@ class ServerSessionConnection extends Disposable implements ServerConnection {
     return `Proxy ${s.target}`;
   }
 
-  get log(): FrameLog {
+  get log(): EntryLog {
     return this.server.log;
   }
 

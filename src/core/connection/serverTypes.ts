@@ -5,7 +5,7 @@
 import type { Event, IDisposable } from '../base/dispose';
 import type { ConnectionKind, Connection } from './connectionTypes';
 import type { SocketInspectorError } from '../../../shared/errors';
-import type { FrameLog } from '../log/frameLog';
+import type { EntryLog } from '../log/entryLog';
 
 /** Whether the session serves clients itself or forwards them to an upstream. */
 export type ServerMode = 'listen' | 'proxy';
@@ -32,7 +32,7 @@ export interface ServerSession extends IDisposable {
   /** The bound address once listening (port 0 resolved to the real port). */
   readonly address: { readonly host: string; readonly port: number } | undefined;
   /** The session's own events (listening, peer accepted/closed, errors) as meta entries. */
-  readonly log: FrameLog;
+  readonly log: EntryLog;
   readonly state: ServerState;
   /** Set when binding failed (EADDRINUSE, EACCES…) or the server errored. */
   readonly lastError: SocketInspectorError | undefined;

@@ -7,7 +7,7 @@ import type { RetentionOptions, TcpConnection, TcpOptions, TlsOptions } from './
 import { SocketInspectorError } from '../../../shared/errors';
 import { formatAddress } from './socketAddress';
 import { timeoutError, toSocketInspectorError, type ErrorContext } from '../errors/systemErrors';
-import { TcpStreamLifecycle } from './tcpStreamLifecycle';
+import { TcpConnectionBase } from './tcpConnectionBase';
 import { describeTls, summarizeTls } from '../tls/tlsSummary';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -22,7 +22,7 @@ export function createTcpConnection(options: TcpConnectionOptions, retention?: R
   return new TcpConnectionImpl(options, retention);
 }
 
-class TcpConnectionImpl extends TcpStreamLifecycle implements TcpConnection {
+class TcpConnectionImpl extends TcpConnectionBase implements TcpConnection {
   readonly target: string;
   private tlsInfo: TlsInfo | undefined;
   private readonly context: ErrorContext;

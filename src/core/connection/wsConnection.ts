@@ -1,4 +1,4 @@
-// A WebSocket client on `ws` that logs every frame with its exact bytes (webSocketLifecycle.ts), and the
+// A WebSocket client on `ws` that logs every frame with its exact bytes (webSocketConnectionBase.ts), and the
 // opening handshake as it crossed the wire; an error entry follows if the socket fails after a send.
 //
 // The socket is whatever the HTTP request gets: ws's own, or one an agent made. VS Code's extension host
@@ -16,9 +16,9 @@ import { HandshakeCapture, type HttpHead, statusOf } from './handshakeCapture';
 import { formatAddress } from './socketAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from '../errors/systemErrors';
 import { describeTls, summarizeTls } from '../tls/tlsSummary';
-import { WebSocketLifecycle } from './webSocketLifecycle';
+import { WebSocketConnectionBase } from './webSocketConnectionBase';
 
-export { validateClose } from './webSocketLifecycle';
+export { validateClose } from './webSocketConnectionBase';
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -84,7 +84,7 @@ function tlsEstablished(socket: tls.TLSSocket): boolean {
   return (socket as { _secureEstablished?: boolean })._secureEstablished === true;
 }
 
-class WebSocketConnectionImpl extends WebSocketLifecycle implements WebSocketConnection {
+class WebSocketConnectionImpl extends WebSocketConnectionBase implements WebSocketConnection {
   readonly target: string;
   private secure = false;
   private context: ErrorContext;

@@ -5,7 +5,7 @@ import { Disposable, toDisposable } from '../base/dispose';
 import { sendOutgoing } from '../connection/outgoingMessage';
 import type { ServerPeer, ServerSession } from '../connection/serverTypes';
 import type { AutoReplyRule } from '../../../shared/autoReplyRules';
-import { compileAutoReplies, findAutoReply, type CompiledAutoReply } from './autoReply';
+import { compileAutoReplies, findAutoReply, type CompiledAutoReply } from './autoReplyMatching';
 
 /** Received entries that are messages: WebSocket text and binary, TCP data. */
 const MESSAGE_KINDS = new Set<number>([Kind.Text, Kind.Binary, Kind.Data]);

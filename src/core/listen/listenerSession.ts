@@ -7,7 +7,7 @@ import { bindError } from '../errors/bindErrors';
 import type { Connection, ConnectionKind, RetentionOptions } from '../connection/connectionTypes';
 import { Disposable, Emitter, type Event, type IDisposable } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import { FrameLog } from '../log/frameLog';
+import { EntryLog } from '../log/entryLog';
 import type { ServerPeer, ServerSession, ServerState } from '../connection/serverTypes';
 import { formatAddress } from '../connection/socketAddress';
 import { formatListenAddress, type ListenAddress } from './listenAddress';
@@ -47,7 +47,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   readonly mode = 'listen' as const;
   abstract readonly kind: ConnectionKind;
   readonly target: string;
-  readonly log: FrameLog;
+  readonly log: EntryLog;
   protected readonly retention: RetentionOptions | undefined;
   private currentState: ServerState = 'idle';
   private firstError: SocketInspectorError | undefined;
@@ -70,7 +70,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   ) {
     super();
     this.retention = options.retention;
-    this.log = new FrameLog(options.retention);
+    this.log = new EntryLog(options.retention);
     this.target = `${scheme}://${formatListenAddress(options.address)}`;
   }
 

@@ -1,5 +1,5 @@
 // Listen WebSocket…: a local WebSocket server (ws's WebSocketServer on our own HTTP server). Every client
-// that completes the upgrade is a peer with its own frame log and its opening handshake as it crossed the
+// that completes the upgrade is a peer with its own entry log and its opening handshake as it crossed the
 // wire; anything else (a plain HTTP request, a broken upgrade) is answered and noted in the server's log.
 import * as http from 'node:http';
 import type * as net from 'node:net';

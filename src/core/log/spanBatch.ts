@@ -1,6 +1,6 @@
 // Messages that lie side by side in one buffer (a socket read: ws's message payloads between their
 // frame headers; a framer's lines between their delimiters), gathered as offsets so the log copies them
-// with one call (FrameLog.appendSpans) instead of one copy per message, the biggest per-message cost of
+// with one call (EntryLog.appendSpans) instead of one copy per message, the biggest per-message cost of
 // recording a flood (bench/README.md).
 import type { Direction, Kind } from '../../../shared/logModel';
 

@@ -2,7 +2,7 @@
 // of both legs, holding and releasing messages, edits, drops, injections, and reading less when a hold
 // queue is full. Subclasses move the bytes (tcpProxy.ts, wsProxyPair.ts).
 import { Direction, Kind } from '../../../shared/logModel';
-import { ConnectionLifecycle } from '../connection/connectionLifecycle';
+import { ConnectionBase } from '../connection/connectionBase';
 import type { RetentionOptions } from '../connection/connectionTypes';
 import { Emitter, type Event } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
@@ -32,7 +32,7 @@ export interface ProxyPairSettings {
 }
 
 /** The transport-free half of a proxy pair. */
-export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeerControls {
+export abstract class ProxyPair extends ConnectionBase implements ProxyPeerControls {
   private readonly queue: HoldQueue<HeldValue>;
   private readonly roles = new Map<number, ProxyEntryRole>();
   /** Released entries: the seq of the note logged when each was forwarded. */

@@ -5,7 +5,7 @@ import { Direction, Kind } from '../../../shared/logModel';
 import type { ConnectionKind } from '../connection/connectionTypes';
 import { Disposable, Emitter, toDisposable, type Event } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import { FrameLog } from '../log/frameLog';
+import { EntryLog } from '../log/entryLog';
 import { formatHostPort, type ListenAddress } from '../listen/listenAddress';
 import type { ServerState } from '../connection/serverTypes';
 import { PROXY_DIRECTIONS, type ProxyDirection } from './holdQueue';
@@ -42,7 +42,7 @@ function bindError(e: unknown, address: string): SocketInspectorError {
 export abstract class ProxySessionBase extends Disposable implements ProxySession {
   readonly mode = 'proxy' as const;
   abstract readonly kind: ConnectionKind;
-  readonly log = new FrameLog();
+  readonly log = new EntryLog();
   private currentState: ServerState = 'idle';
   private error: SocketInspectorError | undefined;
   private bound: { host: string; port: number } | undefined;

@@ -12,10 +12,10 @@ import { HandshakeCapture, statusOf, type HttpHead } from '../connection/handsha
 import { formatHostPort } from '../listen/listenAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from '../errors/systemErrors';
 import { describeTls, summarizeTls } from '../tls/tlsSummary';
-import { splitEvenly, validateClose } from '../connection/webSocketLifecycle';
-import { closeWithAnyCode } from '../wsFrames/anyCodeClose';
-import { WireFrameTap } from '../wsFrames/frameTap';
-import { WireFrameStore, type WireFrame } from '../wsFrames/wireFrameStore';
+import { splitEvenly, validateClose } from '../connection/webSocketConnectionBase';
+import { closeWithAnyCode } from '../wireFrames/anyCodeClose';
+import { WireFrameTap } from '../wireFrames/wireFrameTap';
+import { WireFrameStore, type WireFrame } from '../wireFrames/wireFrameStore';
 import { MAX_FRAGMENTS } from '../../../shared/wireFrames';
 import type { ProxyDirection } from './holdQueue';
 import { ProxyPair, type ProxyPairSettings } from './proxyPair';

@@ -13,7 +13,7 @@
 import { isUtf8 } from 'node:buffer';
 import type WebSocket from 'ws';
 import type { IDisposable } from '../base/dispose';
-import { FrameHeaderParser } from '../wsFrames/frameHeaderParser';
+import { WireFrameHeaderParser } from '../wireFrames/wireFrameHeaderParser';
 import { FastBuffer, GET_INFO, receiverOf, type ReceiverInternals } from './receiverInternals';
 
 const FIN_TEXT = 0x81;
@@ -46,7 +46,7 @@ export function bypassPlainFrames(
   if (!receiver) return undefined;
   const original = receiver.write;
   // Follows the frames of what ws is given, to know where the next read's first frame starts.
-  const given = new FrameHeaderParser({ sender: 'server', rsv1Allowed: () => true, onHeader: () => {} });
+  const given = new WireFrameHeaderParser({ sender: 'server', rsv1Allowed: () => true, onHeader: () => {} });
   const toWs = (r: ReceiverInternals, bytes: Buffer): boolean => {
     given.push(bytes);
     return original.call(r, bytes);

@@ -5,7 +5,7 @@
 // caller's choosing instead (the `onread` option of net.Socket, with a function that returns the
 // buffer for each next read), but only for a socket created with it, and ours is created by the HTTP
 // client, an agent or a listener. So the same slots are filled here, once the socket is connected (for a
-// WebSocket, once ws has it): every read then goes straight into the log's tail (FrameLog.claimRead),
+// WebSocket, once ws has it): every read then goes straight into the log's tail (EntryLog.claimRead),
 // right after the previous read, and the socket's 'data' listeners (ws, the frame tap, the read budget,
 // a TCP connection's own) get a view of those bytes as before. A message's payload is logged where it
 // was read, and one that spans reads lies in one piece.
@@ -17,7 +17,7 @@ import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { IDisposable } from '../base/dispose';
 import { FastBuffer } from './fastBuffer';
-import type { FrameLog } from '../log/frameLog';
+import type { EntryLog } from '../log/entryLog';
 
 /** Most bytes one read takes: what Node reads at a time by default. */
 export const READ_BYTES = 64 * 1024;
@@ -71,7 +71,7 @@ export interface ReaderState {
  * bytes of no entry. Returns undefined, changing nothing, where this cannot be done. Disposing stops
  * reads into the log.
  */
-export function readIntoLog(socket: Socket, log: FrameLog, reader: ReaderState): IDisposable | undefined {
+export function readIntoLog(socket: Socket, log: EntryLog, reader: ReaderState): IDisposable | undefined {
   if (socket instanceof TLSSocket || socket.destroyed || socket.connecting) return undefined;
   const handle = (socket as unknown as { _handle?: Partial<UserBufferHandle> | null })._handle;
   if (!handle || typeof handle.useUserBuffer !== 'function') return undefined;

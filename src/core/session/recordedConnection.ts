@@ -5,8 +5,8 @@ import type { ConnectionState, HandshakeInfo, TlsInfo } from '../../../shared/lo
 import type { Connection, ConnectionKind } from '../connection/connectionTypes';
 import { Disposable, Emitter, type Event } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import { FrameLog } from '../log/frameLog';
-import { fillFrameLog, type Session } from './';
+import { EntryLog } from '../log/entryLog';
+import { fillEntryLog, type Session } from './';
 
 /** The target a session's settings name, as written (placeholders unresolved: nothing is read yet). */
 export function sessionTarget(session: Session): string {
@@ -24,7 +24,7 @@ function notConnected(): SocketInspectorError {
 export class RecordedConnection extends Disposable implements Connection {
   readonly kind: ConnectionKind;
   readonly target: string;
-  readonly log: FrameLog;
+  readonly log: EntryLog;
   /** "closed" when there is a recording to look at, "idle" when the file has none. */
   readonly state: ConnectionState;
   readonly lastError = undefined;
@@ -38,8 +38,8 @@ export class RecordedConnection extends Disposable implements Connection {
     this.kind = session.connection.type === 'websocket' ? 'ws' : 'tcp';
     this.target = sessionTarget(session);
     // No retention cap: the file was within limits when written, and the user asked to see all of it.
-    this.log = new FrameLog({ maxEntries: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER });
-    if (session.log) fillFrameLog(this.log, session.log);
+    this.log = new EntryLog({ maxEntries: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER });
+    if (session.log) fillEntryLog(this.log, session.log);
     this.state = session.log && session.log.entries.length > 0 ? 'closed' : 'idle';
   }
 

@@ -139,7 +139,7 @@ function resolveTcp(c: TcpSessionConnection, context: ResolveContext): ResolvedC
 /**
  * The connect options of a session's connection: ${env:NAME} filled in from `context.env`, secret
  * header values read from `context.secrets`. `sensitive` lists the values to redact from a log saved
- * later (pass it as `redact` to sessionLogFromFrameLog). Throws BAD_SESSION naming the field at fault.
+ * later (pass it as `redact` to sessionLogFromEntryLog). Throws BAD_SESSION naming the field at fault.
  */
 export async function resolveConnection(connection: SessionConnection, context: ResolveContext): Promise<ResolvedConnection> {
   return connection.type === 'websocket' ? resolveWebSocket(connection, context) : resolveTcp(connection, context);

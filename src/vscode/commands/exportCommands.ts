@@ -29,7 +29,7 @@ import {
 import { formatSize, saveSession } from '../../core/session';
 import { reportError } from '../errorReport';
 import type { Connection } from '../../core/connection/connectionTypes';
-import { proxyControlsOf } from '../../panel/proxyView';
+import { proxyControlsOf } from '../../panel/proxyController';
 import type { PanelManager } from '../panels/panelManager';
 import { SESSION_EDITOR_VIEW_TYPE } from '../sessionEditor/sessionEditor';
 

@@ -13,7 +13,7 @@ import {
   isSecretHeader,
   replaySteps,
   saveSession,
-  sessionLogFromFrameLog,
+  sessionLogFromEntryLog,
   type Session,
   type SessionMessage,
 } from '../../core/session';
@@ -46,7 +46,7 @@ export function sessionForEntry(entry: InspectorEntry, connection: Connection, o
   }));
   // Unknown fields of the file the session came from are kept (in its view too); the rest is replaced.
   const { messages: _m, log: _l, connection: _c, version: _v, view: oldView, ...rest } = (entry.source.file?.session ?? {}) as Partial<Session>;
-  const log = options.storeLog && connection.log.size > 0 ? sessionLogFromFrameLog(connection.log, { redact: options.redact }) : undefined;
+  const log = options.storeLog && connection.log.size > 0 ? sessionLogFromEntryLog(connection.log, { redact: options.redact }) : undefined;
   const view = sessionViewOf(entry.panel.controller, oldView);
   return {
     ...rest,

@@ -4,15 +4,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/log/frameLog';
-import { FrameHeaderParser, type FrameSender } from '../../src/core/wsFrames/frameHeaderParser';
-import { WireFrameStore, type WireFrame } from '../../src/core/wsFrames/wireFrameStore';
+import { EntryLog } from '../../src/core/log/entryLog';
+import { WireFrameHeaderParser, type WireFrameSender } from '../../src/core/wireFrames/wireFrameHeaderParser';
+import { WireFrameStore, type WireFrame } from '../../src/core/wireFrames/wireFrameStore';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
 /** Two stores fed the same bytes: one keeping every header, one deriving from `log`. */
-function pair(options: { maxFrames?: number; log?: FrameLog } = {}) {
-  const log = options.log ?? new FrameLog();
+function pair(options: { maxFrames?: number; log?: EntryLog } = {}) {
+  const log = options.log ?? new EntryLog();
   const max = options.maxFrames !== undefined ? { maxFrames: options.maxFrames } : {};
   const full = new WireFrameStore(max);
   const derived = new WireFrameStore({ ...max, entries: log });
@@ -20,10 +20,10 @@ function pair(options: { maxFrames?: number; log?: FrameLog } = {}) {
   const parsers = [
     [Direction.In, 'server'],
     [Direction.Out, 'client'],
-  ] as const satisfies ReadonlyArray<readonly [typeof Direction.In | typeof Direction.Out, FrameSender]>;
+  ] as const satisfies ReadonlyArray<readonly [typeof Direction.In | typeof Direction.Out, WireFrameSender]>;
   const feeders = parsers.map(([direction, sender]) => [
-    new FrameHeaderParser({ sender, rsv1Allowed: () => false, onHeader: (h) => full.add(direction, h, 1) }),
-    new FrameHeaderParser({
+    new WireFrameHeaderParser({ sender, rsv1Allowed: () => false, onHeader: (h) => full.add(direction, h, 1) }),
+    new WireFrameHeaderParser({
       sender,
       rsv1Allowed: () => false,
       onHeader: (h) => derived.add(direction, h, 1),
@@ -96,9 +96,9 @@ describe('WireFrameStore deriving frames from the log', () => {
   });
 
   it('takes a derived frame\'s time from its entry', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     const store = new WireFrameStore({ entries: log });
-    new FrameHeaderParser({ sender: 'server', rsv1Allowed: () => false, onHeader: (h) => store.add(Direction.In, h, 5) }).push(hex('810161'));
+    new WireFrameHeaderParser({ sender: 'server', rsv1Allowed: () => false, onHeader: (h) => store.add(Direction.In, h, 5) }).push(hex('810161'));
     const seq = log.append(Direction.In, Kind.Text, Buffer.from('a'), 0, 42);
     store.noteEntry(Direction.In, seq);
     assert.equal(store.get(0)!.monoTime, 42);
@@ -118,9 +118,9 @@ describe('WireFrameStore deriving frames from the log', () => {
   });
 
   it('links a batch of entries logged together (noteEntries), and entries noted before their frames', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     const store = new WireFrameStore({ entries: log });
-    const parser = new FrameHeaderParser({ sender: 'server', rsv1Allowed: () => false, onHeader: (h) => store.add(Direction.In, h, 1) });
+    const parser = new WireFrameHeaderParser({ sender: 'server', rsv1Allowed: () => false, onHeader: (h) => store.add(Direction.In, h, 1) });
     parser.push(hex('8101 61 8102 6162 8103 616263'));
     const wire = Buffer.from('abcabc');
     const starts = new Uint32Array([0, 1, 3]);
@@ -137,7 +137,7 @@ describe('WireFrameStore deriving frames from the log', () => {
   });
 
   it('forgets a derived frame with its entry, and evicts beyond maxFrames', () => {
-    const log = new FrameLog({ maxEntries: 3 });
+    const log = new EntryLog({ maxEntries: 3 });
     const p = pair({ log, maxFrames: 1000 });
     for (let i = 0; i < 5; i++) {
       p.read('810161');
@@ -158,7 +158,7 @@ describe('WireFrameStore deriving frames from the log', () => {
   });
 
   it('holds a million single-frame messages in almost nothing', () => {
-    const log = new FrameLog({ maxEntries: 1_000_000 });
+    const log = new EntryLog({ maxEntries: 1_000_000 });
     const store = new WireFrameStore({ maxFrames: 1_000_000, entries: log });
     const h = { b0: 0x81, fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 1, masked: false, maskKey: 0, lengthHigh: 0, lengthLow: 1, headerLength: 2, anomalies: 0 };
     const payload = Buffer.from('a');

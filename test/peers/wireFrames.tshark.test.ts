@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Direction } from '../../shared/logModel';
 import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
-import type { WireFrame } from '../../src/core/wsFrames/wireFrameStore';
+import type { WireFrame } from '../../src/core/wireFrames/wireFrameStore';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { SeededRandom } from '../unit/support/seededRandom';
 import { describeLog, entries, waitForEnd, waitForEntry } from './support/logReading';

@@ -5,13 +5,13 @@ import type { RetentionOptions } from './connectionTypes';
 import type { EventEmitter } from 'node:events';
 import { Disposable, Emitter, toDisposable, type Event } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import { FrameLog } from '../log/frameLog';
+import { EntryLog } from '../log/entryLog';
 import type { TLSSocket } from 'node:tls';
 import { TlsKeyLog } from '../tls/tlsKeyLog';
 
 /** Base of TcpConnection and WebSocketConnection: state, log, connect promise and first-error bookkeeping. */
-export abstract class ConnectionLifecycle extends Disposable {
-  readonly log: FrameLog;
+export abstract class ConnectionBase extends Disposable {
+  readonly log: EntryLog;
   private currentState: ConnectionState = 'idle';
   private firstError: SocketInspectorError | undefined;
   private readonly stateEmitter = this.register(new Emitter<ConnectionState>());
@@ -22,7 +22,7 @@ export abstract class ConnectionLifecycle extends Disposable {
 
   constructor(retention?: RetentionOptions) {
     super();
-    this.log = new FrameLog(retention);
+    this.log = new EntryLog(retention);
   }
 
   get state(): ConnectionState {

@@ -6,7 +6,7 @@
 import { FrameAnomaly, isControlOpcode } from '../../../shared/wireFrames';
 
 /** A parsed header. The parser reuses one object: read it inside the callback, do not keep it. */
-export interface ParsedFrameHeader {
+export interface ParsedWireFrameHeader {
   /** The first header byte as sent: FIN, RSV1-3 and the opcode. */
   b0: number;
   fin: boolean;
@@ -27,13 +27,13 @@ export interface ParsedFrameHeader {
 }
 
 /** Which side wrote the bytes: client frames must be masked, server frames must not. */
-export type FrameSender = 'client' | 'server';
+export type WireFrameSender = 'client' | 'server';
 
-export interface FrameHeaderParserOptions {
-  readonly sender: FrameSender;
+export interface WireFrameHeaderParserOptions {
+  readonly sender: WireFrameSender;
   /** Whether an extension that defines RSV1 (permessage-deflate) was negotiated; asked per frame. */
   readonly rsv1Allowed: () => boolean;
-  readonly onHeader: (header: ParsedFrameHeader) => void;
+  readonly onHeader: (header: ParsedWireFrameHeader) => void;
   /**
    * Given, a server's plain frame (FIN, no RSV bit, text or binary, unmasked, 7-bit length, outside a
    * fragmented message: nothing anomalous) is reported here instead of through onHeader, from its two
@@ -47,7 +47,7 @@ const TWO_32 = 2 ** 32;
 const UNSAFE_HIGH = 2 ** 21;
 
 /** Parses the frame headers of one byte stream; payloads are skipped. */
-export class FrameHeaderParser {
+export class WireFrameHeaderParser {
   private readonly header = new Uint8Array(14);
   /** Header bytes collected so far. */
   private have = 0;
@@ -57,7 +57,7 @@ export class FrameHeaderParser {
   private skip = 0;
   /** A fragmented data message is in progress (its first frame had FIN clear). */
   private inMessage = false;
-  private readonly out: ParsedFrameHeader = {
+  private readonly out: ParsedWireFrameHeader = {
     b0: 0,
     fin: false,
     rsv1: false,
@@ -74,7 +74,7 @@ export class FrameHeaderParser {
 
   private readonly onPlain: ((b0: number, length: number) => void) | undefined;
 
-  constructor(private readonly options: FrameHeaderParserOptions) {
+  constructor(private readonly options: WireFrameHeaderParserOptions) {
     // Unmasked is right only for a server's frames.
     this.onPlain = options.sender === 'server' ? options.onPlainFrame : undefined;
   }

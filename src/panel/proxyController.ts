@@ -25,7 +25,7 @@ export function proxyPayloadOf(message: ComposerMessage, kind: 'ws' | 'tcp'): Pr
 }
 
 /** The hold state and held list of the proxy pair on screen. */
-export class ProxyView extends Disposable {
+export class ProxyController extends Disposable {
   private controls: ProxyPeerControls | undefined;
   private kind: 'ws' | 'tcp' = 'tcp';
   private subscription: IDisposable | undefined;

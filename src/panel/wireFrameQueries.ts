@@ -2,7 +2,7 @@
 // Connections that record no frames (TCP, a session file's recording) answer "not available".
 import { MAX_FRAMES_PER_ENTRY, anomalyNames, type FramesResult, type WireFrameInfo } from '../../shared/wireFrames';
 import type { Connection, WebSocketConnection } from '../core/connection/connectionTypes';
-import type { WireFrame } from '../core/wsFrames/wireFrameStore';
+import type { WireFrame } from '../core/wireFrames/wireFrameStore';
 
 /** The connection as one that records wire frames, or undefined. */
 export function frameRecorder(connection: Connection): WebSocketConnection | undefined {

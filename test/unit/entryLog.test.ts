@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/log/frameLog';
+import { EntryLog } from '../../src/core/log/entryLog';
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 /** A payload whose bytes encode its own index, so any mix-up between entries shows. */
@@ -11,9 +11,9 @@ function payloadFor(i: number, length: number): Uint8Array {
   return p;
 }
 
-describe('FrameLog', () => {
+describe('EntryLog', () => {
   it('keeps entries in order with exact bytes, direction, kind and code', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     const a = log.append(Direction.Out, Kind.Text, new TextEncoder().encode('hello'));
     const b = log.append(Direction.In, Kind.Binary, bytes(0, 255, 128));
     const c = log.append(Direction.In, Kind.Close, new TextEncoder().encode('bye'), 4001);
@@ -41,7 +41,7 @@ describe('FrameLog', () => {
   });
 
   it('copies the payload, so a reused source buffer does not change the log', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     const pool = new Uint8Array(64).fill(7);
     log.append(Direction.In, Kind.Binary, pool.subarray(8, 12));
     pool.fill(9);
@@ -49,7 +49,7 @@ describe('FrameLog', () => {
   });
 
   it('stamps wall-clock and monotonic times that agree with the clocks', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     const before = Date.now();
     const monoBefore = performance.now();
     log.append(Direction.In, Kind.Data, bytes(1));
@@ -63,7 +63,7 @@ describe('FrameLog', () => {
   });
 
   it('keeps totals per direction, counting evicted entries too', () => {
-    const log = new FrameLog({ maxEntries: 2 });
+    const log = new EntryLog({ maxEntries: 2 });
     log.append(Direction.In, Kind.Data, bytes(1, 2, 3));
     log.append(Direction.Out, Kind.Data, bytes(1));
     log.append(Direction.In, Kind.Data, bytes(1, 2));
@@ -74,7 +74,7 @@ describe('FrameLog', () => {
   });
 
   it('evicts the oldest entries beyond maxEntries and counts every dropped one', () => {
-    const log = new FrameLog({ maxEntries: 1000 });
+    const log = new EntryLog({ maxEntries: 1000 });
     for (let i = 0; i < 50_000; i++) log.append(Direction.In, Kind.Data, payloadFor(i, 1 + (i % 40)));
     assert.equal(log.size, 1000);
     assert.equal(log.firstSeq, 49_000);
@@ -89,7 +89,7 @@ describe('FrameLog', () => {
   });
 
   it('evicts by bytes and always keeps the newest entry, even one larger than the cap', () => {
-    const log = new FrameLog({ maxBytes: 100 });
+    const log = new EntryLog({ maxBytes: 100 });
     for (let i = 0; i < 10; i++) log.append(Direction.In, Kind.Binary, payloadFor(i, 30));
     assert.ok(log.retainedBytes <= 100);
     assert.equal(log.size, 3);
@@ -102,7 +102,7 @@ describe('FrameLog', () => {
   });
 
   it('reads back correctly across many segments, with payloads larger than a segment slab', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     const sizes = [0, 1, 64, 70_000, 2 * 1024 * 1024, 3, 1024 * 1024, 5];
     const seqs: number[] = [];
     for (let round = 0; round < 3; round++) {
@@ -118,7 +118,7 @@ describe('FrameLog', () => {
   });
 
   it('walks runs of raw columns that cover exactly the requested retained range', () => {
-    const log = new FrameLog({ maxEntries: 30_000 });
+    const log = new EntryLog({ maxEntries: 30_000 });
     for (let i = 0; i < 40_000; i++) log.append(i % 2 ? Direction.In : Direction.Out, Kind.Text, payloadFor(i, 8));
     const seen: number[] = [];
     log.forEachRun(0, 25_000, (run) => {
@@ -137,7 +137,7 @@ describe('FrameLog', () => {
   });
 
   it('clears retained entries and totals while seqs keep increasing', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     let cleared = 0;
     log.onDidClear(() => cleared++);
     log.append(Direction.In, Kind.Text, bytes(65));
@@ -153,7 +153,7 @@ describe('FrameLog', () => {
   });
 
   it('announces each append with its seq', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     const seen: number[] = [];
     const sub = log.onDidAppend((seq) => seen.push(seq));
     log.append(Direction.In, Kind.Text, bytes(1));
@@ -164,7 +164,7 @@ describe('FrameLog', () => {
   });
 
   it('holds a million 64-byte entries in little more than their payload', () => {
-    const log = new FrameLog({ maxEntries: 1_000_000 });
+    const log = new EntryLog({ maxEntries: 1_000_000 });
     const p = payloadFor(1, 64);
     for (let i = 0; i < 1_000_000; i++) log.append(Direction.In, Kind.Binary, p);
     assert.equal(log.size, 1_000_000);
@@ -175,7 +175,7 @@ describe('FrameLog', () => {
   it('recycles segments trimmed to a few large entries for many small ones, entries exact throughout', () => {
     // 64 KiB entries seal segments of 16 entries (columns trimmed to 16); at the byte cap those segments
     // are recycled, and small entries must then grow their columns instead of losing anything.
-    const log = new FrameLog({ maxBytes: 3 * 1024 * 1024 });
+    const log = new EntryLog({ maxBytes: 3 * 1024 * 1024 });
     const big = (i: number) => Buffer.alloc(65536, i & 0xff);
     const small = (i: number) => Buffer.from(`small ${i}`);
     for (let i = 0; i < 200; i++) log.append(Direction.In, Kind.Binary, big(i));
@@ -198,7 +198,7 @@ describe('FrameLog', () => {
   });
 
   it('appends reserved space filled in place, across segments and at the retention cap, and survives an unused reservation', () => {
-    const log = new FrameLog({ maxBytes: 2 * 1024 * 1024 });
+    const log = new EntryLog({ maxBytes: 2 * 1024 * 1024 });
     const one = new Uint32Array([0]);
     const end = new Uint32Array(1);
     const sizes = [65536, 100, 300_000, 65536, 5, 2 * 1024 * 1024 + 7, 65536];
@@ -226,7 +226,7 @@ describe('FrameLog', () => {
   });
 });
 
-describe('FrameLog, socket reads into its tail', () => {
+describe('EntryLog, socket reads into its tail', () => {
   /** Writes frame-like records (a 2-byte header, then `size` payload bytes) into `space`; returns their payload spans. */
   function fill(space: Uint8Array, round: number, sizes: number[]): { nread: number; starts: number[]; ends: number[] } {
     const starts: number[] = [];
@@ -246,7 +246,7 @@ describe('FrameLog, socket reads into its tail', () => {
     return { nread: at, starts, ends };
   }
 
-  function logRead(log: FrameLog, space: Uint8Array, read: { nread: number; starts: number[]; ends: number[] }): number[] {
+  function logRead(log: EntryLog, space: Uint8Array, read: { nread: number; starts: number[]; ends: number[] }): number[] {
     assert.equal(log.commitRead(space, read.nread), true);
     const view = new Uint8Array(space.buffer, space.byteOffset, read.nread);
     const first = log.nextSeq;
@@ -255,7 +255,7 @@ describe('FrameLog, socket reads into its tail', () => {
   }
 
   it('logs spans of each read where it was read, reads side by side, everything else from the back', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     log.beginReads(() => false);
     const expected = new Map<number, Uint8Array>();
     let previous: { buffer: ArrayBufferLike; end: number } | undefined;
@@ -288,7 +288,7 @@ describe('FrameLog, socket reads into its tail', () => {
   });
 
   it('places reserved space at the back while reading, and keeps every entry exact across segments', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     log.beginReads(() => false);
     const one = new Uint32Array([0]);
     const end = new Uint32Array(1);
@@ -312,7 +312,7 @@ describe('FrameLog, socket reads into its tail', () => {
   });
 
   it('does not reuse a slab the reader still holds, and recycles the others at the cap', () => {
-    const log = new FrameLog({ maxBytes: 2 * 1024 * 1024 });
+    const log = new EntryLog({ maxBytes: 2 * 1024 * 1024 });
     let held: ArrayBufferLike | undefined;
     log.beginReads((buffer) => buffer === held);
     const space = log.claimRead(65536, 16384);
@@ -339,7 +339,7 @@ describe('FrameLog, socket reads into its tail', () => {
   });
 
   it('moves what was placed at the back down when a segment is sealed, entries exact, the slab trimmed', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     log.beginReads(() => false);
     const expected = new Map<number, Uint8Array>();
     for (let round = 0; round < 5; round++) {
@@ -363,7 +363,7 @@ describe('FrameLog, socket reads into its tail', () => {
 
   it('keeps the space of a read under way when reads end or the log is cleared', () => {
     for (const stop of ['endReads', 'clear'] as const) {
-      const log = new FrameLog();
+      const log = new EntryLog();
       log.beginReads(() => false);
       logRead(log, log.claimRead(65536, 16384), { nread: 10, starts: [2], ends: [10] });
       const space = log.claimRead(65536, 16384);

@@ -27,8 +27,8 @@ export type MessageSink = (message: Uint8Array) => void;
  */
 export type SpanSink = (chunk: Uint8Array, start: number, end: number) => void;
 
-/** Options of {@link createFrameDecoder}. */
-export interface FrameDecoderOptions {
+/** Options of {@link createFramerDecoder}. */
+export interface FramerDecoderOptions {
   /** Largest message held or passed on, in bytes (default 16 MiB). */
   readonly maxMessageBytes?: number;
   /**
@@ -44,7 +44,7 @@ export interface FrameDecoderOptions {
 }
 
 /** A stateful splitter of one direction of a byte stream. */
-export interface FrameDecoder {
+export interface FramerDecoder {
   /** Feeds received bytes; calls onMessage for every complete message (a view valid only during the call). */
   push(chunk: Uint8Array): void;
   /** Bytes held for an incomplete message. */
@@ -66,7 +66,7 @@ function formatBytes(n: number): string {
 }
 
 /** Creates a decoder for `spec`; throws BAD_FRAMER for an invalid spec or limit. */
-export function createFrameDecoder(spec: FramerSpec, onMessage: MessageSink, options: FrameDecoderOptions = {}): FrameDecoder {
+export function createFramerDecoder(spec: FramerSpec, onMessage: MessageSink, options: FramerDecoderOptions = {}): FramerDecoder {
   const checked = validateFramerSpec(spec);
   const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   if (!Number.isSafeInteger(max) || max < 1) {
@@ -92,7 +92,7 @@ export function createFrameDecoder(spec: FramerSpec, onMessage: MessageSink, opt
 }
 
 /** The held buffer and error reporting every decoder shares. */
-abstract class HeldBytes implements FrameDecoder {
+abstract class HeldBytes implements FramerDecoder {
   protected buf: Uint8Array = EMPTY;
   protected len = 0;
   private deferred: SocketInspectorError | undefined;

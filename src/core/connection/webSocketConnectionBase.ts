@@ -6,19 +6,19 @@ import type * as net from 'node:net';
 import WebSocket from 'ws';
 import { Direction, Kind } from '../../../shared/logModel';
 import { MAX_FRAGMENTS } from '../../../shared/wireFrames';
-import { ConnectionLifecycle } from './connectionLifecycle';
+import { ConnectionBase } from './connectionBase';
 import type { RetentionOptions } from './connectionTypes';
 import { toDisposable } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
 import { ReadBudget } from '../receive/readBudget';
 import { readIntoLog } from '../receive/readIntoLog';
 import { SpanBatch } from '../log/spanBatch';
-import { closeWithAnyCode } from '../wsFrames/anyCodeClose';
-import { WireFrameTap } from '../wsFrames/frameTap';
+import { closeWithAnyCode } from '../wireFrames/anyCodeClose';
+import { WireFrameTap } from '../wireFrames/wireFrameTap';
 import { reassembleInPlace } from '../receive/inPlaceReassembly';
 import { bypassPlainFrames } from '../receive/plainFrameBypass';
 import { receiverAwaits, receiverHolds, receiverOf } from '../receive/receiverInternals';
-import { WireFrameStore, type WireFrame } from '../wsFrames/wireFrameStore';
+import { WireFrameStore, type WireFrame } from '../wireFrames/wireFrameStore';
 import { describeReceiverProgress, receiverProgress } from '../receive/wsReceiverProgress';
 
 /** Close code of a close frame without a status: there is no code on the wire (RFC 6455 §7.1.5). */
@@ -83,7 +83,7 @@ interface WsCloseState {
 }
 
 /** Base of WebSocket connections: frames, pings, closes and sends of one `ws` WebSocket. */
-export abstract class WebSocketLifecycle extends ConnectionLifecycle {
+export abstract class WebSocketConnectionBase extends ConnectionBase {
   readonly kind = 'ws' as const;
   protected ws: WebSocket | undefined;
   /** The socket under `ws`, destroyed with the connection. */
@@ -108,14 +108,15 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
   private readTime: number | undefined;
   /**
    * Received messages of the current socket read, logged together (one copy of the read's bytes, see
-   * FrameLog.appendSpans) at the end of the read, or before anything else is logged. The gap allowed
+   * EntryLog.appendSpans) at the end of the read, or before anything else is logged. The gap allowed
    * between two payloads is the largest frame header.
    */
   private readonly received = new SpanBatch((direction, kind, bytes, starts, ends, count) => this.writeReceived(direction, kind, bytes, starts, ends, count), MAX_FRAME_HEADER);
   /** The log's tail space ws is reassembling a large payload into (inPlaceReassembly.ts), until its message arrives. */
   private reserved: Buffer | undefined;
-  private readonly oneStart = new Uint32Array(1);
-  private readonly oneEnd = new Uint32Array(1);
+  /** One span covering a whole buffer ([0, length)), for appendSpans of a single entry. */
+  private readonly wholeSpanStart = new Uint32Array(1);
+  private readonly wholeSpanEnd = new Uint32Array(1);
   private flushQueued = false;
   private readonly flushReceived = (): void => {
     this.flushQueued = false;
@@ -214,8 +215,8 @@ export abstract class WebSocketLifecycle extends ConnectionLifecycle {
       if (data === this.reserved) {
         // Reassembled in the log's tail, and nothing was logged since: appended where it lies.
         this.reserved = undefined;
-        this.oneEnd[0] = data.length;
-        this.writeReceived(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, this.oneStart, this.oneEnd, 1);
+        this.wholeSpanEnd[0] = data.length;
+        this.writeReceived(Direction.In, isBinary ? Kind.Binary : Kind.Text, data, this.wholeSpanStart, this.wholeSpanEnd, 1);
         return;
       }
       // A view into ws's buffer (usually the socket read's), copied when the batch is written.

@@ -4,7 +4,7 @@
 import type { Direction, DirectionTotals, Kind, LogEntry, LogRun } from '../../../shared/logModel';
 import { Emitter, type Event } from '../base/dispose';
 
-export interface FrameLogOptions {
+export interface EntryLogOptions {
   /** Most entries kept; the oldest are evicted beyond it and counted in `dropped`. */
   maxEntries?: number;
   /** Most payload bytes kept; the newest entry is always kept, whatever its size. */
@@ -183,7 +183,7 @@ function newTotals(): DirectionTotals[] {
 }
 
 /** The ordered, capped log of one connection. */
-export class FrameLog {
+export class EntryLog {
   private readonly maxEntries: number;
   private readonly maxBytes: number;
   /** Live segments, oldest first, from index `head`; evicted segments before it are released. */
@@ -219,7 +219,7 @@ export class FrameLog {
   /** Fires when the user cleared the log. */
   readonly onDidClear: Event<void> = this.clearEmitter.event;
 
-  constructor(options: FrameLogOptions = {}) {
+  constructor(options: EntryLogOptions = {}) {
     this.maxEntries = Math.max(1, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES));
     this.maxBytes = Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_MAX_BYTES));
   }
@@ -290,13 +290,13 @@ export class FrameLog {
    */
   private write(direction: Direction, kind: Kind, payload: Uint8Array, code: number, mono: number, wallOffset: number): number {
     const length = payload.length;
-    const seg = this.tailFor(length, wallOffset);
+    const seg = this.tailWithRoom(length, wallOffset);
     const i = seg.count;
-    const at = this.spot(seg, length);
+    const at = this.slabOffsetFor(seg, length);
     seg.mono[i] = mono;
     if (seg.starts !== undefined || at !== seg.impliedStart) seg.withStarts()[i] = at;
     seg.bytes.set(payload, at);
-    this.take(seg, at, at + length);
+    this.markUsed(seg, at, at + length);
     seg.ends[i] = at + length;
     seg.dirKind[i] = (direction << 4) | kind;
     seg.count = i + 1;
@@ -337,7 +337,7 @@ export class FrameLog {
       const first = starts[k]!;
       // Bytes that lie in the tail's slab already (read there by claimRead, or written into reserve()'s
       // space) are logged where they are; others are copied in.
-      let seg = this.tailHolding(bytes, first);
+      let seg = this.tailHoldingBytes(bytes, first);
       let at: number;
       let n: number;
       if (seg !== undefined) {
@@ -345,18 +345,18 @@ export class FrameLog {
         n = Math.min(count - k, seg.capacity - seg.count);
         const end = at + ends[k + n - 1]! - first;
         // reserve()'s space lies between the used front and back: it is used now.
-        if (at >= seg.used && end <= seg.back) this.take(seg, at, end);
+        if (at >= seg.used && end <= seg.back) this.markUsed(seg, at, end);
       } else {
-        seg = this.tailFor(ends[k]! - first, wallOffset);
+        seg = this.tailWithRoom(ends[k]! - first, wallOffset);
         // As many of the remaining spans as the segment has room for (at least one: it was opened for it).
         const room = seg === this.reading ? seg.back - this.readEnd : seg.back - seg.used;
         const most = Math.min(count - k, seg.capacity - seg.count);
         n = 1;
         while (n < most && ends[k + n]! - first <= room) n++;
         const length = ends[k + n - 1]! - first;
-        at = this.spot(seg, length);
+        at = this.slabOffsetFor(seg, length);
         seg.bytes.set(bytes.subarray(first, first + length), at);
-        this.take(seg, at, at + length);
+        this.markUsed(seg, at, at + length);
       }
       const base = at - first;
       let startsColumn = seg.starts;
@@ -424,8 +424,8 @@ export class FrameLog {
    * appended without yielding.
    */
   reserve(n: number): Uint8Array {
-    const seg = this.tailFor(n, NaN);
-    const at = this.spot(seg, n);
+    const seg = this.tailWithRoom(n, NaN);
+    const at = this.slabOffsetFor(seg, n);
     return seg.bytes.subarray(at, at + n);
   }
 
@@ -499,19 +499,19 @@ export class FrameLog {
    * Where an n-byte payload goes in `seg`, or -1 if it has no room: after the bytes at the front,
    * or, in the segment socket reads fill, below the bytes at the back.
    */
-  private spot(seg: Segment, n: number): number {
+  private slabOffsetFor(seg: Segment, n: number): number {
     if (seg === this.reading) return seg.back - n >= this.readEnd ? seg.back - n : -1;
     return seg.used + n <= seg.back ? seg.used : -1;
   }
 
   /** Marks [at, end) of `seg` used: at the back in the segment reads fill, else at the front. */
-  private take(seg: Segment, at: number, end: number): void {
+  private markUsed(seg: Segment, at: number, end: number): void {
     if (seg === this.reading) seg.back = Math.min(seg.back, at);
     else seg.used = Math.max(seg.used, end);
   }
 
   /** The tail segment if `bytes[first]` lies in its slab and it can take another entry. */
-  private tailHolding(bytes: Uint8Array, first: number): Segment | undefined {
+  private tailHoldingBytes(bytes: Uint8Array, first: number): Segment | undefined {
     const seg = this.tail;
     if (seg === undefined || bytes.buffer !== seg.bytes.buffer) return undefined;
     const at = bytes.byteOffset + first - seg.bytes.byteOffset;
@@ -524,9 +524,9 @@ export class FrameLog {
   }
 
   /** The tail segment, or a new one, with room for one more entry of `bytes` bytes at this wall-clock offset. */
-  private tailFor(bytes: number, wallOffset: number): Segment {
+  private tailWithRoom(bytes: number, wallOffset: number): Segment {
     const seg = this.tail;
-    if (seg === undefined || this.spot(seg, bytes) < 0 || Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS) {
+    if (seg === undefined || this.slabOffsetFor(seg, bytes) < 0 || Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS) {
       return this.openSegment(bytes, wallOffset);
     }
     if (seg.count === seg.capacity) {

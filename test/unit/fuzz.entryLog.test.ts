@@ -1,9 +1,9 @@
-// Seeded property tests for FrameLog retention: random append sequences under random caps, checked
+// Seeded property tests for EntryLog retention: random append sequences under random caps, checked
 // against a plain array model of what was appended.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/log/frameLog';
+import { EntryLog } from '../../src/core/log/entryLog';
 import { forAll, type SeededRandom } from './support/seededRandom';
 
 interface ModelEntry {
@@ -42,7 +42,7 @@ function expectedRetained(model: readonly ModelEntry[], maxEntries: number, maxB
 
 /** Checks the log's counters, and (when `full`) every retained entry, against the model since the last clear. */
 function checkAgainstModel(
-  log: FrameLog,
+  log: EntryLog,
   model: readonly ModelEntry[],
   seqBase: number,
   caps: { maxEntries: number; maxBytes: number },
@@ -92,7 +92,7 @@ function runSequence(rng: SeededRandom, big: boolean): void {
   const caps = big
     ? { maxEntries: rng.range(1, 40), maxBytes: rng.range(0, 3 * 1024 * 1024) }
     : { maxEntries: rng.range(1, 30), maxBytes: rng.pick([0, 1, rng.range(0, 64), rng.range(0, 600), 1 << 20]) };
-  const log = new FrameLog(caps);
+  const log = new EntryLog(caps);
   let model: ModelEntry[] = [];
   let seqBase = 0;
   let mono = 0;
@@ -160,20 +160,20 @@ function runSequence(rng: SeededRandom, big: boolean): void {
   log.dispose();
 }
 
-describe('fuzz: FrameLog retention', () => {
+describe('fuzz: EntryLog retention', () => {
   it('small payloads, random caps: counters and retained entries match the model', () => {
-    forAll('FrameLog small', 0xf1a6, 1200, (rng) => runSequence(rng, false));
+    forAll('EntryLog small', 0xf1a6, 1200, (rng) => runSequence(rng, false));
   });
 
   it('payloads around the segment slab size: entries crossing segments stay exact', () => {
-    forAll('FrameLog big', 0xb16, 30, (rng) => runSequence(rng, true));
+    forAll('EntryLog big', 0xb16, 30, (rng) => runSequence(rng, true));
   });
 
   it('more entries than one segment holds: seqs, caps and payloads stay exact across segments', () => {
-    forAll('FrameLog many', 0x3a11, 3, (rng) => {
+    forAll('EntryLog many', 0x3a11, 3, (rng) => {
       const maxEntries = rng.range(100, 40_000);
       const maxBytes = rng.range(50_000, 400_000);
-      const log = new FrameLog({ maxEntries, maxBytes });
+      const log = new EntryLog({ maxEntries, maxBytes });
       const model: ModelEntry[] = [];
       const n = rng.range(20_000, 40_000);
       for (let i = 0; i < n; i++) {

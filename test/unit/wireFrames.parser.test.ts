@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FrameAnomaly, anomalyNames } from '../../shared/wireFrames';
-import { FrameHeaderParser, type FrameSender, type ParsedFrameHeader } from '../../src/core/wsFrames/frameHeaderParser';
+import { WireFrameHeaderParser, type WireFrameSender, type ParsedWireFrameHeader } from '../../src/core/wireFrames/wireFrameHeaderParser';
 import { SeededRandom } from './support/seededRandom';
 
 /** A parsed header as a plain, comparable object. */
@@ -18,7 +18,7 @@ interface Seen {
   anomalies: string[];
 }
 
-function snapshot(h: ParsedFrameHeader): Seen {
+function snapshot(h: ParsedWireFrameHeader): Seen {
   return {
     fin: h.fin,
     rsv: [h.rsv1, h.rsv2, h.rsv3],
@@ -31,15 +31,15 @@ function snapshot(h: ParsedFrameHeader): Seen {
   };
 }
 
-function parserFor(sender: FrameSender, deflate = false): { parser: FrameHeaderParser; seen: Seen[] } {
+function parserFor(sender: WireFrameSender, deflate = false): { parser: WireFrameHeaderParser; seen: Seen[] } {
   const seen: Seen[] = [];
-  const parser = new FrameHeaderParser({ sender, rsv1Allowed: () => deflate, onHeader: (h) => seen.push(snapshot(h)) });
+  const parser = new WireFrameHeaderParser({ sender, rsv1Allowed: () => deflate, onHeader: (h) => seen.push(snapshot(h)) });
   return { parser, seen };
 }
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
-function parseAll(sender: FrameSender, bytes: Uint8Array, deflate = false): Seen[] {
+function parseAll(sender: WireFrameSender, bytes: Uint8Array, deflate = false): Seen[] {
   const { parser, seen } = parserFor(sender, deflate);
   parser.push(bytes);
   return seen;
@@ -96,7 +96,7 @@ const clientFrames: Seen[] = [
   frame({ opcode: 8, length: 0, headerLength: 6, masked: true, maskKey: 0xa0b0c0d0 }),
 ];
 
-describe('FrameHeaderParser', () => {
+describe('WireFrameHeaderParser', () => {
   it('parses the classic unmasked "Hello" text frame', () => {
     assert.deepEqual(parseAll('server', hex('810548656c6c6f')), [frame({ opcode: 1, length: 5, headerLength: 2 })]);
   });
@@ -199,7 +199,7 @@ describe('FrameHeaderParser', () => {
   });
 
   describe('anomalies', () => {
-    const cases: Array<[string, FrameSender, string, string[], boolean?]> = [
+    const cases: Array<[string, WireFrameSender, string, string[], boolean?]> = [
       ['reserved opcode 0x3', 'server', '8300', ['BadOpcode']],
       ['reserved control opcode 0xB', 'server', '8b00', ['BadOpcode']],
       ['RSV1 without permessage-deflate', 'server', 'c100', ['ReservedBits']],

@@ -9,7 +9,7 @@
 import type { Duplex } from 'node:stream';
 import { Direction } from '../../../shared/logModel';
 import type { IDisposable } from '../base/dispose';
-import { FrameHeaderParser } from './frameHeaderParser';
+import { WireFrameHeaderParser } from './wireFrameHeaderParser';
 import type { WireFrameStore } from './wireFrameStore';
 
 type Write = (chunk: unknown, encoding?: unknown, cb?: unknown) => boolean;
@@ -27,8 +27,8 @@ export class WireFrameTap implements IDisposable {
   private ownWrite: Write | undefined;
   /** Time of the chunk being parsed: every header parsed from one chunk gets it. */
   private now = 0;
-  private readonly readParser: FrameHeaderParser;
-  private readonly writeParser: FrameHeaderParser;
+  private readonly readParser: WireFrameHeaderParser;
+  private readonly writeParser: WireFrameHeaderParser;
   private readonly onData = (chunk: unknown) => {
     const bytes = bytesOf(chunk, undefined);
     if (bytes) this.feed(this.readParser, bytes);
@@ -41,13 +41,13 @@ export class WireFrameTap implements IDisposable {
     /** Our end: a client reads the server's frames and writes masked ones; an accepted peer the reverse. */
     role: 'client' | 'server' = 'client',
   ) {
-    this.readParser = new FrameHeaderParser({
+    this.readParser = new WireFrameHeaderParser({
       sender: role === 'client' ? 'server' : 'client',
       rsv1Allowed,
       onHeader: (h) => store.add(Direction.In, h, this.now),
       onPlainFrame: (b0, length) => store.addPlain(Direction.In, b0, length, this.now),
     });
-    this.writeParser = new FrameHeaderParser({
+    this.writeParser = new WireFrameHeaderParser({
       sender: role,
       rsv1Allowed,
       onHeader: (h) => store.add(Direction.Out, h, this.now),
@@ -75,7 +75,7 @@ export class WireFrameTap implements IDisposable {
     socket.on('data', this.onData);
   }
 
-  private feed(parser: FrameHeaderParser, bytes: Uint8Array): void {
+  private feed(parser: WireFrameHeaderParser, bytes: Uint8Array): void {
     try {
       this.now = performance.now();
       parser.push(bytes);

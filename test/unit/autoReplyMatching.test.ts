@@ -5,7 +5,7 @@ import {
   compileAutoReplies,
   findAutoReply,
   parseRegexLiteral,
-} from '../../src/core/listen/autoReply';
+} from '../../src/core/listen/autoReplyMatching';
 import { MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../shared/autoReplyRules';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);

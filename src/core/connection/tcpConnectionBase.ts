@@ -2,14 +2,14 @@
 // log the bytes exactly, half-close, reset, close with a timeout, and say who closed and how much flowed.
 import type * as net from 'node:net';
 import { Direction, Kind } from '../../../shared/logModel';
-import { ConnectionLifecycle } from './connectionLifecycle';
+import { ConnectionBase } from './connectionBase';
 import type { RetentionOptions } from './connectionTypes';
 import { readIntoLog } from '../receive/readIntoLog';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
 /** Base of TCP connections: the byte log, half-close, reset and the close summary of one socket. */
-export abstract class TcpStreamLifecycle extends ConnectionLifecycle {
+export abstract class TcpConnectionBase extends ConnectionBase {
   readonly kind = 'tcp' as const;
   readonly handshake = undefined;
   /** The TCP socket: what reset() aborts. */
@@ -24,8 +24,9 @@ export abstract class TcpStreamLifecycle extends ConnectionLifecycle {
   private closedBy: 'us' | 'peer' | undefined;
   private bytesIn = 0;
   private bytesOut = 0;
-  private readonly oneStart = new Uint32Array(1);
-  private readonly oneEnd = new Uint32Array(1);
+  /** One span covering a whole buffer ([0, length)), for appendSpans of a single entry. */
+  private readonly wholeSpanStart = new Uint32Array(1);
+  private readonly wholeSpanEnd = new Uint32Array(1);
 
   constructor(
     private readonly closeTimeoutMs: number | undefined,
@@ -41,8 +42,8 @@ export abstract class TcpStreamLifecycle extends ConnectionLifecycle {
     this.listen(socket, 'data', (chunk: Buffer) => {
       this.bytesIn += chunk.length;
       // A read into the log (see streamOpened) is logged where it lies; anything else is copied in.
-      this.oneEnd[0] = chunk.length;
-      this.log.appendSpans(NaN, performance.now(), Direction.In, Kind.Data, chunk, this.oneStart, this.oneEnd, 1);
+      this.wholeSpanEnd[0] = chunk.length;
+      this.log.appendSpans(NaN, performance.now(), Direction.In, Kind.Data, chunk, this.wholeSpanStart, this.wholeSpanEnd, 1);
     });
     this.listen(socket, 'end', () => this.onPeerEnd());
     this.listen(socket, 'close', (hadError: boolean) => this.onClose(hadError));

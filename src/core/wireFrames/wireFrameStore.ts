@@ -13,7 +13,7 @@
 // a received one is logged once ws has reassembled and inflated it), so each side waits for the other.
 import { Direction, Kind } from '../../../shared/logModel';
 import { FATAL_ANOMALIES, isControlOpcode } from '../../../shared/wireFrames';
-import type { ParsedFrameHeader } from './frameHeaderParser';
+import type { ParsedWireFrameHeader } from './wireFrameHeaderParser';
 import { ImpliedRuns } from './impliedRuns';
 import { MessageUnits } from './messageUnits';
 import { PendingUnits, type PendingHead } from './pendingUnits';
@@ -46,7 +46,7 @@ export interface WireFrame {
 }
 
 /** What the store reads of a log entry to derive the frame of a single-frame message. */
-export interface FrameEntrySource {
+export interface WireFrameEntrySource {
   get(seq: number): { readonly kind: Kind; readonly length: number; readonly monoTime: number; readonly wallTime: number } | undefined;
 }
 
@@ -57,7 +57,7 @@ export interface WireFrameStoreOptions {
    * The log the frames' entries are in. Given, a frame that is its whole message is derived from its
    * entry instead of stored (and is gone once the entry is evicted); without it every frame is stored.
    */
-  readonly entries?: FrameEntrySource;
+  readonly entries?: WireFrameEntrySource;
 }
 
 export const DEFAULT_MAX_FRAMES = 1_000_000;
@@ -211,7 +211,7 @@ function newDirectionState(): DirectionState {
 /** The capped, ordered wire frames of one connection and their link to the log. */
 export class WireFrameStore {
   private readonly maxFrames: number;
-  private readonly entries: FrameEntrySource | undefined;
+  private readonly entries: WireFrameEntrySource | undefined;
   private segments: FrameSegment[] = [];
   private head = 0;
   /** A released full-size segment kept for the next openSegment. */
@@ -252,7 +252,7 @@ export class WireFrameStore {
   }
 
   /** Records a header read (In) or written (Out); returns its index. */
-  add(direction: typeof Direction.In | typeof Direction.Out, h: ParsedFrameHeader, mono = performance.now()): number {
+  add(direction: typeof Direction.In | typeof Direction.Out, h: ParsedWireFrameHeader, mono = performance.now()): number {
     const b0 = h.b0;
     if ((b0 === FIN_TEXT || b0 === FIN_BINARY) && !h.masked && h.anomalies === 0 && h.lengthHigh === 0 && this.entries) {
       return this.addPlain(direction, b0, h.lengthLow, mono);
@@ -266,7 +266,7 @@ export class WireFrameStore {
 
   /**
    * Records a plain frame: FIN, no RSV bit, text (b0 0x81) or binary (0x82), unmasked, its length in
-   * the shortest encoding, nothing anomalous (FrameHeaderParser's onPlainFrame). Returns its index.
+   * the shortest encoding, nothing anomalous (WireFrameHeaderParser's onPlainFrame). Returns its index.
    */
   addPlain(direction: typeof Direction.In | typeof Direction.Out, b0: number, length: number, mono = performance.now()): number {
     const index = this.next++;
@@ -445,7 +445,7 @@ export class WireFrameStore {
     return plainFrame(direction, f.index, f.b0, f.length, f.mono, f.wallOffset + f.mono, f.seq);
   }
 
-  private store(direction: typeof Direction.In | typeof Direction.Out, index: number, h: ParsedFrameHeader, mono: number): void {
+  private store(direction: typeof Direction.In | typeof Direction.Out, index: number, h: ParsedWireFrameHeader, mono: number): void {
     let seg = this.segments.length > this.head ? this.segments[this.segments.length - 1]! : undefined;
     if (!seg || seg.count === seg.capacity || index - seg.base > MAX_OFFSET) seg = this.openSegment(index);
     const i = seg.count++;
@@ -466,7 +466,7 @@ export class WireFrameStore {
   }
 
   /** Follows message boundaries: a control frame or a data message's FIN frame completes a unit. */
-  private track(d: DirectionState, index: number, h: ParsedFrameHeader): void {
+  private track(d: DirectionState, index: number, h: ParsedWireFrameHeader): void {
     // A frame a conforming endpoint fails the connection for belongs to no message: ws logs none for it.
     if (h.anomalies & FATAL_ANOMALIES) return;
     if (isControlOpcode(h.opcode)) {
@@ -627,7 +627,7 @@ function findBy(frames: readonly DetachedFrame[], key: 'index' | 'seq', value: n
 }
 
 /** The parsed header of a plain frame (see addPlain), for a store that keeps every header. */
-function plainHeader(b0: number, length: number): ParsedFrameHeader {
+function plainHeader(b0: number, length: number): ParsedWireFrameHeader {
   return {
     b0,
     fin: true,

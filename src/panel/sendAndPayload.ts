@@ -8,7 +8,7 @@ import { encodeBase64 } from '../../shared/codecs/base64';
 import { toHex } from '../../shared/codecs/hexDump';
 import type { Connection, WebSocketConnection } from '../core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
-import type { FrameLog } from '../core/log/frameLog';
+import type { EntryLog } from '../core/log/entryLog';
 import { prepareOutgoing, sendOutgoing } from '../core/connection/outgoingMessage';
 
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -45,7 +45,7 @@ export function sendComposerMessage(
 }
 
 /** The payload of `seq` in the log the panel shows, or a GONE error when the log no longer holds it. */
-export function requirePayload(shown: { readonly log: FrameLog }, seq: number): Uint8Array {
+export function requirePayload(shown: { readonly log: EntryLog }, seq: number): Uint8Array {
   const payload = shown.log.payload(seq);
   if (!payload) {
     throw new RequestError({ message: `Entry #${seq} is no longer in the log (cleared or evicted by the retention limit).`, code: 'GONE' });
@@ -54,7 +54,7 @@ export function requirePayload(shown: { readonly log: FrameLog }, seq: number): 
 }
 
 /** An entry's columns and the first `limit` bytes of its payload, copied for posting. */
-export function payloadResult(shown: { readonly log: FrameLog }, seq: number, limit: number): PayloadResult {
+export function payloadResult(shown: { readonly log: EntryLog }, seq: number, limit: number): PayloadResult {
   const log = shown.log;
   const payload = requirePayload(shown, seq);
   return {

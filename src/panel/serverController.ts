@@ -11,7 +11,7 @@ import { AutoResponder } from '../core/listen/autoResponder';
 import { prepareOutgoing } from '../core/connection/outgoingMessage';
 import { broadcastOutgoing, serverOf } from '../core/connection/serverConnection';
 import type { ServerSession } from '../core/connection/serverTypes';
-import { requireOpen } from './connectionCommands';
+import { requireOpen } from './sendAndPayload';
 
 /** What the view asks of the controller that owns it. */
 export interface ServerViewHost {
@@ -22,7 +22,7 @@ export interface ServerViewHost {
 }
 
 /** The server side of a panel; `root` is the Connection standing for the session (see serverConnection.ts). */
-export class ServerView extends Disposable {
+export class ServerController extends Disposable {
   private rootConnection: Connection;
   private session: ServerSession;
   private selectedId = 0;
@@ -43,7 +43,7 @@ export class ServerView extends Disposable {
     this.bind();
   }
 
-  /** Whether `connection` stands for a server session a ServerView can show. */
+  /** Whether `connection` stands for a server session a ServerController can show. */
   static accepts(connection: Connection): boolean {
     return serverOf(connection) !== undefined;
   }

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction } from '../../shared/logModel';
-import { FrameHeaderParser, type FrameSender } from '../../src/core/wsFrames/frameHeaderParser';
-import { WireFrameStore } from '../../src/core/wsFrames/wireFrameStore';
+import { WireFrameHeaderParser, type WireFrameSender } from '../../src/core/wireFrames/wireFrameHeaderParser';
+import { WireFrameStore } from '../../src/core/wireFrames/wireFrameStore';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 
@@ -16,8 +16,8 @@ function harness(options: { maxFrames?: number; deflate?: boolean } = {}) {
     in: parser('server', Direction.In),
     out: parser('client', Direction.Out),
   };
-  function parser(sender: FrameSender, direction: typeof Direction.In | typeof Direction.Out) {
-    return new FrameHeaderParser({ sender, rsv1Allowed: () => options.deflate ?? false, onHeader: (h) => store.add(direction, h) });
+  function parser(sender: WireFrameSender, direction: typeof Direction.In | typeof Direction.Out) {
+    return new WireFrameHeaderParser({ sender, rsv1Allowed: () => options.deflate ?? false, onHeader: (h) => store.add(direction, h) });
   }
   return {
     store,
