@@ -36,7 +36,7 @@ const common = {
 
 const host = {
   ...common,
-  entryPoints: ['src/extension.ts'],
+  entryPoints: ['src/vscode/extension.ts'],
   outfile: 'dist/extension.js',
   platform: 'node',
   format: 'cjs',

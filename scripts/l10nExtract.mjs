@@ -12,18 +12,18 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Path of the English source bundle. */
 export const BUNDLE_PATH = join(root, 'l10n', 'bundle.l10n.json');
 
-/** The host sources that import vscode (src/core never does, and its messages are engine English). */
+/** The host sources that import vscode: src/vscode/ (src/core and src/panel never do; their messages are engine English). */
 export function hostSourceFiles() {
   const files = [];
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (path !== join(root, 'src', 'core')) walk(path);
+        walk(path);
       } else if (entry.name.endsWith('.ts')) files.push(path);
     }
   };
-  walk(join(root, 'src'));
+  walk(join(root, 'src', 'vscode'));
   return files.sort();
 }
 

@@ -7,21 +7,21 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import * as net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Direction, Kind } from '../shared/logModel';
-import type { Connection, RetentionOptions } from '../src/core/connectionTypes';
-import type { FrameLog } from '../src/core/frameLog';
+import type { Connection, RetentionOptions } from '../src/core/connection/connectionTypes';
+import type { EntryLog } from '../src/core/log/entryLog';
 import { createTcpListener } from '../src/core/listen/tcpListener';
 import { createWsListener } from '../src/core/listen/wsListener';
 import { createTcpProxy, createWsProxy, type ProxySession } from '../src/core/proxy';
-import type { ServerSession } from '../src/core/serverTypes';
-import { createTcpConnection } from '../src/core/tcpConnection';
-import { createWebSocketConnection } from '../src/core/wsConnection';
+import type { ServerSession } from '../src/core/connection/serverTypes';
+import { createTcpConnection } from '../src/core/connection/tcpConnection';
+import { createWebSocketConnection } from '../src/core/connection/wsConnection';
 import { panelsUnderTraffic } from './soak/panelsUnderTraffic';
 import { sleep, until as untilWithin } from './soak/polling';
 
 const HOST = '127.0.0.1';
 /** Small caps so eviction happens all the time: memory must stay bounded by them, not by traffic. */
 const RETENTION: RetentionOptions = { maxEntries: 2000, maxBytes: 512 * 1024 };
-/** Largest a log may grow under RETENTION: the cap plus one spare segment slab (see frameLog.ts). */
+/** Largest a log may grow under RETENTION: the cap plus one spare segment slab (see entryLog.ts). */
 const LOG_MEMORY_BOUND = 4 * 1024 * 1024;
 const WAIT_MS = 15_000;
 /** A proxy round in which no byte moves for this long has stalled. */
@@ -65,7 +65,7 @@ async function closeAndDispose(c: Connection): Promise<boolean> {
 }
 
 /** Hashes the payloads a log records in one direction (data entries only), as they are appended. */
-function hashLog(log: FrameLog, direction: Direction): { hash: Hash; bytes: number; entries: number; dispose(): void } {
+function hashLog(log: EntryLog, direction: Direction): { hash: Hash; bytes: number; entries: number; dispose(): void } {
   const state = { hash: createHash('sha256'), bytes: 0, entries: 0, dispose: () => sub.dispose() };
   const sub = log.onDidAppend((seq) => {
     const kind = log.kind(seq);
@@ -324,7 +324,7 @@ function nameOf(table: Record<string, number>, value: number): string {
 }
 
 /** The last `n` entries of a log, one line each: what a pair said before a stall. */
-function logTail(log: FrameLog, n = 12): string {
+function logTail(log: EntryLog, n = 12): string {
   const lines: string[] = [];
   for (let seq = Math.max(log.firstSeq, log.nextSeq - n); seq < log.nextSeq; seq++) {
     const kind = log.kind(seq)!;

@@ -26,7 +26,7 @@ const SEQS_LISTED = 1;
 /** Kind.Close: the only entries with a code. */
 const KIND_CLOSE = 4;
 
-/** What the encoder reads: the column accessors of FrameLog (src/core/frameLog.ts). */
+/** What the encoder reads: the column accessors of EntryLog (src/core/log/entryLog.ts). */
 export interface EntryColumns {
   readonly firstSeq: number;
   readonly nextSeq: number;

@@ -1,7 +1,7 @@
 // Runtime checks of incoming messages. postMessage crosses a trust boundary (the webview renders data
 // from the network), so neither side acts on a message before its type is known and its fields have
 // the expected shapes. Unknown types and extra nonsense are refused with a message naming the field.
-import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES } from '../src/core/listen/autoReply';
+import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES } from './autoReplyRules';
 import { MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT } from './protocol';
 import { matchBitsProblem } from './matchBits';
 import { MAX_FRAGMENTS } from './wireFrames';

@@ -3,9 +3,9 @@
 // requests also carry a `requestId` and are answered by exactly one `response`.
 // Bytes cross as ArrayBuffer (never a Node Buffer, which postMessage turns into JSON, and never a view
 // into a pooled buffer, which would ship the whole pool).
-import type { ComposerFormat } from '../src/core/codecs/composerInput';
-import type { FramerSpecJson } from '../src/core/framing/framerSpec';
-import type { AutoReplyRule } from '../src/core/listen/autoReply';
+import type { ComposerFormat } from './codecs/composerInput';
+import type { FramerSpecJson } from './framerSpec';
+import type { AutoReplyRule } from './autoReplyRules';
 import type { ConnectionState, DirectionTotals, HandshakeInfo, TlsInfo } from './logModel';
 import type { FramesResult } from './wireFrames';
 import type { EntryTiming, TimingSummary } from './timingModel';

@@ -1,6 +1,6 @@
 // The TLS certificate chain as a readable list, leaf first and root last, one card per certificate.
 // Every string comes from the peer's certificates: it goes into the page as text only (domBuilder).
-import { visibleText } from '../src/core/codecs/utf8Decode';
+import { visibleText } from '../shared/codecs/utf8Decode';
 import type { CertificateSummary } from '../shared/logModel';
 import { h } from './domBuilder';
 

@@ -4,10 +4,10 @@
 // frames, ping and pong by hand with a payload, turn the automatic pong off, close with any code.
 import type { ComposerFormat, ComposerMessage, SavedMessage } from '../shared/protocol';
 import { MAX_FRAGMENTS } from '../shared/wireFrames';
-import { visibleText } from '../src/core/codecs/utf8Decode';
-import { validateComposerInput } from '../src/core/codecs/composerInput';
+import { visibleText } from '../shared/codecs/utf8Decode';
+import { validateComposerInput } from '../shared/codecs/composerInput';
 import { closeCodeNote, closeCodeProblem, controlPayloadProblem, fragmentsProblem } from './composerChecks';
-import { TEXT_ESCAPES_HELP } from '../src/core/codecs/textEscapes';
+import { TEXT_ESCAPES_HELP } from '../shared/codecs/textEscapes';
 import { h, setText } from './domBuilder';
 import { formatBytes } from './entryFormat';
 

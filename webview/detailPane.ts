@@ -4,7 +4,7 @@
 import { Direction, Kind } from '../shared/logModel';
 import type { PayloadResult } from '../shared/protocol';
 import type { FramesResult } from '../shared/wireFrames';
-import { visibleText } from '../src/core/codecs/utf8Decode';
+import { visibleText } from '../shared/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
 import { closeCodeName, legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';

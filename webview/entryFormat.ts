@@ -1,7 +1,7 @@
 // How entries are described in rows and the detail header: times, sizes, arrows, kinds, close codes.
 import { DIRECTION_NAMES, Kind, KIND_NAMES } from '../shared/logModel';
-import { toHex } from '../src/core/codecs/hexDump';
-import { previewText } from '../src/core/codecs/utf8Decode';
+import { toHex } from '../shared/codecs/hexDump';
+import { previewText } from '../shared/codecs/utf8Decode';
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');

@@ -3,8 +3,8 @@
 // choice, checks what the user typed, and reflects what the host reports in each snapshot.
 import { toErrorInfo } from '../shared/messageHandler';
 import type { FramerSpecJson } from '../shared/protocol';
-import { toHex } from '../src/core/codecs/hexDump';
-import { MAX_FIXED_SIZE, describeFramer, framerSpecFromJson, parseDelimiter } from '../src/core/framing/framerSpec';
+import { toHex } from '../shared/codecs/hexDump';
+import { MAX_FIXED_SIZE, describeFramer, framerSpecFromJson, parseDelimiter } from '../shared/framerSpec';
 import { h, setText } from './domBuilder';
 
 /** What the control asks of the webview. */

@@ -1,7 +1,7 @@
 // The Connection tab: the WebSocket opening handshake exactly as it crossed the wire (request line and
 // headers sent, status and headers received, the body of a refused upgrade) and the TLS session.
 import type { HandshakeInfo, TlsInfo } from '../shared/logModel';
-import { visibleText } from '../src/core/codecs/utf8Decode';
+import { visibleText } from '../shared/codecs/utf8Decode';
 import { renderCertificateChain } from './certificateChainView';
 import { clear, h, icon } from './domBuilder';
 import { formatBytes } from './entryFormat';

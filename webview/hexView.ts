@@ -1,6 +1,6 @@
 // The Hex tab: offset | hex | ASCII in three columns, so a selection inside one column copies only that
 // column (select the hex to get just the bytes).
-import { hexDumpRows } from '../src/core/codecs/hexDump';
+import { hexDumpRows } from '../shared/codecs/hexDump';
 import { h } from './domBuilder';
 import { formatBytes } from './entryFormat';
 

@@ -2,7 +2,7 @@
 // (Forward, Edit, Drop each; Forward all, Drop all), and the composer's "Send to" choice for injecting.
 // Editing puts a held message's payload in the composer; the composer's send then forwards the edit.
 import type { ComposerMessage, HeldSummary, ProxyDirectionName, ProxyHoldInfo } from '../shared/protocol';
-import { visibleText } from '../src/core/codecs/utf8Decode';
+import { visibleText } from '../shared/codecs/utf8Decode';
 import { h, setText } from './domBuilder';
 import { formatBytes, kindLabel } from './entryFormat';
 

@@ -4,7 +4,7 @@
 // follows the tail: someone reading older entries is not interrupted.
 import type { ConnectionState } from '../shared/logModel';
 import type { ErrorInfo } from '../shared/protocol';
-import { connectionStateText, NewEntryCounter } from './announcements';
+import { connectionStateText, NewEntryCounter } from './announcementText';
 import { h } from './domBuilder';
 
 /** The panel's live region. */

@@ -1,6 +1,6 @@
 // The Text tab: the payload decoded as UTF-8, with invalid bytes shown as marked \xHH runs instead of
 // silently turning into U+FFFD.
-import { decodeUtf8 } from '../src/core/codecs/utf8Decode';
+import { decodeUtf8 } from '../shared/codecs/utf8Decode';
 import { h } from './domBuilder';
 import { formatBytes } from './entryFormat';
 

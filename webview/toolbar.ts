@@ -2,7 +2,7 @@
 // save and replay, and the running counters.
 import type { ConnectionState } from '../shared/logModel';
 import type { ErrorInfo, PanelSessionInfo, PanelStats } from '../shared/protocol';
-import { visibleText } from '../src/core/codecs/utf8Decode';
+import { visibleText } from '../shared/codecs/utf8Decode';
 import { h, icon, setText } from './domBuilder';
 import { formatBytes, formatCount } from './entryFormat';
 import { formatTimingSummary } from './timingFormat';

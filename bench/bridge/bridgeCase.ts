@@ -6,8 +6,8 @@
 // from a blaster process, so timestamps are grouped by socket read as they are in use.
 import { Direction, Kind } from '../../shared/logModel';
 import { encodeEntryRange, exactArrayBuffer } from '../../shared/entryBatch';
-import type { FrameLog } from '../../src/core/frameLog';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import type { EntryLog } from '../../src/core/log/entryLog';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { startChild } from '../lib/children';
 import { failedRow, type BenchCase, type Row } from '../lib/row';
 import { collectGarbage, median, round } from '../lib/stats';
@@ -24,7 +24,7 @@ const PREVIEW = 256;
 const PASSES = 20;
 
 /** Records FRAMES 64-byte messages from a blaster with the real WsConnection. */
-async function recordLog(): Promise<FrameLog> {
+async function recordLog(): Promise<EntryLog> {
   const blaster = startChild('blaster', { protocol: 'ws', size: 64, rate: 200_000 });
   try {
     const { port } = await blaster.next<{ port: number }>('listening', 10_000);
@@ -48,7 +48,7 @@ async function recordLog(): Promise<FrameLog> {
 }
 
 /** The seqs of the first FRAMES received data entries (the log also holds handshake and meta entries). */
-function firstDataSeq(log: FrameLog): number {
+function firstDataSeq(log: EntryLog): number {
   for (let s = log.firstSeq; s < log.nextSeq; s++) if (log.kind(s) === Kind.Text) return s;
   throw new Error('no message was recorded');
 }
@@ -56,7 +56,7 @@ function firstDataSeq(log: FrameLog): number {
 let sink = 0;
 
 /** One postMessage per frame: ns per frame and bytes per frame. */
-function perFrame(log: FrameLog, from: number, frames: number): { ns: number; bytes: number } {
+function perFrame(log: EntryLog, from: number, frames: number): { ns: number; bytes: number } {
   let bytes = 0;
   collectGarbage();
   const t0 = performance.now();
@@ -83,7 +83,7 @@ function perFrame(log: FrameLog, from: number, frames: number): { ns: number; by
  * Packed batches of BATCH frames, in the panel controller's `entries` event: ns and bytes per frame.
  * The range is encoded `passes` times, so the timed window is long enough to mean something.
  */
-function batched(log: FrameLog, from: number, frames: number, passes = 1): { ns: number; bytes: number; batchBytes: number } {
+function batched(log: EntryLog, from: number, frames: number, passes = 1): { ns: number; bytes: number; batchBytes: number } {
   let bytes = 0;
   let batchBytes = 0;
   let batchId = 1;
@@ -104,7 +104,7 @@ function batched(log: FrameLog, from: number, frames: number, passes = 1): { ns:
 }
 
 /** What other ways of posting one frame would send (not timed: their size is the point). */
-function naiveSizes(log: FrameLog, seq: number): { nodeBuffer: number; pooledView: number } {
+function naiveSizes(log: EntryLog, seq: number): { nodeBuffer: number; pooledView: number } {
   const payload = log.payload(seq)!;
   const head = { type: 'entry', seq, wallTime: log.wallTime(seq), direction: 0, kind: 0, length: payload.length, code: 0 };
   // ws hands out views into the chunk it read (up to 64 KiB); a Node Buffer serializes as JSON.

@@ -1,10 +1,10 @@
 // The recorder of the line case: the real TcpConnection, its raw log framed into messages by the real
 // newline framer (FramedLog with LINES_LF, as the panel's "View as lines" does), counting messages.
 import { Direction } from '../../shared/logModel';
-import type { Connection } from '../../src/core/connectionTypes';
+import type { Connection } from '../../src/core/connection/connectionTypes';
 import { FramedLog } from '../../src/core/framing/framedLog';
-import { LINES_LF } from '../../src/core/framing/framerSpec';
-import { createTcpConnection } from '../../src/core/tcpConnection';
+import { LINES_LF } from '../../shared/framerSpec';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 
 /** A TcpConnection whose log is framed by newlines, counting messages. */
 export interface LineRecorder {

@@ -2,7 +2,7 @@
 // 64-byte messages from a blaster with the real WsConnection, and reports what its heap and
 // ArrayBuffers grew by, after full garbage collections, divided by the entries held.
 import { Direction } from '../../shared/logModel';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 
 /** What the runner asks of this process. */
 export interface HostMemoryConfig {
@@ -14,7 +14,7 @@ export interface HostMemoryConfig {
 export interface HostMemoryResult {
   readonly entries: number;
   readonly bytesPerEntry: number;
-  /** What FrameLog itself accounts for (its arrays), per entry. */
+  /** What EntryLog itself accounts for (its arrays), per entry. */
   readonly logBytesPerEntry: number;
   readonly payloadBytesPerEntry: number;
 }

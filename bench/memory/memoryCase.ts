@@ -1,4 +1,4 @@
-// Memory per logged 64-byte frame, on the host (FrameLog behind a real WsConnection, in its own
+// Memory per logged 64-byte frame, on the host (EntryLog behind a real WsConnection, in its own
 // process) and in the webview (the page cache of the real bundle after the live tail delivered the
 // entries), against the ideal columnar cost: the payload plus 21 bytes (8 time, 8 seq or offset, 4
 // length, 1 direction/kind).

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Connection } from '../../src/core/connectionTypes';
+import type { Connection } from '../../src/core/connection/connectionTypes';
 import { PanelController, type PanelControllerOptions } from '../../src/panel/panelController';
 import { ROOT } from '../../test/browser/harness/bundle';
 import { loadTheme } from '../../test/browser/harness/panelPage';

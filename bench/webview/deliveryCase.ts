@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { Direction } from '../../shared/logModel';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { ROOT, ensureBundle } from '../../test/browser/harness/bundle';
 import { chromiumSkipReason, launchChromium } from '../../test/browser/harness/chromium';
 import { startPanelServer, type PanelServer } from '../../test/browser/harness/panelServer';

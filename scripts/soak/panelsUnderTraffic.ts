@@ -7,9 +7,9 @@ import * as net from 'node:net';
 import { WebSocketServer } from 'ws';
 import { decodeEntryBatch } from '../../shared/entryBatch';
 import type { PanelSnapshot } from '../../shared/protocol';
-import type { Connection, RetentionOptions } from '../../src/core/connectionTypes';
-import { createTcpConnection } from '../../src/core/tcpConnection';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import type { Connection, RetentionOptions } from '../../src/core/connection/connectionTypes';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { PanelController } from '../../src/panel/panelController';
 import { sleep, until } from './polling';
 

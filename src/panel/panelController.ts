@@ -21,23 +21,23 @@ import type {
   WebviewEvents,
   WebviewRequests,
 } from '../../shared/protocol';
-import type { Connection, WebSocketConnection } from '../core/connectionTypes';
-import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../core/dispose';
-import type { FrameLog } from '../core/frameLog';
+import type { Connection, WebSocketConnection } from '../core/connection/connectionTypes';
+import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../core/base/dispose';
+import type { EntryLog } from '../core/log/entryLog';
 import { FramedLog } from '../core/framing/framedLog';
-import { encodeFramed } from '../core/framing/frameEncoder';
-import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } from '../core/framing/framerSpec';
+import { encodeFramed } from '../core/framing/framerEncoder';
+import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } from '../../shared/framerSpec';
 import { ComposerLists } from './composerLists';
-import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './connectionCommands';
+import { payloadAs, payloadResult, requireOpen, requirePayload, sendComposerMessage } from './sendAndPayload';
 import { FilterScan } from './filterScan';
-import { frameRecorder, framesResult } from './frameQueries';
+import { frameRecorder, framesResult } from './wireFrameQueries';
 import { payloadFileName } from './payloadFileName';
 import { compileFilter, type CompiledFilter } from './logFilter';
 import { MatchAccumulator } from './matchAccumulator';
 import { PanelTiming } from './panelTiming';
 import { RateMeter } from './rateMeter';
-import { ProxyView } from './proxyView';
-import { ServerView } from './serverView';
+import { ProxyController } from './proxyController';
+import { ServerController } from './serverController';
 
 /** What only the extension can do for the panel. */
 export interface PanelCallbacks {
@@ -110,7 +110,7 @@ const DEFAULTS = {
 
 function isWebSocket(c: Connection): c is WebSocketConnection {
   // A server's own log (kind 'ws' for a WebSocket listener) is not one WebSocket.
-  return c.kind === 'ws' && !ServerView.accepts(c);
+  return c.kind === 'ws' && !ServerController.accepts(c);
 }
 
 /** A copy safe to post: no Node Buffer (serialized as JSON) and no view of a pooled buffer. */
@@ -167,10 +167,10 @@ export class PanelController extends Disposable {
   /** The user's automatic-pong choice, carried over to the connection a reconnect makes. */
   private autoPong: boolean | undefined;
   /** Set while the panel shows a server session: its peers, and which log is on screen. */
-  private server: ServerView | undefined;
+  private server: ServerController | undefined;
   private sentPeersVersion = -1;
   /** The proxy pair on screen, if any: hold switches and held list. */
-  private readonly proxy = this.register(new ProxyView(() => this.scheduleFlush()));
+  private readonly proxy = this.register(new ProxyController(() => this.scheduleFlush()));
   private sentProxyVersion = -1;
 
   constructor(
@@ -346,7 +346,7 @@ export class PanelController extends Disposable {
     this.register(toDisposable(() => this.framedLog?.dispose()));
     this.register(toDisposable(() => this.server?.dispose()));
     this.subscribeConnection();
-    if (ServerView.accepts(connection)) this.server = this.createServerView(connection);
+    if (ServerController.accepts(connection)) this.server = this.createServerView(connection);
   }
 
   /** The connection the panel currently shows (on a server panel: the peer shown, or the server's own). */
@@ -429,7 +429,7 @@ export class PanelController extends Disposable {
   /** Shows another connection in this panel (after a reconnect); the webview starts over. */
   attach(connection: Connection): void {
     if (connection === this.root) return;
-    if (ServerView.accepts(connection)) {
+    if (ServerController.accepts(connection)) {
       if (this.server) this.server.rebind(connection);
       else this.server = this.createServerView(connection);
     } else if (this.server) {
@@ -442,14 +442,14 @@ export class PanelController extends Disposable {
 
   // ------------------------------------------------------------------------------------------------
 
-  private createServerView(root: Connection): ServerView {
-    return new ServerView(root, {
+  private createServerView(root: Connection): ServerController {
+    return new ServerController(root, {
       show: (c) => this.show(c),
       changed: () => this.scheduleFlush(),
     });
   }
 
-  private requireServer(action: string): ServerView {
+  private requireServer(action: string): ServerController {
     if (!this.server) throw new RequestError({ message: `Cannot ${action}: this panel shows a single connection, not a server.`, code: 'UNSUPPORTED' });
     return this.server;
   }
@@ -470,7 +470,7 @@ export class PanelController extends Disposable {
   // ------------------------------------------------------------------------------------------------
 
   /** The log the webview shows: the framed view when a framer is chosen, else the raw log. */
-  private get shownLog(): FrameLog {
+  private get shownLog(): EntryLog {
     return this.framedLog?.log ?? this.conn.log;
   }
 

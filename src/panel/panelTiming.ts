@@ -2,21 +2,21 @@
 // (in slices, so re-pairing a long log after the field changed never blocks the extension host) while
 // the panel is visible or not, and asked for one entry's timing or the summary.
 import type { EntryTiming, TimingSummary } from '../../shared/timingModel';
-import type { IDisposable } from '../core/dispose';
-import type { FrameLog } from '../core/frameLog';
+import type { IDisposable } from '../core/base/dispose';
+import type { EntryLog } from '../core/log/entryLog';
 import { entryTiming, TimingTracker } from '../core/timing';
 
 /** Pairing and RTTs of the log a panel shows. */
 export class PanelTiming implements IDisposable {
   private readonly tracker = new TimingTracker();
-  private log: FrameLog | undefined;
+  private log: EntryLog | undefined;
   private immediate: ReturnType<typeof setImmediate> | undefined;
   private disposed = false;
 
   constructor(private readonly sliceMs: number) {}
 
   /** Starts over on another log (a reconnect), keeping the pairing field. */
-  attach(log: FrameLog): void {
+  attach(log: EntryLog): void {
     this.log = log;
     this.tracker.reset(log.firstSeq);
     this.schedule();

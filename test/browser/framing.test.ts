@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { Direction } from '../../shared/logModel';
-import { createTcpConnection } from '../../src/core/tcpConnection';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from './harness/eventually';
 import { openLivePanel } from './harness/livePanel';

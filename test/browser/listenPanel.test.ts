@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createWsListener } from '../../src/core/listen/wsListener';
-import { createServerConnection, type ServerConnection } from '../../src/core/serverConnection';
+import { createServerConnection, type ServerConnection } from '../../src/core/connection/serverConnection';
 import { peerNumber, recordingClient, type RecordingClient } from '../peers/support/listenClients';
 import { waitForEntry } from '../peers/support/logReading';
 import { chromiumSkipReason } from './harness/chromium';

@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import { describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createWsProxy } from '../../src/core/proxy';
-import { createServerConnection } from '../../src/core/serverConnection';
+import { createServerConnection } from '../../src/core/connection/serverConnection';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from './harness/eventually';
 import { choose, composerTextarea, rowWithText, textOf } from './harness/panelActions';

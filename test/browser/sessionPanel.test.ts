@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseSession } from '../../src/core/session';
-import { RecordedConnection } from '../../src/session/recordedConnection';
+import { RecordedConnection } from '../../src/core/session/recordedConnection';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from './harness/eventually';
 import { rowWithText, visibleRows } from './harness/panelActions';

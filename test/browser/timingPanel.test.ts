@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WebSocket } from 'ws';
-import { createTcpConnection } from '../../src/core/tcpConnection';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { makeChain } from '../peers/support/certificates';
 import { startTlsServer } from '../peers/support/nodePeers';
 import { opensslMissing, requirePeer } from '../peers/support/requirePeer';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { startWsServer } from '../peers/support/nodePeers';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from './harness/eventually';

@@ -2,10 +2,10 @@
 // a message a person can act on, the log entries, and no unhandled rejection or uncaught exception.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Connection } from '../../src/core/connectionTypes';
-import { SocketInspectorError, type ErrorCode } from '../../src/core/errors';
-import { createTcpConnection } from '../../src/core/tcpConnection';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import type { Connection } from '../../src/core/connection/connectionTypes';
+import { SocketInspectorError, type ErrorCode } from '../../shared/errors';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { frame, startHandRolledWsServer, switchingProtocols } from './support/handRolledWsServer';
 import { describeLog, entries, shape, waitForEnd } from './support/logReading';
 import { closedPort, startRawUpgradeServer, type Peer } from './support/nodePeers';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { ConnectionRegistry } from '../../src/connectionRegistry';
-import { createTcpConnection } from '../../src/core/tcpConnection';
+import { ConnectionRegistry } from '../../src/core/connection/connectionRegistry';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 
 describe('ConnectionRegistry', () => {
   let server: Server;

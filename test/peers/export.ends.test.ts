@@ -17,7 +17,7 @@ import { pcapngChunks } from '../../src/core/export/pcapngExport';
 import { createTcpListener } from '../../src/core/listen/tcpListener';
 import { createWsListener } from '../../src/core/listen/wsListener';
 import { createTcpProxy, createWsProxy, type ProxySession } from '../../src/core/proxy';
-import type { ServerSession } from '../../src/core/serverTypes';
+import type { ServerSession } from '../../src/core/connection/serverTypes';
 import { eventually } from '../browser/harness/eventually';
 import { peerNumber, recordingClient, type RecordingClient } from './support/listenClients';
 import { describeLog, entries, waitForEnd } from './support/logReading';

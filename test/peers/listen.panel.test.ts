@@ -7,7 +7,7 @@ import { MessageHandler, RequestError } from '../../shared/messageHandler';
 import { webviewIncoming } from '../../shared/messageSchema';
 import type { AutoReplyRule, HostEvents, HostRequests, PanelSnapshot, PeerListInfo, WebviewEvents, WebviewRequests } from '../../shared/protocol';
 import { createWsListener } from '../../src/core/listen/wsListener';
-import { createServerConnection, type ServerConnection } from '../../src/core/serverConnection';
+import { createServerConnection, type ServerConnection } from '../../src/core/connection/serverConnection';
 import { PanelController } from '../../src/panel/panelController';
 import { eventually } from '../browser/harness/eventually';
 import { peerNumber, recordingClient, waitForSession, type RecordingClient } from './support/listenClients';

@@ -8,7 +8,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { RequestError } from '../../shared/messageHandler';
 import type { PanelSnapshot, ProxyHoldInfo } from '../../shared/protocol';
 import { createTcpProxy, createWsProxy } from '../../src/core/proxy';
-import { createServerConnection, type ServerConnection } from '../../src/core/serverConnection';
+import { createServerConnection, type ServerConnection } from '../../src/core/connection/serverConnection';
 import { eventually } from '../browser/harness/eventually';
 import { wirePanel, type WiredPanel } from './support/panelWiring';
 import { startRedis } from './support/processPeers';

@@ -1,9 +1,9 @@
 // WebSocket connections against a peer we did not write: Debian's python3-websockets.
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import type { WebSocketConnection } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
+import { SocketInspectorError } from '../../shared/errors';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { describeLog, entries, shape, waitForEnd, waitForEntry } from './support/logReading';
 import { startPythonWsServer } from './support/processPeers';
 import { pythonWebsocketsMissing, requirePeer } from './support/requirePeer';

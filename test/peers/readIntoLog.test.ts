@@ -1,4 +1,4 @@
-// Socket reads straight into the log (src/core/readIntoLog.ts) over real loopback sockets: every byte
+// Socket reads straight into the log (src/core/receive/readIntoLog.ts) over real loopback sockets: every byte
 // reaches the socket's 'data' listeners once and in order, the views stay intact while the log keeps
 // them, reads lie side by side in the log, and pause/resume, reads outside the log, a cleared log and
 // disposal all keep the stream exact.
@@ -7,8 +7,8 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { afterEach, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
-import { readIntoLog, type ReaderState } from '../../src/core/readIntoLog';
+import { EntryLog } from '../../src/core/log/entryLog';
+import { readIntoLog, type ReaderState } from '../../src/core/receive/readIntoLog';
 import { eventually } from '../browser/harness/eventually';
 import { makeSelfSigned } from './support/certificates';
 
@@ -68,7 +68,7 @@ describe('socket reads into the log', () => {
   it('hand every byte to the data listeners once and in order, read side by side into the log', async () => {
     const data = pattern(3_000_000);
     const socket = await connect(await sender(data));
-    const log = new FrameLog();
+    const log = new EntryLog();
     const reads = readIntoLog(socket, log, idle);
     assert.ok(reads, 'a plain TCP socket can read into the log');
     cleanup.push(() => reads.dispose());
@@ -97,7 +97,7 @@ describe('socket reads into the log', () => {
     const data = pattern(1_000_000);
     let start!: () => void;
     const socket = await connect(await sender(data, { waitFor: new Promise<void>((r) => (start = r)) }));
-    const reads = readIntoLog(socket, new FrameLog(), idle)!;
+    const reads = readIntoLog(socket, new EntryLog(), idle)!;
     cleanup.push(() => reads.dispose());
     const { chunks, ended } = collect(socket);
     socket.pause();
@@ -118,7 +118,7 @@ describe('socket reads into the log', () => {
   it('read outside the log what its newest segment has no room for, reusing those buffers', async () => {
     const data = pattern(2_000_000);
     const socket = await connect(await sender(data));
-    const log = new FrameLog();
+    const log = new EntryLog();
     // A reader waiting for more than any segment has left (a payload larger than a segment).
     const reads = readIntoLog(socket, log, { holds: () => false, awaits: () => 1 << 30 })!;
     cleanup.push(() => reads.dispose());
@@ -138,7 +138,7 @@ describe('socket reads into the log', () => {
     for (const stop of ['clear', 'dispose'] as const) {
       const data = pattern(1_500_000);
       const socket = await connect(await sender(data));
-      const log = new FrameLog();
+      const log = new EntryLog();
       const reads = readIntoLog(socket, log, idle)!;
       cleanup.push(() => reads.dispose());
       const { chunks, ended } = collect(socket);
@@ -169,7 +169,7 @@ describe('socket reads into the log', () => {
     const secure = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false });
     cleanup.push(() => void secure.destroy());
     await new Promise((resolve, reject) => secure.once('secureConnect', resolve).once('error', reject));
-    assert.equal(readIntoLog(secure, new FrameLog(), idle), undefined);
+    assert.equal(readIntoLog(secure, new EntryLog(), idle), undefined);
     const text = await new Promise<string>((resolve) => secure.once('data', (d: Buffer) => resolve(d.toString())));
     assert.equal(text, 'hello', 'the TLS socket reads as before');
 
@@ -179,7 +179,7 @@ describe('socket reads into the log', () => {
     const socket = net.connect({ port: plainPort, host: '127.0.0.1', onread: { buffer: own, callback: (n, b) => { received.push(Buffer.from(b.subarray(0, n)).toString()); return true; } } });
     cleanup.push(() => void socket.destroy());
     await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
-    assert.equal(readIntoLog(socket, new FrameLog(), idle), undefined);
+    assert.equal(readIntoLog(socket, new EntryLog(), idle), undefined);
     await eventually(() => received.join(''), (t) => t === 'plain', 'the own-buffer socket to read');
   });
 });

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { parseSession, replaySteps } from '../../src/core/session';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
-import { ReplayRun } from '../../src/session/replayRunner';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { ReplayRun } from '../../src/core/session/replayRunner';
 import { eventually } from '../browser/harness/eventually';
 import { startWsPeer, type WsPeer } from '../browser/harness/wsPeer';
 

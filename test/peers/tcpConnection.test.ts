@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import type { TcpConnection } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
-import { createTcpConnection } from '../../src/core/tcpConnection';
+import type { TcpConnection } from '../../src/core/connection/connectionTypes';
+import { SocketInspectorError } from '../../shared/errors';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { describeLog, entries, waitForEnd, waitForEntry, waitForState } from './support/logReading';
 import { startTcpServer, type Peer } from './support/nodePeers';
 import { startRedis } from './support/processPeers';

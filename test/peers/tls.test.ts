@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import type { TLSSocket } from 'node:tls';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Connection } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
-import { createTcpConnection, type TcpConnectionOptions } from '../../src/core/tcpConnection';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import type { Connection } from '../../src/core/connection/connectionTypes';
+import { SocketInspectorError } from '../../shared/errors';
+import { createTcpConnection, type TcpConnectionOptions } from '../../src/core/connection/tcpConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { makeSelfSigned, type SelfSigned } from './support/certificates';
 import { describeLog, entries, shape, waitForEnd, waitForEntry } from './support/logReading';
 import { startTcpServer, startTlsServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';

@@ -2,10 +2,10 @@
 // chain made by the openssl CLI (RSA root, EC intermediate, EC leaf).
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Connection } from '../../src/core/connectionTypes';
-import { createTcpConnection } from '../../src/core/tcpConnection';
-import { certificateChain, MAX_CHAIN_LENGTH } from '../../src/core/tlsCertificateChain';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import type { Connection } from '../../src/core/connection/connectionTypes';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
+import { certificateChain, MAX_CHAIN_LENGTH } from '../../src/core/tls/tlsCertificateChain';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { makeChain, makeSelfSigned, type CertificateChain, type SelfSigned } from './support/certificates';
 import { entries } from './support/logReading';
 import { startTlsServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';

@@ -1,9 +1,9 @@
 // WebSocket connections against a real `ws` server.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { WebSocketConnection } from '../../src/core/connectionTypes';
-import { SocketInspectorError } from '../../src/core/errors';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
+import { SocketInspectorError } from '../../shared/errors';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { describeLog, entries, shape, waitForEnd, waitForEntry } from './support/logReading';
 import { startTcpServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';
 

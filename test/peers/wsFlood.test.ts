@@ -1,10 +1,10 @@
 // A flood of megabytes, more than the connection handles in one event-loop turn when the reads come
-// fast enough (src/core/readBudget.ts pauses and resumes ws then; test/unit/readBudget.test.ts checks
+// fast enough (src/core/receive/readBudget.ts pauses and resumes ws then; test/unit/readBudget.test.ts checks
 // that it does): every message arrives, in order, with its frame, and the close after it completes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { entries, waitForEnd } from './support/logReading';
 import { startWsServer, type WsPeer } from './support/nodePeers';
 

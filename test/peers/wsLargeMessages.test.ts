@@ -1,11 +1,11 @@
 // Large messages over a real socket: every payload that spans reads is reassembled by ws straight into
-// the log (src/core/wsFrames/inPlaceReassembly.ts). Whatever lands in place or is copied, each entry holds
+// the log (src/core/receive/inPlaceReassembly.ts). Whatever lands in place or is copied, each entry holds
 // exactly what was sent, in order, with its frames, at the retention cap too, in both roles.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { WebSocketConnection } from '../../src/core/connectionTypes';
+import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
 import { createWsListener } from '../../src/core/listen/wsListener';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import WebSocket from 'ws';
 import { eventually } from '../browser/harness/eventually';
 import { peerNumber } from './support/listenClients';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gridKeyTarget, gridRowCount, gridRowIndex, spokenDirection } from '../../webview/ariaGrid';
-import { connectionStateText, NewEntryCounter, newEntriesText } from '../../webview/announcements';
+import { connectionStateText, NewEntryCounter, newEntriesText } from '../../webview/announcementText';
 import { nextRegion, tabKeyTarget } from '../../webview/focusMoves';
 
 describe('log grid numbering', () => {

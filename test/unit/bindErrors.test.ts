@@ -2,8 +2,8 @@
 // server.listen() (EACCES cannot be provoked here: the tests may run as root).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bindError } from '../../src/core/bindErrors';
-import { SocketInspectorError } from '../../src/core/errors';
+import { bindError } from '../../src/core/errors/bindErrors';
+import { SocketInspectorError } from '../../shared/errors';
 
 function systemError(code: string, message = `listen ${code}`): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code, syscall: 'listen' });

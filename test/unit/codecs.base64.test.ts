@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeBase64, encodeBase64 } from '../../src/core/codecs/base64';
-import { SocketInspectorError } from '../../src/core/errors';
+import { decodeBase64, encodeBase64 } from '../../shared/codecs/base64';
+import { SocketInspectorError } from '../../shared/errors';
 
 const enc = new TextEncoder();
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { build } from 'esbuild';
 
-const codecsDir = join(import.meta.dirname, '../../src/core/codecs');
+const codecsDir = join(import.meta.dirname, '../../shared/codecs');
 
 describe('codecs in a browser-like context', () => {
   it('use no Node-only API in their source', () => {
@@ -38,7 +38,7 @@ describe('codecs in a browser-like context', () => {
     });
     const code = result.outputFiles[0]!.text;
     const sandbox: Record<string, unknown> = { TextEncoder, TextDecoder };
-    const c = runInNewContext(`${code}; codecs`, sandbox) as typeof import('../../src/core/codecs/index');
+    const c = runInNewContext(`${code}; codecs`, sandbox) as typeof import('../../shared/codecs/index');
     assert.equal(typeof Reflect.get(sandbox, 'Buffer'), 'undefined');
     const hello = new TextEncoder().encode('Hello\n');
     assert.equal(c.hexDump(hello), '00000000: 4865 6c6c 6f0a                           Hello.\n');

@@ -6,11 +6,11 @@ import {
   parseComposerInput,
   validateComposerInput,
   type ComposerFormat,
-} from '../../src/core/codecs/composerInput';
-import { parseHex } from '../../src/core/codecs/hexInput';
-import { encodeTextWithEscapes } from '../../src/core/codecs/textEscapes';
-import { findJsonSyntaxError } from '../../src/core/codecs/jsonSyntax';
-import { SocketInspectorError, type ErrorCode } from '../../src/core/errors';
+} from '../../shared/codecs/composerInput';
+import { parseHex } from '../../shared/codecs/hexInput';
+import { encodeTextWithEscapes } from '../../shared/codecs/textEscapes';
+import { findJsonSyntaxError } from '../../shared/codecs/jsonSyntax';
+import { SocketInspectorError, type ErrorCode } from '../../shared/errors';
 
 const enc = new TextEncoder();
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);

@@ -8,8 +8,8 @@ import {
   hexDumpRowCount,
   hexDumpRows,
   toHex,
-} from '../../src/core/codecs/hexDump';
-import { parseHex } from '../../src/core/codecs/hexInput';
+} from '../../shared/codecs/hexDump';
+import { parseHex } from '../../shared/codecs/hexInput';
 
 const enc = new TextEncoder();
 const ALL_BYTES = Uint8Array.from({ length: 256 }, (_, i) => i);

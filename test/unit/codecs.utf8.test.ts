@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeUtf8, escapeBytes, previewText, type Utf8Decoded } from '../../src/core/codecs/utf8Decode';
+import { decodeUtf8, escapeBytes, previewText, type Utf8Decoded } from '../../shared/codecs/utf8Decode';
 
 const reference = new TextDecoder('utf-8', { ignoreBOM: true });
 const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

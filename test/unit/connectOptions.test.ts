@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { proxyOptionsFrom, tcpOptionsFrom, webSocketOptionsFrom } from '../../src/core/connectOptions';
-import { SocketInspectorError } from '../../src/core/errors';
+import { proxyOptionsFrom, tcpOptionsFrom, webSocketOptionsFrom } from '../../src/core/connection/connectOptions';
+import { SocketInspectorError } from '../../shared/errors';
 
 function throwsCode(fn: () => unknown, code: string, message?: RegExp): void {
   assert.throws(fn, (e: unknown) => {

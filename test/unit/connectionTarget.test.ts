@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatTcpTarget, parseTcpTarget, parseWebSocketUrl } from '../../src/core/connectionTarget';
-import { SocketInspectorError } from '../../src/core/errors';
+import { formatTcpTarget, parseTcpTarget, parseWebSocketUrl } from '../../src/core/connection/connectionTarget';
+import { SocketInspectorError } from '../../shared/errors';
 
 /** Asserts that `fn` throws a SocketInspectorError with `code`, a message matching `message`, at `column`. */
 function throwsCode(fn: () => unknown, code: string, message: RegExp, column?: number): void {

@@ -10,13 +10,13 @@ import {
   exactArrayBuffer,
 } from '../../shared/entryBatch';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
+import { EntryLog } from '../../src/core/log/entryLog';
 import { forAll } from './support/seededRandom';
 
 const text = (s: string) => new TextEncoder().encode(s);
 
-function sampleLog(): FrameLog {
-  const log = new FrameLog();
+function sampleLog(): EntryLog {
+  const log = new EntryLog();
   log.append(Direction.In, Kind.Text, text('hello'));
   log.append(Direction.Out, Kind.Binary, new Uint8Array([0, 255, 128]));
   log.append(Direction.In, Kind.Close, text('going away'), 1001);
@@ -44,7 +44,7 @@ describe('entry batches', () => {
   });
 
   it('caps carried bytes per entry and keeps the true length', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     log.append(Direction.In, Kind.Binary, new Uint8Array(10_000).fill(7));
     log.append(Direction.In, Kind.Text, text('short'));
     const batch = decodeEntryBatch(encodeEntryRange(log, 0, 2, 16));
@@ -55,7 +55,7 @@ describe('entry batches', () => {
   });
 
   it('clamps a range to the retained entries and walks across segments', () => {
-    const log = new FrameLog({ maxEntries: 40_000 });
+    const log = new EntryLog({ maxEntries: 40_000 });
     for (let i = 0; i < 50_000; i++) log.append(Direction.In, Kind.Text, text(`m${i}`));
     assert.equal(log.firstSeq, 10_000);
     const batch = decodeEntryBatch(encodeEntryRange(log, 9_990, 30_000, 64));
@@ -99,7 +99,7 @@ describe('entry batches', () => {
 
   it('packs 64-byte frames read together in at most 1.05 times their payload', () => {
     // As WsConnection logs a flood: every message parsed from one socket read has the read's time.
-    const log = new FrameLog();
+    const log = new EntryLog();
     const payload = new Uint8Array(64).fill(120);
     for (let read = 0; read < 10; read++) {
       for (let m = 0; m < 1000; m++) log.append(Direction.In, Kind.Text, payload, 0, 1000 + read);
@@ -140,9 +140,9 @@ describe('entry batches', () => {
 
   it('round-trips random ranges and lists of a random log (seeded)', () => {
     forAll('round-trips random ranges and lists of a random log', 0x5eb2, 40, (rng) => {
-      const log = new FrameLog({ maxEntries: rng.range(50, 400) });
+      const log = new EntryLog({ maxEntries: rng.range(50, 400) });
       const cap = rng.range(0, 300);
-      // Half the logs take socket reads (FrameLog.claimRead): frames side by side at the front of a
+      // Half the logs take socket reads (EntryLog.claimRead): frames side by side at the front of a
       // slab, everything else from its back, so payloads do not lie in the order of their entries.
       const reading = rng.chance(0.5);
       if (reading) log.beginReads(() => false);
@@ -168,7 +168,7 @@ describe('entry batches', () => {
           log.commitRead(space, at);
           log.appendSpans(NaN, mono, Direction.In, Kind.Binary, space, starts, ends, starts.length);
         } else if (rng.chance(0.2)) {
-          // Framed messages stored with the delimiters between them (FrameLog.appendSpans).
+          // Framed messages stored with the delimiters between them (EntryLog.appendSpans).
           const chunk = rng.bytes(rng.range(1, 400));
           const cuts = Array.from({ length: rng.range(2, 12) }, () => rng.int(chunk.length + 1)).sort((a, b) => a - b);
           const starts: number[] = [];

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { exportFileName, exportRefusal, importedSessionNames } from '../../src/core/export/exportFormats';
 import { writeExportFile } from '../../src/core/export/exportFile';
 import { messageEntry, messageFileExtension, saveMessageToFile, suggestedMessageFileName } from '../../src/core/export/messageFile';
-import { FrameLog } from '../../src/core/frameLog';
+import { EntryLog } from '../../src/core/log/entryLog';
 
 const dir = mkdtempSync(join(tmpdir(), 'si-export-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -66,7 +66,7 @@ describe('writeExportFile', () => {
 });
 
 describe('Save Message to File', () => {
-  const log = new FrameLog();
+  const log = new EntryLog();
   const json = log.append(Direction.In, Kind.Text, Buffer.from(' {"a": [1, 2]}\n'));
   const text = log.append(Direction.Out, Kind.Text, Buffer.from('{not json'));
   const binary = log.append(Direction.In, Kind.Binary, Buffer.from([0, 1, 2, 0xff]));

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { harChunks } from '../../src/core/export/harExport';
 import { harProblems } from './support/har12';
 import { LogBuilder, T0, webSocketLog } from './support/exportLogs';

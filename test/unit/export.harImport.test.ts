@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { harChunks } from '../../src/core/export/harExport';
 import { loadHarFile, parseHar, sessionFromHar } from '../../src/core/export/harImport';
 import { parseSession, serializeSession, sessionEntryPayload, type WebSocketSessionConnection } from '../../src/core/session';

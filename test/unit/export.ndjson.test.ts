@@ -9,7 +9,7 @@ import { DIRECTION_NAMES, Direction, KIND_NAMES, Kind } from '../../shared/logMo
 import { writeExportFile } from '../../src/core/export/exportFile';
 import { exportSourceOf } from '../../src/core/export/exportSource';
 import { ndjsonChunks } from '../../src/core/export/ndjsonExport';
-import { FrameLog } from '../../src/core/frameLog';
+import { EntryLog } from '../../src/core/log/entryLog';
 import { LogBuilder, webSocketLog } from './support/exportLogs';
 
 const FIELDS = ['seq', 'time', 'direction', 'kind', 'code', 'length', 'text', 'base64'];
@@ -61,7 +61,7 @@ describe('NDJSON export', () => {
   });
 
   it('writes a log of a million entries to a file, one line each, in chunks', async () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     const payload = Buffer.from('{"n":1}');
     for (let i = 0; i < 1_000_000; i++) log.append(i % 2 ? Direction.In : Direction.Out, Kind.Text, payload);
     const source = exportSourceOf({ kind: 'ws', target: 'ws://127.0.0.1:1/', log, handshake: undefined } as never);

@@ -8,7 +8,7 @@ import { pcapngChunks } from '../../src/core/export/pcapngExport';
 import { encodeTcpPacket, internetChecksum, MAX_SEGMENT_PAYLOAD, TcpConversation } from '../../src/core/export/tcpSynthesis';
 import { encodeWebSocketFrame, maskKeyFor, Opcode } from '../../src/core/export/wsFrameEncoding';
 import type { ExportSource } from '../../src/core/export/exportSource';
-import { FrameLog } from '../../src/core/frameLog';
+import { EntryLog } from '../../src/core/log/entryLog';
 import { exportSourceOf } from '../../src/core/export/exportSource';
 import {
   followTcp,
@@ -252,8 +252,8 @@ describe('pcapng export: WebSocket', () => {
     assert.ok(stream.clientFin && stream.serverFin);
   });
 
-  it('reads a FrameLog through exportSourceOf', () => {
-    const log = new FrameLog();
+  it('reads a EntryLog through exportSourceOf', () => {
+    const log = new EntryLog();
     log.appendText(Direction.Meta, Kind.Connecting, 'Connecting to ws://127.0.0.1:1/');
     log.append(Direction.Out, Kind.Text, Buffer.from('one'));
     log.append(Direction.In, Kind.Binary, Buffer.from([1, 2, 3]));

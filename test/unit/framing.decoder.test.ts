@@ -2,10 +2,10 @@
 // and in seeded random cuts: the messages, errors and remainder must never depend on the cuts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '../../src/core/codecs/hexDump';
-import { SocketInspectorError } from '../../src/core/errors';
-import { createFrameDecoder } from '../../src/core/framing/frameDecoder';
-import { LINES_CRLF, LINES_LF, NUL_TERMINATED, type FramerSpec } from '../../src/core/framing/framerSpec';
+import { toHex } from '../../shared/codecs/hexDump';
+import { SocketInspectorError } from '../../shared/errors';
+import { createFramerDecoder } from '../../src/core/framing/framerDecoder';
+import { LINES_CRLF, LINES_LF, NUL_TERMINATED, type FramerSpec } from '../../shared/framerSpec';
 import { assertEverySplit, decode, hex, splits } from './support/framingSplits';
 import { forAll, type SeededRandom } from './support/seededRandom';
 
@@ -55,7 +55,7 @@ describe('delimiter framing', () => {
   it('passes a message inside one chunk as a view of that chunk, without copying', () => {
     const chunk = hex('61 62 0a 63 0a');
     const buffers: ArrayBufferLike[] = [];
-    const d = createFrameDecoder(LINES_LF, (m) => buffers.push(m.buffer));
+    const d = createFramerDecoder(LINES_LF, (m) => buffers.push(m.buffer));
     d.push(chunk);
     assert.deepEqual(buffers, [chunk.buffer, chunk.buffer]);
   });
@@ -65,7 +65,7 @@ describe('delimiter framing', () => {
     for (const [name, chunks] of splits(bytes, 0x5a5)) {
       const events: string[] = [];
       let spans = 0;
-      const d = createFrameDecoder(LINES_LF, (m) => events.push(toHex(m, ' ')), {
+      const d = createFramerDecoder(LINES_LF, (m) => events.push(toHex(m, ' ')), {
         maxMessageBytes: 3,
         onError: (e) => events.push(`error ${e.code}`),
         onSpan: (chunk, start, end) => {
@@ -143,7 +143,7 @@ describe('length-prefix framing', () => {
   });
 
   it('holds a partial header and payload as the remainder, header first', () => {
-    const d = createFrameDecoder(prefix(2), () => assert.fail('no message is complete'));
+    const d = createFramerDecoder(prefix(2), () => assert.fail('no message is complete'));
     d.push(hex('00'));
     assert.equal(d.pending, 1);
     d.push(hex('05 61'));
@@ -161,7 +161,7 @@ describe('fixed-size framing', () => {
 
   it('refuses a size above the message limit', () => {
     assert.throws(
-      () => createFrameDecoder({ type: 'fixed', size: 100 }, () => {}, { maxMessageBytes: 99 }),
+      () => createFramerDecoder({ type: 'fixed', size: 100 }, () => {}, { maxMessageBytes: 99 }),
       (e: unknown) => e instanceof SocketInspectorError && e.code === 'BAD_FRAMER' && /100 bytes are above the message limit of 99 bytes/.test(e.message),
     );
   });
@@ -170,7 +170,7 @@ describe('fixed-size framing', () => {
 describe('decoder contract', () => {
   it('without onError, consumes the whole chunk, then throws the first error, and reads on', () => {
     const got: string[] = [];
-    const d = createFrameDecoder(LINES_LF, (m) => got.push(toHex(m, ' ')), { maxMessageBytes: 2 });
+    const d = createFramerDecoder(LINES_LF, (m) => got.push(toHex(m, ' ')), { maxMessageBytes: 2 });
     assert.throws(() => d.push(hex('61 0a 61 62 63 0a 62 0a')), (e: unknown) => e instanceof SocketInspectorError && e.code === 'PAYLOAD_TOO_LARGE');
     assert.deepEqual(got, ['61', '62']);
     d.push(hex('63 0a'));
@@ -179,7 +179,7 @@ describe('decoder contract', () => {
 
   it('refuses bad specs and limits with BAD_FRAMER', () => {
     const refuses = (spec: unknown, options = {}) =>
-      assert.throws(() => createFrameDecoder(spec as FramerSpec, () => {}, options), (e: unknown) => e instanceof SocketInspectorError && e.code === 'BAD_FRAMER');
+      assert.throws(() => createFramerDecoder(spec as FramerSpec, () => {}, options), (e: unknown) => e instanceof SocketInspectorError && e.code === 'BAD_FRAMER');
     refuses({ type: 'delimiter', delimiter: new Uint8Array(0) });
     refuses({ type: 'lengthPrefix', width: 3, littleEndian: false, includesHeader: false });
     refuses({ type: 'fixed', size: 0 });

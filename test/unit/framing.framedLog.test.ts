@@ -1,20 +1,20 @@
-// FramedLog over a real FrameLog written as a TCP connection writes it: chunks in and out, meta
+// FramedLog over a real EntryLog written as a TCP connection writes it: chunks in and out, meta
 // entries between them. The derived log must follow appends, keep times and order, survive a clear,
 // and show what was left at close.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind, directionName, kindName } from '../../shared/logModel';
-import { toHex } from '../../src/core/codecs/hexDump';
-import { FrameLog } from '../../src/core/frameLog';
+import { toHex } from '../../shared/codecs/hexDump';
+import { EntryLog } from '../../src/core/log/entryLog';
 import { FramedLog } from '../../src/core/framing/framedLog';
-import { LINES_CRLF, LINES_LF } from '../../src/core/framing/framerSpec';
+import { LINES_CRLF, LINES_LF } from '../../shared/framerSpec';
 import { hex, splits } from './support/framingSplits';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const decoder = new TextDecoder();
 
 /** The log's entries as `direction kind payload` lines (meta payloads as text, data as text too). */
-function lines(log: FrameLog): string[] {
+function lines(log: EntryLog): string[] {
   const out: string[] = [];
   for (let seq = log.firstSeq; seq < log.nextSeq; seq++) {
     const e = log.get(seq)!;
@@ -25,7 +25,7 @@ function lines(log: FrameLog): string[] {
 
 describe('FramedLog', () => {
   it('splits each direction on its own, passes meta entries through in order, and follows appends', () => {
-    const raw = new FrameLog();
+    const raw = new EntryLog();
     raw.appendText(Direction.Meta, Kind.Connecting, 'Connecting to tcp://127.0.0.1:1');
     raw.appendText(Direction.Meta, Kind.Open, 'Connected');
     raw.append(Direction.In, Kind.Data, text('+OK\r\n$3\r'));
@@ -53,7 +53,7 @@ describe('FramedLog', () => {
   });
 
   it('stamps each message with the time of the chunk that completed it', () => {
-    const raw = new FrameLog();
+    const raw = new EntryLog();
     const framed = new FramedLog(raw, LINES_LF);
     try {
       const first = raw.append(Direction.In, Kind.Data, text('one\ntw'), 0, 1000.25);
@@ -72,7 +72,7 @@ describe('FramedLog', () => {
   });
 
   it('shows the bytes left when the stream ends as a note and one data entry per direction', () => {
-    const raw = new FrameLog();
+    const raw = new EntryLog();
     const framed = new FramedLog(raw, LINES_LF);
     try {
       raw.append(Direction.In, Kind.Data, text('done\npartial'));
@@ -101,7 +101,7 @@ describe('FramedLog', () => {
   });
 
   it('reports a framing error as a meta entry naming the direction, and reads on', () => {
-    const raw = new FrameLog();
+    const raw = new EntryLog();
     const framed = new FramedLog(raw, LINES_LF, { maxMessageBytes: 4 });
     try {
       raw.append(Direction.In, Kind.Data, text('ok\ntoo long\nok again\nfine\n'));
@@ -117,7 +117,7 @@ describe('FramedLog', () => {
   });
 
   it('clears with its source and frames afresh from the next byte', () => {
-    const raw = new FrameLog();
+    const raw = new EntryLog();
     const framed = new FramedLog(raw, LINES_LF);
     let cleared = 0;
     const sub = framed.log.onDidClear(() => cleared++);
@@ -136,7 +136,7 @@ describe('FramedLog', () => {
   });
 
   it('keeps the source retention, notes entries evicted before it began, and stops following when disposed', () => {
-    const raw = new FrameLog({ maxEntries: 3, maxBytes: 1000 });
+    const raw = new EntryLog({ maxEntries: 3, maxBytes: 1000 });
     for (const chunk of ['a\n', 'b\n', 'c', '\n']) raw.append(Direction.In, Kind.Data, text(chunk));
     const framed = new FramedLog(raw, LINES_LF);
     assert.deepEqual(framed.log.retention, { maxEntries: 3, maxBytes: 1000 });
@@ -154,7 +154,7 @@ describe('FramedLog', () => {
     const stream = hex('2b 4f 4b 0d 0a 24 31 0d 0a 76 0d 0a 3a 31 0d');
     let want: string[] | undefined;
     for (const [name, chunks] of splits(stream, 0xf4a3, 20)) {
-      const raw = new FrameLog();
+      const raw = new EntryLog();
       const framed = new FramedLog(raw, LINES_CRLF);
       for (const c of chunks) if (c.length > 0) raw.append(Direction.In, Kind.Data, c);
       raw.appendText(Direction.Meta, Kind.Closed, 'Closed');

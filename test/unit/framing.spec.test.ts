@@ -2,9 +2,9 @@
 // they are described, and the messages that explain a bad one; and the encoder that frames on send.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toHex } from '../../src/core/codecs/hexDump';
-import { SocketInspectorError } from '../../src/core/errors';
-import { encodeFramed } from '../../src/core/framing/frameEncoder';
+import { toHex } from '../../shared/codecs/hexDump';
+import { SocketInspectorError } from '../../shared/errors';
+import { encodeFramed } from '../../src/core/framing/framerEncoder';
 import {
   describeFramer,
   formatFramerSpec,
@@ -18,7 +18,7 @@ import {
   sameFramer,
   validateFramerSpec,
   type FramerSpec,
-} from '../../src/core/framing/framerSpec';
+} from '../../shared/framerSpec';
 import { decode, hex, splits } from './support/framingSplits';
 import { forAll } from './support/seededRandom';
 

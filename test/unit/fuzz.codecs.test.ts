@@ -16,8 +16,8 @@ import {
   parseHex,
   toHex,
   validateComposerInput,
-} from '../../src/core/codecs';
-import { positionOf, SocketInspectorError } from '../../src/core/errors';
+} from '../../shared/codecs';
+import { positionOf, SocketInspectorError } from '../../shared/errors';
 import { forAll, type SeededRandom } from './support/seededRandom';
 
 const CASES = 3000;

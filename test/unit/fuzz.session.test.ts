@@ -5,15 +5,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { SocketInspectorError } from '../../src/core/errors';
-import { FrameLog } from '../../src/core/frameLog';
+import { SocketInspectorError } from '../../shared/errors';
+import { EntryLog } from '../../src/core/log/entryLog';
 import {
   logEntriesFromSession,
   parseSession,
   parseSessionWithWarnings,
   type Session,
   serializeSession,
-  sessionLogFromFrameLog,
+  sessionLogFromEntryLog,
 } from '../../src/core/session';
 import { forAll, type SeededRandom } from './support/seededRandom';
 
@@ -206,9 +206,9 @@ function randomPayload(rng: SeededRandom): Uint8Array {
 }
 
 describe('fuzz: recorded log through a session file', () => {
-  it('FrameLog → sessionLogFromFrameLog → serialize → parse → logEntriesFromSession keeps bytes, directions, kinds, codes', () => {
+  it('EntryLog → sessionLogFromEntryLog → serialize → parse → logEntriesFromSession keeps bytes, directions, kinds, codes', () => {
     forAll('log round trip', 0x109, 400, (rng) => {
-      const log = new FrameLog({ maxEntries: rng.range(1, 60), maxBytes: rng.pick([100, 5000, 1 << 20]) });
+      const log = new EntryLog({ maxEntries: rng.range(1, 60), maxBytes: rng.pick([100, 5000, 1 << 20]) });
       const appended: { direction: Direction; kind: Kind; payload: Uint8Array; code: number }[] = [];
       let mono = rng.int(1000);
       const n = rng.int(80);
@@ -221,7 +221,7 @@ describe('fuzz: recorded log through a session file', () => {
         appended.push({ direction, kind, payload, code });
       }
       const budget = rng.chance(0.3) ? rng.range(0, 3000) : undefined;
-      const sessionLog = sessionLogFromFrameLog(log, { now: new Date(Date.UTC(2024, 4, 1)), maxBytes: budget });
+      const sessionLog = sessionLogFromEntryLog(log, { now: new Date(Date.UTC(2024, 4, 1)), maxBytes: budget });
       const session: Session = { version: 1, connection: { type: 'websocket', url: 'ws://127.0.0.1:9/' }, log: sessionLog };
       const loaded = parseSession(serializeSession(session));
       assert.deepEqual(loaded, session);

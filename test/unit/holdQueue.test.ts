@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { DEFAULT_HOLD_LIMITS, HoldQueue } from '../../src/core/proxy/holdQueue';
 import { formatIds, notes } from '../../src/core/proxy/proxyNotes';
 import { Kind } from '../../shared/logModel';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { MIN_DIVERTED_BYTES, reassembleInPlace } from '../../src/core/wsFrames/inPlaceReassembly';
+import { MIN_DIVERTED_BYTES, reassembleInPlace } from '../../src/core/receive/inPlaceReassembly';
 
 type ReceiverOptions = { isServer?: boolean; allowSynchronousEvents?: boolean };
 interface Receiver {

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { tcpOptionsFrom, webSocketOptionsFrom } from '../../src/core/connectOptions';
-import { SocketInspectorError } from '../../src/core/errors';
-import { resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog } from '../../src/core/keyLogPath';
+import { tcpOptionsFrom, webSocketOptionsFrom } from '../../src/core/connection/connectOptions';
+import { SocketInspectorError } from '../../shared/errors';
+import { resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog } from '../../src/core/tls/keyLogPath';
 import { resolveConnection, sessionConnectionFromOptions } from '../../src/core/session/sessionConnection';
 import { parseSession } from '../../src/core/session/sessionParse';
 import { serializeSession } from '../../src/core/session/sessionSerialize';

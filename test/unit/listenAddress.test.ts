@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { DEFAULT_LISTEN_HOST, formatHostPort, formatListenAddress, parseListenAddress } from '../../src/core/listen/listenAddress';
 
 /** Asserts that `fn` throws a SocketInspectorError with `code`, a message matching `message`, at `column`. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
+import { EntryLog } from '../../src/core/log/entryLog';
 import { FilterScan } from '../../src/panel/filterScan';
 import { compileFilter, FILTER_SCAN_BYTES, type CompiledFilter } from '../../src/panel/logFilter';
 
@@ -65,7 +65,7 @@ describe('log filter', () => {
   });
 
   it('finds text with digits and punctuation, searched natively through the slab, exactly as per entry', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     const payloads: string[] = [];
     let seed = 3;
     const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
@@ -87,7 +87,7 @@ describe('log filter', () => {
       assert.deepEqual(found, expected, text);
     }
     // An occurrence across two entries' bytes is not a match of either.
-    const split = new FrameLog();
+    const split = new EntryLog();
     split.append(Direction.In, Kind.Text, enc('abc id'));
     split.append(Direction.In, Kind.Text, enc('=7 def'));
     assert.deepEqual([...new FilterScan(1, compile('id=7'), 0).advance(split, 8)], []);
@@ -117,7 +117,7 @@ describe('log filter', () => {
 
 describe('filter scan', () => {
   it('finds every match in order, in slices, and then follows new entries', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     for (let i = 0; i < 100_000; i++) log.append(i % 3 === 0 ? Direction.Out : Direction.In, Kind.Text, enc(`m ${i}`));
     const scan = new FilterScan(7, compile('', [Direction.Out]), log.firstSeq);
     const found: number[] = [];
@@ -139,7 +139,7 @@ describe('filter scan', () => {
   });
 
   it('skips entries evicted while it was scanning', () => {
-    const log = new FrameLog({ maxEntries: 1000 });
+    const log = new EntryLog({ maxEntries: 1000 });
     for (let i = 0; i < 1000; i++) log.append(Direction.In, Kind.Text, enc(`a${i}`));
     const scan = new FilterScan(1, compile('a'), log.firstSeq);
     for (let i = 0; i < 500; i++) log.append(Direction.In, Kind.Text, enc(`a${1000 + i}`));

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { MessageHandler, RequestError } from '../../shared/messageHandler';
 import type { IncomingSchemas } from '../../shared/messageSchema';
 import { integer, string } from '../../shared/messageSchema';
-import { SocketInspectorError, positionOf } from '../../src/core/errors';
+import { SocketInspectorError, positionOf } from '../../shared/errors';
 
 type ClientRequests = {
   add: { params: { a: number; b: number }; result: { sum: number } };

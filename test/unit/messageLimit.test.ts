@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { DEFAULT_MAX_MESSAGE_MEGABYTES, MAX_MESSAGE_MEGABYTES, maxPayloadFromMegabytes, withMessageLimit } from '../../src/core/messageLimit';
+import { DEFAULT_MAX_MESSAGE_MEGABYTES, MAX_MESSAGE_MEGABYTES, maxPayloadFromMegabytes, withMessageLimit } from '../../src/core/connection/messageLimit';
 
 describe('message size limit setting', () => {
   it('turns megabytes into bytes, and a missing or nonsensical value into the default', () => {

@@ -9,7 +9,7 @@ import { hostIncoming, webviewIncoming } from '../../shared/messageSchema';
 import type { HostEvents, HostRequests, WebviewEvents, WebviewRequests } from '../../shared/protocol';
 import { parseSession } from '../../src/core/session';
 import { PanelController } from '../../src/panel/panelController';
-import { RecordedConnection } from '../../src/session/recordedConnection';
+import { RecordedConnection } from '../../src/core/session/recordedConnection';
 
 type Posted = { type: string; requestId?: number; ok?: boolean; error?: { message: string; code?: string }; result?: unknown };
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { bypassPlainFrames } from '../../src/core/wsFrames/plainFrameBypass';
+import { bypassPlainFrames } from '../../src/core/receive/plainFrameBypass';
 
 type ReceiverOptions = { maxPayload?: number; allowSynchronousEvents?: boolean };
 interface Receiver {

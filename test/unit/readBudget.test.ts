@@ -2,7 +2,7 @@
 // ends, and never resumed after disposal.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ReadBudget } from '../../src/core/readBudget';
+import { ReadBudget } from '../../src/core/receive/readBudget';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { checkMessage, hostIncoming, webviewIncoming } from '../../shared/messageSchema';
-import { MAX_AUTO_REPLY_RULES } from '../../src/core/listen/autoReply';
+import { MAX_AUTO_REPLY_RULES } from '../../shared/autoReplyRules';
 
 const rule = { enabled: true, match: 'ping', reply: { format: 'text', input: 'pong', escapes: false }, delayMs: 0 };
 

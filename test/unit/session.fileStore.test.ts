@@ -6,7 +6,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, s
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { loadSessionFile, saveSession, writeSessionAtomic } from '../../src/core/session/sessionFileStore';
 import { MAX_SESSION_BYTES, type Session } from '../../src/core/session/sessionFormat';
 import { serializeSession } from '../../src/core/session/sessionSerialize';

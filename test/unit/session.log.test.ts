@@ -1,18 +1,18 @@
-// A FrameLog saved into a session and read back: every kind, every byte value, exact payloads; the text
-// or base64 choice; the size budget; redaction; filling a FrameLog for viewing; replay steps.
+// A EntryLog saved into a session and read back: every kind, every byte value, exact payloads; the text
+// or base64 choice; the size budget; redaction; filling a EntryLog for viewing; replay steps.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIRECTION_NAMES, Direction, KIND_NAMES, Kind, type LogEntry } from '../../shared/logModel';
-import { SocketInspectorError } from '../../src/core/errors';
-import { FrameLog } from '../../src/core/frameLog';
+import { SocketInspectorError } from '../../shared/errors';
+import { EntryLog } from '../../src/core/log/entryLog';
 import type { Session, SessionLog } from '../../src/core/session/sessionFormat';
 import {
   REDACTED,
-  fillFrameLog,
+  fillEntryLog,
   logEntriesFromSession,
   sessionEntryPayload,
   sessionLogEntry,
-  sessionLogFromFrameLog,
+  sessionLogFromEntryLog,
 } from '../../src/core/session/sessionLog';
 import { parseSession } from '../../src/core/session/sessionParse';
 import { replaySteps, sessionMessageBytes } from '../../src/core/session/sessionReplay';
@@ -24,17 +24,17 @@ const WIRE = [Kind.Text, Kind.Binary, Kind.Ping, Kind.Pong, Kind.Close, Kind.Dat
 const META = [Kind.Connecting, Kind.Open, Kind.Handshake, Kind.Error, Kind.Closed] as const;
 
 /** Saves `log` into a session, writes it as text, reads it back: the whole trip a file makes. */
-function throughFile(log: FrameLog, options: Parameters<typeof sessionLogFromFrameLog>[1] = {}): { session: Session; text: string } {
+function throughFile(log: EntryLog, options: Parameters<typeof sessionLogFromEntryLog>[1] = {}): { session: Session; text: string } {
   const session: Session = {
     version: 1,
     connection: { type: 'websocket', url: 'ws://127.0.0.1:8080/' },
-    log: sessionLogFromFrameLog(log, options),
+    log: sessionLogFromEntryLog(log, options),
   };
   const text = serializeSession(session);
   return { session: parseSession(text), text };
 }
 
-function retained(log: FrameLog): LogEntry[] {
+function retained(log: EntryLog): LogEntry[] {
   const out: LogEntry[] = [];
   for (let seq = log.firstSeq; seq < log.nextSeq; seq++) {
     const e = log.get(seq)!;
@@ -68,7 +68,7 @@ function assertSameEntries(actual: LogEntry[], expected: LogEntry[]): void {
 
 describe('session log round trip', () => {
   it('keeps every direction and kind, close codes and payloads exactly', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     log.appendText(Direction.Meta, Kind.Connecting, 'Connecting to ws://127.0.0.1:8080/');
     log.append(Direction.Meta, Kind.Handshake, utf8('GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n'));
     log.appendText(Direction.Meta, Kind.Open, 'Connected');
@@ -89,14 +89,14 @@ describe('session log round trip', () => {
   });
 
   it('keeps every single byte value, in every wire kind', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     for (const kind of WIRE) for (let b = 0; b < 256; b++) log.append(Direction.In, kind, bytes(b));
     const { session } = throughFile(log);
     assertSameEntries(logEntriesFromSession(session.log!), retained(log));
   });
 
   it('keeps every two-byte sequence (valid and invalid UTF-8 alike) and all 256 bytes in one payload', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) log.append(Direction.Out, Kind.Text, bytes(a, b));
     const all = Uint8Array.from({ length: 256 }, (_, i) => i);
     log.append(Direction.Out, Kind.Binary, all);
@@ -114,7 +114,7 @@ describe('session log round trip', () => {
       bytes(0xf4, 0x90, 0x80, 0x80), // above U+10FFFF
       bytes(0xf0, 0x9d, 0x84), // truncated 4-byte sequence
     ];
-    const log = new FrameLog();
+    const log = new EntryLog();
     for (const c of cases) log.append(Direction.In, Kind.Text, c);
     const { session } = throughFile(log);
     assertSameEntries(logEntriesFromSession(session.log!), retained(log));
@@ -160,20 +160,20 @@ describe('text or base64', () => {
   });
 });
 
-describe('sessionLogFromFrameLog', () => {
+describe('sessionLogFromEntryLog', () => {
   it('counts entries the log already evicted as dropped, and keeps seqs', () => {
-    const log = new FrameLog({ maxEntries: 3 });
+    const log = new EntryLog({ maxEntries: 3 });
     for (let i = 0; i < 5; i++) log.append(Direction.In, Kind.Data, bytes(i, i));
-    const saved = sessionLogFromFrameLog(log, { now: new Date(Date.UTC(2024, 0, 2)) });
+    const saved = sessionLogFromEntryLog(log, { now: new Date(Date.UTC(2024, 0, 2)) });
     assert.equal(saved.savedAt, '2024-01-02T00:00:00.000Z');
     assert.deepEqual(saved.dropped, { entries: 2, bytes: 4 });
     assert.deepEqual(saved.entries.map((e) => e.seq), [2, 3, 4]);
   });
 
   it('leaves out the oldest entries beyond the byte budget, so the file stays openable', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     for (let i = 0; i < 100; i++) log.append(Direction.In, Kind.Binary, new Uint8Array(1000).fill(i));
-    const saved = sessionLogFromFrameLog(log, { maxBytes: 20_000 });
+    const saved = sessionLogFromEntryLog(log, { maxBytes: 20_000 });
     assert.ok(saved.entries.length > 5 && saved.entries.length < 20, `${saved.entries.length} entries`);
     assert.equal(saved.entries.at(-1)!.seq, 99);
     assert.equal(saved.entries[0]!.seq, 100 - saved.entries.length);
@@ -183,13 +183,13 @@ describe('sessionLogFromFrameLog', () => {
   });
 
   it('has no dropped field when nothing was left out, and an empty log saves as no entries', () => {
-    const saved = sessionLogFromFrameLog(new FrameLog());
+    const saved = sessionLogFromEntryLog(new EntryLog());
     assert.deepEqual(Object.keys(saved), ['savedAt', 'entries']);
     assert.deepEqual(saved.entries, []);
   });
 
   it('redacts given values from meta entries only', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     log.append(Direction.Meta, Kind.Handshake, utf8('GET /?token=tok3n HTTP/1.1\r\nAuthorization: Bearer s3cr3t-s3cr3t\r\n\r\n'));
     log.appendText(Direction.Out, Kind.Text, 'I typed s3cr3t-s3cr3t myself');
     const { text, session } = throughFile(log, { redact: ['s3cr3t', 's3cr3t-s3cr3t', 'tok3n', ''] });
@@ -200,7 +200,7 @@ describe('sessionLogFromFrameLog', () => {
   });
 
   it('writes one entry per line', () => {
-    const log = new FrameLog();
+    const log = new EntryLog();
     log.appendText(Direction.Out, Kind.Text, 'a\nb');
     log.append(Direction.In, Kind.Binary, bytes(1, 2, 3));
     const { text } = throughFile(log);
@@ -211,13 +211,13 @@ describe('sessionLogFromFrameLog', () => {
   });
 });
 
-describe('fillFrameLog', () => {
-  it('fills a FrameLog for viewing with the file entries, payloads and wall times to the millisecond', () => {
-    const log = new FrameLog();
+describe('fillEntryLog', () => {
+  it('fills a EntryLog for viewing with the file entries, payloads and wall times to the millisecond', () => {
+    const log = new EntryLog();
     for (let i = 0; i < 200; i++) log.append(i % 2 ? Direction.In : Direction.Out, i % 3 ? Kind.Text : Kind.Binary, bytes(i, 255 - i), i === 7 ? 1000 : 0);
     const { session } = throughFile(log);
-    const view = new FrameLog();
-    fillFrameLog(view, session.log!);
+    const view = new EntryLog();
+    fillEntryLog(view, session.log!);
     assert.equal(view.size, 200);
     const fromFile = logEntriesFromSession(session.log!);
     for (let seq = 0; seq < 200; seq++) {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { MAX_SESSION_BYTES, type Session } from '../../src/core/session/sessionFormat';
 import { findTooDeep, parseSession, parseSessionWithWarnings } from '../../src/core/session/sessionParse';
 import { parseIsoTime } from '../../src/core/session/sessionValidate';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SocketInspectorError } from '../../src/core/errors';
+import { SocketInspectorError } from '../../shared/errors';
 import { SESSION_FIELDS } from '../../src/core/session/sessionFormat';
 import { parseSessionWithWarnings } from '../../src/core/session/sessionParse';
 

@@ -6,16 +6,16 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocketServer } from 'ws';
 import { Direction, Kind } from '../../shared/logModel';
-import { webSocketOptionsFrom } from '../../src/core/connectOptions';
-import { SocketInspectorError } from '../../src/core/errors';
+import { webSocketOptionsFrom } from '../../src/core/connection/connectOptions';
+import { SocketInspectorError } from '../../shared/errors';
 import { connectionEnvUses, resolveConnection, sessionConnectionFromOptions } from '../../src/core/session/sessionConnection';
 import { envNames, resolveEnv } from '../../src/core/session/sessionEnv';
 import type { Session, WebSocketSessionConnection } from '../../src/core/session/sessionFormat';
-import { sessionLogFromFrameLog } from '../../src/core/session/sessionLog';
+import { sessionLogFromEntryLog } from '../../src/core/session/sessionLog';
 import { parseSession } from '../../src/core/session/sessionParse';
 import { type SecretStore, extractSecrets, forgetSecrets, resolveSecrets, secretIds, secretKey } from '../../src/core/session/sessionSecrets';
 import { serializeSession } from '../../src/core/session/sessionSerialize';
-import { createWebSocketConnection } from '../../src/core/wsConnection';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 
 /** A secret store held in memory: the same contract as VS Code's SecretStorage, without VS Code. */
 class MemorySecretStore implements SecretStore {
@@ -304,7 +304,7 @@ describe('a saved log of a real connection keeps secrets out', () => {
       assert.equal(request.headers['x-user'], 'tag-xyz');
       assert.equal(request.url, '/feed?key=env-k3y-0123');
 
-      const log = sessionLogFromFrameLog(connection.log, { redact: resolved.sensitive });
+      const log = sessionLogFromEntryLog(connection.log, { redact: resolved.sensitive });
       const text = serializeSession({ ...fileSession, log });
       const handshakes = log.entries.filter((e) => e.kind === 'handshake');
       assert.ok(handshakes.length >= 1, 'the handshake was logged');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sessionDisplayName, sessionFileNameFor } from '../../src/session/sessionFileName';
+import { sessionDisplayName, sessionFileNameFor } from '../../src/core/session/sessionFileName';
 
 describe('session file names', () => {
   it('shows a session by its name without the suffix', () => {

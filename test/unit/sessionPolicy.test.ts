@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
 import { parseSession } from '../../src/core/session';
-import { RecordedConnection, sessionTarget } from '../../src/session/recordedConnection';
-import { defaultSessionFileName, envConfirmation, looksSecret, sessionPermissions } from '../../src/session/sessionPolicy';
-import { statusBarContent } from '../../src/statusBarContent';
+import { RecordedConnection, sessionTarget } from '../../src/core/session/recordedConnection';
+import { defaultSessionFileName, envConfirmation, looksSecret, sessionPermissions } from '../../src/core/session/sessionPolicy';
+import { statusBarContent } from '../../src/vscode/statusBarContent';
 
 const session = (connection: object, extra: object = {}) => parseSession(JSON.stringify({ version: 1, connection, ...extra }));
 

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
-import { SpanBatch } from '../../src/core/spanBatch';
+import { EntryLog } from '../../src/core/log/entryLog';
+import { SpanBatch } from '../../src/core/log/spanBatch';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** A batch writing into a log, and the log's entries as [direction, kind, text]. */
-function setup(maxGap: number): { batch: SpanBatch; log: FrameLog; writes: number[]; entries: () => Array<[number, number, string]> } {
-  const log = new FrameLog();
+function setup(maxGap: number): { batch: SpanBatch; log: EntryLog; writes: number[]; entries: () => Array<[number, number, string]> } {
+  const log = new EntryLog();
   const writes: number[] = [];
   const batch = new SpanBatch((direction, kind, bytes, starts, ends, count) => {
     writes.push(count);

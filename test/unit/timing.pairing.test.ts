@@ -1,16 +1,16 @@
-// Request/response pairing by a JSON field and ping/pong, on a real FrameLog with chosen monotonic
+// Request/response pairing by a JSON field and ping/pong, on a real EntryLog with chosen monotonic
 // times, so every RTT is known exactly.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
+import { EntryLog } from '../../src/core/log/entryLog';
 import { entryTiming, TimingTracker, type TimingLimits } from '../../src/core/timing';
 
 const enc = new TextEncoder();
 
 /** A log plus a tracker; `at` appends with a given monotonic time. */
 function setup(field: string, limits: TimingLimits = {}, maxEntries?: number) {
-  const log = new FrameLog(maxEntries ? { maxEntries } : {});
+  const log = new EntryLog(maxEntries ? { maxEntries } : {});
   const tracker = new TimingTracker(0, limits);
   assert.equal(tracker.setField(field, log.firstSeq), undefined);
   const at = (mono: number, direction: number, kind: number, payload: string | Uint8Array) =>

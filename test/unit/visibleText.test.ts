@@ -2,7 +2,7 @@
 // reasons, URLs) are shown so they cannot break a line or read backwards.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { visibleText } from '../../src/core/codecs/utf8Decode';
+import { visibleText } from '../../shared/codecs/utf8Decode';
 
 describe('visibleText', () => {
   it('spells out bidi overrides, isolates, zero-width characters, separators and BOMs', () => {

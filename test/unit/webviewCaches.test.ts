@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeEntryBatch, encodeEntryList, encodeEntryRange } from '../../shared/entryBatch';
 import { Direction, Kind } from '../../shared/logModel';
-import { FrameLog } from '../../src/core/frameLog';
+import { EntryLog } from '../../src/core/log/entryLog';
 import { decodeMatchBits, encodeMatchBits } from '../../shared/matchBits';
 import { FilterMatches } from '../../webview/filterMatches';
 import { PAGE_ENTRIES, PageCache } from '../../webview/pageCache';
@@ -75,7 +75,7 @@ describe('filter matches', () => {
 });
 
 describe('page cache', () => {
-  const log = new FrameLog();
+  const log = new EntryLog();
   for (let i = 0; i < 5000; i++) log.append(i % 2 ? Direction.Out : Direction.In, i % 5 ? Kind.Text : Kind.Binary, new TextEncoder().encode(`e${i}`));
 
   it('stores batches by page and returns exact entries', () => {
@@ -139,7 +139,7 @@ describe('page cache', () => {
   });
 
   it('packs previews into one slab per page, sized for the page, and keeps an entry put twice once', () => {
-    const flood = new FrameLog();
+    const flood = new EntryLog();
     const payload = new Uint8Array(64).fill(120);
     for (let i = 0; i < 4 * PAGE_ENTRIES; i++) flood.append(Direction.In, Kind.Text, payload, 0, Math.floor(i / 100));
     const cache = new PageCache(64);

@@ -1,10 +1,10 @@
 // The words for a broken frame, for every code ws raises on one, and the limit ws can actually keep.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toSocketInspectorError } from '../../src/core/systemErrors';
-import { effectiveMaxPayload } from '../../src/core/wsConnection';
-import { explainFrameError, formatByteLimit, frameErrorMessage } from '../../src/core/wsFrameErrors';
-import { describeReceiverProgress } from '../../src/core/wsReceiverProgress';
+import { toSocketInspectorError } from '../../src/core/errors/systemErrors';
+import { effectiveMaxPayload } from '../../src/core/connection/wsConnection';
+import { explainFrameError, formatByteLimit, frameErrorMessage } from '../../src/core/errors/wsFrameErrors';
+import { describeReceiverProgress } from '../../src/core/receive/wsReceiverProgress';
 
 /** Every receiver error code of ws 8 (node_modules/ws/lib/receiver.js) with a message it uses. */
 const WS_RECEIVER_ERRORS: ReadonlyArray<readonly [code: string, message: string, closeCode: number]> = [

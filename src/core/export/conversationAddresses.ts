@@ -1,7 +1,7 @@
 // Which addresses and ports a synthesized capture uses: the real ones when the log's "Connected a → b"
 // entry names IPv4 addresses, else 127.0.0.1 with the target's port and a fixed ephemeral client port.
 import { isIPv4 } from 'node:net';
-import type { ConnectionKind } from '../connectionTypes';
+import type { ConnectionKind } from '../connection/connectionTypes';
 
 /** An IPv4 address and a port. */
 export interface SocketAddress {

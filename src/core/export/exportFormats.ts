@@ -1,6 +1,6 @@
 // The export formats a log can be written in: what they are called, their file extension, which
 // connections they suit, and the file name an export proposes.
-import type { ConnectionKind } from '../connectionTypes';
+import type { ConnectionKind } from '../connection/connectionTypes';
 import type { ExportSource } from './exportSource';
 import { harChunks, harRefusal } from './harExport';
 import { ndjsonChunks } from './ndjsonExport';

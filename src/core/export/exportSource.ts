@@ -1,8 +1,8 @@
 // What every exporter reads: one connection's kind, target, handshake and entries in seq order. A live
-// connection and a recorded session (RecordedConnection) both have a FrameLog, so one adapter serves both.
+// connection and a recorded session (RecordedConnection) both have a EntryLog, so one adapter serves both.
 import type { HandshakeInfo, LogEntry } from '../../../shared/logModel';
-import type { Connection, ConnectionKind } from '../connectionTypes';
-import type { FrameLog } from '../frameLog';
+import type { Connection, ConnectionKind } from '../connection/connectionTypes';
+import type { EntryLog } from '../log/entryLog';
 
 /** The part of a connection an export needs; tests build it from plain arrays. */
 export interface ExportSource {
@@ -78,10 +78,10 @@ export function* wireEntries(source: ExportSource): Generator<LogEntry> {
 }
 
 /**
- * The retained entries of a FrameLog in [from, to), one at a time (no array of a million objects).
+ * The retained entries of a EntryLog in [from, to), one at a time (no array of a million objects).
  * Entries evicted meanwhile are skipped; entries appended meanwhile are past `to`.
  */
-export function* frameLogEntries(log: FrameLog, from = log.firstSeq, to = log.nextSeq): Generator<LogEntry> {
+export function* entryLogEntries(log: EntryLog, from = log.firstSeq, to = log.nextSeq): Generator<LogEntry> {
   for (let seq = Math.max(from, log.firstSeq); seq < to; seq++) {
     const entry = log.get(seq);
     if (entry) yield entry;
@@ -105,7 +105,7 @@ export function exportSourceOf(connection: Connection, options: ExportSourceOpti
     count: end - first,
     dropped: log.dropped.entries,
     // The bounds are taken now: what a live connection appends while the file is written is not in it.
-    entries: () => frameLogEntries(log, first, end),
+    entries: () => entryLogEntries(log, first, end),
     redact,
     ...(connection.end === 'server' ? { end: 'server' as const } : {}),
     ...(options.delivery ? { delivery: options.delivery } : {}),

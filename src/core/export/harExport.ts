@@ -6,9 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { Direction, Kind, type LogEntry } from '../../../shared/logModel';
-import { encodeBase64 } from '../codecs/base64';
-import { SocketInspectorError } from '../errors';
-import { parseHttpHead, statusOf, type HttpHead } from '../handshakeCapture';
+import { encodeBase64 } from '../../../shared/codecs/base64';
+import { SocketInspectorError } from '../../../shared/errors';
+import { parseHttpHead, statusOf, type HttpHead } from '../connection/handshakeCapture';
 import { parseOpenText } from './conversationAddresses';
 import { redactText, wireEntries, type ExportSource } from './exportSource';
 import { headsOfHandshake, latin1Bytes } from './httpHeads';

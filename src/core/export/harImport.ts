@@ -5,10 +5,10 @@
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Direction, Kind } from '../../../shared/logModel';
-import { decodeBase64 } from '../codecs/base64';
-import { findJsonSyntaxError } from '../codecs/jsonSyntax';
-import { parseWebSocketUrl } from '../connectionTarget';
-import { isSocketInspectorError, positionOf, SocketInspectorError } from '../errors';
+import { decodeBase64 } from '../../../shared/codecs/base64';
+import { findJsonSyntaxError } from '../../../shared/codecs/jsonSyntax';
+import { parseWebSocketUrl } from '../connection/connectionTarget';
+import { isSocketInspectorError, positionOf, SocketInspectorError } from '../../../shared/errors';
 import {
   MAX_SESSION_BYTES,
   SESSION_FORMAT_VERSION,

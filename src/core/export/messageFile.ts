@@ -1,14 +1,14 @@
 // One log entry's payload saved to a file, byte for byte, with a file name that says what it holds.
 import { isUtf8 } from 'node:buffer';
 import { Direction, Kind, kindName, type LogEntry } from '../../../shared/logModel';
-import { SocketInspectorError } from '../errors';
-import type { FrameLog } from '../frameLog';
+import { SocketInspectorError } from '../../../shared/errors';
+import type { EntryLog } from '../log/entryLog';
 import { writeExportFile } from './exportFile';
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The entry with this seq, or a SocketInspectorError saying why there is none. */
-export function messageEntry(log: FrameLog, seq: number): LogEntry {
+export function messageEntry(log: EntryLog, seq: number): LogEntry {
   if (!Number.isInteger(seq) || seq < 0) {
     throw new SocketInspectorError('EXPORT_FAILED', `"${String(seq)}" is not an entry number (a whole number ≥ 0)`);
   }
@@ -44,7 +44,7 @@ export function suggestedMessageFileName(entry: Pick<LogEntry, 'seq' | 'directio
 }
 
 /** Writes the payload of entry `seq` to `path` exactly (replacing the file); returns the bytes written. */
-export async function saveMessageToFile(log: FrameLog, seq: number, path: string): Promise<number> {
+export async function saveMessageToFile(log: EntryLog, seq: number, path: string): Promise<number> {
   const entry = messageEntry(log, seq);
   // A copy: the write is asynchronous and the caller's log may be cleared meanwhile.
   return writeExportFile(path, [Uint8Array.prototype.slice.call(entry.payload)]);

@@ -1,5 +1,5 @@
 // A TCP connection's log seen through a framer: each direction's chunks are split into messages and
-// written to a derived FrameLog, which the panel shows instead of the raw one. The raw log stays the
+// written to a derived EntryLog, which the panel shows instead of the raw one. The raw log stays the
 // record of what crossed the wire; the derived one is rebuilt from it whenever it is cleared.
 //
 // - A message is stamped with the time of the chunk that completed it.
@@ -13,18 +13,18 @@
 // - Entries already evicted from the raw log cannot be framed; a note says the first message may be
 //   partial.
 import { Direction, Kind, runStart, type ConnectionState } from '../../../shared/logModel';
-import { Disposable, toDisposable, type Event } from '../dispose';
-import type { SocketInspectorError } from '../errors';
-import { FrameLog, type FrameLogOptions } from '../frameLog';
-import { createFrameDecoder, type FrameDecoder } from './frameDecoder';
-import { describeFramer, MAX_DELIMITER_BYTES, validateFramerSpec, type FramerSpec } from './framerSpec';
-import { SpanBatch } from '../spanBatch';
+import { Disposable, toDisposable, type Event } from '../base/dispose';
+import type { SocketInspectorError } from '../../../shared/errors';
+import { EntryLog, type EntryLogOptions } from '../log/entryLog';
+import { createFramerDecoder, type FramerDecoder } from './framerDecoder';
+import { describeFramer, MAX_DELIMITER_BYTES, validateFramerSpec, type FramerSpec } from '../../../shared/framerSpec';
+import { SpanBatch } from '../log/spanBatch';
 
 /** Options of a {@link FramedLog}. */
 export interface FramedLogOptions {
   /** Retention of the derived log; by default the source log's. */
-  readonly retention?: FrameLogOptions;
-  /** Largest message per direction (see createFrameDecoder); default 16 MiB. */
+  readonly retention?: EntryLogOptions;
+  /** Largest message per direction (see createFramerDecoder); default 16 MiB. */
   readonly maxMessageBytes?: number;
   /** The connection writing the source log: when it is closed (or failed), end() runs. */
   readonly connection?: { readonly state: ConnectionState; readonly onDidChangeState: Event<ConnectionState> };
@@ -40,12 +40,12 @@ const STREAM_NAMES = ['received', 'sent'] as const;
 /** A derived log of messages, kept in step with a raw TCP log as it grows and is cleared. */
 export class FramedLog extends Disposable {
   /** The messages (and the source's meta entries), as a log of their own. */
-  readonly log: FrameLog;
+  readonly log: EntryLog;
   readonly spec: FramerSpec;
   private readonly label: string;
   private readonly maxMessageBytes: number | undefined;
   /** Decoders for Direction.In and Direction.Out. */
-  private decoders: [FrameDecoder, FrameDecoder];
+  private decoders: [FramerDecoder, FramerDecoder];
   /** Source seqs before this one have been framed. */
   private processedTo: number;
   /** Time of the source entry being framed: what its messages are stamped with. */
@@ -58,7 +58,7 @@ export class FramedLog extends Disposable {
   );
 
   constructor(
-    private readonly source: FrameLog,
+    private readonly source: EntryLog,
     spec: FramerSpec,
     options: FramedLogOptions = {},
   ) {
@@ -66,7 +66,7 @@ export class FramedLog extends Disposable {
     this.spec = validateFramerSpec(spec);
     this.label = describeFramer(this.spec);
     this.maxMessageBytes = options.maxMessageBytes;
-    this.log = new FrameLog(options.retention ?? source.retention);
+    this.log = new EntryLog(options.retention ?? source.retention);
     this.register(toDisposable(() => this.log.dispose()));
     this.decoders = this.newDecoders();
     this.processedTo = source.firstSeq;
@@ -103,9 +103,9 @@ export class FramedLog extends Disposable {
     return this.decoders[direction].pending;
   }
 
-  private newDecoders(): [FrameDecoder, FrameDecoder] {
-    const make = (direction: typeof Direction.In | typeof Direction.Out): FrameDecoder =>
-      createFrameDecoder(
+  private newDecoders(): [FramerDecoder, FramerDecoder] {
+    const make = (direction: typeof Direction.In | typeof Direction.Out): FramerDecoder =>
+      createFramerDecoder(
         this.spec,
         (message) => {
           this.spans.flush();

@@ -1,14 +1,14 @@
 // A TCP client a listener accepted: a connection that is open from the start, logged exactly as one we
-// open ourselves (tcpStreamLifecycle.ts), with half-close and reset.
+// open ourselves (tcpConnectionBase.ts), with half-close and reset.
 import type * as net from 'node:net';
-import type { RetentionOptions, TcpConnection } from '../connectionTypes';
-import type { SocketInspectorError } from '../errors';
-import { formatAddress } from '../socketAddress';
-import { toSocketInspectorError, type ErrorContext } from '../systemErrors';
-import { TcpStreamLifecycle } from '../tcpStreamLifecycle';
+import type { RetentionOptions, TcpConnection } from '../connection/connectionTypes';
+import type { SocketInspectorError } from '../../../shared/errors';
+import { formatAddress } from '../connection/socketAddress';
+import { toSocketInspectorError, type ErrorContext } from '../errors/systemErrors';
+import { TcpConnectionBase } from '../connection/tcpConnectionBase';
 
 /** Wraps an accepted socket; it is open once connect() (called by the listener at once) has run. */
-export class AcceptedTcpConnection extends TcpStreamLifecycle implements TcpConnection {
+export class AcceptedTcpConnection extends TcpConnectionBase implements TcpConnection {
   readonly tls = undefined;
   readonly end = 'server';
   private readonly context: ErrorContext;

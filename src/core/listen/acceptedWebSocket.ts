@@ -1,14 +1,14 @@
 // A WebSocket client a listener accepted: open from the start, its opening handshake as it crossed the
-// wire, every frame logged exactly as for one we open ourselves (webSocketLifecycle.ts).
+// wire, every frame logged exactly as for one we open ourselves (webSocketConnectionBase.ts).
 import type * as net from 'node:net';
 import type WebSocket from 'ws';
 import { Direction, Kind, type HandshakeInfo } from '../../../shared/logModel';
-import type { RetentionOptions, WebSocketConnection } from '../connectionTypes';
-import type { SocketInspectorError } from '../errors';
-import { statusOf, type HttpHead } from '../handshakeCapture';
-import { formatAddress } from '../socketAddress';
-import { toSocketInspectorError, type ErrorContext } from '../systemErrors';
-import { WebSocketLifecycle } from '../webSocketLifecycle';
+import type { RetentionOptions, WebSocketConnection } from '../connection/connectionTypes';
+import type { SocketInspectorError } from '../../../shared/errors';
+import { statusOf, type HttpHead } from '../connection/handshakeCapture';
+import { formatAddress } from '../connection/socketAddress';
+import { toSocketInspectorError, type ErrorContext } from '../errors/systemErrors';
+import { WebSocketConnectionBase } from '../connection/webSocketConnectionBase';
 
 /** Close code a server sends when it goes away (RFC 6455 §7.4.1). */
 const GOING_AWAY = 1001;
@@ -30,7 +30,7 @@ function handshakeInfo(h: AcceptedHandshake): HandshakeInfo {
 }
 
 /** Wraps a WebSocket `ws` accepted on `socket`; it is open once connect() (called by the listener at once) has run. */
-export class AcceptedWebSocket extends WebSocketLifecycle implements WebSocketConnection {
+export class AcceptedWebSocket extends WebSocketConnectionBase implements WebSocketConnection {
   readonly tls = undefined;
   readonly end = 'server';
   readonly handshake: HandshakeInfo;

@@ -1,10 +1,11 @@
 // Applies auto-reply rules to a live server session: every message any peer sends is matched, and the
 // first matching rule's reply goes back to that peer (logged as Out in its log, as if typed).
 import { Direction, Kind } from '../../../shared/logModel';
-import { Disposable, toDisposable } from '../dispose';
-import { sendOutgoing } from '../outgoingMessage';
-import type { ServerPeer, ServerSession } from '../serverTypes';
-import { compileAutoReplies, findAutoReply, type AutoReplyRule, type CompiledAutoReply } from './autoReply';
+import { Disposable, toDisposable } from '../base/dispose';
+import { sendOutgoing } from '../connection/outgoingMessage';
+import type { ServerPeer, ServerSession } from '../connection/serverTypes';
+import type { AutoReplyRule } from '../../../shared/autoReplyRules';
+import { compileAutoReplies, findAutoReply, type CompiledAutoReply } from './autoReplyMatching';
 
 /** Received entries that are messages: WebSocket text and binary, TCP data. */
 const MESSAGE_KINDS = new Set<number>([Kind.Text, Kind.Binary, Kind.Data]);

@@ -1,8 +1,8 @@
 // Turns what a person typed as the address to listen on into host and port, or into an error that says
 // how to fix it. Pure: no sockets, no DNS.
 import { isIP } from 'node:net';
-import type { ConnectionKind } from '../connectionTypes';
-import { type ErrorCode, SocketInspectorError, positionOf } from '../errors';
+import type { ConnectionKind } from '../connection/connectionTypes';
+import { type ErrorCode, SocketInspectorError, positionOf } from '../../../shared/errors';
 
 /** Where a listener binds. `host` has no brackets, even for IPv6. Port 0 means "any free port". */
 export interface ListenAddress {

@@ -3,13 +3,13 @@
 // open ones, and a cut for those that do not finish in time.
 import type * as net from 'node:net';
 import { Direction, Kind } from '../../../shared/logModel';
-import { bindError } from '../bindErrors';
-import type { Connection, ConnectionKind, RetentionOptions } from '../connectionTypes';
-import { Disposable, Emitter, type Event, type IDisposable } from '../dispose';
-import { SocketInspectorError } from '../errors';
-import { FrameLog } from '../frameLog';
-import type { ServerPeer, ServerSession, ServerState } from '../serverTypes';
-import { formatAddress } from '../socketAddress';
+import { bindError } from '../errors/bindErrors';
+import type { Connection, ConnectionKind, RetentionOptions } from '../connection/connectionTypes';
+import { Disposable, Emitter, type Event, type IDisposable } from '../base/dispose';
+import { SocketInspectorError } from '../../../shared/errors';
+import { EntryLog } from '../log/entryLog';
+import type { ServerPeer, ServerSession, ServerState } from '../connection/serverTypes';
+import { formatAddress } from '../connection/socketAddress';
 import { formatListenAddress, type ListenAddress } from './listenAddress';
 
 /** Options every listener takes. */
@@ -47,7 +47,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   readonly mode = 'listen' as const;
   abstract readonly kind: ConnectionKind;
   readonly target: string;
-  readonly log: FrameLog;
+  readonly log: EntryLog;
   protected readonly retention: RetentionOptions | undefined;
   private currentState: ServerState = 'idle';
   private firstError: SocketInspectorError | undefined;
@@ -70,7 +70,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   ) {
     super();
     this.retention = options.retention;
-    this.log = new FrameLog(options.retention);
+    this.log = new EntryLog(options.retention);
     this.target = `${scheme}://${formatListenAddress(options.address)}`;
   }
 

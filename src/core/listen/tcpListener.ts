@@ -1,7 +1,7 @@
 // Listen TCP…: a local TCP server; every client it accepts is a peer with its own byte log.
 import * as net from 'node:net';
-import type { ServerSession } from '../serverTypes';
-import { formatAddress } from '../socketAddress';
+import type { ServerSession } from '../connection/serverTypes';
+import { formatAddress } from '../connection/socketAddress';
 import { AcceptedTcpConnection } from './acceptedTcp';
 import { ListenerSession, type ListenerOptions } from './listenerSession';
 

@@ -1,14 +1,14 @@
 // Listen WebSocket…: a local WebSocket server (ws's WebSocketServer on our own HTTP server). Every client
-// that completes the upgrade is a peer with its own frame log and its opening handshake as it crossed the
+// that completes the upgrade is a peer with its own entry log and its opening handshake as it crossed the
 // wire; anything else (a plain HTTP request, a broken upgrade) is answered and noted in the server's log.
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Kind } from '../../../shared/logModel';
-import { HandshakeCapture, type HttpHead } from '../handshakeCapture';
-import type { ServerSession } from '../serverTypes';
-import { formatAddress } from '../socketAddress';
+import { HandshakeCapture, type HttpHead } from '../connection/handshakeCapture';
+import type { ServerSession } from '../connection/serverTypes';
+import { formatAddress } from '../connection/socketAddress';
 import { AcceptedWebSocket } from './acceptedWebSocket';
 import { ListenerSession, type ListenerOptions } from './listenerSession';
 

@@ -1,6 +1,6 @@
 // The messages a paused proxy pair holds back, per direction, in arrival order, with the caps that make
 // the proxy stop reading instead of growing without bound. Pure bookkeeping: no sockets, no log.
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 
 /** Which way a proxied message travels. */
 export type ProxyDirection = 'toServer' | 'toClient';

@@ -2,10 +2,10 @@
 // of both legs, holding and releasing messages, edits, drops, injections, and reading less when a hold
 // queue is full. Subclasses move the bytes (tcpProxy.ts, wsProxyPair.ts).
 import { Direction, Kind } from '../../../shared/logModel';
-import { ConnectionLifecycle } from '../connectionLifecycle';
-import type { RetentionOptions } from '../connectionTypes';
-import { Emitter, type Event } from '../dispose';
-import { SocketInspectorError } from '../errors';
+import { ConnectionBase } from '../connection/connectionBase';
+import type { RetentionOptions } from '../connection/connectionTypes';
+import { Emitter, type Event } from '../base/dispose';
+import { SocketInspectorError } from '../../../shared/errors';
 import { HoldQueue, PROXY_DIRECTIONS, type HoldLimits, type ProxyDirection } from './holdQueue';
 import { arrow, destinationOf, logDirection, notes } from './proxyNotes';
 import type { HeldMessage, ProxyDelivery, ProxyEntryRole, ProxyPauseState, ProxyPayload, ProxyPeerControls } from './proxyTypes';
@@ -32,7 +32,7 @@ export interface ProxyPairSettings {
 }
 
 /** The transport-free half of a proxy pair. */
-export abstract class ProxyPair extends ConnectionLifecycle implements ProxyPeerControls {
+export abstract class ProxyPair extends ConnectionBase implements ProxyPeerControls {
   private readonly queue: HoldQueue<HeldValue>;
   private readonly roles = new Map<number, ProxyEntryRole>();
   /** Released entries: the seq of the note logged when each was forwarded. */

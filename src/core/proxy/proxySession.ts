@@ -2,12 +2,12 @@
 // client into a pair (a peer), keeps the session's own log, and stops or disposes everything it made.
 import * as net from 'node:net';
 import { Direction, Kind } from '../../../shared/logModel';
-import type { ConnectionKind } from '../connectionTypes';
-import { Disposable, Emitter, toDisposable, type Event } from '../dispose';
-import { SocketInspectorError } from '../errors';
-import { FrameLog } from '../frameLog';
+import type { ConnectionKind } from '../connection/connectionTypes';
+import { Disposable, Emitter, toDisposable, type Event } from '../base/dispose';
+import { SocketInspectorError } from '../../../shared/errors';
+import { EntryLog } from '../log/entryLog';
 import { formatHostPort, type ListenAddress } from '../listen/listenAddress';
-import type { ServerState } from '../serverTypes';
+import type { ServerState } from '../connection/serverTypes';
 import { PROXY_DIRECTIONS, type ProxyDirection } from './holdQueue';
 import type { ProxyPair } from './proxyPair';
 import type { ProxyPauseState, ProxyPeer, ProxySession, TcpProxyConnection, WsProxyConnection } from './proxyTypes';
@@ -42,7 +42,7 @@ function bindError(e: unknown, address: string): SocketInspectorError {
 export abstract class ProxySessionBase extends Disposable implements ProxySession {
   readonly mode = 'proxy' as const;
   abstract readonly kind: ConnectionKind;
-  readonly log = new FrameLog();
+  readonly log = new EntryLog();
   private currentState: ServerState = 'idle';
   private error: SocketInspectorError | undefined;
   private bound: { host: string; port: number } | undefined;

@@ -8,9 +8,9 @@
 //   Direction.Meta events of either leg (connecting, handshakes, open, FIN/close, errors) and notes
 //                  (Kind.Note) about holding, releasing, editing, dropping and injecting.
 import type { HandshakeInfo, Kind } from '../../../shared/logModel';
-import type { RetentionOptions, TcpConnection, TlsOptions, WebSocketConnection } from '../connectionTypes';
-import type { Event } from '../dispose';
-import type { ServerPeer, ServerSession } from '../serverTypes';
+import type { RetentionOptions, TcpConnection, TlsOptions, WebSocketConnection } from '../connection/connectionTypes';
+import type { Event } from '../base/dispose';
+import type { ServerPeer, ServerSession } from '../connection/serverTypes';
 import type { HoldLimits, ProxyDirection } from './holdQueue';
 
 export type { HoldLimits, ProxyDirection } from './holdQueue';

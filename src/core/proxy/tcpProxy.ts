@@ -4,12 +4,12 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import { Kind, type TlsInfo } from '../../../shared/logModel';
-import { formatTcpTarget, parseTcpTarget } from '../connectionTarget';
-import type { TlsOptions } from '../connectionTypes';
-import { SocketInspectorError } from '../errors';
+import { formatTcpTarget, parseTcpTarget } from '../connection/connectionTarget';
+import type { TlsOptions } from '../connection/connectionTypes';
+import { SocketInspectorError } from '../../../shared/errors';
 import { formatHostPort, parseListenAddress } from '../listen/listenAddress';
-import { timeoutError, toSocketInspectorError, type ErrorContext } from '../systemErrors';
-import { describeTls, summarizeTls } from '../tlsSummary';
+import { timeoutError, toSocketInspectorError, type ErrorContext } from '../errors/systemErrors';
+import { describeTls, summarizeTls } from '../tls/tlsSummary';
 import type { ProxyDirection } from './holdQueue';
 import { byteCount } from './proxyNotes';
 import { ProxyPair, type ProxyPairSettings } from './proxyPair';

@@ -2,7 +2,7 @@
 // the client's headers sent upstream, the upstream's headers sent back, and the raw HTTP responses it
 // writes itself. Pure.
 import { STATUS_CODES } from 'node:http';
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 
 /** Subprotocol names are HTTP tokens (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

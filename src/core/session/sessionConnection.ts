@@ -1,9 +1,9 @@
 // Turns a session's connection settings into the engine's connect options (filling in ${env:…} and
 // secrets), and back, for saving the settings of a connection as a session.
-import type { TcpOptions, TlsOptions, WebSocketOptions } from '../connectionTypes';
-import { parseTcpTarget, parseWebSocketUrl } from '../connectionTarget';
-import { SocketInspectorError } from '../errors';
-import { resolveKeyLogPath } from '../keyLogPath';
+import type { TcpOptions, TlsOptions, WebSocketOptions } from '../connection/connectionTypes';
+import { parseTcpTarget, parseWebSocketUrl } from '../connection/connectionTarget';
+import { SocketInspectorError } from '../../../shared/errors';
+import { resolveKeyLogPath } from '../tls/keyLogPath';
 import { type EnvRecord, type EnvUse, envNames, resolveEnv } from './sessionEnv';
 import type {
   Mutable,
@@ -139,7 +139,7 @@ function resolveTcp(c: TcpSessionConnection, context: ResolveContext): ResolvedC
 /**
  * The connect options of a session's connection: ${env:NAME} filled in from `context.env`, secret
  * header values read from `context.secrets`. `sensitive` lists the values to redact from a log saved
- * later (pass it as `redact` to sessionLogFromFrameLog). Throws BAD_SESSION naming the field at fault.
+ * later (pass it as `redact` to sessionLogFromEntryLog). Throws BAD_SESSION naming the field at fault.
  */
 export async function resolveConnection(connection: SessionConnection, context: ResolveContext): Promise<ResolvedConnection> {
   return connection.type === 'websocket' ? resolveWebSocket(connection, context) : resolveTcp(connection, context);

@@ -1,6 +1,6 @@
 // `${env:NAME}` placeholders in a session's URL, host and header values, resolved from an environment
 // record passed in (pure: the caller passes process.env, which on Windows matches names case-insensitively).
-import { SocketInspectorError } from '../errors';
+import { SocketInspectorError } from '../../../shared/errors';
 
 /** The environment to read variables from, e.g. process.env. */
 export type EnvRecord = Readonly<Record<string, string | undefined>>;

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { SocketInspectorError, isSocketInspectorError } from '../errors';
+import { SocketInspectorError, isSocketInspectorError } from '../../../shared/errors';
 import { MAX_SESSION_BYTES, type Session, type SessionWarning } from './sessionFormat';
 import { formatSize, parseSessionWithWarnings, tooLargeError } from './sessionParse';
 import { serializeSession } from './sessionSerialize';

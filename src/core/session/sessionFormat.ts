@@ -6,8 +6,8 @@
 // order after the known ones), so a file touched by a newer extension loses nothing; the types below
 // list only the known fields.
 import type { DirectionName, KindName } from '../../../shared/logModel';
-import type { ComposerFormat } from '../codecs/composerInput';
-import type { FramerSpecJson } from '../framing/framerSpec';
+import type { ComposerFormat } from '../../../shared/codecs/composerInput';
+import type { FramerSpecJson } from '../../../shared/framerSpec';
 
 /** The format version this code reads and writes. */
 export const SESSION_FORMAT_VERSION = 1;

@@ -1,4 +1,4 @@
-// Converts between a connection's FrameLog and the `log` part of a session file. A payload is stored as
+// Converts between a connection's EntryLog and the `log` part of a session file. A payload is stored as
 // text only when its bytes are valid UTF-8 (so the text's UTF-8 is exactly those bytes), else as base64.
 import {
   DIRECTION_NAMES,
@@ -11,8 +11,8 @@ import {
   kindName,
 } from '../../../shared/logModel';
 import { isUtf8 } from 'node:buffer';
-import { decodeBase64, encodeBase64 } from '../codecs/base64';
-import type { FrameLog } from '../frameLog';
+import { decodeBase64, encodeBase64 } from '../../../shared/codecs/base64';
+import type { EntryLog } from '../log/entryLog';
 import { MAX_SESSION_BYTES, type SessionLog, type SessionLogEntry } from './sessionFormat';
 import { serializedEntryBytes } from './sessionSerialize';
 
@@ -58,7 +58,7 @@ function redactText(text: string, redact: readonly string[]): string {
   return out;
 }
 
-/** One session log entry from the columns of a FrameLog entry. */
+/** One session log entry from the columns of a EntryLog entry. */
 export function sessionLogEntry(
   seq: number,
   wallTime: number,
@@ -106,7 +106,7 @@ function redactionOrder(redact: readonly string[]): string[] {
  * The `log` part of a session for the retained entries of `log`. Entries that do not fit the byte
  * budget are left out from the oldest on and counted in `dropped` with those the log already evicted.
  */
-export function sessionLogFromFrameLog(log: FrameLog, options: SessionLogOptions = {}): SessionLog {
+export function sessionLogFromEntryLog(log: EntryLog, options: SessionLogOptions = {}): SessionLog {
   const budget = options.maxBytes ?? MAX_SESSION_BYTES - RESERVED_BYTES;
   const redact = redactionOrder(options.redact ?? []);
   const entryOf = (seq: number): SessionLogEntry => {
@@ -175,18 +175,18 @@ export function logEntriesFromSession(log: SessionLog): LogEntry[] {
 }
 
 /**
- * Appends the entries of a session log to `frameLog` for viewing, with the file's wall times. FrameLog
+ * Appends the entries of a session log to `entryLog` for viewing, with the file's wall times. EntryLog
  * derives wall time from a clock offset it takes when a segment opens, so an entry that opens a segment
  * may be off by up to a millisecond; pass `wallOffset` when the log uses a fixed offset to make every
  * time exact. Times land mid-millisecond (file times are whole milliseconds) so float rounding in
- * offset + mono never shows as the previous millisecond. Seqs are the FrameLog's own.
+ * offset + mono never shows as the previous millisecond. Seqs are the EntryLog's own.
  */
-export function fillFrameLog(frameLog: FrameLog, log: SessionLog, options: { wallOffset?: number } = {}): void {
+export function fillEntryLog(entryLog: EntryLog, log: SessionLog, options: { wallOffset?: number } = {}): void {
   let offset = options.wallOffset ?? Date.now() - performance.now();
   for (const e of log.entries) {
     const mono = Date.parse(e.time) + 0.5 - offset;
-    const seq = frameLog.append(directionOf(e), kindOf(e), sessionEntryPayload(e), e.code ?? 0, mono);
+    const seq = entryLog.append(directionOf(e), kindOf(e), sessionEntryPayload(e), e.code ?? 0, mono);
     // The offset the log actually used; it only changes when a new segment opens.
-    offset = frameLog.wallTime(seq) - frameLog.monoTime(seq);
+    offset = entryLog.wallTime(seq) - entryLog.monoTime(seq);
   }
 }

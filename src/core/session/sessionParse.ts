@@ -2,8 +2,8 @@
 // else, a nesting limit checked by an iterative scan before JSON.parse, then the format validator.
 // (Node 20's JSON.parse itself is iterative and survives 1e6 nested arrays, but everything that walks the
 // result recursively afterwards — JSON.stringify included — overflows the stack from about 10k levels.)
-import { positionOf, SocketInspectorError } from '../errors';
-import { findJsonSyntaxError } from '../codecs/jsonSyntax';
+import { positionOf, SocketInspectorError } from '../../../shared/errors';
+import { findJsonSyntaxError } from '../../../shared/codecs/jsonSyntax';
 import { MAX_SESSION_BYTES, MAX_SESSION_DEPTH, type Session, type SessionWarning } from './sessionFormat';
 import { validateSession } from './sessionValidate';
 

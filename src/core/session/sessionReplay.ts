@@ -1,8 +1,8 @@
 // What "replay" sends: the messages a recorded log sent, in order, with the original spacing if asked,
 // and the bytes of a saved composer message. Pure; the caller owns the timers and the connection.
 import type { KindName } from '../../../shared/logModel';
-import { parseComposerInput } from '../codecs/composerInput';
-import { SocketInspectorError, isSocketInspectorError } from '../errors';
+import { parseComposerInput } from '../../../shared/codecs/composerInput';
+import { SocketInspectorError, isSocketInspectorError } from '../../../shared/errors';
 import type { Session, SessionLog, SessionMessage } from './sessionFormat';
 import { sessionEntryPayload } from './sessionLog';
 

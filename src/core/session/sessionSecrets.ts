@@ -3,8 +3,8 @@
 // was saved for and is only handed out for that origin, so a session file edited to point elsewhere
 // (a malicious change in a shared repository) cannot send the secret to another server.
 import { randomUUID } from 'node:crypto';
-import { parseWebSocketUrl } from '../connectionTarget';
-import { SocketInspectorError } from '../errors';
+import { parseWebSocketUrl } from '../connection/connectionTarget';
+import { SocketInspectorError } from '../../../shared/errors';
 import { type EnvRecord, resolveEnv } from './sessionEnv';
 import {
   isSecretHeader,

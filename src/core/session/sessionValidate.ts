@@ -2,10 +2,10 @@
 // field stops the check with an error naming its path ("connection.port must be an integer 1–65535");
 // unknown fields are kept (for round trip) and reported as warnings, as the editor's schema flags them.
 import { DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
-import { COMPOSER_FORMATS } from '../codecs/composerInput';
-import { parseTcpTarget, parseWebSocketUrl } from '../connectionTarget';
-import { SocketInspectorError } from '../errors';
-import { framerSpecFromJson, framerSpecToJson, type FramerSpecJson } from '../framing/framerSpec';
+import { COMPOSER_FORMATS } from '../../../shared/codecs/composerInput';
+import { parseTcpTarget, parseWebSocketUrl } from '../connection/connectionTarget';
+import { SocketInspectorError } from '../../../shared/errors';
+import { framerSpecFromJson, framerSpecToJson, type FramerSpecJson } from '../../../shared/framerSpec';
 import { parseFieldPath } from '../timing/jsonFieldPath';
 import { envSyntaxProblem, hasEnvPlaceholder } from './sessionEnv';
 import {

@@ -1,8 +1,8 @@
 // A panel on a real WebSocket connection to a real server on loopback.
 import type { Browser } from 'playwright-core';
 import type { WebSocket } from 'ws';
-import type { WebSocketConnection } from '../../../src/core/connectionTypes';
-import { createWebSocketConnection } from '../../../src/core/wsConnection';
+import type { WebSocketConnection } from '../../../src/core/connection/connectionTypes';
+import { createWebSocketConnection } from '../../../src/core/connection/wsConnection';
 import { openPanel, type OpenPanel, type OpenPanelOptions } from './panelPage';
 import type { PanelServer } from './panelServer';
 import { startWsPeer, type WsPeer } from './wsPeer';

@@ -1,11 +1,11 @@
 // A Connection that is nothing but a log filled in advance. Used ONLY where a live peer cannot do the
 // job: loading a million entries (the 1M browser test and the scroll benchmark). It holds a real
-// FrameLog; every send fails as on a closed connection.
+// EntryLog; every send fails as on a closed connection.
 import { Direction, Kind } from '../../../shared/logModel';
-import type { Connection } from '../../../src/core/connectionTypes';
-import { Emitter } from '../../../src/core/dispose';
-import { SocketInspectorError } from '../../../src/core/errors';
-import { FrameLog } from '../../../src/core/frameLog';
+import type { Connection } from '../../../src/core/connection/connectionTypes';
+import { Emitter } from '../../../src/core/base/dispose';
+import { SocketInspectorError } from '../../../shared/errors';
+import { EntryLog } from '../../../src/core/log/entryLog';
 
 /** The payload of synthetic entry `i`: distinct, searchable, and of varying length. */
 export function syntheticPayload(i: number): string {
@@ -15,8 +15,8 @@ export function syntheticPayload(i: number): string {
 }
 
 /** Fills a log with `count` entries alternating in and out (every 1000th a meta event). */
-export function fillLog(count: number): FrameLog {
-  const log = new FrameLog({ maxEntries: count });
+export function fillLog(count: number): EntryLog {
+  const log = new EntryLog({ maxEntries: count });
   const encoder = new TextEncoder();
   for (let i = 0; i < count; i++) {
     if (i % 1000 === 999) log.appendText(Direction.Meta, Kind.Open, `event ${i}`);
@@ -26,7 +26,7 @@ export function fillLog(count: number): FrameLog {
 }
 
 /** A closed WebSocket-like connection over `log`. */
-export function logOnlyConnection(log: FrameLog, target = 'ws://127.0.0.1:9/recorded'): Connection {
+export function logOnlyConnection(log: EntryLog, target = 'ws://127.0.0.1:9/recorded'): Connection {
   const states = new Emitter<never>();
   const notOpen = (): never => {
     throw new SocketInspectorError('NOT_OPEN', 'This recorded log has no live connection');

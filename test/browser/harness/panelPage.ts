@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { Connection } from '../../../src/core/connectionTypes';
+import type { Connection } from '../../../src/core/connection/connectionTypes';
 import { PanelController, type PanelCallbacks, type PanelControllerOptions } from '../../../src/panel/panelController';
 import { decodeFromBridge, encodeForBridge } from './bridgeCodec';
 import type { PanelServer } from './panelServer';

@@ -1,7 +1,7 @@
 // Reading a connection's log in tests: entries as plain objects, and waiting for one to appear.
 import { DIRECTION_NAMES, KIND_NAMES, type ConnectionState } from '../../../shared/logModel';
-import type { Connection } from '../../../src/core/connectionTypes';
-import type { FrameLog } from '../../../src/core/frameLog';
+import type { Connection } from '../../../src/core/connection/connectionTypes';
+import type { EntryLog } from '../../../src/core/log/entryLog';
 
 export interface Entry {
   readonly seq: number;
@@ -14,7 +14,7 @@ export interface Entry {
 }
 
 /** Every retained entry, payloads copied. */
-export function entries(log: FrameLog): Entry[] {
+export function entries(log: EntryLog): Entry[] {
   const out: Entry[] = [];
   for (let seq = log.firstSeq; seq < log.nextSeq; seq++) {
     const e = log.get(seq);
@@ -33,14 +33,14 @@ export function entries(log: FrameLog): Entry[] {
 }
 
 /** One line per entry, for assertion messages. */
-export function describeLog(log: FrameLog): string {
+export function describeLog(log: EntryLog): string {
   return entries(log)
     .map((e) => `${e.seq} ${e.direction} ${e.kind}${e.code ? ` ${e.code}` : ''} ${JSON.stringify(e.text.slice(0, 200))}`)
     .join('\n');
 }
 
 /** "direction kind" of each entry, compact for order assertions. */
-export function shape(log: FrameLog): string[] {
+export function shape(log: EntryLog): string[] {
   return entries(log).map((e) => `${e.direction} ${e.kind}`);
 }
 
@@ -48,7 +48,7 @@ export function shape(log: FrameLog): string[] {
 const WAIT_LIMIT_MS = 10_000;
 
 /** Resolves with the first entry (already logged or still to come) that matches. */
-export function waitForEntry(log: FrameLog, what: string, match: (e: Entry) => boolean): Promise<Entry> {
+export function waitForEntry(log: EntryLog, what: string, match: (e: Entry) => boolean): Promise<Entry> {
   const found = entries(log).find(match);
   if (found) return Promise.resolve(found);
   return new Promise((resolve, reject) => {

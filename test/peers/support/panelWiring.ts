@@ -5,7 +5,7 @@ import { DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
 import { MessageHandler } from '../../../shared/messageHandler';
 import { webviewIncoming } from '../../../shared/messageSchema';
 import type { HostEvents, HostRequests, WebviewEvents, WebviewRequests } from '../../../shared/protocol';
-import type { Connection } from '../../../src/core/connectionTypes';
+import type { Connection } from '../../../src/core/connection/connectionTypes';
 import { PanelController, type PanelCallbacks } from '../../../src/panel/panelController';
 
 type HostEvent = { [K in keyof HostEvents]: { type: K } & HostEvents[K] }[keyof HostEvents];

@@ -1,9 +1,9 @@
 // Reading proxy sessions in tests: waiting for peers and held messages, the bytes of one direction of a
 // pair's log, and the network handles this process holds (to check a disposed proxy left none).
 import * as net from 'node:net';
-import type { ServerSession } from '../../../src/core/serverTypes';
+import type { ServerSession } from '../../../src/core/connection/serverTypes';
 import type { ProxyPeer, ProxyPeerControls, ProxySession } from '../../../src/core/proxy';
-import type { FrameLog } from '../../../src/core/frameLog';
+import type { EntryLog } from '../../../src/core/log/entryLog';
 import { describeLog, entries, type Entry } from './logReading';
 
 /** Guard against a hung test only; tests never assert on time. */
@@ -27,7 +27,7 @@ export function peerAt(session: ProxySession, index: number): Promise<ProxyPeer>
 }
 
 /** Resolves once `controls` holds at least `n` messages. */
-export function heldAtLeast(controls: ProxyPeerControls, n: number, log: FrameLog): Promise<void> {
+export function heldAtLeast(controls: ProxyPeerControls, n: number, log: EntryLog): Promise<void> {
   if (controls.held.length >= n) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -44,17 +44,17 @@ export function heldAtLeast(controls: ProxyPeerControls, n: number, log: FrameLo
 }
 
 /** Data or message entries of one log direction, in order. */
-export function wireEntries(log: FrameLog, direction: 'in' | 'out', kinds = ['data', 'text', 'binary']): Entry[] {
+export function wireEntries(log: EntryLog, direction: 'in' | 'out', kinds = ['data', 'text', 'binary']): Entry[] {
   return entries(log).filter((e) => e.direction === direction && kinds.includes(e.kind));
 }
 
 /** The bytes of a direction's data entries, concatenated. */
-export function wireBytes(log: FrameLog, direction: 'in' | 'out'): Buffer {
+export function wireBytes(log: EntryLog, direction: 'in' | 'out'): Buffer {
   return Buffer.concat(wireEntries(log, direction, ['data']).map((e) => e.payload));
 }
 
 /** Texts of the note entries. */
-export function noteTexts(log: FrameLog): string[] {
+export function noteTexts(log: EntryLog): string[] {
   return entries(log).filter((e) => e.kind === 'note').map((e) => e.text);
 }
 

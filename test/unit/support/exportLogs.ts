@@ -1,7 +1,7 @@
 // Logs for export tests, built as a connection would log them, with fixed wall times so every export
 // of them is the same bytes.
 import { Direction, Kind, type LogEntry } from '../../../shared/logModel';
-import type { ConnectionKind } from '../../../src/core/connectionTypes';
+import type { ConnectionKind } from '../../../src/core/connection/connectionTypes';
 import { exportSourceFromEntries, type ExportSource } from '../../../src/core/export/exportSource';
 
 /** 2024-05-01T12:00:00.000Z */

@@ -2,10 +2,10 @@
 // once and checks that no chunk boundary changes them: whole, every 2-way split, one byte at a time,
 // and seeded random multi-splits.
 import assert from 'node:assert/strict';
-import { parseHex } from '../../../src/core/codecs/hexInput';
-import { toHex } from '../../../src/core/codecs/hexDump';
-import { createFrameDecoder, type FrameDecoderOptions } from '../../../src/core/framing/frameDecoder';
-import type { FramerSpec } from '../../../src/core/framing/framerSpec';
+import { parseHex } from '../../../shared/codecs/hexInput';
+import { toHex } from '../../../shared/codecs/hexDump';
+import { createFramerDecoder, type FramerDecoderOptions } from '../../../src/core/framing/framerDecoder';
+import type { FramerSpec } from '../../../shared/framerSpec';
 import { SeededRandom, caseSeed } from './seededRandom';
 
 /** Bytes from a hex literal: `hex('68 69 0a')`. */
@@ -19,10 +19,10 @@ export interface DecodeOutcome {
 }
 
 /** Decodes `chunks` with a fresh decoder; messages are copied as they come (their views are short-lived). */
-export function decode(spec: FramerSpec, chunks: readonly Uint8Array[], options: Omit<FrameDecoderOptions, 'onError'> = {}): DecodeOutcome {
+export function decode(spec: FramerSpec, chunks: readonly Uint8Array[], options: Omit<FramerDecoderOptions, 'onError'> = {}): DecodeOutcome {
   const events: string[] = [];
   const errorMessages: string[] = [];
-  const decoder = createFrameDecoder(spec, (m) => events.push(toHex(m, ' ')), {
+  const decoder = createFramerDecoder(spec, (m) => events.push(toHex(m, ' ')), {
     ...options,
     onError: (e) => {
       events.push(`error ${e.code}`);
@@ -76,7 +76,7 @@ export function assertEverySplit(
   spec: FramerSpec,
   input: Uint8Array,
   expected: { events: readonly string[]; remainder?: string },
-  options: Omit<FrameDecoderOptions, 'onError'> = {},
+  options: Omit<FramerDecoderOptions, 'onError'> = {},
   seed = 0x5eed,
 ): void {
   const whole = decode(spec, [input], options);

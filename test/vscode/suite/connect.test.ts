@@ -5,8 +5,8 @@ import * as assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import * as vscode from 'vscode';
 import { WebSocketServer } from 'ws';
-import type { ConnectResult } from '../../../src/commands';
-import type { SocketInspectorApi } from '../../../src/extensionApi';
+import type { ConnectResult } from '../../../src/vscode/commands/connectCommands';
+import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import { Direction, Kind } from '../../../shared/logModel';
 import { after, before, suite, test } from '../testRegistry';
 

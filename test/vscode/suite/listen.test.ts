@@ -4,9 +4,9 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import WebSocket from 'ws';
-import { serverOf } from '../../../src/core/serverConnection';
-import type { SocketInspectorApi } from '../../../src/extensionApi';
-import type { ListenResult } from '../../../src/serverCommands';
+import { serverOf } from '../../../src/core/connection/serverConnection';
+import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
+import type { ListenResult } from '../../../src/vscode/commands/serverCommands';
 import { Direction } from '../../../shared/logModel';
 import { afterEach, suite, test } from '../testRegistry';
 

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { WebSocketServer } from 'ws';
-import type { ConnectResult } from '../../../src/commands';
+import type { ConnectResult } from '../../../src/vscode/commands/connectCommands';
 import { parseSession } from '../../../src/core/session';
-import type { SocketInspectorApi } from '../../../src/extensionApi';
+import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import { Direction } from '../../../shared/logModel';
 import { after, afterEach, before, suite, test } from '../testRegistry';
 

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { WebSocketServer } from 'ws';
-import type { SocketInspectorApi } from '../../../src/extensionApi';
+import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import { after, afterEach, before, suite, test } from '../testRegistry';
 
 const EXTENSION_ID = 'socket-inspector.socket-inspector';

@@ -1,0 +1,158 @@
+// Records the HTTP opening handshake of a WebSocket exactly as it crossed the wire: the request head as
+// written to the socket and the response head as read from it, before Node's HTTP parser normalizes them.
+import type { Socket } from 'node:net';
+import type { IDisposable } from '../base/dispose';
+
+/** An HTTP message head: start line, headers in wire order with names as sent, and its raw bytes. */
+export interface HttpHead {
+  readonly startLine: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** The bytes of the head, through the blank line that ends it. */
+  readonly raw: Uint8Array;
+}
+
+/** Heads larger than this are not HTTP we care to record (Node's own limit is 16 KiB). */
+const MAX_HEAD_BYTES = 64 * 1024;
+
+/** Offset just past the CRLFCRLF that ends an HTTP head, or -1 when it is not in `bytes` yet. */
+export function findHeadEnd(bytes: Uint8Array, from = 0): number {
+  for (let i = Math.max(0, from - 3); i + 3 < bytes.length; i++) {
+    if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) return i + 4;
+  }
+  return -1;
+}
+
+/**
+ * Parses a complete HTTP head. Bytes are read as Latin-1, which maps each octet to one character, so
+ * nothing a server sends is lost or replaced.
+ */
+export function parseHttpHead(raw: Uint8Array): HttpHead {
+  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('latin1');
+  const lines = text.split('\r\n');
+  const headers: Array<[string, string]> = [];
+  for (const line of lines.slice(1)) {
+    if (line === '') continue;
+    const colon = line.indexOf(':');
+    if (colon < 0) headers.push([line, '']);
+    else headers.push([line.slice(0, colon), line.slice(colon + 1).trim()]);
+  }
+  return { startLine: lines[0] ?? '', headers, raw };
+}
+
+/** The status code of a response start line ("HTTP/1.1 101 Switching Protocols" → 101). */
+export function statusOf(startLine: string): number | undefined {
+  const m = /^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(startLine);
+  return m ? Number(m[1]) : undefined;
+}
+
+function toBytes(chunk: unknown, encoding: unknown): Buffer | undefined {
+  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return undefined;
+}
+
+/** Collects bytes until a head is complete; gives up past MAX_HEAD_BYTES. */
+class HeadAccumulator {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  done = false;
+
+  /** Bytes pushed so far (what a stalled peer managed to send). */
+  get received(): number {
+    return this.length;
+  }
+
+  /** Adds a chunk; returns the head once complete (exactly once). */
+  push(chunk: Buffer): HttpHead | undefined {
+    if (this.done) return undefined;
+    const before = this.length;
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    const all = this.chunks.length === 1 ? chunk : Buffer.concat(this.chunks, this.length);
+    const end = findHeadEnd(all, before);
+    if (end < 0) {
+      if (this.length > MAX_HEAD_BYTES) this.stop();
+      return undefined;
+    }
+    this.stop();
+    // A copy: `all` may be a view into a pooled socket buffer that will be reused.
+    return parseHttpHead(Uint8Array.prototype.slice.call(all, 0, end));
+  }
+
+  stop(): void {
+    this.done = true;
+    this.chunks = [];
+  }
+}
+
+/**
+ * Taps one socket for the handshake: wraps its `write` until the request head has passed and listens
+ * to `data` until the response head has arrived, then lets go of both.
+ */
+export class HandshakeCapture implements IDisposable {
+  private socket: Socket | undefined;
+  private wrappedWrite: Socket['write'] | undefined;
+  private ownWrite: Socket['write'] | undefined;
+  private readonly request = new HeadAccumulator();
+  private readonly response = new HeadAccumulator();
+  private readonly onData = (chunk: Buffer) => {
+    const head = this.response.push(chunk);
+    if (this.response.done) this.socket?.off('data', this.onData);
+    if (head) this.onResponse(head);
+  };
+
+  constructor(
+    private readonly onRequest: (head: HttpHead) => void,
+    private readonly onResponse: (head: HttpHead) => void,
+  ) {}
+
+  /** Bytes of the response read while waiting for its head (for a timeout's message). */
+  get responseBytes(): number {
+    return this.response.received;
+  }
+
+  /**
+   * Starts tapping; call before anything is written to or read from the socket. The HTTP client may
+   * already listen to it (Node emits the request's 'socket' event after attaching its parser).
+   */
+  attach(socket: Socket): void {
+    this.socket = socket;
+    // An own-property override of write sees every byte Node's HTTP client hands the socket, including
+    // output it buffered before the socket connected (flushed through write() too).
+    const originalWrite = socket.write;
+    this.ownWrite = Object.prototype.hasOwnProperty.call(socket, 'write') ? originalWrite : undefined;
+    const capture = this;
+    const wrapped = function (this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+      const bytes = toBytes(chunk, encoding);
+      if (bytes) {
+        const head = capture.request.push(bytes);
+        if (capture.request.done) capture.restoreWrite();
+        if (head) capture.onRequest(head);
+      }
+      return (originalWrite as (...args: unknown[]) => boolean).call(this, chunk, encoding, cb);
+    } as Socket['write'];
+    this.wrappedWrite = wrapped;
+    socket.write = wrapped;
+    // First in line, ahead of the HTTP client's parser: the response head must be recorded before the
+    // parser emits 'upgrade' and ws starts reading frames from the same chunk.
+    socket.prependListener('data', this.onData);
+  }
+
+  /** Puts back what write was before, unless someone wrapped it again after us (then ours stays, inert). */
+  private restoreWrite(): void {
+    const socket = this.socket;
+    if (!socket || !this.wrappedWrite || socket.write !== this.wrappedWrite) return;
+    this.wrappedWrite = undefined;
+    // Dropping our own property uncovers the prototype's write again.
+    if (this.ownWrite) socket.write = this.ownWrite;
+    else delete (socket as { write?: unknown }).write;
+  }
+
+  dispose(): void {
+    this.request.stop();
+    this.response.stop();
+    this.restoreWrite();
+    this.socket?.off('data', this.onData);
+    this.socket = undefined;
+  }
+}

@@ -1,0 +1,103 @@
+// Auto-reply rules, so a mock server needs no code: "when a message matches this text or /regex/,
+// reply with that". Pure: compiling checks every rule (and says what is wrong with each), matching
+// picks the first enabled rule that matches a received message. The rule type and its limits are in
+// shared/autoReplyRules.ts, since the webview's editor checks them too.
+import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../../shared/autoReplyRules';
+import type { ConnectionKind } from '../connection/connectionTypes';
+import { type Outgoing, prepareOutgoing } from '../connection/outgoingMessage';
+
+/** Only this many bytes of each message are matched, so one huge message cannot stall the host. */
+export const AUTO_REPLY_MATCH_BYTES = 1024 * 1024;
+
+/** A rule ready to answer. */
+export interface CompiledAutoReply {
+  /** Position of the rule in the list the user wrote. */
+  readonly index: number;
+  readonly reply: Outgoing;
+  readonly delayMs: number;
+  /** Whether a received message (its text) matches. */
+  matches(text: string): boolean;
+}
+
+/** Outcome of {@link compileAutoReplies}: the active rules, and what is wrong with each rule (undefined: nothing). */
+export interface AutoReplyCompilation {
+  readonly active: readonly CompiledAutoReply[];
+  readonly problems: ReadonlyArray<string | undefined>;
+}
+
+/** Splits `/body/flags` into its parts; undefined when the text is not written that way. */
+export function parseRegexLiteral(text: string): { body: string; flags: string } | undefined {
+  if (text.length < 2 || text[0] !== '/') return undefined;
+  const close = text.lastIndexOf('/');
+  if (close <= 0) return undefined;
+  const flags = text.slice(close + 1);
+  // Only real flags, each once: "/api/users" is a path to look for, not a regex with flags "users".
+  if (!/^[dgimsuvy]*$/.test(flags) || new Set(flags).size !== flags.length) return undefined;
+  return { body: text.slice(1, close), flags };
+}
+
+function matcher(match: string): ((text: string) => boolean) | string {
+  if (match === '') return () => true;
+  const literal = parseRegexLiteral(match);
+  if (!literal) return (text) => text.includes(match);
+  let re: RegExp;
+  try {
+    // g and y would make test() stateful from one message to the next.
+    re = new RegExp(literal.body, literal.flags.replace(/[gy]/g, ''));
+  } catch (e) {
+    return `Invalid regular expression: ${(e as Error).message}`;
+  }
+  return (text) => re.test(text);
+}
+
+/** One rule's problem, or its compiled form. */
+function compileRule(rule: AutoReplyRule, index: number, kind: ConnectionKind): CompiledAutoReply | string {
+  const matches = matcher(rule.match);
+  if (typeof matches === 'string') return matches;
+  if (!Number.isInteger(rule.delayMs) || rule.delayMs < 0 || rule.delayMs > MAX_AUTO_REPLY_DELAY_MS) {
+    return `The delay must be a whole number of milliseconds from 0 to ${MAX_AUTO_REPLY_DELAY_MS}`;
+  }
+  let reply: Outgoing;
+  try {
+    reply = prepareOutgoing(rule.reply, kind);
+  } catch (e) {
+    return `Reply: ${(e as Error).message}`;
+  }
+  return { index, reply, delayMs: rule.delayMs, matches };
+}
+
+/**
+ * Checks every rule for peers of `kind`. Enabled rules without problems become active, in order;
+ * disabled rules are checked too, so the editor can show their problems before they are turned on.
+ */
+export function compileAutoReplies(rules: readonly AutoReplyRule[], kind: ConnectionKind): AutoReplyCompilation {
+  const active: CompiledAutoReply[] = [];
+  const problems: Array<string | undefined> = [];
+  rules.forEach((rule, index) => {
+    if (index >= MAX_AUTO_REPLY_RULES) {
+      problems.push(`At most ${MAX_AUTO_REPLY_RULES} rules are kept`);
+      return;
+    }
+    const compiled = compileRule(rule, index, kind);
+    if (typeof compiled === 'string') problems.push(compiled);
+    else {
+      problems.push(undefined);
+      if (rule.enabled) active.push(compiled);
+    }
+  });
+  return { active, problems };
+}
+
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** The text rules are matched against: the message's first bytes read as UTF-8. */
+export function messageText(payload: Uint8Array): string {
+  return lenientUtf8.decode(payload.subarray(0, AUTO_REPLY_MATCH_BYTES));
+}
+
+/** The first active rule that matches `payload`, if any. */
+export function findAutoReply(active: readonly CompiledAutoReply[], payload: Uint8Array): CompiledAutoReply | undefined {
+  if (active.length === 0) return undefined;
+  const text = messageText(payload);
+  return active.find((rule) => rule.matches(text));
+}

@@ -1,0 +1,35 @@
+// Activation: one output channel, one registry of connections, the inspector panels (and session files'
+// custom editors), the status bar item, the Explorer's Socket Sessions view, and the commands.
+import * as vscode from 'vscode';
+import { connectionPicker, registerCommands } from './commands/connectCommands';
+import { ConnectionRegistry } from '../core/connection/connectionRegistry';
+import { reportError } from './errorReport';
+import { createApi, type SocketInspectorApi } from './extensionApi';
+import { registerExportCommands } from './commands/exportCommands';
+import { registerInspectorCommands } from './commands/inspectorCommands';
+import { PanelManager } from './panels/panelManager';
+import { registerServerCommands } from './commands/serverCommands';
+import { registerSessionCommands } from './commands/sessionCommands';
+import { registerSessionEditor } from './sessionEditor/sessionEditor';
+import { createStatusBar } from './statusBar';
+import { registerSessionsView } from './views/sessionsView';
+
+export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
+  const output = vscode.window.createOutputChannel('Socket Inspector', { log: true });
+  const registry = new ConnectionRegistry();
+  const panels = new PanelManager(context.extensionUri, registry, output);
+  context.subscriptions.push(output, registry, panels, createStatusBar(registry));
+  registerCommands(context, registry, panels, output);
+  registerServerCommands(context, registry, panels, output);
+  const pick = connectionPicker(registry, panels, (e) => reportError(output, e));
+  registerInspectorCommands(context, registry, panels, pick);
+  registerSessionCommands(context, panels, pick, output);
+  registerSessionEditor(context, registry, panels, output);
+  registerSessionsView(context, registry, panels, output);
+  registerExportCommands(context, registry, panels, pick, output);
+  return createApi(registry, panels);
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions, which VS Code disposes.
+}

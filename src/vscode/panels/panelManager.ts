@@ -1,0 +1,141 @@
+// One inspector tab per connection: opens, reveals and closes them, and keeps the registry in step
+// (closing a tab disconnects its connection; reconnecting from a tab puts a fresh connection under the
+// same id). Session files' custom editors are inspector tabs too (adopt), so every command treats both alike.
+import * as vscode from 'vscode';
+import type { InspectorHost, InspectorSource } from './inspectorHost';
+import { panelSettingsFromConfiguration } from '../settings';
+import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
+import type { Connection } from '../../core/connection/connectionTypes';
+import { reportError } from '../errorReport';
+import type { PanelSessionInfo } from '../../../shared/protocol';
+import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './inspectorPanel';
+
+/** An inspector tab and where its connection came from. */
+export interface InspectorEntry {
+  readonly id: string;
+  readonly panel: InspectorPanel;
+  readonly source: InspectorSource;
+}
+
+export class PanelManager implements InspectorHost, vscode.Disposable {
+  private readonly entries = new Map<string, InspectorEntry>();
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  /** Fires when a tab opens or closes. */
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly registry: ConnectionRegistry,
+    private readonly output: vscode.LogOutputChannel,
+  ) {}
+
+  /** Opens the tab of connection `id`, or reveals it. */
+  show(id: string, source: InspectorSource = {}): void {
+    const existing = this.entries.get(id);
+    if (existing) {
+      existing.panel.panel.reveal();
+      return;
+    }
+    const connection = this.registry.get(id);
+    if (!connection) return;
+    const panel = openInspectorPanel(this.extensionUri, connection, this.callbacks(id), {
+      controller: { settings: panelSettingsFromConfiguration(), session: () => this.sessionInfo(id) },
+    });
+    this.track(id, panel, source);
+  }
+
+  /** Shows registered connection `id` in a webview panel VS Code created (a custom editor). */
+  adopt(id: string, webviewPanel: vscode.WebviewPanel, source: InspectorSource): InspectorEntry | undefined {
+    const connection = this.registry.get(id);
+    if (!connection) return undefined;
+    const panel = bindInspectorPanel(webviewPanel, this.extensionUri, connection, this.callbacks(id), {
+      controller: { settings: panelSettingsFromConfiguration(), session: () => this.sessionInfo(id) },
+    });
+    return this.track(id, panel, source);
+  }
+
+  /** Reveals the tab of `id`; false when it has none. */
+  reveal(id: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry) return false;
+    entry.panel.panel.reveal();
+    return true;
+  }
+
+  entry(id: string): InspectorEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  list(): InspectorEntry[] {
+    return [...this.entries.values()];
+  }
+
+  activeConnectionId(): string | undefined {
+    for (const [id, entry] of this.entries) if (entry.panel.panel.active) return id;
+    return undefined;
+  }
+
+  /** Connects the inspector `id` again with the settings it came from; an open connection is left as it is. */
+  async reconnect(id: string): Promise<Connection | undefined> {
+    const current = this.registry.get(id);
+    if (current && (current.state === 'open' || current.state === 'connecting')) return undefined;
+    const recreate = this.entries.get(id)?.source.recreate;
+    if (!recreate) return undefined;
+    let next: Connection | undefined;
+    try {
+      next = await recreate();
+    } catch (e) {
+      return reportError(this.output, e, `[${id}]`);
+    }
+    if (!next || !this.registry.get(id)) {
+      next?.dispose();
+      return undefined;
+    }
+    this.registry.replace(id, next);
+    this.entries.get(id)?.panel.attach(next);
+    this.output.info(`[${id}] connecting to ${next.target}`);
+    next.connect().then(
+      () => this.output.info(`[${id}] open: ${next.target}`),
+      (e: unknown) => reportError(this.output, e, `[${id}] ${next.target}`),
+    );
+    return next;
+  }
+
+  private sessionInfo(id: string): PanelSessionInfo {
+    const file = this.entries.get(id)?.source.file;
+    const canReplay = !!file?.session.log?.entries.some((e) => e.direction === 'out');
+    return {
+      ...(file ? { fileName: file.uri.path.split('/').pop() ?? file.uri.path } : {}),
+      canReplay,
+      readOnly: !vscode.workspace.isTrusted,
+    };
+  }
+
+  private callbacks(id: string): InspectorPanelCallbacks {
+    return {
+      connect: () => this.reconnect(id),
+      sessionCommand: async (command) => {
+        await vscode.commands.executeCommand(command === 'save' ? 'socketInspector.saveSession' : 'socketInspector.replaySession', { id });
+      },
+      disconnect: () => this.registry.get(id)?.close(),
+      onDidDispose: () => {
+        this.entries.delete(id);
+        this.registry.remove(id);
+        this.changeEmitter.fire();
+      },
+    };
+  }
+
+  private track(id: string, panel: InspectorPanel, source: InspectorSource): InspectorEntry {
+    const entry = { id, panel, source };
+    this.entries.set(id, entry);
+    this.changeEmitter.fire();
+    return entry;
+  }
+
+  dispose(): void {
+    for (const entry of [...this.entries.values()]) entry.panel.dispose();
+    this.entries.clear();
+    this.changeEmitter.dispose();
+  }
+}
