@@ -8,7 +8,7 @@
 // need a native module or a slower JS engine with a subset of the syntax; a worker keeps JavaScript's
 // regular expressions exactly as users know them.
 import { Worker } from 'node:worker_threads';
-import { Disposable, toDisposable } from '../dispose';
+import { Disposable, toDisposable } from '../base/dispose';
 
 /** One pattern as the worker tests it: a substring (case-sensitive) or a regular expression. */
 export type PatternSource = { readonly regex: { readonly body: string; readonly flags: string } } | { readonly substring: string };
