@@ -2,6 +2,7 @@
 // written to the socket and the response head as read from it, before Node's HTTP parser normalizes them.
 import type { Socket } from 'node:net';
 import type { IDisposable } from '../base/dispose';
+import { tapWrites } from './socketWriteTap';
 
 /** An HTTP message head: start line, headers in wire order with names as sent, and its raw bytes. */
 export interface HttpHead {
@@ -45,15 +46,9 @@ export function statusOf(startLine: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-function toBytes(chunk: unknown, encoding: unknown): Buffer | undefined {
-  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  return undefined;
-}
-
 /** Collects bytes until a head is complete; gives up past MAX_HEAD_BYTES. */
 class HeadAccumulator {
-  private chunks: Buffer[] = [];
+  private chunks: Uint8Array[] = [];
   private length = 0;
   done = false;
 
@@ -63,7 +58,7 @@ class HeadAccumulator {
   }
 
   /** Adds a chunk; returns the head once complete (exactly once). */
-  push(chunk: Buffer): HttpHead | undefined {
+  push(chunk: Uint8Array): HttpHead | undefined {
     if (this.done) return undefined;
     const before = this.length;
     this.chunks.push(chunk);
@@ -91,8 +86,7 @@ class HeadAccumulator {
  */
 export class HandshakeCapture implements IDisposable {
   private socket: Socket | undefined;
-  private wrappedWrite: Socket['write'] | undefined;
-  private ownWrite: Socket['write'] | undefined;
+  private writes: IDisposable | undefined;
   private readonly request = new HeadAccumulator();
   private readonly response = new HeadAccumulator();
   private readonly onData = (chunk: Buffer) => {
@@ -117,41 +111,20 @@ export class HandshakeCapture implements IDisposable {
    */
   attach(socket: Socket): void {
     this.socket = socket;
-    // An own-property override of write sees every byte Node's HTTP client hands the socket, including
-    // output it buffered before the socket connected (flushed through write() too).
-    const originalWrite = socket.write;
-    this.ownWrite = Object.prototype.hasOwnProperty.call(socket, 'write') ? originalWrite : undefined;
-    const capture = this;
-    const wrapped = function (this: Socket, chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
-      const bytes = toBytes(chunk, encoding);
-      if (bytes) {
-        const head = capture.request.push(bytes);
-        if (capture.request.done) capture.restoreWrite();
-        if (head) capture.onRequest(head);
-      }
-      return (originalWrite as (...args: unknown[]) => boolean).call(this, chunk, encoding, cb);
-    } as Socket['write'];
-    this.wrappedWrite = wrapped;
-    socket.write = wrapped;
+    this.writes = tapWrites(socket, (bytes) => {
+      const head = this.request.push(bytes);
+      if (this.request.done) this.writes?.dispose();
+      if (head) this.onRequest(head);
+    });
     // First in line, ahead of the HTTP client's parser: the response head must be recorded before the
     // parser emits 'upgrade' and ws starts reading frames from the same chunk.
     socket.prependListener('data', this.onData);
   }
 
-  /** Puts back what write was before, unless someone wrapped it again after us (then ours stays, inert). */
-  private restoreWrite(): void {
-    const socket = this.socket;
-    if (!socket || !this.wrappedWrite || socket.write !== this.wrappedWrite) return;
-    this.wrappedWrite = undefined;
-    // Dropping our own property uncovers the prototype's write again.
-    if (this.ownWrite) socket.write = this.ownWrite;
-    else delete (socket as { write?: unknown }).write;
-  }
-
   dispose(): void {
     this.request.stop();
     this.response.stop();
-    this.restoreWrite();
+    this.writes?.dispose();
     this.socket?.off('data', this.onData);
     this.socket = undefined;
   }

@@ -1,6 +1,6 @@
 // Feeds the frame store from a WebSocket's socket once the upgrade is done: every byte read (a 'data'
-// listener) and every byte written (an own-property wrapper of socket.write, which ws's Sender calls
-// for each header and payload, corked or not) goes through one header parser per direction.
+// listener) and every byte written (socketWriteTap.ts: ws's Sender writes each header and payload
+// through socket.write, corked or not) goes through one header parser per direction.
 //
 // Attach it when ws has taken the socket over (its 'open' event): by then ws has pushed the bytes that
 // came with the 101 response (its `head`) back into the socket, so they reach this tap as the first
@@ -9,28 +9,20 @@
 import type { Duplex } from 'node:stream';
 import { Direction } from '../../../shared/logModel';
 import type { IDisposable } from '../base/dispose';
+import { chunkBytes, tapWrites } from '../connection/socketWriteTap';
 import { WireFrameHeaderParser } from './wireFrameHeaderParser';
 import type { WireFrameStore } from './wireFrameStore';
-
-type Write = (chunk: unknown, encoding?: unknown, cb?: unknown) => boolean;
-
-function bytesOf(chunk: unknown, encoding: unknown): Uint8Array | undefined {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-  return undefined;
-}
 
 /** Taps a WebSocket's socket (ours as client, or an accepted peer's) into a WireFrameStore. */
 export class WireFrameTap implements IDisposable {
   private socket: Duplex | undefined;
-  private wrappedWrite: Write | undefined;
-  private ownWrite: Write | undefined;
+  private writes: IDisposable | undefined;
   /** Time of the chunk being parsed: every header parsed from one chunk gets it. */
   private now = 0;
   private readonly readParser: WireFrameHeaderParser;
   private readonly writeParser: WireFrameHeaderParser;
   private readonly onData = (chunk: unknown) => {
-    const bytes = bytesOf(chunk, undefined);
+    const bytes = chunkBytes(chunk, undefined);
     if (bytes) this.feed(this.readParser, bytes);
   };
 
@@ -59,19 +51,10 @@ export class WireFrameTap implements IDisposable {
   attach(socket: Duplex): void {
     if (this.socket) return;
     this.socket = socket;
-    const original = socket.write as Write;
-    this.ownWrite = Object.prototype.hasOwnProperty.call(socket, 'write') ? original : undefined;
-    const tap = this;
-    const wrapped: Write = function (this: Duplex, chunk, encoding, cb) {
+    this.writes = tapWrites(socket, (bytes, written) => {
       // Bytes handed to a socket that can no longer send never reach the wire.
-      if (!this.destroyed && !this.writableEnded) {
-        const bytes = bytesOf(chunk, encoding);
-        if (bytes) tap.feed(tap.writeParser, bytes);
-      }
-      return original.call(this, chunk, encoding, cb);
-    };
-    this.wrappedWrite = wrapped;
-    (socket as { write: Write }).write = wrapped;
+      if (!written.destroyed && !written.writableEnded) this.feed(this.writeParser, bytes);
+    });
     socket.on('data', this.onData);
   }
 
@@ -90,11 +73,7 @@ export class WireFrameTap implements IDisposable {
     if (!socket) return;
     this.socket = undefined;
     socket.off('data', this.onData);
-    // Put back what write was, unless someone wrapped it after us (then ours stays, passing through).
-    if (this.wrappedWrite && socket.write === (this.wrappedWrite as unknown)) {
-      if (this.ownWrite) (socket as { write: Write }).write = this.ownWrite;
-      else delete (socket as { write?: unknown }).write;
-    }
-    this.wrappedWrite = undefined;
+    this.writes?.dispose();
+    this.writes = undefined;
   }
 }
