@@ -5,11 +5,9 @@
 import type * as net from 'node:net';
 import WebSocket from 'ws';
 import { Direction, Kind } from '../../../shared/logModel';
-import { MAX_FRAGMENTS } from '../../../shared/wireFrames';
 import { ConnectionBase } from './connectionBase';
 import type { RetentionOptions } from './connectionTypes';
 import { toDisposable } from '../base/dispose';
-import { SocketInspectorError } from '../../../shared/errors';
 import { ReadBudget } from '../receive/readBudget';
 import { readIntoLog } from '../receive/readIntoLog';
 import { SpanBatch } from '../log/spanBatch';
@@ -20,67 +18,14 @@ import { bypassPlainFrames } from '../receive/plainFrameBypass';
 import { receiverAwaits, receiverHolds, receiverOf } from '../receive/receiverInternals';
 import { WireFrameStore, type WireFrame } from '../wireFrames/wireFrameStore';
 import { describeReceiverProgress, receiverProgress } from '../receive/wsReceiverProgress';
+import { checkFragments, closeText, controlPayload, NO_STATUS, receivedCloseFrame, splitEvenly, validateClose } from './wsFrameRules';
 
-/** Close code of a close frame without a status: there is no code on the wire (RFC 6455 §7.1.5). */
-const NO_STATUS = 1005;
 /** Close code ws reports when the connection ended without a close frame. */
 const ABNORMAL = 1006;
 /** Longest WebSocket frame header: 2 bytes, 8 of extended length, 4 of mask (RFC 6455 §5.2). */
 const MAX_FRAME_HEADER = 14;
 /** How long to wait for the peer's close frame after ours (ws would wait 30 s). */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
-
-function closeText(code: number, reason: Uint8Array): string {
-  const text = new TextDecoder().decode(reason);
-  return `${code}${text ? ` "${text}"` : ''}`;
-}
-
-/**
- * Checks a close code and reason the user wants to send; returns the reason's bytes. Any code a close
- * frame can carry (0-65535) is allowed, including those RFC 6455 reserves: this is a testing tool.
- */
-export function validateClose(code: number, reason: string): Buffer {
-  if (!Number.isInteger(code) || code < 0 || code > 65535) {
-    throw new SocketInspectorError('PROTOCOL', `Close code ${code} cannot be sent: a close frame carries a code from 0 to 65535`);
-  }
-  const bytes = Buffer.from(reason, 'utf8');
-  if (bytes.length > 123) {
-    throw new SocketInspectorError(
-      'PROTOCOL',
-      `The close reason is ${bytes.length} bytes in UTF-8; a close frame allows at most 123`,
-    );
-  }
-  return bytes;
-}
-
-/** Splits `bytes` into `n` runs as even as possible (the first ones one byte longer); runs may be empty. */
-export function splitEvenly(bytes: Uint8Array, n: number): Buffer[] {
-  const base = Math.floor(bytes.length / n);
-  const extra = bytes.length % n;
-  const parts: Buffer[] = [];
-  let at = 0;
-  for (let i = 0; i < n; i++) {
-    const size = base + (i < extra ? 1 : 0);
-    parts.push(Buffer.from(bytes.subarray(at, at + size)));
-    at += size;
-  }
-  return parts;
-}
-
-function controlPayload(kind: 'ping' | 'pong', payload: Uint8Array | undefined): Buffer {
-  const bytes = payload ? Buffer.from(payload) : Buffer.alloc(0);
-  if (bytes.length > 125) {
-    throw new SocketInspectorError('PROTOCOL', `A ${kind} payload can be at most 125 bytes (this one is ${bytes.length})`);
-  }
-  return bytes;
-}
-
-/** The ws internals read to log a received close frame when it arrives rather than when the socket ends. */
-interface WsCloseState {
-  _closeFrameReceived?: boolean;
-  _closeCode?: number;
-  _closeMessage?: Buffer;
-}
 
 /** Base of WebSocket connections: frames, pings, closes and sends of one `ws` WebSocket. */
 export abstract class WebSocketConnectionBase extends ConnectionBase {
@@ -301,10 +246,8 @@ export abstract class WebSocketConnectionBase extends ConnectionBase {
   }
 
   private noteReceivedClose(ws: WebSocket): void {
-    const state = ws as unknown as WsCloseState;
-    if (state._closeFrameReceived && !this.inCloseLogged) {
-      this.logClose(Direction.In, state._closeCode ?? NO_STATUS, state._closeMessage ?? Buffer.alloc(0));
-    }
+    const frame = receivedCloseFrame(ws);
+    if (frame && !this.inCloseLogged) this.logClose(Direction.In, frame.code, frame.reason);
   }
 
   private logClose(direction: typeof Direction.In | typeof Direction.Out, code: number, reason: Uint8Array): void {
@@ -395,9 +338,7 @@ export abstract class WebSocketConnectionBase extends ConnectionBase {
 
   sendFragmented(payload: Uint8Array, options: { binary: boolean; fragments: number }): void {
     const { binary, fragments } = options;
-    if (!Number.isInteger(fragments) || fragments < 1 || fragments > MAX_FRAGMENTS) {
-      throw new SocketInspectorError('PROTOCOL', `A message can be sent in 1 to ${MAX_FRAGMENTS} frames (not ${fragments})`);
-    }
+    checkFragments(fragments);
     this.requireOpen(this.canSend, 'send');
     const parts = splitEvenly(payload, fragments);
     this.logMessage(Direction.Out, binary ? Kind.Binary : Kind.Text, Buffer.concat(parts));

@@ -18,7 +18,7 @@ import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type Error
 import { describeTls, summarizeTls } from '../tls/tlsSummary';
 import { WebSocketConnectionBase } from './webSocketConnectionBase';
 
-export { validateClose } from './webSocketConnectionBase';
+export { validateClose } from './wsFrameRules';
 
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;

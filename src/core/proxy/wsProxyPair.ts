@@ -12,7 +12,7 @@ import { HandshakeCapture, statusOf, type HttpHead } from '../connection/handsha
 import { formatHostPort } from '../listen/listenAddress';
 import { timeoutError, toSocketInspectorError, upgradeRefusedMessage, type ErrorContext } from '../errors/systemErrors';
 import { describeTls, summarizeTls } from '../tls/tlsSummary';
-import { splitEvenly, validateClose } from '../connection/webSocketConnectionBase';
+import { splitEvenly, validateClose } from '../connection/wsFrameRules';
 import { closeWithAnyCode } from '../wireFrames/anyCodeClose';
 import { WireFrameTap } from '../wireFrames/wireFrameTap';
 import { WireFrameStore, type WireFrame } from '../wireFrames/wireFrameStore';
