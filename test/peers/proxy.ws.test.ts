@@ -377,6 +377,25 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
     assert.equal(pair.lastError!.message, `The WebSocket upgrade with upstream 127.0.0.1:${silent.port} did not complete within 300 ms`);
   });
 
+  it("logs the upstream's refusal with the bytes it sent, not Node's rebuilt head", async (t) => {
+    const refusal = Buffer.from('HTTP/1.1 403 Forbidden\r\nX-Odd:  two  spaces \r\nContent-Length: 5\r\nConnection: close\r\n\r\nnope!', 'latin1');
+    const upstream = await startTcpServer((s) => {
+      s.on('error', () => {});
+      s.once('data', () => s.end(refusal));
+    });
+    t.after(() => upstream.close());
+    const session = await proxyTo(`ws://127.0.0.1:${upstream.port}/`);
+    const c = clientOf(session, '/');
+    await assert.rejects(c.connect(), (e: SocketInspectorError) => e.details.status === 403);
+    const pair = await pairOf(session);
+    await waitForEnd(pair);
+    const heads = entries(pair.log).filter((e) => e.kind === 'handshake' && e.text.startsWith('HTTP/1.1 403'));
+    assert.equal(heads.length, 2, describeLog(pair.log));
+    assert.deepEqual(heads[0]!.payload, refusal, 'the upstream leg, byte for byte');
+    assert.deepEqual(pair.handshake!.responseHeaders!.find(([k]) => k === 'X-Odd'), ['X-Odd', 'two  spaces']);
+    assert.equal(Buffer.from(pair.handshake!.responseBody!).toString(), 'nope!');
+  });
+
   it('answers 400 to an invalid upgrade request without contacting the upstream', async () => {
     const session = await proxyTo('ws://127.0.0.1:9/');
     const socket = net.connect({ host: '127.0.0.1', port: session.address!.port });

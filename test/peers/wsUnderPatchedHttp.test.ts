@@ -10,10 +10,12 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import type { WebSocketConnection, WebSocketOptions } from '../../src/core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { createWsProxy, type WsProxyConnection } from '../../src/core/proxy';
 import { makeSelfSigned, type SelfSigned } from './support/certificates';
 import { startHandRolledWsServer, switchingProtocols } from './support/handRolledWsServer';
 import { describeLog, entries, shape, waitForEnd, waitForEntry } from './support/logReading';
 import { startTcpServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';
+import { closeSession, peerAt } from './support/proxyReading';
 import { opensslMissing, requirePeer } from './support/requirePeer';
 
 type RequestFn = typeof http.request;
@@ -382,6 +384,30 @@ describe('a socket the agent connected before handing it over, as a proxy agent 
     assert.match(request!.text, /^GET \/ready HTTP\/1\.1\r\n/);
     assert.match(response!.text, /^HTTP\/1\.1 101 /);
     assert.equal(entries(c.log).at(-1)!.text, `Connected 127.0.0.1:${socket.localPort} → 127.0.0.1:${wssPeer!.port}`);
+  });
+
+  it("wss:// upstream of a proxy: logs the upstream's TLS, then its request and its 101, in order", async (t) => {
+    if (!needsCert(t)) return;
+    patched.handOver = 'ready';
+    const session = createWsProxy({ listen: '127.0.0.1:0', upstream: wssPeer!.url(''), tls: { allowSelfSigned: true } });
+    t.after(() => closeSession(session));
+    await session.start();
+    const made = patched.made.length;
+    const c = open({ url: `ws://127.0.0.1:${session.address!.port}/proxied` });
+    await c.connect();
+    const pair = (await peerAt(session, 0)).connection as WsProxyConnection;
+    assert.equal(patched.made.length, made + 2, 'the agent made both the client socket and the upstream one');
+    const handshakes = entries(pair.log)
+      .filter((e) => e.kind === 'handshake')
+      .map((e) => e.text.split('\r\n')[0]);
+    assert.equal(handshakes.length, 5, describeLog(pair.log));
+    assert.equal(handshakes[0], 'GET /proxied HTTP/1.1', "the client's request");
+    assert.match(handshakes[1]!, /^Upstream TLS TLSv1\.3, TLS_/);
+    assert.equal(handshakes[2], 'GET /proxied HTTP/1.1', 'the request sent upstream');
+    assert.match(handshakes[3]!, /^HTTP\/1\.1 101 /, "the upstream's answer");
+    assert.match(handshakes[4]!, /^HTTP\/1\.1 101 /, "the client's answer");
+    assert.equal(pair.tls!.peerCertificate!.fingerprint256, cert!.fingerprint256);
+    assert.equal(pair.handshake!.requestLine, 'GET /proxied HTTP/1.1');
   });
 
   it('ws://: a timeout names the upgrade, not the TCP connection', async () => {

@@ -1,5 +1,6 @@
 // Records the HTTP opening handshake of a WebSocket exactly as it crossed the wire: the request head as
 // written to the socket and the response head as read from it, before Node's HTTP parser normalizes them.
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { IDisposable } from '../base/dispose';
 import { tapWrites } from './socketWriteTap';
@@ -128,4 +129,28 @@ export class HandshakeCapture implements IDisposable {
     this.socket?.off('data', this.onData);
     this.socket = undefined;
   }
+}
+
+/** Header name/value pairs from Node's rawHeaders (names as sent, in order). */
+export function headerPairs(rawHeaders: readonly string[]): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
+  return pairs;
+}
+
+/** A head rebuilt from Node's parse (start line and raw header pairs), when the raw bytes were not captured. */
+function rebuiltHead(startLine: string, rawHeaders: readonly string[]): HttpHead {
+  const headers = headerPairs(rawHeaders);
+  const text = `${startLine}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  return { startLine, headers, raw: Buffer.from(text, 'latin1') };
+}
+
+/** The head of a response as Node parsed it. */
+export function headOfResponse(res: IncomingMessage): HttpHead {
+  return rebuiltHead(`HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`.trimEnd(), res.rawHeaders);
+}
+
+/** The head of a request as Node parsed it. */
+export function headOfRequest(req: IncomingMessage): HttpHead {
+  return rebuiltHead(`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`, req.rawHeaders);
 }

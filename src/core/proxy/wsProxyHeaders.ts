@@ -3,6 +3,7 @@
 // writes itself. Pure.
 import { STATUS_CODES } from 'node:http';
 import { SocketInspectorError } from '../../../shared/errors';
+import { headerPairs } from '../connection/handshakeCapture';
 
 /** Subprotocol names are HTTP tokens (RFC 6455 §4.1). */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -75,13 +76,6 @@ export function offeredProtocols(header: string | readonly string[] | undefined)
     throw new SocketInspectorError('PROTOCOL', `The client offered a subprotocol twice: "${values}"`);
   }
   return names;
-}
-
-/** Header name/value pairs from Node's rawHeaders (names as sent, in order). */
-export function headerPairs(rawHeaders: readonly string[]): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i]!, rawHeaders[i + 1]!]);
-  return pairs;
 }
 
 /**
