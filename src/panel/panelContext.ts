@@ -20,7 +20,11 @@ export interface PanelCallbacks {
   writeClipboard(text: string): void | Promise<void>;
   /** Runs Save Session or Replay Sent Messages for this panel; absent where sessions are not available. */
   sessionCommand?(command: 'save' | 'replay'): void | Promise<void>;
-  /** Asks where to save an entry's full payload and writes it; false when the user cancelled. Absent where files cannot be written. */
+  /**
+   * Asks where to save an entry's full payload and writes it; false when the user cancelled. Absent
+   * where files cannot be written. `payload` is the caller's own copy: it stays as it is while the
+   * dialog is open.
+   */
   savePayload?(payload: Uint8Array, suggestedName: string): boolean | Promise<boolean>;
 }
 

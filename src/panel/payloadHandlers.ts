@@ -1,5 +1,7 @@
 // The payload feature of a panel (shared/protocol/payload.ts): one entry's full payload, read for the
-// detail pane, copied to the clipboard, or saved to a file.
+// detail pane, copied to the clipboard, or saved to a file; always from the log the webview shows (the
+// framed view when a framer is chosen). The log reuses its memory for new entries, so a payload is read
+// synchronously, and copied before anything is awaited.
 import { exactArrayBuffer } from '../../shared/entryBatch';
 import { RequestError, type RequestHandlers } from '../../shared/messageHandler';
 import type { PayloadRequests, PayloadResult } from '../../shared/protocol';
@@ -51,10 +53,13 @@ export function payloadHandlers(panel: PanelContext): RequestHandlers<PayloadReq
       return { chars: text.length };
     },
     savePayload: async ({ seq }) => {
-      if (!panel.callbacks.savePayload) throw new RequestError({ message: 'Saving to a file is not available here.', code: 'UNSUPPORTED' });
-      const payload = requirePayload(panel.connection.log, seq);
-      const name = payloadFileName(seq, panel.connection.log.direction(seq), panel.connection.log.kind(seq), payload);
-      const saved = await panel.callbacks.savePayload(payload, name);
+      const callbacks = panel.callbacks;
+      if (!callbacks.savePayload) throw new RequestError({ message: 'Saving to a file is not available here.', code: 'UNSUPPORTED' });
+      const log = panel.log;
+      // A copy: the dialog waits for the user while traffic may evict the entry and reuse its memory.
+      const payload = requirePayload(log, seq).slice();
+      const name = payloadFileName(seq, log.direction(seq), log.kind(seq), payload);
+      const saved = await callbacks.savePayload(payload, name);
       return { saved, bytes: payload.length };
     },
   };
