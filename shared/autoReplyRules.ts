@@ -1,6 +1,6 @@
 // Auto-reply rules as the user writes them, and their limits: the host (src/core/listen/autoReplyMatching.ts)
 // compiles and matches them; the webview edits them and the message schema checks them.
-import type { ComposedMessage } from './codecs/composerInput';
+import type { ComposerMessage } from './codecs/composerInput';
 
 /** One rule as the user writes it. */
 export interface AutoReplyRule {
@@ -12,7 +12,7 @@ export interface AutoReplyRule {
    */
   readonly match: string;
   /** What to send back, in the composer's formats. */
-  readonly reply: ComposedMessage;
+  readonly reply: ComposerMessage;
   /** Milliseconds to wait before replying (0: at once). */
   readonly delayMs: number;
 }

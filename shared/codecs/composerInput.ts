@@ -10,8 +10,8 @@ export { formatJson } from './jsonFormat';
 /** How the composer's text is to be read. */
 export type ComposerFormat = 'text' | 'json' | 'hex' | 'base64';
 
-/** A composed message: the composer's fields. */
-export interface ComposedMessage {
+/** What the user typed in the composer (a message to send, a saved one, an auto-reply's reply). */
+export interface ComposerMessage {
   readonly format: ComposerFormat;
   readonly input: string;
   /** Text format only: interpret backslash escapes. */

@@ -11,7 +11,7 @@ import { AutoResponder } from '../core/listen/autoResponder';
 import { prepareOutgoing } from '../core/connection/outgoingMessage';
 import { broadcastOutgoing, serverOf } from '../core/connection/serverConnection';
 import type { ServerSession } from '../core/connection/serverTypes';
-import { requireOpen } from './sendAndPayload';
+import { requireOpen } from './sendHandlers';
 
 /** What the view asks of the controller that owns it. */
 export interface ServerViewHost {

@@ -1,16 +1,20 @@
 // "Save payload to file…": the row preview of a huge message stays small, and saving hands the extension
-// every byte of it, through the real protocol from the webview's side.
+// every byte of it, through the real protocol from the webview's side: the bytes of the entry the
+// webview shows (the framed view when a framer is on), as they were when the user chose Save, however
+// long the save dialog stays open while traffic recycles the log's memory.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { decodeEntryBatch } from '../../shared/entryBatch';
 import { RequestError } from '../../shared/messageHandler';
 import type { Connection } from '../../src/core/connection/connectionTypes';
+import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { LINES_LF } from '../../shared/framerSpec';
 import { payloadFileName } from '../../src/panel/payloadFileName';
 import { Direction, Kind } from '../../shared/logModel';
 import { entries, waitForEntry } from './support/logReading';
-import { startWsServer, type WsPeer } from './support/nodePeers';
+import { startTcpServer, startWsServer, type WsPeer } from './support/nodePeers';
 import { wirePanel } from './support/panelWiring';
 
 const MiB = 1024 * 1024;
@@ -24,8 +28,8 @@ after(async () => {
   await server.close();
 });
 
-async function connected(): Promise<Connection> {
-  const c = createWebSocketConnection({ url: server.url('/big') });
+async function connected(retention?: { maxBytes: number }): Promise<Connection> {
+  const c = createWebSocketConnection({ url: server.url('/big') }, retention);
   connections.push(c);
   await c.connect();
   return c;
@@ -77,6 +81,67 @@ describe('Save payload to file', () => {
       unavailable.dispose();
     }
     assert.equal(entries(c.log).length, 0);
+  });
+
+  it('saves the framed message the webview shows, not the raw chunk of the same seq', async () => {
+    // One write carries two lines, a later one the third: the raw log holds 2 chunks where the framed
+    // view holds 3 messages, so the seqs of the two differ from the second message on.
+    const peer = await startTcpServer((socket) => {
+      socket.write('hello\nworld\n');
+      setTimeout(() => socket.write('third\n'), 50);
+    });
+    const c = createTcpConnection({ host: '127.0.0.1', port: peer.port });
+    connections.push(c);
+    const saved: Array<{ text: string; name: string }> = [];
+    const panel = wirePanel(c, { savePayload: (payload, name) => (saved.push({ text: Buffer.from(payload).toString(), name }), true) });
+    try {
+      await c.connect();
+      await waitForEntry(c.log, 'the third line', (e) => e.text === 'third\n');
+      await panel.webview.sendRequest('ready', {});
+      panel.controller.setFraming(LINES_LF);
+      const rows = await panel.rows(0, 10);
+      const world = rows.find((r) => r.preview === 'world');
+      assert.ok(world, `the framed view shows "world": ${JSON.stringify(rows)}`);
+      assert.notEqual(c.log.payload(world.seq)?.toString(), 'world', 'the raw entry of that seq is something else');
+
+      const result = await panel.webview.sendRequest('savePayload', { seq: world.seq });
+      assert.deepEqual(result, { saved: true, bytes: 5 });
+      assert.deepEqual(saved, [{ text: 'world', name: `entry-${world.seq}-in.bin` }]);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      panel.dispose();
+      await peer.close();
+    }
+  });
+
+  it('writes the bytes shown when Save was chosen, though traffic recycles the log while the dialog is open', async () => {
+    // A log of at most 2 MiB: the flood below evicts the saved entry and reuses its memory for new ones.
+    const c = await connected({ maxBytes: 2 * MiB });
+    const sender = await server.client(server.clients.length - 1);
+    const KiB200 = 200 * 1024;
+    sender.send(Buffer.alloc(KiB200, 'A'));
+    const entry = await waitForEntry(c.log, 'the A message', (e) => e.direction === 'in' && e.payload[0] === 0x41);
+    let written: Buffer | undefined;
+    const panel = wirePanel(c, {
+      // As the extension's callback does: ask where (the user takes a while), then write what it was given.
+      savePayload: async (payload) => {
+        const before = c.log.nextSeq;
+        for (let i = 0; i < 40; i++) sender.send(Buffer.alloc(KiB200, 'B'));
+        await waitForEntry(c.log, 'the 40th B message', (e) => e.seq >= before + 39 && e.payload[0] === 0x42);
+        assert.ok(c.log.firstSeq > entry.seq, 'the saved entry was evicted while the dialog was open');
+        written = Buffer.from(payload);
+        return true;
+      },
+    });
+    try {
+      assert.deepEqual(await panel.webview.sendRequest('savePayload', { seq: entry.seq }), { saved: true, bytes: KiB200 });
+      assert.ok(written, 'the callback wrote');
+      assert.equal(written.length, KiB200);
+      assert.ok(written.equals(Buffer.alloc(KiB200, 'A')), `every byte is an A (found ${written.indexOf(0x42) >= 0 ? 'B' : 'other'} bytes)`);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      panel.dispose();
+    }
   });
 
   it('names the file after the entry, its direction, and what it holds', () => {

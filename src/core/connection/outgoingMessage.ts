@@ -1,7 +1,7 @@
 // What the user composed (text, JSON, hex or base64), turned into what a connection of a given kind
 // sends: a WebSocket text message for text and JSON, bytes otherwise. Checked once, sent to any number
 // of connections (one, every peer of a broadcast, or each auto-reply).
-import { validateComposerInput, type ComposedMessage } from '../../../shared/codecs/composerInput';
+import { validateComposerInput, type ComposerMessage } from '../../../shared/codecs/composerInput';
 import type { Connection, ConnectionKind, WebSocketConnection } from './connectionTypes';
 import { SocketInspectorError } from '../../../shared/errors';
 
@@ -15,7 +15,7 @@ export interface Outgoing {
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Checks `message` for connections of `kind`; throws the codec's SocketInspectorError (with position). */
-export function prepareOutgoing(message: ComposedMessage, kind: ConnectionKind): Outgoing {
+export function prepareOutgoing(message: ComposerMessage, kind: ConnectionKind): Outgoing {
   const { format, input, escapes } = message;
   const checked = validateComposerInput(input, format, { escapes });
   if (!checked.ok) throw checked.error;

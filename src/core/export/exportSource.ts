@@ -17,7 +17,9 @@ export interface ExportSource {
   readonly dropped: number;
   /**
    * The entries in seq order, afresh on each call (an export reads the opening entries first, then all).
-   * Payloads may be views into the log; they stay valid (the log never reuses its memory).
+   * Their payloads are the export's own, never views into an entry log: an export awaits its writes
+   * between entries and holds some for later (wireEntries, logPrologue), while the log evicts entries
+   * and reuses their memory for new ones.
    */
   entries(): Iterable<LogEntry>;
   /** Values replaced with `<redacted>` in HTTP heads and meta texts (secret header values). */
@@ -77,14 +79,34 @@ export function* wireEntries(source: ExportSource): Generator<LogEntry> {
   for (const list of waiting.values()) yield* list;
 }
 
+/** Bytes of one block payloads are copied into: one allocation for many small payloads. */
+const COPY_BLOCK_BYTES = 256 * 1024;
+
 /**
- * The retained entries of a EntryLog in [from, to), one at a time (no array of a million objects).
- * Entries evicted meanwhile are skipped; entries appended meanwhile are past `to`.
+ * The retained entries of an EntryLog in [from, to), one at a time (no array of a million objects),
+ * each payload copied out of the log as it is read (see ExportSource.entries). Entries evicted
+ * meanwhile are skipped; entries appended meanwhile are past `to`.
  */
 export function* entryLogEntries(log: EntryLog, from = log.firstSeq, to = log.nextSeq): Generator<LogEntry> {
+  // Small payloads share blocks that are never reused: a block lives as long as any entry in it.
+  let block = new Uint8Array(0);
+  let used = 0;
   for (let seq = Math.max(from, log.firstSeq); seq < to; seq++) {
     const entry = log.get(seq);
-    if (entry) yield entry;
+    if (!entry) continue;
+    const bytes = entry.payload;
+    let payload: Uint8Array;
+    if (bytes.length > COPY_BLOCK_BYTES / 4) payload = bytes.slice();
+    else {
+      if (used + bytes.length > block.length) {
+        block = new Uint8Array(COPY_BLOCK_BYTES);
+        used = 0;
+      }
+      payload = block.subarray(used, used + bytes.length);
+      payload.set(bytes);
+      used += bytes.length;
+    }
+    yield { ...entry, payload };
   }
 }
 

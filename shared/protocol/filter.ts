@@ -1,0 +1,25 @@
+// The filter slice of the panel protocol: the filter the log is read with, and which entries match.
+// Host side: src/panel/filterHandlers.ts.
+import type { Done } from './messages';
+
+/** What the log is filtered by. An empty list means "any". */
+export interface FilterSpec {
+  /** Case-insensitive substring, or `/regex/flags`; empty matches everything. */
+  readonly text: string;
+  /** Direction values (0 in, 1 out, 2 meta). */
+  readonly directions: readonly number[];
+  /** Kind values (see Kind in logModel). */
+  readonly kinds: readonly number[];
+}
+
+/** Filter requests the webview sends. */
+export type FilterRequests = {
+  /** Replaces the filter (null clears it); matches follow as `filterMatches` events of `generation`. */
+  setFilter: { params: { generation: number; filter: FilterSpec | null }; result: Done };
+};
+
+/** Filter events the host sends. */
+export type FilterEvents = {
+  /** Which entries match filter `generation`: a bitmap over the entries tested since the last one (shared/matchBits.ts). */
+  filterMatches: { generation: number; bits: ArrayBuffer; scannedTo: number; done: boolean };
+};

@@ -1,0 +1,66 @@
+// The payload feature of a panel (shared/protocol/payload.ts): one entry's full payload, read for the
+// detail pane, copied to the clipboard, or saved to a file; always from the log the webview shows (the
+// framed view when a framer is chosen). The log reuses its memory for new entries, so a payload is read
+// synchronously, and copied before anything is awaited.
+import { exactArrayBuffer } from '../../shared/entryBatch';
+import { RequestError, type RequestHandlers } from '../../shared/messageHandler';
+import type { PayloadRequests, PayloadResult } from '../../shared/protocol';
+import { encodeBase64 } from '../../shared/codecs/base64';
+import { toHex } from '../../shared/codecs/hexDump';
+import type { EntryLog } from '../core/log/entryLog';
+import type { PanelContext } from './panelContext';
+import { payloadFileName } from './payloadFileName';
+
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** The payload of `seq` in `log` as a view into the log's memory, or a GONE error when the log no longer holds it. */
+export function requirePayload(log: EntryLog, seq: number): Uint8Array {
+  const payload = log.payload(seq);
+  if (!payload) {
+    throw new RequestError({ message: `Entry #${seq} is no longer in the log (cleared or evicted by the retention limit).`, code: 'GONE' });
+  }
+  return payload;
+}
+
+/** An entry's columns and the first `limit` bytes of its payload, copied for posting. */
+export function payloadResult(log: EntryLog, seq: number, limit: number): PayloadResult {
+  const payload = requirePayload(log, seq);
+  return {
+    seq,
+    wallTime: log.wallTime(seq),
+    direction: log.direction(seq)!,
+    kind: log.kind(seq)!,
+    code: log.code(seq),
+    length: payload.length,
+    payload: exactArrayBuffer(payload.subarray(0, limit)),
+  };
+}
+
+/** A payload as the clipboard gets it: UTF-8 text, spaced hex pairs, or base64. */
+export function payloadAs(payload: Uint8Array, as: 'text' | 'hex' | 'base64'): string {
+  if (as === 'hex') return toHex(payload, ' ');
+  if (as === 'base64') return encodeBase64(payload);
+  return lenientUtf8.decode(payload);
+}
+
+/** Handlers of the payload requests. */
+export function payloadHandlers(panel: PanelContext): RequestHandlers<PayloadRequests> {
+  return {
+    getPayload: ({ seq, limit }) => payloadResult(panel.log, seq, limit),
+    copy: async ({ seq, as }) => {
+      const text = payloadAs(requirePayload(panel.log, seq), as);
+      await panel.callbacks.writeClipboard(text);
+      return { chars: text.length };
+    },
+    savePayload: async ({ seq }) => {
+      const callbacks = panel.callbacks;
+      if (!callbacks.savePayload) throw new RequestError({ message: 'Saving to a file is not available here.', code: 'UNSUPPORTED' });
+      const log = panel.log;
+      // A copy: the dialog waits for the user while traffic may evict the entry and reuse its memory.
+      const payload = requirePayload(log, seq).slice();
+      const name = payloadFileName(seq, log.direction(seq), log.kind(seq), payload);
+      const saved = await callbacks.savePayload(payload, name);
+      return { saved, bytes: payload.length };
+    },
+  };
+}
