@@ -13,23 +13,10 @@ import { envNames, resolveEnv } from '../../src/core/session/sessionEnv';
 import type { Session, WebSocketSessionConnection } from '../../src/core/session/sessionFormat';
 import { sessionLogFromEntryLog } from '../../src/core/session/sessionLog';
 import { parseSession } from '../../src/core/session/sessionParse';
-import { type SecretStore, extractSecrets, forgetSecrets, resolveSecrets, secretIds, secretKey } from '../../src/core/session/sessionSecrets';
+import { extractSecrets, forgetSecrets, resolveSecrets, secretIds, secretKey } from '../../src/core/session/sessionSecrets';
 import { serializeSession } from '../../src/core/session/sessionSerialize';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-
-/** A secret store held in memory: the same contract as VS Code's SecretStorage, without VS Code. */
-class MemorySecretStore implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-  }
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-}
+import { MemorySecretStore } from './support/memorySecretStore';
 
 async function rejectsBadSession(p: Promise<unknown>, message: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {

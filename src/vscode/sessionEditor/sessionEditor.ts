@@ -93,7 +93,8 @@ export async function connectionFromSession(
     ...(source.file ? { baseDir: dirname(source.file.uri.fsPath) } : {}),
     ignoreKeyLog: !permissions.canWriteKeyLog,
   });
-  source.sensitive = resolved.sensitive;
+  // Added to, never replaced: values marked secret at an earlier Save As stay out of every later save.
+  source.sensitive = [...new Set([...(source.sensitive ?? []), ...resolved.sensitive])];
   return resolved.type === 'websocket'
     ? createWebSocketConnection(withMessageLimitFromSettings(resolved.options), retentionFromSettings())
     : createTcpConnection(resolved.options, retentionFromSettings());
