@@ -151,6 +151,40 @@ describe('secret header values', () => {
     // The origin is taken after ${env:…} is filled in.
     assert.equal((await resolveSecrets(moved('wss://${env:H}/'), store, { H: 'api.example.test' }))[0]!.value, 'Bearer s3cr3t');
   });
+
+  it('does not send a secret when the TLS settings changed since it was saved', async () => {
+    const store = new MemorySecretStore();
+    const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const saved = await extractSecrets(
+      wsSession({ headers: [{ name: 'Authorization', value: 'Bearer s3cr3t' }], tls: { ca: CA, keyLogFile: 'keys.log' } }),
+      () => true,
+      store,
+      { env: {}, newId: () => 'r' },
+    );
+    const connection = saved.connection as WebSocketSessionConnection;
+    const withTls = (tls: WebSocketSessionConnection['tls']): WebSocketSessionConnection => {
+      const { tls: _old, ...rest } = connection;
+      return tls ? { ...rest, tls } : rest;
+    };
+    // The settings it was saved with, in another form (one CA as a list) and with another key log: fine.
+    assert.equal((await resolveSecrets(withTls({ ca: [CA] }), store, {}))[0]!.value, 'Bearer s3cr3t');
+    const edits: Array<[WebSocketSessionConnection['tls'], RegExp]> = [
+      [{ ca: CA, allowSelfSigned: true }, /it accepts any certificate \(allowSelfSigned\), trusts extra CA certificates \(ca\)/],
+      [{ allowSelfSigned: true }, /it accepts any certificate \(allowSelfSigned\)/],
+      [{ ca: `${CA}${CA.replace('MIIB', 'MIIC')}` }, /it trusts extra CA certificates \(ca\)/],
+      [{ ca: CA, servername: 'evil.example.test' }, /checks the certificate for "evil\.example\.test" \(servername\)/],
+      [undefined, /it verifies certificates as by default/],
+    ];
+    for (const [tls, words] of edits) {
+      await rejectsBadSession(resolveSecrets(withTls(tls), store, {}), /^The secret value of header "Authorization" was saved with other TLS settings than this session has now/);
+      await rejectsBadSession(resolveSecrets(withTls(tls), store, {}), words);
+    }
+    // A value saved before secrets were bound to TLS settings was saved for the default ones only.
+    await store.store(secretKey('old'), JSON.stringify({ value: 'Bearer old', origin: 'wss://api.example.test' }));
+    const old = wsSession({ headers: [{ name: 'Authorization', secret: 'old' }] }).connection as WebSocketSessionConnection;
+    assert.equal((await resolveSecrets(old, store, {}))[0]!.value, 'Bearer old');
+    await rejectsBadSession(resolveSecrets({ ...old, tls: { allowSelfSigned: true } }, store, {}), /other TLS settings/);
+  });
 });
 
 describe('resolveConnection', () => {
