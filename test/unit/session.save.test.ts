@@ -5,11 +5,9 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { WebSocketServer } from 'ws';
 import { Direction, Kind } from '../../shared/logModel';
 import type { Connection, WebSocketOptions } from '../../src/core/connection/connectionTypes';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
@@ -19,6 +17,7 @@ import type { Session } from '../../src/core/session/sessionFormat';
 import { sessionToSave, sessionToSaveAs, type SessionSaveState } from '../../src/core/session/sessionSave';
 import { RecordedConnection } from '../../src/core/session/recordedConnection';
 import { MemorySecretStore } from './support/memorySecretStore';
+import { startWsEchoServer, type WsEchoServer } from './support/wsEchoServer';
 
 /** An inspector as the save commands see it: its connection, and what it keeps between saves. */
 interface Inspector {
@@ -46,25 +45,20 @@ function assertNone(text: string, secrets: readonly string[], step: string): voi
 }
 
 describe('Save and Save As keep secrets out of every file', () => {
-  let server: WebSocketServer;
+  let server: WsEchoServer;
   let port: number;
   let dir: string;
-  const requests: IncomingMessage[] = [];
+  let requests: IncomingMessage[];
   const store = new MemorySecretStore();
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'si-save-'));
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    server.on('connection', (socket, request) => {
-      requests.push(request);
-      socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
-    });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    port = (server.address() as AddressInfo).port;
+    server = await startWsEchoServer();
+    port = server.port;
+    requests = server.requests;
   });
   after(async () => {
-    for (const client of server.clients) client.terminate();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -2,9 +2,7 @@
 // session; ends with a real loopback WebSocket whose saved log must not contain the secret it sent.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { WebSocketServer } from 'ws';
 import { Direction, Kind } from '../../shared/logModel';
 import { webSocketOptionsFrom } from '../../src/core/connection/connectOptions';
 import { SocketInspectorError } from '../../shared/errors';
@@ -17,6 +15,7 @@ import { extractSecrets, forgetSecrets, resolveSecrets, secretIds, secretKey } f
 import { serializeSession } from '../../src/core/session/sessionSerialize';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { MemorySecretStore } from './support/memorySecretStore';
+import { startWsEchoServer, type WsEchoServer } from './support/wsEchoServer';
 
 async function rejectsBadSession(p: Promise<unknown>, message: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
@@ -275,22 +274,15 @@ describe('resolveConnection', () => {
 });
 
 describe('a saved log of a real connection keeps secrets out', () => {
-  let server: WebSocketServer;
+  let server: WsEchoServer;
   let port: number;
-  const received: IncomingMessage[] = [];
+  let received: IncomingMessage[];
   before(async () => {
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    server.on('connection', (socket, request) => {
-      received.push(request);
-      socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
-    });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    port = (server.address() as AddressInfo).port;
+    server = await startWsEchoServer();
+    port = server.port;
+    received = server.requests;
   });
-  after(async () => {
-    for (const client of server.clients) client.terminate();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  after(() => server.close());
 
   it('sends the secret header and env token on the wire, but the saved session holds neither', async () => {
     const store = new MemorySecretStore();
