@@ -4,19 +4,20 @@
 // tshark reports no malformed packet, no warning or error, and no bad checksum.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Connection } from '../../src/core/connection/connectionTypes';
 import { exportSourceOf } from '../../src/core/export/exportSource';
 import { writeExportFile } from '../../src/core/export/exportFile';
+import { exportChunks } from '../../src/core/export/exportFormats';
 import { pcapngChunks } from '../../src/core/export/pcapngExport';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { describeLog, entries, waitForEnd, waitForEntry, type Entry } from './support/logReading';
 import { startPythonWsServer, startRedis } from './support/processPeers';
-import type { Peer } from './support/nodePeers';
+import { startWsServer, type Peer } from './support/nodePeers';
 import { pythonWebsocketsMissing, redisMissing, requirePeer } from './support/requirePeer';
 
 /** Why tshark cannot be used, or undefined when it can. */
@@ -157,6 +158,57 @@ describe('pcapng export read by tshark', () => {
     const http = fields(file, 'http', ['http.request.method', 'http.response.code']);
     assert.deepEqual(http.map((l) => l['http.request.method']?.[0] ?? l['http.response.code']?.[0]), ['GET', '101']);
     assertClean(file);
+  });
+
+  it('redacts credentials in the upgrade byte-consistently: tshark dissects the redacted heads and every message', async (t) => {
+    if (!requirePeer(t, 'tshark', tsharkMissing())) return;
+    const server = await startWsServer();
+    server.wss.on('headers', (headers) => headers.push('Set-Cookie: srv=srv-c00kie; Path=/; HttpOnly'));
+    try {
+      const c = createWebSocketConnection({
+        url: server.url('/feed/env-p4th?access_token=url-t0k3n&room=1'),
+        headers: { Authorization: 'Bearer hdr-s3cret', 'Proxy-Authorization': 'Basic cHJveHk6cHc9', Cookie: 'sid=c00kie-v4l; theme=dark' },
+      });
+      connections.push(c);
+      await c.connect();
+      c.sendText('hello after the upgrade');
+      c.sendBytes(new Uint8Array(3000).fill(7));
+      await waitForEntry(c.log, 'the binary echo', (e) => e.direction === 'in' && e.kind === 'binary');
+      c.close(1000, 'done');
+      await waitForEnd(c);
+      const request = server.requests.at(-1)!;
+      assert.equal(request.headers.authorization, 'Bearer hdr-s3cret', 'the credentials were on the wire');
+
+      // As the export command writes it, with the env value the session read ('env-p4th') known as secret.
+      const source = exportSourceOf(c, { redact: ['env-p4th'] });
+      const secrets = ['hdr-s3cret', 'cHJveHk6cHc9', 'c00kie-v4l', 'srv-c00kie', 'url-t0k3n', 'env-p4th'];
+      const redacted = join(dir, 'redacted.pcapng');
+      const included = join(dir, 'included.pcapng');
+      await writeExportFile(redacted, exportChunks('pcapng', source));
+      await writeExportFile(included, exportChunks('pcapng', source, { includeCredentials: true }));
+      const raw = readFileSync(redacted).toString('latin1');
+      for (const secret of secrets) assert.ok(!raw.includes(secret), `${secret} is in the capture (heads or interface description)`);
+      assert.ok(secrets.every((secret) => readFileSync(included).toString('latin1').includes(secret)), 'included when asked');
+
+      const http = (file: string) =>
+        fields(file, 'http', ['http.request.uri', 'http.authorization', 'http.proxy_authorization', 'http.cookie', 'http.set_cookie', 'http.response.code']);
+      const [req, res] = http(redacted);
+      assert.deepEqual(req!['http.request.uri'], ['/feed/<redacted>?access_token=<redacted>&room=1']);
+      assert.deepEqual(req!['http.authorization'], ['Bearer <redacted>']);
+      assert.deepEqual(req!['http.proxy_authorization'], ['Basic <redacted>']);
+      assert.deepEqual(req!['http.cookie'], ['sid=<redacted>; theme=<redacted>']);
+      assert.deepEqual(res!['http.response.code'], ['101']);
+      assert.deepEqual(res!['http.set_cookie'], ['srv=<redacted>; Path=/; HttpOnly']);
+      assert.deepEqual(http(included)[0]!['http.authorization'], ['Bearer hdr-s3cret']);
+      // The stream after the shorter heads is still whole: every message dissects with its payload.
+      const wire = entries(c.log).filter((e) => e.direction !== 'meta');
+      const dissected = fields(redacted, 'websocket', ['websocket.opcode', 'websocket.payload.text', 'data.data', 'websocket.payload.close.status_code', 'websocket.payload.close.reason']);
+      assert.equal(dissected.length, wire.length);
+      dissected.forEach((layers, i) => assert.deepEqual(dissectedPayload(layers), framePayload(wire[i]!), `message ${i}`));
+      assertClean(redacted);
+    } finally {
+      await server.close();
+    }
   });
 
   it('gives back the exact bytes of a TCP session as its streams', async (t) => {

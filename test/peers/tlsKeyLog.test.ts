@@ -2,7 +2,7 @@
 // and a wss:// session on the loopback, and decrypts them with the key log the connections wrote — and
 // cannot without it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
@@ -147,6 +147,27 @@ describe('TLS key log', () => {
     assert.match(problem.text, /^Cannot write the TLS key log ".*": it is a folder\. The connection continues without a key log\.$/);
     c.sendText('ok');
     await waitForEntry(c.log, 'echo', (e) => e.direction === 'in' && e.text === 'ok');
+  });
+
+  it('a key log path that is a symbolic link is never followed: the file it points to stays as it was', async (t) => {
+    if (!requirePeer(t, 'openssl', opensslMissing())) return;
+    const precious = join(dir, 'precious.txt');
+    writeFileSync(precious, 'keep me\n');
+    const keyLogFile = join(dir, 'linked-keys.log');
+    symlinkSync(precious, keyLogFile);
+    for (const c of [
+      track(createTcpConnection({ host: '127.0.0.1', port: tlsEcho.port, tls: { allowSelfSigned: true, keyLogFile } })),
+      track(createWebSocketConnection({ url: wssEcho.url('/'), tls: { allowSelfSigned: true, keyLogFile } })),
+    ]) {
+      await c.connect();
+      const problem = await waitForEntry(c.log, 'key log error', (e) => e.kind === 'error');
+      assert.equal(problem.text, `Cannot write the TLS key log "${keyLogFile}": it is a symbolic link, which a key log never follows. The connection continues without a key log.`);
+      c.sendText('still here');
+      await waitForEntry(c.log, 'echo', (e) => e.direction === 'in' && e.text === 'still here');
+      c.close();
+    }
+    assert.equal(readFileSync(precious, 'utf8'), 'keep me\n');
+    assert.ok(lstatSync(keyLogFile).isSymbolicLink());
   });
 
   it('plain tcp:// and ws:// ignore the key log', async () => {

@@ -1,10 +1,12 @@
 // Where a TLS key log goes, from a session file, a command's options or the setting, and how it is kept.
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { tcpOptionsFrom, webSocketOptionsFrom } from '../../src/core/connection/connectOptions';
 import { SocketInspectorError } from '../../shared/errors';
-import { resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog } from '../../src/core/tls/keyLogPath';
+import { keyLogToConfirm, resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog, withoutKeyLog } from '../../src/core/tls/keyLogPath';
 import { resolveConnection, sessionConnectionFromOptions } from '../../src/core/session/sessionConnection';
 import { parseSession } from '../../src/core/session/sessionParse';
 import { serializeSession } from '../../src/core/session/sessionSerialize';
@@ -99,5 +101,43 @@ describe('default key log (the setting) and command options', () => {
     assert.deepEqual(resolveOptionsKeyLog({ host: 'h', port: 1, tls: { keyLogFile: 'k.log' } }, BASE, HOME).tls, { keyLogFile: join(BASE, 'k.log') });
     assert.deepEqual(resolveOptionsKeyLog({ url: 'wss://h/', tls: { keyLogFile: '~/k.log' } }, BASE, HOME).tls, { keyLogFile: join(HOME, 'k.log') });
     assert.deepEqual(resolveOptionsKeyLog({ host: 'h', port: 1, tls: true }, BASE, HOME), { host: 'h', port: 1, tls: true });
+  });
+});
+
+describe('a session file\'s key log outside the workspace', () => {
+  let root: string;
+  let workspace: string;
+  let outside: string;
+  before(() => {
+    root = mkdtempSync(join(tmpdir(), 'si-keylog-place-'));
+    workspace = join(root, 'ws');
+    outside = join(root, 'elsewhere');
+    mkdirSync(join(workspace, 'captures'), { recursive: true });
+    mkdirSync(outside);
+    // A folder inside the workspace that is a link to one outside it.
+    symlinkSync(outside, join(workspace, 'linked'), 'dir');
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  const wss = (keyLogFile: string) => ({ url: 'wss://127.0.0.1:1/', tls: { keyLogFile } });
+
+  it('asks about a path outside the workspace, through ../, through a linked folder, or in an empty window', async () => {
+    for (const path of [join(outside, 'keys.log'), join(workspace, '..', 'keys.log'), join(workspace, 'linked', 'keys.log'), join(root, 'ws2', 'keys.log')]) {
+      assert.equal(await keyLogToConfirm(wss(path), [workspace]), path, path);
+    }
+    assert.equal(await keyLogToConfirm(wss(join(workspace, 'keys.log')), []), join(workspace, 'keys.log'), 'an empty window has no workspace to be inside');
+    assert.equal(await keyLogToConfirm({ host: '127.0.0.1', port: 1, tls: { keyLogFile: join(outside, 'k.log') } }, [workspace]), join(outside, 'k.log'));
+  });
+
+  it('does not ask about a path inside the workspace (also in a folder not made yet), nor when no key log would be written', async () => {
+    for (const path of [join(workspace, 'keys.log'), join(workspace, 'captures', 'keys.log'), join(workspace, 'new', 'deeper', 'keys.log')]) {
+      assert.equal(await keyLogToConfirm(wss(path), [outside, workspace]), undefined, path);
+    }
+    const far = join(outside, 'keys.log');
+    assert.equal(await keyLogToConfirm({ url: 'ws://127.0.0.1:1/', tls: { keyLogFile: far } }, []), undefined, 'ws:// writes no key log');
+    assert.equal(await keyLogToConfirm({ host: '127.0.0.1', port: 1 }, []), undefined);
+    assert.equal(await keyLogToConfirm({ url: 'wss://127.0.0.1:1/' }, []), undefined);
+    assert.deepEqual(withoutKeyLog(wss(far)), { url: 'wss://127.0.0.1:1/', tls: {} });
+    assert.deepEqual(withoutKeyLog({ host: 'h', port: 1, tls: { allowSelfSigned: true, keyLogFile: far } }), { host: 'h', port: 1, tls: { allowSelfSigned: true } });
   });
 });

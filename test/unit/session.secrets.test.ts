@@ -2,9 +2,7 @@
 // session; ends with a real loopback WebSocket whose saved log must not contain the secret it sent.
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { WebSocketServer } from 'ws';
 import { Direction, Kind } from '../../shared/logModel';
 import { webSocketOptionsFrom } from '../../src/core/connection/connectOptions';
 import { SocketInspectorError } from '../../shared/errors';
@@ -13,23 +11,11 @@ import { envNames, resolveEnv } from '../../src/core/session/sessionEnv';
 import type { Session, WebSocketSessionConnection } from '../../src/core/session/sessionFormat';
 import { sessionLogFromEntryLog } from '../../src/core/session/sessionLog';
 import { parseSession } from '../../src/core/session/sessionParse';
-import { type SecretStore, extractSecrets, forgetSecrets, resolveSecrets, secretIds, secretKey } from '../../src/core/session/sessionSecrets';
+import { extractSecrets, forgetSecrets, resolveSecrets, secretIds, secretKey } from '../../src/core/session/sessionSecrets';
 import { serializeSession } from '../../src/core/session/sessionSerialize';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-
-/** A secret store held in memory: the same contract as VS Code's SecretStorage, without VS Code. */
-class MemorySecretStore implements SecretStore {
-  readonly values = new Map<string, string>();
-  async get(key: string): Promise<string | undefined> {
-    return this.values.get(key);
-  }
-  async store(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-  }
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-}
+import { MemorySecretStore } from './support/memorySecretStore';
+import { startWsEchoServer, type WsEchoServer } from './support/wsEchoServer';
 
 async function rejectsBadSession(p: Promise<unknown>, message: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {
@@ -164,6 +150,40 @@ describe('secret header values', () => {
     // The origin is taken after ${env:…} is filled in.
     assert.equal((await resolveSecrets(moved('wss://${env:H}/'), store, { H: 'api.example.test' }))[0]!.value, 'Bearer s3cr3t');
   });
+
+  it('does not send a secret when the TLS settings changed since it was saved', async () => {
+    const store = new MemorySecretStore();
+    const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const saved = await extractSecrets(
+      wsSession({ headers: [{ name: 'Authorization', value: 'Bearer s3cr3t' }], tls: { ca: CA, keyLogFile: 'keys.log' } }),
+      () => true,
+      store,
+      { env: {}, newId: () => 'r' },
+    );
+    const connection = saved.connection as WebSocketSessionConnection;
+    const withTls = (tls: WebSocketSessionConnection['tls']): WebSocketSessionConnection => {
+      const { tls: _old, ...rest } = connection;
+      return tls ? { ...rest, tls } : rest;
+    };
+    // The settings it was saved with, in another form (one CA as a list) and with another key log: fine.
+    assert.equal((await resolveSecrets(withTls({ ca: [CA] }), store, {}))[0]!.value, 'Bearer s3cr3t');
+    const edits: Array<[WebSocketSessionConnection['tls'], RegExp]> = [
+      [{ ca: CA, allowSelfSigned: true }, /it accepts any certificate \(allowSelfSigned\), trusts extra CA certificates \(ca\)/],
+      [{ allowSelfSigned: true }, /it accepts any certificate \(allowSelfSigned\)/],
+      [{ ca: `${CA}${CA.replace('MIIB', 'MIIC')}` }, /it trusts extra CA certificates \(ca\)/],
+      [{ ca: CA, servername: 'evil.example.test' }, /checks the certificate for "evil\.example\.test" \(servername\)/],
+      [undefined, /it verifies certificates as by default/],
+    ];
+    for (const [tls, words] of edits) {
+      await rejectsBadSession(resolveSecrets(withTls(tls), store, {}), /^The secret value of header "Authorization" was saved with other TLS settings than this session has now/);
+      await rejectsBadSession(resolveSecrets(withTls(tls), store, {}), words);
+    }
+    // A value saved before secrets were bound to TLS settings was saved for the default ones only.
+    await store.store(secretKey('old'), JSON.stringify({ value: 'Bearer old', origin: 'wss://api.example.test' }));
+    const old = wsSession({ headers: [{ name: 'Authorization', secret: 'old' }] }).connection as WebSocketSessionConnection;
+    assert.equal((await resolveSecrets(old, store, {}))[0]!.value, 'Bearer old');
+    await rejectsBadSession(resolveSecrets({ ...old, tls: { allowSelfSigned: true } }, store, {}), /other TLS settings/);
+  });
 });
 
 describe('resolveConnection', () => {
@@ -254,22 +274,15 @@ describe('resolveConnection', () => {
 });
 
 describe('a saved log of a real connection keeps secrets out', () => {
-  let server: WebSocketServer;
+  let server: WsEchoServer;
   let port: number;
-  const received: IncomingMessage[] = [];
+  let received: IncomingMessage[];
   before(async () => {
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    server.on('connection', (socket, request) => {
-      received.push(request);
-      socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
-    });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    port = (server.address() as AddressInfo).port;
+    server = await startWsEchoServer();
+    port = server.port;
+    received = server.requests;
   });
-  after(async () => {
-    for (const client of server.clients) client.terminate();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  after(() => server.close());
 
   it('sends the secret header and env token on the wire, but the saved session holds neither', async () => {
     const store = new MemorySecretStore();

@@ -1,6 +1,7 @@
 // The export formats a log can be written in: what they are called, their file extension, which
 // connections they suit, and the file name an export proposes.
 import type { ConnectionKind } from '../connection/connectionTypes';
+import { withCredentialsRedacted } from './credentialRedaction';
 import type { ExportSource } from './exportSource';
 import { harChunks, harRefusal } from './harExport';
 import { ndjsonChunks } from './ndjsonExport';
@@ -55,19 +56,25 @@ export function* importedSessionNames(harFileName: string): Generator<string> {
   for (let n = 2; ; n++) yield `${stem}-${n}.socket-session.json`;
 }
 
-/** What the writing application calls itself in the files. */
-export interface ExportProducer {
-  /** e.g. "0.1.0" */
+/** How an export is written. */
+export interface ExportOptions {
+  /** What the writing application calls itself in the files, e.g. "0.1.0". */
   readonly version?: string;
+  /**
+   * Write credentials as logged (Authorization, Cookie… values, secret and ${env:…} values); by default
+   * they are replaced with `<redacted>` (withCredentialsRedacted).
+   */
+  readonly includeCredentials?: boolean;
 }
 
 /** The chunks of `source` exported as `format`, to stream into writeExportFile. */
-export function exportChunks(format: ExportFormat, source: ExportSource, producer: ExportProducer = {}): Iterable<Uint8Array | string> {
+export function exportChunks(format: ExportFormat, logged: ExportSource, options: ExportOptions = {}): Iterable<Uint8Array | string> {
+  const source = options.includeCredentials ? { ...logged, redact: [] } : withCredentialsRedacted(logged);
   switch (format) {
     case 'pcapng':
-      return pcapngChunks(source, { application: `Socket Inspector${producer.version ? ` ${producer.version}` : ''}` });
+      return pcapngChunks(source, { application: `Socket Inspector${options.version ? ` ${options.version}` : ''}` });
     case 'har':
-      return harChunks(source, producer.version ? { creatorVersion: producer.version } : {});
+      return harChunks(source, options.version ? { creatorVersion: options.version } : {});
     case 'ndjson':
       return ndjsonChunks(source);
   }

@@ -1,4 +1,5 @@
 // Exports of a connection's log (pcapng, HAR, NDJSON, one message) and the HAR import.
+export * from './credentialRedaction';
 export * from './exportFile';
 export * from './exportFormats';
 export * from './exportSource';

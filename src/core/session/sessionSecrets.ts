@@ -1,8 +1,10 @@
 // Header values the user marks secret live in a secret store (VS Code's SecretStorage in the extension);
 // the session file holds only a reference id. A stored value remembers the origin (scheme, host, port) it
 // was saved for and is only handed out for that origin, so a session file edited to point elsewhere
-// (a malicious change in a shared repository) cannot send the secret to another server.
-import { randomUUID } from 'node:crypto';
+// (a malicious change in a shared repository) cannot send the secret to another server. It remembers the
+// TLS settings that decide which server may prove to be that origin (allowSelfSigned, ca, servername) as
+// well: a file edited to accept any certificate would let any machine on the path pose as the origin.
+import { createHash, randomUUID } from 'node:crypto';
 import { parseWebSocketUrl } from '../connection/connectionTarget';
 import { SocketInspectorError } from '../../../shared/errors';
 import { type EnvRecord, resolveEnv } from './sessionEnv';
@@ -26,6 +28,8 @@ interface StoredSecret {
   readonly value: string;
   /** URL origin the value may be sent to: "wss://api.example.com". */
   readonly origin: string;
+  /** Digest of the TLS settings it was saved with (tlsBinding); absent for the default, full verification. */
+  readonly tls?: string;
 }
 
 /** The store key of a reference id; all of this extension's session secrets share the prefix. */
@@ -46,6 +50,28 @@ function originOf(connection: WebSocketSessionConnection, env: EnvRecord): strin
   } catch (e) {
     throw new SocketInspectorError('BAD_SESSION', `connection.url is not a usable WebSocket URL: ${(e as Error).message}`);
   }
+}
+
+/**
+ * The TLS settings that decide which server can prove to be the origin, as a digest (the CA text is long
+ * and need not be in the store twice); undefined for the default: the system's CAs, the URL's host name.
+ */
+function tlsBinding(connection: WebSocketSessionConnection): string | undefined {
+  const tls = connection.tls ?? {};
+  const ca = tls.ca === undefined ? [] : typeof tls.ca === 'string' ? [tls.ca] : [...tls.ca];
+  if (tls.allowSelfSigned !== true && ca.length === 0 && tls.servername === undefined) return undefined;
+  const canonical = JSON.stringify({ allowSelfSigned: tls.allowSelfSigned === true, ca, servername: tls.servername ?? null });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/** The TLS settings of a connection in words, for the message that refuses a secret. */
+function tlsInWords(connection: WebSocketSessionConnection): string {
+  const tls = connection.tls ?? {};
+  const parts: string[] = [];
+  if (tls.allowSelfSigned === true) parts.push('accepts any certificate (allowSelfSigned)');
+  if (tls.ca !== undefined && tls.ca.length > 0) parts.push('trusts extra CA certificates (ca)');
+  if (tls.servername !== undefined) parts.push(`checks the certificate for "${tls.servername}" (servername)`);
+  return parts.length > 0 ? parts.join(', ') : 'verifies certificates as by default';
 }
 
 /** Reference ids a session uses. */
@@ -82,6 +108,7 @@ export async function extractSecrets(
     for (const h of previous.headers ?? []) if (isSecretHeader(h)) previousIds.set(h.name.toLowerCase(), h.secret);
   }
   let origin: string | undefined;
+  const tls = tlsBinding(connection);
   const headers: SessionHeader[] = [];
   for (const [index, header] of connection.headers.entries()) {
     if (isSecretHeader(header) || !isSecret(header, index)) {
@@ -90,7 +117,7 @@ export async function extractSecrets(
     }
     origin ??= originOf(connection, options.env);
     const id = previousIds.get(header.name.toLowerCase()) ?? (options.newId ?? newSecretId)();
-    const stored: StoredSecret = { value: header.value, origin };
+    const stored: StoredSecret = { value: header.value, origin, ...(tls !== undefined ? { tls } : {}) };
     await store.store(secretKey(id), JSON.stringify(stored));
     // Unknown fields of the header are kept; only the value is replaced by the reference.
     const { value: _value, ...rest } = header;
@@ -103,7 +130,8 @@ function readStored(text: string | undefined): StoredSecret | undefined {
   if (text === undefined) return undefined;
   try {
     const v = JSON.parse(text) as unknown;
-    if (typeof v === 'object' && v !== null && typeof (v as StoredSecret).value === 'string' && typeof (v as StoredSecret).origin === 'string') {
+    const s = v as StoredSecret | null;
+    if (typeof s === 'object' && s !== null && typeof s.value === 'string' && typeof s.origin === 'string' && (s.tls === undefined || typeof s.tls === 'string')) {
       return v as StoredSecret;
     }
   } catch {
@@ -115,7 +143,7 @@ function readStored(text: string | undefined): StoredSecret | undefined {
 /**
  * The headers of a connection with every secret reference replaced by its stored value, for connecting
  * or for editing. Throws BAD_SESSION when a value is missing (asking the user to enter it again) or was
- * saved for another origin than the one the URL now points to.
+ * saved for another origin than the one the URL now points to, or with other TLS settings.
  */
 export async function resolveSecrets(
   connection: WebSocketSessionConnection,
@@ -124,6 +152,7 @@ export async function resolveSecrets(
 ): Promise<PlainSessionHeader[]> {
   const out: PlainSessionHeader[] = [];
   let origin: string | undefined;
+  const tls = tlsBinding(connection);
   for (const header of connection.headers ?? []) {
     if (!isSecretHeader(header)) {
       out.push(header);
@@ -141,6 +170,12 @@ export async function resolveSecrets(
       throw new SocketInspectorError(
         'BAD_SESSION',
         `The secret value of header "${header.name}" was saved for ${stored.origin}, but this session now connects to ${origin}; it is not sent there. Enter the value again to use it with ${origin}.`,
+      );
+    }
+    if (stored.tls !== tls) {
+      throw new SocketInspectorError(
+        'BAD_SESSION',
+        `The secret value of header "${header.name}" was saved with other TLS settings than this session has now (it ${tlsInWords(connection)}); it is not sent with them. Enter the value again to use it with these settings.`,
       );
     }
     const { secret: _secret, ...rest } = header;

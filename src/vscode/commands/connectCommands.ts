@@ -8,6 +8,7 @@ import { parseTcpTarget, parseWebSocketUrl } from '../../core/connection/connect
 import { createTcpConnection } from '../../core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../core/connection/wsConnection';
 import { reportError } from '../errorReport';
+import { redactCredentialsInText } from '../../core/export/credentialRedaction';
 import { resolveCommandKeyLog, retentionFromSettings, withKeyLogSetting, withMessageLimitFromSettings } from '../settings';
 import type { InspectorHost } from '../panels/inspectorHost';
 import { sessionConnectionFromOptions, type SessionConnection } from '../../core/session';
@@ -45,12 +46,14 @@ export function registerCommands(
     const connection = create();
     const id = registry.add(connection);
     host.show(id, { recreate: create, settings });
-    output.info(`[${id}] connecting to ${connection.target}`);
+    // A password or token in the URL is not for the output channel.
+    const target = redactCredentialsInText(connection.target);
+    output.info(`[${id}] connecting to ${target}`);
     try {
       await connection.connect();
-      output.info(`[${id}] open: ${connection.target}`);
+      output.info(`[${id}] open: ${target}`);
     } catch (e) {
-      reportError(output, e, `[${id}] ${connection.target}`);
+      reportError(output, e, `[${id}] ${target}`);
     }
     const error = connection.lastError;
     return {

@@ -3,7 +3,8 @@
 // asks where, shows progress and reports the outcome.
 //
 // Every command also takes its answers as arguments, so keybindings, tasks and tests skip the dialogs:
-//   exportPcapng / exportHar / exportNdjson: { id?, uri? } or an id
+//   exportPcapng / exportHar / exportNdjson: { id?, uri?, includeCredentials? } or an id; credentials are
+//     redacted unless includeCredentials is true (asked, when the log holds any and no uri is given)
 //   importHar: a HAR Uri or path, or { uri, entry? (index in log.entries), target? (session file) }
 //   saveMessage: (id, seq) or { id, seq, uri? } — what the panel's "save payload" request calls
 import { access } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import type { ConnectionRegistry } from '../../core/connection/connectionRegistr
 import {
   EXPORT_FORMATS,
   countingSource,
+  hasCredentials,
   exportChunks,
   exportFileName,
   exportRefusal,
@@ -99,7 +101,23 @@ export function registerExportCommands(
     const { connection } = shown;
     const refusal = exportRefusal(format, connection.kind, connection.target);
     if (refusal) return fail(new Error(refusal));
+    // Made afresh after the dialogs: its bounds are taken when it is made.
+    const sourceNow = () =>
+      exportSourceOf(connection, {
+        redact: panels.entry(id)?.source.sensitive ?? [],
+        ...(shown.delivery ? { delivery: shown.delivery } : {}),
+      });
     let uri = toUri(args.uri);
+    let includeCredentials = args.includeCredentials === true;
+    if (!uri && args.includeCredentials === undefined && hasCredentials(sourceNow())) {
+      const redact = { label: vscode.l10n.t('Redact credentials'), description: vscode.l10n.t('replaced with <redacted>; message payloads stay as logged'), include: false };
+      const include = { label: vscode.l10n.t('Include credentials'), description: vscode.l10n.t('as logged: anyone with the file can use them'), include: true };
+      const choice = await vscode.window.showQuickPick([redact, include], {
+        title: vscode.l10n.t('The log holds credentials (Authorization, Cookie, secret or environment values). Export them?'),
+      });
+      if (!choice) return undefined;
+      includeCredentials = choice.include;
+    }
     if (!uri) {
       const folder = startFolder(id);
       const name = exportFileName(connection.target, format);
@@ -113,10 +131,7 @@ export function registerExportCommands(
     if (!uri) return undefined;
     if (uri.scheme !== 'file') return fail(new Error(vscode.l10n.t('Exports can only be written to files on disk.')));
     const target = uri.fsPath;
-    const base = exportSourceOf(connection, {
-      redact: panels.entry(id)?.source.sensitive ?? [],
-      ...(shown.delivery ? { delivery: shown.delivery } : {}),
-    });
+    const base = sourceNow();
     const abort = new AbortController();
     try {
       const bytes = await vscode.window.withProgress(
@@ -133,13 +148,13 @@ export function registerExportCommands(
             }
           });
           try {
-            return await writeExportFile(target, exportChunks(format, source, version ? { version } : {}), { signal: abort.signal });
+            return await writeExportFile(target, exportChunks(format, source, { ...(version ? { version } : {}), includeCredentials }), { signal: abort.signal });
           } finally {
             cancel.dispose();
           }
         },
       );
-      output.info(`[${id}] exported ${base.count} entries as ${info.label} to ${target} (${formatSize(bytes)})`);
+      output.info(`[${id}] exported ${base.count} entries as ${info.label} to ${target} (${formatSize(bytes)}, credentials ${includeCredentials ? 'included' : 'redacted'})`);
       vscode.window.setStatusBarMessage(vscode.l10n.t('Socket Inspector: exported {0}', vscode.workspace.asRelativePath(uri)), 4000);
       return uri;
     } catch (e) {

@@ -6,17 +6,14 @@ import { storeLogFromSettings } from '../settings';
 import type { Connection } from '../../core/connection/connectionTypes';
 import { isSocketInspectorError } from '../../../shared/errors';
 import { messageOf, reportError } from '../errorReport';
+import { SESSION_FILE_SUFFIX, replaySteps, saveSession, type Session, type SessionMessage } from '../../core/session';
 import {
-  SESSION_FILE_SUFFIX,
-  SESSION_FORMAT_VERSION,
-  extractSecrets,
-  isSecretHeader,
-  replaySteps,
-  saveSession,
-  sessionLogFromEntryLog,
-  type Session,
-  type SessionMessage,
-} from '../../core/session';
+  secretHeaderCandidates,
+  sessionToSave,
+  sessionToSaveAs,
+  type SessionContent,
+  type SessionSaveState,
+} from '../../core/session/sessionSave';
 import type { InspectorEntry, PanelManager } from '../panels/panelManager';
 import { ReplayRun } from '../../core/session/replayRunner';
 import { SESSION_EDITOR_VIEW_TYPE } from '../sessionEditor/sessionEditor';
@@ -34,27 +31,26 @@ interface SaveAsArgs {
   secretHeaders?: string[];
 }
 
-/** The session for what an inspector shows now: its settings, saved composer messages and (if wanted) its log. */
-export function sessionForEntry(entry: InspectorEntry, connection: Connection, options: { storeLog: boolean; redact: readonly string[] }): Session {
-  const settings = entry.source.settings;
-  if (!settings) throw new Error(vscode.l10n.t('This inspector has no connection settings to save.'));
+/** What an inspector shows now, as Save and Save As store it: composer messages, view and (if wanted) the log. */
+function contentOf(entry: InspectorEntry, connection: Connection, storeLog: boolean): SessionContent {
   const messages: SessionMessage[] = entry.panel.controller.composerLists.saved.map((m) => ({
     name: m.name,
     format: m.format,
     body: m.input,
     ...(m.escapes ? { escapes: true } : {}),
   }));
-  // Unknown fields of the file the session came from are kept (in its view too); the rest is replaced.
-  const { messages: _m, log: _l, connection: _c, version: _v, view: oldView, ...rest } = (entry.source.file?.session ?? {}) as Partial<Session>;
-  const log = options.storeLog && connection.log.size > 0 ? sessionLogFromEntryLog(connection.log, { redact: options.redact }) : undefined;
-  const view = sessionViewOf(entry.panel.controller, oldView);
+  const view = sessionViewOf(entry.panel.controller, entry.source.file?.session.view);
+  return { messages, ...(view ? { view } : {}), ...(storeLog ? { log: connection.log } : {}) };
+}
+
+/** What the inspector keeps between saves (see sessionSave.ts), or an error when it has no settings. */
+function saveStateOf(entry: InspectorEntry): SessionSaveState {
+  const settings = entry.source.settings;
+  if (!settings) throw new Error(vscode.l10n.t('This inspector has no connection settings to save.'));
   return {
-    ...rest,
-    version: SESSION_FORMAT_VERSION,
-    connection: settings,
-    ...(view ? { view } : {}),
-    ...(messages.length > 0 ? { messages } : {}),
-    ...(log ? { log } : {}),
+    settings,
+    ...(entry.source.sensitive ? { sensitive: entry.source.sensitive } : {}),
+    ...(entry.source.file ? { previous: entry.source.file.session } : {}),
   };
 }
 
@@ -114,31 +110,27 @@ export function registerSessionCommands(
     }
 
     // Header values the user marks secret go to SecretStorage; the file keeps a reference.
-    const settings = entry.source.settings;
-    const plain = settings?.type === 'websocket' ? (settings.headers ?? []).filter((h) => !isSecretHeader(h)) : [];
-    let secretNames = new Set<string>((args.secretHeaders ?? []).map((n) => n.toLowerCase()));
+    const plain = secretHeaderCandidates(entry.source.settings);
+    let secretNames: readonly string[] = args.secretHeaders ?? [];
     if (plain.length > 0 && args.uri === undefined) {
       const picked = await vscode.window.showQuickPick(
         plain.map((h) => ({ label: h.name, picked: looksSecret(h.name) })),
         { title: vscode.l10n.t('Keep which header values in the secret store (not in the file)?'), canPickMany: true, ignoreFocusOut: true },
       );
       if (!picked) return undefined;
-      secretNames = new Set(picked.map((p) => p.label.toLowerCase()));
+      secretNames = picked.map((p) => p.label);
     }
-    const redact = [
-      ...(entry.source.sensitive ?? []),
-      ...plain.filter((h) => 'value' in h && secretNames.has(h.name.toLowerCase())).map((h) => (h as { value: string }).value),
-    ];
     let session: Session;
     try {
-      session = sessionForEntry(entry, connection, { storeLog: storeLogFromSettings(), redact });
-      if (secretNames.size > 0) {
-        session = await extractSecrets(session, (h) => secretNames.has(h.name.toLowerCase()), context.secrets, {
-          env: process.env,
-          ...(entry.source.file ? { previous: entry.source.file.session } : {}),
-        });
-        entry.source.settings = session.connection;
-      }
+      const saved = await sessionToSaveAs(saveStateOf(entry), contentOf(entry, connection, storeLogFromSettings()), {
+        secretHeaders: secretNames,
+        store: context.secrets,
+        env: process.env,
+      });
+      session = saved.session;
+      // Kept for every later save: the settings now hold only a reference and no longer know the value.
+      entry.source.settings = saved.settings;
+      entry.source.sensitive = saved.sensitive;
     } catch (e) {
       return fail(e);
     }
@@ -158,7 +150,7 @@ export function registerSessionCommands(
       }
       let session: Session;
       try {
-        session = sessionForEntry(entry, entry.panel.controller.connection, { storeLog: storeLogFromSettings(), redact: entry.source.sensitive ?? [] });
+        session = sessionToSave(saveStateOf(entry), contentOf(entry, entry.panel.controller.connection, storeLogFromSettings()));
       } catch (e) {
         return fail(e);
       }

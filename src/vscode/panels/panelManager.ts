@@ -7,6 +7,7 @@ import { panelSettingsFromConfiguration } from '../settings';
 import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
 import type { Connection } from '../../core/connection/connectionTypes';
 import { reportError } from '../errorReport';
+import { redactCredentialsInText } from '../../core/export/credentialRedaction';
 import type { PanelSessionInfo } from '../../../shared/protocol';
 import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './inspectorPanel';
 
@@ -93,10 +94,12 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     }
     this.registry.replace(id, next);
     this.entries.get(id)?.panel.attach(next);
-    this.output.info(`[${id}] connecting to ${next.target}`);
+    // The target may hold values read from the environment (a token in the query): not for the output channel.
+    const target = redactCredentialsInText(next.target, this.entries.get(id)?.source.sensitive);
+    this.output.info(`[${id}] connecting to ${target}`);
     next.connect().then(
-      () => this.output.info(`[${id}] open: ${next.target}`),
-      (e: unknown) => reportError(this.output, e, `[${id}] ${next.target}`),
+      () => this.output.info(`[${id}] open: ${target}`),
+      (e: unknown) => reportError(this.output, e, `[${id}] ${target}`),
     );
     return next;
   }

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { InspectorSource } from '../panels/inspectorHost';
 import { retentionFromSettings, withMessageLimitFromSettings } from '../settings';
 import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
-import type { Connection } from '../../core/connection/connectionTypes';
+import type { Connection, TcpOptions, WebSocketOptions } from '../../core/connection/connectionTypes';
 import { loadSessionFile, resolveConnection, type LoadedSession, type SecretStore } from '../../core/session';
 import { createTcpConnection } from '../../core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../core/connection/wsConnection';
@@ -20,6 +20,7 @@ import { RecordedConnection, sessionTarget } from '../../core/session/recordedCo
 import { renderSessionErrorHtml } from './sessionErrorHtml';
 import { envConfirmation, sessionPermissions } from '../../core/session/sessionPolicy';
 import { applySessionView } from '../../panel/sessionView';
+import { keyLogToConfirm, withoutKeyLog } from '../../core/tls/keyLogPath';
 
 /** The custom editor's view type (package.json contributes.customEditors). */
 export const SESSION_EDITOR_VIEW_TYPE = 'socketInspector.session';
@@ -49,11 +50,43 @@ async function openDocument(uri: vscode.Uri): Promise<SessionDocument> {
   }
 }
 
-/** Makes the connection a session describes, after the confirmations trust and env use call for. */
+/** What the user already agreed to for one session tab, so Reconnect does not ask again. */
+export interface SessionConfirmations {
+  /** Reading the environment variables the session names. */
+  env: boolean;
+  /** The key log path outside the workspace the user agreed to (write) or declined (skip). */
+  keyLog?: { readonly path: string; readonly write: boolean };
+}
+
+/**
+ * Asks before a session file writes its TLS key log outside the workspace (or in an empty window): the
+ * file may come from anyone and name any path. Returns the options to connect with (without the key log
+ * when declined), or undefined when the user cancelled.
+ */
+async function confirmKeyLog<T extends WebSocketOptions | TcpOptions>(options: T, confirmed: SessionConfirmations): Promise<T | undefined> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const path = await keyLogToConfirm(options, folders);
+  if (path === undefined) return options;
+  if (confirmed.keyLog?.path !== path) {
+    const writeIt = vscode.l10n.t('Write Key Log');
+    const skip = vscode.l10n.t('Connect Without Key Log');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('This session writes the TLS secrets of its connection (a key log that decrypts the traffic) to {0}, which is outside the workspace. Write the key log there?', path),
+      { modal: true },
+      writeIt,
+      skip,
+    );
+    if (answer !== writeIt && answer !== skip) return undefined;
+    confirmed.keyLog = { path, write: answer === writeIt };
+  }
+  return confirmed.keyLog.write ? options : withoutKeyLog(options);
+}
+
+/** Makes the connection a session describes, after the confirmations trust, env use and key logs call for. */
 export async function connectionFromSession(
   source: InspectorSource,
   secrets: SecretStore,
-  confirmed: { env: boolean },
+  confirmed: SessionConfirmations,
 ): Promise<Connection | undefined> {
   const session = source.file?.session;
   const settings = source.settings ?? session?.connection;
@@ -93,10 +126,14 @@ export async function connectionFromSession(
     ...(source.file ? { baseDir: dirname(source.file.uri.fsPath) } : {}),
     ignoreKeyLog: !permissions.canWriteKeyLog,
   });
-  source.sensitive = resolved.sensitive;
-  return resolved.type === 'websocket'
-    ? createWebSocketConnection(withMessageLimitFromSettings(resolved.options), retentionFromSettings())
-    : createTcpConnection(resolved.options, retentionFromSettings());
+  // Added to, never replaced: values marked secret at an earlier Save As stay out of every later save.
+  source.sensitive = [...new Set([...(source.sensitive ?? []), ...resolved.sensitive])];
+  if (resolved.type === 'websocket') {
+    const options = await confirmKeyLog(resolved.options, confirmed);
+    return options && createWebSocketConnection(withMessageLimitFromSettings(options), retentionFromSettings());
+  }
+  const options = await confirmKeyLog(resolved.options, confirmed);
+  return options && createTcpConnection(options, retentionFromSettings());
 }
 
 export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvider<SessionDocument> {
@@ -120,7 +157,7 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
     for (const w of warnings) this.output.warn(`${document.uri.fsPath}: ${w.path}: ${w.message}`);
     const recorded = new RecordedConnection(session);
     const id = this.registry.add(recorded);
-    const confirmed = { env: false };
+    const confirmed: SessionConfirmations = { env: false };
     const source: InspectorSource = {
       settings: session.connection,
       file: { uri: document.uri, text, session, readOnly: !sessionPermissions(vscode.workspace.isTrusted).canSave },

@@ -116,6 +116,34 @@ suite('Export and import commands', () => {
     connection.close();
   });
 
+  test('exports redact credentials unless includeCredentials is given', async () => {
+    const { getConnection } = await api();
+    const result = await vscode.commands.executeCommand<ConnectResult>('socketInspector.connectWebSocket', {
+      url: `${url}?access_token=url-t0k3n`,
+      headers: { Authorization: 'Bearer hdr-s3cret', Cookie: 'sid=c00kie-v4l' },
+    });
+    assert.equal(result.state, 'open', JSON.stringify(result));
+    const connection = getConnection(result.id)!;
+    connection.sendText('export me');
+    await until('the echo', () => connection.log.totals(Direction.In).entries >= 1);
+    const secrets = ['hdr-s3cret', 'c00kie-v4l', 'url-t0k3n'];
+    for (const [command, name] of [
+      ['socketInspector.exportPcapng', 'credentials.pcapng'],
+      ['socketInspector.exportHar', 'credentials.har'],
+      ['socketInspector.exportNdjson', 'credentials.ndjson'],
+    ] as const) {
+      const path = workspaceFile(name);
+      assert.equal((await vscode.commands.executeCommand<vscode.Uri>(command, { id: result.id, uri: path }))?.fsPath, path);
+      const text = readFileSync(path).toString('latin1');
+      for (const secret of secrets) assert.ok(!text.includes(secret), `${command} wrote ${secret}`);
+      assert.ok(text.includes('<redacted>'), `${command} says what it redacted`);
+      assert.equal((await vscode.commands.executeCommand<vscode.Uri>(command, { id: result.id, uri: path, includeCredentials: true }))?.fsPath, path);
+      const included = readFileSync(path).toString('latin1');
+      for (const secret of secrets) assert.ok(included.includes(secret), `${command} with includeCredentials left out ${secret}`);
+    }
+    connection.close();
+  });
+
   test('refuses HAR for a TCP connection and writes nothing', async () => {
     const { getConnection } = await api();
     const result = await vscode.commands.executeCommand<ConnectResult>('socketInspector.connectTcp', { host: '127.0.0.1', port: tcpPort });

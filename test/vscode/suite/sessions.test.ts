@@ -201,6 +201,45 @@ suite('Session files in the extension host', () => {
     getConnection(id)?.close();
   });
 
+  test('a header marked secret at Save As stays out of the file: Save As → Save → Save As → reopen → Save', async () => {
+    const { getConnection, activeConnectionId } = await api();
+    const secret = 'hdr-s3cret-save-4e1';
+    const result = await vscode.commands.executeCommand<ConnectResult>('socketInspector.connectWebSocket', {
+      url,
+      headers: { Authorization: `Bearer ${secret}` },
+    });
+    assert.equal(result.state, 'open', JSON.stringify(result));
+    const connection = getConnection(result.id)!;
+    connection.sendText('before saving');
+    await until('the echo', () => connection.log.totals(Direction.In).entries >= 1);
+    const first = workspaceFile('resave-secret.socket-session.json');
+    const second = workspaceFile('resave-secret-copy.socket-session.json');
+    const clean = (step: string, path: string): void => {
+      const text = readFileSync(path, 'utf8');
+      assert.ok(!text.includes(secret), `${step} wrote the secret header value`);
+      assert.match(text, /Authorization: <redacted>/, `${step} still logs the handshake`);
+    };
+
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('socketInspector.saveSessionAs', { id: result.id, uri: first, secretHeaders: ['authorization'] }))?.fsPath, first);
+    clean('Save As', first);
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('socketInspector.saveSession', result.id))?.fsPath, first);
+    clean('Save', first);
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('socketInspector.saveSessionAs', { id: result.id, uri: second }))?.fsPath, second);
+    clean('the second Save As', second);
+    connection.close();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    await openFile(second);
+    await until('the session to be registered', () => activeConnectionId() !== undefined);
+    const id = activeConnectionId()!;
+    assert.equal(await vscode.commands.executeCommand('socketInspector.reconnect', id), true);
+    await until('the reconnect', () => getConnection(id)?.state === 'open');
+    assert.equal(seenHeaders.at(-1)?.['authorization'], `Bearer ${secret}`);
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('socketInspector.saveSession', id))?.fsPath, second);
+    clean('Save after reopening and reconnecting', second);
+    getConnection(id)?.close();
+  });
+
   test('Save Session on a session opened from a file writes back to it, keeping settings and messages', async () => {
     const { activeConnectionId } = await api();
     const path = workspaceFile('resave.socket-session.json');
