@@ -314,6 +314,10 @@ export type HostEvents = {
   peers: { peers: PeerListInfo };
   /** The proxy pair shown held or released something, or was paused or resumed. */
   held: { proxy: ProxyHoldInfo };
+  /** A listener's rules changed by themselves: a rule was switched off (its pattern took too long). */
+  autoReplies: { autoReplies: AutoRepliesInfo };
+  /** Filter `generation` was turned off, for the reason `message` says (its pattern took too long). */
+  filterOff: { generation: number; message: string };
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ import { FilterScan } from './filterScan';
 import { frameRecorder, framesResult } from './wireFrameQueries';
 import { payloadFileName } from './payloadFileName';
 import { compileFilter, type CompiledFilter } from './logFilter';
+import { PatternRunner } from '../core/patterns/patternRunner';
 import { MatchAccumulator } from './matchAccumulator';
 import { PanelTiming } from './panelTiming';
 import { RateMeter } from './rateMeter';
@@ -159,6 +160,8 @@ export class PanelController extends Disposable {
   /** Matches found but not yet posted, and when matches were last posted (undefined: not yet). */
   private readonly filterPending = new MatchAccumulator();
   private filterPostedAt: number | undefined;
+  /** Runs a filter's regular expression off the host's thread (its worker starts on first use). */
+  private readonly filterPatterns = this.register(new PatternRunner());
   /** The connection changed while hidden: a retained webview gets a snapshot when shown. */
   private snapshotOwed = false;
   /** How TCP data is split into messages for display and on send; undefined shows raw chunks. */
@@ -169,6 +172,7 @@ export class PanelController extends Disposable {
   /** Set while the panel shows a server session: its peers, and which log is on screen. */
   private server: ServerController | undefined;
   private sentPeersVersion = -1;
+  private sentAutoRepliesVersion = 0;
   /** The proxy pair on screen, if any: hold switches and held list. */
   private readonly proxy = this.register(new ProxyController(() => this.scheduleFlush()));
   private sentProxyVersion = -1;
@@ -544,6 +548,7 @@ export class PanelController extends Disposable {
     this.sentHandshake = this.conn.handshake;
     this.sentTls = this.conn.tls;
     this.sentPeersVersion = this.server?.version ?? -1;
+    this.sentAutoRepliesVersion = this.server?.autoRepliesVersion ?? 0;
     this.sentProxyVersion = this.proxy.version;
     this.lastStatsKey = '';
   }
@@ -713,6 +718,11 @@ export class PanelController extends Disposable {
       this.sentPeersVersion = this.server.version;
       this.channel.sendEvent('peers', { peers: this.server.info() });
     }
+    if (this.server && this.server.autoRepliesVersion !== this.sentAutoRepliesVersion) {
+      this.sentAutoRepliesVersion = this.server.autoRepliesVersion;
+      const autoReplies = this.server.autoReplies();
+      if (autoReplies) this.channel.sendEvent('autoReplies', { autoReplies });
+    }
     const proxy = this.proxy.version !== this.sentProxyVersion ? this.proxy.info() : undefined;
     this.sentProxyVersion = this.proxy.version;
     if (proxy) this.channel.sendEvent('held', { proxy });
@@ -751,15 +761,34 @@ export class PanelController extends Disposable {
   private pumpFilter(): void {
     this.filterImmediate = undefined;
     const scan = this.filterScan;
-    if (!scan || !this.live) return;
+    if (!scan || !this.live || scan.busy) return;
     const log = this.shownLog;
     const wasCaughtUp = scan.isCaughtUp(log);
     if (wasCaughtUp) return;
     // Entries below the log's first seq were evicted before the scan reached them: not part of the bitmap.
     const from = Math.max(scan.scannedTo, log.firstSeq);
     this.filterPending.begin(from);
+    if (scan.offThread) {
+      scan.advanceOffThread(log, this.opts.filterSliceMs, this.filterPatterns).then(
+        (slice) => {
+          if (this.filterScan !== scan) return;
+          if (!this.live) return scan.rewind(from);
+          slice.markInto(this.filterPending);
+          if (slice.tooSlowAt === undefined) this.postFilterSlice(scan);
+          else this.stopFilter(scan, `This pattern took too long on message #${slice.tooSlowAt}; it is off.`);
+        },
+        (e: unknown) => {
+          if (this.filterScan === scan) this.stopFilter(scan, `The filter stopped: ${(e as Error).message}`);
+        },
+      );
+      return;
+    }
     scan.advanceInto(log, this.opts.filterSliceMs, this.filterPending);
-    const done = scan.isCaughtUp(log);
+    this.postFilterSlice(scan);
+  }
+
+  private postFilterSlice(scan: FilterScan): void {
+    const done = scan.isCaughtUp(this.shownLog);
     // The first slice goes out at once (the first screen of matches), then at most one post per
     // interval while scanning; the last one when caught up.
     const now = performance.now();
@@ -773,6 +802,12 @@ export class PanelController extends Disposable {
       });
     }
     if (!done) this.filterImmediate = setImmediate(() => this.pumpFilter());
+  }
+
+  /** Turns the filter off (its pattern took too long) and tells the webview why. */
+  private stopFilter(scan: FilterScan, message: string): void {
+    this.cancelFilter();
+    this.channel.sendEvent('filterOff', { generation: scan.generation, message });
   }
 
   private postLists(): void {
