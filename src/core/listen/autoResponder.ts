@@ -8,6 +8,7 @@
 import { Direction, Kind } from '../../../shared/logModel';
 import { Disposable, Emitter, toDisposable, type Event } from '../base/dispose';
 import { sendOutgoing } from '../connection/outgoingMessage';
+import { admitSend } from '../connection/sendBackpressure';
 import type { ServerPeer, ServerSession } from '../connection/serverTypes';
 import type { AutoReplyRule } from '../../../shared/autoReplyRules';
 import { DEFAULT_PATTERN_DEADLINE_MS, PatternBatch, PatternRunner } from '../patterns/patternRunner';
@@ -234,6 +235,7 @@ export class AutoResponder extends Disposable {
     const send = () => {
       this.timers.delete(handle);
       if (peer.connection.state !== 'open') return;
+      if (!admitSend(this.session, peer)) return;
       try {
         sendOutgoing(peer.connection, rule.reply);
       } catch (e) {
