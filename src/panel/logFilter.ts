@@ -206,15 +206,25 @@ export function compileFilter(spec: FilterSpec): FilterCompilation {
   for (const k of spec.kinds) kindMask |= 1 << k;
   const anyDirection = directionMask === 0;
   const anyKind = kindMask === 0;
+  const accepts = (direction: number, kind: number): boolean =>
+    (anyDirection || (directionMask & (1 << direction)) !== 0) && (anyKind || (kindMask & (1 << kind)) !== 0);
+  if (offThread) {
+    return {
+      ok: true,
+      filter: {
+        offThread,
+        accepts,
+        matches() {
+          throw new Error('This filter runs on the pattern worker');
+        },
+      },
+    };
+  }
   return {
     ok: true,
     filter: {
-      ...(offThread ? { offThread } : {}),
-      accepts(direction, kind) {
-        return (anyDirection || (directionMask & (1 << direction)) !== 0) && (anyKind || (kindMask & (1 << kind)) !== 0);
-      },
+      accepts,
       matches(direction, kind, bytes, start, end) {
-        if (offThread) throw new Error('This filter runs on the pattern worker');
         if (!anyDirection && (directionMask & (1 << direction)) === 0) return false;
         if (!anyKind && (kindMask & (1 << kind)) === 0) return false;
         return text === undefined || text(bytes, start, end);
