@@ -201,6 +201,8 @@ export const hostEventSchemas: SchemaMap<HostEvents> = {
   snapshot: { snapshot: object },
   peers: { peers: object },
   held: { proxy: object },
+  autoReplies: { autoReplies: object },
+  filterOff: { generation: integer(), message: string(10_000) },
 };
 
 /** What one side accepts: request and event schemas by type. */

@@ -93,6 +93,12 @@ function start(): void {
       snapshot: ({ snapshot }) => applySnapshot(snapshot),
       peers: ({ peers }) => server.update(peers),
       held: ({ proxy }) => hold.update(proxy),
+      autoReplies: ({ autoReplies }) => server.setAutoReplies(autoReplies),
+      filterOff: ({ generation, message }) => {
+        if (generation !== filterGeneration) return;
+        filterBar.setError(message);
+        store.startFilter(generation, false);
+      },
     },
     onProblem: (p) => console.warn(`[socket-inspector] ${p}`),
   });

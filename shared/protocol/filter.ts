@@ -22,4 +22,6 @@ export type FilterRequests = {
 export type FilterEvents = {
   /** Which entries match filter `generation`: a bitmap over the entries tested since the last one (shared/matchBits.ts). */
   filterMatches: { generation: number; bits: ArrayBuffer; scannedTo: number; done: boolean };
+  /** Filter `generation` was turned off, for the reason `message` says (its pattern took too long). */
+  filterOff: { generation: number; message: string };
 };

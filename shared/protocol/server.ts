@@ -57,4 +57,6 @@ export type ServerRequests = {
 export type ServerEvents = {
   /** A server panel's peers changed (accepted, closed) or the server changed state. */
   peers: { peers: PeerListInfo };
+  /** A listener's rules changed by themselves: a rule was switched off (its pattern took too long). */
+  autoReplies: { autoReplies: AutoRepliesInfo };
 };

@@ -27,6 +27,7 @@ export class ConnectionChanges {
   private sentHandshake: HandshakeInfo | undefined;
   private sentTls: TlsInfo | undefined;
   private sentPeersVersion = -1;
+  private sentAutoRepliesVersion = 0;
   private sentProxyVersion = -1;
 
   /** The webview got a snapshot: it knows everything as it is now. */
@@ -34,14 +35,20 @@ export class ConnectionChanges {
     this.sentHandshake = connection.handshake;
     this.sentTls = connection.tls;
     this.sentPeersVersion = server?.version ?? -1;
+    this.sentAutoRepliesVersion = server?.autoRepliesVersion ?? 0;
     this.sentProxyVersion = proxy.version;
   }
 
-  /** Posts the handshake, TLS details, peer list and held list when they appeared or changed since last posted. */
+  /** Posts the handshake, TLS details, peer list, auto-reply rules and held list when they appeared or changed since last posted. */
   post({ connection: c, server, proxy }: ChangeSources, events: EventSink<ConnectionEvents & ServerEvents & ProxyEvents>): void {
     if (server && server.version !== this.sentPeersVersion) {
       this.sentPeersVersion = server.version;
       events.sendEvent('peers', { peers: server.info() });
+    }
+    if (server && server.autoRepliesVersion !== this.sentAutoRepliesVersion) {
+      this.sentAutoRepliesVersion = server.autoRepliesVersion;
+      const autoReplies = server.autoReplies();
+      if (autoReplies) events.sendEvent('autoReplies', { autoReplies });
     }
     const held = proxy.version !== this.sentProxyVersion ? proxy.info() : undefined;
     this.sentProxyVersion = proxy.version;

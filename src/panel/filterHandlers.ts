@@ -4,6 +4,7 @@
 import { RequestError, type RequestHandlers } from '../../shared/messageHandler';
 import type { FilterEvents, FilterRequests, FilterSpec } from '../../shared/protocol';
 import type { IDisposable } from '../core/base/dispose';
+import { PatternRunner } from '../core/patterns/patternRunner';
 import { FilterScan } from './filterScan';
 import { compileFilter, type CompiledFilter } from './logFilter';
 import { MatchAccumulator } from './matchAccumulator';
@@ -34,6 +35,8 @@ export class PanelFilter implements IDisposable {
   /** Matches found but not yet posted, and when matches were last posted (undefined: not yet). */
   private readonly pending = new MatchAccumulator();
   private postedAt: number | undefined;
+  /** Runs a filter's regular expression off the host's thread (its worker starts on first use). */
+  private readonly patterns = new PatternRunner();
 
   constructor(
     private readonly shown: ShownLog<FilterEvents>,
@@ -83,20 +86,41 @@ export class PanelFilter implements IDisposable {
 
   dispose(): void {
     this.cancel();
+    this.patterns.dispose();
   }
 
   /** Runs one slice of the filter and posts what it found; reschedules itself until caught up. */
   private pump(): void {
     this.immediate = undefined;
     const scan = this.scan;
-    if (!scan || !this.shown.live) return;
+    if (!scan || !this.shown.live || scan.busy) return;
     const log = this.shown.log;
     if (scan.isCaughtUp(log)) return;
     // Entries below the log's first seq were evicted before the scan reached them: not part of the bitmap.
     const from = Math.max(scan.scannedTo, log.firstSeq);
     this.pending.begin(from);
+    if (scan.offThread) {
+      scan.advanceOffThread(log, this.sliceMs, this.patterns).then(
+        (slice) => {
+          if (this.scan !== scan) return;
+          if (!this.shown.live) return scan.rewind(from);
+          slice.markInto(this.pending);
+          if (slice.tooSlowAt === undefined) this.post(scan);
+          else this.stop(scan, `This pattern took too long on message #${slice.tooSlowAt}; it is off.`);
+        },
+        (e: unknown) => {
+          if (this.scan === scan) this.stop(scan, `The filter stopped: ${(e as Error).message}`);
+        },
+      );
+      return;
+    }
     scan.advanceInto(log, this.sliceMs, this.pending);
-    const done = scan.isCaughtUp(log);
+    this.post(scan);
+  }
+
+  /** Posts what the scan found (at most once per interval until caught up) and schedules the next slice. */
+  private post(scan: FilterScan): void {
+    const done = scan.isCaughtUp(this.shown.log);
     // The first slice goes out at once (the first screen of matches), then at most one post per
     // interval while scanning; the last one when caught up.
     const now = performance.now();
@@ -110,6 +134,12 @@ export class PanelFilter implements IDisposable {
       });
     }
     if (!done) this.immediate = setImmediate(() => this.pump());
+  }
+
+  /** Turns the filter off (its pattern took too long) and tells the webview why. */
+  private stop(scan: FilterScan, message: string): void {
+    this.cancel();
+    this.shown.events.sendEvent('filterOff', { generation: scan.generation, message });
   }
 }
 

@@ -1,12 +1,22 @@
 // The panel's filter, run on the host where the log lives: the webview only receives matching seqs.
 // Text is matched against the UTF-8 decoding of the payload (meta entries: their description).
+// Substrings and regular expressions of literal alternatives are searched here, in linear time; any other
+// regular expression may take exponential time, so it is tested on the pattern worker (FilterScan).
 import type { FilterSpec } from '../../shared/protocol';
+import type { PatternSource } from '../core/patterns/patternRunner';
 
 /** Only this many bytes of each payload are searched, so one huge message cannot stall the host. */
 export const FILTER_SCAN_BYTES = 1024 * 1024;
 
 /** A filter ready to test entries. */
 export interface CompiledFilter {
+  /**
+   * Set when the text is a regular expression that only the pattern worker may run: entries `accepts`
+   * lets through are tested there, on their first FILTER_SCAN_BYTES, and `matches` is never called.
+   */
+  readonly offThread?: PatternSource;
+  /** Whether an entry's direction and kind pass (tested before any text). */
+  accepts(direction: number, kind: number): boolean;
   /** Whether an entry with these columns and payload `bytes[start, end)` matches. */
   matches(direction: number, kind: number, bytes: Uint8Array, start: number, end: number): boolean;
   /** Called before each slice of a scan: the log may have changed (and slabs been reused) since the last. */
@@ -157,20 +167,21 @@ function literalAlternatives(body: string, flags: string): TextTest | undefined 
   };
 }
 
-function textMatcher(text: string): TextTest | { error: string } | undefined {
+function textMatcher(text: string): TextTest | { error: string } | { offThread: PatternSource } | undefined {
   if (text === '') return undefined;
   const literal = parseRegexLiteral(text);
   if (literal) {
-    const fast = literalAlternatives(literal.body, literal.flags.replace(/[gy]/g, ''));
+    // g and y would make test() stateful across entries.
+    const flags = literal.flags.replace(/[gy]/g, '');
+    const fast = literalAlternatives(literal.body, flags);
     if (fast) return fast;
-    let re: RegExp;
     try {
-      // g and y would make test() stateful across entries.
-      re = new RegExp(literal.body, literal.flags.replace(/[gy]/g, ''));
+      // Compiled here only to say what is wrong with it; it runs on the pattern worker.
+      new RegExp(literal.body, flags);
     } catch (e) {
       return { error: `Invalid regular expression: ${(e as Error).message}` };
     }
-    return (bytes, start, end) => re.test(decodePrefix(bytes, start, end));
+    return { offThread: { regex: { body: literal.body, flags } } };
   }
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(text)) {
@@ -185,17 +196,34 @@ function textMatcher(text: string): TextTest | { error: string } | undefined {
 
 /** Compiles a filter; an invalid regular expression is reported, not thrown. */
 export function compileFilter(spec: FilterSpec): FilterCompilation {
-  const text = textMatcher(spec.text);
-  if (text && typeof text === 'object') return { ok: false, message: text.error };
+  const matcher = textMatcher(spec.text);
+  if (matcher && 'error' in matcher) return { ok: false, message: matcher.error };
+  const offThread = matcher && 'offThread' in matcher ? matcher.offThread : undefined;
+  const text = offThread ? undefined : (matcher as TextTest | undefined);
   let directionMask = 0;
   for (const d of spec.directions) directionMask |= 1 << d;
   let kindMask = 0;
   for (const k of spec.kinds) kindMask |= 1 << k;
   const anyDirection = directionMask === 0;
   const anyKind = kindMask === 0;
+  const accepts = (direction: number, kind: number): boolean =>
+    (anyDirection || (directionMask & (1 << direction)) !== 0) && (anyKind || (kindMask & (1 << kind)) !== 0);
+  if (offThread) {
+    return {
+      ok: true,
+      filter: {
+        offThread,
+        accepts,
+        matches() {
+          throw new Error('This filter runs on the pattern worker');
+        },
+      },
+    };
+  }
   return {
     ok: true,
     filter: {
+      accepts,
       matches(direction, kind, bytes, start, end) {
         if (!anyDirection && (directionMask & (1 << direction)) === 0) return false;
         if (!anyKind && (kindMask & (1 << kind)) === 0) return false;

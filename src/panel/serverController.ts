@@ -32,6 +32,7 @@ export class ServerController extends Disposable {
   private responder: AutoResponder | undefined;
   private subscriptions: IDisposable[] = [];
   private changes = 0;
+  private ruleChanges = 0;
 
   constructor(
     root: Connection,
@@ -41,6 +42,11 @@ export class ServerController extends Disposable {
     this.rootConnection = root;
     this.session = serverOf(root)!;
     this.bind();
+  }
+
+  /** Increments when the responder switched a rule off by itself; the controller posts the rules when it differs from what it sent. */
+  get autoRepliesVersion(): number {
+    return this.ruleChanges;
   }
 
   /** Whether `connection` stands for a server session a ServerController can show. */
@@ -148,11 +154,22 @@ export class ServerController extends Disposable {
 
   private bind(): void {
     const session = this.session;
+    const subscriptions: IDisposable[] = [];
     if (session.mode === 'listen') {
-      this.responder = new AutoResponder(session);
-      this.problems = this.responder.setRules(this.rules).map((p) => p ?? null);
+      const responder = (this.responder = new AutoResponder(session));
+      this.problems = responder.setRules(this.rules).map((p) => p ?? null);
+      subscriptions.push(
+        responder.onDidSwitchOff(() => {
+          // A pattern took too long: the rule is off now, with the reason as its problem.
+          this.rules = responder.rules;
+          this.problems = responder.problems.map((p) => p ?? null);
+          this.ruleChanges++;
+          this.host.changed();
+        }),
+      );
     }
     this.subscriptions = [
+      ...subscriptions,
       session.onDidChange(() => this.bump()),
       session.onDidAcceptPeer((peer) => {
         if (!this.follow) return;

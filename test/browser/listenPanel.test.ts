@@ -10,7 +10,7 @@ import { peerNumber, recordingClient, type RecordingClient } from '../peers/supp
 import { waitForEntry } from '../peers/support/logReading';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from './harness/eventually';
-import { choose, composerTextarea, cspViolations, rowWithText, textOf, visibleRows } from './harness/panelActions';
+import { choose, composerTextarea, cspViolations, rowWithText, setFilter, textOf, visibleRows } from './harness/panelActions';
 import { openPanel, type OpenPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
 
@@ -185,6 +185,51 @@ describe('server panel (Chromium)', { skip }, () => {
       peer.sendText('marker');
       await eventually(() => c.texts, (t) => t.includes('marker'), 'the marker');
       assert.deepEqual(c.texts, ['pong', 'marker'], 'no reply once the rule is gone');
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+  it('says in words when a pattern took too long: the rule and the filter are switched off', async () => {
+    const live = await openListenPanel(suite);
+    try {
+      const { page } = live.panel;
+      await page.locator('[data-testid=auto-replies-toggle]').click();
+      await page.locator('[data-testid=auto-reply-add]').click();
+      const rule = page.locator('[data-testid=auto-reply-rule]').first();
+      await rule.locator('[data-testid=auto-reply-match] input').fill('/^(\\w+\\s?)*$/');
+      await rule.locator('[data-testid=auto-reply-input] input').fill('matched');
+      const c = await live.client('/');
+      const peer = await peerNumber(live.server.server, 1);
+      // "Add rule" applies a blank rule (any message) at once: wait until the host answers by this one.
+      let lastSent = 0;
+      const probe = () => {
+        if (Date.now() - lastSent > 200) {
+          lastSent = Date.now();
+          c.ws.send('hello world');
+        }
+        return c.texts.includes('matched');
+      };
+      await eventually(probe, Boolean, 'the rule applied on the host');
+      assert.equal(await textOf(page, 'auto-reply-status'), '1 of 1 rule on');
+      const answered = c.texts.length;
+      c.ws.send('a'.repeat(39) + '!');
+      const culprit = await waitForEntry(peer.connection.log, 'the message', (e) => e.direction === 'in' && e.text.endsWith('!'));
+      await eventually(
+        () => rule.locator('[data-testid=auto-reply-problem]').textContent(),
+        (t) => t === `This pattern took too long on message #${culprit.seq} of peer #1; it is off.`,
+        'the rule says why it is off',
+      );
+      assert.equal(await textOf(page, 'auto-reply-status'), '0 of 1 rule on');
+      assert.equal(await isTicked(page, 'auto-reply-enabled'), false);
+
+      await choose(page, 'peer-select', `#1 ${peer.remote} (open)`);
+      await rowWithText(page, 'a'.repeat(39) + '!').waitFor();
+      await setFilter(page, '/(a+)+$/');
+      await eventually(() => textOf(page, 'filter-error'), (t) => t === `This pattern took too long on message #${culprit.seq}; it is off.`, 'the filter bar says why it is off');
+      await eventually(() => textOf(page, 'filter-count'), (t) => t === '', 'the filter off: no count, every entry shows');
+      await rowWithText(page, 'a'.repeat(39) + '!').waitFor();
+      assert.equal(c.texts.length, answered, 'no reply to the message it took too long on');
       assert.deepEqual(live.panel.problems, []);
     } finally {
       await live.close();

@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import {
   AUTO_REPLY_MATCH_BYTES,
   compileAutoReplies,
   findAutoReply,
+  needsPatternWorker,
   parseRegexLiteral,
+  type CompiledAutoReply,
 } from '../../src/core/listen/autoReplyMatching';
+import { PatternRunner } from '../../src/core/patterns/patternRunner';
 import { MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../shared/autoReplyRules';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -14,45 +17,60 @@ function rule(match: string, input: string, extra: Partial<AutoReplyRule> = {}):
   return { enabled: true, match, reply: { format: 'text', input, escapes: false }, delayMs: 0, ...extra };
 }
 
+const runner = new PatternRunner();
+after(() => runner.dispose());
+
+/** The first of `active` matching `payload`, as AutoResponder finds it: on the pattern worker when a rule is a regex. */
+async function find(active: readonly CompiledAutoReply[], payload: Uint8Array): Promise<CompiledAutoReply | undefined> {
+  if (!needsPatternWorker(active)) return findAutoReply(active, payload);
+  const bytes = payload.subarray(0, AUTO_REPLY_MATCH_BYTES);
+  const result = await runner.run(
+    active.map((r) => r.pattern),
+    { bytes, ends: Uint32Array.of(bytes.length) },
+  );
+  assert.ok(result.ok);
+  return active[result.firstMatch[0]!];
+}
+
 /** The reply text the first matching rule sends for `message`, or undefined. */
-function answer(rules: AutoReplyRule[], message: string | Uint8Array, kind: 'ws' | 'tcp' = 'ws'): string | undefined {
+async function answer(rules: AutoReplyRule[], message: string | Uint8Array, kind: 'ws' | 'tcp' = 'ws'): Promise<string | undefined> {
   const { active } = compileAutoReplies(rules, kind);
-  const hit = findAutoReply(active, typeof message === 'string' ? utf8(message) : message);
+  const hit = await find(active, typeof message === 'string' ? utf8(message) : message);
   return hit ? new TextDecoder().decode(hit.reply.bytes) : undefined;
 }
 
 describe('auto-reply rules', () => {
-  it('match a case-sensitive substring of the message', () => {
+  it('match a case-sensitive substring of the message', async () => {
     const rules = [rule('"type":"ping"', '{"type":"pong"}')];
-    assert.equal(answer(rules, '{"id":1,"type":"ping"}'), '{"type":"pong"}');
-    assert.equal(answer(rules, '{"id":1,"type":"PING"}'), undefined);
-    assert.equal(answer(rules, 'nothing'), undefined);
+    assert.equal(await answer(rules, '{"id":1,"type":"ping"}'), '{"type":"pong"}');
+    assert.equal(await answer(rules, '{"id":1,"type":"PING"}'), undefined);
+    assert.equal(await answer(rules, 'nothing'), undefined);
   });
 
-  it('match /regex/flags, with g and y dropped so matching is not stateful', () => {
-    assert.equal(answer([rule('/^hel+o$/i', 'hi')], 'HELLLO'), 'hi');
-    assert.equal(answer([rule('/^hel+o$/', 'hi')], 'HELLO'), undefined);
+  it('match /regex/flags, with g and y dropped so matching is not stateful', async () => {
+    assert.equal(await answer([rule('/^hel+o$/i', 'hi')], 'HELLLO'), 'hi');
+    assert.equal(await answer([rule('/^hel+o$/', 'hi')], 'HELLO'), undefined);
     const sticky = compileAutoReplies([rule('/a/gy', 'x')], 'ws').active;
-    for (let i = 0; i < 3; i++) assert.ok(findAutoReply(sticky, utf8('a')), `match ${i + 1}`);
+    for (let i = 0; i < 3; i++) assert.ok(await find(sticky, utf8('a')), `match ${i + 1}`);
     // A path is a substring to look for, not a regex with the flags "users".
     assert.equal(parseRegexLiteral('/api/users'), undefined);
-    assert.equal(answer([rule('/api/users', 'found')], 'GET /api/users HTTP/1.1'), 'found');
+    assert.equal(await answer([rule('/api/users', 'found')], 'GET /api/users HTTP/1.1'), 'found');
     assert.deepEqual(parseRegexLiteral('/a\\/b/i'), { body: 'a\\/b', flags: 'i' });
   });
 
-  it('with an empty match answer every message', () => {
-    assert.equal(answer([rule('', 'ack')], 'anything'), 'ack');
-    assert.equal(answer([rule('', 'ack')], new Uint8Array([0xff, 0x00])), 'ack');
+  it('with an empty match answer every message', async () => {
+    assert.equal(await answer([rule('', 'ack')], 'anything'), 'ack');
+    assert.equal(await answer([rule('', 'ack')], new Uint8Array([0xff, 0x00])), 'ack');
   });
 
-  it('read binary messages as UTF-8 text', () => {
-    assert.equal(answer([rule('OK', 'yes')], new Uint8Array([0x00, 0x4f, 0x4b, 0xff])), 'yes');
+  it('read binary messages as UTF-8 text', async () => {
+    assert.equal(await answer([rule('OK', 'yes')], new Uint8Array([0x00, 0x4f, 0x4b, 0xff])), 'yes');
   });
 
-  it('take the first enabled matching rule, and skip disabled ones', () => {
+  it('take the first enabled matching rule, and skip disabled ones', async () => {
     const rules = [rule('a', 'first', { enabled: false }), rule('a', 'second'), rule('', 'fallback')];
-    assert.equal(answer(rules, 'abc'), 'second');
-    assert.equal(answer(rules, 'xyz'), 'fallback');
+    assert.equal(await answer(rules, 'abc'), 'second');
+    assert.equal(await answer(rules, 'xyz'), 'fallback');
     const { active } = compileAutoReplies(rules, 'ws');
     assert.deepEqual(active.map((r) => r.index), [1, 2]);
   });
@@ -107,11 +125,19 @@ describe('auto-reply rules', () => {
     assert.equal(ws.active.length, 0);
   });
 
-  it('match only the first bytes of a huge message', () => {
+  it('match only the first bytes of a huge message', async () => {
     const big = new Uint8Array(AUTO_REPLY_MATCH_BYTES + 10).fill(0x61);
     big.set(utf8('END'), AUTO_REPLY_MATCH_BYTES + 5);
-    assert.equal(answer([rule('END', 'x')], big), undefined);
-    assert.equal(answer([rule('aaa', 'x')], big), 'x');
+    assert.equal(await answer([rule('END', 'x')], big), undefined);
+    assert.equal(await answer([rule('aaa', 'x')], big), 'x');
+  });
+
+  it('never test a regular expression on the calling thread: only substrings are matched there', () => {
+    const { active } = compileAutoReplies([rule('plain', 'a'), rule('/^(a+)+$/', 'b')], 'ws');
+    assert.equal(needsPatternWorker(active.slice(0, 1)), false);
+    assert.equal(needsPatternWorker(active), true);
+    assert.deepEqual(active[1]!.pattern, { regex: { body: '^(a+)+$', flags: '' } });
+    assert.throws(() => findAutoReply(active, utf8('a'.repeat(40) + '!')), /pattern worker/);
   });
 
   it(`keep at most ${MAX_AUTO_REPLY_RULES} rules`, () => {

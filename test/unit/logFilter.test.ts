@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { after, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
 import { EntryLog } from '../../src/core/log/entryLog';
-import { FilterScan } from '../../src/panel/filterScan';
+import { PatternRunner } from '../../src/core/patterns/patternRunner';
+import { FilterScan, type OffThreadSlice } from '../../src/panel/filterScan';
 import { compileFilter, FILTER_SCAN_BYTES, type CompiledFilter } from '../../src/panel/logFilter';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -13,45 +15,66 @@ function compile(text: string, directions: number[] = [], kinds: number[] = []):
   return c.filter;
 }
 
-function test(f: CompiledFilter, payload: string | Uint8Array, direction: number = Direction.In, kind: number = Kind.Text): boolean {
+const runner = new PatternRunner(300);
+after(() => runner.dispose());
+
+/** The seqs a slice on the pattern worker marked. */
+function marked(slice: OffThreadSlice): number[] {
+  const seqs: number[] = [];
+  slice.markInto({ mark: (seq) => seqs.push(seq) });
+  return seqs;
+}
+
+/** Whether `f` matches one entry, tested as the panel does: here, or on the pattern worker for a regex. */
+async function test(f: CompiledFilter, payload: string | Uint8Array, direction: number = Direction.In, kind: number = Kind.Text): Promise<boolean> {
   const bytes = typeof payload === 'string' ? enc(payload) : payload;
-  return f.matches(direction, kind, bytes, 0, bytes.length);
+  if (!f.offThread) return f.matches(direction, kind, bytes, 0, bytes.length);
+  const log = new EntryLog();
+  // Not at the start of its slab: the payload is a range of a larger buffer.
+  log.append(Direction.Meta, Kind.Note, enc('before'));
+  log.append(direction as Direction, kind as Kind, bytes);
+  const scan = new FilterScan(1, f, 1);
+  const slice = await scan.advanceOffThread(log, 100, runner);
+  assert.equal(slice.tooSlowAt, undefined);
+  assert.ok(scan.isCaughtUp(log));
+  return marked(slice).includes(1);
 }
 
 describe('log filter', () => {
-  it('decodes payloads as TextDecoder does: invalid bytes as U+FFFD, a BOM kept, a range of a larger buffer', () => {
+  it('decodes payloads as TextDecoder does: invalid bytes as U+FFFD, a BOM kept, a range of a larger buffer', async () => {
     const bad = new Uint8Array([0x61, 0xff, 0x62, 0xe2, 0x82]);
-    assert.equal(test(compile('/^a\uFFFDb\uFFFD$/'), bad), true);
-    assert.equal(test(compile('/^\uFEFFx$/'), new Uint8Array([0xef, 0xbb, 0xbf, 0x78])), true);
+    assert.equal(await test(compile('/^a\uFFFDb\uFFFD$/'), bad), true);
+    assert.equal(await test(compile('/^\uFEFFx$/'), new Uint8Array([0xef, 0xbb, 0xbf, 0x78])), true);
+    assert.equal(await test(compile('/^HELLO$/'), 'HELLO'), true);
     const slab = enc('xxHELLOyy');
-    assert.equal(compile('/^HELLO$/').matches(Direction.In, Kind.Text, slab, 2, 7), true);
+    assert.equal(compile('hello').matches(Direction.In, Kind.Text, slab, 2, 7), true);
   });
 
-  it('matches substrings case-insensitively, ASCII and beyond', () => {
+  it('matches substrings case-insensitively, ASCII and beyond', async () => {
     const f = compile('Hello');
-    assert.equal(test(f, 'say HELLO world'), true);
-    assert.equal(test(f, 'say hell o'), false);
+    assert.equal(await test(f, 'say HELLO world'), true);
+    assert.equal(await test(f, 'say hell o'), false);
     const g = compile('ÜBER');
-    assert.equal(test(g, 'das ist über alles'), true);
-    assert.equal(test(compile(''), 'anything'), true);
+    assert.equal(await test(g, 'das ist über alles'), true);
+    assert.equal(await test(compile(''), 'anything'), true);
   });
 
-  it('finds ASCII text around invalid UTF-8 like the decoded text would', () => {
-    assert.equal(test(compile('ok'), new Uint8Array([0xff, 0x6f, 0x6b, 0xc3])), true);
+  it('finds ASCII text around invalid UTF-8 like the decoded text would', async () => {
+    assert.equal(await test(compile('ok'), new Uint8Array([0xff, 0x6f, 0x6b, 0xc3])), true);
   });
 
-  it('honours /regex/flags, and treats a path like /api/users as text', () => {
-    assert.equal(test(compile('/^ping \\d+$/'), 'ping 42'), true);
-    assert.equal(test(compile('/^ping \\d+$/'), 'PING 42'), false);
-    assert.equal(test(compile('/^ping \\d+$/i'), 'PING 42'), true);
-    assert.equal(test(compile('/api/users'), 'GET /api/users HTTP/1.1'), true);
-    assert.equal(test(compile('/api/users'), 'api'), false);
+  it('honours /regex/flags, and treats a path like /api/users as text', async () => {
+    assert.equal(await test(compile('/^ping \\d+$/'), 'ping 42'), true);
+    assert.equal(await test(compile('/^ping \\d+$/'), 'PING 42'), false);
+    assert.equal(await test(compile('/^ping \\d+$/i'), 'PING 42'), true);
+    assert.equal(await test(compile('/api/users'), 'GET /api/users HTTP/1.1'), true);
+    assert.equal(await test(compile('/api/users'), 'api'), false);
     // The global flag must not make repeated tests alternate.
     const g = compile('/a/g');
-    assert.deepEqual([test(g, 'a'), test(g, 'a'), test(g, 'a')], [true, true, true]);
+    assert.deepEqual([await test(g, 'a'), await test(g, 'a'), await test(g, 'a')], [true, true, true]);
   });
 
-  it('answers a regex of literal alternatives exactly as the RegExp would', () => {
+  it('answers a regex of literal alternatives exactly as the RegExp would', async () => {
     const payloads = ['error: disk', 'WARN low', 'all fine', 'über error', '', 'err or', 'a-b:c', new Uint8Array([0xff, 0x77, 0x61, 0x72, 0x6e])];
     for (const source of ['/error|warn/', '/error|warn/i', '/ERROR/im', '/a-b:c|x y/u', '/er+or/', '/w.rn/', '/error|/']) {
       const f = compile(source);
@@ -59,7 +82,7 @@ describe('log filter', () => {
       const re = new RegExp(body!, flags);
       for (const p of payloads) {
         const text = typeof p === 'string' ? p : new TextDecoder().decode(p);
-        assert.equal(test(f, p), re.test(text), `${source} on ${JSON.stringify(text)}`);
+        assert.equal(await test(f, p), re.test(text), `${source} on ${JSON.stringify(text)}`);
       }
     }
   });
@@ -99,19 +122,19 @@ describe('log filter', () => {
     assert.match((c as { message: string }).message, /^Invalid regular expression/);
   });
 
-  it('filters by direction and kind sets', () => {
+  it('filters by direction and kind sets', async () => {
     const f = compile('', [Direction.Out], [Kind.Text, Kind.Binary]);
-    assert.equal(test(f, 'x', Direction.Out, Kind.Binary), true);
-    assert.equal(test(f, 'x', Direction.In, Kind.Binary), false);
-    assert.equal(test(f, 'x', Direction.Out, Kind.Ping), false);
+    assert.equal(await test(f, 'x', Direction.Out, Kind.Binary), true);
+    assert.equal(await test(f, 'x', Direction.In, Kind.Binary), false);
+    assert.equal(await test(f, 'x', Direction.Out, Kind.Ping), false);
   });
 
-  it('searches only the first FILTER_SCAN_BYTES of a payload', () => {
+  it('searches only the first FILTER_SCAN_BYTES of a payload', async () => {
     const big = new Uint8Array(FILTER_SCAN_BYTES + 10).fill(0x2e);
     big.set(enc('needle'), FILTER_SCAN_BYTES + 2);
-    assert.equal(test(compile('needle'), big), false);
+    assert.equal(await test(compile('needle'), big), false);
     big.set(enc('needle'), 100);
-    assert.equal(test(compile('needle'), big), true);
+    assert.equal(await test(compile('needle'), big), true);
   });
 });
 
@@ -136,6 +159,57 @@ describe('filter scan', () => {
     log.append(Direction.In, Kind.Text, enc('late in'));
     assert.deepEqual([...scan.advance(log, 10)], [100_000]);
     assert.equal(scan.scannedTo, log.nextSeq);
+  });
+
+  it('runs a regular expression that is not literal alternatives on the pattern worker, never here', () => {
+    assert.deepEqual(compile('/(a+)+$/').offThread, { regex: { body: '(a+)+$', flags: '' } });
+    assert.deepEqual(compile('/^x/gi').offThread, { regex: { body: '^x', flags: 'i' } });
+    assert.throws(() => compile('/(a+)+$/').matches(Direction.In, Kind.Text, enc('a'), 0, 1), /pattern worker/);
+    for (const fast of ['/error|warn/i', 'plain text', '']) assert.equal(compile(fast).offThread, undefined, fast);
+  });
+
+  it('gives up a catastrophic regex on the worker without blocking the event loop, and names the entry', async () => {
+    const log = new EntryLog();
+    log.append(Direction.In, Kind.Text, enc('aaa'));
+    log.append(Direction.In, Kind.Text, enc('a'.repeat(40) + '!'));
+    log.append(Direction.In, Kind.Text, enc(' '.repeat(1024 * 1024)));
+    const scan = new FilterScan(1, compile('/(a+)+$/'), log.firstSeq);
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    delay.enable();
+    const slice = await scan.advanceOffThread(log, 100, runner);
+    delay.disable();
+    assert.equal(slice.tooSlowAt, 1);
+    assert.deepEqual(marked(slice), [0], 'the entries before it keep their result');
+    assert.ok(delay.max / 1e6 < 100, `the event loop was blocked for ${(delay.max / 1e6).toFixed(1)} ms`);
+  });
+
+  it('applies the direction and kind masks before the pattern: other entries never reach the worker', async () => {
+    const log = new EntryLog();
+    log.append(Direction.In, Kind.Text, enc('a'.repeat(40) + '!'));
+    log.append(Direction.Out, Kind.Text, enc('aaa'));
+    log.append(Direction.Out, Kind.Binary, enc('aaa'));
+    const scan = new FilterScan(1, compile('/(a+)+$/', [Direction.Out], [Kind.Text]), log.firstSeq);
+    const slice = await scan.advanceOffThread(log, 100, runner);
+    assert.equal(slice.tooSlowAt, undefined);
+    assert.deepEqual(marked(slice), [1]);
+    assert.ok(scan.isCaughtUp(log));
+  });
+
+  it('matches what the log held when the slice began, though the log recycles that memory while the worker runs', async () => {
+    const log = new EntryLog({ maxBytes: 2 * 1024 * 1024 });
+    for (let i = 0; i < 4; i++) log.append(Direction.In, Kind.Text, enc(`keep ${i} ok`));
+    const views = [0, 1, 2, 3].map((seq) => log.payload(seq)!);
+    const scan = new FilterScan(1, compile('/^keep \\d ok$/'), log.firstSeq);
+    const running = scan.advanceOffThread(log, 100, runner);
+    assert.ok(scan.busy);
+    // Evicts every entry the slice took and writes new ones into their memory before the worker answers.
+    const filler = new Uint8Array(200 * 1024).fill(0x67);
+    for (let i = 0; i < 100; i++) log.append(Direction.In, Kind.Text, filler);
+    assert.ok(views.every((v) => v[0] === 0x67), 'the slabs were reused');
+    const slice = await running;
+    assert.equal(scan.busy, false);
+    assert.deepEqual(marked(slice), [0, 1, 2, 3]);
+    assert.equal(scan.scannedTo, 4);
   });
 
   it('skips entries evicted while it was scanning', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
-import { PatternRunner, type PatternItems, type PatternSource } from '../../src/core/patterns/patternRunner';
+import { PatternBatch, PatternRunner, type PatternItems, type PatternSource } from '../../src/core/patterns/patternRunner';
 
 const encoder = new TextEncoder();
 
@@ -128,5 +128,32 @@ describe('PatternRunner', () => {
     await assert.rejects(running, /disposed/);
     await assert.rejects(queued, /disposed/);
     await assert.rejects(runner.run([{ substring: 'x' }], items('x')), /disposed/);
+  });
+});
+
+describe('PatternBatch', () => {
+  test('gathers copies of ranges as items, growing as needed, and hands them over whole', async () => {
+    const batch = new PatternBatch();
+    const source = encoder.encode('xxhelloyy');
+    batch.add(source, 2, 7);
+    const long = 'z'.repeat(40_000);
+    batch.add(encoder.encode(long));
+    batch.add(source, 0, 0);
+    for (let i = 0; i < 100; i++) batch.add(encoder.encode(`item ${i}`));
+    source.fill(0x21);
+    assert.equal(batch.length, 103);
+    const items = batch.take();
+    assert.equal(batch.length, 0, 'the batch starts over');
+    assert.equal(batch.byteLength, 0);
+    const runner = new PatternRunner();
+    try {
+      const result = await runner.run([{ substring: 'hello' }, regex('^z+$'), regex('^$'), regex('^item 99$')], items, true);
+      assert.ok(result.ok);
+      assert.deepEqual([...result.firstMatch.subarray(0, 3)], [0, 1, 2]);
+      assert.equal(result.firstMatch[102], 3);
+      assert.equal(items.bytes.byteLength, 0, 'handed over: the worker owns the bytes now');
+    } finally {
+      runner.dispose();
+    }
   });
 });

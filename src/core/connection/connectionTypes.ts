@@ -74,6 +74,8 @@ export interface Connection extends IDisposable {
   readonly tls: TlsInfo | undefined;
   /** 'server' for a peer a listener accepted (its Out entries go to a client); absent for connections we open. */
   readonly end?: 'client' | 'server';
+  /** Bytes sent but not yet written to the socket (queued in Node and ws); absent where not known. */
+  readonly queuedBytes?: number;
   readonly onDidChangeState: Event<ConnectionState>;
 
   /** Opens the connection. Resolves when open; rejects with a SocketInspectorError (also logged). */

@@ -8,6 +8,7 @@ import { SocketInspectorError } from '../../../shared/errors';
 import type { EntryLog } from '../log/entryLog';
 import { sendOutgoing, type Outgoing } from './outgoingMessage';
 import type { ServerPeer, ServerSession, ServerState } from './serverTypes';
+import { admitSend } from './sendBackpressure';
 import { formatAddress } from './socketAddress';
 
 /** A Connection standing for a whole server session. */
@@ -35,13 +36,18 @@ export function openPeers(session: ServerSession): ServerPeer[] {
 
 /**
  * Sends to every open peer of `session` with `send`; returns the peers that got it. Throws NOT_OPEN when
- * no peer is open; a peer that fails (it closed meanwhile) is skipped.
+ * no peer is open; a peer that fails (it closed meanwhile) or does not read (sendBackpressure.ts) is skipped.
  */
 export function broadcast(session: ServerSession, send: (peer: Connection) => void): ServerPeer[] {
   const open = openPeers(session);
   if (open.length === 0) throw new SocketInspectorError('NOT_OPEN', 'Cannot broadcast: no peer is connected.');
   const reached: ServerPeer[] = [];
+  let behind = 0;
   for (const peer of open) {
+    if (!admitSend(session, peer)) {
+      behind++;
+      continue;
+    }
     try {
       send(peer.connection);
       reached.push(peer);
@@ -49,6 +55,7 @@ export function broadcast(session: ServerSession, send: (peer: Connection) => vo
       // Closed between the check and the send: it just does not count.
     }
   }
+  if (reached.length === 0 && behind > 0) throw new SocketInspectorError('NOT_OPEN', 'Cannot broadcast: no open peer reads what is sent to it (see the server log).');
   if (reached.length === 0) throw new SocketInspectorError('NOT_OPEN', 'Cannot broadcast: no peer accepted the message.');
   return reached;
 }

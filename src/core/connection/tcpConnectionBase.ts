@@ -100,6 +100,11 @@ export abstract class TcpConnectionBase extends ConnectionBase {
     return this.state === 'open' && !this.weEnded && !!this.socket?.writable;
   }
 
+  /** What the socket holds of our sends, not yet written. */
+  get queuedBytes(): number {
+    return this.socket?.writableLength ?? 0;
+  }
+
   sendText(text: string): void {
     this.sendBytes(Buffer.from(text, 'utf8'));
   }

@@ -320,6 +320,11 @@ export abstract class WebSocketConnectionBase extends ConnectionBase {
     return this.state === 'open' && this.ws?.readyState === WebSocket.OPEN;
   }
 
+  /** What ws and the socket hold of our sends, not yet written (ws's bufferedAmount). */
+  get queuedBytes(): number {
+    return this.ws?.bufferedAmount ?? 0;
+  }
+
   sendText(text: string): void {
     this.requireOpen(this.canSend, 'send');
     // Encoded here so the log holds exactly the bytes ws frames.

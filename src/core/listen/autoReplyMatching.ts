@@ -1,10 +1,13 @@
 // Auto-reply rules, so a mock server needs no code: "when a message matches this text or /regex/,
 // reply with that". Pure: compiling checks every rule (and says what is wrong with each), matching
-// picks the first enabled rule that matches a received message. The rule type and its limits are in
-// shared/autoReplyRules.ts, since the webview's editor checks them too.
+// picks the first enabled rule that matches a received message. A rule's pattern is what the pattern
+// worker tests (src/core/patterns/patternRunner.ts): a regular expression is never run on the extension
+// host's thread, since one can take exponential time; substrings may be, as they take linear time.
+// The rule type and its limits are in shared/autoReplyRules.ts, since the webview's editor checks them too.
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../../shared/autoReplyRules';
 import type { ConnectionKind } from '../connection/connectionTypes';
 import { type Outgoing, prepareOutgoing } from '../connection/outgoingMessage';
+import type { PatternSource } from '../patterns/patternRunner';
 
 /** Only this many bytes of each message are matched, so one huge message cannot stall the host. */
 export const AUTO_REPLY_MATCH_BYTES = 1024 * 1024;
@@ -15,8 +18,8 @@ export interface CompiledAutoReply {
   readonly index: number;
   readonly reply: Outgoing;
   readonly delayMs: number;
-  /** Whether a received message (its text) matches. */
-  matches(text: string): boolean;
+  /** What a received message (its text) must match: a substring (empty: any message) or a regular expression. */
+  readonly pattern: PatternSource;
 }
 
 /** Outcome of {@link compileAutoReplies}: the active rules, and what is wrong with each rule (undefined: nothing). */
@@ -36,24 +39,24 @@ export function parseRegexLiteral(text: string): { body: string; flags: string }
   return { body: text.slice(1, close), flags };
 }
 
-function matcher(match: string): ((text: string) => boolean) | string {
-  if (match === '') return () => true;
-  const literal = parseRegexLiteral(match);
-  if (!literal) return (text) => text.includes(match);
-  let re: RegExp;
+function patternOf(match: string): PatternSource | string {
+  const literal = match === '' ? undefined : parseRegexLiteral(match);
+  if (!literal) return { substring: match };
+  // g and y would make test() stateful from one message to the next.
+  const flags = literal.flags.replace(/[gy]/g, '');
   try {
-    // g and y would make test() stateful from one message to the next.
-    re = new RegExp(literal.body, literal.flags.replace(/[gy]/g, ''));
+    // Compiled here only to say what is wrong with it; it is run on the pattern worker.
+    new RegExp(literal.body, flags);
   } catch (e) {
     return `Invalid regular expression: ${(e as Error).message}`;
   }
-  return (text) => re.test(text);
+  return { regex: { body: literal.body, flags } };
 }
 
 /** One rule's problem, or its compiled form. */
 function compileRule(rule: AutoReplyRule, index: number, kind: ConnectionKind): CompiledAutoReply | string {
-  const matches = matcher(rule.match);
-  if (typeof matches === 'string') return matches;
+  const pattern = patternOf(rule.match);
+  if (typeof pattern === 'string') return pattern;
   if (!Number.isInteger(rule.delayMs) || rule.delayMs < 0 || rule.delayMs > MAX_AUTO_REPLY_DELAY_MS) {
     return `The delay must be a whole number of milliseconds from 0 to ${MAX_AUTO_REPLY_DELAY_MS}`;
   }
@@ -63,7 +66,7 @@ function compileRule(rule: AutoReplyRule, index: number, kind: ConnectionKind): 
   } catch (e) {
     return `Reply: ${(e as Error).message}`;
   }
-  return { index, reply, delayMs: rule.delayMs, matches };
+  return { index, reply, delayMs: rule.delayMs, pattern };
 }
 
 /**
@@ -95,9 +98,20 @@ export function messageText(payload: Uint8Array): string {
   return lenientUtf8.decode(payload.subarray(0, AUTO_REPLY_MATCH_BYTES));
 }
 
-/** The first active rule that matches `payload`, if any. */
-export function findAutoReply(active: readonly CompiledAutoReply[], payload: Uint8Array): CompiledAutoReply | undefined {
-  if (active.length === 0) return undefined;
+/** Whether any of `rules` is a regular expression, which only the pattern worker may test. */
+export function needsPatternWorker(rules: readonly CompiledAutoReply[]): boolean {
+  return rules.some((rule) => 'regex' in rule.pattern);
+}
+
+/**
+ * The first of `rules` that matches `payload`, tested on the calling thread: only for rules without a
+ * regular expression (see needsPatternWorker), whose test takes time linear in the message.
+ */
+export function findAutoReply(rules: readonly CompiledAutoReply[], payload: Uint8Array): CompiledAutoReply | undefined {
+  if (rules.length === 0) return undefined;
   const text = messageText(payload);
-  return active.find((rule) => rule.matches(text));
+  return rules.find(({ pattern }) => {
+    if ('regex' in pattern) throw new Error('A regular expression is matched on the pattern worker, never on the host thread');
+    return text.includes(pattern.substring);
+  });
 }

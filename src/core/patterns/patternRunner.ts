@@ -19,6 +19,55 @@ export interface PatternItems {
   readonly ends: Uint32Array;
 }
 
+/**
+ * Texts gathered for one run, each copied as it is added: a caller can collect payloads straight from
+ * the entry log (whose memory is reused once it returns to the event loop) and await the run safely.
+ */
+export class PatternBatch {
+  private bytes = new Uint8Array(16 * 1024);
+  private ends = new Uint32Array(64);
+  private count = 0;
+  private size = 0;
+
+  /** Texts added since the last take(). */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Bytes added since the last take(). */
+  get byteLength(): number {
+    return this.size;
+  }
+
+  /** Adds `source[start, end)` as the next item. */
+  add(source: Uint8Array, start = 0, end = source.length): void {
+    const n = end - start;
+    if (this.size + n > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.size + n, this.bytes.length * 2));
+      grown.set(this.bytes.subarray(0, this.size));
+      this.bytes = grown;
+    }
+    this.bytes.set(source.subarray(start, end), this.size);
+    this.size += n;
+    if (this.count === this.ends.length) {
+      const grown = new Uint32Array(this.ends.length * 2);
+      grown.set(this.ends);
+      this.ends = grown;
+    }
+    this.ends[this.count++] = this.size;
+  }
+
+  /** The items added so far, in memory the batch lets go of (pass `handOver` to run()); the batch starts empty. */
+  take(): PatternItems {
+    const items = { bytes: this.bytes.subarray(0, this.size), ends: this.ends.subarray(0, this.count) };
+    this.bytes = new Uint8Array(16 * 1024);
+    this.ends = new Uint32Array(64);
+    this.count = 0;
+    this.size = 0;
+    return items;
+  }
+}
+
 /** What a run found: for each item, the index of the first pattern that matches it, or -1. */
 export type PatternRunResult =
   | { readonly ok: true; readonly firstMatch: Int32Array }
@@ -93,15 +142,20 @@ export class PatternRunner extends Disposable {
     this.register(toDisposable(() => this.stop(new Error('The pattern runner was disposed'))));
   }
 
-  /** Tests every item against `patterns` in order; resolves with the first pattern matching each item. */
-  run(patterns: readonly PatternSource[], items: PatternItems): Promise<PatternRunResult> {
+  /**
+   * Tests every item against `patterns` in order; resolves with the first pattern matching each item.
+   * The items are copied at once (the caller may reuse its memory as soon as this returns), unless
+   * `handOver`: then their buffers go to the worker as they are and the caller must not touch them again
+   * (a {@link PatternBatch} hands over what it gathered, so nothing is copied twice).
+   */
+  run(patterns: readonly PatternSource[], items: PatternItems, handOver = false): Promise<PatternRunResult> {
     if (this.isDisposed) return Promise.reject(new Error('The pattern runner was disposed'));
     if (items.ends.length === 0 || patterns.length === 0) {
       return Promise.resolve({ ok: true, firstMatch: new Int32Array(items.ends.length).fill(-1) });
     }
     // Copied now: the caller's bytes may be a view into log memory that is reused before the worker reads it.
-    const bytes = items.bytes.slice();
-    const ends = items.ends.slice();
+    const bytes = handOver ? items.bytes : items.bytes.slice();
+    const ends = handOver ? items.ends : items.ends.slice();
     return new Promise((resolve, reject) => {
       const start = () => {
         const id = this.nextId++;
@@ -109,7 +163,7 @@ export class PatternRunner extends Disposable {
         this.pending = { id, results, resolve, reject };
         const worker = this.ensureWorker();
         Atomics.store(this.progress, 0, -1);
-        worker.postMessage({ id, progress: this.progress.buffer, results: results.buffer, patterns, bytes, ends }, [bytes.buffer, ends.buffer]);
+        worker.postMessage({ id, progress: this.progress.buffer, results: results.buffer, patterns, bytes, ends }, [bytes.buffer as ArrayBuffer, ends.buffer as ArrayBuffer]);
         this.watched = { id, item: -1, pattern: -1, since: performance.now() };
         this.watchdog ??= setInterval(() => this.checkDeadline(), Math.max(10, Math.floor(this.deadlineMs / 4)));
       };

@@ -26,6 +26,8 @@ const HOST_EVENT_TYPES = Object.keys({
   snapshot: 0,
   peers: 0,
   held: 0,
+  autoReplies: 0,
+  filterOff: 0,
 } satisfies Record<keyof HostEvents, 0>) as Array<keyof HostEvents>;
 
 /** Handlers for every host event: `each(type)` for all of them, replaced by `some` where given. */
