@@ -9,7 +9,7 @@
 // plain-frame bypass alone, in-place reassembly alone, and everything that passed together with reads
 // into the log. The server only answers a path of its own, and the TCP pattern is of no use to anyone
 // else who connects meanwhile.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { Direction, Kind } from '../../../shared/logModel';
@@ -267,18 +267,22 @@ async function wsTransfer(pool: Buffer, allowed: FastPathSet): Promise<string | 
         ws.once('close', () => resolve());
       });
     });
-    const client = new WebSocket(`ws://127.0.0.1:${port}${path}`, { perMessageDeflate: false });
-    sockets.push(client);
-    const clientDone = new Promise<void>((resolve, reject) => {
-      client.on('error', reject);
-      client.once('open', () => {
-        attached.push(attachWsFastPaths(client, (client as unknown as { _socket: net.Socket })._socket, clientEnd.log, clientEnd.hooks('client'), allowed));
-        clientEnd.listen(client);
-        for (const m of fromClient) send(client, m);
+    const transfer = async (): Promise<WebSocket> => {
+      const { ws: client, socket } = await upgradedClient(port, path);
+      sockets.push(client);
+      const clientDone = new Promise<void>((resolve, reject) => {
+        client.on('error', reject);
+        client.once('close', () => resolve());
       });
-      client.once('close', () => resolve());
-    });
-    await withDeadline(Promise.all([serverDone, clientDone]), TRANSFER_TIMEOUT_MS, 'the WebSocket transfer');
+      // Open, and no frame byte read yet: where a connection puts its fast paths on.
+      attached.push(attachWsFastPaths(client, socket, clientEnd.log, clientEnd.hooks('client'), allowed));
+      clientEnd.listen(client);
+      socket.resume();
+      for (const m of fromClient) send(client, m);
+      await Promise.all([serverDone, clientDone]);
+      return client;
+    };
+    const client = await withDeadline(transfer(), TRANSFER_TIMEOUT_MS, 'the WebSocket transfer');
     const engaged = attached.flatMap((a) => a.engaged);
     const mismatch = receiverMismatch(rawReceiver(client));
     if (allowed.plainFrameBypass && !engaged.includes('plainFrameBypass')) {
@@ -302,6 +306,55 @@ async function wsTransfer(pool: Buffer, allowed: FastPathSet): Promise<string | 
     for (const a of attached) a.dispose();
     for (const ws of sockets) ws.terminate();
     await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
+/** The GUID of RFC 6455 §1.3, for Sec-WebSocket-Accept. */
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/**
+ * A ws client over loopback (its socket paused), made without http.request: the extension host patches that to route every
+ * request through its proxy agent, and the self-test must depend on Node and ws alone. The upgrade is
+ * written by hand and ws is handed the socket as its own client does after an upgrade (setSocket, as a
+ * client: _isServer false).
+ */
+async function upgradedClient(port: number, path: string): Promise<{ ws: WebSocket; socket: net.Socket }> {
+  const socket = net.connect(port, '127.0.0.1');
+  try {
+    await new Promise<void>((resolve, reject) => socket.once('error', reject).once('connect', resolve));
+    const key = randomBytes(16).toString('base64');
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    const { head, rest } = await new Promise<{ head: string; rest: Buffer }>((resolve, reject) => {
+      let got = Buffer.alloc(0);
+      const onData = (chunk: Buffer): void => {
+        got = Buffer.concat([got, chunk]);
+        const end = got.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        socket.off('data', onData);
+        socket.pause();
+        resolve({ head: got.subarray(0, end).toString('latin1'), rest: got.subarray(end + 4) });
+      };
+      socket.on('data', onData);
+      socket.once('error', reject);
+      socket.once('end', () => reject(new Error('the server ended the connection during the upgrade')));
+    });
+    const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
+    if (!/^HTTP\/1\.1 101 /.test(head) || !head.toLowerCase().includes(`sec-websocket-accept: ${accept.toLowerCase()}`)) {
+      throw new Error(`the loopback upgrade was answered with: ${head.split('\r\n')[0]}`);
+    }
+    socket.removeAllListeners('error');
+    socket.removeAllListeners('end');
+    const ws = new WebSocket(null as unknown as string, undefined, {}) as WebSocket & {
+      _isServer: boolean;
+      setSocket(socket: net.Socket, head: Buffer, options: { maxPayload: number }): void;
+    };
+    ws._isServer = false;
+    ws.setSocket(socket, rest, { maxPayload: 100 * 1024 * 1024 });
+    // Paused until the caller has put its fast paths on.
+    return { ws, socket };
+  } catch (e) {
+    socket.destroy();
+    throw e;
   }
 }
 
