@@ -15,6 +15,7 @@ import { createTcpProxy, createWsProxy, type ProxySession } from '../src/core/pr
 import type { ServerSession } from '../src/core/connection/serverTypes';
 import { createTcpConnection } from '../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../src/core/connection/wsConnection';
+import { describeFastReceive, fastReceive } from '../src/core/receive/fastReceive';
 import { panelsUnderTraffic } from './soak/panelsUnderTraffic';
 import { sleep, until as untilWithin } from './soak/polling';
 
@@ -608,6 +609,8 @@ async function main(): Promise<void> {
   const unhandled: unknown[] = [];
   const onUnhandled = (e: unknown) => unhandled.push(e);
   process.on('unhandledRejection', onUnhandled);
+  // The self-test first (as the extension runs it at activation): its sockets are closed before the count.
+  for (const line of describeFastReceive(await fastReceive.ready())) console.log(line);
   gc();
   const handlesBefore = handleCounts();
   const listenersBefore = processListenerCounts();

@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { Direction } from '../../shared/logModel';
 import type { Connection } from '../../src/core/connection/connectionTypes';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { fastReceive } from '../../src/core/receive/fastReceive';
 import { PanelController } from '../../src/panel/panelController';
 import { serializeWebviewMessage } from '../bridge/vscodeWebviewMessage';
 import { trimProfile, type SampledProfile } from '../lib/cpuProfile';
@@ -180,7 +181,11 @@ async function recorderLines(): Promise<Counter> {
   return recorder;
 }
 
-function start(): Promise<Counter> {
+async function start(): Promise<Counter> {
+  // The recorder measures the fast receive paths, which a connection gets once the self-test passed.
+  if (config.mode === 'recorder') {
+    for (const off of (await fastReceive.ready()).filter((s) => !s.on)) console.error(`consumer: fast receive path ${off.path} is off: ${off.why}`);
+  }
   switch (config.mode) {
     case 'sink':
       return sink();

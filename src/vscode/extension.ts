@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { connectionPicker, registerCommands } from './commands/connectCommands';
 import { ConnectionRegistry } from '../core/connection/connectionRegistry';
 import { reportError } from './errorReport';
+import { registerFastReceive } from './fastReceiveSwitch';
 import { createApi, type SocketInspectorApi } from './extensionApi';
 import { registerExportCommands } from './commands/exportCommands';
 import { registerInspectorCommands } from './commands/inspectorCommands';
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   const registry = new ConnectionRegistry();
   const panels = new PanelManager(context.extensionUri, registry, output);
   context.subscriptions.push(output, registry, panels, createStatusBar(registry));
+  registerFastReceive(context, output);
   registerCommands(context, registry, panels, output);
   registerServerCommands(context, registry, panels, output);
   const pick = connectionPicker(registry, panels, (e) => reportError(output, e));

@@ -1,7 +1,7 @@
 // Every socketInspector.* setting the extension reads, read here and nowhere else: log retention, the
-// message size limit, the TLS key log of ad-hoc connections, the panel's defaults and whether a saved
-// session stores its log. The key log: socketInspector.tls.keyLogFile, or tls.keyLogFile in a command's
-// options; session files carry their own (connection.tls.keyLogFile).
+// message size limit, the TLS key log of ad-hoc connections, the panel's defaults, whether a saved
+// session stores its log, and the fast receive switch. The key log: socketInspector.tls.keyLogFile, or
+// tls.keyLogFile in a command's options; session files carry their own (connection.tls.keyLogFile).
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { PanelSettings } from '../../shared/protocol';
@@ -69,4 +69,12 @@ export function panelSettingsFromConfiguration(): PanelSettings {
 /** socketInspector.session.storeLog: whether Save Session writes the log into the file. */
 export function storeLogFromSettings(): boolean {
   return vscode.workspace.getConfiguration('socketInspector').get<boolean>('session.storeLog') ?? true;
+}
+
+/** The setting that switches the fast receive paths (src/core/receive/fastReceive.ts). */
+export const FAST_RECEIVE_SETTING = 'socketInspector.advanced.fastReceive';
+
+/** socketInspector.advanced.fastReceive: whether connections may use the fast receive paths. */
+export function fastReceiveFromSettings(): boolean {
+  return vscode.workspace.getConfiguration('socketInspector').get<boolean>('advanced.fastReceive') ?? true;
 }

@@ -10,6 +10,7 @@ import { anomalyNames } from '../../shared/wireFrames';
 import type { WebSocketConnection, WebSocketOptions } from '../../src/core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { fastPathsReady } from './support/fastPathsReady';
 import { frame, startHandRolledWsServer, switchingProtocols } from './support/handRolledWsServer';
 import { describeLog, entries, waitForEnd, waitForEntry, type Entry } from './support/logReading';
 import { startWsServer, type Peer, type WsPeer } from './support/nodePeers';
@@ -75,6 +76,8 @@ function decodeClientFrames(bytes: Buffer): Array<{ b0: number; masked: boolean;
 describe('wire frames of a WebSocket connection', () => {
   let plain: WsPeer;
   let deflate: WsPeer;
+  // Frames must be recorded alike whichever receive path took them: with the fast paths on (once the self-test passed).
+  before(fastPathsReady);
   before(async () => {
     plain = await peer(startWsServer());
     deflate = await peer(startWsServer({ perMessageDeflate: true }));

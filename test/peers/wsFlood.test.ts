@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { fastPathsReady } from './support/fastPathsReady';
 import { entries, waitForEnd } from './support/logReading';
 import { startWsServer, type WsPeer } from './support/nodePeers';
 
@@ -20,6 +21,8 @@ function message(i: number): Buffer {
 describe('a flood of messages', () => {
   let peer: WsPeer;
   before(async () => {
+    // The fast receive paths are what a flood exercises: they are on once the self-test passed.
+    await fastPathsReady();
     peer = await startWsServer({ echo: false });
   });
   after(() => peer.close());

@@ -2,20 +2,21 @@
 // the log (src/core/receive/inPlaceReassembly.ts). Whatever lands in place or is copied, each entry holds
 // exactly what was sent, in order, with its frames, at the retention cap too, in both roles.
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { afterEach, before, describe, it } from 'node:test';
 import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
-import { createWsListener } from '../../src/core/listen/wsListener';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import WebSocket from 'ws';
 import { eventually } from '../browser/harness/eventually';
-import { peerNumber } from './support/listenClients';
 import { entries, waitForEnd } from './support/logReading';
 import { startWsServer } from './support/nodePeers';
+import { fastPathsReady } from './support/fastPathsReady';
+import { wsListenerWithClient } from './support/receiveTraffic';
 
 const cleanup: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
+// The fast receive paths are what these tests are about: they are on once the self-test passed.
+before(fastPathsReady);
 
 /** A payload whose bytes depend on its index, so a mix-up between messages shows. */
 function payload(i: number, size: number): Buffer {
@@ -157,14 +158,7 @@ describe('large WebSocket messages', () => {
   }
 
   it('from a client to our listener are logged unmasked and exact', async () => {
-    const session = createWsListener({ address: { host: '127.0.0.1', port: 0 } });
-    cleanup.push(() => session.dispose());
-    await session.start();
-    const client = new WebSocket(`ws://127.0.0.1:${session.address!.port}/`, { perMessageDeflate: false });
-    client.on('error', () => {});
-    cleanup.push(() => client.terminate());
-    await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
-    const ws = (await peerNumber(session, 1)).connection as WebSocketConnection;
+    const { client, peer: ws } = await wsListenerWithClient(cleanup);
     const sent = plan().filter((s) => s.kind !== 'ping');
     for (const s of sent) client.send(s.data, { binary: s.kind === 'binary' });
     const isData = (e: { direction: string; kind: string }) => e.direction === 'in' && (e.kind === 'binary' || e.kind === 'text');

@@ -4,7 +4,7 @@ import type * as net from 'node:net';
 import { Direction, Kind } from '../../../shared/logModel';
 import { ConnectionBase } from './connectionBase';
 import type { RetentionOptions } from './connectionTypes';
-import { readIntoLog } from '../receive/readIntoLog';
+import { fastReceive } from '../receive/fastReceive';
 
 const DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
 
@@ -52,10 +52,9 @@ export abstract class TcpConnectionBase extends ConnectionBase {
   /** The socket is ready for data: logs the Open entry and resolves connect(). */
   protected streamOpened(text: string): void {
     this.wasOpen = true;
-    // Reads go straight into the log from now on (a connected plain TCP socket only); nothing keeps a
-    // view of a read past its 'data' event.
-    const reads = this.socket && readIntoLog(this.socket, this.log, { holds: () => false, awaits: () => 0 });
-    if (reads) this.register(reads);
+    // Reads go straight into the log from now on (a connected plain TCP socket only, where this process
+    // allows it: fastReceive.ts); nothing keeps a view of a read past its 'data' event.
+    if (this.socket) this.register(fastReceive.attachTcp(this.socket, this.log));
     this.meta(Kind.Open, text);
     this.opened();
   }

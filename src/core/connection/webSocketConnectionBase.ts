@@ -9,13 +9,10 @@ import { ConnectionBase } from './connectionBase';
 import type { RetentionOptions } from './connectionTypes';
 import { toDisposable } from '../base/dispose';
 import { ReadBudget } from '../receive/readBudget';
-import { readIntoLog } from '../receive/readIntoLog';
 import { SpanBatch } from '../log/spanBatch';
 import { closeWithAnyCode } from '../wireFrames/anyCodeClose';
 import { WireFrameTap } from '../wireFrames/wireFrameTap';
-import { reassembleInPlace } from '../receive/inPlaceReassembly';
-import { bypassPlainFrames } from '../receive/plainFrameBypass';
-import { receiverAwaits, receiverHolds, receiverOf } from '../receive/receiverInternals';
+import { fastReceive } from '../receive/fastReceive';
 import { WireFrameStore, type WireFrame } from '../wireFrames/wireFrameStore';
 import { describeReceiverProgress, receiverProgress } from '../receive/wsReceiverProgress';
 import { checkFragments, closeText, controlPayload, NO_STATUS, receivedCloseFrame, splitEvenly, validateClose } from './wsFrameRules';
@@ -195,23 +192,17 @@ export abstract class WebSocketConnectionBase extends ConnectionBase {
     if (!ws || !socket) return;
     const tap = this.register(new WireFrameTap(this.wireFrames, () => ws.extensions.includes('permessage-deflate'), this.role));
     tap.attach(socket);
-    const reassembly = reassembleInPlace(ws, this.reserve);
-    if (reassembly) this.register(reassembly);
-    // A server's frames are unmasked, so a client's plain ones can be taken from the read as they lie.
-    const bypass = this.role === 'client' ? bypassPlainFrames(ws, this.receivedSpan) : undefined;
-    if (bypass) this.register(bypass);
-    // And read straight into the log, where they are then logged in place. Left to Node's own buffers: a
-    // server's peers (their frames are masked, and ws unmasks them where they lie) and compressed
-    // connections (ws inflates each payload into a buffer of its own, so the compressed bytes read into
-    // the log would stay there, belonging to no entry).
-    const receiver = receiverOf(ws);
-    if (bypass && receiver && !ws.extensions.includes('permessage-deflate')) {
-      const reads = readIntoLog(socket, this.log, {
-        holds: (buffer) => this.received.holds(buffer) || receiverHolds(receiver, buffer),
-        awaits: () => receiverAwaits(receiver),
-      });
-      if (reads) this.register(reads);
-    }
+    // The fast receive paths this process allows (fastReceive.ts): reassembly in the log, the plain-frame
+    // bypass and reads straight into the log, as fastPaths.ts puts them on each role. Decided once, here.
+    this.register(
+      fastReceive.attachWs(ws, socket, this.log, {
+        role: this.role,
+        compressed: ws.extensions.includes('permessage-deflate'),
+        reserve: this.reserve,
+        onMessage: this.receivedSpan,
+        holds: (buffer) => this.received.holds(buffer),
+      }),
+    );
     // A flood is handled in slices, so the host's event loop keeps turning (readBudget.ts). ws's own
     // pause and resume keep its backpressure (a resume waits for its receiver to drain).
     const budget = this.register(

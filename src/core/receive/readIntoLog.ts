@@ -39,17 +39,30 @@ interface UserBufferHandle {
   useUserBuffer(buffer: Uint8Array): void;
 }
 
-/** net.Socket's slots for reads into a caller's buffer (lib/net.js: kBuffer, kBufferCb, kBufferGen), if all are there and unused. */
-function readSlots(socket: Socket): ReadSlots | undefined {
+/** net.Socket's slots for reads into a caller's buffer (lib/net.js: kBuffer, kBufferCb, kBufferGen), or what is missing of them. */
+function findSlots(socket: Socket): ReadSlots | string {
+  const handle = (socket as unknown as { _handle?: Partial<UserBufferHandle> | null })._handle;
+  if (!handle) return 'the socket has no handle';
+  if (typeof handle.useUserBuffer !== 'function') return "the socket's handle has no useUserBuffer()";
   const symbols = Object.getOwnPropertySymbols(socket);
   const find = (description: string): symbol | undefined => symbols.find((s) => s.description === description);
   const buffer = find('kBuffer');
   const callback = find('kBufferCb');
   const generator = find('kBufferGen');
-  if (!buffer || !callback || !generator) return undefined;
-  const slots = socket as unknown as Record<symbol, unknown>;
-  if (slots[buffer] !== null || slots[callback] !== null || slots[generator] !== null) return undefined;
+  if (!buffer || !callback || !generator) {
+    const missing = (['kBuffer', 'kBufferCb', 'kBufferGen'] as const).filter((_, i) => ![buffer, callback, generator][i]);
+    return `net.Socket has no ${missing.join(', ')} slot${missing.length === 1 ? '' : 's'}`;
+  }
   return { buffer, callback, generator };
+}
+
+/**
+ * What Node lacks for a connected plain TCP socket to read into the log (its handle's useUserBuffer,
+ * net.Socket's read slots), or undefined when it has it all. The self-test says this out loud.
+ */
+export function readIntoLogProblem(socket: Socket): string | undefined {
+  const slots = findSlots(socket);
+  return typeof slots === 'string' ? slots : undefined;
 }
 
 /** What the socket's reader tells about the bytes it holds and waits for. */
@@ -73,11 +86,12 @@ export interface ReaderState {
  */
 export function readIntoLog(socket: Socket, log: EntryLog, reader: ReaderState): IDisposable | undefined {
   if (socket instanceof TLSSocket || socket.destroyed || socket.connecting) return undefined;
-  const handle = (socket as unknown as { _handle?: Partial<UserBufferHandle> | null })._handle;
-  if (!handle || typeof handle.useUserBuffer !== 'function') return undefined;
-  const slots = readSlots(socket);
-  if (!slots) return undefined;
+  const slots = findSlots(socket);
+  if (typeof slots === 'string') return undefined;
   const s = socket as unknown as Record<symbol, unknown>;
+  // Already reading into a buffer of its own (the onread option).
+  if (s[slots.buffer] !== null || s[slots.callback] !== null || s[slots.generator] !== null) return undefined;
+  const handle = (socket as unknown as { _handle: UserBufferHandle })._handle;
 
   let reading = true;
   // Buffers for reads outside the log, reused once the reader lets go of them: fresh memory per read
@@ -108,7 +122,7 @@ export function readIntoLog(socket: Socket, log: EntryLog, reader: ReaderState):
     // ws and the read budget pause the socket themselves (net.Socket.pause stops such reads).
     return true;
   };
-  (handle as UserBufferHandle).useUserBuffer(first);
+  handle.useUserBuffer(first);
   const end = (): void => {
     if (!reading) return;
     reading = false;

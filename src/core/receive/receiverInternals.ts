@@ -1,9 +1,11 @@
 // The parts of ws's Receiver (ws 8.x, node_modules/ws/lib/receiver.js) that the receive path reaches
-// into: inPlaceReassembly.ts wraps its consume(), plainFrameBypass.ts its write(), and reads into the
-// log (readIntoLog.ts) ask what it holds and waits for (receiverHolds, receiverAwaits). ws has no API for
-// any of it. receiverOf() hands the receiver out only when every field has the type this module knows and
-// ws emits its events synchronously (its default), which all depend on; otherwise nothing is changed
-// and ws works as it always did.
+// into, declared once: inPlaceReassembly.ts wraps its consume(), plainFrameBypass.ts its write(), reads
+// into the log (readIntoLog.ts) ask what it holds and waits for (receiverHolds, receiverAwaits), and
+// wsReceiverProgress.ts reads where it stood when a connection ended. ws has no API for any of it.
+// receiverOf() hands the receiver out only when every field has the type this module knows and ws emits
+// its events synchronously (its default), which all depend on; otherwise nothing is changed and ws
+// works as it always did. receiverMismatch() names what is missing (the self-test and
+// test/unit/wsReceiverContract.test.ts say it out loud).
 import type WebSocket from 'ws';
 
 /** The Receiver fields and methods used. */
@@ -42,6 +44,56 @@ export const GET_DATA = 4;
 /** Receiver state: a compressed payload is being inflated (zlib holds it meanwhile). */
 export const INFLATING = 5;
 
+/** What each member must be; `true`: exactly the value true. */
+const CONTRACT: ReadonlyArray<readonly [keyof ReceiverInternals, 'function' | 'number' | 'boolean' | 'array' | true]> = [
+  ['consume', 'function'],
+  ['write', 'function'],
+  ['_state', 'number'],
+  ['_buffers', 'array'],
+  ['_bufferedBytes', 'number'],
+  ['_opcode', 'number'],
+  ['_fin', 'boolean'],
+  ['_payloadLength', 'number'],
+  ['_compressed', 'boolean'],
+  ['_fragmented', 'number'],
+  ['_fragments', 'array'],
+  ['_errored', 'boolean'],
+  ['_maxPayload', 'number'],
+  ['_skipUTF8Validation', 'boolean'],
+  ['writableLength', 'number'],
+  ['_allowSynchronousEvents', true],
+];
+
+/** ws's receiver of `ws` as it is, whatever it holds. */
+export function rawReceiver(ws: WebSocket): Partial<ReceiverInternals> | undefined {
+  return (ws as unknown as { _receiver?: Partial<ReceiverInternals> })._receiver;
+}
+
+/**
+ * What a receiver lacks of what the fast paths expect, one phrase each ("_fragments is not an array"),
+ * or [] when it has everything.
+ */
+export function receiverMismatch(receiver: unknown): string[] {
+  if (receiver === undefined || receiver === null || typeof receiver !== 'object') return ['the WebSocket has no _receiver'];
+  const x = receiver as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const [name, type] of CONTRACT) {
+    const value = x[name];
+    if (type === true) {
+      if (value !== true) problems.push(`${name} is ${String(value)}, not true (ws must emit its events synchronously)`);
+    } else if (type === 'array' ? !Array.isArray(value) : typeof value !== type) {
+      problems.push(value === undefined ? `${name} is missing` : `${name} is not a${type === 'array' ? 'n array' : ` ${type}`}`);
+    }
+  }
+  return problems;
+}
+
+/** ws's receiver, if it is one this module knows and it emits synchronously. */
+export function receiverOf(ws: WebSocket): ReceiverInternals | undefined {
+  const x = rawReceiver(ws);
+  return receiverMismatch(x).length === 0 ? (x as ReceiverInternals) : undefined;
+}
+
 /**
  * Bytes ws still waits for to have the payload it is reading in one piece (0 between payloads).
  * Infinity inside a fragmented message: ws joins its fragments into a buffer of its own, so their
@@ -62,27 +114,3 @@ export function receiverHolds(r: ReceiverInternals, buffer: ArrayBufferLike): bo
 
 /** Node's Buffer constructor without argument checks: what ws itself makes its views with. */
 export { FastBuffer } from './fastBuffer';
-
-/** ws's receiver, if it is one this module knows and it emits synchronously. */
-export function receiverOf(ws: WebSocket): ReceiverInternals | undefined {
-  const x = (ws as unknown as { _receiver?: Partial<ReceiverInternals> })._receiver;
-  const known =
-    x !== undefined &&
-    typeof x.consume === 'function' &&
-    typeof x.write === 'function' &&
-    typeof x._state === 'number' &&
-    Array.isArray(x._buffers) &&
-    typeof x._bufferedBytes === 'number' &&
-    typeof x._opcode === 'number' &&
-    typeof x._fin === 'boolean' &&
-    typeof x._payloadLength === 'number' &&
-    typeof x._compressed === 'boolean' &&
-    typeof x._fragmented === 'number' &&
-    Array.isArray(x._fragments) &&
-    typeof x._errored === 'boolean' &&
-    typeof x._maxPayload === 'number' &&
-    typeof x._skipUTF8Validation === 'boolean' &&
-    typeof x.writableLength === 'number' &&
-    x._allowSynchronousEvents === true;
-  return known ? (x as ReceiverInternals) : undefined;
-}

@@ -2,23 +2,11 @@
 // inside a payload, or between the fragments of a message. A server that resets or hangs up half-way
 // through a frame should be logged as doing exactly that, and only the reader knows.
 //
-// `ws` has no public API for this; the fields read here are its Receiver's own (ws 8.x). If a future
-// version renames them, describeReceiverProgress() says nothing rather than something wrong, and the
-// hostile-server tests (test/peers/hostileServer.test.ts) fail loudly.
+// `ws` has no public API for this; the fields read here are its Receiver's own (ws 8.x), declared in
+// receiverInternals.ts. If a future version renames them, describeReceiverProgress() says nothing rather
+// than something wrong, and the hostile-server tests (test/peers/hostileServer.test.ts) fail loudly.
 import type WebSocket from 'ws';
-
-/** The Receiver fields read (see node_modules/ws/lib/receiver.js). */
-interface ReceiverInternals {
-  _state?: unknown;
-  _bufferedBytes?: unknown;
-  _payloadLength?: unknown;
-  _fragmented?: unknown;
-  _opcode?: unknown;
-}
-
-/** Receiver states (receiver.js): GET_INFO, GET_PAYLOAD_LENGTH_16/64, GET_MASK, GET_DATA. */
-const GET_INFO = 0;
-const GET_DATA = 4;
+import { GET_DATA, GET_INFO, rawReceiver } from './receiverInternals';
 
 /** Where the reader was: a frame partly received, or a fragmented message unfinished. */
 export type ReceiverProgress =
@@ -29,7 +17,7 @@ export type ReceiverProgress =
 
 /** Reads the reader's position; undefined when the fields are not what this module knows. */
 export function receiverProgress(ws: WebSocket): ReceiverProgress | undefined {
-  const r = (ws as unknown as { _receiver?: ReceiverInternals })._receiver;
+  const r = rawReceiver(ws);
   if (!r) return undefined;
   const { _state: state, _bufferedBytes: buffered, _payloadLength: length, _fragmented: fragmented } = r;
   if (typeof state !== 'number' || typeof buffered !== 'number' || typeof length !== 'number' || typeof fragmented !== 'number') {
