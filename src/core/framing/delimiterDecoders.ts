@@ -40,8 +40,8 @@ abstract class DelimiterDecoder extends HeldBytes {
 
 /**
  * Node's Buffer.prototype.indexOf, which works on any Uint8Array: it is memchr behind a fast call, about
- * three times faster per line than V8's TypedArray indexOf (10 vs 31 ns for 64-byte lines, measured by
- * bench/). Absent outside Node.
+ * three times faster per line than V8's TypedArray indexOf (bench/README.md, TCP lines). Absent
+ * outside Node.
  */
 const nodeIndexOf = typeof Buffer === 'function' ? (Buffer.prototype.indexOf as (this: Uint8Array, value: number, byteOffset: number) => number) : undefined;
 

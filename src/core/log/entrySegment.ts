@@ -73,8 +73,8 @@ export class EntrySegment {
     this.start = 0;
     this.used = 0;
     // A sealed segment's columns were trimmed to what it held; they grow again if more entries come
-    // (growColumns). Reallocating them at full size here cost 272 KB of fresh, page-faulting memory
-    // per megabyte of 64 KiB messages, 16 entries a segment.
+    // (growColumns): a segment of large messages holds few entries, and full-size columns for each
+    // recycled one would be fresh, page-faulting memory (bench/README.md, 64 KiB messages).
     if (this.starts && this.starts.length !== this.capacity) this.starts = undefined;
     if (this.slabBytes !== SEGMENT_BYTES) {
       this.bytes = new Uint8Array(SEGMENT_BYTES);
