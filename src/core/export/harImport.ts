@@ -138,8 +138,34 @@ interface Draft {
   readonly direction: Direction;
   readonly kind: Kind;
   readonly time: number;
-  readonly payload: Uint8Array;
+  /**
+   * The payload; a text message's as its string, encoded only when its entry is made (UTF8Scratch):
+   * an ArrayBuffer per message held until then made the garbage collector's pauses the longest stop.
+   */
+  readonly payload: Uint8Array | string;
   readonly code: number;
+}
+
+/** UTF-8 of one text payload at a time, into one reused buffer. */
+class Utf8Scratch {
+  private bytes = new Uint8Array(4096);
+
+  /** The UTF-8 of `payload` (a view valid until the next call), or the bytes it is. */
+  bytesOf(payload: Uint8Array | string): Uint8Array {
+    if (typeof payload !== 'string') return payload;
+    if (payload.length * 3 > this.bytes.length) this.bytes = new Uint8Array(payload.length * 3);
+    return this.bytes.subarray(0, encoder.encodeInto(payload, this.bytes).written);
+  }
+}
+
+/** UTF-8 length of a payload (a lone surrogate counts as the 3 bytes of the U+FFFD it is encoded as). */
+function payloadLength(payload: Uint8Array | string): number {
+  return typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
+}
+
+/** Seconds to milliseconds, rounded to microseconds: seconds × 1000 in floating point may land a hair below the millisecond. */
+function roundedMs(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e3;
 }
 
 /** One `_webSocketMessages` item as a log entry draft. */
@@ -158,14 +184,13 @@ function messageDraft(m: unknown, where: string): Draft {
   }
   const data = field(m, 'data');
   if (typeof data !== 'string') throw bad(`${where}.data must be a string (found ${found(data)})`);
+  const direction = type === 'send' ? Direction.Out : Direction.In;
+  if (kind === Kind.Text) return { direction, kind, time: roundedMs(time), payload: data, code: 0 };
   let payload: Uint8Array;
-  if (kind === Kind.Text) payload = encoder.encode(data);
-  else {
-    try {
-      payload = decodeBase64(data, { alphabet: 'standard' });
-    } catch (e) {
-      throw bad(`${where}.data must be base64 for opcode ${String(opcode)} (${(e as Error).message})`);
-    }
+  try {
+    payload = decodeBase64(data, { alphabet: 'standard' });
+  } catch (e) {
+    throw bad(`${where}.data must be base64 for opcode ${String(opcode)} (${(e as Error).message})`);
   }
   let code = 0;
   if (kind === Kind.Close) {
@@ -176,8 +201,7 @@ function messageDraft(m: unknown, where: string): Draft {
   } else if ((kind === Kind.Ping || kind === Kind.Pong) && payload.length > 125) {
     throw bad(`${where}.data is a ${kind === Kind.Ping ? 'ping' : 'pong'} payload of ${payload.length} bytes; control frames hold at most 125`);
   }
-  // Rounded to microseconds: seconds × 1000 in floating point may land a hair below the millisecond.
-  return { direction: type === 'send' ? Direction.Out : Direction.In, kind, time: Math.round(time * 1e6) / 1e3, payload, code };
+  return { direction, kind, time: roundedMs(time), payload, code };
 }
 
 function head(startLine: string, headers: ReadonlyArray<readonly [string, string]>): string {
@@ -259,11 +283,12 @@ export async function sessionFromHar(har: ParsedHar, index: number, options: Har
   let base = Infinity;
   for (const d of all) base = Math.min(base, d.time);
   let mono = 0;
+  const scratch = new Utf8Scratch();
   const entries: SessionLogEntry[] = new Array(all.length);
   for (let seq = 0; seq < all.length; seq++) {
     const d = all[seq]!;
     mono = Math.max(mono, d.time - base);
-    entries[seq] = sessionLogEntry(seq, d.time, mono, d.direction, d.kind, d.code, d.payload, d.direction === Direction.Meta ? redact : []);
+    entries[seq] = sessionLogEntry(seq, d.time, mono, d.direction, d.kind, d.code, scratch.bytesOf(d.payload), d.direction === Direction.Meta ? redact : []);
     const pause = slices.tick();
     if (pause) await pause;
   }
@@ -281,7 +306,7 @@ export async function sessionFromHar(har: ParsedHar, index: number, options: Har
   }
   const kept = entries.slice(firstKept);
   let droppedBytes = 0;
-  for (let i = 0; i < firstKept; i++) droppedBytes += all[i]!.payload.length;
+  for (let i = 0; i < firstKept; i++) droppedBytes += payloadLength(all[i]!.payload);
   if (firstKept > 0) {
     warnings.push(`The recording is larger than a session file may be: the oldest ${firstKept} of ${entries.length} entries were left out.`);
   }
