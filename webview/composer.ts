@@ -1,14 +1,16 @@
 // The composer: pick a format, type, see problems inline before sending, send with Ctrl/Cmd+Enter.
 // Up/Down at the edges of the input walk the history of sent messages; messages can be saved for the
 // session. For WebSocket connections it also has what testing a server takes: send a message in N
-// frames, ping and pong by hand with a payload, turn the automatic pong off, close with any code.
+// frames, ping and pong by hand with a payload, turn the automatic pong off, close with any code
+// (that row: composerWebSocketControls.ts).
 import type { ComposerFormat, ComposerMessage, SavedMessage } from '../shared/protocol';
 import { MAX_FRAGMENTS } from '../shared/wireFrames';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { validateComposerInput } from '../shared/codecs/composerInput';
-import { closeCodeNote, closeCodeProblem, controlPayloadProblem, fragmentsProblem } from './composerChecks';
+import { fragmentsProblem } from './composerChecks';
+import { WebSocketControls } from './composerWebSocketControls';
 import { TEXT_ESCAPES_HELP } from '../shared/codecs/textEscapes';
-import { h, setText } from './domBuilder';
+import { button, customElement as element, h, setText } from './domBuilder';
 import { formatBytes } from './entryFormat';
 
 /** What the composer asks of the rest of the webview. */
@@ -40,12 +42,6 @@ const PLACEHOLDERS: Record<ComposerFormat, string> = {
   base64: 'SGVsbG8=',
 };
 
-function element<T extends HTMLElement>(tag: string, attrs: Record<string, string> = {}): T {
-  const el = document.createElement(tag) as T;
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
-  return el;
-}
-
 function option(value: string, label: string): HTMLElement {
   const o = element('vscode-option', { value });
   o.textContent = label;
@@ -63,13 +59,10 @@ export class Composer {
   private readonly error: HTMLElement;
   private readonly info: HTMLElement;
   private readonly sendButton: ValueElement;
-  private readonly wsControls: HTMLElement;
+  /** Ping, pong, auto-pong and close, for WebSocket connections. */
+  private readonly wsControls: WebSocketControls;
   private readonly wsSendOptions: HTMLElement;
   private readonly fragments: ValueElement;
-  private readonly controlPayload: ValueElement;
-  private readonly autoPong: CheckboxElement;
-  private readonly closeCode: ValueElement;
-  private readonly closeReason: ValueElement;
   private readonly savedSelect: ValueElement;
   private readonly deleteButton: HTMLElement;
   private readonly saveName: ValueElement;
@@ -116,8 +109,8 @@ export class Composer {
     });
     this.saveRow = h('div', { className: 'composer-save-row' }, [
       this.saveName,
-      this.button('Save', () => void this.commitSave(), true),
-      this.button('Cancel', () => this.endSave(), true),
+      button('Save', () => void this.commitSave(), true),
+      button('Cancel', () => this.endSave(), true),
     ]);
     this.saveRow.hidden = true;
 
@@ -132,42 +125,18 @@ export class Composer {
     this.error.hidden = true;
     this.info = h('div', { className: 'composer-info', testId: 'composer-info' });
 
-    this.sendButton = this.button('Send', () => void this.send(), false, 'send') as ValueElement;
+    this.sendButton = button('Send', () => void this.send(), false, 'send') as ValueElement;
     this.sendButton.dataset.testid = 'composer-send';
     this.sendButton.title = 'Send (Ctrl+Enter)';
 
-    this.closeCode = element<ValueElement>('vscode-textfield', { value: '1000', 'aria-label': 'Close code', size: '5' });
-    this.closeCode.className = 'close-code';
-    this.closeCode.dataset.testid = 'composer-close-code';
-    this.closeReason = element<ValueElement>('vscode-textfield', { placeholder: 'Reason', 'aria-label': 'Close reason' });
-    this.closeReason.className = 'close-reason';
-    this.closeReason.dataset.testid = 'composer-close-reason';
-    this.closeCode.title = 'Any code from 0 to 65535, even those RFC 6455 does not allow on the wire';
-    this.controlPayload = element<ValueElement>('vscode-textfield', { placeholder: 'Ping/pong payload', 'aria-label': 'Ping and pong payload' });
-    this.controlPayload.className = 'control-payload';
-    this.controlPayload.dataset.testid = 'composer-control-payload';
-    const pingButton = this.button('Ping', () => void this.control('ping'), true, 'pulse');
-    pingButton.dataset.testid = 'composer-ping';
-    const pongButton = this.button('Pong', () => void this.control('pong'), true, 'reply');
-    pongButton.dataset.testid = 'composer-pong';
-    pongButton.title = 'Send a pong by hand (unsolicited, or as the answer while Auto-pong is off)';
-    this.autoPong = element<CheckboxElement>('vscode-checkbox', { label: 'Auto-pong' });
-    this.autoPong.checked = true;
-    this.autoPong.title = 'Answer every ping with a pong at once';
-    this.autoPong.dataset.testid = 'composer-auto-pong';
-    this.autoPong.addEventListener('change', () => void this.onAutoPongChange());
-    const closeButton = this.button('Close', () => void this.closeConnection(), true, 'close');
-    closeButton.dataset.testid = 'composer-close';
-    this.wsControls = h('div', { className: 'composer-ws' }, [
-      this.controlPayload,
-      pingButton,
-      pongButton,
-      this.autoPong,
-      h('span', { className: 'divider' }),
-      this.closeCode,
-      this.closeReason,
-      closeButton,
-    ]);
+    this.wsControls = new WebSocketControls({
+      ping: (payload) => this.deps.ping(payload),
+      pong: (payload) => this.deps.pong(payload),
+      setAutoPong: (enabled) => this.deps.setAutoPong(enabled),
+      close: (code, reason) => this.deps.close(code, reason),
+      showError: (message) => this.showError(message),
+      showInfo: (text) => setText(this.info, text),
+    });
 
     this.fragments = element<ValueElement>('vscode-textfield', { value: '1', 'aria-label': 'Frames per message', size: '4' });
     this.fragments.className = 'composer-fragments';
@@ -187,7 +156,7 @@ export class Composer {
       this.deleteButton,
     ]);
     const bottom = h('div', { className: 'composer-bar' }, [this.error, this.info, h('span', { className: 'spacer' }), this.wsSendOptions, this.sendButton]);
-    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.saveRow, this.input, bottom, this.wsControls]);
+    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.saveRow, this.input, bottom, this.wsControls.element]);
     this.renderSaved();
     this.onFormatChange();
   }
@@ -206,7 +175,7 @@ export class Composer {
    */
   setConnection(kind: 'ws' | 'tcp', open: boolean, controls = kind === 'ws'): void {
     this.open = open;
-    this.wsControls.hidden = !controls;
+    this.wsControls.element.hidden = !controls;
     this.wsSendOptions.hidden = kind !== 'ws';
     this.updateButtons();
   }
@@ -221,7 +190,7 @@ export class Composer {
 
   /** Shows whether the connection answers pings automatically. */
   setAutoPong(enabled: boolean): void {
-    this.autoPong.checked = enabled;
+    this.wsControls.setAutoPong(enabled);
   }
 
   /** Relabels the Send button (e.g. "Forward edited" while a held proxy message is edited). */
@@ -249,15 +218,6 @@ export class Composer {
   }
 
   // ------------------------------------------------------------------------------------------------
-
-  private button(label: string, onClick: () => void, secondary: boolean, iconName?: string): HTMLElement {
-    const b = element('vscode-button');
-    if (secondary) b.setAttribute('secondary', '');
-    if (iconName) b.setAttribute('icon', iconName);
-    b.textContent = label;
-    b.addEventListener('click', onClick);
-    return b;
-  }
 
   private toolbarButton(iconName: string, label: string, onClick: () => void): HTMLElement {
     const b = element('vscode-toolbar-button', { icon: iconName, label });
@@ -317,7 +277,7 @@ export class Composer {
 
   private updateButtons(): void {
     this.sendButton.disabled = !this.open || this.busy;
-    for (const el of this.wsControls.querySelectorAll<ValueElement>('vscode-button')) el.disabled = !this.open;
+    this.wsControls.setOpen(this.open);
   }
 
   private onKeyDown(e: KeyboardEvent): void {
@@ -387,54 +347,6 @@ export class Composer {
       return undefined;
     }
     return Number(this.fragments.value.trim());
-  }
-
-  private async control(kind: 'ping' | 'pong'): Promise<void> {
-    const payload = this.controlPayload.value;
-    const problem = controlPayloadProblem(payload);
-    if (problem) {
-      this.showError(problem);
-      return;
-    }
-    try {
-      await (kind === 'ping' ? this.deps.ping(payload) : this.deps.pong(payload));
-      this.showError('');
-    } catch (e) {
-      this.showError(e instanceof Error ? e.message : String(e));
-    }
-  }
-
-  private async onAutoPongChange(): Promise<void> {
-    const enabled = this.autoPong.checked;
-    try {
-      await this.deps.setAutoPong(enabled);
-      setText(this.info, enabled ? 'Pings are answered automatically' : 'Pings are not answered: use Pong to answer by hand');
-    } catch (e) {
-      this.autoPong.checked = !enabled;
-      this.showError(e instanceof Error ? e.message : String(e));
-    }
-  }
-
-  private async closeConnection(): Promise<void> {
-    const problem = closeCodeProblem(this.closeCode.value);
-    if (problem) {
-      this.showError(problem);
-      return;
-    }
-    const reason = this.closeReason.value;
-    const reasonBytes = new TextEncoder().encode(reason).length;
-    if (reasonBytes > 123) {
-      this.showError(`The close reason is ${reasonBytes} bytes in UTF-8; a close frame allows at most 123.`);
-      return;
-    }
-    const code = Number(this.closeCode.value);
-    try {
-      await this.deps.close(code, reason);
-      this.showError('');
-      setText(this.info, closeCodeNote(code) ?? '');
-    } catch (e) {
-      this.showError(e instanceof Error ? e.message : String(e));
-    }
   }
 
   private renderSaved(): void {

@@ -30,6 +30,23 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** A custom element (a vscode-elements component) by tag name, with attributes. */
+export function customElement<T extends HTMLElement>(tag: string, attrs: Readonly<Record<string, string>> = {}): T {
+  const el = document.createElement(tag) as T;
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+/** A vscode-button: `secondary` for the quieter style, an optional codicon. */
+export function button(label: string, onClick: () => void, secondary: boolean, iconName?: string): HTMLElement {
+  const b = customElement('vscode-button');
+  if (secondary) b.setAttribute('secondary', '');
+  if (iconName) b.setAttribute('icon', iconName);
+  b.textContent = label;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
 /** A codicon as a span (the font comes from codicon.css). */
 export function icon(name: string, className = ''): HTMLSpanElement {
   return h('span', { className: `codicon codicon-${name}${className ? ' ' + className : ''}`, attrs: { 'aria-hidden': 'true' } });

@@ -29,8 +29,8 @@ import { LiveAnnouncer } from './liveAnnouncer';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
 import { ServerPanel } from './serverPanel';
+import { panelStyles } from './styles';
 import { PairingField } from './pairingField';
-import styles from './styles.css';
 import { TimingLine } from './timingLine';
 import { Toolbar } from './toolbar';
 import { WebviewHost } from './vscodeApi';
@@ -39,7 +39,7 @@ function injectStyles(): void {
   const style = document.createElement('style');
   // The page's CSP admits only styles carrying the nonce our script was loaded with.
   style.nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
-  style.textContent = styles;
+  style.textContent = panelStyles;
   document.head.append(style);
 }
 

@@ -5,10 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
 import { SocketInspectorError } from '../../shared/errors';
 import { harChunks } from '../../src/core/export/harExport';
+import { parseHarInSlices } from '../../src/core/export/harFile';
 import { loadHarFile, parseHar, sessionFromHar } from '../../src/core/export/harImport';
 import { parseSession, serializeSession, sessionEntryPayload, type WebSocketSessionConnection } from '../../src/core/session';
 import { webSocketLog } from './support/exportLogs';
@@ -16,13 +18,21 @@ import { webSocketLog } from './support/exportLogs';
 const FIXTURE = join(__dirname, 'fixtures/har/chrome-websocket.har');
 const chrome = readFileSync(FIXTURE, 'utf8');
 
-function refused(fn: () => unknown, message: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
+function isBadHar(message: RegExp): (e: unknown) => boolean {
+  return (e: unknown) => {
     assert.ok(e instanceof SocketInspectorError, `not a SocketInspectorError: ${String(e)}`);
     assert.equal(e.code, 'BAD_HAR');
     assert.match(e.message, message);
     return true;
-  });
+  };
+}
+
+function refused(fn: () => unknown, message: RegExp): void {
+  assert.throws(fn, isBadHar(message));
+}
+
+async function rejected(fn: () => Promise<unknown>, message: RegExp): Promise<void> {
+  await assert.rejects(fn, isBadHar(message));
 }
 
 /** Chrome's fixture with its first WebSocket entry changed by `edit`. */
@@ -42,8 +52,8 @@ describe('HAR import: Chrome’s export', () => {
     ]);
   });
 
-  it('makes a session the loader accepts, settings from the upgrade request', () => {
-    const { session, warnings } = sessionFromHar(har, 1, { fileName: 'chrome.har', now: new Date('2024-06-01T00:00:00Z') });
+  it('makes a session the loader accepts, settings from the upgrade request', async () => {
+    const { session, warnings } = await sessionFromHar(har, 1, { fileName: 'chrome.har', now: new Date('2024-06-01T00:00:00Z') });
     const reread = parseSession(serializeSession(session));
     assert.deepEqual(reread, session);
     const c = session.connection as WebSocketSessionConnection;
@@ -60,8 +70,8 @@ describe('HAR import: Chrome’s export', () => {
     assert.equal(session.name, 'stream.example.com (chrome.har)');
   });
 
-  it('turns the messages into the log, in order, with their times, directions and exact bytes', () => {
-    const { session } = sessionFromHar(har, 1);
+  it('turns the messages into the log, in order, with their times, directions and exact bytes', async () => {
+    const { session } = await sessionFromHar(har, 1);
     const entries = session.log!.entries;
     assert.deepEqual(
       entries.map((e) => `${e.direction} ${e.kind}`),
@@ -83,12 +93,12 @@ describe('HAR import: Chrome’s export', () => {
     assert.equal(entries[2]!.time, '2024-05-01T12:00:00.035Z', 'response after timings.wait');
   });
 
-  it('reads back what the HAR export writes (close codes, pings and pongs included)', () => {
+  it('reads back what the HAR export writes (close codes, pings and pongs included)', async () => {
     const log = webSocketLog();
     const text = [...harChunks(log.source('ws', 'ws://127.0.0.1:8765/chat?room=1'))].join('');
     const exported = parseHar(text);
     assert.equal(exported.webSockets.length, 1);
-    const { session } = sessionFromHar(exported, 0);
+    const { session } = await sessionFromHar(exported, 0);
     const wire = log.entries.filter((e) => e.direction !== Direction.Meta);
     const imported = session.log!.entries.filter((e) => e.direction !== 'meta');
     assert.equal(imported.length, wire.length);
@@ -102,10 +112,10 @@ describe('HAR import: Chrome’s export', () => {
     });
   });
 
-  it('keeps the newest entries when the recording is larger than a session file may be', () => {
+  it('keeps the newest entries when the recording is larger than a session file may be', async () => {
     const doc = JSON.parse(chrome) as { log: { entries: Record<string, any>[] } };
     doc.log.entries[1]!._webSocketMessages = Array.from({ length: 2000 }, (_, i) => ({ type: 'receive', time: 1714564800 + i / 1000, opcode: 1, data: `tick ${i}` }));
-    const { session, warnings } = sessionFromHar(parseHar(JSON.stringify(doc)), 1, { maxLogBytes: 20_000 });
+    const { session, warnings } = await sessionFromHar(parseHar(JSON.stringify(doc)), 1, { maxLogBytes: 20_000 });
     const log = session.log!;
     assert.ok(log.dropped && log.dropped.entries > 0);
     assert.equal(log.dropped.entries + log.entries.length, 2000 + 5);
@@ -114,9 +124,9 @@ describe('HAR import: Chrome’s export', () => {
     parseSession(serializeSession(session));
   });
 
-  it('maps an http(s) URL of another tool to ws(s)', () => {
+  it('maps an http(s) URL of another tool to ws(s)', async () => {
     const har2 = parseHar(edited((e) => (e.request.url = 'https://stream.example.com/socket')));
-    assert.equal((sessionFromHar(har2, 1).session.connection as WebSocketSessionConnection).url, 'wss://stream.example.com/socket');
+    assert.equal(((await sessionFromHar(har2, 1)).session.connection as WebSocketSessionConnection).url, 'wss://stream.example.com/socket');
   });
 });
 
@@ -131,15 +141,17 @@ describe('HAR import: broken and hostile files', () => {
   ];
   for (const [name, text, message] of cases) {
     it(`refuses ${name}`, () => refused(() => parseHar(text), message));
+    it(`refuses ${name}, parsed in slices`, () => rejected(() => parseHarInSlices(text), message));
   }
 
   it('refuses a file over the size limit before parsing it', () => {
     refused(() => parseHar(chrome, { maxBytes: 1000 }), /The HAR file is [\d.]+ KiB; Socket Inspector imports HAR files of at most 1000 bytes/);
   });
 
-  it('does not treat "__proto__" or "constructor" as fields', () => {
+  it('does not treat "__proto__" or "constructor" as fields', async () => {
     const text = '{"log": {"entries": [{"__proto__": {"_webSocketMessages": []}, "constructor": {"x": 1}, "request": {"url": "https://x/"}}]}}';
     assert.deepEqual(parseHar(text).webSockets, []);
+    assert.deepEqual((await parseHarInSlices(text)).webSockets, []);
     assert.equal(({} as Record<string, unknown>)._webSocketMessages, undefined);
   });
 
@@ -160,35 +172,35 @@ describe('HAR import: broken and hostile files', () => {
     ['no date at all', (e) => ((e.startedDateTime = 'yesterday'), (e._webSocketMessages = [])), /has neither a valid "startedDateTime" nor any message to date it by/],
   ];
   for (const [name, edit, message] of messageCases) {
-    it(`refuses an entry with ${name}`, () => refused(() => sessionFromHar(parseHar(edited(edit)), 1), message));
+    it(`refuses an entry with ${name}`, () => rejected(() => sessionFromHar(parseHar(edited(edit)), 1), message));
   }
 
-  it('keeps a ${env:…} in the URL literal and leaves out such header values', () => {
+  it('keeps a ${env:…} in the URL literal and leaves out such header values', async () => {
     const text = edited((e) => {
       e.request.url = 'wss://stream.example.com/${env:HOME}?q=${env:PATH}';
       e.request.headers.push({ name: 'X-Leak', value: '${env:AWS_SECRET}' });
     });
-    const { session, warnings } = sessionFromHar(parseHar(text), 1);
+    const { session, warnings } = await sessionFromHar(parseHar(text), 1);
     const c = session.connection as WebSocketSessionConnection;
     assert.doesNotMatch(c.url, /\$\{env:/);
     assert.equal(c.headers?.some((h) => h.name === 'X-Leak'), false);
     assert.ok(warnings.some((w) => /Left out X-Leak: not a header Socket Inspector can send/.test(w)));
   });
 
-  it('leaves out headers it cannot send (bad names, line breaks, pseudo-headers, duplicates)', () => {
+  it('leaves out headers it cannot send (bad names, line breaks, pseudo-headers, duplicates)', async () => {
     const text = edited((e) => {
       e.request.headers.push({ name: 'Bad Name', value: 'x' }, { name: 'X-Break', value: 'a\r\nb' }, { name: ':path', value: '/' }, { name: 'origin', value: 'https://evil.example' }, { name: 7, value: 'x' });
     });
-    const c = sessionFromHar(parseHar(text), 1).session.connection as WebSocketSessionConnection;
+    const c = (await sessionFromHar(parseHar(text), 1)).session.connection as WebSocketSessionConnection;
     const names = c.headers!.map((h) => h.name);
     assert.ok(!names.includes('Bad Name') && !names.includes('X-Break') && !names.includes(':path'));
     assert.equal(names.filter((n) => n.toLowerCase() === 'origin').length, 1);
     assert.ok(c.headers!.some((h) => h.name === 'Origin' && 'value' in h && h.value === 'https://app.example.com'));
   });
 
-  it('refuses an index that is not a WebSocket entry', () => {
-    refused(() => sessionFromHar(parseHar(chrome), 0), /Entry 1 of the HAR file is not a WebSocket entry/);
-    refused(() => sessionFromHar(parseHar(chrome), 99), /Entry 100 of the HAR file is not a WebSocket entry/);
+  it('refuses an index that is not a WebSocket entry', async () => {
+    await rejected(() => sessionFromHar(parseHar(chrome), 0), /Entry 1 of the HAR file is not a WebSocket entry/);
+    await rejected(() => sessionFromHar(parseHar(chrome), 99), /Entry 100 of the HAR file is not a WebSocket entry/);
   });
 });
 
@@ -199,6 +211,34 @@ describe('HAR import: reading the file', () => {
   it('reads a HAR file from disk', async () => {
     const har = await loadHarFile(FIXTURE);
     assert.equal(har.webSockets.length, 2);
+  });
+
+  it('imports a HAR of 200,000 messages, never holding the event loop 100 ms at a time', async () => {
+    // Issue 16, defect 7: push(...drafts) overflowed the stack at ~130k messages, and JSON.parse of the
+    // 16 MB file alone held the host for a second on this VM.
+    const doc = JSON.parse(chrome) as { log: { entries: Record<string, any>[] } };
+    const count = 200_000;
+    doc.log.entries[1]!._webSocketMessages = Array.from({ length: count }, (_, i) => ({ type: i % 2 ? 'send' : 'receive', time: 1714564800 + i / 1000, opcode: 1, data: `message ${i}` }));
+    const path = join(dir, 'large.har');
+    writeFileSync(path, JSON.stringify(doc));
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    let session;
+    try {
+      const har = await loadHarFile(path);
+      assert.equal(har.webSockets.find((w) => w.index === 1)?.messages, count);
+      session = (await sessionFromHar(har, 1)).session;
+    } finally {
+      delay.disable();
+    }
+    const entries = session.log!.entries;
+    // Connecting, two handshakes, open, the messages, closed.
+    assert.equal(entries.length, count + 5);
+    assert.equal(entries[4]!.text, 'message 0');
+    assert.equal(entries.at(-2)!.text, `message ${count - 1}`);
+    assert.equal(entries.at(-2)!.direction, 'out');
+    const maxMs = delay.max / 1e6;
+    assert.ok(maxMs < 100, `the event loop was held ${maxMs.toFixed(1)} ms at once`);
   });
 
   it('names the file and the reason when it cannot import it', async () => {

@@ -1,14 +1,11 @@
-// Reads a HAR file (as Chrome DevTools exports it) and turns one of its WebSocket entries into a session:
-// the connection settings from the upgrade request, the messages of `_webSocketMessages` as its log.
-// The file may be hostile: its size is checked before reading, its nesting before JSON.parse, and
-// every field used is checked before use, with a message that says where the problem is.
-import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
+// Turns one WebSocket entry of a HAR file (harFile.ts reads and lists them) into a session: the
+// connection settings from the upgrade request, the messages of `_webSocketMessages` as its log. Every
+// field used is checked before use, with a message that says where the problem is. A recording of
+// hundreds of thousands of messages is converted in time slices, so the extension host keeps running.
 import { Direction, Kind } from '../../../shared/logModel';
 import { decodeBase64 } from '../../../shared/codecs/base64';
-import { findJsonSyntaxError } from '../../../shared/codecs/jsonSyntax';
+import { TimeSlices } from '../base/timeSlices';
 import { parseWebSocketUrl } from '../connection/connectionTarget';
-import { isSocketInspectorError, positionOf, SocketInspectorError } from '../../../shared/errors';
 import {
   MAX_SESSION_BYTES,
   SESSION_FORMAT_VERSION,
@@ -16,42 +13,21 @@ import {
   type PlainSessionHeader,
   type Session,
   type SessionLogEntry,
+  type SessionWarning,
   type WebSocketSessionConnection,
 } from '../session/sessionFormat';
 import { REDACTED, sessionLogEntry } from '../session/sessionLog';
-import { findTooDeep, formatSize } from '../session/sessionParse';
+import { readLogEntry } from '../session/sessionLogValidate';
 import { serializedEntryBytes } from '../session/sessionSerialize';
 import { headerValueProblem, TOKEN, validateSession } from '../session/sessionValidate';
 import { hasEnvPlaceholder } from '../session/sessionEnv';
+import { bad, field, found, isRecord, isWebSocketEntry, type Json, type ParsedHar } from './harFile';
 import { acceptFor } from './httpHeads';
 
-/** Largest HAR file read: 128 MiB (Chrome's HARs hold response bodies too). */
-export const MAX_HAR_BYTES = 128 * 1024 * 1024;
-/** Deepest nesting accepted. Chrome's `_initiator` stacks nest a few dozen levels; nothing needs hundreds. */
-export const MAX_HAR_DEPTH = 512;
+export { loadHarFile, MAX_HAR_BYTES, MAX_HAR_DEPTH, parseHar, type HarParseOptions, type HarWebSocketEntry, type ParsedHar } from './harFile';
+
 /** Room left for the rest of the session file when the log gets its byte budget. */
 const RESERVED_BYTES = 1024 * 1024;
-
-/** A WebSocket entry of a HAR file, as offered for choosing. */
-export interface HarWebSocketEntry {
-  /** Index in log.entries. */
-  readonly index: number;
-  readonly url: string;
-  readonly startedDateTime: string | undefined;
-  /** Number of `_webSocketMessages` (0 when absent). */
-  readonly messages: number;
-}
-
-/** A parsed HAR file and its WebSocket entries. */
-export interface ParsedHar {
-  readonly entries: readonly unknown[];
-  readonly webSockets: readonly HarWebSocketEntry[];
-}
-
-export interface HarParseOptions {
-  readonly maxBytes?: number;
-  readonly maxDepth?: number;
-}
 
 export interface HarSessionOptions {
   /** Most bytes the log may take in the session file; the oldest entries beyond it are left out. */
@@ -66,144 +42,6 @@ export interface HarSessionOptions {
 export interface HarImport {
   readonly session: Session;
   readonly warnings: readonly string[];
-}
-
-type Json = Record<string, unknown>;
-
-function bad(message: string): SocketInspectorError {
-  return new SocketInspectorError('BAD_HAR', message);
-}
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** A short description of a value for messages: a string (cut), a number, or its type. */
-function found(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
-  if (Array.isArray(v)) return 'a list';
-  return v === undefined ? 'nothing' : 'an object';
-}
-
-/** Own property only: a HAR cannot reach Object.prototype through "__proto__" or "constructor". */
-function field(obj: Json, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
-}
-
-function isWebSocketEntry(entry: unknown): boolean {
-  if (!isRecord(entry)) return false;
-  if (Array.isArray(field(entry, '_webSocketMessages'))) return true;
-  if (field(entry, '_resourceType') === 'websocket') return true;
-  const request = field(entry, 'request');
-  const url = isRecord(request) ? field(request, 'url') : undefined;
-  return typeof url === 'string' && /^wss?:\/\//i.test(url);
-}
-
-/**
- * Parses HAR text and lists its WebSocket entries (those with `_webSocketMessages`, `_resourceType:
- * "websocket"` or a ws:// or wss:// URL). Throws SocketInspectorError('BAD_HAR') saying what is wrong.
- */
-export function parseHar(text: string, options: HarParseOptions = {}): ParsedHar {
-  const maxBytes = options.maxBytes ?? MAX_HAR_BYTES;
-  if (text.length > maxBytes || (text.length * 3 > maxBytes && Buffer.byteLength(text, 'utf8') > maxBytes)) {
-    throw bad(`The HAR file is ${formatSize(Buffer.byteLength(text, 'utf8'))}; Socket Inspector imports HAR files of at most ${formatSize(maxBytes)}`);
-  }
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (body.trim() === '') throw bad('The file is empty; a HAR file is JSON with a "log" object');
-  const maxDepth = options.maxDepth ?? MAX_HAR_DEPTH;
-  const deep = findTooDeep(body, maxDepth);
-  if (deep >= 0) {
-    const p = positionOf(body, deep);
-    throw bad(`The file nests lists and objects more than ${maxDepth} levels deep (line ${p.line}, column ${p.column}); no HAR file is that deep`);
-  }
-  let root: unknown;
-  try {
-    root = JSON.parse(body);
-  } catch (e) {
-    const syntax = findJsonSyntaxError(body);
-    const p = positionOf(body, syntax?.offset ?? 0);
-    throw new SocketInspectorError(
-      'BAD_HAR',
-      `The file is not valid JSON: ${syntax?.reason ?? (e instanceof Error ? e.message : String(e))} at line ${p.line}, column ${p.column}`,
-      {},
-      { cause: e },
-    );
-  }
-  if (!isRecord(root) || !isRecord(field(root, 'log'))) {
-    throw bad('This is not a HAR file: it has no top-level "log" object');
-  }
-  const entries = field(field(root, 'log') as Json, 'entries');
-  if (!Array.isArray(entries)) throw bad(`This is not a HAR file: "log.entries" must be a list (found ${found(entries)})`);
-  const webSockets: HarWebSocketEntry[] = [];
-  entries.forEach((entry, index) => {
-    if (!isWebSocketEntry(entry)) return;
-    const e = entry as Json;
-    const request = field(e, 'request');
-    const url = isRecord(request) ? field(request, 'url') : undefined;
-    const started = field(e, 'startedDateTime');
-    const messages = field(e, '_webSocketMessages');
-    webSockets.push({
-      index,
-      url: typeof url === 'string' ? url : '',
-      startedDateTime: typeof started === 'string' ? started : undefined,
-      messages: Array.isArray(messages) ? messages.length : 0,
-    });
-  });
-  return { entries, webSockets };
-}
-
-/** Reads a HAR file, refusing one larger than `maxBytes` without reading it all. */
-export async function loadHarFile(path: string, options: HarParseOptions = {}): Promise<ParsedHar> {
-  const maxBytes = options.maxBytes ?? MAX_HAR_BYTES;
-  const name = basename(path);
-  let text: string;
-  try {
-    const handle = await open(path, 'r');
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) throw bad('it is not a regular file');
-      if (info.size > maxBytes) {
-        throw bad(`it is ${formatSize(info.size)}; Socket Inspector imports HAR files of at most ${formatSize(maxBytes)}`);
-      }
-      // One byte more than allowed: a file that grew since stat is caught without reading it all.
-      const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, info.size + 1));
-      let length = 0;
-      for (;;) {
-        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-        if (bytesRead === 0) break;
-        length += bytesRead;
-        if (length === buffer.length) break;
-      }
-      if (length > maxBytes) throw bad(`it is larger than ${formatSize(maxBytes)}, the most Socket Inspector imports`);
-      try {
-        text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buffer.subarray(0, length));
-      } catch {
-        throw bad('it is not UTF-8 text; a HAR file is JSON in UTF-8');
-      }
-    } finally {
-      await handle.close();
-    }
-  } catch (e) {
-    const code = (e as { code?: unknown } | null)?.code;
-    const why = isSocketInspectorError(e)
-      ? e.message
-      : code === 'ENOENT'
-        ? 'the file does not exist'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'it is a folder, not a file'
-            : e instanceof Error
-              ? e.message
-              : String(e);
-    throw new SocketInspectorError('BAD_HAR', `Cannot import "${name}": ${why}`, {}, { cause: e });
-  }
-  try {
-    return parseHar(text, { ...options, maxBytes });
-  } catch (e) {
-    throw new SocketInspectorError('BAD_HAR', `Cannot import "${name}": ${(e as Error).message}`, {}, { cause: e });
-  }
 }
 
 /** Headers ws writes itself, HTTP/2 connection headers, and hop-by-hop headers: not session settings. */
@@ -300,8 +138,34 @@ interface Draft {
   readonly direction: Direction;
   readonly kind: Kind;
   readonly time: number;
-  readonly payload: Uint8Array;
+  /**
+   * The payload; a text message's as its string, encoded only when its entry is made (UTF8Scratch):
+   * an ArrayBuffer per message held until then made the garbage collector's pauses the longest stop.
+   */
+  readonly payload: Uint8Array | string;
   readonly code: number;
+}
+
+/** UTF-8 of one text payload at a time, into one reused buffer. */
+class Utf8Scratch {
+  private bytes = new Uint8Array(4096);
+
+  /** The UTF-8 of `payload` (a view valid until the next call), or the bytes it is. */
+  bytesOf(payload: Uint8Array | string): Uint8Array {
+    if (typeof payload !== 'string') return payload;
+    if (payload.length * 3 > this.bytes.length) this.bytes = new Uint8Array(payload.length * 3);
+    return this.bytes.subarray(0, encoder.encodeInto(payload, this.bytes).written);
+  }
+}
+
+/** UTF-8 length of a payload (a lone surrogate counts as the 3 bytes of the U+FFFD it is encoded as). */
+function payloadLength(payload: Uint8Array | string): number {
+  return typeof payload === 'string' ? Buffer.byteLength(payload, 'utf8') : payload.length;
+}
+
+/** Seconds to milliseconds, rounded to microseconds: seconds × 1000 in floating point may land a hair below the millisecond. */
+function roundedMs(seconds: number): number {
+  return Math.round(seconds * 1e6) / 1e3;
 }
 
 /** One `_webSocketMessages` item as a log entry draft. */
@@ -320,14 +184,13 @@ function messageDraft(m: unknown, where: string): Draft {
   }
   const data = field(m, 'data');
   if (typeof data !== 'string') throw bad(`${where}.data must be a string (found ${found(data)})`);
+  const direction = type === 'send' ? Direction.Out : Direction.In;
+  if (kind === Kind.Text) return { direction, kind, time: roundedMs(time), payload: data, code: 0 };
   let payload: Uint8Array;
-  if (kind === Kind.Text) payload = encoder.encode(data);
-  else {
-    try {
-      payload = decodeBase64(data, { alphabet: 'standard' });
-    } catch (e) {
-      throw bad(`${where}.data must be base64 for opcode ${String(opcode)} (${(e as Error).message})`);
-    }
+  try {
+    payload = decodeBase64(data, { alphabet: 'standard' });
+  } catch (e) {
+    throw bad(`${where}.data must be base64 for opcode ${String(opcode)} (${(e as Error).message})`);
   }
   let code = 0;
   if (kind === Kind.Close) {
@@ -338,8 +201,7 @@ function messageDraft(m: unknown, where: string): Draft {
   } else if ((kind === Kind.Ping || kind === Kind.Pong) && payload.length > 125) {
     throw bad(`${where}.data is a ${kind === Kind.Ping ? 'ping' : 'pong'} payload of ${payload.length} bytes; control frames hold at most 125`);
   }
-  // Rounded to microseconds: seconds × 1000 in floating point may land a hair below the millisecond.
-  return { direction: type === 'send' ? Direction.Out : Direction.In, kind, time: Math.round(time * 1e6) / 1e3, payload, code };
+  return { direction, kind, time: roundedMs(time), payload, code };
 }
 
 function head(startLine: string, headers: ReadonlyArray<readonly [string, string]>): string {
@@ -357,10 +219,10 @@ function requestTarget(url: string): string {
 }
 
 /**
- * The session for WebSocket entry `index` of `har` (log.entries index, as in `webSockets`). Throws
- * SocketInspectorError('BAD_HAR') naming the field that is wrong.
+ * The session for WebSocket entry `index` of `har` (log.entries index, as in `webSockets`), made in
+ * time slices. Rejects with SocketInspectorError('BAD_HAR') naming the field that is wrong.
  */
-export function sessionFromHar(har: ParsedHar, index: number, options: HarSessionOptions = {}): HarImport {
+export async function sessionFromHar(har: ParsedHar, index: number, options: HarSessionOptions = {}, slices = new TimeSlices()): Promise<HarImport> {
   const raw = har.entries[index];
   const where = `Entry ${index + 1} of the HAR file`;
   if (!isWebSocketEntry(raw)) throw bad(`${where} is not a WebSocket entry`);
@@ -374,7 +236,12 @@ export function sessionFromHar(har: ParsedHar, index: number, options: HarSessio
 
   const list = field(entry, '_webSocketMessages') ?? [];
   if (!Array.isArray(list)) throw bad(`${where}: "_webSocketMessages" must be a list (found ${found(list)})`);
-  const drafts = list.map((m, i) => messageDraft(m, `${where}: _webSocketMessages[${i}]`));
+  const drafts: Draft[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    drafts[i] = messageDraft(list[i], `${where}: _webSocketMessages[${i}]`);
+    const pause = slices.tick();
+    if (pause) await pause;
+  }
 
   const started = dateMs(field(entry, 'startedDateTime')) ?? drafts[0]?.time;
   if (started === undefined) throw bad(`${where} has neither a valid "startedDateTime" nor any message to date it by`);
@@ -403,17 +270,28 @@ export function sessionFromHar(har: ParsedHar, index: number, options: HarSessio
     { direction: Direction.Meta, kind: Kind.Handshake, time: responded, payload: Buffer.from(responseHead, 'latin1'), code: 0 },
   ];
   if (status === 101) all.push({ direction: Direction.Meta, kind: Kind.Open, time: responded, payload: encoder.encode(`Connected (imported${source})`), code: 0 });
-  all.push(...drafts);
-  const last = all.reduce((t, d) => Math.max(t, d.time), started);
+  // One by one: push(...drafts) passes every draft as an argument and overflows the stack at ~130k.
+  let last = started;
+  for (const d of all) last = Math.max(last, d.time);
+  for (const d of drafts) {
+    all.push(d);
+    last = Math.max(last, d.time);
+  }
   all.push({ direction: Direction.Meta, kind: Kind.Closed, time: last, payload: encoder.encode(`End of the imported recording${source}`), code: 0 });
 
   // Monotonic times from the wall times, never decreasing (a HAR may list messages out of order by ms).
-  const base = all.reduce((t, d) => Math.min(t, d.time), Infinity);
+  let base = Infinity;
+  for (const d of all) base = Math.min(base, d.time);
   let mono = 0;
-  const entries: SessionLogEntry[] = all.map((d, seq) => {
+  const scratch = new Utf8Scratch();
+  const entries: SessionLogEntry[] = new Array(all.length);
+  for (let seq = 0; seq < all.length; seq++) {
+    const d = all[seq]!;
     mono = Math.max(mono, d.time - base);
-    return sessionLogEntry(seq, d.time, mono, d.direction, d.kind, d.code, d.payload, d.direction === Direction.Meta ? redact : []);
-  });
+    entries[seq] = sessionLogEntry(seq, d.time, mono, d.direction, d.kind, d.code, scratch.bytesOf(d.payload), d.direction === Direction.Meta ? redact : []);
+    const pause = slices.tick();
+    if (pause) await pause;
+  }
 
   // Keep what fits a session file, newest first (as saving a long log does).
   const budget = options.maxLogBytes ?? MAX_SESSION_BYTES - RESERVED_BYTES;
@@ -423,10 +301,12 @@ export function sessionFromHar(har: ParsedHar, index: number, options: HarSessio
     used += serializedEntryBytes(entries[firstKept - 1]!);
     if (used > budget) break;
     firstKept--;
+    const pause = slices.tick();
+    if (pause) await pause;
   }
   const kept = entries.slice(firstKept);
   let droppedBytes = 0;
-  for (let i = 0; i < firstKept; i++) droppedBytes += all[i]!.payload.length;
+  for (let i = 0; i < firstKept; i++) droppedBytes += payloadLength(all[i]!.payload);
   if (firstKept > 0) {
     warnings.push(`The recording is larger than a session file may be: the oldest ${firstKept} of ${entries.length} entries were left out.`);
   }
@@ -445,8 +325,16 @@ export function sessionFromHar(har: ParsedHar, index: number, options: HarSessio
     },
   };
   // What a session file may hold is defined by its validator: check, so a bad import fails here, named.
+  // The session with an empty log first, then the log's entries one by one in slices.
   try {
-    validateSession(session);
+    validateSession({ ...session, log: { ...session.log, entries: [] } });
+    const unused: SessionWarning[] = [];
+    let previous = -1;
+    for (let i = 0; i < kept.length; i++) {
+      previous = readLogEntry(kept[i], `log.entries[${i}]`, previous, unused).seq;
+      const pause = slices.tick();
+      if (pause) await pause;
+    }
   } catch (e) {
     throw bad(`${where} does not make a valid session: ${(e as Error).message}`);
   }

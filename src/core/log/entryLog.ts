@@ -1,8 +1,12 @@
-// The ordered log of one connection, held column-wise: a deque of segments, each a handful of typed
-// arrays plus one byte slab. No object and no Buffer per entry: at millions of entries per-entry objects
-// cost more than the payloads and make the GC the bottleneck of ingest.
-import type { Direction, DirectionTotals, Kind, LogEntry, LogRun } from '../../../shared/logModel';
+// The ordered, capped log of one connection, held column-wise: a deque of segments (entrySegment.ts),
+// each a handful of typed arrays plus one byte slab. No object and no Buffer per entry: at millions of
+// entries per-entry objects cost more than the payloads and make the GC the bottleneck of ingest.
+// This file writes the log (appending, socket reads into it, retention, clearing); the reads of it are
+// in entryLogQueries.ts.
+import type { Direction, Kind } from '../../../shared/logModel';
 import { Emitter, type Event } from '../base/dispose';
+import { EntryLogQueries, newTotals } from './entryLogQueries';
+import { EntrySegment, SEGMENT_BYTES, SEGMENT_ENTRIES } from './entrySegment';
 
 export interface EntryLogOptions {
   /** Most entries kept; the oldest are evicted beyond it and counted in `dropped`. */
@@ -14,203 +18,23 @@ export interface EntryLogOptions {
 export const DEFAULT_MAX_ENTRIES = 1_000_000;
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 
-/** Entries per segment; a segment is also sealed early when its byte slab is full. */
-const SEGMENT_ENTRIES = 16_384;
-/** Default byte slab of a segment; a larger payload gets a slab of its own size. */
-const SEGMENT_BYTES = 1024 * 1024;
-/** A sealed segment using less than this share of its arrays is trimmed to size. */
-const TRIM_BELOW = 0.75;
-
 /** Largest difference of clock offsets (ms) appendAt stores in one segment: float rounding, not drift. */
 const WALL_OFFSET_TOLERANCE_MS = 0.001;
 
 const textEncoder = new TextEncoder();
 
-/**
- * One run of consecutive entries. Wall time is not stored per entry: it is the segment's clock offset
- * (taken when the segment opened) plus the entry's monotonic time, so a wall-clock change is picked up
- * at the next segment while each entry pays for a single Float64.
- */
-class Segment {
-  /** Monotonic time of each entry, ms (performance.now() clock). */
-  mono: Float64Array;
-  /** End offset of each entry's payload in `bytes`; the start is the previous entry's end. */
-  ends: Uint32Array;
-  /** direction << 4 | kind. */
-  dirKind: Uint8Array;
-  bytes: Uint8Array;
-  /**
-   * Start offset of each entry's payload, only once the segment holds bytes between payloads (see
-   * appendSpans); until then a payload starts where the previous one ended.
-   */
-  starts: Uint32Array | undefined;
-  /** Entries the index arrays can hold. */
-  capacity: number;
-  /** Bytes the slab can hold. */
-  slabBytes: number;
-  /** Entries written. */
-  count = 0;
-  /** Local index of the oldest retained entry (entries before it were evicted). */
-  start = 0;
-  /** Bytes used at the front of the slab. */
-  used = 0;
-  /**
-   * Start of the bytes used at the back of the slab: while socket reads fill the front (claimRead),
-   * everything else is placed from the back down, so consecutive reads stay side by side.
-   */
-  back: number;
-
-  constructor(
-    /** Seq of local index 0. */
-    public baseSeq: number,
-    /** Date.now() - performance.now() when the segment opened. */
-    public wallOffset: number,
-    slabBytes: number,
-  ) {
-    this.mono = new Float64Array(SEGMENT_ENTRIES);
-    this.ends = new Uint32Array(SEGMENT_ENTRIES);
-    this.dirKind = new Uint8Array(SEGMENT_ENTRIES);
-    this.bytes = new Uint8Array(slabBytes);
-    this.starts = undefined;
-    this.capacity = SEGMENT_ENTRIES;
-    this.slabBytes = slabBytes;
-    this.back = slabBytes;
-  }
-
-  /**
-   * Makes a fully evicted segment the new tail, keeping whichever of its arrays still have the
-   * standard size: under a flood at the retention cap, segments are recycled instead of allocated,
-   * which spares the garbage collector a megabyte of external memory every few thousand entries.
-   */
-  reuse(baseSeq: number, wallOffset: number): this {
-    this.baseSeq = baseSeq;
-    this.wallOffset = wallOffset;
-    this.count = 0;
-    this.start = 0;
-    this.used = 0;
-    // A sealed segment's columns were trimmed to what it held; they grow again if more entries come
-    // (growColumns). Reallocating them at full size here cost 272 KB of fresh, page-faulting memory
-    // per megabyte of 64 KiB messages, 16 entries a segment.
-    if (this.starts && this.starts.length !== this.capacity) this.starts = undefined;
-    if (this.slabBytes !== SEGMENT_BYTES) {
-      this.bytes = new Uint8Array(SEGMENT_BYTES);
-      this.slabBytes = SEGMENT_BYTES;
-    }
-    this.back = this.slabBytes;
-    return this;
-  }
-
-  /** Doubles the columns (at most SEGMENT_ENTRIES): a recycled segment's trimmed columns fill up. */
-  growColumns(): void {
-    const size = Math.min(SEGMENT_ENTRIES, Math.max(16, this.capacity * 2));
-    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(size);
-      b.set(a.subarray(0, this.count) as never);
-      return b;
-    };
-    this.mono = grow(this.mono, (n) => new Float64Array(n));
-    this.ends = grow(this.ends, (n) => new Uint32Array(n));
-    this.dirKind = grow(this.dirKind, (n) => new Uint8Array(n));
-    if (this.starts) this.starts = grow(this.starts, (n) => new Uint32Array(n));
-    this.capacity = size;
-  }
-
-  startOf(i: number): number {
-    return this.starts ? this.starts[i]! : i === 0 ? 0 : this.ends[i - 1]!;
-  }
-
-  /** Where the next entry starts if it is given no start of its own. */
-  get impliedStart(): number {
-    return this.count === 0 ? 0 : this.ends[this.count - 1]!;
-  }
-
-  /** The starts column, created from the ends of the entries so far. */
-  withStarts(): Uint32Array {
-    if (this.starts) return this.starts;
-    const starts = new Uint32Array(this.capacity);
-    for (let i = 1; i < this.count; i++) starts[i] = this.ends[i - 1]!;
-    this.starts = starts;
-    return starts;
-  }
-
-  /**
-   * Gives back the unused tail of the arrays once no more entries will be written. Bytes placed from
-   * the back first move down to the end of the front's (entries' views taken before are stale then,
-   * as payload() says of every view).
-   */
-  seal(): void {
-    if (this.back < this.slabBytes) {
-      const shift = this.back - this.used;
-      if (shift > 0) {
-        this.bytes.copyWithin(this.used, this.back, this.slabBytes);
-        // Back bytes are placed with a start of their own, so the column exists.
-        const starts = this.withStarts();
-        for (let i = 0; i < this.count; i++) {
-          if (starts[i]! >= this.back) {
-            starts[i] = starts[i]! - shift;
-            this.ends[i] = this.ends[i]! - shift;
-          }
-        }
-      }
-      this.used += this.slabBytes - this.back;
-      this.back = this.slabBytes;
-    }
-    if (this.count < this.capacity * TRIM_BELOW) {
-      this.mono = this.mono.slice(0, this.count);
-      this.ends = this.ends.slice(0, this.count);
-      this.dirKind = this.dirKind.slice(0, this.count);
-      this.starts = this.starts?.slice(0, this.count);
-      this.capacity = this.count;
-    }
-    if (this.used < this.slabBytes * TRIM_BELOW) {
-      this.bytes = this.bytes.slice(0, this.used);
-      this.slabBytes = this.used;
-      this.back = this.used;
-    }
-  }
-
-  get memoryBytes(): number {
-    return this.mono.byteLength + this.ends.byteLength + this.dirKind.byteLength + this.bytes.byteLength + (this.starts?.byteLength ?? 0);
-  }
-}
-
-function newTotals(): DirectionTotals[] {
-  return [
-    { entries: 0, bytes: 0 },
-    { entries: 0, bytes: 0 },
-    { entries: 0, bytes: 0 },
-  ];
-}
-
 /** The ordered, capped log of one connection. */
-export class EntryLog {
-  private readonly maxEntries: number;
-  private readonly maxBytes: number;
-  /** Live segments, oldest first, from index `head`; evicted segments before it are released. */
-  private segments: Segment[] = [];
-  private head = 0;
+export class EntryLog extends EntryLogQueries {
   /** The newest segment, where appends go (the last live one), if any. */
-  private tail: Segment | undefined;
-  /** A released segment kept for reuse by the next openSegment. */
-  private spare: Segment | undefined;
+  private tail: EntrySegment | undefined;
   /**
    * The segment whose front socket reads fill (claimRead; everything else then goes to its back), the
    * end of the space handed out for the read in progress, and what tells whether the reader still
    * holds views into a slab (its bytes must not be overwritten yet).
    */
-  private reading: Segment | undefined;
+  private reading: EntrySegment | undefined;
   private readEnd = 0;
   private readerHolds: ((buffer: ArrayBufferLike) => boolean) | undefined;
-  /** Close codes by seq: close entries are rare, so a column for them would be almost all zeros. */
-  private readonly codes = new Map<number, number>();
-  private totalsByDirection = newTotals();
-  private droppedEntries = 0;
-  private droppedBytes = 0;
-  private first = 0;
-  private next = 0;
-  private bytesRetained = 0;
-  /** Monotonic time of the entry just before `first` (evicted or cleared), for the time since it. */
-  private goneMono = NaN;
 
   private readonly appendEmitter = new Emitter<number>();
   private readonly clearEmitter = new Emitter<void>();
@@ -220,51 +44,7 @@ export class EntryLog {
   readonly onDidClear: Event<void> = this.clearEmitter.event;
 
   constructor(options: EntryLogOptions = {}) {
-    this.maxEntries = Math.max(1, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES));
-    this.maxBytes = Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_MAX_BYTES));
-  }
-
-  /** The retention caps this log was created with (a derived log copies them). */
-  get retention(): { readonly maxEntries: number; readonly maxBytes: number } {
-    return { maxEntries: this.maxEntries, maxBytes: this.maxBytes };
-  }
-
-  /** Oldest retained seq. */
-  get firstSeq(): number {
-    return this.first;
-  }
-
-  /** Seq the next appended entry gets; retained entries are [firstSeq, nextSeq). */
-  get nextSeq(): number {
-    return this.next;
-  }
-
-  /** Retained entries. */
-  get size(): number {
-    return this.next - this.first;
-  }
-
-  /** Payload bytes of retained entries. */
-  get retainedBytes(): number {
-    return this.bytesRetained;
-  }
-
-  /** Entries and payload bytes evicted by the retention cap since creation or the last clear. */
-  get dropped(): { readonly entries: number; readonly bytes: number } {
-    return { entries: this.droppedEntries, bytes: this.droppedBytes };
-  }
-
-  /** Cumulative count and bytes of one direction since creation or the last clear, evicted ones included. */
-  totals(direction: Direction): DirectionTotals {
-    const t = this.totalsByDirection[direction]!;
-    return { entries: t.entries, bytes: t.bytes };
-  }
-
-  /** Bytes held by the log's arrays (index and payload slabs), for memory accounting. */
-  get memoryBytes(): number {
-    let sum = 0;
-    for (let s = this.head; s < this.segments.length; s++) sum += this.segments[s]!.memoryBytes;
-    return sum;
+    super(Math.max(1, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES)), Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_MAX_BYTES)));
   }
 
   /**
@@ -499,19 +279,19 @@ export class EntryLog {
    * Where an n-byte payload goes in `seg`, or -1 if it has no room: after the bytes at the front,
    * or, in the segment socket reads fill, below the bytes at the back.
    */
-  private slabOffsetFor(seg: Segment, n: number): number {
+  private slabOffsetFor(seg: EntrySegment, n: number): number {
     if (seg === this.reading) return seg.back - n >= this.readEnd ? seg.back - n : -1;
     return seg.used + n <= seg.back ? seg.used : -1;
   }
 
   /** Marks [at, end) of `seg` used: at the back in the segment reads fill, else at the front. */
-  private markUsed(seg: Segment, at: number, end: number): void {
+  private markUsed(seg: EntrySegment, at: number, end: number): void {
     if (seg === this.reading) seg.back = Math.min(seg.back, at);
     else seg.used = Math.max(seg.used, end);
   }
 
   /** The tail segment if `bytes[first]` lies in its slab and it can take another entry. */
-  private tailHoldingBytes(bytes: Uint8Array, first: number): Segment | undefined {
+  private tailHoldingBytes(bytes: Uint8Array, first: number): EntrySegment | undefined {
     const seg = this.tail;
     if (seg === undefined || bytes.buffer !== seg.bytes.buffer) return undefined;
     const at = bytes.byteOffset + first - seg.bytes.byteOffset;
@@ -524,7 +304,7 @@ export class EntryLog {
   }
 
   /** The tail segment, or a new one, with room for one more entry of `bytes` bytes at this wall-clock offset. */
-  private tailWithRoom(bytes: number, wallOffset: number): Segment {
+  private tailWithRoom(bytes: number, wallOffset: number): EntrySegment {
     const seg = this.tail;
     if (seg === undefined || this.slabOffsetFor(seg, bytes) < 0 || Math.abs(seg.wallOffset - wallOffset) > WALL_OFFSET_TOLERANCE_MS) {
       return this.openSegment(bytes, wallOffset);
@@ -549,122 +329,11 @@ export class EntryLog {
     return this.append(direction, kind, textEncoder.encode(text), code);
   }
 
-  has(seq: number): boolean {
-    return Number.isInteger(seq) && seq >= this.first && seq < this.next;
-  }
-
-  /** The entry with this seq, or undefined if it was evicted or never existed. Its payload is a view (see payload()). */
-  get(seq: number): LogEntry | undefined {
-    const loc = this.locate(seq);
-    if (!loc) return undefined;
-    const [seg, i] = loc;
-    const dk = seg.dirKind[i]!;
-    const start = seg.startOf(i);
-    const end = seg.ends[i]!;
-    const mono = seg.mono[i]!;
-    return {
-      seq,
-      wallTime: seg.wallOffset + mono,
-      monoTime: mono,
-      direction: (dk >> 4) as Direction,
-      kind: (dk & 15) as Kind,
-      length: end - start,
-      code: this.codes.get(seq) ?? 0,
-      payload: seg.bytes.subarray(start, end),
-    };
-  }
-
-  /**
-   * The payload bytes of an entry, as a view. Read it before the entry can be evicted (a released
-   * segment's slab is reused for new entries), i.e. synchronously: copy what must be kept.
-   */
-  payload(seq: number): Uint8Array | undefined {
-    const loc = this.locate(seq);
-    if (!loc) return undefined;
-    const [seg, i] = loc;
-    return seg.bytes.subarray(seg.startOf(i), seg.ends[i]);
-  }
-
-  wallTime(seq: number): number {
-    const loc = this.locate(seq);
-    return loc ? loc[0].wallOffset + loc[0].mono[loc[1]]! : NaN;
-  }
-
-  monoTime(seq: number): number {
-    const loc = this.locate(seq);
-    return loc ? loc[0].mono[loc[1]]! : NaN;
-  }
-
-  /**
-   * Monotonic time of the entry before `seq` in the log: retained, or the last one evicted or cleared
-   * when `seq` is the oldest retained. NaN for the very first entry or a seq too old to know.
-   */
-  previousMonoTime(seq: number): number {
-    if (this.has(seq - 1)) return this.monoTime(seq - 1);
-    return seq === this.first ? this.goneMono : NaN;
-  }
-
-  direction(seq: number): Direction | undefined {
-    const loc = this.locate(seq);
-    return loc ? ((loc[0].dirKind[loc[1]]! >> 4) as Direction) : undefined;
-  }
-
-  kind(seq: number): Kind | undefined {
-    const loc = this.locate(seq);
-    return loc ? ((loc[0].dirKind[loc[1]]! & 15) as Kind) : undefined;
-  }
-
-  length(seq: number): number {
-    const loc = this.locate(seq);
-    return loc ? loc[0].ends[loc[1]]! - loc[0].startOf(loc[1]) : 0;
-  }
-
-  code(seq: number): number {
-    return this.has(seq) ? (this.codes.get(seq) ?? 0) : 0;
-  }
-
-  /**
-   * Calls `visit` for each retained entry in [fromSeq, toSeq) with the segment's raw columns, so bulk
-   * readers (batch encoders, filters) walk the log without a lookup or an allocation per entry.
-   */
-  forEachRun(
-    fromSeq: number,
-    toSeq: number,
-    visit: (run: LogRun) => void,
-  ): void {
-    const lo = Math.max(fromSeq, this.first);
-    const hi = Math.min(toSeq, this.next);
-    if (lo >= hi) return;
-    let s = this.segmentIndex(lo);
-    while (s < this.segments.length) {
-      const seg = this.segments[s]!;
-      if (seg.baseSeq >= hi) break;
-      const from = Math.max(lo - seg.baseSeq, seg.start);
-      const to = Math.min(hi - seg.baseSeq, seg.count);
-      if (from < to) {
-        visit({
-          seq: seg.baseSeq + from,
-          from,
-          to,
-          wallOffset: seg.wallOffset,
-          mono: seg.mono,
-          ends: seg.ends,
-          dirKind: seg.dirKind,
-          bytes: seg.bytes,
-          ...(seg.starts ? { starts: seg.starts } : {}),
-        });
-      }
-      s++;
-    }
-  }
-
   /** Forgets every retained entry and resets totals and drop counts; seqs keep counting up. */
   clear(): void {
     if (this.next > this.first) this.goneMono = this.monoTime(this.next - 1);
-    this.segments = [];
-    this.head = 0;
+    this.segments.clear();
     this.tail = undefined;
-    this.spare = undefined;
     // A read in progress lands in a slab no longer in the log; reads go on in the next segment.
     this.reading = undefined;
     this.readEnd = 0;
@@ -680,25 +349,23 @@ export class EntryLog {
   dispose(): void {
     this.appendEmitter.dispose();
     this.clearEmitter.dispose();
-    this.segments = [];
-    this.head = 0;
+    this.segments.clear();
     this.tail = undefined;
-    this.spare = undefined;
     this.endReads(false);
     this.codes.clear();
   }
 
-  private openSegment(minBytes: number, wallOffset: number): Segment {
+  private openSegment(minBytes: number, wallOffset: number): EntrySegment {
     // A read in progress still lands in the segment socket reads fill (commitRead seals it after).
     if (this.tail !== this.reading || this.readEnd === this.tail?.used) this.tail?.seal();
     const offset = Number.isNaN(wallOffset) ? Date.now() - performance.now() : wallOffset;
-    const spare = this.spare;
+    const spare = this.segments.spare;
     // A slab that socket reads went into may still be viewed by the reader (a frame it has not parsed
     // yet, the read in progress): overwriting it would change those bytes under it. It stays the spare.
     const reusable = spare !== undefined && minBytes <= SEGMENT_BYTES && spare !== this.reading && !(this.readerHolds?.(spare.bytes.buffer) ?? false);
-    if (reusable) this.spare = undefined;
-    const seg = reusable ? spare.reuse(this.next, offset) : new Segment(this.next, offset, Math.max(SEGMENT_BYTES, minBytes));
-    this.segments.push(seg);
+    if (reusable) this.segments.takeSpare();
+    const seg = reusable ? spare.reuse(this.next, offset) : new EntrySegment(this.next, offset, Math.max(SEGMENT_BYTES, minBytes));
+    this.segments.push(seg, seg.baseSeq);
     this.tail = seg;
     return seg;
   }
@@ -706,7 +373,7 @@ export class EntryLog {
   /** Drops oldest entries until both caps hold again, always keeping the newest entry. */
   private evict(): void {
     while (this.next - this.first > 1 && (this.next - this.first > this.maxEntries || this.bytesRetained > this.maxBytes)) {
-      const seg = this.segments[this.head]!;
+      const seg = this.segments.oldest!;
       const i = seg.start;
       const length = seg.ends[i]! - seg.startOf(i);
       this.goneMono = seg.mono[i]!;
@@ -716,35 +383,8 @@ export class EntryLog {
       if (this.codes.size !== 0) this.codes.delete(this.first);
       this.first++;
       seg.start++;
-      if (seg.start === seg.count && seg !== this.tail) {
-        this.segments[this.head] = undefined as unknown as Segment;
-        this.head++;
-        this.spare = seg;
-      }
+      // A fully evicted segment is released and kept as the spare for the next openSegment.
+      if (seg.start === seg.count && seg !== this.tail) this.segments.releaseOldest();
     }
-    // Compact the deque now and then instead of shifting on every released segment.
-    if (this.head > 64 && this.head * 2 > this.segments.length) {
-      this.segments = this.segments.slice(this.head);
-      this.head = 0;
-    }
-  }
-
-  private segmentIndex(seq: number): number {
-    // Binary search for the last live segment whose baseSeq <= seq.
-    let lo = this.head;
-    let hi = this.segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.segments[mid]!.baseSeq <= seq) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  private locate(seq: number): [Segment, number] | undefined {
-    if (!this.has(seq)) return undefined;
-    const seg = this.segments[this.segmentIndex(seq)]!;
-    return [seg, seq - seg.baseSeq];
   }
 }
-

@@ -1,15 +1,15 @@
 // Checks parsed JSON against the version 1 session format and builds a Session from it. The first wrong
 // field stops the check with an error naming its path ("connection.port must be an integer 1–65535");
 // unknown fields are kept (for round trip) and reported as warnings, as the editor's schema flags them.
-import { DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
 import { COMPOSER_FORMATS } from '../../../shared/codecs/composerInput';
 import { parseTcpTarget, parseWebSocketUrl } from '../connection/connectionTarget';
 import { SocketInspectorError } from '../../../shared/errors';
 import { framerSpecFromJson, framerSpecToJson, type FramerSpecJson } from '../../../shared/framerSpec';
 import { parseFieldPath } from '../timing/jsonFieldPath';
 import { envSyntaxProblem, hasEnvPlaceholder } from './sessionEnv';
+import { bad, found, isRecord, Reader, type Json } from './sessionFieldReader';
+import { readLog } from './sessionLogValidate';
 import {
-  META_KINDS,
   SESSION_FIELDS,
   SESSION_FORMAT_VERSION,
   type Mutable,
@@ -17,7 +17,6 @@ import {
   type SessionConnection,
   type SessionHeader,
   type SessionLog,
-  type SessionLogEntry,
   type SessionMessage,
   type SessionTls,
   type SessionView,
@@ -33,10 +32,8 @@ export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 /** A secret reference id. */
 export const SECRET_ID = /^[A-Za-z0-9_-]{1,128}$/;
-/** Standard base64 with padding, the only spelling written and read in `base64` fields. */
-export const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-](\d{2}):(\d{2}))$/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export { parseIsoTime } from './sessionFieldReader';
 
 const {
   root: ROOT_FIELDS,
@@ -45,170 +42,8 @@ const {
   tls: TLS_FIELDS,
   header: HEADER_FIELDS,
   message: MESSAGE_FIELDS,
-  log: LOG_FIELDS,
-  dropped: DROPPED_FIELDS,
-  entry: ENTRY_FIELDS,
   view: VIEW_FIELDS,
 } = SESSION_FIELDS;
-
-type Json = Record<string, unknown>;
-
-function bad(path: string, message: string): SocketInspectorError {
-  return new SocketInspectorError('BAD_SESSION', `${path} ${message}`);
-}
-
-/** A short rendering of a wrong value for an error message. */
-function found(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  switch (typeof v) {
-    case 'string':
-      return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-    case 'object':
-      return 'an object';
-    default:
-      return String(v);
-  }
-}
-
-function isRecord(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function child(path: string, key: string): string {
-  const part = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key) ? key : JSON.stringify(key);
-  return path === '' ? part : /^[A-Za-z_$]/.test(part) ? `${path}.${part}` : `${path}[${part}]`;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length]!;
-}
-
-function suggestion(key: string, known: readonly string[]): string {
-  const lower = key.toLowerCase();
-  const near = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => editDistance(k, key) <= 2);
-  return near ? ` (did you mean "${near}"?)` : '';
-}
-
-/** Walks one JSON object: reads known fields with checks, and collects the unknown ones. */
-class Reader {
-  constructor(
-    private readonly source: Json,
-    readonly path: string,
-    private readonly known: readonly string[],
-    warnings: SessionWarning[],
-  ) {
-    for (const key of Object.keys(source)) {
-      if (!known.includes(key)) {
-        warnings.push({
-          path: child(path, key),
-          message: `${child(path, key)} is not a known field${suggestion(key, known)}; it is kept in the file but not used`,
-        });
-      }
-    }
-  }
-
-  static object(v: unknown, path: string, known: readonly string[], warnings: SessionWarning[], what = 'an object'): Reader {
-    if (!isRecord(v)) throw bad(path, `must be ${what} (found ${found(v)})`);
-    return new Reader(v, path, known, warnings);
-  }
-
-  has(key: string): boolean {
-    return this.source[key] !== undefined;
-  }
-
-  raw(key: string): unknown {
-    return this.source[key];
-  }
-
-  at(key: string): string {
-    return child(this.path, key);
-  }
-
-  /** The value of a required field, or the error for its absence. */
-  need(key: string, what: string): unknown {
-    const v = this.source[key];
-    if (v === undefined) throw bad(this.path === '' ? 'The session' : this.path, `needs "${key}" (${what})`);
-    return v;
-  }
-
-  string(key: string, required: true): string;
-  string(key: string, required?: false): string | undefined;
-  string(key: string, required = false): string | undefined {
-    const v = required ? this.need(key, 'a string') : this.source[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string') throw bad(this.at(key), `must be a string (found ${found(v)})`);
-    return v;
-  }
-
-  boolean(key: string): boolean | undefined {
-    const v = this.source[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'boolean') throw bad(this.at(key), `must be true or false (found ${found(v)})`);
-    return v;
-  }
-
-  integer(key: string, min: number, max: number, required: true): number;
-  integer(key: string, min: number, max: number, required?: false): number | undefined;
-  integer(key: string, min: number, max: number, required = false): number | undefined {
-    const range = `${min}–${max}`;
-    const v = required ? this.need(key, `an integer ${range}`) : this.source[key];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw bad(this.at(key), `must be an integer ${range} (found ${found(v)})`);
-    }
-    return v;
-  }
-
-  oneOf<T extends string>(key: string, values: readonly T[]): T {
-    const v = this.need(key, `one of ${values.map((x) => `"${x}"`).join(', ')}`);
-    if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
-      throw bad(this.at(key), `must be one of ${values.map((x) => `"${x}"`).join(', ')} (found ${found(v)})`);
-    }
-    return v as T;
-  }
-
-  list(key: string, required = false): unknown[] | undefined {
-    const v = required ? this.need(key, 'a list') : this.source[key];
-    if (v === undefined) return undefined;
-    if (!Array.isArray(v)) throw bad(this.at(key), `must be a list (found ${found(v)})`);
-    return v;
-  }
-
-  /** Copies the unknown fields of the source onto `target`, after its known ones. */
-  keepExtras<T extends object>(target: T): T {
-    for (const key of Object.keys(this.source)) {
-      if (this.known.includes(key)) continue;
-      // defineProperty, not assignment: a "__proto__" key must stay a plain field, not a prototype.
-      Object.defineProperty(target, key, { value: this.source[key], enumerable: true, writable: true, configurable: true });
-    }
-    return target;
-  }
-}
-
-/** Milliseconds since the epoch of an ISO 8601 date-time, or undefined when it is not a real one. */
-export function parseIsoTime(s: string): number | undefined {
-  const m = ISO_TIME.exec(s);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[];
-  if (month! < 1 || month! > 12 || hour! > 23 || minute! > 59 || second! > 59) return undefined;
-  const leap = year! % 4 === 0 && (year! % 100 !== 0 || year! % 400 === 0);
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month! - 1]!;
-  if (day! < 1 || day! > days) return undefined;
-  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return undefined;
-  const t = Date.parse(s);
-  return Number.isNaN(t) ? undefined : t;
-}
 
 function checkEnv(path: string, text: string): void {
   const problem = envSyntaxProblem(text);
@@ -399,94 +234,6 @@ function readMessage(v: unknown, path: string, warnings: SessionWarning[]): Sess
   const out: { name?: string; format: SessionMessage['format']; body: string; escapes?: boolean } =
     name !== undefined ? { name, format, body } : { format, body };
   if (escapes !== undefined) out.escapes = escapes;
-  return r.keepExtras(out);
-}
-
-function readEntry(v: unknown, path: string, previousSeq: number, warnings: SessionWarning[]): SessionLogEntry {
-  const r = Reader.object(v, path, ENTRY_FIELDS, warnings);
-  const seq = r.integer('seq', 0, Number.MAX_SAFE_INTEGER, true);
-  if (seq <= previousSeq) throw bad(r.at('seq'), `must be greater than the previous entry's seq ${previousSeq} (found ${seq})`);
-  const time = r.string('time', true);
-  if (parseIsoTime(time) === undefined) {
-    throw bad(r.at('time'), `must be an ISO 8601 date-time such as "2024-05-01T12:00:00.123Z" (found ${found(time)})`);
-  }
-  const mono = r.raw('mono');
-  if (mono === undefined) throw bad(path, 'needs "mono" (the monotonic time in milliseconds)');
-  if (typeof mono !== 'number' || !Number.isFinite(mono) || mono < 0) {
-    throw bad(r.at('mono'), `must be a number ≥ 0 (milliseconds) (found ${found(mono)})`);
-  }
-  const direction = r.oneOf('direction', DIRECTION_NAMES);
-  const kind = r.oneOf('kind', KIND_NAMES);
-  const isMetaKind = META_KINDS.includes(kind);
-  if ((direction === 'meta') !== isMetaKind) {
-    throw bad(
-      r.at('kind'),
-      direction === 'meta'
-        ? `of a "meta" entry must be one of ${META_KINDS.map((k) => `"${k}"`).join(', ')} (found "${kind}")`
-        : `"${kind}" is a meta kind; its direction must be "meta" (found "${direction}")`,
-    );
-  }
-  const out: {
-    seq: number;
-    time: string;
-    mono: number;
-    direction: SessionLogEntry['direction'];
-    kind: SessionLogEntry['kind'];
-    code?: number;
-    text?: string;
-    base64?: string;
-  } = { seq, time, mono, direction, kind };
-  const code = r.integer('code', 0, 65535);
-  if (code !== undefined) out.code = code;
-  if (r.has('text') === r.has('base64')) {
-    throw bad(path, 'needs exactly one of "text" (a UTF-8 payload) and "base64" (any payload)');
-  }
-  if (r.has('text')) {
-    const text = r.string('text', true);
-    const lone = LONE_SURROGATE.exec(text);
-    if (lone) {
-      throw bad(
-        r.at('text'),
-        `contains a lone surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) at character ${lone.index + 1}, which has no UTF-8 bytes; store such a payload as "base64"`,
-      );
-    }
-    out.text = text;
-  } else {
-    const b64 = r.string('base64', true);
-    if (!STRICT_BASE64.test(b64)) {
-      throw bad(r.at('base64'), 'must be standard base64 with "=" padding (A–Z, a–z, 0–9, +, /; no spaces)');
-    }
-    out.base64 = b64;
-  }
-  return r.keepExtras(out);
-}
-
-function readLog(v: unknown, warnings: SessionWarning[]): SessionLog {
-  const r = Reader.object(v, 'log', LOG_FIELDS, warnings, 'an object { "savedAt", "entries" }');
-  const savedAt = r.string('savedAt', true);
-  if (parseIsoTime(savedAt) === undefined) {
-    throw bad(r.at('savedAt'), `must be an ISO 8601 date-time such as "2024-05-01T12:00:00.123Z" (found ${found(savedAt)})`);
-  }
-  const out: { savedAt: string; dropped?: { entries: number; bytes: number }; entries: SessionLogEntry[] } = {
-    savedAt,
-    entries: [],
-  };
-  if (r.has('dropped')) {
-    const d = Reader.object(r.raw('dropped'), r.at('dropped'), DROPPED_FIELDS, warnings, 'an object { "entries", "bytes" }');
-    out.dropped = d.keepExtras({
-      entries: d.integer('entries', 0, Number.MAX_SAFE_INTEGER, true),
-      bytes: d.integer('bytes', 0, Number.MAX_SAFE_INTEGER, true),
-    });
-  }
-  const entries = r.list('entries', true)!;
-  const list: SessionLogEntry[] = new Array(entries.length);
-  let previous = -1;
-  for (let i = 0; i < entries.length; i++) {
-    const entry = readEntry(entries[i], `log.entries[${i}]`, previous, warnings);
-    previous = entry.seq;
-    list[i] = entry;
-  }
-  out.entries = list;
   return r.keepExtras(out);
 }
 

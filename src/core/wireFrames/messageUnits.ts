@@ -1,6 +1,7 @@
 // The messages of one direction as the frame store sees them: one "unit" per complete data message or
 // control frame, in the order they completed on the wire, each with its frame range and (once the log
 // has the matching entry) the entry's seq. Held column-wise in chunks, like the log.
+import { SegmentDeque } from '../log/segmentDeque';
 
 /** Units per chunk. */
 const CHUNK = 4096;
@@ -18,10 +19,8 @@ class UnitChunk {
 
 /** Units of one direction, addressed by ordinal (0 = the direction's first message ever). */
 export class MessageUnits {
-  private chunks: UnitChunk[] = [];
-  private head = 0;
-  /** A released chunk kept for the next append that needs one. */
-  private spare: UnitChunk | undefined;
+  /** Chunks by the ordinal of their first unit; a released one is kept for the next append that needs one. */
+  private readonly chunks = new SegmentDeque<UnitChunk>();
   /** Oldest retained ordinal. */
   private first = 0;
   private next = 0;
@@ -37,10 +36,9 @@ export class MessageUnits {
 
   /** Adds a unit spanning frames [firstFrame, lastFrame]; returns its ordinal. */
   append(firstFrame: number, lastFrame: number, seq: number): number {
-    let chunk = this.chunks.length > this.head ? this.chunks[this.chunks.length - 1]! : undefined;
+    let chunk = this.chunks.newest;
     if (!chunk || chunk.count === CHUNK) {
-      const spare = this.spare;
-      this.spare = undefined;
+      const spare = this.chunks.takeSpare();
       if (spare) {
         spare.base = this.next;
         spare.count = 0;
@@ -48,7 +46,7 @@ export class MessageUnits {
       } else {
         chunk = new UnitChunk(this.next);
       }
-      this.chunks.push(chunk);
+      this.chunks.push(chunk, chunk.base);
     }
     const i = chunk.count++;
     chunk.last[i] = lastFrame;
@@ -113,35 +111,24 @@ export class MessageUnits {
   dropEndingBefore(frame: number): void {
     while (this.first < this.next && this.last(this.first) < frame) {
       this.first++;
-      const chunk = this.chunks[this.head]!;
-      if (this.first >= chunk.base + CHUNK) {
-        this.chunks[this.head] = undefined as unknown as UnitChunk;
-        this.head++;
-        this.spare = chunk;
-      }
-    }
-    if (this.head > 64 && this.head * 2 > this.chunks.length) {
-      this.chunks = this.chunks.slice(this.head);
-      this.head = 0;
+      if (this.first >= this.chunks.baseAt(0) + CHUNK) this.chunks.releaseOldest();
     }
   }
 
   /** Forgets every unit; ordinals keep counting. */
   clear(): void {
-    this.chunks = [];
-    this.head = 0;
-    this.spare = undefined;
+    this.chunks.clear();
     this.first = this.next;
   }
 
   get memoryBytes(): number {
-    return (this.chunks.length - this.head) * CHUNK * 20;
+    return this.chunks.length * CHUNK * 20;
   }
 
   /** The chunk holding `ordinal`; no tuple, as this runs for every frame of a flood. */
   private chunkOf(ordinal: number): UnitChunk {
     // Chunks are full except the newest, so the chunk is found by arithmetic.
-    const firstBase = this.chunks[this.head]!.base;
-    return this.chunks[this.head + Math.floor((ordinal - firstBase) / CHUNK)]!;
+    const chunks = this.chunks;
+    return chunks.at(Math.floor((ordinal - chunks.baseAt(0)) / CHUNK));
   }
 }

@@ -4,8 +4,8 @@
 // Most frames of a flood are the whole of their message and say nothing their log entry does not
 // (impliedRuns.ts): with the log at hand (`entries`), those are not stored at all but derived from
 // their entry when asked for, and live as long as it does. Every other frame (fragmented, compressed,
-// masked, control, anomalous) is stored column-wise in typed-array segments like the log: ~29 bytes a
-// frame and no object apiece.
+// masked, control, anomalous) is stored column-wise in typed-array segments (wireFrameSegment.ts) like
+// the log: ~29 bytes a frame and no object apiece.
 //
 // Frames are tied to log entries by order, not by time: per direction, the Nth complete data message
 // or control frame on the wire is the Nth message entry of that direction in the log. Either side may
@@ -13,37 +13,16 @@
 // a received one is logged once ws has reassembled and inflated it), so each side waits for the other.
 import { Direction, Kind } from '../../../shared/logModel';
 import { FATAL_ANOMALIES, isControlOpcode } from '../../../shared/wireFrames';
+import { SegmentDeque } from '../log/segmentDeque';
 import type { ParsedWireFrameHeader } from './wireFrameHeaderParser';
 import { ImpliedRuns } from './impliedRuns';
 import { MessageUnits } from './messageUnits';
 import { PendingUnits, type PendingHead } from './pendingUnits';
+import { WaitingSeqs } from './waitingSeqs';
+import { FIN_BINARY, FIN_TEXT, plainFrame, plainHeader, type WireFrame } from './wireFrame';
+import { FrameSegment, MASKED, OUT, TWO_32 } from './wireFrameSegment';
 
-/** One frame header as it crossed the wire, and the log entry it belongs to. */
-export interface WireFrame {
-  /** Position among all frames of the connection (both directions), counting from 0. */
-  readonly index: number;
-  readonly direction: typeof Direction.In | typeof Direction.Out;
-  readonly fin: boolean;
-  readonly rsv1: boolean;
-  readonly rsv2: boolean;
-  readonly rsv3: boolean;
-  readonly opcode: number;
-  readonly masked: boolean;
-  /** The masking key as a big-endian 32-bit number; 0 when not masked. */
-  readonly maskKey: number;
-  /** Payload length on the wire; exact up to 2^53 (see payloadLengthExact). */
-  readonly payloadLength: number;
-  readonly payloadLengthExact: bigint;
-  /** Bytes of the header: 2 to 14. */
-  readonly headerLength: number;
-  /** When the header was read or written: performance.now() clock, and ms since the Unix epoch. */
-  readonly monoTime: number;
-  readonly wallTime: number;
-  /** FrameAnomaly bits. */
-  readonly anomalies: number;
-  /** Seq of the log entry (message) this frame belongs to; -1 while unknown or when it has none. */
-  readonly seq: number;
-}
+export type { WireFrame } from './wireFrame';
 
 /** What the store reads of a log entry to derive the frame of a single-frame message. */
 export interface WireFrameEntrySource {
@@ -66,107 +45,10 @@ export const DEFAULT_MAX_FRAMES = 1_000_000;
 const SEGMENT_FRAMES = 16_384;
 /** First segment's size: most connections see a handful of frames. */
 const FIRST_SEGMENT_FRAMES = 256;
-/** Most entries waiting for their frames per direction; beyond it the oldest waits are given up. */
-const MAX_PENDING_SEQS = 1_000_000;
-const TWO_32 = 2 ** 32;
 /** Evicted frames are dropped from the columns in batches of this many. */
 const EVICT_BATCH = 256;
 /** Largest index offset a segment's Uint32 column holds. */
 const MAX_OFFSET = 0xffffffff;
-
-/** flags column bits. */
-const OUT = 1;
-const MASKED = 2;
-
-/** First header bytes of a frame that may be implied: FIN, no RSV bit, text or binary. */
-const FIN_TEXT = 0x81;
-const FIN_BINARY = 0x82;
-
-/** Header bytes of an unmasked frame with this payload length in its shortest encoding. */
-function minimalHeaderLength(length: number): number {
-  return length < 126 ? 2 : length < 65536 ? 4 : 10;
-}
-
-/** The stored frames: each with its index, since frames derived from entries leave gaps. */
-class FrameSegment {
-  /** Index of a frame = base + offset. */
-  offset: Uint32Array;
-  /** The first header byte: FIN, RSV1-3, opcode. */
-  b0: Uint8Array;
-  /** OUT | MASKED. */
-  flags: Uint8Array;
-  anomalies: Uint16Array;
-  headerLength: Uint8Array;
-  maskKey: Uint32Array;
-  lengthHigh: Uint32Array;
-  lengthLow: Uint32Array;
-  mono: Float64Array;
-  count = 0;
-  /** Local position of the oldest retained frame. */
-  start = 0;
-
-  constructor(
-    /** Frame index the offsets count from: the index of the segment's first frame. */
-    public base: number,
-    /** Date.now() - performance.now() when the segment opened. */
-    public wallOffset: number,
-    size: number,
-  ) {
-    this.offset = new Uint32Array(size);
-    this.b0 = new Uint8Array(size);
-    this.flags = new Uint8Array(size);
-    this.anomalies = new Uint16Array(size);
-    this.headerLength = new Uint8Array(size);
-    this.maskKey = new Uint32Array(size);
-    this.lengthHigh = new Uint32Array(size);
-    this.lengthLow = new Uint32Array(size);
-    this.mono = new Float64Array(size);
-  }
-
-  get capacity(): number {
-    return this.b0.length;
-  }
-
-  indexAt(i: number): number {
-    return this.base + this.offset[i]!;
-  }
-
-  /** Makes a fully evicted segment the newest again: no allocation per 16k frames of a flood. */
-  reuse(base: number, wallOffset: number): this {
-    this.base = base;
-    this.wallOffset = wallOffset;
-    this.count = 0;
-    this.start = 0;
-    return this;
-  }
-
-  get memoryBytes(): number {
-    return this.capacity * 29;
-  }
-}
-
-/** A FIFO of numbers that does not shift the array on every take. */
-class NumberQueue {
-  private items: number[] = [];
-  private head = 0;
-
-  get length(): number {
-    return this.items.length - this.head;
-  }
-
-  push(n: number): void {
-    this.items.push(n);
-  }
-
-  shift(): number {
-    const n = this.items[this.head++]!;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
-    return n;
-  }
-}
 
 /** A frame that looked implied but whose entry did not match it (or never came): kept as it is. */
 interface DetachedFrame {
@@ -185,7 +67,7 @@ interface DirectionState {
   /** Ordinal of the oldest unit without a seq; units before it all have theirs. */
   nextUnlinked: number;
   /** Seqs of logged entries whose frames have not completed yet, oldest first. */
-  readonly waitingSeqs: NumberQueue;
+  readonly waitingSeqs: WaitingSeqs;
   /** Completed messages whose entries have not been noted yet, oldest first. */
   readonly pending: PendingUnits;
   /** Frames derived from their entries. */
@@ -200,7 +82,7 @@ function newDirectionState(): DirectionState {
   return {
     units: new MessageUnits(),
     nextUnlinked: 0,
-    waitingSeqs: new NumberQueue(),
+    waitingSeqs: new WaitingSeqs(),
     pending: new PendingUnits(),
     runs: new ImpliedRuns(),
     detached: [],
@@ -212,10 +94,8 @@ function newDirectionState(): DirectionState {
 export class WireFrameStore {
   private readonly maxFrames: number;
   private readonly entries: WireFrameEntrySource | undefined;
-  private segments: FrameSegment[] = [];
-  private head = 0;
-  /** A released full-size segment kept for the next openSegment. */
-  private spare: FrameSegment | undefined;
+  /** Segments of stored frames by the index of their first frame; a released one is kept for the next openSegment. */
+  private readonly segments = new SegmentDeque<FrameSegment>();
   private first = 0;
   private next = 0;
   private readonly directions: [DirectionState, DirectionState] = [newDirectionState(), newDirectionState()];
@@ -247,7 +127,7 @@ export class WireFrameStore {
   get memoryBytes(): number {
     let sum = 0;
     for (const d of this.directions) sum += d.units.memoryBytes + d.pending.memoryBytes + d.runs.memoryBytes + d.detached.length * 64;
-    for (let s = this.head; s < this.segments.length; s++) sum += this.segments[s]!.memoryBytes;
+    for (let s = 0; s < this.segments.length; s++) sum += this.segments.at(s).memoryBytes;
     return sum;
   }
 
@@ -342,7 +222,7 @@ export class WireFrameStore {
   get(index: number): WireFrame | undefined {
     if (!(index >= this.first && index < this.next)) return undefined;
     const loc = this.locate(index);
-    if (loc) return this.materialize(loc[0], loc[1], index, this.seqOfFrame(loc[0], loc[1], index));
+    if (loc) return loc[0].frame(loc[1], index, this.seqOfFrame(loc[0], loc[1], index));
     for (const direction of [Direction.In, Direction.Out] as const) {
       const d = this.directions[direction];
       const seq = d.runs.seqOf(index);
@@ -393,7 +273,7 @@ export class WireFrameStore {
         if (!control && !this.isMessageFrame(seg, i)) return;
         total++;
         wireBytes += seg.lengthHigh[i]! * TWO_32 + seg.lengthLow[i]!;
-        if (frames.length < limit) frames.push(this.materialize(seg, i, frameIndex, seq));
+        if (frames.length < limit) frames.push(seg.frame(i, frameIndex, seq));
       });
       break;
     }
@@ -402,9 +282,7 @@ export class WireFrameStore {
 
   /** Forgets every retained frame (the log was cleared); indices, ordinals and pending links carry on. */
   clear(): void {
-    this.segments = [];
-    this.head = 0;
-    this.spare = undefined;
+    this.segments.clear();
     this.first = this.next;
     for (const d of this.directions) {
       d.units.clear();
@@ -416,7 +294,6 @@ export class WireFrameStore {
   // ------------------------------------------------------------------------------------------------
 
   private wait(d: DirectionState, seq: number): void {
-    if (d.waitingSeqs.length >= MAX_PENDING_SEQS) d.waitingSeqs.shift();
     d.waitingSeqs.push(seq);
   }
 
@@ -446,7 +323,7 @@ export class WireFrameStore {
   }
 
   private store(direction: typeof Direction.In | typeof Direction.Out, index: number, h: ParsedWireFrameHeader, mono: number): void {
-    let seg = this.segments.length > this.head ? this.segments[this.segments.length - 1]! : undefined;
+    let seg = this.segments.newest;
     if (!seg || seg.count === seg.capacity || index - seg.base > MAX_OFFSET) seg = this.openSegment(index);
     const i = seg.count++;
     seg.offset[i] = index - seg.base;
@@ -506,58 +383,24 @@ export class WireFrameStore {
     return -1;
   }
 
-  private materialize(seg: FrameSegment, i: number, index: number, seq: number): WireFrame {
-    const b0 = seg.b0[i]!;
-    const flags = seg.flags[i]!;
-    const high = seg.lengthHigh[i]!;
-    const low = seg.lengthLow[i]!;
-    const mono = seg.mono[i]!;
-    return {
-      index,
-      direction: flags & OUT ? Direction.Out : Direction.In,
-      fin: (b0 & 0x80) !== 0,
-      rsv1: (b0 & 0x40) !== 0,
-      rsv2: (b0 & 0x20) !== 0,
-      rsv3: (b0 & 0x10) !== 0,
-      opcode: b0 & 0x0f,
-      masked: (flags & MASKED) !== 0,
-      maskKey: seg.maskKey[i]!,
-      payloadLength: high * TWO_32 + low,
-      payloadLengthExact: (BigInt(high) << 32n) | BigInt(low),
-      headerLength: seg.headerLength[i]!,
-      monoTime: mono,
-      wallTime: seg.wallOffset + mono,
-      anomalies: seg.anomalies[i]!,
-      seq,
-    };
-  }
-
   private openSegment(index: number): FrameSegment {
     // Segments grow from small ones: with frames derived from entries, a connection may store a few.
-    const previous = this.segments.length > this.head ? this.segments[this.segments.length - 1] : this.spare;
+    const previous = this.segments.newest ?? this.segments.spare;
     const size = Math.min(previous ? Math.min(SEGMENT_FRAMES, previous.capacity * 4) : FIRST_SEGMENT_FRAMES, this.maxFrames);
-    const spare = this.spare;
-    this.spare = undefined;
+    const spare = this.segments.takeSpare();
     const wallOffset = Date.now() - performance.now();
     const seg = spare && spare.capacity === size ? spare.reuse(index, wallOffset) : new FrameSegment(index, wallOffset, size);
-    this.segments.push(seg);
+    this.segments.push(seg, index);
     return seg;
   }
 
   private evict(): void {
     const first = this.first;
     this.evictedSinceTrim = 0;
-    while (this.head < this.segments.length) {
-      const seg = this.segments[this.head]!;
+    for (let seg = this.segments.oldest; seg !== undefined; seg = this.segments.oldest) {
       while (seg.start < seg.count && seg.indexAt(seg.start) < first) seg.start++;
-      if (seg.start < seg.count || seg === this.segments[this.segments.length - 1]) break;
-      this.segments[this.head] = undefined as unknown as FrameSegment;
-      this.head++;
-      this.spare = seg;
-    }
-    if (this.head > 64 && this.head * 2 > this.segments.length) {
-      this.segments = this.segments.slice(this.head);
-      this.head = 0;
+      if (seg.start < seg.count || seg === this.segments.newest) break;
+      this.segments.releaseOldest();
     }
     for (const d of this.directions) {
       d.units.dropEndingBefore(first);
@@ -568,10 +411,10 @@ export class WireFrameStore {
 
   /** Calls `visit` for each retained stored frame with an index in [from, to], in order. */
   private forEachStored(from: number, to: number, visit: (seg: FrameSegment, i: number, index: number) => void): void {
-    if (this.head >= this.segments.length) return;
-    for (let s = this.segmentIndex(from); s < this.segments.length; s++) {
-      const seg = this.segments[s]!;
-      for (let i = Math.max(seg.start, firstAtOrAfter(seg, from)); i < seg.count; i++) {
+    const segments = this.segments;
+    for (let s = segments.find(from); s < segments.length; s++) {
+      const seg = segments.at(s);
+      for (let i = Math.max(seg.start, seg.firstAtOrAfter(from)); i < seg.count; i++) {
         const index = seg.indexAt(i);
         if (index > to) return;
         if (index >= this.first) visit(seg, i, index);
@@ -579,37 +422,13 @@ export class WireFrameStore {
     }
   }
 
-  /** The live segment whose frames could hold `index` (the last one starting at or before it). */
-  private segmentIndex(index: number): number {
-    let lo = this.head;
-    let hi = this.segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.segments[mid]!.base <= index) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
   /** Where stored frame `index` is, or undefined when it is not stored (implied, evicted, unknown). */
   private locate(index: number): [FrameSegment, number] | undefined {
-    if (!(index >= this.first && index < this.next) || this.head >= this.segments.length) return undefined;
-    const seg = this.segments[this.segmentIndex(index)]!;
-    const i = firstAtOrAfter(seg, index);
+    if (!(index >= this.first && index < this.next) || this.segments.length === 0) return undefined;
+    const seg = this.segments.at(this.segments.find(index));
+    const i = seg.firstAtOrAfter(index);
     return i >= seg.start && i < seg.count && seg.indexAt(i) === index ? [seg, i] : undefined;
   }
-}
-
-/** Local position of the first frame of `seg` with an index at or after `index` (count when none). */
-function firstAtOrAfter(seg: FrameSegment, index: number): number {
-  let lo = 0;
-  let hi = seg.count;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (seg.indexAt(mid) < index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Binary search of frames ascending by `key`. */
@@ -624,44 +443,4 @@ function findBy(frames: readonly DetachedFrame[], key: 'index' | 'seq', value: n
     else hi = mid - 1;
   }
   return undefined;
-}
-
-/** The parsed header of a plain frame (see addPlain), for a store that keeps every header. */
-function plainHeader(b0: number, length: number): ParsedWireFrameHeader {
-  return {
-    b0,
-    fin: true,
-    rsv1: false,
-    rsv2: false,
-    rsv3: false,
-    opcode: b0 & 0x0f,
-    masked: false,
-    maskKey: 0,
-    lengthHigh: 0,
-    lengthLow: length,
-    headerLength: minimalHeaderLength(length),
-    anomalies: 0,
-  };
-}
-
-/** A FIN frame without RSV bits or mask, its length in the shortest encoding: an implied frame's shape. */
-function plainFrame(direction: typeof Direction.In | typeof Direction.Out, index: number, b0: number, length: number, mono: number, wallTime: number, seq: number): WireFrame {
-  return {
-    index,
-    direction,
-    fin: true,
-    rsv1: false,
-    rsv2: false,
-    rsv3: false,
-    opcode: b0 & 0x0f,
-    masked: false,
-    maskKey: 0,
-    payloadLength: length,
-    payloadLengthExact: BigInt(length),
-    headerLength: minimalHeaderLength(length),
-    monoTime: mono,
-    wallTime,
-    anomalies: 0,
-    seq,
-  };
 }

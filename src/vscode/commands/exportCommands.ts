@@ -206,7 +206,7 @@ export function registerExportCommands(
         index = chosen?.index;
       }
       if (index === undefined) return undefined;
-      const { session, warnings } = sessionFromHar(har, index, { fileName });
+      const { session, warnings } = await sessionFromHar(har, index, { fileName });
       let target = toUri(args.target)?.fsPath;
       if (!target) {
         const folder = dirname(harUri.fsPath);
