@@ -44,3 +44,5 @@ export declare function installExtensionFolder(extensionsDir: string, options?: 
 /** Installs a packaged .vsix with code-server's --install-extension; returns `--list-extensions --show-versions` lines. */
 export declare function installVsix(extensionsDir: string, vsixPath: string, options: { userDataDir: string }): Promise<string[]>;
 export declare function startCodeServer(options: StartOptions): Promise<CodeServer>;
+/** The address of a workbench window on the code-server at serverUrl with folder open. */
+export declare function workbenchUrl(serverUrl: string, folder: string): string;

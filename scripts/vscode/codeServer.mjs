@@ -343,6 +343,13 @@ function httpStatus(url) {
   });
 }
 
+/** The address of a workbench window on the code-server at serverUrl with folder open; one server serves many. */
+export function workbenchUrl(serverUrl, folder) {
+  const url = new URL(serverUrl);
+  url.searchParams.set('folder', folder);
+  return url.href;
+}
+
 /**
  * Starts code-server on 127.0.0.1 (a free port unless one is given) with workspace open, and resolves once
  * its HTTP endpoint answers. Output goes to logFile (default test-results/code-server-<time>.log); stop()
@@ -415,9 +422,7 @@ export async function startCodeServer({ workspace, extensionsDir, userDataDir, p
       if (Date.now() > deadline) throw new Error(`code-server at ${url} did not answer within ${timeoutMs} ms; see ${logFile}`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    const workbench = new URL(url);
-    workbench.searchParams.set('folder', workspace);
-    return { url, workbenchUrl: workbench.href, port: Number(new URL(url).port), process: child, logFile, userDataDir, stop };
+    return { url, workbenchUrl: workbenchUrl(url, workspace), port: Number(new URL(url).port), process: child, logFile, userDataDir, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,6 @@
-// `npm run test:electron [-- --grep TEXT]`: the extension-host suite (test/vscode/suite) in desktop VS Code
-// through @vscode/test-electron, with our repository as the extension under development.
+// `npm run test:electron [-- --grep TEXT]`: the extension-host suite (test/vscode/suite, mocha) in desktop VS Code
+// through @vscode/test-electron, with our repository as the extension under development and
+// out/vscode-test/runSuite.js (test/vscode/runSuite.ts) as the extension tests path.
 //
 // NEEDS NETWORK: runTests downloads a VS Code build from update.code.visualstudio.com into .vscode-test/
 // (or uses VSCODE_EXECUTABLE_PATH when set). The project's machines and CI reach only the npm and Debian
@@ -21,16 +22,17 @@ async function main() {
     const build = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: repoRoot });
     if (build.status !== 0) throw new Error('npm run build failed');
   }
-  const suitePath = join(repoRoot, 'out', 'vscode-test', 'suite.js');
-  await bundleSuite(suitePath);
+  const outdir = join(repoRoot, 'out', 'vscode-test');
+  await bundleSuite(outdir);
   const scratch = mkdtempSync(join(tmpdir(), 'si-electron-test-'));
   const workspace = join(scratch, 'workspace');
   mkdirSync(workspace);
   try {
-    // runTests rejects when VS Code exits non-zero, which it does when the suite's run() throws.
+    // runTests rejects when VS Code exits non-zero, which it does when the suite's run() rejects (a failing test,
+    // none run, a file that does not load). mocha's spec reporter prints the results on VS Code's stdout.
     await runTests({
       extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: suitePath,
+      extensionTestsPath: join(outdir, 'runSuite.js'),
       vscodeExecutablePath: process.env.VSCODE_EXECUTABLE_PATH || undefined,
       extensionTestsEnv: { SI_VSCODE_GREP: options.grep ?? '' },
       launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', join(scratch, 'user-data')],

@@ -1,7 +1,9 @@
 // `npm run test:vscode [-- --grep TEXT]`: runs test/vscode/suite inside a real VS Code extension host.
 // Builds the extension, installs code-server into .vscode-test/ if needed, puts our extension and the
 // test-runner extension into a fresh extensions folder, opens the workbench in headless Chromium (code-server
-// starts the extension host only for a connected workbench) and reads the runner's results stream.
+// starts the extension host only for a connected workbench) and reads the results stream that the suite's mocha
+// reporter (test/vscode/jsonLinesReporter.ts) writes. `--grep TEXT` is mocha's grep: tests whose full title
+// (suite titles and test title, joined by spaces) contains TEXT.
 // Fails on any failing test, on a runner that never reports, and on timeout (SI_VSCODE_TIMEOUT_MS, default 5 min).
 // In CI (CI=true) a missing prerequisite fails; elsewhere it skips with the reason.
 import { spawnSync } from 'node:child_process';
@@ -31,7 +33,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 
 function formatResult(event) {
   if (event.status === 'passed') return `✔ ${event.name} (${event.durationMs} ms)`;
-  if (event.status === 'skipped') return `﹣ ${event.name} (skipped${event.skipReason ? `: ${event.skipReason}` : ''})`;
+  if (event.status === 'skipped') return `﹣ ${event.name} (skipped)`;
   const detail = event.error?.stack ?? event.error?.message ?? '(no message)';
   return `✘ ${event.name}\n    ${detail.split('\n').join('\n    ')}`;
 }

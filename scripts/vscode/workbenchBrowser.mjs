@@ -22,16 +22,34 @@ export const CHROMIUM_ARGS = [
   '--disable-features=PreloadTopChromeWebUI,WebUIOmniboxPopup,WebUIOmniboxAimPopup',
 ];
 
-/** Launches headless Chromium with its profile and crash reports kept inside scratchDir. */
-export async function launchChromium(scratchDir) {
+/** Options for a headless Chromium whose profile and crash reports stay inside scratchDir. */
+function launchOptions(scratchDir) {
   const home = join(scratchDir, 'chromium-home');
   mkdirSync(home, { recursive: true });
-  return chromium.launch({
+  return {
     executablePath: chromiumPath(),
     args: CHROMIUM_ARGS,
     // Chromium writes crash-report and dconf folders under XDG dirs even with a temporary profile.
     env: { ...process.env, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') },
-  });
+  };
+}
+
+/** Launches headless Chromium with its profile and crash reports kept inside scratchDir. */
+export async function launchChromium(scratchDir) {
+  return chromium.launch(launchOptions(scratchDir));
+}
+
+/**
+ * Launches headless Chromium as a server that other processes reach with connectChromium(server.wsEndpoint()),
+ * so a whole test stage shares one browser. Each connection still gets its own browser contexts.
+ */
+export async function launchChromiumServer(scratchDir) {
+  return chromium.launchServer(launchOptions(scratchDir));
+}
+
+/** Connects to a Chromium started by launchChromiumServer; closing the result disconnects and leaves it running. */
+export async function connectChromium(wsEndpoint) {
+  return chromium.connect(wsEndpoint);
 }
 
 /**
@@ -49,4 +67,15 @@ export async function openWorkbenchPage(browser, url, { timeoutMs = 90_000, cons
   await page.goto(url, { timeout: timeoutMs });
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
   return page;
+}
+
+/**
+ * Closes a workbench page so that code-server ends the window's extension host now. Navigating away unloads the
+ * workbench, and code-server then stops that window's extension host within seconds; a page that is only
+ * closed looks like a dropped connection, whose extension host code-server keeps for a reconnect (3 hours by
+ * default), so on a shared server each finished test file would leave one behind.
+ */
+export async function closeWorkbenchPage(page) {
+  await page.goto('about:blank', { timeout: 10_000 }).catch(() => {});
+  await page.close().catch(() => {});
 }

@@ -34,7 +34,7 @@ describe('The .vsix installed into code-server', { skip: workbenchSkipReason() }
       workbench.installed.includes(`${extensionId}@${manifest.version}`),
       `--list-extensions printed: ${workbench.installed.join(', ')}`,
     );
-    const extensionsDir = join(workbench.workspace, '..', 'extensions');
+    const { extensionsDir } = workbench;
     const folder = readdirSync(extensionsDir).find((name) => name.startsWith(`${extensionId}-`));
     assert.ok(folder, `no ${extensionId}-* folder in ${readdirSync(extensionsDir).join(', ')}`);
     // vsce stores README.md and CHANGELOG.md as readme.md and changelog.md.

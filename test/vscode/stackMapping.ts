@@ -33,8 +33,9 @@ function mapFrame(line: string): string | undefined {
   const entry = inlineMap(file)?.findEntry(Number(match[2]) - 1, Number(match[3]) - 1);
   if (!entry || !('originalSource' in entry)) return line;
   const source = resolve(dirname(file), entry.originalSource);
-  // Frames inside the test registry or the runner are plumbing, not the test's own code.
-  if (/[/\\]test[/\\]vscode[/\\](testRegistry|stackMapping|runner-extension[/\\]runner)\.ts$/.test(source)) return undefined;
+  // Frames inside mocha or our runner are plumbing, not the test's own code.
+  if (/[/\\]node_modules[/\\]mocha[/\\]/.test(source)) return undefined;
+  if (/[/\\]test[/\\]vscode[/\\](runSuite|jsonLinesReporter|stackMapping|runner-extension[/\\]runner)\.ts$/.test(source)) return undefined;
   return line.replace(match[0], `${source}:${entry.originalLine + 1}:${entry.originalColumn + 1}`);
 }
 

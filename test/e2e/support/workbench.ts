@@ -1,5 +1,7 @@
-// Helpers for end-to-end tests that drive our extension in a real VS Code workbench: code-server on
-// loopback with the built extension installed, shown in headless Chromium through playwright-core.
+// Helpers for end-to-end tests that drive our extension in a real VS Code workbench: code-server on loopback
+// with the built extension installed, shown in headless Chromium through playwright-core. Under
+// `npm run test:e2e` every file opens its window on the stage's one code-server and one Chromium
+// (scripts/vscode/sharedWorkbench.mjs); a file run by itself with node --test starts both for itself.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,35 +14,53 @@ import {
   repoRoot,
   resultsDir,
   startCodeServer,
+  workbenchUrl,
   type CodeServer,
 } from '../../../scripts/vscode/codeServer.mjs';
 import { chromiumPath, skipReasonOrThrow } from '../../../scripts/vscode/prerequisites.mjs';
-import { launchChromium, openWorkbenchPage } from '../../../scripts/vscode/workbenchBrowser.mjs';
+import { sharedWorkbenchFromEnv } from '../../../scripts/vscode/sharedWorkbench.mjs';
+import { closeWorkbenchPage, connectChromium, launchChromium, openWorkbenchPage } from '../../../scripts/vscode/workbenchBrowser.mjs';
 
 export interface Workbench {
   page: Page;
   browser: Browser;
-  server: CodeServer;
-  /** The folder open in the workbench. */
+  /** The code-server the window is on: the stage's shared one, or one started for this workbench. */
+  serverUrl: string;
+  /** That code-server's extensions folder. */
+  extensionsDir: string;
+  /** The folder open in the workbench; fresh for every workbench. */
   workspace: string;
   /** Browser console errors and warnings, for failure messages. */
   consoleLog: string[];
   /** With the vsix option: what `code-server --list-extensions --show-versions` printed after the install. */
   installed: string[];
-  /** Saves a last screenshot to test-results/, closes the browser, stops code-server, removes the scratch folder. */
+  /**
+   * Saves a last screenshot to test-results/, closes the window (ending its extension host), stops a code-server
+   * or browser started for this workbench alone, and removes the workspace.
+   */
   close(): Promise<void>;
 }
 
 export interface OpenWorkbenchOptions {
-  /** Names artifacts in test-results/ (screenshot, code-server log); default 'e2e'. */
+  /** Names artifacts in test-results/ (screenshot, browser console, an own code-server's log); default 'e2e'. */
   label?: string;
   /** Files to create in the workspace, by relative path. */
   files?: Record<string, string>;
-  /** User settings on top of the harness defaults. */
+  /**
+   * Settings for this window, written as workspace settings (.vscode/settings.json in its fresh folder) on top
+   * of the harness's user settings. Settings VS Code reads only from user settings (application scope) cannot
+   * be set this way.
+   */
   settings?: Record<string, unknown>;
-  /** Added to code-server's environment, which the extension host inherits. */
+  /**
+   * Added to code-server's environment, which the extension host inherits. One code-server has one
+   * environment, so a workbench with env gets a code-server of its own (the shared browser still shows it).
+   */
   env?: Record<string, string>;
-  /** Install this packaged .vsix with code-server's --install-extension instead of copying the built folder. */
+  /**
+   * Install this packaged .vsix with code-server's --install-extension instead of copying the built folder.
+   * The install goes into a fresh extensions folder, so this too gets a code-server of its own.
+   */
   vsix?: string;
 }
 
@@ -65,10 +85,30 @@ export function workbenchSkipReason(): string | undefined {
   }
 }
 
-/** Starts code-server with our built extension (npm run build first) and opens its workbench in Chromium. */
+/** Starts a code-server for one workbench, with the built extension or an installed .vsix. */
+async function startOwnServer(scratch: string, workspace: string, label: string, options: OpenWorkbenchOptions) {
+  await ensureCodeServer();
+  const extensionsDir = join(scratch, 'extensions');
+  const userDataDir = join(scratch, 'user-data');
+  let installed: string[] = [];
+  if (options.vsix) {
+    installed = await installVsix(extensionsDir, options.vsix, { userDataDir });
+  } else {
+    // SI_E2E_EXTENSION_DIR points at another built extension folder; only for checking the harness itself.
+    installExtensionFolder(extensionsDir, { sourceDir: process.env.SI_E2E_EXTENSION_DIR || repoRoot });
+  }
+  const server = await startCodeServer({ workspace, extensionsDir, userDataDir, logFile: join(resultsDir, `code-server-${label}.log`), env: options.env });
+  return { server, extensionsDir, installed };
+}
+
+/**
+ * Opens a workbench window with our built extension (npm run build first) on a fresh workspace folder, in a
+ * browser context of its own: on the stage's shared code-server and Chromium when `npm run test:e2e` provides
+ * them and the options allow (no env, no vsix), otherwise on ones started for this workbench.
+ */
 export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise<Workbench> {
   const label = options.label ?? 'e2e';
-  await ensureCodeServer();
+  const shared = sharedWorkbenchFromEnv();
   const scratch = mkdtempSync(join(tmpdir(), `si-${label}-`));
   const workspace = join(scratch, 'workspace');
   mkdirSync(workspace, { recursive: true });
@@ -76,40 +116,42 @@ export async function openWorkbench(options: OpenWorkbenchOptions = {}): Promise
     mkdirSync(dirname(join(workspace, path)), { recursive: true });
     writeFileSync(join(workspace, path), text);
   }
-  const extensionsDir = join(scratch, 'extensions');
-  let installed: string[] = [];
-  if (options.vsix) {
-    installed = await installVsix(extensionsDir, options.vsix, { userDataDir: join(scratch, 'user-data') });
-  } else {
-    // SI_E2E_EXTENSION_DIR points at another built extension folder; only for checking the harness itself.
-    installExtensionFolder(extensionsDir, { sourceDir: process.env.SI_E2E_EXTENSION_DIR || repoRoot });
+  if (options.settings) {
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(options.settings, null, 2));
   }
 
   const consoleLog: string[] = [];
-  let server: CodeServer | undefined;
+  let ownServer: CodeServer | undefined;
   let browser: Browser | undefined;
+  let page: Page | undefined;
   const teardown = async () => {
+    if (page) await closeWorkbenchPage(page);
+    // For a connected browser this only disconnects; the shared Chromium stays up for the next file.
     await browser?.close().catch(() => {});
-    await server?.stop();
+    await ownServer?.stop();
     rmSync(scratch, { recursive: true, force: true });
   };
   try {
-    server = await startCodeServer({
-      workspace,
-      extensionsDir,
-      userDataDir: join(scratch, 'user-data'),
-      logFile: join(resultsDir, `code-server-${label}.log`),
-      settings: options.settings,
-      env: options.env,
-    });
-    browser = await launchChromium(scratch);
-    const page = await openWorkbenchPage(browser, server.workbenchUrl, { consoleLog });
-    const opened = { page, browser, server, workspace, consoleLog, installed };
+    let serverUrl: string;
+    let extensionsDir: string;
+    let installed: string[] = [];
+    if (shared && !options.vsix && Object.keys(options.env ?? {}).length === 0) {
+      ({ serverUrl, extensionsDir } = shared);
+    } else {
+      const own = await startOwnServer(scratch, workspace, label, options);
+      ownServer = own.server;
+      ({ extensionsDir, installed } = own);
+      serverUrl = own.server.url;
+    }
+    browser = shared ? await connectChromium(shared.browserEndpoint) : await launchChromium(scratch);
+    page = await openWorkbenchPage(browser, workbenchUrl(serverUrl, workspace), { consoleLog });
+    const opened = { page, browser, serverUrl, extensionsDir, workspace, consoleLog, installed };
     return {
       ...opened,
       close: async () => {
         mkdirSync(resultsDir, { recursive: true });
-        await page.screenshot({ path: join(resultsDir, `${label}-last.png`) }).catch(() => {});
+        await opened.page.screenshot({ path: join(resultsDir, `${label}-last.png`) }).catch(() => {});
         writeFileSync(join(resultsDir, `${label}-browser-console.log`), consoleLog.join('\n') + '\n');
         await teardown();
       },

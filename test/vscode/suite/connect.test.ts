@@ -6,28 +6,11 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import * as vscode from 'vscode';
 import { WebSocketServer } from 'ws';
 import type { ConnectResult } from '../../../src/vscode/commands/connectCommands';
-import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import { Direction, Kind } from '../../../shared/logModel';
-import { after, before, suite, test } from '../testRegistry';
-
-const EXTENSION_ID = 'socket-inspector.socket-inspector';
-
-async function api(): Promise<SocketInspectorApi> {
-  const extension = vscode.extensions.getExtension<SocketInspectorApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension not installed');
-  return extension.activate();
-}
+import { api, until } from '../extensionHost';
 
 function decode(bytes: Uint8Array | undefined): string {
   return new TextDecoder().decode(bytes);
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 suite('Connect commands in the extension host', () => {
@@ -38,7 +21,7 @@ suite('Connect commands in the extension host', () => {
   const sockets = new Set<Socket>();
   const seenHeaders: Record<string, string | string[] | undefined>[] = [];
 
-  before(async () => {
+  suiteSetup(async () => {
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     wss.on('connection', (socket, req) => {
       seenHeaders.push(req.headers);
@@ -56,7 +39,7 @@ suite('Connect commands in the extension host', () => {
     tcpPort = (tcp.address() as AddressInfo).port;
   });
 
-  after(async () => {
+  suiteTeardown(async () => {
     for (const c of wss.clients) c.terminate();
     for (const s of sockets) s.destroy();
     await new Promise<void>((resolve) => wss.close(() => resolve()));

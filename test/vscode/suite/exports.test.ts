@@ -5,16 +5,13 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { WebSocketServer } from 'ws';
 import type { ConnectResult } from '../../../src/vscode/commands/connectCommands';
 import { parseSession } from '../../../src/core/session';
-import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import { Direction } from '../../../shared/logModel';
-import { after, afterEach, before, suite, test } from '../testRegistry';
+import { EXTENSION_ID, api, until, workspaceFile } from '../extensionHost';
 
-const EXTENSION_ID = 'socket-inspector.socket-inspector';
 const COMMANDS = [
   'socketInspector.exportPcapng',
   'socketInspector.exportHar',
@@ -23,33 +20,13 @@ const COMMANDS = [
   'socketInspector.saveMessage',
 ];
 
-async function api(): Promise<SocketInspectorApi> {
-  const extension = vscode.extensions.getExtension<SocketInspectorApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension not installed');
-  return extension.activate();
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function workspaceFile(name: string): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the suite needs a workspace folder');
-  return join(folder.uri.fsPath, name);
-}
-
 suite('Export and import commands', () => {
   let wss: WebSocketServer;
   let tcp: net.Server;
   let url = '';
   let tcpPort = 0;
 
-  before(async () => {
+  suiteSetup(async () => {
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     wss.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
@@ -59,11 +36,11 @@ suite('Export and import commands', () => {
     tcpPort = (tcp.address() as AddressInfo).port;
   });
 
-  afterEach(async () => {
+  teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  after(async () => {
+  suiteTeardown(async () => {
     for (const c of wss.clients) c.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     await new Promise<void>((resolve) => tcp.close(() => resolve()));

@@ -2,9 +2,8 @@
 // `npm run test:electron`). Every *.test.ts in this folder is bundled into the suite automatically.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { suite, test } from '../testRegistry';
+import { EXTENSION_ID } from '../extensionHost';
 
-const EXTENSION_ID = 'socket-inspector.socket-inspector';
 const COMMANDS = [
   'socketInspector.openPanel',
   'socketInspector.connectWebSocket',

@@ -5,31 +5,14 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import WebSocket from 'ws';
 import { serverOf } from '../../../src/core/connection/serverConnection';
-import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import type { ListenResult } from '../../../src/vscode/commands/serverCommands';
 import { Direction } from '../../../shared/logModel';
-import { afterEach, suite, test } from '../testRegistry';
-
-const EXTENSION_ID = 'socket-inspector.socket-inspector';
-
-async function api(): Promise<SocketInspectorApi> {
-  const extension = vscode.extensions.getExtension<SocketInspectorApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension not installed');
-  return extension.activate();
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { api, until } from '../extensionHost';
 
 suite('Listen commands in the extension host', () => {
   const opened: string[] = [];
 
-  afterEach(async () => {
+  teardown(async () => {
     for (const id of opened.splice(0)) await vscode.commands.executeCommand('socketInspector.disconnect', id);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

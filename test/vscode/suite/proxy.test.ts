@@ -6,36 +6,19 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import WebSocket, { WebSocketServer } from 'ws';
-import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import type { ListenResult } from '../../../src/vscode/commands/serverCommands';
 import { Direction, Kind } from '../../../shared/logModel';
 import { serverOf } from '../../../src/core/connection/serverConnection';
 import { isProxySession } from '../../../src/core/proxy';
-import { after, before, suite, test } from '../testRegistry';
 import { makeSelfSigned } from '../../peers/support/certificates';
-
-const EXTENSION_ID = 'socket-inspector.socket-inspector';
-
-async function api(): Promise<SocketInspectorApi> {
-  const extension = vscode.extensions.getExtension<SocketInspectorApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension not installed');
-  return extension.activate();
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { api, until } from '../extensionHost';
 
 suite('Proxy commands in the extension host', () => {
   let wss: WebSocketServer;
   let upstreamPort = 0;
   const upstreamGot: string[] = [];
 
-  before(async () => {
+  suiteSetup(async () => {
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     wss.on('connection', (socket) => {
       socket.on('message', (data) => {
@@ -47,7 +30,7 @@ suite('Proxy commands in the extension host', () => {
     upstreamPort = (wss.address() as AddressInfo).port;
   });
 
-  after(async () => {
+  suiteTeardown(async () => {
     for (const c of wss.clients) c.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   });

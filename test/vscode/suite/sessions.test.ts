@@ -4,36 +4,12 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { WebSocketServer } from 'ws';
 import type { ConnectResult } from '../../../src/vscode/commands/connectCommands';
 import { parseSession } from '../../../src/core/session';
-import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
 import { Direction } from '../../../shared/logModel';
-import { after, afterEach, before, suite, test } from '../testRegistry';
-
-const EXTENSION_ID = 'socket-inspector.socket-inspector';
-
-async function api(): Promise<SocketInspectorApi> {
-  const extension = vscode.extensions.getExtension<SocketInspectorApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension not installed');
-  return extension.activate();
-}
-
-async function until(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-function workspaceFile(name: string): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the suite needs a workspace folder');
-  return join(folder.uri.fsPath, name);
-}
+import { api, until, workspaceFile } from '../extensionHost';
 
 /** The active tab's custom editor view type, if the active tab is a custom editor. */
 function activeCustomViewType(): string | undefined {
@@ -75,7 +51,7 @@ suite('Session files in the extension host', () => {
   const received: string[] = [];
   const seenHeaders: Record<string, string | string[] | undefined>[] = [];
 
-  before(async () => {
+  suiteSetup(async () => {
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     wss.on('connection', (socket, req) => {
       seenHeaders.push(req.headers);
@@ -88,11 +64,11 @@ suite('Session files in the extension host', () => {
     url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
   });
 
-  afterEach(async () => {
+  teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  after(async () => {
+  suiteTeardown(async () => {
     for (const c of wss.clients) c.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   });

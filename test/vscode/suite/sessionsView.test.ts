@@ -3,25 +3,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { WebSocketServer } from 'ws';
-import type { SocketInspectorApi } from '../../../src/vscode/extensionApi';
-import { after, afterEach, before, suite, test } from '../testRegistry';
-
-const EXTENSION_ID = 'socket-inspector.socket-inspector';
-
-async function api(): Promise<SocketInspectorApi> {
-  const extension = vscode.extensions.getExtension<SocketInspectorApi>(EXTENSION_ID);
-  assert.ok(extension, 'extension not installed');
-  return extension.activate();
-}
-
-function workspaceFile(name: string): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the suite needs a workspace folder');
-  return join(folder.uri.fsPath, name);
-}
+import { EXTENSION_ID, api, until, workspaceFile } from '../extensionHost';
 
 function session(url: string): string {
   return JSON.stringify({ version: 1, connection: { type: 'websocket', url }, messages: [] }, null, 2);
@@ -31,18 +15,18 @@ suite('Socket Sessions view in the extension host', () => {
   let wss: WebSocketServer;
   let url = '';
 
-  before(async () => {
+  suiteSetup(async () => {
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     wss.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
     await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
   });
 
-  afterEach(async () => {
+  teardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  after(async () => {
+  suiteTeardown(async () => {
     for (const c of wss.clients) c.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   });
@@ -64,11 +48,7 @@ suite('Socket Sessions view in the extension host', () => {
     assert.ok(id, 'connect returned no connection id');
     assert.equal(sessionFileOf(id), path);
     const connection = getConnection(id)!;
-    const deadline = Date.now() + 10_000;
-    while (connection.state !== 'open' && getConnection(id)?.state !== 'open') {
-      if (Date.now() > deadline) throw new Error(`never opened: ${getConnection(id)?.state}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await until('the connection to open', () => connection.state === 'open' || getConnection(id)?.state === 'open');
     assert.equal(getConnection(id)!.target, url);
   });
 
@@ -79,11 +59,7 @@ suite('Socket Sessions view in the extension host', () => {
     writeFileSync(from, session(url));
     writeFileSync(taken, session('ws://127.0.0.1:1/'));
     await vscode.commands.executeCommand('socketInspector.sessions.open', vscode.Uri.file(from));
-    const deadline = Date.now() + 10_000;
-    while (!activeConnectionId()) {
-      if (Date.now() > deadline) throw new Error('the session did not open');
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await until('the session to open', () => activeConnectionId() !== undefined);
 
     const refused = await vscode.commands.executeCommand('socketInspector.sessions.rename', vscode.Uri.file(from), 'view-taken');
     assert.equal(refused, undefined);
