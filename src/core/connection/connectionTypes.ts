@@ -55,6 +55,8 @@ export interface RetentionOptions {
   maxBytes?: number;
   /** WebSocket only: most wire frames kept (default maxEntries, else 1,000,000). */
   maxFrames?: number;
+  /** The log starts with a segment this small and grows with what it holds (EntryLogOptions.firstSegmentBytes). */
+  firstSegmentBytes?: number;
 }
 
 export type ConnectionKind = 'ws' | 'tcp';

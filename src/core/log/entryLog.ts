@@ -13,6 +13,12 @@ export interface EntryLogOptions {
   maxEntries?: number;
   /** Most payload bytes kept; the newest entry is always kept, whatever its size. */
   maxBytes?: number;
+  /**
+   * For a log that may stay small (a listener's peer): new segments get a slab of the log's retained
+   * bytes, at least this many and at most the standard 1 MiB, and index columns to match, so the first
+   * is small and each next one grows with the log. Default: every segment standard from the start.
+   */
+  firstSegmentBytes?: number;
 }
 
 export const DEFAULT_MAX_ENTRIES = 1_000_000;
@@ -43,8 +49,12 @@ export class EntryLog extends EntryLogQueries {
   /** Fires when the user cleared the log. */
   readonly onDidClear: Event<void> = this.clearEmitter.event;
 
+  /** EntryLogOptions.firstSegmentBytes; undefined: standard segments only. */
+  private readonly smallSlab: number | undefined;
+
   constructor(options: EntryLogOptions = {}) {
     super(Math.max(1, Math.floor(options.maxEntries ?? DEFAULT_MAX_ENTRIES)), Math.max(0, Math.floor(options.maxBytes ?? DEFAULT_MAX_BYTES)));
+    if (options.firstSegmentBytes !== undefined) this.smallSlab = Math.min(SEGMENT_BYTES, Math.max(1024, Math.floor(options.firstSegmentBytes)));
   }
 
   /**
@@ -232,7 +242,8 @@ export class EntryLog extends EntryLogQueries {
    */
   claimRead(max: number, min: number): Uint8Array {
     let seg = this.tail;
-    if (seg === undefined || seg.back - seg.used < min) seg = this.openSegment(max, NaN);
+    // A small log's read segment keeps `min` beyond one read free for what is placed from the back.
+    if (seg === undefined || seg.back - seg.used < min) seg = this.openSegment(this.smallSlab === undefined ? max : max + min, NaN);
     const at = seg.used;
     const end = at + Math.min(max, seg.back - at);
     this.reading = seg;
@@ -364,7 +375,9 @@ export class EntryLog extends EntryLogQueries {
     // yet, the read in progress): overwriting it would change those bytes under it. It stays the spare.
     const reusable = spare !== undefined && minBytes <= SEGMENT_BYTES && spare !== this.reading && !(this.readerHolds?.(spare.bytes.buffer) ?? false);
     if (reusable) this.segments.takeSpare();
-    const seg = reusable ? spare.reuse(this.next, offset) : new EntrySegment(this.next, offset, Math.max(SEGMENT_BYTES, minBytes));
+    const slab = Math.max(this.smallSlab === undefined ? SEGMENT_BYTES : Math.min(SEGMENT_BYTES, Math.max(this.smallSlab, this.bytesRetained)), minBytes);
+    const entries = this.smallSlab === undefined ? SEGMENT_ENTRIES : Math.min(SEGMENT_ENTRIES, Math.max(16, slab >> 10));
+    const seg = reusable ? spare.reuse(this.next, offset) : new EntrySegment(this.next, offset, slab, entries);
     this.segments.push(seg, seg.baseSeq);
     this.tail = seg;
     return seg;

@@ -50,13 +50,14 @@ export class EntrySegment {
     /** Date.now() - performance.now() when the segment opened. */
     public wallOffset: number,
     slabBytes: number,
+    entries = SEGMENT_ENTRIES,
   ) {
-    this.mono = new Float64Array(SEGMENT_ENTRIES);
-    this.ends = new Uint32Array(SEGMENT_ENTRIES);
-    this.dirKind = new Uint8Array(SEGMENT_ENTRIES);
+    this.mono = new Float64Array(entries);
+    this.ends = new Uint32Array(entries);
+    this.dirKind = new Uint8Array(entries);
     this.bytes = new Uint8Array(slabBytes);
     this.starts = undefined;
-    this.capacity = SEGMENT_ENTRIES;
+    this.capacity = entries;
     this.slabBytes = slabBytes;
     this.back = slabBytes;
   }
