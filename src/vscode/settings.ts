@@ -1,12 +1,14 @@
 // Every socketInspector.* setting the extension reads, read here and nowhere else: log retention, the
-// message size limit, the TLS key log of ad-hoc connections, the panel's defaults, whether a saved
-// session stores its log, and the fast receive switch. The key log: socketInspector.tls.keyLogFile, or
-// tls.keyLogFile in a command's options; session files carry their own (connection.tls.keyLogFile).
+// message size limit, a listener's limits (socketInspector.listen.*), the TLS key log of ad-hoc
+// connections, the panel's defaults, whether a saved session stores its log, and the fast receive switch.
+// The key log: socketInspector.tls.keyLogFile, or tls.keyLogFile in a command's options; session files
+// carry their own (connection.tls.keyLogFile).
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { PanelSettings } from '../../shared/protocol';
 import type { RetentionOptions, TcpOptions, WebSocketOptions } from '../core/connection/connectionTypes';
 import { withMessageLimit } from '../core/connection/messageLimit';
+import type { ServerSettingValues } from '../core/listen/listenerSettings';
 import { resolveKeyLogPath, resolveOptionsKeyLog, withDefaultKeyLog } from '../core/tls/keyLogPath';
 
 /** The folder a relative key log path is taken from: the first workspace folder, else the home folder. */
@@ -52,6 +54,18 @@ export function retentionFromSettings(): RetentionOptions {
 /** `options` with the user's message size limit (socketInspector.maxMessageMegabytes, src/core/connection/messageLimit.ts), unless they set their own. */
 export function withMessageLimitFromSettings<T extends { maxPayload?: number }>(options: T): T {
   return withMessageLimit(options, vscode.workspace.getConfiguration('socketInspector').get<unknown>('maxMessageMegabytes'));
+}
+
+/** The settings Listen and Proxy commands apply (turned into options by src/core/listen/listenerSettings.ts). */
+export function serverSettingsFromConfiguration(): ServerSettingValues {
+  const config = vscode.workspace.getConfiguration('socketInspector');
+  return {
+    maxMessageMegabytes: config.get<unknown>('maxMessageMegabytes'),
+    maxPeers: config.get<unknown>('listen.maxPeers'),
+    maxTotalMegabytes: config.get<unknown>('listen.maxTotalMegabytes'),
+    idleTimeoutSeconds: config.get<unknown>('listen.idleTimeoutSeconds'),
+    allowedOrigins: config.get<unknown>('listen.allowedOrigins'),
+  };
 }
 
 const FORMATS = new Set(['text', 'json', 'hex', 'base64']);

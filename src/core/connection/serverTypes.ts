@@ -20,6 +20,22 @@ export interface ServerPeer {
   /** The client's address as host:port ([::1]:port for IPv6). */
   readonly remote: string;
   readonly connection: Connection;
+  /** WebSocket listeners: the Origin header the client sent (a browser names the page that connects). */
+  readonly origin?: string;
+}
+
+/** What a listener's limits (peers, memory budget, allowed origins) did so far. */
+export interface ListenerLimitCounts {
+  /** Most bytes the logs of the server and all its peers hold together. */
+  readonly budgetBytes: number;
+  /** Closed peers the budget evicted (they left the peer list), and the entries and bytes their logs held. */
+  readonly evictedPeers: number;
+  readonly evictedEntries: number;
+  readonly evictedBytes: number;
+  /** Open peers whose logs the budget cleared, once no closed peer was left to evict. */
+  readonly clearedPeers: number;
+  /** Clients refused: beyond the most peers, over the budget, or from an origin not allowed. */
+  readonly refused: number;
 }
 
 /** A local server that accepts peers. Dispose it to stop listening and close every peer. */
@@ -36,8 +52,13 @@ export interface ServerSession extends IDisposable {
   readonly state: ServerState;
   /** Set when binding failed (EADDRINUSE, EACCES…) or the server errored. */
   readonly lastError: SocketInspectorError | undefined;
-  /** Peers in accept order; closed peers stay listed (with their logs) until the session is disposed. */
+  /**
+   * Peers in accept order; closed peers stay listed (with their logs) until the session is disposed, or,
+   * in a listener, until its memory budget evicts them.
+   */
   readonly peers: readonly ServerPeer[];
+  /** Listeners: what their limits did (proxies have none). */
+  readonly limits?: ListenerLimitCounts;
   readonly onDidAcceptPeer: Event<ServerPeer>;
   /** Fires when a peer is accepted, closes, or the session changes state. */
   readonly onDidChange: Event<void>;

@@ -17,6 +17,8 @@ const GOING_AWAY = 1001;
 export interface AcceptedHandshake {
   readonly request: HttpHead;
   readonly response: HttpHead | undefined;
+  /** The request's Origin header: the page that connected, when the client is a browser. */
+  readonly origin?: string | undefined;
 }
 
 function handshakeInfo(h: AcceptedHandshake): HandshakeInfo {
@@ -67,7 +69,9 @@ export class AcceptedWebSocket extends WebSocketConnectionBase implements WebSoc
     this.log.append(Direction.Meta, Kind.Handshake, this.heads.request.raw);
     if (this.heads.response) this.log.append(Direction.Meta, Kind.Handshake, this.heads.response.raw);
     this.attachFrames(this.accepted);
+    const origin = this.heads.origin;
     const details = [
+      origin !== undefined ? `Origin ${origin}` : 'no Origin header',
       this.protocol ? `subprotocol "${this.protocol}"` : '',
       this.extensions ? `extensions: ${this.extensions}` : '',
     ].filter(Boolean);

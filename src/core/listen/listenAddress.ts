@@ -116,3 +116,14 @@ export function formatListenAddress(address: ListenAddress): string {
 export function formatHostPort(host: string, port: number | string): string {
   return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }
+
+/**
+ * Whether a bound address is reachable from this machine only: 127.0.0.0/8, ::1, or either mapped
+ * into IPv6. A wildcard (0.0.0.0, ::) or any other address faces the network.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = /^(?:::ffff:)?(\d+)\.\d+\.\d+\.\d+$/.exec(h);
+  return v4 !== null && isIP(h.replace(/^::ffff:/, '')) === 4 && v4[1] === '127';
+}

@@ -1,14 +1,16 @@
 // What the TCP and WebSocket listeners share: binding (and saying clearly why it failed), the server's
 // own log, the peer list with ids in accept order, and stopping: no new peers, a graceful close for the
-// open ones, and a cut for those that do not finish in time.
+// open ones, and a cut for those that do not finish in time. And the limits that keep a listener's memory
+// bounded however many clients come: the most peers open at once, a byte budget for the logs of the
+// server and all its peers together, and an idle timeout that also ends peers left half-open.
 import type * as net from 'node:net';
 import { Direction, Kind } from '../../../shared/logModel';
 import { bindError } from '../errors/bindErrors';
-import type { Connection, ConnectionKind, RetentionOptions } from '../connection/connectionTypes';
+import type { Connection, ConnectionKind, RetentionOptions, WebSocketConnection } from '../connection/connectionTypes';
 import { Disposable, Emitter, type Event, type IDisposable } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
-import { EntryLog } from '../log/entryLog';
-import type { ServerPeer, ServerSession, ServerState } from '../connection/serverTypes';
+import { DEFAULT_MAX_BYTES, EntryLog } from '../log/entryLog';
+import type { ListenerLimitCounts, ServerPeer, ServerSession, ServerState } from '../connection/serverTypes';
 import { formatAddress } from '../connection/socketAddress';
 import { formatListenAddress, type ListenAddress } from './listenAddress';
 
@@ -20,15 +22,50 @@ export interface ListenerOptions {
   readonly retention?: RetentionOptions;
   /** How long stop() lets open peers finish their close handshake before cutting them, ms (default 2000). */
   readonly stopTimeoutMs?: number;
+  /** Most peers open at once; a client beyond them is refused, and the refusal logged (default 1000). */
+  readonly maxPeers?: number;
+  /**
+   * Most bytes the logs of the server and all its peers hold together (default 1 GiB). Beyond it the
+   * oldest closed peers are evicted (their logs with them, counted in `limits`), then the largest open
+   * peer's log is cleared; while the open peers alone exceed it, new clients are refused.
+   */
+  readonly budgetBytes?: number;
+  /** Closes a peer that sent and got nothing for this long, or half-closed (FIN) this long ago, ms (default 0: never). */
+  readonly idleTimeoutMs?: number;
 }
 
 const DEFAULT_STOP_TIMEOUT_MS = 2000;
+export const DEFAULT_MAX_PEERS = 1000;
+export const DEFAULT_BUDGET_BYTES = 1024 * 1024 * 1024;
+/** A peer's log starts this small and grows with what it holds: most peers of a busy server say little. */
+const PEER_FIRST_SEGMENT_BYTES = 16 * 1024;
+/** How often open peers are held to the budget and the idle timeout, ms. */
+const SWEEP_MS = 50;
+/** Evicting stops below this share of the budget, so a server at its budget does not evict on every check. */
+const LOW_WATER = 7 / 8;
 
 const KIND_NAMES: Record<ConnectionKind, string> = { tcp: 'TCP', ws: 'WebSocket' };
 
-/** An accepted peer and how to ask it to leave when the server stops. */
+/** An accepted peer, how to ask it to leave when the server stops, and what the idle timeout watches. */
 interface PeerRecord extends ServerPeer {
   readonly goAway: () => void;
+  readonly subscription: IDisposable;
+  /** The log's nextSeq at the last sweep that saw it change, and when (performance.now()). */
+  seenSeq: number;
+  seenAt: number;
+  /** When the peer half-closed (performance.now()), for the idle timeout. */
+  halfClosedAt: number | undefined;
+  /** Whether its final state was counted. */
+  ended: boolean;
+}
+
+const MiB = 1024 * 1024;
+const megabytes = (n: number): string => `${+(n / MiB).toFixed(1)} MiB`;
+const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${+(ms / 1000).toFixed(1)} s`);
+
+/** What a peer holds: its log and, for a WebSocket, its wire frames. */
+function memoryOf(c: Connection): number {
+  return c.log.memoryBytes + ((c as Partial<WebSocketConnection>).wireFrames?.memoryBytes ?? 0);
 }
 
 function isFinal(c: Connection): boolean {
@@ -48,7 +85,16 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   abstract readonly kind: ConnectionKind;
   readonly target: string;
   readonly log: EntryLog;
-  protected readonly retention: RetentionOptions | undefined;
+  /** Retention of each peer's log (and the server's): the user's caps, at most half the budget, starting small. */
+  protected readonly retention: RetentionOptions;
+  private readonly maxPeers: number;
+  private readonly budgetBytes: number;
+  private openCount = 0;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  /** The open peers' logs alone exceeded the budget at the last check: new clients are refused. */
+  private overBudget = false;
+  private budgetNoted = false;
+  private counts = { evictedPeers: 0, evictedEntries: 0, evictedBytes: 0, clearedPeers: 0, refused: 0 };
   private currentState: ServerState = 'idle';
   private firstError: SocketInspectorError | undefined;
   private bound: { host: string; port: number } | undefined;
@@ -58,7 +104,6 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   private startPromise: Promise<void> | undefined;
   private stopPromise: Promise<void> | undefined;
   private stopTimer: NodeJS.Timeout | undefined;
-  private readonly peerSubscriptions: IDisposable[] = [];
   private readonly acceptEmitter = this.register(new Emitter<ServerPeer>());
   private readonly changeEmitter = this.register(new Emitter<void>());
   readonly onDidAcceptPeer: Event<ServerPeer> = this.acceptEmitter.event;
@@ -69,8 +114,13 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     protected readonly options: ListenerOptions,
   ) {
     super();
-    this.retention = options.retention;
-    this.log = new EntryLog(options.retention);
+    this.maxPeers = Math.max(1, Math.floor(options.maxPeers ?? DEFAULT_MAX_PEERS));
+    this.budgetBytes = Math.max(MiB, Math.floor(options.budgetBytes ?? DEFAULT_BUDGET_BYTES));
+    // Half the budget: one flooding peer evicts its own oldest entries long before the budget clears it.
+    const maxBytes = Math.min(options.retention?.maxBytes ?? DEFAULT_MAX_BYTES, Math.floor(this.budgetBytes / 2));
+    this.retention = { ...options.retention, maxBytes, firstSegmentBytes: PEER_FIRST_SEGMENT_BYTES };
+    // The server's own log counts against the budget too, and mostly holds a line per peer.
+    this.log = new EntryLog(this.retention);
     this.target = `${scheme}://${formatListenAddress(options.address)}`;
   }
 
@@ -88,6 +138,17 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
 
   get peers(): readonly ServerPeer[] {
     return this.records;
+  }
+
+  get limits(): ListenerLimitCounts {
+    return { budgetBytes: this.budgetBytes, ...this.counts };
+  }
+
+  /** Bytes the logs of the server and its peers hold (their arrays, as EntryLog.memoryBytes counts them). */
+  get memoryBytes(): number {
+    let sum = this.log.memoryBytes;
+    for (const r of this.records) sum += memoryOf(r.connection);
+    return sum;
   }
 
   /** Makes the (unbound) server; it must call addPeer for every client it accepts. */
@@ -156,28 +217,162 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     return error;
   }
 
+  /**
+   * Why a client arriving now would be refused (the most peers are open, or their logs fill the budget),
+   * or undefined when it may become a peer. A subclass asks before it accepts, and refuses with refuse().
+   */
+  protected refusal(): string | undefined {
+    if (this.openCount >= this.maxPeers) return `${this.openCount} peers are open, the most this listener accepts (socketInspector.listen.maxPeers)`;
+    if (this.overBudget) return `the open peers' logs fill the memory budget of ${megabytes(this.budgetBytes)} (socketInspector.listen.maxTotalMegabytes)`;
+    return undefined;
+  }
+
+  /** Counts and logs a client that was refused, e.g. "Refused 127.0.0.1:5000: …". */
+  protected refuse(text: string): void {
+    this.counts.refused++;
+    this.meta(Kind.Error, text);
+    this.changeEmitter.fire();
+  }
+
   /** Registers an accepted, already open connection as the next peer; `goAway` closes it when the server stops. */
-  protected addPeer(create: (id: number) => Connection, remote: string, goAway: (c: Connection) => void): ServerPeer | undefined {
+  protected addPeer(create: (id: number) => Connection, remote: string, goAway: (c: Connection) => void, origin?: string): ServerPeer | undefined {
     if (this.isDisposed || this.stopPromise) return undefined;
     const id = this.nextId++;
     const connection = create(id);
-    const peer: PeerRecord = { id, remote, connection, goAway: () => goAway(connection) };
+    const onState = (): void => {
+      if (isFinal(connection) && !peer.ended) {
+        peer.ended = true;
+        this.openCount--;
+        // Closed peers stay listed with their logs until the budget needs the room.
+        connection.log.compact();
+        const words = closingWords(connection);
+        this.meta(Kind.Closed, `#${id} ${remote} closed${words ? `: ${words}` : ''}`);
+      }
+      this.changeEmitter.fire();
+    };
+    const peer: PeerRecord = {
+      id,
+      remote,
+      connection,
+      ...(origin !== undefined ? { origin } : {}),
+      goAway: () => goAway(connection),
+      subscription: connection.onDidChangeState(onState),
+      seenSeq: connection.log.nextSeq,
+      seenAt: performance.now(),
+      halfClosedAt: undefined,
+      ended: false,
+    };
     this.records.push(peer);
-    this.meta(Kind.Open, `#${id} accepted from ${remote}`);
-    this.peerSubscriptions.push(
-      connection.onDidChangeState(() => {
-        if (isFinal(connection)) {
-          // Closed peers stay listed with their logs; a busy server may see thousands of them.
-          connection.log.compact();
-          const words = closingWords(connection);
-          this.meta(Kind.Closed, `#${id} ${remote} closed${words ? `: ${words}` : ''}`);
-        }
-        this.changeEmitter.fire();
-      }),
-    );
+    this.openCount++;
+    this.meta(Kind.Open, `#${id} accepted from ${remote}${origin !== undefined ? ` (Origin ${origin})` : ''}`);
+    this.startSweeps();
     this.acceptEmitter.fire(peer);
     this.changeEmitter.fire();
+    // A peer that ended while it was being set up.
+    if (isFinal(connection)) onState();
     return peer;
+  }
+
+  /** The client of `peer` half-closed (FIN): the idle timeout counts from now, whatever we still send. */
+  protected halfClosed(peer: ServerPeer): void {
+    (peer as PeerRecord).halfClosedAt ??= performance.now();
+  }
+
+  private startSweeps(): void {
+    if (this.sweepTimer || this.isDisposed || this.stopPromise) return;
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
+  }
+
+  private stopSweeps(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+
+  /** Holds the peers to the idle timeout and the budget; stops once no peer is open (nothing grows then). */
+  private sweep(): void {
+    const idleMs = this.options.idleTimeoutMs ?? 0;
+    if (idleMs > 0) {
+      const now = performance.now();
+      for (const r of this.records) {
+        const c = r.connection;
+        if (c.state !== 'open') continue;
+        if (c.log.nextSeq !== r.seenSeq) {
+          r.seenSeq = c.log.nextSeq;
+          r.seenAt = now;
+        }
+        if (r.halfClosedAt !== undefined && now - r.halfClosedAt >= idleMs) {
+          this.closeIdle(r, `it half-closed (FIN) ${duration(idleMs)} ago`);
+        } else if (now - r.seenAt >= idleMs) {
+          this.closeIdle(r, `nothing was sent or received for ${duration(idleMs)}`);
+        }
+      }
+    }
+    this.enforceBudget();
+    if (this.openCount === 0) this.stopSweeps();
+  }
+
+  private closeIdle(r: PeerRecord, why: string): void {
+    r.connection.log.appendText(Direction.Meta, Kind.Note, `Closing this peer: ${why} (the listener's idle timeout, socketInspector.listen.idleTimeoutSeconds)`);
+    try {
+      r.connection.close(1001, 'Idle timeout');
+    } catch {
+      r.connection.dispose();
+    }
+  }
+
+  /**
+   * Keeps the logs of the server and its peers within the budget: evicts the oldest closed peers (down to
+   * LOW_WATER of it), then clears the largest open peer's log while the open ones alone exceed it.
+   */
+  private enforceBudget(): void {
+    const budget = this.budgetBytes;
+    let total = this.memoryBytes;
+    if (total <= budget) {
+      this.overBudget = false;
+      return;
+    }
+    const lowWater = Math.floor(budget * LOW_WATER);
+    let changed = false;
+    for (let i = 0; i < this.records.length && total > lowWater; ) {
+      const r = this.records[i]!;
+      if (!r.ended) {
+        i++;
+        continue;
+      }
+      if (!this.budgetNoted) {
+        this.budgetNoted = true;
+        this.meta(Kind.Note, `The logs of this server and its peers reached the memory budget of ${megabytes(budget)} (socketInspector.listen.maxTotalMegabytes): the oldest closed peers are evicted, with their logs`);
+      }
+      total -= memoryOf(r.connection);
+      this.counts.evictedPeers++;
+      this.counts.evictedEntries += r.connection.log.size;
+      this.counts.evictedBytes += r.connection.log.retainedBytes;
+      r.subscription.dispose();
+      r.connection.dispose();
+      this.records.splice(i, 1);
+      changed = true;
+    }
+    while (total > budget) {
+      let largest: PeerRecord | undefined;
+      let most = 0;
+      for (const r of this.records) {
+        const m = r.ended ? 0 : memoryOf(r.connection);
+        if (m > most) [largest, most] = [r, m];
+      }
+      if (!largest || largest.connection.log.size <= 1) break;
+      const log = largest.connection.log;
+      const what = `${log.size} entries, ${megabytes(log.retainedBytes)}`;
+      log.clear();
+      log.appendText(Direction.Meta, Kind.Note, `The listener cleared this log (${what}): its open peers together exceeded the memory budget of ${megabytes(budget)} (socketInspector.listen.maxTotalMegabytes)`);
+      this.meta(Kind.Note, `Cleared the log of #${largest.id} (${what}): the open peers together exceeded the memory budget of ${megabytes(budget)}`);
+      this.counts.clearedPeers++;
+      changed = true;
+      const freed = most - memoryOf(largest.connection);
+      if (freed <= 0) break;
+      total -= freed;
+    }
+    this.overBudget = total > budget;
+    if (changed) this.changeEmitter.fire();
   }
 
   /** Whether new clients may still become peers. */
@@ -197,6 +392,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
 
   private async shutDown(): Promise<void> {
     if (this.isDisposed) return;
+    this.stopSweeps();
     const wasListening = this.currentState === 'listening';
     this.server?.close();
     this.closeLingering();
@@ -254,13 +450,16 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     if (this.isDisposed) return;
     if (this.stopTimer) clearTimeout(this.stopTimer);
     this.stopTimer = undefined;
+    this.stopSweeps();
     const wasListening = this.currentState === 'listening';
     const open = this.records.filter((p) => !isFinal(p.connection)).length;
     this.server?.close();
     this.closeLingering();
     if (wasListening && !this.stopPromise) this.meta(Kind.Closed, this.stoppedText(true, open));
-    for (const s of this.peerSubscriptions) s.dispose();
-    for (const p of this.records) p.connection.dispose();
+    for (const p of this.records) {
+      p.subscription.dispose();
+      p.connection.dispose();
+    }
     if (this.currentState !== 'error') this.setState('stopped');
     super.dispose();
   }

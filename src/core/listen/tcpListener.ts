@@ -28,7 +28,14 @@ class TcpListener extends ListenerSession {
       socket.destroy();
       return;
     }
-    this.addPeer(
+    const refusal = this.refusal();
+    if (refusal !== undefined) {
+      // A TCP client has no status to read: the connection closes at once.
+      socket.destroy();
+      this.refuse(`Refused ${remote}: ${refusal}`);
+      return;
+    }
+    const peer = this.addPeer(
       (id) => {
         const c = new AcceptedTcpConnection(socket, `Peer #${id} ${remote}`, this.retention);
         void c.connect();
@@ -37,5 +44,6 @@ class TcpListener extends ListenerSession {
       remote,
       (c) => c.close(),
     );
+    if (peer) socket.once('end', () => this.halfClosed(peer));
   }
 }

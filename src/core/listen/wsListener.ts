@@ -1,6 +1,8 @@
 // Listen WebSocket…: a local WebSocket server (ws's WebSocketServer on our own HTTP server). Every client
 // that completes the upgrade is a peer with its own entry log and its opening handshake as it crossed the
-// wire; anything else (a plain HTTP request, a broken upgrade) is answered and noted in the server's log.
+// wire; anything else (a plain HTTP request, a broken upgrade, an origin not allowed) is answered and noted
+// in the server's log. Any page the user's browser shows can open a WebSocket to a local port, so each
+// peer's Origin is recorded, and the user may list the origins allowed.
 import * as http from 'node:http';
 import type * as net from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -11,6 +13,7 @@ import type { ServerSession } from '../connection/serverTypes';
 import { formatAddress } from '../connection/socketAddress';
 import { AcceptedWebSocket } from './acceptedWebSocket';
 import { ListenerSession, type ListenerOptions } from './listenerSession';
+import { compileOriginPolicy, type OriginPolicy } from './originPolicy';
 
 /** Options of a WebSocket listener. */
 export interface WsListenerOptions extends ListenerOptions {
@@ -18,6 +21,12 @@ export interface WsListenerOptions extends ListenerOptions {
   readonly perMessageDeflate?: boolean;
   /** Largest message accepted, in bytes (default 100 MiB); a larger one closes the peer with 1009. */
   readonly maxPayload?: number;
+  /**
+   * Origins whose pages may connect (see originPolicy.ts for the patterns); empty or absent: any. A
+   * browser from another origin is answered 403; a client that sends no Origin is not a browser, and is
+   * accepted.
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 const DEFAULT_MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -75,12 +84,14 @@ class WsListener extends ListenerSession {
   readonly kind = 'ws' as const;
   private readonly wss: WebSocketServer;
   private readonly maxPayload: number;
+  private readonly origins: OriginPolicy;
   private http: http.Server | undefined;
   private readonly heads = new WeakMap<net.Socket, Heads>();
 
   constructor(options: WsListenerOptions) {
     super('ws', options);
     this.maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+    this.origins = compileOriginPolicy(options.allowedOrigins);
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -151,6 +162,18 @@ class WsListener extends ListenerSession {
       endWithStatus(socket, 503, 'The server is stopping.');
       return;
     }
+    const origin = req.headers.origin;
+    if (!this.origins.allows(origin)) {
+      this.refuse(`Refused the WebSocket upgrade of ${this.describe(req, socket)} with 403: its Origin "${origin}" is not among the allowed origins (socketInspector.listen.allowedOrigins)`);
+      endWithStatus(socket, 403, 'This origin may not connect to this server.');
+      return;
+    }
+    const refusal = this.refusal();
+    if (refusal !== undefined) {
+      this.refuse(`Refused the WebSocket upgrade of ${this.describe(req, socket)} with 503: ${refusal}`);
+      endWithStatus(socket, 503, 'The server has as many clients as it accepts.');
+      return;
+    }
     // Synchronous for us: no verifyClient, so ws answers (or refuses) before handleUpgrade returns.
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, socket));
   }
@@ -158,15 +181,17 @@ class WsListener extends ListenerSession {
   private accept(ws: WebSocket, req: http.IncomingMessage, socket: net.Socket): void {
     const remote = formatAddress(socket.remoteAddress, socket.remotePort);
     const seen = this.heads.get(socket) ?? {};
+    const origin = req.headers.origin;
     const request = seen.request ?? headOfRequest(req);
     const peer = this.addPeer(
       (id) => {
-        const c = new AcceptedWebSocket(ws, socket, { request, response: seen.response }, `Peer #${id} ${remote} ${req.url ?? '/'}`, this.maxPayload, this.retention);
+        const c = new AcceptedWebSocket(ws, socket, { request, response: seen.response, origin }, `Peer #${id} ${remote} ${req.url ?? '/'}`, this.maxPayload, this.retention);
         void c.connect();
         return c;
       },
       remote,
       (c) => (c as AcceptedWebSocket).goAway(),
+      origin,
     );
     if (!peer) ws.terminate();
   }

@@ -4,15 +4,16 @@
 import * as vscode from 'vscode';
 import { validatorOf } from './connectCommands';
 import type { InspectorHost } from '../panels/inspectorHost';
-import { retentionFromSettings } from '../settings';
+import { retentionFromSettings, serverSettingsFromConfiguration, withMessageLimitFromSettings } from '../settings';
 import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
 import type { ConnectionKind } from '../../core/connection/connectionTypes';
 import { parseTcpTarget, parseWebSocketUrl } from '../../core/connection/connectionTarget';
 import { proxyOptionsFrom, type ProxyCommandOptions } from '../../core/connection/connectOptions';
 import { formatListenAddress, parseListenAddress, type ListenAddress } from '../../core/listen/listenAddress';
-import { createTcpProxy, createWsProxy, type ProxySession } from '../../core/proxy';
+import { createTcpProxy, createWsProxy, type ProxySession, type WsProxyOptions } from '../../core/proxy';
 import { createTcpListener } from '../../core/listen/tcpListener';
 import { createWsListener } from '../../core/listen/wsListener';
+import { listenerLimitsFrom, wsListenerSettingsFrom } from '../../core/listen/listenerSettings';
 import { createServerConnection, type ServerConnection } from '../../core/connection/serverConnection';
 import type { ServerSession } from '../../core/connection/serverTypes';
 import { reportError } from '../errorReport';
@@ -195,11 +196,14 @@ export function registerServerCommands(
           return parseWebSocketUrl(input);
         },
       },
-      (listenOn, upstream, extras) => createWsProxy({ ...extras, listen: listenOn, upstream, retention: retentionFromSettings() }),
+      // The message size limit of the setting, unless the command's argument names its own maxPayload.
+      (listenOn, upstream, extras) => createWsProxy(withMessageLimitFromSettings<WsProxyOptions>({ ...extras, listen: listenOn, upstream, retention: retentionFromSettings() })),
     ),
-    registerListen('socketInspector.listenTcp', 'tcp', vscode.l10n.t('Listen TCP'), (address) => createTcpListener({ address, retention: retentionFromSettings() })),
+    registerListen('socketInspector.listenTcp', 'tcp', vscode.l10n.t('Listen TCP'), (address) =>
+      createTcpListener({ address, retention: retentionFromSettings(), ...listenerLimitsFrom(serverSettingsFromConfiguration()) }),
+    ),
     registerListen('socketInspector.listenWebSocket', 'ws', vscode.l10n.t('Listen WebSocket'), (address) =>
-      createWsListener({ address, retention: retentionFromSettings() }),
+      createWsListener({ address, retention: retentionFromSettings(), ...wsListenerSettingsFrom(serverSettingsFromConfiguration()) }),
     ),
   );
 }
