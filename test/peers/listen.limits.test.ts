@@ -90,8 +90,11 @@ function serverLines(s: ServerSession): string[] {
 
 const isFinal = (s: string) => s === 'closed' || s === 'error';
 
+/** A guard against a hang only (on code without these limits, some of these would wait forever). */
+const GUARD = { timeout: 60_000 };
+
 describe("a listener's memory across peers", () => {
-  it('refuses TCP clients beyond the most peers, logs each refusal, and accepts again once a peer leaves', async () => {
+  it('refuses TCP clients beyond the most peers, logs each refusal, and accepts again once a peer leaves', GUARD, async () => {
     const s = await tcpListener({ maxPeers: 2 });
     const a = await tcpClient(s.port);
     await tcpClient(s.port);
@@ -117,7 +120,7 @@ describe("a listener's memory across peers", () => {
     await eventually(() => s.peers.length, (n) => n === 3, 'a third peer after one left');
   });
 
-  it('answers a WebSocket client beyond the most peers with 503, and logs the refusal', async () => {
+  it('answers a WebSocket client beyond the most peers with 503, and logs the refusal', GUARD, async () => {
     const s = await wsListener({ maxPeers: 1 });
     const first = wsClient(s.port);
     await first.opened;
@@ -127,7 +130,7 @@ describe("a listener's memory across peers", () => {
     assert.ok(serverLines(s).some((l) => /^Refused the WebSocket upgrade of 127\.0\.0\.1:\d+ \(GET \/\) with 503: 1 peers are open/.test(l)), describeLog(s.log));
   });
 
-  it("keeps 1,000 one-byte peers' logs small: a peer's log starts with a small segment and grows with what it holds", async () => {
+  it("keeps 1,000 one-byte peers' logs small: a peer's log starts with a small segment and grows with what it holds", GUARD, async () => {
     const s = await tcpListener();
     const clients: net.Socket[] = [];
     for (let i = 0; i < 1000; i++) {
@@ -153,7 +156,7 @@ describe("a listener's memory across peers", () => {
     assert.ok(peer.connection.log.memoryBytes < 2 * payload.length, `${peer.connection.log.memoryBytes} bytes hold 3 MiB`);
   });
 
-  it("evicts the oldest closed peers' logs to stay within the budget, counts them, and says so", async () => {
+  it("evicts the oldest closed peers' logs to stay within the budget, counts them, and says so", GUARD, async () => {
     const budget = 4 * MiB;
     const s = await tcpListener({ budgetBytes: budget });
     for (let i = 1; i <= 24; i++) {
@@ -164,8 +167,8 @@ describe("a listener's memory across peers", () => {
       peer.connection.close();
       await waitForState(peer.connection, 'closed');
     }
-    const memory = (s as unknown as { memoryBytes: number }).memoryBytes;
-    await eventually(() => (s as unknown as { memoryBytes: number }).memoryBytes, (m) => m <= budget, 'the logs within the budget');
+    const memory = s.memoryBytes;
+    await eventually(() => s.memoryBytes!, (m) => m <= budget, 'the logs within the budget');
     const limits = s.limits!;
     assert.ok(limits.evictedPeers > 0, `nothing evicted (${memory} bytes held)`);
     assert.equal(limits.evictedPeers + s.peers.length, 24);
@@ -179,7 +182,7 @@ describe("a listener's memory across peers", () => {
     assert.ok(serverLines(s).some((l) => l.startsWith('The logs of this server and its peers reached the memory budget of 4 MiB')), describeLog(s.log));
   });
 
-  it("clears the largest open peer's log when the open peers alone exceed the budget, and the peer stays open", async () => {
+  it("clears the largest open peer's log when the open peers alone exceed the budget, and the peer stays open", GUARD, async () => {
     const budget = MiB;
     const s = await tcpListener({ budgetBytes: budget });
     // Each peer's own cap is half the budget; three of them together hold more than the budget.
@@ -194,10 +197,10 @@ describe("a listener's memory across peers", () => {
     assert.match(note.text, /^The listener cleared this log \(\d+ entries, [\d.]+ MiB\): its open peers together exceeded the memory budget of 1 MiB/);
     assert.equal(peer.state, 'open', 'clearing its log must not close the peer');
     assert.ok(s.limits!.clearedPeers >= 1);
-    await eventually(() => (s as unknown as { memoryBytes: number }).memoryBytes, (m) => m <= budget, 'the logs within the budget');
+    await eventually(() => s.memoryBytes!, (m) => m <= budget, 'the logs within the budget');
   });
 
-  it("refuses new clients while the open peers' logs alone fill the budget", async () => {
+  it("refuses new clients while the open peers' logs alone fill the budget", GUARD, async () => {
     const s = await tcpListener({ budgetBytes: MiB });
     // A peer's log holds a little even when its client says nothing (a read is always under way).
     const floor = async (): Promise<boolean> => {
@@ -213,7 +216,7 @@ describe("a listener's memory across peers", () => {
     );
   });
 
-  it('closes a TCP peer that half-closed once the idle timeout passed, and says why', async () => {
+  it('closes a TCP peer that half-closed once the idle timeout passed, and says why', GUARD, async () => {
     const s = await tcpListener({ idleTimeoutMs: 300 });
     const c = await tcpClient(s.port);
     const ended = new Promise<void>((resolve) => c.once('end', () => resolve()));
@@ -225,7 +228,7 @@ describe("a listener's memory across peers", () => {
     assert.match(note?.text ?? '', /^Closing this peer: it half-closed \(FIN\) 300 ms ago \(the listener's idle timeout/, describeLog(peer.connection.log));
   });
 
-  it('closes an idle WebSocket peer with 1001 after the idle timeout, and keeps one that talks', async () => {
+  it('closes an idle WebSocket peer with 1001 after the idle timeout, and keeps one that talks', GUARD, async () => {
     const s = await wsListener({ idleTimeoutMs: 400 });
     const quiet = wsClient(s.port);
     const chatty = wsClient(s.port);
@@ -242,7 +245,7 @@ describe("a listener's memory across peers", () => {
 });
 
 describe('the message size limit of the settings', () => {
-  it('Listen WebSocket applies socketInspector.maxMessageMegabytes to its peers', async () => {
+  it('Listen WebSocket applies socketInspector.maxMessageMegabytes to its peers', GUARD, async () => {
     // 0.001 MiB = 1048 bytes, as the command applies that setting.
     const s = await wsListener(wsListenerSettingsFrom({ maxMessageMegabytes: 0.001 }));
     const c = wsClient(s.port);
@@ -256,7 +259,7 @@ describe('the message size limit of the settings', () => {
 });
 
 describe('the Origin of WebSocket peers', () => {
-  it("shows each peer's Origin in the peer list, its log and the server's log", async () => {
+  it("shows each peer's Origin in the peer list, its log and the server's log", GUARD, async () => {
     const s = await wsListener();
     const browser = wsClient(s.port, { origin: 'https://page.example' });
     await browser.opened;
@@ -272,7 +275,7 @@ describe('the Origin of WebSocket peers', () => {
     assert.ok(serverLines(s).some((l) => /^#1 accepted from 127\.0\.0\.1:\d+ \(Origin https:\/\/page\.example\)$/.test(l)), describeLog(s.log));
   });
 
-  it('refuses a page from an origin not allowed with 403 and notes it; accepts listed origins and clients without one', async () => {
+  it('refuses a page from an origin not allowed with 403 and notes it; accepts listed origins and clients without one', GUARD, async () => {
     const s = await wsListener({ allowedOrigins: ['http://localhost:*'] });
     const evil = wsClient(s.port, { origin: 'https://evil.example' });
     assert.equal(await evil.status, 403);

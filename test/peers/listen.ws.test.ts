@@ -110,7 +110,7 @@ describe('WebSocket listener', () => {
     const [request, response, open] = entries(ws.log);
     assert.ok(request!.text.startsWith('GET /chat?room=7 HTTP/1.1\r\n') && request!.text.endsWith('\r\n\r\n'));
     assert.ok(response!.text.startsWith('HTTP/1.1 101 Switching Protocols\r\n') && response!.text.includes('Sec-WebSocket-Protocol: chat.v2\r\n'));
-    assert.match(open!.text, /^Accepted 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+ \(subprotocol "chat\.v2", extensions: permessage-deflate\)$/);
+    assert.match(open!.text, /^Accepted 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+ \(no Origin header, subprotocol "chat\.v2", extensions: permessage-deflate\)$/);
   });
 
   it('logs messages both ways, answers pings with a logged pong, and logs the close codes', async () => {

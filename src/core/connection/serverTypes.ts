@@ -59,6 +59,8 @@ export interface ServerSession extends IDisposable {
   readonly peers: readonly ServerPeer[];
   /** Listeners: what their limits did (proxies have none). */
   readonly limits?: ListenerLimitCounts;
+  /** Listeners: the bytes the logs of the server and its peers hold now, as the budget counts them. */
+  readonly memoryBytes?: number;
   readonly onDidAcceptPeer: Event<ServerPeer>;
   /** Fires when a peer is accepted, closes, or the session changes state. */
   readonly onDidChange: Event<void>;

@@ -25,8 +25,8 @@ export interface ListenerOptions {
   /** Most peers open at once; a client beyond them is refused, and the refusal logged (default 1000). */
   readonly maxPeers?: number;
   /**
-   * Most bytes the logs of the server and all its peers hold together (default 1 GiB). Beyond it the
-   * oldest closed peers are evicted (their logs with them, counted in `limits`), then the largest open
+   * Most bytes the logs of the server and all its peers hold together (default 1 GiB). Near it the oldest
+   * closed peers are evicted (their logs with them, counted in `limits`); beyond it the largest open
    * peer's log is cleared; while the open peers alone exceed it, new clients are refused.
    */
   readonly budgetBytes?: number;
@@ -39,10 +39,18 @@ export const DEFAULT_MAX_PEERS = 1000;
 export const DEFAULT_BUDGET_BYTES = 1024 * 1024 * 1024;
 /** A peer's log starts this small and grows with what it holds: most peers of a busy server say little. */
 const PEER_FIRST_SEGMENT_BYTES = 16 * 1024;
-/** How often open peers are held to the budget and the idle timeout, ms. */
+/** How often open peers are held to the idle timeout, ms. */
 const SWEEP_MS = 50;
-/** Evicting stops below this share of the budget, so a server at its budget does not evict on every check. */
-const LOW_WATER = 7 / 8;
+/** Least time between two checks of the budget, which traffic into any peer's log asks for, ms. */
+const BUDGET_CHECK_MS = 10;
+/** Share of the budget that, logged since the last check, has the budget checked at once. */
+const BURST_SHARE = 1 / 32;
+/**
+ * Closed peers are evicted once the logs pass this share of the budget, leaving the rest for what open
+ * peers receive before the next check, and down to LOW_WATER, so a busy server does not evict on every check.
+ */
+const HIGH_WATER = 7 / 8;
+const LOW_WATER = 3 / 4;
 
 const KIND_NAMES: Record<ConnectionKind, string> = { tcp: 'TCP', ws: 'WebSocket' };
 
@@ -57,6 +65,10 @@ interface PeerRecord extends ServerPeer {
   halfClosedAt: number | undefined;
   /** Whether its final state was counted. */
   ended: boolean;
+  /** While open: the subscription that asks for a budget check when its log grows. */
+  growth: IDisposable | undefined;
+  /** Once closed: what it holds (it no longer grows), counted in the budget without measuring it again. */
+  closedBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -91,6 +103,13 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   private readonly budgetBytes: number;
   private openCount = 0;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private budgetTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private lastBudgetCheck = -Infinity;
+  /** Payload bytes logged by open peers since the last check of the budget. */
+  private grownSinceCheck = 0;
+  private checkQueued = false;
+  /** What the closed peers hold (their closedBytes). */
+  private closedBytes = 0;
   /** The open peers' logs alone exceeded the budget at the last check: new clients are refused. */
   private overBudget = false;
   private budgetNoted = false;
@@ -243,10 +262,15 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
       if (isFinal(connection) && !peer.ended) {
         peer.ended = true;
         this.openCount--;
+        peer.growth?.dispose();
+        peer.growth = undefined;
         // Closed peers stay listed with their logs until the budget needs the room.
         connection.log.compact();
+        peer.closedBytes = memoryOf(connection);
+        this.closedBytes += peer.closedBytes;
         const words = closingWords(connection);
         this.meta(Kind.Closed, `#${id} ${remote} closed${words ? `: ${words}` : ''}`);
+        this.scheduleBudgetCheck();
       }
       this.changeEmitter.fire();
     };
@@ -261,9 +285,18 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
       seenAt: performance.now(),
       halfClosedAt: undefined,
       ended: false,
+      // Called for every entry: it counts the bytes and asks for a check, at most one pending; after a
+      // burst (many reads handled in one turn of the event loop) at once, not a turn later.
+      growth: connection.log.onDidAppend((seq) => {
+        this.grownSinceCheck += connection.log.length(seq);
+        if (this.grownSinceCheck >= this.budgetBytes * BURST_SHARE) this.checkBudgetNow();
+        else if (this.budgetTimer === undefined) this.scheduleBudgetCheck();
+      }),
+      closedBytes: 0,
     };
     this.records.push(peer);
     this.openCount++;
+    this.scheduleBudgetCheck();
     this.meta(Kind.Open, `#${id} accepted from ${remote}${origin !== undefined ? ` (Origin ${origin})` : ''}`);
     this.startSweeps();
     this.acceptEmitter.fire(peer);
@@ -278,37 +311,64 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     (peer as PeerRecord).halfClosedAt ??= performance.now();
   }
 
+  /** Starts the idle sweeps, when there is an idle timeout. */
   private startSweeps(): void {
-    if (this.sweepTimer || this.isDisposed || this.stopPromise) return;
+    if (this.sweepTimer || !this.options.idleTimeoutMs || this.isDisposed || this.stopPromise) return;
     this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
   }
 
-  private stopSweeps(): void {
+  private stopTimers(): void {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
+    clearTimeout(this.budgetTimer as NodeJS.Timeout);
+    clearImmediate(this.budgetTimer as NodeJS.Immediate);
+    this.budgetTimer = undefined;
   }
 
-  /** Holds the peers to the idle timeout and the budget; stops once no peer is open (nothing grows then). */
+  /** Holds the open peers to the idle timeout; stops once none is open. */
   private sweep(): void {
     const idleMs = this.options.idleTimeoutMs ?? 0;
-    if (idleMs > 0) {
-      const now = performance.now();
-      for (const r of this.records) {
-        const c = r.connection;
-        if (c.state !== 'open') continue;
-        if (c.log.nextSeq !== r.seenSeq) {
-          r.seenSeq = c.log.nextSeq;
-          r.seenAt = now;
-        }
-        if (r.halfClosedAt !== undefined && now - r.halfClosedAt >= idleMs) {
-          this.closeIdle(r, `it half-closed (FIN) ${duration(idleMs)} ago`);
-        } else if (now - r.seenAt >= idleMs) {
-          this.closeIdle(r, `nothing was sent or received for ${duration(idleMs)}`);
-        }
+    const now = performance.now();
+    for (const r of this.records) {
+      const c = r.connection;
+      if (c.state !== 'open') continue;
+      if (c.log.nextSeq !== r.seenSeq) {
+        r.seenSeq = c.log.nextSeq;
+        r.seenAt = now;
+      }
+      if (r.halfClosedAt !== undefined && now - r.halfClosedAt >= idleMs) {
+        this.closeIdle(r, `it half-closed (FIN) ${duration(idleMs)} ago`);
+      } else if (now - r.seenAt >= idleMs) {
+        this.closeIdle(r, `nothing was sent or received for ${duration(idleMs)}`);
       }
     }
-    this.enforceBudget();
-    if (this.openCount === 0) this.stopSweeps();
+    if (this.openCount === 0 && this.sweepTimer) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = undefined;
+    }
+  }
+
+  /** Checks the budget as soon as the code logging an entry has returned (never inside the append). */
+  private checkBudgetNow(): void {
+    if (this.checkQueued || this.isDisposed) return;
+    this.checkQueued = true;
+    queueMicrotask(() => {
+      this.checkQueued = false;
+      this.lastBudgetCheck = performance.now();
+      this.enforceBudget();
+    });
+  }
+
+  /** Checks the budget soon: at once, or BUDGET_CHECK_MS after the last check. */
+  private scheduleBudgetCheck(): void {
+    if (this.budgetTimer !== undefined || this.isDisposed) return;
+    const run = (): void => {
+      this.budgetTimer = undefined;
+      this.lastBudgetCheck = performance.now();
+      this.enforceBudget();
+    };
+    const wait = this.lastBudgetCheck + BUDGET_CHECK_MS - performance.now();
+    this.budgetTimer = wait > 0 ? setTimeout(run, wait) : setImmediate(run);
   }
 
   private closeIdle(r: PeerRecord, why: string): void {
@@ -321,13 +381,17 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   }
 
   /**
-   * Keeps the logs of the server and its peers within the budget: evicts the oldest closed peers (down to
-   * LOW_WATER of it), then clears the largest open peer's log while the open ones alone exceed it.
+   * Keeps the logs of the server and its peers within the budget: past HIGH_WATER of it, evicts the oldest
+   * closed peers (down to LOW_WATER), then clears the largest open peer's log while the total exceeds it.
    */
   private enforceBudget(): void {
+    if (this.isDisposed) return;
+    this.grownSinceCheck = 0;
     const budget = this.budgetBytes;
-    let total = this.memoryBytes;
-    if (total <= budget) {
+    // Closed peers no longer grow: what they held at their close is counted, only open ones are measured.
+    let total = this.log.memoryBytes + this.closedBytes;
+    for (const r of this.records) if (!r.ended) total += memoryOf(r.connection);
+    if (total <= budget * HIGH_WATER) {
       this.overBudget = false;
       return;
     }
@@ -343,12 +407,15 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
         this.budgetNoted = true;
         this.meta(Kind.Note, `The logs of this server and its peers reached the memory budget of ${megabytes(budget)} (socketInspector.listen.maxTotalMegabytes): the oldest closed peers are evicted, with their logs`);
       }
-      total -= memoryOf(r.connection);
+      total -= r.closedBytes;
+      this.closedBytes -= r.closedBytes;
       this.counts.evictedPeers++;
       this.counts.evictedEntries += r.connection.log.size;
       this.counts.evictedBytes += r.connection.log.retainedBytes;
       r.subscription.dispose();
       r.connection.dispose();
+      // Whoever still holds the connection (an auto-responder's subscription) holds nothing large.
+      (r.connection as Partial<WebSocketConnection>).wireFrames?.clear();
       this.records.splice(i, 1);
       changed = true;
     }
@@ -392,7 +459,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
 
   private async shutDown(): Promise<void> {
     if (this.isDisposed) return;
-    this.stopSweeps();
+    this.stopTimers();
     const wasListening = this.currentState === 'listening';
     this.server?.close();
     this.closeLingering();
@@ -450,7 +517,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     if (this.isDisposed) return;
     if (this.stopTimer) clearTimeout(this.stopTimer);
     this.stopTimer = undefined;
-    this.stopSweeps();
+    this.stopTimers();
     const wasListening = this.currentState === 'listening';
     const open = this.records.filter((p) => !isFinal(p.connection)).length;
     this.server?.close();
@@ -458,6 +525,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     if (wasListening && !this.stopPromise) this.meta(Kind.Closed, this.stoppedText(true, open));
     for (const p of this.records) {
       p.subscription.dispose();
+      p.growth?.dispose();
       p.connection.dispose();
     }
     if (this.currentState !== 'error') this.setState('stopped');
