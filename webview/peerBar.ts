@@ -1,7 +1,10 @@
 // The strip of a server panel (Listen…, Proxy…): which log is on screen — the server's own or one
-// peer's — how many peers there are, following the newest one, and the auto-reply rules button.
+// peer's, with each WebSocket peer's Origin — how many peers there are (and what a listener's limits
+// evicted or refused), whether the server faces the network, following the newest peer, and the
+// auto-reply rules button.
+import { visibleText } from '../shared/codecs/utf8Decode';
 import type { ConnectionState } from '../shared/logModel';
-import type { PeerListInfo, PeerSummary } from '../shared/protocol';
+import type { PeerLimitsInfo, PeerListInfo, PeerSummary } from '../shared/protocol';
 import { h, setText } from './domBuilder';
 
 /** What the peer bar asks of the rest of the webview. */
@@ -32,9 +35,34 @@ export function serverItemLabel(info: PeerListInfo): string {
   return `Server log (${state})`;
 }
 
-/** The selector's label of one peer: "#2 127.0.0.1:51234 (open)". */
+/** The selector's label of one peer: "#2 127.0.0.1:51234 (open)", and "· Origin https://…" when its client sent one. */
 export function peerItemLabel(p: PeerSummary): string {
-  return `#${p.id} ${p.remote} (${p.state})`;
+  // The Origin is the client's to write: control and bidi characters are spelled out.
+  return `#${p.id} ${p.remote} (${p.state})${p.origin !== undefined ? ` · Origin ${visibleText(p.origin)}` : ''}`;
+}
+
+function mebibytes(n: number): string {
+  return `${+(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** "2 peers · 1 open", then what a listener's limits did: "· 40 evicted · 3 refused". */
+export function peerCountLabel(info: PeerListInfo): string {
+  const total = info.peers.length + info.omitted;
+  const parts = [`${total} peer${total === 1 ? '' : 's'}`, `${info.openCount} open`];
+  const limits = info.limits;
+  if (limits && limits.evictedPeers > 0) parts.push(`${limits.evictedPeers} evicted`);
+  if (limits && limits.refused > 0) parts.push(`${limits.refused} refused`);
+  return parts.join(' · ');
+}
+
+/** The tooltip of the count: the budget, and what it evicted, cleared and refused. */
+function limitsTooltip(limits: PeerLimitsInfo | undefined): string {
+  if (!limits) return '';
+  const lines = [`Memory budget of this listener and its peers' logs: ${mebibytes(limits.budgetBytes)}`];
+  if (limits.evictedPeers > 0) lines.push(`${limits.evictedPeers} closed peers evicted with their logs (${mebibytes(limits.evictedBytes)})`);
+  if (limits.clearedPeers > 0) lines.push(`${limits.clearedPeers} open peers' logs cleared`);
+  if (limits.refused > 0) lines.push(`${limits.refused} clients refused (see the server log)`);
+  return lines.join('\n');
 }
 
 function option(value: string, label: string): HTMLElement {
@@ -49,6 +77,7 @@ export class PeerBar {
   readonly element: HTMLElement;
   private readonly select: SelectElement;
   private readonly count: HTMLElement;
+  private readonly exposed: HTMLElement;
   private readonly follow: CheckboxElement;
   private readonly autoRepliesButton: HTMLElement;
   /** Labels currently in the select, to rebuild it only when they changed (an open dropdown stays open). */
@@ -66,6 +95,11 @@ export class PeerBar {
     });
 
     this.count = h('span', { className: 'count-label', testId: 'peer-count' });
+    this.exposed = h('span', { className: 'exposed-warning', testId: 'peer-exposed' }, [
+      h('span', { className: 'codicon codicon-warning', attrs: { 'aria-hidden': 'true' } }),
+      h('span', { text: 'Reachable from other machines' }),
+    ]);
+    this.exposed.hidden = true;
 
     this.follow = document.createElement('vscode-checkbox') as CheckboxElement;
     this.follow.setAttribute('label', 'Follow newest peer');
@@ -85,6 +119,7 @@ export class PeerBar {
       h('span', { className: 'codicon codicon-radio-tower', attrs: { 'aria-hidden': 'true' } }),
       this.select,
       this.count,
+      this.exposed,
       this.follow,
       h('span', { className: 'spacer' }),
       this.autoRepliesButton,
@@ -104,8 +139,10 @@ export class PeerBar {
       this.select.replaceChildren(...items.map(([v, l]) => option(v, l)));
     }
     if (this.select.value !== String(info.selected)) this.select.value = String(info.selected);
-    const total = info.peers.length + info.omitted;
-    setText(this.count, `${total} peer${total === 1 ? '' : 's'} · ${info.openCount} open`);
+    setText(this.count, peerCountLabel(info));
+    this.count.title = limitsTooltip(info.limits);
+    this.exposed.hidden = !info.beyondLoopback;
+    this.exposed.title = info.beyondLoopback ? `${visibleText(info.serverLabel)} is bound to an address other machines can reach, not only this one (127.0.0.1 or ::1)` : '';
     if (this.follow.checked !== info.followNewest) this.follow.checked = info.followNewest;
     this.autoRepliesButton.hidden = !info.autoReplies;
   }

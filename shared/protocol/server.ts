@@ -13,6 +13,20 @@ export interface PeerSummary {
   /** The client's host:port. */
   readonly remote: string;
   readonly state: ConnectionState;
+  /** WebSocket listeners: the Origin header the client sent (the web page that connected). */
+  readonly origin?: string;
+}
+
+/** What a listener's limits did (socketInspector.listen.*). */
+export interface PeerLimitsInfo {
+  readonly budgetBytes: number;
+  /** Closed peers evicted by the memory budget, and the payload bytes their logs held. */
+  readonly evictedPeers: number;
+  readonly evictedBytes: number;
+  /** Open peers whose logs the budget cleared. */
+  readonly clearedPeers: number;
+  /** Clients refused (too many peers, budget full, origin not allowed). */
+  readonly refused: number;
 }
 
 /** The server session a panel shows (Listen…, Proxy…): its peers and whose log is on screen. */
@@ -34,6 +48,10 @@ export interface PeerListInfo {
   readonly openCount: number;
   /** The session takes auto-reply rules (listeners do). */
   readonly autoReplies: boolean;
+  /** Listeners: what their limits did. */
+  readonly limits?: PeerLimitsInfo;
+  /** The server is bound to an address other machines can reach (not loopback). */
+  readonly beyondLoopback?: boolean;
 }
 
 /** Most peers a peer list carries. */

@@ -10,7 +10,8 @@ import { Disposable, type IDisposable } from '../core/base/dispose';
 import { AutoResponder } from '../core/listen/autoResponder';
 import { prepareOutgoing } from '../core/connection/outgoingMessage';
 import { broadcastOutgoing, serverOf } from '../core/connection/serverConnection';
-import type { ServerSession } from '../core/connection/serverTypes';
+import type { ServerPeer, ServerSession } from '../core/connection/serverTypes';
+import { isLoopbackHost } from '../core/listen/listenAddress';
 import { requireOpen } from './sendHandlers';
 
 /** What the view asks of the controller that owns it. */
@@ -135,6 +136,7 @@ export class ServerController extends Disposable {
       if (p.connection.state === 'open') openCount++;
       if (i >= from) listed.push(summary(p));
     }
+    const { limits, address } = this.session;
     return {
       mode: this.session.mode,
       serverState: this.rootConnection.state,
@@ -145,6 +147,8 @@ export class ServerController extends Disposable {
       omitted: all.length - listed.length,
       openCount,
       autoReplies: this.responder !== undefined,
+      ...(limits ? { limits: { budgetBytes: limits.budgetBytes, evictedPeers: limits.evictedPeers, evictedBytes: limits.evictedBytes, clearedPeers: limits.clearedPeers, refused: limits.refused } } : {}),
+      ...(address && !isLoopbackHost(address.host) ? { beyondLoopback: true } : {}),
     };
   }
 
@@ -170,7 +174,14 @@ export class ServerController extends Disposable {
     }
     this.subscriptions = [
       ...subscriptions,
-      session.onDidChange(() => this.bump()),
+      session.onDidChange(() => {
+        // A listener's memory budget may have evicted the peer on screen: show the server's log instead.
+        if (this.selectedId !== 0 && !this.peer(this.selectedId)) {
+          this.selectedId = 0;
+          this.host.show(this.rootConnection);
+        }
+        this.bump();
+      }),
       session.onDidAcceptPeer((peer) => {
         if (!this.follow) return;
         this.selectedId = peer.id;
@@ -197,6 +208,6 @@ export class ServerController extends Disposable {
   }
 }
 
-function summary(p: { id: number; remote: string; connection: Connection }): PeerSummary {
-  return { id: p.id, remote: p.remote, state: p.connection.state };
+function summary(p: ServerPeer): PeerSummary {
+  return { id: p.id, remote: p.remote, state: p.connection.state, ...(p.origin !== undefined ? { origin: p.origin } : {}) };
 }

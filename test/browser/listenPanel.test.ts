@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { createWsListener } from '../../src/core/listen/wsListener';
 import { createServerConnection, type ServerConnection } from '../../src/core/connection/serverConnection';
 import { peerNumber, recordingClient, type RecordingClient } from '../peers/support/listenClients';
@@ -233,6 +234,56 @@ describe('server panel (Chromium)', { skip }, () => {
       assert.deepEqual(live.panel.problems, []);
     } finally {
       await live.close();
+    }
+  });
+
+  it("shows each peer's Origin, what the limits did, and a listener bound beyond loopback", async () => {
+    const session = createWsListener({ address: { host: '127.0.0.1', port: 0 }, maxPeers: 1 });
+    await session.start();
+    const port = session.address!.port;
+    // The same listener as if bound to every interface (tests stay on loopback): only its address differs.
+    const exposed = new Proxy(session, {
+      get: (target, key) => {
+        if (key === 'address') return { host: '0.0.0.0', port };
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const server = createServerConnection(exposed);
+    const panel = await openPanel(suite.browser, suite.server, server, { callbacks: { disconnect: () => server.close(), connect: () => undefined } });
+    const clients: WebSocket[] = [];
+    try {
+      const { page } = panel;
+      await page.locator('[data-testid=peer-bar]').waitFor();
+      assert.equal(await page.locator('[data-testid=peer-exposed]').isVisible(), true, 'no warning for a listener bound beyond loopback');
+      assert.match((await page.locator('[data-testid=peer-exposed]').getAttribute('title')) ?? '', /other machines can reach/);
+
+      // A page's Origin, with a control character in it: shown, and spelled out.
+      const browser = new WebSocket(`ws://127.0.0.1:${port}/`, { origin: 'https://page.example\u0085' });
+      clients.push(browser);
+      await new Promise<void>((resolve, reject) => {
+        browser.once('open', () => resolve());
+        browser.once('error', reject);
+      });
+      const p1 = await peerNumber(session, 1);
+      await eventually(() => peerOptions(page), (o) => o.length === 2, 'the peer listed');
+      assert.deepEqual(await peerOptions(page), ['Server log (listening)', `#1 ${p1.remote} (open) · Origin https://page.example\\u0085`]);
+
+      // A second client is one more than the listener accepts: refused, and counted.
+      const refused = new WebSocket(`ws://127.0.0.1:${port}/`);
+      clients.push(refused);
+      refused.on('error', () => {});
+      const status = await new Promise<number>((resolve) => refused.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+      assert.equal(status, 503);
+      await eventually(() => textOf(page, 'peer-count'), (t) => t === '1 peer · 1 open · 1 refused', 'the refusal counted');
+      assert.match((await page.locator('[data-testid=peer-count]').getAttribute('title')) ?? '', /^Memory budget of this listener and its peers' logs: 1024 MiB\n1 clients refused/);
+      await rowWithText(page, 'Refused the WebSocket upgrade of').waitFor();
+      assert.deepEqual(await cspViolations(page), []);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      for (const c of clients) c.terminate();
+      await panel.close();
+      server.dispose();
     }
   });
 });
