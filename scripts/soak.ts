@@ -1,8 +1,9 @@
 // npm run soak [-- --seconds N]: a bounded loopback soak of the real engine (src/core). It runs connect/
 // disconnect cycles, reconnecting clients against restarting listeners, TCP and WebSocket proxies under load
-// and listeners broadcasting to many peers, then checks that nothing leaked (active handles and timers by
-// type, process listeners, heap) and no byte was lost (SHA-256 of each leg as sent, as received and as the
-// proxy logged it). Exits 1 on any failure. Loopback only; not part of npm test because it takes a minute.
+// and listeners broadcasting to many peers, and a listener's limits under 2,000 peers, a client that never
+// reads and catastrophic patterns (soak/listenerLimits.ts), then checks that nothing leaked (active handles
+// and timers by type, process listeners, heap) and no byte was lost (SHA-256 of each leg as sent, as
+// received and as the proxy logged it). Exits 1 on any failure. Loopback only; not part of npm test because it takes a minute.
 import { createHash, randomBytes, type Hash } from 'node:crypto';
 import * as net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -16,6 +17,7 @@ import type { ServerSession } from '../src/core/connection/serverTypes';
 import { createTcpConnection } from '../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../src/core/connection/wsConnection';
 import { describeFastReceive, fastReceive } from '../src/core/receive/fastReceive';
+import { listenerLimits } from './soak/listenerLimits';
 import { panelsUnderTraffic } from './soak/panelsUnderTraffic';
 import { sleep, until as untilWithin } from './soak/polling';
 
@@ -634,6 +636,11 @@ async function main(): Promise<void> {
   const panels = await panelsUnderTraffic(Math.max(5000, left() - 1500), 6, RETENTION);
   for (const f of panels.failures) fail(`panels: ${f}`);
   rows.push(['(e) panels hidden/shown under traffic', panels.summary, `${((Date.now() - panelsStarted) / 1000).toFixed(1)} s`]);
+  // A fixed amount of work (2,000 peers), so it runs beyond the --seconds budget the phases above share.
+  console.log('(f–h) a listener with 2,000 peers, a client that never reads, catastrophic patterns…');
+  const limits = await listenerLimits();
+  for (const f of limits.failures) fail(f);
+  rows.push(...limits.rows);
 
   // Let closes, FIN timers and the stop timeouts run out, then compare.
   await sleep(1500);

@@ -68,5 +68,9 @@ suite('Socket Inspector extension', () => {
     assert.equal(config.get('session.storeLog'), true);
     assert.equal(config.get('logRetention.maxEntries'), 1000000);
     assert.equal(config.get('maxMessageMegabytes'), 100);
+    assert.equal(config.get('listen.maxPeers'), 1000);
+    assert.equal(config.get('listen.maxTotalMegabytes'), 1024);
+    assert.equal(config.get('listen.idleTimeoutSeconds'), 600);
+    assert.deepEqual(config.get('listen.allowedOrigins'), []);
   });
 });
