@@ -33,6 +33,8 @@ const MAX_BLOCK_MS = 100;
 /** Most bytes the host may queue for a peer that never reads: the skip threshold plus a reply or two. */
 const QUEUE_BOUND = 32 * MiB;
 const REPLY_BYTES = 256 * KiB;
+/** Where the workers load `ws` from; resolved before any part is timed (resolving may wait on the loader). */
+const WS_PATH = require.resolve('ws');
 
 /** What the phase found: failures (empty when it passed) and a summary row per part. */
 export interface ListenerSoakResult {
@@ -135,7 +137,7 @@ async function manyPeers(failures: string[]): Promise<string> {
   const sampler = setInterval(() => (peakMemory = Math.max(peakMemory, session.memoryBytes ?? 0)), 20);
   const worker = new Worker(CLIENTS_SOURCE, {
     eval: true,
-    workerData: { url: `ws://${HOST}:${session.address!.port}/`, peers: PEERS, concurrent: CONCURRENT, wsPath: require.resolve('ws') },
+    workerData: { url: `ws://${HOST}:${session.address!.port}/`, peers: PEERS, concurrent: CONCURRENT, wsPath: WS_PATH },
   });
   const next = (): Promise<unknown> =>
     new Promise((resolve, reject) => {
@@ -241,7 +243,7 @@ parentPort.on('message', () => {
 `;
 
 async function catastrophicPatterns(failures: string[]): Promise<string> {
-  const flood = new Worker(FLOOD_SOURCE, { eval: true, workerData: { wsPath: require.resolve('ws'), catastrophic: CATASTROPHIC } });
+  const flood = new Worker(FLOOD_SOURCE, { eval: true, workerData: { wsPath: WS_PATH, catastrophic: CATASTROPHIC } });
   const next = (): Promise<Record<string, number>> =>
     new Promise((resolve, reject) => {
       flood.once('message', resolve);
