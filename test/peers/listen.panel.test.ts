@@ -105,6 +105,7 @@ describe('server panel (PanelController on a WebSocket listener)', () => {
         omitted: 0,
         openCount: 0,
         autoReplies: true,
+        limits: { budgetBytes: 1024 * 1024 * 1024, evictedPeers: 0, evictedBytes: 0, clearedPeers: 0, refused: 0 },
       },
     );
     assert.deepEqual(snapshot.autoReplies, { rules: [], problems: [] });
