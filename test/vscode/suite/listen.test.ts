@@ -66,7 +66,7 @@ suite('Listen commands in the extension host', () => {
 suite('The settings Listen and Proxy commands apply', () => {
   const opened: string[] = [];
 
-  afterEach(async () => {
+  teardown(async () => {
     for (const id of opened.splice(0)) await vscode.commands.executeCommand('socketInspector.disconnect', id);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('socketInspector').update('maxMessageMegabytes', undefined, vscode.ConfigurationTarget.Global);
