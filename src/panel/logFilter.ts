@@ -4,6 +4,7 @@
 // regular expression may take exponential time, so it is tested on the pattern worker (FilterScan).
 import type { FilterSpec } from '../../shared/protocol';
 import type { PatternSource } from '../core/patterns/patternRunner';
+import { parseRegexLiteral } from '../core/patterns/regexLiteral';
 
 /** Only this many bytes of each payload are searched, so one huge message cannot stall the host. */
 export const FILTER_SCAN_BYTES = 1024 * 1024;
@@ -28,16 +29,6 @@ export type FilterCompilation = { ok: true; filter: CompiledFilter } | { ok: fal
 
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Splits `/body/flags` into a RegExp; undefined when the text is not written that way. */
-function parseRegexLiteral(text: string): { body: string; flags: string } | undefined {
-  if (text.length < 2 || text[0] !== '/') return undefined;
-  const close = text.lastIndexOf('/');
-  if (close <= 0) return undefined;
-  const flags = text.slice(close + 1);
-  // Only real flags, each once: "/api/users" is a path to search for, not a regex with flags "users".
-  if (!/^[dgimsuvy]*$/.test(flags) || new Set(flags).size !== flags.length) return undefined;
-  return { body: text.slice(1, close), flags };
-}
 
 /** ASCII lower-case of one byte. */
 function lowerByte(b: number): number {

@@ -5,9 +5,9 @@ import {
   compileAutoReplies,
   findAutoReply,
   needsPatternWorker,
-  parseRegexLiteral,
   type CompiledAutoReply,
 } from '../../src/core/listen/autoReplyMatching';
+import { parseRegexLiteral } from '../../src/core/patterns/regexLiteral';
 import { PatternRunner } from '../../src/core/patterns/patternRunner';
 import { MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../shared/autoReplyRules';
 

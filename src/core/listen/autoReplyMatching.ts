@@ -8,6 +8,7 @@ import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES, type AutoReplyRule } fro
 import type { ConnectionKind } from '../connection/connectionTypes';
 import { type Outgoing, prepareOutgoing } from '../connection/outgoingMessage';
 import type { PatternSource } from '../patterns/patternRunner';
+import { parseRegexLiteral } from '../patterns/regexLiteral';
 
 /** Only this many bytes of each message are matched, so one huge message cannot stall the host. */
 export const AUTO_REPLY_MATCH_BYTES = 1024 * 1024;
@@ -28,16 +29,6 @@ export interface AutoReplyCompilation {
   readonly problems: ReadonlyArray<string | undefined>;
 }
 
-/** Splits `/body/flags` into its parts; undefined when the text is not written that way. */
-export function parseRegexLiteral(text: string): { body: string; flags: string } | undefined {
-  if (text.length < 2 || text[0] !== '/') return undefined;
-  const close = text.lastIndexOf('/');
-  if (close <= 0) return undefined;
-  const flags = text.slice(close + 1);
-  // Only real flags, each once: "/api/users" is a path to look for, not a regex with flags "users".
-  if (!/^[dgimsuvy]*$/.test(flags) || new Set(flags).size !== flags.length) return undefined;
-  return { body: text.slice(1, close), flags };
-}
 
 function patternOf(match: string): PatternSource | string {
   const literal = match === '' ? undefined : parseRegexLiteral(match);
