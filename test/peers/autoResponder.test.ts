@@ -158,3 +158,37 @@ describe('backpressure: a peer that never reads', () => {
     assert.throws(() => broadcastOutgoing(session, { bytes: payload }), /no open peer reads what is sent to it/);
   });
 });
+
+describe('auto-replies and closed peers', () => {
+  /** How many listeners a log's append event has (the responder's subscription is one). */
+  const appendListeners = (log: unknown) => (log as { appendEmitter: { listenerCount: number } }).appendEmitter.listenerCount;
+
+  it('stop watching a peer once it closes, so its log is not kept alive by the responder', async () => {
+    // What listens to a closed peer's log without any responder (the listener's own bookkeeping).
+    const bare = await listener();
+    const b = await client(bare.url);
+    const barePeer = await peerNumber(bare.session, 1);
+    b.ws.close();
+    await eventually(() => barePeer.connection.state, (s) => s === 'closed', 'the bare peer closed');
+    const baseline = appendListeners(barePeer.connection.log);
+
+    const { session, url } = await listener();
+    const responder = new AutoResponder(session);
+    cleanups.push(() => responder.dispose());
+    responder.setRules([rule('/^ping$/', 'pong')]);
+    const c = await client(url);
+    c.ws.send('ping');
+    await eventually(() => c.texts.length, (n) => n >= 1, 'a reply');
+    const peer = await peerNumber(session, 1);
+    const whileOpen = appendListeners(peer.connection.log);
+    c.ws.close();
+    await eventually(() => peer.connection.state, (s) => s === 'closed', 'the peer closed');
+    assert.ok(whileOpen > baseline, 'the responder watches the open peer');
+    assert.equal(appendListeners(peer.connection.log), baseline, 'the responder no longer listens to the closed peer’s log');
+
+    const d = await client(url);
+    d.ws.send('ping');
+    await eventually(() => d.texts.length, (n) => n >= 1, 'a reply to the next peer');
+    assert.deepEqual(d.texts, ['pong']);
+  });
+});

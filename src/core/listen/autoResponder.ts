@@ -6,7 +6,7 @@
 // Substring rules alone take linear time and are matched here, at once. Either way messages are matched
 // in the order they arrived, across all peers, and replies are scheduled in that order.
 import { Direction, Kind } from '../../../shared/logModel';
-import { Disposable, Emitter, toDisposable, type Event } from '../base/dispose';
+import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../base/dispose';
 import { sendOutgoing } from '../connection/outgoingMessage';
 import { admitSend } from '../connection/sendBackpressure';
 import type { ServerPeer, ServerSession } from '../connection/serverTypes';
@@ -32,6 +32,11 @@ interface Waiting {
   after?: number;
 }
 
+/** A peer that closed (or failed) never sends again: accepted sockets do not reconnect. */
+function isGone(peer: ServerPeer): boolean {
+  return peer.connection.state === 'closed' || peer.connection.state === 'error';
+}
+
 /** Answers the peers of one session by the rules it is given; dispose it to stop (pending replies are dropped). */
 export class AutoResponder extends Disposable {
   private active: readonly CompiledAutoReply[] = [];
@@ -41,7 +46,8 @@ export class AutoResponder extends Disposable {
   /** Why rules were switched off by themselves, by their match text; kept while such a rule stays off. */
   private readonly tooSlow = new Map<string, string>();
   private readonly timers = new Set<NodeJS.Timeout | NodeJS.Immediate>();
-  private readonly watched = new Set<number>();
+  /** What each open peer is watched with, by peer id; dropped when the peer closes, so a closed peer's log can go. */
+  private readonly watched = new Map<number, IDisposable[]>();
   private readonly runner: PatternRunner;
   private readonly waiting: Waiting[] = [];
   private waitingBytes = 0;
@@ -61,6 +67,7 @@ export class AutoResponder extends Disposable {
     for (const peer of session.peers) this.watch(peer);
     this.register(session.onDidAcceptPeer((peer) => this.watch(peer)));
     this.register(toDisposable(() => this.cancelPending()));
+    this.register(toDisposable(() => this.unwatchAll()));
   }
 
   /** The rules as last set, including disabled and invalid ones, and those switched off since. */
@@ -100,10 +107,14 @@ export class AutoResponder extends Disposable {
   }
 
   private watch(peer: ServerPeer): void {
-    if (this.watched.has(peer.id)) return;
-    this.watched.add(peer.id);
+    if (this.watched.has(peer.id) || isGone(peer)) return;
     const log = peer.connection.log;
-    this.register(
+    const subscriptions = [
+      // A closed peer sends nothing more; holding its log's listener would keep the log (and, in a listener
+      // whose budget evicts closed peers, everything it evicted) reachable until the responder goes.
+      peer.connection.onDidChangeState((state) => {
+        if (state === 'closed' || state === 'error') this.unwatch(peer.id);
+      }),
       log.onDidAppend((seq) => {
         if (this.active.length === 0 || log.direction(seq) !== Direction.In) return;
         const kind = log.kind(seq);
@@ -116,7 +127,17 @@ export class AutoResponder extends Disposable {
         }
         this.enqueue(peer, seq, payload);
       }),
-    );
+    ];
+    this.watched.set(peer.id, subscriptions);
+  }
+
+  private unwatch(peerId: number): void {
+    for (const s of this.watched.get(peerId) ?? []) s.dispose();
+    this.watched.delete(peerId);
+  }
+
+  private unwatchAll(): void {
+    for (const id of [...this.watched.keys()]) this.unwatch(id);
   }
 
   /** Queues a copy of the message's first bytes for the worker; matching starts once this I/O callback is done. */
