@@ -1,5 +1,5 @@
 // One code-server and one Chromium for a whole stage of workbench tests. scripts/vscode/runE2e.mjs starts them
-// and names them to the test processes in the environment; test/e2e/support/workbench.ts opens a fresh window
+// and names them to the test processes in the environment; test/support/workbench.ts opens a fresh window
 // (its own browser context, on its own fresh workspace folder) on them for each test file, which saves each
 // file a code-server start, a browser launch and a cold first workbench load.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';

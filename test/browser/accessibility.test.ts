@@ -12,7 +12,7 @@ import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { axeViolations, describeViolations } from './harness/axeCheck';
 import { chromiumSkipReason } from './harness/chromium';
-import { eventually } from './harness/eventually';
+import { eventually } from '../support/eventually';
 import { focusChangesPixels, focusedControl, markOperableControls, tabCycle } from './harness/keyboardProbe';
 import { openLivePanel, type LivePanel } from './harness/livePanel';
 import { choose, composerTextarea, logCount, rowWithText, setFilter, textOf } from './harness/panelActions';

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { Direction } from '../../shared/logModel';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { chromiumSkipReason } from './harness/chromium';
-import { eventually } from './harness/eventually';
+import { eventually } from '../support/eventually';
 import { openLivePanel } from './harness/livePanel';
 import { choose, composerTextarea, cspViolations, textOf, visibleRows } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';

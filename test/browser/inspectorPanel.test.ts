@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { chromiumSkipReason } from './harness/chromium';
-import { eventually } from './harness/eventually';
+import { eventually } from '../support/eventually';
 import { openLivePanel } from './harness/livePanel';
 import {
   choose,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction } from '../../shared/logModel';
 import { chromiumSkipReason } from './harness/chromium';
-import { eventually } from './harness/eventually';
+import { eventually } from '../support/eventually';
 import { fillLog, logOnlyConnection, syntheticPayload } from './harness/logOnlyConnection';
 import { logCount, setFilter, textOf, visibleRows } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';

@@ -8,7 +8,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { createWsProxy } from '../../src/core/proxy';
 import { createServerConnection } from '../../src/core/connection/serverConnection';
 import { chromiumSkipReason } from './harness/chromium';
-import { eventually } from './harness/eventually';
+import { eventually } from '../support/eventually';
 import { choose, composerTextarea, rowWithText, textOf } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ROOT } from './harness/bundle';
 import { chromiumSkipReason } from './harness/chromium';
-import { eventually } from './harness/eventually';
+import { eventually } from '../support/eventually';
 import { openLivePanel } from './harness/livePanel';
 import { composerTextarea, rowWithText, textOf } from './harness/panelActions';
 import { loadTheme, type ThemeFixture } from './harness/panelPage';

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { parseSession } from '../../src/core/session';
 import { RecordedConnection } from '../../src/core/session/recordedConnection';
 import { chromiumSkipReason } from './harness/chromium';
-import { eventually } from './harness/eventually';
+import { eventually } from '../support/eventually';
 import { rowWithText, visibleRows } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';

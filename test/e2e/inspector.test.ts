@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEchoServers } from '../../scripts/echoServer.mjs';
 import { resultsDir } from '../../scripts/vscode/codeServer.mjs';
-import { startRedis } from '../peers/support/processPeers';
-import { inCI, redisMissing } from '../peers/support/requirePeer';
-import { hexOfLastIncoming, inspectorFrame, sendFromComposer, waitForState } from './support/inspectorFrame';
-import { answerInputBox, runCommand, openWorkbench, workbenchSkipReason, type Workbench } from './support/workbench';
+import { startRedis } from '../support/processPeers';
+import { inCI, redisMissing } from '../support/requirePeer';
+import { hexOfLastIncoming, inspectorFrame, sendFromComposer, waitForState } from '../support/inspectorFrame';
+import { answerInputBox, runCommand, openWorkbench, workbenchSkipReason, type Workbench } from '../support/workbench';
 
 const redisSkip = redisMissing();
 if (redisSkip && inCI) throw new Error(`Prerequisite missing in CI: ${redisSkip}`);

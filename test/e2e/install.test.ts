@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEchoServers } from '../../scripts/echoServer.mjs';
 import { repoRoot } from '../../scripts/vscode/codeServer.mjs';
-import { inspectorFrame, sendFromComposer, waitForState } from './support/inspectorFrame';
-import { answerInputBox, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from './support/workbench';
+import { inspectorFrame, sendFromComposer, waitForState } from '../support/inspectorFrame';
+import { answerInputBox, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from '../support/workbench';
 
 const manifest = require('../../package.json') as { publisher: string; name: string; version: string };
 const extensionId = `${manifest.publisher}.${manifest.name}`;

@@ -9,7 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { startEchoServers } from '../../scripts/echoServer.mjs';
 import { resultsDir } from '../../scripts/vscode/codeServer.mjs';
 import { parseSession } from '../../src/core/session';
-import { answerInputBox, answerSaveDialog, findWebviewFrame, openFile, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from './support/workbench';
+import { answerInputBox, answerSaveDialog, findWebviewFrame, openFile, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from '../support/workbench';
 
 const CORRUPT = '{ "version": 1, "connection": { "type": "websocket", "url": ';
 

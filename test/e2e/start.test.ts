@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { cacheRoot, ensureCodeServer, repoRoot } from '../../scripts/vscode/codeServer.mjs';
-import { workbenchSkipReason } from './support/workbench';
+import { workbenchSkipReason } from '../support/workbench';
 
 /** Copies the files git would commit (tracked, and untracked ones it does not ignore) as they are on disk. */
 function copyWorkingTree(target: string): void {

@@ -3,7 +3,7 @@
 // build prerequisites are missing, in CI it fails.
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { findPaletteEntry, findWebviewFrame, openFile, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from './support/workbench';
+import { findPaletteEntry, findWebviewFrame, openFile, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from '../support/workbench';
 
 describe('VS Code workbench with Socket Inspector', { skip: workbenchSkipReason() }, () => {
   let workbench: Workbench | undefined;

@@ -11,9 +11,9 @@ import { MAX_QUEUED_BYTES_PER_PEER } from '../../src/core/connection/sendBackpre
 import type { ServerSession } from '../../src/core/connection/serverTypes';
 import { AutoResponder } from '../../src/core/listen/autoResponder';
 import { createWsListener } from '../../src/core/listen/wsListener';
-import { eventually } from '../browser/harness/eventually';
-import { peerNumber, recordingClient, type RecordingClient } from './support/listenClients';
-import { entries } from './support/logReading';
+import { eventually } from '../support/eventually';
+import { peerNumber, recordingClient, type RecordingClient } from '../support/listenClients';
+import { entries } from '../support/logReading';
 
 const rule = (match: string, reply: string): AutoReplyRule => ({ enabled: true, match, reply: { format: 'text', input: reply, escapes: false }, delayMs: 0 });
 

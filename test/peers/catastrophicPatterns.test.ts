@@ -12,10 +12,10 @@ import type { AutoRepliesInfo, HostEvents, HostRequests, WebviewEvents, WebviewR
 import { createServerConnection } from '../../src/core/connection/serverConnection';
 import { createWsListener } from '../../src/core/listen/wsListener';
 import { PanelController } from '../../src/panel/panelController';
-import { eventually } from '../browser/harness/eventually';
-import { peerNumber, recordingClient } from './support/listenClients';
-import { entries, waitForEntry } from './support/logReading';
-import { hostEventHandlers, ignoreEvent } from './support/panelWiring';
+import { eventually } from '../support/eventually';
+import { peerNumber, recordingClient } from '../support/listenClients';
+import { entries, waitForEntry } from '../support/logReading';
+import { hostEventHandlers, ignoreEvent } from '../support/panelWiring';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

@@ -6,9 +6,9 @@ import type { Connection } from '../../src/core/connection/connectionTypes';
 import { SocketInspectorError, type ErrorCode } from '../../shared/errors';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { frame, startHandRolledWsServer, switchingProtocols } from './support/handRolledWsServer';
-import { describeLog, entries, shape, waitForEnd } from './support/logReading';
-import { closedPort, startRawUpgradeServer, type Peer } from './support/nodePeers';
+import { frame, startHandRolledWsServer, switchingProtocols } from '../support/handRolledWsServer';
+import { describeLog, entries, shape, waitForEnd } from '../support/logReading';
+import { closedPort, startRawUpgradeServer, type Peer } from '../support/nodePeers';
 
 const connections: Connection[] = [];
 const peers: Peer[] = [];

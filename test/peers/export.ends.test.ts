@@ -18,11 +18,11 @@ import { createTcpListener } from '../../src/core/listen/tcpListener';
 import { createWsListener } from '../../src/core/listen/wsListener';
 import { createTcpProxy, createWsProxy, type ProxySession } from '../../src/core/proxy';
 import type { ServerSession } from '../../src/core/connection/serverTypes';
-import { eventually } from '../browser/harness/eventually';
-import { peerNumber, recordingClient, type RecordingClient } from './support/listenClients';
-import { describeLog, entries, waitForEnd } from './support/logReading';
-import { requirePeer, tsharkMissing } from './support/requirePeer';
-import { readWebSocketFrames } from './support/tsharkCapture';
+import { eventually } from '../support/eventually';
+import { peerNumber, recordingClient, type RecordingClient } from '../support/listenClients';
+import { describeLog, entries, waitForEnd } from '../support/logReading';
+import { requirePeer, tsharkMissing } from '../support/requirePeer';
+import { readWebSocketFrames } from '../support/tsharkCapture';
 
 let dir: string;
 const cleanup: Array<() => unknown> = [];

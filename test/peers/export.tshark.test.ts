@@ -15,10 +15,10 @@ import { exportChunks } from '../../src/core/export/exportFormats';
 import { pcapngChunks } from '../../src/core/export/pcapngExport';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { describeLog, entries, waitForEnd, waitForEntry, type Entry } from './support/logReading';
-import { startPythonWsServer, startRedis } from './support/processPeers';
-import { startWsServer, type Peer } from './support/nodePeers';
-import { pythonWebsocketsMissing, redisMissing, requirePeer } from './support/requirePeer';
+import { describeLog, entries, waitForEnd, waitForEntry, type Entry } from '../support/logReading';
+import { startPythonWsServer, startRedis } from '../support/processPeers';
+import { startWsServer, type Peer } from '../support/nodePeers';
+import { pythonWebsocketsMissing, redisMissing, requirePeer } from '../support/requirePeer';
 
 /** Why tshark cannot be used, or undefined when it can. */
 function tsharkMissing(): string | undefined {

@@ -9,7 +9,7 @@ import { afterEach, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { describeFastReceive, fastReceive, type FastPathState } from '../../src/core/receive/fastReceive';
 import { FAST_PATHS, type FastPath } from '../../src/core/receive/fastPaths';
-import { expectedPaths, record, type Recording, type Scenario } from './support/receiveTraffic';
+import { expectedPaths, record, type Recording, type Scenario } from '../support/receiveTraffic';
 
 const cleanup: Array<() => void | Promise<void>> = [];
 afterEach(async () => {

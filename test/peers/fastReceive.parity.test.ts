@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, after, before, describe, it } from 'node:test';
 import { fastReceive } from '../../src/core/receive/fastReceive';
 import { FAST_PATHS } from '../../src/core/receive/fastPaths';
-import { expectedPaths, record, SCENARIOS, type Recording } from './support/receiveTraffic';
+import { expectedPaths, record, SCENARIOS, type Recording } from '../support/receiveTraffic';
 
 const cleanup: Array<() => void | Promise<void>> = [];
 afterEach(async () => {

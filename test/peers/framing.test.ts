@@ -16,12 +16,12 @@ import { LINES_CRLF, type FramerSpec } from '../../shared/framerSpec';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { PanelController } from '../../src/panel/panelController';
-import { eventually } from '../browser/harness/eventually';
-import { entries, waitForEnd, waitForEntry } from './support/logReading';
-import { startTcpServer, startWsServer, type Peer } from './support/nodePeers';
-import { startRedis } from './support/processPeers';
-import { redisMissing, requirePeer } from './support/requirePeer';
-import { hostEventHandlers } from './support/panelWiring';
+import { eventually } from '../support/eventually';
+import { entries, waitForEnd, waitForEntry } from '../support/logReading';
+import { startTcpServer, startWsServer, type Peer } from '../support/nodePeers';
+import { startRedis } from '../support/processPeers';
+import { redisMissing, requirePeer } from '../support/requirePeer';
+import { hostEventHandlers } from '../support/panelWiring';
 import { decodeMatchBits, matchSeqs } from '../../shared/matchBits';
 
 const connections: TcpConnection[] = [];

@@ -11,10 +11,10 @@ import type { ErrorCode } from '../../shared/errors';
 import { withMessageLimit } from '../../src/core/connection/messageLimit';
 import { createTcpConnection, type TcpConnectionOptions } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection, type WebSocketConnectionOptions } from '../../src/core/connection/wsConnection';
-import { closePayload, craftFrame, startHostileServer, upgradeResponse, type HostileServer, type HostileSocket } from './support/hostileServer';
-import { describeLog, entries, waitForEnd, waitForEntry } from './support/logReading';
-import { startTcpServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';
-import { wirePanel } from './support/panelWiring';
+import { closePayload, craftFrame, startHostileServer, upgradeResponse, type HostileServer, type HostileSocket } from '../support/hostileServer';
+import { describeLog, entries, waitForEnd, waitForEntry } from '../support/logReading';
+import { startTcpServer, startWsServer, type Peer, type WsPeer } from '../support/nodePeers';
+import { wirePanel } from '../support/panelWiring';
 
 const connections: Connection[] = [];
 const servers: Peer[] = [];

@@ -12,9 +12,9 @@ import { wsListenerSettingsFrom } from '../../src/core/listen/listenerSettings';
 import type { ListenerOptions } from '../../src/core/listen/listenerSession';
 import { createTcpListener } from '../../src/core/listen/tcpListener';
 import { createWsListener, type WsListenerOptions } from '../../src/core/listen/wsListener';
-import { eventually } from '../browser/harness/eventually';
-import { peerNumber } from './support/listenClients';
-import { describeLog, entries, waitForEntry, waitForState } from './support/logReading';
+import { eventually } from '../support/eventually';
+import { peerNumber } from '../support/listenClients';
+import { describeLog, entries, waitForEntry, waitForState } from '../support/logReading';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

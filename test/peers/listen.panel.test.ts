@@ -9,10 +9,10 @@ import type { AutoReplyRule, HostEvents, HostRequests, PanelSnapshot, PeerListIn
 import { createWsListener } from '../../src/core/listen/wsListener';
 import { createServerConnection, type ServerConnection } from '../../src/core/connection/serverConnection';
 import { PanelController } from '../../src/panel/panelController';
-import { eventually } from '../browser/harness/eventually';
-import { peerNumber, recordingClient, waitForSession, type RecordingClient } from './support/listenClients';
-import { entries, waitForEntry } from './support/logReading';
-import { hostEventHandlers, ignoreEvent } from './support/panelWiring';
+import { eventually } from '../support/eventually';
+import { peerNumber, recordingClient, waitForSession, type RecordingClient } from '../support/listenClients';
+import { entries, waitForEntry } from '../support/logReading';
+import { hostEventHandlers, ignoreEvent } from '../support/panelWiring';
 
 type Webview = MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>;
 

@@ -10,10 +10,10 @@ import { createTcpListener } from '../../src/core/listen/tcpListener';
 import type { TcpConnection } from '../../src/core/connection/connectionTypes';
 import type { ServerSession } from '../../src/core/connection/serverTypes';
 import { createServerConnection } from '../../src/core/connection/serverConnection';
-import { eventually } from '../browser/harness/eventually';
-import { peerNumber } from './support/listenClients';
-import { describeLog, entries, waitForEntry, waitForState } from './support/logReading';
-import { requirePeer, socatMissing } from './support/requirePeer';
+import { eventually } from '../support/eventually';
+import { peerNumber } from '../support/listenClients';
+import { describeLog, entries, waitForEntry, waitForState } from '../support/logReading';
+import { requirePeer, socatMissing } from '../support/requirePeer';
 
 /** socat connected to the listener: its stdin goes to the server, what the server sends comes out on stdout. */
 interface Socat {

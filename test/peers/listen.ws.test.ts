@@ -13,10 +13,10 @@ import { AutoResponder } from '../../src/core/listen/autoResponder';
 import { createWsListener, type WsListenerOptions } from '../../src/core/listen/wsListener';
 import { createServerConnection } from '../../src/core/connection/serverConnection';
 import type { ServerSession } from '../../src/core/connection/serverTypes';
-import { eventually } from '../browser/harness/eventually';
-import { peerNumber, recordingClient, type RecordingClient } from './support/listenClients';
-import { describeLog, entries, shape, waitForEntry, waitForState } from './support/logReading';
-import { pythonWebsocketsMissing, requirePeer } from './support/requirePeer';
+import { eventually } from '../support/eventually';
+import { peerNumber, recordingClient, type RecordingClient } from '../support/listenClients';
+import { describeLog, entries, shape, waitForEntry, waitForState } from '../support/logReading';
+import { pythonWebsocketsMissing, requirePeer } from '../support/requirePeer';
 
 const cleanup: Array<() => void | Promise<void>> = [];
 afterEach(async () => {

@@ -9,9 +9,9 @@ import type { HostEvents, HostRequests, PanelSnapshot, WebviewEvents, WebviewReq
 import type { Connection, WebSocketConnection } from '../../src/core/connection/connectionTypes';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { PanelController, type PanelControllerOptions } from '../../src/panel/panelController';
-import { eventually } from '../browser/harness/eventually';
+import { eventually } from '../support/eventually';
 import { startWsPeer, type WsPeer } from '../browser/harness/wsPeer';
-import { hostEventHandlers } from './support/panelWiring';
+import { hostEventHandlers } from '../support/panelWiring';
 import { decodeMatchBits, matchSeqs } from '../../shared/matchBits';
 
 type HostEvent = { [K in keyof HostEvents]: { type: K } & HostEvents[K] }[keyof HostEvents];

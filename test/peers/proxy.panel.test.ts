@@ -9,10 +9,10 @@ import { RequestError } from '../../shared/messageHandler';
 import type { PanelSnapshot, ProxyHoldInfo } from '../../shared/protocol';
 import { createTcpProxy, createWsProxy } from '../../src/core/proxy';
 import { createServerConnection, type ServerConnection } from '../../src/core/connection/serverConnection';
-import { eventually } from '../browser/harness/eventually';
-import { wirePanel, type WiredPanel } from './support/panelWiring';
-import { startRedis } from './support/processPeers';
-import { redisMissing, requirePeer } from './support/requirePeer';
+import { eventually } from '../support/eventually';
+import { wirePanel, type WiredPanel } from '../support/panelWiring';
+import { startRedis } from '../support/processPeers';
+import { redisMissing, requirePeer } from '../support/requirePeer';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

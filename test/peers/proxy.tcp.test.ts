@@ -8,13 +8,13 @@ import { after, afterEach, before, describe, it, type TestContext } from 'node:t
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createTcpProxy, type ProxySession } from '../../src/core/proxy';
 import { SocketInspectorError } from '../../shared/errors';
-import { makeSelfSigned, type SelfSigned } from './support/certificates';
-import { describeLog, entries, waitForEnd, waitForEntry, waitForState } from './support/logReading';
-import { closedPort, startTcpServer, startTlsServer, type Peer } from './support/nodePeers';
-import { startRedis } from './support/processPeers';
-import { closeSession, heldAtLeast, networkHandles, noteTexts, peerAt, until, wireBytes, wireEntries } from './support/proxyReading';
-import { opensslMissing, redisMissing, requirePeer } from './support/requirePeer';
-import { socatMissing, startSocatClient, startSocatServer, type SocatPeer } from './support/socatPeers';
+import { makeSelfSigned, type SelfSigned } from '../support/certificates';
+import { describeLog, entries, waitForEnd, waitForEntry, waitForState } from '../support/logReading';
+import { closedPort, startTcpServer, startTlsServer, type Peer } from '../support/nodePeers';
+import { startRedis } from '../support/processPeers';
+import { closeSession, heldAtLeast, networkHandles, noteTexts, peerAt, until, wireBytes, wireEntries } from '../support/proxyReading';
+import { opensslMissing, redisMissing, requirePeer } from '../support/requirePeer';
+import { socatMissing, startSocatClient, startSocatServer, type SocatPeer } from '../support/socatPeers';
 
 let redis: Peer | undefined;
 before(async () => {

@@ -9,12 +9,12 @@ import type { WebSocketConnection, WebSocketOptions } from '../../src/core/conne
 import { SocketInspectorError } from '../../shared/errors';
 import { createWsProxy, type ProxySession, type WsProxyConnection } from '../../src/core/proxy';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { makeSelfSigned } from './support/certificates';
-import { describeLog, entries, waitForEnd, waitForEntry, waitForState, type Entry } from './support/logReading';
-import { closedPort, startTcpServer } from './support/nodePeers';
-import { startPythonWsServer } from './support/processPeers';
-import { closeSession, heldAtLeast, networkHandles, noteTexts, peerAt, until } from './support/proxyReading';
-import { opensslMissing, pythonWebsocketsMissing, requirePeer } from './support/requirePeer';
+import { makeSelfSigned } from '../support/certificates';
+import { describeLog, entries, waitForEnd, waitForEntry, waitForState, type Entry } from '../support/logReading';
+import { closedPort, startTcpServer } from '../support/nodePeers';
+import { startPythonWsServer } from '../support/processPeers';
+import { closeSession, heldAtLeast, networkHandles, noteTexts, peerAt, until } from '../support/proxyReading';
+import { opensslMissing, pythonWebsocketsMissing, requirePeer } from '../support/requirePeer';
 
 type PythonPeer = Awaited<ReturnType<typeof startPythonWsServer>>;
 let python: PythonPeer | undefined;

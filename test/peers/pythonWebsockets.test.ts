@@ -4,9 +4,9 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { describeLog, entries, shape, waitForEnd, waitForEntry } from './support/logReading';
-import { startPythonWsServer } from './support/processPeers';
-import { pythonWebsocketsMissing, requirePeer } from './support/requirePeer';
+import { describeLog, entries, shape, waitForEnd, waitForEntry } from '../support/logReading';
+import { startPythonWsServer } from '../support/processPeers';
+import { pythonWebsocketsMissing, requirePeer } from '../support/requirePeer';
 
 describe('WebSocket connection against python3-websockets', () => {
   let peer: Awaited<ReturnType<typeof startPythonWsServer>> | undefined;

@@ -9,8 +9,8 @@ import { afterEach, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
 import { EntryLog } from '../../src/core/log/entryLog';
 import { readIntoLog, type ReaderState } from '../../src/core/receive/readIntoLog';
-import { eventually } from '../browser/harness/eventually';
-import { makeSelfSigned } from './support/certificates';
+import { eventually } from '../support/eventually';
+import { makeSelfSigned } from '../support/certificates';
 
 const cleanup: Array<() => void | Promise<void>> = [];
 afterEach(async () => {

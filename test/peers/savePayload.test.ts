@@ -13,9 +13,9 @@ import { createWebSocketConnection } from '../../src/core/connection/wsConnectio
 import { LINES_LF } from '../../shared/framerSpec';
 import { payloadFileName } from '../../src/panel/payloadFileName';
 import { Direction, Kind } from '../../shared/logModel';
-import { entries, waitForEntry } from './support/logReading';
-import { startTcpServer, startWsServer, type WsPeer } from './support/nodePeers';
-import { wirePanel } from './support/panelWiring';
+import { entries, waitForEntry } from '../support/logReading';
+import { startTcpServer, startWsServer, type WsPeer } from '../support/nodePeers';
+import { wirePanel } from '../support/panelWiring';
 
 const MiB = 1024 * 1024;
 let server: WsPeer;

@@ -13,9 +13,9 @@ import { PanelController, type PanelCallbacks } from '../../src/panel/panelContr
 import { RecordedConnection } from '../../src/core/session/recordedConnection';
 import { applySessionView, sessionViewOf } from '../../src/panel/sessionView';
 import { serializeSession } from '../../src/core/session';
-import { eventually } from '../browser/harness/eventually';
+import { eventually } from '../support/eventually';
 import { startWsPeer, type WsPeer } from '../browser/harness/wsPeer';
-import { hostEventHandlers, ignoreEvent } from './support/panelWiring';
+import { hostEventHandlers, ignoreEvent } from '../support/panelWiring';
 
 const session = parseSession(
   JSON.stringify({

@@ -4,7 +4,7 @@ import { afterEach, describe, it } from 'node:test';
 import { parseSession, replaySteps } from '../../src/core/session';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { ReplayRun } from '../../src/core/session/replayRunner';
-import { eventually } from '../browser/harness/eventually';
+import { eventually } from '../support/eventually';
 import { startWsPeer, type WsPeer } from '../browser/harness/wsPeer';
 
 const recorded = parseSession(

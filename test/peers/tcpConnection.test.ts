@@ -5,10 +5,10 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import type { TcpConnection } from '../../src/core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
-import { describeLog, entries, waitForEnd, waitForEntry, waitForState } from './support/logReading';
-import { startTcpServer, type Peer } from './support/nodePeers';
-import { startRedis } from './support/processPeers';
-import { redisMissing, requirePeer } from './support/requirePeer';
+import { describeLog, entries, waitForEnd, waitForEntry, waitForState } from '../support/logReading';
+import { startTcpServer, type Peer } from '../support/nodePeers';
+import { startRedis } from '../support/processPeers';
+import { redisMissing, requirePeer } from '../support/requirePeer';
 
 const connections: TcpConnection[] = [];
 function tcp(port: number): TcpConnection {

@@ -11,10 +11,10 @@ import type { Connection } from '../../src/core/connection/connectionTypes';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { PanelController } from '../../src/panel/panelController';
-import { eventually } from '../browser/harness/eventually';
-import { entries } from './support/logReading';
-import { startWsServer, type WsPeer } from './support/nodePeers';
-import { hostEventHandlers, ignoreEvent } from './support/panelWiring';
+import { eventually } from '../support/eventually';
+import { entries } from '../support/logReading';
+import { startWsServer, type WsPeer } from '../support/nodePeers';
+import { hostEventHandlers, ignoreEvent } from '../support/panelWiring';
 
 type Webview = MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>;
 

@@ -7,10 +7,10 @@ import type { Connection } from '../../src/core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
 import { createTcpConnection, type TcpConnectionOptions } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { makeSelfSigned, type SelfSigned } from './support/certificates';
-import { describeLog, entries, shape, waitForEnd, waitForEntry } from './support/logReading';
-import { startTcpServer, startTlsServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';
-import { opensslMissing, requirePeer } from './support/requirePeer';
+import { makeSelfSigned, type SelfSigned } from '../support/certificates';
+import { describeLog, entries, shape, waitForEnd, waitForEntry } from '../support/logReading';
+import { startTcpServer, startTlsServer, startWsServer, type Peer, type WsPeer } from '../support/nodePeers';
+import { opensslMissing, requirePeer } from '../support/requirePeer';
 
 const connections: Connection[] = [];
 function track<T extends Connection>(c: T): T {

@@ -6,10 +6,10 @@ import type { Connection } from '../../src/core/connection/connectionTypes';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { certificateChain, MAX_CHAIN_LENGTH } from '../../src/core/tls/tlsCertificateChain';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { makeChain, makeSelfSigned, type CertificateChain, type SelfSigned } from './support/certificates';
-import { entries } from './support/logReading';
-import { startTlsServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';
-import { opensslMissing, requirePeer } from './support/requirePeer';
+import { makeChain, makeSelfSigned, type CertificateChain, type SelfSigned } from '../support/certificates';
+import { entries } from '../support/logReading';
+import { startTlsServer, startWsServer, type Peer, type WsPeer } from '../support/nodePeers';
+import { opensslMissing, requirePeer } from '../support/requirePeer';
 
 let chain: CertificateChain | undefined;
 let selfSigned: SelfSigned | undefined;

@@ -9,11 +9,12 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import type { Connection } from '../../src/core/connection/connectionTypes';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { makeSelfSigned, type SelfSigned } from './support/certificates';
-import { describeLog, entries, waitForEnd, waitForEntry } from './support/logReading';
-import { startTlsServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';
-import { hexField, readCapture, startCapture } from './support/packetCapture';
-import { opensslMissing, requirePeer, tsharkMissing } from './support/requirePeer';
+import { makeSelfSigned, type SelfSigned } from '../support/certificates';
+import { describeLog, entries, waitForEnd, waitForEntry } from '../support/logReading';
+import { startTlsServer, startWsServer, type Peer, type WsPeer } from '../support/nodePeers';
+import { hexField, readCapture, startCapture } from '../support/packetCapture';
+import { opensslMissing, requirePeer, tsharkMissing } from '../support/requirePeer';
+import { eventually } from '../support/eventually';
 
 let cert: SelfSigned | undefined;
 let tlsEcho: Peer;
@@ -45,18 +46,14 @@ function track<T extends Connection>(c: T): T {
 
 /** Guard against a hung test only. */
 async function waitForFile(path: string, what: string, done: (text: string) => boolean): Promise<string> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    let text = '';
+  const read = (): string => {
     try {
-      text = readFileSync(path, 'utf8');
+      return readFileSync(path, 'utf8');
     } catch {
-      // Not created yet.
+      return ''; // Not created yet.
     }
-    if (done(text)) return text;
-    if (Date.now() > deadline) throw new Error(`${what}: the key log holds ${JSON.stringify(text.slice(0, 400))}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  };
+  return eventually(read, done, `${what} (the key log)`, 10_000);
 }
 
 function needs(t: TestContext): boolean {

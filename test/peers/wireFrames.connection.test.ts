@@ -10,10 +10,10 @@ import { anomalyNames } from '../../shared/wireFrames';
 import type { WebSocketConnection, WebSocketOptions } from '../../src/core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { fastPathsReady } from './support/fastPathsReady';
-import { frame, startHandRolledWsServer, switchingProtocols } from './support/handRolledWsServer';
-import { describeLog, entries, waitForEnd, waitForEntry, type Entry } from './support/logReading';
-import { startWsServer, type Peer, type WsPeer } from './support/nodePeers';
+import { fastPathsReady } from '../support/fastPathsReady';
+import { frame, startHandRolledWsServer, switchingProtocols } from '../support/handRolledWsServer';
+import { describeLog, entries, waitForEnd, waitForEntry, type Entry } from '../support/logReading';
+import { startWsServer, type Peer, type WsPeer } from '../support/nodePeers';
 
 const connections: WebSocketConnection[] = [];
 const peers: Peer[] = [];

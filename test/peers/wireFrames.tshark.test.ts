@@ -14,10 +14,10 @@ import type { WebSocketConnection } from '../../src/core/connection/connectionTy
 import type { WireFrame } from '../../src/core/wireFrames/wireFrameStore';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { SeededRandom } from '../unit/support/seededRandom';
-import { describeLog, entries, waitForEnd, waitForEntry } from './support/logReading';
-import { freePort, startPythonWsServer } from './support/processPeers';
-import { pythonWebsocketsMissing, requirePeer } from './support/requirePeer';
-import { readWebSocketFrames, startCapture, tsharkMissing, type TsharkFrame } from './support/tsharkCapture';
+import { describeLog, entries, waitForEnd, waitForEntry } from '../support/logReading';
+import { freePort, startPythonWsServer } from '../support/processPeers';
+import { pythonWebsocketsMissing, requirePeer } from '../support/requirePeer';
+import { readWebSocketFrames, startCapture, tsharkMissing, type TsharkFrame } from '../support/tsharkCapture';
 
 /** The fields both sides report, as one comparable line. */
 function line(f: { direction: 'in' | 'out'; fin: boolean; rsv: number; opcode: number; masked: boolean; maskKey: string; payloadLength: number }): string {

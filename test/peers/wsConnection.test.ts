@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { describeLog, entries, shape, waitForEnd, waitForEntry } from './support/logReading';
-import { startTcpServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';
+import { describeLog, entries, shape, waitForEnd, waitForEntry } from '../support/logReading';
+import { startTcpServer, startWsServer, type Peer, type WsPeer } from '../support/nodePeers';
 
 const connections: WebSocketConnection[] = [];
 function open(options: Parameters<typeof createWebSocketConnection>[0]): WebSocketConnection {

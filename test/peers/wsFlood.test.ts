@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { fastPathsReady } from './support/fastPathsReady';
-import { entries, waitForEnd } from './support/logReading';
-import { startWsServer, type WsPeer } from './support/nodePeers';
+import { fastPathsReady } from '../support/fastPathsReady';
+import { entries, waitForEnd } from '../support/logReading';
+import { startWsServer, type WsPeer } from '../support/nodePeers';
 
 const MESSAGES = 6000;
 const SIZE = 1024;

@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { afterEach, before, describe, it } from 'node:test';
 import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { eventually } from '../browser/harness/eventually';
-import { entries, waitForEnd } from './support/logReading';
-import { startWsServer } from './support/nodePeers';
-import { fastPathsReady } from './support/fastPathsReady';
-import { wsListenerWithClient } from './support/receiveTraffic';
+import { eventually } from '../support/eventually';
+import { entries, waitForEnd } from '../support/logReading';
+import { startWsServer } from '../support/nodePeers';
+import { fastPathsReady } from '../support/fastPathsReady';
+import { wsListenerWithClient } from '../support/receiveTraffic';
 
 const cleanup: Array<() => void | Promise<void>> = [];
 afterEach(async () => {

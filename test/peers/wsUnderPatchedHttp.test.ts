@@ -11,12 +11,12 @@ import type { WebSocketConnection, WebSocketOptions } from '../../src/core/conne
 import { SocketInspectorError } from '../../shared/errors';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { createWsProxy, type WsProxyConnection } from '../../src/core/proxy';
-import { makeSelfSigned, type SelfSigned } from './support/certificates';
-import { startHandRolledWsServer, switchingProtocols } from './support/handRolledWsServer';
-import { describeLog, entries, shape, waitForEnd, waitForEntry } from './support/logReading';
-import { startTcpServer, startWsServer, type Peer, type WsPeer } from './support/nodePeers';
-import { closeSession, peerAt } from './support/proxyReading';
-import { opensslMissing, requirePeer } from './support/requirePeer';
+import { makeSelfSigned, type SelfSigned } from '../support/certificates';
+import { startHandRolledWsServer, switchingProtocols } from '../support/handRolledWsServer';
+import { describeLog, entries, shape, waitForEnd, waitForEntry } from '../support/logReading';
+import { startTcpServer, startWsServer, type Peer, type WsPeer } from '../support/nodePeers';
+import { closeSession, peerAt } from '../support/proxyReading';
+import { opensslMissing, requirePeer } from '../support/requirePeer';
 
 type RequestFn = typeof http.request;
 type ConnectOptions = net.NetConnectOpts & tls.ConnectionOptions & { host?: string; port?: number };

@@ -10,7 +10,7 @@ import type { ListenResult } from '../../../src/vscode/commands/serverCommands';
 import { Direction, Kind } from '../../../shared/logModel';
 import { serverOf } from '../../../src/core/connection/serverConnection';
 import { isProxySession } from '../../../src/core/proxy';
-import { makeSelfSigned } from '../../peers/support/certificates';
+import { makeSelfSigned } from '../../support/certificates';
 import { api, until } from '../extensionHost';
 
 suite('Proxy commands in the extension host', () => {

@@ -1,6 +1,6 @@
 // Clients for listener tests: a recording `ws` client, and waiting for a server session to reach a state.
 import WebSocket from 'ws';
-import type { ServerPeer, ServerSession } from '../../../src/core/connection/serverTypes';
+import type { ServerPeer, ServerSession } from '../../src/core/connection/serverTypes';
 
 /** A `ws` client and everything it received. */
 export interface RecordingClient {

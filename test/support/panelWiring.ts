@@ -1,12 +1,12 @@
 // A PanelController on a connection, driven through the real protocol by the webview's own MessageHandler
 // (no browser): for checking that the panel still answers after whatever a peer did to the connection.
-import { decodeEntryBatch } from '../../../shared/entryBatch';
-import { DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
-import { MessageHandler } from '../../../shared/messageHandler';
-import { webviewIncoming } from '../../../shared/messageSchema';
-import type { HostEvents, HostRequests, WebviewEvents, WebviewRequests } from '../../../shared/protocol';
-import type { Connection } from '../../../src/core/connection/connectionTypes';
-import { PanelController, type PanelCallbacks } from '../../../src/panel/panelController';
+import { decodeEntryBatch } from '../../shared/entryBatch';
+import { DIRECTION_NAMES, KIND_NAMES } from '../../shared/logModel';
+import { MessageHandler } from '../../shared/messageHandler';
+import { webviewIncoming } from '../../shared/messageSchema';
+import type { HostEvents, HostRequests, WebviewEvents, WebviewRequests } from '../../shared/protocol';
+import type { Connection } from '../../src/core/connection/connectionTypes';
+import { PanelController, type PanelCallbacks } from '../../src/panel/panelController';
 
 type HostEvent = { [K in keyof HostEvents]: { type: K } & HostEvents[K] }[keyof HostEvents];
 

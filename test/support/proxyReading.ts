@@ -1,10 +1,11 @@
 // Reading proxy sessions in tests: waiting for peers and held messages, the bytes of one direction of a
 // pair's log, and the network handles this process holds (to check a disposed proxy left none).
 import * as net from 'node:net';
-import type { ServerSession } from '../../../src/core/connection/serverTypes';
-import type { ProxyPeer, ProxyPeerControls, ProxySession } from '../../../src/core/proxy';
-import type { EntryLog } from '../../../src/core/log/entryLog';
+import type { ServerSession } from '../../src/core/connection/serverTypes';
+import type { ProxyPeer, ProxyPeerControls, ProxySession } from '../../src/core/proxy';
+import type { EntryLog } from '../../src/core/log/entryLog';
 import { describeLog, entries, type Entry } from './logReading';
+import { eventually } from './eventually';
 
 /** Guard against a hung test only; tests never assert on time. */
 const WAIT_LIMIT_MS = 10_000;
@@ -71,13 +72,9 @@ export function networkHandles(): number {
   ).length;
 }
 
-/** Resolves once `check` holds, polling each turn of the event loop; rejects after the guard. */
+/** Resolves once `check` holds (polled by `eventually`); rejects after the guard. */
 export async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Still waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await eventually(() => check(), (ok) => ok, what, WAIT_LIMIT_MS);
 }
 
 /** Stops and disposes a session after a test. */

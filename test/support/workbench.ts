@@ -16,10 +16,10 @@ import {
   startCodeServer,
   workbenchUrl,
   type CodeServer,
-} from '../../../scripts/vscode/codeServer.mjs';
-import { chromiumPath, skipReasonOrThrow } from '../../../scripts/vscode/prerequisites.mjs';
-import { sharedWorkbenchFromEnv } from '../../../scripts/vscode/sharedWorkbench.mjs';
-import { closeWorkbenchPage, connectChromium, launchChromium, openWorkbenchPage } from '../../../scripts/vscode/workbenchBrowser.mjs';
+} from '../../scripts/vscode/codeServer.mjs';
+import { chromiumPath, skipReasonOrThrow } from '../../scripts/vscode/prerequisites.mjs';
+import { sharedWorkbenchFromEnv } from '../../scripts/vscode/sharedWorkbench.mjs';
+import { closeWorkbenchPage, connectChromium, launchChromium, openWorkbenchPage } from '../../scripts/vscode/workbenchBrowser.mjs';
 
 export interface Workbench {
   page: Page;

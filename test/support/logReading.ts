@@ -1,7 +1,7 @@
 // Reading a connection's log in tests: entries as plain objects, and waiting for one to appear.
-import { DIRECTION_NAMES, KIND_NAMES, type ConnectionState } from '../../../shared/logModel';
-import type { Connection } from '../../../src/core/connection/connectionTypes';
-import type { EntryLog } from '../../../src/core/log/entryLog';
+import { DIRECTION_NAMES, KIND_NAMES, type ConnectionState } from '../../shared/logModel';
+import type { Connection } from '../../src/core/connection/connectionTypes';
+import type { EntryLog } from '../../src/core/log/entryLog';
 
 export interface Entry {
   readonly seq: number;
