@@ -1,0 +1,40 @@
+// The contract of a protocol layer (Socket.IO, MQTT, STOMP) on one connection: it speaks the protocol
+// (answers pings and keep-alives, runs acknowledgement flows) and decodes logged messages for the panel.
+// A layer only reads the connection's log through onDidAppend (synchronously, copying what it keeps)
+// and sends through the connection; it never changes what is recorded.
+import type { DecodedMessage, LayerId } from '../../../shared/decode/decoded';
+import type { LayerSendForm } from '../../../shared/decode/layerForms';
+import type { Direction, Kind } from '../../../shared/logModel';
+import type { Event, IDisposable } from '../base/dispose';
+
+/** One logged message as a layer's decoder sees it. */
+export interface LayerDecodeInput {
+  readonly payload: Uint8Array;
+  readonly direction: Direction;
+  readonly kind: Kind;
+}
+
+/** Decodes logged messages of one layer, for display; stateless. */
+export interface LayerDecoder {
+  readonly id: LayerId;
+  /**
+   * The message decoded, or undefined when it is not a message of this layer (a WebSocket ping, a
+   * handshake). Never throws on bad input: a malformed packet gives `error` with the byte offset.
+   * `innerPayload` is where the application payload lies (MQTT publish payload, STOMP body, a Socket.IO
+   * binary attachment), for the connection's payload codec.
+   */
+  decode(input: LayerDecodeInput): (DecodedMessage & { readonly innerPayload?: Uint8Array }) | undefined;
+}
+
+/** A layer speaking on one live connection. Dispose it to stop speaking (the connection stays). */
+export interface LayerSession extends IDisposable {
+  readonly id: LayerId;
+  /** A short state for the toolbar: 'connecting', 'connected to /chat', 'CONNACK 0x86 Bad user name or password'. */
+  readonly status: string;
+  readonly onDidChangeStatus: Event<string>;
+  /**
+   * Encodes and sends what the composer's layer form says; resolves with the bytes written. Rejects with
+   * a SocketInspectorError for a form of another layer or a mistake in a field (named in the message).
+   */
+  send(form: LayerSendForm): Promise<{ bytes: number }>;
+}
