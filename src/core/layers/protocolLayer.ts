@@ -24,6 +24,13 @@ export interface LayerDecoder {
    * binary attachment), for the connection's payload codec.
    */
   decode(input: LayerDecodeInput): (DecodedMessage & { readonly innerPayload?: Uint8Array }) | undefined;
+  /**
+   * For editing a held message (proxy) or a logged one in the composer: the packet as JSON text, such that
+   * fromEditableText gives back an equal packet. Undefined where the packet cannot be edited as text.
+   */
+  toEditableText?(input: LayerDecodeInput): string | undefined;
+  /** The edited JSON text encoded back to the bytes of one message; throws a SocketInspectorError naming the mistake. */
+  fromEditableText?(text: string, input: LayerDecodeInput): Uint8Array;
 }
 
 /** A layer speaking on one live connection. Dispose it to stop speaking (the connection stays). */

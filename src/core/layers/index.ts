@@ -1,0 +1,3 @@
+// Imports every protocol layer so each registers itself (layerRegistry.ts); import this, not the layers.
+export * from './layerRegistry';
+export type * from './protocolLayer';
