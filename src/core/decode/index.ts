@@ -1,0 +1,3 @@
+// Imports every payload codec so each registers itself (codecRegistry.ts); import this, not the codecs.
+export * from './codecRegistry';
+export type * from './payloadCodec';
