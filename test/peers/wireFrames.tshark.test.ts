@@ -13,7 +13,7 @@ import { Direction } from '../../shared/logModel';
 import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
 import type { WireFrame } from '../../src/core/wireFrames/wireFrameStore';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { SeededRandom } from '../unit/support/seededRandom';
+import { SeededRandom } from '../support/seededRandom';
 import { describeLog, entries, waitForEnd, waitForEntry } from '../support/logReading';
 import { freePort, startPythonWsServer } from '../support/processPeers';
 import { pythonWebsocketsMissing, requirePeer } from '../support/requirePeer';

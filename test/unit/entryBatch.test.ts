@@ -11,7 +11,7 @@ import {
 } from '../../shared/entryBatch';
 import { Direction, Kind } from '../../shared/logModel';
 import { EntryLog } from '../../src/core/log/entryLog';
-import { forAll } from './support/seededRandom';
+import { forAll } from '../support/seededRandom';
 
 const text = (s: string) => new TextEncoder().encode(s);
 

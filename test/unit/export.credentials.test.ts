@@ -8,8 +8,8 @@ import { Direction, Kind } from '../../shared/logModel';
 import { hasCredentials, redactCredentialHeader, redactCredentialsInText } from '../../src/core/export/credentialRedaction';
 import { exportChunks, type ExportFormat } from '../../src/core/export/exportFormats';
 import type { ExportSource } from '../../src/core/export/exportSource';
-import { harProblems } from './support/har12';
-import { LogBuilder, webSocketLog } from './support/exportLogs';
+import { harProblems } from '../support/har12';
+import { LogBuilder, webSocketLog } from '../support/exportLogs';
 
 /** Every value that must not leave by an export unless credentials are included. */
 const SECRETS = ['hdr-s3cret', 'c00kie-v4l', 'cHJveHk6cHc9', 'srv-c00kie', 'url-t0k3n', 'env-p4th', 'us3r-pw'];

@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
 import { SocketInspectorError } from '../../shared/errors';
 import { harChunks } from '../../src/core/export/harExport';
-import { harProblems } from './support/har12';
-import { LogBuilder, T0, webSocketLog } from './support/exportLogs';
+import { harProblems } from '../support/har12';
+import { LogBuilder, T0, webSocketLog } from '../support/exportLogs';
 
 const TARGET = 'ws://127.0.0.1:8765/chat?room=1';
 

@@ -13,7 +13,7 @@ import { harChunks } from '../../src/core/export/harExport';
 import { parseHarInSlices } from '../../src/core/export/harFile';
 import { loadHarFile, parseHar, sessionFromHar } from '../../src/core/export/harImport';
 import { parseSession, serializeSession, sessionEntryPayload, type WebSocketSessionConnection } from '../../src/core/session';
-import { webSocketLog } from './support/exportLogs';
+import { webSocketLog } from '../support/exportLogs';
 
 const FIXTURE = join(__dirname, 'fixtures/har/chrome-websocket.har');
 const chrome = readFileSync(FIXTURE, 'utf8');

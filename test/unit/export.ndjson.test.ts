@@ -10,7 +10,7 @@ import { writeExportFile } from '../../src/core/export/exportFile';
 import { exportSourceOf } from '../../src/core/export/exportSource';
 import { ndjsonChunks } from '../../src/core/export/ndjsonExport';
 import { EntryLog } from '../../src/core/log/entryLog';
-import { LogBuilder, webSocketLog } from './support/exportLogs';
+import { LogBuilder, webSocketLog } from '../support/exportLogs';
 
 const FIELDS = ['seq', 'time', 'direction', 'kind', 'code', 'length', 'text', 'base64'];
 

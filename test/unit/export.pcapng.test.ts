@@ -18,8 +18,8 @@ import {
   readPcapng,
   splitHttpHead,
   type TcpPacket,
-} from './support/captureReading';
-import { LogBuilder, REQUEST_HEAD, RESPONSE_HEAD, T0, webSocketLog } from './support/exportLogs';
+} from '../support/captureReading';
+import { LogBuilder, REQUEST_HEAD, RESPONSE_HEAD, T0, webSocketLog } from '../support/exportLogs';
 
 function exportBytes(source: ExportSource): Buffer {
   return Buffer.concat([...pcapngChunks(source)]);

@@ -6,8 +6,8 @@ import { toHex } from '../../shared/codecs/hexDump';
 import { SocketInspectorError } from '../../shared/errors';
 import { createFramerDecoder } from '../../src/core/framing/framerDecoder';
 import { LINES_CRLF, LINES_LF, NUL_TERMINATED, type FramerSpec } from '../../shared/framerSpec';
-import { assertEverySplit, decode, hex, splits } from './support/framingSplits';
-import { forAll, type SeededRandom } from './support/seededRandom';
+import { assertEverySplit, decode, hex, splits } from '../support/framingSplits';
+import { forAll, type SeededRandom } from '../support/seededRandom';
 
 const delimiter = (h: string): FramerSpec => ({ type: 'delimiter', delimiter: hex(h) });
 const prefix = (width: 1 | 2 | 4, littleEndian = false, includesHeader = false): FramerSpec => ({ type: 'lengthPrefix', width, littleEndian, includesHeader });

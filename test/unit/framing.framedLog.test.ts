@@ -8,7 +8,7 @@ import { toHex } from '../../shared/codecs/hexDump';
 import { EntryLog } from '../../src/core/log/entryLog';
 import { FramedLog } from '../../src/core/framing/framedLog';
 import { LINES_CRLF, LINES_LF } from '../../shared/framerSpec';
-import { hex, splits } from './support/framingSplits';
+import { hex, splits } from '../support/framingSplits';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 const decoder = new TextDecoder();

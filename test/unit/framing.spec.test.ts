@@ -19,8 +19,8 @@ import {
   validateFramerSpec,
   type FramerSpec,
 } from '../../shared/framerSpec';
-import { decode, hex, splits } from './support/framingSplits';
-import { forAll } from './support/seededRandom';
+import { decode, hex, splits } from '../support/framingSplits';
+import { forAll } from '../support/seededRandom';
 
 function refused(fn: () => unknown, code: string, message: RegExp): void {
   assert.throws(fn, (e: unknown) => {

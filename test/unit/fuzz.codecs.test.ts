@@ -18,7 +18,7 @@ import {
   validateComposerInput,
 } from '../../shared/codecs';
 import { positionOf, SocketInspectorError } from '../../shared/errors';
-import { forAll, type SeededRandom } from './support/seededRandom';
+import { forAll, type SeededRandom } from '../support/seededRandom';
 
 const CASES = 3000;
 

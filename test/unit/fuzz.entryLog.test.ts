@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Direction, Kind } from '../../shared/logModel';
 import { EntryLog } from '../../src/core/log/entryLog';
-import { forAll, type SeededRandom } from './support/seededRandom';
+import { forAll, type SeededRandom } from '../support/seededRandom';
 
 interface ModelEntry {
   readonly direction: Direction;

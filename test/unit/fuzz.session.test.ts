@@ -15,7 +15,7 @@ import {
   serializeSession,
   sessionLogFromEntryLog,
 } from '../../src/core/session';
-import { forAll, type SeededRandom } from './support/seededRandom';
+import { forAll, type SeededRandom } from '../support/seededRandom';
 
 const VALID_DIR = join(__dirname, 'fixtures', 'sessions', 'valid');
 const FIXTURES: readonly { name: string; text: string }[] = readdirSync(VALID_DIR)

@@ -16,8 +16,8 @@ import { loadSessionFile, saveSession } from '../../src/core/session/sessionFile
 import type { Session } from '../../src/core/session/sessionFormat';
 import { sessionToSave, sessionToSaveAs, type SessionSaveState } from '../../src/core/session/sessionSave';
 import { RecordedConnection } from '../../src/core/session/recordedConnection';
-import { MemorySecretStore } from './support/memorySecretStore';
-import { startWsEchoServer, type WsEchoServer } from './support/wsEchoServer';
+import { MemorySecretStore } from '../support/memorySecretStore';
+import { startWsEchoServer, type WsEchoServer } from '../support/wsEchoServer';
 
 /** An inspector as the save commands see it: its connection, and what it keeps between saves. */
 interface Inspector {

@@ -14,8 +14,8 @@ import { parseSession } from '../../src/core/session/sessionParse';
 import { extractSecrets, forgetSecrets, resolveSecrets, secretIds, secretKey } from '../../src/core/session/sessionSecrets';
 import { serializeSession } from '../../src/core/session/sessionSerialize';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { MemorySecretStore } from './support/memorySecretStore';
-import { startWsEchoServer, type WsEchoServer } from './support/wsEchoServer';
+import { MemorySecretStore } from '../support/memorySecretStore';
+import { startWsEchoServer, type WsEchoServer } from '../support/wsEchoServer';
 
 async function rejectsBadSession(p: Promise<unknown>, message: RegExp): Promise<void> {
   await assert.rejects(p, (e: unknown) => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pairKeys, parseFieldPath, readField, RttStats } from '../../src/core/timing';
-import { SeededRandom } from './support/seededRandom';
+import { SeededRandom } from '../support/seededRandom';
 
 /** Nearest-rank percentile, the slow obvious way. */
 function reference(samples: number[], p: number): number {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FrameAnomaly, anomalyNames } from '../../shared/wireFrames';
 import { WireFrameHeaderParser, type WireFrameSender, type ParsedWireFrameHeader } from '../../src/core/wireFrames/wireFrameHeaderParser';
-import { SeededRandom } from './support/seededRandom';
+import { SeededRandom } from '../support/seededRandom';
 
 /** A parsed header as a plain, comparable object. */
 interface Seen {

@@ -1,8 +1,8 @@
 // Logs for export tests, built as a connection would log them, with fixed wall times so every export
 // of them is the same bytes.
-import { Direction, Kind, type LogEntry } from '../../../shared/logModel';
-import type { ConnectionKind } from '../../../src/core/connection/connectionTypes';
-import { exportSourceFromEntries, type ExportSource } from '../../../src/core/export/exportSource';
+import { Direction, Kind, type LogEntry } from '../../shared/logModel';
+import type { ConnectionKind } from '../../src/core/connection/connectionTypes';
+import { exportSourceFromEntries, type ExportSource } from '../../src/core/export/exportSource';
 
 /** 2024-05-01T12:00:00.000Z */
 export const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);

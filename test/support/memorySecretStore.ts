@@ -1,5 +1,5 @@
 // A secret store held in memory: the same contract as VS Code's SecretStorage, without VS Code.
-import type { SecretStore } from '../../../src/core/session/sessionSecrets';
+import type { SecretStore } from '../../src/core/session/sessionSecrets';
 
 export class MemorySecretStore implements SecretStore {
   readonly values = new Map<string, string>();

@@ -2,10 +2,10 @@
 // once and checks that no chunk boundary changes them: whole, every 2-way split, one byte at a time,
 // and seeded random multi-splits.
 import assert from 'node:assert/strict';
-import { parseHex } from '../../../shared/codecs/hexInput';
-import { toHex } from '../../../shared/codecs/hexDump';
-import { createFramerDecoder, type FramerDecoderOptions } from '../../../src/core/framing/framerDecoder';
-import type { FramerSpec } from '../../../shared/framerSpec';
+import { parseHex } from '../../shared/codecs/hexInput';
+import { toHex } from '../../shared/codecs/hexDump';
+import { createFramerDecoder, type FramerDecoderOptions } from '../../src/core/framing/framerDecoder';
+import type { FramerSpec } from '../../shared/framerSpec';
 import { SeededRandom, caseSeed } from './seededRandom';
 
 /** Bytes from a hex literal: `hex('68 69 0a')`. */
