@@ -38,6 +38,11 @@ describe('parseWebSocketUrl', () => {
 
   it('suggests ws:// for http:// and wss:// for https://', () => {
     throwsCode(() => parseWebSocketUrl('http://localhost:8080/a'), 'BAD_URL', /did you mean ws:\/\/localhost:8080\/a\?/);
+    // Issue 18: `ws//oops` was answered "did you mean ws://ws//oops?".
+    throwsCode(() => parseWebSocketUrl('ws//oops'), 'BAD_URL', /did you mean ws:\/\/oops\?\)$/);
+    throwsCode(() => parseWebSocketUrl('ws:/oops:81/a'), 'BAD_URL', /did you mean ws:\/\/oops:81\/a\?\)$/);
+    throwsCode(() => parseWebSocketUrl('WSS:oops'), 'BAD_URL', /did you mean wss:\/\/oops\?\)$/);
+    throwsCode(() => parseWebSocketUrl('localhost:8080'), 'BAD_URL', /did you mean ws:\/\/localhost:8080\?/);
     throwsCode(() => parseWebSocketUrl('https://example.com/'), 'BAD_URL', /did you mean wss:\/\/example\.com\/\?/);
   });
 

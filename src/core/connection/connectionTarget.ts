@@ -11,6 +11,8 @@ export interface TcpTarget {
 }
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+/** ws, wss, http or https followed by a wrong separator: `ws//`, `ws:/`, `ws:`. */
+const MISTYPED_SCHEME = /^(wss?|https?)(?::\/?|\/{1,2})(?!\/)(\S.*)$/i;
 /** Letters, digits, '-', '_' and '.' – what a DNS name (or an IPv4 address) may contain. */
 const HOST_NAME = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_.])?$/;
 
@@ -93,6 +95,12 @@ export function parseWebSocketUrl(raw: string): URL {
   const at = (offset: number) => lead + offset;
   const scheme = SCHEME.exec(input);
   if (!scheme) {
+    // A scheme typed with its separator wrong (ws//host, ws:/host, wss:host): suggest it mended, not doubled.
+    const typo = MISTYPED_SCHEME.exec(input);
+    if (typo) {
+      const fixed = `${typo[1]!.toLowerCase()}://${typo[2]}`;
+      throw fail('BAD_URL', `The scheme needs "://" after it (did you mean ${fixed}?)`, raw, at(typo[1]!.length));
+    }
     throw fail('BAD_URL', `The URL needs a scheme: ws:// or wss:// (did you mean ws://${input}?)`, raw, at(0));
   }
   const name = scheme[1]!.toLowerCase();
