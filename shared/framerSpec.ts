@@ -11,13 +11,16 @@ import { SocketInspectorError } from './errors';
 export type FramerSpec =
   | { readonly type: 'delimiter'; readonly delimiter: Uint8Array }
   | { readonly type: 'lengthPrefix'; readonly width: 1 | 2 | 4; readonly littleEndian: boolean; readonly includesHeader: boolean }
-  | { readonly type: 'fixed'; readonly size: number };
+  | { readonly type: 'fixed'; readonly size: number }
+  /** MQTT control packets: a fixed header whose remaining length (a variable byte integer) says where the packet ends. */
+  | { readonly type: 'mqtt' };
 
 /** A FramerSpec as JSON can carry it (postMessage, settings): the delimiter as lower-case hex digits. */
 export type FramerSpecJson =
   | { readonly type: 'delimiter'; readonly delimiter: string }
   | { readonly type: 'lengthPrefix'; readonly width: 1 | 2 | 4; readonly littleEndian: boolean; readonly includesHeader: boolean }
-  | { readonly type: 'fixed'; readonly size: number };
+  | { readonly type: 'fixed'; readonly size: number }
+  | { readonly type: 'mqtt' };
 
 /** Longest delimiter accepted; longer ones are almost certainly a paste gone wrong. */
 export const MAX_DELIMITER_BYTES = 256;
@@ -30,6 +33,8 @@ export const LINES_LF: FramerSpec = { type: 'delimiter', delimiter: Uint8Array.o
 export const LINES_CRLF: FramerSpec = { type: 'delimiter', delimiter: Uint8Array.of(0x0d, 0x0a) };
 /** NUL-terminated messages (STOMP, some game and IoT protocols). */
 export const NUL_TERMINATED: FramerSpec = { type: 'delimiter', delimiter: Uint8Array.of(0x00) };
+/** MQTT packets (3.1.1 and 5 share the fixed header). */
+export const MQTT_PACKETS: FramerSpec = { type: 'mqtt' };
 
 function bad(message: string): SocketInspectorError {
   return new SocketInspectorError('BAD_FRAMER', message);
@@ -90,8 +95,10 @@ export function validateFramerSpec(spec: unknown): FramerSpec {
       }
       return { type: 'fixed', size };
     }
+    case 'mqtt':
+      return MQTT_PACKETS;
     default:
-      throw bad(`Unknown framer type ${JSON.stringify(s.type)}; use delimiter, lengthPrefix or fixed.`);
+      throw bad(`Unknown framer type ${JSON.stringify(s.type)}; use delimiter, lengthPrefix, fixed or mqtt.`);
   }
 }
 
@@ -121,6 +128,7 @@ export function sameFramer(a: FramerSpec | undefined, b: FramerSpec | undefined)
     // One byte has no byte order.
     return a.width === b.width && (a.width === 1 || a.littleEndian === b.littleEndian) && a.includesHeader === b.includesHeader;
   }
+  if (a.type === 'mqtt' || b.type === 'mqtt') return a.type === b.type;
   return a.type === 'fixed' && b.type === 'fixed' && a.size === b.size;
 }
 
@@ -156,6 +164,8 @@ export function describeFramer(spec: FramerSpec): string {
     }
     case 'fixed':
       return `Fixed size: ${spec.size} byte${spec.size === 1 ? '' : 's'}`;
+    case 'mqtt':
+      return 'MQTT packets';
   }
 }
 
@@ -163,7 +173,7 @@ export function describeFramer(spec: FramerSpec): string {
  * Reads a framer written as a short text, for settings and scripts:
  * `lines` / `lf`, `crlf`, `nul`, `delimiter:<delimiter as parseDelimiter reads it>`,
  * `length:<1|2|4>[be|le][+header]` (e.g. `length:2be`, `length:4le+header`; big-endian by default),
- * `fixed:<bytes>`. Throws BAD_FRAMER naming the accepted forms.
+ * `fixed:<bytes>`, `mqtt`. Throws BAD_FRAMER naming the accepted forms.
  */
 export function parseFramerSpec(text: string): FramerSpec {
   const t = text.trim();
@@ -171,6 +181,7 @@ export function parseFramerSpec(text: string): FramerSpec {
   if (lower === 'lines' || lower === 'lf') return LINES_LF;
   if (lower === 'crlf') return LINES_CRLF;
   if (lower === 'nul' || lower === 'null') return NUL_TERMINATED;
+  if (lower === 'mqtt') return MQTT_PACKETS;
   const colon = t.indexOf(':');
   const kind = colon < 0 ? lower : lower.slice(0, colon);
   const arg = colon < 0 ? '' : t.slice(colon + 1);
@@ -184,7 +195,7 @@ export function parseFramerSpec(text: string): FramerSpec {
     if (!/^\s*\d+\s*$/.test(arg)) throw bad(`Cannot read the fixed size '${arg}': write e.g. fixed:16.`);
     return validateFramerSpec({ type: 'fixed', size: Number(arg) });
   }
-  throw bad(`Unknown framer '${t}': use lines, crlf, nul, delimiter:<hex or \\escapes>, length:<1|2|4>[be|le][+header] or fixed:<bytes>.`);
+  throw bad(`Unknown framer '${t}': use lines, crlf, nul, delimiter:<hex or \\escapes>, length:<1|2|4>[be|le][+header], fixed:<bytes> or mqtt.`);
 }
 
 /** The short text form of a spec that parseFramerSpec reads back (for settings and session files). */
@@ -200,5 +211,7 @@ export function formatFramerSpec(spec: FramerSpec): string {
       return `length:${spec.width}${spec.width === 1 ? '' : spec.littleEndian ? 'le' : 'be'}${spec.includesHeader ? '+header' : ''}`;
     case 'fixed':
       return `fixed:${spec.size}`;
+    case 'mqtt':
+      return 'mqtt';
   }
 }

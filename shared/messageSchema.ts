@@ -94,8 +94,10 @@ const framerSpec: FieldCheck = (v) => {
       );
     case 'fixed':
       return prefixed('size', integer(1, 16 * 1024 * 1024)(f.size)) ?? fields('size');
+    case 'mqtt':
+      return fields();
     default:
-      return 'type must be one of delimiter, lengthPrefix, fixed';
+      return 'type must be one of delimiter, lengthPrefix, fixed, mqtt';
   }
 };
 

@@ -9,7 +9,8 @@ import type { Peer } from './nodePeers';
 
 const STARTUP_LIMIT_MS = 10_000;
 
-function stop(child: ChildProcess): Promise<void> {
+/** Stops a child process and resolves once it exited. */
+export function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
@@ -92,7 +93,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-function accepts(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port });
     s.once('connect', () => {

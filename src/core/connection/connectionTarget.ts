@@ -133,7 +133,10 @@ export function parseWebSocketUrl(raw: string): URL {
   }
 }
 
-/** Parses `host:port`, `tcp://host:port`, `tls://host:port` or `[v6]:port`. */
+/** Default ports of the schemes whose port may be left out: MQTT over TCP and over TLS. */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { mqtt: 1883, mqtts: 8883 };
+
+/** Parses `host:port`, `tcp://host:port`, `tls://host:port`, `mqtt://host[:port]`, `mqtts://host[:port]` or `[v6]:port`. */
 export function parseTcpTarget(raw: string): TcpTarget {
   const lead = raw.length - raw.trimStart().length;
   let input = raw.trim();
@@ -144,13 +147,15 @@ export function parseTcpTarget(raw: string): TcpTarget {
   }
   let tls = false;
   let start = 0;
+  let defaultPort: number | undefined;
   const scheme = SCHEME.exec(input);
   if (scheme) {
     const name = scheme[1]!.toLowerCase();
-    if (name === 'tls' || name === 'ssl') tls = true;
-    else if (name !== 'tcp') {
+    defaultPort = DEFAULT_PORTS[name];
+    if (name === 'tls' || name === 'ssl' || name === 'mqtts') tls = true;
+    else if (name !== 'tcp' && name !== 'mqtt') {
       const hint = name.startsWith('ws') || name.startsWith('http') ? ' (for WebSockets use a WebSocket connection)' : '';
-      throw fail('BAD_URL', `Unsupported scheme "${scheme[1]}://": use tcp:// or tls://${hint}`, raw, lead);
+      throw fail('BAD_URL', `Unsupported scheme "${scheme[1]}://": use tcp://, tls://, mqtt:// or mqtts://${hint}`, raw, lead);
     }
     start = scheme[0].length;
   }
@@ -166,6 +171,7 @@ export function parseTcpTarget(raw: string): TcpTarget {
   }
   const shifted = { ...a, hostOffset: lead + a.hostOffset, portOffset: lead + a.portOffset };
   checkHost(raw, shifted);
+  if (a.port === undefined && defaultPort !== undefined) return { host: a.host, port: defaultPort, tls };
   if (a.port === undefined) {
     throw fail('BAD_PORT', `Add a port: ${a.host.includes(':') ? `[${a.host}]` : a.host}:PORT`, raw, lead + input.length);
   }

@@ -13,7 +13,8 @@
 //   skipped without being held, so framing stays aligned when the length was genuine;
 // - length prefix including its header, with a length smaller than the prefix: the prefix is dropped
 //   and the next bytes are read as a new prefix;
-// - fixed size: a size above the limit is refused when the decoder is created.
+// - fixed size: a size above the limit is refused when the decoder is created;
+// - mqtt: see mqttPacketDecoder.ts.
 //
 // This file holds the contract and picks the decoder; the decoders are in delimiterDecoders.ts and
 // lengthDecoders.ts, what they share in heldBytes.ts.
@@ -22,6 +23,7 @@ import { MAX_FIXED_SIZE, validateFramerSpec, type FramerSpec } from '../../../sh
 import { ByteDelimiterDecoder, SequenceDelimiterDecoder } from './delimiterDecoders';
 import { formatBytes } from './heldBytes';
 import { FixedSizeDecoder, LengthPrefixDecoder } from './lengthDecoders';
+import { MqttPacketDecoder } from './mqttPacketDecoder';
 
 /** Receives each complete message; the view is valid only during the call (copy it to keep it). */
 export type MessageSink = (message: Uint8Array) => void;
@@ -85,5 +87,7 @@ export function createFramerDecoder(spec: FramerSpec, onMessage: MessageSink, op
         );
       }
       return new FixedSizeDecoder(checked, onMessage, max, onError);
+    case 'mqtt':
+      return new MqttPacketDecoder(onMessage, max, onError);
   }
 }

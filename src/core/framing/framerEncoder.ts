@@ -47,5 +47,25 @@ export function encodeFramed(spec: FramerSpec, payload: Uint8Array): Uint8Array 
       }
       return payload.slice();
     }
+    case 'mqtt':
+      return checkedMqttPacket(payload);
   }
+}
+
+/** MQTT packets carry their own framing: the payload is sent as it is, once it reads as exactly one packet. */
+function checkedMqttPacket(payload: Uint8Array): Uint8Array {
+  let remaining = 0;
+  let multiplier = 1;
+  for (let i = 1; i <= 4 && i < payload.length; i++) {
+    remaining += (payload[i]! & 0x7f) * multiplier;
+    multiplier *= 128;
+    if ((payload[i]! & 0x80) === 0) {
+      if (1 + i + remaining === payload.length) return payload.slice();
+      break;
+    }
+  }
+  throw new SocketInspectorError(
+    'BAD_FRAMER',
+    `MQTT framing sends whole MQTT packets; these ${payload.length} bytes are not one packet (a type byte, the remaining length, then exactly that many bytes).`,
+  );
 }

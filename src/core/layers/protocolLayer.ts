@@ -12,6 +12,11 @@ export interface LayerDecodeInput {
   readonly payload: Uint8Array;
   readonly direction: Direction;
   readonly kind: Kind;
+  /**
+   * The layer's settings on this connection when known (as its factory's parseSettings returned them).
+   * MQTT reads the protocol version here: only CONNECT says it on the wire.
+   */
+  readonly settings?: unknown;
 }
 
 /** Decodes logged messages of one layer, for display; stateless. */
