@@ -185,7 +185,7 @@ function describeSio(sio: SioPacket, tree: TreeBuilder, text: string, context: D
         fields.event = event;
         children.push(tree.json('event', first));
         summary += ` ${/^[^\s"]+$/.test(event) ? event : JSON.stringify(event)}`;
-      } else if (sio.ackId !== undefined) {
+      } else if (!isEvent && sio.ackId !== undefined) {
         summary += ` ${sio.ackId}`;
       }
       if (data?.kind === 'array') {
