@@ -11,6 +11,7 @@ import { layerFactory } from '../../src/core/layers';
 import type { SocketIoSession, SocketIoSettings } from '../../src/core/layers/socketio';
 import { describeLog, entries, waitForEnd, waitForEntry, type Entry } from '../support/logReading';
 import { pythonSocketIoMissing, startPythonSocketIoServer, type PythonSocketIoServer } from '../support/pythonSocketIo';
+import { closedPort } from '../support/nodePeers';
 import { requirePeer } from '../support/requirePeer';
 
 let server: PythonSocketIoServer | undefined;
@@ -191,5 +192,24 @@ describe('Socket.IO layer against python-socketio', () => {
     assert.ok(!log.some((e) => e.seq > lastPing.seq && e.direction === 'out' && e.text === '3'), describeLog(c.log));
     const s = summaries(c);
     assert.ok(s.includes('in ping') && s.includes('out pong'), s.join('\n'));
+  });
+
+  it("refuses the composer's mistakes by name, and an emit waiting on a connection that fails", async () => {
+    const c = createWebSocketConnection({ url: `ws://127.0.0.1:${await closedPort()}/socket.io/?EIO=4&transport=websocket` });
+    owned.push(c);
+    const session = layerFactory('socketio')!.start(c, {}) as SocketIoSession;
+    owned.push(session);
+    assert.equal(session.status, 'waiting for open packet');
+    const form = { layer: 'socketio', event: 'chat', args: '[]' } as const;
+    await assert.rejects(session.send({ ...form, args: '["hi",' }), /Invalid JSON in the arguments: unexpected end of input at line 1, column 7/);
+    await assert.rejects(session.send({ ...form, args: '{"a": 1}' }), /they are a JSON array/);
+    await assert.rejects(session.send({ ...form, event: '' }), /Enter the event name/);
+    await assert.rejects(session.send({ ...form, namespace: 'chat' }), /Namespace: a namespace starts with "\/"/);
+    await assert.rejects(session.send({ layer: 'stomp', command: 'SEND' }), /cannot send a form of the stomp layer/);
+    await assert.rejects(session.send(form), /the connection is not open/);
+    const connecting = c.connect().catch(() => undefined);
+    await assert.rejects(session.send(form), /The connection closed before the namespace connected/);
+    await connecting;
+    await waitForStatus(session, (s) => s.startsWith('connection failed: '), c.log);
   });
 });

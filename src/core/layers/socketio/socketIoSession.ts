@@ -168,7 +168,7 @@ export class SocketIoSession extends Disposable implements LayerSession {
   }
 
   async send(form: LayerSendForm): Promise<{ bytes: number }> {
-    if (form.layer !== 'socketio') throw new SocketInspectorError('PROTOCOL', `The Socket.IO layer cannot send an ${form.layer} form`);
+    if (form.layer !== 'socketio') throw new SocketInspectorError('PROTOCOL', `The Socket.IO layer cannot send a form of the ${form.layer} layer`);
     const namespace = form.namespace === undefined || form.namespace === '' ? (this.settings.namespace ?? '/') : form.namespace;
     const problem = namespaceProblem(namespace);
     if (problem) throw new SocketInspectorError('PROTOCOL', `Namespace: ${problem}`);
