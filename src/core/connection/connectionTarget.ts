@@ -184,3 +184,58 @@ export function formatTcpTarget(target: { host: string; port: number; tls?: bool
   const host = isIP(target.host) === 6 ? `[${target.host}]` : target.host;
   return `${target.tls ? 'tls' : 'tcp'}://${host}:${target.port}`;
 }
+
+/** A socketio:// or socketios:// URL read as the WebSocket it opens and the namespace it names. */
+export interface SocketIoTarget {
+  /** ws:// or wss:// URL of the Engine.IO WebSocket: `ws://host:port/socket.io/?EIO=4&transport=websocket&…`. */
+  readonly url: string;
+  /** The URL's path ('/' when it has none). */
+  readonly namespace: string;
+}
+
+/**
+ * Parses `socketio://host:port/namespace?query` (socketios:// for TLS) into the Engine.IO WebSocket URL
+ * (`path` is the server's Engine.IO path, '/socket.io/' by default) and the namespace.
+ */
+export function parseSocketIoUrl(raw: string, path = '/socket.io/'): SocketIoTarget {
+  const lead = raw.length - raw.trimStart().length;
+  const input = raw.trim();
+  const scheme = SCHEME.exec(input);
+  const name = scheme?.[1]!.toLowerCase();
+  if (!scheme || (name !== 'socketio' && name !== 'socketios')) {
+    throw fail('BAD_URL', 'A Socket.IO URL starts with socketio:// or socketios:// (TLS), e.g. socketio://localhost:3000/chat', raw, lead);
+  }
+  const wsScheme = name === 'socketio' ? 'ws://' : 'wss://';
+  const shift = scheme[0].length - wsScheme.length;
+  let url: URL;
+  try {
+    url = parseWebSocketUrl(wsScheme + input.slice(scheme[0].length));
+  } catch (e) {
+    // Same checks as a ws:// URL; the position is moved back onto what was typed.
+    if (!(e instanceof SocketInspectorError)) throw e;
+    const offset = lead + Math.max(0, (e.details.position?.offset ?? 0) + shift);
+    throw fail(e.code, e.message, raw, offset);
+  }
+  let namespace = url.pathname === '' ? '/' : url.pathname;
+  if (namespace.length > 1 && namespace.endsWith('/')) namespace = namespace.slice(0, -1);
+  try {
+    namespace = decodeURIComponent(namespace);
+  } catch {
+    throw fail('BAD_URL', `The namespace "${namespace}" has a broken %-escape`, raw, lead + input.indexOf('/', scheme[0].length));
+  }
+  if (namespace.includes(',')) {
+    throw fail('BAD_URL', 'A Socket.IO namespace cannot contain ","', raw, lead + input.indexOf(',', scheme[0].length));
+  }
+  const query = new URLSearchParams(url.search);
+  for (const reserved of ['EIO', 'transport']) {
+    if (query.has(reserved)) {
+      throw fail('BAD_URL', `Leave out "${reserved}=" from the query: it is set to EIO=4&transport=websocket`, raw, lead + input.indexOf(`${reserved}=`));
+    }
+  }
+  if (!path.startsWith('/')) {
+    throw new SocketInspectorError('BAD_URL', `The Engine.IO path must start with "/" (found "${path}")`);
+  }
+  const enginePath = path.endsWith('/') ? path : `${path}/`;
+  const extra = url.search.length > 1 ? `&${url.search.slice(1)}` : '';
+  return { url: `${wsScheme}${url.host}${enginePath}?EIO=4&transport=websocket${extra}`, namespace };
+}

@@ -1,4 +1,5 @@
 // Imports every protocol layer so each registers itself (layerRegistry.ts); import this, not the layers.
 import './mqtt/mqttLayer';
+import './socketio';
 export * from './layerRegistry';
 export type * from './protocolLayer';

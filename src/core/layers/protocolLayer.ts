@@ -49,4 +49,10 @@ export interface LayerSession extends IDisposable {
    * a SocketInspectorError for a form of another layer or a mistake in a field (named in the message).
    */
   send(form: LayerSendForm): Promise<{ bytes: number }>;
+  /**
+   * The entry `seq` decoded with what this session learned from the messages around it (Socket.IO: a
+   * binary event with its attachments joined, an attachment with its place); undefined where the
+   * decoder alone says all there is.
+   */
+  decoded?(seq: number): DecodedMessage | undefined;
 }
