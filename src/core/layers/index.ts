@@ -1,3 +1,4 @@
 // Imports every protocol layer so each registers itself (layerRegistry.ts); import this, not the layers.
 export * from './layerRegistry';
 export type * from './protocolLayer';
+import './stomp/stompLayer';
