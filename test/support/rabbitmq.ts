@@ -20,10 +20,9 @@
 //   then epmd, then the folder. An exit hook kills both groups if the test process ends without it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './processPeers';
+import { accepts, freePort } from './processPeers';
 
 const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
 const PLUGINS_DIR = '/usr/lib/rabbitmq/lib';
@@ -64,17 +63,6 @@ export function rabbitmqMissing(): string | undefined {
   if (!userIds('rabbitmq')) return 'there is no rabbitmq user (the Debian package makes it)';
   if (process.getuid?.() !== 0) return 'starting the broker as the rabbitmq user needs root';
   return undefined;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 function exited(child: ChildProcess): boolean {
