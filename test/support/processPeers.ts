@@ -93,7 +93,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
+/** Whether something accepts TCP connections on 127.0.0.1:port right now. */
 export function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = net.connect({ host: '127.0.0.1', port });

@@ -3,3 +3,4 @@ import './mqtt/mqttLayer';
 import './socketio';
 export * from './layerRegistry';
 export type * from './protocolLayer';
+import './stomp/stompLayer';
