@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'BAD_SESSION'
   | 'BAD_FRAMER'
   | 'BAD_HAR'
+  /** A Protobuf schema (.proto file) that cannot be read, parsed or resolved. */
+  | 'BAD_SCHEMA'
   | 'EXPORT_FAILED'
   /** A listener could not bind its address (in use, not permitted, not a local address). */
   | 'BIND';
