@@ -65,8 +65,6 @@ export interface TestResult {
   readonly failure?: StepResult;
   /** The run's log, when recording was asked for; secrets redacted. */
   readonly log?: SessionLog;
-  /** The values redacted from everything above. */
-  readonly sensitive: readonly string[];
 }
 
 export interface RunTestOptions {
@@ -129,8 +127,8 @@ class TestRun {
   private messages: TestMessages | undefined;
   private framed: FramedLog | undefined;
   private connectError: SocketInspectorError | undefined;
-  /** Index of the first message no expect has consumed. */
-  private cursor = 0;
+  /** Per direction (In, Out): index of the first message no expect has consumed. */
+  private readonly cursor = [0, 0];
   /** The message the last expect matched: what capture reads. */
   private lastMatched: TestMessage | undefined;
   private readonly heartbeats = new Set<NodeJS.Timeout>();
@@ -331,7 +329,8 @@ class TestRun {
     const messages = this.messages!;
     const deadline = performance.now() + within;
     let nearest: { message: TestMessage; why: string; expected: string; actual: string } | undefined;
-    for (let i = this.cursor; ; ) {
+    const direction = matchers.direction === 'out' ? Direction.Out : Direction.In;
+    for (let i = this.cursor[direction]!; ; ) {
       for (; i < messages.end; i++) {
         const m = messages.at(i);
         if (!m || !isCandidate(m, matchers)) continue;
@@ -343,7 +342,7 @@ class TestRun {
           throw e;
         }
         if (!wrong) {
-          this.cursor = i + 1;
+          this.cursor[direction] = i + 1;
           this.lastMatched = m;
           return m.seq;
         }
@@ -371,7 +370,7 @@ class TestRun {
     this.open_;
     const messages = this.messages!;
     const deadline = performance.now() + within;
-    for (let i = this.cursor; ; ) {
+    for (let i = this.cursor[matchers.direction === 'out' ? Direction.Out : Direction.In]!; ; ) {
       for (; i < messages.end; i++) {
         const m = messages.at(i);
         if (!m || !isCandidate(m, matchers)) continue;
@@ -414,7 +413,7 @@ class TestRun {
   private async expectClose(step: ExpectCloseStep, within: number): Promise<number> {
     const messages = this.messages!;
     const deadline = performance.now() + within;
-    for (let i = this.cursor; ; ) {
+    for (let i = this.cursor[Direction.In]!; ; ) {
       for (; i < messages.end; i++) {
         const m = messages.at(i)!;
         const closeFrame = m.direction === Direction.In && m.kind === Kind.Close;
@@ -426,7 +425,7 @@ class TestRun {
         const expected = `close${step.code !== undefined ? ` ${step.code}` : ''}${step.reason !== undefined ? ` "${step.reason}"` : ''}`;
         if (step.code !== undefined && code !== step.code) throw new StepFailure(`The close code is ${code ?? 'none (TCP)'}, not ${step.code}`, expected, actual, m.seq);
         if (step.reason !== undefined && reason !== step.reason) throw new StepFailure('The close reason differs', expected, actual, m.seq);
-        this.cursor = i + 1;
+        this.cursor[Direction.In] = i + 1;
         return m.seq;
       }
       const left = deadline - performance.now();
@@ -520,7 +519,6 @@ export async function runTest(session: Session, test: SessionTest, options: RunT
     steps: run.results,
     ...(failure ? { failure } : {}),
     ...(log ? { log } : {}),
-    sensitive: variables.sensitive,
   });
   try {
     // Every variable must have a value before anything is sent (or even connected).
