@@ -2,7 +2,7 @@
 // runner the extension uses), prints a line per test and a summary, writes JUnit XML and recorded
 // failures. Resolves with the exit code: 0 all passed, 1 some failed, 2 usage or file errors.
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PatternRunner } from '../core/patterns/patternRunner';
 import { SESSION_FILE_SUFFIX } from '../core/session/sessionFormat';
 import { serializeSession } from '../core/session/sessionSerialize';
@@ -30,6 +30,12 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+}
+
+/** A path as printed: relative to the current folder when inside it, else absolute. */
+function shown(cwd: string, path: string): string {
+  const r = relative(cwd, path);
+  return r === '' || r.startsWith('..') || isAbsolute(r) ? path : r;
 }
 
 const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
@@ -75,7 +81,7 @@ export async function runTestCommand(args: TestCommand, io: CliIo): Promise<numb
       try {
         envs = parseEnvironmentFile(readFileSync(path, 'utf8'));
       } catch (e) {
-        throw new Error(`${relative(io.cwd, path) || path}: ${(e as Error).message}`);
+        throw new Error(`${shown(io.cwd, path)}: ${(e as Error).message}`);
       }
       envCache.set(path, envs);
     }
@@ -138,7 +144,7 @@ export async function runTestCommand(args: TestCommand, io: CliIo): Promise<numb
           mkdirSync(dir, { recursive: true });
           const out = join(dir, recordedRunFileName(file, test.name));
           writeFileSync(out, serializeSession(recordedRunSession(loaded.session, test, result.log)));
-          io.out(`    recorded run: ${relative(io.cwd, out) || out}`);
+          io.out(`    recorded run: ${shown(io.cwd, out)}`);
         }
       }
       suites.push({ name: file, tests: results });
@@ -158,7 +164,7 @@ export async function runTestCommand(args: TestCommand, io: CliIo): Promise<numb
     const out = resolve(io.cwd, args.junit);
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, junitXml(suites));
-    io.out(`JUnit XML: ${relative(io.cwd, out) || out}`);
+    io.out(`JUnit XML: ${shown(io.cwd, out)}`);
   }
   return fileErrors > 0 ? 2 : failed > 0 ? 1 : 0;
 }
