@@ -119,7 +119,7 @@ function readWebSocket(r: Reader, warnings: SessionWarning[]): SessionConnection
   if (hasEnvPlaceholder(url) || url.includes('${')) {
     checkEnv(r.at('url'), url);
     if (!/^(?:wss?:\/\/|\$\{)/i.test(url)) {
-      throw bad(r.at('url'), `must start with ws://, wss:// or a \${env:NAME} or \${name} placeholder (found ${found(url)})`);
+      throw bad(r.at('url'), `must start with ws://, wss:// or a \${env:NAME} placeholder (or a test variable \${name}) (found ${found(url)})`);
     }
   } else {
     try {

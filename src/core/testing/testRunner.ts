@@ -324,6 +324,16 @@ class TestRun {
     return timer;
   }
 
+  /** What is wrong with `m` for `matchers`; a regex stopped at its deadline fails the step. */
+  private async mismatch(m: TestMessage, matchers: MessageMatchers) {
+    try {
+      return await mismatch(m, matchers, this.match);
+    } catch (e) {
+      if (e instanceof PatternDeadlineError) throw new StepFailure(`Message ${describeMessage(m)}: ${e.message}`, describeMatchers(matchers), describePayload(m), m.seq);
+      throw e;
+    }
+  }
+
   private async expect(matchers: MessageMatchers, within: number): Promise<number> {
     this.open_;
     const messages = this.messages!;
@@ -334,13 +344,7 @@ class TestRun {
       for (; i < messages.end; i++) {
         const m = messages.at(i);
         if (!m || !isCandidate(m, matchers)) continue;
-        let wrong;
-        try {
-          wrong = await mismatch(m, matchers, this.match);
-        } catch (e) {
-          if (e instanceof PatternDeadlineError) throw new StepFailure(`Message ${describeMessage(m)}: ${e.message}`, describeMatchers(matchers), describePayload(m), m.seq);
-          throw e;
-        }
+        const wrong = await this.mismatch(m, matchers);
         if (!wrong) {
           this.cursor[direction] = i + 1;
           this.lastMatched = m;
@@ -374,13 +378,7 @@ class TestRun {
       for (; i < messages.end; i++) {
         const m = messages.at(i);
         if (!m || !isCandidate(m, matchers)) continue;
-        let wrong;
-        try {
-          wrong = await mismatch(m, matchers, this.match);
-        } catch (e) {
-          if (e instanceof PatternDeadlineError) throw new StepFailure(`Message ${describeMessage(m)}: ${e.message}`, describeMatchers(matchers), describePayload(m), m.seq);
-          throw e;
-        }
+        const wrong = await this.mismatch(m, matchers);
         if (!wrong) throw new StepFailure(`Expected no matching message within ${within} ms, but ${describeMessage(m)} matches`, '(no such message)', describePayload(m), m.seq);
       }
       const left = deadline - performance.now();
