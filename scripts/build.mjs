@@ -1,8 +1,10 @@
-// One build script for both bundles: the extension host (CommonJS, Node) and the webview (browser IIFE).
+// One build script for every bundle: the extension host (CommonJS, Node), the webview (browser IIFE) and the
+// command-line test runner (dist/cli.js, `socket-inspector` in package.json's bin).
 // `--watch` rebuilds on change and reports errors in the shape of esbuild's problem matcher;
 // `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
-import { copyFile, mkdir } from 'node:fs/promises';
+import { chmod, copyFile, mkdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,6 +57,16 @@ const webview = {
   loader: { '.css': 'text' },
 };
 
+/** The command-line runner: plain Node, started as `socket-inspector` (npx) or `node dist/cli.js`. */
+const cli = {
+  ...host,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli.js',
+  external: ['bufferutil', 'utf-8-validate'],
+  banner: { js: '#!/usr/bin/env node' },
+  define: { SOCKET_INSPECTOR_VERSION: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
+};
+
 async function copyAssets() {
   await mkdir(join(root, 'dist'), { recursive: true });
   const codicons = join(root, 'node_modules/@vscode/codicons/dist');
@@ -64,8 +76,10 @@ async function copyAssets() {
 
 await copyAssets();
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(host), esbuild.context(webview)]);
+  const contexts = await Promise.all([esbuild.context(host), esbuild.context(webview), esbuild.context(cli)]);
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all([esbuild.build(host), esbuild.build(webview)]);
+  await Promise.all([esbuild.build(host), esbuild.build(webview), esbuild.build(cli)]);
+  // npx and npm's bin links run the file itself.
+  await chmod(join(root, 'dist/cli.js'), 0o755);
 }

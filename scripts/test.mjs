@@ -7,6 +7,7 @@ const suites = [
   ['build', 'npm', ['run', '--silent', 'build']],
   ['unit', 'npm', ['run', '--silent', 'test:unit']],
   ['peers', 'npm', ['run', '--silent', 'test:peers']],
+  ['cli', 'npm', ['run', '--silent', 'test:cli']],
   ['nodes', 'npm', ['run', '--silent', 'test:nodes']],
   ['browser', 'npm', ['run', '--silent', 'test:browser']],
   ['package', 'npm', ['run', '--silent', 'test:package']],

@@ -33,7 +33,7 @@ function output(child: ChildProcess): () => string {
 export async function startPythonWsServer(
   options: { tls?: { cert: string; key: string } } = {},
 ): Promise<Peer & { url(path: string): string }> {
-  const script = join(__dirname, '..', 'fixtures', 'ws_server.py');
+  const script = join(__dirname, '..', 'peers', 'fixtures', 'ws_server.py');
   const args = [script];
   let certDir: string | undefined;
   if (options.tls) {

@@ -8,6 +8,7 @@
 import type { DirectionName, KindName } from '../../../shared/logModel';
 import type { ComposerFormat } from '../../../shared/codecs/composerInput';
 import type { FramerSpecJson } from '../../../shared/framerSpec';
+import type { SessionTest } from '../testing/testFormat';
 
 /** The format version this code reads and writes. */
 export const SESSION_FORMAT_VERSION = 1;
@@ -35,6 +36,9 @@ export interface Session {
   readonly messages?: readonly SessionMessage[];
   /** A recorded log, when the user chose to save it with the session. */
   readonly log?: SessionLog;
+  // -- tests (issue 21): src/core/testing/testFormat.ts --
+  /** Named tests: steps run against a fresh connection made from these settings. */
+  readonly tests?: readonly SessionTest[];
 }
 
 /** A session type being built field by field (the format's types are read-only). */
@@ -154,7 +158,7 @@ export const WIRE_KINDS: readonly KindName[] = ['text', 'binary', 'ping', 'pong'
 
 /** The known fields of each object of the format, in the order they are written. */
 export const SESSION_FIELDS = {
-  root: ['$schema', 'version', 'name', 'connection', 'view', 'messages', 'log'],
+  root: ['$schema', 'version', 'name', 'connection', 'view', 'messages', 'log', 'tests'],
   view: ['framing', 'pairing'],
   framing: ['type', 'delimiter', 'width', 'littleEndian', 'includesHeader', 'size'],
   websocket: ['type', 'url', 'headers', 'protocols', 'perMessageDeflate', 'handshakeTimeoutMs', 'maxPayload', 'tls'],

@@ -9,6 +9,8 @@ import { parseFieldPath } from '../timing/jsonFieldPath';
 import { envSyntaxProblem, hasEnvPlaceholder } from './sessionEnv';
 import { bad, found, isRecord, Reader, type Json } from './sessionFieldReader';
 import { readLog } from './sessionLogValidate';
+import { readTests } from '../testing/testValidate';
+import type { SessionTest } from '../testing/testFormat';
 import {
   SESSION_FIELDS,
   SESSION_FORMAT_VERSION,
@@ -113,10 +115,11 @@ function readHeader(v: unknown, path: string, warnings: SessionWarning[]): Sessi
 function readWebSocket(r: Reader, warnings: SessionWarning[]): SessionConnection {
   const url = r.string('url', true);
   if (url !== url.trim()) throw bad(r.at('url'), `must not start or end with spaces (found ${found(url)})`);
-  if (hasEnvPlaceholder(url)) {
+  // `${name}` (a test variable, filled in per run) as well as `${env:NAME}`.
+  if (hasEnvPlaceholder(url) || url.includes('${')) {
     checkEnv(r.at('url'), url);
-    if (!/^(?:wss?:\/\/|\$\{env:)/i.test(url)) {
-      throw bad(r.at('url'), `must start with ws://, wss:// or a \${env:NAME} placeholder (found ${found(url)})`);
+    if (!/^(?:wss?:\/\/|\$\{)/i.test(url)) {
+      throw bad(r.at('url'), `must start with ws://, wss:// or a \${env:NAME} placeholder (or a test variable \${name}) (found ${found(url)})`);
     }
   } else {
     try {
@@ -171,7 +174,7 @@ function readTcp(r: Reader, warnings: SessionWarning[]): SessionConnection {
   if (host === '') throw bad(r.at('host'), 'must not be empty (e.g. "127.0.0.1" or "localhost")');
   if (host !== host.trim()) throw bad(r.at('host'), `must not start or end with spaces (found ${found(host)})`);
   const port = r.integer('port', 1, 65535, true);
-  if (hasEnvPlaceholder(host)) checkEnv(r.at('host'), host);
+  if (hasEnvPlaceholder(host) || host.includes('${')) checkEnv(r.at('host'), host);
   else {
     try {
       parseTcpTarget(`${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`);
@@ -283,6 +286,7 @@ export function validateSession(value: unknown): { session: Session; warnings: S
     view?: SessionView;
     messages?: SessionMessage[];
     log?: SessionLog;
+    tests?: SessionTest[];
   } = {
     ...(schema !== undefined ? { $schema: schema } : {}),
     version: SESSION_FORMAT_VERSION,
@@ -293,5 +297,7 @@ export function validateSession(value: unknown): { session: Session; warnings: S
   const messages = r.list('messages');
   if (messages) out.messages = messages.map((m, i) => readMessage(m, `messages[${i}]`, warnings));
   if (r.has('log')) out.log = readLog(r.raw('log'), warnings);
+  // -- tests (issue 21) --
+  if (r.has('tests')) out.tests = readTests(r.raw('tests'), warnings);
   return { session: r.keepExtras(out), warnings };
 }
