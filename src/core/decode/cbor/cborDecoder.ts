@@ -18,7 +18,7 @@ import {
   type StrItem,
   type TagItem,
 } from '../dataItem/dataItem';
-import { hex2, isoTime, ItemReader } from '../dataItem/itemReader';
+import { hex2, isoTime, ItemReader, readContainer, tooDeep } from '../dataItem/itemReader';
 
 const MAJOR_NAMES = ['uint', 'negint', 'bin', 'str', 'array', 'map', 'tag', 'simple/float'] as const;
 const INDEFINITE = -1;
@@ -183,107 +183,18 @@ function readChunked(r: ItemReader, depth: number, build: boolean, start: number
   return build ? item() : undefined;
 }
 
-function tooDeep(start: number): DecodeStop {
-  return new DecodeStop(start, `nested deeper than ${MAX_DEPTH} levels at offset ${start}`);
-}
-
-/** Whether an indefinite container's next byte is its break (consumed). */
-function atBreak(r: ItemReader): boolean {
-  if (r.bytes[r.pos] !== BREAK) return false;
-  r.pos++;
-  return true;
-}
-
 function readArray(r: ItemReader, depth: number, build: boolean, start: number, count: number | bigint): ArrayItem | undefined {
-  if (depth >= MAX_DEPTH) throw tooDeep(start);
   const indefinite = count === INDEFINITE;
-  const item: ArrayItem = {
-    kind: 'array',
-    items: [],
-    wire: indefinite ? 'array (indefinite)' : 'array',
-    offset: start,
-    length: 0,
-    ...(indefinite ? { indefinite } : {}),
-  };
-  const what = indefinite ? 'array (indefinite)' : `array of ${plural(count, 'item')}`;
-  try {
-    for (let i = 0; indefinite || i < count; i++) {
-      r.needChild(what, start, indefinite ? 'more items and a break (0xff)' : plural(BigInt(count) - BigInt(i), 'more item'));
-      if (indefinite && atBreak(r)) break;
-      const buildChild = build && r.budget > 0;
-      if (build && !buildChild) {
-        item.more ??= { count: 0, offset: r.pos, length: 0 };
-        item.more.count++;
-      }
-      try {
-        const child = readItem(r, depth + 1, buildChild);
-        if (child) item.items.push(child);
-      } catch (e) {
-        const partial = partialOf(e);
-        if (partial && buildChild) item.items.push(partial);
-        throw e;
-      }
-    }
-  } catch (e) {
-    if (!build) throw e;
-    passUp(e, item, start);
-  }
-  if (item.more) item.more.length = r.pos - item.more.offset;
-  item.length = r.pos - start;
-  return build ? item : undefined;
+  const item: ArrayItem = { kind: 'array', items: [], wire: indefinite ? 'array (indefinite)' : 'array', offset: start, length: 0 };
+  if (indefinite) item.indefinite = true;
+  return readContainer(r, item, depth, build, indefinite ? undefined : count, (b) => readItem(r, depth + 1, b));
 }
 
 function readMap(r: ItemReader, depth: number, build: boolean, start: number, count: number | bigint): MapItem | undefined {
-  if (depth >= MAX_DEPTH) throw tooDeep(start);
   const indefinite = count === INDEFINITE;
-  const item: MapItem = {
-    kind: 'map',
-    entries: [],
-    wire: indefinite ? 'map (indefinite)' : 'map',
-    offset: start,
-    length: 0,
-    ...(indefinite ? { indefinite } : {}),
-  };
-  const what = indefinite ? 'map (indefinite)' : `map of ${plural(count, 'entry', 'entries')}`;
-  try {
-    for (let i = 0; indefinite || i < count; i++) {
-      r.needChild(
-        what,
-        start,
-        indefinite ? 'more entries and a break (0xff)' : plural(BigInt(count) - BigInt(i), 'more entry', 'more entries'),
-      );
-      if (indefinite && atBreak(r)) break;
-      const buildChild = build && r.budget > 0;
-      if (build && !buildChild) {
-        item.more ??= { count: 0, offset: r.pos, length: 0 };
-        item.more.count++;
-      }
-      let key: DataItem | undefined;
-      const keyStart = r.pos;
-      try {
-        key = readItem(r, depth + 1, buildChild);
-        r.needChild(what, start, `a value for the key at offset ${keyStart}`);
-        if (indefinite && r.bytes[r.pos] === BREAK) {
-          throw new DecodeStop(r.pos, `break (0xff) at offset ${r.pos} where the map at offset ${start} needs a value for the key at offset ${keyStart}`);
-        }
-        const value = readItem(r, depth + 1, buildChild);
-        if (key) item.entries.push({ key, ...(value ? { value } : {}) });
-      } catch (e) {
-        const partial = partialOf(e);
-        if (buildChild) {
-          if (key) item.entries.push({ key, ...(partial ? { value: partial } : {}) });
-          else if (partial) item.entries.push({ key: partial });
-        }
-        throw e;
-      }
-    }
-  } catch (e) {
-    if (!build) throw e;
-    passUp(e, item, start);
-  }
-  if (item.more) item.more.length = r.pos - item.more.offset;
-  item.length = r.pos - start;
-  return build ? item : undefined;
+  const item: MapItem = { kind: 'map', entries: [], wire: indefinite ? 'map (indefinite)' : 'map', offset: start, length: 0 };
+  if (indefinite) item.indefinite = true;
+  return readContainer(r, item, depth, build, indefinite ? undefined : count, (b) => readItem(r, depth + 1, b));
 }
 
 function readTag(r: ItemReader, depth: number, build: boolean, start: number, tag: bigint): TagItem | undefined {

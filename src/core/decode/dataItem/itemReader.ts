@@ -1,7 +1,17 @@
 // What the MessagePack and CBOR decoders share: bounds-checked reads that report a truncation at the
 // offset where input ran out, strict UTF-8, and the node budget that decides which items are built.
 import { decodeUtf8 } from '../../../../shared/codecs/utf8Decode';
-import { DecodeStop, plural } from './dataItem';
+import {
+  type ArrayItem,
+  type DataItem,
+  DecodeStop,
+  type MapItem,
+  MAX_DEPTH,
+  type MoreItems,
+  partialOf,
+  passUp,
+  plural,
+} from './dataItem';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -71,4 +81,98 @@ export function isoTime(seconds: bigint, nanoseconds: number): string | undefine
   const whole = new Date(Number(ms)).toISOString().replace(/\.000Z$/, '');
   if (nanoseconds === 0) return `${whole}Z`;
   return `${whole}.${String(nanoseconds).padStart(9, '0').replace(/0+$/, '')}Z`;
+}
+
+const BREAK = 0xff;
+
+/** Reads one child item, building it or only checking it. */
+export type ReadChild = (build: boolean) => DataItem | undefined;
+
+/** The error for a container or tag nested deeper than MAX_DEPTH. */
+export function tooDeep(start: number): DecodeStop {
+  return new DecodeStop(start, `nested deeper than ${MAX_DEPTH} levels at offset ${start}`);
+}
+
+/** Counts a child past the node budget in the container's "more" node. */
+function countMore(r: ItemReader, container: { more?: MoreItems }): void {
+  container.more ??= { count: 0, offset: r.pos, length: 0 };
+  container.more.count++;
+}
+
+/**
+ * Reads the children of an array or map whose head was read at `start`: `count` of them, or up to a
+ * break (0xff) when `count` is undefined (CBOR indefinite length). Keeps a child cut short by an error,
+ * and passes the container up with it. Returns the container when `build`.
+ */
+export function readContainer<T extends ArrayItem | MapItem>(
+  r: ItemReader,
+  item: T,
+  depth: number,
+  build: boolean,
+  count: number | bigint | undefined,
+  readChild: ReadChild,
+): T | undefined {
+  const start = item.offset;
+  if (depth >= MAX_DEPTH) throw tooDeep(start);
+  const isMap = item.kind === 'map';
+  const [one, many] = isMap ? ['entry', 'entries'] : ['item', 'items'];
+  const what = count === undefined ? `${item.kind} (indefinite)` : `${item.kind} of ${plural(count, one, many)}`;
+  try {
+    for (let i = 0; count === undefined || i < count; i++) {
+      r.needChild(
+        what,
+        start,
+        count === undefined ? `more ${many} and a break (0xff)` : plural(BigInt(count) - BigInt(i), `more ${one}`, `more ${many}`),
+      );
+      if (count === undefined && r.bytes[r.pos] === BREAK) {
+        r.pos++;
+        break;
+      }
+      const buildChild = build && r.budget > 0;
+      if (build && !buildChild) countMore(r, item);
+      if (item.kind === 'array') readElement(r, item, buildChild, readChild);
+      else readEntry(r, item, buildChild, readChild, what, count === undefined);
+    }
+  } catch (e) {
+    if (!build) throw e;
+    passUp(e, item, start);
+  }
+  if (item.more) item.more.length = r.pos - item.more.offset;
+  item.length = r.pos - start;
+  return build ? item : undefined;
+}
+
+function readElement(r: ItemReader, item: ArrayItem, build: boolean, readChild: ReadChild): void {
+  try {
+    const child = readChild(build);
+    if (child) item.items.push(child);
+  } catch (e) {
+    const partial = partialOf(e);
+    if (partial && build) item.items.push(partial);
+    throw e;
+  }
+}
+
+function readEntry(r: ItemReader, item: MapItem, build: boolean, readChild: ReadChild, what: string, indefinite: boolean): void {
+  let key: DataItem | undefined;
+  const keyStart = r.pos;
+  try {
+    key = readChild(build);
+    r.needChild(what, item.offset, `a value for the key at offset ${keyStart}`);
+    if (indefinite && r.bytes[r.pos] === BREAK) {
+      throw new DecodeStop(
+        r.pos,
+        `break (0xff) at offset ${r.pos} where the map at offset ${item.offset} needs a value for the key at offset ${keyStart}`,
+      );
+    }
+    const value = readChild(build);
+    if (key) item.entries.push({ key, ...(value ? { value } : {}) });
+  } catch (e) {
+    const partial = partialOf(e);
+    if (build) {
+      if (key) item.entries.push({ key, ...(partial ? { value: partial } : {}) });
+      else if (partial) item.entries.push({ key: partial });
+    }
+    throw e;
+  }
 }

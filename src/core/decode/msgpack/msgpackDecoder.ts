@@ -9,13 +9,10 @@ import {
   type DecodeResult,
   type ExtItem,
   type MapItem,
-  MAX_DEPTH,
-  partialOf,
-  passUp,
   plural,
   runDecoder,
 } from '../dataItem/dataItem';
-import { hex2, isoTime, ItemReader } from '../dataItem/itemReader';
+import { hex2, isoTime, ItemReader, readContainer } from '../dataItem/itemReader';
 
 /** Decodes one MessagePack value; builds at most `budget` items (the rest is checked only). */
 export function decodeMsgpack(bytes: Uint8Array, budget = Infinity): DecodeResult {
@@ -167,85 +164,12 @@ function readExt(r: ItemReader, build: boolean, start: number, size: number, wha
   return item;
 }
 
-function tooDeep(start: number): DecodeStop {
-  return new DecodeStop(start, `nested deeper than ${MAX_DEPTH} levels at offset ${start}`);
-}
-
-function readArray(
-  r: ItemReader,
-  depth: number,
-  build: boolean,
-  start: number,
-  count: number,
-  wire: string,
-): ArrayItem | undefined {
-  if (depth >= MAX_DEPTH) throw tooDeep(start);
+function readArray(r: ItemReader, depth: number, build: boolean, start: number, count: number, wire: string): ArrayItem | undefined {
   const item: ArrayItem = { kind: 'array', items: [], wire, offset: start, length: 0 };
-  try {
-    for (let i = 0; i < count; i++) {
-      r.needChild(`array of ${plural(count, 'item')}`, start, plural(count - i, 'more item'));
-      const buildChild = build && r.budget > 0;
-      if (build && !buildChild) {
-        item.more ??= { count: 0, offset: r.pos, length: 0 };
-        item.more.count++;
-      }
-      try {
-        const child = readItem(r, depth + 1, buildChild);
-        if (child) item.items.push(child);
-      } catch (e) {
-        const partial = partialOf(e);
-        if (partial && buildChild) item.items.push(partial);
-        throw e;
-      }
-    }
-  } catch (e) {
-    if (!build) throw e;
-    passUp(e, item, start);
-  }
-  if (item.more) item.more.length = r.pos - item.more.offset;
-  item.length = r.pos - start;
-  return build ? item : undefined;
+  return readContainer(r, item, depth, build, count, (b) => readItem(r, depth + 1, b));
 }
 
-function readMap(
-  r: ItemReader,
-  depth: number,
-  build: boolean,
-  start: number,
-  count: number,
-  wire: string,
-): MapItem | undefined {
-  if (depth >= MAX_DEPTH) throw tooDeep(start);
+function readMap(r: ItemReader, depth: number, build: boolean, start: number, count: number, wire: string): MapItem | undefined {
   const item: MapItem = { kind: 'map', entries: [], wire, offset: start, length: 0 };
-  try {
-    for (let i = 0; i < count; i++) {
-      r.needChild(`map of ${plural(count, 'entry', 'entries')}`, start, plural(count - i, 'more entry', 'more entries'));
-      const buildChild = build && r.budget > 0;
-      if (build && !buildChild) {
-        item.more ??= { count: 0, offset: r.pos, length: 0 };
-        item.more.count++;
-      }
-      let key: DataItem | undefined;
-      const keyStart = r.pos;
-      try {
-        key = readItem(r, depth + 1, buildChild);
-        r.needChild(`map of ${plural(count, 'entry', 'entries')}`, start, `a value for the key at offset ${keyStart}`);
-        const value = readItem(r, depth + 1, buildChild);
-        if (key) item.entries.push({ key, ...(value ? { value } : {}) });
-      } catch (e) {
-        const partial = partialOf(e);
-        if (buildChild) {
-          if (key) item.entries.push({ key, ...(partial ? { value: partial } : {}) });
-          else if (partial) item.entries.push({ key: partial });
-        }
-        throw e;
-      }
-    }
-  } catch (e) {
-    if (!build) throw e;
-    passUp(e, item, start);
-  }
-  if (item.more) item.more.length = r.pos - item.more.offset;
-  item.length = r.pos - start;
-  return build ? item : undefined;
+  return readContainer(r, item, depth, build, count, (b) => readItem(r, depth + 1, b));
 }
