@@ -412,8 +412,11 @@ export class LogView {
   private drawSummary(row: RowElements, summary: RowSummary | null | undefined): void {
     row.summary = summary;
     if (!summary) {
-      if (row.badge.isConnected) row.badge.remove();
-      row.root.classList.remove('summarised');
+      // Only a row that showed a summary has anything to undo: the raw scroll path touches nothing more.
+      if (row.badge.parentNode !== null) {
+        row.badge.remove();
+        row.root.classList.remove('summarised');
+      }
       return;
     }
     const format = summary.format;
