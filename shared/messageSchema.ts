@@ -106,6 +106,7 @@ function prefixed(field: string, problem: string | undefined): string | undefine
 }
 
 const seq = integer();
+const list: FieldCheck = (v) => (Array.isArray(v) ? undefined : 'must be a list');
 const composerFields: MessageSchema = { format: composerFormat, input: string(), escapes: boolean };
 
 /** Checks an object's fields exactly: each check passes and nothing else is there. */
@@ -205,6 +206,7 @@ export const hostEventSchemas: SchemaMap<HostEvents> = {
   held: { proxy: object },
   autoReplies: { autoReplies: object },
   filterOff: { generation: integer(), message: string(10_000) },
+  decodeState: { settings: object, layerStatus: optional(string(1024)), codecs: list, messageTypes: optional(list) },
 };
 
 /** What one side accepts: request and event schemas by type. */

@@ -2,8 +2,12 @@
 // Up/Down at the edges of the input walk the history of sent messages; messages can be saved for the
 // session. For WebSocket connections it also has what testing a server takes: send a message in N
 // frames, ping and pong by hand with a payload, turn the automatic pong off, close with any code
-// (that row: composerWebSocketControls.ts).
-import type { ComposerFormat, ComposerMessage, SavedMessage } from '../shared/protocol';
+// (that row: composerWebSocketControls.ts). While a protocol layer speaks on the connection, the
+// composer shows the layer's form instead (layerComposer.ts), with a "Raw" switch back to bytes.
+import type { ComposerFormat, ComposerMessage, LayerSendForm, SavedMessage } from '../shared/protocol';
+import type { LayerId } from '../shared/decode/decoded';
+import { createLayerForm, type LayerForm } from './layerComposer';
+import { formatName } from './decodeNames';
 import { MAX_FRAGMENTS } from '../shared/wireFrames';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { validateComposerInput } from '../shared/codecs/composerInput';
@@ -28,6 +32,8 @@ export interface ComposerDeps {
   deleteSaved(id: number): Promise<void>;
   /** Draft changed (for persisting across reloads of the webview). */
   onDraftChange(draft: ComposerMessage): void;
+  /** Sends a layer form through the connection's protocol layer; resolves with the bytes written. */
+  layerSend?(form: LayerSendForm): Promise<{ bytes: number }>;
 }
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean };
@@ -76,6 +82,16 @@ export class Composer {
   private open = false;
   private validateFrame = 0;
   private busy = false;
+  /** The protocol layer's form, while a layer speaks on the connection. */
+  private layerForm: LayerForm | undefined;
+  private layer: LayerId | undefined;
+  private readonly layerHost: HTMLElement;
+  /** "Raw": send bytes with the raw composer although a layer is on. */
+  private readonly rawSwitch: CheckboxElement;
+  /** What only the raw composer has, hidden while the layer's form is in front. */
+  private rawOnly: HTMLElement[] = [];
+  /** The form was edited: its problems are shown as it is typed (not before the first edit). */
+  private layerTouched = false;
 
   constructor(private readonly deps: ComposerDeps) {
     this.format = element<ValueElement>('vscode-single-select', { 'aria-label': 'Input format' });
@@ -144,8 +160,23 @@ export class Composer {
     this.fragments.title = `Send the message in this many frames (1 to ${MAX_FRAGMENTS}): the first with the opcode, the rest continuations`;
     this.wsSendOptions = h('label', { className: 'composer-ws-send' }, [h('span', { className: 'muted', text: 'Frames' }), this.fragments]);
 
+    this.rawSwitch = element<CheckboxElement>('vscode-checkbox', { label: 'Raw' });
+    this.rawSwitch.dataset.testid = 'composer-raw';
+    this.rawSwitch.title = 'Send raw bytes instead of the protocol layer\'s form';
+    this.rawSwitch.hidden = true;
+    this.rawSwitch.addEventListener('change', () => this.applyMode());
+    this.layerHost = h('div', { className: 'composer-layer', attrs: { role: 'group' } });
+    this.layerHost.hidden = true;
+    this.layerHost.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        void this.send();
+      }
+    });
+
     this.options = h('span', { className: 'composer-options' });
     const top = h('div', { className: 'composer-bar' }, [
+      this.rawSwitch,
       this.format,
       this.escapes,
       this.framed,
@@ -156,7 +187,8 @@ export class Composer {
       this.deleteButton,
     ]);
     const bottom = h('div', { className: 'composer-bar' }, [this.error, this.info, h('span', { className: 'spacer' }), this.wsSendOptions, this.sendButton]);
-    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.saveRow, this.input, bottom, this.wsControls.element]);
+    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.saveRow, this.layerHost, this.input, bottom, this.wsControls.element]);
+    this.rawOnly = [this.format, this.escapes, this.framed, this.savedSelect, saveButton, this.deleteButton, this.input, this.wsSendOptions];
     this.renderSaved();
     this.onFormatChange();
   }
@@ -188,6 +220,35 @@ export class Composer {
     this.framed.title = label === undefined ? '' : `Frame each message as ${label} before sending it`;
   }
 
+  /**
+   * The protocol layer speaking on the connection (undefined: none): its form replaces the raw input,
+   * with "Raw" to switch back. A layer the form is already for keeps what was typed.
+   */
+  setLayer(layer: LayerId | undefined): void {
+    if (layer === this.layer) return;
+    this.layer = layer;
+    this.layerTouched = false;
+    this.layerForm =
+      layer === undefined
+        ? undefined
+        : createLayerForm(layer, () => {
+            this.layerTouched = true;
+            this.scheduleValidate();
+          });
+    this.layerHost.replaceChildren(...(this.layerForm ? [this.layerForm.element] : []));
+    this.layerHost.setAttribute('aria-label', layer === undefined ? '' : `${formatName(layer)} message`);
+    this.rawSwitch.hidden = layer === undefined;
+    this.applyMode();
+  }
+
+  /** Brings the raw composer to the front (editing a held message, which is bytes). */
+  showRaw(): void {
+    if (this.layerForm && !this.rawSwitch.checked) {
+      this.rawSwitch.checked = true;
+      this.applyMode();
+    }
+  }
+
   /** Shows whether the connection answers pings automatically. */
   setAutoPong(enabled: boolean): void {
     this.wsControls.setAutoPong(enabled);
@@ -212,9 +273,25 @@ export class Composer {
     this.renderSaved();
   }
 
-  /** Focuses the input. */
+  /** Focuses the input (the layer's form while it is in front). */
   focus(): void {
-    this.input.focus();
+    if (this.layerMode) this.layerForm!.focus();
+    else this.input.focus();
+  }
+
+  /** Whether the layer's form is in front. */
+  private get layerMode(): boolean {
+    return this.layerForm !== undefined && !this.rawSwitch.checked;
+  }
+
+  /** Shows the layer's form or the raw composer. */
+  private applyMode(): void {
+    const layered = this.layerMode;
+    this.layerHost.hidden = !layered;
+    for (const el of this.rawOnly) el.classList.toggle('raw-only-hidden', layered);
+    if (!layered) this.onFormatChange();
+    else this.scheduleValidate();
+    this.updateButtons();
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -254,8 +331,26 @@ export class Composer {
     this.deps.onDraftChange(this.current());
   }
 
+  /** Checks the layer's form now; shows the problem inline and returns the form, or undefined. */
+  private validateLayer(): LayerSendForm | undefined {
+    const result = this.layerForm!.read();
+    if ('problem' in result) {
+      this.showError(result.problem);
+      setText(this.info, '');
+      return undefined;
+    }
+    this.showError('');
+    setText(this.info, '');
+    return result.form;
+  }
+
   /** Checks the input now; shows the problem inline and returns the byte count, or undefined if invalid. */
   private validate(): number | undefined {
+    if (this.layerMode) {
+      if (this.layerTouched) return this.validateLayer() === undefined ? undefined : 0;
+      this.showError('');
+      return undefined;
+    }
     const message = this.current();
     const result = validateComposerInput(message.input, message.format, { escapes: message.escapes });
     if (!result.ok) {
@@ -315,6 +410,7 @@ export class Composer {
   }
 
   private async send(): Promise<void> {
+    if (this.layerMode) return this.sendLayer();
     if (this.validate() === undefined) {
       this.input.focus();
       return;
@@ -330,6 +426,27 @@ export class Composer {
         this.info,
         `Sent ${formatBytes(bytes)}${fragments > 1 ? ` in ${fragments} frames` : ''}${peers === undefined ? '' : ` to ${peers} peer${peers === 1 ? '' : 's'}`}`,
       );
+    } catch (e) {
+      this.showError(e instanceof Error ? e.message : String(e));
+    } finally {
+      this.busy = false;
+      this.updateButtons();
+    }
+  }
+
+  /** Sends the layer's form through the host; its refusal is shown inline like any other. */
+  private async sendLayer(): Promise<void> {
+    const form = this.validateLayer();
+    if (form === undefined) {
+      this.layerForm!.focus();
+      return;
+    }
+    if (!this.open || this.busy || !this.deps.layerSend) return;
+    this.busy = true;
+    this.updateButtons();
+    try {
+      const { bytes } = await this.deps.layerSend(form);
+      setText(this.info, `Sent ${formatBytes(bytes)}`);
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -1,22 +1,24 @@
 // The detail pane: the selected entry's payload as Text, Hex and (when it parses) JSON, the code and
 // reason of a WebSocket close, a WebSocket message's wire frames, and the Connection tab with the
-// handshake and TLS details.
+// handshake and TLS details. While a protocol layer or payload codec reads the connection, the Decoded
+// tab shows what it made of the entry, and opens first for entries it decodes.
 import { Direction, Kind } from '../shared/logModel';
-import type { PayloadResult } from '../shared/protocol';
+import type { DecodedMessage, PayloadResult } from '../shared/protocol';
 import type { FramesResult } from '../shared/wireFrames';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
 import { closeCodeName, legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
-import { renderHex } from './hexView';
+import { renderHex, type HexView } from './hexView';
+import { renderDecoded, type ByteRange, type DecodedView } from './decodedView';
 import { parseJsonTree } from './jsonParse';
 import { renderNode } from './jsonTree';
 import { attachTabKeyboard } from './tabKeyboard';
 import { renderText } from './textView';
 
 /** The detail tabs, in header order. */
-export const DETAIL_TABS = ['text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
+export const DETAIL_TABS = ['decoded', 'text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
 export type DetailTab = (typeof DETAIL_TABS)[number];
 
 /** Payload bytes fetched for the detail views; JSON is offered only for payloads that fit. */
@@ -29,8 +31,13 @@ export interface DetailPaneDeps {
   copy(seq: number, as: 'text' | 'hex' | 'base64'): Promise<void>;
   /** Saves the entry's full payload to a file the user picks; resolves with what was saved. */
   savePayload?(seq: number): Promise<{ saved: boolean; bytes: number }>;
+  /** The entry as the connection's protocol layer or payload codec reads it; undefined when nothing applies. */
+  getDecoded?(seq: number): Promise<DecodedMessage | undefined>;
   onTabChange(tab: DetailTab): void;
 }
+
+/** What getDecoded gave for the entry on display. */
+type DecodedOutcome = { readonly decoded?: DecodedMessage } | { readonly error: string };
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -55,6 +62,12 @@ export class DetailPane {
   proxy = false;
   /** The entry on display is a WebSocket message, so it has wire frames. */
   private hasFrames = false;
+  /** A layer or codec reads the connection: entries are asked for their decoded form. */
+  private decoding = false;
+  /** The user went to a raw tab while Decoded was offered: decoded entries open there, not on Decoded. */
+  private rawPreferred = false;
+  private hexView: HexView | undefined;
+  private decodedView: DecodedView | undefined;
 
   constructor(private readonly deps: DetailPaneDeps) {
     this.summary = h('div', { className: 'detail-summary', testId: 'detail-summary', text: 'No entry selected' });
@@ -66,6 +79,7 @@ export class DetailPane {
     ]);
     this.copyButtons.hidden = true;
     const labels: Record<DetailTab, string> = {
+      decoded: 'Decoded',
       text: 'Text',
       hex: 'Hex',
       json: 'JSON',
@@ -95,6 +109,8 @@ export class DetailPane {
       if (name) {
         this.tab = name;
         this.deps.onTabChange(name);
+        if (!this.parts.decoded.header.hidden) this.rawPreferred = name !== 'decoded';
+        if (name === 'hex') this.scrollToMark();
         // Coming back to Frames asks again: a sent message is framed once ws has compressed it.
         if (name === 'frames') this.loadFrames();
       }
@@ -102,6 +118,7 @@ export class DetailPane {
     attachTabKeyboard(tabs);
     this.tabs = tabs;
     this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': 'Entry details' } }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
+    this.setAvailable('decoded', false);
     this.setAvailable('json', false);
     this.setAvailable('close', false);
     this.setAvailable('frames', false);
@@ -127,6 +144,7 @@ export class DetailPane {
     if (seq === undefined) {
       this.summary.textContent = 'No entry selected';
       this.copyButtons.hidden = true;
+      this.setAvailable('decoded', false);
       this.setAvailable('json', false);
       this.setAvailable('close', false);
       this.setAvailable('frames', false);
@@ -135,9 +153,23 @@ export class DetailPane {
     }
     this.summary.textContent = `#${seq} · loading…`;
     this.copyButtons.hidden = false;
-    this.deps.getPayload(seq, DETAIL_PAYLOAD_LIMIT).then(
-      (result) => {
-        if (token === this.token) this.render(result);
+    // Both at once, drawn together: the pane does not show Text first and jump to Decoded after.
+    const decoded: Promise<DecodedOutcome | undefined> =
+      this.decoding && this.deps.getDecoded
+        ? this.deps.getDecoded(seq).then(
+            (d): DecodedOutcome => (d ? { decoded: d } : {}),
+            (e: unknown): DecodedOutcome => ({ error: e instanceof Error ? e.message : String(e) }),
+          )
+        : Promise.resolve(undefined);
+    Promise.all([this.deps.getPayload(seq, DETAIL_PAYLOAD_LIMIT), decoded]).then(
+      ([result, outcome]) => {
+        if (token !== this.token) return;
+        // In a task of its own: the message that brought a big decoded tree has cost its task enough.
+        setTimeout(() => {
+          if (token !== this.token) return;
+          this.render(result);
+          this.renderDecoded(outcome);
+        }, 0);
       },
       (e: unknown) => {
         if (token !== this.token) return;
@@ -153,14 +185,23 @@ export class DetailPane {
     this.element.insertBefore(row, this.tabs);
   }
 
-  /** Puts the keyboard in the tab in front (its panel scrolls with the arrow keys). */
+  /** Puts the keyboard in the tab in front (its panel scrolls with the arrow keys; Decoded: its tree). */
   focus(): void {
-    this.parts[this.tab].panel.focus();
+    if (this.tab === 'decoded' && this.decodedView) this.decodedView.tree.focus();
+    else this.parts[this.tab].panel.focus();
   }
 
   /** Whether `seq` is the entry on display. */
   isShowing(seq: number): boolean {
     return this.seq === seq;
+  }
+
+  /** Whether a layer or codec reads the connection now; the entry on display is asked again. */
+  setDecoding(on: boolean): void {
+    const was = this.decoding;
+    this.decoding = on;
+    if (on !== was && !on) this.rawPreferred = false;
+    if (this.seq !== undefined) this.show(this.seq);
   }
 
   /** Updates the Connection tab. */
@@ -224,7 +265,9 @@ export class DetailPane {
   }
 
   private placeholder(text: string): void {
-    for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
+    this.disposeDecoded();
+    this.hexView = undefined;
+    for (const name of ['decoded', 'text', 'hex', 'json', 'close', 'frames'] as const) {
       clear(this.parts[name].panel);
       this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
     }
@@ -243,7 +286,8 @@ export class DetailPane {
     clear(this.parts.text.panel);
     this.parts.text.panel.append(renderText(bytes, r.length));
     clear(this.parts.hex.panel);
-    this.parts.hex.panel.append(renderHex(bytes, r.length));
+    this.hexView = renderHex(bytes, r.length);
+    this.parts.hex.panel.append(this.hexView.element);
 
     const isClose = r.kind === Kind.Close;
     clear(this.parts.close.panel);
@@ -262,6 +306,54 @@ export class DetailPane {
 
     if (isClose && this.tab !== 'connection' && this.tab !== 'frames') this.selectTab('close');
     else this.selectTab(this.tab);
+  }
+
+  /** Shows the Decoded tab for the entry on display (or hides it), and opens it unless the user went raw. */
+  private renderDecoded(outcome: DecodedOutcome | undefined): void {
+    this.disposeDecoded();
+    const panel = this.parts.decoded.panel;
+    clear(panel);
+    const decoded = outcome && 'decoded' in outcome ? outcome.decoded : undefined;
+    const error = outcome && 'error' in outcome ? outcome.error : undefined;
+    if (decoded === undefined && error === undefined) {
+      this.setAvailable('decoded', false);
+      return;
+    }
+    if (decoded === undefined) {
+      panel.append(h('div', { className: 'muted placeholder', testId: 'decoded-failed', text: `Could not decode this entry: ${error}` }));
+    } else {
+      this.decodedView = renderDecoded(decoded, {
+        markBytes: (range) => this.hexView?.highlight(range, false),
+        showBytes: (range) => this.showBytes(range),
+      });
+      panel.append(this.decodedView.element);
+    }
+    this.setAvailable('decoded', true);
+    if (!this.rawPreferred && this.tab !== 'connection' && this.tab !== 'frames' && this.tab !== 'close') this.selectTab('decoded');
+  }
+
+  private disposeDecoded(): void {
+    this.decodedView?.tree.dispose();
+    this.decodedView = undefined;
+  }
+
+  /** Opens the Hex tab with `range` marked and scrolled into view. */
+  private showBytes(range: ByteRange): void {
+    if (!this.hexView) return;
+    this.hexView.highlight(range, false);
+    this.selectTab('hex');
+    this.deps.onTabChange('hex');
+    this.rawPreferred = false;
+    this.scrollToMark();
+    this.parts.hex.panel.focus();
+  }
+
+  /** Scrolls the Hex tab to its mark once the tab is laid out. */
+  private scrollToMark(): void {
+    requestAnimationFrame(() => {
+      const mark = this.parts.hex.panel.querySelector('mark.hex-mark');
+      mark?.scrollIntoView({ block: 'center', inline: 'nearest' });
+    });
   }
 
   /** Fetches and shows the wire frames of the entry on display. */

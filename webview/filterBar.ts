@@ -131,6 +131,21 @@ export class FilterBar {
     this.kinds.value = KIND_CHOICES.some(([, kinds]) => kinds.join(',') === key) ? key : '';
   }
 
+  /**
+   * Mentions the field filters of the connection's protocol layer (`event:chat`) in the placeholder and
+   * the label; undefined goes back to text and regex only.
+   */
+  setFieldHint(example: string | undefined): void {
+    const placeholder = example === undefined ? 'Filter: text or /regex/i' : `Filter: text, /regex/i or a field (${example})`;
+    const label =
+      example === undefined
+        ? 'Filter entries by payload text or /regular expression/'
+        : `Filter entries by payload text, /regular expression/ or a decoded field such as ${example}`;
+    if (this.text.getAttribute('placeholder') !== placeholder) this.text.setAttribute('placeholder', placeholder);
+    if (this.text.getAttribute('aria-label') !== label) this.text.setAttribute('aria-label', label);
+    this.text.title = example === undefined ? '' : `Decoded fields filter as name:value, e.g. ${example}`;
+  }
+
   /** Shows a problem with the filter (an invalid regex), or clears it. */
   setError(message: string | undefined): void {
     setText(this.error, message ?? '');

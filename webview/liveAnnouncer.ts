@@ -13,6 +13,7 @@ export class LiveAnnouncer {
   private readonly counter = new NewEntryCounter();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastState: string | undefined;
+  private lastDecode: string | undefined;
 
   constructor() {
     this.element = h('div', { className: 'sr-only', testId: 'live-region', attrs: { role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' } });
@@ -34,6 +35,14 @@ export class LiveAnnouncer {
     this.lastState = text;
     // The state the panel opens in is on screen in the toolbar; only changes are news.
     if (!first) this.say(text);
+  }
+
+  /** How the connection's messages are read (the layer and its state); changes after the first are said. */
+  decode(text: string): void {
+    const first = this.lastDecode === undefined;
+    if (text === this.lastDecode) return;
+    this.lastDecode = text;
+    if (!first && text !== '') this.say(text);
   }
 
   dispose(): void {

@@ -6,6 +6,8 @@ import { GRID_LABEL, gridRowCount, gridRowIndex, gridKeyTarget, HEADER_ROWS, spo
 import { h, icon, setText } from './domBuilder';
 import { directionIcon, directionLabel, legLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
 import type { LogStore } from './logStore';
+import { formatBadge, formatName } from './decodeNames';
+import type { RowSummary, SummaryCache } from './summaryCache';
 import {
   clampContentTop,
   contentTopFromScrollTop,
@@ -28,11 +30,17 @@ interface RowElements {
   readonly kind: HTMLSpanElement;
   readonly length: HTMLSpanElement;
   readonly preview: HTMLSpanElement;
+  /** The preview's text, and the badge put before it while the row shows a summary. */
+  readonly previewText: Text;
+  readonly badge: HTMLSpanElement;
+  readonly badgeLabel: Text;
   /** What the row shows now: seq and whether it was drawn with data, to skip redundant updates. */
   seq: number;
   /** 0-based position in the view, for aria-rowindex (a seq's position moves as old entries go). */
   index: number;
   loaded: boolean;
+  /** The summary drawn (undefined: the raw preview). */
+  summary: RowSummary | null | undefined;
   selected: boolean;
   y: number;
 }
@@ -74,6 +82,8 @@ export class LogView {
   constructor(
     private readonly store: LogStore,
     private readonly events: LogViewEvents,
+    /** One-line summaries of decoded messages, shown instead of the raw preview while enabled. */
+    private readonly summaries?: SummaryCache,
   ) {
     this.spacer = h('div', { className: 'log-spacer' });
     this.viewport = h('div', { className: 'log-viewport', attrs: { role: 'presentation' } });
@@ -329,9 +339,13 @@ export class LogView {
     arrow.setAttribute('role', 'gridcell');
     const kind = h('span', { className: 'c-kind', attrs: cell });
     const length = h('span', { className: 'c-len', attrs: cell });
-    const preview = h('span', { className: 'c-preview', attrs: cell });
+    const previewText = document.createTextNode('');
+    const preview = h('span', { className: 'c-preview', attrs: cell }, [previewText]);
+    // The badge says the text is the layer's or codec's reading, not the bytes (with a word for screen readers).
+    const badgeLabel = document.createTextNode('');
+    const badge = h('span', { className: 'summary-badge' }, [badgeLabel, h('span', { className: 'sr-only', text: ': ' })]);
     const root = h('div', { className: 'log-row', testId: 'log-row', attrs: { role: 'row', id: `log-row-${this.rows.length}`, 'aria-selected': 'false' } }, [time, arrow, kind, length, preview]);
-    return { root, time, arrow, kind, length, preview, seq: -1, index: -1, loaded: false, selected: false, y: NaN };
+    return { root, time, arrow, kind, length, preview, previewText, badge, badgeLabel, seq: -1, index: -1, loaded: false, summary: undefined, selected: false, y: NaN };
   }
 
   private drawRow(row: RowElements, index: number, y: number): void {
@@ -351,9 +365,11 @@ export class LogView {
       row.root.setAttribute('aria-rowindex', String(gridRowIndex(index)));
     }
     const entry = this.store.cache.get(seq);
-    if (row.seq === seq && row.loaded === (entry !== undefined)) return;
+    const summary = entry !== undefined && this.summaries?.enabled ? this.summaryOf(seq, entry.page.dirKind[entry.slot]!) : undefined;
+    if (row.seq === seq && row.loaded === (entry !== undefined) && row.summary === summary) return;
     row.seq = seq;
     row.loaded = entry !== undefined;
+    this.drawSummary(row, summary);
     const el = row.root;
     el.dataset.id = String(seq);
     if (!entry) {
@@ -365,7 +381,7 @@ export class LogView {
       setText(row.time, '');
       setText(row.kind, '');
       setText(row.length, '');
-      setText(row.preview, '…');
+      setPreview(row, '…');
       return;
     }
     const { page, slot } = entry;
@@ -382,6 +398,38 @@ export class LogView {
     setText(row.time, formatTime(page.wallTime[slot]!));
     setText(row.kind, kindLabel(kind));
     setText(row.length, direction === 2 ? '' : formatBytes(length));
-    setText(row.preview, rowPreview(direction, kind, page.code[slot]!, length, page.preview(slot)));
+    if (!summary) setPreview(row, rowPreview(direction, kind, page.code[slot]!, length, page.preview(slot)));
   }
+
+  /** The summary of a message row (asked for when unknown); undefined for events and control frames. */
+  private summaryOf(seq: number, dirKind: number): RowSummary | null | undefined {
+    const kind = dirKind & 15;
+    if (dirKind >> 4 === 2 || (kind !== 0 && kind !== 1 && kind !== 5)) return undefined;
+    return this.summaries!.get(seq);
+  }
+
+  /** Puts the summary's badge and text in the preview cell, or takes the badge away for the raw preview. */
+  private drawSummary(row: RowElements, summary: RowSummary | null | undefined): void {
+    row.summary = summary;
+    if (!summary) {
+      // Only a row that showed a summary has anything to undo: the raw scroll path touches nothing more.
+      if (row.badge.parentNode !== null) {
+        row.badge.remove();
+        row.root.classList.remove('summarised');
+      }
+      return;
+    }
+    const format = summary.format;
+    const label = format === undefined ? 'DEC' : formatBadge(format);
+    if (row.badgeLabel.data !== label) row.badgeLabel.data = label;
+    row.badge.title = format === undefined ? 'Decoded summary' : `${formatName(format)} summary`;
+    if (row.badge.parentNode !== row.preview) row.preview.insertBefore(row.badge, row.previewText);
+    row.root.classList.add('summarised');
+    setPreview(row, summary.text);
+  }
+}
+
+/** Sets the preview cell's text (beside the badge, if any) when it changed. */
+function setPreview(row: RowElements, text: string): void {
+  if (row.previewText.data !== text) row.previewText.data = text;
 }

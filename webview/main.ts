@@ -16,10 +16,13 @@ import { decodeMatchBits } from '../shared/matchBits';
 import { MessageHandler, toErrorInfo } from '../shared/messageHandler';
 import { webviewIncoming } from '../shared/messageSchema';
 import type { ConnectionState } from '../shared/logModel';
-import type { FilterSpec, HostEvents, HostRequests, PanelSnapshot, PanelStats, WebviewEvents, WebviewRequests } from '../shared/protocol';
+import type { DecodeEvents, DecodeRequests, FilterSpec, HostEvents, HostRequests, PanelSnapshot, PanelStats, WebviewEvents, WebviewRequests } from '../shared/protocol';
 import { Composer } from './composer';
 import { forwardControlLabels } from './controlLabels';
 import { DetailPane } from './detailPane';
+import { decodeIsOn, defaultFormat, fieldFilterExample } from './decodeNames';
+import { DecodeStatus } from './decodeStatus';
+import { SummaryCache } from './summaryCache';
 import { FilterBar, isActive } from './filterBar';
 import { FramingControl } from './framingControl';
 import { HoldPanel } from './holdPanel';
@@ -51,7 +54,9 @@ function start(): void {
   const host = new WebviewHost();
   const root = document.getElementById('app') ?? document.body;
 
-  const channel = new MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>({
+  // The decode slice (shared/protocol/decode.ts) is asked for by name here until the host's side of it
+  // joins WebviewRequests.
+  const channel = new MessageHandler<WebviewRequests & DecodeRequests, WebviewEvents, HostRequests, HostEvents>({
     post: (m) => host.api.postMessage(m),
     schemas: webviewIncoming,
     requests: {},
@@ -69,6 +74,7 @@ function start(): void {
       },
       cleared: ({ stats }) => {
         store.cleared(stats);
+        resetSummaries(false);
         applyTiming(stats);
         logView.select(undefined);
       },
@@ -99,6 +105,7 @@ function start(): void {
         filterBar.setError(message);
         store.startFilter(generation, false);
       },
+      decodeState: (state) => applyDecodeState(state),
     },
     onProblem: (p) => console.warn(`[socket-inspector] ${p}`),
   });
@@ -123,6 +130,34 @@ function start(): void {
     reportError,
   );
 
+  /** How the connection's messages are read now (a protocol layer, payload codecs), from the host. */
+  let decodeState: DecodeEvents['decodeState'] | undefined;
+  let decodeSettingsKey = '';
+  const summaries = new SummaryCache(
+    { getSummaries: (seqs) => channel.sendRequest('getSummaries', { seqs }) },
+    () => logView.invalidate(),
+    reportError,
+  );
+  const decodeStatus = new DecodeStatus(() => resetSummaries(false));
+
+  /** Rows ask for summaries again: the reading changed (old ones shown meanwhile), or the log started over. */
+  function resetSummaries(sameLog: boolean): void {
+    const settings = decodeState?.settings;
+    summaries.reset(decodeIsOn(settings) && !decodeStatus.raw, defaultFormat(settings), sameLog);
+  }
+
+  function applyDecodeState(state: DecodeEvents['decodeState']): void {
+    decodeState = state;
+    announcer.decode(decodeStatus.update(state));
+    filterBar.setFieldHint(fieldFilterExample(state.settings));
+    composer.setLayer(state.settings.layer);
+    resetSummaries(true);
+    const key = JSON.stringify(state.settings);
+    if (key === decodeSettingsKey) return;
+    decodeSettingsKey = key;
+    detail.setDecoding(decodeIsOn(state.settings));
+  }
+
   const toolbar = new Toolbar({
     connect: () => void channel.sendRequest('connect', {}).catch((e: unknown) => toolbar.setState('error', toErrorInfo(e))),
     disconnect: () => void channel.sendRequest('disconnect', {}).catch((e: unknown) => reportError(toErrorInfo(e).message)),
@@ -140,6 +175,7 @@ function start(): void {
     },
   });
   toolbar.addControl(framing.element);
+  toolbar.addControl(decodeStatus.element);
   const pairing = new PairingField({
     setPairing: async (field) => {
       await channel.sendRequest('setPairing', { field });
@@ -157,7 +193,7 @@ function start(): void {
       announcer.entries(store.stats.nextSeq, following);
     },
     onOpen: () => detail.focus(),
-  });
+  }, summaries);
   const detail = new DetailPane({
     getPayload: (seq, limit) => channel.sendRequest('getPayload', { seq, limit }),
     getFrames: (seq) => channel.sendRequest('getFrames', { seq }),
@@ -165,6 +201,7 @@ function start(): void {
       await channel.sendRequest('copy', { seq, as });
     },
     savePayload: (seq) => channel.sendRequest('savePayload', { seq }),
+    getDecoded: (seq) => channel.sendRequest('getDecoded', { seq }).then((r) => r.decoded),
     onTabChange: (tab) => host.remember({ tab }),
   });
   const timingLine = new TimingLine({
@@ -208,6 +245,7 @@ function start(): void {
       await channel.sendRequest('deleteSaved', { id });
     },
     onDraftChange: (draft) => host.remember({ draft }),
+    layerSend: (form) => channel.sendRequest('layerSend', form),
   });
 
   const server = new ServerPanel({
@@ -231,7 +269,10 @@ function start(): void {
     all: async (action) => {
       await channel.sendRequest('heldAll', { action });
     },
-    edit: (message) => composer.restoreDraft(message),
+    edit: (message) => {
+      composer.restoreDraft(message);
+      composer.showRaw();
+    },
     onChange: () => updateComposer(),
     reportError: (message) => toolbar.setState(shownState, { message }),
   });
@@ -309,6 +350,7 @@ function start(): void {
     composer.setFraming(FramingControl.label(s.framing));
     detail.setConnection(details);
     store.reset(s.stats);
+    resetSummaries(false);
     applyTiming(s.stats);
     const filter = filterBar.spec();
     applyFilter(isActive(filter) ? filter : null);

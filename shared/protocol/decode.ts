@@ -14,8 +14,14 @@ export const MAX_SUMMARY_SEQS = 1024;
 export type DecodeRequests = {
   /** One entry decoded for the Decoded tab; `decoded` is absent when nothing applies to it. */
   getDecoded: { params: { seq: number }; result: { seq: number; decoded?: DecodedMessage } };
-  /** One-line summaries for rows on screen, in the order asked; null where nothing applies. */
-  getSummaries: { params: { seqs: readonly number[] }; result: { summaries: readonly (string | null)[] } };
+  /**
+   * One-line summaries for rows on screen, in the order asked; null where nothing applies. `formats`, when
+   * given, names what made each (DecodedMessage.format), for the row's badge.
+   */
+  getSummaries: {
+    params: { seqs: readonly number[] };
+    result: { summaries: readonly (string | null)[]; formats?: readonly (string | null)[] };
+  };
   /** Changes how this connection's messages are read (layer detection, codec rules, .proto files). */
   setDecodeSettings: { params: DecodeSettings; result: { settings: DecodeSettings } };
   /** Sends a layer composer form through the connection's protocol layer; answers with the bytes written. */

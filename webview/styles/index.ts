@@ -3,6 +3,7 @@
 import base from './base.css';
 import composer from './composer.css';
 import connection from './connection.css';
+import decoded from './decoded.css';
 import detail from './detail.css';
 import frames from './frames.css';
 import log from './log.css';
@@ -11,4 +12,4 @@ import server from './server.css';
 import toolbar from './toolbar.css';
 
 /** Every style of the panel, as one stylesheet's text. */
-export const panelStyles = [base, toolbar, log, detail, frames, composer, connection, server, proxy].join('\n');
+export const panelStyles = [base, toolbar, log, detail, frames, composer, connection, server, proxy, decoded].join('\n');

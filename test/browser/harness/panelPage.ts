@@ -29,6 +29,8 @@ export interface OpenPanel {
   readonly problems: string[];
   /** Text written to the clipboard through the controller. */
   readonly clipboard: string[];
+  /** Posts a message to the page as the host would (after everything the controller posted before it). */
+  postToPage(message: object): void;
   /** Reloads the document (as VS Code recreates a hidden webview), keeping its saved state. */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +41,12 @@ export interface OpenPanelOptions {
   readonly callbacks?: Partial<PanelCallbacks>;
   readonly controller?: PanelControllerOptions;
   readonly viewport?: { width: number; height: number };
+  /**
+   * A stand-in for host handlers the controller does not have yet (a slice of the protocol another
+   * branch wires): it sees each message the page posts first and returns true for those it answered
+   * (through `post`, which reaches the page in order with the controller's messages).
+   */
+  readonly hostSlice?: (message: Record<string, unknown>, post: (message: object) => void) => boolean;
 }
 
 const STAND_IN = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'vscodeApiStandIn.js'), 'utf8');
@@ -88,7 +96,15 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
     { ...options.controller, log: (line) => problems.push(line) },
   );
 
-  await page.exposeBinding('__siPost', (_source, message: unknown) => controller.handleMessage(decodeFromBridge(message)));
+  const postToPage = (message: object): void => {
+    queue.push(encodeForBridge(message));
+    draining ??= drain();
+  };
+  await page.exposeBinding('__siPost', (_source, message: unknown) => {
+    const decoded = decodeFromBridge(message);
+    if (options.hostSlice && typeof decoded === 'object' && decoded !== null && options.hostSlice(decoded as Record<string, unknown>, postToPage)) return;
+    controller.handleMessage(decoded);
+  });
   await page.exposeBinding('__siSaveState', (_source, state: unknown) => {
     savedState = state;
   });
@@ -108,6 +124,7 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
     controller,
     problems,
     clipboard,
+    postToPage,
     async reload() {
       // A recreated webview starts from scratch and says `ready` again; its saved state comes back.
       queue = [];

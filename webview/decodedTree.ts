@@ -1,0 +1,320 @@
+// The Decoded tab's tree: a DecodedNode tree (and the payload decoded inside it) as an ARIA tree with
+// types beside the keys. It is virtualized like the log: only the lines in view exist, as a pool of
+// rows recycled on scroll, and the tree is walked in slices of a few milliseconds (aria-busy until
+// done), so a tree of 100,000 nodes never holds the page for long and scrolls without building rows
+// for the rest. Keys as in the ARIA tree pattern: Up/Down, Left/Right close/open or go to the
+// parent/first child, Home/End, PageUp/PageDown, Enter/Space open and close.
+import type { DecodedNode } from '../shared/decode/decoded';
+import { visibleText } from '../shared/codecs/utf8Decode';
+import { DecodedLines, type TreeSection } from './decodedLines';
+import { h, setText } from './domBuilder';
+
+export type { TreeSection } from './decodedLines';
+
+/** Pixel height of one line; fixed so positions are arithmetic. */
+export const TREE_LINE_HEIGHT = 20;
+/** Longest one slice of walking the tree runs before the page gets a turn, ms. */
+const BUILD_SLICE_MS = 4;
+/** The view's height until the ResizeObserver has measured it (reading it would force a layout). */
+const ASSUMED_VIEW_HEIGHT = 600;
+/** Lines drawn above and below the view, so a short scroll shows no blank. */
+const OVERSCAN = 8;
+/** Characters of a value drawn in a line (the line ends in an ellipsis anyway). */
+const VALUE_CHARS = 300;
+
+/** What the tree tells its owner. */
+export interface DecodedTreeEvents {
+  /** The active (selected) line changed: its node, its section (0: the message, 1: its payload) and key path. */
+  onSelect(node: DecodedNode, section: number, path: string): void;
+}
+
+interface LineElements {
+  readonly root: HTMLDivElement;
+  readonly twisty: HTMLSpanElement;
+  readonly key: HTMLSpanElement;
+  readonly type: HTMLSpanElement;
+  readonly value: HTMLSpanElement;
+  /** The line drawn, -1 for none; and the state drawn, to skip redundant updates. */
+  line: number;
+  drawn: string;
+}
+
+/** The number of children as words: "3 items", "1 item". */
+function childCount(node: DecodedNode): string {
+  const n = node.children?.length ?? 0;
+  return `${n} ${n === 1 ? 'item' : 'items'}`;
+}
+
+/** A value for one line: one line of text, at most VALUE_CHARS. */
+function shortValue(value: string): string {
+  const cut = value.length > VALUE_CHARS ? `${value.slice(0, VALUE_CHARS)}…` : value;
+  // From the network: control and bidi characters are spelled out, so a value reads as it is.
+  return visibleText(cut.replace(/[\r\n\t]+/g, ' '));
+}
+
+/** The tree of one decoded message. */
+export class DecodedTree {
+  readonly element: HTMLDivElement;
+  private readonly sizer: HTMLDivElement;
+  private readonly lines: DecodedLines;
+  private readonly pool: LineElements[] = [];
+  private active = 0;
+  private frame = 0;
+  private viewHeight = 0;
+  private shownActive = '';
+  private readonly resizeObserver: ResizeObserver;
+  private static instances = 0;
+  private readonly idPrefix: string;
+  private buildTimer: ReturnType<typeof setTimeout> | undefined;
+  /** scrollTop as last seen or set: reading the element's would force a layout in every frame. */
+  private scrollTop = 0;
+
+  constructor(
+    trees: readonly TreeSection[],
+    private readonly events: DecodedTreeEvents,
+  ) {
+    this.idPrefix = `decoded-line-${DecodedTree.instances++}-`;
+    this.lines = new DecodedLines(trees);
+    this.sizer = h('div', { className: 'decoded-sizer', attrs: { role: 'presentation' } });
+    this.element = h('div', {
+      className: 'decoded-tree',
+      testId: 'decoded-tree',
+      attrs: { role: 'tree', tabindex: '0', 'aria-label': 'Decoded message' },
+    }, [this.sizer]);
+    this.element.addEventListener(
+      'scroll',
+      () => {
+        this.scrollTop = this.element.scrollTop;
+        this.invalidate();
+      },
+      { passive: true },
+    );
+    this.element.addEventListener('keydown', (e) => this.onKeyDown(e));
+    this.sizer.addEventListener('mousedown', (e) => this.onMouseDown(e));
+    this.sizer.addEventListener('dblclick', (e) => this.onDoubleClick(e));
+    this.resizeObserver = new ResizeObserver((entries) => {
+      this.viewHeight = entries[0]?.contentRect.height ?? this.viewHeight;
+      this.invalidate();
+    });
+    this.resizeObserver.observe(this.element);
+    this.element.setAttribute('aria-busy', 'true');
+    // The first slice in a task of its own: the one that made the tree has had its share.
+    this.buildTimer = setTimeout(() => this.buildSlice(), 0);
+  }
+
+  /** Walks the tree for one slice of time and draws what is known; the rest follows in later tasks. */
+  private buildSlice(): void {
+    this.buildTimer = undefined;
+    const done = this.lines.buildSome(performance.now() + BUILD_SLICE_MS);
+    this.invalidate();
+    if (done) this.element.removeAttribute('aria-busy');
+    else this.buildTimer = setTimeout(() => this.buildSlice(), 0);
+  }
+
+  /** Lines shown (the expanded part of the tree). */
+  get lineCount(): number {
+    return this.lines.length;
+  }
+
+  focus(): void {
+    this.element.focus({ preventScroll: true });
+  }
+
+  /** Stops observing the element; the tree is not drawn again. */
+  dispose(): void {
+    this.resizeObserver.disconnect();
+    if (this.buildTimer !== undefined) clearTimeout(this.buildTimer);
+    this.buildTimer = undefined;
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+
+  // ------------------------------------------------------------------------------------------------
+
+  private invalidate(): void {
+    if (this.frame === 0) this.frame = requestAnimationFrame(() => this.render());
+  }
+
+  private render(): void {
+    this.frame = 0;
+    if (!this.element.isConnected) return;
+    const count = this.lines.length;
+    const height = `${count * TREE_LINE_HEIGHT}px`;
+    if (this.sizer.style.height !== height) this.sizer.style.height = height;
+    const top = this.scrollTop;
+    const first = Math.max(0, Math.floor(top / TREE_LINE_HEIGHT) - OVERSCAN);
+    const end = Math.min(count, Math.ceil((top + (this.viewHeight || ASSUMED_VIEW_HEIGHT)) / TREE_LINE_HEIGHT) + OVERSCAN);
+    const needed = Math.max(0, end - first);
+    while (this.pool.length < needed) this.pool.push(this.createLine());
+    for (let i = 0; i < this.pool.length; i++) {
+      const row = this.pool[i]!;
+      if (i >= needed) {
+        if (row.root.isConnected) row.root.remove();
+        row.line = -1;
+        continue;
+      }
+      if (!row.root.isConnected) this.sizer.append(row.root);
+      this.drawLine(row, first + i);
+    }
+    const activeRow = this.pool.find((r) => r.line === this.active && r.root.isConnected);
+    const id = activeRow?.root.id ?? '';
+    if (id !== this.shownActive) {
+      this.shownActive = id;
+      if (id) this.element.setAttribute('aria-activedescendant', id);
+      else this.element.removeAttribute('aria-activedescendant');
+    }
+  }
+
+  private createLine(): LineElements {
+    const twisty = h('span', { className: 'codicon codicon-blank decoded-twisty', attrs: { 'aria-hidden': 'true' } });
+    const key = h('span', { className: 'decoded-key' });
+    const type = h('span', { className: 'decoded-type' });
+    const value = h('span', { className: 'decoded-value' });
+    const root = h('div', {
+      className: 'decoded-line',
+      testId: 'decoded-node',
+      attrs: { role: 'treeitem', id: `${this.idPrefix}${this.pool.length}`, 'aria-selected': 'false' },
+    }, [twisty, key, type, value]);
+    return { root, twisty, key, type, value, line: -1, drawn: '' };
+  }
+
+  private drawLine(row: LineElements, line: number): void {
+    const lines = this.lines;
+    const node = lines.nodes[line]!;
+    const container = lines.isContainer(line);
+    const open = container && lines.isExpanded(line);
+    const selected = line === this.active;
+    const state = `${open ? 'o' : container ? 'c' : 'l'}${selected ? 's' : ''}`;
+    if (row.line === line && row.drawn === state) return;
+    row.line = line;
+    row.drawn = state;
+    const el = row.root;
+    el.style.transform = `translateY(${line * TREE_LINE_HEIGHT}px)`;
+    const level = lines.levels[line]!;
+    el.style.paddingLeft = `${4 + (level - 1) * 14}px`;
+    el.setAttribute('aria-level', String(level));
+    el.setAttribute('aria-posinset', String(lines.positions[line]));
+    el.setAttribute('aria-setsize', String(lines.setSizes[line]));
+    el.setAttribute('aria-selected', String(selected));
+    el.classList.toggle('selected', selected);
+    el.classList.toggle('section-root', level === 1);
+    el.dataset.line = String(line);
+    el.dataset.path = lines.path(line);
+    if (node.offset !== undefined) el.dataset.offset = String(node.offset);
+    else delete el.dataset.offset;
+    if (container) el.setAttribute('aria-expanded', String(open));
+    else el.removeAttribute('aria-expanded');
+    row.twisty.className = `codicon codicon-${container ? (open ? 'chevron-down' : 'chevron-right') : 'blank'} decoded-twisty`;
+    const title = level === 1 ? lines.trees[lines.sections[line]!]!.title : visibleText(node.key);
+    setText(row.key, title);
+    row.key.hidden = title === '';
+    setText(row.type, visibleText(node.type));
+    const value = node.value !== undefined ? shortValue(node.value) : container ? childCount(node) : '';
+    setText(row.value, value);
+    row.value.classList.toggle('decoded-count', node.value === undefined);
+    row.value.title = node.value !== undefined && node.value.length > VALUE_CHARS ? `${node.value.length} characters; the line shows the first ${VALUE_CHARS}` : '';
+  }
+
+  private setActive(line: number, reveal = true): void {
+    const target = Math.min(this.lines.length - 1, Math.max(0, line));
+    if (target < 0) return;
+    const changed = target !== this.active;
+    this.active = target;
+    if (reveal) this.reveal(target);
+    this.redrawAll();
+    if (changed) this.select();
+  }
+
+  /** Tells the owner which node is selected now. */
+  select(): void {
+    const node = this.lines.nodes[this.active];
+    if (node) this.events.onSelect(node, this.lines.sections[this.active]!, this.lines.path(this.active));
+  }
+
+  private reveal(line: number): void {
+    const top = line * TREE_LINE_HEIGHT;
+    const view = this.viewHeight || ASSUMED_VIEW_HEIGHT;
+    if (top < this.scrollTop) this.scrollTo(top);
+    else if (top + TREE_LINE_HEIGHT > this.scrollTop + view) this.scrollTo(top + TREE_LINE_HEIGHT - view);
+  }
+
+  private scrollTo(top: number): void {
+    this.element.scrollTop = top;
+    this.scrollTop = top;
+  }
+
+  private redrawAll(): void {
+    for (const row of this.pool) row.drawn = '';
+    this.invalidate();
+  }
+
+  private toggle(line: number, open = !this.lines.isExpanded(line)): void {
+    if (!this.lines.setExpanded(line, open)) return;
+    this.redrawAll();
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const lines = this.lines;
+    const line = this.active;
+    const page = Math.max(1, Math.floor((this.viewHeight || ASSUMED_VIEW_HEIGHT) / TREE_LINE_HEIGHT) - 1);
+    switch (e.key) {
+      case 'ArrowDown':
+        this.setActive(line + 1);
+        break;
+      case 'ArrowUp':
+        this.setActive(line - 1);
+        break;
+      case 'PageDown':
+        this.setActive(line + page);
+        break;
+      case 'PageUp':
+        this.setActive(line - page);
+        break;
+      case 'Home':
+        this.setActive(0);
+        break;
+      case 'End':
+        this.setActive(lines.length - 1);
+        break;
+      case 'ArrowRight':
+        if (!lines.isContainer(line)) return;
+        if (!lines.isExpanded(line)) this.toggle(line, true);
+        else this.setActive(line + 1);
+        break;
+      case 'ArrowLeft':
+        if (lines.isExpanded(line)) this.toggle(line, false);
+        else if (lines.parentLine(line) >= 0) this.setActive(lines.parentLine(line));
+        else return;
+        break;
+      case 'Enter':
+      case ' ':
+        if (!lines.isContainer(line)) return;
+        this.toggle(line);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+  }
+
+  private lineAt(e: MouseEvent): number | undefined {
+    const el = (e.target as HTMLElement).closest<HTMLElement>('.decoded-line');
+    const line = el?.dataset.line === undefined ? NaN : Number(el.dataset.line);
+    return Number.isInteger(line) ? line : undefined;
+  }
+
+  private onMouseDown(e: MouseEvent): void {
+    if (e.button !== 0) return;
+    const line = this.lineAt(e);
+    if (line === undefined) return;
+    if ((e.target as HTMLElement).classList.contains('decoded-twisty')) this.toggle(line);
+    this.setActive(line, false);
+  }
+
+  private onDoubleClick(e: MouseEvent): void {
+    const line = this.lineAt(e);
+    if (line !== undefined && this.lines.isContainer(line)) this.toggle(line);
+  }
+}

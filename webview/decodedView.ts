@@ -1,0 +1,104 @@
+// The Decoded tab's content for one entry: what decoded it and its summary, where decoding stopped (in
+// words, with a link to that byte in Hex), the tree of the message and of the payload decoded inside
+// it, and a line about the selected node with its bytes. Everything from the host goes in as text.
+import type { DecodedMessage, DecodedNode } from '../shared/decode/decoded';
+import { visibleText } from '../shared/codecs/utf8Decode';
+import { formatName } from './decodeNames';
+import { DecodedTree, type TreeSection } from './decodedTree';
+import { h, icon } from './domBuilder';
+import { formatBytes } from './entryFormat';
+
+/** A run of bytes in the entry's payload. */
+export interface ByteRange {
+  readonly offset: number;
+  readonly length: number;
+}
+
+/** What the view asks of the detail pane. */
+export interface DecodedViewDeps {
+  /** Marks bytes in the Hex tab without going there (undefined: none). */
+  markBytes(range: ByteRange | undefined): void;
+  /** Goes to the Hex tab with the bytes marked and in view. */
+  showBytes(range: ByteRange): void;
+}
+
+/** The rendered tab: its element, and the tree to focus and dispose. */
+export interface DecodedView {
+  readonly element: HTMLElement;
+  readonly tree: DecodedTree;
+}
+
+function offsetText(offset: number): string {
+  return `byte ${offset} (0x${offset.toString(16)})`;
+}
+
+function linkButton(text: string, testId: string, onClick: () => void): HTMLButtonElement {
+  const b = h('button', { className: 'link-button', testId, text, attrs: { type: 'button' } });
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/** Where the message's decoding stopped, with a way to the byte; for the payload inside, in words only. */
+function errorLine(decoded: DecodedMessage, deps: DecodedViewDeps): HTMLElement | undefined {
+  const outer = decoded.error;
+  const inner = decoded.inner?.error;
+  if (!outer && !inner) return undefined;
+  const parts: Node[] = [];
+  if (outer) {
+    parts.push(
+      h('div', { className: 'decoded-error-line' }, [
+        icon('error'),
+        ` ${formatName(decoded.format)} decoding stopped at ${offsetText(outer.offset)}: ${visibleText(outer.message)} `,
+        linkButton(`Show byte ${outer.offset} in Hex`, 'decoded-error-offset', () => deps.showBytes({ offset: outer.offset, length: 0 })),
+      ]),
+    );
+  }
+  if (inner && decoded.inner) {
+    // Offsets of the payload inside count from the payload's first byte, whose place in the entry the
+    // decoded message does not say: told in words, not linked.
+    parts.push(
+      h('div', { className: 'decoded-error-line' }, [
+        icon('error'),
+        ` The payload's ${formatName(decoded.inner.format)} decoding stopped at ${offsetText(inner.offset)} of the payload: ${visibleText(inner.message)}`,
+      ]),
+    );
+  }
+  return h('div', { className: 'decoded-error', testId: 'decoded-error' }, parts);
+}
+
+/** Renders a decoded entry for the Decoded tab. */
+export function renderDecoded(decoded: DecodedMessage, deps: DecodedViewDeps): DecodedView {
+  const sections: TreeSection[] = [{ root: decoded.tree, title: formatName(decoded.format) }];
+  if (decoded.inner) sections.push({ root: decoded.inner.tree, title: `payload · ${formatName(decoded.inner.format)}` });
+  const info = h('div', { className: 'decoded-node-info', testId: 'decoded-node-info' });
+  info.hidden = true;
+  const describe = (node: DecodedNode, section: number, path: string): void => {
+    const where = path === '' ? node.type : `${path} · ${node.type}`;
+    const hasBytes = node.offset !== undefined;
+    const range: ByteRange | undefined = hasBytes ? { offset: node.offset!, length: node.length ?? 0 } : undefined;
+    // A node of the payload inside has offsets within that payload: said, not marked in the entry's bytes.
+    const inEntry = section === 0 && range !== undefined;
+    deps.markBytes(inEntry ? range : undefined);
+    const bytes =
+      range === undefined
+        ? ''
+        : ` · ${range.length > 0 ? `${formatBytes(range.length)} at ` : ''}${offsetText(range.offset)}${section === 0 ? '' : ' of the payload'}`;
+    info.replaceChildren(
+      h('span', { className: 'decoded-node-where', text: `${visibleText(where)}${bytes}` }),
+      ...(inEntry ? [' ', linkButton('Show in Hex', 'decoded-show-hex', () => deps.showBytes(range))] : []),
+    );
+    info.hidden = false;
+  };
+  const tree = new DecodedTree(sections, { onSelect: describe });
+  const element = h('div', { className: 'decoded-view', testId: 'detail-decoded' }, [
+    h('div', { className: 'decoded-summary', testId: 'decoded-summary' }, [
+      h('span', { className: 'decoded-format', text: formatName(decoded.format) }),
+      decoded.inner ? h('span', { className: 'decoded-format', text: formatName(decoded.inner.format) }) : undefined,
+      h('span', { className: 'decoded-summary-text', text: visibleText(decoded.summary) }),
+    ]),
+    errorLine(decoded, deps),
+    tree.element,
+    info,
+  ]);
+  return { element, tree };
+}

@@ -1,0 +1,91 @@
+// The composer's STOMP form: a client frame's command, destination, extra headers as name/value rows
+// (added and removed by button), and a body for SEND. Header names are checked as the frame needs them.
+import type { StompForm } from '../shared/decode/layerForms';
+import { button, h } from './domBuilder';
+import { choice, formRow, markInvalid, textArea, textField, type LayerForm, type ValueElement } from './layerFormFields';
+
+const COMMANDS: readonly StompForm['command'][] = ['SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT'];
+/** Commands that name a destination. */
+const WITH_DESTINATION = new Set<StompForm['command']>(['SEND', 'SUBSCRIBE']);
+
+interface HeaderRow {
+  readonly element: HTMLElement;
+  readonly name: ValueElement;
+  readonly value: ValueElement;
+}
+
+/** Builds the STOMP form; `onChange` runs on every edit. */
+export function stompForm(onChange: () => void): LayerForm {
+  const changed = (): void => {
+    arrange();
+    onChange();
+  };
+  const command = choice('stomp-command', 'Command', COMMANDS.map((c) => [c, c] as const), changed);
+  const destination = textField('stomp-destination', 'Destination', '/queue/test', onChange);
+  const body = textArea('stomp-body', 'Body', 'Body — Ctrl+Enter to send', onChange);
+  const headerList = h('div', { className: 'stomp-headers', testId: 'stomp-headers', attrs: { role: 'group', 'aria-label': 'Headers' } });
+  const rows: HeaderRow[] = [];
+  const addHeader = (): HeaderRow => {
+    const name = textField('stomp-header-name', `Header ${rows.length + 1} name`, 'name', onChange);
+    const value = textField('stomp-header-value', `Header ${rows.length + 1} value`, 'value', onChange);
+    const remove = button('Remove', () => {
+      rows.splice(rows.indexOf(row), 1);
+      row.element.remove();
+      onChange();
+    }, true, 'close');
+    remove.dataset.testid = 'stomp-header-remove';
+    remove.setAttribute('aria-label', `Remove header ${rows.length + 1}`);
+    const row: HeaderRow = { element: h('div', { className: 'layer-row stomp-header' }, [name, value, remove]), name, value };
+    rows.push(row);
+    headerList.append(row.element);
+    return row;
+  };
+  const add = button('Add header', () => {
+    addHeader().name.focus();
+    onChange();
+  }, true, 'add');
+  add.dataset.testid = 'stomp-header-add';
+  const element = h('div', { className: 'layer-form', testId: 'layer-form', attrs: { 'data-layer': 'stomp' } }, [
+    formRow(['Command', command], ['Destination', destination], add),
+    headerList,
+    body,
+  ]);
+  const current = (): StompForm['command'] => (command.value || 'SEND') as StompForm['command'];
+  function arrange(): void {
+    destination.hidden = !WITH_DESTINATION.has(current());
+    (destination.parentElement as HTMLElement).hidden = destination.hidden;
+    // STOMP 1.2 allows a body only on SEND (and the server's MESSAGE and ERROR).
+    body.hidden = current() !== 'SEND';
+  }
+  arrange();
+  return {
+    element,
+    focus: () => destination.focus(),
+    read() {
+      const cmd = current();
+      const dest = destination.value.trim();
+      const needsDestination = WITH_DESTINATION.has(cmd);
+      markInvalid(destination, needsDestination && dest === '');
+      if (needsDestination && dest === '') return { problem: `${cmd} needs a destination.` };
+      const headers: [string, string][] = [];
+      for (let i = 0; i < rows.length; i++) {
+        const { name, value } = rows[i]!;
+        const bad = name.value === '' || /[:\r\n]/.test(name.value) || /[\r\n]/.test(value.value);
+        markInvalid(name, bad);
+        if (name.value === '' && value.value === '') continue;
+        if (name.value === '') return { problem: `Header ${i + 1} has a value but no name.` };
+        if (/[:\r\n]/.test(name.value)) return { problem: `Header ${i + 1}'s name cannot hold ':' or a line break ('${name.value}').` };
+        if (/[\r\n]/.test(value.value)) return { problem: `Header ${i + 1}'s value cannot hold a line break.` };
+        headers.push([name.value, value.value]);
+      }
+      const form: StompForm = {
+        layer: 'stomp',
+        command: cmd,
+        ...(needsDestination ? { destination: dest } : {}),
+        ...(headers.length > 0 ? { headers } : {}),
+        ...(cmd === 'SEND' && body.value !== '' ? { body: body.value } : {}),
+      };
+      return { form };
+    },
+  };
+}
