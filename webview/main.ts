@@ -99,6 +99,8 @@ function start(): void {
         filterBar.setError(message);
         store.startFilter(generation, false);
       },
+      // The Decoded tab and row summaries handle this (webview side of shared/protocol/decode.ts).
+      decodeState: () => {},
     },
     onProblem: (p) => console.warn(`[socket-inspector] ${p}`),
   });

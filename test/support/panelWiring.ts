@@ -28,6 +28,7 @@ const HOST_EVENT_TYPES = Object.keys({
   held: 0,
   autoReplies: 0,
   filterOff: 0,
+  decodeState: 0,
 } satisfies Record<keyof HostEvents, 0>) as Array<keyof HostEvents>;
 
 /** Handlers for every host event: `each(type)` for all of them, replaced by `some` where given. */
