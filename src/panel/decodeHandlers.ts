@@ -20,13 +20,22 @@ export function decodeHandlers(panel: PanelContext, decoding: PanelDecoding): Re
       if (seqs.length > MAX_SUMMARY_SEQS) throw new RequestError({ message: `Ask for at most ${MAX_SUMMARY_SEQS} summaries at a time.`, code: 'BAD_REQUEST' });
       return { summaries: decoding.summaries(seqs) };
     },
-    setDecodeSettings: async (settings) => {
+    setDecodeSettings: async (params) => {
+      const { layer, detectLayer, codecs, protoFiles } = params;
+      const settings = {
+        ...(layer !== undefined ? { layer } : {}),
+        ...(detectLayer !== undefined ? { detectLayer } : {}),
+        ...(codecs !== undefined ? { codecs } : {}),
+        ...(protoFiles !== undefined ? { protoFiles } : {}),
+      };
       // The webview checked them; the host checks again, being the one that acts on them.
       const problem = decodeSettingsProblem(settings, 'settings');
       if (problem) throw new RequestError({ message: problem, code: 'BAD_SETTINGS' });
       return { settings: await decoding.setSettings(settings) };
     },
-    layerSend: async (form) => {
+    layerSend: async (params) => {
+      // The form without the message's envelope (type, requestId).
+      const { type: _type, requestId: _id, ...form } = params as typeof params & { type?: string; requestId?: number };
       const session = decoding.layerSession;
       if (!session) {
         const why = panel.server
@@ -35,7 +44,7 @@ export function decodeHandlers(panel: PanelContext, decoding: PanelDecoding): Re
         throw new RequestError({ message: why, code: 'NO_LAYER' });
       }
       if (form.layer !== session.id) throw new RequestError({ message: `This connection speaks ${session.id}, not ${form.layer}.`, code: 'PROTOCOL' });
-      return session.send(form);
+      return session.send(form as typeof params);
     },
   };
 }

@@ -38,7 +38,7 @@ function decodeToyPacket({ payload }: LayerDecodeInput): (DecodedMessage & { inn
   }
   const type = m[1] === 'PUB' ? 'PUBLISH' : 'EVENT';
   const inner = payload.subarray(Buffer.byteLength(m[0]));
-  const fields = m[1] === 'PUB' ? { type, topic: m[2]! } : { type, event: m[2]! };
+  const fields: Record<string, string> = m[1] === 'PUB' ? { type, topic: m[2]! } : { type, event: m[2]! };
   return {
     format: 'mqtt',
     summary: `${type} ${m[2]} · ${inner.length} B`,
@@ -115,7 +115,7 @@ export const toyUpperCodec: CodecFactory = {
   create(): PayloadCodec {
     return {
       id: 'msgpack',
-      decode(payload) {
+      decode(payload): DecodedMessage {
         toyCalls.codecDecode++;
         if (payload[0] === 0xff) return { format: 'msgpack', summary: 'bad', tree: { key: '', type: 'bin' }, fields: {}, error: { offset: 0, message: 'leading 0xff' } };
         const value = text.decode(payload).toUpperCase();
