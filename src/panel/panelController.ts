@@ -229,6 +229,11 @@ export class PanelController extends Disposable {
     return this.decoding.setSettings(settings);
   }
 
+  /** The layer's own settings (secrets filled in) for the connections a reconnect makes. */
+  setLayerSettings(choice: LayerChoice | undefined): void {
+    this.decoding.setLayerSettings(choice);
+  }
+
   /** Loads the .proto files again (one changed on disk); rows decode anew. */
   reloadProtoSchemas(): Promise<void> {
     return this.decoding.reloadSchemas();

@@ -84,6 +84,14 @@ export class PanelDecoding extends Disposable implements FieldSource {
     return this.attachment?.session;
   }
 
+  /**
+   * Sets the settings the layer starts with while it is chosen (a session's `connection.layer`, its
+   * secrets filled in); they apply from the next connection on (a reconnect), the current one keeps its session.
+   */
+  setLayerSettings(choice: LayerChoice | undefined): void {
+    this.layerSettings = choice;
+  }
+
   /** Replaces the settings; resolves once they apply (after .proto files loaded). */
   async setSettings(settings: DecodeSettings): Promise<DecodeSettings> {
     await this.decoding.setSettings(normalizeDecodeSettings(settings));

@@ -10,6 +10,8 @@ import { reportError } from '../errorReport';
 import { redactCredentialsInText } from '../../core/export/credentialRedaction';
 import type { PanelSessionInfo } from '../../../shared/protocol';
 import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './inspectorPanel';
+import type { ProtoSchemaLoader } from '../../core/decode/entryDecoding';
+import type { PanelControllerOptions } from '../../panel/panelController';
 
 /** An inspector tab and where its connection came from. */
 export interface InspectorEntry {
@@ -28,7 +30,20 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly registry: ConnectionRegistry,
     private readonly output: vscode.LogOutputChannel,
+    /** Loads .proto files for the panels' Protobuf codec rules (bound to the workspace by the extension). */
+    private readonly loadProtoSchemas?: ProtoSchemaLoader,
   ) {}
+
+  /** What every inspector's controller is made with: the settings, the session details, how to decode. */
+  private controllerOptions(id: string, source: InspectorSource): PanelControllerOptions {
+    return {
+      settings: panelSettingsFromConfiguration(),
+      session: () => this.sessionInfo(id),
+      ...(source.decode?.settings ? { decode: source.decode.settings } : {}),
+      ...(source.decode?.layer ? { layerSettings: source.decode.layer } : {}),
+      ...(this.loadProtoSchemas ? { loadProtoSchemas: this.loadProtoSchemas } : {}),
+    };
+  }
 
   /** Opens the tab of connection `id`, or reveals it. */
   show(id: string, source: InspectorSource = {}): void {
@@ -39,9 +54,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     }
     const connection = this.registry.get(id);
     if (!connection) return;
-    const panel = openInspectorPanel(this.extensionUri, connection, this.callbacks(id), {
-      controller: { settings: panelSettingsFromConfiguration(), session: () => this.sessionInfo(id) },
-    });
+    const panel = openInspectorPanel(this.extensionUri, connection, this.callbacks(id), { controller: this.controllerOptions(id, source) });
     this.track(id, panel, source);
   }
 
@@ -49,9 +62,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   adopt(id: string, webviewPanel: vscode.WebviewPanel, source: InspectorSource): InspectorEntry | undefined {
     const connection = this.registry.get(id);
     if (!connection) return undefined;
-    const panel = bindInspectorPanel(webviewPanel, this.extensionUri, connection, this.callbacks(id), {
-      controller: { settings: panelSettingsFromConfiguration(), session: () => this.sessionInfo(id) },
-    });
+    const panel = bindInspectorPanel(webviewPanel, this.extensionUri, connection, this.callbacks(id), { controller: this.controllerOptions(id, source) });
     return this.track(id, panel, source);
   }
 
