@@ -234,6 +234,11 @@ export class PanelController extends Disposable {
     this.decoding.setLayerSettings(choice);
   }
 
+  /** The message types of the loaded .proto files, or why they did not load. */
+  get protoSchemas(): { readonly messageTypes?: readonly string[]; readonly problem?: string } {
+    return this.decoding.protoSchemas;
+  }
+
   /** Loads the .proto files again (one changed on disk); rows decode anew. */
   reloadProtoSchemas(): Promise<void> {
     return this.decoding.reloadSchemas();

@@ -92,6 +92,13 @@ export class PanelDecoding extends Disposable implements FieldSource {
     this.layerSettings = choice;
   }
 
+  /** Message types the loaded .proto files offer (when the loader lists them), and why they did not load. */
+  get protoSchemas(): { readonly messageTypes?: readonly string[]; readonly problem?: string } {
+    const types = this.decoding.messageTypes;
+    const problem = this.decoding.protoProblem;
+    return { ...(types ? { messageTypes: types } : {}), ...(problem !== undefined ? { problem } : {}) };
+  }
+
   /** Replaces the settings; resolves once they apply (after .proto files loaded). */
   async setSettings(settings: DecodeSettings): Promise<DecodeSettings> {
     await this.decoding.setSettings(normalizeDecodeSettings(settings));

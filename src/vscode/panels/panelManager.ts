@@ -12,6 +12,7 @@ import type { PanelSessionInfo } from '../../../shared/protocol';
 import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './inspectorPanel';
 import type { ProtoSchemaLoader } from '../../core/decode/entryDecoding';
 import type { PanelControllerOptions } from '../../panel/panelController';
+import { watchProtoFiles } from '../protoFiles';
 
 /** An inspector tab and where its connection came from. */
 export interface InspectorEntry {
@@ -22,6 +23,8 @@ export interface InspectorEntry {
 
 export class PanelManager implements InspectorHost, vscode.Disposable {
   private readonly entries = new Map<string, InspectorEntry>();
+  /** Each tab's watch on its .proto files. */
+  private readonly protoWatches = new Map<string, vscode.Disposable>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   /** Fires when a tab opens or closes. */
   readonly onDidChange = this.changeEmitter.event;
@@ -133,6 +136,8 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
       },
       disconnect: () => this.registry.get(id)?.close(),
       onDidDispose: () => {
+        this.protoWatches.get(id)?.dispose();
+        this.protoWatches.delete(id);
         this.entries.delete(id);
         this.registry.remove(id);
         this.changeEmitter.fire();
@@ -143,6 +148,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   private track(id: string, panel: InspectorPanel, source: InspectorSource): InspectorEntry {
     const entry = { id, panel, source };
     this.entries.set(id, entry);
+    this.protoWatches.set(id, watchProtoFiles(panel.controller));
     this.changeEmitter.fire();
     return entry;
   }
@@ -150,6 +156,8 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   dispose(): void {
     for (const entry of [...this.entries.values()]) entry.panel.dispose();
     this.entries.clear();
+    for (const w of this.protoWatches.values()) w.dispose();
+    this.protoWatches.clear();
     this.changeEmitter.dispose();
   }
 }
