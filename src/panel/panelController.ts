@@ -36,6 +36,7 @@ import { ConnectionChanges, handshakeForWebview } from './connectionChanges';
 import { connectionHandlers } from './connectionHandlers';
 import { decodeHandlers } from './decodeHandlers';
 import type { DecodeSettings } from '../../shared/decode/decodeSettings';
+import type { DecodedMessage } from '../../shared/decode/decoded';
 import { PanelDecoding, type LayerChoice, type PanelDecodingOptions } from './panelDecoding';
 import { filterHandlers, PanelFilter, type PanelFilterOptions } from './filterHandlers';
 import { LogStream, type LogStreamOptions } from './logStream';
@@ -232,6 +233,16 @@ export class PanelController extends Disposable {
   /** The layer's own settings (secrets filled in) for the connections a reconnect makes. */
   setLayerSettings(choice: LayerChoice | undefined): void {
     this.decoding.setLayerSettings(choice);
+  }
+
+  /** Whether a layer or codec rule decodes the messages on screen. */
+  get decodes(): boolean {
+    return this.decoding.decodes;
+  }
+
+  /** One payload decoded as an entry of the log on screen (for exports); undefined when nothing applies. */
+  decodePayload(direction: number, kind: number, payload: Uint8Array): DecodedMessage | undefined {
+    return this.decoding.decodePayload(direction, kind, payload);
   }
 
   /** The message types of the loaded .proto files, or why they did not load. */

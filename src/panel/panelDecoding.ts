@@ -141,8 +141,18 @@ export class PanelDecoding extends Disposable implements FieldSource {
 
   /** For the filter: the fields of one entry, or undefined when nothing decodes it (not cached: a scan visits every entry). */
   fieldsOf(direction: number, kind: number, payload: Uint8Array): Readonly<Record<string, string>> | undefined {
-    const decoded = this.decoding.decodeInput({ direction: direction as Direction, kind: kind as Kind, payload }, this.attachment?.decoder);
+    const decoded = this.decodePayload(direction, kind, payload);
     return decoded ? EntryDecoding.fieldsOf(decoded) : undefined;
+  }
+
+  /** One payload decoded as an entry of the log on screen would be (not cached): exports, the filter. */
+  decodePayload(direction: number, kind: number, payload: Uint8Array): DecodedMessage | undefined {
+    return this.decoding.decodeInput({ direction: direction as Direction, kind: kind as Kind, payload }, this.attachment?.decoder);
+  }
+
+  /** Whether anything may decode the messages on screen: a layer (chosen or detected) or a codec rule. */
+  get decodes(): boolean {
+    return this.attachment?.decoder !== undefined || (this.settings.codecs?.length ?? 0) > 0;
   }
 
   /** Posts `decodeState` now (on ready the answer to `ready` goes first: see postSoon). */
