@@ -146,24 +146,9 @@ export class PanelController extends Disposable {
     });
     this.decoding = this.register(
       new PanelDecoding(
-        {
-          get log() {
-            return self.shownLog;
-          },
-          get live() {
-            return self.live;
-          },
-          get events() {
-            return self.channel;
-          },
-          get connection() {
-            return self.conn;
-          },
-          // The layer is spoken on connections we open; a listener's peers and a proxy's legs are only decoded.
-          get speaks() {
-            return !ServerController.accepts(self.root) && self.conn.end === undefined;
-          },
-        },
+        context,
+        // The layer is spoken on connections we open; a listener's peers and a proxy's legs are only decoded.
+        () => !ServerController.accepts(this.root) && this.conn.end === undefined,
         options,
       ),
     );

@@ -45,7 +45,10 @@ export class PanelDecoding extends Disposable implements FieldSource {
   readonly onDidChange: Event<void> = this.changeEmitter.event;
 
   constructor(
-    private readonly shown: ShownLog<DecodeEvents> & { readonly connection: Connection; readonly speaks: boolean },
+    /** The log and connection on screen, and where to post. */
+    private readonly shown: ShownLog<DecodeEvents> & { readonly connection: Connection },
+    /** Whether the connection on screen is one we opened, so its layer is spoken (else only decoded). */
+    private readonly speaks: () => boolean,
     options: PanelDecodingOptions = {},
   ) {
     super();
@@ -124,7 +127,7 @@ export class PanelDecoding extends Disposable implements FieldSource {
     this.attachment = new LayerAttachment(connection, {
       ...(choice ? { choice } : {}),
       detect: s.detectLayer !== false,
-      speak: this.shown.speaks,
+      speak: this.speaks(),
     });
     this.attachmentSubscription = this.attachment.onDidChange(() => this.changed());
   }
