@@ -14,6 +14,9 @@ import { eventually } from '../support/eventually';
 import { startWsServer, type WsPeer } from '../support/nodePeers';
 import { wirePanel, type WiredPanel } from '../support/panelWiring';
 import { registerToyDecoders, resetToyCalls, toyCalls } from '../support/toyDecoders';
+import { createServerConnection } from '../../src/core/connection/serverConnection';
+import { createWsListener } from '../../src/core/listen/wsListener';
+import { peerNumber, recordingClient } from '../support/listenClients';
 
 registerToyDecoders();
 
@@ -190,6 +193,29 @@ describe('where the layer starts', () => {
     panel.controller.setVisible(true);
     await panel.webview.sendRequest('getSummaries', { seqs: [seq, seq + 1] });
     assert.equal(toyCalls.layerDecode, 2);
+  });
+});
+
+describe('listeners', () => {
+  it('decode their peers with the panel’s settings and a detected layer, and never speak for them', async () => {
+    const listener = createServerConnection(createWsListener({ address: { host: '127.0.0.1', port: 0 } }));
+    cleanups.push(() => listener.dispose());
+    await listener.connect();
+    const panel = wirePanel(listener, {}, { decode: { codecs: [{ codec: 'msgpack', topic: 'chat/#' }] } });
+    cleanups.push(() => panel.dispose());
+    await panel.webview.sendRequest('ready', {});
+    const client = recordingClient(`ws://127.0.0.1:${listener.server.address!.port}/toy/peer`);
+    cleanups.push(() => client.ws.terminate());
+    await client.opened;
+    const peer = await peerNumber(listener.server, 1);
+    client.ws.send('PUB chat/x hey');
+    const log = peer.connection.log;
+    await eventually(() => log.nextSeq, () => [...Array(log.nextSeq).keys()].some((s) => log.kind(s) === 0 && log.direction(s) === 0), 'the message, logged by the peer');
+    const seq = [...Array(log.nextSeq).keys()].find((s) => log.kind(s) === 0 && log.direction(s) === 0)!;
+    await panel.webview.sendRequest('selectPeer', { peer: 1 });
+    assert.deepEqual((await panel.webview.sendRequest('getSummaries', { seqs: [seq] })).summaries, ['PUBLISH chat/x · 3 B · "HEY"']);
+    assert.equal(toyCalls.started.length, 0);
+    await assert.rejects(panel.webview.sendRequest('layerSend', { layer: 'mqtt', action: 'publish', topic: 'a', payload: '', format: 'text', qos: 0 }), (e: RequestError) => e.code === 'NO_LAYER');
   });
 });
 
