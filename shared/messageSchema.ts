@@ -2,7 +2,9 @@
 // from the network), so neither side acts on a message before its type is known and its fields have
 // the expected shapes. Unknown types and extra nonsense are refused with a message naming the field.
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES } from './autoReplyRules';
-import { MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT } from './protocol';
+import { MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT, MAX_SUMMARY_SEQS } from './protocol';
+import { CODEC_IDS, LAYER_IDS } from './decode/decoded';
+import { codecRuleProblem, MAX_CODEC_RULES, MAX_PROTO_FILES } from './decode/decodeSettingsCheck';
 import { matchBitsProblem } from './matchBits';
 import { MAX_FRAGMENTS } from './wireFrames';
 import type { HostEvents, WebviewEvents, WebviewRequests } from './protocol';
@@ -138,6 +140,54 @@ const autoReplyRules: FieldCheck = (v) => {
   return undefined;
 };
 
+/** A list of at most `max` items, each passing `item`. */
+const listOf =
+  (max: number, item: FieldCheck): FieldCheck =>
+  (v) => {
+    if (!Array.isArray(v) || v.length > max) return `must be a list of at most ${max} items`;
+    for (let i = 0; i < v.length; i++) {
+      const problem = item(v[i]);
+      if (problem) return `[${i}] ${problem}`;
+    }
+    return undefined;
+  };
+
+/** DecodeSettings' fields; the rules are checked in full (codecRuleProblem), the host checks all again. */
+const decodeSettingsFields: MessageSchema = {
+  layer: optional(oneOf(...LAYER_IDS)),
+  detectLayer: optional(boolean),
+  codecs: optional(listOf(MAX_CODEC_RULES, (r) => codecRuleProblem(r, 'rule'))),
+  protoFiles: optional(listOf(MAX_PROTO_FILES, string(4096))),
+};
+
+const header: FieldCheck = (v) =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string' && v[0].length <= 1024 && v[1].length <= 64 * 1024
+    ? undefined
+    : 'must be a [name, value] pair of strings';
+
+/**
+ * Every field a layer composer form has (shared/decode/layerForms.ts), by shape; which fields a form
+ * of each layer needs and what their values may be is the layer's to check (LayerSession.send).
+ */
+const layerFormFields: MessageSchema = {
+  layer: oneOf(...LAYER_IDS),
+  namespace: optional(string(1024)),
+  event: optional(string(1024)),
+  args: optional(string()),
+  ack: optional(boolean),
+  action: optional(oneOf('publish', 'subscribe', 'unsubscribe')),
+  topic: optional(string(65535)),
+  payload: optional(string()),
+  format: optional(composerFormat),
+  qos: optional(integer(0, 2)),
+  retain: optional(boolean),
+  properties: optional(string(1024 * 1024)),
+  command: optional(oneOf('SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT')),
+  destination: optional(string(65535)),
+  headers: optional(listOf(1024, header)),
+  body: optional(string()),
+};
+
 /** Requests the host accepts from the webview. */
 export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   ready: {},
@@ -178,6 +228,10 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   releaseHeld: { id: integer(), replacement: optional((r) => exactObject(r, composerFields)) },
   dropHeld: { id: integer() },
   heldAll: { action: oneOf('release', 'drop') },
+  getDecoded: { seq },
+  getSummaries: { seqs: listOf(MAX_SUMMARY_SEQS, seq) },
+  setDecodeSettings: decodeSettingsFields,
+  layerSend: layerFormFields,
 };
 
 /** Events the host accepts from the webview. */
@@ -206,7 +260,12 @@ export const hostEventSchemas: SchemaMap<HostEvents> = {
   held: { proxy: object },
   autoReplies: { autoReplies: object },
   filterOff: { generation: integer(), message: string(10_000) },
-  decodeState: { settings: object, layerStatus: optional(string(1024)), codecs: list, messageTypes: optional(list) },
+  decodeState: {
+    settings: object,
+    layerStatus: optional(string(10_000)),
+    codecs: listOf(CODEC_IDS.length, oneOf(...CODEC_IDS)),
+    messageTypes: optional(listOf(100_000, string(1024))),
+  },
 };
 
 /** What one side accepts: request and event schemas by type. */

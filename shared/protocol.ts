@@ -8,7 +8,7 @@
 // handles them: `<Feature>Requests` the webview sends, `<Feature>Events` the host sends, and
 // `<Feature>WebviewEvents` the webview sends unanswered. This file puts them together.
 import type { ConnectionEvents, ConnectionRequests } from './protocol/connection';
-import type { DecodeEvents } from './protocol/decode';
+import type { DecodeEvents, DecodeRequests } from './protocol/decode';
 import type { FilterEvents, FilterRequests } from './protocol/filter';
 import type { LogEvents, LogRequests, LogWebviewEvents } from './protocol/log';
 import type { EventMessage, RequestMessage, ResponseMessage } from './protocol/messages';
@@ -44,7 +44,8 @@ export type WebviewRequests = PanelRequests &
   FilterRequests &
   TimingRequests &
   ServerRequests &
-  ProxyRequests;
+  ProxyRequests &
+  DecodeRequests;
 
 /** Events the webview sends (no answer). */
 export type WebviewEvents = LogWebviewEvents & PanelWebviewEvents;
@@ -56,7 +57,14 @@ export type WebviewEvents = LogWebviewEvents & PanelWebviewEvents;
 export type HostRequests = Record<never, { params: object; result: unknown }>;
 
 /** Events the host sends. */
-export type HostEvents = PanelEvents & LogEvents & ConnectionEvents & SendEvents & FilterEvents & ServerEvents & ProxyEvents & DecodeEvents;
+export type HostEvents = PanelEvents &
+  LogEvents &
+  ConnectionEvents &
+  SendEvents &
+  FilterEvents &
+  ServerEvents &
+  ProxyEvents &
+  DecodeEvents;
 
 /** Every message the webview posts. */
 export type FromWebviewMessage = RequestMessage<WebviewRequests> | EventMessage<WebviewEvents> | ResponseMessage;

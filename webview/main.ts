@@ -16,7 +16,7 @@ import { decodeMatchBits } from '../shared/matchBits';
 import { MessageHandler, toErrorInfo } from '../shared/messageHandler';
 import { webviewIncoming } from '../shared/messageSchema';
 import type { ConnectionState } from '../shared/logModel';
-import type { DecodeEvents, DecodeRequests, FilterSpec, HostEvents, HostRequests, PanelSnapshot, PanelStats, WebviewEvents, WebviewRequests } from '../shared/protocol';
+import type { DecodeEvents, FilterSpec, HostEvents, HostRequests, PanelSnapshot, PanelStats, WebviewEvents, WebviewRequests } from '../shared/protocol';
 import { Composer } from './composer';
 import { forwardControlLabels } from './controlLabels';
 import { DetailPane } from './detailPane';
@@ -56,7 +56,7 @@ function start(): void {
 
   // The decode slice (shared/protocol/decode.ts) is asked for by name here until the host's side of it
   // joins WebviewRequests.
-  const channel = new MessageHandler<WebviewRequests & DecodeRequests, WebviewEvents, HostRequests, HostEvents>({
+  const channel = new MessageHandler<WebviewRequests, WebviewEvents, HostRequests, HostEvents>({
     post: (m) => host.api.postMessage(m),
     schemas: webviewIncoming,
     requests: {},

@@ -23,6 +23,8 @@ export interface CodecRule {
 export interface DecodeSettings {
   /** The protocol layer; absent: none (raw WebSocket or TCP). */
   readonly layer?: LayerId;
+  /** Whether a layer is detected from the wire when none is chosen (Socket.IO path, MQTT subprotocol, …); absent: on. */
+  readonly detectLayer?: boolean;
   /** Payload codecs, first matching rule wins; empty or absent: payloads are shown as bytes/text/JSON. */
   readonly codecs?: readonly CodecRule[];
   /** Protobuf: the `.proto` files (workspace-relative or absolute) the message types come from. */

@@ -6,7 +6,7 @@ import type { FilterEvents, FilterRequests, FilterSpec } from '../../shared/prot
 import type { IDisposable } from '../core/base/dispose';
 import { PatternRunner } from '../core/patterns/patternRunner';
 import { FilterScan } from './filterScan';
-import { compileFilter, type CompiledFilter } from './logFilter';
+import { compileFilter, type CompiledFilter, type FieldSource } from './logFilter';
 import { MatchAccumulator } from './matchAccumulator';
 import type { ShownLog } from './panelContext';
 
@@ -41,6 +41,8 @@ export class PanelFilter implements IDisposable {
   constructor(
     private readonly shown: ShownLog<FilterEvents>,
     options: PanelFilterOptions = {},
+    /** Decodes entries for `name:value` terms (the panel's layer and codecs); absent: text only. */
+    private readonly fields?: FieldSource,
   ) {
     this.sliceMs = options.filterSliceMs ?? DEFAULTS.filterSliceMs;
     this.postIntervalMs = options.filterPostIntervalMs ?? DEFAULTS.filterPostIntervalMs;
@@ -50,7 +52,7 @@ export class PanelFilter implements IDisposable {
   set(generation: number, spec: FilterSpec | null): void {
     this.cancel();
     if (!spec) return;
-    const compiled = compileFilter(spec);
+    const compiled = compileFilter(spec, this.fields);
     if (!compiled.ok) throw new RequestError({ message: compiled.message, code: 'BAD_FILTER' });
     this.compiled = compiled.filter;
     this.scan = new FilterScan(generation, compiled.filter, this.shown.log.firstSeq);

@@ -2,7 +2,10 @@
 // Text is matched against the UTF-8 decoding of the payload (meta entries: their description).
 // Substrings and regular expressions of literal alternatives are searched here, in linear time; any other
 // regular expression may take exponential time, so it is tested on the pattern worker (FilterScan).
+// With a protocol layer or payload codec in effect, `name:value` terms (`event:chat`, `topic:sensors/+`)
+// test the decoded message's fields (FieldSource): entries are decoded only as the scan reaches them.
 import type { FilterSpec } from '../../shared/protocol';
+import { topicMatches } from '../core/decode/topicFilter';
 import type { PatternSource } from '../core/patterns/patternRunner';
 import { parseRegexLiteral } from '../core/patterns/regexLiteral';
 
@@ -22,6 +25,45 @@ export interface CompiledFilter {
   matches(direction: number, kind: number, bytes: Uint8Array, start: number, end: number): boolean;
   /** Called before each slice of a scan: the log may have changed (and slabs been reused) since the last. */
   beginScan?(): void;
+}
+
+/** Decodes an entry for the filter: its fields by name, or undefined when nothing decodes it. */
+export interface FieldSource {
+  fieldsOf(direction: number, kind: number, payload: Uint8Array): Readonly<Record<string, string>> | undefined;
+}
+
+/** One `name:value` term of a filter. */
+export interface FieldTerm {
+  readonly name: string;
+  readonly value: string;
+}
+
+const FIELD_TERM = /^([A-Za-z_][A-Za-z0-9_]*):(.+)$/s;
+
+/**
+ * The filter text as field terms, when every space-separated word is `name:value` (`event:chat
+ * type:EVENT`); undefined for any other text, which is plain text as ever.
+ */
+export function parseFieldTerms(text: string): FieldTerm[] | undefined {
+  const words = text.trim().split(/\s+/);
+  const terms: FieldTerm[] = [];
+  for (const word of words) {
+    const m = FIELD_TERM.exec(word);
+    if (!m) return undefined;
+    terms.push({ name: m[1]!, value: m[2]! });
+  }
+  return terms.length > 0 ? terms : undefined;
+}
+
+/**
+ * Whether a decoded field has the term's value: `topic` as an MQTT topic filter (`+` one level, `#` the
+ * rest), any other field equal ignoring case.
+ */
+export function fieldMatches(term: FieldTerm, fields: Readonly<Record<string, string>>): boolean {
+  const actual = fields[term.name];
+  if (actual === undefined) return false;
+  if (term.name === 'topic') return topicMatches(term.value, actual);
+  return actual.toLowerCase() === term.value.toLowerCase();
 }
 
 /** Outcome of {@link compileFilter}. */
@@ -185,12 +227,28 @@ function textMatcher(text: string): TextTest | { error: string } | { offThread: 
   return (bytes, start, end) => decodePrefix(bytes, start, end).toLowerCase().includes(needle);
 }
 
-/** Compiles a filter; an invalid regular expression is reported, not thrown. */
-export function compileFilter(spec: FilterSpec): FilterCompilation {
+/**
+ * A test of field terms against decoded entries, or of the same text as plain text: `topic:a/b` still
+ * finds a payload that says "topic:a/b" where nothing decodes it.
+ */
+function fieldMatcher(terms: readonly FieldTerm[], plain: TextTest | undefined, source: FieldSource): FieldTest {
+  return (direction, kind, bytes, start, end) => {
+    if (plain?.(bytes, start, end)) return true;
+    const fields = source.fieldsOf(direction, kind, bytes.subarray(start, end));
+    return fields !== undefined && terms.every((t) => fieldMatches(t, fields));
+  };
+}
+
+type FieldTest = (direction: number, kind: number, bytes: Uint8Array, start: number, end: number) => boolean;
+
+/** Compiles a filter; an invalid regular expression is reported, not thrown. `fields` decodes entries for field terms. */
+export function compileFilter(spec: FilterSpec, fields?: FieldSource): FilterCompilation {
   const matcher = textMatcher(spec.text);
   if (matcher && 'error' in matcher) return { ok: false, message: matcher.error };
   const offThread = matcher && 'offThread' in matcher ? matcher.offThread : undefined;
   const text = offThread ? undefined : (matcher as TextTest | undefined);
+  const terms = fields && !offThread ? parseFieldTerms(spec.text) : undefined;
+  const byField = terms ? fieldMatcher(terms, text, fields!) : undefined;
   let directionMask = 0;
   for (const d of spec.directions) directionMask |= 1 << d;
   let kindMask = 0;
@@ -218,6 +276,7 @@ export function compileFilter(spec: FilterSpec): FilterCompilation {
       matches(direction, kind, bytes, start, end) {
         if (!anyDirection && (directionMask & (1 << direction)) === 0) return false;
         if (!anyKind && (kindMask & (1 << kind)) === 0) return false;
+        if (byField) return byField(direction, kind, bytes, start, end);
         return text === undefined || text(bytes, start, end);
       },
       beginScan() {

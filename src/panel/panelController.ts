@@ -8,7 +8,8 @@
 // scans it, PanelTiming pairs requests and responses, ServerController and ProxyController follow a
 // server's peers and a proxy pair's hold queue, and each feature's request handlers live in a module of
 // their own (sendHandlers, payloadHandlers, connectionHandlers, filterHandlers, timingHandlers,
-// serverHandlers, proxyHandlers), beside their slice of the protocol in shared/protocol/.
+// serverHandlers, proxyHandlers, decodeHandlers), beside their slice of the protocol in shared/protocol/.
+// PanelDecoding reads the messages beyond bytes (protocol layer, payload codecs) when rows are shown.
 // While the panel is hidden nothing is posted and the log keeps capturing; the webview asks for
 // whatever pages it lacks once it is back.
 import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } from '../../shared/framerSpec';
@@ -33,6 +34,10 @@ import type { EntryLog } from '../core/log/entryLog';
 import { ComposerLists } from './composerLists';
 import { ConnectionChanges, handshakeForWebview } from './connectionChanges';
 import { connectionHandlers } from './connectionHandlers';
+import { decodeHandlers } from './decodeHandlers';
+import type { DecodeSettings } from '../../shared/decode/decodeSettings';
+import type { DecodedMessage } from '../../shared/decode/decoded';
+import { PanelDecoding, type LayerChoice, type PanelDecodingOptions } from './panelDecoding';
 import { filterHandlers, PanelFilter, type PanelFilterOptions } from './filterHandlers';
 import { LogStream, type LogStreamOptions } from './logStream';
 import { isWebSocket, type PanelCallbacks, type PanelContext } from './panelContext';
@@ -49,7 +54,7 @@ import { frameRecorder } from './wireFrameQueries';
 export type { PanelCallbacks } from './panelContext';
 
 /** Tuning of batching and scanning; the defaults suit an interactive panel. */
-export interface PanelControllerOptions extends LogStreamOptions, PanelFilterOptions {
+export interface PanelControllerOptions extends LogStreamOptions, PanelFilterOptions, PanelDecodingOptions {
   /** Longest one slice of request/response pairing runs before yielding, ms. */
   readonly timingSliceMs?: number;
   /** Where diagnostics go. Default console.warn. */
@@ -76,6 +81,7 @@ export class PanelController extends Disposable {
   private readonly timing: PanelTiming;
   private readonly stream: LogStream;
   private readonly filter: PanelFilter;
+  private readonly decoding: PanelDecoding;
   /** The panel as its feature modules see it. */
   private readonly context: PanelContext;
   private connectionSubscriptions: IDisposable[] = [];
@@ -138,6 +144,14 @@ export class PanelController extends Disposable {
       attach: (c) => this.attach(c),
       rememberAutoPong: (enabled) => (this.autoPong = enabled),
     });
+    this.decoding = this.register(
+      new PanelDecoding(
+        context,
+        // The layer is spoken on connections we open; a listener's peers and a proxy's legs are only decoded.
+        () => !ServerController.accepts(this.root) && this.conn.end === undefined,
+        options,
+      ),
+    );
     this.stream = this.register(
       new LogStream(
         context,
@@ -151,7 +165,7 @@ export class PanelController extends Disposable {
         options,
       ),
     );
-    this.filter = this.register(new PanelFilter(context, options));
+    this.filter = this.register(new PanelFilter(context, options, this.decoding));
     this.channel = new MessageHandler<HostRequests, HostEvents, WebviewRequests, WebviewEvents>({
       post: post as (m: object) => void,
       schemas: hostIncoming,
@@ -165,6 +179,7 @@ export class PanelController extends Disposable {
         ...timingHandlers(context, this.timing),
         ...serverHandlers(context),
         ...proxyHandlers(this.proxy),
+        ...decodeHandlers(context, this.decoding),
       },
       events: {
         ack: () => this.stream.ack(),
@@ -177,6 +192,52 @@ export class PanelController extends Disposable {
     this.register(toDisposable(() => this.server?.dispose()));
     this.subscribeConnection();
     if (ServerController.accepts(connection)) this.server = this.createServerController(connection);
+    this.decoding.track();
+  }
+
+  /** How the panel reads messages beyond bytes: layer, detection, codec rules, .proto files. */
+  get decodeSettings(): DecodeSettings {
+    return this.decoding.settings;
+  }
+
+  /** The chosen protocol layer with its settings (for `connection.layer` in a session file). */
+  get layerChoice(): LayerChoice | undefined {
+    return this.decoding.layerChoice;
+  }
+
+  /** Fires when the decode settings or the layer's state change. */
+  get onDidChangeDecoding(): Event<void> {
+    return this.decoding.onDidChange;
+  }
+
+  /** Changes how messages are read; resolves with the settings in force once .proto files loaded. */
+  setDecodeSettings(settings: DecodeSettings): Promise<DecodeSettings> {
+    return this.decoding.setSettings(settings);
+  }
+
+  /** The layer's own settings (secrets filled in) for the connections a reconnect makes. */
+  setLayerSettings(choice: LayerChoice | undefined): void {
+    this.decoding.setLayerSettings(choice);
+  }
+
+  /** Whether a layer or codec rule decodes the messages on screen. */
+  get decodes(): boolean {
+    return this.decoding.decodes;
+  }
+
+  /** One payload decoded as an entry of the log on screen (for exports); undefined when nothing applies. */
+  decodePayload(direction: number, kind: number, payload: Uint8Array): DecodedMessage | undefined {
+    return this.decoding.decodePayload(direction, kind, payload);
+  }
+
+  /** The message types of the loaded .proto files, or why they did not load. */
+  get protoSchemas(): { readonly messageTypes?: readonly string[]; readonly problem?: string } {
+    return this.decoding.protoSchemas;
+  }
+
+  /** Loads the .proto files again (one changed on disk); rows decode anew. */
+  reloadProtoSchemas(): Promise<void> {
+    return this.decoding.reloadSchemas();
   }
 
   /** The connection the panel currently shows (on a server panel: the peer shown, or the server's own). */
@@ -250,6 +311,7 @@ export class PanelController extends Disposable {
         this.snapshotOwed = false;
         this.resetWebviewState();
         this.channel.sendEvent('snapshot', { snapshot: this.snapshot() });
+        this.decoding.post();
         return;
       }
       this.postConnectionChanges();
@@ -313,6 +375,7 @@ export class PanelController extends Disposable {
     this.rebuildFramedLog();
     if (this.autoPong !== undefined) frameRecorder(connection)?.setAutoPong(this.autoPong);
     this.subscribeConnection();
+    this.decoding.track();
     this.restartWebview();
   }
 
@@ -331,8 +394,10 @@ export class PanelController extends Disposable {
     this.stream.resetRate();
     if (!this.ready) return;
     this.resetWebviewState();
-    if (this.live) this.channel.sendEvent('snapshot', { snapshot: this.snapshot() });
-    else this.snapshotOwed = true;
+    if (this.live) {
+      this.channel.sendEvent('snapshot', { snapshot: this.snapshot() });
+      this.decoding.post();
+    } else this.snapshotOwed = true;
   }
 
   private get live(): boolean {
@@ -365,6 +430,8 @@ export class PanelController extends Disposable {
     this.snapshotOwed = false;
     this.resetWebviewState();
     if (this.visible) this.stream.startStatsTimer();
+    // After the answer to `ready`, which carries the snapshot.
+    this.decoding.postSoon();
     return this.snapshot();
   }
 

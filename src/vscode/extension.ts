@@ -7,6 +7,7 @@ import { reportError } from './errorReport';
 import { registerFastReceive } from './fastReceiveSwitch';
 import { createApi, type SocketInspectorApi } from './extensionApi';
 import { registerExportCommands } from './commands/exportCommands';
+import { registerCodecCommands } from './commands/codecCommands';
 import { registerInspectorCommands } from './commands/inspectorCommands';
 import { PanelManager } from './panels/panelManager';
 import { registerServerCommands } from './commands/serverCommands';
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   registerSessionEditor(context, registry, panels, output);
   registerSessionsView(context, registry, panels, output);
   registerExportCommands(context, registry, panels, pick, output);
+  registerCodecCommands(context, panels, pick);
   return createApi(registry, panels);
 }
 

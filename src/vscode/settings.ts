@@ -1,11 +1,13 @@
 // Every socketInspector.* setting the extension reads, read here and nowhere else: log retention, the
 // message size limit, a listener's limits (socketInspector.listen.*), the TLS key log of ad-hoc
-// connections, the panel's defaults, whether a saved session stores its log, and the fast receive switch.
+// connections, the panel's defaults, whether a saved session stores its log, the fast receive switch, and
+// the protocol new connections speak.
 // The key log: socketInspector.tls.keyLogFile, or tls.keyLogFile in a command's options; session files
 // carry their own (connection.tls.keyLogFile).
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { PanelSettings } from '../../shared/protocol';
+import { LAYER_IDS, type LayerId } from '../../shared/decode/decoded';
 import type { RetentionOptions, TcpOptions, WebSocketOptions } from '../core/connection/connectionTypes';
 import { withMessageLimit } from '../core/connection/messageLimit';
 import type { ServerSettingValues } from '../core/listen/listenerSettings';
@@ -91,4 +93,10 @@ export const FAST_RECEIVE_SETTING = 'socketInspector.advanced.fastReceive';
 /** socketInspector.advanced.fastReceive: whether connections may use the fast receive paths. */
 export function fastReceiveFromSettings(): boolean {
   return vscode.workspace.getConfiguration('socketInspector').get<boolean>('advanced.fastReceive') ?? true;
+}
+
+/** socketInspector.connect.speak: the protocol layer new connections speak, or 'detect' (the default) or 'none'. */
+export function speakFromSettings(): 'detect' | 'none' | LayerId {
+  const value = vscode.workspace.getConfiguration('socketInspector').get<string>('connect.speak') ?? 'detect';
+  return value === 'none' || (LAYER_IDS as readonly string[]).includes(value) ? (value as 'none' | LayerId) : 'detect';
 }

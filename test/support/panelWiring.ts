@@ -6,7 +6,7 @@ import { MessageHandler } from '../../shared/messageHandler';
 import { webviewIncoming } from '../../shared/messageSchema';
 import type { HostEvents, HostRequests, WebviewEvents, WebviewRequests } from '../../shared/protocol';
 import type { Connection } from '../../src/core/connection/connectionTypes';
-import { PanelController, type PanelCallbacks } from '../../src/panel/panelController';
+import { PanelController, type PanelCallbacks, type PanelControllerOptions } from '../../src/panel/panelController';
 
 type HostEvent = { [K in keyof HostEvents]: { type: K } & HostEvents[K] }[keyof HostEvents];
 
@@ -58,7 +58,7 @@ export interface WiredPanel {
 }
 
 /** Wires a controller to `connection`; `callbacks` default to no-ops. Batches are acknowledged at once. */
-export function wirePanel(connection: Connection, callbacks: Partial<PanelCallbacks> = {}): WiredPanel {
+export function wirePanel(connection: Connection, callbacks: Partial<PanelCallbacks> = {}, options: PanelControllerOptions = {}): WiredPanel {
   const events: HostEvent[] = [];
   const problems: string[] = [];
   // eslint-disable-next-line prefer-const
@@ -67,7 +67,7 @@ export function wirePanel(connection: Connection, callbacks: Partial<PanelCallba
     connection,
     (message) => queueMicrotask(() => webview.handleMessage(message)),
     { connect: () => undefined, disconnect: () => undefined, writeClipboard: () => undefined, ...callbacks },
-    { log: (line) => problems.push(line), statsIntervalMs: 0 },
+    { log: (line) => problems.push(line), statsIntervalMs: 0, ...options },
   );
   const record =
     <K extends keyof HostEvents>(type: K) =>

@@ -91,3 +91,26 @@ describe('NDJSON export', () => {
     });
   });
 });
+
+describe('NDJSON export with the decoded form', () => {
+  it('adds "decoded" where the decoder reads the entry, and keeps the raw bytes on every line', async () => {
+    const { EntryDecoding } = await import('../../src/core/decode/entryDecoding');
+    const { registerToyDecoders } = await import('../support/toyDecoders');
+    registerToyDecoders();
+    const decoding = new EntryDecoding();
+    await decoding.setSettings({ codecs: [{ codec: 'msgpack', direction: 'in' }] });
+    const log = new EntryLog();
+    log.appendText(Direction.In, Kind.Text, 'hi');
+    log.appendText(Direction.Out, Kind.Text, 'out');
+    const connection = { kind: 'ws' as const, target: 'ws://127.0.0.1:1/', log, handshake: undefined };
+    const source = exportSourceOf(connection as never, { decoded: (e) => decoding.decodeInput(e, undefined) });
+    const objects = lines([...ndjsonChunks(source)].join(''));
+    assert.equal(objects[0]!.text, 'hi');
+    assert.deepEqual((objects[0]!.decoded as { summary: string; fields: object }).summary, '"HI"');
+    assert.deepEqual((objects[0]!.decoded as { fields: object }).fields, { word: 'HI' });
+    assert.equal(objects[1]!.text, 'out');
+    assert.equal('decoded' in objects[1]!, false);
+    // Without the option, lines are as ever.
+    assert.equal('decoded' in lines([...ndjsonChunks(exportSourceOf(connection as never))].join(''))[0]!, false);
+  });
+});

@@ -1,5 +1,6 @@
 // What every exporter reads: one connection's kind, target, handshake and entries in seq order. A live
 // connection and a recorded session (RecordedConnection) both have a EntryLog, so one adapter serves both.
+import type { DecodedMessage } from '../../../shared/decode/decoded';
 import type { HandshakeInfo, LogEntry } from '../../../shared/logModel';
 import type { Connection, ConnectionKind } from '../connection/connectionTypes';
 import type { EntryLog } from '../log/entryLog';
@@ -38,6 +39,11 @@ export interface ExportSource {
    * put it.
    */
   readonly delivery?: (seq: number) => number | 'never' | undefined;
+  /**
+   * An entry as the panel decodes it (protocol layer, payload codec), for NDJSON's optional `decoded`
+   * field; the raw bytes are exported all the same. Given only when the user asked for it.
+   */
+  readonly decoded?: (entry: LogEntry) => DecodedMessage | undefined;
 }
 
 /** What exportSourceOf adds beyond the connection itself. */
@@ -46,6 +52,8 @@ export interface ExportSourceOptions {
   readonly redact?: readonly string[];
   /** A proxy pair's delivery of its entries (ProxyPeerControls.delivery). */
   readonly delivery?: ExportSource['delivery'];
+  /** Decodes entries for NDJSON's `decoded` field. */
+  readonly decoded?: ExportSource['decoded'];
 }
 
 /**
@@ -131,6 +139,7 @@ export function exportSourceOf(connection: Connection, options: ExportSourceOpti
     redact,
     ...(connection.end === 'server' ? { end: 'server' as const } : {}),
     ...(options.delivery ? { delivery: options.delivery } : {}),
+    ...(options.decoded ? { decoded: options.decoded } : {}),
   };
 }
 

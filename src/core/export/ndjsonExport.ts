@@ -6,11 +6,14 @@
 //     "code": 1000,        (only close and closed entries that have a close code)
 //     "length": 5,         (payload bytes)
 //     "delivered": false,  (only a proxy's held, dropped or replaced messages: logged, never forwarded)
-//     "text": "hello"  |  "base64": "AAEC" }
+//     "text": "hello"  |  "base64": "AAEC",
+//     "decoded": { "format", "summary", "tree", "fields", "error"?, "inner"? } }
+//                          (only when asked for, and only messages the panel's layer or codec decodes)
 //
 // Exactly one of text and base64: text when the payload is valid UTF-8 (and, for binary data, free of
 // control characters other than tab and line breaks), so UTF-8 of `text` gives back the exact bytes;
 // base64 (standard alphabet, padded) otherwise. The same rule as session files.
+import type { DecodedMessage } from '../../../shared/decode/decoded';
 import type { LogEntry } from '../../../shared/logModel';
 import { sessionLogEntry } from '../session/sessionLog';
 import type { ExportSource } from './exportSource';
@@ -26,10 +29,12 @@ export interface NdjsonEntry {
   readonly delivered?: false;
   readonly text?: string;
   readonly base64?: string;
+  /** What the protocol layer or payload codec made of the entry (an export option); the bytes stay above. */
+  readonly decoded?: DecodedMessage;
 }
 
 /** The NDJSON object of one entry (meta texts redacted). */
-export function ndjsonEntry(e: LogEntry, redact: readonly string[] = [], delivered = true): NdjsonEntry {
+export function ndjsonEntry(e: LogEntry, redact: readonly string[] = [], delivered = true, decoded?: DecodedMessage): NdjsonEntry {
   const s = sessionLogEntry(e.seq, e.wallTime, e.monoTime, e.direction, e.kind, e.code, e.payload, redact);
   return {
     seq: s.seq,
@@ -40,6 +45,7 @@ export function ndjsonEntry(e: LogEntry, redact: readonly string[] = [], deliver
     length: e.payload.length,
     ...(delivered ? {} : { delivered: false as const }),
     ...(s.text !== undefined ? { text: s.text } : { base64: s.base64! }),
+    ...(decoded ? { decoded } : {}),
   };
 }
 
@@ -48,5 +54,6 @@ export function* ndjsonChunks(source: ExportSource): Generator<string> {
   // Longest first, so a secret that contains another is replaced whole.
   const redact = [...new Set((source.redact ?? []).filter((v) => v !== ''))].sort((a, b) => b.length - a.length);
   const delivery = source.delivery;
-  for (const e of source.entries()) yield `${JSON.stringify(ndjsonEntry(e, redact, delivery?.(e.seq) !== 'never'))}\n`;
+  const decode = source.decoded;
+  for (const e of source.entries()) yield `${JSON.stringify(ndjsonEntry(e, redact, delivery?.(e.seq) !== 'never', decode?.(e)))}\n`;
 }

@@ -9,6 +9,8 @@ import type { DirectionName, KindName } from '../../../shared/logModel';
 import type { ComposerFormat } from '../../../shared/codecs/composerInput';
 import type { FramerSpecJson } from '../../../shared/framerSpec';
 import type { SessionTest } from '../testing/testFormat';
+import type { LayerId } from '../../../shared/decode/decoded';
+import type { CodecRule } from '../../../shared/decode/decodeSettings';
 
 /** The format version this code reads and writes. */
 export const SESSION_FORMAT_VERSION = 1;
@@ -77,6 +79,8 @@ export interface WebSocketSessionConnection {
   readonly maxPayload?: number;
   /** TLS settings for wss:// URLs. */
   readonly tls?: SessionTls;
+  /** The protocol layer spoken over the connection (Socket.IO, MQTT, STOMP) and its settings. */
+  readonly layer?: SessionLayer;
 }
 
 /** A header given in the file; its value may contain `${env:NAME}` placeholders. */
@@ -103,7 +107,42 @@ export interface TcpSessionConnection {
   readonly tls?: boolean | SessionTls;
   /** Milliseconds to wait for the TCP (and TLS) connection. */
   readonly connectTimeoutMs?: number;
+  /** The protocol layer spoken over the connection (MQTT over TCP) and its settings. */
+  readonly layer?: SessionLayer;
 }
+
+// --- Protocol layers and payload codecs (connection.layer, view.decode) --------------------------------
+
+/** A secret layer setting: the file holds a reference to the value in the secret store. */
+export interface SecretLayerValue {
+  /** Reference id of the value in the secret store (not the value). */
+  readonly secret: string;
+}
+
+/**
+ * `connection.layer`: the layer's id and its settings, as the layer's parseSettings reads them
+ * (src/core/layers/<layer>/). Its secret fields (LayerFactory.secretFields) hold `{ "secret": id }`.
+ */
+export interface SessionLayer {
+  readonly type: LayerId;
+  readonly [setting: string]: unknown;
+}
+
+/** `view.decode`: how messages are read beyond bytes. */
+export interface SessionDecode {
+  /** Detect a layer from the wire when none is chosen (default true). */
+  readonly detectLayer?: boolean;
+  /** Payload codecs, the first matching rule wins. */
+  readonly codecs?: readonly CodecRule[];
+  /** Protobuf: .proto files, relative to the workspace folder (or absolute). */
+  readonly protoFiles?: readonly string[];
+}
+
+/** True when a layer setting's value lives in the secret store. */
+export function isSecretLayerValue(v: unknown): v is SecretLayerValue {
+  return typeof v === 'object' && v !== null && typeof (v as SecretLayerValue).secret === 'string' && Object.keys(v).length === 1;
+}
+// ---------------------------------------------------------------------------------------------------------
 
 /** The inspector's reading of the log, kept with the session so a team sees the protocol the same way. */
 export interface SessionView {
@@ -111,6 +150,8 @@ export interface SessionView {
   readonly framing?: FramerSpecJson;
   /** "Pair by JSON field": the path requests and responses are paired by, e.g. "id" or "params.requestId". */
   readonly pairing?: string;
+  /** Layer detection, payload codecs and .proto files. */
+  readonly decode?: SessionDecode;
 }
 
 /** A saved composer message: what the user typed and how it is to be read. */
@@ -159,10 +200,13 @@ export const WIRE_KINDS: readonly KindName[] = ['text', 'binary', 'ping', 'pong'
 /** The known fields of each object of the format, in the order they are written. */
 export const SESSION_FIELDS = {
   root: ['$schema', 'version', 'name', 'connection', 'view', 'messages', 'log', 'tests'],
-  view: ['framing', 'pairing'],
+  view: ['framing', 'pairing', 'decode'],
+  decode: ['detectLayer', 'codecs', 'protoFiles'],
+  codecRule: ['codec', 'direction', 'event', 'topic', 'messageType'],
+  layer: ['type'],
   framing: ['type', 'delimiter', 'width', 'littleEndian', 'includesHeader', 'size'],
-  websocket: ['type', 'url', 'headers', 'protocols', 'perMessageDeflate', 'handshakeTimeoutMs', 'maxPayload', 'tls'],
-  tcp: ['type', 'host', 'port', 'tls', 'connectTimeoutMs'],
+  websocket: ['type', 'url', 'headers', 'protocols', 'perMessageDeflate', 'handshakeTimeoutMs', 'maxPayload', 'tls', 'layer'],
+  tcp: ['type', 'host', 'port', 'tls', 'connectTimeoutMs', 'layer'],
   tls: ['servername', 'allowSelfSigned', 'ca', 'keyLogFile'],
   header: ['name', 'value', 'secret'],
   message: ['name', 'format', 'body', 'escapes'],

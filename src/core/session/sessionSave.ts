@@ -11,6 +11,7 @@ import {
   type PlainSessionHeader,
   type Session,
   type SessionConnection,
+  type SessionLayer,
   type SessionMessage,
   type SessionView,
 } from './sessionFormat';
@@ -37,6 +38,15 @@ export interface SessionContent {
   readonly log?: EntryLog;
   /** The save time (default now). */
   readonly now?: Date;
+  /** The protocol layer chosen in the panel (`connection.layer`); null: none; absent: as in the settings. */
+  readonly layer?: SessionLayer | null;
+}
+
+/** The connection settings with the panel's layer choice (see SessionContent.layer). */
+function withLayer(settings: SessionConnection, layer: SessionLayer | null | undefined): SessionConnection {
+  if (layer === undefined) return settings;
+  const { layer: _old, ...rest } = settings;
+  return (layer === null ? rest : { ...rest, layer }) as SessionConnection;
 }
 
 /** The session a Save writes: the settings, messages, view and (redacted) log over the old file's unknown fields. */
@@ -50,7 +60,7 @@ export function sessionToSave(state: SessionSaveState, content: SessionContent):
   return {
     ...rest,
     version: SESSION_FORMAT_VERSION,
-    connection: state.settings,
+    connection: withLayer(state.settings, content.layer),
     ...(content.view ? { view: content.view } : {}),
     ...(content.messages.length > 0 ? { messages: content.messages } : {}),
     ...(log ? { log } : {}),

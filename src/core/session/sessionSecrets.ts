@@ -24,7 +24,7 @@ export interface SecretStore {
 }
 
 /** What the store holds for one reference. */
-interface StoredSecret {
+export interface StoredSecret {
   readonly value: string;
   /** URL origin the value may be sent to: "wss://api.example.com". */
   readonly origin: string;
@@ -43,7 +43,7 @@ export function newSecretId(): string {
 }
 
 /** The origin secrets of this connection are bound to, from its URL with ${env:…} filled in. */
-function originOf(connection: WebSocketSessionConnection, env: EnvRecord): string {
+export function originOf(connection: WebSocketSessionConnection, env: EnvRecord): string {
   const { value } = resolveEnv(connection.url, env, 'connection.url');
   try {
     return parseWebSocketUrl(value).origin;
@@ -56,7 +56,7 @@ function originOf(connection: WebSocketSessionConnection, env: EnvRecord): strin
  * The TLS settings that decide which server can prove to be the origin, as a digest (the CA text is long
  * and need not be in the store twice); undefined for the default: the system's CAs, the URL's host name.
  */
-function tlsBinding(connection: WebSocketSessionConnection): string | undefined {
+export function tlsBinding(connection: WebSocketSessionConnection): string | undefined {
   const tls = connection.tls ?? {};
   const ca = tls.ca === undefined ? [] : typeof tls.ca === 'string' ? [tls.ca] : [...tls.ca];
   if (tls.allowSelfSigned !== true && ca.length === 0 && tls.servername === undefined) return undefined;
@@ -65,7 +65,7 @@ function tlsBinding(connection: WebSocketSessionConnection): string | undefined 
 }
 
 /** The TLS settings of a connection in words, for the message that refuses a secret. */
-function tlsInWords(connection: WebSocketSessionConnection): string {
+export function tlsInWords(connection: WebSocketSessionConnection): string {
   const tls = connection.tls ?? {};
   const parts: string[] = [];
   if (tls.allowSelfSigned === true) parts.push('accepts any certificate (allowSelfSigned)');
@@ -126,7 +126,7 @@ export async function extractSecrets(
   return { ...session, connection: { ...connection, headers } };
 }
 
-function readStored(text: string | undefined): StoredSecret | undefined {
+export function readStored(text: string | undefined): StoredSecret | undefined {
   if (text === undefined) return undefined;
   try {
     const v = JSON.parse(text) as unknown;

@@ -28,16 +28,19 @@ type Orders = {
 };
 
 const TLS: Orders = { self: SESSION_FIELDS.tls };
+const LAYER: Orders = { self: SESSION_FIELDS.layer };
 const CONNECTION_WS: Orders = {
   self: SESSION_FIELDS.websocket,
-  fields: { headers: { self: [], items: { self: SESSION_FIELDS.header, inline: true } }, tls: TLS },
+  fields: { headers: { self: [], items: { self: SESSION_FIELDS.header, inline: true } }, tls: TLS, layer: LAYER },
 };
-const CONNECTION_TCP: Orders = { self: SESSION_FIELDS.tcp, fields: { tls: TLS } };
+const CONNECTION_TCP: Orders = { self: SESSION_FIELDS.tcp, fields: { tls: TLS, layer: LAYER } };
+/** view.decode: one codec rule per line. */
+const DECODE: Orders = { self: SESSION_FIELDS.decode, fields: { codecs: { self: [], items: { self: SESSION_FIELDS.codecRule, inline: true } } } };
 const ENTRY: Orders = { self: SESSION_FIELDS.entry, inline: true };
 const ROOT: Orders = {
   self: SESSION_FIELDS.root,
   fields: {
-    view: { self: SESSION_FIELDS.view, fields: { framing: { self: SESSION_FIELDS.framing } } },
+    view: { self: SESSION_FIELDS.view, fields: { framing: { self: SESSION_FIELDS.framing }, decode: DECODE } },
     messages: { self: [], items: { self: SESSION_FIELDS.message } },
     log: {
       self: SESSION_FIELDS.log,

@@ -11,13 +11,16 @@ import { bad, found, isRecord, Reader, type Json } from './sessionFieldReader';
 import { readLog } from './sessionLogValidate';
 import { readTests } from '../testing/testValidate';
 import type { SessionTest } from '../testing/testFormat';
+import { readDecode, readLayer } from './sessionDecodeValidate';
 import {
   SESSION_FIELDS,
   SESSION_FORMAT_VERSION,
   type Mutable,
   type Session,
   type SessionConnection,
+  type SessionDecode,
   type SessionHeader,
+  type SessionLayer,
   type SessionLog,
   type SessionMessage,
   type SessionTls,
@@ -166,6 +169,7 @@ function readWebSocket(r: Reader, warnings: SessionWarning[]): SessionConnection
   const maxPayload = r.integer('maxPayload', 1, Number.MAX_SAFE_INTEGER);
   if (maxPayload !== undefined) out.maxPayload = maxPayload;
   if (r.has('tls')) out.tls = readTls(r.raw('tls'), r.at('tls'), warnings);
+  if (r.has('layer')) out.layer = readLayer(r.raw('layer'), r.at('layer'));
   return r.keepExtras(out);
 }
 
@@ -182,7 +186,7 @@ function readTcp(r: Reader, warnings: SessionWarning[]): SessionConnection {
       throw bad(r.at('host'), `is not a usable host: ${(e as Error).message}`);
     }
   }
-  const out: { type: 'tcp'; host: string; port: number; tls?: boolean | SessionTls; connectTimeoutMs?: number } = {
+  const out: { type: 'tcp'; host: string; port: number; tls?: boolean | SessionTls; connectTimeoutMs?: number; layer?: SessionLayer } = {
     type: 'tcp',
     host,
     port,
@@ -196,6 +200,7 @@ function readTcp(r: Reader, warnings: SessionWarning[]): SessionConnection {
   }
   const timeout = r.integer('connectTimeoutMs', 1, MAX_TIMEOUT_MS);
   if (timeout !== undefined) out.connectTimeoutMs = timeout;
+  if (r.has('layer')) out.layer = readLayer(r.raw('layer'), r.at('layer'));
   return r.keepExtras(out);
 }
 
@@ -209,8 +214,8 @@ function readConnection(v: unknown, warnings: SessionWarning[]): SessionConnecti
 }
 
 function readView(v: unknown, connection: SessionConnection, warnings: SessionWarning[]): SessionView {
-  const r = Reader.object(v, 'view', VIEW_FIELDS, warnings, 'an object { "framing", "pairing" }');
-  const out: { framing?: FramerSpecJson; pairing?: string } = {};
+  const r = Reader.object(v, 'view', VIEW_FIELDS, warnings, 'an object { "framing", "pairing", "decode" }');
+  const out: { framing?: FramerSpecJson; pairing?: string; decode?: SessionDecode } = {};
   if (r.has('framing')) {
     if (connection.type !== 'tcp') throw bad('view.framing', 'applies to TCP connections only; WebSocket messages are framed by the protocol');
     try {
@@ -225,6 +230,7 @@ function readView(v: unknown, connection: SessionConnection, warnings: SessionWa
     if (!parsed.ok) throw bad('view.pairing', `is not a JSON field path: ${parsed.message}`);
     out.pairing = pairing.trim();
   }
+  if (r.has('decode')) out.decode = readDecode(r.raw('decode'), r.at('decode'), warnings);
   return r.keepExtras(out);
 }
 

@@ -13,6 +13,8 @@ import { resolveCommandKeyLog, retentionFromSettings, withKeyLogSetting, withMes
 import type { InspectorHost } from '../panels/inspectorHost';
 import { sessionConnectionFromOptions, type SessionConnection } from '../../core/session';
 import type { ConnectionState } from '../../../shared/logModel';
+import type { InspectorSource } from '../panels/inspectorHost';
+import { decodeOfChoice, promptTarget, speakOfOptions, type Speak } from './speakChoice';
 
 /** What a connect command resolves to, so keybindings, tasks and tests can follow up. */
 export interface ConnectResult {
@@ -42,10 +44,11 @@ export function registerCommands(
   output: vscode.LogOutputChannel,
 ): void {
   /** Registers, shows and opens a connection; never throws — failures become messages and a result. */
-  async function open(create: () => Connection, settings: SessionConnection): Promise<ConnectResult> {
+  async function open(create: () => Connection, settings: SessionConnection, decode: InspectorSource['decode']): Promise<ConnectResult> {
     const connection = create();
     const id = registry.add(connection);
-    host.show(id, { recreate: create, settings });
+    // The panel first: a chosen protocol layer starts before the connection opens.
+    host.show(id, { recreate: create, settings, ...(decode ? { decode } : {}) });
     // A password or token in the URL is not for the output channel.
     const target = redactCredentialsInText(connection.target);
     output.info(`[${id}] connecting to ${target}`);
@@ -83,31 +86,29 @@ export function registerCommands(
   ): vscode.Disposable {
     return vscode.commands.registerCommand(command, async (arg?: unknown) => {
       let input: unknown = arg;
+      let speak: Speak | undefined;
       if (input === undefined) {
-        const typed = await vscode.window.showInputBox({
-          title: spec.title,
-          prompt: spec.prompt,
-          placeHolder: spec.placeHolder,
-          ignoreFocusOut: true,
-          validateInput: validatorOf(spec.validate),
-        });
-        if (typed === undefined || typed.trim() === '') return undefined;
-        input = typed.trim();
+        const typed = await promptTarget({ ...spec, validate: validatorOf(spec.validate) });
+        if (typed === undefined) return undefined;
+        ({ input, speak } = typed);
       }
       let opened: [() => Connection, SessionConnection];
+      let decode: InspectorSource['decode'];
       try {
+        speak ??= speakOfOptions(input);
         opened = spec.connect(input);
+        decode = decodeOfChoice(input, speak);
       } catch (e) {
         return refuse(e);
       }
-      return open(...opened);
+      return open(...opened, decode);
     });
   }
 
   context.subscriptions.push(
     registerConnect('socketInspector.connectWebSocket', {
       title: vscode.l10n.t('Connect WebSocket'),
-      prompt: vscode.l10n.t('WebSocket URL (ws:// or wss://)'),
+      prompt: vscode.l10n.t('WebSocket URL (ws://, wss://, socketio:// or socketios://)'),
       placeHolder: 'ws://localhost:8080/',
       validate: parseWebSocketUrl,
       connect: (input) => {
@@ -123,7 +124,7 @@ export function registerCommands(
 
     registerConnect('socketInspector.connectTcp', {
       title: vscode.l10n.t('Connect TCP'),
-      prompt: vscode.l10n.t('host:port, tcp://host:port or tls://host:port'),
+      prompt: vscode.l10n.t('host:port, tcp://, tls://, mqtt:// or mqtts://host:port'),
       placeHolder: '127.0.0.1:6379',
       validate: parseTcpTarget,
       connect: (input) => {

@@ -5,6 +5,7 @@
 // Every command also takes its answers as arguments, so keybindings, tasks and tests skip the dialogs:
 //   exportPcapng / exportHar / exportNdjson: { id?, uri?, includeCredentials? } or an id; credentials are
 //     redacted unless includeCredentials is true (asked, when the log holds any and no uri is given)
+//     exportNdjson also takes decoded: true to add each message's decoded form (asked when the panel decodes)
 //   importHar: a HAR Uri or path, or { uri, entry? (index in log.entries), target? (session file) }
 //   saveMessage: (id, seq) or { id, seq, uri? } — what the panel's "save payload" request calls
 import { access } from 'node:fs/promises';
@@ -31,6 +32,7 @@ import {
 import { formatSize, saveSession } from '../../core/session';
 import { reportError } from '../errorReport';
 import type { Connection } from '../../core/connection/connectionTypes';
+import type { LogEntry } from '../../../shared/logModel';
 import { proxyControlsOf } from '../../panel/proxyController';
 import type { PanelManager } from '../panels/panelManager';
 import { SESSION_EDITOR_VIEW_TYPE } from '../sessionEditor/sessionEditor';
@@ -106,9 +108,24 @@ export function registerExportCommands(
       exportSourceOf(connection, {
         redact: panels.entry(id)?.source.sensitive ?? [],
         ...(shown.delivery ? { delivery: shown.delivery } : {}),
+        ...(withDecoded && controller ? { decoded: (e: LogEntry) => controller.decodePayload(e.direction, e.kind, e.payload) } : {}),
       });
     let uri = toUri(args.uri);
     let includeCredentials = args.includeCredentials === true;
+    // NDJSON may add what the panel's layer and codecs make of each message; the raw bytes stay.
+    const controller = panels.entry(id)?.panel.controller;
+    let withDecoded = format === 'ndjson' && args.decoded === true && controller !== undefined;
+    if (format === 'ndjson' && !uri && args.decoded === undefined && controller?.decodes) {
+      const choice = await vscode.window.showQuickPick(
+        [
+          { label: vscode.l10n.t('Raw messages only'), decoded: false },
+          { label: vscode.l10n.t('Raw messages and their decoded form'), description: vscode.l10n.t('adds "decoded" to each line the protocol layer or codec reads'), decoded: true },
+        ],
+        { title: vscode.l10n.t('Add the decoded form of each message?') },
+      );
+      if (!choice) return undefined;
+      withDecoded = choice.decoded;
+    }
     if (!uri && args.includeCredentials === undefined && hasCredentials(sourceNow())) {
       const redact = { label: vscode.l10n.t('Redact credentials'), description: vscode.l10n.t('replaced with <redacted>; message payloads stay as logged'), include: false };
       const include = { label: vscode.l10n.t('Include credentials'), description: vscode.l10n.t('as logged: anyone with the file can use them'), include: true };

@@ -18,7 +18,8 @@ import type { InspectorEntry, PanelManager } from '../panels/panelManager';
 import { ReplayRun } from '../../core/session/replayRunner';
 import { SESSION_EDITOR_VIEW_TYPE } from '../sessionEditor/sessionEditor';
 import { defaultSessionFileName, looksSecret } from '../../core/session/sessionPolicy';
-import { sessionViewOf } from '../../panel/sessionView';
+import { sessionLayerOf, sessionViewOf } from '../../panel/sessionView';
+import { extractLayerSecrets } from '../../core/session/layerSecrets';
 
 type Picker = (arg: unknown, title: string, options?: { liveOnly?: boolean }) => Promise<string | undefined>;
 
@@ -40,7 +41,8 @@ function contentOf(entry: InspectorEntry, connection: Connection, storeLog: bool
     ...(m.escapes ? { escapes: true } : {}),
   }));
   const view = sessionViewOf(entry.panel.controller, entry.source.file?.session.view);
-  return { messages, ...(view ? { view } : {}), ...(storeLog ? { log: connection.log } : {}) };
+  const layer = sessionLayerOf(entry.panel.controller, entry.source.settings);
+  return { messages, layer, ...(view ? { view } : {}), ...(storeLog ? { log: connection.log } : {}) };
 }
 
 /** What the inspector keeps between saves (see sessionSave.ts), or an error when it has no settings. */
@@ -127,9 +129,10 @@ export function registerSessionCommands(
         store: context.secrets,
         env: process.env,
       });
-      session = saved.session;
+      // The layer's secret settings (a password) go to the secret store at every save, never into the file.
+      session = await extractLayerSecrets(saved.session, context.secrets, { env: process.env, ...(entry.source.file ? { previous: entry.source.file.session } : {}) });
       // Kept for every later save: the settings now hold only a reference and no longer know the value.
-      entry.source.settings = saved.settings;
+      entry.source.settings = session.connection;
       entry.source.sensitive = saved.sensitive;
     } catch (e) {
       return fail(e);
@@ -151,6 +154,8 @@ export function registerSessionCommands(
       let session: Session;
       try {
         session = sessionToSave(saveStateOf(entry), contentOf(entry, entry.panel.controller.connection, storeLogFromSettings()));
+        session = await extractLayerSecrets(session, context.secrets, { env: process.env, previous: file.session });
+        entry.source.settings = session.connection;
       } catch (e) {
         return fail(e);
       }

@@ -3,6 +3,8 @@
 import type * as vscode from 'vscode';
 import type { Connection } from '../../core/connection/connectionTypes';
 import type { Session, SessionConnection } from '../../core/session';
+import type { DecodeSettings } from '../../../shared/decode/decodeSettings';
+import type { LayerChoice } from '../../core/layers/layerAttachment';
 
 /** The session file an inspector shows (opened from it, or saved to it). */
 export interface SessionFileState {
@@ -23,6 +25,8 @@ export interface InspectorSource {
   file?: SessionFileState;
   /** Values to redact from a saved log (secret header values, values read from the environment). */
   sensitive?: readonly string[];
+  /** How the panel first reads messages: the connect command's Speak choice, or detection (the default). */
+  decode?: { readonly settings?: DecodeSettings; readonly layer?: LayerChoice };
 }
 
 /** Where connections are shown; the panel manager implements it. */

@@ -10,6 +10,9 @@ import { reportError } from '../errorReport';
 import { redactCredentialsInText } from '../../core/export/credentialRedaction';
 import type { PanelSessionInfo } from '../../../shared/protocol';
 import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type InspectorPanelCallbacks } from './inspectorPanel';
+import type { ProtoSchemaLoader } from '../../core/decode/entryDecoding';
+import type { PanelControllerOptions } from '../../panel/panelController';
+import { watchProtoFiles } from '../protoFiles';
 
 /** An inspector tab and where its connection came from. */
 export interface InspectorEntry {
@@ -20,6 +23,8 @@ export interface InspectorEntry {
 
 export class PanelManager implements InspectorHost, vscode.Disposable {
   private readonly entries = new Map<string, InspectorEntry>();
+  /** Each tab's watch on its .proto files. */
+  private readonly protoWatches = new Map<string, vscode.Disposable>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   /** Fires when a tab opens or closes. */
   readonly onDidChange = this.changeEmitter.event;
@@ -28,7 +33,20 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly registry: ConnectionRegistry,
     private readonly output: vscode.LogOutputChannel,
+    /** Loads .proto files for the panels' Protobuf codec rules (bound to the workspace by the extension). */
+    private readonly loadProtoSchemas?: ProtoSchemaLoader,
   ) {}
+
+  /** What every inspector's controller is made with: the settings, the session details, how to decode. */
+  private controllerOptions(id: string, source: InspectorSource): PanelControllerOptions {
+    return {
+      settings: panelSettingsFromConfiguration(),
+      session: () => this.sessionInfo(id),
+      ...(source.decode?.settings ? { decode: source.decode.settings } : {}),
+      ...(source.decode?.layer ? { layerSettings: source.decode.layer } : {}),
+      ...(this.loadProtoSchemas ? { loadProtoSchemas: this.loadProtoSchemas } : {}),
+    };
+  }
 
   /** Opens the tab of connection `id`, or reveals it. */
   show(id: string, source: InspectorSource = {}): void {
@@ -39,9 +57,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     }
     const connection = this.registry.get(id);
     if (!connection) return;
-    const panel = openInspectorPanel(this.extensionUri, connection, this.callbacks(id), {
-      controller: { settings: panelSettingsFromConfiguration(), session: () => this.sessionInfo(id) },
-    });
+    const panel = openInspectorPanel(this.extensionUri, connection, this.callbacks(id), { controller: this.controllerOptions(id, source) });
     this.track(id, panel, source);
   }
 
@@ -49,9 +65,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   adopt(id: string, webviewPanel: vscode.WebviewPanel, source: InspectorSource): InspectorEntry | undefined {
     const connection = this.registry.get(id);
     if (!connection) return undefined;
-    const panel = bindInspectorPanel(webviewPanel, this.extensionUri, connection, this.callbacks(id), {
-      controller: { settings: panelSettingsFromConfiguration(), session: () => this.sessionInfo(id) },
-    });
+    const panel = bindInspectorPanel(webviewPanel, this.extensionUri, connection, this.callbacks(id), { controller: this.controllerOptions(id, source) });
     return this.track(id, panel, source);
   }
 
@@ -122,6 +136,8 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
       },
       disconnect: () => this.registry.get(id)?.close(),
       onDidDispose: () => {
+        this.protoWatches.get(id)?.dispose();
+        this.protoWatches.delete(id);
         this.entries.delete(id);
         this.registry.remove(id);
         this.changeEmitter.fire();
@@ -132,6 +148,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   private track(id: string, panel: InspectorPanel, source: InspectorSource): InspectorEntry {
     const entry = { id, panel, source };
     this.entries.set(id, entry);
+    this.protoWatches.set(id, watchProtoFiles(panel.controller));
     this.changeEmitter.fire();
     return entry;
   }
@@ -139,6 +156,8 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   dispose(): void {
     for (const entry of [...this.entries.values()]) entry.panel.dispose();
     this.entries.clear();
+    for (const w of this.protoWatches.values()) w.dispose();
+    this.protoWatches.clear();
     this.changeEmitter.dispose();
   }
 }

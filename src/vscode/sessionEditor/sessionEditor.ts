@@ -20,6 +20,7 @@ import { RecordedConnection, sessionTarget } from '../../core/session/recordedCo
 import { renderSessionErrorHtml } from './sessionErrorHtml';
 import { envConfirmation, sessionPermissions } from '../../core/session/sessionPolicy';
 import { applySessionView } from '../../panel/sessionView';
+import { resolveLayerSettings } from '../../core/session/layerSecrets';
 import { keyLogToConfirm, withoutKeyLog } from '../../core/tls/keyLogPath';
 
 /** The custom editor's view type (package.json contributes.customEditors). */
@@ -162,8 +163,17 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
       settings: session.connection,
       file: { uri: document.uri, text, session, readOnly: !sessionPermissions(vscode.workspace.isTrusted).canSave },
     };
-    source.recreate = () => connectionFromSession(source, this.secrets, confirmed);
-    const entry = this.panels.adopt(id, webviewPanel, source);
+    // eslint-disable-next-line prefer-const
+    let entry: ReturnType<PanelManager['adopt']>;
+    source.recreate = async () => {
+      // The layer starts on the new connection with its settings, secrets filled in from the store
+      // (resolved first: a missing secret stops the reconnect before a connection exists).
+      const layer = source.settings ? await resolveLayerSettings(source.settings, this.secrets, process.env) : undefined;
+      const connection = await connectionFromSession(source, this.secrets, confirmed);
+      if (connection) entry?.panel.controller.setLayerSettings(layer);
+      return connection;
+    };
+    entry = this.panels.adopt(id, webviewPanel, source);
     if (!entry) return;
     const lists = entry.panel.controller.composerLists;
     for (const m of session.messages ?? []) {
@@ -175,7 +185,7 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
       }
     }
     entry.panel.controller.notifyComposerLists();
-    applySessionView(entry.panel.controller, session.view, (problem) => this.output.warn(`${document.uri.fsPath}: ${problem}`));
+    applySessionView(entry.panel.controller, session.view, (problem) => this.output.warn(`${document.uri.fsPath}: ${problem}`), session.connection);
     this.output.info(`[${id}] opened session ${document.uri.fsPath}`);
   }
 

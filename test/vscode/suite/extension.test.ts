@@ -20,6 +20,7 @@ const COMMANDS = [
   'socketInspector.listenWebSocket',
   'socketInspector.proxyTcp',
   'socketInspector.proxyWebSocket',
+  'socketInspector.choosePayloadCodec',
 ];
 
 suite('Socket Inspector extension', () => {
