@@ -156,6 +156,9 @@ function start(): void {
     if (key === decodeSettingsKey) return;
     decodeSettingsKey = key;
     detail.setDecoding(decodeIsOn(state.settings));
+    // Field filters (`topic:…`) match what the new reading decodes: the host scans again when asked.
+    const filter = filterBar.spec();
+    if (isActive(filter)) applyFilter(filter);
   }
 
   const toolbar = new Toolbar({

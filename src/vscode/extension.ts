@@ -13,13 +13,17 @@ import { PanelManager } from './panels/panelManager';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerSessionEditor } from './sessionEditor/sessionEditor';
+import { loadProtoSchemas } from '../core/decode';
+import { bindProtoLoader } from './protoFiles';
 import { createStatusBar } from './statusBar';
 import { registerSessionsView } from './views/sessionsView';
 
 export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   const output = vscode.window.createOutputChannel('Socket Inspector', { log: true });
   const registry = new ConnectionRegistry();
-  const panels = new PanelManager(context.extensionUri, registry, output);
+  // The loader's schema set is what the Protobuf codec takes (its messageTypes feed the type picker).
+  const loadProto = bindProtoLoader(async (files, options) => (await loadProtoSchemas(files, options)).schemas);
+  const panels = new PanelManager(context.extensionUri, registry, output, loadProto);
   context.subscriptions.push(output, registry, panels, createStatusBar(registry));
   registerFastReceive(context, output);
   registerCommands(context, registry, panels, output);

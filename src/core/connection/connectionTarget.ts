@@ -109,6 +109,8 @@ export function parseWebSocketUrl(raw: string): URL {
     const suggestion = `${name === 'http' ? 'ws' : 'wss'}://${rest}`;
     throw fail('BAD_URL', `WebSocket URLs start with ws:// or wss://, not ${name}:// (did you mean ${suggestion}?)`, raw, at(0));
   }
+  // Socket.IO's own URL forms open its Engine.IO WebSocket endpoint (the namespace is the layer's setting).
+  if (name === 'socketio' || name === 'socketios') return new URL(parseSocketIoUrl(raw).url);
   if (name !== 'ws' && name !== 'wss') {
     const hint = name === 'tcp' || name === 'tls' ? ' (for raw TCP use a TCP connection instead)' : '';
     throw fail('BAD_URL', `Unsupported scheme "${scheme[1]}://": use ws:// or wss://${hint}`, raw, at(0));

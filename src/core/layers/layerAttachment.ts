@@ -45,6 +45,9 @@ function subprotocol(connection: Connection): string | undefined {
 /** The protocol layer of one connection: which, and its speaking session. Dispose with the connection. */
 export class LayerAttachment extends Disposable {
   private factory: LayerFactory<unknown> | undefined;
+  /** The chosen layer's settings: some packets decode only with them (an MQTT packet's protocol version). */
+  private layerSettings: unknown;
+  private boundDecoder: LayerDecoder | undefined;
   private layerSession: LayerSession | undefined;
   private sessionSubscription: IDisposable | undefined;
   private watching: IDisposable[] = [];
@@ -75,7 +78,19 @@ export class LayerAttachment extends Disposable {
 
   /** The decoder of the layer, for display. */
   get decoder(): LayerDecoder | undefined {
-    return this.factory?.decoder;
+    const factory = this.factory;
+    if (!factory || this.layerSettings === undefined) return factory?.decoder;
+    if (this.boundDecoder?.id !== factory.id) {
+      const decoder = factory.decoder;
+      const settings = this.layerSettings;
+      this.boundDecoder = {
+        id: decoder.id,
+        decode: (input) => decoder.decode({ ...input, settings }),
+        ...(decoder.toEditableText ? { toEditableText: (input) => decoder.toEditableText!({ ...input, settings }) } : {}),
+        ...(decoder.fromEditableText ? { fromEditableText: (text, input) => decoder.fromEditableText!(text, { ...input, settings }) } : {}),
+      };
+    }
+    return this.boundDecoder;
   }
 
   /** The session speaking the layer, when one was started. */
@@ -99,6 +114,8 @@ export class LayerAttachment extends Disposable {
 
   private take(factory: LayerFactory<unknown>, settings: unknown): void {
     this.factory = factory;
+    this.layerSettings = settings;
+    this.boundDecoder = undefined;
     if (!this.options.speak) return;
     const c = this.connection;
     if (c.state === 'closed' || c.state === 'error') return;

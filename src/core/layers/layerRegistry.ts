@@ -26,6 +26,11 @@ export interface LayerFactory<S = unknown> {
   parseSettings(json: unknown, path: string): S;
   /** Settings fields whose values are secrets: kept in secret storage, never written to a file. */
   readonly secretFields: readonly (keyof S & string)[];
+  /**
+   * WebSocket subprotocols a connection must offer for this layer (Sec-WebSocket-Protocol: `mqtt`,
+   * `v12.stomp`…); a session cannot add them once the connection exists. Absent: none needed.
+   */
+  readonly webSocketSubprotocols?: readonly string[];
   /** True when the wire says this layer is spoken (used when no layer was chosen, unless detection is off). */
   detect(evidence: LayerEvidence): boolean;
   readonly decoder: LayerDecoder;
@@ -53,4 +58,14 @@ export function layerFactories(): readonly LayerFactory<unknown>[] {
 /** The first layer whose detect() accepts the evidence. */
 export function detectLayer(evidence: LayerEvidence): LayerFactory<unknown> | undefined {
   return layerFactories().find((f) => f.detect(evidence));
+}
+
+/**
+ * WebSocket options that offer the subprotocols `layer` needs, unless the user named subprotocols of
+ * their own (then theirs are sent as given).
+ */
+export function offerLayerSubprotocols<T extends { protocols?: string[] }>(options: T, layer: LayerId | undefined): T {
+  const wanted = layer ? layerFactory(layer)?.webSocketSubprotocols : undefined;
+  if (!wanted || wanted.length === 0 || (options.protocols && options.protocols.length > 0)) return options;
+  return { ...options, protocols: [...wanted] };
 }

@@ -17,6 +17,7 @@ import type {
 import { isSecretHeader } from './sessionFormat';
 import { type SecretStore, resolveSecrets } from './sessionSecrets';
 import { headerValueProblem } from './sessionValidate';
+import { offerLayerSubprotocols } from '../layers/layerRegistry';
 
 /** Connect options made from a session, with the values that must not be written to a saved log. */
 export type ResolvedConnection =
@@ -119,7 +120,8 @@ async function resolveWebSocket(c: WebSocketSessionConnection, context: ResolveC
   if (c.handshakeTimeoutMs !== undefined) options.handshakeTimeoutMs = c.handshakeTimeoutMs;
   if (c.maxPayload !== undefined) options.maxPayload = c.maxPayload;
   if (c.tls) options.tls = tlsOptions(c.tls, context);
-  return { type: 'websocket', options, sensitive: [...new Set(sensitive.filter((v) => v !== ''))] };
+  // A layer that needs a subprotocol (STOMP, MQTT) gets it offered, unless the file names its own.
+  return { type: 'websocket', options: offerLayerSubprotocols(options, c.layer?.type), sensitive: [...new Set(sensitive.filter((v) => v !== ''))] };
 }
 
 function resolveTcp(c: TcpSessionConnection, context: ResolveContext): ResolvedConnection {

@@ -15,6 +15,8 @@ import { sessionConnectionFromOptions, type SessionConnection } from '../../core
 import type { ConnectionState } from '../../../shared/logModel';
 import type { InspectorSource } from '../panels/inspectorHost';
 import { decodeOfChoice, promptTarget, speakOfOptions, type Speak } from './speakChoice';
+import { offerLayerSubprotocols } from '../../core/layers';
+import type { LayerId } from '../../../shared/decode/decoded';
 
 /** What a connect command resolves to, so keybindings, tasks and tests can follow up. */
 export interface ConnectResult {
@@ -81,7 +83,8 @@ export function registerCommands(
       prompt: string;
       placeHolder: string;
       validate: (input: string) => unknown;
-      connect: (input: unknown) => [create: () => Connection, settings: SessionConnection];
+      /** `layer`: the protocol layer the connection will speak, when one was chosen (its subprotocols are offered). */
+      connect: (input: unknown, layer: LayerId | undefined) => [create: () => Connection, settings: SessionConnection];
     },
   ): vscode.Disposable {
     return vscode.commands.registerCommand(command, async (arg?: unknown) => {
@@ -96,8 +99,8 @@ export function registerCommands(
       let decode: InspectorSource['decode'];
       try {
         speak ??= speakOfOptions(input);
-        opened = spec.connect(input);
         decode = decodeOfChoice(input, speak);
+        opened = spec.connect(input, decode?.layer?.id);
       } catch (e) {
         return refuse(e);
       }
@@ -111,8 +114,8 @@ export function registerCommands(
       prompt: vscode.l10n.t('WebSocket URL (ws://, wss://, socketio:// or socketios://)'),
       placeHolder: 'ws://localhost:8080/',
       validate: parseWebSocketUrl,
-      connect: (input) => {
-        const options = resolveCommandKeyLog(webSocketOptionsFrom(input));
+      connect: (input, layer) => {
+        const options = offerLayerSubprotocols(resolveCommandKeyLog(webSocketOptionsFrom(input)), layer);
         // The settings' key log and message limit are added per connect (a changed setting applies on
         // Reconnect) and are not part of the session settings a Save would write.
         return [

@@ -8,6 +8,9 @@ import { SocketInspectorError } from '../../../shared/errors';
 import { layerFactory } from '../../core/layers';
 import type { InspectorSource } from '../panels/inspectorHost';
 import { speakFromSettings } from '../settings';
+import { parseSocketIoUrl } from '../../core/connection/connectionTarget';
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What a new connection speaks: a layer, none (raw bytes), or what the wire shows. */
 export type Speak = 'detect' | 'none' | LayerId;
@@ -120,6 +123,9 @@ export function decodeOfChoice(input: unknown, speak: Speak | undefined): Inspec
   if (chosen === 'none') return { settings: { detectLayer: false } };
   const json = typeof input === 'object' && input !== null ? (input as { layerSettings?: unknown }).layerSettings : undefined;
   const factory = layerFactory(chosen);
-  const settings = json !== undefined && factory ? factory.parseSettings(json, 'layerSettings') : undefined;
+  // A socketio:// URL's path is the namespace to connect (unless the options name one).
+  const namespace = chosen === 'socketio' && typeof url === 'string' && layerOfScheme(url) === 'socketio' ? parseSocketIoUrl(url).namespace : undefined;
+  const withNamespace = namespace !== undefined && namespace !== '/' ? { namespace, ...(isRecord(json) ? json : {}) } : json;
+  const settings = withNamespace !== undefined && factory ? factory.parseSettings(withNamespace, 'layerSettings') : undefined;
   return { settings: { layer: chosen }, layer: { id: chosen, ...(settings !== undefined ? { settings } : {}) } };
 }

@@ -14,6 +14,8 @@ export const mqttLayer: LayerFactory<MqttSettings> = {
   label: 'MQTT',
   parseSettings: parseMqttSettings,
   secretFields: ['password'],
+  // `mqtt` only: offering MQTT 3.1's `mqttv3.1` too lets a broker pick the older protocol.
+  webSocketSubprotocols: ['mqtt'],
   detect: (evidence) => evidence.subprotocol !== undefined && MQTT_SUBPROTOCOLS.includes(evidence.subprotocol.toLowerCase()),
   decoder: mqttDecoder,
   start: (connection, settings) => new MqttSession(connection, settings),

@@ -21,6 +21,7 @@ export const stompLayer: LayerFactory<StompSettings> = {
   label: 'STOMP',
   parseSettings: parseStompSettings,
   secretFields: ['passcode'],
+  webSocketSubprotocols: STOMP_SUBPROTOCOLS,
   detect(evidence: LayerEvidence): boolean {
     return versionOfSubprotocol(evidence.subprotocol) !== undefined || startsWithConnected(evidence.firstMessage);
   },
