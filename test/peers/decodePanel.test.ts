@@ -17,6 +17,7 @@ import { registerToyDecoders, resetToyCalls, toyCalls } from '../support/toyDeco
 import { createServerConnection } from '../../src/core/connection/serverConnection';
 import { createWsListener } from '../../src/core/listen/wsListener';
 import { peerNumber, recordingClient } from '../support/listenClients';
+import { codecFactories } from '../../src/core/decode/codecRegistry';
 
 registerToyDecoders();
 
@@ -60,7 +61,9 @@ describe('decode requests', () => {
     const { panel } = await openPanel('/plain', { decode: { layer: 'mqtt', codecs: [{ codec: 'msgpack', topic: 'chat/#' }] } });
     const state = await eventually(() => decodeStates(panel).at(-1), (s) => s?.layerStatus === 'connected', 'decodeState with the layer connected');
     assert.deepEqual(state!.settings, { layer: 'mqtt', codecs: [{ codec: 'msgpack', topic: 'chat/#' }] });
-    assert.deepEqual([...state!.codecs].sort(), ['msgpack', 'protobuf']);
+    // Every codec registered: the built-in ones (where a toy of this test took an id, the toy).
+    assert.deepEqual([...state!.codecs].sort(), codecFactories().map((f) => f.id).sort());
+    assert.ok(state!.codecs.includes('msgpack') && state!.codecs.includes('protobuf'), state!.codecs.join());
     // The snapshot (the answer to ready) came first.
     const snapshotAt = panel.events.findIndex((e) => e.type === 'decodeState');
     assert.ok(snapshotAt >= 0);
