@@ -69,6 +69,20 @@ function sequenceAt(bytes: Uint8Array, i: number): number {
   return needed + 1;
 }
 
+/** True when `bytes` are well-formed UTF-8: checked without a decoder, which throws (slowly) on bad input. */
+export function isWellFormedUtf8(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; ) {
+    if (bytes[i]! < 0x80) {
+      i++;
+      continue;
+    }
+    const n = sequenceAt(bytes, i);
+    if (n < 0) return false;
+    i += n;
+  }
+  return true;
+}
+
 /** Decodes bytes as UTF-8, keeping invalid bytes visible and marked instead of silently replaced. */
 export function decodeUtf8(bytes: Uint8Array): Utf8Decoded {
   try {

@@ -1,6 +1,7 @@
 // What the MessagePack and CBOR decoders share: bounds-checked reads that report a truncation at the
 // offset where input ran out, strict UTF-8, and the node budget that decides which items are built.
 import { decodeUtf8 } from '../../../../shared/codecs/utf8Decode';
+import { decodeShortText } from '../../../../shared/codecs/shortText';
 import {
   type ArrayItem,
   type DataItem,
@@ -54,7 +55,7 @@ export class ItemReader {
   /** Decodes UTF-8 strictly; invalid bytes stop decoding at the first bad byte. */
   utf8(bytes: Uint8Array, what: string, start: number): string {
     try {
-      return strictUtf8.decode(bytes);
+      return decodeShortText(strictUtf8, bytes);
     } catch {
       const bad = decodeUtf8(bytes).segments.find((s) => s.invalid);
       const at = this.pos - bytes.length + (bad?.byteOffset ?? 0);

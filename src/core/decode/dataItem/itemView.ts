@@ -60,62 +60,59 @@ function clipString(s: string, max: number): string {
 
 /** The node of one item; `key` is its field name, index or map key as text. */
 export function itemNode(item: DataItem, key: string): DecodedNode {
-  const base = { key, type: item.wire, offset: item.offset, length: item.length };
+  // Objects built whole (no spreads): a summary page builds thousands of these.
+  const at = (value: string | undefined, children?: readonly DecodedNode[]): DecodedNode => {
+    if (value === undefined) return { key, type: item.wire, offset: item.offset, length: item.length, children: children ?? [] };
+    return children === undefined
+      ? { key, type: item.wire, offset: item.offset, length: item.length, value }
+      : { key, type: item.wire, offset: item.offset, length: item.length, value, children };
+  };
   switch (item.kind) {
     case 'int':
-      return { ...base, value: item.value.toString() };
+      return at(item.value.toString());
     case 'float':
-      return { ...base, value: floatText(item.value) };
+      return at(floatText(item.value));
     case 'str':
-      return {
-        ...base,
-        value: JSON.stringify(clipString(item.value, NODE_STRING_CHARS)),
-        ...(item.chunks ? { children: item.chunks.map((c, i) => itemNode(c, String(i))) } : {}),
-      };
+      return at(JSON.stringify(clipString(item.value, NODE_STRING_CHARS)), item.chunks ? item.chunks.map((c, i) => itemNode(c, String(i))) : undefined);
     case 'bin':
-      return {
-        ...base,
-        value: clipHex(item.value, NODE_HEX_BYTES),
-        ...(item.chunks ? { children: item.chunks.map((c, i) => itemNode(c, String(i))) } : {}),
-      };
+      return at(clipHex(item.value, NODE_HEX_BYTES), item.chunks ? item.chunks.map((c, i) => itemNode(c, String(i))) : undefined);
     case 'bool':
-      return { ...base, value: String(item.value) };
+      return at(String(item.value));
     case 'null':
-      return { ...base, value: item.wire };
+      return at(item.wire);
     case 'undefined':
-      return { ...base, value: 'undefined' };
+      return at('undefined');
     case 'simple':
-      return { ...base, value: String(item.value) };
+      return at(String(item.value));
     case 'ext':
-      return { ...base, value: item.note ?? clipHex(item.data, NODE_HEX_BYTES) };
+      return at(item.note ?? clipHex(item.data, NODE_HEX_BYTES));
     case 'tag':
-      return {
-        ...base,
-        ...(item.note !== undefined ? { value: item.note } : {}),
-        children: item.content ? [itemNode(item.content, 'value')] : [],
-      };
+      return at(item.note, item.content ? [itemNode(item.content, 'value')] : []);
     case 'array': {
       const children = item.items.map((c, i) => itemNode(c, String(i)));
       if (item.more) children.push(moreNode(item.more, item.items.length));
-      return { ...base, value: plural(item.items.length + (item.more?.count ?? 0), 'item'), children };
+      return at(plural(item.items.length + (item.more?.count ?? 0), 'item'), children);
     }
     case 'map': {
       const children = item.entries.map(entryNode);
       if (item.more) children.push(moreNode(item.more, item.entries.length));
-      return { ...base, value: plural(item.entries.length + (item.more?.count ?? 0), 'entry', 'entries'), children };
+      return at(plural(item.entries.length + (item.more?.count ?? 0), 'entry', 'entries'), children);
     }
   }
 }
 
+// One formatter for all counts: toLocaleString makes a new one per call.
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  return `${COUNT_FORMAT.format(n)} ${n === 1 ? one : many}`;
 }
 
 function moreNode(more: { count: number; offset: number; length: number }, shown: number): DecodedNode {
   return {
     key: `${shown}…`,
     type: 'more',
-    value: `${plural(more.count, 'more item')} (not expanded: the tree shows at most ${TREE_NODE_BUDGET.toLocaleString('en-US')} items)`,
+    value: `${plural(more.count, 'more item')} (not expanded: the tree shows at most ${COUNT_FORMAT.format(TREE_NODE_BUDGET)} items)`,
     offset: more.offset,
     length: more.length,
   };

@@ -2,6 +2,7 @@
 // reading and writing a property list. In JSON (the composer, editing a held packet) a property is
 // named in camelCase as MQTT.js names it (`contentType`, `messageExpiryInterval`, `userProperties`).
 import { MqttReader, MqttWireError, MqttWriter } from './mqttWire';
+import { decodeShortText } from '../../../../shared/codecs/shortText';
 
 type PropertyType = 'byte' | 'u16' | 'u32' | 'varint' | 'utf8' | 'binary' | 'pair';
 
@@ -145,7 +146,7 @@ const encoder = new TextEncoder();
 /** Binary as JSON: the text when it is UTF-8 without control characters, else `{"hex": "…"}`. */
 export function binaryToJson(bytes: Uint8Array): string | { hex: string } {
   try {
-    const text = utf8.decode(bytes);
+    const text = decodeShortText(utf8, bytes);
     // eslint-disable-next-line no-control-regex
     if (!/[\u0000-\u0008\u000e-\u001f\u007f]/.test(text)) return text;
   } catch {

@@ -5,6 +5,8 @@ import { toHex } from '../../../../shared/codecs/hexDump';
 import { versionName, type MqttPacket, type ProtocolLevel } from './mqttPacket';
 import { propertyName, type MqttProperty } from './mqttProperties';
 import { hexCode, reasonText } from './mqttReasons';
+import { decodeShortText } from '../../../../shared/codecs/shortText';
+import { isWellFormedUtf8 } from '../../../../shared/codecs/utf8Decode';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -14,11 +16,9 @@ function leaf(key: string, type: string, value: string, offset?: number, length?
 
 /** Bytes as a leaf: a JSON-quoted string when UTF-8, else hex. */
 export function bytesLeaf(key: string, bytes: Uint8Array, offset?: number): DecodedNode {
-  try {
-    return leaf(key, 'str', JSON.stringify(utf8.decode(bytes)), offset, bytes.length);
-  } catch {
-    return leaf(key, 'bin', toHex(bytes), offset, bytes.length);
-  }
+  // Checked first: a binary payload (the common case under a codec) would make the decoder throw.
+  if (!isWellFormedUtf8(bytes)) return leaf(key, 'bin', toHex(bytes), offset, bytes.length);
+  return leaf(key, 'str', JSON.stringify(decodeShortText(utf8, bytes)), offset, bytes.length);
 }
 
 function propertyNode(p: MqttProperty): DecodedNode {

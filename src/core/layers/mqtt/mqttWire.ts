@@ -1,4 +1,5 @@
 // MQTT's primitive data types (MQTT 5 §1.5, the same in 3.1.1): big-endian integers, the variable byte
+import { decodeShortText } from '../../../../shared/codecs/shortText';
 // integer, length-prefixed UTF-8 strings and binary data. The reader knows its byte offset so a
 // malformed packet is reported where it stops making sense; the writer collects parts and joins them once.
 
@@ -8,7 +9,12 @@ export class MqttWireError extends Error {
     readonly offset: number,
     message: string,
   ) {
+    // Thrown and caught while a packet is tried as MQTT 5 and then 3.1.1: a stack trace would cost more
+    // than the decoding.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
   }
 }
 
@@ -94,7 +100,7 @@ export class MqttReader {
     const at = this.pos;
     const bytes = this.binary(what);
     try {
-      return utf8.decode(bytes);
+      return decodeShortText(utf8, bytes);
     } catch {
       throw new MqttWireError(at + 2, `${what} is not valid UTF-8`);
     }
