@@ -1,5 +1,6 @@
 // Activation: one output channel, one registry of connections, the inspector panels (and session files'
-// custom editors), the status bar item, the Explorer's Socket Sessions view, and the commands.
+// custom editors), the status bar item, the Explorer's Socket Sessions view, the Test Explorer's session
+// tests, and the commands.
 import * as vscode from 'vscode';
 import { connectionPicker, registerCommands } from './commands/connectCommands';
 import { ConnectionRegistry } from '../core/connection/connectionRegistry';
@@ -17,6 +18,7 @@ import { loadProtoSchemas } from '../core/decode';
 import { bindProtoLoader } from './protoFiles';
 import { createStatusBar } from './statusBar';
 import { registerSessionsView } from './views/sessionsView';
+import { registerSessionTests } from './testing/sessionTests';
 
 export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   const output = vscode.window.createOutputChannel('Socket Inspector', { log: true });
@@ -35,7 +37,8 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   registerSessionsView(context, registry, panels, output);
   registerExportCommands(context, registry, panels, pick, output);
   registerCodecCommands(context, panels, pick);
-  return createApi(registry, panels);
+  const sessionTests = registerSessionTests(context, output);
+  return createApi(registry, panels, sessionTests);
 }
 
 export function deactivate(): void {

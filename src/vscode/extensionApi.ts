@@ -3,6 +3,7 @@
 import type { ConnectionRegistry } from '../core/connection/connectionRegistry';
 import type { Connection } from '../core/connection/connectionTypes';
 import type { PanelManager } from './panels/panelManager';
+import type { SessionTestsApi } from './testing/sessionTests';
 
 export interface SocketInspectorApi {
   /** The connection a connect command opened, by the id in its result. */
@@ -13,10 +14,13 @@ export interface SocketInspectorApi {
   activeConnectionId(): string | undefined;
   /** The session file an inspector shows, if it was opened from or saved to one. */
   sessionFileOf(id: string): string | undefined;
+  /** The Test Explorer's session tests: the controller's items and a run as the Run profile does it. */
+  readonly sessionTests?: SessionTestsApi;
 }
 
-export function createApi(registry: ConnectionRegistry, panels?: PanelManager): SocketInspectorApi {
+export function createApi(registry: ConnectionRegistry, panels?: PanelManager, sessionTests?: SessionTestsApi): SocketInspectorApi {
   return {
+    ...(sessionTests ? { sessionTests } : {}),
     getConnection: (id) => registry.get(id),
     listConnections: () => registry.list().map(({ id, connection }) => ({ id, target: connection.target, state: connection.state })),
     activeConnectionId: () => panels?.activeConnectionId(),
