@@ -86,7 +86,14 @@ export class SessionTestRuns implements vscode.Disposable {
         void vscode.window.showWarningMessage(why);
         return outcomes;
       }
-      const environment = await this.pickEnvironment();
+      let environment: Awaited<ReturnType<SessionTestRuns['pickEnvironment']>>;
+      try {
+        environment = await this.pickEnvironment();
+      } catch (e) {
+        // A broken environment file stops the run: without its values a test would fail on a missing variable.
+        for (const item of tests) report.errored(item, new vscode.TestMessage(messageOf(e)));
+        return outcomes;
+      }
       if (environment === 'cancelled') {
         for (const item of tests) report.skipped(item);
         return outcomes;
@@ -134,7 +141,12 @@ export class SessionTestRuns implements vscode.Disposable {
   private async pickEnvironment(): Promise<Record<string, string> | undefined | 'cancelled'> {
     const [file] = (await vscode.workspace.findFiles(`**/*${ENV_FILE_SUFFIX}`, '**/node_modules/**')).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
     if (!file) return undefined;
-    const environments = parseEnvironmentFile(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+    let environments;
+    try {
+      environments = parseEnvironmentFile(new TextDecoder().decode(await vscode.workspace.fs.readFile(file)));
+    } catch (e) {
+      throw new Error(`${vscode.workspace.asRelativePath(file)}: ${messageOf(e)}`);
+    }
     const none = vscode.l10n.t('No environment');
     const picked = await vscode.window.showQuickPick(
       [...Object.keys(environments).map((name) => ({ label: name, description: vscode.workspace.asRelativePath(file) })), { label: none, description: '' }],
