@@ -9,12 +9,13 @@ import type { LayerId } from '../shared/decode/decoded';
 import { createLayerForm, type LayerForm } from './layerComposer';
 import { formatName } from './decodeNames';
 import { MAX_FRAGMENTS } from '../shared/wireFrames';
-import { visibleText } from '../shared/codecs/utf8Decode';
 import { validateComposerInput } from '../shared/codecs/composerInput';
 import { fragmentsProblem } from './composerChecks';
+import { FORMAT_LABELS, PLACEHOLDERS } from './composerFormats';
+import { SavedMessages } from './composerSaved';
 import { WebSocketControls } from './composerWebSocketControls';
 import { TEXT_ESCAPES_HELP } from '../shared/codecs/textEscapes';
-import { button, customElement as element, h, setText } from './domBuilder';
+import { button, customElement as element, h, option, setText } from './domBuilder';
 import { formatBytes } from './entryFormat';
 
 /** What the composer asks of the rest of the webview. */
@@ -40,19 +41,6 @@ type ValueElement = HTMLElement & { value: string; disabled: boolean };
 type CheckboxElement = HTMLElement & { checked: boolean; disabled: boolean };
 type TextareaElement = ValueElement & { wrappedElement?: HTMLTextAreaElement; invalid: boolean };
 
-const FORMAT_LABELS: Record<ComposerFormat, string> = { text: 'Text', json: 'JSON', hex: 'Hex', base64: 'Base64' };
-const PLACEHOLDERS: Record<ComposerFormat, string> = {
-  text: 'Message text — Ctrl+Enter to send',
-  json: '{"type": "subscribe"} — checked before sending',
-  hex: '48 65 6c 6c 6f  or  0x48,0x65  or  48656c6c6f',
-  base64: 'SGVsbG8=',
-};
-
-function option(value: string, label: string): HTMLElement {
-  const o = element('vscode-option', { value });
-  o.textContent = label;
-  return o;
-}
 
 /** The bottom strip of the panel. */
 export class Composer {
@@ -69,13 +57,10 @@ export class Composer {
   private readonly wsControls: WebSocketControls;
   private readonly wsSendOptions: HTMLElement;
   private readonly fragments: ValueElement;
-  private readonly savedSelect: ValueElement;
-  private readonly deleteButton: HTMLElement;
-  private readonly saveName: ValueElement;
-  private readonly saveRow: HTMLElement;
+  /** The saved messages: pick, save, delete. */
+  private readonly savedMessages: SavedMessages;
   private readonly options: HTMLElement;
   private history: readonly ComposerMessage[] = [];
-  private saved: readonly SavedMessage[] = [];
   /** Position in history while walking it with Up/Down; history.length means "the draft". */
   private historyIndex = 0;
   private draftBeforeHistory: ComposerMessage | undefined;
@@ -109,26 +94,14 @@ export class Composer {
     this.framed.dataset.testid = 'composer-framed';
     this.framed.hidden = true;
 
-    this.savedSelect = element<ValueElement>('vscode-single-select', { 'aria-label': 'Saved messages' });
-    this.savedSelect.className = 'composer-saved';
-    this.savedSelect.dataset.testid = 'composer-saved';
-    this.savedSelect.addEventListener('change', () => this.onSavedChosen());
-    const saveButton = this.toolbarButton('save', 'Save this message for the session', () => this.beginSave());
-    saveButton.dataset.testid = 'composer-save';
-    this.deleteButton = this.toolbarButton('trash', 'Delete the chosen saved message', () => this.deleteChosen());
-
-    this.saveName = element<ValueElement>('vscode-textfield', { placeholder: 'Name (optional)', 'aria-label': 'Name of the saved message' });
-    this.saveName.className = 'composer-save-name';
-    this.saveName.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') void this.commitSave();
-      if (e.key === 'Escape') this.endSave();
+    this.savedMessages = new SavedMessages({
+      save: (name, message) => this.deps.save(name, message),
+      deleteSaved: (id) => this.deps.deleteSaved(id),
+      current: () => this.current(),
+      restore: (message) => this.restoreDraft(message),
+      focusInput: () => this.input.focus(),
+      showError: (message) => this.showError(message),
     });
-    this.saveRow = h('div', { className: 'composer-save-row' }, [
-      this.saveName,
-      button('Save', () => void this.commitSave(), true),
-      button('Cancel', () => this.endSave(), true),
-    ]);
-    this.saveRow.hidden = true;
 
     this.input = element<TextareaElement>('vscode-textarea', { rows: '3', resize: 'vertical', monospace: '', 'aria-label': 'Message to send' });
     this.input.className = 'composer-input';
@@ -182,14 +155,13 @@ export class Composer {
       this.framed,
       this.options,
       h('span', { className: 'spacer' }),
-      this.savedSelect,
-      saveButton,
-      this.deleteButton,
+      this.savedMessages.select,
+      this.savedMessages.saveButton,
+      this.savedMessages.deleteButton,
     ]);
     const bottom = h('div', { className: 'composer-bar' }, [this.error, this.info, h('span', { className: 'spacer' }), this.wsSendOptions, this.sendButton]);
-    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.saveRow, this.layerHost, this.input, bottom, this.wsControls.element]);
-    this.rawOnly = [this.format, this.escapes, this.framed, this.savedSelect, saveButton, this.deleteButton, this.input, this.wsSendOptions];
-    this.renderSaved();
+    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.savedMessages.row, this.layerHost, this.input, bottom, this.wsControls.element]);
+    this.rawOnly = [this.format, this.escapes, this.framed, this.savedMessages.select, this.savedMessages.saveButton, this.savedMessages.deleteButton, this.input, this.wsSendOptions];
     this.onFormatChange();
   }
 
@@ -269,8 +241,7 @@ export class Composer {
     this.history = history;
     this.historyIndex = history.length;
     this.draftBeforeHistory = undefined;
-    this.saved = saved;
-    this.renderSaved();
+    this.savedMessages.setSaved(saved);
   }
 
   /** Focuses the input (the layer's form while it is in front). */
@@ -295,13 +266,6 @@ export class Composer {
   }
 
   // ------------------------------------------------------------------------------------------------
-
-  private toolbarButton(iconName: string, label: string, onClick: () => void): HTMLElement {
-    const b = element('vscode-toolbar-button', { icon: iconName, label });
-    b.title = label;
-    b.addEventListener('click', onClick);
-    return b;
-  }
 
   private current(): ComposerMessage {
     const format = (this.format.value || 'text') as ComposerFormat;
@@ -466,48 +430,4 @@ export class Composer {
     return Number(this.fragments.value.trim());
   }
 
-  private renderSaved(): void {
-    const select = this.savedSelect;
-    select.replaceChildren(option('', this.saved.length ? `Saved messages (${this.saved.length})` : 'No saved messages'));
-    // A name from a session file must not read differently than it is (bidi overrides are spelled out).
-    for (const m of this.saved) select.append(option(String(m.id), `${visibleText(m.name)} · ${FORMAT_LABELS[m.format]}`));
-    select.value = '';
-    select.disabled = this.saved.length === 0;
-    this.deleteButton.hidden = true;
-  }
-
-  private onSavedChosen(): void {
-    const id = Number(this.savedSelect.value);
-    const m = this.saved.find((s) => s.id === id);
-    this.deleteButton.hidden = !m;
-    if (!m) return;
-    this.restoreDraft(m);
-    this.input.focus();
-  }
-
-  private deleteChosen(): void {
-    const id = Number(this.savedSelect.value);
-    if (!id) return;
-    this.deps.deleteSaved(id).catch((e: unknown) => this.showError(e instanceof Error ? e.message : String(e)));
-  }
-
-  private beginSave(): void {
-    this.saveRow.hidden = false;
-    this.saveName.value = '';
-    this.saveName.focus();
-  }
-
-  private endSave(): void {
-    this.saveRow.hidden = true;
-    this.input.focus();
-  }
-
-  private async commitSave(): Promise<void> {
-    try {
-      await this.deps.save(this.saveName.value, this.current());
-      this.endSave();
-    } catch (e) {
-      this.showError(e instanceof Error ? e.message : String(e));
-    }
-  }
 }

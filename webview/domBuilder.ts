@@ -47,6 +47,13 @@ export function button(label: string, onClick: () => void, secondary: boolean, i
   return b;
 }
 
+/** A vscode-option for a vscode-single-select. */
+export function option(value: string, label: string): HTMLElement {
+  const o = customElement('vscode-option', { value });
+  o.textContent = label;
+  return o;
+}
+
 /** A codicon as a span (the font comes from codicon.css). */
 export function icon(name: string, className = ''): HTMLSpanElement {
   return h('span', { className: `codicon codicon-${name}${className ? ' ' + className : ''}`, attrs: { 'aria-hidden': 'true' } });

@@ -9,11 +9,12 @@
 // server's peers and a proxy pair's hold queue, and each feature's request handlers live in a module of
 // their own (sendHandlers, payloadHandlers, connectionHandlers, filterHandlers, timingHandlers,
 // serverHandlers, proxyHandlers, decodeHandlers), beside their slice of the protocol in shared/protocol/.
-// PanelDecoding reads the messages beyond bytes (protocol layer, payload codecs) when rows are shown.
+// PanelDecoding reads the messages beyond bytes (protocol layer, payload codecs) when rows are shown; its
+// members for the extension are inherited from DecodingPanel. The snapshot is built by panelSnapshot.ts.
 // While the panel is hidden nothing is posted and the log keeps capturing; the webview asks for
 // whatever pages it lacks once it is back.
-import { framerSpecFromJson, framerSpecToJson, sameFramer, type FramerSpec } from '../../shared/framerSpec';
-import { MessageHandler, RequestError, toErrorInfo, type RequestHandlers } from '../../shared/messageHandler';
+import { framerSpecFromJson, sameFramer, type FramerSpec } from '../../shared/framerSpec';
+import { MessageHandler, RequestError, type RequestHandlers } from '../../shared/messageHandler';
 import { hostIncoming } from '../../shared/messageSchema';
 import type {
   HostEvents,
@@ -27,20 +28,20 @@ import type {
   WebviewEvents,
   WebviewRequests,
 } from '../../shared/protocol';
-import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../core/base/dispose';
+import { Emitter, toDisposable, type Event, type IDisposable } from '../core/base/dispose';
 import type { Connection } from '../core/connection/connectionTypes';
 import { FramedLog } from '../core/framing/framedLog';
 import type { EntryLog } from '../core/log/entryLog';
 import { ComposerLists } from './composerLists';
-import { ConnectionChanges, handshakeForWebview } from './connectionChanges';
+import { ConnectionChanges } from './connectionChanges';
 import { connectionHandlers } from './connectionHandlers';
 import { decodeHandlers } from './decodeHandlers';
-import type { DecodeSettings } from '../../shared/decode/decodeSettings';
-import type { DecodedMessage } from '../../shared/decode/decoded';
-import { PanelDecoding, type LayerChoice, type PanelDecodingOptions } from './panelDecoding';
+import { DecodingPanel } from './decodingPanel';
+import { PanelDecoding, type PanelDecodingOptions } from './panelDecoding';
 import { filterHandlers, PanelFilter, type PanelFilterOptions } from './filterHandlers';
 import { LogStream, type LogStreamOptions } from './logStream';
-import { isWebSocket, type PanelCallbacks, type PanelContext } from './panelContext';
+import type { PanelCallbacks, PanelContext } from './panelContext';
+import { panelSnapshot, stateEvent } from './panelSnapshot';
 import { PanelTiming } from './panelTiming';
 import { payloadHandlers } from './payloadHandlers';
 import { ProxyController } from './proxyController';
@@ -71,7 +72,7 @@ export type PostToWebview = (message: ToWebviewMessage) => void;
 const DEFAULT_TIMING_SLICE_MS = 8;
 
 /** The host side of one panel: serves the webview's requests and streams the connection's log to it. */
-export class PanelController extends Disposable {
+export class PanelController extends DecodingPanel {
   private conn: Connection;
   private readonly channel: MessageHandler<HostRequests, HostEvents, WebviewRequests, WebviewEvents>;
   private readonly log: (line: string) => void;
@@ -81,7 +82,7 @@ export class PanelController extends Disposable {
   private readonly timing: PanelTiming;
   private readonly stream: LogStream;
   private readonly filter: PanelFilter;
-  private readonly decoding: PanelDecoding;
+  protected readonly decoding: PanelDecoding;
   /** The panel as its feature modules see it. */
   private readonly context: PanelContext;
   private connectionSubscriptions: IDisposable[] = [];
@@ -193,51 +194,6 @@ export class PanelController extends Disposable {
     this.subscribeConnection();
     if (ServerController.accepts(connection)) this.server = this.createServerController(connection);
     this.decoding.track();
-  }
-
-  /** How the panel reads messages beyond bytes: layer, detection, codec rules, .proto files. */
-  get decodeSettings(): DecodeSettings {
-    return this.decoding.settings;
-  }
-
-  /** The chosen protocol layer with its settings (for `connection.layer` in a session file). */
-  get layerChoice(): LayerChoice | undefined {
-    return this.decoding.layerChoice;
-  }
-
-  /** Fires when the decode settings or the layer's state change. */
-  get onDidChangeDecoding(): Event<void> {
-    return this.decoding.onDidChange;
-  }
-
-  /** Changes how messages are read; resolves with the settings in force once .proto files loaded. */
-  setDecodeSettings(settings: DecodeSettings): Promise<DecodeSettings> {
-    return this.decoding.setSettings(settings);
-  }
-
-  /** The layer's own settings (secrets filled in) for the connections a reconnect makes. */
-  setLayerSettings(choice: LayerChoice | undefined): void {
-    this.decoding.setLayerSettings(choice);
-  }
-
-  /** Whether a layer or codec rule decodes the messages on screen. */
-  get decodes(): boolean {
-    return this.decoding.decodes;
-  }
-
-  /** One payload decoded as an entry of the log on screen (for exports); undefined when nothing applies. */
-  decodePayload(direction: number, kind: number, payload: Uint8Array): DecodedMessage | undefined {
-    return this.decoding.decodePayload(direction, kind, payload);
-  }
-
-  /** The message types of the loaded .proto files, or why they did not load. */
-  get protoSchemas(): { readonly messageTypes?: readonly string[]; readonly problem?: string } {
-    return this.decoding.protoSchemas;
-  }
-
-  /** Loads the .proto files again (one changed on disk); rows decode anew. */
-  reloadProtoSchemas(): Promise<void> {
-    return this.decoding.reloadSchemas();
   }
 
   /** The connection the panel currently shows (on a server panel: the peer shown, or the server's own). */
@@ -443,29 +399,8 @@ export class PanelController extends Disposable {
   }
 
   private snapshot(): PanelSnapshot {
-    const c = this.conn;
-    const ws = isWebSocket(c) ? c : undefined;
-    return {
-      connectionKind: c.kind,
-      target: c.target,
-      state: c.state,
-      ...(c.lastError ? { error: toErrorInfo(c.lastError) } : {}),
-      ...(c.handshake ? { handshake: handshakeForWebview(c.handshake) } : {}),
-      ...(c.tls ? { tls: c.tls } : {}),
-      ...(ws ? { protocol: ws.protocol, extensions: ws.extensions } : {}),
-      ...(frameRecorder(c) ? { autoPong: frameRecorder(c)!.autoPong } : {}),
-      stats: this.stream.stats(),
-      history: [...this.lists.history],
-      saved: [...this.lists.saved],
-      previewBytes: this.stream.previewBytes,
-      ...(this.settings ? { settings: this.settings } : {}),
-      // Server sessions are not saved to session files (yet).
-      ...(this.sessionInfo && !this.server ? { session: this.sessionInfo() } : {}),
-      ...(this.framer ? { framing: framerSpecToJson(this.framer) } : {}),
-      ...(this.server ? { peers: this.server.info() } : {}),
-      ...(this.server?.autoReplies() ? { autoReplies: this.server.autoReplies() } : {}),
-      ...(this.proxy.info() ? { proxy: this.proxy.info()! } : {}),
-    };
+    const { conn, stream, lists, settings, sessionInfo, framer, server, proxy } = this;
+    return panelSnapshot({ conn, stream, lists, settings, sessionInfo, framer, server, proxy });
   }
 
   private onClear(): void {
@@ -480,12 +415,7 @@ export class PanelController extends Disposable {
   private onStateChange(): void {
     if (!this.live) return;
     const c = this.conn;
-    const ws = isWebSocket(c) ? c : undefined;
-    this.channel.sendEvent('state', {
-      state: c.state,
-      ...(c.lastError ? { error: toErrorInfo(c.lastError) } : {}),
-      ...(ws ? { protocol: ws.protocol, extensions: ws.extensions } : {}),
-    });
+    this.channel.sendEvent('state', stateEvent(c));
     this.postConnectionChanges();
     this.stream.scheduleFlush();
   }

@@ -1,18 +1,18 @@
 // What the TCP and WebSocket listeners share: binding (and saying clearly why it failed), the server's
 // own log, the peer list with ids in accept order, and stopping: no new peers, a graceful close for the
-// open ones, and a cut for those that do not finish in time. And the limits that keep a listener's memory
-// bounded however many clients come: the most peers open at once, a byte budget for the logs of the
-// server and all its peers together, and an idle timeout that also ends peers left half-open.
+// open ones, and a cut for those that do not finish in time. The limits that keep a listener's memory
+// bounded (most peers, memory budget, idle timeout) are in listenerLimits.ts.
 import type * as net from 'node:net';
 import { Direction, Kind } from '../../../shared/logModel';
 import { bindError } from '../errors/bindErrors';
-import type { Connection, ConnectionKind, RetentionOptions, WebSocketConnection } from '../connection/connectionTypes';
+import type { Connection, ConnectionKind, RetentionOptions } from '../connection/connectionTypes';
 import { Disposable, Emitter, type Event, type IDisposable } from '../base/dispose';
 import { SocketInspectorError } from '../../../shared/errors';
 import { DEFAULT_MAX_BYTES, EntryLog } from '../log/entryLog';
 import type { ListenerLimitCounts, ServerPeer, ServerSession, ServerState } from '../connection/serverTypes';
 import { formatAddress } from '../connection/socketAddress';
 import { formatListenAddress, type ListenAddress } from './listenAddress';
+import { ListenerLimits, memoryOf, type PeerRecord } from './listenerLimits';
 
 /** Options every listener takes. */
 export interface ListenerOptions {
@@ -35,50 +35,10 @@ export interface ListenerOptions {
 }
 
 const DEFAULT_STOP_TIMEOUT_MS = 2000;
-export const DEFAULT_MAX_PEERS = 1000;
-export const DEFAULT_BUDGET_BYTES = 1024 * 1024 * 1024;
 /** A peer's log starts this small and grows with what it holds: most peers of a busy server say little. */
 const PEER_FIRST_SEGMENT_BYTES = 16 * 1024;
-/** How often open peers are held to the idle timeout, ms. */
-const SWEEP_MS = 50;
-/** Least time between two checks of the budget, which traffic into any peer's log asks for, ms. */
-const BUDGET_CHECK_MS = 10;
-/** Share of the budget that, logged since the last check, has the budget checked at once. */
-const BURST_SHARE = 1 / 32;
-/**
- * Closed peers are evicted once the logs pass this share of the budget, leaving the rest for what open
- * peers receive before the next check, and down to LOW_WATER, so a busy server does not evict on every check.
- */
-const HIGH_WATER = 7 / 8;
-const LOW_WATER = 3 / 4;
 
 const KIND_NAMES: Record<ConnectionKind, string> = { tcp: 'TCP', ws: 'WebSocket' };
-
-/** An accepted peer, how to ask it to leave when the server stops, and what the idle timeout watches. */
-interface PeerRecord extends ServerPeer {
-  readonly goAway: () => void;
-  readonly subscription: IDisposable;
-  /** The log's nextSeq at the last sweep that saw it change, and when (performance.now()). */
-  seenSeq: number;
-  seenAt: number;
-  /** When the peer half-closed (performance.now()), for the idle timeout. */
-  halfClosedAt: number | undefined;
-  /** Whether its final state was counted. */
-  ended: boolean;
-  /** While open: the subscription that asks for a budget check when its log grows. */
-  growth: IDisposable | undefined;
-  /** Once closed: what it holds (it no longer grows), counted in the budget without measuring it again. */
-  closedBytes: number;
-}
-
-const MiB = 1024 * 1024;
-const megabytes = (n: number): string => `${+(n / MiB).toFixed(1)} MiB`;
-const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${+(ms / 1000).toFixed(1)} s`);
-
-/** What a peer holds: its log and, for a WebSocket, its wire frames. */
-function memoryOf(c: Connection): number {
-  return c.log.memoryBytes + ((c as Partial<WebSocketConnection>).wireFrames?.memoryBytes ?? 0);
-}
 
 function isFinal(c: Connection): boolean {
   return c.state === 'closed' || c.state === 'error';
@@ -99,21 +59,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   readonly log: EntryLog;
   /** Retention of each peer's log (and the server's): the user's caps, at most half the budget, starting small. */
   protected readonly retention: RetentionOptions;
-  private readonly maxPeers: number;
-  private readonly budgetBytes: number;
-  private openCount = 0;
-  private sweepTimer: NodeJS.Timeout | undefined;
-  private budgetTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
-  private lastBudgetCheck = -Infinity;
-  /** Payload bytes logged by open peers since the last check of the budget. */
-  private grownSinceCheck = 0;
-  private checkQueued = false;
-  /** What the closed peers hold (their closedBytes). */
-  private closedBytes = 0;
-  /** The open peers' logs alone exceeded the budget at the last check: new clients are refused. */
-  private overBudget = false;
-  private budgetNoted = false;
-  private counts = { evictedPeers: 0, evictedEntries: 0, evictedBytes: 0, clearedPeers: 0, refused: 0 };
+  private readonly limiter: ListenerLimits;
   private currentState: ServerState = 'idle';
   private firstError: SocketInspectorError | undefined;
   private bound: { host: string; port: number } | undefined;
@@ -133,10 +79,16 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     protected readonly options: ListenerOptions,
   ) {
     super();
-    this.maxPeers = Math.max(1, Math.floor(options.maxPeers ?? DEFAULT_MAX_PEERS));
-    this.budgetBytes = Math.max(MiB, Math.floor(options.budgetBytes ?? DEFAULT_BUDGET_BYTES));
+    this.limiter = new ListenerLimits(options, {
+      log: () => this.log,
+      records: this.records,
+      isDisposed: () => this.isDisposed,
+      isStopping: () => this.isDisposed || this.stopPromise !== undefined,
+      meta: (kind, text) => this.meta(kind, text),
+      changed: () => this.changeEmitter.fire(),
+    });
     // Half the budget: one flooding peer evicts its own oldest entries long before the budget clears it.
-    const maxBytes = Math.min(options.retention?.maxBytes ?? DEFAULT_MAX_BYTES, Math.floor(this.budgetBytes / 2));
+    const maxBytes = Math.min(options.retention?.maxBytes ?? DEFAULT_MAX_BYTES, Math.floor(this.limiter.budgetBytes / 2));
     this.retention = { ...options.retention, maxBytes, firstSegmentBytes: PEER_FIRST_SEGMENT_BYTES };
     // The server's own log counts against the budget too, and mostly holds a line per peer.
     this.log = new EntryLog(this.retention);
@@ -160,7 +112,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   }
 
   get limits(): ListenerLimitCounts {
-    return { budgetBytes: this.budgetBytes, ...this.counts };
+    return { budgetBytes: this.limiter.budgetBytes, ...this.limiter.counts };
   }
 
   /** Bytes the logs of the server and its peers hold (their arrays, as EntryLog.memoryBytes counts them). */
@@ -241,14 +193,12 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
    * or undefined when it may become a peer. A subclass asks before it accepts, and refuses with refuse().
    */
   protected refusal(): string | undefined {
-    if (this.openCount >= this.maxPeers) return `${this.openCount} peers are open, the most this listener accepts (socketInspector.listen.maxPeers)`;
-    if (this.overBudget) return `the open peers' logs fill the memory budget of ${megabytes(this.budgetBytes)} (socketInspector.listen.maxTotalMegabytes)`;
-    return undefined;
+    return this.limiter.refusal();
   }
 
   /** Counts and logs a client that was refused, e.g. "Refused 127.0.0.1:5000: …". */
   protected refuse(text: string): void {
-    this.counts.refused++;
+    this.limiter.counts.refused++;
     this.meta(Kind.Error, text);
     this.changeEmitter.fire();
   }
@@ -261,16 +211,10 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     const onState = (): void => {
       if (isFinal(connection) && !peer.ended) {
         peer.ended = true;
-        this.openCount--;
-        peer.growth?.dispose();
-        peer.growth = undefined;
-        // Closed peers stay listed with their logs until the budget needs the room.
-        connection.log.compact();
-        peer.closedBytes = memoryOf(connection);
-        this.closedBytes += peer.closedBytes;
+        this.limiter.peerEnded(peer);
         const words = closingWords(connection);
         this.meta(Kind.Closed, `#${id} ${remote} closed${words ? `: ${words}` : ''}`);
-        this.scheduleBudgetCheck();
+        this.limiter.scheduleBudgetCheck();
       }
       this.changeEmitter.fire();
     };
@@ -285,20 +229,13 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
       seenAt: performance.now(),
       halfClosedAt: undefined,
       ended: false,
-      // Called for every entry: it counts the bytes and asks for a check, at most one pending; after a
-      // burst (many reads handled in one turn of the event loop) at once, not a turn later.
-      growth: connection.log.onDidAppend((seq) => {
-        this.grownSinceCheck += connection.log.length(seq);
-        if (this.grownSinceCheck >= this.budgetBytes * BURST_SHARE) this.checkBudgetNow();
-        else if (this.budgetTimer === undefined) this.scheduleBudgetCheck();
-      }),
+      growth: this.limiter.watchGrowth(connection),
       closedBytes: 0,
     };
     this.records.push(peer);
-    this.openCount++;
-    this.scheduleBudgetCheck();
+    this.limiter.peerOpened();
     this.meta(Kind.Open, `#${id} accepted from ${remote}${origin !== undefined ? ` (Origin ${origin})` : ''}`);
-    this.startSweeps();
+    this.limiter.startSweeps();
     this.acceptEmitter.fire(peer);
     this.changeEmitter.fire();
     // A peer that ended while it was being set up.
@@ -309,137 +246,6 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
   /** The client of `peer` half-closed (FIN): the idle timeout counts from now, whatever we still send. */
   protected halfClosed(peer: ServerPeer): void {
     (peer as PeerRecord).halfClosedAt ??= performance.now();
-  }
-
-  /** Starts the idle sweeps, when there is an idle timeout. */
-  private startSweeps(): void {
-    if (this.sweepTimer || !this.options.idleTimeoutMs || this.isDisposed || this.stopPromise) return;
-    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_MS);
-  }
-
-  private stopTimers(): void {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = undefined;
-    clearTimeout(this.budgetTimer as NodeJS.Timeout);
-    clearImmediate(this.budgetTimer as NodeJS.Immediate);
-    this.budgetTimer = undefined;
-  }
-
-  /** Holds the open peers to the idle timeout; stops once none is open. */
-  private sweep(): void {
-    const idleMs = this.options.idleTimeoutMs ?? 0;
-    const now = performance.now();
-    for (const r of this.records) {
-      const c = r.connection;
-      if (c.state !== 'open') continue;
-      if (c.log.nextSeq !== r.seenSeq) {
-        r.seenSeq = c.log.nextSeq;
-        r.seenAt = now;
-      }
-      if (r.halfClosedAt !== undefined && now - r.halfClosedAt >= idleMs) {
-        this.closeIdle(r, `it half-closed (FIN) ${duration(idleMs)} ago`);
-      } else if (now - r.seenAt >= idleMs) {
-        this.closeIdle(r, `nothing was sent or received for ${duration(idleMs)}`);
-      }
-    }
-    if (this.openCount === 0 && this.sweepTimer) {
-      clearInterval(this.sweepTimer);
-      this.sweepTimer = undefined;
-    }
-  }
-
-  /** Checks the budget as soon as the code logging an entry has returned (never inside the append). */
-  private checkBudgetNow(): void {
-    if (this.checkQueued || this.isDisposed) return;
-    this.checkQueued = true;
-    queueMicrotask(() => {
-      this.checkQueued = false;
-      this.lastBudgetCheck = performance.now();
-      this.enforceBudget();
-    });
-  }
-
-  /** Checks the budget soon: at once, or BUDGET_CHECK_MS after the last check. */
-  private scheduleBudgetCheck(): void {
-    if (this.budgetTimer !== undefined || this.isDisposed) return;
-    const run = (): void => {
-      this.budgetTimer = undefined;
-      this.lastBudgetCheck = performance.now();
-      this.enforceBudget();
-    };
-    const wait = this.lastBudgetCheck + BUDGET_CHECK_MS - performance.now();
-    this.budgetTimer = wait > 0 ? setTimeout(run, wait) : setImmediate(run);
-  }
-
-  private closeIdle(r: PeerRecord, why: string): void {
-    r.connection.log.appendText(Direction.Meta, Kind.Note, `Closing this peer: ${why} (the listener's idle timeout, socketInspector.listen.idleTimeoutSeconds)`);
-    try {
-      r.connection.close(1001, 'Idle timeout');
-    } catch {
-      r.connection.dispose();
-    }
-  }
-
-  /**
-   * Keeps the logs of the server and its peers within the budget: past HIGH_WATER of it, evicts the oldest
-   * closed peers (down to LOW_WATER), then clears the largest open peer's log while the total exceeds it.
-   */
-  private enforceBudget(): void {
-    if (this.isDisposed) return;
-    this.grownSinceCheck = 0;
-    const budget = this.budgetBytes;
-    // Closed peers no longer grow: what they held at their close is counted, only open ones are measured.
-    let total = this.log.memoryBytes + this.closedBytes;
-    for (const r of this.records) if (!r.ended) total += memoryOf(r.connection);
-    if (total <= budget * HIGH_WATER) {
-      this.overBudget = false;
-      return;
-    }
-    const lowWater = Math.floor(budget * LOW_WATER);
-    let changed = false;
-    for (let i = 0; i < this.records.length && total > lowWater; ) {
-      const r = this.records[i]!;
-      if (!r.ended) {
-        i++;
-        continue;
-      }
-      if (!this.budgetNoted) {
-        this.budgetNoted = true;
-        this.meta(Kind.Note, `The logs of this server and its peers reached the memory budget of ${megabytes(budget)} (socketInspector.listen.maxTotalMegabytes): the oldest closed peers are evicted, with their logs`);
-      }
-      total -= r.closedBytes;
-      this.closedBytes -= r.closedBytes;
-      this.counts.evictedPeers++;
-      this.counts.evictedEntries += r.connection.log.size;
-      this.counts.evictedBytes += r.connection.log.retainedBytes;
-      r.subscription.dispose();
-      r.connection.dispose();
-      // Whoever still holds the connection (an auto-responder's subscription) holds nothing large.
-      (r.connection as Partial<WebSocketConnection>).wireFrames?.clear();
-      this.records.splice(i, 1);
-      changed = true;
-    }
-    while (total > budget) {
-      let largest: PeerRecord | undefined;
-      let most = 0;
-      for (const r of this.records) {
-        const m = r.ended ? 0 : memoryOf(r.connection);
-        if (m > most) [largest, most] = [r, m];
-      }
-      if (!largest || largest.connection.log.size <= 1) break;
-      const log = largest.connection.log;
-      const what = `${log.size} entries, ${megabytes(log.retainedBytes)}`;
-      log.clear();
-      log.appendText(Direction.Meta, Kind.Note, `The listener cleared this log (${what}): its open peers together exceeded the memory budget of ${megabytes(budget)} (socketInspector.listen.maxTotalMegabytes)`);
-      this.meta(Kind.Note, `Cleared the log of #${largest.id} (${what}): the open peers together exceeded the memory budget of ${megabytes(budget)}`);
-      this.counts.clearedPeers++;
-      changed = true;
-      const freed = most - memoryOf(largest.connection);
-      if (freed <= 0) break;
-      total -= freed;
-    }
-    this.overBudget = total > budget;
-    if (changed) this.changeEmitter.fire();
   }
 
   /** Whether new clients may still become peers. */
@@ -459,7 +265,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
 
   private async shutDown(): Promise<void> {
     if (this.isDisposed) return;
-    this.stopTimers();
+    this.limiter.stopTimers();
     const wasListening = this.currentState === 'listening';
     this.server?.close();
     this.closeLingering();
@@ -517,7 +323,7 @@ export abstract class ListenerSession extends Disposable implements ServerSessio
     if (this.isDisposed) return;
     if (this.stopTimer) clearTimeout(this.stopTimer);
     this.stopTimer = undefined;
-    this.stopTimers();
+    this.limiter.stopTimers();
     const wasListening = this.currentState === 'listening';
     const open = this.records.filter((p) => !isFinal(p.connection)).length;
     this.server?.close();

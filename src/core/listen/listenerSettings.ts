@@ -2,7 +2,8 @@
 // and socketInspector.maxMessageMegabytes) as VS Code hands them over: unchecked, so anything that is not
 // a usable value falls back to the default. Pure, so the values a command applies are tested without VS Code.
 import { maxPayloadFromMegabytes } from '../connection/messageLimit';
-import { DEFAULT_BUDGET_BYTES, DEFAULT_MAX_PEERS, type ListenerOptions } from './listenerSession';
+import { DEFAULT_BUDGET_BYTES, DEFAULT_MAX_PEERS } from './listenerLimits';
+import type { ListenerOptions } from './listenerSession';
 import type { WsListenerOptions } from './wsListener';
 
 /** Default of socketInspector.listen.idleTimeoutSeconds (a listener made in code has none). */

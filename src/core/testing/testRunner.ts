@@ -1,38 +1,37 @@
 // Runs one test of a session: a fresh connection made from the session's settings, the steps in order
 // against what its log records, a result per step (pass/fail, expected vs actual, the line of the step,
 // the seq of the message concerned, how long it took). The first failing step ends the test. No step can hang: every wait has a deadline, every user regex runs on
-// the pattern worker with its own.
+// the pattern worker with its own. This is the run loop and what the run owns; the steps themselves are in
+// testSendSteps.ts, testExpectSteps.ts and testConnectionSteps.ts.
 import type { LayerId } from '../../../shared/decode/decoded';
-import { parseComposerInput } from '../../../shared/codecs/composerInput';
 import { SocketInspectorError } from '../../../shared/errors';
-import { Direction, Kind } from '../../../shared/logModel';
-import type { Connection, WebSocketConnection } from '../connection/connectionTypes';
+import type { Connection } from '../connection/connectionTypes';
 import { FramedLog } from '../framing/framedLog';
 import { framerSpecFromJson } from '../../../shared/framerSpec';
 import { layerFactory } from '../layers/layerRegistry';
 import { PatternRunner } from '../patterns/patternRunner';
-import { parseFieldPath, readField } from '../timing/jsonFieldPath';
 import type { EnvRecord } from '../session/sessionEnv';
 import type { Session, SessionLog } from '../session/sessionFormat';
 import { sessionLogFromEntryLog } from '../session/sessionLog';
 import type { SecretStore } from '../session/sessionSecrets';
 import { createTestConnection } from './testConnection';
+import { expectClose, expectHandshake } from './testConnectionSteps';
+import { capture, expect, expectNone } from './testExpectSteps';
 import {
   DEFAULT_EXPECT_NONE_WITHIN_MS,
   DEFAULT_EXPECT_WITHIN_MS,
-  type ExpectCloseStep,
-  type ExpectHandshakeStep,
-  type MessageMatchers,
   type SendBody,
   type SessionTest,
   type StepKind,
   type StepLocation,
   type TestStep,
 } from './testFormat';
-import { boundedMatch, describeMatchers, describeMessage, describePayload, isCandidate, mismatch, PatternDeadlineError, type MatchContext } from './testMatchers';
+import type { MatchContext } from './testMatchers';
 import { TestMessages, type TestMessage } from './testMessages';
 import { redactSessionLog } from './testRecording';
 import { checkVariables } from './testLoad';
+import { bytesOf, sendBody } from './testSendSteps';
+import { StepFailure, type StepRun } from './testStep';
 import { Variables, type VariableSources } from './testVariables';
 
 export type StepStatus = 'passed' | 'failed';
@@ -89,20 +88,6 @@ export interface RunTestOptions {
   readonly signal?: AbortSignal;
 }
 
-/** A step failed: its sentence and the two sides. */
-class StepFailure extends Error {
-  constructor(
-    message: string,
-    readonly expected?: string,
-    readonly actual?: string,
-    readonly seq?: number,
-  ) {
-    super(message);
-  }
-}
-
-const textDecoder = new TextDecoder();
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
@@ -122,22 +107,22 @@ function sessionLayer(session: Session): LayerId | undefined {
 }
 
 /** One run of one test. */
-class TestRun {
-  private connection: Connection | undefined;
-  private messages: TestMessages | undefined;
+class TestRun implements StepRun {
+  connection: Connection | undefined;
+  messages: TestMessages | undefined;
   private framed: FramedLog | undefined;
-  private connectError: SocketInspectorError | undefined;
+  connectError: SocketInspectorError | undefined;
   /** Per direction (In, Out): index of the first message no expect has consumed. */
-  private readonly cursor = [0, 0];
+  readonly cursor = [0, 0];
   /** The message the last expect matched: what capture reads. */
-  private lastMatched: TestMessage | undefined;
+  lastMatched: TestMessage | undefined;
   private readonly heartbeats = new Set<NodeJS.Timeout>();
   readonly results: StepResult[] = [];
   private failed: StepResult | undefined;
-  private readonly match: MatchContext;
+  readonly match: MatchContext;
 
   constructor(
-    private readonly session: Session,
+    readonly session: Session,
     private readonly test: SessionTest,
     private readonly options: RunTestOptions,
     readonly variables: Variables,
@@ -243,7 +228,7 @@ class TestRun {
     this.record(result);
   }
 
-  private get open_(): Connection {
+  openConnection(): Connection {
     const c = this.connection!;
     if (this.connectError) throw new StepFailure(`The connection did not open: ${this.connectError.message}`);
     return c;
@@ -254,24 +239,24 @@ class TestRun {
     const where = this.options.locate?.(step)?.path ?? step.kind;
     switch (step.kind) {
       case 'send':
-        this.send(step.send, where);
+        sendBody(this, step.send, where);
         return undefined;
       case 'expect':
-        return this.expect(this.variables.fillJson(step.expect, where), step.expect.within ?? this.test.timeoutMs ?? DEFAULT_EXPECT_WITHIN_MS);
+        return expect(this, this.variables.fillJson(step.expect, where), step.expect.within ?? this.test.timeoutMs ?? DEFAULT_EXPECT_WITHIN_MS);
       case 'expectNone':
-        return this.expectNone(this.variables.fillJson(step.expectNone, where), step.expectNone.within ?? DEFAULT_EXPECT_NONE_WITHIN_MS);
+        return expectNone(this, this.variables.fillJson(step.expectNone, where), step.expectNone.within ?? DEFAULT_EXPECT_NONE_WITHIN_MS);
       case 'expectHandshake':
-        this.expectHandshake(this.variables.fillJson(step.expectHandshake, where));
+        expectHandshake(this, this.variables.fillJson(step.expectHandshake, where));
         return undefined;
       case 'expectClose':
-        return this.expectClose(this.variables.fillJson(step.expectClose, where), step.expectClose.within ?? this.test.timeoutMs ?? DEFAULT_EXPECT_WITHIN_MS);
+        return expectClose(this, this.variables.fillJson(step.expectClose, where), step.expectClose.within ?? this.test.timeoutMs ?? DEFAULT_EXPECT_WITHIN_MS);
       case 'capture':
-        return this.capture(step.capture.as, step.capture.jsonPath, step.capture.regex, step.capture.group);
+        return capture(this, step.capture.as, step.capture.jsonPath, step.capture.regex, step.capture.group);
       case 'wait':
         await sleep(step.wait, this.options.signal);
         return undefined;
       case 'disconnect': {
-        const c = this.open_;
+        const c = this.openConnection();
         const reason = step.disconnect.reason !== undefined ? this.variables.fill(step.disconnect.reason, where) : undefined;
         c.close(step.disconnect.code, reason);
         return undefined;
@@ -282,188 +267,21 @@ class TestRun {
     }
   }
 
-  /** The bytes of a send body (variables filled in) and whether a WebSocket sends them as text. */
-  private bytesOf(body: SendBody, where: string): { bytes: Uint8Array; text: boolean } {
-    if ('message' in body) {
-      const saved = this.session.messages?.find((m) => m.name === body.message);
-      if (!saved) throw new StepFailure(`The session has no saved message named "${body.message}"`);
-      const input = this.variables.fill(saved.body, where);
-      return { bytes: parseComposerInput(input, saved.format, { escapes: saved.escapes === true }), text: saved.format === 'text' || saved.format === 'json' };
-    }
-    if ('text' in body) return { bytes: parseComposerInput(this.variables.fill(body.text, where), 'text', { escapes: body.escapes === true }), text: true };
-    if ('json' in body) {
-      const json = typeof body.json === 'string' ? this.variables.fill(body.json, where) : JSON.stringify(this.variables.fillJson(body.json, where));
-      return { bytes: parseComposerInput(json, 'json'), text: true };
-    }
-    if ('hex' in body) return { bytes: parseComposerInput(this.variables.fill(body.hex, where), 'hex'), text: false };
-    return { bytes: parseComposerInput(this.variables.fill(body.base64, where), 'base64'), text: false };
-  }
-
-  private send(body: SendBody, where: string): void {
-    const c = this.open_;
-    const { bytes, text } = this.bytesOf(body, where);
-    if (c.state !== 'open') throw new StepFailure(`Cannot send: the connection is ${c.state}`);
-    if (c.kind === 'ws' && text) c.sendText(textDecoder.decode(bytes));
-    else c.sendBytes(bytes);
-  }
-
   private startHeartbeat(ms: number, body: SendBody, step: TestStep): NodeJS.Timeout {
     const where = this.options.locate?.(step)?.path ?? 'every';
     // Checked now, so a mistake fails the step instead of every beat.
-    this.bytesOf(body, where);
-    this.open_;
+    bytesOf(this, body, where);
+    this.openConnection();
     const timer = setInterval(() => {
       if (this.connection?.state !== 'open') return;
       try {
-        this.send(body, where);
+        sendBody(this, body, where);
       } catch {
         // The connection closed between the check and the send; the steps waiting will say so.
       }
     }, ms);
     this.heartbeats.add(timer);
     return timer;
-  }
-
-  /** What is wrong with `m` for `matchers`; a regex stopped at its deadline fails the step. */
-  private async mismatch(m: TestMessage, matchers: MessageMatchers) {
-    try {
-      return await mismatch(m, matchers, this.match);
-    } catch (e) {
-      if (e instanceof PatternDeadlineError) throw new StepFailure(`Message ${describeMessage(m)}: ${e.message}`, describeMatchers(matchers), describePayload(m), m.seq);
-      throw e;
-    }
-  }
-
-  private async expect(matchers: MessageMatchers, within: number): Promise<number> {
-    this.open_;
-    const messages = this.messages!;
-    const deadline = performance.now() + within;
-    let nearest: { message: TestMessage; why: string; expected: string; actual: string } | undefined;
-    const direction = matchers.direction === 'out' ? Direction.Out : Direction.In;
-    for (let i = this.cursor[direction]!; ; ) {
-      for (; i < messages.end; i++) {
-        const m = messages.at(i);
-        if (!m || !isCandidate(m, matchers)) continue;
-        const wrong = await this.mismatch(m, matchers);
-        if (!wrong) {
-          this.cursor[direction] = i + 1;
-          this.lastMatched = m;
-          return m.seq;
-        }
-        nearest = { message: m, ...wrong };
-      }
-      const left = deadline - performance.now();
-      const ended = messages.ended;
-      if (ended || left <= 0 || !(await messages.next(i, left))) {
-        if (messages.end > i) continue;
-        const how = ended ? 'the connection ended' : `nothing matching arrived within ${within} ms`;
-        if (nearest) {
-          throw new StepFailure(
-            `Expected a matching message, but ${how}; the last candidate, ${describeMessage(nearest.message)}: ${nearest.why}`,
-            nearest.expected,
-            nearest.actual,
-            nearest.message.seq,
-          );
-        }
-        throw new StepFailure(`Expected a message, but ${how}${ended ? '' : ' (no message of that direction and kind at all)'}`, describeMatchers(matchers), '(no message)');
-      }
-    }
-  }
-
-  private async expectNone(matchers: MessageMatchers, within: number): Promise<undefined> {
-    this.open_;
-    const messages = this.messages!;
-    const deadline = performance.now() + within;
-    for (let i = this.cursor[matchers.direction === 'out' ? Direction.Out : Direction.In]!; ; ) {
-      for (; i < messages.end; i++) {
-        const m = messages.at(i);
-        if (!m || !isCandidate(m, matchers)) continue;
-        const wrong = await this.mismatch(m, matchers);
-        if (!wrong) throw new StepFailure(`Expected no matching message within ${within} ms, but ${describeMessage(m)} matches`, '(no such message)', describePayload(m), m.seq);
-      }
-      const left = deadline - performance.now();
-      if (left <= 0 || messages.ended) return undefined;
-      await messages.next(i, left);
-    }
-  }
-
-  private expectHandshake(step: ExpectHandshakeStep): void {
-    const c = this.connection!;
-    if (c.kind !== 'ws') throw new StepFailure('expectHandshake applies to WebSocket connections; this one is TCP');
-    const info = (c as WebSocketConnection).handshake;
-    if (!info || info.status === undefined) {
-      throw new StepFailure(`No handshake response arrived${this.connectError ? `: ${this.connectError.message}` : ''}`, step.status !== undefined ? `HTTP ${step.status}` : 'a response', '(none)');
-    }
-    const head = [info.statusLine ?? `HTTP ${info.status}`, ...(info.responseHeaders ?? []).map(([n, v]) => `${n}: ${v}`)].join('\n');
-    if (step.status !== undefined && info.status !== step.status) {
-      throw new StepFailure(`The handshake answered ${info.status}, not ${step.status}`, `HTTP ${step.status}`, head);
-    }
-    for (const [name, want] of Object.entries(step.headers ?? {})) {
-      const values = (info.responseHeaders ?? []).filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
-      if (want === true && values.length === 0) throw new StepFailure(`The handshake response has no ${name} header`, `${name}: …`, head);
-      if (want === false && values.length > 0) throw new StepFailure(`The handshake response has a ${name} header`, `(no ${name})`, head);
-      if (typeof want === 'string' && !values.includes(want)) {
-        throw new StepFailure(values.length === 0 ? `The handshake response has no ${name} header` : `The ${name} header differs`, `${name}: ${want}`, head);
-      }
-    }
-  }
-
-  private async expectClose(step: ExpectCloseStep, within: number): Promise<number> {
-    const messages = this.messages!;
-    const deadline = performance.now() + within;
-    for (let i = this.cursor[Direction.In]!; ; ) {
-      for (; i < messages.end; i++) {
-        const m = messages.at(i)!;
-        const closeFrame = m.direction === Direction.In && m.kind === Kind.Close;
-        const ended = m.direction === Direction.Meta && (m.kind === Kind.Closed || m.kind === Kind.Error);
-        if (!closeFrame && !ended) continue;
-        const code = closeFrame ? m.code : this.connection?.kind === 'ws' ? 1006 : undefined;
-        const reason = closeFrame ? textDecoder.decode(m.payload) : '';
-        const actual = closeFrame ? `close ${code}${reason ? ` "${reason}"` : ''}` : `ended without a close frame: ${textDecoder.decode(m.payload)}`;
-        const expected = `close${step.code !== undefined ? ` ${step.code}` : ''}${step.reason !== undefined ? ` "${step.reason}"` : ''}`;
-        if (step.code !== undefined && code !== step.code) throw new StepFailure(`The close code is ${code ?? 'none (TCP)'}, not ${step.code}`, expected, actual, m.seq);
-        if (step.reason !== undefined && reason !== step.reason) throw new StepFailure('The close reason differs', expected, actual, m.seq);
-        this.cursor[Direction.In] = i + 1;
-        return m.seq;
-      }
-      const left = deadline - performance.now();
-      if (left <= 0 || !(await messages.next(i, left))) {
-        if (messages.end > i) continue;
-        throw new StepFailure(`The connection did not close within ${within} ms`, 'close', `(still ${this.connection?.state ?? 'unknown'})`);
-      }
-    }
-  }
-
-  private async capture(as: string, jsonPath: string | undefined, regex: string | undefined, group: number | undefined): Promise<number> {
-    const m = this.lastMatched;
-    if (!m) throw new StepFailure('capture reads the message the last expect matched, and no expect has matched yet');
-    const text = textDecoder.decode(m.payload);
-    if (jsonPath !== undefined) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new StepFailure(`Cannot capture ${jsonPath}: message ${describeMessage(m)} is not JSON`, jsonPath, describePayload(m), m.seq);
-      }
-      const parsed = parseFieldPath(jsonPath);
-      const value = parsed.ok ? readField(json, parsed.segments) : undefined;
-      if (value === undefined) throw new StepFailure(`Cannot capture: message ${describeMessage(m)} has no value at ${jsonPath}`, jsonPath, JSON.stringify(json, null, 2), m.seq);
-      this.variables.capture(as, typeof value === 'string' ? value : JSON.stringify(value));
-      return m.seq;
-    }
-    let found;
-    try {
-      found = await boundedMatch(this.match.patterns, regex!, text);
-    } catch (e) {
-      if (e instanceof PatternDeadlineError) throw new StepFailure(`Message ${describeMessage(m)}: ${e.message}`, regex, describePayload(m), m.seq);
-      throw e;
-    }
-    if (!found) throw new StepFailure(`Cannot capture: message ${describeMessage(m)} does not match ${regex}`, regex, describePayload(m), m.seq);
-    const g = group ?? (found.length > 1 ? 1 : 0);
-    const value = found[g];
-    if (value === undefined) throw new StepFailure(`Cannot capture: ${regex} has no group ${g} in this match`, regex, describePayload(m), m.seq);
-    this.variables.capture(as, value);
-    return m.seq;
   }
 
   /** The run's log as a session file holds it, secrets redacted. */
