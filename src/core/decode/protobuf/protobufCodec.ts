@@ -7,15 +7,15 @@ import { type CodecContext, registerCodec } from '../codecRegistry';
 import type { PayloadCodec } from '../payloadCodec';
 import { encodeProtoJson, toProtoJsonText } from './protoJson';
 import { ProtoSchemas } from './protoSchemas';
-import { decodeRaw } from './rawView';
-import { decodeTypedView } from './typedView';
+import { decodeRaw, summarizeRaw } from './rawView';
+import { decodeTypedView, summarizeTyped } from './typedView';
 
 /** The schema-less codec: decodes like protoc --decode_raw; there is no JSON to encode from. */
 function rawCodec(): PayloadCodec {
   const noSchema = (): never => {
     throw new SocketInspectorError('BAD_SCHEMA', 'Choose a Protobuf message type to edit or send JSON; without one the payload is only shown schema-less');
   };
-  return { id: 'protobuf', decode: decodeRaw, toEditableText: noSchema, encode: noSchema };
+  return { id: 'protobuf', decode: decodeRaw, summarize: summarizeRaw, toEditableText: noSchema, encode: noSchema };
 }
 
 /** Makes the codec a rule asks for; throws BAD_SCHEMA when its message type is not in the loaded schemas. */
@@ -32,6 +32,7 @@ export function createProtobufCodec(rule: CodecRule, context: CodecContext): Pay
   return {
     id: 'protobuf',
     decode: (payload) => decodeTypedView(payload, type),
+    summarize: (payload) => summarizeTyped(payload, type),
     toEditableText: (payload) => toProtoJsonText(payload, type),
     encode: (text) => encodeProtoJson(text, type),
   };
