@@ -10,6 +10,7 @@ import { codecFactory, type ProtoSchemas } from '../../src/core/decode';
 import { EntryDecoding } from '../../src/core/decode/entryDecoding';
 import { layerFactory } from '../../src/core/layers';
 import { encodePacket } from '../../src/core/layers/mqtt/mqttEncode';
+import { parsePacket } from '../../src/core/layers/mqtt/mqttParse';
 import { encodeStompFrame } from '../../src/core/layers/stomp/stompEncoder';
 import { EntryLog } from '../../src/core/log/entryLog';
 import { loadFixtureSchemas } from '../support/protoc';
@@ -140,6 +141,16 @@ describe('summaries without the tree equal decode().summary', () => {
       await assertSame({ layer: id, codecs: [{ codec: 'msgpack' }] }, Kind.Binary, all, id);
     });
   }
+
+  it('mqtt: a packet of no known version is read as 5, else as 3.1.1 (the shortcut past a failing 5 reading gives the same)', () => {
+    for (const bytes of variants(inners().flatMap(mqttSamples), 6)) {
+      if (bytes.length === 0) continue;
+      const as5 = parsePacket(bytes, 0, 5);
+      const as4 = parsePacket(bytes, 0, 4);
+      const expected = bytes[0]! >> 4 === 1 || !as5.error ? as5 : as4.error ? as5 : as4;
+      assert.deepEqual(parsePacket(bytes, 0), expected, Buffer.from(bytes).toString('hex'));
+    }
+  });
 
   it('a codec that cannot be made, and a layer without summarize, still give decode()’s summary', async () => {
     await assertSame({ codecs: [{ codec: 'protobuf', messageType: 'no.such.Type' }] }, Kind.Binary, PROTOBUF_SAMPLES);

@@ -18,7 +18,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class ItemReader {
   pos = 0;
-  readonly view: DataView;
+  private dataView: DataView | undefined;
   /** Items that may still be built; once it is spent, the rest is only checked. */
   budget: number;
 
@@ -26,8 +26,12 @@ export class ItemReader {
     readonly bytes: Uint8Array,
     budget: number,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.budget = budget;
+  }
+
+  /** The payload as a DataView, made on first use (most payloads read no multi-byte number). */
+  get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   get remaining(): number {
