@@ -7,6 +7,7 @@ import type { LayerId } from '../../shared/decode/decoded';
 import { codecFactories } from '../../src/core/decode';
 import { EntryDecoding } from '../../src/core/decode/entryDecoding';
 import { layerFactories, layerFactory } from '../../src/core/layers';
+import { encodeVarint } from '../../src/core/layers/mqtt/mqttWire';
 import { EntryLog } from '../../src/core/log/entryLog';
 import { registerToyDecoders } from '../../test/support/toyDecoders';
 import { collectGarbage } from '../lib/stats';
@@ -19,15 +20,7 @@ const utf8 = new TextEncoder();
 function mqttPublish(topic: string, payload: Uint8Array): Uint8Array {
   const t = utf8.encode(topic);
   const body = [t.length >> 8, t.length & 255, ...t, 0, 7, ...payload];
-  const length: number[] = [];
-  let n = body.length;
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 128;
-    length.push(byte);
-  } while (n > 0);
-  return Uint8Array.from([0x32, ...length, ...body]);
+  return Uint8Array.from([0x32, ...encodeVarint(body.length), ...body]);
 }
 
 const JSON_SAMPLE = '{"id":42,"name":"sensor-7","values":[21.5,21.75,22],"ok":true}';
