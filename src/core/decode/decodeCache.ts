@@ -16,9 +16,12 @@ export function logIdentity(log: object): number {
   return id;
 }
 
-/** Decoded entries by key; null records "nothing applies" so that is not worked out again either. */
-export class DecodeCache {
-  private readonly entries = new Map<string, DecodedMessage | null>();
+/**
+ * Decoded entries (or their summaries: T = string) by key; null records "nothing applies" so that is not
+ * worked out again either.
+ */
+export class DecodeCache<T = DecodedMessage> {
+  private readonly entries = new Map<string, T | null>();
 
   constructor(private readonly capacity: number) {}
 
@@ -27,7 +30,7 @@ export class DecodeCache {
   }
 
   /** The cached result (refreshed as most recently used), or undefined when not cached. */
-  get(key: string): DecodedMessage | null | undefined {
+  get(key: string): T | null | undefined {
     const value = this.entries.get(key);
     if (value === undefined) return undefined;
     // Map keeps insertion order: moving the key to the end makes the first key the least recently used.
@@ -36,7 +39,7 @@ export class DecodeCache {
     return value;
   }
 
-  set(key: string, value: DecodedMessage | null): void {
+  set(key: string, value: T | null): void {
     this.entries.delete(key);
     this.entries.set(key, value);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);

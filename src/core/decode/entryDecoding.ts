@@ -65,6 +65,16 @@ function failed(format: string, message: string): DecodedMessage {
   };
 }
 
+/** The codec's summary (built without the tree where the codec can), never throwing. */
+function runSummary(codec: PayloadCodec, payload: Uint8Array): string {
+  if (!codec.summarize) return runCodec(codec, payload).summary;
+  try {
+    return codec.summarize(payload);
+  } catch (e) {
+    return failed(codec.id, e instanceof Error ? e.message : String(e)).summary;
+  }
+}
+
 /** The codec's decode, never throwing (a codec that throws is reported as an error at offset 0). */
 function runCodec(codec: PayloadCodec, payload: Uint8Array): DecodedMessage {
   try {
@@ -84,9 +94,12 @@ export class EntryDecoding {
   /** Increments on every setSettings/reloadSchemas call: a slower earlier load never wins over a later one. */
   private pending = 0;
   private readonly cache: DecodeCache;
+  /** Summaries of rows decoded for their summary only (no tree), keyed as `cache`. */
+  private readonly summaryCache: DecodeCache<string>;
 
   constructor(private readonly options: EntryDecodingOptions = {}) {
     this.cache = new DecodeCache(options.cacheEntries ?? 2048);
+    this.summaryCache = new DecodeCache<string>(options.cacheEntries ?? 2048);
   }
 
   /** The settings decoding follows now. */
@@ -148,7 +161,47 @@ export class EntryDecoding {
 
   /** One-line summaries of `seqs`, in order; null where nothing applies. Synchronous: no view outlives it. */
   summaries(log: EntryLog, seqs: readonly number[], layer: LayerDecoder | undefined): (string | null)[] {
-    return seqs.map((seq) => this.decode(log, seq, layer)?.summary ?? null);
+    return seqs.map((seq) => this.summary(log, seq, layer));
+  }
+
+  /** Entry `seq`'s summary (cached; a whole decode cached already serves too), built without the tree. */
+  private summary(log: EntryLog, seq: number, layer: LayerDecoder | undefined): string | null {
+    const key = this.cacheKey(log, seq, layer);
+    const decoded = this.cache.get(key);
+    if (decoded !== undefined) return decoded?.summary ?? null;
+    const hit = this.summaryCache.get(key);
+    if (hit !== undefined) return hit;
+    const direction = log.direction(seq);
+    const kind = log.kind(seq);
+    const payload = direction === undefined || kind === undefined ? undefined : log.payload(seq);
+    if (payload === undefined) return null;
+    const summary = this.summarizeInput({ direction: direction!, kind: kind!, payload }, layer) ?? null;
+    this.summaryCache.set(key, summary);
+    return summary;
+  }
+
+  /**
+   * decodeInput(input, layer)?.summary, with the layer's and codec's summarize where they have one (no
+   * tree is built). The inner payload is read here and never kept.
+   */
+  summarizeInput(input: DecodeInput, layer: LayerDecoder | undefined): string | undefined {
+    if (!isDecodable(input.direction, input.kind)) return undefined;
+    if (!layer) {
+      const codec = this.codecFor(input.direction, undefined);
+      return codec ? this.summarizePlanned(codec, input.payload) : undefined;
+    }
+    if (!layer.summarize) return this.decodeInput(input, layer)?.summary;
+    let packet: ReturnType<NonNullable<LayerDecoder['summarize']>>;
+    try {
+      packet = layer.summarize(input);
+    } catch (e) {
+      return failed(layer.id, e instanceof Error ? e.message : String(e)).summary;
+    }
+    if (!packet) return undefined;
+    if (!packet.innerPayload || packet.error) return packet.summary;
+    const codec = this.codecFor(input.direction, packet.fields);
+    if (!codec) return packet.summary;
+    return clipSummary(`${packet.summary} · ${this.summarizePlanned(codec, packet.innerPayload)}`);
   }
 
   /**
@@ -191,6 +244,11 @@ export class EntryDecoding {
     return 'problem' in codec ? failed(planned.rule.codec, codec.problem) : runCodec(codec, payload);
   }
 
+  private summarizePlanned(planned: PlannedRule, payload: Uint8Array): string {
+    const codec = planned.codec;
+    return 'problem' in codec ? failed(planned.rule.codec, codec.problem).summary : runSummary(codec, payload);
+  }
+
   private async load(files: readonly string[]): Promise<{ schemas: unknown; problem: string | undefined }> {
     if (files.length === 0) return { schemas: undefined, problem: undefined };
     if (!this.options.loadProtoSchemas) return { schemas: undefined, problem: 'Loading .proto files is not available here.' };
@@ -208,6 +266,7 @@ export class EntryDecoding {
     this.plan = (settings.codecs ?? []).map((rule) => ({ rule, codec: this.makeCodec(rule) }));
     this.gen++;
     this.cache.clear();
+    this.summaryCache.clear();
   }
 
   private makeCodec(rule: CodecRule): PayloadCodec | { problem: string } {

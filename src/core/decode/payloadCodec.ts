@@ -11,6 +11,11 @@ export interface PayloadCodec {
    */
   decode(payload: Uint8Array): DecodedMessage;
   /**
+   * decode(payload).summary, built without the tree: rows are summarized by the page. Never throws on
+   * bad input. Optional: decode serves without it.
+   */
+  summarize?(payload: Uint8Array): string;
+  /**
    * The payload as editable JSON text (the codec's extended notation for binary, ext types, tags, 64-bit
    * integers), such that `encode(toEditableText(p))` gives back the same value. Throws a
    * SocketInspectorError when the payload does not decode.

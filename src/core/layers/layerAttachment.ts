@@ -86,6 +86,7 @@ export class LayerAttachment extends Disposable {
       this.boundDecoder = {
         id: decoder.id,
         decode: (input) => decoder.decode({ ...input, settings }),
+        ...(decoder.summarize ? { summarize: (input) => decoder.summarize!({ ...input, settings }) } : {}),
         ...(decoder.toEditableText ? { toEditableText: (input) => decoder.toEditableText!({ ...input, settings }) } : {}),
         ...(decoder.fromEditableText ? { fromEditableText: (text, input) => decoder.fromEditableText!(text, { ...input, settings }) } : {}),
       };

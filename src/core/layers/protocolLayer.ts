@@ -19,6 +19,12 @@ export interface LayerDecodeInput {
   readonly settings?: unknown;
 }
 
+/**
+ * What a row shows of a message, without the tree: its summary, the fields a codec rule matches on, the
+ * error (so no codec runs), and the inner payload (a view into the input: read it at once, never keep it).
+ */
+export type LayerSummary = Pick<DecodedMessage, 'summary' | 'fields' | 'error'> & { readonly innerPayload?: Uint8Array };
+
 /** Decodes logged messages of one layer, for display; stateless. */
 export interface LayerDecoder {
   readonly id: LayerId;
@@ -29,6 +35,11 @@ export interface LayerDecoder {
    * binary attachment), for the connection's payload codec.
    */
   decode(input: LayerDecodeInput): (DecodedMessage & { readonly innerPayload?: Uint8Array }) | undefined;
+  /**
+   * What decode gives of the message for its row (summary, fields, error and innerPayload equal to
+   * decode's), built without the tree: rows are summarized by the page. Optional: decode serves without it.
+   */
+  summarize?(input: LayerDecodeInput): LayerSummary | undefined;
   /**
    * For editing a held message (proxy) or a logged one in the composer: the packet as JSON text, such that
    * fromEditableText gives back an equal packet. Undefined where the packet cannot be edited as text.

@@ -41,7 +41,7 @@ function readArgument(r: ItemReader, info: number, what: string, start: number):
     throw new DecodeStop(start, `reserved additional information ${info} in the ${what} head at offset ${start}`);
   }
   const size = 1 << (info - 24);
-  r.need(size, `${what} head`, start);
+  r.need(size, () => `${what} head`, start);
   const at = r.pos;
   r.pos += size;
   if (size === 1) return r.view.getUint8(at);
@@ -88,7 +88,7 @@ function readSimple(r: ItemReader, build: boolean, start: number, info: number):
   if (info >= 28) throw new DecodeStop(start, `reserved additional information ${info} in the simple/float head at offset ${start}`);
   if (info >= 25) {
     const width = info === 25 ? 16 : info === 26 ? 32 : 64;
-    r.need(width / 8, `float${width}`, start);
+    r.need(width / 8, () => `float${width}`, start);
     const p = r.pos;
     r.pos += width / 8;
     if (!build) return undefined;
@@ -154,7 +154,7 @@ function readChunked(r: ItemReader, depth: number, build: boolean, start: number
   if (depth >= MAX_DEPTH) throw tooDeep(start);
   try {
     for (;;) {
-      r.needChild(`${name} (indefinite)`, start, 'more chunks and a break (0xff)');
+      r.needChild(() => `${name} (indefinite)`, start, () => 'more chunks and a break (0xff)');
       const chunkStart = r.pos;
       const b = r.bytes[r.pos]!;
       if (b === BREAK) {
@@ -201,7 +201,7 @@ function readTag(r: ItemReader, depth: number, build: boolean, start: number, ta
   if (depth >= MAX_DEPTH) throw tooDeep(start);
   const item: TagItem = { kind: 'tag', tag, wire: `tag ${tag}`, offset: start, length: 0 };
   try {
-    r.needChild(`tag ${tag}`, start, 'the item it tags');
+    r.needChild(() => `tag ${tag}`, start, () => 'the item it tags');
     const content = readItem(r, depth + 1, build);
     if (content) item.content = content;
   } catch (e) {

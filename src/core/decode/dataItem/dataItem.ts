@@ -135,7 +135,11 @@ export class DecodeStop extends Error {
     readonly offset: number,
     message: string,
   ) {
+    // Caught by the decoder that threw it (a malformed payload is shown, not failed): no stack trace.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
   }
 }
 

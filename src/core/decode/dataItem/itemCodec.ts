@@ -6,7 +6,7 @@ import { SocketInspectorError } from '../../../../shared/errors';
 import { parseExtendedJson, toExtendedJson } from '../extendedJson';
 import type { PayloadCodec } from '../payloadCodec';
 import { type DataItem, type DecodeResult, EncodeProblem } from './dataItem';
-import { decodedMessage, TREE_NODE_BUDGET } from './itemView';
+import { decodedMessage, summaryOf, TREE_NODE_BUDGET } from './itemView';
 
 export interface ItemFormat {
   readonly id: CodecId;
@@ -20,6 +20,8 @@ export function itemCodec(format: ItemFormat): PayloadCodec {
   return {
     id: format.id,
     decode: (payload) => decodedMessage(format.id, format.decode(payload, TREE_NODE_BUDGET)),
+    // The same budget as decode: past it a container's summary ends in "…" as its tree does.
+    summarize: (payload) => summaryOf(format.decode(payload, TREE_NODE_BUDGET)),
     toEditableText(payload) {
       const { root, error } = format.decode(payload, Infinity);
       if (error || !root) {

@@ -18,7 +18,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 export class ItemReader {
   pos = 0;
-  readonly view: DataView;
+  private dataView: DataView | undefined;
   /** Items that may still be built; once it is spent, the rest is only checked. */
   budget: number;
 
@@ -26,8 +26,12 @@ export class ItemReader {
     readonly bytes: Uint8Array,
     budget: number,
   ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.budget = budget;
+  }
+
+  /** The payload as a DataView, made on first use (most payloads read no multi-byte number). */
+  get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   get remaining(): number {
@@ -35,14 +39,14 @@ export class ItemReader {
   }
 
   /** Stops with `truncated: <what> at offset <start> needs N more bytes` unless `n` bytes are left. */
-  need(n: number | bigint, what: string, start: number): void {
+  need(n: number | bigint, what: string | (() => string), start: number): void {
     const left = this.remaining;
-    if (BigInt(n) > BigInt(left)) {
-      throw new DecodeStop(
-        this.bytes.length,
-        `truncated: ${what} at offset ${start} needs ${plural(BigInt(n) - BigInt(left), 'more byte')}`,
-      );
-    }
+    // Every item asks: the common case costs no BigInt and no text (`what` is made only for the error).
+    if (typeof n === 'number' ? n <= left : n <= BigInt(left)) return;
+    throw new DecodeStop(
+      this.bytes.length,
+      `truncated: ${typeof what === 'string' ? what : what()} at offset ${start} needs ${plural(BigInt(n) - BigInt(left), 'more byte')}`,
+    );
   }
 
   /** Reads `n` bytes (after need()) as a view into the payload. */
@@ -64,9 +68,9 @@ export class ItemReader {
   }
 
   /** Stops when a container's next child has no byte left to start with. */
-  needChild(what: string, start: number, missing: string): void {
+  needChild(what: () => string, start: number, missing: () => string): void {
     if (this.pos >= this.bytes.length) {
-      throw new DecodeStop(this.bytes.length, `truncated: ${what} at offset ${start} needs ${missing}`);
+      throw new DecodeStop(this.bytes.length, `truncated: ${what()} at offset ${start} needs ${missing()}`);
     }
   }
 }
@@ -117,12 +121,11 @@ export function readContainer<T extends ArrayItem | MapItem>(
   if (depth >= MAX_DEPTH) throw tooDeep(start);
   const isMap = item.kind === 'map';
   const [one, many] = isMap ? ['entry', 'entries'] : ['item', 'items'];
-  const what = count === undefined ? `${item.kind} (indefinite)` : `${item.kind} of ${plural(count, one, many)}`;
+  // Texts for an error only: made when one is thrown, not for every child.
+  const what = (): string => (count === undefined ? `${item.kind} (indefinite)` : `${item.kind} of ${plural(count, one, many)}`);
   try {
     for (let i = 0; count === undefined || i < count; i++) {
-      r.needChild(
-        what,
-        start,
+      r.needChild(what, start, () =>
         count === undefined ? `more ${many} and a break (0xff)` : plural(BigInt(count) - BigInt(i), `more ${one}`, `more ${many}`),
       );
       if (count === undefined && r.bytes[r.pos] === BREAK) {
@@ -154,12 +157,12 @@ function readElement(r: ItemReader, item: ArrayItem, build: boolean, readChild: 
   }
 }
 
-function readEntry(r: ItemReader, item: MapItem, build: boolean, readChild: ReadChild, what: string, indefinite: boolean): void {
+function readEntry(r: ItemReader, item: MapItem, build: boolean, readChild: ReadChild, what: () => string, indefinite: boolean): void {
   let key: DataItem | undefined;
   const keyStart = r.pos;
   try {
     key = readChild(build);
-    r.needChild(what, item.offset, `a value for the key at offset ${keyStart}`);
+    r.needChild(what, item.offset, () => `a value for the key at offset ${keyStart}`);
     if (indefinite && r.bytes[r.pos] === BREAK) {
       throw new DecodeStop(
         r.pos,

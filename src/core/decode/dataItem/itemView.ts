@@ -29,15 +29,21 @@ const SUMMARY_HEX_BYTES = 32;
 export function decodedMessage(format: string, result: DecodeResult): DecodedMessage {
   const { root, error } = result;
   const tree = root ? itemNode(root, '') : { key: '', type: 'nothing decoded', offset: 0, length: 0 };
-  let summary = root ? compactText(root, SUMMARY_MAX_CHARS + 1) : '';
-  if (error) summary = summary === '' ? `⚠ ${error.message}` : `${summary} ⚠ ${error.message}`;
   return {
     format,
-    summary: clipSummary(summary),
+    summary: summaryOf(result),
     tree,
     fields: root ? topLevelFields(root) : {},
     ...(error ? { error: { offset: error.offset, message: error.message } } : {}),
   };
+}
+
+/** The row's one-line summary of a decode result (decodedMessage's, without building the tree). */
+export function summaryOf(result: DecodeResult): string {
+  const { root, error } = result;
+  let summary = root ? compactText(root, SUMMARY_MAX_CHARS + 1) : '';
+  if (error) summary = summary === '' ? `⚠ ${error.message}` : `${summary} ⚠ ${error.message}`;
+  return clipSummary(summary);
 }
 
 /** A float as people read it: `1.0` for an integer value, so it does not look like an int. */

@@ -68,7 +68,7 @@ function readItem(r: ItemReader, depth: number, build: boolean): DataItem | unde
     case 0xc6: {
       const what = `bin${8 << (b - 0xc4)}`;
       const size = readLength(r, 1 << (b - 0xc4), what, start);
-      r.need(size, `${what} of ${plural(size, 'byte')}`, start);
+      r.need(size, () => `${what} of ${plural(size, 'byte')}`, start);
       const data = r.take(size);
       return build ? { kind: 'bin', value: data.slice(), wire: 'bin', ...at() } : undefined;
     }
@@ -132,7 +132,7 @@ function readItem(r: ItemReader, depth: number, build: boolean): DataItem | unde
 
 /** Reads a big-endian length of 1, 2 or 4 bytes after a type byte. */
 function readLength(r: ItemReader, size: number, what: string, start: number): number {
-  r.need(size, `${what} length`, start);
+  r.need(size, () => `${what} length`, start);
   const at = r.pos;
   r.pos += size;
   return size === 1 ? r.view.getUint8(at) : size === 2 ? r.view.getUint16(at) : r.view.getUint32(at);
@@ -149,13 +149,13 @@ function intAt(view: DataView, at: number, size: number): bigint {
 }
 
 function readStr(r: ItemReader, build: boolean, start: number, size: number, wire: string): DataItem | undefined {
-  r.need(size, `str of ${plural(size, 'byte')}`, start);
+  r.need(size, () => `str of ${plural(size, 'byte')}`, start);
   const value = r.utf8(r.take(size), 'str', start);
   return build ? { kind: 'str', value, wire, offset: start, length: r.pos - start } : undefined;
 }
 
 function readExt(r: ItemReader, build: boolean, start: number, size: number, what: string): ExtItem | undefined {
-  r.need(1 + size, `${what} of ${plural(size, 'byte')}`, start);
+  r.need(1 + size, () => `${what} of ${plural(size, 'byte')}`, start);
   const type = r.view.getInt8(r.pos++);
   const data = r.take(size);
   if (!build) return undefined;

@@ -8,15 +8,15 @@ import type { PayloadCodec } from '../payloadCodec';
 import { toProtoJsonText } from './messageToProtoJson';
 import { encodeProtoJson } from './protoJsonToMessage';
 import { ProtoSchemas } from './protoSchemas';
-import { decodeRaw } from './rawView';
-import { decodeTypedView } from './typedView';
+import { decodeRaw, summarizeRaw } from './rawView';
+import { decodeTypedView, summarizeTyped } from './typedView';
 
 /** The schema-less codec: decodes like protoc --decode_raw; there is no JSON to encode from. */
 function rawCodec(): PayloadCodec {
   const noSchema = (): never => {
     throw new SocketInspectorError('BAD_SCHEMA', 'Choose a Protobuf message type to edit or send JSON; without one the payload is only shown schema-less');
   };
-  return { id: 'protobuf', decode: decodeRaw, toEditableText: noSchema, encode: noSchema };
+  return { id: 'protobuf', decode: decodeRaw, summarize: summarizeRaw, toEditableText: noSchema, encode: noSchema };
 }
 
 /** Makes the codec a rule asks for; throws BAD_SCHEMA when its message type is not in the loaded schemas. */
@@ -33,6 +33,7 @@ export function createProtobufCodec(rule: CodecRule, context: CodecContext): Pay
   return {
     id: 'protobuf',
     decode: (payload) => decodeTypedView(payload, type),
+    summarize: (payload) => summarizeTyped(payload, type),
     toEditableText: (payload) => toProtoJsonText(payload, type),
     encode: (text) => encodeProtoJson(text, type),
   };

@@ -85,6 +85,23 @@ export function summaryOf(head: string, parts: Iterable<string>, error?: { offse
   return text.length + tail.length > SUMMARY_MAX_CHARS ? clipSummary(`${text.slice(0, SUMMARY_MAX_CHARS - tail.length - 1)}…${tail}`) : text + tail;
 }
 
+function rawSummary(bytes: Uint8Array, fields: readonly RawField[], error: { offset: number } | undefined): string {
+  // Parts are made as summaryOf asks for them: it stops once the line is long enough.
+  return summaryOf(
+    'Protobuf (raw)',
+    (function* () {
+      for (const f of fields) yield summaryPart(bytes, f);
+    })(),
+    error,
+  );
+}
+
+/** decodeRaw(bytes).summary, without the tree; never throws on bad input. */
+export function summarizeRaw(bytes: Uint8Array): string {
+  const { fields, error } = readRawMessage(bytes);
+  return rawSummary(bytes, fields, error);
+}
+
 /** Decodes a payload without a schema; never throws on bad input. */
 export function decodeRaw(bytes: Uint8Array): DecodedMessage {
   const { fields, error } = readRawMessage(bytes);
@@ -105,13 +122,7 @@ export function decodeRaw(bytes: Uint8Array): DecodedMessage {
   }
   return {
     format: RAW_FORMAT,
-    summary: summaryOf(
-      'Protobuf (raw)',
-      (function* () {
-        for (const f of fields) yield summaryPart(bytes, f);
-      })(),
-      error,
-    ),
+    summary: rawSummary(bytes, fields, error),
     tree,
     fields: filterFields,
     ...(error ? { error: { offset: error.offset, message: error.message } } : {}),

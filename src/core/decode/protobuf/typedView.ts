@@ -162,3 +162,9 @@ export function decodeTypedView(bytes: Uint8Array, type: protobuf.Type): Decoded
     ...(error ? { error: { offset: error.offset, message: error.message } } : {}),
   };
 }
+
+/** decodeTypedView(bytes, type).summary, without the tree; never throws on bad input. */
+export function summarizeTyped(bytes: Uint8Array, type: protobuf.Type): string {
+  const { message, error } = decodeTyped(bytes, type);
+  return summaryOf(type.fullName.slice(1), topLevel(message).parts, error);
+}

@@ -26,7 +26,12 @@ export class WireError extends Error {
     readonly offset: number,
     message: string,
   ) {
+    // Thrown and caught whenever a length-delimited record is tried as a nested message (and is text):
+    // a stack trace would cost more than the decoding.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
   }
 }
 

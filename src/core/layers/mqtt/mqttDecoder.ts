@@ -4,7 +4,7 @@
 import { clipSummary, type DecodedMessage, type DecodedNode } from '../../../../shared/decode/decoded';
 import { SocketInspectorError } from '../../../../shared/errors';
 import { Kind } from '../../../../shared/logModel';
-import type { LayerDecodeInput, LayerDecoder } from '../protocolLayer';
+import type { LayerDecodeInput, LayerDecoder, LayerSummary } from '../protocolLayer';
 import { encodePacket } from './mqttEncode';
 import type { MqttPacket, ProtocolLevel } from './mqttPacket';
 import { parsePackets, type ParsedPacket } from './mqttParse';
@@ -26,13 +26,48 @@ function fieldsOf(p: MqttPacket): Record<string, string> {
   return f;
 }
 
-function describe(parsed: ParsedPacket): { summary: string; tree: DecodedNode } {
+/** A packet's part of the summary. */
+function packetSummary(parsed: ParsedPacket): string {
   const p = parsed.packet;
-  if (!p) return { summary: `MQTT ${parsed.error?.message ?? ''}`, tree: { key: '', type: 'MQTT', offset: parsed.offset, length: parsed.size } };
-  const payloadOffset = p.payload && !parsed.error ? parsed.offset + parsed.size - p.payload.length : undefined;
+  if (!p) return `MQTT ${parsed.error?.message ?? ''}`;
   const bare = Object.keys(p).every((k) => k === 'type' || k === 'flags');
   const summary = bare && parsed.error ? p.type : summarize(p, parsed.level);
-  return { summary: parsed.error ? `${summary} · malformed: ${parsed.error.message}` : summary, tree: packetTree(p, parsed.level, parsed.offset, parsed.size, payloadOffset) };
+  return parsed.error ? `${summary} · malformed: ${parsed.error.message}` : summary;
+}
+
+function packetNode(parsed: ParsedPacket): DecodedNode {
+  const p = parsed.packet;
+  if (!p) return { key: '', type: 'MQTT', offset: parsed.offset, length: parsed.size };
+  const payloadOffset = p.payload && !parsed.error ? parsed.offset + parsed.size - p.payload.length : undefined;
+  return packetTree(p, parsed.level, parsed.offset, parsed.size, payloadOffset);
+}
+
+/** What a row shows of the packets (decode's summary, fields, error and innerPayload). */
+function rowOf(packets: readonly ParsedPacket[]): LayerSummary {
+  const error = packets.find((p) => p.error)?.error;
+  const first = packets[0]!;
+  const publishes = packets.filter((p) => p.packet?.type === 'PUBLISH' && !p.error);
+  const inner = publishes.length === 1 ? publishes[0]!.packet!.payload : undefined;
+  return {
+    summary: clipSummary(packets.map(packetSummary).join(' + ')),
+    fields: first.packet ? fieldsOf(first.packet) : {},
+    ...(error ? { error } : {}),
+    ...(inner ? { innerPayload: inner } : {}),
+  };
+}
+
+function notDecoded(e: unknown): DecodedMessage {
+  return { format: 'mqtt', summary: 'MQTT (not decoded)', tree: { key: '', type: 'MQTT' }, fields: {}, error: { offset: 0, message: String(e) } };
+}
+
+/** decodeMqtt without the tree, for a row; see LayerDecoder.summarize. */
+export function summarizeMqtt(input: LayerDecodeInput): LayerSummary | undefined {
+  if (!carriesPackets(input.kind) || input.payload.length === 0) return undefined;
+  try {
+    return rowOf(parsePackets(input.payload, levelOfSettings(input.settings)));
+  } catch (e) {
+    return notDecoded(e);
+  }
 }
 
 /** Decodes one logged message; see LayerDecoder.decode. */
@@ -40,23 +75,13 @@ export function decodeMqtt(input: LayerDecodeInput): (DecodedMessage & { readonl
   if (!carriesPackets(input.kind) || input.payload.length === 0) return undefined;
   try {
     const packets = parsePackets(input.payload, levelOfSettings(input.settings));
-    const error = packets.find((p) => p.error)?.error;
-    const first = packets[0]!;
-    const described = packets.map(describe);
-    const publishes = packets.filter((p) => p.packet?.type === 'PUBLISH' && !p.error);
-    const inner = publishes.length === 1 ? publishes[0]!.packet!.payload : undefined;
-    const one = described.length === 1;
-    return {
-      format: 'mqtt',
-      summary: clipSummary(described.map((d) => d.summary).join(' + ')),
-      tree: one ? described[0]!.tree : { key: '', type: 'packets', value: `${packets.length} packets`, children: described.map((d, i) => ({ ...d.tree, key: String(i) })) },
-      fields: first.packet ? fieldsOf(first.packet) : {},
-      ...(error ? { error } : {}),
-      ...(inner ? { innerPayload: inner } : {}),
-    };
+    const nodes = packets.map(packetNode);
+    const tree = nodes.length === 1 ? nodes[0]! : { key: '', type: 'packets', value: `${packets.length} packets`, children: nodes.map((n, i) => ({ ...n, key: String(i) })) };
+    const row = rowOf(packets);
+    return { format: 'mqtt', summary: row.summary, tree, fields: row.fields, ...(row.error ? { error: row.error } : {}), ...(row.innerPayload ? { innerPayload: row.innerPayload } : {}) };
   } catch (e) {
     // parsePackets reports malformed input itself; this is a last guard so decode never throws.
-    return { format: 'mqtt', summary: 'MQTT (not decoded)', tree: { key: '', type: 'MQTT' }, fields: {}, error: { offset: 0, message: String(e) } };
+    return notDecoded(e);
   }
 }
 
@@ -138,6 +163,7 @@ export function publishFromEditableText(text: string, input: LayerDecodeInput): 
 export const mqttDecoder: LayerDecoder = {
   id: 'mqtt',
   decode: decodeMqtt,
+  summarize: summarizeMqtt,
   toEditableText: publishToEditableText,
   fromEditableText: publishFromEditableText,
 };

@@ -63,10 +63,47 @@ export function parsePacket(bytes: Uint8Array, at = 0, level?: ProtocolLevel): P
   const first = bytes[at]!;
   if ((first >> 4) === 1) return readAs(bytes, at, size, level ?? 5);
   if (level !== undefined) return readAs(bytes, at, size, level);
+  if (publishNotAs5(bytes, at, size)) {
+    // The 5 reading would fail (and throw) for sure: it is made only for its error when 3.1.1 fails too.
+    const as4 = readAs(bytes, at, size, 4);
+    return as4.error ? readAs(bytes, at, size, 5) : as4;
+  }
   const as5 = readAs(bytes, at, size, 5);
   if (!as5.error) return as5;
   const as4 = readAs(bytes, at, size, 4);
   return as4.error ? as5 : as4;
+}
+
+/**
+ * Whether the packet at `at` is a PUBLISH whose MQTT 5 reading surely fails: its property length (where
+ * MQTT 5 puts it, after the topic and packet id) runs past the packet. The common case of a 3.1.1
+ * PUBLISH read with no version known: its payload's first bytes are taken for a property length.
+ */
+function publishNotAs5(bytes: Uint8Array, at: number, size: number): boolean {
+  const first = bytes[at]!;
+  if (first >> 4 !== 3) return false;
+  const end = at + size;
+  const length = readVarintQuietly(bytes, at + 1, end);
+  if (length === undefined) return false;
+  let pos = at + 1 + length.size;
+  if (pos + 2 > end) return false;
+  pos += 2 + ((bytes[pos]! << 8) | bytes[pos + 1]!);
+  if (((first >> 1) & 3) > 0) pos += 2;
+  if (pos > end) return false;
+  const properties = readVarintQuietly(bytes, pos, end);
+  return properties !== undefined && properties.value > end - pos - properties.size;
+}
+
+function readVarintQuietly(bytes: Uint8Array, at: number, end: number): { value: number; size: number } | undefined {
+  let value = 0;
+  let multiplier = 1;
+  for (let i = 0; i < 4 && at + i < end; i++) {
+    const b = bytes[at + i]!;
+    value += (b & 0x7f) * multiplier;
+    if ((b & 0x80) === 0) return { value, size: i + 1 };
+    multiplier *= 128;
+  }
+  return undefined;
 }
 
 function wireError(e: unknown): { offset: number; message: string } {
@@ -99,6 +136,7 @@ function readAs(bytes: Uint8Array, at: number, size: number, level: ProtocolLeve
 }
 
 type Body = Omit<MqttPacket, 'type' | 'flags'>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function qosOf(bits: number, at: number, what: string): 0 | 1 | 2 {
   if (bits > 2) throw new MqttWireError(at, `${what} QoS 3 is not allowed`);
@@ -122,13 +160,20 @@ function readBody(r: MqttReader, type: PacketType, flags: number, level: Protoco
       return { sessionPresent: (ack & 1) === 1, reasonCode, ...props() };
     }
     case 'PUBLISH': {
+      // Objects built field by field, not spread: a page of rows reads hundreds of PUBLISH packets.
       const qos = ((flags >> 1) & 3) as 0 | 1 | 2;
-      const head = { qos, dup: (flags & 8) !== 0, retain: (flags & 1) !== 0 };
+      const dup = (flags & 8) !== 0;
+      const retain = (flags & 1) !== 0;
       const topic = r.utf8('the topic name');
-      partial.packet = { type, flags, ...head, topic };
-      const packetId = qos > 0 ? r.u16('the packet identifier') : undefined;
-      const p = props();
-      return { ...head, topic, ...(packetId !== undefined ? { packetId } : {}), ...p, payload: r.rest() };
+      partial.packet = { type, flags, qos, dup, retain, topic };
+      const body: Mutable<Body> = { qos, dup, retain, topic };
+      if (qos > 0) body.packetId = r.u16('the packet identifier');
+      if (v5) {
+        const properties = readProperties(r);
+        if (properties.length > 0) body.properties = properties;
+      }
+      body.payload = r.rest();
+      return body;
     }
     case 'PUBACK':
     case 'PUBREC':

@@ -98,7 +98,11 @@ export class MqttReader {
 
   utf8(what: string): string {
     const at = this.pos;
-    const bytes = this.binary(what);
+    const n = this.u16(`the length of ${what}`);
+    this.need(n, what);
+    // Decoded at once: a view, not a copy as binary() keeps.
+    const bytes = this.bytes.subarray(this.pos, this.pos + n);
+    this.pos += n;
     try {
       return decodeShortText(utf8, bytes);
     } catch {

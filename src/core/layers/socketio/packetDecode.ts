@@ -51,8 +51,11 @@ function hexOf(bytes: Uint8Array): string {
   return bytes.length > MAX_HEX_BYTES ? `${shown}… (${byteSize(bytes.length)})` : shown;
 }
 
-/** Decodes one Engine.IO text message. Never throws. */
-export function decodeText(payload: Uint8Array, context: DecodeContext = {}): DecodedMessage {
+/**
+ * Decodes one Engine.IO text message. Never throws. Without `withTree` (a row's summary) the tree is a
+ * bare node: summary, fields and error are the same.
+ */
+export function decodeText(payload: Uint8Array, context: DecodeContext = {}, withTree = true): DecodedMessage {
   const utf8 = decodeUtf8(payload);
   if (utf8.text === undefined) {
     return failed('not UTF-8 text', { offset: utf8.invalidAt, message: 'a text message must be UTF-8' });
@@ -65,7 +68,7 @@ export function decodeText(payload: Uint8Array, context: DecodeContext = {}): De
   const error = parsed.error && !large ? { offset: toByte(parsed.error.offset), message: parsed.error.reason } : undefined;
   const p = parsed.packet;
   if (!p) return failed('not an Engine.IO packet', error!);
-  const tree = new TreeBuilder(utf8.text, toByte, context);
+  const tree = new TreeBuilder(utf8.text, toByte, context, withTree);
   const engineNode: DecodedNode = { key: 'engine.io', type: 'int', value: `${p.type} (${ENGINE_TYPE_NAMES[p.type]})`, offset: 0, length: 1 };
   if (p.type !== EngineType.Message) {
     const name = ENGINE_TYPE_NAMES[p.type];
@@ -244,6 +247,8 @@ class TreeBuilder {
     private readonly text: string,
     readonly toByte: (offset: number) => number,
     private readonly context: DecodeContext,
+    /** False for a row's summary: json() and array() make a bare node, not the JSON's tree. */
+    private readonly build = true,
   ) {}
 
   private at(start: number, end: number): { offset: number; length: number } {
@@ -252,10 +257,12 @@ class TreeBuilder {
   }
 
   array(key: string, items: readonly JsonNode[], within: JsonNode): DecodedNode {
+    if (!this.build) return { key, type: 'array' };
     return { key, type: 'array', children: this.children(items, (n, k) => this.json(String(k), n)), ...this.at(within.start, within.end) };
   }
 
   json(key: string, node: JsonNode): DecodedNode {
+    if (!this.build) return { key, type: node.kind };
     if (this.made >= MAX_TREE_NODES) {
       this.cut++;
       return { key, type: 'more' };

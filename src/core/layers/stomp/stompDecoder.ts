@@ -6,7 +6,7 @@
 import { clipSummary, type DecodedMessage, type DecodedNode } from '../../../../shared/decode/decoded';
 import { Kind } from '../../../../shared/logModel';
 import { toHex } from '../../../../shared/codecs/hexDump';
-import type { LayerDecodeInput, LayerDecoder } from '../protocolLayer';
+import type { LayerDecodeInput, LayerDecoder, LayerSummary } from '../protocolLayer';
 import { headerValue, isKnownCommand, type StompHeader } from './stompFrame';
 import { headerPairs, parseStomp, type ParsedFrame, type ParsedHeader, type PartialFrame, type StompItem } from './stompParser';
 import { frameSummary } from './stompSummary';
@@ -93,14 +93,30 @@ function headersOf(frame: ParsedFrame | PartialFrame): StompHeader[] {
   return 'type' in frame ? headerPairs(frame) : frame.headers.map((h) => [h.name, h.value] as const);
 }
 
+/** The tree of a parsed message: its one frame, or a node per frame and heart-beat. */
+function stompTree(result: ReturnType<typeof parseStomp>, frames: number, length: number): DecodedNode {
+  const nodes = result.items.map((item, i) => (item.type === 'frame' ? frameNode(String(i), item) : heartBeatNode(String(i), item)));
+  if (result.partial) nodes.push(partialNode(String(nodes.length), result.partial));
+  return nodes.length === 1 ? { ...nodes[0]!, key: '' } : { key: '', type: `${frames} frames`, children: nodes, offset: 0, length };
+}
+
 /** Decodes one logged message as STOMP; undefined for entries that are not messages (pings, meta). */
 export function decodeStomp(input: LayerDecodeInput): (DecodedMessage & { readonly innerPayload?: Uint8Array }) | undefined {
+  return decodeParts(input, true);
+}
+
+/** decodeStomp without the tree, for a row; see LayerDecoder.summarize. */
+export function summarizeStomp(input: LayerDecodeInput): LayerSummary | undefined {
+  return decodeParts(input, false);
+}
+
+function decodeParts(input: LayerDecodeInput, withTree: true): (DecodedMessage & { readonly innerPayload?: Uint8Array }) | undefined;
+function decodeParts(input: LayerDecodeInput, withTree: false): LayerSummary | undefined;
+function decodeParts(input: LayerDecodeInput, withTree: boolean): (LayerSummary & { readonly tree?: DecodedNode; readonly format?: string }) | undefined {
   if (input.kind !== Kind.Text && input.kind !== Kind.Binary && input.kind !== Kind.Data) return undefined;
   const result = parseStomp(input.payload);
   const frames = result.items.filter((i): i is ParsedFrame => i.type === 'frame');
   const beats = result.items.length - frames.length;
-  const nodes = result.items.map((item, i) => (item.type === 'frame' ? frameNode(String(i), item) : heartBeatNode(String(i), item)));
-  if (result.partial) nodes.push(partialNode(String(nodes.length), result.partial));
 
   const first: ParsedFrame | PartialFrame | undefined = frames[0] ?? result.partial;
   let summary: string;
@@ -114,9 +130,6 @@ export function decodeStomp(input: LayerDecodeInput): (DecodedMessage & { readon
     if (more > 0) summary += ` (+${more} more frame${more === 1 ? '' : 's'})`;
   }
   if (result.error) summary += ` · malformed at byte ${result.error.offset}`;
-
-  const tree: DecodedNode =
-    nodes.length === 1 ? { ...nodes[0]!, key: '' } : { key: '', type: `${frames.length} frames`, children: nodes, offset: 0, length: input.payload.length };
 
   const fields: Record<string, string> = {};
   if (first?.command !== undefined) {
@@ -136,10 +149,17 @@ export function decodeStomp(input: LayerDecodeInput): (DecodedMessage & { readon
   }
 
   const inner = frames.find((f) => f.body.length > 0)?.body;
+  const row = {
+    summary: clipSummary(summary),
+    fields,
+    ...(result.error ? { error: result.error } : {}),
+    ...(inner ? { innerPayload: inner } : {}),
+  };
+  if (!withTree) return row;
   return {
     format: 'stomp',
-    summary: clipSummary(summary),
-    tree,
+    summary: row.summary,
+    tree: stompTree(result, frames.length, input.payload.length),
     fields,
     ...(result.error ? { error: result.error } : {}),
     ...(inner ? { innerPayload: inner } : {}),
@@ -150,6 +170,7 @@ export function decodeStomp(input: LayerDecodeInput): (DecodedMessage & { readon
 export const stompDecoder: LayerDecoder = {
   id: 'stomp',
   decode: decodeStomp,
+  summarize: summarizeStomp,
   toEditableText: stompToEditableText,
   fromEditableText: stompFromEditableText,
 };
