@@ -104,7 +104,8 @@ async function main() {
       extensionsDir,
       userDataDir: join(scratch, 'user-data'),
       logFile: join(resultsDir, 'code-server-vscode.log'),
-      env: { SI_VSCODE_RESULTS: resultsFile, SI_VSCODE_GREP: options.grep ?? '' },
+      // SI_REPO_ROOT: where the bundled suite finds the peers' scripts (test/support/python).
+      env: { SI_VSCODE_RESULTS: resultsFile, SI_VSCODE_GREP: options.grep ?? '', SI_REPO_ROOT: repoRoot },
     });
     browser = await launchChromium(scratch);
     page = await openWorkbenchPage(browser, server.workbenchUrl, { consoleLog });

@@ -3,6 +3,8 @@
 // keep asking the controller, while panelController.ts keeps to coordinating the panel.
 import type { DecodeSettings } from '../../shared/decode/decodeSettings';
 import type { DecodedMessage } from '../../shared/decode/decoded';
+import type { RequestHandlers } from '../../shared/messageHandler';
+import type { DecodeRequests, LayerSendForm } from '../../shared/protocol/decode';
 import { Disposable, type Event } from '../core/base/dispose';
 import type { LayerChoice, PanelDecoding } from './panelDecoding';
 
@@ -10,6 +12,18 @@ import type { LayerChoice, PanelDecoding } from './panelDecoding';
 export abstract class DecodingPanel extends Disposable {
   /** What reads the messages beyond bytes (protocol layer, payload codecs) when rows are shown. */
   protected abstract readonly decoding: PanelDecoding;
+  /** The webview's decode requests, also reached from the host (the extension's API: inspector(id)). */
+  protected abstract readonly decodeRequests: RequestHandlers<DecodeRequests>;
+
+  /** Sends a layer composer form as the webview's composer does (checked the same way); resolves with the bytes written. */
+  async layerSend(form: LayerSendForm): Promise<{ bytes: number }> {
+    return this.decodeRequests.layerSend(form);
+  }
+
+  /** The rows' one-line summaries of the log on screen, as the webview gets them; null where nothing applies. */
+  async summaries(seqs: readonly number[]): Promise<readonly (string | null)[]> {
+    return (await this.decodeRequests.getSummaries({ seqs })).summaries;
+  }
 
   /** How the panel reads messages beyond bytes: layer, detection, codec rules, .proto files. */
   get decodeSettings(): DecodeSettings {

@@ -36,6 +36,7 @@ import { ComposerLists } from './composerLists';
 import { ConnectionChanges } from './connectionChanges';
 import { connectionHandlers } from './connectionHandlers';
 import { decodeHandlers } from './decodeHandlers';
+import type { DecodeRequests } from '../../shared/protocol/decode';
 import { DecodingPanel } from './decodingPanel';
 import { PanelDecoding, type PanelDecodingOptions } from './panelDecoding';
 import { filterHandlers, PanelFilter, type PanelFilterOptions } from './filterHandlers';
@@ -83,6 +84,7 @@ export class PanelController extends DecodingPanel {
   private readonly stream: LogStream;
   private readonly filter: PanelFilter;
   protected readonly decoding: PanelDecoding;
+  protected readonly decodeRequests: RequestHandlers<DecodeRequests>;
   /** The panel as its feature modules see it. */
   private readonly context: PanelContext;
   private connectionSubscriptions: IDisposable[] = [];
@@ -167,6 +169,7 @@ export class PanelController extends DecodingPanel {
       ),
     );
     this.filter = this.register(new PanelFilter(context, options, this.decoding));
+    this.decodeRequests = decodeHandlers(context, this.decoding);
     this.channel = new MessageHandler<HostRequests, HostEvents, WebviewRequests, WebviewEvents>({
       post: post as (m: object) => void,
       schemas: hostIncoming,
@@ -180,7 +183,7 @@ export class PanelController extends DecodingPanel {
         ...timingHandlers(context, this.timing),
         ...serverHandlers(context),
         ...proxyHandlers(this.proxy),
-        ...decodeHandlers(context, this.decoding),
+        ...this.decodeRequests,
       },
       events: {
         ack: () => this.stream.ack(),

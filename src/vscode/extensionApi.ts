@@ -2,6 +2,7 @@
 // reach the live connections that commands opened.
 import type { ConnectionRegistry } from '../core/connection/connectionRegistry';
 import type { Connection } from '../core/connection/connectionTypes';
+import type { LayerSendForm } from '../../shared/decode/layerForms';
 import type { PanelManager } from './panels/panelManager';
 import type { SessionTestsApi } from './testing/sessionTests';
 
@@ -16,6 +17,16 @@ export interface SocketInspectorApi {
   sessionFileOf(id: string): string | undefined;
   /** The Test Explorer's session tests: the controller's items and a run as the Run profile does it. */
   readonly sessionTests?: SessionTestsApi;
+  /** The inspector tab of connection `id`, as its composer and rows use it: undefined when it has no tab. */
+  inspector(id: string): InspectorApi | undefined;
+}
+
+/** What an inspector tab's webview asks of the host, for extensions and tests that drive a tab without its page. */
+export interface InspectorApi {
+  /** Sends a layer composer form (Socket.IO emit, MQTT publish, STOMP frame) through the connection's protocol layer. */
+  layerSend(form: LayerSendForm): Promise<{ bytes: number }>;
+  /** The rows' one-line summaries of entries `seqs` of the log on screen; null where nothing applies. */
+  summaries(seqs: readonly number[]): Promise<readonly (string | null)[]>;
 }
 
 export function createApi(registry: ConnectionRegistry, panels?: PanelManager, sessionTests?: SessionTestsApi): SocketInspectorApi {
@@ -25,5 +36,9 @@ export function createApi(registry: ConnectionRegistry, panels?: PanelManager, s
     listConnections: () => registry.list().map(({ id, connection }) => ({ id, target: connection.target, state: connection.state })),
     activeConnectionId: () => panels?.activeConnectionId(),
     sessionFileOf: (id) => panels?.entry(id)?.source.file?.uri.fsPath,
+    inspector: (id) => {
+      const controller = panels?.entry(id)?.panel.controller;
+      return controller && { layerSend: (form) => controller.layerSend(form), summaries: (seqs) => controller.summaries(seqs) };
+    },
   };
 }

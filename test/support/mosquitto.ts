@@ -39,8 +39,11 @@ export function pahoMissing(): string | undefined {
   return r.status === 0 ? undefined : 'import paho.mqtt.client failed; install it with apt-get install python3-paho-mqtt';
 }
 
-/** Starts mosquitto with the generated config; resolves once both listeners accept. */
-export async function startMosquitto(): Promise<Mosquitto> {
+/**
+ * Starts mosquitto with the generated config; resolves once both listeners accept. `anonymous`: clients
+ * without credentials are let in too (a connection typed into the command palette carries none).
+ */
+export async function startMosquitto(options: { anonymous?: boolean } = {}): Promise<Mosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'si-mosquitto-'));
   const passwd = join(dir, 'passwd');
   const made = spawnSync('mosquitto_passwd', ['-b', '-c', passwd, MQTT_USER.username, MQTT_USER.password], { encoding: 'utf8', timeout: 10_000 });
@@ -57,7 +60,7 @@ export async function startMosquitto(): Promise<Mosquitto> {
       // Run as root, mosquitto would switch to its own user, which cannot read this private folder.
       `user ${userInfo().username}`,
       'per_listener_settings false',
-      'allow_anonymous false',
+      `allow_anonymous ${options.anonymous ? 'true' : 'false'}`,
       `password_file ${passwd}`,
       'persistence false',
       'log_dest stderr',

@@ -8,7 +8,8 @@ const STARTUP_LIMIT_MS = 10_000;
 /** Guard against a hung test only; tests never assert on time. */
 const WAIT_LIMIT_MS = 10_000;
 const PYTHON = '/usr/bin/python3';
-const scriptDir = join(__dirname, 'python');
+// Bundled into the extension-host suite, this file is elsewhere: the harness names the repository (SI_REPO_ROOT).
+const scriptDir = process.env.SI_REPO_ROOT ? join(process.env.SI_REPO_ROOT, 'test', 'support', 'python') : join(__dirname, 'python');
 
 let missing: Map<string, string | undefined> | undefined;
 

@@ -117,7 +117,9 @@ export function speakOfOptions(arg: unknown): Speak | undefined {
  * choice, which defaults to the setting. `layerSettings` (a command's options) are checked by the layer.
  */
 export function decodeOfChoice(input: unknown, speak: Speak | undefined): InspectorSource['decode'] {
-  const url = typeof input === 'string' ? input : typeof input === 'object' && input !== null ? (input as { url?: unknown }).url : undefined;
+  // A WebSocket's options name a `url`, a TCP connection's a `target` (mqtt://…).
+  const options = typeof input === 'object' && input !== null ? (input as { url?: unknown; target?: unknown }) : undefined;
+  const url = typeof input === 'string' ? input : (options?.url ?? options?.target);
   const chosen = (typeof url === 'string' ? layerOfScheme(url) : undefined) ?? speak ?? speakFromSettings();
   if (chosen === 'detect') return {};
   if (chosen === 'none') return { settings: { detectLayer: false } };
