@@ -52,6 +52,8 @@ import { ServerController } from './serverController';
 import { serverHandlers } from './serverHandlers';
 import { timingHandlers } from './timingHandlers';
 import { frameRecorder } from './wireFrameQueries';
+import { layerFactory } from '../core/layers';
+import type { LayerId } from '../../shared/decode/decoded';
 
 export type { PanelCallbacks } from './panelContext';
 
@@ -101,6 +103,8 @@ export class PanelController extends DecodingPanel {
   private readonly changes = new ConnectionChanges();
   /** How TCP data is split into messages for display and on send; undefined shows raw chunks. */
   private framer: FramerSpec | undefined;
+  /** The layer's own framer was applied once (frameForLayer). */
+  private layerFramed = false;
   private framedLog: FramedLog | undefined;
   /** The user's automatic-pong choice, carried over to the connection a reconnect makes. */
   private autoPong: boolean | undefined;
@@ -197,6 +201,21 @@ export class PanelController extends DecodingPanel {
     this.subscribeConnection();
     if (ServerController.accepts(connection)) this.server = this.createServerController(connection);
     this.decoding.track();
+    this.register(this.decoding.onDidChange(() => this.frameForLayer()));
+    this.frameForLayer();
+  }
+
+  /**
+   * A TCP connection speaking a layer with packets of its own (MQTT) is shown packet by packet, once, unless
+   * a framer was already chosen (a session's view); the user may go back to raw chunks and it stays so.
+   */
+  private frameForLayer(): void {
+    if (this.layerFramed || this.framer || this.conn.kind !== 'tcp') return;
+    const id = this.decoding.layerId;
+    const spec = id ? layerFactory(id as LayerId)?.tcpFramer : undefined;
+    if (!spec) return;
+    this.layerFramed = true;
+    this.setFraming(framerSpecFromJson(spec));
   }
 
   /** The connection the panel currently shows (on a server panel: the peer shown, or the server's own). */

@@ -2,6 +2,7 @@
 // connect command), how to recognize it on the wire, how to decode its packets, and how to start it on a
 // live connection. The panel, the session files and the test runner find layers only through here.
 import type { LayerId } from '../../../shared/decode/decoded';
+import type { FramerSpecJson } from '../../../shared/framerSpec';
 import type { Connection } from '../connection/connectionTypes';
 import type { LayerDecoder, LayerSession } from './protocolLayer';
 
@@ -31,6 +32,8 @@ export interface LayerFactory<S = unknown> {
    * `v12.stomp`…); a session cannot add them once the connection exists. Absent: none needed.
    */
   readonly webSocketSubprotocols?: readonly string[];
+  /** How a TCP stream of this layer is cut into its packets for the panel (MQTT: `{ type: 'mqtt' }`). */
+  readonly tcpFramer?: FramerSpecJson;
   /** True when the wire says this layer is spoken (used when no layer was chosen, unless detection is off). */
   detect(evidence: LayerEvidence): boolean;
   readonly decoder: LayerDecoder;

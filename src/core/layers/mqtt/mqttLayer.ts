@@ -16,6 +16,8 @@ export const mqttLayer: LayerFactory<MqttSettings> = {
   secretFields: ['password'],
   // `mqtt` only: offering MQTT 3.1's `mqttv3.1` too lets a broker pick the older protocol.
   webSocketSubprotocols: ['mqtt'],
+  // Over TCP a read may hold part of a packet or several: the panel shows the stream cut into packets.
+  tcpFramer: { type: 'mqtt' },
   detect: (evidence) => evidence.subprotocol !== undefined && MQTT_SUBPROTOCOLS.includes(evidence.subprotocol.toLowerCase()),
   decoder: mqttDecoder,
   start: (connection, settings) => new MqttSession(connection, settings),
