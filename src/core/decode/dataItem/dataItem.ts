@@ -1,6 +1,7 @@
 // The value model MessagePack and CBOR share: what a payload decodes to (with the byte range of every
 // item) and what the composer's extended JSON parses to (with the text offset of every item), so one
 // tree, summary, notation printer and pair of encoders serve both formats.
+import { OffsetError } from '../../errors/offsetError';
 
 /** Deepest nesting either decoder or the notation parser follows; hostile input stops here with an error. */
 export const MAX_DEPTH = 512;
@@ -129,18 +130,8 @@ export interface DecodeResult {
 }
 
 /** Thrown inside a decoder where input stops making sense; `partial` carries the item being built upward. */
-export class DecodeStop extends Error {
+export class DecodeStop extends OffsetError {
   partial?: DataItem;
-  constructor(
-    readonly offset: number,
-    message: string,
-  ) {
-    // Caught by the decoder that threw it (a malformed payload is shown, not failed): no stack trace.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(message);
-    Error.stackTraceLimit = limit;
-  }
 }
 
 /** Thrown by an encoder for an item the format cannot hold; `offset` is the item's place in the text. */

@@ -1,6 +1,7 @@
 // The Protobuf wire format (protobuf.dev/programming-guides/encoding): tags, varints, fixed-width
 // numbers and length-delimited records, read with the byte offset of every mistake. Both the
 // schema-less view and the typed decoder walk payloads with this reader, so their errors read alike.
+import { OffsetError } from '../../errors/offsetError';
 
 /** Wire types by number; 3 and 4 are the deprecated group start and end. */
 export const WIRE_VARINT = 0;
@@ -21,19 +22,7 @@ export function wireTypeName(wireType: number): string {
 export const MAX_FIELD_NUMBER = 0x1fffffff;
 
 /** A payload that is not valid Protobuf at `offset`; the decoders turn it into DecodedMessage.error. */
-export class WireError extends Error {
-  constructor(
-    readonly offset: number,
-    message: string,
-  ) {
-    // Thrown and caught whenever a length-delimited record is tried as a nested message (and is text):
-    // a stack trace would cost more than the decoding.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(message);
-    Error.stackTraceLimit = limit;
-  }
-}
+export class WireError extends OffsetError {}
 
 /** A tag: field number and wire type, with where it starts. */
 export interface Tag {

@@ -1,22 +1,11 @@
 // MQTT's primitive data types (MQTT 5 §1.5, the same in 3.1.1): big-endian integers, the variable byte
 import { decodeShortText } from '../../../../shared/codecs/shortText';
+import { OffsetError } from '../../errors/offsetError';
 // integer, length-prefixed UTF-8 strings and binary data. The reader knows its byte offset so a
 // malformed packet is reported where it stops making sense; the writer collects parts and joins them once.
 
 /** A packet that does not parse: what was wrong and at which byte (from the start of the input). */
-export class MqttWireError extends Error {
-  constructor(
-    readonly offset: number,
-    message: string,
-  ) {
-    // Thrown and caught while a packet is tried as MQTT 5 and then 3.1.1: a stack trace would cost more
-    // than the decoding.
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(message);
-    Error.stackTraceLimit = limit;
-  }
-}
+export class MqttWireError extends OffsetError {}
 
 /** Largest value of a variable byte integer (four bytes). */
 export const MAX_VARINT = 268_435_455;
