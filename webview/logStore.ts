@@ -57,6 +57,11 @@ export class LogStore {
     private readonly onError: (message: string) => void,
   ) {}
 
+  /** Changes whenever the log starts over (another connection, a clear): seqs then name other entries. */
+  get generation(): number {
+    return this.epoch;
+  }
+
   get stats(): PanelStats {
     return this.currentStats;
   }

@@ -36,6 +36,11 @@ interface RowElements {
   readonly badgeLabel: Text;
   /** What the row shows now: seq and whether it was drawn with data, to skip redundant updates. */
   seq: number;
+  /**
+   * The store's log generation the row was drawn from: after a reconnect the same seq is another entry,
+   * and a snapshot with the new entries can arrive before the next frame draws.
+   */
+  generation: number;
   /** 0-based position in the view, for aria-rowindex (a seq's position moves as old entries go). */
   index: number;
   loaded: boolean;
@@ -345,7 +350,7 @@ export class LogView {
     const badgeLabel = document.createTextNode('');
     const badge = h('span', { className: 'summary-badge' }, [badgeLabel, h('span', { className: 'sr-only', text: ': ' })]);
     const root = h('div', { className: 'log-row', testId: 'log-row', attrs: { role: 'row', id: `log-row-${this.rows.length}`, 'aria-selected': 'false' } }, [time, arrow, kind, length, preview]);
-    return { root, time, arrow, kind, length, preview, previewText, badge, badgeLabel, seq: -1, index: -1, loaded: false, summary: undefined, selected: false, y: NaN };
+    return { root, time, arrow, kind, length, preview, previewText, badge, badgeLabel, seq: -1, generation: -1, index: -1, loaded: false, summary: undefined, selected: false, y: NaN };
   }
 
   private drawRow(row: RowElements, index: number, y: number): void {
@@ -366,8 +371,10 @@ export class LogView {
     }
     const entry = this.store.cache.get(seq);
     const summary = entry !== undefined && this.summaries?.enabled ? this.summaryOf(seq, entry.page.dirKind[entry.slot]!) : undefined;
-    if (row.seq === seq && row.loaded === (entry !== undefined) && row.summary === summary) return;
+    const generation = this.store.generation;
+    if (row.seq === seq && row.generation === generation && row.loaded === (entry !== undefined) && row.summary === summary) return;
     row.seq = seq;
+    row.generation = generation;
     row.loaded = entry !== undefined;
     this.drawSummary(row, summary);
     const el = row.root;

@@ -3,6 +3,9 @@
 // Save and Replay buttons reach the extension.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Connection } from '../../src/core/connection/connectionTypes';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { kindName } from '../../shared/logModel';
 import { parseSession } from '../../src/core/session';
 import { RecordedConnection } from '../../src/core/session/recordedConnection';
 import { chromiumSkipReason } from './harness/chromium';
@@ -10,6 +13,7 @@ import { eventually } from '../support/eventually';
 import { rowWithText, visibleRows } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
+import { startWsPeer } from './harness/wsPeer';
 
 const session = parseSession(
   JSON.stringify({
@@ -80,6 +84,71 @@ describe('session panel (Chromium)', { skip: chromiumSkipReason() }, () => {
     } finally {
       await panel.close();
       recorded.dispose();
+    }
+  });
+  it('shows the new connection\'s rows after each of 25 Reconnects, however the messages are batched', async () => {
+    // A recording whose first rows are the same kinds a new connection starts with (connecting, open).
+    const recordedStart = parseSession(
+      JSON.stringify({
+        version: 1,
+        connection: { type: 'websocket', url: 'ws://127.0.0.1:1/recorded' },
+        log: {
+          savedAt: '2024-05-01T12:00:01.000Z',
+          entries: [
+            { seq: 0, time: '2024-05-01T12:00:00.000Z', mono: 0, direction: 'meta', kind: 'connecting', text: 'recorded connecting' },
+            { seq: 1, time: '2024-05-01T12:00:00.010Z', mono: 10, direction: 'meta', kind: 'open', text: 'recorded open' },
+          ],
+        },
+      }),
+    );
+    // The server closes every connection at once, so Reconnect is offered again each time.
+    const peer = await startWsPeer((ws) => ws.close(1000, 'bye'));
+    const recorded = new RecordedConnection(recordedStart);
+    const made: Connection[] = [];
+    let current: Connection | undefined;
+    const panel = await openPanel(suite.browser, suite.server, recorded, {
+      callbacks: {
+        // As the extension reconnects (PanelManager.reconnect): show the new connection, then connect it.
+        connect: () => {
+          const next = createWebSocketConnection({ url: peer.url });
+          made.push(next);
+          current = next;
+          panel.controller.attach(next);
+          next.connect().catch(() => {});
+          return next;
+        },
+      },
+    });
+    const shownPreviews = async (): Promise<string[]> => (await visibleRows(panel.page)).map((r) => `${r.id} ${r.kind} ${r.preview}`);
+    try {
+      const { page } = panel;
+      await rowWithText(page, 'recorded open').waitFor();
+      for (let round = 1; round <= 25; round++) {
+        // The snapshot of the new log and its first entries reach the page in one task, before a frame.
+        panel.holdDelivery();
+        await page.locator('[data-testid=connect-toggle]').click();
+        await eventually(() => current?.state, (s) => s === 'closed', `connection ${round} to close`);
+        const next = current!;
+        await eventually(() => panel.heldTypes(), (t) => t.includes('snapshot') && t.includes('entries'), `round ${round}: the snapshot and entries to be posted`);
+        panel.releaseDelivery();
+        const expected: string[] = [];
+        for (let seq = next.log.firstSeq; seq < next.log.nextSeq; seq++) {
+          const kind = kindName(next.log.get(seq)!.kind);
+          if (kind === 'connecting' || kind === 'open') expected.push(`${seq} ${kind} ${new TextDecoder().decode(next.log.payload(seq))}`);
+        }
+        await eventually(
+          async () => (await shownPreviews()).filter((r) => / (connecting|open) /.test(r)),
+          (rows) => JSON.stringify(rows) === JSON.stringify(expected),
+          `round ${round}: the rows of the new connection (${JSON.stringify(expected)})`,
+        );
+        await page.locator('[data-testid=connect-toggle]', { hasText: 'Reconnect' }).waitFor();
+      }
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+      recorded.dispose();
+      for (const c of made) c.dispose();
+      await peer.close();
     }
   });
 });

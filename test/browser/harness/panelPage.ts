@@ -31,6 +31,14 @@ export interface OpenPanel {
   readonly clipboard: string[];
   /** Posts a message to the page as the host would (after everything the controller posted before it). */
   postToPage(message: object): void;
+  /**
+   * Holds the host's messages back until releaseDelivery(), which hands them to the page in one task, as
+   * a busy webview gets several messages before it draws its next frame.
+   */
+  holdDelivery(): void;
+  releaseDelivery(): void;
+  /** The `type` of each message held back, in order. */
+  heldTypes(): string[];
   /** Reloads the document (as VS Code recreates a hidden webview), keeping its saved state. */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -68,8 +76,9 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
   // Host → page, strictly in order: one evaluate at a time carrying everything queued meanwhile.
   let queue: unknown[] = [];
   let draining: Promise<void> | undefined;
+  let held = false;
   const drain = async (): Promise<void> => {
-    while (queue.length > 0 && !closed) {
+    while (queue.length > 0 && !closed && !held) {
       const batch = queue;
       queue = [];
       try {
@@ -80,11 +89,14 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
     }
     draining = undefined;
   };
+  const deliverSoon = (): void => {
+    if (!held) draining ??= drain();
+  };
   const controller = new PanelController(
     connection,
     (message) => {
       queue.push(encodeForBridge(message));
-      draining ??= drain();
+      deliverSoon();
     },
     {
       connect: options.callbacks?.connect ?? (() => connection.connect()),
@@ -98,7 +110,7 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
 
   const postToPage = (message: object): void => {
     queue.push(encodeForBridge(message));
-    draining ??= drain();
+    deliverSoon();
   };
   await page.exposeBinding('__siPost', (_source, message: unknown) => {
     const decoded = decodeFromBridge(message);
@@ -125,6 +137,16 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
     problems,
     clipboard,
     postToPage,
+    holdDelivery() {
+      held = true;
+    },
+    releaseDelivery() {
+      held = false;
+      deliverSoon();
+    },
+    heldTypes() {
+      return queue.map((m) => String((m as { type?: unknown }).type));
+    },
     async reload() {
       // A recreated webview starts from scratch and says `ready` again; its saved state comes back.
       queue = [];
