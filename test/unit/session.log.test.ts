@@ -1,6 +1,8 @@
 // A EntryLog saved into a session and read back: every kind, every byte value, exact payloads; the text
 // or base64 choice; the size budget; redaction; filling a EntryLog for viewing; replay steps.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DIRECTION_NAMES, Direction, KIND_NAMES, Kind, type LogEntry } from '../../shared/logModel';
 import { SocketInspectorError } from '../../shared/errors';
@@ -212,7 +214,10 @@ describe('sessionLogFromEntryLog', () => {
 });
 
 describe('fillEntryLog', () => {
-  it('fills a EntryLog for viewing with the file entries, payloads and wall times to the millisecond', () => {
+  /** The millisecond a row shows for a wall time (Date truncates, as formatTime and toISOString do). */
+  const shownMs = (wallTime: number) => new Date(wallTime).getTime();
+
+  it('fills a EntryLog for viewing with the file entries, payloads, wall times as written and mono times', () => {
     const log = new EntryLog();
     for (let i = 0; i < 200; i++) log.append(i % 2 ? Direction.In : Direction.Out, i % 3 ? Kind.Text : Kind.Binary, bytes(i, 255 - i), i === 7 ? 1000 : 0);
     const { session } = throughFile(log);
@@ -224,8 +229,38 @@ describe('fillEntryLog', () => {
       const e = view.get(seq)!;
       const f = fromFile[seq]!;
       assert.deepEqual([e.direction, e.kind, e.code, [...e.payload]], [f.direction, f.kind, f.code, [...f.payload]]);
-      // Whole milliseconds as displayed; a segment-opening entry may be off by the clock offset jitter.
-      assert.ok(Math.abs(e.wallTime - f.wallTime - 0.5) < 1.5, `seq ${seq}: ${e.wallTime} vs ${f.wallTime}`);
+      assert.equal(shownMs(e.wallTime), f.wallTime, `seq ${seq}: ${e.wallTime} vs ${f.wallTime}`);
+      assert.equal(e.monoTime, f.monoTime, `seq ${seq}: the file's mono time`);
+    }
+  });
+
+  it('shows every time as the file has it however the clock ticks while filling (two panels of one file agree)', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'samples', 'echo-websocket.socket-session.json'), 'utf8');
+    const sample = parseSession(text).log!;
+    // A hand-written log whose mono times do not follow its wall times, and one with a clock step.
+    const uneven: SessionLog = {
+      savedAt: '2024-05-01T12:00:01.000Z',
+      entries: [
+        { seq: 0, time: '2024-05-01T12:00:00.000Z', mono: 0, direction: 'out', kind: 'text', text: 'a' },
+        { seq: 1, time: '2024-05-01T12:00:00.999Z', mono: 0, direction: 'in', kind: 'text', text: 'b' },
+        { seq: 2, time: '2024-05-01T12:00:00.500Z', mono: 0.25, direction: 'in', kind: 'text', text: 'c' },
+        { seq: 3, time: '2024-05-01T12:00:07.001Z', mono: 7000.999, direction: 'in', kind: 'text', text: 'd' },
+      ],
+    };
+    const realNow = Date.now;
+    let calls = 0;
+    try {
+      for (let panel = 0; panel < 20; panel++) {
+        // Each read of the wall clock lands on another millisecond: times must not depend on when they are read.
+        Date.now = () => realNow() + (calls++ % 2) * 0.999;
+        for (const file of [sample, uneven]) {
+          const view = new EntryLog();
+          fillEntryLog(view, file);
+          file.entries.forEach((e, seq) => assert.equal(new Date(view.wallTime(seq)).toISOString(), e.time, `panel ${panel}, seq ${seq}`));
+        }
+      }
+    } finally {
+      Date.now = realNow;
     }
   });
 });

@@ -175,18 +175,41 @@ export function logEntriesFromSession(log: SessionLog): LogEntry[] {
 }
 
 /**
- * Appends the entries of a session log to `entryLog` for viewing, with the file's wall times. EntryLog
- * derives wall time from a clock offset it takes when a segment opens, so an entry that opens a segment
- * may be off by up to a millisecond; pass `wallOffset` when the log uses a fixed offset to make every
- * time exact. Times land mid-millisecond (file times are whole milliseconds) so float rounding in
- * offset + mono never shows as the previous millisecond. Seqs are the EntryLog's own.
+ * Narrowest a run's range of clock offsets may get, ms: its midpoint then lies more than EntryLog's offset
+ * tolerance (0.001) inside it, so a run sharing the previous run's segment still shows its own milliseconds.
  */
-export function fillEntryLog(entryLog: EntryLog, log: SessionLog, options: { wallOffset?: number } = {}): void {
-  let offset = options.wallOffset ?? Date.now() - performance.now();
-  for (const e of log.entries) {
-    const mono = Date.parse(e.time) + 0.5 - offset;
-    const seq = entryLog.append(directionOf(e), kindOf(e), sessionEntryPayload(e), e.code ?? 0, mono);
-    // The offset the log actually used; it only changes when a new segment opens.
-    offset = entryLog.wallTime(seq) - entryLog.monoTime(seq);
+const OFFSET_MARGIN_MS = 0.002;
+
+/**
+ * Appends the entries of a session log to `entryLog` for viewing, with the file's wall times to the
+ * millisecond and its mono times. EntryLog stores wall time as a clock offset per segment (wall = offset +
+ * mono), so consecutive entries share an offset that puts every one of them within its file millisecond:
+ * the offsets that do so for entry i are [t_i - mono_i, t_i + 1 - mono_i), and a run of entries takes the
+ * midpoint of their ranges' overlap. A file we saved needs one run per clock offset it was recorded with;
+ * mono times that do not follow the wall times start new runs. Nothing here reads the clock, so two panels
+ * of one file show the same times. Seqs are the EntryLog's own.
+ */
+export function fillEntryLog(entryLog: EntryLog, log: SessionLog): void {
+  const entries = log.entries;
+  let runStart = 0;
+  while (runStart < entries.length) {
+    let lo = -Infinity;
+    let hi = Infinity;
+    let end = runStart;
+    for (; end < entries.length; end++) {
+      const e = entries[end]!;
+      const t = Date.parse(e.time);
+      const nextLo = Math.max(lo, t - e.mono);
+      const nextHi = Math.min(hi, t + 1 - e.mono);
+      if (nextHi - nextLo <= OFFSET_MARGIN_MS && end > runStart) break;
+      lo = nextLo;
+      hi = nextHi;
+    }
+    const offset = (lo + hi) / 2;
+    for (let i = runStart; i < end; i++) {
+      const e = entries[i]!;
+      entryLog.appendAt(offset + e.mono, e.mono, directionOf(e), kindOf(e), sessionEntryPayload(e), e.code ?? 0);
+    }
+    runStart = end;
   }
 }
