@@ -65,6 +65,22 @@ function latestSnapshot(panel: WiredPanel): PanelSnapshot | undefined {
 const text = (input: string) => ({ format: 'text' as const, input, escapes: false });
 
 describe('proxy panel (PanelController on a proxy session)', () => {
+  it('names the port it is bound to, not the 0 it was asked for, in the target and the snapshot', async () => {
+    const upstream = await upstreamServer();
+    const ws = createServerConnection(createWsProxy({ listen: '127.0.0.1:0', upstream: upstream.url }));
+    const wsPanel = await started(ws);
+    const wsPort = ws.server.address!.port;
+    assert.notEqual(wsPort, 0);
+    assert.equal(ws.target, `Proxy ws://127.0.0.1:${wsPort} → ${upstream.url}`);
+    // What the toolbar shows: a (recreated) webview's snapshot.
+    assert.equal((await wsPanel.webview.sendRequest('ready', {})).target, ws.target);
+
+    const tcp = createServerConnection(createTcpProxy({ listen: '127.0.0.1:0', upstream: 'tcp://127.0.0.1:1' }));
+    await started(tcp);
+    const tcpPort = tcp.server.address!.port;
+    assert.equal(tcp.target, `Proxy tcp://127.0.0.1:${tcpPort} → tcp://127.0.0.1:1`);
+  });
+
   it('holds, edits and forwards, drops, and injects both ways on a WebSocket pair; the log shows each', async () => {
     const upstream = await upstreamServer();
     const server = createServerConnection(createWsProxy({ listen: '127.0.0.1:0', upstream: upstream.url }));

@@ -74,8 +74,10 @@ export abstract class ProxySessionBase extends Disposable implements ProxySessio
   /** The scheme of the local side: tcp or ws. */
   protected abstract readonly localScheme: string;
 
+  /** "tcp://127.0.0.1:41234 → tcp://upstream:6379": the bound port once listening (port 0 resolved), the asked one before. */
   get target(): string {
-    return `${this.localScheme}://${formatHostPort(this.listenAddress.host, this.listenAddress.port)} → ${this.upstream}`;
+    const local = this.bound ?? this.listenAddress;
+    return `${this.localScheme}://${formatHostPort(local.host, local.port)} → ${this.upstream}`;
   }
 
   get state(): ServerState {
