@@ -10,7 +10,7 @@ import { createLayerForm, type LayerForm } from './layerComposer';
 import { formatName } from './decodeNames';
 import { MAX_FRAGMENTS } from '../shared/wireFrames';
 import { validateComposerInput } from '../shared/codecs/composerInput';
-import { fragmentsProblem } from './composerChecks';
+import { escapesOffWarning, fragmentsProblem } from './composerChecks';
 import { FORMAT_LABELS, PLACEHOLDERS } from './composerFormats';
 import { SavedMessages } from './composerSaved';
 import { WebSocketControls } from './composerWebSocketControls';
@@ -47,6 +47,8 @@ export class Composer {
   readonly element: HTMLElement;
   private readonly format: ValueElement;
   private readonly escapes: CheckboxElement;
+  /** Says when text with Escapes off holds \r, \n, … that will go out as typed. */
+  private readonly escapesWarning: HTMLElement;
   /** TCP with a framer chosen: frame each sent message with it. */
   private readonly framed: CheckboxElement;
   private readonly input: TextareaElement;
@@ -113,6 +115,8 @@ export class Composer {
     this.error = h('div', { className: 'composer-error', testId: 'composer-error', attrs: { role: 'alert', 'aria-live': 'polite' } });
     this.error.hidden = true;
     this.info = h('div', { className: 'composer-info', testId: 'composer-info' });
+    this.escapesWarning = h('div', { className: 'composer-warning', testId: 'composer-escapes-warning', attrs: { 'aria-live': 'polite' } });
+    this.escapesWarning.hidden = true;
 
     this.sendButton = button('Send', () => void this.send(), false, 'send') as ValueElement;
     this.sendButton.dataset.testid = 'composer-send';
@@ -159,7 +163,7 @@ export class Composer {
       this.savedMessages.saveButton,
       this.savedMessages.deleteButton,
     ]);
-    const bottom = h('div', { className: 'composer-bar' }, [this.error, this.info, h('span', { className: 'spacer' }), this.wsSendOptions, this.sendButton]);
+    const bottom = h('div', { className: 'composer-bar' }, [this.error, this.escapesWarning, this.info, h('span', { className: 'spacer' }), this.wsSendOptions, this.sendButton]);
     this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.savedMessages.row, this.layerHost, this.input, bottom, this.wsControls.element]);
     this.rawOnly = [this.format, this.escapes, this.framed, this.savedMessages.select, this.savedMessages.saveButton, this.savedMessages.deleteButton, this.input, this.wsSendOptions];
     this.onFormatChange();
@@ -311,11 +315,15 @@ export class Composer {
   /** Checks the input now; shows the problem inline and returns the byte count, or undefined if invalid. */
   private validate(): number | undefined {
     if (this.layerMode) {
+      this.escapesWarning.hidden = true;
       if (this.layerTouched) return this.validateLayer() === undefined ? undefined : 0;
       this.showError('');
       return undefined;
     }
     const message = this.current();
+    const warning = message.format === 'text' && !message.escapes ? escapesOffWarning(message.input) : undefined;
+    setText(this.escapesWarning, warning ?? '');
+    this.escapesWarning.hidden = warning === undefined;
     const result = validateComposerInput(message.input, message.format, { escapes: message.escapes });
     if (!result.ok) {
       this.showError(result.error.message);

@@ -28,3 +28,21 @@ export function controlPayloadProblem(text: string): string | undefined {
   const n = new TextEncoder().encode(text).length;
   return n <= 125 ? undefined : `A ping or pong payload can be at most 125 bytes in UTF-8 (this one is ${n}).`;
 }
+
+/** Backslash sequences that look like escapes (\r, \n, \t, \0, \xNN), in the order first typed, each once. */
+export function escapeLookalikes(text: string): string[] {
+  const found = new Set<string>();
+  for (const m of text.matchAll(/\\(?:[rnt0]|x[0-9a-fA-F]{2})/g)) found.add(m[0]);
+  return [...found];
+}
+
+/**
+ * What to tell a user whose text holds escape-like sequences while Escapes is off: they go out as typed
+ * (`PING\r\n` is 8 bytes, and a line-based server such as redis waits for the end of the line).
+ */
+export function escapesOffWarning(text: string): string | undefined {
+  const seen = escapeLookalikes(text);
+  if (seen.length === 0) return undefined;
+  const shown = seen.slice(0, 5).join(' ') + (seen.length > 5 ? ' …' : '');
+  return `Escapes is off: ${shown} will be sent as typed, a backslash and a letter each. Tick Escapes to send the control characters.`;
+}

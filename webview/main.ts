@@ -320,7 +320,9 @@ function start(): void {
     // Settings set the starting point of a new page; what the user changed since is remembered instead.
     if (s.settings && host.fresh && !settingsApplied) {
       settingsApplied = true;
-      if (host.saved.draft.input === '') composer.restoreDraft({ ...host.saved.draft, format: s.settings.defaultFormat });
+      // Text to a TCP server is mostly line-based commands: \r\n means CR LF unless the user says otherwise.
+      const escapes = s.connectionKind === 'tcp' ? (s.settings.tcpEscapes ?? true) : host.saved.draft.escapes;
+      if (host.saved.draft.input === '') composer.restoreDraft({ ...host.saved.draft, format: s.settings.defaultFormat, escapes });
       if (!s.settings.autoscroll) {
         logView.setPaused(true);
         toolbar.setFollowing(false);

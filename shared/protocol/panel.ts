@@ -10,10 +10,12 @@ import type { ProxyHoldInfo } from './proxy';
 import type { ComposerMessage, SavedMessage } from './send';
 import type { AutoRepliesInfo, PeerListInfo } from './server';
 
-/** User settings the webview applies (socketInspector.composer.defaultFormat, socketInspector.log.autoscroll). */
+/** User settings the webview applies (socketInspector.composer.defaultFormat and .tcpEscapes, socketInspector.log.autoscroll). */
 export interface PanelSettings {
   /** Format the composer starts in when it has no draft. */
   readonly defaultFormat: ComposerFormat;
+  /** Whether a TCP panel's composer starts with Escapes ticked (default true). */
+  readonly tcpEscapes?: boolean;
   /** Whether the log follows new entries when the panel opens. */
   readonly autoscroll: boolean;
 }

@@ -72,12 +72,13 @@ export function serverSettingsFromConfiguration(): ServerSettingValues {
 
 const FORMATS = new Set(['text', 'json', 'hex', 'base64']);
 
-/** socketInspector.composer.defaultFormat and socketInspector.log.autoscroll, checked. */
+/** socketInspector.composer.defaultFormat and .tcpEscapes, and socketInspector.log.autoscroll, checked. */
 export function panelSettingsFromConfiguration(): PanelSettings {
   const config = vscode.workspace.getConfiguration('socketInspector');
   const format = config.get<string>('composer.defaultFormat') ?? 'text';
   return {
     defaultFormat: (FORMATS.has(format) ? format : 'text') as PanelSettings['defaultFormat'],
+    tcpEscapes: config.get<boolean>('composer.tcpEscapes') ?? true,
     autoscroll: config.get<boolean>('log.autoscroll') ?? true,
   };
 }

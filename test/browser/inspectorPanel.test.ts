@@ -21,6 +21,8 @@ import {
   visibleRows,
 } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';
+import { startRedis } from '../support/processPeers';
+import { redisMissing, requirePeer } from '../support/requirePeer';
 import { usePanelSuite } from './harness/panelSuite';
 
 const skip = chromiumSkipReason();
@@ -295,6 +297,37 @@ describe('inspector panel (Chromium)', { skip }, () => {
       connection.dispose();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    }
+  });
+  it('sends PING\\r\\n to redis as a command with the default composer (escapes on for TCP), and warns when escapes are off', async (t) => {
+    if (!requirePeer(t, 'redis-server', redisMissing())) return;
+    const redis = await startRedis();
+    const connection = createTcpConnection({ host: '127.0.0.1', port: redis.port });
+    await connection.connect();
+    const panel = await openPanel(suite.browser, suite.server, connection, { controller: { settings: { defaultFormat: 'text', autoscroll: true } } });
+    try {
+      const { page } = panel;
+      const warning = page.locator('[data-testid=composer-escapes-warning]');
+      await composerTextarea(page).fill('PING\\r\\n');
+      await page.locator('[data-testid=composer-send]').click();
+      await rowWithText(page, '+PONG').waitFor();
+      assert.equal(await warning.isVisible(), false, 'no warning while escapes are on');
+
+      // Escapes off: the same text would go out as 8 literal bytes, and the composer says so.
+      await page.locator('[data-testid=composer-escapes]').click();
+      await composerTextarea(page).fill('PING\\r\\n');
+      await warning.waitFor();
+      assert.match(await warning.textContent() ?? '', /\\r.*\\n/);
+      await composerTextarea(page).fill('PING');
+      await warning.waitFor({ state: 'hidden' });
+      await composerTextarea(page).fill('a\\x00 b\\t c\\0');
+      await warning.waitFor();
+      assert.match(await warning.textContent() ?? '', /\\x00.*\\t.*\\0/);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+      connection.dispose();
+      await redis.close();
     }
   });
   it('shows a refused upgrade: status, headers and body as text, state error', async () => {
