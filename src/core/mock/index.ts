@@ -2,4 +2,5 @@
 export * from './mockScript';
 export * from './mockMatcher';
 export * from './mockServer';
+export * from './mockSettings';
 export * from './mockLoad';
