@@ -126,6 +126,9 @@ async function resolveWebSocket(c: WebSocketSessionConnection, context: ResolveC
 
 function resolveTcp(c: TcpSessionConnection, context: ResolveContext): ResolvedConnection {
   const { value: host } = resolveEnv(c.host, context.env, 'connection.host');
+  if (typeof c.port === 'string') {
+    throw new SocketInspectorError('BAD_SESSION', `connection.port is ${c.port}, a variable only a test run fills in (the port of a mock in its set-up)`);
+  }
   let target;
   try {
     target = parseTcpTarget(`${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${c.port}`);

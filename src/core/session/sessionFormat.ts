@@ -102,7 +102,8 @@ export interface TcpSessionConnection {
   readonly type: 'tcp';
   /** Host name or IP address (IPv6 without brackets); may contain `${env:NAME}` placeholders. */
   readonly host: string;
-  readonly port: number;
+  /** 1–65535; in a test, also a `${name}` placeholder such as `${mock.port}` (a mock of the test's set-up). */
+  readonly port: number | string;
   /** Wrap the socket in TLS: true, or TLS settings. */
   readonly tls?: boolean | SessionTls;
   /** Milliseconds to wait for the TCP (and TLS) connection. */

@@ -36,6 +36,9 @@ export const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Characters Node accepts in a header value: HTAB, visible ASCII, space and Latin-1. */
 const HEADER_VALUE_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 /** A secret reference id. */
+/** A port written as one test variable, e.g. "${mock.port}". */
+const TEST_PORT = /^\$\{[A-Za-z_][A-Za-z0-9_.-]{0,127}\}$/;
+
 export const SECRET_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export { parseIsoTime } from './sessionFieldReader';
@@ -177,8 +180,9 @@ function readTcp(r: Reader, warnings: SessionWarning[]): SessionConnection {
   const host = r.string('host', true);
   if (host === '') throw bad(r.at('host'), 'must not be empty (e.g. "127.0.0.1" or "localhost")');
   if (host !== host.trim()) throw bad(r.at('host'), `must not start or end with spaces (found ${found(host)})`);
-  const port = r.integer('port', 1, 65535, true);
-  if (hasEnvPlaceholder(host) || host.includes('${')) checkEnv(r.at('host'), host);
+  // A test may name its port by a variable (a mock of its set-up: "${mock.port}"); tests fill it in.
+  const port = typeof r.raw('port') === 'string' && TEST_PORT.test(r.raw('port') as string) ? (r.raw('port') as string) : r.integer('port', 1, 65535, true);
+  if (hasEnvPlaceholder(host) || host.includes('${') || typeof port === 'string') checkEnv(r.at('host'), host);
   else {
     try {
       parseTcpTarget(`${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`);
@@ -186,7 +190,7 @@ function readTcp(r: Reader, warnings: SessionWarning[]): SessionConnection {
       throw bad(r.at('host'), `is not a usable host: ${(e as Error).message}`);
     }
   }
-  const out: { type: 'tcp'; host: string; port: number; tls?: boolean | SessionTls; connectTimeoutMs?: number; layer?: SessionLayer } = {
+  const out: { type: 'tcp'; host: string; port: number | string; tls?: boolean | SessionTls; connectTimeoutMs?: number; layer?: SessionLayer } = {
     type: 'tcp',
     host,
     port,

@@ -155,17 +155,39 @@ export const STEP_KINDS: readonly StepKind[] = [
   'disconnect',
 ];
 
+/**
+ * A mock the test starts before it connects and stops after: a recorded session served as a listener on a
+ * free loopback port (src/core/mock). Its address is `${mock.url}` (ws://127.0.0.1:port or
+ * tcp://127.0.0.1:port), `${mock.host}` and `${mock.port}` in the test.
+ */
+export interface TestMock {
+  /** The recorded session file (`*.socket-session.json` with a log), relative to this file's folder. */
+  readonly session: string;
+  /** How requests are matched: "inOrder", "exact" (default) or { "jsonField": "path" }. */
+  readonly strategy?: 'inOrder' | 'exact' | { readonly jsonField: string };
+  /** Sent for a request no recorded one matches: text, or { "text" | "json" | "hex" | "base64" }; else nothing is sent. */
+  readonly fallback?: string | { readonly text: string } | { readonly json: JsonValue } | { readonly hex: string } | { readonly base64: string };
+}
+
+/** What a test starts before its connection opens, and stops after it ends. */
+export interface TestSetup {
+  readonly mock?: TestMock;
+}
+
 /** One named test of a session. */
 export interface SessionTest {
   readonly name: string;
   /** Default `within` of this test's expects, ms. */
   readonly timeoutMs?: number;
+  readonly setup?: TestSetup;
   readonly steps: readonly TestStep[];
 }
 
 /** The known fields of each object of the `tests` part, for the validator and the schema test. */
 export const TEST_FIELDS = {
-  test: ['name', 'timeoutMs', 'steps'],
+  test: ['name', 'timeoutMs', 'setup', 'steps'],
+  setup: ['mock'],
+  mock: ['session', 'strategy', 'fallback'],
   step: ['name', ...STEP_KINDS],
   send: ['text', 'escapes', 'json', 'hex', 'base64', 'message', 'layer'],
   matchers: ['direction', 'kind', 'text', 'contains', 'regex', 'json', 'jsonPath', 'hex', 'hexPrefix', 'field', 'within'],

@@ -30,6 +30,7 @@ import type { MatchContext } from './testMatchers';
 import { TestMessages, type TestMessage } from './testMessages';
 import { redactSessionLog } from './testRecording';
 import { checkVariables } from './testLoad';
+import { startTestMock, type StartedMock } from './testMock';
 import { bytesOf, sendBody } from './testSendSteps';
 import { StepFailure, type StepRun } from './testStep';
 import { Variables, type VariableSources } from './testVariables';
@@ -324,7 +325,19 @@ class TestRun implements StepRun {
 /** Runs one test of `session` and reports every step. Never throws for what the test finds; throws only for programming errors. */
 export async function runTest(session: Session, test: SessionTest, options: RunTestOptions = {}): Promise<TestResult> {
   const t0 = performance.now();
-  const variables = new Variables(options.variables);
+  // A mock of the set-up runs for the whole test; its address is a variable the connection may use.
+  let mock: StartedMock | undefined;
+  if (test.setup?.mock) {
+    try {
+      mock = await startTestMock(test.setup.mock, options.baseDir);
+    } catch (e) {
+      const at = options.locate?.(test);
+      const failure: StepResult = { kind: test.steps[0]?.kind ?? 'send', ...(at ? { at } : {}), status: 'failed', durationMs: 0, message: (e as Error).message };
+      return { name: test.name, status: 'failed', durationMs: performance.now() - t0, steps: [], failure };
+    }
+  }
+  const sources = options.variables ?? {};
+  const variables = new Variables(mock ? { ...sources, environment: { ...sources.environment, ...mock.variables } } : sources);
   const ownPatterns = options.patterns ? undefined : new PatternRunner();
   const patterns = options.patterns ?? ownPatterns!;
   const run = new TestRun(session, test, options, variables, patterns);
@@ -357,5 +370,9 @@ export async function runTest(session: Session, test: SessionTest, options: RunT
   } finally {
     run.dispose();
     ownPatterns?.dispose();
+    if (mock) {
+      await mock.server.stop();
+      mock.server.dispose();
+    }
   }
 }

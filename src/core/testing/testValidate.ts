@@ -17,8 +17,12 @@ import {
   type SendBody,
   type SessionTest,
   type StepKind,
+  type TestMock,
+  type TestSetup,
   type TestStep,
 } from './testFormat';
+import { readMockFallback, readMockStrategy } from '../mock/mockSettings';
+import type { Mutable } from '../session/sessionFormat';
 import { placeholdersOf, VARIABLE_NAME } from './testVariables';
 
 const PATHS = new WeakMap<object, string>();
@@ -273,6 +277,24 @@ function readStep(v: unknown, path: string, warnings: SessionWarning[]): TestSte
   return out;
 }
 
+function readSetup(v: unknown, path: string, warnings: SessionWarning[]): TestSetup {
+  const r = Reader.object(v, path, TEST_FIELDS.setup, warnings, 'an object { "mock" }');
+  if (!r.has('mock')) return r.keepExtras({});
+  const m = Reader.object(r.raw('mock'), r.at('mock'), TEST_FIELDS.mock, warnings, 'an object { "session", "strategy", "fallback" }');
+  const session = m.string('session', true);
+  if (session.trim() === '') throw bad(m.at('session'), 'must name the recorded session file (relative to this file\'s folder)');
+  const mock: Mutable<TestMock> = { session };
+  if (m.has('strategy')) {
+    readMockStrategy(m.raw('strategy'), m.at('strategy'), warnings);
+    mock.strategy = m.raw('strategy') as TestMock['strategy'];
+  }
+  if (m.has('fallback')) {
+    readMockFallback(m.raw('fallback'), m.at('fallback'), warnings);
+    mock.fallback = m.raw('fallback') as TestMock['fallback'];
+  }
+  return r.keepExtras({ mock: m.keepExtras(mock) });
+}
+
 /** Checks a session's `tests` field; throws BAD_SESSION naming the path of the first wrong field. */
 export function readTests(v: unknown, warnings: SessionWarning[]): SessionTest[] {
   if (!Array.isArray(v)) throw bad('tests', `must be a list of tests { "name", "steps" } (found ${found(v)})`);
@@ -286,8 +308,9 @@ export function readTests(v: unknown, warnings: SessionWarning[]): SessionTest[]
     if (first !== undefined) throw bad(r.at('name'), `repeats the name of tests[${first}] ("${name}"); test names are unique in a file`);
     names.set(name, i);
     const timeoutMs = r.integer('timeoutMs', 0, MAX_MS);
+    const setup = r.has('setup') ? readSetup(r.raw('setup'), r.at('setup'), warnings) : undefined;
     const steps = readSteps(r.need('steps', 'a list of steps'), r.at('steps'), warnings);
-    const test = r.keepExtras(timeoutMs !== undefined ? { name, timeoutMs, steps } : { name, steps });
+    const test = r.keepExtras({ name, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(setup ? { setup } : {}), steps });
     PATHS.set(test, path);
     return test;
   });
