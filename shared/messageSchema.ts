@@ -225,7 +225,7 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   setPairing: { field: string(1000) },
   setHold: { toServer: boolean, toClient: boolean },
   getHeld: { id: integer() },
-  releaseHeld: { id: integer(), replacement: optional((r) => exactObject(r, composerFields)) },
+  releaseHeld: { id: integer(), replacement: optional((r) => exactObject(r, composerFields)), edited: optional(string()) },
   dropHeld: { id: integer() },
   heldAll: { action: oneOf('release', 'drop') },
   getDecoded: { seq },

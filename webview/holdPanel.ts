@@ -1,7 +1,10 @@
 // What a panel adds when it shows one proxy pair: Hold switches per direction, the list of held messages
 // (Forward, Edit, Drop each; Forward all, Drop all), and the composer's "Send to" choice for injecting.
-// Editing puts a held message's payload in the composer; the composer's send then forwards the edit.
-import type { ComposerMessage, HeldSummary, ProxyDirectionName, ProxyHoldInfo } from '../shared/protocol';
+// Editing puts a held message in the composer, as JSON when the pair's protocol layer or payload codec
+// can encode it back (the host re-encodes it on Forward), else as its bytes; "Decoded" switches between
+// the two. The composer's send then forwards the edit.
+import type { ComposerMessage, HeldEditable, HeldSummary, ProxyDirectionName, ProxyHoldInfo } from '../shared/protocol';
+import { formatName } from './decodeNames';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { h, setText } from './domBuilder';
 import { formatBytes, kindLabel } from './entryFormat';
@@ -9,9 +12,10 @@ import { formatBytes, kindLabel } from './entryFormat';
 /** What the hold panel asks of the host channel and the composer. */
 export interface HoldPanelDeps {
   setHold(toServer: boolean, toClient: boolean): Promise<void>;
-  getHeld(id: number): Promise<ArrayBuffer>;
-  /** Resolves with the bytes forwarded. */
-  release(id: number, replacement?: ComposerMessage): Promise<number>;
+  /** The held message's bytes and, when its layer or codec can encode it back, the message as JSON. */
+  getHeld(id: number): Promise<{ payload: ArrayBuffer; editable?: HeldEditable; notEditable?: string }>;
+  /** Resolves with the bytes forwarded; `edited` is the JSON getHeld gave, edited, for the host to encode. */
+  release(id: number, replacement?: ComposerMessage, edited?: string): Promise<number>;
   drop(id: number): Promise<void>;
   all(action: 'release' | 'drop'): Promise<void>;
   /** Puts a message in the composer for editing. */
@@ -23,6 +27,17 @@ export interface HoldPanelDeps {
 
 type CheckboxElement = HTMLElement & { checked: boolean; disabled: boolean };
 type ValueElement = HTMLElement & { value: string; disabled: boolean };
+
+/** The held message the composer edits. */
+interface Editing {
+  readonly id: number;
+  readonly payload: Uint8Array;
+  readonly kind: number;
+  readonly editable: HeldEditable | undefined;
+  readonly notEditable: string | undefined;
+  /** The composer holds the decoded JSON (else the bytes). */
+  decoded: boolean;
+}
 
 const LEG: Record<ProxyDirectionName, string> = { toServer: 'client → server', toClient: 'server → client' };
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -39,8 +54,10 @@ export class HoldPanel {
   private readonly count: HTMLElement;
   private readonly list: HTMLElement;
   private readonly editNote: HTMLElement;
+  /** "Decoded": edit the held message as its layer's or codec's JSON, or as bytes. */
+  private readonly decodedSwitch: CheckboxElement;
   private info: ProxyHoldInfo | undefined;
-  private editingId: number | undefined;
+  private edited: Editing | undefined;
 
   constructor(private readonly deps: HoldPanelDeps) {
     this.holdToServer = this.checkbox('client → server', 'hold-to-server', 'Hold messages from the client instead of forwarding them to the server');
@@ -49,7 +66,11 @@ export class HoldPanel {
     this.list = h('div', { className: 'held-list', testId: 'held-list', attrs: { role: 'list', 'aria-label': 'Held messages' } });
     this.editNote = h('span', { className: 'held-edit-note', testId: 'held-editing' });
     const cancelEdit = this.button('Cancel edit', 'held-edit-cancel', () => this.stopEditing(), 'close');
-    const editRow = h('div', { className: 'held-edit-row' }, [this.editNote, cancelEdit]);
+    this.decodedSwitch = document.createElement('vscode-checkbox') as CheckboxElement;
+    this.decodedSwitch.setAttribute('label', 'Decoded');
+    this.decodedSwitch.dataset.testid = 'held-edit-decoded';
+    this.decodedSwitch.addEventListener('change', () => this.switchDecoded(this.decodedSwitch.checked));
+    const editRow = h('div', { className: 'held-edit-row' }, [this.editNote, this.decodedSwitch, cancelEdit]);
     editRow.hidden = true;
     this.editNote.dataset.row = 'edit';
     this.element = h('div', { className: 'hold-panel', testId: 'hold-panel' }, [
@@ -92,7 +113,7 @@ export class HoldPanel {
     this.element.hidden = !info;
     this.sendTo.hidden = !info;
     if (!info) {
-      this.editingId = undefined;
+      this.edited = undefined;
       this.renderEditing();
       if (shownBefore) this.deps.onChange();
       return;
@@ -103,7 +124,7 @@ export class HoldPanel {
     setText(this.count, total === 0 ? 'nothing held' : `${total} held`);
     this.list.replaceChildren(...info.held.map((m) => this.row(m)));
     // The message being edited was forwarded or dropped meanwhile: the edit has nowhere to go.
-    if (this.editingId !== undefined && !info.held.some((m) => m.id === this.editingId)) this.editingId = undefined;
+    if (this.edited && !info.held.some((m) => m.id === this.edited!.id)) this.edited = undefined;
     this.renderEditing();
     if (!shownBefore) this.deps.onChange();
   }
@@ -115,7 +136,7 @@ export class HoldPanel {
 
   /** The held message the composer edits, if any. */
   get editing(): number | undefined {
-    return this.editingId;
+    return this.edited?.id;
   }
 
   /** Where the composer injects to. */
@@ -125,9 +146,10 @@ export class HoldPanel {
 
   /** Forwards the edited message in place of the held one; the composer calls this instead of sending. */
   async forwardEdited(message: ComposerMessage): Promise<{ bytes: number }> {
-    const id = this.editingId;
-    if (id === undefined) throw new Error('No held message is being edited.');
-    const bytes = await this.deps.release(id, message);
+    const edited = this.edited;
+    if (edited === undefined) throw new Error('No held message is being edited.');
+    // A refused edit rejects here (the composer shows why) and the message stays held and edited.
+    const bytes = edited.decoded ? await this.deps.release(edited.id, undefined, message.input) : await this.deps.release(edited.id, message);
     this.stopEditing();
     return { bytes };
   }
@@ -145,33 +167,53 @@ export class HoldPanel {
       this.button('Edit', 'held-edit', () => void this.startEditing(m)),
       this.button('Drop', 'held-drop', () => this.run(this.deps.drop(m.id))),
     ]);
-    if (m.id === this.editingId) row.classList.add('editing');
+    if (m.id === this.edited?.id) row.classList.add('editing');
     return row;
   }
 
   private async startEditing(m: HeldSummary): Promise<void> {
     try {
-      const payload = new Uint8Array(await this.deps.getHeld(m.id));
-      this.editingId = m.id;
-      this.deps.edit(asComposerMessage(payload, m.kind));
-      this.renderEditing();
+      const held = await this.deps.getHeld(m.id);
+      this.edited = { id: m.id, payload: new Uint8Array(held.payload), kind: m.kind, editable: held.editable, notEditable: held.notEditable, decoded: false };
+      this.switchDecoded(held.editable !== undefined);
       this.list.querySelectorAll('.held-row').forEach((r) => r.classList.toggle('editing', (r as HTMLElement).dataset.id === String(m.id)));
     } catch (e) {
       this.deps.reportError(e instanceof Error ? e.message : String(e));
     }
   }
 
+  /** Puts the message being edited in the composer as decoded JSON (when it has one) or as its bytes. */
+  private switchDecoded(decoded: boolean): void {
+    const edited = this.edited;
+    if (!edited) return;
+    edited.decoded = decoded && edited.editable !== undefined;
+    this.deps.edit(edited.decoded ? { format: 'json', input: edited.editable!.text, escapes: false } : asComposerMessage(edited.payload, edited.kind));
+    this.renderEditing();
+  }
+
   private stopEditing(): void {
-    this.editingId = undefined;
+    this.edited = undefined;
     this.renderEditing();
     this.list.querySelectorAll('.held-row.editing').forEach((r) => r.classList.remove('editing'));
   }
 
   private renderEditing(): void {
     const editRow = this.editNote.parentElement!;
-    editRow.hidden = this.editingId === undefined;
-    const held = this.info?.held.find((m) => m.id === this.editingId);
-    setText(this.editNote, held ? `Editing #${held.id} (${LEG[held.direction]}): change it in the composer, then Forward edited` : '');
+    const edited = this.edited;
+    editRow.hidden = edited === undefined;
+    const held = this.info?.held.find((m) => m.id === edited?.id);
+    const as = edited?.editable ? editableName(edited.editable) : undefined;
+    this.decodedSwitch.hidden = as === undefined;
+    this.decodedSwitch.checked = edited?.decoded ?? false;
+    this.decodedSwitch.setAttribute('label', as === undefined ? 'Decoded' : `Decoded (${as})`);
+    this.decodedSwitch.title = as === undefined ? '' : `Edit the message as ${as} JSON, re-encoded on Forward; untick to edit its bytes`;
+    let note = '';
+    if (held && edited) {
+      const how = edited.decoded ? ` as ${as} JSON` : edited.notEditable ? ` as bytes (${edited.notEditable})` : '';
+      const then = edited.decoded ? 'then Forward edited (encoded back)' : 'then Forward edited';
+      note = `Editing #${held.id} (${LEG[held.direction]})${how}: change it in the composer, ${then}`;
+    }
+    setText(this.editNote, note);
     this.deps.onChange();
   }
 
@@ -206,6 +248,11 @@ export class HoldPanel {
     b.addEventListener('click', onClick);
     return b;
   }
+}
+
+/** What a held message's JSON is, in words: "Socket.IO", "Protobuf chat.v1.Message", "MessagePack". */
+function editableName(e: HeldEditable): string {
+  return e.messageType ? `${formatName(e.format)} ${e.messageType}` : formatName(e.format);
 }
 
 /** A held payload as composer input: text when it is valid UTF-8 (and not a binary message), else hex. */

@@ -264,8 +264,9 @@ function start(): void {
     setHold: async (toServer, toClient) => {
       await channel.sendRequest('setHold', { toServer, toClient });
     },
-    getHeld: (id) => channel.sendRequest('getHeld', { id }).then((r) => r.payload),
-    release: (id, replacement) => channel.sendRequest('releaseHeld', replacement ? { id, replacement } : { id }).then((r) => r.bytes),
+    getHeld: (id) => channel.sendRequest('getHeld', { id }),
+    release: (id, replacement, edited) =>
+      channel.sendRequest('releaseHeld', { id, ...(replacement ? { replacement } : {}), ...(edited !== undefined ? { edited } : {}) }).then((r) => r.bytes),
     drop: async (id) => {
       await channel.sendRequest('dropHeld', { id });
     },

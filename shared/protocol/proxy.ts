@@ -29,6 +29,15 @@ export interface ProxyHoldInfo {
   readonly omitted: number;
 }
 
+/** A held message as JSON to edit, made by the pair's protocol layer or payload codec, which encodes the edit back. */
+export interface HeldEditable {
+  readonly text: string;
+  /** The layer or codec id ('socketio', 'protobuf', 'msgpack', 'cbor'…). */
+  readonly format: string;
+  /** Protobuf: the message type the JSON is of. */
+  readonly messageType?: string;
+}
+
 /** Bytes of each held message's preview. */
 export const PROXY_PREVIEW_BYTES = 256;
 /** Most held messages a list carries. */
@@ -38,10 +47,16 @@ export const MAX_LISTED_HELD = 200;
 export type ProxyRequests = {
   /** Proxy pairs: holds (true) or forwards each direction; resuming forwards what was held. */
   setHold: { params: { toServer: boolean; toClient: boolean }; result: Done };
-  /** Proxy pairs: a held message's full payload (to edit it). */
-  getHeld: { params: { id: number }; result: { payload: ArrayBuffer } };
-  /** Proxy pairs: forwards a held message, as received or replaced by `replacement`. */
-  releaseHeld: { params: { id: number; replacement?: ComposerMessage }; result: { bytes: number } };
+  /**
+   * Proxy pairs: a held message's full payload (to edit it) and, when the pair's layer or codec can
+   * encode it back, the message as JSON (`notEditable`: why a codec that applies could not decode it).
+   */
+  getHeld: { params: { id: number }; result: { payload: ArrayBuffer; editable?: HeldEditable; notEditable?: string } };
+  /**
+   * Proxy pairs: forwards a held message, as received, replaced by `replacement`, or with `edited` (the
+   * getHeld JSON, edited) encoded back on the host. A mistake in the edit rejects; the message stays held.
+   */
+  releaseHeld: { params: { id: number; replacement?: ComposerMessage; edited?: string }; result: { bytes: number } };
   /** Proxy pairs: discards a held message. */
   dropHeld: { params: { id: number }; result: Done };
   /** Proxy pairs: forwards (release) or discards (drop) everything held. */

@@ -111,7 +111,7 @@ export class PanelController extends DecodingPanel {
   /** Set while the panel shows a server session: its peers, and which log is on screen. */
   private server: ServerController | undefined;
   /** The proxy pair on screen, if any: hold switches and held list. */
-  private readonly proxy = this.register(new ProxyController(() => this.stream.scheduleFlush()));
+  private readonly proxy = this.register(new ProxyController(() => this.stream.scheduleFlush(), () => this.decoding));
 
   constructor(
     connection: Connection,

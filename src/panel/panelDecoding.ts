@@ -14,6 +14,7 @@ import type { Connection } from '../core/connection/connectionTypes';
 import { codecFactories } from '../core/decode';
 import '../core/layers';
 import { EntryDecoding, type ProtoSchemaLoader } from '../core/decode/entryDecoding';
+import { editableMessage, encodeEdited, type EditableResult } from '../core/decode/editableMessage';
 import { LayerAttachment, type LayerChoice } from '../core/layers/layerAttachment';
 import type { LayerSession } from '../core/layers/protocolLayer';
 import type { ShownLog } from './panelContext';
@@ -151,6 +152,16 @@ export class PanelDecoding extends Disposable implements FieldSource {
   /** One payload decoded as an entry of the log on screen would be (not cached): exports, the filter. */
   decodePayload(direction: number, kind: number, payload: Uint8Array): DecodedMessage | undefined {
     return this.decoding.decodeInput({ direction: direction as Direction, kind: kind as Kind, payload }, this.attachment?.decoder);
+  }
+
+  /** One message of the connection on screen as JSON to edit (a held proxy message), or why it stays bytes. */
+  editable(direction: number, kind: number, payload: Uint8Array): EditableResult {
+    return editableMessage(this.decoding, { direction: direction as Direction, kind: kind as Kind, payload }, this.attachment?.decoder);
+  }
+
+  /** The JSON `editable` gave for this message, edited, encoded back; throws a SocketInspectorError naming a mistake. */
+  encodeEdited(text: string, direction: number, kind: number, payload: Uint8Array): Uint8Array {
+    return encodeEdited(this.decoding, text, { direction: direction as Direction, kind: kind as Kind, payload }, this.attachment?.decoder);
   }
 
   /** Whether anything may decode the messages on screen: a layer (chosen or detected) or a codec rule. */

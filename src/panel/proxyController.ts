@@ -2,14 +2,16 @@
 // switches of each direction, the held list, and forwarding, editing, dropping and injecting messages.
 // It follows whichever connection the panel shows and is idle unless that is a proxy peer.
 // Vscode-free, like the controller that owns it.
-import { RequestError } from '../../shared/messageHandler';
-import type { ComposerMessage, HeldSummary, ProxyDirectionName, ProxyHoldInfo } from '../../shared/protocol';
+import { RequestError, toErrorInfo } from '../../shared/messageHandler';
+import type { ComposerMessage, HeldEditable, HeldSummary, ProxyDirectionName, ProxyHoldInfo } from '../../shared/protocol';
 import { MAX_LISTED_HELD, PROXY_PREVIEW_BYTES } from '../../shared/protocol';
 import type { Connection } from '../core/connection/connectionTypes';
 import { Disposable, type IDisposable } from '../core/base/dispose';
 import { prepareOutgoing } from '../core/connection/outgoingMessage';
 import { isProxySession, type ProxyPayload, type ProxyPeerControls } from '../core/proxy';
 import { serverOf } from '../core/connection/serverConnection';
+import type { EditableResult } from '../core/decode/editableMessage';
+import { Direction, Kind } from '../../shared/logModel';
 
 /** Finds the proxy controls of `shown` when it is a peer of the proxy session `root` stands for. */
 export function proxyControlsOf(root: Connection, shown: Connection): ProxyPeerControls | undefined {
@@ -24,6 +26,20 @@ export function proxyPayloadOf(message: ComposerMessage, kind: 'ws' | 'tcp'): Pr
   return outgoing.text !== undefined ? { text: outgoing.text } : { bytes: outgoing.bytes };
 }
 
+/**
+ * How the panel reads the messages of the pair on screen (PanelDecoding): a held message as JSON to edit
+ * and the edit encoded back, by the pair's protocol layer or payload codec.
+ */
+export interface HeldDecoding {
+  editable(direction: number, kind: number, payload: Uint8Array): EditableResult;
+  encodeEdited(text: string, direction: number, kind: number, payload: Uint8Array): Uint8Array;
+}
+
+/** A held message's direction as the log records it: client → server is Out, server → client In. */
+function logDirection(direction: ProxyDirectionName): number {
+  return direction === 'toServer' ? Direction.Out : Direction.In;
+}
+
 /** The hold state and held list of the proxy pair on screen. */
 export class ProxyController extends Disposable {
   private controls: ProxyPeerControls | undefined;
@@ -31,8 +47,14 @@ export class ProxyController extends Disposable {
   private subscription: IDisposable | undefined;
   private changes = 0;
 
-  /** `changed` is called when the held list or a hold switch changes (post soon). */
-  constructor(private readonly changed: () => void) {
+  /**
+   * `changed` is called when the held list or a hold switch changes (post soon). `decoding` gives the
+   * panel's decoding (a getter: the controller makes it after this), for editing held messages as JSON.
+   */
+  constructor(
+    private readonly changed: () => void,
+    private readonly decoding?: () => HeldDecoding,
+  ) {
     super();
   }
 
@@ -82,20 +104,53 @@ export class ProxyController extends Disposable {
     if (c.paused.toClient !== toClient) c.setPaused(toClient, 'toClient');
   }
 
-  /** A held message's full payload. */
-  held(id: number): ArrayBuffer {
-    const message = this.require('edit a held message').held.find((m) => m.id === id);
-    if (!message) throw new RequestError({ message: `Message #${id} is no longer held.`, code: 'GONE' });
-    return copyOf(message.payload);
+  /**
+   * A held message's full payload and, where the pair's layer or codec can encode it back, the message
+   * as JSON to edit (or why it stays bytes).
+   */
+  held(id: number): { payload: ArrayBuffer; editable?: HeldEditable; notEditable?: string } {
+    const message = this.heldMessage('edit a held message', id);
+    const found = this.decoding?.().editable(logDirection(message.direction), message.kind, message.payload);
+    return {
+      payload: copyOf(message.payload),
+      ...(found && 'editable' in found ? { editable: found.editable } : {}),
+      ...(found && 'problem' in found ? { notEditable: found.problem } : {}),
+    };
   }
 
-  /** Forwards held message `id`, as received or replaced; returns the bytes forwarded. */
-  release(id: number, replacement: ComposerMessage | undefined): number {
+  /**
+   * Forwards held message `id`: as received, replaced by composer bytes, or with `edited` (the JSON
+   * `held` gave, edited) encoded back by the layer or codec. Returns the bytes forwarded. A mistake in
+   * the edit throws before anything is forwarded: the message stays held.
+   */
+  release(id: number, replacement: ComposerMessage | undefined, edited?: string): number {
     const c = this.require('forward a held message');
     const held = c.held.find((m) => m.id === id);
-    const payload = replacement ? proxyPayloadOf(replacement, this.kind) : undefined;
+    let payload = replacement ? proxyPayloadOf(replacement, this.kind) : undefined;
+    if (edited !== undefined) payload = this.encode(this.heldMessage('forward a held message', id), edited);
     c.release(id, payload);
     return payload ? payloadLength(payload) : (held?.payload.length ?? 0);
+  }
+
+  /** The edit as the message to forward: a text message stays text (Socket.IO), anything else goes as bytes. */
+  private encode(message: ProxyPeerControls['held'][number], edited: string): ProxyPayload {
+    if (!this.decoding) throw new RequestError({ message: 'This panel cannot encode edited JSON.', code: 'PROTOCOL' });
+    let bytes: Uint8Array;
+    try {
+      bytes = this.decoding().encodeEdited(edited, logDirection(message.direction), message.kind, message.payload);
+    } catch (e) {
+      // The engine's code and input position stay, for the composer to point at the mistake.
+      const info = toErrorInfo(e);
+      throw new RequestError({ ...info, message: `Message #${message.id} is still held: ${info.message}` });
+    }
+    if (message.kind === Kind.Text) return { text: new TextDecoder().decode(bytes) };
+    return { bytes };
+  }
+
+  private heldMessage(action: string, id: number): ProxyPeerControls['held'][number] {
+    const message = this.require(action).held.find((m) => m.id === id);
+    if (!message) throw new RequestError({ message: `Message #${id} is no longer held.`, code: 'GONE' });
+    return message;
   }
 
   /** Discards held message `id`. */

@@ -11,8 +11,8 @@ export function proxyHandlers(proxy: ProxyController): RequestHandlers<ProxyRequ
       proxy.setHold(toServer, toClient);
       return {};
     },
-    getHeld: ({ id }) => ({ payload: proxy.held(id) }),
-    releaseHeld: ({ id, replacement }) => ({ bytes: proxy.release(id, replacement) }),
+    getHeld: ({ id }) => proxy.held(id),
+    releaseHeld: ({ id, replacement, edited }) => ({ bytes: proxy.release(id, replacement, edited) }),
     dropHeld: ({ id }) => {
       proxy.drop(id);
       return {};

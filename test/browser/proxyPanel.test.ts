@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { describe, it } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadProtoSchemas } from '../../src/core/decode';
 import { createWsProxy } from '../../src/core/proxy';
+import { PROTO_DIR, protocDecode, protocEncode, protocMissing } from '../support/protoc';
 import { createServerConnection } from '../../src/core/connection/serverConnection';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
@@ -101,6 +105,98 @@ describe('proxy panel (Chromium)', { skip }, () => {
       assert.deepEqual(clientGot, ['hello client'], 'the dropped message never arrived');
       await rowWithText(page, 'hello client').click();
       await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('server → client'), 'the injected row is server → client');
+    } finally {
+      client.terminate();
+      await panel.close();
+      server.dispose();
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    }
+  });
+
+  it('edits a held Protobuf message as its proto3 JSON: the decoded text, Decoded to switch to bytes, the error on bad JSON and on a field the schema lacks', { skip: protocMissing() }, async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+    const upstreamGot: Buffer[] = [];
+    wss.on('connection', (ws) => ws.on('message', (d) => upstreamGot.push(Buffer.from(d as Buffer))));
+    const server = createServerConnection(
+      createWsProxy({ listen: '127.0.0.1:0', upstream: `ws://127.0.0.1:${(wss.address() as net.AddressInfo).port}/` }),
+    );
+    await server.connect();
+    // The codec rule as a session file's view.decode brings it, the .proto loaded as the extension binds the loader.
+    const loader = async (files: readonly string[]) => {
+      const absolute = files.map((f) => join(PROTO_DIR, f));
+      return (await loadProtoSchemas(absolute, { readFile: (f) => readFile(f, 'utf8'), includeDirs: [...absolute.map((f) => dirname(f)), PROTO_DIR] })).schemas;
+    };
+    const panel = await openPanel(suite.browser, suite.server, server, {
+      callbacks: { disconnect: () => server.close(), connect: () => undefined },
+      controller: {
+        decode: { codecs: [{ codec: 'protobuf', messageType: 'chat.v1.Message', direction: 'out' }], protoFiles: ['chat/v1/message.proto'] },
+        loadProtoSchemas: loader,
+      },
+    });
+    const client = new WebSocket(`ws://127.0.0.1:${server.server.address!.port}/`);
+    try {
+      const { page } = panel;
+      await new Promise<void>((resolve, reject) => {
+        client.once('open', () => resolve());
+        client.once('error', reject);
+      });
+      await eventually(() => wss.clients.size, (n) => n === 1, 'the pair reaching upstream');
+      await eventually(() => page.$$eval('[data-testid=peer-select] vscode-option', (els) => els.length), (n) => n === 2, 'the pair listed');
+      await choose(page, 'peer-select', `#1 ${server.server.peers[0]!.remote} (open)`);
+      await page.locator('[data-testid=hold-panel]').waitFor();
+      await page.locator('[data-testid=hold-to-server]').click();
+      await eventually(() => (server.server as ReturnType<typeof createWsProxy>).peers[0]!.controls.paused.toServer, (p) => p, 'the pair holding');
+
+      const original = protocEncode('chat.v1.Message', 'chat/v1/message.proto', 'id: 7 text: "hello" author { name: "ann" }');
+      client.send(original);
+      const row = page.locator('[data-testid=held-row]');
+      await row.first().waitFor();
+      await row.first().locator('[data-testid=held-edit]').click();
+
+      // The composer holds the proto3 JSON; the edit note says so, with the switch to the bytes.
+      const decodedText = '{\n  "id": "7",\n  "text": "hello",\n  "author": {\n    "name": "ann"\n  }\n}';
+      await eventually(() => composerTextarea(page).inputValue(), (v) => v.startsWith('{'), 'the decoded JSON in the composer');
+      assert.deepEqual(JSON.parse(await composerTextarea(page).inputValue()), JSON.parse(decodedText));
+      assert.match(await textOf(page, 'held-editing'), /^Editing #1 \(client → server\) as Protobuf chat\.v1\.Message JSON: /);
+      const decoded = page.locator('[data-testid=held-edit-decoded]');
+      assert.equal(await decoded.isVisible(), true);
+      assert.equal(await decoded.getAttribute('label'), 'Decoded (Protobuf chat.v1.Message)');
+      assert.equal((await textOf(page, 'composer-send')).trim(), 'Forward edited');
+
+      // Unticked: the bytes as hex; ticked again: the JSON.
+      await decoded.click();
+      const hex = Buffer.from(original).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+      await eventually(() => composerTextarea(page).inputValue(), (v) => v === hex, 'the raw bytes in the composer');
+      assert.match(await textOf(page, 'held-editing'), /^Editing #1 \(client → server\): /);
+      await decoded.click();
+      await eventually(() => composerTextarea(page).inputValue(), (v) => v.startsWith('{'), 'the JSON back');
+
+      // Bad JSON: refused in words, nothing forwarded, still held.
+      await composerTextarea(page).fill('{"id": "8", "text": }');
+      await page.locator('[data-testid=composer-send]').click();
+      await eventually(() => textOf(page, 'composer-error'), (t) => /^Invalid JSON: '}' at line 1, column 21/.test(t), 'the JSON mistake shown');
+      // A field the schema lacks: the host's encoder refuses it.
+      await composerTextarea(page).fill('{"id": "8", "colour": "red"}');
+      await page.locator('[data-testid=composer-send]').click();
+      await eventually(
+        () => textOf(page, 'composer-error'),
+        (t) => t.includes('Message #1 is still held: Invalid Protobuf JSON at line 1, column 13: colour: chat.v1.Message has no field "colour"'),
+        'the schema mistake shown',
+      );
+      assert.equal(await row.count(), 1, 'still held');
+      assert.equal(upstreamGot.length, 0, 'nothing forwarded');
+      assert.match(await textOf(page, 'held-editing'), /^Editing #1 /);
+
+      await composerTextarea(page).fill('{"id": "8", "text": "edited", "author": {"name": "bob"}}');
+      await page.locator('[data-testid=composer-send]').click();
+      await eventually(() => upstreamGot.length, (n) => n === 1, 'the edit reaching the server');
+      assert.equal(protocDecode('chat.v1.Message', 'chat/v1/message.proto', upstreamGot[0]!), 'id: 8\ntext: "edited"\nauthor {\n  name: "bob"\n}\n');
+      await eventually(() => row.count(), (n) => n === 0, 'the held list emptied');
+      // Chromium's "ResizeObserver loop completed" notice comes already when the hold panel shows (the first
+      // test's proxy panel has it too, before any edit): reported apart, not this feature's.
+      assert.deepEqual(panel.problems.filter((p) => !p.includes('ResizeObserver loop completed')), []);
     } finally {
       client.terminate();
       await panel.close();

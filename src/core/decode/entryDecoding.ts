@@ -36,7 +36,7 @@ export interface EntryDecodingOptions {
 }
 
 /** A rule with the codec it makes, or why it cannot be made. */
-interface PlannedRule {
+export interface PlannedRule {
   readonly rule: CodecRule;
   readonly codec: PayloadCodec | { readonly problem: string };
 }
@@ -235,7 +235,8 @@ export class EntryDecoding {
     return decoded.inner ? { ...decoded.inner.fields, ...decoded.fields } : decoded.fields;
   }
 
-  private codecFor(direction: Direction, layerFields: Readonly<Record<string, string>> | undefined): PlannedRule | undefined {
+  /** The first rule matching a payload of this direction inside a packet with these layer fields, with its codec. */
+  codecFor(direction: Direction, layerFields: Readonly<Record<string, string>> | undefined): PlannedRule | undefined {
     return this.plan.find((p) => ruleMatches(p.rule, direction, layerFields));
   }
 
