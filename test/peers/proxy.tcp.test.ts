@@ -72,7 +72,7 @@ describe('TCP proxy: redis-server upstream, socat clients', () => {
     assert.equal(session.mode, 'proxy');
     assert.equal(session.kind, 'tcp');
     assert.equal(session.state, 'listening');
-    assert.equal(session.target, `tcp://127.0.0.1:0 → tcp://127.0.0.1:${redis!.port}`);
+    assert.equal(session.target, `tcp://127.0.0.1:${session.address!.port} → tcp://127.0.0.1:${redis!.port}`);
     assert.ok(session.address!.port > 0);
 
     const client = socatTo(session);

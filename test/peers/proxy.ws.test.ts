@@ -76,7 +76,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
     if (!needsPython(t)) return;
     const session = await proxyTo(python!.url(''));
     assert.equal(session.kind, 'ws');
-    assert.equal(session.target, `ws://127.0.0.1:0 → ws://127.0.0.1:${python!.port}/`);
+    assert.equal(session.target, `ws://127.0.0.1:${session.address!.port} → ws://127.0.0.1:${python!.port}/`);
     const c = clientOf(session, '/echo?q=1');
     await c.connect();
     const pair = await pairOf(session);
