@@ -250,6 +250,7 @@ export const hostEventSchemas: SchemaMap<HostEvents> = {
     error: optional(object),
     protocol: optional(string(1024)),
     extensions: optional(string(4096)),
+    halfClosed: optional(oneOf('peer')),
   },
   handshake: { handshake: object },
   tls: { tls: object },

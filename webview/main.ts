@@ -78,8 +78,9 @@ function start(): void {
         applyTiming(stats);
         logView.select(undefined);
       },
-      state: ({ state, error, protocol, extensions }) => {
+      state: ({ state, error, protocol, extensions, halfClosed }) => {
         shownState = state;
+        toolbar.setPeerHalfClosed(halfClosed === 'peer');
         toolbar.setState(state, error);
         announcer.connection(state, error);
         updateComposer();
@@ -346,6 +347,7 @@ function start(): void {
     hold.update(s.proxy);
     toolbar.setTarget(s.target);
     toolbar.setSession(s.session);
+    toolbar.setPeerHalfClosed(s.halfClosed === 'peer');
     toolbar.setState(s.state, s.error);
     announcer.connection(s.state, s.error);
     updateComposer();

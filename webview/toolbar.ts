@@ -52,6 +52,10 @@ const STATE_ICONS: Record<ConnectionState, string> = {
   error: 'error',
 };
 
+/** What a peer's FIN means for the user, on the badge. */
+const HALF_CLOSED_TITLE =
+  'The peer sent its FIN: it will send nothing more. Send still delivers to it (a peer that closed completely answers with a reset); Disconnect sends our FIN and closes.';
+
 type ToggleElement = HTMLElement & { checked: boolean };
 
 /** What the panel shows: one connection, a server's own log, or one peer of a server. */
@@ -83,6 +87,7 @@ export class Toolbar {
   private readonly spacer: HTMLElement;
   private state: ConnectionState = 'idle';
   private lastError: ErrorInfo | undefined;
+  private peerHalfClosed = false;
   private mode: ToolbarMode = 'connection';
   private lastStats: PanelStats | undefined;
 
@@ -177,15 +182,23 @@ export class Toolbar {
     this.target.title = visibleText(target);
   }
 
+  /** A TCP peer sent its FIN while our side is open: the badge says so until the state moves on. */
+  setPeerHalfClosed(halfClosed: boolean): void {
+    this.peerHalfClosed = halfClosed;
+  }
+
   setState(state: ConnectionState, error: ErrorInfo | undefined): void {
     this.state = state;
     this.lastError = error;
-    const label = (this.mode === 'server' ? SERVER_STATE_LABELS[state] : undefined) ?? STATE_LABELS[state];
+    const halfClosed = this.peerHalfClosed && state === 'open';
+    const label = halfClosed ? 'Open · peer half-closed' : ((this.mode === 'server' ? SERVER_STATE_LABELS[state] : undefined) ?? STATE_LABELS[state]);
     this.status.dataset.state = badgeState(state);
     this.status.dataset.detail = state;
-    this.statusIcon.className = `codicon codicon-${STATE_ICONS[state]}${state === 'connecting' || state === 'closing' ? ' codicon-modifier-spin' : ''}`;
+    if (halfClosed) this.status.dataset.halfClosed = 'peer';
+    else delete this.status.dataset.halfClosed;
+    this.statusIcon.className = `codicon codicon-${halfClosed ? 'arrow-up' : STATE_ICONS[state]}${state === 'connecting' || state === 'closing' ? ' codicon-modifier-spin' : ''}`;
     setText(this.statusText, label);
-    this.status.title = error ? error.message : label;
+    this.status.title = error ? error.message : halfClosed ? HALF_CLOSED_TITLE : label;
     const connected = this.isConnected();
     if (this.mode === 'server') {
       this.connectButton.setAttribute('icon', connected ? 'debug-stop' : 'debug-start');

@@ -25,7 +25,7 @@ export type ConnectionRequests = {
 /** Connection events the host sends. */
 export type ConnectionEvents = {
   /** The connection changed state. */
-  state: { state: ConnectionState; error?: ErrorInfo; protocol?: string; extensions?: string };
+  state: { state: ConnectionState; error?: ErrorInfo; protocol?: string; extensions?: string; halfClosed?: 'peer' };
   /** The WebSocket handshake was sent or completed. */
   handshake: { handshake: HandshakeInfo };
   /** The TLS handshake completed. */

@@ -35,6 +35,8 @@ export interface PanelSnapshot {
   readonly connectionKind: 'ws' | 'tcp';
   readonly target: string;
   readonly state: ConnectionState;
+  /** TCP: the peer sent its FIN while our side is open (see Connection.peerHalfClosed). */
+  readonly halfClosed?: 'peer';
   readonly error?: ErrorInfo;
   readonly handshake?: HandshakeInfo;
   readonly tls?: TlsInfo;

@@ -33,6 +33,7 @@ export function panelSnapshot(parts: SnapshotParts): PanelSnapshot {
     connectionKind: c.kind,
     target: c.target,
     state: c.state,
+    ...(c.peerHalfClosed ? { halfClosed: 'peer' as const } : {}),
     ...(c.lastError ? { error: toErrorInfo(c.lastError) } : {}),
     ...(c.handshake ? { handshake: handshakeForWebview(c.handshake) } : {}),
     ...(c.tls ? { tls: c.tls } : {}),
@@ -57,6 +58,7 @@ export function stateEvent(c: Connection): HostEvents['state'] {
   const ws = isWebSocket(c) ? c : undefined;
   return {
     state: c.state,
+    ...(c.peerHalfClosed ? { halfClosed: 'peer' as const } : {}),
     ...(c.lastError ? { error: toErrorInfo(c.lastError) } : {}),
     ...(ws ? { protocol: ws.protocol, extensions: ws.extensions } : {}),
   };

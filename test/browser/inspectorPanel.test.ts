@@ -330,6 +330,37 @@ describe('inspector panel (Chromium)', { skip }, () => {
       await redis.close();
     }
   });
+  it('shows a TCP peer\'s FIN in the badge as half-closed, and sending still reaches the peer', async () => {
+    const received: Buffer[] = [];
+    const sockets: Socket[] = [];
+    // The server sends its FIN at once and keeps reading (half-open).
+    const tcp = createServer({ allowHalfOpen: true }, (socket) => {
+      sockets.push(socket);
+      socket.on('data', (d) => received.push(d));
+      socket.end('bye\n');
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    const connection = createTcpConnection({ host: '127.0.0.1', port: (tcp.address() as AddressInfo).port });
+    await connection.connect();
+    const panel = await openPanel(suite.browser, suite.server, connection);
+    try {
+      const { page } = panel;
+      const badge = page.locator('[data-testid=connection-status][data-half-closed=peer]');
+      await badge.waitFor();
+      assert.equal(await badge.getAttribute('data-state'), 'open');
+      assert.match((await badge.textContent()) ?? '', /half-closed/i);
+      assert.match((await badge.getAttribute('title')) ?? '', /FIN.*send/i);
+      await composerTextarea(page).fill('still here');
+      await page.locator('[data-testid=composer-send]').click();
+      await eventually(() => Buffer.concat(received).toString(), (t) => t === 'still here', 'the bytes sent after the FIN at the server');
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+      connection.dispose();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    }
+  });
   it('shows a refused upgrade: status, headers and body as text, state error', async () => {
     const http = createHttpServer((req, res) => {
       res.writeHead(403, { 'Content-Type': 'text/html', 'X-Reason': '<b>no</b>' });

@@ -80,6 +80,11 @@ export abstract class ConnectionBase extends Disposable {
     this.stateEmitter.fire(state);
   }
 
+  /** Tells listeners that something shown with the state changed (a TCP peer's FIN) while the state did not. */
+  protected stateDetailChanged(): void {
+    this.stateEmitter.fire(this.currentState);
+  }
+
   /** Logs what a subclass holds back for a batched write, so that every entry keeps its place. */
   protected flushPending(): void {}
 

@@ -78,6 +78,8 @@ export interface Connection extends IDisposable {
   readonly end?: 'client' | 'server';
   /** Bytes sent but not yet written to the socket (queued in Node and ws); absent where not known. */
   readonly queuedBytes?: number;
+  /** TCP: the peer sent its FIN and our side is still open (it sends nothing more; we still can). onDidChangeState fires when it turns true. */
+  readonly peerHalfClosed?: boolean;
   readonly onDidChangeState: Event<ConnectionState>;
 
   /** Opens the connection. Resolves when open; rejects with a SocketInspectorError (also logged). */

@@ -68,6 +68,12 @@ export abstract class TcpConnectionBase extends ConnectionBase {
         ? 'Peer closed its side too (FIN received)'
         : 'Peer half-closed (FIN received): it will send nothing more; we can still send',
     );
+    if (!this.weEnded) this.stateDetailChanged();
+  }
+
+  /** The peer sent its FIN while our side is still open: nothing more comes, sends still go out. */
+  get peerHalfClosed(): boolean {
+    return this.peerEnded && !this.weEnded && this.state === 'open';
   }
 
   private onClose(hadError: boolean): void {
