@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import type { InspectorHost } from '../panels/inspectorHost';
 import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
 import { createServerConnection, serverOf, type ServerConnection } from '../../core/connection/serverConnection';
-import { createMockServer, loadMockScript, type MockStrategy } from '../../core/mock';
+import { createMockServer, loadMockScript, readMockStrategy, type MockStrategy } from '../../core/mock';
 import { autoReplyRulesOf, SERVER_FILE_SUFFIX } from '../../core/serverFile/serverFileFormat';
 import { parseServerFile } from '../../core/serverFile/serverFileParse';
 import { createServerFromFile, serverFileOf, serverFileText } from '../../core/serverFile/serverFileStart';
@@ -70,7 +70,14 @@ export function registerServerFileCommands(context: vscode.ExtensionContext, reg
       return reportError(output, new Error(vscode.l10n.t('Serve as Mock serves a recorded session file (*.socket-session.json)')));
     }
     if (!trusted()) return undefined;
-    const strategy = await pickStrategy();
+    // `{ uri, strategy }` (as a test's setup.mock writes it) skips the picker: for keybindings, tasks and tests.
+    const given = (arg as { strategy?: unknown } | undefined)?.strategy;
+    let strategy: MockStrategy | undefined;
+    try {
+      strategy = given !== undefined ? readMockStrategy(given, 'strategy', []) : await pickStrategy();
+    } catch (e) {
+      return reportError(output, e);
+    }
     if (!strategy) return undefined;
     try {
       const mock = createMockServer(await loadMockScript(uri.fsPath), { strategy, listener: limits() });
@@ -99,14 +106,16 @@ export function registerServerFileCommands(context: vscode.ExtensionContext, reg
     }
   }
 
-  async function saveAs(): Promise<string | undefined> {
-    const id = host.activeConnectionId();
+  /** Saves the active server tab, or `{ id, uri }` without asking. */
+  async function saveAs(arg?: unknown): Promise<string | undefined> {
+    const named = arg as { id?: unknown; uri?: unknown } | undefined;
+    const id = typeof named?.id === 'string' ? named.id : host.activeConnectionId();
     const connection = id ? registry.get(id) : undefined;
     const session = connection ? serverOf(connection) : undefined;
     if (!connection || !session) return reportError(output, new Error(vscode.l10n.t('Save Server As saves the active listener or proxy tab')));
     const file = serverFileOf(session, { rules: (connection as ServerConnection).autoReplyRules });
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = await vscode.window.showSaveDialog({
+    const target = named?.uri instanceof vscode.Uri ? named.uri : await vscode.window.showSaveDialog({
       title: vscode.l10n.t('Save Server As'),
       filters: { [vscode.l10n.t('Socket Inspector server')]: ['json'] },
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `${session.mode === 'proxy' ? 'proxy' : 'listener'}${SERVER_FILE_SUFFIX}`) } : {}),
