@@ -9,7 +9,7 @@ import type { Connection } from '../core/connection/connectionTypes';
 import { Disposable, type IDisposable } from '../core/base/dispose';
 import { AutoResponder } from '../core/listen/autoResponder';
 import { prepareOutgoing } from '../core/connection/outgoingMessage';
-import { broadcastOutgoing, serverOf } from '../core/connection/serverConnection';
+import { broadcastOutgoing, serverOf, type ServerConnection } from '../core/connection/serverConnection';
 import type { ServerPeer, ServerSession } from '../core/connection/serverTypes';
 import { isLoopbackHost } from '../core/listen/listenAddress';
 import { requireOpen } from './sendHandlers';
@@ -42,6 +42,8 @@ export class ServerController extends Disposable {
     super();
     this.rootConnection = root;
     this.session = serverOf(root)!;
+    // A listener started from a server file starts with its rules.
+    this.rules = (root as Partial<ServerConnection>).autoReplyRules ?? [];
     this.bind();
   }
 
@@ -80,6 +82,7 @@ export class ServerController extends Disposable {
     this.unbind();
     this.rootConnection = root;
     this.session = serverOf(root)!;
+    (root as ServerConnection).autoReplyRules = this.rules;
     this.selectedId = 0;
     this.bind();
     this.bump();
@@ -107,6 +110,8 @@ export class ServerController extends Disposable {
     }
     this.rules = rules;
     this.problems = this.responder.setRules(rules).map((p) => p ?? null);
+    // Kept on the connection too, for Save Server As.
+    if (serverOf(this.rootConnection)) (this.rootConnection as ServerConnection).autoReplyRules = rules;
     return this.autoReplies()!;
   }
 

@@ -12,6 +12,7 @@ import { registerCodecCommands } from './commands/codecCommands';
 import { registerInspectorCommands } from './commands/inspectorCommands';
 import { PanelManager } from './panels/panelManager';
 import { registerServerCommands } from './commands/serverCommands';
+import { registerServerFileCommands } from './commands/serverFileCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
 import { registerSessionEditor } from './sessionEditor/sessionEditor';
 import { loadProtoSchemas } from '../core/decode';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   registerFastReceive(context, output);
   registerCommands(context, registry, panels, output);
   registerServerCommands(context, registry, panels, output);
+  registerServerFileCommands(context, registry, panels, output);
   const pick = connectionPicker(registry, panels, (e) => reportError(output, e));
   registerInspectorCommands(context, registry, panels, pick);
   registerSessionCommands(context, panels, pick, output);

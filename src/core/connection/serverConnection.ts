@@ -3,7 +3,8 @@
 // bar and the inspector tab hold for a server, so every command that works on connections works on it.
 import { Direction, Kind, type ConnectionState } from '../../../shared/logModel';
 import type { Connection } from './connectionTypes';
-import { Disposable, Emitter, type Event } from '../base/dispose';
+import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from '../base/dispose';
+import type { AutoReplyRule } from '../../../shared/autoReplyRules';
 import { SocketInspectorError } from '../../../shared/errors';
 import type { EntryLog } from '../log/entryLog';
 import { sendOutgoing, type Outgoing } from './outgoingMessage';
@@ -14,6 +15,13 @@ import { formatAddress } from './socketAddress';
 /** A Connection standing for a whole server session. */
 export interface ServerConnection extends Connection {
   readonly server: ServerSession;
+  /**
+   * A listener's auto-reply rules: the ones it started with (a server file's) and, once a panel edits them,
+   * the panel's; what Save Server As writes.
+   */
+  autoReplyRules: readonly AutoReplyRule[];
+  /** Disposed with the connection: what serves its peers besides the session (a mock). */
+  readonly owned: IDisposable[];
 }
 
 /** The server session behind a connection, when it stands for one. */
@@ -79,9 +87,12 @@ class ServerSessionConnection extends Disposable implements ServerConnection {
   private lastState: ConnectionState;
   private readonly stateEmitter = this.register(new Emitter<ConnectionState>());
   readonly onDidChangeState: Event<ConnectionState> = this.stateEmitter.event;
+  autoReplyRules: readonly AutoReplyRule[] = [];
+  readonly owned: IDisposable[] = [];
 
   constructor(readonly server: ServerSession) {
     super();
+    this.register(toDisposable(() => this.owned.splice(0).forEach((d) => d.dispose())));
     this.lastState = STATES[server.state];
     this.register(
       server.onDidChange(() => {

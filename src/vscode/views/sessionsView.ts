@@ -12,7 +12,9 @@ import { sessionDisplayName, sessionFileNameFor } from '../../core/session/sessi
 /** The view's id (package.json contributes.views.explorer). */
 export const SESSIONS_VIEW_ID = 'socketInspector.sessions';
 
-const SESSION_GLOB = '**/*.socket-session.json';
+/** Session files, and listener/proxy files (*.socket-server.json), which the view lists with them. */
+const SESSION_GLOB = '**/*.{socket-session,socket-server}.json';
+const SERVER_SUFFIX = '.socket-server.json';
 /** Most files listed; a workspace with more is better served by the file explorer's search. */
 const MAX_FILES = 2000;
 
@@ -76,7 +78,9 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         return item;
       }
       case 'file': {
-        const item = new vscode.TreeItem(sessionDisplayName(node.uri.path.split('/').pop() ?? ''), vscode.TreeItemCollapsibleState.None);
+        const name = node.uri.path.split('/').pop() ?? '';
+        const server = name.endsWith(SERVER_SUFFIX);
+        const item = new vscode.TreeItem(server ? name.slice(0, -SERVER_SUFFIX.length) : sessionDisplayName(name), vscode.TreeItemCollapsibleState.None);
         item.id = `file:${node.uri.toString()}`;
         item.resourceUri = node.uri;
         // The folder's name only helps tell files apart in a multi-root workspace.
@@ -84,6 +88,13 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         const folder = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';
         if (folder) item.description = folder;
         item.tooltip = relative;
+        if (server) {
+          // Opening a server file offers to start it (serverFileCommands.ts).
+          item.iconPath = new vscode.ThemeIcon('server');
+          item.contextValue = 'serverFile';
+          item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Server File'), arguments: [node.uri] };
+          return item;
+        }
         item.iconPath = new vscode.ThemeIcon('plug');
         item.contextValue = 'sessionFile';
         item.command = { command: 'socketInspector.sessions.open', title: vscode.l10n.t('Open Session'), arguments: [node] };

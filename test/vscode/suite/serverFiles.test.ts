@@ -1,0 +1,82 @@
+// Serve as Mock…, Start Server from File and Save Server As… in a real extension host: a recorded session
+// served to a `ws` client, a listener file whose auto-reply (run by the tab's own responder) answers a raw
+// socket, and that listener saved back as a file that holds its address and rule.
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import WebSocket from 'ws';
+import { serverOf, type ServerConnection } from '../../../src/core/connection/serverConnection';
+import { parseServerFile } from '../../../src/core/serverFile/serverFileParse';
+import { api, until } from '../extensionHost';
+
+const entry = (seq: number, direction: string, kind: string, text: string) => ({ seq, time: '2026-12-01T09:30:00.000Z', mono: seq, direction, kind, text });
+
+suite('Server files and mocks in the extension host', () => {
+  const opened: string[] = [];
+  let dir: string;
+
+  suiteSetup(() => {
+    dir = mkdtempSync(join(tmpdir(), 'si-vscode-server-'));
+  });
+  suiteTeardown(() => rmSync(dir, { recursive: true, force: true }));
+  teardown(async () => {
+    for (const id of opened.splice(0)) await vscode.commands.executeCommand('socketInspector.disconnect', id);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('Serve as Mock answers a client with the recorded replies, matched by a JSON field', async () => {
+    const { getConnection } = await api();
+    const recording = join(dir, 'chat.socket-session.json');
+    writeFileSync(
+      recording,
+      JSON.stringify({
+        version: 1,
+        connection: { type: 'websocket', url: 'ws://example.com/' },
+        log: {
+          savedAt: '2026-12-01T09:30:00.000Z',
+          entries: [entry(0, 'out', 'text', '{"id":1,"q":"a"}'), entry(1, 'in', 'text', '{"id":1,"r":"first"}'), entry(2, 'out', 'text', '{"id":2,"q":"b"}'), entry(3, 'in', 'text', '{"id":2,"r":"second"}')],
+        },
+      }),
+    );
+    const id = await vscode.commands.executeCommand<string>('socketInspector.serveAsMock', { uri: vscode.Uri.file(recording), strategy: { jsonField: 'id' } });
+    assert.ok(id, 'no mock was started');
+    opened.push(id);
+    const server = serverOf(getConnection(id)!)!;
+    const client = new WebSocket(`ws://127.0.0.1:${server.address!.port}/`);
+    const replies: string[] = [];
+    client.on('message', (d) => replies.push(String(d)));
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', () => resolve());
+      client.once('error', reject);
+    });
+    client.send('{"id":2,"q":"something else"}');
+    await until('the recorded reply', () => replies.length === 1);
+    assert.equal(replies[0], '{"id":2,"r":"second"}');
+    client.close();
+  });
+
+  test('Start Server from File starts a listener whose tab answers by the file\'s rule; Save Server As writes it back', async () => {
+    const { getConnection } = await api();
+    const file = join(dir, 'pong.socket-server.json');
+    writeFileSync(file, JSON.stringify({ version: 1, mode: 'listen', type: 'tcp', listen: '127.0.0.1:0', autoReplies: [{ match: 'PING', reply: { format: 'text', body: '+PONG\\r\\n', escapes: true } }] }));
+    const id = await vscode.commands.executeCommand<string>('socketInspector.startServerFile', vscode.Uri.file(file));
+    assert.ok(id, 'no server was started');
+    opened.push(id);
+    const connection = getConnection(id) as ServerConnection;
+    const port = serverOf(connection)!.address!.port;
+    const socket = net.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    let text = '';
+    socket.on('data', (d: Buffer) => (text += d.toString()));
+    await until('the auto-reply', () => text === '+PONG\r\n');
+    socket.destroy();
+
+    const saved = join(dir, 'saved.socket-server.json');
+    assert.equal(await vscode.commands.executeCommand<string>('socketInspector.saveServerAs', { id, uri: vscode.Uri.file(saved) }), saved);
+    const back = parseServerFile(readFileSync(saved, 'utf8')).file;
+    assert.equal(back.listen, `127.0.0.1:${port}`);
+    assert.deepEqual(back.autoReplies, [{ match: 'PING', reply: { format: 'text', body: '+PONG\\r\\n', escapes: true } }]);
+  });
+});
