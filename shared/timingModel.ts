@@ -1,5 +1,5 @@
 // Timing of log entries as the panel shows it: time since the previous entry, request/response pairs
-// (by a JSON field, and WebSocket ping/pong) with their round-trip times, and a summary of those.
+// (by a JSON field, WebSocket ping/pong, and a protocol layer's acknowledgements) with their round-trip times, and a summary of those.
 
 /** Round trips of one kind (JSON request/response, or ping/pong). */
 export interface RttSummary {
@@ -21,6 +21,8 @@ export interface TimingSummary {
   readonly field: string;
   readonly json?: RttSummary;
   readonly ping?: RttSummary;
+  /** Acknowledgements of the connection's protocol layer (a Socket.IO EVENT with an ack id, and its ACK). */
+  readonly ack?: RttSummary;
 }
 
 /** How an entry is paired with another. */
@@ -29,8 +31,8 @@ export interface EntryPair {
   readonly role: 'request' | 'response';
   readonly otherSeq: number;
   readonly rttMs: number;
-  readonly via: 'json' | 'ping';
-  /** The field's value as JSON (`7`, `"abc"`), for JSON pairs. */
+  readonly via: 'json' | 'ping' | 'ack';
+  /** The field's value as JSON (`7`, `"abc"`), for JSON pairs; the ack id and namespace (`7 /chat`) for acks. */
   readonly key?: string;
 }
 
@@ -42,7 +44,7 @@ export interface EntryTiming {
   /** Pairs this entry is part of (usually one; a batch or NDJSON chunk can answer several). */
   readonly pairs: readonly EntryPair[];
   /** A request of this kind that has no answer yet, with its key. */
-  readonly awaiting?: { readonly via: 'json' | 'ping'; readonly key?: string };
+  readonly awaiting?: { readonly via: 'json' | 'ping' | 'ack'; readonly key?: string };
 }
 
 /** Pairs whose RTTs make up the median and p95. */

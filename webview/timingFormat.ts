@@ -30,5 +30,6 @@ export function formatTimingSummary(t: TimingSummary | undefined): string {
   const parts: string[] = [];
   if (t.json) parts.push(one(`RTT (${t.field})`, t.json));
   if (t.ping) parts.push(one('Ping', t.ping));
+  if (t.ack) parts.push(one('Ack', t.ack));
   return parts.join('  |  ');
 }

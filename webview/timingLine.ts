@@ -11,6 +11,13 @@ export interface TimingLineDeps {
   jump(seq: number): void;
 }
 
+/** How each side of a pair reads, per kind of pair. */
+const PAIR_WORDS: Record<EntryPair['via'], { request: string; response: string }> = {
+  json: { request: 'Answered by ', response: 'Response to ' },
+  ping: { request: 'Pong ', response: 'Pong to ping ' },
+  ack: { request: 'Acknowledged by ', response: 'Ack to ' },
+};
+
 /** Coalesces refetches when the summary keeps changing (a busy connection), ms. */
 const REFRESH_DELAY_MS = 150;
 
@@ -76,11 +83,10 @@ export class TimingLine {
 
   private pairPart(p: EntryPair): HTMLElement {
     const rtt = formatDuration(p.rttMs);
-    const children: Array<Node | string> =
-      p.role === 'response'
-        ? [p.via === 'ping' ? 'Pong to ping ' : 'Response to ', this.link(p.otherSeq), ` after ${rtt}`]
-        : [p.via === 'ping' ? 'Pong ' : 'Answered by ', this.link(p.otherSeq), ` after ${rtt}`];
+    const words = PAIR_WORDS[p.via];
+    const children: Array<Node | string> = [p.role === 'response' ? words.response : words.request, this.link(p.otherSeq), ` after ${rtt}`];
     if (p.via === 'json') children.push(this.keyText(p.key));
+    if (p.via === 'ack' && p.key !== undefined) children.push(` · ack ${p.key}`);
     return h('span', { className: 'timing-pair', testId: 'timing-pair', attrs: { 'data-role': p.role, 'data-via': p.via } }, children);
   }
 
@@ -100,7 +106,12 @@ export class TimingLine {
         h('span', {
           className: 'timing-awaiting',
           testId: 'timing-awaiting',
-          text: t.awaiting.via === 'ping' ? 'Waiting for a pong' : `Waiting for an answer${this.keyText(t.awaiting.key)}`,
+          text:
+            t.awaiting.via === 'ping'
+              ? 'Waiting for a pong'
+              : t.awaiting.via === 'ack'
+                ? `Waiting for an ack${t.awaiting.key !== undefined ? ` · ack ${t.awaiting.key}` : ''}`
+                : `Waiting for an answer${this.keyText(t.awaiting.key)}`,
         }),
       );
     }

@@ -103,7 +103,7 @@ export class PanelController extends DecodingPanel {
   private readonly changes = new ConnectionChanges();
   /** How TCP data is split into messages for display and on send; undefined shows raw chunks. */
   private framer: FramerSpec | undefined;
-  /** The layer's own framer was applied once (frameForLayer). */
+  /** The layer's own framer was applied once (followLayer). */
   private layerFramed = false;
   private framedLog: FramedLog | undefined;
   /** The user's automatic-pong choice, carried over to the connection a reconnect makes. */
@@ -201,15 +201,16 @@ export class PanelController extends DecodingPanel {
     this.subscribeConnection();
     if (ServerController.accepts(connection)) this.server = this.createServerController(connection);
     this.decoding.track();
-    this.register(this.decoding.onDidChange(() => this.frameForLayer()));
-    this.frameForLayer();
+    this.register(this.decoding.onDidChange(() => this.followLayer()));
+    this.followLayer();
   }
 
   /**
-   * A TCP connection speaking a layer with packets of its own (MQTT) is shown packet by packet, once, unless
-   * a framer was already chosen (a session's view); the user may go back to raw chunks and it stays so.
+   * The layer (chosen, detected, another peer's) marks acknowledgements for timing, and frames TCP packet by
+   * packet (MQTT) once, unless a framer was chosen (a session's view); back to raw chunks, it stays so.
    */
-  private frameForLayer(): void {
+  private followLayer(): void {
+    this.timing.setAckKeys(this.decoding.ackKeys);
     if (this.layerFramed || this.framer || this.conn.kind !== 'tcp') return;
     const id = this.decoding.layerId;
     const spec = id ? layerFactory(id as LayerId)?.tcpFramer : undefined;

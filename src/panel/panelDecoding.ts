@@ -12,7 +12,8 @@ import { Disposable, Emitter, toDisposable, type Event, type IDisposable } from 
 import type { Connection } from '../core/connection/connectionTypes';
 // The registries' index modules import every codec and layer, so each has registered itself.
 import { codecFactories } from '../core/decode';
-import '../core/layers';
+import { layerFactory } from '../core/layers';
+import type { AckKeyReader } from '../core/timing';
 import { EntryDecoding, type ProtoSchemaLoader } from '../core/decode/entryDecoding';
 import { editableMessage, encodeEdited, type EditableResult } from '../core/decode/editableMessage';
 import { LayerAttachment, type LayerChoice } from '../core/layers/layerAttachment';
@@ -83,6 +84,12 @@ export class PanelDecoding extends Disposable implements FieldSource {
     return this.attachment?.layerId;
   }
 
+  /** How the layer of the connection on screen marks acknowledgements, for the Timing panel. */
+  get ackKeys(): AckKeyReader | undefined {
+    const id = this.attachment?.layerId;
+    return id ? layerFactory(id)?.decoder.ackKey : undefined;
+  }
+
   /** The session speaking the layer on the connection on screen, if one was started. */
   get layerSession(): LayerSession | undefined {
     return this.attachment?.session;
@@ -131,6 +138,8 @@ export class PanelDecoding extends Disposable implements FieldSource {
       speak: this.speaks(),
     });
     this.attachmentSubscription = this.attachment.onDidChange(() => this.changed());
+    // Another connection may have another layer (a chosen one is known at once): listeners look again.
+    this.changeEmitter.fire();
   }
 
   /** Entry `seq` of the log on screen, decoded; undefined when nothing applies. */

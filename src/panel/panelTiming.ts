@@ -4,7 +4,7 @@
 import type { EntryTiming, TimingSummary } from '../../shared/timingModel';
 import type { IDisposable } from '../core/base/dispose';
 import type { EntryLog } from '../core/log/entryLog';
-import { entryTiming, TimingTracker } from '../core/timing';
+import { entryTiming, TimingTracker, type AckKeyReader } from '../core/timing';
 
 /** Pairing and RTTs of the log a panel shows. */
 export class PanelTiming implements IDisposable {
@@ -42,6 +42,13 @@ export class PanelTiming implements IDisposable {
     const problem = this.tracker.setField(field, this.log?.firstSeq ?? 0);
     if (!problem) this.schedule();
     return problem;
+  }
+
+  /** Times the acknowledgements of the connection's protocol layer (undefined: no layer, or none to time). */
+  setAckKeys(reader: AckKeyReader | undefined): void {
+    if (reader === this.tracker.ackKeyReader) return;
+    this.tracker.setAckKeys(reader, this.log?.firstSeq ?? 0);
+    this.schedule();
   }
 
   /** The timing of a retained entry, with whatever could be read up to now. */

@@ -76,6 +76,45 @@ describe('timing in the panel (Chromium)', { skip }, () => {
     }
   });
 
+  it('pairs a Socket.IO EVENT with its ACK: the detail pane names the ack, the stats line sums them up', async () => {
+    // A minimal Socket.IO server: the open packet, CONNECT answered, every EVENT with an ack id acknowledged.
+    const live = await openLivePanel(
+      suite.browser,
+      suite.server,
+      (ws) => {
+        ws.send('0{"sid":"e1","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}');
+        ws.on('message', (data: Buffer) => {
+          const text = data.toString('utf8');
+          if (text.startsWith('40')) ws.send('40{"sid":"s1"}');
+          const m = /^42((?:\/[^,]*,)?)(\d+)\[/.exec(text);
+          if (m) ws.send(`43${m[1]}${m[2]}["ok"]`);
+        });
+      },
+      { connectFirst: false, controller: { decode: { layer: 'socketio' } } },
+    );
+    try {
+      const { page } = live.panel;
+      await eventually(() => textOf(page, 'decode-status'), (t) => t.startsWith('Socket.IO'), 'the layer chosen');
+      await live.connection.connect();
+      await eventually(() => textOf(page, 'decode-status'), (t) => t === 'Socket.IO · connected to /', 'the namespace connected');
+      const log = live.connection.log;
+      const event = log.nextSeq;
+      live.connection.sendText('427["chat","hi"]');
+      await rowWithText(page, '"ok"').click();
+      const response = page.locator('[data-testid=timing-pair][data-role=response]');
+      await eventually(() => response.textContent(), (t) => t !== null && /^Ack to #\d+ after [\d.]+ (ms|s) · ack 7$/.test(t), 'the ACK paired');
+      assert.equal(await response.getAttribute('data-via'), 'ack');
+      assert.equal(await response.locator('[data-testid=timing-jump]').textContent(), `#${event}`);
+      await response.locator('[data-testid=timing-jump]').click();
+      const request = page.locator('[data-testid=timing-pair][data-role=request]');
+      await eventually(() => request.textContent(), (t) => t !== null && /^Acknowledged by #\d+ after [\d.]+ (ms|s) · ack 7$/.test(t), 'the EVENT paired');
+      await eventually(() => textOf(page, 'stat-rtt'), (t) => /(^|\|\s+)Ack 1 · min .* · med .* · p95 .* · max /.test(t), 'the Ack summary');
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
   it('measures Δ against the previous entry of the log, not of the filtered view; refuses a bad field', async () => {
     const live = await openLivePanel(suite.browser, suite.server, (ws) => {
       ws.send('tick one');

@@ -6,6 +6,7 @@ import type { DecodedMessage, LayerId } from '../../../shared/decode/decoded';
 import type { LayerSendForm } from '../../../shared/decode/layerForms';
 import type { Direction, Kind } from '../../../shared/logModel';
 import type { Event, IDisposable } from '../base/dispose';
+import type { AckKeyReader } from '../timing/ackPairing';
 
 /** One logged message as a layer's decoder sees it. */
 export interface LayerDecodeInput {
@@ -47,6 +48,11 @@ export interface LayerDecoder {
   toEditableText?(input: LayerDecodeInput): string | undefined;
   /** The edited JSON text encoded back to the bytes of one message; throws a SocketInspectorError naming the mistake. */
   fromEditableText?(text: string, input: LayerDecodeInput): Uint8Array;
+  /**
+   * For the Timing panel: a message's part in the layer's acknowledgements (a Socket.IO EVENT with an ack
+   * id and its ACK), read from its header. Absent where the layer has none to time.
+   */
+  readonly ackKey?: AckKeyReader;
 }
 
 /** A layer speaking on one live connection. Dispose it to stop speaking (the connection stays). */

@@ -7,7 +7,7 @@ export interface PairRecord {
   readonly request: number;
   readonly response: number;
   readonly rttMs: number;
-  readonly via: 'json' | 'ping';
+  readonly via: 'json' | 'ping' | 'ack';
   readonly key?: string;
 }
 

@@ -3,13 +3,16 @@
 // JSON: an outgoing message whose pairing field holds v is answered by the next incoming message whose
 // field holds v; RTT = monotonic time of the answer − that of the request. Two requests with the same
 // value wait in order (the first is answered first). Ping: an outgoing ping is answered by the next
-// incoming pong with the same payload; a ping without payload by the next pong at all.
+// incoming pong with the same payload; a ping without payload by the next pong at all. Ack: where the
+// connection's protocol layer reads acknowledgement keys (AckKeyReader: a Socket.IO EVENT with an ack
+// id, either way), the acknowledgement with the same key answers it.
 //
 // The tracker reads the log with one cursor, in slices, so pairing a million retained entries after the
 // field changed never blocks for long. Memory is bounded: requests waiting for an answer are capped (the
 // oldest are given up on and counted as unanswered), and pairs are capped and dropped with their entries.
 import { Direction, Kind, runStart, type LogRun } from '../../../shared/logModel';
 import type { RttSummary, TimingSummary } from '../../../shared/timingModel';
+import { AckRequests, type AckKey, type AckKeyReader } from './ackPairing';
 import { parseFieldPath, type PathSegment } from './jsonFieldPath';
 import { PairStore, type PairRecord } from './pairStore';
 import { pairKeys } from './pairKeys';
@@ -68,6 +71,8 @@ export class TimingTracker {
   private readonly pairs: PairStore;
   private readonly jsonStats: RttStats;
   private readonly pingStats: RttStats;
+  private readonly acks: AckRequests;
+  private ackKeys: AckKeyReader | undefined;
   /** Waiting JSON requests by key, oldest first. */
   private byKey = new Map<string, PendingRequest[]>();
   /** Waiting JSON requests by the seq that sent them. */
@@ -90,6 +95,19 @@ export class TimingTracker {
     this.pairs = new PairStore(limits.maxPairs);
     this.jsonStats = new RttStats(limits.window);
     this.pingStats = new RttStats(limits.window);
+    this.acks = new AckRequests(limits.window);
+  }
+
+  /** The layer's reader of acknowledgement keys (undefined: none). */
+  get ackKeyReader(): AckKeyReader | undefined {
+    return this.ackKeys;
+  }
+
+  /** Pairs acknowledgements with another layer's reader; a change works everything out again from `fromSeq`. */
+  setAckKeys(reader: AckKeyReader | undefined, fromSeq: number): void {
+    if (reader === this.ackKeys) return;
+    this.ackKeys = reader;
+    this.reset(fromSeq);
   }
 
   /** The JSON field path pairs are made by ('' when off). */
@@ -126,6 +144,7 @@ export class TimingTracker {
     this.pairs.clear();
     this.jsonStats.reset();
     this.pingStats.reset();
+    this.acks.reset();
     this.byKey = new Map();
     this.bySeq = new Map();
     this.arrival = [];
@@ -175,9 +194,11 @@ export class TimingTracker {
   }
 
   /** An unanswered request sent by `seq`, if any. */
-  awaiting(seq: number): { via: 'json' | 'ping'; key?: string } | undefined {
+  awaiting(seq: number): { via: 'json' | 'ping' | 'ack'; key?: string } | undefined {
     const json = this.bySeq.get(seq)?.[0];
     if (json) return { via: 'json', key: json.key };
+    const ack = this.acks.awaiting(seq);
+    if (ack !== undefined) return { via: 'ack', key: ack };
     return this.pings.some((p) => p.seq === seq) ? { via: 'ping' } : undefined;
   }
 
@@ -185,7 +206,8 @@ export class TimingTracker {
   summary(): TimingSummary {
     const json = this.fieldText && this.jsonRequests > 0 ? rttSummary(this.jsonStats, this.pendingJson + this.jsonGivenUp) : undefined;
     const ping = this.pingRequests > 0 ? rttSummary(this.pingStats, this.pings.length + this.pingsGivenUp) : undefined;
-    return { field: this.fieldText, ...(json ? { json } : {}), ...(ping ? { ping } : {}) };
+    const ack = this.acks.summary();
+    return { field: this.fieldText, ...(json ? { json } : {}), ...(ping ? { ping } : {}), ...(ack ? { ack } : {}) };
   }
 
   // ------------------------------------------------------------------------------------------------
@@ -198,14 +220,24 @@ export class TimingTracker {
     const start = runStart(run, i);
     const end = run.ends[i]!;
     const mono = run.mono[i]!;
-    if (kind === Kind.Ping && direction === Direction.Out) this.ping(seq, mono, run.bytes.slice(start, end));
-    else if (kind === Kind.Pong && direction === Direction.In) this.pong(seq, mono, run.bytes.subarray(start, end));
-    else if (this.segments.length > 0 && (kind === Kind.Text || kind === Kind.Binary || kind === Kind.Data)) {
+    if (kind === Kind.Ping && direction === Direction.Out) return this.ping(seq, mono, run.bytes.slice(start, end));
+    if (kind === Kind.Pong && direction === Direction.In) return this.pong(seq, mono, run.bytes.subarray(start, end));
+    if (kind !== Kind.Text && kind !== Kind.Binary && kind !== Kind.Data) return;
+    if (this.ackKeys) this.ack(seq, mono, this.ackKeys(direction, kind, run.bytes, start, end));
+    if (this.segments.length > 0) {
       const keys = pairKeys(run.bytes, start, end, this.segments);
       if (keys.length === 0) return;
       if (direction === Direction.Out) for (const key of keys) this.request(seq, mono, key);
       else for (const key of keys) this.response(seq, mono, key);
     }
+  }
+
+  private ack(seq: number, mono: number, key: AckKey | undefined): void {
+    if (!key) return;
+    this.changes++;
+    if (key.role === 'request') return this.acks.request(seq, mono, key);
+    const answered = this.acks.response(mono, key);
+    if (answered) this.pairs.add({ request: answered.request, response: seq, rttMs: answered.rttMs, via: 'ack', key: answered.label });
   }
 
   private request(seq: number, mono: number, key: string): void {

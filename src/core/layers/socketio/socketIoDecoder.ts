@@ -5,6 +5,7 @@ import type { DecodedMessage } from '../../../../shared/decode/decoded';
 import { Kind } from '../../../../shared/logModel';
 import { SocketInspectorError } from '../../../../shared/errors';
 import type { LayerDecodeInput, LayerDecoder } from '../protocolLayer';
+import { socketIoAckKey } from './ackKey';
 import { fromEditableText, toEditableText } from './editableText';
 import { decodeAttachment, decodeText, FORMAT } from './packetDecode';
 
@@ -46,4 +47,5 @@ export const socketIoDecoder: LayerDecoder = {
     if (input.kind !== Kind.Text) throw new SocketInspectorError('PROTOCOL', 'Only a text message (an EVENT or ACK) can be edited as JSON');
     return fromEditableText(text, input.payload);
   },
+  ackKey: socketIoAckKey,
 };
