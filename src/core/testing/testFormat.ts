@@ -25,12 +25,20 @@ export type SendBody =
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
-/** A JSON path check: the value at `path` equals `equals` (deep), or its text matches `matches`. */
+/** The JSON types a `jsonPath` matcher's `type` names. */
+export type JsonTypeName = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+export const JSON_TYPE_NAMES: readonly JsonTypeName[] = ['string', 'number', 'boolean', 'object', 'array', 'null'];
+
+/**
+ * A JSON path check: the value at `path` equals `equals` (deep), or its text matches `matches`, or it is
+ * of JSON type `type` (exactly one of the three).
+ */
 export interface JsonPathMatcher {
   readonly path: string;
   readonly equals?: JsonValue;
   /** A regular expression (`/body/flags`, or a body alone) tested on the value as text. */
   readonly matches?: string;
+  readonly type?: JsonTypeName;
 }
 
 /** A field of the message as the connection's protocol layer decodes it (DecodedMessage.fields). */
@@ -54,7 +62,8 @@ export interface MessageMatchers {
   readonly regex?: string;
   /** The payload is JSON and holds at least these fields and items (a subset: objects need the keys given). */
   readonly json?: JsonValue;
-  readonly jsonPath?: JsonPathMatcher;
+  /** One check, or several that must all hold (a recorded test's volatile fields: an id, a timestamp). */
+  readonly jsonPath?: JsonPathMatcher | readonly JsonPathMatcher[];
   /** The payload bytes are exactly these (hex digits, spaces allowed). */
   readonly hex?: string;
   /** The payload bytes start with these. */
@@ -169,7 +178,7 @@ export const TEST_FIELDS = {
   step: ['name', ...STEP_KINDS],
   send: ['text', 'escapes', 'json', 'hex', 'base64', 'message', 'layer'],
   matchers: ['direction', 'kind', 'text', 'contains', 'regex', 'json', 'jsonPath', 'hex', 'hexPrefix', 'field', 'within'],
-  jsonPath: ['path', 'equals', 'matches'],
+  jsonPath: ['path', 'equals', 'matches', 'type'],
   field: ['name', 'equals', 'matches'],
   expectHandshake: ['status', 'headers'],
   expectClose: ['code', 'reason', 'within'],

@@ -7,11 +7,13 @@ import type { SessionWarning } from '../session/sessionFormat';
 import { bad, found, isRecord, Reader } from '../session/sessionFieldReader';
 import { parseFieldPath } from '../timing/jsonFieldPath';
 import {
+  JSON_TYPE_NAMES,
   MAX_REPEAT_TIMES,
   STEP_KINDS,
   TEST_FIELDS,
   type CaptureStep,
   type ExpectHandshakeStep,
+  type JsonPathMatcher,
   type JsonValue,
   type MessageMatchers,
   type SendBody,
@@ -124,14 +126,10 @@ function readMatchers(v: unknown, path: string, warnings: SessionWarning[], what
   if (regex !== undefined) out.regex = regexText(regex, r.at('regex'));
   if (r.has('json')) out.json = jsonValue(r.raw('json'), r.at('json'));
   if (r.has('jsonPath')) {
-    const p = Reader.object(r.raw('jsonPath'), r.at('jsonPath'), TEST_FIELDS.jsonPath, warnings, 'an object { "path", "equals" | "matches" }');
-    const fieldPath = p.string('path', true);
-    const parsed = parseFieldPath(fieldPath);
-    if (!parsed.ok) throw bad(p.at('path'), `is not a JSON field path: ${parsed.message}`);
-    if (p.has('equals') === p.has('matches')) throw bad(r.at('jsonPath'), 'needs exactly one of "equals" (a JSON value) and "matches" (a regular expression)');
-    out.jsonPath = p.has('equals')
-      ? { path: fieldPath, equals: jsonValue(p.raw('equals'), p.at('equals')) }
-      : { path: fieldPath, matches: regexText(p.string('matches', true), p.at('matches')) };
+    const raw = r.raw('jsonPath');
+    out.jsonPath = Array.isArray(raw)
+      ? raw.map((item, i) => readJsonPath(item, `${r.at('jsonPath')}[${i}]`, warnings))
+      : readJsonPath(raw, r.at('jsonPath'), warnings);
   }
   for (const key of ['hex', 'hexPrefix'] as const) {
     const s = r.string(key);
@@ -157,6 +155,18 @@ function readMatchers(v: unknown, path: string, warnings: SessionWarning[], what
   const w = within(r);
   if (w !== undefined) out.within = w;
   return r.keepExtras(out) as MessageMatchers & { within?: number };
+}
+
+function readJsonPath(v: unknown, path: string, warnings: SessionWarning[]): JsonPathMatcher {
+  const p = Reader.object(v, path, TEST_FIELDS.jsonPath, warnings, 'an object { "path", "equals" | "matches" | "type" }, or a list of them');
+  const fieldPath = p.string('path', true);
+  const parsed = parseFieldPath(fieldPath);
+  if (!parsed.ok) throw bad(p.at('path'), `is not a JSON field path: ${parsed.message}`);
+  const given = (['equals', 'matches', 'type'] as const).filter((k) => p.has(k));
+  if (given.length !== 1) throw bad(path, 'needs exactly one of "equals" (a JSON value), "matches" (a regular expression) and "type" (a JSON type)');
+  if (p.has('equals')) return { path: fieldPath, equals: jsonValue(p.raw('equals'), p.at('equals')) };
+  if (p.has('type')) return { path: fieldPath, type: p.oneOf('type', JSON_TYPE_NAMES) };
+  return { path: fieldPath, matches: regexText(p.string('matches', true), p.at('matches')) };
 }
 
 function readHandshake(v: unknown, path: string, warnings: SessionWarning[]): ExpectHandshakeStep {
