@@ -171,6 +171,12 @@ function start(): void {
     },
     save: () => void channel.sendRequest('sessionCommand', { command: 'save' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
     replay: () => void channel.sendRequest('sessionCommand', { command: 'replay' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
+    recordTest: () => {
+      // Rows selected with Shift make the test; one selected row is where the user looked, not a choice.
+      const range = logView.selectedRange;
+      const params = range && range.from !== range.to ? { command: 'recordTest' as const, range } : { command: 'recordTest' as const };
+      void channel.sendRequest('sessionCommand', params).catch((e: unknown) => reportError(toErrorInfo(e).message));
+    },
   });
   const framing = new FramingControl({
     apply: async (spec) => {

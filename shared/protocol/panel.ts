@@ -61,12 +61,24 @@ export interface PanelSnapshot {
   readonly proxy?: ProxyHoldInfo;
 }
 
+/** What a panel's session buttons do. */
+export type SessionCommand = 'save' | 'replay' | 'recordTest';
+
+/** The rows from one seq to another, both included. */
+export interface SeqRange {
+  readonly from: number;
+  readonly to: number;
+}
+
 /** Panel requests the webview sends. */
 export type PanelRequests = {
   /** Sent once the webview has loaded (and again after it was recreated); answered with a snapshot. */
   ready: { params: Done; result: PanelSnapshot };
-  /** Runs a session command for this panel: Save Session, or Replay Sent Messages. */
-  sessionCommand: { params: { command: 'save' | 'replay' }; result: Done };
+  /**
+   * Runs a session command for this panel: Save Session, Replay Sent Messages, or Record as Test of the
+   * rows from seq `range.from` to `range.to` (the whole log without a range).
+   */
+  sessionCommand: { params: { command: SessionCommand; range?: SeqRange }; result: Done };
 };
 
 /** Panel events the webview sends. */

@@ -328,9 +328,9 @@ export class PanelController extends DecodingPanel {
         this.setFraming(spec === null ? undefined : framerSpecFromJson(spec));
         return {};
       },
-      sessionCommand: async ({ command }) => {
+      sessionCommand: async ({ command, range }) => {
         if (!this.callbacks.sessionCommand || this.server) throw new RequestError({ message: 'Sessions are not available here.', code: 'UNSUPPORTED' });
-        await this.callbacks.sessionCommand(command);
+        await this.callbacks.sessionCommand(command, range);
         return {};
       },
     };
@@ -358,7 +358,7 @@ export class PanelController extends DecodingPanel {
   }
 
   /** The log the webview shows: the framed view when a framer is chosen, else the raw log. */
-  private get shownLog(): EntryLog {
+  get shownLog(): EntryLog {
     return this.framedLog?.log ?? this.conn.log;
   }
 

@@ -197,6 +197,20 @@ function without(value: JsonValue, paths: ReadonlySet<string>, path = ''): JsonV
   return value;
 }
 
+/** Where `value` holds a number a capture kept, and its variable. */
+function numbersOf(value: JsonValue, captured: ReadonlyMap<string | number, string>, path = ''): { path: string; variable: string }[] {
+  if (typeof value === 'number') {
+    const variable = captured.get(value);
+    return variable !== undefined && path !== '' ? [{ path, variable }] : [];
+  }
+  if (typeof value !== 'object' || value === null) return [];
+  const entries: [string | number, JsonValue][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  return entries.flatMap(([k, v]) => {
+    const p = childPath(path, k);
+    return p === undefined ? [] : numbersOf(v, captured, p);
+  });
+}
+
 function sendOf(e: SessionLogEntry, captured: ReadonlyMap<string | number, string>): SendBody {
   const json = jsonOf(e);
   if (json !== undefined) {
@@ -216,9 +230,11 @@ function expectOf(e: SessionLogEntry, fields: readonly VolatileField[], capture:
   const json = jsonOf(e);
   if (json !== undefined) {
     const mine = fields.filter((f) => f.seq === e.seq);
-    const matched = mine.filter((f) => !capture.has(f.key)).map((f) => f.matcher);
+    // A captured number coming back (the client sent it) is compared as text: `${id}` in a JSON value is a string.
+    const echoed = numbersOf(json, captured);
+    const matched = [...mine.filter((f) => !capture.has(f.key)).map((f) => f.matcher), ...echoed.map(({ path, variable }) => ({ path, matches: `^\${${variable}}$` }))];
     const expect: ExpectStep = {
-      json: withVariables(without(json, new Set(mine.map((f) => f.path))), captured),
+      json: withVariables(without(json, new Set([...mine.map((f) => f.path), ...echoed.map((n) => n.path)])), captured),
       ...(matched.length === 1 ? { jsonPath: matched[0]! } : matched.length > 1 ? { jsonPath: matched } : {}),
     };
     const steps: TestStep[] = [{ kind: 'expect', expect }];
