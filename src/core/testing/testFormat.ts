@@ -4,6 +4,7 @@
 //
 // A step is an object holding exactly one step key (`send`, `expect`, `expectNone`, `expectHandshake`,
 // `expectClose`, `capture`, `wait`, `repeat`, `every`, `disconnect`), optionally with a `name`.
+import type { LayerSendForm } from '../../../shared/decode/layerForms';
 import type { DirectionName, KindName } from '../../../shared/logModel';
 
 /** How long an expect waits for its message unless the step or the test says otherwise, ms. */
@@ -21,7 +22,9 @@ export type SendBody =
   | { readonly hex: string }
   | { readonly base64: string }
   /** A saved composer message of this session (`messages[].name`). */
-  | { readonly message: string };
+  | { readonly message: string }
+  /** A protocol layer's composer form (a Socket.IO emit, an MQTT publish), sent by the connection's layer. */
+  | { readonly layer: LayerSendForm };
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
