@@ -59,6 +59,8 @@ export interface PanelSnapshot {
   readonly autoReplies?: AutoRepliesInfo;
   /** Present when the log shown is a proxy pair: Out reads client → server, In server → client. */
   readonly proxy?: ProxyHoldInfo;
+  /** An entry to select and scroll to once drawn (a failed test's message), as the `reveal` event says. */
+  readonly reveal?: number;
 }
 
 /** What a panel's session buttons do. */
@@ -91,4 +93,6 @@ export type PanelWebviewEvents = {
 export type PanelEvents = {
   /** The panel now shows a different connection (reconnect, another peer); start over from this snapshot. */
   snapshot: { snapshot: PanelSnapshot };
+  /** Select entry `seq` of the log on screen and scroll to it (a failed test's message). */
+  reveal: { seq: number };
 };
