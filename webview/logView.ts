@@ -78,6 +78,8 @@ export class LogView {
   private following = true;
   private paused = false;
   private selected: number | undefined;
+  /** Where a Shift+click range starts (the selected row then ends it); undefined: one row. */
+  private anchor: number | undefined;
   private frame = 0;
   private readonly resizeObserver: ResizeObserver;
   /** aria-rowcount and aria-activedescendant as last set, to touch the DOM only on change. */
@@ -167,8 +169,16 @@ export class LogView {
     this.invalidate();
   }
 
-  /** Selects an entry and scrolls it into view. */
-  select(seq: number | undefined, reveal = true): void {
+  /** The selected rows, first and last seq (Shift+click extends a selection); undefined when none. */
+  get selectedRange(): { from: number; to: number } | undefined {
+    if (this.selected === undefined) return undefined;
+    const other = this.anchor ?? this.selected;
+    return { from: Math.min(other, this.selected), to: Math.max(other, this.selected) };
+  }
+
+  /** Selects an entry and scrolls it into view; `extend` keeps the range's first row (Shift). */
+  select(seq: number | undefined, reveal = true, extend = false): void {
+    this.anchor = extend && seq !== undefined ? (this.anchor ?? this.selected) : undefined;
     if (seq !== this.selected) {
       this.selected = seq;
       this.events.onSelect(seq);
@@ -237,7 +247,7 @@ export class LogView {
   }
 
   private onKeyDown(e: KeyboardEvent): void {
-    if (e.target !== this.element || e.altKey || e.metaKey || e.shiftKey) return;
+    if (e.target !== this.element || e.altKey || e.metaKey) return;
     if (e.key === 'Escape') {
       this.select(undefined);
       return;
@@ -258,7 +268,8 @@ export class LogView {
     if (row === undefined) return;
     e.preventDefault();
     const seq = this.store.seqAt(row);
-    if (seq !== undefined) this.select(seq);
+    // Shift with a move extends the selection, as Shift+click does.
+    if (seq !== undefined) this.select(seq, true, e.shiftKey);
   }
 
   private firstVisibleRow(): number {
@@ -271,7 +282,7 @@ export class LogView {
     const seq = rowEl?.dataset.id === undefined ? undefined : Number(rowEl.dataset.id);
     if (seq === undefined || !Number.isFinite(seq)) return;
     // The click also focuses the scroller (tabindex), so arrow keys continue from here.
-    this.select(seq, false);
+    this.select(seq, false, e.shiftKey);
   }
 
   private render(): void {
@@ -359,7 +370,8 @@ export class LogView {
       row.root.style.transform = `translateY(${y}px)`;
     }
     const seq = this.store.seqAt(index)!;
-    const selected = seq === this.selected;
+    const range = this.anchor === undefined ? undefined : this.selectedRange;
+    const selected = seq === this.selected || (range !== undefined && seq >= range.from && seq <= range.to);
     if (selected !== row.selected) {
       row.selected = selected;
       row.root.classList.toggle('selected', selected);

@@ -98,6 +98,7 @@ function start(): void {
       filterMatches: ({ generation, bits, scannedTo, done }) => store.addMatches(generation, decodeMatchBits(bits), scannedTo, done),
       composerLists: ({ history, saved }) => composer.setLists(history, saved),
       snapshot: ({ snapshot }) => applySnapshot(snapshot),
+      reveal: ({ seq }) => reveal(seq),
       peers: ({ peers }) => server.update(peers),
       held: ({ proxy }) => hold.update(proxy),
       autoReplies: ({ autoReplies }) => server.setAutoReplies(autoReplies),
@@ -172,6 +173,12 @@ function start(): void {
     },
     save: () => void channel.sendRequest('sessionCommand', { command: 'save' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
     replay: () => void channel.sendRequest('sessionCommand', { command: 'replay' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
+    recordTest: () => {
+      // Rows selected with Shift make the test; one selected row is where the user looked, not a choice.
+      const range = logView.selectedRange;
+      const params = range && range.from !== range.to ? { command: 'recordTest' as const, range } : { command: 'recordTest' as const };
+      void channel.sendRequest('sessionCommand', params).catch((e: unknown) => reportError(toErrorInfo(e).message));
+    },
   });
   const framing = new FramingControl({
     apply: async (spec) => {
@@ -369,6 +376,15 @@ function start(): void {
     const selected = host.saved.selectedSeq;
     if (sameView && selected !== null && selected >= s.stats.firstSeq && selected < s.stats.nextSeq) logView.select(selected, !host.saved.follow);
     else logView.select(undefined);
+    if (s.reveal !== undefined) reveal(s.reveal);
+  }
+
+  /** Selects the entry the host points at (a failed test's message); following stops so it stays in view. */
+  function reveal(seq: number): void {
+    logView.setPaused(true);
+    toolbar.setFollowing(false);
+    host.remember({ follow: false });
+    logView.select(seq);
   }
 
   // Layout: toolbar, filter bar, log beside (or above) the detail pane, composer at the bottom.

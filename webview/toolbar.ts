@@ -17,6 +17,8 @@ export interface ToolbarDeps {
   save(): void;
   /** Replay the session file's sent messages. */
   replay(): void;
+  /** Record the selected rows (or the whole log) as a test of the session file. */
+  recordTest(): void;
 }
 
 /** The `data-state` of the status badge: the four states tests and themes distinguish. */
@@ -79,6 +81,7 @@ export class Toolbar {
   private readonly follow: ToggleElement;
   private readonly saveButton: HTMLElement;
   private readonly replayButton: HTMLElement;
+  private readonly recordTestButton: HTMLElement;
   private readonly inStat: HTMLElement;
   private readonly outStat: HTMLElement;
   private readonly rateStat: HTMLElement;
@@ -136,6 +139,14 @@ export class Toolbar {
     this.replayButton.hidden = true;
     this.replayButton.addEventListener('click', () => this.deps.replay());
 
+    this.recordTestButton = document.createElement('vscode-toolbar-button');
+    this.recordTestButton.setAttribute('icon', 'beaker');
+    this.recordTestButton.setAttribute('label', 'Record as test');
+    this.recordTestButton.title = 'Record the selected rows (Shift+click extends the selection), or the whole log, as a test of the session file';
+    this.recordTestButton.dataset.testid = 'session-record-test';
+    this.recordTestButton.hidden = true;
+    this.recordTestButton.addEventListener('click', () => this.deps.recordTest());
+
     this.inStat = h('span', { className: 'stat', testId: 'stat-in', title: 'Received: messages · bytes' });
     this.outStat = h('span', { className: 'stat', testId: 'stat-out', title: 'Sent: messages · bytes' });
     this.rateStat = h('span', { className: 'stat', testId: 'stat-rate', title: 'Messages per second (in + out), last second' });
@@ -153,6 +164,7 @@ export class Toolbar {
       this.follow,
       this.saveButton,
       this.replayButton,
+      this.recordTestButton,
       (this.spacer = h('span', { className: 'spacer' })),
       this.inStat,
       this.outStat,
@@ -174,6 +186,7 @@ export class Toolbar {
     this.saveButton.hidden = !session || session.readOnly;
     this.saveButton.title = session?.fileName ? `Save session to ${session.fileName}` : 'Save session as…';
     this.replayButton.hidden = !session?.canReplay;
+    this.recordTestButton.hidden = !session || session.readOnly;
   }
 
   setTarget(target: string): void {

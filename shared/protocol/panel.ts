@@ -63,14 +63,28 @@ export interface PanelSnapshot {
   readonly autoReplies?: AutoRepliesInfo;
   /** Present when the log shown is a proxy pair: Out reads client → server, In server → client. */
   readonly proxy?: ProxyHoldInfo;
+  /** An entry to select and scroll to once drawn (a failed test's message), as the `reveal` event says. */
+  readonly reveal?: number;
+}
+
+/** What a panel's session buttons do. */
+export type SessionCommand = 'save' | 'replay' | 'recordTest';
+
+/** The rows from one seq to another, both included. */
+export interface SeqRange {
+  readonly from: number;
+  readonly to: number;
 }
 
 /** Panel requests the webview sends. */
 export type PanelRequests = {
   /** Sent once the webview has loaded (and again after it was recreated); answered with a snapshot. */
   ready: { params: Done; result: PanelSnapshot };
-  /** Runs a session command for this panel: Save Session, or Replay Sent Messages. */
-  sessionCommand: { params: { command: 'save' | 'replay' }; result: Done };
+  /**
+   * Runs a session command for this panel: Save Session, Replay Sent Messages, or Record as Test of the
+   * rows from seq `range.from` to `range.to` (the whole log without a range).
+   */
+  sessionCommand: { params: { command: SessionCommand; range?: SeqRange }; result: Done };
 };
 
 /** Panel events the webview sends. */
@@ -83,4 +97,6 @@ export type PanelWebviewEvents = {
 export type PanelEvents = {
   /** The panel now shows a different connection (reconnect, another peer); start over from this snapshot. */
   snapshot: { snapshot: PanelSnapshot };
+  /** Select entry `seq` of the log on screen and scroll to it (a failed test's message). */
+  reveal: { seq: number };
 };

@@ -3,7 +3,7 @@
 // extension's callbacks, and a way to post. Each module registers the handlers of its slice of the
 // protocol (shared/protocol/<feature>.ts) against this and nothing else.
 import type { FramerSpec } from '../../shared/framerSpec';
-import type { EventMap, HostEvents } from '../../shared/protocol';
+import type { EventMap, HostEvents, SeqRange, SessionCommand } from '../../shared/protocol';
 import type { Connection, WebSocketConnection } from '../core/connection/connectionTypes';
 import type { EntryLog } from '../core/log/entryLog';
 import type { ComposerLists } from './composerLists';
@@ -18,8 +18,8 @@ export interface PanelCallbacks {
   disconnect(): void | Promise<void>;
   /** Puts text on the system clipboard. */
   writeClipboard(text: string): void | Promise<void>;
-  /** Runs Save Session or Replay Sent Messages for this panel; absent where sessions are not available. */
-  sessionCommand?(command: 'save' | 'replay'): void | Promise<void>;
+  /** Runs Save Session, Replay Sent Messages or Record as Test for this panel; absent where sessions are not available. */
+  sessionCommand?(command: SessionCommand, range?: SeqRange): void | Promise<void>;
   /**
    * Asks where to save an entry's full payload and writes it; false when the user cancelled. Absent
    * where files cannot be written. `payload` is the caller's own copy: it stays as it is while the

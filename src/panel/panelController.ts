@@ -93,12 +93,12 @@ export class PanelController extends DecodingPanel {
   private readonly connectionEmitter = this.register(new Emitter<Connection>());
   /** Fires when the panel starts showing another connection (see attach). */
   readonly onDidChangeConnection: Event<Connection> = this.connectionEmitter.event;
-
   /** The webview answered `ready` (it has a snapshot and wants live updates). */
   private ready = false;
   private visible = true;
   /** The connection changed while hidden: a retained webview gets a snapshot when shown. */
   private snapshotOwed = false;
+  private revealOwed: number | undefined;
   /** What of the connection the webview was last told, to post only what changed. */
   private readonly changes = new ConnectionChanges();
   /** How TCP data is split into messages for display and on send; undefined shows raw chunks. */
@@ -113,12 +113,7 @@ export class PanelController extends DecodingPanel {
   /** The proxy pair on screen, if any: hold switches and held list. */
   private readonly proxy = this.register(new ProxyController(() => this.stream.scheduleFlush(), () => this.decoding));
 
-  constructor(
-    connection: Connection,
-    post: PostToWebview,
-    private readonly callbacks: PanelCallbacks,
-    options: PanelControllerOptions = {},
-  ) {
+  constructor(connection: Connection, post: PostToWebview, private readonly callbacks: PanelCallbacks, options: PanelControllerOptions = {}) {
     super();
     this.conn = connection;
     this.log = options.log ?? ((line) => console.warn(`[socket-inspector] ${line}`));
@@ -194,10 +189,9 @@ export class PanelController extends DecodingPanel {
         webviewError: ({ message }) => this.log(`webview: ${message}`),
       },
     });
-    this.register(toDisposable(() => this.channel.dispose()));
-    this.register(toDisposable(() => this.unsubscribeConnection()));
-    this.register(toDisposable(() => this.framedLog?.dispose()));
-    this.register(toDisposable(() => this.server?.dispose()));
+    for (const end of [() => this.channel.dispose(), () => this.unsubscribeConnection(), () => this.framedLog?.dispose(), () => this.server?.dispose()]) {
+      this.register(toDisposable(end));
+    }
     this.subscribeConnection();
     if (ServerController.accepts(connection)) this.server = this.createServerController(connection);
     this.decoding.track();
@@ -329,9 +323,9 @@ export class PanelController extends DecodingPanel {
         this.setFraming(spec === null ? undefined : framerSpecFromJson(spec));
         return {};
       },
-      sessionCommand: async ({ command }) => {
+      sessionCommand: async ({ command, range }) => {
         if (!this.callbacks.sessionCommand || this.server) throw new RequestError({ message: 'Sessions are not available here.', code: 'UNSUPPORTED' });
-        await this.callbacks.sessionCommand(command);
+        await this.callbacks.sessionCommand(command, range);
         return {};
       },
     };
@@ -359,7 +353,7 @@ export class PanelController extends DecodingPanel {
   }
 
   /** The log the webview shows: the framed view when a framer is chosen, else the raw log. */
-  private get shownLog(): EntryLog {
+  get shownLog(): EntryLog {
     return this.framedLog?.log ?? this.conn.log;
   }
 
@@ -379,9 +373,7 @@ export class PanelController extends DecodingPanel {
     } else this.snapshotOwed = true;
   }
 
-  private get live(): boolean {
-    return this.ready && this.visible && !this.isDisposed;
-  }
+  private get live(): boolean { return this.ready && this.visible && !this.isDisposed; }
 
   private subscribeConnection(): void {
     const c = this.conn;
@@ -422,8 +414,17 @@ export class PanelController extends DecodingPanel {
   }
 
   private snapshot(): PanelSnapshot {
-    const { conn, stream, lists, settings, sessionInfo, framer, server, proxy } = this;
-    return panelSnapshot({ conn, stream, lists, settings, sessionInfo, framer, server, proxy });
+    const { conn, stream, lists, settings, sessionInfo, framer, server, proxy, revealOwed: reveal } = this;
+    this.revealOwed = undefined;
+    return panelSnapshot({ conn, stream, lists, settings, sessionInfo, framer, server, proxy, reveal });
+  }
+
+  /** Selects entry `seq` of the log on screen in the webview and scrolls to it: now, or with its next snapshot. */
+  reveal(seq: number): void {
+    if (this.live) return this.channel.sendEvent('reveal', { seq });
+    this.revealOwed = seq;
+    // Hidden after ready: the snapshot it gets when shown again carries the entry.
+    this.snapshotOwed ||= this.ready;
   }
 
   private onClear(): void {

@@ -23,6 +23,8 @@ export interface SnapshotParts {
   readonly framer: FramerSpec | undefined;
   readonly server: ServerController | undefined;
   readonly proxy: ProxyController;
+  /** An entry the webview is to select and scroll to. */
+  readonly reveal: number | undefined;
 }
 
 /** Everything the webview starts from. */
@@ -50,6 +52,7 @@ export function panelSnapshot(parts: SnapshotParts): PanelSnapshot {
     ...(parts.server ? { peers: parts.server.info() } : {}),
     ...(parts.server?.autoReplies() ? { autoReplies: parts.server.autoReplies() } : {}),
     ...(parts.proxy.info() ? { proxy: parts.proxy.info()! } : {}),
+    ...(parts.reveal !== undefined ? { reveal: parts.reveal } : {}),
   };
 }
 

@@ -14,6 +14,7 @@ import { PanelManager } from './panels/panelManager';
 import { registerServerCommands } from './commands/serverCommands';
 import { registerServerFileCommands } from './commands/serverFileCommands';
 import { registerSessionCommands } from './commands/sessionCommands';
+import { registerRecordTestCommand } from './commands/recordTestCommand';
 import { registerSessionEditor } from './sessionEditor/sessionEditor';
 import { loadProtoSchemas } from '../core/decode';
 import { bindProtoLoader } from './protoFiles';
@@ -35,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   const pick = connectionPicker(registry, panels, (e) => reportError(output, e));
   registerInspectorCommands(context, registry, panels, pick);
   registerSessionCommands(context, panels, pick, output);
+  registerRecordTestCommand(context, panels, pick, output);
   registerSessionEditor(context, registry, panels, output);
   registerSessionsView(context, registry, panels, output);
   registerExportCommands(context, registry, panels, pick, output);

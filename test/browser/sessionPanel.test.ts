@@ -11,7 +11,7 @@ import { RecordedConnection } from '../../src/core/session/recordedConnection';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
 import { rowWithText, visibleRows } from './harness/panelActions';
-import { openPanel } from './harness/panelPage';
+import { openPanel, type OpenPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
 import { startWsPeer } from './harness/wsPeer';
 
@@ -64,6 +64,75 @@ describe('session panel (Chromium)', { skip: chromiumSkipReason() }, () => {
       await page.locator('[data-testid=session-save]').click();
       await page.locator('[data-testid=session-replay]').click();
       await eventually(() => asked.join(), (a) => a === 'save,replay', 'both commands to reach the extension');
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+      recorded.dispose();
+    }
+  });
+
+  /** A recording of `n` messages, `message 0` … `message n-1`, sent and received in turn. */
+  const longSession = (n: number) =>
+    parseSession(
+      JSON.stringify({
+        version: 1,
+        connection: { type: 'websocket', url: 'ws://127.0.0.1:1/recorded' },
+        log: {
+          savedAt: '2024-05-01T12:00:01.000Z',
+          entries: Array.from({ length: n }, (_, i) => ({ seq: i, time: '2024-05-01T12:00:00.000Z', mono: i, direction: i % 2 ? 'in' : 'out', kind: 'text', text: `message ${i}` })),
+        },
+      }),
+    );
+  const selectedRows = (page: OpenPanel['page']) =>
+    page.$$eval('[data-testid=log-row][aria-selected=true]', (els) => els.map((el) => Number(el.getAttribute('data-id'))).sort((a, b) => a - b));
+
+  it('selects and scrolls to the entry the host reveals (a failed test\'s message), live and from a snapshot', async () => {
+    const recorded = new RecordedConnection(longSession(400));
+    const panel = await openPanel(suite.browser, suite.server, recorded, { controller: { session: () => ({ canReplay: true, readOnly: false }) } });
+    try {
+      const { page } = panel;
+      await rowWithText(page, 'message 399').waitFor();
+      panel.controller.reveal(37);
+      await eventually(() => selectedRows(page), (rows) => rows.join() === '37', 'row 37 to be selected');
+      assert.ok(await rowWithText(page, 'message 37').isVisible(), 'the revealed row is in view');
+      assert.equal(await rowWithText(page, 'message 399').isVisible(), false, 'the view left the end');
+      // Told while the panel is hidden (as when the session editor opens it), the entry comes with the snapshot.
+      panel.controller.setVisible(false);
+      panel.controller.reveal(250);
+      panel.controller.setVisible(true);
+      await eventually(() => selectedRows(page), (rows) => rows.join() === '250', 'row 250 to be selected from the snapshot');
+      assert.ok(await rowWithText(page, 'message 250').isVisible());
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+      recorded.dispose();
+    }
+  });
+
+  it('Record as test sends the rows selected with Shift+click, or none for the whole log', async () => {
+    const recorded = new RecordedConnection(longSession(20));
+    const asked: unknown[] = [];
+    const panel = await openPanel(suite.browser, suite.server, recorded, {
+      callbacks: { sessionCommand: (command, range) => void asked.push([command, range]) },
+      controller: { session: () => ({ fileName: 'x.socket-session.json', canReplay: true, readOnly: false }) },
+    });
+    try {
+      const { page } = panel;
+      await rowWithText(page, 'message 5').click();
+      await page.locator('[data-testid=session-record-test]').click();
+      await rowWithText(page, 'message 9').click({ modifiers: ['Shift'] });
+      assert.deepEqual(await selectedRows(page), [5, 6, 7, 8, 9]);
+      await page.locator('[data-testid=session-record-test]').click();
+      // Shift+arrow goes on extending; a plain click starts over.
+      await page.locator('[data-testid=log-grid]').press('Shift+ArrowDown');
+      assert.deepEqual(await selectedRows(page), [5, 6, 7, 8, 9, 10]);
+      await rowWithText(page, 'message 2').click();
+      assert.deepEqual(await selectedRows(page), [2]);
+      await eventually(() => asked.length, (n) => n === 2, 'both commands to reach the extension');
+      assert.deepEqual(asked, [
+        ['recordTest', undefined],
+        ['recordTest', { from: 5, to: 9 }],
+      ]);
       assert.deepEqual(panel.problems, []);
     } finally {
       await panel.close();

@@ -24,6 +24,7 @@ const HOST_EVENT_TYPES = Object.keys({
   filterMatches: 0,
   composerLists: 0,
   snapshot: 0,
+  reveal: 0,
   peers: 0,
   held: 0,
   autoReplies: 0,

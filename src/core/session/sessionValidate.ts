@@ -308,6 +308,6 @@ export function validateSession(value: unknown): { session: Session; warnings: S
   if (messages) out.messages = messages.map((m, i) => readMessage(m, `messages[${i}]`, warnings));
   if (r.has('log')) out.log = readLog(r.raw('log'), warnings);
   // -- tests (issue 21) --
-  if (r.has('tests')) out.tests = readTests(r.raw('tests'), warnings);
+  if (r.has('tests')) out.tests = readTests(r.raw('tests'), warnings, connection.layer?.type);
   return { session: r.keepExtras(out), warnings };
 }

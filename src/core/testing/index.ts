@@ -7,3 +7,5 @@ export * from './testLoad';
 export * from './testRecording';
 export * from './testRunner';
 export * from './testVariables';
+export * from './testFromLog';
+export * from './testInsert';

@@ -4,6 +4,7 @@
 //
 // A step is an object holding exactly one step key (`send`, `expect`, `expectNone`, `expectHandshake`,
 // `expectClose`, `capture`, `wait`, `repeat`, `every`, `disconnect`), optionally with a `name`.
+import type { LayerSendForm } from '../../../shared/decode/layerForms';
 import type { DirectionName, KindName } from '../../../shared/logModel';
 
 /** How long an expect waits for its message unless the step or the test says otherwise, ms. */
@@ -21,16 +22,26 @@ export type SendBody =
   | { readonly hex: string }
   | { readonly base64: string }
   /** A saved composer message of this session (`messages[].name`). */
-  | { readonly message: string };
+  | { readonly message: string }
+  /** A protocol layer's composer form (a Socket.IO emit, an MQTT publish), sent by the connection's layer. */
+  | { readonly layer: LayerSendForm };
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
-/** A JSON path check: the value at `path` equals `equals` (deep), or its text matches `matches`. */
+/** The JSON types a `jsonPath` matcher's `type` names. */
+export type JsonTypeName = 'string' | 'number' | 'boolean' | 'object' | 'array' | 'null';
+export const JSON_TYPE_NAMES: readonly JsonTypeName[] = ['string', 'number', 'boolean', 'object', 'array', 'null'];
+
+/**
+ * A JSON path check: the value at `path` equals `equals` (deep), or its text matches `matches`, or it is
+ * of JSON type `type` (exactly one of the three).
+ */
 export interface JsonPathMatcher {
   readonly path: string;
   readonly equals?: JsonValue;
   /** A regular expression (`/body/flags`, or a body alone) tested on the value as text. */
   readonly matches?: string;
+  readonly type?: JsonTypeName;
 }
 
 /** A field of the message as the connection's protocol layer decodes it (DecodedMessage.fields). */
@@ -54,7 +65,8 @@ export interface MessageMatchers {
   readonly regex?: string;
   /** The payload is JSON and holds at least these fields and items (a subset: objects need the keys given). */
   readonly json?: JsonValue;
-  readonly jsonPath?: JsonPathMatcher;
+  /** One check, or several that must all hold (a recorded test's volatile fields: an id, a timestamp). */
+  readonly jsonPath?: JsonPathMatcher | readonly JsonPathMatcher[];
   /** The payload bytes are exactly these (hex digits, spaces allowed). */
   readonly hex?: string;
   /** The payload bytes start with these. */
@@ -191,7 +203,7 @@ export const TEST_FIELDS = {
   step: ['name', ...STEP_KINDS],
   send: ['text', 'escapes', 'json', 'hex', 'base64', 'message', 'layer'],
   matchers: ['direction', 'kind', 'text', 'contains', 'regex', 'json', 'jsonPath', 'hex', 'hexPrefix', 'field', 'within'],
-  jsonPath: ['path', 'equals', 'matches'],
+  jsonPath: ['path', 'equals', 'matches', 'type'],
   field: ['name', 'equals', 'matches'],
   expectHandshake: ['status', 'headers'],
   expectClose: ['code', 'reason', 'within'],

@@ -7,7 +7,7 @@ import type { DecodedMessage } from '../../../shared/decode/decoded';
 import { Direction, Kind, kindName } from '../../../shared/logModel';
 import type { PatternRunner } from '../patterns/patternRunner';
 import { parseFieldPath, readField } from '../timing/jsonFieldPath';
-import type { MessageMatchers } from './testFormat';
+import type { JsonPathMatcher, JsonTypeName, MessageMatchers } from './testFormat';
 import type { TestMessage } from './testMessages';
 
 /** What a matcher found wrong: a sentence, and the two sides as text a diff view can show. */
@@ -82,6 +82,30 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   return jsonSubset(a, b) && jsonSubset(b, a);
 }
 
+/** The jsonPath checks of the matchers, as a list (one may be written without the list). */
+function jsonPathsOf(matchers: MessageMatchers): readonly JsonPathMatcher[] {
+  const p = matchers.jsonPath;
+  return p === undefined ? [] : Array.isArray(p) ? p : [p as JsonPathMatcher];
+}
+
+/** The JSON type name of a parsed value. */
+function jsonTypeOf(v: unknown): JsonTypeName {
+  return v === null ? 'null' : Array.isArray(v) ? 'array' : (typeof v as JsonTypeName);
+}
+
+async function jsonPathMismatch(json: unknown, check: JsonPathMatcher, context: MatchContext): Promise<Mismatch | undefined> {
+  const { path, equals, matches, type } = check;
+  const parsed = parseFieldPath(path);
+  const value = parsed.ok ? readField(json, parsed.segments) : undefined;
+  if (value === undefined) return { why: `the JSON has no value at ${path}`, expected: `${path} = ${equals !== undefined ? pretty(equals) : (matches ?? `a ${type}`)}`, actual: pretty(json) };
+  if (equals !== undefined && !jsonEqual(equals, value)) return { why: `${path} differs`, expected: pretty(equals), actual: pretty(value) };
+  if (type !== undefined && jsonTypeOf(value) !== type) return { why: `${path} is not a ${type}`, expected: `a ${type}`, actual: `${pretty(value)} (a ${jsonTypeOf(value)})` };
+  if (matches !== undefined && !(await boundedMatch(context.patterns, matches, valueText(value)))) {
+    return { why: `${path} does not match ${matches}`, expected: matches, actual: valueText(value) };
+  }
+  return undefined;
+}
+
 /** True when the message's direction and kind are those the matchers ask for (in, any message kind by default). */
 export function isCandidate(m: TestMessage, matchers: MessageMatchers): boolean {
   if (m.direction === Direction.Meta || m.kind === Kind.Close) return false;
@@ -125,23 +149,15 @@ export async function mismatch(m: TestMessage, matchers: MessageMatchers, contex
     try {
       json = JSON.parse(text);
     } catch {
-      return { why: 'the message is not JSON', expected: pretty(matchers.json ?? { [matchers.jsonPath!.path]: matchers.jsonPath!.equals ?? matchers.jsonPath!.matches }), actual: describePayload(m) };
+      return { why: 'the message is not JSON', expected: pretty(matchers.json ?? Object.fromEntries(jsonPathsOf(matchers).map((p) => [p.path, p.equals ?? p.matches ?? p.type]))), actual: describePayload(m) };
     }
   }
   if (matchers.json !== undefined && !jsonSubset(matchers.json, json)) {
     return { why: 'the JSON does not hold the expected fields', expected: pretty(matchers.json), actual: pretty(json) };
   }
-  if (matchers.jsonPath !== undefined) {
-    const { path, equals, matches } = matchers.jsonPath;
-    const parsed = parseFieldPath(path);
-    const value = parsed.ok ? readField(json, parsed.segments) : undefined;
-    if (value === undefined) return { why: `the JSON has no value at ${path}`, expected: `${path} = ${equals !== undefined ? pretty(equals) : matches}`, actual: pretty(json) };
-    if (equals !== undefined && !jsonEqual(equals, value)) {
-      return { why: `${path} differs`, expected: pretty(equals), actual: pretty(value) };
-    }
-    if (matches !== undefined && !(await boundedMatch(context.patterns, matches, valueText(value)))) {
-      return { why: `${path} does not match ${matches}`, expected: matches, actual: valueText(value) };
-    }
+  for (const check of jsonPathsOf(matchers)) {
+    const wrong = await jsonPathMismatch(json, check, context);
+    if (wrong) return wrong;
   }
   if (matchers.regex !== undefined && !(await boundedMatch(context.patterns, matchers.regex, text))) {
     return { why: `the text does not match ${matchers.regex}`, expected: matchers.regex, actual: describePayload(m) };

@@ -8,7 +8,10 @@ import { SocketInspectorError } from '../../../shared/errors';
 import type { Connection } from '../connection/connectionTypes';
 import { FramedLog } from '../framing/framedLog';
 import { framerSpecFromJson } from '../../../shared/framerSpec';
+import { LayerAttachment, type LayerChoice } from '../layers/layerAttachment';
 import { layerFactory } from '../layers/layerRegistry';
+import type { LayerSession } from '../layers/protocolLayer';
+import { resolveLayerSettings } from '../session/layerSecrets';
 import { PatternRunner } from '../patterns/patternRunner';
 import type { EnvRecord } from '../session/sessionEnv';
 import type { Session, SessionLog } from '../session/sessionFormat';
@@ -31,7 +34,7 @@ import { TestMessages, type TestMessage } from './testMessages';
 import { redactSessionLog } from './testRecording';
 import { checkVariables } from './testLoad';
 import { startTestMock, type StartedMock } from './testMock';
-import { bytesOf, sendBody } from './testSendSteps';
+import { bytesOf, sendBody, sendLayerForm } from './testSendSteps';
 import { StepFailure, type StepRun } from './testStep';
 import { Variables, type VariableSources } from './testVariables';
 
@@ -89,6 +92,9 @@ export interface RunTestOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Where layer secrets are looked up when the caller has no store: nowhere (a secret reference fails the layer). */
+const NO_SECRETS: SecretStore = { get: async () => undefined, store: async () => undefined, delete: async () => undefined };
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
@@ -112,6 +118,8 @@ class TestRun implements StepRun {
   connection: Connection | undefined;
   messages: TestMessages | undefined;
   private framed: FramedLog | undefined;
+  private layer: LayerAttachment | undefined;
+  private layerError: string | undefined;
   connectError: SocketInspectorError | undefined;
   /** Per direction (In, Out): index of the first message no expect has consumed. */
   readonly cursor = [0, 0];
@@ -130,11 +138,21 @@ class TestRun implements StepRun {
     patterns: PatternRunner,
   ) {
     const id = options.layer ?? sessionLayer(session);
-    const decoder = id ? layerFactory(id)?.decoder : undefined;
+    const factoryDecoder = id ? layerFactory(id)?.decoder : undefined;
+    // Once the layer is attached its decoder knows the layer's settings (MQTT's protocol version).
+    const decoderNow = () => this.layer?.decoder ?? factoryDecoder;
     this.match = {
       patterns,
-      ...(decoder ? { decode: (m: TestMessage) => decoder.decode({ payload: m.payload, direction: m.direction, kind: m.kind }) } : {}),
+      ...(factoryDecoder ? { decode: (m: TestMessage) => decoderNow()?.decode({ payload: m.payload, direction: m.direction, kind: m.kind }) } : {}),
     };
+  }
+
+  get layerSession(): LayerSession | undefined {
+    return this.layer?.session;
+  }
+
+  get layerStatus(): string | undefined {
+    return this.layerError ?? this.layer?.status;
   }
 
   get failure(): StepResult | undefined {
@@ -149,8 +167,10 @@ class TestRun implements StepRun {
     });
     this.variables.addSensitive(sensitive);
     this.connection = connection;
-    const framing = this.session.view?.framing;
-    // A TCP session with a framer is tested message by message, as the inspector shows it.
+    const layer = await this.startLayer(connection);
+    // A TCP session with a framer is tested message by message, as the inspector shows it; a layer that
+    // cuts its TCP stream into packets (MQTT) does so unless the file chose a framer.
+    const framing = this.session.view?.framing ?? (layer ? layerFactory(layer)?.tcpFramer : undefined);
     if (framing && connection.kind === 'tcp') this.framed = new FramedLog(connection.log, framerSpecFromJson(framing), { connection });
     this.messages = new TestMessages(this.framed?.log ?? connection.log);
     try {
@@ -158,6 +178,28 @@ class TestRun implements StepRun {
     } catch (e) {
       this.connectError = e instanceof SocketInspectorError ? e : new SocketInspectorError('NETWORK', String(e));
     }
+  }
+
+  /**
+   * Starts the session's protocol layer (connection.layer) speaking on the connection before it connects,
+   * as an inspector tab does: it makes the layer's handshake (a Socket.IO CONNECT, an MQTT CONNECT) and
+   * keep-alive, and sends `layer` forms. A layer that cannot start fails the steps that need it, saying why.
+   */
+  private async startLayer(connection: Connection): Promise<LayerId | undefined> {
+    if (!this.session.connection.layer) return undefined;
+    let choice: LayerChoice | undefined;
+    try {
+      choice = await resolveLayerSettings(this.session.connection, this.options.secrets ?? NO_SECRETS, this.options.env ?? {});
+    } catch (e) {
+      this.layerError = e instanceof Error ? e.message : String(e);
+      return undefined;
+    }
+    if (!choice) {
+      this.layerError = `the ${this.session.connection.layer.type} layer is not available in this build`;
+      return undefined;
+    }
+    this.layer = new LayerAttachment(connection, { choice, detect: false, speak: true });
+    return choice.id;
   }
 
   /** Runs `steps`; false once a step failed. Heartbeats started here stop when the list ends. */
@@ -240,7 +282,8 @@ class TestRun implements StepRun {
     const where = this.options.locate?.(step)?.path ?? step.kind;
     switch (step.kind) {
       case 'send':
-        sendBody(this, step.send, where);
+        if ('layer' in step.send) await sendLayerForm(this, step.send.layer, where);
+        else sendBody(this, step.send, where);
         return undefined;
       case 'expect':
         return expect(this, this.variables.fillJson(step.expect, where), step.expect.within ?? this.test.timeoutMs ?? DEFAULT_EXPECT_WITHIN_MS);
@@ -316,6 +359,7 @@ class TestRun implements StepRun {
   }
 
   dispose(): void {
+    this.layer?.dispose();
     this.messages?.dispose();
     this.framed?.dispose();
     this.connection?.dispose();

@@ -3,6 +3,7 @@
 // family of steps (testSendSteps.ts, testExpectSteps.ts, testConnectionSteps.ts) is one small module.
 import type { SocketInspectorError } from '../../../shared/errors';
 import type { Connection } from '../connection/connectionTypes';
+import type { LayerSession } from '../layers/protocolLayer';
 import type { Session } from '../session/sessionFormat';
 import type { MatchContext } from './testMatchers';
 import type { TestMessage, TestMessages } from './testMessages';
@@ -32,6 +33,10 @@ export interface StepRun {
   readonly cursor: number[];
   /** The message the last expect matched: what capture reads. */
   lastMatched: TestMessage | undefined;
+  /** The protocol layer speaking on the connection (connection.layer), when it started. */
+  readonly layerSession: LayerSession | undefined;
+  /** Why there is no layer session, or its state. */
+  readonly layerStatus: string | undefined;
   /** The connection, or a StepFailure when it did not open. */
   openConnection(): Connection;
 }

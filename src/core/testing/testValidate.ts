@@ -2,16 +2,19 @@
 // check with an error naming its path (`tests[0].steps[2].expect.within must be …`); the loader
 // (testLoad.ts) adds the line and column. Unknown fields are warnings, as everywhere in the format.
 import { parseComposerInput } from '../../../shared/codecs/composerInput';
+import type { LayerSendForm } from '../../../shared/decode/layerForms';
 import { parseHex } from '../../../shared/codecs/hexInput';
 import type { SessionWarning } from '../session/sessionFormat';
 import { bad, found, isRecord, Reader } from '../session/sessionFieldReader';
 import { parseFieldPath } from '../timing/jsonFieldPath';
 import {
+  JSON_TYPE_NAMES,
   MAX_REPEAT_TIMES,
   STEP_KINDS,
   TEST_FIELDS,
   type CaptureStep,
   type ExpectHandshakeStep,
+  type JsonPathMatcher,
   type JsonValue,
   type MessageMatchers,
   type SendBody,
@@ -63,12 +66,12 @@ function withoutPlaceholders(text: string): boolean {
   return !text.includes('${');
 }
 
-function readSend(v: unknown, path: string, warnings: SessionWarning[]): SendBody {
+function readSend(v: unknown, path: string, warnings: SessionWarning[], layer: string | undefined): SendBody {
   if (typeof v === 'string') return { text: checked(v, path) };
-  const r = Reader.object(v, path, TEST_FIELDS.send, warnings, 'a string (text to send) or an object { "text" | "json" | "hex" | "base64" | "message" }');
+  const r = Reader.object(v, path, TEST_FIELDS.send, warnings, 'a string (text to send) or an object { "text" | "json" | "hex" | "base64" | "message" | "layer" }');
   const given = (['text', 'json', 'hex', 'base64', 'message', 'layer'] as const).filter((k) => r.has(k));
   if (given.length !== 1) {
-    throw bad(path, `needs exactly one of "text", "json", "hex", "base64" or "message" (found ${given.length === 0 ? 'none' : given.map((k) => `"${k}"`).join(', ')})`);
+    throw bad(path, `needs exactly one of "text", "json", "hex", "base64", "message" or "layer" (found ${given.length === 0 ? 'none' : given.map((k) => `"${k}"`).join(', ')})`);
   }
   const key = given[0]!;
   if (key !== 'text' && r.has('escapes')) throw bad(r.at('escapes'), 'applies to "text" only');
@@ -95,11 +98,17 @@ function readSend(v: unknown, path: string, warnings: SessionWarning[]): SendBod
     }
     case 'message':
       return { message: r.string('message', true) };
-    case 'layer':
-      throw bad(
-        r.at('layer'),
-        'sends through a protocol layer (a Socket.IO emit, an MQTT publish), which needs "connection.layer"; this version has no protocol layers yet',
-      );
+    case 'layer': {
+      const form = r.raw('layer');
+      if (!isRecord(form) || typeof form.layer !== 'string') {
+        throw bad(r.at('layer'), `must be a protocol layer's composer form: an object { "layer": "socketio" | "mqtt" | "stomp", … } (found ${found(form)})`);
+      }
+      if (layer === undefined) throw bad(r.at('layer'), `sends through a protocol layer, which needs one on the connection: "connection": { …, "layer": { "type": "${form.layer}" } }`);
+      if (form.layer !== layer) throw bad(`${r.at('layer')}.layer`, `is "${form.layer}", but the connection speaks ${layer} (connection.layer)`);
+      // The form's own fields are checked by the layer when it sends (the same check the composer gets).
+      jsonValue(form as JsonValue, r.at('layer'));
+      return { layer: form as unknown as LayerSendForm };
+    }
   }
 }
 
@@ -128,14 +137,10 @@ function readMatchers(v: unknown, path: string, warnings: SessionWarning[], what
   if (regex !== undefined) out.regex = regexText(regex, r.at('regex'));
   if (r.has('json')) out.json = jsonValue(r.raw('json'), r.at('json'));
   if (r.has('jsonPath')) {
-    const p = Reader.object(r.raw('jsonPath'), r.at('jsonPath'), TEST_FIELDS.jsonPath, warnings, 'an object { "path", "equals" | "matches" }');
-    const fieldPath = p.string('path', true);
-    const parsed = parseFieldPath(fieldPath);
-    if (!parsed.ok) throw bad(p.at('path'), `is not a JSON field path: ${parsed.message}`);
-    if (p.has('equals') === p.has('matches')) throw bad(r.at('jsonPath'), 'needs exactly one of "equals" (a JSON value) and "matches" (a regular expression)');
-    out.jsonPath = p.has('equals')
-      ? { path: fieldPath, equals: jsonValue(p.raw('equals'), p.at('equals')) }
-      : { path: fieldPath, matches: regexText(p.string('matches', true), p.at('matches')) };
+    const raw = r.raw('jsonPath');
+    out.jsonPath = Array.isArray(raw)
+      ? raw.map((item, i) => readJsonPath(item, `${r.at('jsonPath')}[${i}]`, warnings))
+      : readJsonPath(raw, r.at('jsonPath'), warnings);
   }
   for (const key of ['hex', 'hexPrefix'] as const) {
     const s = r.string(key);
@@ -161,6 +166,18 @@ function readMatchers(v: unknown, path: string, warnings: SessionWarning[], what
   const w = within(r);
   if (w !== undefined) out.within = w;
   return r.keepExtras(out) as MessageMatchers & { within?: number };
+}
+
+function readJsonPath(v: unknown, path: string, warnings: SessionWarning[]): JsonPathMatcher {
+  const p = Reader.object(v, path, TEST_FIELDS.jsonPath, warnings, 'an object { "path", "equals" | "matches" | "type" }, or a list of them');
+  const fieldPath = p.string('path', true);
+  const parsed = parseFieldPath(fieldPath);
+  if (!parsed.ok) throw bad(p.at('path'), `is not a JSON field path: ${parsed.message}`);
+  const given = (['equals', 'matches', 'type'] as const).filter((k) => p.has(k));
+  if (given.length !== 1) throw bad(path, 'needs exactly one of "equals" (a JSON value), "matches" (a regular expression) and "type" (a JSON type)');
+  if (p.has('equals')) return { path: fieldPath, equals: jsonValue(p.raw('equals'), p.at('equals')) };
+  if (p.has('type')) return { path: fieldPath, type: p.oneOf('type', JSON_TYPE_NAMES) };
+  return { path: fieldPath, matches: regexText(p.string('matches', true), p.at('matches')) };
 }
 
 function readHandshake(v: unknown, path: string, warnings: SessionWarning[]): ExpectHandshakeStep {
@@ -200,12 +217,12 @@ function readCapture(v: unknown, path: string, warnings: SessionWarning[]): Capt
   return r.keepExtras(group !== undefined ? { as, regex, group } : { as, regex });
 }
 
-function readSteps(v: unknown, path: string, warnings: SessionWarning[]): TestStep[] {
+function readSteps(v: unknown, path: string, warnings: SessionWarning[], layer: string | undefined): TestStep[] {
   if (!Array.isArray(v)) throw bad(path, `must be a list of steps (found ${found(v)})`);
-  return v.map((s, i) => readStep(s, `${path}[${i}]`, warnings));
+  return v.map((s, i) => readStep(s, `${path}[${i}]`, warnings, layer));
 }
 
-function readStep(v: unknown, path: string, warnings: SessionWarning[]): TestStep {
+function readStep(v: unknown, path: string, warnings: SessionWarning[], layer: string | undefined): TestStep {
   const what = `a step: an object with one of ${STEP_KINDS.map((k) => `"${k}"`).join(', ')}`;
   const r = Reader.object(v, path, TEST_FIELDS.step, warnings, what);
   const kinds = STEP_KINDS.filter((k) => r.has(k));
@@ -219,7 +236,7 @@ function readStep(v: unknown, path: string, warnings: SessionWarning[]): TestSte
   let step: TestStep;
   switch (kind) {
     case 'send':
-      step = { kind, send: readSend(raw, at, warnings) };
+      step = { kind, send: readSend(raw, at, warnings, layer) };
       break;
     case 'expect':
       step = { kind, expect: readMatchers(raw, at, warnings, 'an object of matchers { "text", "json", "regex", … , "within" }') };
@@ -252,13 +269,16 @@ function readStep(v: unknown, path: string, warnings: SessionWarning[]): TestSte
     case 'repeat': {
       const c = Reader.object(raw, at, TEST_FIELDS.repeat, warnings, 'an object { "times", "steps" }');
       const times = c.integer('times', 1, MAX_REPEAT_TIMES, true);
-      step = { kind, repeat: c.keepExtras({ times, steps: readSteps(c.need('steps', 'a list of steps'), c.at('steps'), warnings) }) };
+      step = { kind, repeat: c.keepExtras({ times, steps: readSteps(c.need('steps', 'a list of steps'), c.at('steps'), warnings, layer) }) };
       break;
     }
     case 'every': {
       const c = Reader.object(raw, at, TEST_FIELDS.every, warnings, 'an object { "ms", "send" }');
       const ms = c.integer('ms', 1, MAX_MS, true);
-      step = { kind, every: c.keepExtras({ ms, send: readSend(c.need('send', 'what to send'), c.at('send'), warnings) }) };
+      const send = readSend(c.need('send', 'what to send'), c.at('send'), warnings, layer);
+      // A layer keeps its own keep-alive (Engine.IO pings, MQTT PINGREQ); a heartbeat sends bytes.
+      if ('layer' in send) throw bad(c.at('send'), 'sends bytes on a timer; a protocol layer keeps its own keep-alive, so a layer form cannot be a heartbeat');
+      step = { kind, every: c.keepExtras({ ms, send }) };
       break;
     }
     case 'disconnect': {
@@ -296,7 +316,7 @@ function readSetup(v: unknown, path: string, warnings: SessionWarning[]): TestSe
 }
 
 /** Checks a session's `tests` field; throws BAD_SESSION naming the path of the first wrong field. */
-export function readTests(v: unknown, warnings: SessionWarning[]): SessionTest[] {
+export function readTests(v: unknown, warnings: SessionWarning[], layer?: string): SessionTest[] {
   if (!Array.isArray(v)) throw bad('tests', `must be a list of tests { "name", "steps" } (found ${found(v)})`);
   const names = new Map<string, number>();
   return v.map((t, i) => {
@@ -309,7 +329,7 @@ export function readTests(v: unknown, warnings: SessionWarning[]): SessionTest[]
     names.set(name, i);
     const timeoutMs = r.integer('timeoutMs', 0, MAX_MS);
     const setup = r.has('setup') ? readSetup(r.raw('setup'), r.at('setup'), warnings) : undefined;
-    const steps = readSteps(r.need('steps', 'a list of steps'), r.at('steps'), warnings);
+    const steps = readSteps(r.need('steps', 'a list of steps'), r.at('steps'), warnings, layer);
     const test = r.keepExtras({ name, ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(setup ? { setup } : {}), steps });
     PATHS.set(test, path);
     return test;

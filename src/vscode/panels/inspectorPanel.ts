@@ -2,6 +2,7 @@
 // CSP, and wires its messages to a PanelController. Everything else lives in the controller.
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { SeqRange, SessionCommand } from '../../../shared/protocol';
 import type { Connection } from '../../core/connection/connectionTypes';
 import { PanelController, type PanelControllerOptions } from '../../panel/panelController';
 import { renderPanelHtml } from '../../panel/panelHtml';
@@ -15,8 +16,8 @@ export interface InspectorPanelCallbacks {
   connect(): Connection | void | Promise<Connection | void>;
   /** Drops the connection. */
   disconnect(): void | Promise<void>;
-  /** Runs Save Session or Replay Sent Messages for this panel. */
-  sessionCommand?(command: 'save' | 'replay'): void | Promise<void>;
+  /** Runs Save Session, Replay Sent Messages or Record as Test for this panel. */
+  sessionCommand?(command: SessionCommand, range?: SeqRange): void | Promise<void>;
   /** Called once when the user closed the panel (the owner decides what happens to the connection). */
   onDidDispose?(): void;
 }

@@ -131,8 +131,9 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   private callbacks(id: string): InspectorPanelCallbacks {
     return {
       connect: () => this.reconnect(id),
-      sessionCommand: async (command) => {
-        await vscode.commands.executeCommand(command === 'save' ? 'socketInspector.saveSession' : 'socketInspector.replaySession', { id });
+      sessionCommand: async (command, range) => {
+        const name = { save: 'socketInspector.saveSession', replay: 'socketInspector.replaySession', recordTest: 'socketInspector.recordAsTest' }[command];
+        await vscode.commands.executeCommand(name, { id, ...(range ? { from: range.from, to: range.to } : {}) });
       },
       disconnect: () => this.registry.get(id)?.close(),
       onDidDispose: () => {

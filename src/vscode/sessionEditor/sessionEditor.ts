@@ -5,6 +5,7 @@
 // + rename" nor refuse to overwrite a file it could not parse. Read-only to VS Code, the file is written
 // only by our Save Session commands, through saveSession (atomic, refusing an unparseable or changed
 // file). "Reopen Editor With… Text Editor" still edits the JSON by hand.
+import { sessionShown } from './sessionReveal';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
@@ -175,6 +176,8 @@ export class SessionEditorProvider implements vscode.CustomReadonlyEditorProvide
     };
     entry = this.panels.adopt(id, webviewPanel, source);
     if (!entry) return;
+    const shown = sessionShown(document.uri, entry.panel.controller);
+    webviewPanel.onDidDispose(() => shown.dispose());
     const lists = entry.panel.controller.composerLists;
     for (const m of session.messages ?? []) {
       try {

@@ -24,6 +24,7 @@ import {
 } from '../../core/testing';
 import type { SessionTest } from '../../core/testing/testFormat';
 import { messageOf } from '../errorReport';
+import { revealInSession } from '../sessionEditor/sessionReveal';
 import { positionOfLine, type SessionTestItems } from './sessionTestItems';
 
 /** How many runs' logs are kept for "open this run's log". */
@@ -43,6 +44,8 @@ interface KeptRun {
   readonly session: Session;
   readonly test: SessionTest;
   readonly log: SessionLog;
+  /** The seq (in the run's log) of the message the failing step concerns. */
+  readonly failedSeq?: number;
 }
 
 /** `${secret:ID}` references anywhere in a file's text. */
@@ -210,7 +213,8 @@ export class SessionTestRuns implements vscode.Disposable {
       report.errored(item, new vscode.TestMessage(messageOf(e)));
       return;
     }
-    const runId = result.log ? this.keep({ file: data.uri.fsPath, session: loaded.session, test, log: result.log }) : undefined;
+    const failedSeq = result.failure?.seq;
+    const runId = result.log ? this.keep({ file: data.uri.fsPath, session: loaded.session, test, log: result.log, ...(failedSeq !== undefined ? { failedSeq } : {}) }) : undefined;
     this.output.info(`test ${vscode.workspace.asRelativePath(data.uri)} › ${test.name}: ${result.status}`);
     if (result.status === 'passed') report.passed(item, result.durationMs);
     else report.failed(item, this.failureMessage(data.uri, item, result.failure!, runId), result.durationMs);
@@ -266,6 +270,9 @@ export class SessionTestRuns implements vscode.Disposable {
     const path = join(dir, recordedRunFileName(kept.file, kept.test.name));
     writeFileSync(path, serializeSession(recordedRunSession(kept.session, kept.test, kept.log)));
     const uri = vscode.Uri.file(path);
+    // The inspector numbers the file's entries from 0 in file order: the failed message is its index.
+    const at = kept.failedSeq === undefined ? -1 : kept.log.entries.findIndex((e) => e.seq === kept.failedSeq);
+    if (at >= 0) revealInSession(uri, at);
     await vscode.commands.executeCommand('socketInspector.openSession', uri);
     return uri;
   }
