@@ -181,7 +181,7 @@ export class PanelController extends DecodingPanel {
       requests: {
         ...this.panelHandlers(),
         ...connectionHandlers(context),
-        ...sendHandlers(context),
+        ...sendHandlers(context, this.decoding),
         ...payloadHandlers(context),
         ...filterHandlers(this.filter),
         ...timingHandlers(context, this.timing),
