@@ -33,7 +33,8 @@ function output(child: ChildProcess): () => string {
 export async function startPythonWsServer(
   options: { tls?: { cert: string; key: string } } = {},
 ): Promise<Peer & { url(path: string): string }> {
-  const script = join(__dirname, '..', 'peers', 'fixtures', 'ws_server.py');
+  // Bundled into the extension-host suite, this file is elsewhere: the harness names the repository (SI_REPO_ROOT).
+  const script = process.env.SI_REPO_ROOT ? join(process.env.SI_REPO_ROOT, 'test', 'peers', 'fixtures', 'ws_server.py') : join(__dirname, '..', 'peers', 'fixtures', 'ws_server.py');
   const args = [script];
   let certDir: string | undefined;
   if (options.tls) {
