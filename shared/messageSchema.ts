@@ -204,6 +204,7 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
     fragments: optional(integer(1, MAX_FRAGMENTS)),
     broadcast: optional(boolean),
     inject: optional(oneOf('toServer', 'toClient')),
+    encode: optional(boolean),
   },
   setFraming: { spec: framerSpec },
   ping: { payload: string(1024) },

@@ -18,6 +18,7 @@ import { webviewIncoming } from '../shared/messageSchema';
 import type { ConnectionState } from '../shared/logModel';
 import type { DecodeEvents, FilterSpec, HostEvents, HostRequests, PanelSnapshot, PanelStats, WebviewEvents, WebviewRequests } from '../shared/protocol';
 import { Composer } from './composer';
+import { EncodeOption } from './composerEncodeOption';
 import { forwardControlLabels } from './controlLabels';
 import { DetailPane } from './detailPane';
 import { decodeIsOn, defaultFormat, fieldFilterExample } from './decodeNames';
@@ -153,6 +154,7 @@ function start(): void {
     announcer.decode(decodeStatus.update(state));
     filterBar.setFieldHint(fieldFilterExample(state.settings));
     composer.setLayer(state.settings.layer);
+    encodeOption.setSettings(state.settings);
     resetSummaries(true);
     const key = JSON.stringify(state.settings);
     if (key === decodeSettingsKey) return;
@@ -226,6 +228,8 @@ function start(): void {
     timingLine.onSummary(stats.timing);
     if (stats.timing) pairing.setApplied(stats.timing.field);
   }
+  /** "Encode as <codec>" beside the composer's format. */
+  const encodeOption = new EncodeOption();
   const composer = new Composer({
     send: (message, { framed, fragments }) =>
       hold.editing !== undefined
@@ -234,6 +238,7 @@ function start(): void {
         ...message,
         ...(hold.active && !server.broadcast ? { inject: hold.injectTo } : {}),
         ...(server.broadcast ? { broadcast: true } : {}),
+        ...(encodeOption.chosen ? { encode: true } : {}),
         ...(framed ? { framed } : {}),
         ...(fragments > 1 ? { fragments } : {}),
       }),
@@ -289,6 +294,7 @@ function start(): void {
     reportError: (message) => toolbar.setState(shownState, { message }),
   });
   composer.addOption(hold.sendTo);
+  composer.addOption(encodeOption.element);
 
   /** What the toolbar and the composer offer for the log shown (a connection, a server, a peer). */
   function updateComposer(): void {
@@ -296,6 +302,7 @@ function start(): void {
     const kind = details.connectionKind;
     composer.setConnection(kind, server.canSend(shownState), kind === 'ws' && server.mode !== 'server');
     composer.setSendLabel(hold.editing !== undefined ? 'Forward edited' : 'Send');
+    encodeOption.setDirection(hold.active && !server.broadcast && hold.injectTo === 'toClient' ? 'in' : 'out');
     logView.setProxy(hold.active);
     detail.proxy = hold.active;
   }

@@ -20,9 +20,11 @@ export type SendRequests = {
    * WebSocket: `fragments` > 1 sends the message in that many frames.
    * With `broadcast` (server panels), it goes to every open peer and `peers` says how many.
    * With `inject` (proxy pairs), it goes to that side as if the other side had sent it.
+   * With `encode` ("Encode as <codec>"), the input is JSON the panel's payload codec for messages of that
+   * direction encodes (shared/decode/encodeRule.ts); the bytes go as a binary message.
    */
   send: {
-    params: ComposerMessage & { framed?: boolean; fragments?: number; broadcast?: boolean; inject?: ProxyDirectionName };
+    params: ComposerMessage & { framed?: boolean; fragments?: number; broadcast?: boolean; inject?: ProxyDirectionName; encode?: boolean };
     result: { bytes: number; peers?: number };
   };
   /** Saves a composer message for this session. */

@@ -5,6 +5,7 @@ import type { DecodeSettings } from '../../shared/decode/decodeSettings';
 import type { DecodedMessage } from '../../shared/decode/decoded';
 import type { RequestHandlers } from '../../shared/messageHandler';
 import type { DecodeRequests, LayerSendForm } from '../../shared/protocol/decode';
+import type { SendRequests } from '../../shared/protocol/send';
 import { Disposable, type Event } from '../core/base/dispose';
 import type { LayerChoice, PanelDecoding } from './panelDecoding';
 
@@ -12,17 +13,27 @@ import type { LayerChoice, PanelDecoding } from './panelDecoding';
 export abstract class DecodingPanel extends Disposable {
   /** What reads the messages beyond bytes (protocol layer, payload codecs) when rows are shown. */
   protected abstract readonly decoding: PanelDecoding;
-  /** The webview's decode requests, also reached from the host (the extension's API: inspector(id)). */
-  protected abstract readonly decodeRequests: RequestHandlers<DecodeRequests>;
+  /** The webview's decode and send requests, also reached from the host (the extension's API: inspector(id)). */
+  protected abstract readonly apiRequests: RequestHandlers<DecodeRequests & SendRequests>;
 
   /** Sends a layer composer form as the webview's composer does (checked the same way); resolves with the bytes written. */
   async layerSend(form: LayerSendForm): Promise<{ bytes: number }> {
-    return this.decodeRequests.layerSend(form);
+    return this.apiRequests.layerSend(form);
+  }
+
+  /** Sends what a composer holds as the webview's Send does (`encode`: with the panel's payload codec); resolves with the bytes sent. */
+  async send(params: SendRequests['send']['params']): Promise<{ bytes: number; peers?: number }> {
+    return this.apiRequests.send(params);
+  }
+
+  /** Entry `seq` of the log on screen as the Decoded tab gets it; undefined when nothing decodes it. */
+  async decoded(seq: number): Promise<DecodedMessage | undefined> {
+    return (await this.apiRequests.getDecoded({ seq })).decoded;
   }
 
   /** The rows' one-line summaries of the log on screen, as the webview gets them; null where nothing applies. */
   async summaries(seqs: readonly number[]): Promise<readonly (string | null)[]> {
-    return (await this.decodeRequests.getSummaries({ seqs })).summaries;
+    return (await this.apiRequests.getSummaries({ seqs })).summaries;
   }
 
   /** How the panel reads messages beyond bytes: layer, detection, codec rules, .proto files. */

@@ -37,6 +37,7 @@ import { ConnectionChanges } from './connectionChanges';
 import { connectionHandlers } from './connectionHandlers';
 import { decodeHandlers } from './decodeHandlers';
 import type { DecodeRequests } from '../../shared/protocol/decode';
+import type { SendRequests } from '../../shared/protocol/send';
 import { DecodingPanel } from './decodingPanel';
 import { PanelDecoding, type PanelDecodingOptions } from './panelDecoding';
 import { filterHandlers, PanelFilter, type PanelFilterOptions } from './filterHandlers';
@@ -86,7 +87,7 @@ export class PanelController extends DecodingPanel {
   private readonly stream: LogStream;
   private readonly filter: PanelFilter;
   protected readonly decoding: PanelDecoding;
-  protected readonly decodeRequests: RequestHandlers<DecodeRequests>;
+  protected readonly apiRequests: RequestHandlers<DecodeRequests & SendRequests>;
   /** The panel as its feature modules see it. */
   private readonly context: PanelContext;
   private connectionSubscriptions: IDisposable[] = [];
@@ -168,7 +169,7 @@ export class PanelController extends DecodingPanel {
       ),
     );
     this.filter = this.register(new PanelFilter(context, options, this.decoding));
-    this.decodeRequests = decodeHandlers(context, this.decoding);
+    this.apiRequests = { ...decodeHandlers(context, this.decoding), ...sendHandlers(context, this.decoding) };
     this.channel = new MessageHandler<HostRequests, HostEvents, WebviewRequests, WebviewEvents>({
       post: post as (m: object) => void,
       schemas: hostIncoming,
@@ -176,13 +177,12 @@ export class PanelController extends DecodingPanel {
       requests: {
         ...this.panelHandlers(),
         ...connectionHandlers(context),
-        ...sendHandlers(context),
         ...payloadHandlers(context),
         ...filterHandlers(this.filter),
         ...timingHandlers(context, this.timing),
         ...serverHandlers(context),
         ...proxyHandlers(this.proxy),
-        ...this.decodeRequests,
+        ...this.apiRequests,
       },
       events: {
         ack: () => this.stream.ack(),

@@ -173,6 +173,11 @@ export class PanelDecoding extends Disposable implements FieldSource {
     return encodeEdited(this.decoding, text, { direction: direction as Direction, kind: kind as Kind, payload }, this.attachment?.decoder);
   }
 
+  /** The composer's JSON encoded with the codec that reads whole messages of `direction` (see EntryDecoding.encodeOutgoing). */
+  encodeOutgoing(text: string, direction: 'in' | 'out'): Uint8Array {
+    return this.decoding.encodeOutgoing(text, direction);
+  }
+
   /** Whether anything may decode the messages on screen: a layer (chosen or detected) or a codec rule. */
   get decodes(): boolean {
     return this.attachment?.decoder !== undefined || (this.settings.codecs?.length ?? 0) > 0;

@@ -11,6 +11,8 @@ import { prepareOutgoing, sendOutgoing } from '../core/connection/outgoingMessag
 import { encodeFramed } from '../core/framing/framerEncoder';
 import type { PanelContext } from './panelContext';
 import { requireServer } from './serverHandlers';
+import type { PanelDecoding } from './panelDecoding';
+import { encodeBase64 } from '../../shared/codecs/base64';
 
 /** Throws NOT_OPEN unless the connection is open. */
 export function requireOpen(connection: Connection, action: string): void {
@@ -49,9 +51,11 @@ export function postComposerLists(panel: PanelContext): void {
 }
 
 /** Handlers of the send requests. */
-export function sendHandlers(panel: PanelContext): RequestHandlers<SendRequests> {
+export function sendHandlers(panel: PanelContext, decoding: Pick<PanelDecoding, 'encodeOutgoing'>): RequestHandlers<SendRequests> {
   return {
-    send: ({ framed, fragments, broadcast, inject, ...message }) => {
+    send: ({ framed, fragments, broadcast, inject, encode, ...typed }) => {
+      // Encoded by the panel's codec, the message goes on as its bytes (binary) through the same paths.
+      const message = encode ? encodedMessage(typed, inject === 'toClient' ? 'in' : 'out', decoding) : typed;
       let result: { bytes: number; peers?: number };
       if (broadcast) result = requireServer(panel, 'broadcast').broadcast(message);
       else if (inject) result = { bytes: panel.proxy.inject(message, inject) };
@@ -63,7 +67,7 @@ export function sendHandlers(panel: PanelContext): RequestHandlers<SendRequests>
         });
         result = { bytes };
       }
-      panel.lists.recordSent(message);
+      panel.lists.recordSent(typed);
       postComposerLists(panel);
       return result;
     },
@@ -85,4 +89,12 @@ function requireFramer(panel: PanelContext): FramerSpec {
     throw new RequestError({ message: 'Adding framing on send needs a framer: choose one under View as.', code: 'PROTOCOL' });
   }
   return panel.framer;
+}
+
+/** The composer's JSON, encoded with the panel's codec for messages of `direction`, as a base64 message. */
+function encodedMessage(message: ComposerMessage, direction: 'in' | 'out', decoding: Pick<PanelDecoding, 'encodeOutgoing'>): ComposerMessage {
+  if (message.format !== 'json') {
+    throw new SocketInspectorError('PROTOCOL', `Encoding with the payload codec reads JSON: choose the JSON format (the input is ${message.format}).`);
+  }
+  return { format: 'base64', input: encodeBase64(decoding.encodeOutgoing(message.input, direction)), escapes: false };
 }

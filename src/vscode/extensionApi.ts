@@ -3,6 +3,8 @@
 import type { ConnectionRegistry } from '../core/connection/connectionRegistry';
 import type { Connection } from '../core/connection/connectionTypes';
 import type { LayerSendForm } from '../../shared/decode/layerForms';
+import type { DecodedMessage } from '../../shared/decode/decoded';
+import type { SendRequests } from '../../shared/protocol/send';
 import type { PanelManager } from './panels/panelManager';
 import type { SessionTestsApi } from './testing/sessionTests';
 
@@ -27,6 +29,13 @@ export interface InspectorApi {
   layerSend(form: LayerSendForm): Promise<{ bytes: number }>;
   /** The rows' one-line summaries of entries `seqs` of the log on screen; null where nothing applies. */
   summaries(seqs: readonly number[]): Promise<readonly (string | null)[]>;
+  /**
+   * Sends what the composer holds, as its Send button does: `encode` has the panel's payload codec encode
+   * the JSON ("Encode as <codec>"). Resolves with the bytes sent; rejects with the problem in words.
+   */
+  send(message: SendRequests['send']['params']): Promise<{ bytes: number; peers?: number }>;
+  /** Entry `seq` of the log on screen as the Decoded tab shows it; undefined when nothing decodes it. */
+  decoded(seq: number): Promise<DecodedMessage | undefined>;
 }
 
 export function createApi(registry: ConnectionRegistry, panels?: PanelManager, sessionTests?: SessionTestsApi): SocketInspectorApi {
@@ -38,7 +47,14 @@ export function createApi(registry: ConnectionRegistry, panels?: PanelManager, s
     sessionFileOf: (id) => panels?.entry(id)?.source.file?.uri.fsPath,
     inspector: (id) => {
       const controller = panels?.entry(id)?.panel.controller;
-      return controller && { layerSend: (form) => controller.layerSend(form), summaries: (seqs) => controller.summaries(seqs) };
+      return (
+        controller && {
+          layerSend: (form) => controller.layerSend(form),
+          summaries: (seqs) => controller.summaries(seqs),
+          send: (message) => controller.send(message),
+          decoded: (seq) => controller.decoded(seq),
+        }
+      );
     },
   };
 }

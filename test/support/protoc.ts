@@ -5,8 +5,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type LoadedProtoSchemas, loadProtoSchemas } from '../../src/core/decode';
 
-/** The fixture workspace folder: the include directory, as the workspace folder is in the extension. */
-export const PROTO_DIR = join(__dirname, '..', 'fixtures', 'proto');
+/**
+ * The fixture workspace folder: the include directory, as the workspace folder is in the extension.
+ * Bundled into the extension-host suite, this file is elsewhere: the harness names the repository (SI_REPO_ROOT).
+ */
+export const PROTO_DIR = process.env.SI_REPO_ROOT ? join(process.env.SI_REPO_ROOT, 'test', 'fixtures', 'proto') : join(__dirname, '..', 'fixtures', 'proto');
 
 /** The fixture files protoc can read too (no well-known types: Debian's protoc ships none). */
 export const PROTOC_FILES = ['chat/v1/message.proto', 'legacy/record.proto'];

@@ -6,6 +6,8 @@
 // call returns (the layer's innerPayload is dropped from what is kept).
 import { clipSummary, type DecodedMessage } from '../../../shared/decode/decoded';
 import type { CodecRule, DecodeSettings } from '../../../shared/decode/decodeSettings';
+import { encodeRuleFor } from '../../../shared/decode/encodeRule';
+import { SocketInspectorError } from '../../../shared/errors';
 import { Direction, Kind } from '../../../shared/logModel';
 import type { EntryLog } from '../log/entryLog';
 import type { LayerDecoder } from '../layers/protocolLayer';
@@ -228,6 +230,24 @@ export class EntryDecoding {
     if (!codec) return message;
     const inner = this.runPlanned(codec, innerPayload);
     return { ...message, summary: clipSummary(`${message.summary} · ${inner.summary}`), inner };
+  }
+
+  /**
+   * The composer's JSON text encoded for a whole message sent in `direction` ("Encode as <codec>"),
+   * with the codec of encodeRuleFor. Throws a SocketInspectorError in words: no such rule, a codec that
+   * cannot be made (the .proto files did not load), or the codec's own error with line and column.
+   */
+  encodeOutgoing(text: string, direction: 'in' | 'out'): Uint8Array {
+    const rule = encodeRuleFor(this.current, direction);
+    const planned = rule && this.plan.find((p) => p.rule === rule);
+    if (!planned) {
+      throw new SocketInspectorError(
+        'PROTOCOL',
+        `No payload codec reads ${direction === 'in' ? 'received' : 'sent'} messages, so there is nothing to encode with: choose one with "Choose Payload Codec…".`,
+      );
+    }
+    if ('problem' in planned.codec) throw new SocketInspectorError('PROTOCOL', `Cannot encode as ${planned.rule.codec}: ${planned.codec.problem}`);
+    return planned.codec.encode(text);
   }
 
   /** The fields the filter reads: the packet's, and the inner payload's where the packet has none of that name. */
