@@ -6,7 +6,7 @@
 //   ← { type: 'stop' }                       ends every connection and exits
 //   → { type: 'stopped', sent, cpuShare }    messages written and the share of one core it used
 import * as net from 'node:net';
-import { upgradeResponse, wireChunk, wsPreamble, type WireFlavor, type WireProtocol } from './wire';
+import { upgradeResponse, wireChunk, wsHandshake, type WireFlavor, type WireProtocol } from './wire';
 
 /** What the runner asks of a blaster. */
 export interface BlasterConfig {
@@ -111,10 +111,16 @@ const server = net.createServer((socket) => {
       return;
     }
     socket.write(answer);
-    const preamble = wsPreamble(config.flavor ?? 'plain');
-    if (preamble.length > 0) socket.write(preamble);
-    // Whatever the client sends from now on (pongs, its close) is read and dropped.
-    socket.on('data', () => {});
+    const handshake = wsHandshake(config.flavor ?? 'plain');
+    if (handshake.greeting.length > 0) socket.write(handshake.greeting);
+    // Whatever the client sends from now on (its CONNECT, pongs, its close) is read and dropped; its
+    // first message gets the layer's answer (between two chunks of the flood: they hold whole frames).
+    let answered = handshake.answer.length === 0;
+    socket.on('data', () => {
+      if (answered) return;
+      answered = true;
+      socket.write(handshake.answer);
+    });
     start(socket);
   };
   socket.on('data', onData);

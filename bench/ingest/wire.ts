@@ -43,14 +43,15 @@ function layerPayload(flavor: Exclude<WireFlavor, 'plain'>, size: number): Buffe
       return Buffer.concat([head, samplePayload(Math.max(2, size - head.length - 1)), Buffer.from([0])]);
     }
     case 'mqtt': {
-      // PUBLISH QoS 0 (MQTT 3.1.1): fixed header, topic, payload; remaining length in one or two bytes.
+      // PUBLISH QoS 0 (MQTT 5, the layer's default): fixed header, topic, no properties, payload; the
+      // remaining length in one or two bytes.
       const topic = Buffer.from('sensors/7', 'latin1');
       const headLength = size - 2 < 128 ? 2 : 3;
-      const body = samplePayload(Math.max(2, size - headLength - 2 - topic.length));
-      const remaining = 2 + topic.length + body.length;
+      const body = samplePayload(Math.max(2, size - headLength - 2 - topic.length - 1));
+      const remaining = 2 + topic.length + 1 + body.length;
       const fixed = remaining < 128 ? Buffer.from([0x30, remaining]) : Buffer.from([0x30, (remaining & 0x7f) | 0x80, remaining >> 7]);
       const topicLength = Buffer.from([topic.length >> 8, topic.length & 0xff]);
-      return Buffer.concat([fixed, topicLength, topic, body]);
+      return Buffer.concat([fixed, topicLength, topic, Buffer.from([0]), body]);
     }
     case 'msgpack': {
       // {"pad": "xxx…"}: fixmap of 1, fixstr key, str8 value (up to 255 bytes), else str16.
@@ -68,27 +69,30 @@ export function flavorPayload(flavor: WireFlavor, size: number): Buffer {
 }
 
 /**
- * What the server says before the flood so that the layer's session is up: Socket.IO's open packet and
- * the namespace's CONNECT, MQTT's CONNACK, STOMP's CONNECTED (the client's CONNECT is read and dropped).
+ * What the server says so that the layer's session is up, as a server would: a greeting at once
+ * (Socket.IO's open packet) and an answer to the client's first message (Socket.IO's namespace CONNECT,
+ * MQTT 5's CONNACK, STOMP's CONNECTED; what the client said is read and dropped). A bare client says
+ * nothing and gets no answer; the flood does not wait for it.
  */
-export function wsPreamble(flavor: WireFlavor): Buffer {
+export function wsHandshake(flavor: WireFlavor): { greeting: Buffer; answer: Buffer } {
   const text = (t: string): Buffer => {
     const payload = Buffer.from(t, 'latin1');
     return Buffer.concat([wsFrameHeader(payload.length), payload]);
   };
+  const none = Buffer.alloc(0);
   switch (flavor) {
     case 'plain':
     case 'msgpack':
-      return Buffer.alloc(0);
+      return { greeting: none, answer: none };
     case 'socketio':
-      return Buffer.concat([
-        text('0{"sid":"bench","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'),
-        text('40{"sid":"bench-ns"}'),
-      ]);
+      return {
+        greeting: text('0{"sid":"bench","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}'),
+        answer: text('40{"sid":"bench-ns"}'),
+      };
     case 'mqtt':
-      return Buffer.concat([wsFrameHeader(4, true), Buffer.from([0x20, 0x02, 0x00, 0x00])]);
+      return { greeting: none, answer: Buffer.concat([wsFrameHeader(5, true), Buffer.from([0x20, 0x03, 0x00, 0x00, 0x00])]) };
     case 'stomp':
-      return text('CONNECTED\nversion:1.2\nheart-beat:0,0\n\n\0');
+      return { greeting: none, answer: text('CONNECTED\nversion:1.2\nheart-beat:0,0\n\n\0') };
   }
 }
 
