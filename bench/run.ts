@@ -13,12 +13,13 @@ import { scrollCase } from './webview/scrollCase';
 import { memoryCase } from './memory/memoryCase';
 import { runnerCase } from './runner/runnerCase';
 import { decodeSummariesCase } from './decode/decodeSummariesCase';
-import { tcpLinesCase, wsIngestCases } from './ingest/ingestCases';
+import { decodedTreeCase } from './webview/decodedTreeCase';
+import { decodedIngestCases, tcpLinesCase, wsIngestCases } from './ingest/ingestCases';
 import { buildChildren } from './lib/children';
 import { consoleTable, machineInfo, writePartialReport, writeReport, type BenchReport } from './lib/report';
 import type { BenchCase, BenchSettings, Row } from './lib/row';
 
-const CASES: BenchCase[] = [...wsIngestCases, tcpLinesCase, eventLoopCase, bridgeCase, deliveryCase, scrollCase, memoryCase, runnerCase, decodeSummariesCase];
+const CASES: BenchCase[] = [...wsIngestCases, ...decodedIngestCases, tcpLinesCase, eventLoopCase, bridgeCase, deliveryCase, scrollCase, memoryCase, runnerCase, decodeSummariesCase, decodedTreeCase];
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');

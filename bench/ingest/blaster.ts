@@ -6,13 +6,15 @@
 //   ← { type: 'stop' }                       ends every connection and exits
 //   → { type: 'stopped', sent, cpuShare }    messages written and the share of one core it used
 import * as net from 'node:net';
-import { upgradeResponse, wireChunk, type WireProtocol } from './wire';
+import { upgradeResponse, wireChunk, wsHandshake, type WireFlavor, type WireProtocol } from './wire';
 
 /** What the runner asks of a blaster. */
 export interface BlasterConfig {
   readonly protocol: WireProtocol;
   /** Payload bytes per message. */
   readonly size: number;
+  /** What the WebSocket messages are (default plain JSON-looking text); a layer's flavor starts with its preamble. */
+  readonly flavor?: WireFlavor;
   /** Messages per second; 0 or absent means as fast as the socket drains. */
   readonly rate?: number;
   /** Messages per connection, after which the blaster sends nothing more; absent means no end. */
@@ -22,7 +24,7 @@ export interface BlasterConfig {
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as BlasterConfig;
-const { chunk, messages: perChunk } = wireChunk(config.protocol, config.size);
+const { chunk, messages: perChunk } = wireChunk(config.protocol, config.size, config.flavor);
 const sockets = new Set<net.Socket>();
 let sent = 0;
 let stopped = false;
@@ -109,8 +111,16 @@ const server = net.createServer((socket) => {
       return;
     }
     socket.write(answer);
-    // Whatever the client sends from now on (pongs, its close) is read and dropped.
-    socket.on('data', () => {});
+    const handshake = wsHandshake(config.flavor ?? 'plain');
+    if (handshake.greeting.length > 0) socket.write(handshake.greeting);
+    // Whatever the client sends from now on (its CONNECT, pongs, its close) is read and dropped; its
+    // first message gets the layer's answer (between two chunks of the flood: they hold whole frames).
+    let answered = handshake.answer.length === 0;
+    socket.on('data', () => {
+      if (answered) return;
+      answered = true;
+      socket.write(handshake.answer);
+    });
     start(socket);
   };
   socket.on('data', onData);

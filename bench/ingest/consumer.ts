@@ -17,6 +17,8 @@ import type { Connection } from '../../src/core/connection/connectionTypes';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { fastReceive } from '../../src/core/receive/fastReceive';
 import { PanelController } from '../../src/panel/panelController';
+import { PanelDecoding } from '../../src/panel/panelDecoding';
+import type { DecodeSettings } from '../../shared/decode/decodeSettings';
 import { serializeWebviewMessage } from '../bridge/vscodeWebviewMessage';
 import { trimProfile, type SampledProfile } from '../lib/cpuProfile';
 import { createLineRecorder } from './lineRecorder';
@@ -46,6 +48,11 @@ export interface ConsumerConfig {
    * connecting, the consumer answers 'warmup', 'snapshot' and 'finish' messages.
    */
   readonly stepped?: boolean;
+  /**
+   * Recorder: read the connection as a panel with these decode settings would (PanelDecoding: the
+   * layer chosen and spoken, codec rules), attached before it connects.
+   */
+  readonly decode?: DecodeSettings;
   /** Recorder retention caps; default the extension's. */
   readonly retention?: { maxEntries?: number; maxBytes?: number };
 }
@@ -163,15 +170,31 @@ function attachPanel(connection: Connection): { stats(): { batches: number; byte
 }
 
 let panel: ReturnType<typeof attachPanel> | undefined;
+/** The panel's decode state, when the recorder reads with decode settings. */
+let decoding: PanelDecoding | undefined;
+
+/** The decode state a panel keeps for the connection: its layer session runs on the ingest path. */
+async function attachDecoding(connection: Connection, settings: DecodeSettings): Promise<PanelDecoding> {
+  const decoding = new PanelDecoding({ log: connection.log, connection, live: false, events: { sendEvent: () => {} } }, () => true);
+  await decoding.setSettings(settings);
+  decoding.track();
+  if (settings.layer !== undefined && decoding.layerSession?.id !== settings.layer) throw new Error(`consumer: the ${settings.layer} layer did not start`);
+  return decoding;
+}
 
 async function recorderWs(): Promise<Counter> {
   const connection = createWebSocketConnection({ url: `ws://127.0.0.1:${config.port}/` }, config.retention);
+  decoding = config.decode ? await attachDecoding(connection, config.decode) : undefined;
   await connection.connect();
   if (config.panel) panel = attachPanel(connection);
   return {
     count: () => connection.log.totals(Direction.In).entries,
     evicted: () => connection.log.dropped.entries,
-    close: () => connection.dispose(),
+    close: () => {
+      decoding?.dispose();
+      decoding = undefined;
+      connection.dispose();
+    },
   };
 }
 
@@ -238,6 +261,8 @@ export interface ConsumerSnapshot {
 export interface SteppedSummary {
   readonly eventLoopDelay: { p50: number; p99: number; max: number };
   readonly panel?: { batches: number; bytesPosted: number; entriesPosted: number };
+  /** The layer session's status at the end (that it got through its handshake and kept up). */
+  readonly layerStatus?: string;
 }
 
 /** Warms up as main() does; returns the warm-up's figures. */
@@ -281,8 +306,13 @@ async function stepped(): Promise<void> {
       process.send?.({ type: 'snapshot', snapshot: snapshot() });
       if (m.phase === 'start') histogram.enable();
     } else if (m.type === 'finish') {
+      const layerStatus = decoding?.layerSession?.status;
       counter.close();
-      const summary: SteppedSummary = { eventLoopDelay: delays(histogram), ...(panel ? { panel: panel.stats() } : {}) };
+      const summary: SteppedSummary = {
+        eventLoopDelay: delays(histogram),
+        ...(panel ? { panel: panel.stats() } : {}),
+        ...(layerStatus !== undefined ? { layerStatus } : {}),
+      };
       panel?.dispose();
       process.send?.({ type: 'summary', summary }, () => process.exit(0));
     }

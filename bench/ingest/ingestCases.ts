@@ -6,7 +6,8 @@ import { median, round } from '../lib/stats';
 import type { ConsumerConfig } from './consumer';
 import { pairedRun } from './pairedRun';
 import { runIngest, type IngestRun } from './runIngest';
-import type { WireProtocol } from './wire';
+import type { DecodeSettings } from '../../shared/decode/decodeSettings';
+import type { WireFlavor, WireProtocol } from './wire';
 
 interface IngestSpec {
   readonly id: string;
@@ -14,6 +15,12 @@ interface IngestSpec {
   readonly baseline: string;
   readonly protocol: WireProtocol;
   readonly size: number;
+  /** What the messages are (default plain text). */
+  readonly flavor?: WireFlavor;
+  /** The recorder reads the connection with these decode settings (a layer spoken, a codec chosen). */
+  readonly decode?: DecodeSettings;
+  /** Text the layer session's final status must hold (that it got through its handshake). */
+  readonly layerStatus?: string;
   readonly minRatio: number;
   /** Least recorded messages per second, if the goal has one. */
   readonly minRate?: number;
@@ -33,12 +40,18 @@ async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
   const measureMs = s.quick ? 1000 : 2000;
   // The bare client has nothing to warm up but the JIT; the recorder runs until its log is full.
   const bareConfig: Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'> = { warmupMs: 1000, measureMs };
-  const recorderConfig: Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'> = { warmupMs: MAX_WARMUP_MS, untilEvicting: true, measureMs };
+  const recorderConfig: Omit<ConsumerConfig, 'port' | 'protocol' | 'size' | 'mode'> = {
+    warmupMs: MAX_WARMUP_MS,
+    untilEvicting: true,
+    measureMs,
+    ...(spec.decode ? { decode: spec.decode } : {}),
+  };
+  const wire = { protocol: spec.protocol, size: spec.size, ...(spec.flavor ? { flavor: spec.flavor } : {}) };
   const slices = { slices: s.quick ? 3 : 5, sliceMs: measureMs / (s.quick ? 3 : 5) };
   const bare: IngestRun[] = [];
   const recorder: IngestRun[] = [];
   for (let rep = 0; rep < s.repetitions; rep++) {
-    const runs = await pairedRun({ protocol: spec.protocol, size: spec.size }, { bare: bareConfig, recorder: recorderConfig }, slices, rep % 2 === 0 ? 'bare' : 'recorder');
+    const runs = await pairedRun(wire, { bare: bareConfig, recorder: recorderConfig }, slices, rep % 2 === 0 ? 'bare' : 'recorder');
     bare.push(runs.bare);
     recorder.push(runs.recorder);
     for (const mode of ['bare', 'recorder'] as const) {
@@ -49,8 +62,8 @@ async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
   // The blaster alone, into a reader that only counts bytes: it must be well above the bare client.
   // The better of two runs, as this measures what the blaster can do.
   const sinks = [
-    await runIngest({ protocol: spec.protocol, size: spec.size }, { ...bareConfig, mode: 'sink' }),
-    await runIngest({ protocol: spec.protocol, size: spec.size }, { ...bareConfig, mode: 'sink' }),
+    await runIngest(wire, { ...bareConfig, mode: 'sink' }),
+    await runIngest(wire, { ...bareConfig, mode: 'sink' }),
   ];
   const sink = sinks[0]!.rate >= sinks[1]!.rate ? sinks[0]! : sinks[1]!;
   const ratios = recorder.map((r, i) => r.rate / bare[i]!.rate);
@@ -62,6 +75,13 @@ async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
   if (spec.minRate !== undefined && recRate < spec.minRate) {
     met = false;
     notes.push(`recorded ${fmtRate(recRate)}, below the ${fmtRate(spec.minRate)} goal`);
+  }
+  if (spec.layerStatus !== undefined) {
+    const statuses = [...new Set(recorder.map((r) => r.layerStatus ?? 'no session'))];
+    if (statuses.some((st) => !st.includes(spec.layerStatus!))) {
+      met = false;
+      notes.push(`the layer session did not speak: ${statuses.join('; ')}`);
+    }
   }
   const evicting = recorder.every((r) => (r.evictedBeforeWindow ?? 0) > 0);
   if (!evicting) {
@@ -92,6 +112,8 @@ async function ingestRow(spec: IngestSpec, s: BenchSettings): Promise<Row> {
     details: {
       size: spec.size,
       protocol: spec.protocol,
+      ...(spec.flavor ? { flavor: spec.flavor } : {}),
+      ...(spec.decode ? { decode: spec.decode } : {}),
       warmupMs: { bare: 1000, recorderMax: MAX_WARMUP_MS },
       measureMs,
       ratios: ratios.map((r) => round(r, 3)),
@@ -149,6 +171,64 @@ export const wsIngestCases: BenchCase[] = [
     minRatio: 0.9,
     mustEvict: true,
     goal: '≥ 0.90',
+  }),
+];
+
+/**
+ * WebSocket ingest of 64 B messages with a layer spoken or a codec chosen (issues 19 and 20): decoding
+ * happens when rows are shown, so the goal is the plain row's. The flood is the layer's packets.
+ */
+export const decodedIngestCases: BenchCase[] = [
+  ingestCase({
+    id: 'ws-64-socketio',
+    label: 'WS ingest 64 B Socket.IO EVENTs, the Socket.IO layer spoken',
+    baseline: 'bare counter',
+    protocol: 'ws',
+    size: 64,
+    flavor: 'socketio',
+    decode: { layer: 'socketio' },
+    layerStatus: 'connected to /',
+    minRatio: 0.85,
+    minRate: 1e6,
+    goal: '≥ 0.85 (and ≥ 1 M recorded messages/s)',
+  }),
+  ingestCase({
+    id: 'ws-64-mqtt',
+    label: 'WS ingest 64 B MQTT PUBLISHes (QoS 0), the MQTT layer spoken',
+    baseline: 'bare counter',
+    protocol: 'ws',
+    size: 64,
+    flavor: 'mqtt',
+    decode: { layer: 'mqtt' },
+    layerStatus: 'connected (MQTT',
+    minRatio: 0.85,
+    minRate: 1e6,
+    goal: '≥ 0.85 (and ≥ 1 M recorded messages/s)',
+  }),
+  ingestCase({
+    id: 'ws-64-stomp',
+    label: 'WS ingest 64 B STOMP MESSAGEs, the STOMP layer spoken',
+    baseline: 'bare counter',
+    protocol: 'ws',
+    size: 64,
+    flavor: 'stomp',
+    decode: { layer: 'stomp' },
+    layerStatus: 'connected · STOMP',
+    minRatio: 0.85,
+    minRate: 1e6,
+    goal: '≥ 0.85 (and ≥ 1 M recorded messages/s)',
+  }),
+  ingestCase({
+    id: 'ws-64-msgpack',
+    label: 'WS ingest 64 B MessagePack payloads, the MessagePack codec chosen',
+    baseline: 'bare counter',
+    protocol: 'ws',
+    size: 64,
+    flavor: 'msgpack',
+    decode: { codecs: [{ codec: 'msgpack' }] },
+    minRatio: 0.85,
+    minRate: 1e6,
+    goal: '≥ 0.85 (and ≥ 1 M recorded messages/s)',
   }),
 ];
 

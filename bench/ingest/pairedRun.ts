@@ -99,6 +99,7 @@ async function finish(side: Side): Promise<IngestRun> {
     warmup: side.warmup!,
     ...(side.evictedBeforeWindow !== undefined ? { evictedBeforeWindow: side.evictedBeforeWindow } : {}),
     ...(summary.panel ? { panel: summary.panel } : {}),
+    ...(summary.layerStatus !== undefined ? { layerStatus: summary.layerStatus } : {}),
     blasterCpuShare: side.blasterCpuMicros / 1000 / side.blasterMs,
   };
 }

@@ -7,6 +7,8 @@ import type { ConsumerConfig, ConsumerResult } from './consumer';
 export interface IngestRun extends ConsumerResult {
   /** Share of one core the blaster used while connected. */
   readonly blasterCpuShare: number;
+  /** The recorder's layer session status at the end, when it spoke one. */
+  readonly layerStatus?: string;
 }
 
 /** Runs one blaster and one consumer to completion. */

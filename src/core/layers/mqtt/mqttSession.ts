@@ -19,6 +19,7 @@ import type { MqttPacket, ProtocolLevel } from './mqttPacket';
 import { parsePacket } from './mqttParse';
 import { hexCode, reasonText } from './mqttReasons';
 import type { MqttSettings } from './mqttSettings';
+import { isQuietPublish } from './quietPublish';
 
 /** A flow we started and wait on, by packet id. */
 type Outgoing =
@@ -132,8 +133,11 @@ export class MqttSession extends Disposable implements LayerSession {
     if (log.direction(seq) !== Direction.In) return;
     if (kind !== Kind.Binary && kind !== Kind.Data) return;
     const payload = log.payload(seq);
+    if (!payload || payload.length === 0) return;
+    // On the ingest path: a whole QoS 0 PUBLISH between packets asks for nothing (quietPublish.ts).
+    if (this.framer.pending === 0 && isQuietPublish(payload)) return;
     // Copied: answering appends to this log, which may recycle the memory the view points into.
-    if (payload && payload.length > 0) this.framer.push(payload.slice());
+    this.framer.push(payload.slice());
   }
 
   private onPacket(bytes: Uint8Array): void {

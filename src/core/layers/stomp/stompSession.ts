@@ -13,6 +13,7 @@ import { headerValue, STOMP_SUBPROTOCOLS, type StompFrame, type StompHeader, typ
 import { frameOfForm, isStompForm } from './stompFormFrame';
 import { HeartBeatTimers, negotiateHeartBeat, parseHeartBeat, SILENCE_FACTOR } from './stompHeartBeat';
 import { headerPairs, parseStomp, type ParsedFrame } from './stompParser';
+import { isQuietMessage } from './quietMessage';
 import { StompReader } from './stompReader';
 import { ReceiptBook } from './stompReceipts';
 import { DEFAULT_ACCEPT_VERSION, DEFAULT_HEART_BEAT, DEFAULT_VIRTUAL_HOST, type StompSettings } from './stompSettings';
@@ -196,6 +197,8 @@ export class StompSession extends Disposable implements LayerSession {
 
   private onReceived(seq: number, payload: Uint8Array, mono: number): void {
     this.heartBeat?.noteReceived(mono);
+    // On the ingest path: a whole MESSAGE frame between frames asks for nothing (quietMessage.ts).
+    if (this.reader.heldBytes === 0 && isQuietMessage(payload)) return;
     const { items, error } = this.reader.push(payload);
     for (const item of items) if (item.type === 'frame') this.onFrame(item, seq, mono);
     if (error) {
