@@ -62,8 +62,15 @@ async function extensionListsSamples(workbenchUrl) {
   try {
     const page = await openWorkbenchPage(browser, workbenchUrl, { timeoutMs: 120_000 });
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Socket Sessions/i }) });
+    // The view lives in the extension's own activity-bar container: open it unless it is open already
+    // (clicking the container's entry while it shows would close the side bar).
+    const container = page.locator('.activitybar').getByRole('tab', { name: /^Socket Inspector/ });
+    await container.first().waitFor({ timeout: 60_000 }).catch(() => {
+      throw new Error('the activity bar has no Socket Inspector entry: the extension is not loaded');
+    });
+    if (!(await view.first().isVisible())) await container.first().click();
     await view.first().waitFor({ timeout: 60_000 }).catch(() => {
-      throw new Error('the Explorer shows no Socket Sessions view: the extension is not loaded');
+      throw new Error('the Socket Inspector container shows no Socket Sessions view: the extension is not loaded');
     });
     // The pane may start collapsed; its header toggles it.
     const header = view.locator('.pane-header').first();

@@ -84,8 +84,10 @@ export function isControlOpcode(opcode: number): boolean {
 
 /** One frame as the webview gets it. */
 export interface WireFrameInfo {
-  /** Position among all frames of the connection, both directions, in the order they were seen. */
+  /** Position among all frames of the connection (of its leg, in a proxy), both directions, in the order they were seen. */
   readonly index: number;
+  /** A proxy pair's leg the frame crossed: client↔proxy or proxy↔upstream (absent elsewhere). */
+  readonly leg?: 'client' | 'upstream';
   /** 0 received, 1 sent (Direction.In / Direction.Out). */
   readonly direction: number;
   readonly fin: boolean;

@@ -118,6 +118,8 @@ export class DetailPane {
     attachTabKeyboard(tabs);
     this.tabs = tabs;
     this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': 'Entry details' } }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
+    // The hex dump re-lays its rows to the pane's width (the pane lives as long as the page; so does this).
+    new ResizeObserver(() => this.hexView?.fit(this.parts.hex.panel.clientWidth)).observe(this.parts.hex.panel);
     this.setAvailable('decoded', false);
     this.setAvailable('json', false);
     this.setAvailable('close', false);
@@ -288,6 +290,7 @@ export class DetailPane {
     clear(this.parts.hex.panel);
     this.hexView = renderHex(bytes, r.length);
     this.parts.hex.panel.append(this.hexView.element);
+    this.hexView.fit(this.parts.hex.panel.clientWidth);
 
     const isClose = r.kind === Kind.Close;
     clear(this.parts.close.panel);

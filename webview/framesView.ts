@@ -8,10 +8,14 @@ import { framesSummary, isCompressedFrame } from './framesSummary';
 
 const COLUMNS = ['#', 'Dir', 'FIN', 'RSV1', 'RSV2', 'RSV3', 'Opcode', 'MASK', 'Payload', 'Header', 'Notes', 'Time'] as const;
 
+/** Each cell's column name, shown before its value when a narrow pane stacks a frame's cells (frames.css). */
+const LABELS: Readonly<Record<string, string>> = { fin: 'FIN', rsv1: 'RSV1', rsv2: 'RSV2', rsv3: 'RSV3', mask: 'MASK', payload: 'Payload', header: 'Header' };
+
 const bit = (on: boolean) => (on ? '1' : '0');
 
 function cell(col: string, text: string, title?: string): HTMLTableCellElement {
-  return h('td', { attrs: { 'data-col': col }, text, ...(title ? { title } : {}) });
+  const label = LABELS[col];
+  return h('td', { attrs: { 'data-col': col, ...(label ? { 'data-label': label } : {}) }, text, ...(title ? { title } : {}) });
 }
 
 function row(f: WireFrameInfo, deflate: boolean): HTMLTableRowElement {

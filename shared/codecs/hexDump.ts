@@ -30,6 +30,8 @@ export interface HexDumpRow {
 export interface HexDumpOptions {
   /** Added to every printed offset, like `xxd -o`. */
   readonly baseOffset?: number;
+  /** Bytes per row (default BYTES_PER_ROW); a narrow view shows fewer. */
+  readonly bytesPerRow?: number;
 }
 
 /** Lowercase hex of `bytes`, with `sep` between bytes (`toHex(b, ' ')` → `48 65 6c`). */
@@ -41,8 +43,8 @@ export function toHex(bytes: Uint8Array, sep = ''): string {
 }
 
 /** Number of rows a hex dump of `byteLength` bytes has. */
-export function hexDumpRowCount(byteLength: number): number {
-  return Math.ceil(byteLength / BYTES_PER_ROW);
+export function hexDumpRowCount(byteLength: number, bytesPerRow = BYTES_PER_ROW): number {
+  return Math.ceil(byteLength / bytesPerRow);
 }
 
 /** Rows `start` ..< `start + count` (row indices, clamped to the data) of the hex dump of `bytes`. */
@@ -52,17 +54,18 @@ export function hexDumpRows(
   count: number,
   options: HexDumpOptions = {},
 ): HexDumpRow[] {
-  const total = hexDumpRowCount(bytes.length);
+  const perRow = options.bytesPerRow ?? BYTES_PER_ROW;
+  const total = hexDumpRowCount(bytes.length, perRow);
   const first = Math.max(0, Math.floor(start));
   const last = Math.min(total, first + Math.max(0, Math.floor(count)));
   const rows: HexDumpRow[] = [];
-  for (let r = first; r < last; r++) rows.push(makeRow(bytes, r, options.baseOffset ?? 0));
+  for (let r = first; r < last; r++) rows.push(makeRow(bytes, r, options.baseOffset ?? 0, perRow));
   return rows;
 }
 
-function makeRow(bytes: Uint8Array, row: number, baseOffset: number): HexDumpRow {
-  const from = row * BYTES_PER_ROW;
-  const slice = bytes.subarray(from, Math.min(bytes.length, from + BYTES_PER_ROW));
+function makeRow(bytes: Uint8Array, row: number, baseOffset: number, perRow: number): HexDumpRow {
+  const from = row * perRow;
+  const slice = bytes.subarray(from, Math.min(bytes.length, from + perRow));
   let hex = '';
   let ascii = '';
   for (let i = 0; i < slice.length; i++) {
@@ -85,6 +88,6 @@ export function hexDump(bytes: Uint8Array, options: HexDumpOptions = {}): string
   const rows = hexDumpRowCount(bytes.length);
   const lines = new Array<string>(rows);
   const baseOffset = options.baseOffset ?? 0;
-  for (let r = 0; r < rows; r++) lines[r] = formatHexDumpRow(makeRow(bytes, r, baseOffset)) + '\n';
+  for (let r = 0; r < rows; r++) lines[r] = formatHexDumpRow(makeRow(bytes, r, baseOffset, BYTES_PER_ROW)) + '\n';
   return lines.join('');
 }

@@ -1,6 +1,6 @@
 // Activation: one output channel, one registry of connections, the inspector panels (and session files'
-// custom editors), the status bar item, the Explorer's Socket Sessions view, the Test Explorer's session
-// tests, and the commands.
+// custom editors), the status bar item, the Socket Inspector container's Sessions and Connections views,
+// the Test Explorer's session tests, and the commands.
 import * as vscode from 'vscode';
 import { connectionPicker, registerCommands } from './commands/connectCommands';
 import { ConnectionRegistry } from '../core/connection/connectionRegistry';
@@ -20,6 +20,7 @@ import { loadProtoSchemas } from '../core/decode';
 import { bindProtoLoader } from './protoFiles';
 import { createStatusBar } from './statusBar';
 import { registerSessionsView } from './views/sessionsView';
+import { registerConnectionsView } from './views/connectionsView';
 import { registerSessionTests } from './testing/sessionTests';
 
 export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
@@ -39,10 +40,11 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   registerRecordTestCommand(context, panels, pick, output);
   registerSessionEditor(context, registry, panels, output);
   registerSessionsView(context, registry, panels, output);
+  const connectionsView = registerConnectionsView(context, registry, panels);
   registerExportCommands(context, registry, panels, pick, output);
   registerCodecCommands(context, panels, pick);
   const sessionTests = registerSessionTests(context, output);
-  return createApi(registry, panels, sessionTests);
+  return createApi(registry, panels, sessionTests, { connections: connectionsView });
 }
 
 export function deactivate(): void {

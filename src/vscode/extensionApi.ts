@@ -1,5 +1,6 @@
 // What `activate` returns: a small API other extensions (and our extension-host tests) can use to
 // reach the live connections that commands opened.
+import type * as vscode from 'vscode';
 import type { ConnectionRegistry } from '../core/connection/connectionRegistry';
 import type { Connection } from '../core/connection/connectionTypes';
 import type { LayerSendForm } from '../../shared/decode/layerForms';
@@ -21,6 +22,8 @@ export interface SocketInspectorApi {
   readonly sessionTests?: SessionTestsApi;
   /** The inspector tab of connection `id`, as its composer and rows use it: undefined when it has no tab. */
   inspector(id: string): InspectorApi | undefined;
+  /** The rows of the Connections view as VS Code is given them (label, description, context value, click command). */
+  connectionsViewItems(): vscode.TreeItem[];
 }
 
 /** What an inspector tab's webview asks of the host, for extensions and tests that drive a tab without its page. */
@@ -38,10 +41,16 @@ export interface InspectorApi {
   decoded(seq: number): Promise<DecodedMessage | undefined>;
 }
 
-export function createApi(registry: ConnectionRegistry, panels?: PanelManager, sessionTests?: SessionTestsApi): SocketInspectorApi {
+/** What the API reads from the views. */
+export interface ApiViews {
+  readonly connections?: { getChildren(): Array<{ type: 'connection'; id: string }>; getTreeItem(node: { type: 'connection'; id: string }): vscode.TreeItem };
+}
+
+export function createApi(registry: ConnectionRegistry, panels?: PanelManager, sessionTests?: SessionTestsApi, views: ApiViews = {}): SocketInspectorApi {
   return {
     ...(sessionTests ? { sessionTests } : {}),
     getConnection: (id) => registry.get(id),
+    connectionsViewItems: () => views.connections?.getChildren().map((node) => views.connections!.getTreeItem(node)) ?? [],
     listConnections: () => registry.list().map(({ id, connection }) => ({ id, target: connection.target, state: connection.state })),
     activeConnectionId: () => panels?.activeConnectionId(),
     sessionFileOf: (id) => panels?.entry(id)?.source.file?.uri.fsPath,

@@ -43,13 +43,15 @@ describe('VS Code workbench with Socket Inspector', { skip: workbenchSkipReason(
     assert.equal((await frame.locator('h1').first().textContent())?.trim(), 'Loopback notes');
   });
 
-  test('the Explorer\'s Socket Sessions view lists the workspace\'s session files', async () => {
+  test('the Socket Inspector container\'s Socket Sessions view lists the workspace\'s session files, beside Connections', async () => {
     const { page } = opened();
-    await runCommand(page, 'Explorer: Focus on Socket Sessions View');
+    await runCommand(page, 'Socket Inspector: Focus on Socket Sessions View');
     const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Socket Sessions/i }) });
     const row = view.locator('.monaco-list-row', { hasText: 'chat-staging' });
     await row.waitFor({ timeout: 20_000 });
     assert.match((await row.textContent()) ?? '', /chat-staging\s*api/);
-    assert.equal(await view.locator('.monaco-list-row', { hasText: 'Live Connections' }).count(), 1);
+    // The window's connections have their own view in the same container, not a group in this one.
+    assert.equal(await view.locator('.monaco-list-row', { hasText: 'Live Connections' }).count(), 0);
+    await page.locator('.pane-header', { hasText: /^\s*Connections/i }).first().waitFor({ timeout: 20_000 });
   });
 });

@@ -220,6 +220,13 @@ export class WsProxyPair extends WsProxyRelay implements WsProxyConnection, Abor
 
   private onClientOpen(clientWs: WebSocket, upstreamLeg: string): void {
     this.clientWs = clientWs;
+    // The client leg's frames: we are its server, so what we read is masked and is the client's (Out).
+    const clientSocket = (clientWs as unknown as { _socket?: net.Socket })._socket;
+    if (clientSocket) {
+      this.register(
+        new WireFrameTap(this.clientWireFrames, () => clientWs.extensions.includes('permessage-deflate'), 'server', { read: Direction.Out, write: Direction.In }),
+      ).attach(clientSocket);
+    }
     this.listen(clientWs, 'error', (e: unknown) => this.fail(toSocketInspectorError(e, this.clientContext)));
     this.relayFrom(clientWs, 'client');
     const details = [
@@ -289,7 +296,7 @@ export class WsProxyPair extends WsProxyRelay implements WsProxyConnection, Abor
     this.requireOpen(this.bothOpen, 'send');
     const parts = splitEvenly(payload, fragments);
     const seq = this.logInjected('toServer', binary ? Kind.Binary : Kind.Text, Buffer.concat(parts));
-    this.wireFrames.noteEntry(Direction.Out, seq);
+    this.noteSent('server', seq);
     const ws = this.upstreamWs!;
     parts.forEach((part, i) => ws.send(part, { binary, fin: i === parts.length - 1 }, () => {}));
   }
@@ -307,7 +314,7 @@ export class WsProxyPair extends WsProxyRelay implements WsProxyConnection, Abor
     const bytes = controlPayload(name, payload);
     this.requireOpen(this.bothOpen, name);
     const seq = this.logInjected('toServer', kind, bytes);
-    this.wireFrames.noteEntry(Direction.Out, seq);
+    this.noteSent('server', seq);
     if (kind === Kind.Ping) this.upstreamWs!.ping(bytes, undefined, () => {});
     else this.upstreamWs!.pong(bytes, undefined, () => {});
   }
@@ -324,7 +331,7 @@ export class WsProxyPair extends WsProxyRelay implements WsProxyConnection, Abor
       const ws = side === 'server' ? this.upstreamWs : this.clientWs;
       if (ws?.readyState !== WebSocket.OPEN) continue;
       const seq = this.logInjected(side === 'server' ? 'toServer' : 'toClient', Kind.Close, bytes, code);
-      if (side === 'server') this.wireFrames.noteEntry(Direction.Out, seq);
+      this.noteSent(side, seq);
       // Any code 0-65535, as a client connection allows: this is a testing tool.
       closeWithAnyCode(ws, code, bytes);
     }

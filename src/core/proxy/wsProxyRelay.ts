@@ -19,9 +19,11 @@ export abstract class WsProxyRelay extends ProxyPair {
   protected readonly isTcp = false;
   /**
    * The frames of the upstream leg as they crossed its wire (Out: to the server, In: from it), linked to
-   * the log's entries. The client leg's frames are not recorded.
+   * the log's entries.
    */
   readonly wireFrames: WireFrameStore;
+  /** The client leg's frames, in the same directions (Out: from the client, In: to it), linked alike. */
+  readonly clientWireFrames: WireFrameStore;
   protected upstreamWs: WebSocket | undefined;
   /** The client's WebSocket: set once its upgrade completed, which is when the pair is open. */
   protected clientWs: WebSocket | undefined;
@@ -36,7 +38,27 @@ export abstract class WsProxyRelay extends ProxyPair {
     const retention = pairSettings.retention;
     const maxFrames = retention?.maxFrames ?? retention?.maxEntries;
     this.wireFrames = new WireFrameStore({ ...(maxFrames !== undefined ? { maxFrames } : {}), entries: this.log });
-    this.register(this.log.onDidClear(() => this.wireFrames.clear()));
+    this.clientWireFrames = new WireFrameStore({ ...(maxFrames !== undefined ? { maxFrames } : {}), entries: this.log });
+    this.register(
+      this.log.onDidClear(() => {
+        this.wireFrames.clear();
+        this.clientWireFrames.clear();
+      }),
+    );
+  }
+
+  /** Links entry `seq`, which arrived from `side`, to the frames it came in on that side's leg. */
+  protected noteReceived(side: Side, seq: number): void {
+    if (seq < 0) return;
+    if (side === 'server') this.wireFrames.noteEntry(Direction.In, seq);
+    else this.clientWireFrames.noteEntry(Direction.Out, seq);
+  }
+
+  /** Links entry `seq`, about to be written to `to`, to the frames it goes out in on that side's leg. */
+  protected noteSent(to: Side, seq: number): void {
+    if (seq < 0) return;
+    if (to === 'server') this.wireFrames.noteEntry(Direction.Out, seq);
+    else this.clientWireFrames.noteEntry(Direction.In, seq);
   }
 
   /** Whether the upstream's WebSocket opened (the client's may still be on its way). */
@@ -83,7 +105,7 @@ export abstract class WsProxyRelay extends ProxyPair {
     this.interceptClose(ws, side);
     this.listen(ws, 'message', (data: Buffer, isBinary: boolean) => {
       const seq = this.receive(direction, isBinary ? Kind.Binary : Kind.Text, data);
-      if (side === 'server' && seq >= 0) this.wireFrames.noteEntry(Direction.In, seq);
+      this.noteReceived(side, seq);
     });
     this.listen(ws, 'ping', (data: Buffer) => this.passControl(direction, Kind.Ping, data));
     this.listen(ws, 'pong', (data: Buffer) => this.passControl(direction, Kind.Pong, data));
@@ -94,10 +116,10 @@ export abstract class WsProxyRelay extends ProxyPair {
   private passControl(direction: ProxyDirection, kind: Kind, data: Buffer): void {
     if (this.isFinished) return;
     const seq = this.log.append(direction === 'toServer' ? Direction.Out : Direction.In, kind, data);
-    if (direction === 'toClient') this.wireFrames.noteEntry(Direction.In, seq);
+    this.noteReceived(direction === 'toServer' ? 'client' : 'server', seq);
     const target = this.destination(direction);
     if (target?.readyState !== WebSocket.OPEN) return;
-    if (direction === 'toServer') this.wireFrames.noteEntry(Direction.Out, seq);
+    this.noteSent(direction === 'toServer' ? 'server' : 'client', seq);
     if (kind === Kind.Ping) target.ping(data, undefined, () => {});
     else target.pong(data, undefined, () => {});
   }
@@ -120,7 +142,7 @@ export abstract class WsProxyRelay extends ProxyPair {
     this.firstToClose ??= side;
     const direction: ProxyDirection = side === 'client' ? 'toServer' : 'toClient';
     const seq = this.isFinished ? -1 : this.log.append(side === 'client' ? Direction.Out : Direction.In, Kind.Close, reason, code);
-    if (side === 'server' && seq >= 0) this.wireFrames.noteEntry(Direction.In, seq);
+    this.noteReceived(side, seq);
     if (this.state === 'open') this.setState('closing');
     const to: Side = side === 'client' ? 'server' : 'client';
     const held = this.heldCount(direction);
@@ -131,7 +153,7 @@ export abstract class WsProxyRelay extends ProxyPair {
   private forwardClose(to: Side, code: number, reason: Buffer, seq: number): void {
     const target = to === 'server' ? this.upstreamWs : this.clientWs;
     if (target?.readyState !== WebSocket.OPEN) return;
-    if (to === 'server' && seq >= 0) this.wireFrames.noteEntry(Direction.Out, seq);
+    this.noteSent(to, seq);
     try {
       if (code === NO_STATUS) target.close();
       else target.close(code, reason);
@@ -187,7 +209,7 @@ export abstract class WsProxyRelay extends ProxyPair {
   }
 
   protected deliver(direction: ProxyDirection, kind: Kind, bytes: Buffer, seq: number): void {
-    if (direction === 'toServer' && seq >= 0) this.wireFrames.noteEntry(Direction.Out, seq);
+    this.noteSent(direction === 'toServer' ? 'server' : 'client', seq);
     // A failed send surfaces as the socket's error or close; nothing to add here.
     this.destination(direction)!.send(bytes, { binary: kind === Kind.Binary }, () => {});
     // The destination's socket buffer is full: stop reading this direction's source until it drains.

@@ -13,6 +13,8 @@ import { chunkBytes, tapWrites } from '../connection/socketWriteTap';
 import { WireFrameHeaderParser } from './wireFrameHeaderParser';
 import type { WireFrameStore } from './wireFrameStore';
 
+type TapDirection = typeof Direction.In | typeof Direction.Out;
+
 /** Taps a WebSocket's socket (ours as client, or an accepted peer's) into a WireFrameStore. */
 export class WireFrameTap implements IDisposable {
   private socket: Duplex | undefined;
@@ -32,18 +34,23 @@ export class WireFrameTap implements IDisposable {
     rsv1Allowed: () => boolean,
     /** Our end: a client reads the server's frames and writes masked ones; an accepted peer the reverse. */
     role: 'client' | 'server' = 'client',
+    /**
+     * The log direction of the frames read and written. A proxy's client leg flips them: what it reads
+     * from the client is an Out entry (client→server), what it writes to the client an In one.
+     */
+    directions: { readonly read: TapDirection; readonly write: TapDirection } = { read: Direction.In, write: Direction.Out },
   ) {
     this.readParser = new WireFrameHeaderParser({
       sender: role === 'client' ? 'server' : 'client',
       rsv1Allowed,
-      onHeader: (h) => store.add(Direction.In, h, this.now),
-      onPlainFrame: (b0, length) => store.addPlain(Direction.In, b0, length, this.now),
+      onHeader: (h) => store.add(directions.read, h, this.now),
+      onPlainFrame: (b0, length) => store.addPlain(directions.read, b0, length, this.now),
     });
     this.writeParser = new WireFrameHeaderParser({
       sender: role,
       rsv1Allowed,
-      onHeader: (h) => store.add(Direction.Out, h, this.now),
-      onPlainFrame: (b0, length) => store.addPlain(Direction.Out, b0, length, this.now),
+      onHeader: (h) => store.add(directions.write, h, this.now),
+      onPlainFrame: (b0, length) => store.addPlain(directions.write, b0, length, this.now),
     });
   }
 

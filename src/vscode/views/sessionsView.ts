@@ -1,15 +1,14 @@
-// The Explorer's "Socket Sessions" view: the workspace's *.socket-session.json files and the live
-// connections of this window. From it a person opens, connects, renames and deletes session files, and
-// shows, reconnects or disconnects connections (through the commands that already exist for those).
+// The Socket Inspector container's "Socket Sessions" view: the workspace's *.socket-session.json files,
+// which a person opens, connects, renames and deletes from it. The window's connections have a view of
+// their own beside it (connectionsView.ts).
 import * as vscode from 'vscode';
 import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
-import type { ConnectionState } from '../../../shared/logModel';
 import { reportError } from '../errorReport';
 import type { PanelManager } from '../panels/panelManager';
 import { SESSION_EDITOR_VIEW_TYPE } from '../sessionEditor/sessionEditor';
 import { sessionDisplayName, sessionFileNameFor } from '../../core/session/sessionFileName';
 
-/** The view's id (package.json contributes.views.explorer). */
+/** The view's id (package.json contributes.views.socketInspector); tests and the API refer to it. */
 export const SESSIONS_VIEW_ID = 'socketInspector.sessions';
 
 /** Session files, and listener/proxy files (*.socket-server.json), which the view lists with them. */
@@ -18,36 +17,16 @@ const SERVER_SUFFIX = '.socket-server.json';
 /** Most files listed; a workspace with more is better served by the file explorer's search. */
 const MAX_FILES = 2000;
 
-/** A node of the tree. */
-export type SessionsNode =
-  | { readonly type: 'group'; readonly group: 'files' | 'connections' }
-  | { readonly type: 'file'; readonly uri: vscode.Uri }
-  | { readonly type: 'connection'; readonly id: string };
-
-const STATE_ICONS: Record<ConnectionState, string> = {
-  idle: 'circle-outline',
-  connecting: 'loading~spin',
-  open: 'pass-filled',
-  closing: 'loading~spin',
-  closed: 'circle-slash',
-  error: 'error',
-};
+/** A node of the tree: a session file. */
+export type SessionsNode = { readonly type: 'file'; readonly uri: vscode.Uri };
 
 export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<SessionsNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private files: vscode.Uri[] | undefined;
-  // Group nodes are kept so refreshes name the same objects VS Code holds.
-  private readonly groups = {
-    files: { type: 'group', group: 'files' } as const,
-    connections: { type: 'group', group: 'connections' } as const,
-  };
 
-  constructor(
-    private readonly registry: ConnectionRegistry,
-    private readonly panels: PanelManager,
-  ) {
+  constructor() {
     const watcher = vscode.workspace.createFileSystemWatcher(SESSION_GLOB);
     const filesChanged = () => this.refreshFiles();
     this.disposables.push(
@@ -55,81 +34,45 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
       watcher.onDidCreate(filesChanged),
       watcher.onDidDelete(filesChanged),
       vscode.workspace.onDidChangeWorkspaceFolders(filesChanged),
-      registry.onDidChange(() => this.changeEmitter.fire(this.groups.connections)),
-      panels.onDidChange(() => this.changeEmitter.fire(this.groups.connections)),
     );
   }
 
   /** Lists the session files again (after a rename, delete or a change on disk). */
   refreshFiles(): void {
     this.files = undefined;
-    this.changeEmitter.fire(this.groups.files);
+    this.changeEmitter.fire(undefined);
   }
 
   getTreeItem(node: SessionsNode): vscode.TreeItem {
-    switch (node.type) {
-      case 'group': {
-        const item = new vscode.TreeItem(
-          node.group === 'files' ? vscode.l10n.t('Session Files') : vscode.l10n.t('Live Connections'),
-          vscode.TreeItemCollapsibleState.Expanded,
-        );
-        item.id = `group:${node.group}`;
-        item.contextValue = `group.${node.group}`;
-        return item;
-      }
-      case 'file': {
-        const name = node.uri.path.split('/').pop() ?? '';
-        const server = name.endsWith(SERVER_SUFFIX);
-        const item = new vscode.TreeItem(server ? name.slice(0, -SERVER_SUFFIX.length) : sessionDisplayName(name), vscode.TreeItemCollapsibleState.None);
-        item.id = `file:${node.uri.toString()}`;
-        item.resourceUri = node.uri;
-        // The folder's name only helps tell files apart in a multi-root workspace.
-        const relative = vscode.workspace.asRelativePath(node.uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
-        const folder = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';
-        if (folder) item.description = folder;
-        item.tooltip = relative;
-        if (server) {
-          // Opening a server file offers to start it (serverFileCommands.ts).
-          item.iconPath = new vscode.ThemeIcon('server');
-          item.contextValue = 'serverFile';
-          item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Server File'), arguments: [node.uri] };
-          return item;
-        }
-        item.iconPath = new vscode.ThemeIcon('plug');
-        item.contextValue = 'sessionFile';
-        item.command = { command: 'socketInspector.sessions.open', title: vscode.l10n.t('Open Session'), arguments: [node] };
-        return item;
-      }
-      case 'connection': {
-        const connection = this.registry.get(node.id);
-        const item = new vscode.TreeItem(connection?.target ?? node.id, vscode.TreeItemCollapsibleState.None);
-        item.id = `connection:${node.id}`;
-        const state = connection?.state ?? 'closed';
-        const file = this.panels.entry(node.id)?.source.file;
-        item.description = file ? `${state} · ${file.uri.path.split('/').pop()}` : state;
-        item.tooltip = connection?.lastError ? `${state}: ${connection.lastError.message}` : state;
-        item.iconPath = new vscode.ThemeIcon(STATE_ICONS[state]);
-        item.contextValue = state === 'open' || state === 'connecting' ? 'connection.live' : 'connection.ended';
-        item.command = { command: 'socketInspector.focusConnection', title: vscode.l10n.t('Show Connection'), arguments: [node.id] };
-        return item;
-      }
+    const name = node.uri.path.split('/').pop() ?? '';
+    const server = name.endsWith(SERVER_SUFFIX);
+    const item = new vscode.TreeItem(server ? name.slice(0, -SERVER_SUFFIX.length) : sessionDisplayName(name), vscode.TreeItemCollapsibleState.None);
+    item.id = `file:${node.uri.toString()}`;
+    item.resourceUri = node.uri;
+    // The folder's name only helps tell files apart in a multi-root workspace.
+    const relative = vscode.workspace.asRelativePath(node.uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+    const folder = relative.includes('/') ? relative.slice(0, relative.lastIndexOf('/')) : '';
+    if (folder) item.description = folder;
+    item.tooltip = relative;
+    if (server) {
+      // Opening a server file offers to start it (serverFileCommands.ts).
+      item.iconPath = new vscode.ThemeIcon('server');
+      item.contextValue = 'serverFile';
+      item.command = { command: 'vscode.open', title: vscode.l10n.t('Open Server File'), arguments: [node.uri] };
+      return item;
     }
+    item.iconPath = new vscode.ThemeIcon('plug');
+    item.contextValue = 'sessionFile';
+    item.command = { command: 'socketInspector.sessions.open', title: vscode.l10n.t('Open Session'), arguments: [node] };
+    return item;
   }
 
   async getChildren(node?: SessionsNode): Promise<SessionsNode[]> {
-    if (!node) return [this.groups.files, this.groups.connections];
-    if (node.type !== 'group') return [];
-    if (node.group === 'connections') return this.registry.list().map(({ id }) => ({ type: 'connection', id }));
+    if (node) return [];
     this.files ??= (await vscode.workspace.findFiles(SESSION_GLOB, '**/node_modules/**', MAX_FILES)).sort((a, b) =>
       vscode.workspace.asRelativePath(a).localeCompare(vscode.workspace.asRelativePath(b)),
     );
     return this.files.map((uri) => ({ type: 'file', uri }));
-  }
-
-  getParent(node: SessionsNode): SessionsNode | undefined {
-    if (node.type === 'file') return this.groups.files;
-    if (node.type === 'connection') return this.groups.connections;
-    return undefined;
   }
 
   dispose(): void {
@@ -152,7 +95,7 @@ export function registerSessionsView(
   panels: PanelManager,
   output: vscode.LogOutputChannel,
 ): SessionsTreeProvider {
-  const provider = new SessionsTreeProvider(registry, panels);
+  const provider = new SessionsTreeProvider();
   const fail = (e: unknown) => reportError(output, e);
   const inspectorOf = (uri: vscode.Uri) => panels.list().find((entry) => entry.source.file?.uri.toString() === uri.toString());
 

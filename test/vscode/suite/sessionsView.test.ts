@@ -1,5 +1,5 @@
-// The Explorer's Socket Sessions view in a real extension host: its commands open, connect, rename and delete
-// session files on disk, and the view is registered where the Explorer shows it. Real loopback echo server.
+// The Socket Sessions view in a real extension host: its commands open, connect, rename and delete session
+// files on disk, and the view is registered in the Socket Inspector container. Real loopback echo server.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -31,11 +31,11 @@ suite('Socket Sessions view in the extension host', () => {
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   });
 
-  test('the view is contributed to the Explorer and can be focused', async () => {
+  test('the view is contributed to the Socket Inspector container and can be focused', async () => {
     await api();
     const extension = vscode.extensions.getExtension(EXTENSION_ID)!;
     const views = (extension.packageJSON as { contributes: { views: Record<string, Array<{ id: string }>> } }).contributes.views;
-    assert.ok(views.explorer?.some((v) => v.id === 'socketInspector.sessions'));
+    assert.ok(views.socketInspector?.some((v) => v.id === 'socketInspector.sessions'));
     // VS Code generates "<view id>.focus" for every registered view; it throws for an unknown one.
     await vscode.commands.executeCommand('socketInspector.sessions.focus');
   });

@@ -1,0 +1,74 @@
+// The Frames tab's data for a WebSocket proxy pair: both legs' wire frames, each tagged with its leg.
+// Upstream: Debian's python3-websockets echo server; downstream: our WebSocket client, which records its
+// own wire frames, so the client leg's frames can be compared with the ones the client really sent.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
+import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { createWsProxy, type ProxySession, type WsProxyConnection } from '../../src/core/proxy';
+import { framesResult } from '../../src/panel/wireFrameQueries';
+import { entries, waitForEntry, waitForState } from '../support/logReading';
+import { startPythonWsServer } from '../support/processPeers';
+import { closeSession, peerAt } from '../support/proxyReading';
+import { pythonWebsocketsMissing, requirePeer } from '../support/requirePeer';
+
+type PythonPeer = Awaited<ReturnType<typeof startPythonWsServer>>;
+let python: PythonPeer | undefined;
+before(async () => {
+  if (!pythonWebsocketsMissing()) python = await startPythonWsServer();
+});
+after(() => python?.close());
+
+const sessions: ProxySession[] = [];
+const clients: WebSocketConnection[] = [];
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.dispose();
+  for (const s of sessions.splice(0)) await closeSession(s);
+});
+
+/**
+ * A frame as "leg dir opcode masked payloadLength"; a compressed frame (python-websockets and ws agree on
+ * permessage-deflate upstream, the client offers none) shows "deflated" for its length.
+ */
+const describeFrame = (f: { leg?: string; direction: number; opcode: number; masked: boolean; rsv1: boolean; payloadLength: number }) =>
+  `${f.leg ?? '-'} ${f.direction === 1 ? 'out' : 'in'} ${f.opcode} ${f.masked ? 'masked' : 'plain'} ${f.rsv1 ? 'deflated' : f.payloadLength}`;
+
+describe('WebSocket proxy: both legs wire frames (python3-websockets upstream, ws client)', () => {
+  it('records the client leg and the upstream leg of each message, tagged with their leg', async (t) => {
+    if (!requirePeer(t, 'python3-websockets', pythonWebsocketsMissing())) return;
+    const session = createWsProxy({ listen: '127.0.0.1:0', upstream: python!.url('') });
+    sessions.push(session);
+    await session.start();
+    const c = createWebSocketConnection({ url: `ws://127.0.0.1:${session.address!.port}/echo`, perMessageDeflate: false });
+    clients.push(c);
+    await c.connect();
+    const pair = (await peerAt(session, 0)).connection as WsProxyConnection;
+    await waitForState(pair, 'open');
+
+    // The client cuts its message into three frames; the proxy forwards the message upstream in one.
+    c.sendFragmented(new TextEncoder().encode('fragmented hello'), { binary: false, fragments: 3 });
+    await waitForEntry(c.log, 'the echo', (e) => e.direction === 'in' && e.kind === 'text');
+    const pairLog = entries(pair.log);
+    const sent = pairLog.find((e) => e.direction === 'out' && e.kind === 'text')!;
+    const echoed = pairLog.find((e) => e.direction === 'in' && e.kind === 'text')!;
+
+    const out = framesResult(pair, sent.seq);
+    assert.equal(out.available, true);
+    assert.deepEqual(out.frames.map(describeFrame).sort(), [
+      'client out 0 masked 5',
+      'client out 0 masked 5',
+      'client out 1 masked 6',
+      'upstream out 1 masked deflated',
+    ]);
+    assert.equal(out.total, 4);
+    // The client leg's frames are the ones the client wrote: the same masking keys, in order.
+    const clientOwn = [...Array(c.wireFrames.size).keys()].map((i) => c.wireFrames.get(c.wireFrames.firstIndex + i)!).filter((f) => f.direction === 1);
+    assert.deepEqual(
+      out.frames.filter((f) => f.leg === 'client').map((f) => f.maskKey),
+      clientOwn.map((f) => f.maskKey.toString(16).padStart(8, '0')),
+    );
+
+    const back = framesResult(pair, echoed.seq);
+    assert.deepEqual(back.frames.map(describeFrame), ['upstream in 1 plain deflated', 'client in 1 plain 16']);
+  });
+});
