@@ -388,6 +388,7 @@ export class PanelController extends DecodingPanel {
       }),
       log.onDidClear(() => this.onClear()),
       c.onDidChangeState(() => this.onStateChange()),
+      ...(c.onDidChangeDetail ? [c.onDidChangeDetail(() => this.onStateChange())] : []),
     ];
   }
 

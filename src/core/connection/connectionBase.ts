@@ -16,6 +16,8 @@ export abstract class ConnectionBase extends Disposable {
   private firstError: SocketInspectorError | undefined;
   private readonly stateEmitter = this.register(new Emitter<ConnectionState>());
   readonly onDidChangeState: Event<ConnectionState> = this.stateEmitter.event;
+  private readonly detailEmitter = this.register(new Emitter<void>());
+  readonly onDidChangeDetail: Event<void> = this.detailEmitter.event;
   private connectPromise: Promise<void> | undefined;
   private settle: { resolve: () => void; reject: (e: SocketInspectorError) => void } | undefined;
   private closedLogged = false;
@@ -80,9 +82,12 @@ export abstract class ConnectionBase extends Disposable {
     this.stateEmitter.fire(state);
   }
 
-  /** Tells listeners that something shown with the state changed (a TCP peer's FIN) while the state did not. */
+  /**
+   * Tells listeners that something shown with the state changed (a TCP peer's FIN) while the state did not:
+   * through its own event, since onDidChangeState firing 'open' again made MQTT send a second CONNECT.
+   */
   protected stateDetailChanged(): void {
-    this.stateEmitter.fire(this.currentState);
+    this.detailEmitter.fire();
   }
 
   /** Logs what a subclass holds back for a batched write, so that every entry keeps its place. */

@@ -78,9 +78,12 @@ export interface Connection extends IDisposable {
   readonly end?: 'client' | 'server';
   /** Bytes sent but not yet written to the socket (queued in Node and ws); absent where not known. */
   readonly queuedBytes?: number;
-  /** TCP: the peer sent its FIN and our side is still open (it sends nothing more; we still can). onDidChangeState fires when it turns true. */
+  /** TCP: the peer sent its FIN and our side is still open (it sends nothing more; we still can). onDidChangeDetail fires when it turns true. */
   readonly peerHalfClosed?: boolean;
+  /** Fires on transitions only: layer sessions greet the peer on each 'open' they hear. */
   readonly onDidChangeState: Event<ConnectionState>;
+  /** Something shown beside the state changed while the state did not (peerHalfClosed). */
+  readonly onDidChangeDetail?: Event<void>;
 
   /** Opens the connection. Resolves when open; rejects with a SocketInspectorError (also logged). */
   connect(): Promise<void>;
