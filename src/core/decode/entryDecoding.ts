@@ -246,7 +246,10 @@ export class EntryDecoding {
         `No payload codec reads ${direction === 'in' ? 'received' : 'sent'} messages, so there is nothing to encode with: choose one with "Choose Payload Codec…".`,
       );
     }
-    if ('problem' in planned.codec) throw new SocketInspectorError('PROTOCOL', `Cannot encode as ${planned.rule.codec}: ${planned.codec.problem}`);
+    if ('problem' in planned.codec) {
+      const name = codecFactory(planned.rule.codec)?.label ?? planned.rule.codec;
+      throw new SocketInspectorError('PROTOCOL', `Cannot encode as ${name}: ${planned.codec.problem}`);
+    }
     return planned.codec.encode(text);
   }
 

@@ -5,7 +5,7 @@
 // composer's "Encode as" does, what the peer got read by protoc --decode, the echo decoded with field
 // names; then the codec choice saved in a session file and applied when the file opens again.
 import * as assert from 'node:assert/strict';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectResult } from '../../../src/vscode/commands/connectCommands';
@@ -20,6 +20,7 @@ import { api, until, workspaceFile } from '../extensionHost';
 
 const FILE = 'chat/v1/message.proto';
 const TYPE = 'chat.v1.Message';
+const SESSION_FILE = 'protobuf-chat.socket-session.json';
 
 /** Skips the suite when a peer is missing, except in CI, where that fails. */
 function requirePeer(context: Mocha.Context, missing: string | undefined): void {
@@ -49,6 +50,8 @@ suite('Payload codecs through the inspector', () => {
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await peer?.close();
+    // The suites share one workspace folder: what this one put there goes, so later ones see theirs only.
+    for (const name of ['chat', 'common', SESSION_FILE]) rmSync(workspaceFile(name), { recursive: true, force: true });
   });
 
   test('Protobuf with a workspace .proto and a type: JSON goes out encoded, the echo decodes with field names, and a session file keeps the choice', async () => {
@@ -92,7 +95,7 @@ suite('Payload codecs through the inspector', () => {
     await assert.rejects(inspector(result.id)!.send({ format: 'json', input: '{"id": "x"}', escapes: false, encode: true }), /Invalid Protobuf JSON at line 1, column \d+: id: /);
 
     // Saved: the session file holds the rule and the .proto file; opened again, its recording decodes the same way.
-    const path = workspaceFile('protobuf-chat.socket-session.json');
+    const path = workspaceFile(SESSION_FILE);
     assert.equal((await vscode.commands.executeCommand<vscode.Uri>('socketInspector.saveSessionAs', { id: result.id, uri: path }))?.fsPath, path);
     const saved = parseSession(readFileSync(path, 'utf8'));
     assert.deepEqual(saved.view?.decode, { codecs: [{ codec: 'protobuf', messageType: TYPE }], protoFiles: [FILE] });
