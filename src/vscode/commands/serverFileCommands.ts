@@ -1,7 +1,8 @@
 // Listener and proxy files (*.socket-server.json) and Serve as Mock:
 //   Serve as Mock…         a recorded session file served as a listener (pick how requests are matched);
 //   Start Server from File… a server file started with its settings; opening one in an editor offers it;
-//   Save Server As…        the active listener or proxy tab written as a server file.
+//   Save Server / Save Server As…  the active listener or proxy tab written as a server file (Save: to the
+//                          file it started from or was last saved to).
 // Each server opens in an inspector tab like Listen…/Proxy…; the core work is in src/core/mock and
 // src/core/serverFile.
 import * as vscode from 'vscode';
@@ -100,10 +101,23 @@ export function registerServerFileCommands(context: vscode.ExtensionContext, reg
       const connection = createServerConnection(started.session);
       connection.autoReplyRules = autoReplyRulesOf(file);
       connection.owned.push(started);
+      fileOf.set(connection, uri);
       return await show(connection);
     } catch (e) {
       return reportError(output, e, uri.fsPath);
     }
+  }
+
+  /** Where each server started from a file came from: Save Server writes back there. */
+  const fileOf = new WeakMap<object, vscode.Uri>();
+
+  /** Saves the active server tab to the file it started from, else as Save Server As. */
+  async function save(arg?: unknown): Promise<string | undefined> {
+    const named = arg as { id?: unknown } | undefined;
+    const id = typeof named?.id === 'string' ? named.id : host.activeConnectionId();
+    const connection = id ? registry.get(id) : undefined;
+    const uri = connection ? fileOf.get(connection) : undefined;
+    return saveAs({ ...(id ? { id } : {}), ...(uri ? { uri } : {}) });
   }
 
   /** Saves the active server tab, or `{ id, uri }` without asking. */
@@ -122,7 +136,13 @@ export function registerServerFileCommands(context: vscode.ExtensionContext, reg
     });
     if (!target) return undefined;
     const uri = target.fsPath.endsWith(SERVER_FILE_SUFFIX) ? target : target.with({ path: target.path.replace(/(\.json)?$/, SERVER_FILE_SUFFIX) });
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(serverFileText(file)));
+    if (!vscode.workspace.isTrusted) return reportError(output, new Error(vscode.l10n.t('Server files cannot be saved in an untrusted workspace.')));
+    try {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(serverFileText(file)));
+    } catch (e) {
+      return reportError(output, e, uri.fsPath);
+    }
+    fileOf.set(connection, uri);
     return uri.fsPath;
   }
 
@@ -139,6 +159,7 @@ export function registerServerFileCommands(context: vscode.ExtensionContext, reg
   context.subscriptions.push(
     vscode.commands.registerCommand('socketInspector.serveAsMock', serveAsMock),
     vscode.commands.registerCommand('socketInspector.startServerFile', startFile),
+    vscode.commands.registerCommand('socketInspector.saveServer', save),
     vscode.commands.registerCommand('socketInspector.saveServerAs', saveAs),
     vscode.workspace.onDidOpenTextDocument(offer),
   );

@@ -58,7 +58,7 @@ suite('Server files and mocks in the extension host', () => {
     client.close();
   });
 
-  test('Start Server from File starts a listener whose tab answers by the file\'s rule; Save Server As writes it back', async () => {
+  test('Start Server from File starts a listener whose tab answers by the file\'s rule; Save and Save Server As write it back', async () => {
     const { getConnection } = await api();
     const file = join(dir, 'pong.socket-server.json');
     writeFileSync(file, JSON.stringify({ version: 1, mode: 'listen', type: 'tcp', listen: '127.0.0.1:0', autoReplies: [{ match: 'PING', reply: { format: 'text', body: '+PONG\\r\\n', escapes: true } }] }));
@@ -73,6 +73,9 @@ suite('Server files and mocks in the extension host', () => {
     await until('the auto-reply', () => text === '+PONG\r\n');
     socket.destroy();
 
+    // Save writes back to the file the server started from, with the port it got.
+    assert.equal(await vscode.commands.executeCommand<string>('socketInspector.saveServer', { id }), file);
+    assert.equal(parseServerFile(readFileSync(file, 'utf8')).file.listen, `127.0.0.1:${port}`);
     const saved = join(dir, 'saved.socket-server.json');
     assert.equal(await vscode.commands.executeCommand<string>('socketInspector.saveServerAs', { id, uri: vscode.Uri.file(saved) }), saved);
     const back = parseServerFile(readFileSync(saved, 'utf8')).file;
