@@ -41,10 +41,11 @@ const FORMATS: readonly FormatSpec[] = [
 ];
 
 /**
- * Installs the page's probe: the time from the next pointerdown to the first paint after the Decoded
+ * Installs the page's probe (returning nothing: Playwright would wait for a returned promise): the time from the next pointerdown to the first paint after the Decoded
  * tab shows tree rows (a task posted from requestAnimationFrame runs after that frame's paint).
  */
-const PROBE = `window.__decodedOpen = new Promise((resolve) => {
+const PROBE = `void (window.__decodedOpen = new Promise((resolve, reject) => {
+  setTimeout(() => reject(new Error('no tree rows within 30 s of the click')), 30000);
   let t0 = NaN;
   addEventListener('pointerdown', () => { t0 = performance.now(); }, { capture: true, once: true });
   const shown = () => document.querySelector('[data-testid=detail-decoded] [data-testid=decoded-node]');
@@ -59,7 +60,7 @@ const PROBE = `window.__decodedOpen = new Promise((resolve) => {
     });
   });
   observer.observe(document.body, { subtree: true, childList: true, attributes: true });
-})`;
+}))`;
 
 interface OpenTimes {
   /** Click to the first paint with tree rows. */
@@ -116,7 +117,11 @@ async function measureFormat(spec: FormatSpec, browser: Browser, server: PanelSe
       answered = undefined;
       await page.evaluate(PROBE);
       await page.locator(`[data-testid=log-row][data-id="${seq}"]`).click();
-      const t = (await page.evaluate('window.__decodedOpen')) as { ms: number; rowsMs: number; lines: number };
+      const t = (await page.evaluate('window.__decodedOpen').catch(async (e: unknown) => {
+        // What the page showed instead, for the row's note.
+        const shown = (await page.evaluate(`(document.querySelector('[data-testid=detail]') ?? document.body).innerText.slice(0, 300)`)) as string;
+        throw new Error(`${e instanceof Error ? e.message : String(e)}; getDecoded ${Number.isNaN(asked) ? 'never asked' : 'asked'}; the detail pane showed: ${JSON.stringify(shown)}; problems: ${panel.problems.slice(0, 3).join('; ')}`);
+      })) as { ms: number; rowsMs: number; lines: number };
       const host = answered as { ms: number } | undefined;
       // The first open warms up the JIT of both sides: not counted.
       if (rep > 0) times.push({ ...t, hostMs: host?.ms ?? NaN, answerBytes: panel.bytesPosted() - bytesAtAsk });
