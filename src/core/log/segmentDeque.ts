@@ -82,6 +82,8 @@ export class SegmentDeque<S> {
     const bases = this.bases;
     let lo = this.head;
     let hi = bases.length - 1;
+    // The newest segment first: onDidAppend listeners read the entry just appended, on the ingest path.
+    if (hi >= lo && bases[hi]! <= key) return hi - this.head;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (bases[mid]! <= key) lo = mid;

@@ -3,6 +3,7 @@
 // the binary event before it. Reading never throws: a malformed packet gives what was read and where
 // (UTF-16 offset into the text) it stopped making sense.
 import { parseJsonText, type JsonNode, type JsonTextError } from './jsonText';
+export { isQuietEvent } from './quietEvent';
 
 /** Engine.IO packet types (the first character of a text message). */
 export const EngineType = { Open: 0, Close: 1, Ping: 2, Pong: 3, Message: 4, Upgrade: 5, Noop: 6 } as const;

@@ -15,9 +15,8 @@ import type { LayerSession } from '../protocolLayer';
 import { AckPairs, type SocketIoAckPair } from './ackPairs';
 import { AttachmentJoins, type AttachmentJoin } from './attachmentJoins';
 import { compactJson, jsonMember, parseJsonText } from './jsonText';
-import { encodeSioPacket, EngineType, parseEngineText, SioType, type SioPacket } from './packetCodec';
+import { encodeSioPacket, EngineType, isQuietEvent, parseEngineText, SioType, type SioPacket } from './packetCodec';
 import { decodeAttachment, decodeText } from './packetDecode';
-import { isQuietEvent } from './quietEvent';
 import { namespaceProblem, namespacesOf, type SocketIoSettings } from './socketIoSettings';
 
 /** How much of a text message the session reads: the header and the start of the payload are all it acts on. */
@@ -27,8 +26,6 @@ const CONNECT_WAIT_MS = 10_000;
 /** Before the open packet says otherwise (Engine.IO's defaults). */
 const DEFAULT_PING_INTERVAL_MS = 25_000;
 const DEFAULT_PING_TIMEOUT_MS = 20_000;
-
-const utf8 = new TextDecoder();
 
 type Item =
   | { readonly what: 'text'; readonly seq: number; readonly direction: 'in' | 'out'; readonly text: string; readonly mono: number }
@@ -90,22 +87,19 @@ export class SocketIoSession extends Disposable implements LayerSession {
     this.autoPongOn = settings.autoPong ?? true;
     const log = connection.log;
     this.register(
-      // On the ingest path: an event without an ack id is passed over unread (quietEvent.ts).
       log.onDidAppend((seq) => {
         const kind = log.kind(seq);
         if (kind !== Kind.Text && kind !== Kind.Binary) return;
         const direction = log.direction(seq);
         if (direction === Direction.Meta || direction === undefined) return;
         const dir = direction === Direction.In ? 'in' : 'out';
-        if (kind === Kind.Text) {
-          const payload = log.payload(seq)!;
-          if (isQuietEvent(payload)) return;
-          // A copy (a string) of the first bytes: the log's memory is not ours to keep.
-          const text = utf8.decode(payload.subarray(0, READ_PREFIX_BYTES));
-          this.enqueue({ what: 'text', seq, direction: dir, text, mono: log.monoTime(seq) });
-        } else if (kind === Kind.Binary) {
-          this.enqueue({ what: 'binary', seq, direction: dir });
-        }
+        if (kind === Kind.Binary) return this.enqueue({ what: 'binary', seq, direction: dir });
+        const payload = log.payload(seq)!;
+        // On the ingest path: an EVENT without an ack id asks nothing of the session, so it is not read.
+        if (isQuietEvent(payload)) return;
+        // A copy (a string) of the first bytes: the log's memory is not ours to keep.
+        const text = new TextDecoder().decode(payload.subarray(0, READ_PREFIX_BYTES));
+        this.enqueue({ what: 'text', seq, direction: dir, text, mono: log.monoTime(seq) });
       }),
     );
     this.register(connection.onDidChangeState((state) => this.enqueue({ what: 'state', state })));
