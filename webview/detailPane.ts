@@ -119,7 +119,12 @@ export class DetailPane {
     this.tabs = tabs;
     this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': 'Entry details' } }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
     // The hex dump re-lays its rows to the pane's width (the pane lives as long as the page; so does this).
-    new ResizeObserver(() => this.hexView?.fit(this.parts.hex.panel.clientWidth)).observe(this.parts.hex.panel);
+    // In the next frame: re-laying inside the callback resizes what is observed ("ResizeObserver loop").
+    let fitFrame = 0;
+    new ResizeObserver(() => {
+      cancelAnimationFrame(fitFrame);
+      fitFrame = requestAnimationFrame(() => this.hexView?.fit(this.parts.hex.panel.clientWidth));
+    }).observe(this.parts.hex.panel);
     this.setAvailable('decoded', false);
     this.setAvailable('json', false);
     this.setAvailable('close', false);

@@ -8,6 +8,40 @@ import { framesSummary, isCompressedFrame } from './framesSummary';
 
 const COLUMNS = ['#', 'Dir', 'FIN', 'RSV1', 'RSV2', 'RSV3', 'Opcode', 'MASK', 'Payload', 'Header', 'Notes', 'Time'] as const;
 
+/** A proxy pair's legs as the Leg column and its filter name them. */
+const LEG_TEXT = { client: 'client', upstream: 'upstream' } as const;
+const LEG_CHOICES: ReadonlyArray<[value: '' | 'client' | 'upstream', label: string]> = [
+  ['', 'Both legs'],
+  ['client', 'Client leg'],
+  ['upstream', 'Upstream leg'],
+];
+/** The leg the filter shows ('' both); kept for the page's life so the next entry opens the same way. */
+let shownLeg: '' | 'client' | 'upstream' = '';
+
+/** Shows the rows of `leg` ('' all of them). */
+function filterLegs(table: HTMLElement, leg: typeof shownLeg): void {
+  for (const tr of table.querySelectorAll<HTMLElement>('tr.frame-row')) tr.hidden = leg !== '' && tr.dataset.leg !== leg;
+}
+
+/** The leg filter above a proxy pair's table. */
+function legFilter(table: HTMLElement): HTMLElement {
+  const select = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+  select.dataset.testid = 'frames-leg';
+  select.setAttribute('aria-label', 'Show the frames of');
+  for (const [value, label] of LEG_CHOICES) {
+    const o = document.createElement('vscode-option');
+    o.setAttribute('value', value);
+    if (value === shownLeg) o.setAttribute('selected', '');
+    o.textContent = label;
+    select.append(o);
+  }
+  select.addEventListener('change', () => {
+    shownLeg = select.value === 'client' || select.value === 'upstream' ? select.value : '';
+    filterLegs(table, shownLeg);
+  });
+  return select;
+}
+
 /** Each cell's column name, shown before its value when a narrow pane stacks a frame's cells (frames.css). */
 const LABELS: Readonly<Record<string, string>> = { fin: 'FIN', rsv1: 'RSV1', rsv2: 'RSV2', rsv3: 'RSV3', mask: 'MASK', payload: 'Payload', header: 'Header' };
 
@@ -18,14 +52,16 @@ function cell(col: string, text: string, title?: string): HTMLTableCellElement {
   return h('td', { attrs: { 'data-col': col, ...(label ? { 'data-label': label } : {}) }, text, ...(title ? { title } : {}) });
 }
 
-function row(f: WireFrameInfo, deflate: boolean): HTMLTableRowElement {
+function row(f: WireFrameInfo, deflate: boolean, legs: boolean): HTMLTableRowElement {
   const notes: string[] = [];
   if (isCompressedFrame(f, deflate)) notes.push('compressed');
   for (const a of f.anomalies) notes.push(ANOMALY_TEXT[a]);
   const length = f.payloadLengthText ?? String(f.payloadLength);
-  const tr = h('tr', { className: `frame-row frame-${f.direction === 1 ? 'out' : 'in'}`, testId: 'frame-row', attrs: { 'data-index': String(f.index) } }, [
+  const attrs: Record<string, string> = { 'data-index': String(f.index), ...(f.leg ? { 'data-leg': f.leg } : {}) };
+  const tr = h('tr', { className: `frame-row frame-${f.direction === 1 ? 'out' : 'in'}`, testId: 'frame-row', attrs }, [
     cell('index', String(f.index)),
     h('td', { attrs: { 'data-col': 'dir' } }, [icon(f.direction === 1 ? 'arrow-up' : 'arrow-down'), f.direction === 1 ? ' out' : ' in']),
+    legs ? cell('leg', f.leg ? LEG_TEXT[f.leg] : '', f.leg === 'client' ? 'Between the client and the proxy' : 'Between the proxy and the upstream server') : undefined,
     cell('fin', bit(f.fin)),
     cell('rsv1', bit(f.rsv1)),
     cell('rsv2', bit(f.rsv2)),
@@ -65,12 +101,20 @@ export function renderFrames(r: FramesResult, refresh: () => void): HTMLElement 
       ]),
     ]);
   }
+  // A proxy pair's frames come from two legs: a Leg column after Dir, and a filter by leg.
+  const legs = r.frames.some((f) => f.leg !== undefined);
+  const columns: readonly string[] = legs ? [...COLUMNS.slice(0, 2), 'Leg', ...COLUMNS.slice(2)] : COLUMNS;
   const table = h('table', { className: 'frames-table', testId: 'frames-table' }, [
-    h('thead', {}, [h('tr', {}, COLUMNS.map((c) => h('th', { text: c, attrs: { scope: 'col' } })))]),
-    h('tbody', {}, r.frames.map((f) => row(f, r.deflate))),
+    h('thead', {}, [h('tr', {}, columns.map((c) => h('th', { text: c, attrs: { scope: 'col' } })))]),
+    h('tbody', {}, r.frames.map((f) => row(f, r.deflate, legs))),
   ]);
+  if (legs) filterLegs(table, shownLeg);
   return h('div', { className: 'frames-view', testId: 'detail-frames' }, [
-    h('div', { className: 'frames-header' }, [h('div', { className: 'frames-summary', testId: 'frames-summary', text: framesSummary(r) }), refreshButton]),
+    h('div', { className: 'frames-header' }, [
+      h('div', { className: 'frames-summary', testId: 'frames-summary', text: framesSummary(r) }),
+      legs ? legFilter(table) : undefined,
+      refreshButton,
+    ]),
     table,
     r.frames.length < r.total
       ? h('div', { className: 'muted', testId: 'frames-truncated', text: `Showing the first ${formatCount(r.frames.length)} of ${formatCount(r.total)} frames.` })
