@@ -45,7 +45,10 @@ describe('Session tests in the Test Explorer', { skip: workbenchSkipReason() }, 
     await openFile(page, `tests/${FILE}`);
     // The file opens in the inspector; the gutter's marks are in the text editor.
     await runCommand(page, 'View: Reopen Editor with Text Editor');
-    await page.locator('.monaco-editor .view-lines', { hasText: '"tests"' }).first().waitFor({ timeout: 20_000 });
+    const text = page.locator('.monaco-editor .view-lines', { hasText: '"tests"' }).first();
+    await text.waitFor({ timeout: 20_000 });
+    // The workbench, not the closing inspector's frame, takes the keyboard (F1 opens the palette).
+    await text.click();
     await runCommand(page, 'Testing: Focus on Test Explorer View');
     const tree = page.locator('.test-explorer');
     const row = (name: string) => tree.locator('.monaco-list-row', { hasText: name }).first();
@@ -67,7 +70,7 @@ describe('Session tests in the Test Explorer', { skip: workbenchSkipReason() }, 
     }
     await row(FAILING).locator('.codicon-testing-failed-icon').waitFor({ timeout: 30_000 });
     // The gutter marks each test's line; the failing one is further down the file.
-    const gutter = page.locator('.monaco-editor .margin-view-overlays');
+    const gutter = page.locator('.monaco-editor .margin');
     await gutter.locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 20_000 });
     const line = session.split('\n').findIndex((l) => l.includes(`"${FAILING}"`));
     assert.ok(line > 0);
