@@ -257,6 +257,7 @@ export const hostEventSchemas: SchemaMap<HostEvents> = {
   filterMatches: { generation: integer(), bits: (v) => arrayBuffer(v) ?? matchBitsProblem(v as ArrayBuffer), scannedTo: finiteNumber, done: boolean },
   composerLists: { history: (v) => (Array.isArray(v) ? undefined : 'must be a list'), saved: (v) => (Array.isArray(v) ? undefined : 'must be a list') },
   snapshot: { snapshot: object },
+  session: { session: object },
   peers: { peers: object },
   held: { proxy: object },
   autoReplies: { autoReplies: object },

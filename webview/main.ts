@@ -98,6 +98,7 @@ function start(): void {
       filterMatches: ({ generation, bits, scannedTo, done }) => store.addMatches(generation, decodeMatchBits(bits), scannedTo, done),
       composerLists: ({ history, saved }) => composer.setLists(history, saved),
       snapshot: ({ snapshot }) => applySnapshot(snapshot),
+      session: ({ session }) => toolbar.setSession(session),
       peers: ({ peers }) => server.update(peers),
       held: ({ proxy }) => hold.update(proxy),
       autoReplies: ({ autoReplies }) => server.setAutoReplies(autoReplies),

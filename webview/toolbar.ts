@@ -172,7 +172,9 @@ export class Toolbar {
   /** Shows the session buttons the panel supports (none without session details). */
   setSession(session: PanelSessionInfo | undefined): void {
     this.saveButton.hidden = !session || session.readOnly;
-    this.saveButton.title = session?.fileName ? `Save session to ${session.fileName}` : 'Save session as…';
+    this.saveButton.title = session?.fileName ? `Save session to ${session.fileName}${session.unsaved ? ' (changed since saved)' : ''}` : 'Save session as…';
+    if (session?.unsaved) this.saveButton.dataset.unsaved = 'true';
+    else delete this.saveButton.dataset.unsaved;
     this.replayButton.hidden = !session?.canReplay;
   }
 

@@ -28,6 +28,8 @@ export interface PanelSessionInfo {
   readonly canReplay: boolean;
   /** Untrusted workspace: the file is not written. */
   readonly readOnly: boolean;
+  /** The log changed since it was saved to `fileName`. */
+  readonly unsaved?: boolean;
 }
 
 /** Everything the webview needs to draw itself from nothing. */
@@ -83,4 +85,6 @@ export type PanelWebviewEvents = {
 export type PanelEvents = {
   /** The panel now shows a different connection (reconnect, another peer); start over from this snapshot. */
   snapshot: { snapshot: PanelSnapshot };
+  /** The session file details changed (Save Session As linked the tab to a file; the log changed since a save). */
+  session: { session: PanelSessionInfo };
 };

@@ -113,12 +113,7 @@ export class PanelController extends DecodingPanel {
   /** The proxy pair on screen, if any: hold switches and held list. */
   private readonly proxy = this.register(new ProxyController(() => this.stream.scheduleFlush()));
 
-  constructor(
-    connection: Connection,
-    post: PostToWebview,
-    private readonly callbacks: PanelCallbacks,
-    options: PanelControllerOptions = {},
-  ) {
+  constructor(connection: Connection, post: PostToWebview, private readonly callbacks: PanelCallbacks, options: PanelControllerOptions = {}) {
     super();
     this.conn = connection;
     this.log = options.log ?? ((line) => console.warn(`[socket-inspector] ${line}`));
@@ -267,6 +262,11 @@ export class PanelController extends DecodingPanel {
   /** Tells the webview the composer lists changed (after the owner edited them). */
   notifyComposerLists(): void {
     postComposerLists(this.context);
+  }
+
+  /** Tells the webview the session file details changed (saved to a file, changed since); a later snapshot has them anyway. */
+  sessionChanged(): void {
+    if (this.live && this.sessionInfo && !this.server) this.channel.sendEvent('session', { session: this.sessionInfo() });
   }
 
   /** Feeds one message from the webview. */
