@@ -6,6 +6,7 @@ import { visibleText } from '../shared/codecs/utf8Decode';
 import { h, icon, setText } from './domBuilder';
 import { formatBytes, formatCount } from './entryFormat';
 import { formatTimingSummary } from './timingFormat';
+import { connectLabel } from './toolbarLabels';
 
 /** What the toolbar's buttons do. */
 export interface ToolbarDeps {
@@ -207,7 +208,7 @@ export class Toolbar {
       setText(this.connectButton, connected ? 'Stop' : 'Listen again');
     } else {
       this.connectButton.setAttribute('icon', connected ? 'debug-disconnect' : 'plug');
-      setText(this.connectButton, connected ? 'Disconnect' : state === 'idle' ? 'Connect' : 'Reconnect');
+      setText(this.connectButton, connectLabel(state));
     }
     // A peer connected to us: it can be dropped, not reconnected from here.
     this.connectButton.hidden = this.mode === 'peer' && !connected;
