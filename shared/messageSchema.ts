@@ -259,6 +259,7 @@ export const hostEventSchemas: SchemaMap<HostEvents> = {
   composerLists: { history: (v) => (Array.isArray(v) ? undefined : 'must be a list'), saved: (v) => (Array.isArray(v) ? undefined : 'must be a list') },
   snapshot: { snapshot: object },
   reveal: { seq },
+  session: { session: object },
   peers: { peers: object },
   held: { proxy: object },
   autoReplies: { autoReplies: object },

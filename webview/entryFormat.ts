@@ -1,7 +1,7 @@
 // How entries are described in rows and the detail header: times, sizes, arrows, kinds, close codes.
 import { DIRECTION_NAMES, Kind, KIND_NAMES } from '../shared/logModel';
 import { toHex } from '../shared/codecs/hexDump';
-import { previewText } from '../shared/codecs/utf8Decode';
+import { isWellFormedUtf8, previewText } from '../shared/codecs/utf8Decode';
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
@@ -122,8 +122,10 @@ export function rowPreview(direction: number, kind: number, code: number, length
   }
   if (bytes.length === 0) return length === 0 ? (direction === 2 ? '' : '(empty)') : '…';
   // Binary WebSocket messages are always shown as bytes; raw TCP data and control payloads only when
-  // they do not look like text (many TCP protocols are text: HTTP, Redis, SMTP).
-  if (kind === Kind.Binary || (direction !== 2 && looksBinary(bytes))) {
+  // they do not look like text (many TCP protocols are text: HTTP, Redis, SMTP). A ping or pong payload
+  // (at most 125 bytes, all of it here) that is not UTF-8 is bytes too, as the same payload is in Hex.
+  const control = kind === Kind.Ping || kind === Kind.Pong;
+  if (kind === Kind.Binary || (direction !== 2 && looksBinary(bytes)) || (control && !isWellFormedUtf8(bytes))) {
     const shown = bytes.subarray(0, Math.min(bytes.length, Math.floor(maxChars / 3)));
     return toHex(shown, ' ') + (shown.length < length ? ' …' : '');
   }

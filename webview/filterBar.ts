@@ -158,7 +158,7 @@ export class FilterBar {
     const key = `${total}/${matched}/${scanning}`;
     if (key === this.countsKey) return;
     this.countsKey = key;
-    setText(this.total, String(total));
+    setText(this.total, formatCount(total));
     this.total.dataset.count = String(total);
     setText(this.count, matched === undefined ? '' : `${formatCount(matched)} of ${formatCount(total)}${scanning ? ' (filtering…)' : ''}`);
   }

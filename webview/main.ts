@@ -100,6 +100,7 @@ function start(): void {
       composerLists: ({ history, saved }) => composer.setLists(history, saved),
       snapshot: ({ snapshot }) => applySnapshot(snapshot),
       reveal: ({ seq }) => reveal(seq),
+      session: ({ session }) => toolbar.setSession(session),
       peers: ({ peers }) => server.update(peers),
       held: ({ proxy }) => hold.update(proxy),
       autoReplies: ({ autoReplies }) => server.setAutoReplies(autoReplies),

@@ -57,9 +57,10 @@ export class ServerPanel {
     this.info = info;
     this.peerBar.update(info);
     if (!info) this.editor.toggle(false);
-    this.broadcastOption.hidden = !info;
-    // On the server's own log every send goes to all peers; on a peer's log it is the user's choice.
+    // On the server's own log every send goes to all peers; on a peer's log it is the user's choice; a
+    // proxy pair's composer sends into one of its two legs (Send to:), never to other pairs.
     const onServer = !!info && info.selected === 0;
+    this.broadcastOption.hidden = !info || (info.mode === 'proxy' && !onServer);
     this.broadcastOption.disabled = onServer;
     this.broadcastOption.checked = onServer || this.broadcastChosen;
     this.deps.onChange();
@@ -77,7 +78,7 @@ export class ServerPanel {
 
   /** Whether a send goes to every peer. */
   get broadcast(): boolean {
-    return !!this.info && (this.info.selected === 0 || this.broadcastChosen);
+    return !!this.info && (this.info.selected === 0 || (this.broadcastChosen && this.info.mode !== 'proxy'));
   }
 
   /** How the toolbar labels its buttons. */

@@ -6,6 +6,7 @@ import { visibleText } from '../shared/codecs/utf8Decode';
 import { h, icon, setText } from './domBuilder';
 import { formatBytes, formatCount } from './entryFormat';
 import { formatTimingSummary } from './timingFormat';
+import { connectLabel } from './toolbarLabels';
 
 /** What the toolbar's buttons do. */
 export interface ToolbarDeps {
@@ -184,7 +185,9 @@ export class Toolbar {
   /** Shows the session buttons the panel supports (none without session details). */
   setSession(session: PanelSessionInfo | undefined): void {
     this.saveButton.hidden = !session || session.readOnly;
-    this.saveButton.title = session?.fileName ? `Save session to ${session.fileName}` : 'Save session as…';
+    this.saveButton.title = session?.fileName ? `Save session to ${session.fileName}${session.unsaved ? ' (changed since saved)' : ''}` : 'Save session as…';
+    if (session?.unsaved) this.saveButton.dataset.unsaved = 'true';
+    else delete this.saveButton.dataset.unsaved;
     this.replayButton.hidden = !session?.canReplay;
     this.recordTestButton.hidden = !session || session.readOnly;
   }
@@ -218,7 +221,7 @@ export class Toolbar {
       setText(this.connectButton, connected ? 'Stop' : 'Listen again');
     } else {
       this.connectButton.setAttribute('icon', connected ? 'debug-disconnect' : 'plug');
-      setText(this.connectButton, connected ? 'Disconnect' : state === 'idle' ? 'Connect' : 'Reconnect');
+      setText(this.connectButton, connectLabel(state));
     }
     // A peer connected to us: it can be dropped, not reconnected from here.
     this.connectButton.hidden = this.mode === 'peer' && !connected;

@@ -124,7 +124,7 @@ async function measure(s: BenchSettings): Promise<Row> {
     await page.evaluate(PROBES);
     const openMs = (await page.evaluate(`__bench.until(() => {
       const rows = document.querySelectorAll('[data-testid=log-row][data-direction]');
-      return document.querySelector('[data-testid=log-count]')?.textContent === '${COUNT}' && rows.length > 10;
+      return document.querySelector('[data-testid=log-count]')?.getAttribute('data-count') === '${COUNT}' && rows.length > 10;
     }, 0)`)) as number;
     const product: ListUnderTest = { page, scroller: `document.querySelector('[data-testid=log]')`, scaled: true, placeholder: '[data-testid=log-row].loading' };
 

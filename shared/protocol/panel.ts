@@ -28,6 +28,8 @@ export interface PanelSessionInfo {
   readonly canReplay: boolean;
   /** Untrusted workspace: the file is not written. */
   readonly readOnly: boolean;
+  /** The log changed since it was saved to `fileName`. */
+  readonly unsaved?: boolean;
 }
 
 /** Everything the webview needs to draw itself from nothing. */
@@ -99,4 +101,6 @@ export type PanelEvents = {
   snapshot: { snapshot: PanelSnapshot };
   /** Select entry `seq` of the log on screen and scroll to it (a failed test's message). */
   reveal: { seq: number };
+  /** The session file details changed (Save Session As linked the tab to a file; the log changed since a save). */
+  session: { session: PanelSessionInfo };
 };

@@ -264,6 +264,11 @@ export class PanelController extends DecodingPanel {
     postComposerLists(this.context);
   }
 
+  /** Tells the webview the session file details changed (saved to a file, changed since); a later snapshot has them anyway. */
+  sessionChanged(): void {
+    if (this.live && this.sessionInfo && !this.server) this.channel.sendEvent('session', { session: this.sessionInfo() });
+  }
+
   /** Feeds one message from the webview. */
   handleMessage(message: unknown): void {
     this.channel.handleMessage(message);

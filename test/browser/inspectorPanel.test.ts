@@ -257,6 +257,9 @@ describe('inspector panel (Chromium)', { skip }, () => {
       controller.setVisible(true);
       await eventually(() => logCount(page), (n) => n === log.size, 'log-count after showing again');
       await rowWithText(page, 'while hidden 2499').waitFor();
+      // Read as people read counts, like "↓ 2,500" beside it.
+      assert.equal(await textOf(page, 'log-count'), log.size.toLocaleString('en-US'));
+      assert.ok(log.size > 999);
       await page.locator('[data-testid=log]').press('Home');
       await rowWithText(page, 'Connecting to').waitFor();
       assert.equal((await visibleRows(page))[0]?.id, log.firstSeq);

@@ -55,6 +55,7 @@ describe('proxy panel (Chromium)', { skip }, () => {
       await choose(page, 'peer-select', `#1 ${remote} (open)`);
       await page.locator('[data-testid=hold-panel]').waitFor();
       assert.equal(await textOf(page, 'held-count'), 'nothing held');
+      assert.equal(await page.locator('[data-testid=composer-broadcast]').isVisible(), false, 'a pair\'s composer sends to one leg: no Broadcast');
 
       // Hold client → server, then edit the held message in the composer and forward the edit.
       await page.locator('[data-testid=hold-to-server]').click();

@@ -30,6 +30,7 @@ const HOST_EVENT_TYPES = Object.keys({
   autoReplies: 0,
   filterOff: 0,
   decodeState: 0,
+  session: 0,
 } satisfies Record<keyof HostEvents, 0>) as Array<keyof HostEvents>;
 
 /** Handlers for every host event: `each(type)` for all of them, replaced by `some` where given. */

@@ -77,6 +77,7 @@ export function registerSessionCommands(
     try {
       const text = await saveSession(uri.fsPath, session, expectedOriginal !== undefined ? { expectedOriginal } : {});
       entry.source.file = { uri, text, session, readOnly: false };
+      panels.fileSaved(entry.id);
       output.info(`[${entry.id}] saved session ${uri.fsPath}`);
       vscode.window.setStatusBarMessage(vscode.l10n.t('Socket Inspector: saved {0}', vscode.workspace.asRelativePath(uri)), 4000);
       return uri;

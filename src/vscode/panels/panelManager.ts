@@ -13,6 +13,7 @@ import { bindInspectorPanel, openInspectorPanel, type InspectorPanel, type Inspe
 import type { ProtoSchemaLoader } from '../../core/decode/entryDecoding';
 import type { PanelControllerOptions } from '../../panel/panelController';
 import { watchProtoFiles } from '../protoFiles';
+import { SessionFileLink } from './sessionFileLink';
 
 /** An inspector tab and where its connection came from. */
 export interface InspectorEntry {
@@ -25,6 +26,10 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   private readonly entries = new Map<string, InspectorEntry>();
   /** Each tab's watch on its .proto files. */
   private readonly protoWatches = new Map<string, vscode.Disposable>();
+  /** Live tabs saved to a session file, titled after it (session files' own editors are not in here). */
+  private readonly fileLinks = new Map<string, SessionFileLink>();
+  /** Tabs that are a session file's custom editor: VS Code titles them. */
+  private readonly adopted = new Set<string>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   /** Fires when a tab opens or closes. */
   readonly onDidChange = this.changeEmitter.event;
@@ -66,6 +71,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     const connection = this.registry.get(id);
     if (!connection) return undefined;
     const panel = bindInspectorPanel(webviewPanel, this.extensionUri, connection, this.callbacks(id), { controller: this.controllerOptions(id, source) });
+    this.adopted.add(id);
     return this.track(id, panel, source);
   }
 
@@ -88,6 +94,20 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   activeConnectionId(): string | undefined {
     for (const [id, entry] of this.entries) if (entry.panel.panel.active) return id;
     return undefined;
+  }
+
+  /** The log of inspector `id` was written to its file (source.file): a live tab is linked to it from now on. */
+  fileSaved(id: string): void {
+    const entry = this.entries.get(id);
+    const uri = entry?.source.file?.uri;
+    if (!entry || !uri) return;
+    if (this.adopted.has(id)) {
+      entry.panel.controller.sessionChanged();
+      return;
+    }
+    let link = this.fileLinks.get(id);
+    if (!link) this.fileLinks.set(id, (link = new SessionFileLink(entry.panel)));
+    link.saved(uri);
   }
 
   /** Connects the inspector `id` again with the settings it came from; an open connection is left as it is. */
@@ -125,6 +145,7 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
       ...(file ? { fileName: file.uri.path.split('/').pop() ?? file.uri.path } : {}),
       canReplay,
       readOnly: !vscode.workspace.isTrusted,
+      ...(this.fileLinks.get(id)?.unsaved ? { unsaved: true } : {}),
     };
   }
 
@@ -139,6 +160,9 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
       onDidDispose: () => {
         this.protoWatches.get(id)?.dispose();
         this.protoWatches.delete(id);
+        this.fileLinks.get(id)?.dispose();
+        this.fileLinks.delete(id);
+        this.adopted.delete(id);
         this.entries.delete(id);
         this.registry.remove(id);
         this.changeEmitter.fire();
@@ -159,6 +183,8 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     this.entries.clear();
     for (const w of this.protoWatches.values()) w.dispose();
     this.protoWatches.clear();
+    for (const l of this.fileLinks.values()) l.dispose();
+    this.fileLinks.clear();
     this.changeEmitter.dispose();
   }
 }

@@ -27,9 +27,9 @@ export function rowWithText(page: Page, text: string): Locator {
   return page.locator('[data-testid=log-row]', { hasText: text }).first();
 }
 
-/** The total in `log-count`. */
+/** The total in `log-count` (its `data-count`: the text has thousands separators). */
 export async function logCount(page: Page): Promise<number> {
-  return Number(await page.textContent('[data-testid=log-count]'));
+  return Number(await page.getAttribute('[data-testid=log-count]', 'data-count'));
 }
 
 /** Picks an option of a vscode-single-select by its label. */

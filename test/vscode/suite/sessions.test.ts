@@ -177,6 +177,27 @@ suite('Session files in the extension host', () => {
     getConnection(id)?.close();
   });
 
+  test('Save Session As links the live tab to the file: its title, a mark while unsaved, and Save writes there', async () => {
+    const { getConnection } = await api();
+    const result = await vscode.commands.executeCommand<ConnectResult>('socketInspector.connectWebSocket', url);
+    assert.equal(result.state, 'open', JSON.stringify(result));
+    const connection = getConnection(result.id)!;
+    const tabLabels = (): string[] => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview).map((t) => t.label);
+    const path = workspaceFile('linked.socket-session.json');
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('socketInspector.saveSessionAs', { id: result.id, uri: path }))?.fsPath, path);
+    await until('the tab to be titled after the file', () => tabLabels().includes('linked.socket-session.json'));
+
+    connection.sendText('after Save As');
+    await until('the echo', () => connection.log.totals(Direction.In).entries >= 1);
+    await until('the tab to show unsaved changes', () => tabLabels().includes('● linked.socket-session.json'));
+
+    assert.equal((await vscode.commands.executeCommand<vscode.Uri>('socketInspector.saveSession', result.id))?.fsPath, path);
+    assert.ok(parseSession(readFileSync(path, 'utf8')).log?.entries.some((e) => e.direction === 'in' && e.text === 'after Save As'), 'Save wrote the new entries to the linked file');
+    await until('the mark to go after Save', () => tabLabels().includes('linked.socket-session.json'));
+    connection.close();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   test('a header marked secret at Save As stays out of the file: Save As → Save → Save As → reopen → Save', async () => {
     const { getConnection, activeConnectionId } = await api();
     const secret = 'hdr-s3cret-save-4e1';
