@@ -5,7 +5,7 @@
 import { Direction, Kind } from '../shared/logModel';
 import type { DecodedMessage, PayloadResult } from '../shared/protocol';
 import type { FramesResult } from '../shared/wireFrames';
-import { visibleText } from '../shared/codecs/utf8Decode';
+import { charBoundaryBefore, isWellFormedUtf8, visibleText } from '../shared/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
 import { closeCodeName, legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';
@@ -41,6 +41,14 @@ type DecodedOutcome = { readonly decoded?: DecodedMessage } | { readonly error: 
 
 const utf8 = new TextDecoder('utf-8');
 
+/** A binary message, or data or text whose bytes (a prefix when `cut`) are not UTF-8. */
+function isBinary(kind: number, bytes: Uint8Array, cut: boolean): boolean {
+  if (kind === Kind.Binary) return true;
+  // A cut prefix may end inside a character: that is not a reason to call it binary.
+  const whole = cut ? bytes.subarray(0, charBoundaryBefore(bytes, bytes.length)) : bytes;
+  return (kind === Kind.Text || kind === Kind.Data) && !isWellFormedUtf8(whole);
+}
+
 interface TabParts {
   readonly header: HTMLElement;
   readonly panel: HTMLElement;
@@ -66,6 +74,10 @@ export class DetailPane {
   private decoding = false;
   /** The user went to a raw tab while Decoded was offered: decoded entries open there, not on Decoded. */
   private rawPreferred = false;
+  /** The pane, not the user, put Hex in front for a binary entry: the next text entry opens on Text again. */
+  private autoHex = false;
+  /** The show() token during which the user last picked a tab: that pick is kept for the entry loading. */
+  private pickedAt = -1;
   private hexView: HexView | undefined;
   private decodedView: DecodedView | undefined;
 
@@ -108,6 +120,8 @@ export class DetailPane {
       const name = DETAIL_TABS[index];
       if (name) {
         this.tab = name;
+        this.autoHex = false;
+        this.pickedAt = this.token;
         this.deps.onTabChange(name);
         if (!this.parts.decoded.header.hidden) this.rawPreferred = name !== 'decoded';
         if (name === 'hex') this.scrollToMark();
@@ -307,6 +321,13 @@ export class DetailPane {
     this.setAvailable('frames', this.hasFrames);
     if (this.hasFrames) this.loadFrames();
 
+    // Binary opens on Hex: Text would be mostly escapes. Only in place of Text, and never over the user's pick.
+    if (this.autoHex && this.tab === 'hex') this.tab = 'text';
+    this.autoHex = false;
+    if (this.tab === 'text' && this.pickedAt !== this.token && isBinary(r.kind, bytes, r.length > bytes.length)) {
+      this.tab = 'hex';
+      this.autoHex = true;
+    }
     if (isClose && this.tab !== 'connection' && this.tab !== 'frames') this.selectTab('close');
     else this.selectTab(this.tab);
   }
