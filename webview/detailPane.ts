@@ -15,7 +15,7 @@ import { renderDecoded, type ByteRange, type DecodedView } from './decodedView';
 import { parseJsonTree } from './jsonParse';
 import { renderNode } from './jsonTree';
 import { attachTabKeyboard } from './tabKeyboard';
-import { renderText } from './textView';
+import { renderText, type TextView } from './textView';
 
 /** The detail tabs, in header order. */
 export const DETAIL_TABS = ['decoded', 'text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
@@ -79,6 +79,8 @@ export class DetailPane {
   /** The show() token during which the user last picked a tab: that pick is kept for the entry loading. */
   private pickedAt = -1;
   private hexView: HexView | undefined;
+  /** The Text tab, filled over several tasks; disposed when another entry is shown. */
+  private textView: TextView | undefined;
   private decodedView: DecodedView | undefined;
 
   constructor(private readonly deps: DetailPaneDeps) {
@@ -282,6 +284,7 @@ export class DetailPane {
 
   private placeholder(text: string): void {
     this.disposeDecoded();
+    this.disposeText();
     this.hexView = undefined;
     for (const name of ['decoded', 'text', 'hex', 'json', 'close', 'frames'] as const) {
       clear(this.parts[name].panel);
@@ -300,7 +303,9 @@ export class DetailPane {
     ].join(' · ');
 
     clear(this.parts.text.panel);
-    this.parts.text.panel.append(renderText(bytes, r.length));
+    this.disposeText();
+    this.textView = renderText(bytes, r.length);
+    this.parts.text.panel.append(this.textView.element);
     clear(this.parts.hex.panel);
     this.hexView = renderHex(bytes, r.length);
     this.parts.hex.panel.append(this.hexView.element);
@@ -354,6 +359,11 @@ export class DetailPane {
     }
     this.setAvailable('decoded', true);
     if (!this.rawPreferred && this.tab !== 'connection' && this.tab !== 'frames' && this.tab !== 'close') this.selectTab('decoded');
+  }
+
+  private disposeText(): void {
+    this.textView?.dispose();
+    this.textView = undefined;
   }
 
   private disposeDecoded(): void {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { decodeUtf8 } from '../../shared/codecs/utf8Decode';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { eventually } from '../support/eventually';
 import { chromiumSkipReason } from './harness/chromium';
@@ -18,6 +19,55 @@ const skip = chromiumSkipReason();
 /** The data-testid of the tab header in front. */
 function selectedTab(page: Page): Promise<string | null> {
   return page.locator('vscode-tab-header[aria-selected=true]').getAttribute('data-testid');
+}
+
+/** `n` bytes from a fixed-seed generator (xorshift32): random-looking, the same on every run. */
+function randomBytes(n: number, seed = 0x9e3779b9): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/**
+ * Starts recording the page's long tasks and the harness's deliveries of host messages. The harness
+ * carries host messages as JSON through Playwright (VS Code uses structured clone), so the task that
+ * delivers a MiB of payload is long on the harness's account: those tasks are told apart by
+ * panelLongTasks, as in decodedPanel.test.ts.
+ */
+async function recordLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const g = globalThis as unknown as { __siDeliver(l: unknown[]): void; __deliveries: [number, number][]; __longTasks: [number, number][] };
+    g.__deliveries = [];
+    g.__longTasks = [];
+    const deliver = g.__siDeliver;
+    g.__siDeliver = (list) => {
+      const start = performance.now();
+      deliver(list);
+      g.__deliveries.push([start, performance.now()]);
+    };
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) g.__longTasks.push([e.startTime, e.startTime + e.duration]);
+    }).observe({ type: 'longtask' as never });
+  });
+}
+
+/** Long tasks (over 50 ms) since recordLongTasks that were not the harness delivering a message. */
+async function panelLongTasks(page: Page): Promise<{ panel: [number, number][]; what: string }> {
+  const { deliveries, longTasks } = await page.evaluate(() => {
+    const g = globalThis as unknown as { __deliveries: [number, number][]; __longTasks: [number, number][] };
+    return { deliveries: g.__deliveries, longTasks: g.__longTasks };
+  });
+  const panel = longTasks.filter(([start, end]) => !deliveries.some(([s, e]) => s >= start && e <= end));
+  const what = `long tasks ${JSON.stringify(longTasks)}, deliveries over 20 ms ${JSON.stringify(deliveries.filter(([s, e]) => e - s > 20))}`;
+  return { panel, what };
 }
 
 describe('detail pane on binary and big payloads (Chromium)', { skip }, () => {
@@ -91,6 +141,56 @@ describe('detail pane on binary and big payloads (Chromium)', { skip }, () => {
       connection.dispose();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    }
+  });
+
+  /** Opens a panel on one 1 MiB random binary message, selects it, brings Text in front and waits until it is filled. */
+  async function openRandomMiB(): Promise<{ live: Awaited<ReturnType<typeof openLivePanel>>; expected: ReturnType<typeof decodeUtf8> }> {
+    const payload = randomBytes(1024 * 1024);
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => ws.send(payload));
+    const { page } = live.panel;
+    const row = page.locator('[data-testid=log-row][data-kind=binary]');
+    await row.waitFor();
+    await recordLongTasks(page);
+    await row.click();
+    await page.locator('[data-testid=detail-tab-text]').click();
+    // Polled with the page's own querySelector and an attribute: a Playwright locator (its selector engine
+    // walks every node) or a MiB of textContent would be long tasks of the test's own.
+    const filled = () =>
+      page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { querySelector(s: string): { childElementCount: number; hasAttribute(a: string): boolean } | null } }).document.querySelector('[data-testid=detail-text]');
+        return el !== null && el.childElementCount > 1 && !el.hasAttribute('aria-busy');
+      });
+    await eventually(filled, (done) => done, 'the Text tab filled', 60_000);
+    return { live, expected: decodeUtf8(payload) };
+  }
+
+  it('shows all of a 1 MiB random binary message on the Text tab, one node per run of invalid bytes', async () => {
+    const { live, expected } = await openRandomMiB();
+    try {
+      const text = live.panel.page.locator('[data-testid=detail-text]');
+      assert.equal(await text.textContent(), expected.segments.map((s) => s.text).join(''), 'every byte on the Text tab');
+      const invalid = expected.segments.filter((s) => s.invalid);
+      assert.equal(await text.locator('.invalid-bytes').count(), invalid.length, 'one node per run of invalid bytes');
+      assert.equal(await text.locator('.invalid-bytes').nth(1).textContent(), invalid[1]!.text);
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
+  // Known to fail: the Text tab is filled a block a task and each block's task is short, but laying out
+  // the Hex dump (256 KiB in three <pre>, in front first) and some of the blocks still take 50-800 ms tasks.
+  // Left failing on purpose (todo reports it) until Hex pages and Text is virtualized (issue 18 item 2).
+  it('opens a 1 MiB random binary message on the Text tab without a long task', { todo: 'hex dump and text layout still make long tasks' }, async () => {
+    const { live } = await openRandomMiB();
+    try {
+      const { page } = live.panel;
+      await page.waitForTimeout(300);
+      const { panel, what } = await panelLongTasks(page);
+      assert.deepEqual(panel, [], `long tasks of the panel: ${what}`);
+    } finally {
+      await live.close();
     }
   });
 });
