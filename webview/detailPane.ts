@@ -12,8 +12,7 @@ import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
 import { renderHex, type HexView } from './hexView';
 import { renderDecoded, type ByteRange, type DecodedView } from './decodedView';
-import { parseJsonTree } from './jsonParse';
-import { renderNode } from './jsonTree';
+import { renderJsonTab } from './jsonTab';
 import { attachTabKeyboard } from './tabKeyboard';
 import { renderText, type TextView } from './textView';
 
@@ -316,10 +315,7 @@ export class DetailPane {
     if (isClose) this.parts.close.panel.append(this.renderClose(r.code, bytes));
     this.setAvailable('close', isClose);
 
-    clear(this.parts.json.panel);
-    const tree = r.length === bytes.length && bytes.length > 0 ? this.tryJson(bytes) : undefined;
-    if (tree) this.parts.json.panel.append(tree);
-    this.setAvailable('json', tree !== undefined);
+    this.setAvailable('json', renderJsonTab(this.parts.json.panel, bytes, r.length, DETAIL_PAYLOAD_LIMIT));
 
     this.hasFrames = this.connectionKind === 'ws' && r.direction !== Direction.Meta && r.kind <= Kind.Close;
     clear(this.parts.frames.panel);
@@ -408,23 +404,6 @@ export class DetailPane {
         panel.append(h('div', { className: 'muted placeholder', text: e instanceof Error ? e.message : String(e) }));
       },
     );
-  }
-
-  private tryJson(bytes: Uint8Array): HTMLElement | undefined {
-    const text = utf8.decode(bytes);
-    const first = text.trimStart()[0];
-    // Only documents (objects and arrays) get a tree; "42" or "true" parse but gain nothing from one.
-    if (first !== '{' && first !== '[') return undefined;
-    try {
-      JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    try {
-      return h('div', { className: 'json-tree', testId: 'detail-json' }, [renderNode(parseJsonTree(text), undefined)]);
-    } catch {
-      return undefined;
-    }
   }
 
   private renderClose(code: number, reason: Uint8Array): HTMLElement {

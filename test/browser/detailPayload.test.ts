@@ -193,4 +193,27 @@ describe('detail pane on binary and big payloads (Chromium)', { skip }, () => {
       await live.close();
     }
   });
+  it('offers the JSON tab for JSON over the detail limit, saying why it is not parsed and what to do', async () => {
+    const big = JSON.stringify({ items: 'x'.repeat(5 * 1024 * 1024) });
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => {
+      ws.send(big);
+      ws.send('{"small": true}');
+    });
+    try {
+      const { page } = live.panel;
+      await rowWithText(page, '{"small": true}').click();
+      await page.locator('[data-testid=detail-tab-json]').waitFor({ state: 'visible' });
+      await page.locator('[data-testid=log-row][data-kind=text]').first().click();
+      await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('5.0 MiB'), 'the big entry');
+      await page.locator('[data-testid=detail-tab-json]').click();
+      assert.equal(
+        await textOf(page, 'detail-json-too-big'),
+        'This payload looks like JSON but is 5.0 MiB, over the 4.0 MiB the detail pane fetches, so it is not parsed. ' +
+          'Save… writes the whole payload to a file to open in an editor; a payload codec or protocol layer reads it on the Decoded tab.',
+      );
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
 });
