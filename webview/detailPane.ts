@@ -5,17 +5,16 @@
 import { Direction, Kind } from '../shared/logModel';
 import type { DecodedMessage, PayloadResult } from '../shared/protocol';
 import type { FramesResult } from '../shared/wireFrames';
-import { visibleText } from '../shared/codecs/utf8Decode';
+import { charBoundaryBefore, isWellFormedUtf8, visibleText } from '../shared/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
 import { closeCodeName, legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
 import { renderHex, type HexView } from './hexView';
 import { renderDecoded, type ByteRange, type DecodedView } from './decodedView';
-import { parseJsonTree } from './jsonParse';
-import { renderNode } from './jsonTree';
+import { renderJsonTab } from './jsonTab';
 import { attachTabKeyboard } from './tabKeyboard';
-import { renderText } from './textView';
+import { renderText, type TextView } from './textView';
 
 /** The detail tabs, in header order. */
 export const DETAIL_TABS = ['decoded', 'text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
@@ -40,6 +39,14 @@ export interface DetailPaneDeps {
 type DecodedOutcome = { readonly decoded?: DecodedMessage } | { readonly error: string };
 
 const utf8 = new TextDecoder('utf-8');
+
+/** A binary message, or data or text whose bytes (a prefix when `cut`) are not UTF-8. */
+function isBinary(kind: number, bytes: Uint8Array, cut: boolean): boolean {
+  if (kind === Kind.Binary) return true;
+  // A cut prefix may end inside a character: that is not a reason to call it binary.
+  const whole = cut ? bytes.subarray(0, charBoundaryBefore(bytes, bytes.length)) : bytes;
+  return (kind === Kind.Text || kind === Kind.Data) && !isWellFormedUtf8(whole);
+}
 
 interface TabParts {
   readonly header: HTMLElement;
@@ -66,7 +73,13 @@ export class DetailPane {
   private decoding = false;
   /** The user went to a raw tab while Decoded was offered: decoded entries open there, not on Decoded. */
   private rawPreferred = false;
+  /** The pane, not the user, put Hex in front for a binary entry: the next text entry opens on Text again. */
+  private autoHex = false;
+  /** The show() token during which the user last picked a tab: that pick is kept for the entry loading. */
+  private pickedAt = -1;
   private hexView: HexView | undefined;
+  /** The Text tab, filled over several tasks; disposed when another entry is shown. */
+  private textView: TextView | undefined;
   private decodedView: DecodedView | undefined;
 
   constructor(private readonly deps: DetailPaneDeps) {
@@ -108,6 +121,8 @@ export class DetailPane {
       const name = DETAIL_TABS[index];
       if (name) {
         this.tab = name;
+        this.autoHex = false;
+        this.pickedAt = this.token;
         this.deps.onTabChange(name);
         if (!this.parts.decoded.header.hidden) this.rawPreferred = name !== 'decoded';
         if (name === 'hex') this.scrollToMark();
@@ -273,6 +288,7 @@ export class DetailPane {
 
   private placeholder(text: string): void {
     this.disposeDecoded();
+    this.disposeText();
     this.hexView = undefined;
     for (const name of ['decoded', 'text', 'hex', 'json', 'close', 'frames'] as const) {
       clear(this.parts[name].panel);
@@ -291,7 +307,9 @@ export class DetailPane {
     ].join(' · ');
 
     clear(this.parts.text.panel);
-    this.parts.text.panel.append(renderText(bytes, r.length));
+    this.disposeText();
+    this.textView = renderText(bytes, r.length);
+    this.parts.text.panel.append(this.textView.element);
     clear(this.parts.hex.panel);
     this.hexView = renderHex(bytes, r.length);
     this.parts.hex.panel.append(this.hexView.element);
@@ -302,16 +320,20 @@ export class DetailPane {
     if (isClose) this.parts.close.panel.append(this.renderClose(r.code, bytes));
     this.setAvailable('close', isClose);
 
-    clear(this.parts.json.panel);
-    const tree = r.length === bytes.length && bytes.length > 0 ? this.tryJson(bytes) : undefined;
-    if (tree) this.parts.json.panel.append(tree);
-    this.setAvailable('json', tree !== undefined);
+    this.setAvailable('json', renderJsonTab(this.parts.json.panel, bytes, r.length, DETAIL_PAYLOAD_LIMIT));
 
     this.hasFrames = this.connectionKind === 'ws' && r.direction !== Direction.Meta && r.kind <= Kind.Close;
     clear(this.parts.frames.panel);
     this.setAvailable('frames', this.hasFrames);
     if (this.hasFrames) this.loadFrames();
 
+    // Binary opens on Hex: Text would be mostly escapes. Only in place of Text, and never over the user's pick.
+    if (this.autoHex && this.tab === 'hex') this.tab = 'text';
+    this.autoHex = false;
+    if (this.tab === 'text' && this.pickedAt !== this.token && isBinary(r.kind, bytes, r.length > bytes.length)) {
+      this.tab = 'hex';
+      this.autoHex = true;
+    }
     if (isClose && this.tab !== 'connection' && this.tab !== 'frames') this.selectTab('close');
     else this.selectTab(this.tab);
   }
@@ -338,6 +360,11 @@ export class DetailPane {
     }
     this.setAvailable('decoded', true);
     if (!this.rawPreferred && this.tab !== 'connection' && this.tab !== 'frames' && this.tab !== 'close') this.selectTab('decoded');
+  }
+
+  private disposeText(): void {
+    this.textView?.dispose();
+    this.textView = undefined;
   }
 
   private disposeDecoded(): void {
@@ -382,23 +409,6 @@ export class DetailPane {
         panel.append(h('div', { className: 'muted placeholder', text: e instanceof Error ? e.message : String(e) }));
       },
     );
-  }
-
-  private tryJson(bytes: Uint8Array): HTMLElement | undefined {
-    const text = utf8.decode(bytes);
-    const first = text.trimStart()[0];
-    // Only documents (objects and arrays) get a tree; "42" or "true" parse but gain nothing from one.
-    if (first !== '{' && first !== '[') return undefined;
-    try {
-      JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    try {
-      return h('div', { className: 'json-tree', testId: 'detail-json' }, [renderNode(parseJsonTree(text), undefined)]);
-    } catch {
-      return undefined;
-    }
   }
 
   private renderClose(code: number, reason: Uint8Array): HTMLElement {

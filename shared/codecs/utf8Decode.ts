@@ -215,7 +215,7 @@ export function previewText(bytes: Uint8Array, maxChars: number): string {
 }
 
 /** Moves `end` back so it does not cut a multi-byte sequence that would be complete past it. */
-function charBoundaryBefore(bytes: Uint8Array, end: number): number {
+export function charBoundaryBefore(bytes: Uint8Array, end: number): number {
   for (let i = end - 1; i >= 0 && i >= end - 3; i--) {
     const b = bytes[i]!;
     if (b >= 0x80 && b <= 0xbf) continue; // continuation byte, keep looking for its lead
