@@ -135,6 +135,9 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
         const name = { save: 'socketInspector.saveSession', replay: 'socketInspector.replaySession', recordTest: 'socketInspector.recordAsTest' }[command];
         await vscode.commands.executeCommand(name, { id, ...(range ? { from: range.from, to: range.to } : {}) });
       },
+      saveServer: async () => {
+        await vscode.commands.executeCommand('socketInspector.saveServer', { id });
+      },
       disconnect: () => this.registry.get(id)?.close(),
       onDidDispose: () => {
         this.protoWatches.get(id)?.dispose();
