@@ -6,6 +6,7 @@ import type { InspectorHost, InspectorSource } from './inspectorHost';
 import { panelSettingsFromConfiguration } from '../settings';
 import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
 import type { Connection } from '../../core/connection/connectionTypes';
+import { serverOf } from '../../core/connection/serverConnection';
 import { reportError } from '../errorReport';
 import { redactCredentialsInText } from '../../core/export/credentialRedaction';
 import type { PanelSessionInfo } from '../../../shared/protocol';
@@ -21,11 +22,18 @@ export interface InspectorEntry {
   readonly source: InspectorSource;
 }
 
+/** When-clause context key: the active inspector tab shows a listener or proxy (Ctrl+S saves the server file then). */
+export const SERVER_TAB_CONTEXT = 'socketInspector.serverTabActive';
+
 export class PanelManager implements InspectorHost, vscode.Disposable {
   private readonly entries = new Map<string, InspectorEntry>();
   /** Each tab's watch on its .proto files. */
   private readonly protoWatches = new Map<string, vscode.Disposable>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
+  /** Each tab's watch on whether it is the active tab (for the server-tab context key). */
+  private readonly viewStates = new Map<string, vscode.Disposable>();
+  /** The last value of SERVER_TAB_CONTEXT set. */
+  private serverTabActive = false;
   /** Fires when a tab opens or closes. */
   readonly onDidChange = this.changeEmitter.event;
 
@@ -142,9 +150,12 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
       onDidDispose: () => {
         this.protoWatches.get(id)?.dispose();
         this.protoWatches.delete(id);
+        this.viewStates.get(id)?.dispose();
+        this.viewStates.delete(id);
         this.entries.delete(id);
         this.registry.remove(id);
         this.changeEmitter.fire();
+        this.updateServerTabContext();
       },
     };
   }
@@ -153,8 +164,25 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     const entry = { id, panel, source };
     this.entries.set(id, entry);
     this.protoWatches.set(id, watchProtoFiles(panel.controller));
+    this.viewStates.set(id, panel.panel.onDidChangeViewState(() => this.updateServerTabContext()));
     this.changeEmitter.fire();
+    this.updateServerTabContext();
     return entry;
+  }
+
+  /** Whether the active inspector tab shows a listener or proxy, as SERVER_TAB_CONTEXT was last set. */
+  get isServerTabActive(): boolean {
+    return this.serverTabActive;
+  }
+
+  /** Sets SERVER_TAB_CONTEXT to whether the active inspector tab shows a server (its keybindings read it). */
+  private updateServerTabContext(): void {
+    const id = this.activeConnectionId();
+    const connection = id ? this.registry.get(id) : undefined;
+    const server = connection !== undefined && serverOf(connection) !== undefined;
+    if (server === this.serverTabActive) return;
+    this.serverTabActive = server;
+    void vscode.commands.executeCommand('setContext', SERVER_TAB_CONTEXT, server);
   }
 
   dispose(): void {
@@ -162,6 +190,8 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     this.entries.clear();
     for (const w of this.protoWatches.values()) w.dispose();
     this.protoWatches.clear();
+    for (const w of this.viewStates.values()) w.dispose();
+    this.viewStates.clear();
     this.changeEmitter.dispose();
   }
 }
