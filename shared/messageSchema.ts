@@ -222,6 +222,7 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   sessionCommand: { command: oneOf('save', 'replay', 'recordTest'), range: optional((r) => exactObject(r, { from: seq, to: seq })) },
   selectPeer: { peer: integer(), followNewest: optional(boolean) },
   setAutoReplies: { rules: autoReplyRules },
+  saveServer: {},
   getTiming: { seq },
   setPairing: { field: string(1000) },
   setHold: { toServer: boolean, toClient: boolean },

@@ -176,6 +176,7 @@ function start(): void {
     },
     save: () => void channel.sendRequest('sessionCommand', { command: 'save' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
     replay: () => void channel.sendRequest('sessionCommand', { command: 'replay' }).catch((e: unknown) => reportError(toErrorInfo(e).message)),
+    saveServer: () => void channel.sendRequest('saveServer', {}).catch((e: unknown) => reportError(toErrorInfo(e).message)),
     recordTest: () => {
       // Rows selected with Shift make the test; one selected row is where the user looked, not a choice.
       const range = logView.selectedRange;

@@ -1,5 +1,5 @@
 // The top strip: what we are connected to and in what state, connect/disconnect, clear, follow, session
-// save and replay, and the running counters.
+// save and replay (a server panel: Save Server), and the running counters.
 import type { ConnectionState } from '../shared/logModel';
 import type { ErrorInfo, PanelSessionInfo, PanelStats } from '../shared/protocol';
 import { visibleText } from '../shared/codecs/utf8Decode';
@@ -20,6 +20,8 @@ export interface ToolbarDeps {
   replay(): void;
   /** Record the selected rows (or the whole log) as a test of the session file. */
   recordTest(): void;
+  /** Save Server (a listener or proxy, as a *.socket-server.json). */
+  saveServer(): void;
 }
 
 /** The `data-state` of the status badge: the four states tests and themes distinguish. */
@@ -81,6 +83,7 @@ export class Toolbar {
   private readonly connectButton: HTMLElement & { disabled: boolean };
   private readonly follow: ToggleElement;
   private readonly saveButton: HTMLElement;
+  private readonly saveServerButton: HTMLElement;
   private readonly replayButton: HTMLElement;
   private readonly recordTestButton: HTMLElement;
   private readonly inStat: HTMLElement;
@@ -132,6 +135,15 @@ export class Toolbar {
     this.saveButton.hidden = true;
     this.saveButton.addEventListener('click', () => this.deps.save());
 
+    // Server panels save the listener or proxy itself (address, rules, hold, layer, framing), not a session.
+    this.saveServerButton = document.createElement('vscode-toolbar-button');
+    this.saveServerButton.setAttribute('icon', 'save');
+    this.saveServerButton.setAttribute('label', 'Save server');
+    this.saveServerButton.title = 'Save server (listen address, protocol layer, auto-replies, hold settings, upstream) as a .socket-server.json file';
+    this.saveServerButton.dataset.testid = 'server-save';
+    this.saveServerButton.hidden = true;
+    this.saveServerButton.addEventListener('click', () => this.deps.saveServer());
+
     this.replayButton = document.createElement('vscode-toolbar-button');
     this.replayButton.setAttribute('icon', 'debug-rerun');
     this.replayButton.setAttribute('label', 'Replay sent messages');
@@ -164,6 +176,7 @@ export class Toolbar {
       clearButton,
       this.follow,
       this.saveButton,
+      this.saveServerButton,
       this.replayButton,
       this.recordTestButton,
       (this.spacer = h('span', { className: 'spacer' })),
@@ -231,6 +244,7 @@ export class Toolbar {
   setMode(mode: ToolbarMode): void {
     if (this.mode === mode) return;
     this.mode = mode;
+    this.saveServerButton.hidden = mode === 'connection';
     this.setState(this.state, this.lastError);
   }
 

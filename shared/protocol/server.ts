@@ -69,6 +69,8 @@ export type ServerRequests = {
   selectPeer: { params: { peer: number; followNewest?: boolean }; result: Done };
   /** Listener panels: replaces the auto-reply rules; valid enabled ones apply at once. */
   setAutoReplies: { params: { rules: readonly AutoReplyRule[] }; result: AutoRepliesInfo };
+  /** Server panels: Save Server (to the server file it started from or was saved to, else Save Server As). */
+  saveServer: { params: Done; result: Done };
 };
 
 /** Server events the host sends. */

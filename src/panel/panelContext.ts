@@ -20,6 +20,8 @@ export interface PanelCallbacks {
   writeClipboard(text: string): void | Promise<void>;
   /** Runs Save Session, Replay Sent Messages or Record as Test for this panel; absent where sessions are not available. */
   sessionCommand?(command: SessionCommand, range?: SeqRange): void | Promise<void>;
+  /** Runs Save Server for this panel's listener or proxy; absent where server files cannot be saved. */
+  saveServer?(): void | Promise<void>;
   /**
    * Asks where to save an entry's full payload and writes it; false when the user cancelled. Absent
    * where files cannot be written. `payload` is the caller's own copy: it stays as it is while the

@@ -1,5 +1,5 @@
 // The server feature of a panel (shared/protocol/server.ts): which peer of a listener or proxy is on
-// screen, and a listener's auto-reply rules. The peers themselves are tracked by ServerController.
+// screen, a listener's auto-reply rules, and Save Server. The peers themselves are tracked by ServerController.
 import { RequestError, type RequestHandlers } from '../../shared/messageHandler';
 import type { ServerRequests } from '../../shared/protocol';
 import type { PanelContext } from './panelContext';
@@ -19,5 +19,11 @@ export function serverHandlers(panel: PanelContext): RequestHandlers<ServerReque
       return {};
     },
     setAutoReplies: ({ rules }) => requireServer(panel, 'set auto-replies').setAutoReplies(rules),
+    saveServer: async () => {
+      requireServer(panel, 'save a server');
+      if (!panel.callbacks.saveServer) throw new RequestError({ message: 'Server files cannot be saved here.', code: 'UNSUPPORTED' });
+      await panel.callbacks.saveServer();
+      return {};
+    },
   };
 }

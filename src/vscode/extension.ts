@@ -39,12 +39,12 @@ export function activate(context: vscode.ExtensionContext): SocketInspectorApi {
   registerSessionCommands(context, panels, pick, output);
   registerRecordTestCommand(context, panels, pick, output);
   registerSessionEditor(context, registry, panels, output);
-  registerSessionsView(context, registry, panels, output);
+  const sessionsView = registerSessionsView(context, registry, panels, output);
   const connectionsView = registerConnectionsView(context, registry, panels);
   registerExportCommands(context, registry, panels, pick, output);
   registerCodecCommands(context, panels, pick);
   const sessionTests = registerSessionTests(context, output);
-  return createApi(registry, panels, sessionTests, { connections: connectionsView });
+  return createApi(registry, panels, sessionTests, { connections: connectionsView, sessions: sessionsView });
 }
 
 export function deactivate(): void {

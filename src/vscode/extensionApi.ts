@@ -8,6 +8,7 @@ import type { DecodedMessage } from '../../shared/decode/decoded';
 import type { SendRequests } from '../../shared/protocol/send';
 import type { PanelManager } from './panels/panelManager';
 import type { SessionTestsApi } from './testing/sessionTests';
+import type { SessionsNode } from './views/sessionsView';
 
 export interface SocketInspectorApi {
   /** The connection a connect command opened, by the id in its result. */
@@ -24,6 +25,10 @@ export interface SocketInspectorApi {
   inspector(id: string): InspectorApi | undefined;
   /** The rows of the Connections view as VS Code is given them (label, description, context value, click command). */
   connectionsViewItems(): vscode.TreeItem[];
+  /** Whether the active inspector tab shows a listener or proxy: the when-clause key that makes Ctrl+S Save Server. */
+  serverTabActive(): boolean;
+  /** The rows of the Sessions view (session files and server files) as VS Code is given them. */
+  sessionsViewItems(): Promise<vscode.TreeItem[]>;
 }
 
 /** What an inspector tab's webview asks of the host, for extensions and tests that drive a tab without its page. */
@@ -44,6 +49,7 @@ export interface InspectorApi {
 /** What the API reads from the views. */
 export interface ApiViews {
   readonly connections?: { getChildren(): Array<{ type: 'connection'; id: string }>; getTreeItem(node: { type: 'connection'; id: string }): vscode.TreeItem };
+  readonly sessions?: { getChildren(): Promise<SessionsNode[]>; getTreeItem(node: SessionsNode): vscode.TreeItem };
 }
 
 export function createApi(registry: ConnectionRegistry, panels?: PanelManager, sessionTests?: SessionTestsApi, views: ApiViews = {}): SocketInspectorApi {
@@ -51,8 +57,13 @@ export function createApi(registry: ConnectionRegistry, panels?: PanelManager, s
     ...(sessionTests ? { sessionTests } : {}),
     getConnection: (id) => registry.get(id),
     connectionsViewItems: () => views.connections?.getChildren().map((node) => views.connections!.getTreeItem(node)) ?? [],
+    sessionsViewItems: async () => {
+      const sessions = views.sessions;
+      return sessions ? (await sessions.getChildren()).map((node) => sessions.getTreeItem(node)) : [];
+    },
     listConnections: () => registry.list().map(({ id, connection }) => ({ id, target: connection.target, state: connection.state })),
     activeConnectionId: () => panels?.activeConnectionId(),
+    serverTabActive: () => panels?.isServerTabActive ?? false,
     sessionFileOf: (id) => panels?.entry(id)?.source.file?.uri.fsPath,
     inspector: (id) => {
       const controller = panels?.entry(id)?.panel.controller;

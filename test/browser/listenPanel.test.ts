@@ -13,6 +13,7 @@ import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
 import { choose, composerTextarea, cspViolations, rowWithText, setFilter, textOf, visibleRows } from './harness/panelActions';
 import { openPanel, type OpenPanel } from './harness/panelPage';
+import type { PanelCallbacks } from '../../src/panel/panelController';
 import { usePanelSuite } from './harness/panelSuite';
 
 const skip = chromiumSkipReason();
@@ -26,11 +27,11 @@ interface ListenPanel {
   close(): Promise<void>;
 }
 
-async function openListenPanel(suite: ReturnType<typeof usePanelSuite>): Promise<ListenPanel> {
+async function openListenPanel(suite: ReturnType<typeof usePanelSuite>, callbacks: Partial<PanelCallbacks> = {}): Promise<ListenPanel> {
   const server = createServerConnection(createWsListener({ address: { host: '127.0.0.1', port: 0 } }));
   await server.connect();
   const url = `ws://127.0.0.1:${server.server.address!.port}`;
-  const panel = await openPanel(suite.browser, suite.server, server, { callbacks: { disconnect: () => server.close(), connect: () => undefined } });
+  const panel = await openPanel(suite.browser, suite.server, server, { callbacks: { disconnect: () => server.close(), connect: () => undefined, ...callbacks } });
   const clients: RecordingClient[] = [];
   return {
     server,
@@ -126,6 +127,27 @@ describe('server panel (Chromium)', { skip }, () => {
       assert.equal(await isTicked(page, 'composer-broadcast'), true);
       assert.equal(await page.locator('[data-testid=composer-ping]').isVisible(), false);
       assert.deepEqual(await cspViolations(page), []);
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
+  it('Save Server in the toolbar asks the extension to save the server, from its log and from a peer', async () => {
+    let asked = 0;
+    const live = await openListenPanel(suite, { saveServer: () => void asked++ });
+    try {
+      const { page } = live.panel;
+      await page.locator('[data-testid=peer-bar]').waitFor();
+      assert.equal(await page.locator('[data-testid=session-save]').isVisible(), false, 'not Save Session');
+      await page.locator('[data-testid=server-save]').click();
+      await eventually(() => asked, (n) => n === 1, 'the request to reach the extension');
+      const p1 = (await live.client('/one'), await peerNumber(live.server.server, 1));
+      await eventually(() => peerOptions(page), (o) => o.length === 2, 'the peer listed');
+      await choose(page, 'peer-select', `#1 ${p1.remote} (open)`);
+      await eventually(() => textOf(page, 'connection-target'), (t) => t.startsWith('Peer #1'), "peer #1's log shown");
+      await page.locator('[data-testid=server-save]').click();
+      await eventually(() => asked, (n) => n === 2, 'the second request');
       assert.deepEqual(live.panel.problems, []);
     } finally {
       await live.close();

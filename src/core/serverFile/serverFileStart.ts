@@ -2,7 +2,9 @@
 // settings applied (not yet bound: the caller starts it, as the Listen and Proxy commands do). And the
 // other way: the file that describes a running server, for Save and Save As.
 import { Disposable, type IDisposable } from '../base/dispose';
+import { createServerConnection, type ServerConnection } from '../connection/serverConnection';
 import type { ServerSession } from '../connection/serverTypes';
+import type { FramerSpecJson } from '../../../shared/framerSpec';
 import { AutoResponder } from '../listen/autoResponder';
 import { parseListenAddress, formatListenAddress } from '../listen/listenAddress';
 import type { ListenerOptions } from '../listen/listenerSession';
@@ -72,10 +74,23 @@ export async function createServerFromFile(file: ServerFile, baseDir: string | u
   return new Started(session, responder, file.layer, responder ? [responder, session] : [session]);
 }
 
+/**
+ * What Start Server from File opens: the file's server as a Connection (not yet started). Its auto-reply
+ * rules go to the panel, which owns them, so no second responder runs; the panel applies the file's layer
+ * and framing (src/panel/serverFileView.ts).
+ */
+export async function serverConnectionFromFile(file: ServerFile, baseDir: string | undefined, limits: ServerFileLimits = {}): Promise<ServerConnection> {
+  const started = await createServerFromFile({ ...file, autoReplies: [] }, baseDir, limits);
+  const connection = createServerConnection(started.session);
+  connection.autoReplyRules = autoReplyRulesOf(file);
+  connection.owned.push(started);
+  return connection;
+}
+
 /** The file that starts `session` again: its address (the port it got, when it asked for any), rules, hold settings. */
 export function serverFileOf(
   session: ServerSession,
-  extras: { readonly name?: string; readonly rules?: Parameters<typeof autoRepliesToFile>[0]; readonly layer?: SessionLayer; readonly upstream?: string } = {},
+  extras: { readonly name?: string; readonly rules?: Parameters<typeof autoRepliesToFile>[0]; readonly layer?: SessionLayer; readonly framing?: FramerSpecJson; readonly upstream?: string } = {},
 ): ServerFile {
   const type = session.kind === 'ws' ? 'websocket' : 'tcp';
   const asked = /^[a-z]+:\/\/([^ ]+)/.exec(session.target)?.[1] ?? '127.0.0.1:0';
@@ -83,18 +98,20 @@ export function serverFileOf(
   // A server that asked for any port is saved with the port it got, so clients can come back to it.
   const listen = bound && /:0$/.test(asked) ? formatListenAddress({ host: bound.host, port: bound.port }) : asked;
   const base = { version: SERVER_FILE_VERSION, ...(extras.name ? { name: extras.name } : {}), type, listen } as const;
+  // Written in the format's field order (SERVER_FILE_FIELDS): upstream, layer, framing, then the rest.
+  const reading = { ...(extras.layer ? { layer: extras.layer } : {}), ...(type === 'tcp' && extras.framing ? { framing: extras.framing } : {}) };
   if (isProxySession(session)) {
     const paused = session.paused;
     return {
       ...base,
       mode: 'proxy',
       upstream: extras.upstream ?? session.upstream,
-      ...(extras.layer ? { layer: extras.layer } : {}),
+      ...reading,
       ...(paused.toServer || paused.toClient ? { hold: { startPaused: { toServer: paused.toServer, toClient: paused.toClient } } } : {}),
     };
   }
   const rules = extras.rules ?? [];
-  return { ...base, mode: 'listen', ...(extras.layer ? { layer: extras.layer } : {}), ...(rules.length > 0 ? { autoReplies: autoRepliesToFile(rules) } : {}) };
+  return { ...base, mode: 'listen', ...reading, ...(rules.length > 0 ? { autoReplies: autoRepliesToFile(rules) } : {}) };
 }
 
 /** A server file as text, with the schema pointer first. */

@@ -7,13 +7,15 @@
 // src/core/serverFile.
 import * as vscode from 'vscode';
 import { dirname } from 'node:path';
-import type { InspectorHost } from '../panels/inspectorHost';
+import type { PanelManager } from '../panels/panelManager';
 import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
 import { createServerConnection, serverOf, type ServerConnection } from '../../core/connection/serverConnection';
+import type { ServerFile } from '../../core/serverFile/serverFileFormat';
 import { createMockServer, loadMockScript, readMockStrategy, type MockStrategy } from '../../core/mock';
-import { autoReplyRulesOf, SERVER_FILE_SUFFIX } from '../../core/serverFile/serverFileFormat';
+import { SERVER_FILE_SUFFIX } from '../../core/serverFile/serverFileFormat';
 import { parseServerFile } from '../../core/serverFile/serverFileParse';
-import { createServerFromFile, serverFileOf, serverFileText } from '../../core/serverFile/serverFileStart';
+import { serverConnectionFromFile, serverFileOf, serverFileText } from '../../core/serverFile/serverFileStart';
+import { applyServerFileView, serverFileViewOf } from '../../panel/serverFileView';
 import { listenerLimitsFrom, wsListenerSettingsFrom } from '../../core/listen/listenerSettings';
 import { retentionFromSettings, serverSettingsFromConfiguration } from '../settings';
 import { reportError } from '../errorReport';
@@ -41,7 +43,7 @@ async function pickStrategy(): Promise<MockStrategy | undefined> {
   return path ? { type: 'jsonField', path } : undefined;
 }
 
-export function registerServerFileCommands(context: vscode.ExtensionContext, registry: ConnectionRegistry, host: InspectorHost, output: vscode.LogOutputChannel): void {
+export function registerServerFileCommands(context: vscode.ExtensionContext, registry: ConnectionRegistry, host: PanelManager, output: vscode.LogOutputChannel): void {
   const limits = () => ({ retention: retentionFromSettings(), ...listenerLimitsFrom(serverSettingsFromConfiguration()), ...wsListenerSettingsFrom(serverSettingsFromConfiguration()) });
 
   /** Starts `connection`, then registers and shows it; on failure shows why and disposes it. */
@@ -96,13 +98,14 @@ export function registerServerFileCommands(context: vscode.ExtensionContext, reg
     if (!trusted()) return undefined;
     try {
       const { file } = parseServerFile(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-      // The panel owns a listener's auto-replies: it starts with the file's rules, and no second responder runs.
-      const started = await createServerFromFile({ ...file, autoReplies: [] }, dirname(uri.fsPath), limits());
-      const connection = createServerConnection(started.session);
-      connection.autoReplyRules = autoReplyRulesOf(file);
-      connection.owned.push(started);
+      const connection = await serverConnectionFromFile(file, dirname(uri.fsPath), limits());
       fileOf.set(connection, uri);
-      return await show(connection);
+      viewOf.set(connection, file);
+      const id = await show(connection);
+      // The panel reads peers (a proxy's legs) with the file's layer and framing, as a session file's view.
+      const controller = id ? host.entry(id)?.panel.controller : undefined;
+      if (controller) applyServerFileView(controller, file, (problem) => output.warn(`${uri.fsPath}: ${problem}`));
+      return id;
     } catch (e) {
       return reportError(output, e, uri.fsPath);
     }
@@ -110,6 +113,8 @@ export function registerServerFileCommands(context: vscode.ExtensionContext, reg
 
   /** Where each server started from a file came from: Save Server writes back there. */
   const fileOf = new WeakMap<object, vscode.Uri>();
+  /** The layer and framing each server's file gave it: what is saved when its tab is gone. */
+  const viewOf = new WeakMap<object, Pick<ServerFile, 'layer' | 'framing'>>();
 
   /** Saves the active server tab to the file it started from, else as Save Server As. */
   async function save(arg?: unknown): Promise<string | undefined> {
@@ -127,7 +132,10 @@ export function registerServerFileCommands(context: vscode.ExtensionContext, reg
     const connection = id ? registry.get(id) : undefined;
     const session = connection ? serverOf(connection) : undefined;
     if (!connection || !session) return reportError(output, new Error(vscode.l10n.t('Save Server As saves the active listener or proxy tab')));
-    const file = serverFileOf(session, { rules: (connection as ServerConnection).autoReplyRules });
+    // The layer and framing the panel reads with now (the file's own layer kept while the same one is chosen).
+    const controller = id ? host.entry(id)?.panel.controller : undefined;
+    const view = controller ? serverFileViewOf(controller, viewOf.get(connection)) : (viewOf.get(connection) ?? {});
+    const file = serverFileOf(session, { rules: (connection as ServerConnection).autoReplyRules, ...view });
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const target = named?.uri instanceof vscode.Uri ? named.uri : await vscode.window.showSaveDialog({
       title: vscode.l10n.t('Save Server As'),
@@ -143,6 +151,7 @@ export function registerServerFileCommands(context: vscode.ExtensionContext, reg
       return reportError(output, e, uri.fsPath);
     }
     fileOf.set(connection, uri);
+    viewOf.set(connection, view);
     return uri.fsPath;
   }
 

@@ -18,6 +18,8 @@ export interface InspectorPanelCallbacks {
   disconnect(): void | Promise<void>;
   /** Runs Save Session, Replay Sent Messages or Record as Test for this panel. */
   sessionCommand?(command: SessionCommand, range?: SeqRange): void | Promise<void>;
+  /** Save Server for a listener or proxy tab. */
+  saveServer?(): void | Promise<void>;
   /** Called once when the user closed the panel (the owner decides what happens to the connection). */
   onDidDispose?(): void;
 }
@@ -113,6 +115,7 @@ export function bindInspectorPanel(
       },
       savePayload: (payload, suggestedName) => savePayloadToFile(payload, suggestedName),
       ...(callbacks.sessionCommand ? { sessionCommand: callbacks.sessionCommand } : {}),
+      ...(callbacks.saveServer ? { saveServer: callbacks.saveServer } : {}),
     },
     options.controller,
   );

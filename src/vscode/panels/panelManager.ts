@@ -6,6 +6,7 @@ import type { InspectorHost, InspectorSource } from './inspectorHost';
 import { panelSettingsFromConfiguration } from '../settings';
 import type { ConnectionRegistry } from '../../core/connection/connectionRegistry';
 import type { Connection } from '../../core/connection/connectionTypes';
+import { serverOf } from '../../core/connection/serverConnection';
 import { reportError } from '../errorReport';
 import { redactCredentialsInText } from '../../core/export/credentialRedaction';
 import type { PanelSessionInfo } from '../../../shared/protocol';
@@ -22,6 +23,9 @@ export interface InspectorEntry {
   readonly source: InspectorSource;
 }
 
+/** When-clause context key: the active inspector tab shows a listener or proxy (Ctrl+S saves the server file then). */
+export const SERVER_TAB_CONTEXT = 'socketInspector.serverTabActive';
+
 export class PanelManager implements InspectorHost, vscode.Disposable {
   private readonly entries = new Map<string, InspectorEntry>();
   /** Each tab's watch on its .proto files. */
@@ -31,6 +35,10 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
   /** Tabs that are a session file's custom editor: VS Code titles them. */
   private readonly adopted = new Set<string>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();
+  /** Each tab's watch on whether it is the active tab (for the server-tab context key). */
+  private readonly viewStates = new Map<string, vscode.Disposable>();
+  /** The last value of SERVER_TAB_CONTEXT set. */
+  private serverTabActive = false;
   /** Fires when a tab opens or closes. */
   readonly onDidChange = this.changeEmitter.event;
 
@@ -156,6 +164,9 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
         const name = { save: 'socketInspector.saveSession', replay: 'socketInspector.replaySession', recordTest: 'socketInspector.recordAsTest' }[command];
         await vscode.commands.executeCommand(name, { id, ...(range ? { from: range.from, to: range.to } : {}) });
       },
+      saveServer: async () => {
+        await vscode.commands.executeCommand('socketInspector.saveServer', { id });
+      },
       disconnect: () => this.registry.get(id)?.close(),
       onDidDispose: () => {
         this.protoWatches.get(id)?.dispose();
@@ -163,9 +174,12 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
         this.fileLinks.get(id)?.dispose();
         this.fileLinks.delete(id);
         this.adopted.delete(id);
+        this.viewStates.get(id)?.dispose();
+        this.viewStates.delete(id);
         this.entries.delete(id);
         this.registry.remove(id);
         this.changeEmitter.fire();
+        this.updateServerTabContext();
       },
     };
   }
@@ -174,8 +188,25 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     const entry = { id, panel, source };
     this.entries.set(id, entry);
     this.protoWatches.set(id, watchProtoFiles(panel.controller));
+    this.viewStates.set(id, panel.panel.onDidChangeViewState(() => this.updateServerTabContext()));
     this.changeEmitter.fire();
+    this.updateServerTabContext();
     return entry;
+  }
+
+  /** Whether the active inspector tab shows a listener or proxy, as SERVER_TAB_CONTEXT was last set. */
+  get isServerTabActive(): boolean {
+    return this.serverTabActive;
+  }
+
+  /** Sets SERVER_TAB_CONTEXT to whether the active inspector tab shows a server (its keybindings read it). */
+  private updateServerTabContext(): void {
+    const id = this.activeConnectionId();
+    const connection = id ? this.registry.get(id) : undefined;
+    const server = connection !== undefined && serverOf(connection) !== undefined;
+    if (server === this.serverTabActive) return;
+    this.serverTabActive = server;
+    void vscode.commands.executeCommand('setContext', SERVER_TAB_CONTEXT, server);
   }
 
   dispose(): void {
@@ -185,6 +216,8 @@ export class PanelManager implements InspectorHost, vscode.Disposable {
     this.protoWatches.clear();
     for (const l of this.fileLinks.values()) l.dispose();
     this.fileLinks.clear();
+    for (const w of this.viewStates.values()) w.dispose();
+    this.viewStates.clear();
     this.changeEmitter.dispose();
   }
 }

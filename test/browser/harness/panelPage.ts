@@ -103,6 +103,7 @@ export async function openPanel(browser: Browser, server: PanelServer, connectio
       disconnect: options.callbacks?.disconnect ?? (() => connection.close()),
       writeClipboard: options.callbacks?.writeClipboard ?? ((text) => void clipboard.push(text)),
       ...(options.callbacks?.sessionCommand ? { sessionCommand: options.callbacks.sessionCommand } : {}),
+      ...(options.callbacks?.saveServer ? { saveServer: options.callbacks.saveServer } : {}),
       ...(options.callbacks?.savePayload ? { savePayload: options.callbacks.savePayload } : {}),
     },
     { ...options.controller, log: (line) => problems.push(line) },

@@ -1,6 +1,7 @@
 // Serve as Mock…, Start Server from File and Save Server As… in a real extension host: a recorded session
 // served to a `ws` client, a listener file whose auto-reply (run by the tab's own responder) answers a raw
-// socket, and that listener saved back as a file that holds its address and rule.
+// socket, and that listener saved back as a file that holds its address and rule; a file's framing applied to
+// its tab and saved back, the server-tab context key Ctrl+S reads, and server files in the Sessions view.
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
@@ -10,7 +11,7 @@ import * as vscode from 'vscode';
 import WebSocket from 'ws';
 import { serverOf, type ServerConnection } from '../../../src/core/connection/serverConnection';
 import { parseServerFile } from '../../../src/core/serverFile/serverFileParse';
-import { api, until } from '../extensionHost';
+import { EXTENSION_ID, api, until, workspaceFile } from '../extensionHost';
 
 const entry = (seq: number, direction: string, kind: string, text: string) => ({ seq, time: '2026-12-01T09:30:00.000Z', mono: seq, direction, kind, text });
 
@@ -81,5 +82,45 @@ suite('Server files and mocks in the extension host', () => {
     const back = parseServerFile(readFileSync(saved, 'utf8')).file;
     assert.equal(back.listen, `127.0.0.1:${port}`);
     assert.deepEqual(back.autoReplies, [{ match: 'PING', reply: { format: 'text', body: '+PONG\\r\\n', escapes: true } }]);
+  });
+
+  test("a file's framing is the tab's; Save writes the framing the tab has, and Ctrl+S's context says the tab is a server", async () => {
+    const file = join(dir, 'lines.socket-server.json');
+    const framing = { type: 'delimiter', delimiter: '0a' };
+    writeFileSync(file, JSON.stringify({ version: 1, mode: 'listen', type: 'tcp', listen: '127.0.0.1:0', framing }));
+    const id = await vscode.commands.executeCommand<string>('socketInspector.startServerFile', vscode.Uri.file(file));
+    assert.ok(id, 'no server was started');
+    opened.push(id);
+    // Ctrl+S runs Save Server where the server-tab key is set, Save Session where it is not (package.json).
+    const keys = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { keybindings: Array<{ command: string; key: string; when: string }> } }).contributes.keybindings;
+    assert.match(keys.find((k) => k.command === 'socketInspector.saveServer' && k.key === 'ctrl+s')!.when, /&& socketInspector\.serverTabActive$/);
+    assert.match(keys.find((k) => k.command === 'socketInspector.saveSession' && k.key === 'ctrl+s')!.when, /&& !socketInspector\.serverTabActive$/);
+    const { serverTabActive } = await api();
+    await until('the server tab to be the active one', () => serverTabActive());
+    const saved = join(dir, 'lines-saved.socket-server.json');
+    assert.equal(await vscode.commands.executeCommand<string>('socketInspector.saveServerAs', { id, uri: vscode.Uri.file(saved) }), saved);
+    assert.deepEqual(parseServerFile(readFileSync(saved, 'utf8')).file.framing, framing);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('no server tab active once it closed', () => !serverTabActive());
+  });
+
+  test('the Sessions view lists a server file beside session files, opened on click', async () => {
+    const { sessionsViewItems } = await api();
+    const path = workspaceFile('view-listed.socket-server.json');
+    writeFileSync(path, JSON.stringify({ version: 1, mode: 'listen', type: 'tcp', listen: '127.0.0.1:0' }));
+    try {
+      let item: vscode.TreeItem | undefined;
+      const deadline = Date.now() + 10_000;
+      while (!item && Date.now() < deadline) {
+        item = (await sessionsViewItems()).find((i) => i.label === 'view-listed');
+        if (!item) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(item, 'the server file is not listed');
+      assert.equal(item.contextValue, 'serverFile');
+      assert.equal(item.resourceUri?.fsPath, path);
+      assert.equal(item.command?.command, 'vscode.open');
+    } finally {
+      rmSync(path, { force: true });
+    }
   });
 });
