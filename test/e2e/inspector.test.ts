@@ -60,8 +60,9 @@ describe('Inspector in VS Code', { skip: workbenchSkipReason() }, () => {
     const frame = await inspectorFrame(page, target);
     await waitForState(frame, 'open');
 
-    // Redis wants CRLF: with Escapes ticked, the text format sends "\r\n" as the two bytes.
-    await frame.locator('[data-testid=composer-escapes]').click();
+    // Redis wants CRLF: Escapes is ticked by default on TCP (socketInspector.composer.tcpEscapes), so the
+    // text format sends "\r\n" as the two bytes.
+    assert.equal(await frame.locator('[data-testid=composer-escapes]').evaluate((el) => (el as unknown as { checked: boolean }).checked), true);
     await sendFromComposer(frame, 'PING\\r\\n');
     const hex = await hexOfLastIncoming(frame);
     assert.match(hex, /2b50 4f4e 470d 0a/, hex); // +PONG\r\n
