@@ -155,7 +155,8 @@ export class DetailPane {
     }
     this.summary.textContent = `#${seq} · loading…`;
     this.copyButtons.hidden = false;
-    // Both at once, drawn together: the pane does not show Text first and jump to Decoded after.
+    // The decoded answer is drawn as soon as it is there when Decoded is the tab that will open: the raw
+    // tabs of a large payload (Text, Hex, JSON) cost far more to build, so they follow after that paint.
     const decoded: Promise<DecodedOutcome | undefined> =
       this.decoding && this.deps.getDecoded
         ? this.deps.getDecoded(seq).then(
@@ -163,15 +164,32 @@ export class DetailPane {
             (e: unknown): DecodedOutcome => ({ error: e instanceof Error ? e.message : String(e) }),
           )
         : Promise.resolve(undefined);
-    Promise.all([this.deps.getPayload(seq, DETAIL_PAYLOAD_LIMIT), decoded]).then(
-      ([result, outcome]) => {
+    let early: Promise<boolean> = Promise.resolve(false);
+    if (this.decoding && this.opensDecoded()) {
+      early = decoded.then((outcome) => {
+        if (token !== this.token || !outcome || !('decoded' in outcome) || !outcome.decoded) return false;
+        return new Promise<boolean>((resolve) =>
+          // In a task of its own: the message that brought a big decoded tree has cost its task enough.
+          setTimeout(() => {
+            if (token !== this.token) return resolve(false);
+            this.pendingRaw('loading…');
+            this.renderDecoded(outcome);
+            resolve(true);
+          }, 0),
+        );
+      });
+    }
+    Promise.all([this.deps.getPayload(seq, DETAIL_PAYLOAD_LIMIT), decoded, early]).then(
+      ([result, outcome, drawn]) => {
         if (token !== this.token) return;
-        // In a task of its own: the message that brought a big decoded tree has cost its task enough.
-        setTimeout(() => {
+        const fill = (): void => {
           if (token !== this.token) return;
           this.render(result);
-          this.renderDecoded(outcome);
-        }, 0);
+          if (!drawn) this.renderDecoded(outcome);
+        };
+        // After the Decoded tab's first paint when it went first; otherwise in a task of its own, as above.
+        if (drawn) requestAnimationFrame(() => setTimeout(fill, 0));
+        else setTimeout(fill, 0);
       },
       (e: unknown) => {
         if (token !== this.token) return;
@@ -332,7 +350,21 @@ export class DetailPane {
       panel.append(this.decodedView.element);
     }
     this.setAvailable('decoded', true);
-    if (!this.rawPreferred && this.tab !== 'connection' && this.tab !== 'frames' && this.tab !== 'close') this.selectTab('decoded');
+    if (this.opensDecoded()) this.selectTab('decoded');
+  }
+
+  /** Whether a decoded entry opens on Decoded (renderDecoded's choice) rather than a raw tab. */
+  private opensDecoded(): boolean {
+    return !this.rawPreferred && this.tab !== 'connection' && this.tab !== 'frames' && this.tab !== 'close';
+  }
+
+  /** Empties the raw tabs of the previous entry until this entry's payload is drawn in them. */
+  private pendingRaw(text: string): void {
+    this.hexView = undefined;
+    for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
+      clear(this.parts[name].panel);
+      this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
+    }
   }
 
   private disposeDecoded(): void {
