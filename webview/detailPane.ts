@@ -187,8 +187,10 @@ export class DetailPane {
           this.render(result);
           if (!drawn) this.renderDecoded(outcome);
         };
-        // After the Decoded tab's first paint when it went first; otherwise in a task of its own, as above.
-        if (drawn) requestAnimationFrame(() => setTimeout(fill, 0));
+        // After the Decoded tab's first paint when it went first (the frame after it: a task posted from
+        // the first frame's callback could still run before that paint's own follow-up tasks), otherwise
+        // in a task of its own, as above.
+        if (drawn) requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(fill, 0)));
         else setTimeout(fill, 0);
       },
       (e: unknown) => {
