@@ -67,6 +67,10 @@ export class DetailPane {
   /** The user went to a raw tab while Decoded was offered: decoded entries open there, not on Decoded. */
   private rawPreferred = false;
   private hexView: HexView | undefined;
+  /** A payload whose Text and Hex tabs wait to be opened (shown on Decoded: for 1 MiB they cost seconds). */
+  private rawPending: PayloadResult | undefined;
+  /** The bytes of the tree's selected node, marked in Hex (again when Hex is drawn later). */
+  private marked: ByteRange | undefined;
   private decodedView: DecodedView | undefined;
 
   constructor(private readonly deps: DetailPaneDeps) {
@@ -110,6 +114,7 @@ export class DetailPane {
         this.tab = name;
         this.deps.onTabChange(name);
         if (!this.parts.decoded.header.hidden) this.rawPreferred = name !== 'decoded';
+        if (name === 'text' || name === 'hex') this.drawRaw();
         if (name === 'hex') this.scrollToMark();
         // Coming back to Frames asks again: a sent message is framed once ws has compressed it.
         if (name === 'frames') this.loadFrames();
@@ -135,6 +140,7 @@ export class DetailPane {
   /** Brings a tab to the front (falls back to Text when that tab does not apply). */
   selectTab(tab: DetailTab): void {
     const target = this.parts[tab].header.hidden ? 'text' : tab;
+    if (target === 'text' || target === 'hex') this.drawRaw();
     this.tab = target;
     this.tabs.selectedIndex = DETAIL_TABS.indexOf(target);
   }
@@ -155,8 +161,7 @@ export class DetailPane {
     }
     this.summary.textContent = `#${seq} · loading…`;
     this.copyButtons.hidden = false;
-    // The decoded answer is drawn as soon as it is there when Decoded is the tab that will open: the raw
-    // tabs of a large payload (Text, Hex, JSON) cost far more to build, so they follow after that paint.
+    // Decoded, when it will open, is drawn as soon as its answer is there; the raw tabs follow it.
     const decoded: Promise<DecodedOutcome | undefined> =
       this.decoding && this.deps.getDecoded
         ? this.deps.getDecoded(seq).then(
@@ -168,15 +173,14 @@ export class DetailPane {
     if (this.decoding && this.opensDecoded()) {
       early = decoded.then((outcome) => {
         if (token !== this.token || !outcome || !('decoded' in outcome) || !outcome.decoded) return false;
-        return new Promise<boolean>((resolve) =>
-          // In a task of its own: the message that brought a big decoded tree has cost its task enough.
-          setTimeout(() => {
-            if (token !== this.token) return resolve(false);
+        // In a task of its own: the message that brought a big decoded tree has cost its task enough.
+        return new Promise<boolean>((resolve) => setTimeout(() => {
+          if (token === this.token) {
             this.pendingRaw('loading…');
             this.renderDecoded(outcome);
-            resolve(true);
-          }, 0),
-        );
+          }
+          resolve(token === this.token);
+        }, 0));
       });
     }
     Promise.all([this.deps.getPayload(seq, DETAIL_PAYLOAD_LIMIT), decoded, early]).then(
@@ -184,12 +188,10 @@ export class DetailPane {
         if (token !== this.token) return;
         const fill = (): void => {
           if (token !== this.token) return;
-          this.render(result);
+          this.render(result, drawn && this.tab === 'decoded');
           if (!drawn) this.renderDecoded(outcome);
         };
-        // After the Decoded tab's first paint when it went first (the frame after it: a task posted from
-        // the first frame's callback could still run before that paint's own follow-up tasks), otherwise
-        // in a task of its own, as above.
+        // A frame after Decoded's first paint when it went first, else in a task of its own, as above.
         if (drawn) requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(fill, 0)));
         else setTimeout(fill, 0);
       },
@@ -288,40 +290,26 @@ export class DetailPane {
 
   private placeholder(text: string): void {
     this.disposeDecoded();
-    this.hexView = undefined;
-    for (const name of ['decoded', 'text', 'hex', 'json', 'close', 'frames'] as const) {
-      clear(this.parts[name].panel);
-      this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
-    }
+    clear(this.parts.decoded.panel);
+    this.parts.decoded.panel.append(h('div', { className: 'muted placeholder', text }));
+    this.pendingRaw(text);
   }
 
-  private render(r: PayloadResult): void {
+  private render(r: PayloadResult, rawLater = false): void {
     const bytes = new Uint8Array(r.payload);
-    this.summary.textContent = [
-      `#${r.seq}`,
-      legLabel(r.direction, this.proxy),
-      kindLabel(r.kind),
-      formatBytes(r.length),
-      formatDateTime(r.wallTime),
-    ].join(' · ');
+    const parts = [`#${r.seq}`, legLabel(r.direction, this.proxy), kindLabel(r.kind), formatBytes(r.length), formatDateTime(r.wallTime)];
+    this.summary.textContent = parts.join(' · ');
 
-    clear(this.parts.text.panel);
-    this.parts.text.panel.append(renderText(bytes, r.length));
-    clear(this.parts.hex.panel);
-    this.hexView = renderHex(bytes, r.length);
-    this.parts.hex.panel.append(this.hexView.element);
-    this.hexView.fit(this.parts.hex.panel.clientWidth);
-
+    this.rawPending = r;
+    if (!rawLater) this.drawRaw();
     const isClose = r.kind === Kind.Close;
     clear(this.parts.close.panel);
     if (isClose) this.parts.close.panel.append(this.renderClose(r.code, bytes));
     this.setAvailable('close', isClose);
-
     clear(this.parts.json.panel);
     const tree = r.length === bytes.length && bytes.length > 0 ? this.tryJson(bytes) : undefined;
     if (tree) this.parts.json.panel.append(tree);
     this.setAvailable('json', tree !== undefined);
-
     this.hasFrames = this.connectionKind === 'ws' && r.direction !== Direction.Meta && r.kind <= Kind.Close;
     clear(this.parts.frames.panel);
     this.setAvailable('frames', this.hasFrames);
@@ -329,6 +317,21 @@ export class DetailPane {
 
     if (isClose && this.tab !== 'connection' && this.tab !== 'frames') this.selectTab('close');
     else this.selectTab(this.tab);
+  }
+
+  /** Draws the Text and Hex tabs of the payload on display, if they wait to be. */
+  private drawRaw(): void {
+    const r = this.rawPending;
+    if (!r) return;
+    this.rawPending = undefined;
+    const bytes = new Uint8Array(r.payload);
+    clear(this.parts.text.panel);
+    this.parts.text.panel.append(renderText(bytes, r.length));
+    clear(this.parts.hex.panel);
+    this.hexView = renderHex(bytes, r.length);
+    this.parts.hex.panel.append(this.hexView.element);
+    this.hexView.fit(this.parts.hex.panel.clientWidth);
+    if (this.marked) this.hexView.highlight(this.marked, false);
   }
 
   /** Shows the Decoded tab for the entry on display (or hides it), and opens it unless the user went raw. */
@@ -346,7 +349,10 @@ export class DetailPane {
       panel.append(h('div', { className: 'muted placeholder', testId: 'decoded-failed', text: `Could not decode this entry: ${error}` }));
     } else {
       this.decodedView = renderDecoded(decoded, {
-        markBytes: (range) => this.hexView?.highlight(range, false),
+        markBytes: (range) => {
+          this.marked = range;
+          this.hexView?.highlight(range, false);
+        },
         showBytes: (range) => this.showBytes(range),
       });
       panel.append(this.decodedView.element);
@@ -355,13 +361,13 @@ export class DetailPane {
     if (this.opensDecoded()) this.selectTab('decoded');
   }
 
-  /** Whether a decoded entry opens on Decoded (renderDecoded's choice) rather than a raw tab. */
   private opensDecoded(): boolean {
     return !this.rawPreferred && this.tab !== 'connection' && this.tab !== 'frames' && this.tab !== 'close';
   }
 
-  /** Empties the raw tabs of the previous entry until this entry's payload is drawn in them. */
+  /** Empties the raw tabs (the previous entry's) until this entry's payload is drawn in them. */
   private pendingRaw(text: string): void {
+    this.rawPending = undefined;
     this.hexView = undefined;
     for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
       clear(this.parts[name].panel);
@@ -370,12 +376,14 @@ export class DetailPane {
   }
 
   private disposeDecoded(): void {
+    this.marked = undefined;
     this.decodedView?.tree.dispose();
     this.decodedView = undefined;
   }
 
   /** Opens the Hex tab with `range` marked and scrolled into view. */
   private showBytes(range: ByteRange): void {
+    this.drawRaw();
     if (!this.hexView) return;
     this.hexView.highlight(range, false);
     this.selectTab('hex');
