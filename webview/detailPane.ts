@@ -80,6 +80,10 @@ export class DetailPane {
   private hexView: HexView | undefined;
   /** The Text tab, filled over several tasks; disposed when another entry is shown. */
   private textView: TextView | undefined;
+  /** A payload whose Text and Hex tabs wait to be opened (shown on Decoded: for 1 MiB they cost seconds). */
+  private rawPending: PayloadResult | undefined;
+  /** The bytes of the tree's selected node, marked in Hex (again when Hex is drawn later). */
+  private marked: ByteRange | undefined;
   private decodedView: DecodedView | undefined;
 
   constructor(private readonly deps: DetailPaneDeps) {
@@ -125,6 +129,7 @@ export class DetailPane {
         this.pickedAt = this.token;
         this.deps.onTabChange(name);
         if (!this.parts.decoded.header.hidden) this.rawPreferred = name !== 'decoded';
+        if (name === 'text' || name === 'hex') this.drawRaw();
         if (name === 'hex') this.scrollToMark();
         // Coming back to Frames asks again: a sent message is framed once ws has compressed it.
         if (name === 'frames') this.loadFrames();
@@ -155,6 +160,7 @@ export class DetailPane {
   /** Brings a tab to the front (falls back to Text when that tab does not apply). */
   selectTab(tab: DetailTab): void {
     const target = this.parts[tab].header.hidden ? 'text' : tab;
+    if (target === 'text' || target === 'hex') this.drawRaw();
     this.tab = target;
     this.tabs.selectedIndex = DETAIL_TABS.indexOf(target);
   }
@@ -175,7 +181,7 @@ export class DetailPane {
     }
     this.summary.textContent = `#${seq} · loading…`;
     this.copyButtons.hidden = false;
-    // Both at once, drawn together: the pane does not show Text first and jump to Decoded after.
+    // Decoded, when it will open, is drawn as soon as its answer is there; the raw tabs follow it.
     const decoded: Promise<DecodedOutcome | undefined> =
       this.decoding && this.deps.getDecoded
         ? this.deps.getDecoded(seq).then(
@@ -183,15 +189,31 @@ export class DetailPane {
             (e: unknown): DecodedOutcome => ({ error: e instanceof Error ? e.message : String(e) }),
           )
         : Promise.resolve(undefined);
-    Promise.all([this.deps.getPayload(seq, DETAIL_PAYLOAD_LIMIT), decoded]).then(
-      ([result, outcome]) => {
-        if (token !== this.token) return;
+    let early: Promise<boolean> = Promise.resolve(false);
+    if (this.decoding && this.opensDecoded()) {
+      early = decoded.then((outcome) => {
+        if (token !== this.token || !outcome || !('decoded' in outcome) || !outcome.decoded) return false;
         // In a task of its own: the message that brought a big decoded tree has cost its task enough.
-        setTimeout(() => {
+        return new Promise<boolean>((resolve) => setTimeout(() => {
+          if (token === this.token) {
+            this.pendingRaw('loading…');
+            this.renderDecoded(outcome);
+          }
+          resolve(token === this.token);
+        }, 0));
+      });
+    }
+    Promise.all([this.deps.getPayload(seq, DETAIL_PAYLOAD_LIMIT), decoded, early]).then(
+      ([result, outcome, drawn]) => {
+        if (token !== this.token) return;
+        const fill = (): void => {
           if (token !== this.token) return;
-          this.render(result);
-          this.renderDecoded(outcome);
-        }, 0);
+          this.render(result, drawn && this.tab === 'decoded');
+          if (!drawn) this.renderDecoded(outcome);
+        };
+        // A frame after Decoded's first paint when it went first, else in a task of its own, as above.
+        if (drawn) requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(fill, 0)));
+        else setTimeout(fill, 0);
       },
       (e: unknown) => {
         if (token !== this.token) return;
@@ -288,33 +310,18 @@ export class DetailPane {
 
   private placeholder(text: string): void {
     this.disposeDecoded();
-    this.disposeText();
-    this.hexView = undefined;
-    for (const name of ['decoded', 'text', 'hex', 'json', 'close', 'frames'] as const) {
-      clear(this.parts[name].panel);
-      this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
-    }
+    clear(this.parts.decoded.panel);
+    this.parts.decoded.panel.append(h('div', { className: 'muted placeholder', text }));
+    this.pendingRaw(text);
   }
 
-  private render(r: PayloadResult): void {
+  private render(r: PayloadResult, rawLater = false): void {
     const bytes = new Uint8Array(r.payload);
-    this.summary.textContent = [
-      `#${r.seq}`,
-      legLabel(r.direction, this.proxy),
-      kindLabel(r.kind),
-      formatBytes(r.length),
-      formatDateTime(r.wallTime),
-    ].join(' · ');
+    const parts = [`#${r.seq}`, legLabel(r.direction, this.proxy), kindLabel(r.kind), formatBytes(r.length), formatDateTime(r.wallTime)];
+    this.summary.textContent = parts.join(' · ');
 
-    clear(this.parts.text.panel);
-    this.disposeText();
-    this.textView = renderText(bytes, r.length);
-    this.parts.text.panel.append(this.textView.element);
-    clear(this.parts.hex.panel);
-    this.hexView = renderHex(bytes, r.length);
-    this.parts.hex.panel.append(this.hexView.element);
-    this.hexView.fit(this.parts.hex.panel.clientWidth);
-
+    this.rawPending = r;
+    if (!rawLater) this.drawRaw();
     const isClose = r.kind === Kind.Close;
     clear(this.parts.close.panel);
     if (isClose) this.parts.close.panel.append(this.renderClose(r.code, bytes));
@@ -338,6 +345,23 @@ export class DetailPane {
     else this.selectTab(this.tab);
   }
 
+  /** Draws the Text and Hex tabs of the payload on display, if they wait to be. */
+  private drawRaw(): void {
+    const r = this.rawPending;
+    if (!r) return;
+    this.rawPending = undefined;
+    const bytes = new Uint8Array(r.payload);
+    clear(this.parts.text.panel);
+    this.disposeText();
+    this.textView = renderText(bytes, r.length);
+    this.parts.text.panel.append(this.textView.element);
+    clear(this.parts.hex.panel);
+    this.hexView = renderHex(bytes, r.length);
+    this.parts.hex.panel.append(this.hexView.element);
+    this.hexView.fit(this.parts.hex.panel.clientWidth);
+    if (this.marked) this.hexView.highlight(this.marked, false);
+  }
+
   /** Shows the Decoded tab for the entry on display (or hides it), and opens it unless the user went raw. */
   private renderDecoded(outcome: DecodedOutcome | undefined): void {
     this.disposeDecoded();
@@ -353,13 +377,31 @@ export class DetailPane {
       panel.append(h('div', { className: 'muted placeholder', testId: 'decoded-failed', text: `Could not decode this entry: ${error}` }));
     } else {
       this.decodedView = renderDecoded(decoded, {
-        markBytes: (range) => this.hexView?.highlight(range, false),
+        markBytes: (range) => {
+          this.marked = range;
+          this.hexView?.highlight(range, false);
+        },
         showBytes: (range) => this.showBytes(range),
       });
       panel.append(this.decodedView.element);
     }
     this.setAvailable('decoded', true);
-    if (!this.rawPreferred && this.tab !== 'connection' && this.tab !== 'frames' && this.tab !== 'close') this.selectTab('decoded');
+    if (this.opensDecoded()) this.selectTab('decoded');
+  }
+
+  private opensDecoded(): boolean {
+    return !this.rawPreferred && this.tab !== 'connection' && this.tab !== 'frames' && this.tab !== 'close';
+  }
+
+  /** Empties the raw tabs (the previous entry's) until this entry's payload is drawn in them. */
+  private pendingRaw(text: string): void {
+    this.rawPending = undefined;
+    this.disposeText();
+    this.hexView = undefined;
+    for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
+      clear(this.parts[name].panel);
+      this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
+    }
   }
 
   private disposeText(): void {
@@ -368,12 +410,14 @@ export class DetailPane {
   }
 
   private disposeDecoded(): void {
+    this.marked = undefined;
     this.decodedView?.tree.dispose();
     this.decodedView = undefined;
   }
 
   /** Opens the Hex tab with `range` marked and scrolled into view. */
   private showBytes(range: ByteRange): void {
+    this.drawRaw();
     if (!this.hexView) return;
     this.hexView.highlight(range, false);
     this.selectTab('hex');

@@ -93,6 +93,9 @@ const BREAK = 0xff;
 /** Reads one child item, building it or only checking it. */
 export type ReadChild = (build: boolean) => DataItem | undefined;
 
+/** Where the item at `pos` (nested `depth` deep) ends, or -1 when it is not well-formed; allocates nothing. */
+export type SkipChild = (bytes: Uint8Array, pos: number, depth: number) => number;
+
 /** The error for a container or tag nested deeper than MAX_DEPTH. */
 export function tooDeep(start: number): DecodeStop {
   return new DecodeStop(start, `nested deeper than ${MAX_DEPTH} levels at offset ${start}`);
@@ -116,6 +119,7 @@ export function readContainer<T extends ArrayItem | MapItem>(
   build: boolean,
   count: number | bigint | undefined,
   readChild: ReadChild,
+  skipChild?: SkipChild,
 ): T | undefined {
   const start = item.offset;
   if (depth >= MAX_DEPTH) throw tooDeep(start);
@@ -134,6 +138,16 @@ export function readContainer<T extends ArrayItem | MapItem>(
       }
       const buildChild = build && r.budget > 0;
       if (build && !buildChild) countMore(r, item);
+      // Past the budget a definite-length child is only checked; if the check fails, the reader below
+      // reads it again from the same byte to say what is wrong where.
+      if (skipChild && !buildChild && count !== undefined) {
+        const next = skipChild(r.bytes, r.pos, depth + 1);
+        const end = next >= 0 && isMap ? skipChild(r.bytes, next, depth + 1) : next;
+        if (end >= 0) {
+          r.pos = end;
+          continue;
+        }
+      }
       if (item.kind === 'array') readElement(r, item, buildChild, readChild);
       else readEntry(r, item, buildChild, readChild, what, count === undefined);
     }

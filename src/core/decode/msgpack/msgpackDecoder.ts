@@ -1,7 +1,7 @@
 // MessagePack bytes to items, each with its byte range and type as the spec names it, by a walker of
 // our own: a library decodes to plain values and throws without a position, and the tree needs both.
 // Hostile input is bounded: lengths are checked against the bytes left before anything is allocated,
-// nesting stops at MAX_DEPTH, and past the node budget items are checked but not built.
+// nesting stops at MAX_DEPTH, and past the node budget items are checked but not built (msgpackCheck.ts).
 import {
   type ArrayItem,
   type DataItem,
@@ -13,6 +13,7 @@ import {
   runDecoder,
 } from '../dataItem/dataItem';
 import { hex2, isoTime, ItemReader, readContainer } from '../dataItem/itemReader';
+import { skipMsgpack } from './msgpackCheck';
 
 /** Decodes one MessagePack value; builds at most `budget` items (the rest is checked only). */
 export function decodeMsgpack(bytes: Uint8Array, budget = Infinity): DecodeResult {
@@ -166,10 +167,10 @@ function readExt(r: ItemReader, build: boolean, start: number, size: number, wha
 
 function readArray(r: ItemReader, depth: number, build: boolean, start: number, count: number, wire: string): ArrayItem | undefined {
   const item: ArrayItem = { kind: 'array', items: [], wire, offset: start, length: 0 };
-  return readContainer(r, item, depth, build, count, (b) => readItem(r, depth + 1, b));
+  return readContainer(r, item, depth, build, count, (b) => readItem(r, depth + 1, b), skipMsgpack);
 }
 
 function readMap(r: ItemReader, depth: number, build: boolean, start: number, count: number, wire: string): MapItem | undefined {
   const item: MapItem = { kind: 'map', entries: [], wire, offset: start, length: 0 };
-  return readContainer(r, item, depth, build, count, (b) => readItem(r, depth + 1, b));
+  return readContainer(r, item, depth, build, count, (b) => readItem(r, depth + 1, b), skipMsgpack);
 }

@@ -4,6 +4,7 @@
 // The result (ProtoMessage) is what both the tree (typedTree.ts) and the JSON text (protoJson.ts) are made from.
 import * as protobuf from 'protobufjs';
 import { type RawField, RAW_MAX_DEPTH, readRawRecord } from './rawDecode';
+import { checkMessage } from './typedCheck';
 import {
   WIRE_EGROUP,
   WIRE_FIXED32,
@@ -58,6 +59,8 @@ export interface ProtoMessage {
   /** Known fields (at their first record) and unknown records, in the order they came. */
   readonly items: (ProtoFieldValues | RawField)[];
   readonly unknown: RawField[];
+  /** Checked but not read yet (decodeTyped's `lazy`): fillMessage reads it from `start` when it is shown. */
+  pending?: { readonly start: number; readonly depth: number };
 }
 
 /** The result of decoding: the message read (partly, when `error` is set). */
@@ -100,7 +103,7 @@ export function wireTypeOf(kind: string): number {
   return WIRE_LEN;
 }
 
-function planOf(type: protobuf.Type): Map<number, FieldPlan> {
+export function planOf(type: protobuf.Type): Map<number, FieldPlan> {
   let plan = plans.get(type);
   if (!plan) {
     plan = new Map();
@@ -179,7 +182,7 @@ function valuesOf(message: ProtoMessage, field: protobuf.Field, offset: number):
  * Reads the fields of one message from `r` into `into` until r.end, or until the end tag of the group
  * `group`. Returns where it stopped. Throws a WireError; `into` keeps what was read.
  */
-function readMessage(r: WireReader, into: ProtoMessage, depth: number, group?: number): void {
+function readMessage(r: WireReader, into: ProtoMessage, depth: number, group?: number, lazy = false): void {
   if (depth > MAX_MESSAGE_DEPTH) throw new WireError(r.pos, `messages nested deeper than ${MAX_MESSAGE_DEPTH}`);
   const plan = planOf(into.type);
   while (!r.done) {
@@ -235,7 +238,10 @@ function readMessage(r: WireReader, into: ProtoMessage, depth: number, group?: n
         const [start, end] = r.lengthDelimited();
         const child = newMessage(p.field.resolvedType as protobuf.Type, tag.offset, end);
         entry.values.push({ offset: tag.offset, end, v: child });
-        readMessage(new WireReader(r.bytes, start, end), child, depth + 1);
+        // Lazily: a message that checks out is read only if it is shown; one that does not is read now,
+        // so its error and what came before it are as the full read has them.
+        if (lazy && checkMessage(r.bytes, start, end, child.type, depth + 1)) child.pending = { start, depth: depth + 1 };
+        else readMessage(new WireReader(r.bytes, start, end), child, depth + 1, undefined, lazy);
         break;
       }
       case 'group': {
@@ -317,14 +323,27 @@ export function mapValueKind(field: protobuf.MapField): string {
   return field.type;
 }
 
-/** Decodes a payload as `type`; never throws on bad input. */
-export function decodeTyped(bytes: Uint8Array, type: protobuf.Type): TypedDecodeResult {
+/**
+ * Decodes a payload as `type`; never throws on bad input. `lazy`: nested messages (fields of message
+ * type) are checked to their end but read into ProtoMessages only by fillMessage, when shown.
+ */
+export function decodeTyped(bytes: Uint8Array, type: protobuf.Type, lazy = false): TypedDecodeResult {
   const message = newMessage(type, 0, bytes.length);
   try {
-    readMessage(new WireReader(bytes), message, 0);
+    readMessage(new WireReader(bytes), message, 0, undefined, lazy);
     return { message };
   } catch (e) {
     if (e instanceof WireError) return { message, error: e };
     throw e;
   }
+}
+
+/** Reads a message decodeTyped left pending (it checked out, so this does not throw); its own nested messages stay lazy. */
+export function fillMessage(bytes: Uint8Array, message: ProtoMessage): ProtoMessage {
+  const pending = message.pending;
+  if (pending) {
+    message.pending = undefined;
+    readMessage(new WireReader(bytes, pending.start, message.end), message, pending.depth, undefined, true);
+  }
+  return message;
 }

@@ -4,7 +4,7 @@
 import * as protobuf from 'protobufjs';
 import type { DecodedMessage, DecodedNode } from '../../../../shared/decode/decoded';
 import { rawNode, summaryOf } from './rawView';
-import { type ProtoFieldValues, type ProtoMapEntry, type ProtoMessage, type ProtoValue, decodeTyped, asMapField, fieldKind, mapValueKind, typeLabel } from './typedDecode';
+import { type ProtoFieldValues, type ProtoMapEntry, type ProtoMessage, type ProtoValue, decodeTyped, fillMessage, asMapField, fieldKind, mapValueKind, typeLabel } from './typedDecode';
 import { MAX_VALUE_BYTES, quoteClipped, TreeBudget } from './treeBudget';
 import { formatFloat32, hexOf, wireTypeName } from './wireFormat';
 import type { RawField } from './rawDecode';
@@ -47,7 +47,7 @@ class TypedTreeBuilder {
     return {
       key,
       type: message.type.fullName.slice(1),
-      children: this.budget.children(shownItems(message), (item) => this.item(item), (item) => spanOf(item)),
+      children: this.budget.children(shownItems(fillMessage(this.bytes, message)), (item) => this.item(item), (item) => spanOf(item)),
       offset,
       length: end - offset,
     };
@@ -151,7 +151,8 @@ function topLevel(message: ProtoMessage): { parts: string[]; fields: Record<stri
 
 /** Decodes a payload as `type` for the panel; never throws on bad input. */
 export function decodeTypedView(bytes: Uint8Array, type: protobuf.Type): DecodedMessage {
-  const { message, error } = decodeTyped(bytes, type);
+  // Lazy: past the tree's budget nested messages are only checked, never read into objects.
+  const { message, error } = decodeTyped(bytes, type, true);
   const tree = new TypedTreeBuilder(bytes).message('', message, 0, bytes.length);
   const { parts, fields } = topLevel(message);
   return {
@@ -165,6 +166,6 @@ export function decodeTypedView(bytes: Uint8Array, type: protobuf.Type): Decoded
 
 /** decodeTypedView(bytes, type).summary, without the tree; never throws on bad input. */
 export function summarizeTyped(bytes: Uint8Array, type: protobuf.Type): string {
-  const { message, error } = decodeTyped(bytes, type);
+  const { message, error } = decodeTyped(bytes, type, true);
   return summaryOf(type.fullName.slice(1), topLevel(message).parts, error);
 }

@@ -1,0 +1,108 @@
+// Checks a nested message against its type without reading it into a ProtoMessage: no object per
+// value, so the tree of a 1 MiB message waits for a walk over its bytes, not for the garbage collector.
+// It answers only "reads without error" (true) or "may not" (false, also for what it leaves to the full
+// reader: unknown fields and groups); on false the full reader reads the message, with its errors.
+import { isUtf8 } from 'node:buffer';
+import type * as protobuf from 'protobufjs';
+import { asMapField, MAX_MESSAGE_DEPTH, mapValueKind, planOf, wireTypeOf } from './typedDecode';
+import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT } from './wireFormat';
+
+/** The halves of the last varint read (module state rather than an object per read). */
+let lo = 0;
+let hi = 0;
+
+/** Reads a varint at `pos` (WireReader.varint's rules); returns the position after it, or -1. */
+function varint(b: Uint8Array, pos: number, end: number): number {
+  let l = 0;
+  let h = 0;
+  for (let i = 0; ; i++) {
+    if (pos >= end || i === 10) return -1;
+    const byte = b[pos++]!;
+    if (i < 4) l |= (byte & 0x7f) << (7 * i);
+    else if (i === 4) {
+      l |= (byte & 0x0f) << 28;
+      h = (byte & 0x7f) >>> 4;
+    } else h |= (byte & 0x7f) << (7 * i - 32);
+    if ((byte & 0x80) === 0) break;
+  }
+  lo = l >>> 0;
+  hi = h >>> 0;
+  return pos;
+}
+
+/** A length prefix at `pos` whose content fits before `end`; returns where the content starts, or -1 (the length is in `lo`). */
+function lengthPrefix(b: Uint8Array, pos: number, end: number): number {
+  pos = varint(b, pos, end);
+  if (pos < 0 || hi !== 0 || lo > 0x7fffffff || end - pos < lo) return -1;
+  return pos;
+}
+
+/** One value of wire type varint, fixed32 or fixed64 at `pos`; returns the position after it, or -1. */
+function number(b: Uint8Array, pos: number, end: number, wireType: number): number {
+  if (wireType === WIRE_VARINT) return varint(b, pos, end);
+  const n = wireType === WIRE_FIXED32 ? 4 : 8;
+  return end - pos >= n ? pos + n : -1;
+}
+
+function utf8(b: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (b[i]! >= 0x80) return isUtf8(b.subarray(i, end));
+  return true;
+}
+
+/** A length-delimited value of `kind` at `pos`: its bytes there, and valid as that kind. Returns the end or -1. */
+function lengthDelimited(b: Uint8Array, pos: number, end: number, kind: string, field: protobuf.Field, depth: number): number {
+  const start = lengthPrefix(b, pos, end);
+  if (start < 0) return -1;
+  const stop = start + lo;
+  if (kind === 'string') return utf8(b, start, stop) ? stop : -1;
+  if (kind === 'message') return checkMessage(b, start, stop, field.resolvedType as protobuf.Type, depth + 1) ? stop : -1;
+  if (kind === 'map') return mapEntry(b, start, stop, asMapField(field), depth) ? stop : -1;
+  return stop; // bytes
+}
+
+/** Whether bytes[start, end) read as `type` at `depth` without error (false: let the full reader say). */
+export function checkMessage(b: Uint8Array, start: number, end: number, type: protobuf.Type, depth: number): boolean {
+  if (depth > MAX_MESSAGE_DEPTH) return false;
+  const plan = planOf(type);
+  let pos = start;
+  while (pos < end) {
+    pos = varint(b, pos, end);
+    if (pos < 0 || hi !== 0) return false;
+    const fieldNumber = lo >>> 3;
+    const wireType = lo & 7;
+    const p = plan.get(fieldNumber);
+    if (!p || fieldNumber === 0 || wireType > 5 || wireType === WIRE_SGROUP || p.kind === 'group') return false;
+    if (p.packable && wireType === WIRE_LEN) {
+      const inner = lengthPrefix(b, pos, end);
+      if (inner < 0) return false;
+      pos = inner + lo;
+      for (let at = inner; at < pos; ) {
+        at = number(b, at, pos, p.wireType);
+        if (at < 0) return false;
+      }
+      continue;
+    }
+    if (wireType !== p.wireType) return false;
+    pos = wireType === WIRE_LEN ? lengthDelimited(b, pos, end, p.kind, p.field, depth) : number(b, pos, end, wireType);
+    if (pos < 0) return false;
+  }
+  return true;
+}
+
+/** A map entry (key = 1, value = 2), as readMapEntry reads it. */
+function mapEntry(b: Uint8Array, start: number, end: number, field: protobuf.MapField, depth: number): boolean {
+  const keyKind = field.keyType;
+  const valueKind = mapValueKind(field);
+  let pos = start;
+  while (pos < end) {
+    pos = varint(b, pos, end);
+    if (pos < 0 || hi !== 0) return false;
+    const fieldNumber = lo >>> 3;
+    const wireType = lo & 7;
+    const kind = fieldNumber === 1 ? keyKind : fieldNumber === 2 ? valueKind : undefined;
+    if (kind === undefined || wireType !== wireTypeOf(kind)) return false;
+    pos = wireType === WIRE_LEN ? lengthDelimited(b, pos, end, kind, field as unknown as protobuf.Field, depth) : wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32 || wireType === WIRE_VARINT ? number(b, pos, end, wireType) : -1;
+    if (pos < 0) return false;
+  }
+  return true;
+}
