@@ -117,6 +117,8 @@ async function detailTextOf(page: Page, seq: number): Promise<string> {
   await page.locator(`[data-testid=log-row][data-id="${seq}"]`).click();
   await page.locator('[data-testid=detail-tab-text]').click();
   await eventually(() => textOf(page, 'detail-summary'), (t) => t.startsWith(`#${seq} ·`), `entry #${seq} in the detail pane`);
+  // A long payload is filled a block a task (aria-busy until the last block is in).
+  await page.locator('[data-testid=detail-text]:not([aria-busy])').waitFor();
   return textOf(page, 'detail-text');
 }
 
