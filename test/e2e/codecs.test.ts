@@ -12,6 +12,7 @@ import { resultsDir } from '../../scripts/vscode/codeServer.mjs';
 import { inspectorFrame, waitForState } from '../support/inspectorFrame';
 import { startPythonWsServer } from '../support/processPeers';
 import { PROTO_DIR } from '../support/protoc';
+import { eventually } from '../support/eventually';
 import { inCI, pythonWebsocketsMissing } from '../support/requirePeer';
 import { answerInputBox, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from '../support/workbench';
 
@@ -82,7 +83,9 @@ describe('Payload codecs in VS Code', { skip: workbenchSkipReason() ?? peerSkip 
 
     const echo = frame.locator('[data-testid=log-row][data-direction=in][data-kind=binary]').first();
     await echo.waitFor({ timeout: 20_000 });
-    assert.match((await echo.textContent()) ?? '', /chat\.v1\.Message \{id: 42, text: "hello from VS Code", priority: HIGH, author: \{…\}, tags: \[1\]\}/);
+    // The row shows its bytes until the decoded summary, asked for when the row is drawn, arrives.
+    const summary = /chat\.v1\.Message \{id: 42, text: "hello from VS Code", priority: HIGH, author: \{…\}, tags: \[1\]\}/;
+    await eventually(async () => (await echo.textContent()) ?? '', (t) => summary.test(t), 'the decoded summary in the row');
     await echo.click();
     await frame.locator('[data-testid=detail-tab-decoded]').click();
     const tree = frame.locator('[data-testid=detail-decoded] [data-testid=decoded-tree]');
