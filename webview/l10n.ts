@@ -1,0 +1,54 @@
+// The webview's translations. The host puts VS Code's bundle for the display language
+// (`vscode.l10n.bundle`, none in English) on the page as `data-l10n` of #app (src/panel/panelHtml.ts);
+// t() looks each English message up there, with the placeholder rules of vscode.l10n.t, so one bundle
+// file (l10n/bundle.l10n.json, scripts/l10nExtract.mjs) holds the host's and the webview's messages.
+// Read lazily on the first t() so that tables of labels built while the modules load are translated too.
+
+/** A value for a `{0}` placeholder. */
+export type L10nArg = string | number | boolean;
+
+/** The largest bundle read (a translation of every message is far below it). */
+const MAX_BUNDLE_CHARS = 4 * 1024 * 1024;
+
+let bundle: ReadonlyMap<string, string> | undefined;
+
+/**
+ * The translations in `text` (a JSON object of English message → translation); an empty map when
+ * there is none or it is not that shape, so the page falls back to English instead of failing.
+ */
+export function parseL10nBundle(text: string | undefined): ReadonlyMap<string, string> {
+  const map = new Map<string, string>();
+  if (!text || text.length > MAX_BUNDLE_CHARS) return map;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return map;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return map;
+  for (const [key, translation] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof translation === 'string') map.set(key, translation);
+  }
+  return map;
+}
+
+function pageBundle(): ReadonlyMap<string, string> {
+  // No document: a unit test of a pure module, which reads English.
+  const text = typeof document === 'undefined' ? undefined : document.getElementById('app')?.dataset.l10n;
+  return parseL10nBundle(text);
+}
+
+/** Replaces `{0}`, `{1}`… with the arguments; a placeholder without an argument stays as written (as vscode.l10n.t does). */
+export function formatMessage(message: string, args: readonly L10nArg[]): string {
+  if (args.length === 0) return message;
+  return message.replace(/\{(\d+)\}/g, (match, index: string) => {
+    const arg = args[Number(index)];
+    return arg === undefined ? match : String(arg);
+  });
+}
+
+/** The message in the display language (English when the bundle has no translation), placeholders filled. */
+export function t(message: string, ...args: L10nArg[]): string {
+  bundle ??= pageBundle();
+  return formatMessage(bundle.get(message) || message, args);
+}
