@@ -32,10 +32,14 @@ export function parseL10nBundle(text: string | undefined): ReadonlyMap<string, s
   return map;
 }
 
+/** The little of the DOM read here, typed apart so that unit tests of pure modules (no DOM lib) compile it. */
+interface PageGlobals {
+  readonly document?: { getElementById(id: string): { readonly dataset: { readonly l10n?: string } } | null };
+}
+
 function pageBundle(): ReadonlyMap<string, string> {
   // No document: a unit test of a pure module, which reads English.
-  const text = typeof document === 'undefined' ? undefined : document.getElementById('app')?.dataset.l10n;
-  return parseL10nBundle(text);
+  return parseL10nBundle((globalThis as PageGlobals).document?.getElementById('app')?.dataset.l10n);
 }
 
 /** Replaces `{0}`, `{1}`… with the arguments; a placeholder without an argument stays as written (as vscode.l10n.t does). */
