@@ -1,10 +1,11 @@
 // Checks on what a user types into the composer's WebSocket controls, before anything is sent. No DOM:
 // unit-tested in Node.
 import { MAX_FRAGMENTS } from '../shared/wireFrames';
+import { t } from './l10n';
 
 /** Validates the close code a user typed for a WebSocket close frame: any code a frame can carry. */
 export function closeCodeProblem(text: string): string | undefined {
-  if (!/^\d+$/.test(text.trim())) return 'The close code must be a number.';
+  if (!/^\d+$/.test(text.trim())) return t('The close code must be a number.');
   const code = Number(text);
   if (code <= 65535) return undefined;
   return `Close code ${code} cannot be sent: a close frame carries a code from 0 to 65535.`;

@@ -2,6 +2,7 @@
 // sets the bytes on the wire against the message as logged. No DOM: unit-tested in Node.
 import { isControlOpcode, type FramesResult, type WireFrameInfo } from '../shared/wireFrames';
 import { formatBytes, formatCount } from './entryFormat';
+import { t } from './l10n';
 
 /** Whether a frame is the compressed first frame of a message (RSV1 under permessage-deflate). */
 export function isCompressedFrame(f: WireFrameInfo, deflate: boolean): boolean {
@@ -10,7 +11,7 @@ export function isCompressedFrame(f: WireFrameInfo, deflate: boolean): boolean {
 
 /** The one-line summary above the table. */
 export function framesSummary(r: FramesResult): string {
-  const parts = [`${formatCount(r.total)} ${r.total === 1 ? 'frame' : 'frames'}`];
+  const parts = [`${formatCount(r.total)} ${r.total === 1 ? t('frame') : t('frames')}`];
   const headers = r.frames.reduce((sum, f) => sum + f.headerLength, 0);
   const complete = r.frames.length === r.total;
   parts.push(`${formatBytes(r.wireBytes)} payload${complete ? ` + ${formatBytes(headers)} headers` : ''} on the wire`);

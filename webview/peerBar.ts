@@ -6,6 +6,7 @@ import { visibleText } from '../shared/codecs/utf8Decode';
 import type { ConnectionState } from '../shared/logModel';
 import type { PeerLimitsInfo, PeerListInfo, PeerSummary } from '../shared/protocol';
 import { h, setText } from './domBuilder';
+import { t } from './l10n';
 
 /** What the peer bar asks of the rest of the webview. */
 export interface PeerBarDeps {
@@ -21,17 +22,17 @@ type SelectElement = HTMLElement & { value: string; disabled: boolean };
 type CheckboxElement = HTMLElement & { checked: boolean };
 
 const SERVER_STATES: Record<ConnectionState, string> = {
-  idle: 'not started',
-  connecting: 'starting',
-  open: 'listening',
-  closing: 'stopping',
-  closed: 'stopped',
-  error: 'failed',
+  idle: t('not started'),
+  connecting: t('starting'),
+  open: t('listening'),
+  closing: t('stopping'),
+  closed: t('stopped'),
+  error: t('failed'),
 };
 
 /** The selector's label of the server's own log. */
 export function serverItemLabel(info: PeerListInfo): string {
-  const state = info.mode === 'proxy' && info.serverState === 'open' ? 'forwarding' : SERVER_STATES[info.serverState];
+  const state = info.mode === 'proxy' && info.serverState === 'open' ? t('forwarding') : SERVER_STATES[info.serverState];
   return `Server log (${state})`;
 }
 
@@ -88,7 +89,7 @@ export class PeerBar {
     this.select = document.createElement('vscode-single-select') as SelectElement;
     this.select.className = 'peer-select';
     this.select.dataset.testid = 'peer-select';
-    this.select.setAttribute('aria-label', 'Show the log of');
+    this.select.setAttribute('aria-label', t('Show the log of'));
     this.select.addEventListener('change', () => {
       const id = Number(this.select.value);
       if (Number.isInteger(id) && id !== this.info?.selected) this.deps.select(id);
@@ -97,13 +98,13 @@ export class PeerBar {
     this.count = h('span', { className: 'count-label', testId: 'peer-count' });
     this.exposed = h('span', { className: 'exposed-warning', testId: 'peer-exposed' }, [
       h('span', { className: 'codicon codicon-warning', attrs: { 'aria-hidden': 'true' } }),
-      h('span', { text: 'Reachable from other machines' }),
+      h('span', { text: t('Reachable from other machines') }),
     ]);
     this.exposed.hidden = true;
 
     this.follow = document.createElement('vscode-checkbox') as CheckboxElement;
-    this.follow.setAttribute('label', 'Follow newest peer');
-    this.follow.title = 'Switch to each client as soon as it connects';
+    this.follow.setAttribute('label', t('Follow newest peer'));
+    this.follow.title = t('Switch to each client as soon as it connects');
     this.follow.dataset.testid = 'peer-follow';
     this.follow.addEventListener('change', () => this.deps.setFollow(this.follow.checked));
 
@@ -111,11 +112,11 @@ export class PeerBar {
     this.autoRepliesButton.setAttribute('secondary', '');
     this.autoRepliesButton.setAttribute('icon', 'reply');
     this.autoRepliesButton.dataset.testid = 'auto-replies-toggle';
-    this.autoRepliesButton.title = 'Rules that answer matching messages by themselves, so a mock server needs no code';
-    this.autoRepliesButton.textContent = 'Auto-replies';
+    this.autoRepliesButton.title = t('Rules that answer matching messages by themselves, so a mock server needs no code');
+    this.autoRepliesButton.textContent = t('Auto-replies');
     this.autoRepliesButton.addEventListener('click', () => this.deps.toggleAutoReplies());
 
-    this.element = h('div', { className: 'peer-bar', testId: 'peer-bar', attrs: { role: 'toolbar', 'aria-label': 'Peers' } }, [
+    this.element = h('div', { className: 'peer-bar', testId: 'peer-bar', attrs: { role: 'toolbar', 'aria-label': t('Peers') } }, [
       h('span', { className: 'codicon codicon-radio-tower', attrs: { 'aria-hidden': 'true' } }),
       this.select,
       this.count,
@@ -149,6 +150,6 @@ export class PeerBar {
 
   /** Shows how many rules are on (in the button's label). */
   setActiveRules(count: number): void {
-    setText(this.autoRepliesButton, count > 0 ? `Auto-replies (${count})` : 'Auto-replies');
+    setText(this.autoRepliesButton, count > 0 ? `Auto-replies (${count})` : t('Auto-replies'));
   }
 }

@@ -3,6 +3,7 @@
 import type { StompForm } from '../shared/decode/layerForms';
 import { button, h } from './domBuilder';
 import { choice, formRow, markInvalid, textArea, textField, type LayerForm, type ValueElement } from './layerFormFields';
+import { t } from './l10n';
 
 const COMMANDS: readonly StompForm['command'][] = ['SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT'];
 /** Commands that name a destination. */
@@ -20,15 +21,15 @@ export function stompForm(onChange: () => void): LayerForm {
     arrange();
     onChange();
   };
-  const command = choice('stomp-command', 'Command', COMMANDS.map((c) => [c, c] as const), changed);
-  const destination = textField('stomp-destination', 'Destination', '/queue/test', onChange);
-  const body = textArea('stomp-body', 'Body', 'Body — Ctrl+Enter to send', onChange);
-  const headerList = h('div', { className: 'stomp-headers', testId: 'stomp-headers', attrs: { role: 'group', 'aria-label': 'Headers' } });
+  const command = choice('stomp-command', t('Command'), COMMANDS.map((c) => [c, c] as const), changed);
+  const destination = textField('stomp-destination', t('Destination'), '/queue/test', onChange);
+  const body = textArea('stomp-body', t('Body'), t('Body — Ctrl+Enter to send'), onChange);
+  const headerList = h('div', { className: 'stomp-headers', testId: 'stomp-headers', attrs: { role: 'group', 'aria-label': t('Headers') } });
   const rows: HeaderRow[] = [];
   const addHeader = (): HeaderRow => {
-    const name = textField('stomp-header-name', `Header ${rows.length + 1} name`, 'name', onChange);
-    const value = textField('stomp-header-value', `Header ${rows.length + 1} value`, 'value', onChange);
-    const remove = button('Remove', () => {
+    const name = textField('stomp-header-name', `Header ${rows.length + 1} name`, t('name'), onChange);
+    const value = textField('stomp-header-value', `Header ${rows.length + 1} value`, t('value'), onChange);
+    const remove = button(t('Remove'), () => {
       rows.splice(rows.indexOf(row), 1);
       row.element.remove();
       onChange();
@@ -40,13 +41,13 @@ export function stompForm(onChange: () => void): LayerForm {
     headerList.append(row.element);
     return row;
   };
-  const add = button('Add header', () => {
+  const add = button(t('Add header'), () => {
     addHeader().name.focus();
     onChange();
   }, true, 'add');
   add.dataset.testid = 'stomp-header-add';
   const element = h('div', { className: 'layer-form', testId: 'layer-form', attrs: { 'data-layer': 'stomp' } }, [
-    formRow(['Command', command], ['Destination', destination], add),
+    formRow([t('Command'), command], [t('Destination'), destination], add),
     headerList,
     body,
   ]);

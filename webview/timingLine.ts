@@ -3,6 +3,7 @@
 import type { EntryPair, EntryTiming, TimingSummary } from '../shared/timingModel';
 import { clear, h } from './domBuilder';
 import { formatDuration } from './timingFormat';
+import { t } from './l10n';
 
 /** What the timing line needs from the rest of the webview. */
 export interface TimingLineDeps {
@@ -13,9 +14,9 @@ export interface TimingLineDeps {
 
 /** How each side of a pair reads, per kind of pair. */
 const PAIR_WORDS: Record<EntryPair['via'], { request: string; response: string }> = {
-  json: { request: 'Answered by ', response: 'Response to ' },
-  ping: { request: 'Pong ', response: 'Pong to ping ' },
-  ack: { request: 'Acknowledged by ', response: 'Ack to ' },
+  json: { request: t('Answered by '), response: t('Response to ') },
+  ping: { request: t('Pong '), response: t('Pong to ping ') },
+  ack: { request: t('Acknowledged by '), response: t('Ack to ') },
 };
 
 /** Coalesces refetches when the summary keeps changing (a busy connection), ms. */
@@ -45,8 +46,8 @@ export class TimingLine {
       return;
     }
     this.deps.getTiming(seq).then(
-      (t) => {
-        if (token === this.token) this.render(t);
+      (timing) => {
+        if (token === this.token) this.render(timing);
       },
       () => {
         // The entry left the log (cleared, evicted): the payload view says so already.
@@ -78,7 +79,7 @@ export class TimingLine {
   }
 
   private keyText(key: string | undefined): string {
-    return key === undefined ? '' : ` · ${this.field || 'key'} = ${key}`;
+    return key === undefined ? '' : ` · ${this.field || t('key')} = ${key}`;
   }
 
   private pairPart(p: EntryPair): HTMLElement {
@@ -90,28 +91,28 @@ export class TimingLine {
     return h('span', { className: 'timing-pair', testId: 'timing-pair', attrs: { 'data-role': p.role, 'data-via': p.via } }, children);
   }
 
-  private render(t: EntryTiming): void {
+  private render(timing: EntryTiming): void {
     clear(this.element);
     const parts: HTMLElement[] = [
       h('span', {
         className: 'timing-delta',
         testId: 'timing-delta',
-        title: 'Time since the previous entry of the log (filters do not change it)',
-        text: t.sincePreviousMs === undefined ? 'First entry' : `Δ +${formatDuration(t.sincePreviousMs)} since #${t.seq - 1}`,
+        title: t('Time since the previous entry of the log (filters do not change it)'),
+        text: timing.sincePreviousMs === undefined ? t('First entry') : `Δ +${formatDuration(timing.sincePreviousMs)} since #${timing.seq - 1}`,
       }),
     ];
-    for (const p of t.pairs) parts.push(this.pairPart(p));
-    if (t.awaiting) {
+    for (const p of timing.pairs) parts.push(this.pairPart(p));
+    if (timing.awaiting) {
       parts.push(
         h('span', {
           className: 'timing-awaiting',
           testId: 'timing-awaiting',
           text:
-            t.awaiting.via === 'ping'
-              ? 'Waiting for a pong'
-              : t.awaiting.via === 'ack'
-                ? `Waiting for an ack${t.awaiting.key !== undefined ? ` · ack ${t.awaiting.key}` : ''}`
-                : `Waiting for an answer${this.keyText(t.awaiting.key)}`,
+            timing.awaiting.via === 'ping'
+              ? t('Waiting for a pong')
+              : timing.awaiting.via === 'ack'
+                ? `Waiting for an ack${timing.awaiting.key !== undefined ? ` · ack ${timing.awaiting.key}` : ''}`
+                : `Waiting for an answer${this.keyText(timing.awaiting.key)}`,
         }),
       );
     }

@@ -63,7 +63,7 @@ export const EXEMPTIONS: Readonly<Record<string, string>> = {
   nonTextAttribute: 'the value of an attribute that is not read as words (role, icon, appearance)',
   kebabCase: 'lower-case-with-hyphens: a class, icon, attribute or test id; no message is written that way',
   hexBytes: 'hex digits: bytes, the same in every language',
-  optionValue: 'the value of a [value, label] pair whose label goes through t()',
+  optionValue: 'the value of a [value, label] pair whose label goes through t() (or is exempt itself)',
   tokenHolder: 'inside a constant or function named for selectors or codicons (TOKEN_HOLDER_NAME)',
   untranslatedWord: 'a unit, protocol or codec name (UNTRANSLATED_WORDS), the same in every language',
   console: 'a developer console message, not part of the UI',
@@ -150,7 +150,7 @@ export function exemption(literal: ts.Node, text: string, checker: ts.TypeChecke
     const isAttributeMap = (ts.isPropertyAssignment(map) && propertyName(map.name) === 'attrs') || (ts.isCallExpression(map) && ATTRIBUTE_MAP_CALLS.has(calleeName(map) ?? ''));
     if (name !== undefined && isAttributeMap && !TEXT_ATTRIBUTES.has(name)) return 'nonTextAttribute';
   }
-  if (ts.isArrayLiteralExpression(at) && at.elements.length === 2 && at.elements[0] === site && isTranslateCall(at.elements[1]!)) return 'optionValue';
+  if (ts.isArrayLiteralExpression(at) && at.elements.length === 2 && at.elements[0] === site && isLabel(at.elements[1]!, checker)) return 'optionValue';
   if (ts.isBinaryExpression(at) && at.operatorToken.kind === ts.SyntaxKind.EqualsToken && at.right === site && ts.isPropertyAccessExpression(at.left)) {
     const target = at.left;
     if (TOKEN_PROPERTIES.has(target.name.text)) return 'tokenProperty';
@@ -166,6 +166,13 @@ function insideTokenHolder(node: ts.Node): boolean {
     if ((ts.isVariableDeclaration(n) || ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) && n.name && ts.isIdentifier(n.name)) return TOKEN_HOLDER_NAME.test(n.name.text);
   }
   return false;
+}
+
+/** True for a label that is translated, or a literal exempt on its own (a protocol name such as JSON). */
+function isLabel(node: ts.Expression, checker: ts.TypeChecker | undefined): boolean {
+  if (isTranslateCall(node)) return true;
+  const text = literalText(node);
+  return text !== undefined && (!words(text) || exemption(node, text, checker) !== undefined);
 }
 
 function isTextAttribute(name: ts.Expression | undefined): boolean {
