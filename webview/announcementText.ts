@@ -10,7 +10,7 @@ export const NEW_ENTRIES_INTERVAL_MS = 5000;
 
 /** "1 new entry", "1,234 new entries". */
 export function newEntriesText(count: number): string {
-  return `${formatCount(count)} new ${count === 1 ? t('entry') : t('entries')}`;
+  return count === 1 ? t('{0} new entry', formatCount(count)) : t('{0} new entries', formatCount(count));
 }
 
 /** What is said when the connection's state changes. */
@@ -27,7 +27,7 @@ export function connectionStateText(state: ConnectionState, error: ErrorInfo | u
     case 'closed':
       return t('Connection closed');
     case 'error':
-      return error ? `Connection error: ${error.message}` : t('Connection error');
+      return error ? t('Connection error: {0}', error.message) : t('Connection error');
   }
 }
 

@@ -230,7 +230,7 @@ export class AutoReplyEditor {
       this.showProblem(row, problem ?? '');
       if (problem === null && info.rules[i]?.enabled) active++;
     });
-    setText(this.status, info.rules.length === 0 ? t('No rules') : `${active} of ${info.rules.length} rule${info.rules.length === 1 ? '' : 's'} on`);
+    setText(this.status, info.rules.length === 0 ? t('No rules') : info.rules.length === 1 ? t('{0} of 1 rule on', active) : t('{0} of {1} rules on', active, info.rules.length));
     this.deps.onActiveCount(active);
   }
 

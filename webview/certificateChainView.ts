@@ -14,7 +14,7 @@ function roleOf(index: number, cert: CertificateSummary, length: number): string
 
 /** "EC P-256", "RSA 2048 bits". */
 export function describeKey(cert: CertificateSummary): string | undefined {
-  const parts = [cert.keyType, cert.keyCurve ?? (cert.keyBits ? `${cert.keyBits} bits` : undefined)].filter(Boolean);
+  const parts = [cert.keyType, cert.keyCurve ?? (cert.keyBits ? t('{0} bits', cert.keyBits) : undefined)].filter(Boolean);
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 

@@ -11,7 +11,7 @@ import { formatName } from './decodeNames';
 import { MAX_FRAGMENTS } from '../shared/wireFrames';
 import { validateComposerInput } from '../shared/codecs/composerInput';
 import { escapesOffWarning, fragmentsProblem } from './composerChecks';
-import { FORMAT_LABELS, PLACEHOLDERS } from './composerFormats';
+import { COMPOSER_FORMATS, FORMAT_LABELS, PLACEHOLDERS } from './composerFormats';
 import { SavedMessages } from './composerSaved';
 import { WebSocketControls } from './composerWebSocketControls';
 import { TEXT_ESCAPES_HELP } from '../shared/codecs/textEscapes';
@@ -85,11 +85,11 @@ export class Composer {
     this.format = element<ValueElement>('vscode-single-select', { 'aria-label': t('Input format') });
     this.format.dataset.testid = 'composer-format';
     this.format.className = 'composer-format';
-    for (const f of ['text', 'json', 'hex', 'base64'] as const) this.format.append(option(f, FORMAT_LABELS[f]));
+    for (const f of COMPOSER_FORMATS) this.format.append(option(f, FORMAT_LABELS[f]));
     this.format.addEventListener('change', () => this.onFormatChange());
 
     this.escapes = element<CheckboxElement>('vscode-checkbox', { label: t('Escapes') });
-    this.escapes.title = `Interpret backslash escapes: ${TEXT_ESCAPES_HELP}`;
+    this.escapes.title = t('Interpret backslash escapes: {0}', TEXT_ESCAPES_HELP);
     this.escapes.dataset.testid = 'composer-escapes';
     this.escapes.addEventListener('change', () => this.scheduleValidate());
 
@@ -135,7 +135,7 @@ export class Composer {
     this.fragments = element<ValueElement>('vscode-textfield', { value: '1', 'aria-label': t('Frames per message'), size: '4' });
     this.fragments.className = 'composer-fragments';
     this.fragments.dataset.testid = 'composer-fragments';
-    this.fragments.title = `Send the message in this many frames (1 to ${MAX_FRAGMENTS}): the first with the opcode, the rest continuations`;
+    this.fragments.title = t('Send the message in this many frames (1 to {0}): the first with the opcode, the rest continuations', MAX_FRAGMENTS);
     this.wsSendOptions = h('label', { className: 'composer-ws-send' }, [h('span', { className: 'muted', text: t('Frames') }), this.fragments]);
 
     this.rawSwitch = element<CheckboxElement>('vscode-checkbox', { label: t('Raw') });
@@ -193,8 +193,8 @@ export class Composer {
   setFraming(label: string | undefined): void {
     this.framed.hidden = label === undefined;
     if (label === undefined) this.framed.checked = false;
-    this.framed.setAttribute('label', label === undefined ? t('Add framing on send') : `Add framing on send: ${label}`);
-    this.framed.title = label === undefined ? '' : `Frame each message as ${label} before sending it`;
+    this.framed.setAttribute('label', label === undefined ? t('Add framing on send') : t('Add framing on send: {0}', label));
+    this.framed.title = label === undefined ? '' : t('Frame each message as {0} before sending it', label);
   }
 
   /**
@@ -213,7 +213,7 @@ export class Composer {
             this.scheduleValidate();
           });
     this.layerHost.replaceChildren(...(this.layerForm ? [this.layerForm.element] : []));
-    this.layerHost.setAttribute('aria-label', layer === undefined ? '' : `${formatName(layer)} message`);
+    this.layerHost.setAttribute('aria-label', layer === undefined ? '' : t('{0} message', formatName(layer)));
     this.rawSwitch.hidden = layer === undefined;
     this.applyMode();
   }
@@ -397,7 +397,12 @@ export class Composer {
       const { bytes, peers } = await this.deps.send(this.current(), { framed: !this.framed.hidden && this.framed.checked, fragments });
       setText(
         this.info,
-        `Sent ${formatBytes(bytes)}${fragments > 1 ? ` in ${fragments} frames` : ''}${peers === undefined ? '' : ` to ${peers} peer${peers === 1 ? '' : 's'}`}`,
+        t(
+          '{0}{1}{2}',
+          t('Sent {0}', formatBytes(bytes)),
+          fragments > 1 ? t(' in {0} frames', fragments) : '',
+          peers === undefined ? '' : peers === 1 ? t(' to 1 peer') : t(' to {0} peers', peers),
+        ),
       );
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
@@ -419,7 +424,7 @@ export class Composer {
     this.updateButtons();
     try {
       const { bytes } = await this.deps.layerSend(form);
-      setText(this.info, `Sent ${formatBytes(bytes)}`);
+      setText(this.info, t('Sent {0}', formatBytes(bytes)));
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     } finally {

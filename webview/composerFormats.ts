@@ -4,6 +4,9 @@ import type { ComposerFormat } from '../shared/protocol';
 import { t } from './l10n';
 
 /** The name of each format. */
+/** The composer's input formats, in the order its select lists them. */
+export const COMPOSER_FORMATS: readonly ComposerFormat[] = ['text', 'json', 'hex', 'base64'];
+
 export const FORMAT_LABELS: Record<ComposerFormat, string> = { text: t('Text'), json: 'JSON', hex: t('Hex'), base64: 'Base64' };
 /** What an empty input shows, per format. */
 export const PLACEHOLDERS: Record<ComposerFormat, string> = {

@@ -69,7 +69,7 @@ export class SavedMessages {
 
   private render(): void {
     const select = this.select;
-    select.replaceChildren(option('', this.saved.length ? `Saved messages (${this.saved.length})` : t('No saved messages')));
+    select.replaceChildren(option('', this.saved.length ? t('Saved messages ({0})', this.saved.length) : t('No saved messages')));
     // A name from a session file must not read differently than it is (bidi overrides are spelled out).
     for (const m of this.saved) select.append(option(String(m.id), `${visibleText(m.name)} · ${FORMAT_LABELS[m.format]}`));
     select.value = '';

@@ -108,7 +108,7 @@ export class WebSocketControls {
     const reason = this.closeReason.value;
     const reasonBytes = new TextEncoder().encode(reason).length;
     if (reasonBytes > 123) {
-      this.deps.showError(`The close reason is ${reasonBytes} bytes in UTF-8; a close frame allows at most 123.`);
+      this.deps.showError(t('The close reason is {0} bytes in UTF-8; a close frame allows at most 123.', reasonBytes));
       return;
     }
     const code = Number(this.closeCode.value);

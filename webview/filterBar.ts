@@ -8,6 +8,9 @@ import { t } from './l10n';
 /** Milliseconds of typing pause before the filter is applied. */
 const TYPING_DELAY_MS = 150;
 
+/** The data-testid suffix of each direction button, by direction (in, out, meta). */
+const DIRECTION_TEST_IDS: readonly ('in' | 'out' | 'meta')[] = ['in', 'out', 'meta'];
+
 type ValueElement = HTMLElement & { value: string; invalid: boolean };
 type ToggleElement = HTMLElement & { checked: boolean };
 type SelectElement = HTMLElement & { value: string };
@@ -70,7 +73,7 @@ export class FilterBar {
       }
     });
 
-    const directionDefs: Array<[number, string, string]> = [
+    const directionDefs: Array<[number, 'arrow-down' | 'arrow-up' | 'info', string]> = [
       [0, 'arrow-down', t('Received')],
       [1, 'arrow-up', t('Sent')],
       [2, 'info', t('Connection events')],
@@ -79,9 +82,9 @@ export class FilterBar {
       const b = document.createElement('vscode-toolbar-button') as ToggleElement;
       b.setAttribute('icon', iconName);
       b.setAttribute('toggleable', '');
-      b.setAttribute('label', `Only ${label.toLowerCase()}`);
-      b.title = `${label} only (combine to show several)`;
-      b.dataset.testid = `filter-direction-${['in', 'out', 'meta'][value]}`;
+      b.setAttribute('label', t('Only {0}', label.toLowerCase()));
+      b.title = t('{0} only (combine to show several)', label);
+      b.dataset.testid = `filter-direction-${DIRECTION_TEST_IDS[value]}`;
       b.dataset.value = String(value);
       b.addEventListener('change', () => this.changedNow());
       return b;
@@ -137,14 +140,14 @@ export class FilterBar {
    * the label; undefined goes back to text and regex only.
    */
   setFieldHint(example: string | undefined): void {
-    const placeholder = example === undefined ? t('Filter: text or /regex/i') : `Filter: text, /regex/i or a field (${example})`;
+    const placeholder = example === undefined ? t('Filter: text or /regex/i') : t('Filter: text, /regex/i or a field ({0})', example);
     const label =
       example === undefined
         ? t('Filter entries by payload text or /regular expression/')
-        : `Filter entries by payload text, /regular expression/ or a decoded field such as ${example}`;
+        : t('Filter entries by payload text, /regular expression/ or a decoded field such as {0}', example);
     if (this.text.getAttribute('placeholder') !== placeholder) this.text.setAttribute('placeholder', placeholder);
     if (this.text.getAttribute('aria-label') !== label) this.text.setAttribute('aria-label', label);
-    this.text.title = example === undefined ? '' : `Decoded fields filter as name:value, e.g. ${example}`;
+    this.text.title = example === undefined ? '' : t('Decoded fields filter as name:value, e.g. {0}', example);
   }
 
   /** Shows a problem with the filter (an invalid regex), or clears it. */
@@ -161,7 +164,7 @@ export class FilterBar {
     this.countsKey = key;
     setText(this.total, formatCount(total));
     this.total.dataset.count = String(total);
-    setText(this.count, matched === undefined ? '' : `${formatCount(matched)} of ${formatCount(total)}${scanning ? t(' (filtering…)') : ''}`);
+    setText(this.count, matched === undefined ? '' : scanning ? t('{0} of {1} (filtering…)', formatCount(matched), formatCount(total)) : t('{0} of {1}', formatCount(matched), formatCount(total)));
   }
 
   focus(): void {

@@ -14,13 +14,13 @@ export function framesSummary(r: FramesResult): string {
   const parts = [`${formatCount(r.total)} ${r.total === 1 ? t('frame') : t('frames')}`];
   const headers = r.frames.reduce((sum, f) => sum + f.headerLength, 0);
   const complete = r.frames.length === r.total;
-  parts.push(`${formatBytes(r.wireBytes)} payload${complete ? ` + ${formatBytes(headers)} headers` : ''} on the wire`);
+  parts.push(complete ? t('{0} payload + {1} headers on the wire', formatBytes(r.wireBytes), formatBytes(headers)) : t('{0} payload on the wire', formatBytes(r.wireBytes)));
   const compressed = r.frames.some((f) => isCompressedFrame(f, r.deflate));
   if (compressed) {
     const ratio = r.messageLength > 0 ? ` (${Math.round((r.wireBytes / r.messageLength) * 100)}%)` : '';
-    parts.push(`compressed: ${formatBytes(r.wireBytes)} on the wire for a ${formatBytes(r.messageLength)} message${ratio}`);
+    parts.push(t('compressed: {0} on the wire for a {1} message{2}', formatBytes(r.wireBytes), formatBytes(r.messageLength), ratio));
   } else {
-    parts.push(`message ${formatBytes(r.messageLength)}`);
+    parts.push(t('message {0}', formatBytes(r.messageLength)));
   }
   return parts.join(' · ');
 }

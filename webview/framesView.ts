@@ -44,11 +44,14 @@ function legFilter(table: HTMLElement): HTMLElement {
 }
 
 /** Each cell's column name, shown before its value when a narrow pane stacks a frame's cells (frames.css). */
-const LABELS: Readonly<Record<string, string>> = { fin: 'FIN', rsv1: 'RSV1', rsv2: 'RSV2', rsv3: 'RSV3', mask: 'MASK', payload: t('Payload'), header: t('Header') };
+/** The Frames table's columns as data-col names them (CSS and tests read them). */
+type FrameColumn = 'index' | 'leg' | 'fin' | 'rsv1' | 'rsv2' | 'rsv3' | 'opcode' | 'mask' | 'payload' | 'header' | 'notes' | 'time';
+
+const LABELS: Readonly<Partial<Record<FrameColumn, string>>> = { fin: 'FIN', rsv1: 'RSV1', rsv2: 'RSV2', rsv3: 'RSV3', mask: 'MASK', payload: t('Payload'), header: t('Header') };
 
 const bit = (on: boolean) => (on ? '1' : '0');
 
-function cell(col: string, text: string, title?: string): HTMLTableCellElement {
+function cell(col: FrameColumn, text: string, title?: string): HTMLTableCellElement {
   const label = LABELS[col];
   return h('td', { attrs: { 'data-col': col, ...(label ? { 'data-label': label } : {}) }, text, ...(title ? { title } : {}) });
 }
@@ -118,7 +121,7 @@ export function renderFrames(r: FramesResult, refresh: () => void): HTMLElement 
     ]),
     table,
     r.frames.length < r.total
-      ? h('div', { className: 'muted', testId: 'frames-truncated', text: `Showing the first ${formatCount(r.frames.length)} of ${formatCount(r.total)} frames.` })
+      ? h('div', { className: 'muted', testId: 'frames-truncated', text: t('Showing the first {0} of {1} frames.', formatCount(r.frames.length), formatCount(r.total)) })
       : undefined,
   ]);
 }

@@ -63,7 +63,7 @@ export class FramingControl {
   private readonly size: ValueElement;
   private readonly error: HTMLElement;
   /** What the host shows now, as JSON text, so re-applying the same choice sends nothing. */
-  private applied = 'null';
+  private applied = JSON.stringify(null);
 
   constructor(private readonly deps: FramingControlDeps) {
     this.choice = select('framing-select', t('View TCP data as'), CHOICE_LABELS);
@@ -207,7 +207,7 @@ export class FramingControl {
         const text = this.size.value.trim();
         const size = Number(text);
         if (!/^\d+$/.test(text) || size < 1 || size > MAX_FIXED_SIZE) {
-          return { problem: `The message size must be a whole number of bytes from 1 to ${MAX_FIXED_SIZE}.` };
+          return { problem: t('The message size must be a whole number of bytes from 1 to {0}.', MAX_FIXED_SIZE) };
         }
         return { spec: { type: 'fixed', size } };
       }

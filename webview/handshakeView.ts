@@ -56,7 +56,7 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
   ];
   if (hs.responseBody && hs.responseBody.length > 0) {
     children.push(
-      h('div', { className: 'subhead', text: `Body${hs.responseBodyTruncated ? ` (first ${formatBytes(hs.responseBody.length)})` : ''}` }),
+      h('div', { className: 'subhead', text: hs.responseBodyTruncated ? t('Body (first {0})', formatBytes(hs.responseBody.length)) : t('Body') }),
       h('pre', { className: 'response-body', text: lenient.decode(hs.responseBody) }),
     );
   }
@@ -69,7 +69,7 @@ function tlsSection(tls: TlsInfo): HTMLElement {
     : '';
   const trust = tls.authorized
     ? h('div', { className: 'status-ok', testId: 'tls-verification' }, [icon('pass'), t(' Certificate verified')])
-    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), ` Certificate not verified${why} — accepted because self-signed certificates are allowed`]);
+    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), t(' Certificate not verified{0} — accepted because self-signed certificates are allowed', why)]);
   const chain = tls.chain ?? (tls.peerCertificate ? [tls.peerCertificate] : []);
   return section('TLS', 'handshake-tls', [
     trust,
@@ -78,7 +78,7 @@ function tlsSection(tls: TlsInfo): HTMLElement {
       [t('Cipher'), tls.cipher],
       ['ALPN', tls.alpnProtocol],
     ]),
-    chain.length > 0 ? h('div', { className: 'subhead', text: chain.length > 1 ? `Certificate chain (${chain.length}, leaf → root)` : t('Peer certificate') }) : undefined,
+    chain.length > 0 ? h('div', { className: 'subhead', text: chain.length > 1 ? t('Certificate chain ({0}, leaf → root)', chain.length) : t('Peer certificate') }) : undefined,
     chain.length > 0 ? renderCertificateChain(chain) : undefined,
   ]);
 }
@@ -100,7 +100,7 @@ export function renderConnectionDetails(container: HTMLElement, d: ConnectionDet
       parts.push(section(t('Negotiated'), undefined, [kvTable([[t('Subprotocol'), d.protocol], [t('Extensions'), d.extensions]])]));
     }
   } else {
-    parts.push(h('div', { className: 'muted', text: `Raw TCP connection to ${visibleText(d.target)}: there is no handshake beyond ${d.tls ? 'TLS' : 'TCP'}.` }));
+    parts.push(h('div', { className: 'muted', text: t('Raw TCP connection to {0}: there is no handshake beyond {1}.', visibleText(d.target), d.tls ? 'TLS' : 'TCP') }));
   }
   if (d.tls) parts.push(tlsSection(d.tls));
   container.append(...parts.filter((p): p is Node => p !== undefined));

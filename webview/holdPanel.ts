@@ -122,7 +122,7 @@ export class HoldPanel {
     this.holdToServer.checked = info.toServer;
     this.holdToClient.checked = info.toClient;
     const total = info.held.length + info.omitted;
-    setText(this.count, total === 0 ? t('nothing held') : `${total} held`);
+    setText(this.count, total === 0 ? t('nothing held') : t('{0} held', total));
     this.list.replaceChildren(...info.held.map((m) => this.row(m)));
     // The message being edited was forwarded or dropped meanwhile: the edit has nowhere to go.
     if (this.edited && !info.held.some((m) => m.id === this.edited!.id)) this.edited = undefined;
@@ -206,13 +206,13 @@ export class HoldPanel {
     const as = edited?.editable ? editableName(edited.editable) : undefined;
     this.decodedSwitch.hidden = as === undefined;
     this.decodedSwitch.checked = edited?.decoded ?? false;
-    this.decodedSwitch.setAttribute('label', as === undefined ? t('Decoded') : `Decoded (${as})`);
-    this.decodedSwitch.title = as === undefined ? '' : `Edit the message as ${as} JSON, re-encoded on Forward; untick to edit its bytes`;
+    this.decodedSwitch.setAttribute('label', as === undefined ? t('Decoded') : t('Decoded ({0})', as));
+    this.decodedSwitch.title = as === undefined ? '' : t('Edit the message as {0} JSON, re-encoded on Forward; untick to edit its bytes', as);
     let note = '';
     if (held && edited) {
-      const how = edited.decoded ? ` as ${as} JSON` : edited.notEditable ? ` as bytes (${edited.notEditable})` : '';
+      const how = edited.decoded ? t(' as {0} JSON', as ?? '') : edited.notEditable ? t(' as bytes ({0})', edited.notEditable) : '';
       const then = edited.decoded ? t('then Forward edited (encoded back)') : t('then Forward edited');
-      note = `Editing #${held.id} (${LEG[held.direction]})${how}: change it in the composer, ${then}`;
+      note = t('Editing #{0} ({1}){2}: change it in the composer, {3}', held.id, LEG[held.direction], how, then);
     }
     setText(this.editNote, note);
     this.deps.onChange();

@@ -51,12 +51,12 @@ export function mqttForm(onChange: () => void): LayerForm {
       if (act === 'subscribe') return { form: { layer: 'mqtt', action: 'subscribe', topic: name, qos: level } };
       if (/[+#]/.test(name)) {
         markInvalid(topic, true);
-        return { problem: `A publish names one topic: the wildcards + and # belong in subscriptions ('${name}').` };
+        return { problem: t('A publish names one topic: the wildcards + and # belong in subscriptions (\'{0}\').', name) };
       }
       const fmt = (format.value || 'text') as ComposerFormat;
       const checked = validateComposerInput(payload.value, fmt);
       markInvalid(payload, !checked.ok);
-      if (!checked.ok) return { problem: `Payload: ${checked.error.message}` };
+      if (!checked.ok) return { problem: t('Payload: {0}', checked.error.message) };
       const props = properties.value.trim();
       const propsProblem = props === '' ? undefined : jsonProblem(props, t('Properties'), 'object');
       markInvalid(properties, propsProblem !== undefined);

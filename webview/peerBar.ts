@@ -33,13 +33,13 @@ const SERVER_STATES: Record<ConnectionState, string> = {
 /** The selector's label of the server's own log. */
 export function serverItemLabel(info: PeerListInfo): string {
   const state = info.mode === 'proxy' && info.serverState === 'open' ? t('forwarding') : SERVER_STATES[info.serverState];
-  return `Server log (${state})`;
+  return t('Server log ({0})', state);
 }
 
 /** The selector's label of one peer: "#2 127.0.0.1:51234 (open)", and "· Origin https://…" when its client sent one. */
 export function peerItemLabel(p: PeerSummary): string {
   // The Origin is the client's to write: control and bidi characters are spelled out.
-  return `#${p.id} ${p.remote} (${p.state})${p.origin !== undefined ? ` · Origin ${visibleText(p.origin)}` : ''}`;
+  return `#${p.id} ${p.remote} (${p.state})${p.origin !== undefined ? t(' · Origin {0}', visibleText(p.origin)) : ''}`;
 }
 
 function mebibytes(n: number): string {
@@ -49,20 +49,20 @@ function mebibytes(n: number): string {
 /** "2 peers · 1 open", then what a listener's limits did: "· 40 evicted · 3 refused". */
 export function peerCountLabel(info: PeerListInfo): string {
   const total = info.peers.length + info.omitted;
-  const parts = [`${total} peer${total === 1 ? '' : 's'}`, `${info.openCount} open`];
+  const parts = [`${total} peer${total === 1 ? '' : 's'}`, t('{0} open', info.openCount)];
   const limits = info.limits;
-  if (limits && limits.evictedPeers > 0) parts.push(`${limits.evictedPeers} evicted`);
-  if (limits && limits.refused > 0) parts.push(`${limits.refused} refused`);
+  if (limits && limits.evictedPeers > 0) parts.push(t('{0} evicted', limits.evictedPeers));
+  if (limits && limits.refused > 0) parts.push(t('{0} refused', limits.refused));
   return parts.join(' · ');
 }
 
 /** The tooltip of the count: the budget, and what it evicted, cleared and refused. */
 function limitsTooltip(limits: PeerLimitsInfo | undefined): string {
   if (!limits) return '';
-  const lines = [`Memory budget of this listener and its peers' logs: ${mebibytes(limits.budgetBytes)}`];
-  if (limits.evictedPeers > 0) lines.push(`${limits.evictedPeers} closed peers evicted with their logs (${mebibytes(limits.evictedBytes)})`);
-  if (limits.clearedPeers > 0) lines.push(`${limits.clearedPeers} open peers' logs cleared`);
-  if (limits.refused > 0) lines.push(`${limits.refused} clients refused (see the server log)`);
+  const lines = [t('Memory budget of this listener and its peers\' logs: {0}', mebibytes(limits.budgetBytes))];
+  if (limits.evictedPeers > 0) lines.push(t('{0} closed peers evicted with their logs ({1})', limits.evictedPeers, mebibytes(limits.evictedBytes)));
+  if (limits.clearedPeers > 0) lines.push(t('{0} open peers\' logs cleared', limits.clearedPeers));
+  if (limits.refused > 0) lines.push(t('{0} clients refused (see the server log)', limits.refused));
   return lines.join('\n');
 }
 
@@ -143,13 +143,13 @@ export class PeerBar {
     setText(this.count, peerCountLabel(info));
     this.count.title = limitsTooltip(info.limits);
     this.exposed.hidden = !info.beyondLoopback;
-    this.exposed.title = info.beyondLoopback ? `${visibleText(info.serverLabel)} is bound to an address other machines can reach, not only this one (127.0.0.1 or ::1)` : '';
+    this.exposed.title = info.beyondLoopback ? t('{0} is bound to an address other machines can reach, not only this one (127.0.0.1 or ::1)', visibleText(info.serverLabel)) : '';
     if (this.follow.checked !== info.followNewest) this.follow.checked = info.followNewest;
     this.autoRepliesButton.hidden = !info.autoReplies;
   }
 
   /** Shows how many rules are on (in the button's label). */
   setActiveRules(count: number): void {
-    setText(this.autoRepliesButton, count > 0 ? `Auto-replies (${count})` : t('Auto-replies'));
+    setText(this.autoRepliesButton, count > 0 ? t('Auto-replies ({0})', count) : t('Auto-replies'));
   }
 }

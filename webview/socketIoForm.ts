@@ -27,7 +27,7 @@ export function socketIoForm(onChange: () => void): LayerForm {
       if (event.value.trim() === '') return { problem: t('Name the event to emit.') };
       if (problem) return { problem };
       const ns = namespace.value.trim();
-      if (ns !== '' && !ns.startsWith('/')) return { problem: `A namespace starts with '/' (for example /chat), not '${ns}'.` };
+      if (ns !== '' && !ns.startsWith('/')) return { problem: t('A namespace starts with \'/\' (for example /chat), not \'{0}\'.', ns) };
       const form: SocketIoEmitForm = { layer: 'socketio', event: event.value, args: text, ...(ns !== '' && ns !== '/' ? { namespace: ns } : {}), ...(ack.checked ? { ack: true } : {}) };
       return { form };
     },

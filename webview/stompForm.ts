@@ -27,15 +27,15 @@ export function stompForm(onChange: () => void): LayerForm {
   const headerList = h('div', { className: 'stomp-headers', testId: 'stomp-headers', attrs: { role: 'group', 'aria-label': t('Headers') } });
   const rows: HeaderRow[] = [];
   const addHeader = (): HeaderRow => {
-    const name = textField('stomp-header-name', `Header ${rows.length + 1} name`, t('name'), onChange);
-    const value = textField('stomp-header-value', `Header ${rows.length + 1} value`, t('value'), onChange);
+    const name = textField('stomp-header-name', t('Header {0} name', rows.length + 1), t('name'), onChange);
+    const value = textField('stomp-header-value', t('Header {0} value', rows.length + 1), t('value'), onChange);
     const remove = button(t('Remove'), () => {
       rows.splice(rows.indexOf(row), 1);
       row.element.remove();
       onChange();
     }, true, 'close');
     remove.dataset.testid = 'stomp-header-remove';
-    remove.setAttribute('aria-label', `Remove header ${rows.length + 1}`);
+    remove.setAttribute('aria-label', t('Remove header {0}', rows.length + 1));
     const row: HeaderRow = { element: h('div', { className: 'layer-row stomp-header' }, [name, value, remove]), name, value };
     rows.push(row);
     headerList.append(row.element);
@@ -67,16 +67,16 @@ export function stompForm(onChange: () => void): LayerForm {
       const dest = destination.value.trim();
       const needsDestination = WITH_DESTINATION.has(cmd);
       markInvalid(destination, needsDestination && dest === '');
-      if (needsDestination && dest === '') return { problem: `${cmd} needs a destination.` };
+      if (needsDestination && dest === '') return { problem: t('{0} needs a destination.', cmd) };
       const headers: [string, string][] = [];
       for (let i = 0; i < rows.length; i++) {
         const { name, value } = rows[i]!;
         const bad = name.value === '' || /[:\r\n]/.test(name.value) || /[\r\n]/.test(value.value);
         markInvalid(name, bad);
         if (name.value === '' && value.value === '') continue;
-        if (name.value === '') return { problem: `Header ${i + 1} has a value but no name.` };
-        if (/[:\r\n]/.test(name.value)) return { problem: `Header ${i + 1}'s name cannot hold ':' or a line break ('${name.value}').` };
-        if (/[\r\n]/.test(value.value)) return { problem: `Header ${i + 1}'s value cannot hold a line break.` };
+        if (name.value === '') return { problem: t('Header {0} has a value but no name.', i + 1) };
+        if (/[:\r\n]/.test(name.value)) return { problem: t('Header {0}\'s name cannot hold \':\' or a line break (\'{1}\').', i + 1, name.value) };
+        if (/[\r\n]/.test(value.value)) return { problem: t('Header {0}\'s value cannot hold a line break.', i + 1) };
         headers.push([name.value, value.value]);
       }
       const form: StompForm = {

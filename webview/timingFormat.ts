@@ -19,9 +19,9 @@ export function formatDuration(ms: number): string {
 function one(label: string, s: RttSummary): string {
   const parts = [`${label} ${s.count}`];
   if (s.count > 0 && s.medianMs !== undefined) {
-    parts.push(`min ${formatDuration(s.minMs!)}`, `med ${formatDuration(s.medianMs)}`, `p95 ${formatDuration(s.p95Ms!)}`, `max ${formatDuration(s.maxMs!)}`);
+    parts.push(`min ${formatDuration(s.minMs!)}`, t('med {0}', formatDuration(s.medianMs)), t('p95 {0}', formatDuration(s.p95Ms!)), t('max {0}', formatDuration(s.maxMs!)));
   }
-  if (s.unanswered > 0) parts.push(`${s.unanswered} unanswered`);
+  if (s.unanswered > 0) parts.push(t('{0} unanswered', s.unanswered));
   return parts.join(' · ');
 }
 

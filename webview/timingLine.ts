@@ -72,7 +72,7 @@ export class TimingLine {
   }
 
   private link(seq: number): HTMLElement {
-    const b = h('button', { className: 'link-button', testId: 'timing-jump', text: `#${seq}`, title: `Show entry #${seq}` });
+    const b = h('button', { className: 'link-button', testId: 'timing-jump', text: `#${seq}`, title: t('Show entry #{0}', seq) });
     b.dataset.seq = String(seq);
     b.addEventListener('click', () => this.deps.jump(seq));
     return b;
@@ -85,9 +85,9 @@ export class TimingLine {
   private pairPart(p: EntryPair): HTMLElement {
     const rtt = formatDuration(p.rttMs);
     const words = PAIR_WORDS[p.via];
-    const children: Array<Node | string> = [p.role === 'response' ? words.response : words.request, this.link(p.otherSeq), ` after ${rtt}`];
+    const children: Array<Node | string> = [p.role === 'response' ? words.response : words.request, this.link(p.otherSeq), t(' after {0}', rtt)];
     if (p.via === 'json') children.push(this.keyText(p.key));
-    if (p.via === 'ack' && p.key !== undefined) children.push(` · ack ${p.key}`);
+    if (p.via === 'ack' && p.key !== undefined) children.push(t(' · ack {0}', p.key));
     return h('span', { className: 'timing-pair', testId: 'timing-pair', attrs: { 'data-role': p.role, 'data-via': p.via } }, children);
   }
 
@@ -98,7 +98,7 @@ export class TimingLine {
         className: 'timing-delta',
         testId: 'timing-delta',
         title: t('Time since the previous entry of the log (filters do not change it)'),
-        text: timing.sincePreviousMs === undefined ? t('First entry') : `Δ +${formatDuration(timing.sincePreviousMs)} since #${timing.seq - 1}`,
+        text: timing.sincePreviousMs === undefined ? t('First entry') : t('Δ +{0} since #{1}', formatDuration(timing.sincePreviousMs), timing.seq - 1),
       }),
     ];
     for (const p of timing.pairs) parts.push(this.pairPart(p));
@@ -111,8 +111,8 @@ export class TimingLine {
             timing.awaiting.via === 'ping'
               ? t('Waiting for a pong')
               : timing.awaiting.via === 'ack'
-                ? `Waiting for an ack${timing.awaiting.key !== undefined ? ` · ack ${timing.awaiting.key}` : ''}`
-                : `Waiting for an answer${this.keyText(timing.awaiting.key)}`,
+                ? timing.awaiting.key !== undefined ? t('Waiting for an ack · ack {0}', timing.awaiting.key) : t('Waiting for an ack')
+                : t('Waiting for an answer{0}', this.keyText(timing.awaiting.key)),
         }),
       );
     }

@@ -199,7 +199,7 @@ export class Toolbar {
   /** Shows the session buttons the panel supports (none without session details). */
   setSession(session: PanelSessionInfo | undefined): void {
     this.saveButton.hidden = !session || session.readOnly;
-    this.saveButton.title = session?.fileName ? `Save session to ${session.fileName}${session.unsaved ? t(' (changed since saved)') : ''}` : t('Save session as…');
+    this.saveButton.title = session?.fileName ? session.unsaved ? t('Save session to {0} (changed since saved)', session.fileName) : t('Save session to {0}', session.fileName) : t('Save session as…');
     if (session?.unsaved) this.saveButton.dataset.unsaved = 'true';
     else delete this.saveButton.dataset.unsaved;
     this.replayButton.hidden = !session?.canReplay;
@@ -261,7 +261,7 @@ export class Toolbar {
     setText(this.outStat, `↑ ${formatCount(stats.out.entries)} · ${formatBytes(stats.out.bytes)}`);
     setText(this.rateStat, `${formatCount(Math.round(stats.messagesPerSecond))} msg/s`);
     this.droppedStat.hidden = stats.droppedEntries === 0;
-    setText(this.droppedStat, `${formatCount(stats.droppedEntries)} dropped`);
+    setText(this.droppedStat, t('{0} dropped', formatCount(stats.droppedEntries)));
     const rtt = formatTimingSummary(stats.timing);
     this.rttStat.hidden = rtt === '';
     setText(this.rttStat, rtt);

@@ -18,7 +18,7 @@ const TOKEN_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
   getAttribute: [0], hasAttribute: [0], removeAttribute: [0], toggleAttribute: [0], setProperty: [0, 1], getPropertyValue: [0],
   add: [0, 1, 2, 3], remove: [0, 1, 2, 3], toggle: [0], contains: [0], replace: [0, 1], option: [0], attachShadow: [0],
   // button(label, onClick, secondary, icon) of domBuilder, and the panels' own button(label, testId, onClick, icon).
-  button: [1, 3],
+  button: [1, 3], toolbarButton: [0],
   // A locale tag.
   NumberFormat: [0], toLocaleString: [0],
 };
@@ -27,7 +27,7 @@ const TOKEN_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
 const ATTRIBUTE_MAP_CALLS = new Set(['customElement', 'element']);
 
 /** Names of constants and functions that hold or return only CSS selectors or codicon names. */
-const TOKEN_HOLDER_NAME = /(_SELECTOR|Selector|FOCUSABLE|_ICONS?|Icons?)$/;
+const TOKEN_HOLDER_NAME = /(SELECTOR|Selector|FOCUSABLE|ICONS?|Icons?)$/;
 
 /** Properties (assigned or in an object literal) whose value is a token, never words. */
 const TOKEN_PROPERTIES = new Set(['className', 'testId', 'id', 'icon', 'role', 'type', 'kind', 'tag', 'slot', 'name', 'value', 'inputMode', 'autocomplete', 'cursor', 'display', 'key']);
@@ -38,7 +38,7 @@ const TOKEN_PROPERTIES = new Set(['className', 'testId', 'id', 'icon', 'role', '
  */
 export const UNTRANSLATED_WORDS = new Set([
   // Units.
-  'B', 'KiB', 'MiB', 'GiB', 'TiB', 'ms', 's',
+  'B', 'KiB', 'MiB', 'GiB', 'TiB', 'ms', 's', 'min', 'h', 'msg/s',
   // Protocol, codec and algorithm names and RFC field names, and the short codec tags of the log's Decoded column.
   'TCP', 'TLS', 'WebSocket', 'Socket.IO', 'MQTT', 'STOMP', 'JSON', 'CBOR', 'MessagePack', 'Protobuf', 'UTF-8', 'Base64', 'RTT',
   'FIN', 'RSV1', 'RSV2', 'RSV3', 'MASK', 'ALPN', 'SHA-256', 'SHA-1', 'QoS', 'QoS 0', 'QoS 1', 'QoS 2', 'SIO', 'MP', 'PB',
@@ -69,10 +69,16 @@ export const EXEMPTIONS: Readonly<Record<string, string>> = {
   console: 'a developer console message, not part of the UI',
 };
 
+/** True for a word of UNTRANSLATED_WORDS, alone or with spaces and punctuation around it (`RTT (`, ` KiB`). */
+function isUntranslatedWord(part: string): boolean {
+  return UNTRANSLATED_WORDS.has(part.trim()) || UNTRANSLATED_WORDS.has(part.replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, ''));
+}
+
 export type ExemptionName = keyof typeof EXEMPTIONS;
 
+/** True when the text has a letter (the hex prefix 0x is not one). */
 function words(text: string): boolean {
-  return /[A-Za-z]/.test(text);
+  return /[A-Za-z]/.test(text.replace(/0x/g, ''));
 }
 
 /** The literal parts of a string literal or template. */
@@ -122,7 +128,7 @@ function propertyName(name: ts.PropertyName): string | undefined {
 /** Why a literal is not text for a person, or undefined when it is bare text. */
 export function exemption(literal: ts.Node, text: string, checker: ts.TypeChecker | undefined): ExemptionName | undefined {
   // Each literal part of a template (`${n} KiB`) on its own.
-  if (text.split('\u0000').every((part) => !words(part) || UNTRANSLATED_WORDS.has(part.trim()))) return 'untranslatedWord';
+  if (text.split('\u0000').every((part) => !words(part) || isUntranslatedWord(part))) return 'untranslatedWord';
   if (/^-?-?[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(text)) return 'kebabCase';
   if (/^(0x)?([0-9a-f]{2})+$/i.test(text) && /[0-9]/.test(text)) return 'hexBytes';
   const parent = literal.parent;
