@@ -45,9 +45,12 @@ export function parseSource(path) {
   return ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 }
 
-/** True for a call of `vscode.l10n.t(…)` (or `l10n.t(…)`); with `bareT`, also `t(…)` (the webview's). */
+/** The webview's translating functions (webview/l10n.ts). */
+const WEBVIEW_L10N_CALLS = new Set(['t', 'tParts']);
+
+/** True for a call of `vscode.l10n.t(…)` (or `l10n.t(…)`); with `bareT`, also the webview's `t(…)` and `tParts(…)`. */
 export function isL10nCall(node, bareT = false) {
-  if (bareT && ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't') return true;
+  if (bareT && ts.isCallExpression(node) && ts.isIdentifier(node.expression) && WEBVIEW_L10N_CALLS.has(node.expression.text)) return true;
   if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return false;
   const callee = node.expression;
   if (callee.name.text !== 't') return false;

@@ -22,8 +22,9 @@ export function describeKey(cert: CertificateSummary): string | undefined {
 export function describeValidity(cert: CertificateSummary, now: number): string {
   const from = Date.parse(cert.validFrom);
   const to = Date.parse(cert.validTo);
-  const flag = !Number.isNaN(to) && now > to ? t(' (expired)') : !Number.isNaN(from) && now < from ? t(' (not valid yet)') : '';
-  return `${cert.validFrom} – ${cert.validTo}${flag}`;
+  if (!Number.isNaN(to) && now > to) return t('{0} – {1} (expired)', cert.validFrom, cert.validTo);
+  if (!Number.isNaN(from) && now < from) return t('{0} – {1} (not valid yet)', cert.validFrom, cert.validTo);
+  return `${cert.validFrom} – ${cert.validTo}`;
 }
 
 function row(name: string, value: string | undefined): HTMLElement | undefined {

@@ -334,7 +334,7 @@ export class Composer {
     }
     this.showError('');
     this.input.invalid = false;
-    setText(this.info, message.input === '' ? '' : `${formatBytes(result.bytes.length)}${message.format === 'text' || message.format === 'json' ? '' : t(' binary')}`);
+    setText(this.info, message.input === '' ? '' : message.format === 'text' || message.format === 'json' ? formatBytes(result.bytes.length) : t('{0} binary', formatBytes(result.bytes.length)));
     return result.bytes.length;
   }
 
@@ -397,12 +397,7 @@ export class Composer {
       const { bytes, peers } = await this.deps.send(this.current(), { framed: !this.framed.hidden && this.framed.checked, fragments });
       setText(
         this.info,
-        t(
-          '{0}{1}{2}',
-          t('Sent {0}', formatBytes(bytes)),
-          fragments > 1 ? t(' in {0} frames', fragments) : '',
-          peers === undefined ? '' : peers === 1 ? t(' to 1 peer') : t(' to {0} peers', peers),
-        ),
+        sentText(formatBytes(bytes), fragments, peers),
       );
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
@@ -444,4 +439,11 @@ export class Composer {
     return Number(this.fragments.value.trim());
   }
 
+}
+
+/** "Sent 5 B", "Sent 5 B in 3 frames", "Sent 5 B to 2 peers": whole sentences, so a translation can order them. */
+function sentText(size: string, fragments: number, peers: number | undefined): string {
+  if (peers === undefined) return fragments > 1 ? t('Sent {0} in {1} frames', size, fragments) : t('Sent {0}', size);
+  if (peers === 1) return fragments > 1 ? t('Sent {0} in {1} frames to 1 peer', size, fragments) : t('Sent {0} to 1 peer', size);
+  return fragments > 1 ? t('Sent {0} in {1} frames to {2} peers', size, fragments, peers) : t('Sent {0} to {1} peers', size, peers);
 }

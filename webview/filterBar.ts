@@ -114,7 +114,7 @@ export class FilterBar {
       ...(deps.extras ?? []),
       h('span', { className: 'spacer' }),
       this.count,
-      h('span', { className: 'count-label' }, [this.total, t(' entries')]),
+      h('span', { className: 'count-label' }, [this.total, ' ', t('entries')]),
     ]);
   }
 

@@ -64,7 +64,7 @@ function row(f: WireFrameInfo, deflate: boolean, legs: boolean): HTMLTableRowEle
   const attrs: Record<string, string> = { 'data-index': String(f.index), ...(f.leg ? { 'data-leg': f.leg } : {}) };
   const tr = h('tr', { className: `frame-row frame-${f.direction === 1 ? 'out' : 'in'}`, testId: 'frame-row', attrs }, [
     cell('index', String(f.index)),
-    h('td', { attrs: { 'data-col': 'dir' } }, [icon(f.direction === 1 ? 'arrow-up' : 'arrow-down'), f.direction === 1 ? t(' out') : t(' in')]),
+    h('td', { attrs: { 'data-col': 'dir' } }, [icon(f.direction === 1 ? 'arrow-up' : 'arrow-down'), ' ', f.direction === 1 ? t('out') : t('in')]),
     legs ? cell('leg', f.leg ? LEG_TEXT[f.leg] : '', f.leg === 'client' ? t('Between the client and the proxy') : t('Between the proxy and the upstream server')) : undefined,
     cell('fin', bit(f.fin)),
     cell('rsv1', bit(f.rsv1)),

@@ -65,11 +65,13 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
 
 function tlsSection(tls: TlsInfo): HTMLElement {
   const why = tls.authorizationError
-    ? `: ${visibleText(tls.authorizationReason && tls.authorizationReason !== tls.authorizationError ? `${tls.authorizationReason} (${tls.authorizationError})` : tls.authorizationError)}`
-    : '';
+    ? visibleText(tls.authorizationReason && tls.authorizationReason !== tls.authorizationError ? `${tls.authorizationReason} (${tls.authorizationError})` : tls.authorizationError)
+    : undefined;
   const trust = tls.authorized
-    ? h('div', { className: 'status-ok', testId: 'tls-verification' }, [icon('pass'), t(' Certificate verified')])
-    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), t(' Certificate not verified{0} — accepted because self-signed certificates are allowed', why)]);
+    ? h('div', { className: 'status-ok', testId: 'tls-verification' }, [icon('pass'), ' ', t('Certificate verified')])
+    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), ' ', why === undefined
+          ? t('Certificate not verified — accepted because self-signed certificates are allowed')
+          : t('Certificate not verified: {0} — accepted because self-signed certificates are allowed', why)]);
   const chain = tls.chain ?? (tls.peerCertificate ? [tls.peerCertificate] : []);
   return section('TLS', 'handshake-tls', [
     trust,

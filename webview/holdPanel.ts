@@ -210,9 +210,10 @@ export class HoldPanel {
     this.decodedSwitch.title = as === undefined ? '' : t('Edit the message as {0} JSON, re-encoded on Forward; untick to edit its bytes', as);
     let note = '';
     if (held && edited) {
-      const how = edited.decoded ? t(' as {0} JSON', as ?? '') : edited.notEditable ? t(' as bytes ({0})', edited.notEditable) : '';
-      const then = edited.decoded ? t('then Forward edited (encoded back)') : t('then Forward edited');
-      note = t('Editing #{0} ({1}){2}: change it in the composer, {3}', held.id, LEG[held.direction], how, then);
+      const leg = LEG[held.direction];
+      if (edited.decoded) note = t('Editing #{0} ({1}) as {2} JSON: change it in the composer, then Forward edited (encoded back)', held.id, leg, as ?? '');
+      else if (edited.notEditable) note = t('Editing #{0} ({1}) as bytes ({2}): change it in the composer, then Forward edited', held.id, leg, edited.notEditable);
+      else note = t('Editing #{0} ({1}): change it in the composer, then Forward edited', held.id, leg);
     }
     setText(this.editNote, note);
     this.deps.onChange();

@@ -56,3 +56,24 @@ export function t(message: string, ...args: L10nArg[]): string {
   bundle ??= pageBundle();
   return formatMessage(bundle.get(message) || message, args);
 }
+
+/**
+ * The message translated and cut at its placeholders, each argument in its place: for a sentence with an
+ * element inside ("Answered by {0} after {1}" with a link for {0}), so a translation can move the element.
+ */
+export function tParts<T>(message: string, ...args: Array<T | L10nArg>): Array<T | string> {
+  bundle ??= pageBundle();
+  const parts: Array<T | string> = [];
+  let last = 0;
+  const template = bundle.get(message) || message;
+  for (const match of template.matchAll(/\{(\d+)\}/g)) {
+    const index = Number(match[1]);
+    if (index >= args.length) continue;
+    if (match.index > last) parts.push(template.slice(last, match.index));
+    const arg = args[index]!;
+    parts.push(typeof arg === 'number' || typeof arg === 'boolean' ? String(arg) : arg);
+    last = match.index + match[0].length;
+  }
+  if (last < template.length) parts.push(template.slice(last));
+  return parts;
+}

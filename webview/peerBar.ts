@@ -39,7 +39,7 @@ export function serverItemLabel(info: PeerListInfo): string {
 /** The selector's label of one peer: "#2 127.0.0.1:51234 (open)", and "· Origin https://…" when its client sent one. */
 export function peerItemLabel(p: PeerSummary): string {
   // The Origin is the client's to write: control and bidi characters are spelled out.
-  return `#${p.id} ${p.remote} (${p.state})${p.origin !== undefined ? t(' · Origin {0}', visibleText(p.origin)) : ''}`;
+  return `#${p.id} ${p.remote} (${p.state})${p.origin !== undefined ? ` · ${t('Origin {0}', visibleText(p.origin))}` : ''}`;
 }
 
 function mebibytes(n: number): string {
@@ -49,7 +49,7 @@ function mebibytes(n: number): string {
 /** "2 peers · 1 open", then what a listener's limits did: "· 40 evicted · 3 refused". */
 export function peerCountLabel(info: PeerListInfo): string {
   const total = info.peers.length + info.omitted;
-  const parts = [`${total} peer${total === 1 ? '' : 's'}`, t('{0} open', info.openCount)];
+  const parts = [total === 1 ? t('1 peer') : t('{0} peers', total), t('{0} open', info.openCount)];
   const limits = info.limits;
   if (limits && limits.evictedPeers > 0) parts.push(t('{0} evicted', limits.evictedPeers));
   if (limits && limits.refused > 0) parts.push(t('{0} refused', limits.refused));

@@ -3,7 +3,7 @@
 import type { EntryPair, EntryTiming, TimingSummary } from '../shared/timingModel';
 import { clear, h } from './domBuilder';
 import { formatDuration } from './timingFormat';
-import { t } from './l10n';
+import { t, tParts } from './l10n';
 
 /** What the timing line needs from the rest of the webview. */
 export interface TimingLineDeps {
@@ -12,11 +12,13 @@ export interface TimingLineDeps {
   jump(seq: number): void;
 }
 
-/** How each side of a pair reads, per kind of pair. */
-const PAIR_WORDS: Record<EntryPair['via'], { request: string; response: string }> = {
-  json: { request: t('Answered by '), response: t('Response to ') },
-  ping: { request: t('Pong '), response: t('Pong to ping ') },
-  ack: { request: t('Acknowledged by '), response: t('Ack to ') },
+type PairSentence = (link: HTMLElement, rtt: string) => Array<HTMLElement | string>;
+
+/** How each side of a pair reads, per kind of pair: the other entry's link and the round trip time. */
+const PAIR_WORDS: Record<EntryPair['via'], { request: PairSentence; response: PairSentence }> = {
+  json: { request: (link, rtt) => tParts('Answered by {0} after {1}', link, rtt), response: (link, rtt) => tParts('Response to {0} after {1}', link, rtt) },
+  ping: { request: (link, rtt) => tParts('Pong {0} after {1}', link, rtt), response: (link, rtt) => tParts('Pong to ping {0} after {1}', link, rtt) },
+  ack: { request: (link, rtt) => tParts('Acknowledged by {0} after {1}', link, rtt), response: (link, rtt) => tParts('Ack to {0} after {1}', link, rtt) },
 };
 
 /** Coalesces refetches when the summary keeps changing (a busy connection), ms. */
@@ -85,9 +87,9 @@ export class TimingLine {
   private pairPart(p: EntryPair): HTMLElement {
     const rtt = formatDuration(p.rttMs);
     const words = PAIR_WORDS[p.via];
-    const children: Array<Node | string> = [p.role === 'response' ? words.response : words.request, this.link(p.otherSeq), t(' after {0}', rtt)];
+    const children: Array<Node | string> = (p.role === 'response' ? words.response : words.request)(this.link(p.otherSeq), rtt);
     if (p.via === 'json') children.push(this.keyText(p.key));
-    if (p.via === 'ack' && p.key !== undefined) children.push(t(' · ack {0}', p.key));
+    if (p.via === 'ack' && p.key !== undefined) children.push(' · ', t('ack {0}', p.key));
     return h('span', { className: 'timing-pair', testId: 'timing-pair', attrs: { 'data-role': p.role, 'data-via': p.via } }, children);
   }
 

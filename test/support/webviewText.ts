@@ -63,7 +63,7 @@ export const EXEMPTIONS: Readonly<Record<string, string>> = {
   nonTextAttribute: 'the value of an attribute that is not read as words (role, icon, appearance)',
   kebabCase: 'lower-case-with-hyphens: a class, icon, attribute or test id; no message is written that way',
   hexBytes: 'hex digits: bytes, the same in every language',
-  optionValue: 'the value of a [value, label] pair whose label goes through t() (or is exempt itself)',
+  optionValue: 'the one-word value of a [value, label] pair in a list of them, whose label goes through t() (or is exempt itself)',
   tokenHolder: 'inside a constant or function named for selectors or codicons (TOKEN_HOLDER_NAME)',
   untranslatedWord: 'a unit, protocol or codec name (UNTRANSLATED_WORDS), the same in every language',
   console: 'a developer console message, not part of the UI',
@@ -95,11 +95,11 @@ function calleeName(call: ts.CallExpression | ts.NewExpression): string | undefi
   return undefined;
 }
 
-/** True for t(…) and l10n.t(…). */
+/** True for t(…), tParts(…) and l10n.t(…). */
 export function isTranslateCall(node: ts.Node): node is ts.CallExpression {
   if (!ts.isCallExpression(node)) return false;
   const callee = node.expression;
-  if (ts.isIdentifier(callee)) return callee.text === 't';
+  if (ts.isIdentifier(callee)) return callee.text === 't' || callee.text === 'tParts';
   return ts.isPropertyAccessExpression(callee) && callee.name.text === 't' && ts.isIdentifier(callee.expression) && callee.expression.text === 'l10n';
 }
 
@@ -156,7 +156,7 @@ export function exemption(literal: ts.Node, text: string, checker: ts.TypeChecke
     const isAttributeMap = (ts.isPropertyAssignment(map) && propertyName(map.name) === 'attrs') || (ts.isCallExpression(map) && ATTRIBUTE_MAP_CALLS.has(calleeName(map) ?? ''));
     if (name !== undefined && isAttributeMap && !TEXT_ATTRIBUTES.has(name)) return 'nonTextAttribute';
   }
-  if (ts.isArrayLiteralExpression(at) && at.elements.length === 2 && at.elements[0] === site && isLabel(at.elements[1]!, checker)) return 'optionValue';
+  if (isOptionValue(literal, at, checker)) return 'optionValue';
   if (ts.isBinaryExpression(at) && at.operatorToken.kind === ts.SyntaxKind.EqualsToken && at.right === site && ts.isPropertyAccessExpression(at.left)) {
     const target = at.left;
     if (TOKEN_PROPERTIES.has(target.name.text)) return 'tokenProperty';
@@ -172,6 +172,15 @@ function insideTokenHolder(node: ts.Node): boolean {
     if ((ts.isVariableDeclaration(n) || ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) && n.name && ts.isIdentifier(n.name)) return TOKEN_HOLDER_NAME.test(n.name.text);
   }
   return false;
+}
+
+/** True for `value` in a list of pairs `[['value', t('Label')], …]`: a one-word value beside its label. */
+function isOptionValue(literal: ts.Node, pair: ts.Node, checker: ts.TypeChecker | undefined): boolean {
+  return (
+    ts.isStringLiteral(literal) && /^[\w.-]+$/.test(literal.text) &&
+    ts.isArrayLiteralExpression(pair) && pair.elements.length === 2 && pair.elements[0] === literal &&
+    ts.isArrayLiteralExpression(pair.parent) && isLabel(pair.elements[1]!, checker)
+  );
 }
 
 /** True for a label that is translated, or a literal exempt on its own (a protocol name such as JSON). */

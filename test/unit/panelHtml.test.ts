@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { panelCsp, renderPanelHtml } from '../../src/panel/panelHtml';
-import { formatMessage, parseL10nBundle, t } from '../../webview/l10n';
+import { formatMessage, parseL10nBundle, t, tParts } from '../../webview/l10n';
 
 const options = {
   cspSource: 'https://file+.vscode-resource.vscode-cdn.net',
@@ -69,5 +69,14 @@ describe('webview t()', () => {
     assert.equal(parseL10nBundle('not json').size, 0);
     assert.equal(parseL10nBundle('["a"]').size, 0);
     assert.equal(parseL10nBundle(undefined).size, 0);
+  });
+});
+
+describe('webview tParts()', () => {
+  it('cuts the message at its placeholders and puts each argument, of any kind, in its place', () => {
+    const link = { seq: 5 };
+    assert.deepEqual(tParts('Answered by {0} after {1}', link, '3 ms'), ['Answered by ', link, ' after ', '3 ms']);
+    assert.deepEqual(tParts('{1} then {0}', 'a', 2), ['2', ' then ', 'a']);
+    assert.deepEqual(tParts('no args {0}'), ['no args {0}']);
   });
 });
