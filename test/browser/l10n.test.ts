@@ -83,7 +83,7 @@ describe('webview translations (Chromium)', { skip }, () => {
         followTitle: 'Follow new entries (scroll up to pause)',
       });
       await setFilter(translated.page, 'ready');
-      await eventually(() => textOf(translated.page, 'filter-count'), (text) => text === '1 von 1', 'the filter count in German');
+      await eventually(() => textOf(translated.page, 'filter-count'), (text) => /^1 von \d+$/.test(text), 'the filter count in German (1 match of all entries)');
       assert.deepEqual(translated.problems, []);
       assert.deepEqual(english.problems, []);
     } finally {
