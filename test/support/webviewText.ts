@@ -16,12 +16,15 @@ const TOKEN_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
   createElement: [0], customElement: [0], h: [0], icon: [0, 1], closest: [0], matches: [0],
   addEventListener: [0], removeEventListener: [0], dispatchEvent: [0], querySelector: [0], querySelectorAll: [0], getElementById: [0],
   getAttribute: [0], hasAttribute: [0], removeAttribute: [0], toggleAttribute: [0], setProperty: [0, 1], getPropertyValue: [0],
-  add: [0, 1, 2, 3], remove: [0, 1, 2, 3], toggle: [0], contains: [0], replace: [0, 1], option: [0], attachShadow: [0],
+  option: [0], attachShadow: [0],
   // button(label, onClick, secondary, icon) of domBuilder, and the panels' own button(label, testId, onClick, icon).
   button: [1, 3], toolbarButton: [0],
   // A locale tag.
   NumberFormat: [0], toLocaleString: [0],
 };
+
+/** classList methods: their arguments are CSS classes (only on `….classList`, not Set.add or String.replace). */
+const CLASS_LIST_METHODS = new Set(['add', 'remove', 'toggle', 'contains', 'replace']);
 
 /** Calls whose object-literal arguments map attribute names to values (only TEXT_ATTRIBUTES hold words). */
 const ATTRIBUTE_MAP_CALLS = new Set(['customElement', 'element']);
@@ -30,7 +33,8 @@ const ATTRIBUTE_MAP_CALLS = new Set(['customElement', 'element']);
 const TOKEN_HOLDER_NAME = /(SELECTOR|Selector|FOCUSABLE|ICONS?|Icons?)$/;
 
 /** Properties (assigned or in an object literal) whose value is a token, never words. */
-const TOKEN_PROPERTIES = new Set(['className', 'testId', 'id', 'icon', 'role', 'type', 'kind', 'tag', 'slot', 'name', 'value', 'inputMode', 'autocomplete', 'cursor', 'display', 'key']);
+// `value` is a select's option key (a person reads the option's label) or the user's own input.
+const TOKEN_PROPERTIES = new Set(['className', 'testId', 'id', 'icon', 'role', 'type', 'kind', 'tag', 'slot', 'value', 'inputMode', 'autocomplete', 'cursor', 'display']);
 
 /**
  * Literal values shown as they are in every language: units, protocol and codec names, the product's
@@ -76,9 +80,9 @@ function isUntranslatedWord(part: string): boolean {
 
 export type ExemptionName = keyof typeof EXEMPTIONS;
 
-/** True when the text has a letter (the hex prefix 0x is not one). */
+/** True when the text has a letter (the hex prefix 0x and backslash escapes such as \\r are not words). */
 function words(text: string): boolean {
-  return /[A-Za-z]/.test(text.replace(/0x/g, ''));
+  return /[A-Za-z]/.test(text.replace(/0x/g, '').replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|[a-z0-9])/g, ''));
 }
 
 /** The literal parts of a string literal or template. */
@@ -147,6 +151,8 @@ export function exemption(literal: ts.Node, text: string, checker: ts.TypeChecke
     if (ts.isCallExpression(at) && ts.isPropertyAccessExpression(at.expression) && ts.isIdentifier(at.expression.expression) && at.expression.expression.text === 'console') return 'console';
     if (name === 'setAttribute') return index === 0 ? 'tokenArgument' : isTextAttribute(at.arguments[0]) ? undefined : 'nonTextAttribute';
     if (name !== undefined && TOKEN_ARGUMENTS[name]?.includes(index)) return 'tokenArgument';
+    const onClassList = ts.isPropertyAccessExpression(at.expression) && ts.isPropertyAccessExpression(at.expression.expression) && at.expression.expression.name.text === 'classList';
+    if (onClassList && name !== undefined && CLASS_LIST_METHODS.has(name)) return 'tokenArgument';
   }
   if (ts.isPropertyAssignment(at) && at.initializer === site) {
     const name = propertyName(at.name);
