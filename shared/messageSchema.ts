@@ -2,7 +2,7 @@
 // from the network), so neither side acts on a message before its type is known and its fields have
 // the expected shapes. Unknown types and extra nonsense are refused with a message naming the field.
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES } from './autoReplyRules';
-import { MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT, MAX_SUMMARY_SEQS } from './protocol';
+import { MAX_FIND_NEEDLE, MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT, MAX_PAYLOAD_PAGE, MAX_SUMMARY_SEQS } from './protocol';
 import { CODEC_IDS, LAYER_IDS } from './decode/decoded';
 import { codecRuleProblem, MAX_CODEC_RULES, MAX_PROTO_FILES } from './decode/decodeSettingsCheck';
 import { matchBitsProblem } from './matchBits';
@@ -197,6 +197,17 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
       float64Buffer(v) ?? ((v as ArrayBuffer).byteLength / 8 > MAX_PAGE_ENTRIES ? `must hold at most ${MAX_PAGE_ENTRIES} seqs` : undefined),
   },
   getPayload: { seq, limit: integer(0, MAX_PAYLOAD_LIMIT) },
+  getPayloadPage: { seq, offset: integer(), length: integer(0, MAX_PAYLOAD_PAGE) },
+  findInPayload: {
+    seq,
+    needle: (v) =>
+      arrayBuffer(v) ??
+      ((v as ArrayBuffer).byteLength < 1 || (v as ArrayBuffer).byteLength > MAX_FIND_NEEDLE
+        ? `must hold 1 to ${MAX_FIND_NEEDLE} bytes`
+        : undefined),
+    from: integer(),
+    backwards: boolean,
+  },
   setFilter: { generation: integer(), filter: filterSpec },
   send: {
     ...composerFields,

@@ -16,10 +16,32 @@ export interface PayloadResult {
 /** Largest payload prefix a webview may ask for, in bytes. */
 export const MAX_PAYLOAD_LIMIT = 64 * 1024 * 1024;
 
+/** Largest page of a payload one getPayloadPage answers, in bytes. */
+export const MAX_PAYLOAD_PAGE = 1024 * 1024;
+
+/** Longest byte sequence findInPayload looks for. */
+export const MAX_FIND_NEEDLE = 4096;
+
+/** A page of an entry's payload: `bytes` holds the payload from `offset`, at most the length asked for. */
+export interface PayloadPage {
+  readonly seq: number;
+  readonly offset: number;
+  /** The payload's whole byte length. */
+  readonly total: number;
+  readonly bytes: ArrayBuffer;
+}
+
 /** Payload requests the webview sends. */
 export type PayloadRequests = {
   /** One entry's payload, up to `limit` bytes. */
   getPayload: { params: { seq: number; limit: number }; result: PayloadResult };
+  /** Bytes [offset, offset + length) of one entry's payload (clipped to its end): detail views page through payloads of any size. */
+  getPayloadPage: { params: { seq: number; offset: number; length: number }; result: PayloadPage };
+  /**
+   * The offset of the first occurrence of `needle` in one entry's payload at or after `from` (at or before it,
+   * when `backwards`), or -1.
+   */
+  findInPayload: { params: { seq: number; needle: ArrayBuffer; from: number; backwards: boolean }; result: { offset: number } };
   /** Copies one entry's full payload to the clipboard. */
   copy: { params: { seq: number; as: 'text' | 'hex' | 'base64' }; result: { chars: number } };
   /** Saves one entry's full payload (however large) to a file the user picks; `saved` is false if they cancelled. */
