@@ -211,6 +211,9 @@ function start(): void {
   }, summaries);
   const detail = new DetailPane({
     getPayload: (seq, limit) => channel.sendRequest('getPayload', { seq, limit }),
+    getPayloadPage: (seq, offset, length) => channel.sendRequest('getPayloadPage', { seq, offset, length }),
+    findInPayload: (seq, needle, from, backwards) =>
+      channel.sendRequest('findInPayload', { seq, needle: needle.slice().buffer, from, backwards }).then((r) => r.offset),
     getFrames: (seq) => channel.sendRequest('getFrames', { seq }),
     copy: async (seq, as) => {
       await channel.sendRequest('copy', { seq, as });
