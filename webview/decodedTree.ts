@@ -109,15 +109,20 @@ export class DecodedTree {
     });
     this.resizeObserver.observe(this.element);
     this.element.setAttribute('aria-busy', 'true');
-    // The first slice in a task of its own: the one that made the tree has had its share.
-    this.buildTimer = setTimeout(() => this.buildSlice(), 0);
+    // The first slice once the task that made the tree is over (it is in the page by then: a paged tree's
+    // first screens are small), its lines drawn at once so the next frame paints them.
+    queueMicrotask(() => this.buildSlice(true));
   }
 
   /** Walks the tree for one slice of time and draws what is known; the rest follows in later tasks. */
-  private buildSlice(): void {
+  private buildSlice(first = false): void {
     this.buildTimer = undefined;
+    if (this.disposed) return;
     const done = this.lines.buildSome(performance.now() + BUILD_SLICE_MS);
-    this.invalidate();
+    if (first) {
+      if (this.frame !== 0) cancelAnimationFrame(this.frame);
+      this.render();
+    } else this.invalidate();
     if (done) this.updateBusy();
     else this.buildTimer = setTimeout(() => this.buildSlice(), 0);
   }
