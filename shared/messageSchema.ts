@@ -199,6 +199,7 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   },
   getPayload: { seq, limit: integer(0, MAX_PAYLOAD_LIMIT) },
   getPayloadPage: { seq, offset: integer(), length: integer(0, MAX_PAYLOAD_PAGE) },
+  getTextRows: { seq },
   findInPayload: {
     seq,
     needle: (v) =>

@@ -17,7 +17,7 @@ import { renderClose } from './closeView';
 import { DetailHeader, type DetailHeaderDeps } from './detailHeader';
 import { PayloadSource, type PayloadPageFetcher } from './payloadSource';
 import { attachTabKeyboard } from './tabKeyboard';
-import { renderText, type TextView } from './textView';
+import { renderPagedText, type TextRowsFetcher, type TextView } from './textPagedView';
 
 /** The detail tabs, in header order. */
 export const DETAIL_TABS = ['decoded', 'text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
@@ -27,7 +27,7 @@ export type DetailTab = (typeof DETAIL_TABS)[number];
 export const DETAIL_PAYLOAD_LIMIT = 4 * 1024 * 1024;
 
 /** What the pane needs from the rest of the webview. */
-export interface DetailPaneDeps extends DetailHeaderDeps, PayloadPageFetcher {
+export interface DetailPaneDeps extends DetailHeaderDeps, PayloadPageFetcher, TextRowsFetcher {
   getPayload(seq: number, limit: number): Promise<PayloadResult>;
   getFrames(seq: number): Promise<FramesResult>;
   /** The entry as the connection's protocol layer or payload codec reads it; undefined when nothing applies. */
@@ -297,7 +297,7 @@ export class DetailPane {
     const bytes = new Uint8Array(r.payload);
     clear(this.parts.text.panel);
     this.disposeText();
-    this.textView = renderText(bytes, r.length);
+    this.textView = renderPagedText(this.source!, this.deps);
     this.parts.text.panel.append(this.textView.element);
     clear(this.parts.hex.panel);
     this.hexView = renderHex(bytes, r.length);

@@ -209,6 +209,7 @@ function start(): void {
   const detail = new DetailPane({
     getPayload: (seq, limit) => channel.sendRequest('getPayload', { seq, limit }),
     getPayloadPage: (seq, offset, length) => channel.sendRequest('getPayloadPage', { seq, offset, length }),
+    getTextRows: (seq) => channel.sendRequest('getTextRows', { seq }),
     findInPayload: (seq, needle, from, backwards) =>
       channel.sendRequest('findInPayload', { seq, needle: needle.slice().buffer, from, backwards }).then((r) => r.offset),
     getFrames: (seq) => channel.sendRequest('getFrames', { seq }),

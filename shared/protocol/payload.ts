@@ -31,12 +31,26 @@ export interface PayloadPage {
   readonly bytes: ArrayBuffer;
 }
 
+/** Where the Text tab's rows are in a payload (shared/codecs/textRows.ts), per block of TEXT_INDEX_BLOCK bytes. */
+export interface TextRowsResult {
+  readonly seq: number;
+  /** The payload's whole byte length. */
+  readonly total: number;
+  readonly rows: number;
+  /** Float64Array: rows that start before each block. */
+  readonly rowsBefore: ArrayBuffer;
+  /** Float64Array: the first row start in or after each block. */
+  readonly firstStart: ArrayBuffer;
+}
+
 /** Payload requests the webview sends. */
 export type PayloadRequests = {
   /** One entry's payload, up to `limit` bytes. */
   getPayload: { params: { seq: number; limit: number }; result: PayloadResult };
   /** Bytes [offset, offset + length) of one entry's payload (clipped to its end): detail views page through payloads of any size. */
   getPayloadPage: { params: { seq: number; offset: number; length: number }; result: PayloadPage };
+  /** The row index of one entry's payload for the Text tab: a few numbers per 64 KiB, never the bytes. */
+  getTextRows: { params: { seq: number }; result: TextRowsResult };
   /**
    * The offset of the first occurrence of `needle` in one entry's payload at or after `from` (at or before it,
    * when `backwards`), or -1.

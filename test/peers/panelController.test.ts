@@ -237,8 +237,14 @@ describe('PanelController', () => {
       /needle must hold 1 to 4096 bytes/,
     );
 
+    // The Text tab's row index: 1000 bytes of one line wrap into rows of 1024 at most, so one row here.
+    const rows = await h.webview.sendRequest('getTextRows', { seq: bigSeq });
+    assert.deepEqual([rows.total, rows.rows, [...new Float64Array(rows.rowsBefore)], [...new Float64Array(rows.firstStart)]], [1000, 1, [0], [0]]);
+    await assert.rejects(h.webview.sendRequest('getTextRows', { seq: -1 }), /seq/);
+
     await h.webview.sendRequest('clear', {});
     await eventually(() => h.events.some((e) => e.type === 'cleared'), Boolean, 'the cleared event');
+    await assert.rejects(h.webview.sendRequest('getTextRows', { seq: bigSeq }), (e: unknown) => e instanceof RequestError && e.code === 'GONE');
     await assert.rejects(h.webview.sendRequest('getPayload', { seq: bigSeq, limit: 10 }), (e: unknown) => e instanceof RequestError && e.code === 'GONE');
     await assert.rejects(
       h.webview.sendRequest('getPayloadPage', { seq: bigSeq, offset: 0, length: 10 }),
