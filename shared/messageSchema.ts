@@ -2,8 +2,9 @@
 // from the network), so neither side acts on a message before its type is known and its fields have
 // the expected shapes. Unknown types and extra nonsense are refused with a message naming the field.
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES } from './autoReplyRules';
-import { MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT, MAX_SUMMARY_SEQS } from './protocol';
+import { MAX_FIND_NEEDLE, MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT, MAX_PAYLOAD_PAGE, MAX_SUMMARY_SEQS } from './protocol';
 import { CODEC_IDS, LAYER_IDS } from './decode/decoded';
+import { MAX_PAGE_PATH } from './decode/treePaging';
 import { codecRuleProblem, MAX_CODEC_RULES, MAX_PROTO_FILES } from './decode/decodeSettingsCheck';
 import { matchBitsProblem } from './matchBits';
 import { MAX_FRAGMENTS } from './wireFrames';
@@ -197,6 +198,18 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
       float64Buffer(v) ?? ((v as ArrayBuffer).byteLength / 8 > MAX_PAGE_ENTRIES ? `must hold at most ${MAX_PAGE_ENTRIES} seqs` : undefined),
   },
   getPayload: { seq, limit: integer(0, MAX_PAYLOAD_LIMIT) },
+  getPayloadPage: { seq, offset: integer(), length: integer(0, MAX_PAYLOAD_PAGE) },
+  getTextRows: { seq },
+  findInPayload: {
+    seq,
+    needle: (v) =>
+      arrayBuffer(v) ??
+      ((v as ArrayBuffer).byteLength < 1 || (v as ArrayBuffer).byteLength > MAX_FIND_NEEDLE
+        ? `must hold 1 to ${MAX_FIND_NEEDLE} bytes`
+        : undefined),
+    from: integer(),
+    backwards: boolean,
+  },
   setFilter: { generation: integer(), filter: filterSpec },
   send: {
     ...composerFields,
@@ -230,7 +243,8 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   releaseHeld: { id: integer(), replacement: optional((r) => exactObject(r, composerFields)), edited: optional(string()) },
   dropHeld: { id: integer() },
   heldAll: { action: oneOf('release', 'drop') },
-  getDecoded: { seq },
+  getDecoded: { seq, paged: optional(boolean) },
+  getDecodedChildren: { tree: integer(), section: integer(0, 1), path: listOf(MAX_PAGE_PATH, integer()), from: integer(), auto: boolean },
   getSummaries: { seqs: listOf(MAX_SUMMARY_SEQS, seq) },
   setDecodeSettings: decodeSettingsFields,
   layerSend: layerFormFields,

@@ -5,16 +5,19 @@
 import { Direction, Kind } from '../shared/logModel';
 import type { DecodedMessage, PayloadResult } from '../shared/protocol';
 import type { FramesResult } from '../shared/wireFrames';
-import { charBoundaryBefore, isWellFormedUtf8, visibleText } from '../shared/codecs/utf8Decode';
+import { charBoundaryBefore, isWellFormedUtf8 } from '../shared/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
-import { closeCodeName, legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
+import { legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
 import { renderHex, type HexView } from './hexView';
 import { renderDecoded, type ByteRange, type DecodedView } from './decodedView';
 import { renderJsonTab } from './jsonTab';
+import { renderClose } from './closeView';
+import { DetailHeader, type DetailHeaderDeps } from './detailHeader';
+import { PayloadSource, type PayloadPageFetcher } from './payloadSource';
 import { attachTabKeyboard } from './tabKeyboard';
-import { renderText, type TextView } from './textView';
+import { renderPagedText, type TextRowsFetcher, type TextView } from './textPagedView';
 
 /** The detail tabs, in header order. */
 export const DETAIL_TABS = ['decoded', 'text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
@@ -24,12 +27,9 @@ export type DetailTab = (typeof DETAIL_TABS)[number];
 export const DETAIL_PAYLOAD_LIMIT = 4 * 1024 * 1024;
 
 /** What the pane needs from the rest of the webview. */
-export interface DetailPaneDeps {
+export interface DetailPaneDeps extends DetailHeaderDeps, PayloadPageFetcher, TextRowsFetcher {
   getPayload(seq: number, limit: number): Promise<PayloadResult>;
   getFrames(seq: number): Promise<FramesResult>;
-  copy(seq: number, as: 'text' | 'hex' | 'base64'): Promise<void>;
-  /** Saves the entry's full payload to a file the user picks; resolves with what was saved. */
-  savePayload?(seq: number): Promise<{ saved: boolean; bytes: number }>;
   /** The entry as the connection's protocol layer or payload codec reads it; undefined when nothing applies. */
   getDecoded?(seq: number): Promise<DecodedMessage | undefined>;
   onTabChange(tab: DetailTab): void;
@@ -37,8 +37,6 @@ export interface DetailPaneDeps {
 
 /** What getDecoded gave for the entry on display. */
 type DecodedOutcome = { readonly decoded?: DecodedMessage } | { readonly error: string };
-
-const utf8 = new TextDecoder('utf-8');
 
 /** A binary message, or data or text whose bytes (a prefix when `cut`) are not UTF-8. */
 function isBinary(kind: number, bytes: Uint8Array, cut: boolean): boolean {
@@ -56,8 +54,7 @@ interface TabParts {
 /** The right-hand (or lower) pane of the panel. */
 export class DetailPane {
   readonly element: HTMLElement;
-  private readonly summary: HTMLElement;
-  private readonly copyButtons: HTMLElement;
+  private readonly header: DetailHeader;
   private readonly tabs: HTMLElement & { selectedIndex: number };
   private readonly parts: Record<DetailTab, TabParts>;
   private seq: number | undefined;
@@ -77,6 +74,8 @@ export class DetailPane {
   private autoHex = false;
   /** The show() token during which the user last picked a tab: that pick is kept for the entry loading. */
   private pickedAt = -1;
+  /** The payload on display, paged from the host: the Hex and Text views read beyond the prefix through it. */
+  private source: PayloadSource | undefined;
   private hexView: HexView | undefined;
   /** The Text tab, filled over several tasks; disposed when another entry is shown. */
   private textView: TextView | undefined;
@@ -87,14 +86,7 @@ export class DetailPane {
   private decodedView: DecodedView | undefined;
 
   constructor(private readonly deps: DetailPaneDeps) {
-    this.summary = h('div', { className: 'detail-summary', testId: 'detail-summary', text: 'No entry selected' });
-    this.copyButtons = h('div', { className: 'detail-actions' }, [
-      this.copyButton('text', 'Copy as text', 'Text'),
-      this.copyButton('hex', 'Copy as hex', 'Hex'),
-      this.copyButton('base64', 'Copy as base64', 'Base64'),
-      ...(deps.savePayload ? [this.saveButton(deps.savePayload)] : []),
-    ]);
-    this.copyButtons.hidden = true;
+    this.header = new DetailHeader(deps, () => this.seq);
     const labels: Record<DetailTab, string> = {
       decoded: 'Decoded',
       text: 'Text',
@@ -137,7 +129,7 @@ export class DetailPane {
     });
     attachTabKeyboard(tabs);
     this.tabs = tabs;
-    this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': 'Entry details' } }, [h('div', { className: 'detail-header' }, [this.summary, this.copyButtons]), tabs]);
+    this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': 'Entry details' } }, [this.header.element, tabs]);
     // The hex dump re-lays its rows to the pane's width (the pane lives as long as the page; so does this).
     // In the next frame: re-laying inside the callback resizes what is observed ("ResizeObserver loop").
     let fitFrame = 0;
@@ -170,8 +162,7 @@ export class DetailPane {
     const token = ++this.token;
     this.seq = seq;
     if (seq === undefined) {
-      this.summary.textContent = 'No entry selected';
-      this.copyButtons.hidden = true;
+      this.header.set('No entry selected', false);
       this.setAvailable('decoded', false);
       this.setAvailable('json', false);
       this.setAvailable('close', false);
@@ -179,8 +170,7 @@ export class DetailPane {
       this.placeholder('Select an entry to see its payload.');
       return;
     }
-    this.summary.textContent = `#${seq} · loading…`;
-    this.copyButtons.hidden = false;
+    this.header.set(`#${seq} · loading…`, true);
     // Decoded, when it will open, is drawn as soon as its answer is there; the raw tabs follow it.
     const decoded: Promise<DecodedOutcome | undefined> =
       this.decoding && this.deps.getDecoded
@@ -217,8 +207,7 @@ export class DetailPane {
       },
       (e: unknown) => {
         if (token !== this.token) return;
-        this.summary.textContent = `#${seq}`;
-        this.copyButtons.hidden = true;
+        this.header.set(`#${seq}`, false);
         this.placeholder(e instanceof Error ? e.message : String(e));
       },
     );
@@ -256,53 +245,6 @@ export class DetailPane {
 
   // ------------------------------------------------------------------------------------------------
 
-  private copyButton(as: 'text' | 'hex' | 'base64', label: string, text: string): HTMLElement {
-    const button = document.createElement('vscode-toolbar-button');
-    button.setAttribute('icon', 'copy');
-    button.setAttribute('label', label);
-    button.title = label;
-    button.dataset.testid = `copy-${as}`;
-    button.textContent = text;
-    button.addEventListener('click', () => {
-      if (this.seq === undefined) return;
-      const seq = this.seq;
-      this.deps.copy(seq, as).then(
-        () => this.flash(`Copied #${seq} as ${as}`),
-        (e: unknown) => this.flash(e instanceof Error ? e.message : String(e)),
-      );
-    });
-    return button;
-  }
-
-  private saveButton(save: (seq: number) => Promise<{ saved: boolean; bytes: number }>): HTMLElement {
-    const button = document.createElement('vscode-toolbar-button');
-    button.setAttribute('icon', 'save');
-    button.setAttribute('label', 'Save the full payload to a file');
-    button.title = 'Save the full payload to a file…';
-    button.dataset.testid = 'save-payload';
-    button.textContent = 'Save…';
-    button.addEventListener('click', () => {
-      if (this.seq === undefined) return;
-      const seq = this.seq;
-      save(seq).then(
-        (r) => {
-          if (r.saved) this.flash(`Saved #${seq} (${formatBytes(r.bytes)})`);
-        },
-        (e: unknown) => this.flash(e instanceof Error ? e.message : String(e)),
-      );
-    });
-    return button;
-  }
-
-  private flash(message: string): void {
-    const previous = this.summary.textContent;
-    this.summary.textContent = message;
-    const token = this.token;
-    setTimeout(() => {
-      if (token === this.token && this.summary.textContent === message) this.summary.textContent = previous;
-    }, 1500);
-  }
-
   private setAvailable(tab: DetailTab, available: boolean): void {
     this.parts[tab].header.hidden = !available;
     if (!available && this.tab === tab) this.selectTab('text');
@@ -318,13 +260,15 @@ export class DetailPane {
   private render(r: PayloadResult, rawLater = false): void {
     const bytes = new Uint8Array(r.payload);
     const parts = [`#${r.seq}`, legLabel(r.direction, this.proxy), kindLabel(r.kind), formatBytes(r.length), formatDateTime(r.wallTime)];
-    this.summary.textContent = parts.join(' · ');
+    this.header.set(parts.join(' · '), true);
 
+    this.source?.dispose();
+    this.source = new PayloadSource(r.seq, r.length, this.deps, bytes);
     this.rawPending = r;
     if (!rawLater) this.drawRaw();
     const isClose = r.kind === Kind.Close;
     clear(this.parts.close.panel);
-    if (isClose) this.parts.close.panel.append(this.renderClose(r.code, bytes));
+    if (isClose) this.parts.close.panel.append(renderClose(r.code, bytes));
     this.setAvailable('close', isClose);
 
     this.setAvailable('json', renderJsonTab(this.parts.json.panel, bytes, r.length, DETAIL_PAYLOAD_LIMIT));
@@ -353,7 +297,7 @@ export class DetailPane {
     const bytes = new Uint8Array(r.payload);
     clear(this.parts.text.panel);
     this.disposeText();
-    this.textView = renderText(bytes, r.length);
+    this.textView = renderPagedText(this.source!, this.deps);
     this.parts.text.panel.append(this.textView.element);
     clear(this.parts.hex.panel);
     this.hexView = renderHex(bytes, r.length);
@@ -396,6 +340,8 @@ export class DetailPane {
   /** Empties the raw tabs (the previous entry's) until this entry's payload is drawn in them. */
   private pendingRaw(text: string): void {
     this.rawPending = undefined;
+    this.source?.dispose();
+    this.source = undefined;
     this.disposeText();
     this.hexView = undefined;
     for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
@@ -453,14 +399,5 @@ export class DetailPane {
         panel.append(h('div', { className: 'muted placeholder', text: e instanceof Error ? e.message : String(e) }));
       },
     );
-  }
-
-  private renderClose(code: number, reason: Uint8Array): HTMLElement {
-    return h('div', { className: 'close-view', testId: 'detail-close' }, [
-      h('table', { className: 'kv-table' }, [
-        h('tr', {}, [h('th', { text: 'Code' }), h('td', { text: code ? `${code} — ${closeCodeName(code)}` : 'none (no status code in the frame)' })]),
-        h('tr', {}, [h('th', { text: 'Reason' }), h('td', { text: reason.length ? visibleText(utf8.decode(reason)) : '(none)' })]),
-      ]),
-    ]);
   }
 }

@@ -222,9 +222,34 @@ describe('PanelController', () => {
     assert.equal(payload.length, 1000);
     assert.equal(payload.payload.byteLength, 10);
 
+    const page = await h.webview.sendRequest('getPayloadPage', { seq: bigSeq + 1, offset: 2, length: 100 });
+    assert.deepEqual([page.offset, page.total, Buffer.from(page.bytes).toString()], [2, 6, 'cond'], 'a page is clipped to the payload');
+    const past = await h.webview.sendRequest('getPayloadPage', { seq: bigSeq + 1, offset: 50, length: 4 });
+    assert.deepEqual([past.offset, past.bytes.byteLength], [6, 0]);
+    const find = (text: string, from: number, backwards = false) =>
+      h.webview.sendRequest('findInPayload', { seq: bigSeq + 1, needle: new TextEncoder().encode(text).buffer, from, backwards });
+    assert.deepEqual(
+      await Promise.all([find('ond', 0), find('ond', 4), find('s', 5, true), find('d', 4, true), find('nd', 5), find('x', 0)]),
+      [{ offset: 3 }, { offset: -1 }, { offset: 0 }, { offset: -1 }, { offset: -1 }, { offset: -1 }],
+    );
+    await assert.rejects(
+      h.webview.sendRequest('findInPayload', { seq: bigSeq + 1, needle: new ArrayBuffer(0), from: 0, backwards: false }),
+      /needle must hold 1 to 4096 bytes/,
+    );
+
+    // The Text tab's row index: 1000 bytes of one line wrap into rows of 1024 at most, so one row here.
+    const rows = await h.webview.sendRequest('getTextRows', { seq: bigSeq });
+    assert.deepEqual([rows.total, rows.rows, [...new Float64Array(rows.rowsBefore)], [...new Float64Array(rows.firstStart)]], [1000, 1, [0], [0]]);
+    await assert.rejects(h.webview.sendRequest('getTextRows', { seq: -1 }), /seq/);
+
     await h.webview.sendRequest('clear', {});
     await eventually(() => h.events.some((e) => e.type === 'cleared'), Boolean, 'the cleared event');
+    await assert.rejects(h.webview.sendRequest('getTextRows', { seq: bigSeq }), (e: unknown) => e instanceof RequestError && e.code === 'GONE');
     await assert.rejects(h.webview.sendRequest('getPayload', { seq: bigSeq, limit: 10 }), (e: unknown) => e instanceof RequestError && e.code === 'GONE');
+    await assert.rejects(
+      h.webview.sendRequest('getPayloadPage', { seq: bigSeq, offset: 0, length: 10 }),
+      (e: unknown) => e instanceof RequestError && e.code === 'GONE',
+    );
   });
 
   it('filters on the host, streams matches, follows new entries and refuses a bad regex', async () => {

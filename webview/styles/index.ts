@@ -9,7 +9,8 @@ import frames from './frames.css';
 import log from './log.css';
 import proxy from './proxy.css';
 import server from './server.css';
+import textPaged from './textPaged.css';
 import toolbar from './toolbar.css';
 
 /** Every style of the panel, as one stylesheet's text. */
-export const panelStyles = [base, toolbar, log, detail, frames, composer, connection, server, proxy, decoded].join('\n');
+export const panelStyles = [base, toolbar, log, detail, textPaged, frames, composer, connection, server, proxy, decoded].join('\n');
