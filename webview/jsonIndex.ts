@@ -26,6 +26,9 @@ const enum Expect {
   Done = 6,
 }
 
+/** Kind bit of an object member. */
+const MEMBER = 0x80;
+
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 const CHUNK_BITS = 16;
@@ -100,7 +103,7 @@ export class JsonIndex {
     return this.c.start.get(i);
   }
   kind(i: number): JsonKind {
-    return this.c.kind.get(i) as JsonKind;
+    return (this.c.kind.get(i) & 0x7f) as JsonKind;
   }
   depth(i: number): number {
     return this.c.depth.get(i);
@@ -121,12 +124,9 @@ export class JsonIndex {
   count(i: number): number {
     return this.c.count.get(i);
   }
-  /** The container that holds i, or -1 for the root (found by walking back: rows use it rarely). */
+  /** Whether i is an object member (its label is its key's offset), not an array item or the root. */
   isMember(i: number): boolean {
-    const d = this.c.depth.get(i);
-    if (d === 0) return false;
-    for (let p = i - 1; p >= 0; p--) if (this.c.depth.get(p) === d - 1) return this.c.kind.get(p) === JsonKind.Object;
-    return false;
+    return (this.c.kind.get(i) & MEMBER) !== 0;
   }
 
   /**
@@ -154,7 +154,7 @@ export class JsonIndex {
     if (this.inString) this.fail('a string is not closed', this.tokenStart);
     else if (this.stack.length > 0) {
       const open = this.stack.at(-1)!;
-      this.fail(`${this.c.kind.get(open) === JsonKind.Object ? 'an object' : 'an array'} is not closed`, this.c.start.get(open));
+      this.fail(`${(this.c.kind.get(open) & 0x7f) === JsonKind.Object ? 'an object' : 'an array'} is not closed`, this.c.start.get(open));
     }
     else if (this.expect !== Expect.Done) this.fail('no value');
   }
@@ -163,17 +163,17 @@ export class JsonIndex {
     const c = this.c;
     const i = c.size++;
     c.start.set(i, at);
-    c.kind.set(i, kind);
     c.next.set(i, kind === JsonKind.Object || kind === JsonKind.Array ? 0 : i + 1);
     c.count.set(i, 0);
     const parent = this.stack.at(-1);
+    c.kind.set(i, parent !== undefined && (c.kind.get(parent) & 0x7f) === JsonKind.Object ? kind | MEMBER : kind);
     if (parent === undefined) {
       c.depth.set(i, 0);
       c.label.set(i, 0);
     } else {
       const siblings = c.count.get(parent);
       c.depth.set(i, Math.min(0xffff, this.stack.length));
-      c.label.set(i, c.kind.get(parent) === JsonKind.Object ? this.pendingKey : siblings);
+      c.label.set(i, (c.kind.get(parent) & 0x7f) === JsonKind.Object ? this.pendingKey : siblings);
       c.count.set(parent, siblings + 1);
     }
     return i;
@@ -291,7 +291,7 @@ export class JsonIndex {
       }
       if (e === Expect.CommaOrEnd) {
         const top = this.stack.at(-1)!;
-        const object = this.c.kind.get(top) === JsonKind.Object;
+        const object = (this.c.kind.get(top) & 0x7f) === JsonKind.Object;
         if (x === 0x2c) this.expect = object ? Expect.Key : Expect.Value;
         else if (x === (object ? 0x7d : 0x5d)) this.close(i);
         else {

@@ -234,23 +234,49 @@ describe('detail pane on binary and big payloads (Chromium)', { skip }, () => {
     }
   });
 
-  it('offers the JSON tab for JSON over the detail limit, saying why it is not parsed and what to do', async () => {
-    const big = JSON.stringify({ items: 'x'.repeat(5 * 1024 * 1024) });
-    const live = await openLivePanel(suite.browser, suite.server, (ws) => {
-      ws.send(big);
-      ws.send('{"small": true}');
-    });
+  it('reads a 16 MiB JSON message into a tree a slice at a time, without a long task, and shows any part of it', async () => {
+    const count = 360_000;
+    const items = Array.from({ length: count }, (_, i) => JSON.stringify({ id: i, name: `item ${i}`, tags: ['a', 'b'] }));
+    const big = `[${items.join(',')}]`;
+    assert.ok(big.length > 16 * 1024 * 1024, `${big.length} bytes`);
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => ws.send(big));
     try {
       const { page } = live.panel;
-      await rowWithText(page, '{"small": true}').click();
-      await page.locator('[data-testid=detail-tab-json]').waitFor({ state: 'visible' });
-      await page.locator('[data-testid=log-row][data-kind=text]').first().click();
-      await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('5.0 MiB'), 'the big entry');
+      const row = page.locator('[data-testid=log-row][data-kind=text]');
+      await row.waitFor();
+      await recordLongTasks(page);
+      await row.click();
+      await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('MiB'), 'the big entry');
       await page.locator('[data-testid=detail-tab-json]').click();
-      assert.equal(
+      const status = () => page.evaluate(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid=json-status]')?.textContent ?? '');
+      await eventually(status, (t) => t === `${(1 + count * 6).toLocaleString('en-US')} values`, 'the whole document read', 60_000);
+      const rows = () => page.evaluate(() => [...(globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<{ textContent: string | null }> } }).document.querySelectorAll('[data-testid=json-row]')].map((r) => r.textContent ?? ''));
+      await eventually(rows, (r) => r[0] === '[360,000 items]' && r[1] === '0: {3 keys}', 'the root and its first items');
+      await page.locator('[data-testid=json-row]').nth(1).click();
+      await eventually(rows, (r) => r.slice(1, 5).join('|') === '0: {3 keys}|id: 0|name: "item 0"|tags: [2 items]', 'the first item expanded');
+      await page.locator('[data-testid=detail-panel-json]').focus();
+      await page.keyboard.press('Control+End');
+      await eventually(async () => (await rows()).at(-1), (r) => r === `${count - 1}: {3 keys}`, 'the last item');
+      await page.waitForTimeout(300);
+      const { panel, what } = await panelLongTasks(page);
+      assert.deepEqual(panel, [], `long tasks of the panel: ${what}`);
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
+  it('says why a JSON message over the limit of the JSON tab has no tree and what to do', async () => {
+    const big = JSON.stringify({ items: 'x'.repeat(64 * 1024 * 1024) });
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => ws.send(big));
+    try {
+      const { page } = live.panel;
+      await page.locator('[data-testid=log-row][data-kind=text]').first().click();
+      await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('64.0 MiB'), 'the big entry');
+      await page.locator('[data-testid=detail-tab-json]').click();
+      assert.match(
         await textOf(page, 'detail-json-too-big'),
-        'This payload looks like JSON but is 5.0 MiB, over the 4.0 MiB the detail pane fetches, so it is not parsed. ' +
-          'Save… writes the whole payload to a file to open in an editor; a payload codec or protocol layer reads it on the Decoded tab.',
+        /^This payload looks like JSON but is 64\.0 MiB, over the 64\.0 MiB the JSON tab reads, so it is not parsed\. Save… writes the whole payload to a file to open in an editor; a payload codec or protocol layer reads it on the Decoded tab\.$/,
       );
       assert.deepEqual(live.panel.problems, []);
     } finally {
