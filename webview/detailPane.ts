@@ -13,6 +13,7 @@ import { renderConnectionDetails, type ConnectionDetails } from './handshakeView
 import { renderHex, type HexView } from './hexView';
 import { renderDecoded, type ByteRange, type DecodedView } from './decodedView';
 import { renderJsonTab } from './jsonTab';
+import type { JsonView } from './jsonPagedView';
 import { renderClose } from './closeView';
 import { DetailHeader, type DetailHeaderDeps } from './detailHeader';
 import { PayloadSource, type PayloadPageFetcher } from './payloadSource';
@@ -23,7 +24,7 @@ import { renderPagedText, type TextRowsFetcher, type TextView } from './textPage
 export const DETAIL_TABS = ['decoded', 'text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
 export type DetailTab = (typeof DETAIL_TABS)[number];
 
-/** Payload bytes fetched for the detail views; JSON is offered only for payloads that fit. */
+/** Payload bytes fetched with the entry; the views page in the rest (JSON up to jsonTab.ts's JSON_TREE_LIMIT). */
 export const DETAIL_PAYLOAD_LIMIT = 4 * 1024 * 1024;
 
 /** What the pane needs from the rest of the webview. */
@@ -79,6 +80,8 @@ export class DetailPane {
   private hexView: HexView | undefined;
   /** The Text tab, filled over several tasks; disposed when another entry is shown. */
   private textView: TextView | undefined;
+  /** The JSON tab of a big document, read while it is shown; disposed when another entry is shown. */
+  private jsonView: JsonView | undefined;
   /** A payload whose Text and Hex tabs wait to be opened (shown on Decoded: for 1 MiB they cost seconds). */
   private rawPending: PayloadResult | undefined;
   /** The bytes of the tree's selected node, marked in Hex (again when Hex is drawn later). */
@@ -271,7 +274,10 @@ export class DetailPane {
     if (isClose) this.parts.close.panel.append(renderClose(r.code, bytes));
     this.setAvailable('close', isClose);
 
-    this.setAvailable('json', renderJsonTab(this.parts.json.panel, bytes, r.length, DETAIL_PAYLOAD_LIMIT));
+    this.jsonView?.dispose();
+    const json = renderJsonTab(this.parts.json.panel, r.seq, bytes, r.length, this.deps);
+    this.jsonView = json.view;
+    this.setAvailable('json', json.available);
 
     this.hasFrames = this.connectionKind === 'ws' && r.direction !== Direction.Meta && r.kind <= Kind.Close;
     clear(this.parts.frames.panel);
@@ -343,6 +349,8 @@ export class DetailPane {
     this.source?.dispose();
     this.source = undefined;
     this.disposeText();
+    this.jsonView?.dispose();
+    this.jsonView = undefined;
     this.hexView = undefined;
     for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
       clear(this.parts[name].panel);

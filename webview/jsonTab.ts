@@ -1,9 +1,18 @@
-// The JSON tab's content: a tree for a payload that parses as a JSON document, or, for a payload too big
-// to fetch whole that looks like one, a sentence saying why there is no tree and what to do instead.
+// The JSON tab's content: a tree for a payload that parses as a JSON document: a small one parsed at once,
+// a big one (up to JSON_TREE_LIMIT) read and indexed a slice at a time (jsonPagedView.ts); or, for a payload
+// over the limit that looks like one, a sentence saying why there is no tree and what to do instead.
+import { MAX_PAYLOAD_LIMIT } from '../shared/protocol';
 import { clear, h } from './domBuilder';
 import { formatBytes } from './entryFormat';
 import { parseJsonTree } from './jsonParse';
+import { renderPagedJson, type JsonView } from './jsonPagedView';
 import { renderNode } from './jsonTree';
+import type { PayloadPageFetcher } from './payloadSource';
+
+/** Largest JSON payload given a tree (the host's limit on a payload fetched for the page). */
+export const JSON_TREE_LIMIT = MAX_PAYLOAD_LIMIT;
+/** Payloads up to this size are parsed at once (a few milliseconds); larger ones a slice at a time. */
+const PARSE_AT_ONCE_BYTES = 256 * 1024;
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -30,28 +39,39 @@ function looksLikeJson(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** What renderJsonTab made: whether the tab applies, and the paged tree to dispose when another entry is shown. */
+export interface JsonTab {
+  readonly available: boolean;
+  readonly view?: JsonView;
+}
+
 /**
- * Fills `panel` for a payload of `length` bytes of which `bytes` were fetched (at most `limit`); returns
- * whether the JSON tab applies.
+ * Fills `panel` for the payload of entry `seq`, `length` bytes of which `bytes` were fetched; bigger
+ * documents fetch the rest through `fetcher` once the tab is shown.
  */
-export function renderJsonTab(panel: HTMLElement, bytes: Uint8Array, length: number, limit: number): boolean {
+export function renderJsonTab(panel: HTMLElement, seq: number, bytes: Uint8Array, length: number, fetcher: PayloadPageFetcher): JsonTab {
   clear(panel);
-  if (bytes.length === 0) return false;
-  if (length > bytes.length) {
-    if (!looksLikeJson(bytes)) return false;
+  if (bytes.length === 0) return { available: false };
+  if (length > PARSE_AT_ONCE_BYTES) {
+    if (!looksLikeJson(bytes)) return { available: false };
+    if (length <= JSON_TREE_LIMIT) {
+      const view = renderPagedJson(seq, length, bytes, fetcher);
+      panel.append(view.element);
+      return { available: true, view };
+    }
     panel.append(
       h('div', {
         className: 'muted placeholder',
         testId: 'detail-json-too-big',
         text:
-          `This payload looks like JSON but is ${formatBytes(length)}, over the ${formatBytes(limit)} the detail pane fetches, ` +
+          `This payload looks like JSON but is ${formatBytes(length)}, over the ${formatBytes(JSON_TREE_LIMIT)} the JSON tab reads, ` +
           'so it is not parsed. Save… writes the whole payload to a file to open in an editor; ' +
           'a payload codec or protocol layer reads it on the Decoded tab.',
       }),
     );
-    return true;
+    return { available: true };
   }
   const tree = jsonTree(bytes);
   if (tree) panel.append(tree);
-  return tree !== undefined;
+  return { available: tree !== undefined };
 }

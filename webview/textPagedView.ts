@@ -51,6 +51,9 @@ class PagedText implements TextView {
   private loading = -1;
   private frame = 0;
   private disposed = false;
+  /** The tab panel holding the view: it has the keyboard focus (the pane focuses it), so it hears the keys. */
+  private keyHost: HTMLElement | undefined;
+  private readonly keyListener = (e: KeyboardEvent): void => this.onKey(e);
 
   constructor(private readonly source: PayloadSource, fetcher: TextRowsFetcher) {
     this.pre = h('pre', { className: 'payload-text text-paged-rows', testId: 'detail-text' });
@@ -64,7 +67,6 @@ class PagedText implements TextView {
 
     this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     this.scroller.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
-    this.scroller.addEventListener('keydown', (e) => this.onKey(e));
     this.pre.addEventListener('copy', (e) => this.onCopy(e));
     // Sized in the next frame: drawing inside the callback would resize what is observed.
     this.resize = new ResizeObserver(() => this.invalidate());
@@ -84,6 +86,7 @@ class PagedText implements TextView {
 
   dispose(): void {
     this.disposed = true;
+    this.keyHost?.removeEventListener('keydown', this.keyListener);
     this.resize.disconnect();
     cancelAnimationFrame(this.frame);
   }
@@ -150,6 +153,7 @@ class PagedText implements TextView {
   }
 
   private onKey(e: KeyboardEvent): void {
+    if (e.defaultPrevented) return;
     const g = this.geometry();
     const page = Math.max(this.rowHeight, this.viewportHeight - this.rowHeight);
     const moves: Record<string, number> = {
@@ -180,7 +184,12 @@ class PagedText implements TextView {
   }
 
   private draw(): void {
-    if (this.disposed || !this.index) return;
+    if (this.disposed) return;
+    if (!this.keyHost && this.element.parentElement) {
+      this.keyHost = this.element.parentElement;
+      this.keyHost.addEventListener('keydown', this.keyListener);
+    }
+    if (!this.index) return;
     this.measure();
     const g = this.geometry();
     if (this.viewportHeight === 0 || this.rowHeight === 0) return;
