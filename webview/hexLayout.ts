@@ -34,6 +34,23 @@ export function byteAtHexChar(ch: number, perRow: number): number {
   return Math.min(perRow - 1, Math.max(0, group * 2 + (inGroup >= 2 ? 1 : 0)));
 }
 
+/** Where a key moves the cursor (Ctrl+Home/End: the payload's ends), clamped to the payload; undefined for other keys. */
+export function cursorMove(key: string, ctrl: boolean, cursor: number, perRow: number, pageRows: number, total: number): number | undefined {
+  const rowStart = cursor - (cursor % perRow);
+  const moves: Record<string, number> = {
+    ArrowLeft: cursor - 1,
+    ArrowRight: cursor + 1,
+    ArrowUp: cursor - perRow,
+    ArrowDown: cursor + perRow,
+    PageUp: cursor - pageRows * perRow,
+    PageDown: cursor + pageRows * perRow,
+    Home: ctrl ? 0 : rowStart,
+    End: ctrl ? total - 1 : rowStart + perRow - 1,
+  };
+  const to = moves[key];
+  return to === undefined ? undefined : Math.min(total - 1, Math.max(0, to));
+}
+
 /** The text of rows [first, end) of the window `bytes`, which starts at payload offset `base` (a row's start). */
 export interface RowsText {
   readonly offsets: string;

@@ -6,7 +6,7 @@
 import { clear, h } from './domBuilder';
 import { formatBytes } from './entryFormat';
 import { HexToolbar } from './hexToolbar';
-import { ROW_WIDTHS, asciiTextRange, byteAtHexChar, hexRowChars, hexTextRange, offsetDigits, rowCount, rowsText } from './hexLayout';
+import { ROW_WIDTHS, asciiTextRange, byteAtHexChar, cursorMove, hexRowChars, hexTextRange, offsetDigits, rowCount, rowsText } from './hexLayout';
 import type { PayloadSource } from './payloadSource';
 import {
   clampContentTop,
@@ -371,27 +371,15 @@ class PagedHexView implements HexView {
       this.select(0, this.total - 1);
       return;
     }
-    const page = Math.max(1, Math.floor(this.viewportHeight / HEX_ROW_PX) - 1) * this.perRow;
-    const rowStart = this.cursor - (this.cursor % this.perRow);
-    const moves: Record<string, number> = {
-      ArrowLeft: this.cursor - 1,
-      ArrowRight: this.cursor + 1,
-      ArrowUp: this.cursor - this.perRow,
-      ArrowDown: this.cursor + this.perRow,
-      PageUp: this.cursor - page,
-      PageDown: this.cursor + page,
-      Home: mod ? 0 : rowStart,
-      End: mod ? this.total - 1 : rowStart + this.perRow - 1,
-    };
-    const to = moves[e.key];
+    const pageRows = Math.max(1, Math.floor(this.viewportHeight / HEX_ROW_PX) - 1);
+    const to = cursorMove(e.key, mod, this.cursor, this.perRow, pageRows, this.total);
     if (to === undefined) {
       if (e.key === 'Escape' && this.anchor !== this.cursor) this.select(this.cursor, this.cursor);
       return;
     }
     e.preventDefault();
-    const cursor = Math.min(this.total - 1, Math.max(0, to));
-    this.select(e.shiftKey ? this.anchor : cursor, cursor);
-    this.reveal(cursor, false);
+    this.select(e.shiftKey ? this.anchor : to, to);
+    this.reveal(to, false);
   }
 
   private onCopyEvent(e: ClipboardEvent): void {

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   asciiTextRange,
   byteAtHexChar,
+  cursorMove,
   hexRowChars,
   hexTextRange,
   offsetDigits,
@@ -54,6 +55,24 @@ describe('hex layout: row geometry', () => {
     assert.deepEqual(hexTextRange(0, 165, 10, 13, 16), [0, 14]);
     assert.equal(hexTextRange(0, 100, 10, 13, 16), undefined, 'all above');
     assert.equal(asciiTextRange(300, 400, 10, 13, 16), undefined, 'all below');
+  });
+});
+
+describe('hex layout: keys', () => {
+  it('moves the cursor by byte, row, page and to the ends, clamped to the payload', () => {
+    const move = (key: string, cursor: number, ctrl = false) => cursorMove(key, ctrl, cursor, 16, 10, 1000);
+    assert.equal(move('ArrowRight', 5), 6);
+    assert.equal(move('ArrowLeft', 0), 0);
+    assert.equal(move('ArrowDown', 5), 21);
+    assert.equal(move('ArrowDown', 990), 999, 'below the last row: the last byte');
+    assert.equal(move('PageDown', 5), 165);
+    assert.equal(move('PageUp', 100), 0);
+    assert.equal(move('Home', 37), 32);
+    assert.equal(move('End', 37), 47);
+    assert.equal(move('End', 37, true), 999);
+    assert.equal(move('Home', 37, true), 0);
+    assert.equal(move('End', 995), 999, 'the short last row ends at the last byte');
+    assert.equal(move('x', 5), undefined);
   });
 });
 
