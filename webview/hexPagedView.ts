@@ -351,7 +351,9 @@ class PagedHexView implements HexView {
       return;
     }
     if (mod && !e.shiftKey && !e.altKey && (e.key === 'f' || e.key === 'F')) {
+      // Inside the Hex tab Ctrl+F finds bytes, as in an editor; elsewhere the page's handler opens the filter.
       e.preventDefault();
+      e.stopPropagation();
       this.toolbar.focusFind();
       return;
     }
