@@ -228,7 +228,7 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   clear: {},
   connect: {},
   disconnect: {},
-  copy: { seq, as: oneOf('text', 'hex', 'base64') },
+  copy: { seq, as: oneOf('text', 'hex', 'base64'), offset: optional(integer(0)), length: optional(integer(0)) },
   savePayload: { seq },
   saveMessage: { ...composerFields, name: string(200) },
   deleteSaved: { id: integer() },

@@ -216,6 +216,9 @@ function start(): void {
     copy: async (seq, as) => {
       await channel.sendRequest('copy', { seq, as });
     },
+    copyRange: async (seq, offset, length, as) => {
+      await channel.sendRequest('copy', { seq, as, offset, length });
+    },
     savePayload: (seq) => channel.sendRequest('savePayload', { seq }),
     getDecoded: (seq) => channel.sendRequest('getDecoded', { seq, paged: true }).then((r) => pagedDecoded(r, (p) => channel.sendRequest('getDecodedChildren', p))),
     onTabChange: (tab) => host.remember({ tab }),
