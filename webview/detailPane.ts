@@ -302,14 +302,14 @@ export class DetailPane {
     const r = this.rawPending;
     if (!r) return;
     this.rawPending = undefined;
-    const bytes = new Uint8Array(r.payload);
+    // render() made the source for this payload; drawRaw runs only after it.
+    const source = (this.source ??= new PayloadSource(r.seq, r.length, this.deps, new Uint8Array(r.payload)));
     clear(this.parts.text.panel);
     this.disposeText();
-    this.textView = renderPagedText(this.source!, this.deps);
+    this.textView = renderPagedText(source, this.deps);
     this.parts.text.panel.append(this.textView.element);
     clear(this.parts.hex.panel);
     this.disposeHex();
-    const source = this.source ?? new PayloadSource(r.seq, r.length, this.deps, bytes);
     this.hexView = renderPagedHex(source, { copyRange: (offset, length, as) => this.deps.copyRange(r.seq, offset, length, as) });
     this.parts.hex.panel.append(this.hexView.element);
     this.hexView.fit(this.parts.hex.panel.clientWidth);
