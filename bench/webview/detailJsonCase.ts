@@ -57,22 +57,36 @@ const PROBE = `void (() => {
   });
 })()`;
 
-/** Time from `act` (run in the page) to the end of the frame after it, repeated; ms each. */
-async function frames(page: Page, act: string, count: number): Promise<number[]> {
-  return (await page.evaluate(`(async () => {
-    const out = [];
-    const frame = () => new Promise((r) => requestAnimationFrame(r));
-    const after = () => new Promise((r) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); }));
-    for (let i = 0; i < ${count}; i++) {
-      await frame();
-      const t0 = performance.now();
-      ${act};
-      // The scroll event and the view's redraw come in the next frame: time to the end of that frame's paint.
-      await after();
-      out.push(performance.now() - t0);
-    }
-    return out;
-  })()`)) as number[];
+/** Scrolls `scroller` by `step` px once per animation frame for `count` frames; the times between frames, ms. */
+async function scrollFrames(page: Page, scroller: string, step: number, count: number): Promise<number[]> {
+  return (await page.evaluate(`new Promise((resolve) => {
+    const scroller = ${scroller};
+    const deltas = [];
+    let last = 0;
+    let frame = 0;
+    const tick = (now) => {
+      if (last) deltas.push(now - last);
+      last = now;
+      if (frame++ === ${count}) return resolve(deltas);
+      scroller.scrollTop += ${step};
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })`)) as number[];
+}
+
+/** Time from `act` (run in the page) to the end of the paint of the frame after it, ms. */
+async function toPaint(page: Page, act: string): Promise<number> {
+  return (await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => {
+    const t0 = performance.now();
+    ${act};
+    // The view draws in the next frame: a task posted from that frame's callbacks runs after its paint.
+    requestAnimationFrame(() => {
+      const c = new MessageChannel();
+      c.port1.onmessage = () => resolve(performance.now() - t0);
+      c.port2.postMessage(0);
+    });
+  }))`)) as number;
 }
 
 async function measure(): Promise<Row> {
@@ -98,8 +112,8 @@ async function measure(): Promise<Row> {
     const status = (await page.evaluate("document.querySelector('[data-testid=json-status]').textContent")) as string;
     // Scrolling: 150 steps of 700 px down the tree of the whole root.
     const scroller = "document.querySelector('[data-testid=detail-panel-json] .text-paged-scroller')";
-    const scroll = await frames(page, `${scroller}.scrollTop += 700`, 150);
-    const jump = await frames(page, `document.querySelector('[data-testid=detail-panel-json]').dispatchEvent(new KeyboardEvent('keydown', { key: 'End', ctrlKey: true, bubbles: true }))`, 1);
+    const scroll = await scrollFrames(page, scroller, 700, 150);
+    const jump = [await toPaint(page, `document.querySelector('[data-testid=detail-panel-json]').dispatchEvent(new KeyboardEvent('keydown', { key: 'End', ctrlKey: true, bubbles: true }))`)];
     const lastRow = (await page.evaluate("[...document.querySelectorAll('[data-testid=json-row]')].at(-1)?.textContent")) as string;
     const scrollP95 = percentile(scroll, 95);
     const longest = longTasks.length ? Math.max(...longTasks) : 0;
