@@ -15,12 +15,13 @@ import { runnerCase } from './runner/runnerCase';
 import { decodeSummariesCase } from './decode/decodeSummariesCase';
 import { decodedTreeCase } from './webview/decodedTreeCase';
 import { detailJsonCase } from './webview/detailJsonCase';
+import { hexPagedCase } from './webview/hexPagedCase';
 import { decodedIngestCases, tcpLinesCase, wsIngestCases } from './ingest/ingestCases';
 import { buildChildren } from './lib/children';
 import { consoleTable, machineInfo, writePartialReport, writeReport, type BenchReport } from './lib/report';
 import type { BenchCase, BenchSettings, Row } from './lib/row';
 
-const CASES: BenchCase[] = [...wsIngestCases, ...decodedIngestCases, tcpLinesCase, eventLoopCase, bridgeCase, deliveryCase, scrollCase, memoryCase, runnerCase, decodeSummariesCase, decodedTreeCase, detailJsonCase];
+const CASES: BenchCase[] = [...wsIngestCases, ...decodedIngestCases, tcpLinesCase, eventLoopCase, bridgeCase, deliveryCase, scrollCase, memoryCase, runnerCase, decodeSummariesCase, decodedTreeCase, hexPagedCase, detailJsonCase];
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');

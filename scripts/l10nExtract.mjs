@@ -1,5 +1,5 @@
 // Writes l10n/bundle.l10n.json, the English source bundle: every message the host passes to
-// vscode.l10n.t. Translators copy it to bundle.l10n.<locale>.json. `node scripts/l10nExtract.mjs`;
+// vscode.l10n.t and the webview to t() (webview/l10n.ts, which reads the same bundle). Translators copy it to bundle.l10n.<locale>.json. `node scripts/l10nExtract.mjs`;
 // `--check` only reports whether the bundle matches the source (test/unit/l10n.test.ts runs the same check).
 // Written here rather than with @vscode/l10n-dev so that it needs nothing beyond the installed typescript.
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -27,13 +27,30 @@ export function hostSourceFiles() {
   return files.sort();
 }
 
+/** The webview's sources (webview/, its own bundle), whose t(…) calls share the host's bundle. */
+export function webviewSourceFiles() {
+  return readdirSync(join(root, 'webview'))
+    .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
+    .map((name) => join(root, 'webview', name))
+    .sort();
+}
+
+/** True for a file of the webview, where a bare t(…) is the l10n call. */
+export function isWebviewFile(path) {
+  return relative(root, path).split(/[\\/]/)[0] === 'webview';
+}
+
 /** Parses a TypeScript file. */
 export function parseSource(path) {
   return ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
 }
 
-/** True for a call of `vscode.l10n.t(…)` (or `l10n.t(…)`). */
-export function isL10nCall(node) {
+/** The webview's translating functions (webview/l10n.ts). */
+const WEBVIEW_L10N_CALLS = new Set(['t', 'tParts']);
+
+/** True for a call of `vscode.l10n.t(…)` (or `l10n.t(…)`); with `bareT`, also the webview's `t(…)` and `tParts(…)`. */
+export function isL10nCall(node, bareT = false) {
+  if (bareT && ts.isCallExpression(node) && ts.isIdentifier(node.expression) && WEBVIEW_L10N_CALLS.has(node.expression.text)) return true;
   if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return false;
   const callee = node.expression;
   if (callee.name.text !== 't') return false;
@@ -42,22 +59,23 @@ export function isL10nCall(node) {
 }
 
 /**
- * Every vscode.l10n.t message in the host sources, in order of first use. A first argument that is not a
+ * Every vscode.l10n.t message of the host and t() message of the webview, in order of first use. A first argument that is not a
  * plain string literal (a variable, a template with substitutions) cannot be extracted and is listed in `problems`.
  */
-export function collectMessages(files = hostSourceFiles()) {
+export function collectMessages(files = [...hostSourceFiles(), ...webviewSourceFiles()]) {
   const messages = [];
   const problems = [];
   for (const file of files) {
     const source = parseSource(file);
+    const bareT = isWebviewFile(file);
     const visit = (node) => {
-      if (isL10nCall(node)) {
+      if (isL10nCall(node, bareT)) {
         const first = node.arguments[0];
         if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first))) {
           if (!messages.includes(first.text)) messages.push(first.text);
         } else {
           const { line } = source.getLineAndCharacterOfPosition(node.getStart());
-          problems.push(`${relative(root, file)}:${line + 1}: vscode.l10n.t needs a string literal message`);
+          problems.push(`${relative(root, file)}:${line + 1}: ${bareT ? 't' : 'vscode.l10n.t'} needs a string literal message`);
         }
       }
       ts.forEachChild(node, visit);

@@ -4,6 +4,7 @@
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES } from './autoReplyRules';
 import { MAX_FIND_NEEDLE, MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT, MAX_PAYLOAD_PAGE, MAX_SUMMARY_SEQS } from './protocol';
 import { CODEC_IDS, LAYER_IDS } from './decode/decoded';
+import { MAX_PAGE_PATH } from './decode/treePaging';
 import { codecRuleProblem, MAX_CODEC_RULES, MAX_PROTO_FILES } from './decode/decodeSettingsCheck';
 import { matchBitsProblem } from './matchBits';
 import { MAX_FRAGMENTS } from './wireFrames';
@@ -227,7 +228,7 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   clear: {},
   connect: {},
   disconnect: {},
-  copy: { seq, as: oneOf('text', 'hex', 'base64') },
+  copy: { seq, as: oneOf('text', 'hex', 'base64'), offset: optional(integer(0)), length: optional(integer(0)) },
   savePayload: { seq },
   saveMessage: { ...composerFields, name: string(200) },
   deleteSaved: { id: integer() },
@@ -242,7 +243,8 @@ export const webviewRequestSchemas: SchemaMap<WebviewRequests> = {
   releaseHeld: { id: integer(), replacement: optional((r) => exactObject(r, composerFields)), edited: optional(string()) },
   dropHeld: { id: integer() },
   heldAll: { action: oneOf('release', 'drop') },
-  getDecoded: { seq },
+  getDecoded: { seq, paged: optional(boolean) },
+  getDecodedChildren: { tree: integer(), section: integer(0, 1), path: listOf(MAX_PAGE_PATH, integer()), from: integer(), auto: boolean },
   getSummaries: { seqs: listOf(MAX_SUMMARY_SEQS, seq) },
   setDecodeSettings: decodeSettingsFields,
   layerSend: layerFormFields,

@@ -3,30 +3,31 @@
 import type { ConnectionState } from '../shared/logModel';
 import type { ErrorInfo } from '../shared/protocol';
 import { formatCount } from './entryFormat';
+import { t } from './l10n';
 
 /** Least time between two "N new entries" announcements, ms. */
 export const NEW_ENTRIES_INTERVAL_MS = 5000;
 
 /** "1 new entry", "1,234 new entries". */
 export function newEntriesText(count: number): string {
-  return `${formatCount(count)} new ${count === 1 ? 'entry' : 'entries'}`;
+  return count === 1 ? t('{0} new entry', formatCount(count)) : t('{0} new entries', formatCount(count));
 }
 
 /** What is said when the connection's state changes. */
 export function connectionStateText(state: ConnectionState, error: ErrorInfo | undefined): string {
   switch (state) {
     case 'idle':
-      return 'Not connected';
+      return t('Not connected');
     case 'connecting':
-      return 'Connecting';
+      return t('Connecting');
     case 'open':
-      return 'Connection open';
+      return t('Connection open');
     case 'closing':
-      return 'Connection closing';
+      return t('Connection closing');
     case 'closed':
-      return 'Connection closed';
+      return t('Connection closed');
     case 'error':
-      return error ? `Connection error: ${error.message}` : 'Connection error';
+      return error ? t('Connection error: {0}', error.message) : t('Connection error');
   }
 }
 

@@ -1,3 +1,4 @@
+import { t } from './l10n';
 // The log as an ARIA grid: numbering and keyboard movement. The log is virtualized (only rows in view
 // exist), so screen readers learn the size and each row's place from aria-rowcount and aria-rowindex,
 // never from the DOM. Pure: no DOM, tested in plain Node.
@@ -17,7 +18,7 @@ export function gridRowIndex(row: number): number {
 
 /** What a screen reader says for a row's direction cell (the arrow icon has no text). */
 export function spokenDirection(direction: number): string {
-  return direction === 0 ? 'received' : direction === 1 ? 'sent' : 'connection event';
+  return direction === 0 ? t('received') : direction === 1 ? t('sent') : t('connection event');
 }
 
 /** Where the keyboard stands in the grid, for {@link gridKeyTarget}. */
@@ -67,4 +68,4 @@ export function gridKeyTarget(key: string, p: GridPosition): number | undefined 
 }
 
 /** The grid's accessible name. */
-export const GRID_LABEL = 'Message log';
+export const GRID_LABEL = t('Message log');

@@ -3,6 +3,7 @@
 // the user stops typing; the host checks every rule and the editor shows what is wrong with each.
 import type { AutoRepliesInfo, AutoReplyRule, ComposerFormat } from '../shared/protocol';
 import { h, setText } from './domBuilder';
+import { t } from './l10n';
 
 /** What the editor asks of the rest of the webview. */
 export interface AutoReplyEditorDeps {
@@ -19,9 +20,9 @@ type ValueElement = HTMLElement & { value: string; invalid: boolean };
 type CheckboxElement = HTMLElement & { checked: boolean };
 
 const FORMATS: ReadonlyArray<readonly [ComposerFormat, string]> = [
-  ['text', 'Text'],
+  ['text', t('Text')],
   ['json', 'JSON'],
-  ['hex', 'Hex'],
+  ['hex', t('Hex')],
   ['base64', 'Base64'],
 ];
 
@@ -65,18 +66,18 @@ export class AutoReplyEditor {
     const add = document.createElement('vscode-button');
     add.setAttribute('secondary', '');
     add.setAttribute('icon', 'add');
-    add.textContent = 'Add rule';
+    add.textContent = t('Add rule');
     add.dataset.testid = 'auto-reply-add';
     add.addEventListener('click', () => {
       this.addRow(blankRule()).match.focus();
       this.changedNow();
     });
-    this.element = h('div', { className: 'auto-replies', testId: 'auto-replies', attrs: { role: 'region', 'aria-label': 'Auto-reply rules' } }, [
+    this.element = h('div', { className: 'auto-replies', testId: 'auto-replies', attrs: { role: 'region', 'aria-label': t('Auto-reply rules') } }, [
       h('div', { className: 'auto-reply-head' }, [
-        h('span', { className: 'section-title', text: 'Auto-replies' }),
+        h('span', { className: 'section-title', text: t('Auto-replies') }),
         h('span', {
           className: 'muted',
-          text: 'The first enabled rule whose text (case-sensitive) or /regex/ matches a received message answers it.',
+          text: t('The first enabled rule whose text (case-sensitive) or /regex/ matches a received message answers it.'),
         }),
         h('span', { className: 'spacer' }),
         this.status,
@@ -138,16 +139,16 @@ export class AutoReplyEditor {
     };
     const enabled = document.createElement('vscode-checkbox') as CheckboxElement;
     enabled.dataset.testid = 'auto-reply-enabled';
-    enabled.setAttribute('aria-label', 'Rule on');
-    enabled.title = 'Rule on';
+    enabled.setAttribute('aria-label', t('Rule on'));
+    enabled.title = t('Rule on');
     enabled.checked = rule.enabled;
     enabled.addEventListener('change', () => this.changedNow());
 
-    const match = field('auto-reply-match', rule.match, 'When a message contains… or /regex/ (empty: any)', 'Match', 'auto-reply-match');
+    const match = field('auto-reply-match', rule.match, t('When a message contains… or /regex/ (empty: any)'), t('Match'), 'auto-reply-match');
     const format = document.createElement('vscode-single-select') as ValueElement;
     format.dataset.testid = 'auto-reply-format';
     format.className = 'auto-reply-format';
-    format.setAttribute('aria-label', 'Reply format');
+    format.setAttribute('aria-label', t('Reply format'));
     for (const [value, label] of FORMATS) {
       const o = document.createElement('vscode-option');
       o.setAttribute('value', value);
@@ -156,7 +157,7 @@ export class AutoReplyEditor {
     }
     format.value = rule.reply.format;
     const escapes = document.createElement('vscode-checkbox') as CheckboxElement;
-    escapes.setAttribute('label', 'Escapes');
+    escapes.setAttribute('label', t('Escapes'));
     escapes.dataset.testid = 'auto-reply-escapes';
     escapes.checked = rule.reply.escapes;
     escapes.hidden = rule.reply.format !== 'text';
@@ -165,12 +166,12 @@ export class AutoReplyEditor {
       escapes.hidden = format.value !== 'text';
       this.changedNow();
     });
-    const input = field('auto-reply-input', rule.reply.input, 'reply with…', 'Reply', 'auto-reply-input');
-    const delay = field('auto-reply-delay', rule.delayMs ? String(rule.delayMs) : '', 'delay ms', 'Delay in milliseconds', 'auto-reply-delay');
+    const input = field('auto-reply-input', rule.reply.input, t('reply with…'), t('Reply'), 'auto-reply-input');
+    const delay = field('auto-reply-delay', rule.delayMs ? String(rule.delayMs) : '', t('delay ms'), t('Delay in milliseconds'), 'auto-reply-delay');
     const remove = document.createElement('vscode-toolbar-button');
     remove.setAttribute('icon', 'trash');
-    remove.setAttribute('label', 'Remove this rule');
-    remove.title = 'Remove this rule';
+    remove.setAttribute('label', t('Remove this rule'));
+    remove.title = t('Remove this rule');
     remove.dataset.testid = 'auto-reply-remove';
     const problem = h('div', { className: 'auto-reply-problem', testId: 'auto-reply-problem', attrs: { role: 'alert' } });
     problem.hidden = true;
@@ -201,7 +202,7 @@ export class AutoReplyEditor {
     // A delay that is not a number is the editor's to report; the host never sees it.
     const badDelay = rules.findIndex((r) => Number.isNaN(r.delayMs));
     if (badDelay >= 0) {
-      this.showProblem(this.rows[badDelay]!, 'The delay is a whole number of milliseconds.');
+      this.showProblem(this.rows[badDelay]!, t('The delay is a whole number of milliseconds.'));
       return;
     }
     const text = JSON.stringify(rules);
@@ -229,7 +230,7 @@ export class AutoReplyEditor {
       this.showProblem(row, problem ?? '');
       if (problem === null && info.rules[i]?.enabled) active++;
     });
-    setText(this.status, info.rules.length === 0 ? 'No rules' : `${active} of ${info.rules.length} rule${info.rules.length === 1 ? '' : 's'} on`);
+    setText(this.status, info.rules.length === 0 ? t('No rules') : info.rules.length === 1 ? t('{0} of 1 rule on', active) : t('{0} of {1} rules on', active, info.rules.length));
     this.deps.onActiveCount(active);
   }
 

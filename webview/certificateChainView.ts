@@ -3,17 +3,18 @@
 import { visibleText } from '../shared/codecs/utf8Decode';
 import type { CertificateSummary } from '../shared/logModel';
 import { h } from './domBuilder';
+import { t } from './l10n';
 
 /** The role of a certificate by its place in the chain. */
 function roleOf(index: number, cert: CertificateSummary, length: number): string {
-  if (index === 0) return cert.selfIssued && length === 1 ? 'Leaf (self-signed)' : 'Leaf';
-  if (index === length - 1 && cert.selfIssued) return 'Root';
-  return 'Intermediate';
+  if (index === 0) return cert.selfIssued && length === 1 ? t('Leaf (self-signed)') : t('Leaf');
+  if (index === length - 1 && cert.selfIssued) return t('Root');
+  return t('Intermediate');
 }
 
 /** "EC P-256", "RSA 2048 bits". */
 export function describeKey(cert: CertificateSummary): string | undefined {
-  const parts = [cert.keyType, cert.keyCurve ?? (cert.keyBits ? `${cert.keyBits} bits` : undefined)].filter(Boolean);
+  const parts = [cert.keyType, cert.keyCurve ?? (cert.keyBits ? t('{0} bits', cert.keyBits) : undefined)].filter(Boolean);
   return parts.length > 0 ? parts.join(' ') : undefined;
 }
 
@@ -21,8 +22,9 @@ export function describeKey(cert: CertificateSummary): string | undefined {
 export function describeValidity(cert: CertificateSummary, now: number): string {
   const from = Date.parse(cert.validFrom);
   const to = Date.parse(cert.validTo);
-  const flag = !Number.isNaN(to) && now > to ? ' (expired)' : !Number.isNaN(from) && now < from ? ' (not valid yet)' : '';
-  return `${cert.validFrom} – ${cert.validTo}${flag}`;
+  if (!Number.isNaN(to) && now > to) return t('{0} – {1} (expired)', cert.validFrom, cert.validTo);
+  if (!Number.isNaN(from) && now < from) return t('{0} – {1} (not valid yet)', cert.validFrom, cert.validTo);
+  return `${cert.validFrom} – ${cert.validTo}`;
 }
 
 function row(name: string, value: string | undefined): HTMLElement | undefined {
@@ -33,15 +35,15 @@ function row(name: string, value: string | undefined): HTMLElement | undefined {
 function card(cert: CertificateSummary, index: number, length: number, now: number): HTMLElement {
   const role = roleOf(index, cert, length);
   return h('li', { className: 'cert-card', testId: 'tls-chain-cert', attrs: { 'data-role': role.split(' ')[0]!.toLowerCase() } }, [
-    h('div', { className: 'cert-title' }, [h('span', { className: 'cert-role', text: `${index + 1}. ${role}` }), ' ', h('span', { text: visibleText(cert.subject || '(no subject)') })]),
+    h('div', { className: 'cert-title' }, [h('span', { className: 'cert-role', text: `${index + 1}. ${role}` }), ' ', h('span', { text: visibleText(cert.subject || t('(no subject)')) })]),
     h('table', { className: 'kv-table' }, [
-      row('Subject', cert.subject),
-      row('Issuer', cert.issuer),
-      row('Valid', describeValidity(cert, now)),
-      row('Alt names', cert.subjectAltName),
-      row('Key', describeKey(cert)),
-      row('CA', cert.isCA === undefined ? undefined : cert.isCA ? 'yes' : 'no'),
-      row('Serial', cert.serialNumber),
+      row(t('Subject'), cert.subject),
+      row(t('Issuer'), cert.issuer),
+      row(t('Valid'), describeValidity(cert, now)),
+      row(t('Alt names'), cert.subjectAltName),
+      row(t('Key'), describeKey(cert)),
+      row(t('CA'), cert.isCA === undefined ? undefined : cert.isCA ? t('yes') : t('no')),
+      row(t('Serial'), cert.serialNumber),
       row('SHA-256', cert.fingerprint256),
       row('SHA-1', cert.fingerprint),
     ]),
@@ -52,7 +54,7 @@ function card(cert: CertificateSummary, index: number, length: number, now: numb
 export function renderCertificateChain(chain: readonly CertificateSummary[], now = Date.now()): HTMLElement {
   return h(
     'ol',
-    { className: 'cert-chain', testId: 'tls-chain', attrs: { 'aria-label': 'Certificate chain, leaf first' } },
+    { className: 'cert-chain', testId: 'tls-chain', attrs: { 'aria-label': t('Certificate chain, leaf first') } },
     chain.map((cert, i) => card(cert, i, chain.length, now)),
   );
 }

@@ -11,12 +11,13 @@ import { formatName } from './decodeNames';
 import { MAX_FRAGMENTS } from '../shared/wireFrames';
 import { validateComposerInput } from '../shared/codecs/composerInput';
 import { escapesOffWarning, fragmentsProblem } from './composerChecks';
-import { FORMAT_LABELS, PLACEHOLDERS } from './composerFormats';
+import { COMPOSER_FORMATS, FORMAT_LABELS, PLACEHOLDERS } from './composerFormats';
 import { SavedMessages } from './composerSaved';
 import { WebSocketControls } from './composerWebSocketControls';
 import { TEXT_ESCAPES_HELP } from '../shared/codecs/textEscapes';
 import { button, customElement as element, h, option, setText } from './domBuilder';
 import { formatBytes } from './entryFormat';
+import { t } from './l10n';
 
 /** What the composer asks of the rest of the webview. */
 export interface ComposerDeps {
@@ -81,18 +82,18 @@ export class Composer {
   private layerTouched = false;
 
   constructor(private readonly deps: ComposerDeps) {
-    this.format = element<ValueElement>('vscode-single-select', { 'aria-label': 'Input format' });
+    this.format = element<ValueElement>('vscode-single-select', { 'aria-label': t('Input format') });
     this.format.dataset.testid = 'composer-format';
     this.format.className = 'composer-format';
-    for (const f of ['text', 'json', 'hex', 'base64'] as const) this.format.append(option(f, FORMAT_LABELS[f]));
+    for (const f of COMPOSER_FORMATS) this.format.append(option(f, FORMAT_LABELS[f]));
     this.format.addEventListener('change', () => this.onFormatChange());
 
-    this.escapes = element<CheckboxElement>('vscode-checkbox', { label: 'Escapes' });
-    this.escapes.title = `Interpret backslash escapes: ${TEXT_ESCAPES_HELP}`;
+    this.escapes = element<CheckboxElement>('vscode-checkbox', { label: t('Escapes') });
+    this.escapes.title = t('Interpret backslash escapes: {0}', TEXT_ESCAPES_HELP);
     this.escapes.dataset.testid = 'composer-escapes';
     this.escapes.addEventListener('change', () => this.scheduleValidate());
 
-    this.framed = element<CheckboxElement>('vscode-checkbox', { label: 'Add framing on send' });
+    this.framed = element<CheckboxElement>('vscode-checkbox', { label: t('Add framing on send') });
     this.framed.dataset.testid = 'composer-framed';
     this.framed.hidden = true;
 
@@ -105,7 +106,7 @@ export class Composer {
       showError: (message) => this.showError(message),
     });
 
-    this.input = element<TextareaElement>('vscode-textarea', { rows: '3', resize: 'vertical', monospace: '', 'aria-label': 'Message to send' });
+    this.input = element<TextareaElement>('vscode-textarea', { rows: '3', resize: 'vertical', monospace: '', 'aria-label': t('Message to send') });
     this.input.className = 'composer-input';
     this.input.dataset.testid = 'composer-input';
     this.input.setAttribute('placeholder', PLACEHOLDERS.text);
@@ -118,9 +119,9 @@ export class Composer {
     this.escapesWarning = h('div', { className: 'composer-warning', testId: 'composer-escapes-warning', attrs: { 'aria-live': 'polite' } });
     this.escapesWarning.hidden = true;
 
-    this.sendButton = button('Send', () => void this.send(), false, 'send') as ValueElement;
+    this.sendButton = button(t('Send'), () => void this.send(), false, 'send') as ValueElement;
     this.sendButton.dataset.testid = 'composer-send';
-    this.sendButton.title = 'Send (Ctrl+Enter)';
+    this.sendButton.title = t('Send (Ctrl+Enter)');
 
     this.wsControls = new WebSocketControls({
       ping: (payload) => this.deps.ping(payload),
@@ -131,15 +132,15 @@ export class Composer {
       showInfo: (text) => setText(this.info, text),
     });
 
-    this.fragments = element<ValueElement>('vscode-textfield', { value: '1', 'aria-label': 'Frames per message', size: '4' });
+    this.fragments = element<ValueElement>('vscode-textfield', { value: '1', 'aria-label': t('Frames per message'), size: '4' });
     this.fragments.className = 'composer-fragments';
     this.fragments.dataset.testid = 'composer-fragments';
-    this.fragments.title = `Send the message in this many frames (1 to ${MAX_FRAGMENTS}): the first with the opcode, the rest continuations`;
-    this.wsSendOptions = h('label', { className: 'composer-ws-send' }, [h('span', { className: 'muted', text: 'Frames' }), this.fragments]);
+    this.fragments.title = t('Send the message in this many frames (1 to {0}): the first with the opcode, the rest continuations', MAX_FRAGMENTS);
+    this.wsSendOptions = h('label', { className: 'composer-ws-send' }, [h('span', { className: 'muted', text: t('Frames') }), this.fragments]);
 
-    this.rawSwitch = element<CheckboxElement>('vscode-checkbox', { label: 'Raw' });
+    this.rawSwitch = element<CheckboxElement>('vscode-checkbox', { label: t('Raw') });
     this.rawSwitch.dataset.testid = 'composer-raw';
-    this.rawSwitch.title = 'Send raw bytes instead of the protocol layer\'s form';
+    this.rawSwitch.title = t('Send raw bytes instead of the protocol layer\'s form');
     this.rawSwitch.hidden = true;
     this.rawSwitch.addEventListener('change', () => this.applyMode());
     this.layerHost = h('div', { className: 'composer-layer', attrs: { role: 'group' } });
@@ -164,7 +165,7 @@ export class Composer {
       this.savedMessages.deleteButton,
     ]);
     const bottom = h('div', { className: 'composer-bar' }, [this.error, this.escapesWarning, this.info, h('span', { className: 'spacer' }), this.wsSendOptions, this.sendButton]);
-    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': 'Composer' } }, [top, this.savedMessages.row, this.layerHost, this.input, bottom, this.wsControls.element]);
+    this.element = h('div', { className: 'composer', attrs: { role: 'form', 'aria-label': t('Composer') } }, [top, this.savedMessages.row, this.layerHost, this.input, bottom, this.wsControls.element]);
     this.rawOnly = [this.format, this.escapes, this.framed, this.savedMessages.select, this.savedMessages.saveButton, this.savedMessages.deleteButton, this.input, this.wsSendOptions];
     this.onFormatChange();
   }
@@ -192,8 +193,8 @@ export class Composer {
   setFraming(label: string | undefined): void {
     this.framed.hidden = label === undefined;
     if (label === undefined) this.framed.checked = false;
-    this.framed.setAttribute('label', label === undefined ? 'Add framing on send' : `Add framing on send: ${label}`);
-    this.framed.title = label === undefined ? '' : `Frame each message as ${label} before sending it`;
+    this.framed.setAttribute('label', label === undefined ? t('Add framing on send') : t('Add framing on send: {0}', label));
+    this.framed.title = label === undefined ? '' : t('Frame each message as {0} before sending it', label);
   }
 
   /**
@@ -212,7 +213,7 @@ export class Composer {
             this.scheduleValidate();
           });
     this.layerHost.replaceChildren(...(this.layerForm ? [this.layerForm.element] : []));
-    this.layerHost.setAttribute('aria-label', layer === undefined ? '' : `${formatName(layer)} message`);
+    this.layerHost.setAttribute('aria-label', layer === undefined ? '' : t('{0} message', formatName(layer)));
     this.rawSwitch.hidden = layer === undefined;
     this.applyMode();
   }
@@ -333,7 +334,7 @@ export class Composer {
     }
     this.showError('');
     this.input.invalid = false;
-    setText(this.info, message.input === '' ? '' : `${formatBytes(result.bytes.length)}${message.format === 'text' || message.format === 'json' ? '' : ' binary'}`);
+    setText(this.info, message.input === '' ? '' : message.format === 'text' || message.format === 'json' ? formatBytes(result.bytes.length) : t('{0} binary', formatBytes(result.bytes.length)));
     return result.bytes.length;
   }
 
@@ -396,7 +397,7 @@ export class Composer {
       const { bytes, peers } = await this.deps.send(this.current(), { framed: !this.framed.hidden && this.framed.checked, fragments });
       setText(
         this.info,
-        `Sent ${formatBytes(bytes)}${fragments > 1 ? ` in ${fragments} frames` : ''}${peers === undefined ? '' : ` to ${peers} peer${peers === 1 ? '' : 's'}`}`,
+        sentText(formatBytes(bytes), fragments, peers),
       );
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
@@ -418,7 +419,7 @@ export class Composer {
     this.updateButtons();
     try {
       const { bytes } = await this.deps.layerSend(form);
-      setText(this.info, `Sent ${formatBytes(bytes)}`);
+      setText(this.info, t('Sent {0}', formatBytes(bytes)));
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -438,4 +439,11 @@ export class Composer {
     return Number(this.fragments.value.trim());
   }
 
+}
+
+/** "Sent 5 B", "Sent 5 B in 3 frames", "Sent 5 B to 2 peers": whole sentences, so a translation can order them. */
+function sentText(size: string, fragments: number, peers: number | undefined): string {
+  if (peers === undefined) return fragments > 1 ? t('Sent {0} in {1} frames', size, fragments) : t('Sent {0}', size);
+  if (peers === 1) return fragments > 1 ? t('Sent {0} in {1} frames to 1 peer', size, fragments) : t('Sent {0} to 1 peer', size);
+  return fragments > 1 ? t('Sent {0} in {1} frames to {2} peers', size, fragments, peers) : t('Sent {0} to {1} peers', size, peers);
 }

@@ -4,6 +4,7 @@
 import type { DecodeSettings } from '../shared/decode/decodeSettings';
 import { encodeRuleFor } from '../shared/decode/encodeRule';
 import { formatName } from './decodeNames';
+import { t } from './l10n';
 
 type CheckboxElement = HTMLElement & { checked: boolean; disabled: boolean };
 
@@ -41,8 +42,8 @@ export class EncodeOption {
     this.element.hidden = rule === undefined;
     if (!rule) return;
     const name = formatName(rule.codec);
-    const label = `Encode as ${name}${rule.messageType ? ` (${rule.messageType})` : ''}`;
+    const label = rule.messageType ? t('Encode as {0} ({1})', name, rule.messageType) : t('Encode as {0}', name);
     if (this.element.getAttribute('label') !== label) this.element.setAttribute('label', label);
-    this.element.title = `Send the JSON typed below encoded as ${name}, as a binary message`;
+    this.element.title = t('Send the JSON typed below encoded as {0}, as a binary message', name);
   }
 }

@@ -4,6 +4,7 @@ import type { ComposerMessage, SavedMessage } from '../shared/protocol';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { FORMAT_LABELS } from './composerFormats';
 import { button, customElement as element, h, option } from './domBuilder';
+import { t } from './l10n';
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean };
 
@@ -30,15 +31,15 @@ export class SavedMessages {
   private saved: readonly SavedMessage[] = [];
 
   constructor(private readonly deps: SavedMessagesDeps) {
-    this.select = element<ValueElement>('vscode-single-select', { 'aria-label': 'Saved messages' });
+    this.select = element<ValueElement>('vscode-single-select', { 'aria-label': t('Saved messages') });
     this.select.className = 'composer-saved';
     this.select.dataset.testid = 'composer-saved';
     this.select.addEventListener('change', () => this.onSavedChosen());
-    this.saveButton = this.toolbarButton('save', 'Save this message for the session', () => this.beginSave());
+    this.saveButton = this.toolbarButton('save', t('Save this message for the session'), () => this.beginSave());
     this.saveButton.dataset.testid = 'composer-save';
-    this.deleteButton = this.toolbarButton('trash', 'Delete the chosen saved message', () => this.deleteChosen());
+    this.deleteButton = this.toolbarButton('trash', t('Delete the chosen saved message'), () => this.deleteChosen());
 
-    this.saveName = element<ValueElement>('vscode-textfield', { placeholder: 'Name (optional)', 'aria-label': 'Name of the saved message' });
+    this.saveName = element<ValueElement>('vscode-textfield', { placeholder: t('Name (optional)'), 'aria-label': t('Name of the saved message') });
     this.saveName.className = 'composer-save-name';
     this.saveName.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') void this.commitSave();
@@ -46,8 +47,8 @@ export class SavedMessages {
     });
     this.row = h('div', { className: 'composer-save-row' }, [
       this.saveName,
-      button('Save', () => void this.commitSave(), true),
-      button('Cancel', () => this.endSave(), true),
+      button(t('Save'), () => void this.commitSave(), true),
+      button(t('Cancel'), () => this.endSave(), true),
     ]);
     this.row.hidden = true;
     this.render();
@@ -68,7 +69,7 @@ export class SavedMessages {
 
   private render(): void {
     const select = this.select;
-    select.replaceChildren(option('', this.saved.length ? `Saved messages (${this.saved.length})` : 'No saved messages'));
+    select.replaceChildren(option('', this.saved.length ? t('Saved messages ({0})', this.saved.length) : t('No saved messages')));
     // A name from a session file must not read differently than it is (bidi overrides are spelled out).
     for (const m of this.saved) select.append(option(String(m.id), `${visibleText(m.name)} · ${FORMAT_LABELS[m.format]}`));
     select.value = '';

@@ -3,6 +3,7 @@
 // Composer (composer.ts), which shows the row for WebSocket connections.
 import { closeCodeNote, closeCodeProblem, controlPayloadProblem } from './composerChecks';
 import { button, customElement, h } from './domBuilder';
+import { t } from './l10n';
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean };
 type CheckboxElement = HTMLElement & { checked: boolean; disabled: boolean };
@@ -28,27 +29,27 @@ export class WebSocketControls {
   private readonly closeReason: ValueElement;
 
   constructor(private readonly deps: WebSocketControlsDeps) {
-    this.closeCode = customElement<ValueElement>('vscode-textfield', { value: '1000', 'aria-label': 'Close code', size: '5' });
+    this.closeCode = customElement<ValueElement>('vscode-textfield', { value: '1000', 'aria-label': t('Close code'), size: '5' });
     this.closeCode.className = 'close-code';
     this.closeCode.dataset.testid = 'composer-close-code';
-    this.closeReason = customElement<ValueElement>('vscode-textfield', { placeholder: 'Reason', 'aria-label': 'Close reason' });
+    this.closeReason = customElement<ValueElement>('vscode-textfield', { placeholder: t('Reason'), 'aria-label': t('Close reason') });
     this.closeReason.className = 'close-reason';
     this.closeReason.dataset.testid = 'composer-close-reason';
-    this.closeCode.title = 'Any code from 0 to 65535, even those RFC 6455 does not allow on the wire';
-    this.controlPayload = customElement<ValueElement>('vscode-textfield', { placeholder: 'Ping/pong payload', 'aria-label': 'Ping and pong payload' });
+    this.closeCode.title = t('Any code from 0 to 65535, even those RFC 6455 does not allow on the wire');
+    this.controlPayload = customElement<ValueElement>('vscode-textfield', { placeholder: t('Ping/pong payload'), 'aria-label': t('Ping and pong payload') });
     this.controlPayload.className = 'control-payload';
     this.controlPayload.dataset.testid = 'composer-control-payload';
-    const pingButton = button('Ping', () => void this.control('ping'), true, 'pulse');
+    const pingButton = button(t('Ping'), () => void this.control('ping'), true, 'pulse');
     pingButton.dataset.testid = 'composer-ping';
-    const pongButton = button('Pong', () => void this.control('pong'), true, 'reply');
+    const pongButton = button(t('Pong'), () => void this.control('pong'), true, 'reply');
     pongButton.dataset.testid = 'composer-pong';
-    pongButton.title = 'Send a pong by hand (unsolicited, or as the answer while Auto-pong is off)';
-    this.autoPong = customElement<CheckboxElement>('vscode-checkbox', { label: 'Auto-pong' });
+    pongButton.title = t('Send a pong by hand (unsolicited, or as the answer while Auto-pong is off)');
+    this.autoPong = customElement<CheckboxElement>('vscode-checkbox', { label: t('Auto-pong') });
     this.autoPong.checked = true;
-    this.autoPong.title = 'Answer every ping with a pong at once';
+    this.autoPong.title = t('Answer every ping with a pong at once');
     this.autoPong.dataset.testid = 'composer-auto-pong';
     this.autoPong.addEventListener('change', () => void this.onAutoPongChange());
-    const closeButton = button('Close', () => void this.closeConnection(), true, 'close');
+    const closeButton = button(t('Close'), () => void this.closeConnection(), true, 'close');
     closeButton.dataset.testid = 'composer-close';
     this.element = h('div', { className: 'composer-ws' }, [
       this.controlPayload,
@@ -91,7 +92,7 @@ export class WebSocketControls {
     const enabled = this.autoPong.checked;
     try {
       await this.deps.setAutoPong(enabled);
-      this.deps.showInfo(enabled ? 'Pings are answered automatically' : 'Pings are not answered: use Pong to answer by hand');
+      this.deps.showInfo(enabled ? t('Pings are answered automatically') : t('Pings are not answered: use Pong to answer by hand'));
     } catch (e) {
       this.autoPong.checked = !enabled;
       this.deps.showError(e instanceof Error ? e.message : String(e));
@@ -107,7 +108,7 @@ export class WebSocketControls {
     const reason = this.closeReason.value;
     const reasonBytes = new TextEncoder().encode(reason).length;
     if (reasonBytes > 123) {
-      this.deps.showError(`The close reason is ${reasonBytes} bytes in UTF-8; a close frame allows at most 123.`);
+      this.deps.showError(t('The close reason is {0} bytes in UTF-8; a close frame allows at most 123.', reasonBytes));
       return;
     }
     const code = Number(this.closeCode.value);

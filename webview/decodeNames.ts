@@ -1,6 +1,7 @@
 // How the panel names protocol layers and payload codecs: full names for the toolbar and the Decoded
 // tab, short badges for the log rows, and the words the filter understands per layer.
 import type { DecodeSettings } from '../shared/decode/decodeSettings';
+import { t } from './l10n';
 
 const NAMES: Readonly<Record<string, string>> = {
   socketio: 'Socket.IO',
@@ -9,7 +10,7 @@ const NAMES: Readonly<Record<string, string>> = {
   msgpack: 'MessagePack',
   cbor: 'CBOR',
   protobuf: 'Protobuf',
-  'protobuf-raw': 'Protobuf (no schema)',
+  'protobuf-raw': t('Protobuf (no schema)'),
 };
 
 const BADGES: Readonly<Record<string, string>> = {

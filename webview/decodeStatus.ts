@@ -5,6 +5,7 @@ import type { DecodeEvents } from '../shared/protocol/decode';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { decodeIsOn, formatName } from './decodeNames';
 import { h, icon, setText } from './domBuilder';
+import { t } from './l10n';
 
 type ToggleElement = HTMLElement & { checked: boolean };
 
@@ -30,8 +31,8 @@ export class DecodeStatus {
     this.rawToggle = document.createElement('vscode-toolbar-button') as ToggleElement;
     this.rawToggle.setAttribute('icon', 'file-binary');
     this.rawToggle.setAttribute('toggleable', '');
-    this.rawToggle.setAttribute('label', 'Show raw previews instead of decoded summaries');
-    this.rawToggle.title = 'Show raw previews instead of decoded summaries';
+    this.rawToggle.setAttribute('label', t('Show raw previews instead of decoded summaries'));
+    this.rawToggle.title = t('Show raw previews instead of decoded summaries');
     this.rawToggle.dataset.testid = 'decode-raw';
     this.rawToggle.addEventListener('change', () => onRawChange(this.rawToggle.checked));
     this.element = h('span', { className: 'decode-controls' }, [h('span', { className: 'divider' }), status, this.rawToggle]);

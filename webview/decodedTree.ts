@@ -3,10 +3,11 @@
 // rows recycled on scroll, and the tree is walked in slices of a few milliseconds (aria-busy until
 // done), so a tree of 100,000 nodes never holds the page for long and scrolls without building rows
 // for the rest. Keys as in the ARIA tree pattern: Up/Down, Left/Right close/open or go to the
-// parent/first child, Home/End, PageUp/PageDown, Enter/Space open and close.
+// parent/first child, Home/End, PageUp/PageDown, Enter/Space open and close. A paged tree's missing
+// children (shared/decode/treePaging.ts) are asked for when their gap line comes near the view.
 import type { DecodedNode } from '../shared/decode/decoded';
 import { visibleText } from '../shared/codecs/utf8Decode';
-import { DecodedLines, type TreeSection } from './decodedLines';
+import { DecodedLines, type TreeGap, type TreeSection } from './decodedLines';
 import { h, setText } from './domBuilder';
 
 export type { TreeSection } from './decodedLines';
@@ -21,11 +22,18 @@ const ASSUMED_VIEW_HEIGHT = 600;
 const OVERSCAN = 8;
 /** Characters of a value drawn in a line (the line ends in an ellipsis anyway). */
 const VALUE_CHARS = 300;
+/** A gap line this many lines below the view is asked for already, so a steady scroll meets lines. */
+const GAP_LOOKAHEAD = 60;
+
+/** Asks the host for the next children of a paged tree's node (getDecodedChildren). */
+export type ChildLoader = (section: number, path: readonly number[], from: number, auto: boolean) => Promise<readonly DecodedNode[]>;
 
 /** What the tree tells its owner. */
 export interface DecodedTreeEvents {
   /** The active (selected) line changed: its node, its section (0: the message, 1: its payload) and key path. */
   onSelect(node: DecodedNode, section: number, path: string): void;
+  /** Where a paged tree's missing children come from (absent: the tree came whole). */
+  readonly loadChildren?: ChildLoader;
 }
 
 interface LineElements {
@@ -41,7 +49,7 @@ interface LineElements {
 
 /** The number of children as words: "3 items", "1 item". */
 function childCount(node: DecodedNode): string {
-  const n = node.children?.length ?? 0;
+  const n = node.childCount ?? node.children?.length ?? 0;
   return `${n} ${n === 1 ? 'item' : 'items'}`;
 }
 
@@ -68,6 +76,9 @@ export class DecodedTree {
   private buildTimer: ReturnType<typeof setTimeout> | undefined;
   /** scrollTop as last seen or set: reading the element's would force a layout in every frame. */
   private scrollTop = 0;
+  /** Gaps asked for and not answered yet. */
+  private loading = 0;
+  private disposed = false;
 
   constructor(
     trees: readonly TreeSection[],
@@ -98,17 +109,70 @@ export class DecodedTree {
     });
     this.resizeObserver.observe(this.element);
     this.element.setAttribute('aria-busy', 'true');
-    // The first slice in a task of its own: the one that made the tree has had its share.
-    this.buildTimer = setTimeout(() => this.buildSlice(), 0);
+    // The first slice once the task that made the tree is over (it is in the page by then: a paged tree's
+    // first screens are small), its lines drawn at once so the next frame paints them.
+    queueMicrotask(() => this.buildSlice(true));
   }
 
   /** Walks the tree for one slice of time and draws what is known; the rest follows in later tasks. */
-  private buildSlice(): void {
+  private buildSlice(first = false): void {
     this.buildTimer = undefined;
+    if (this.disposed) return;
     const done = this.lines.buildSome(performance.now() + BUILD_SLICE_MS);
-    this.invalidate();
-    if (done) this.element.removeAttribute('aria-busy');
+    if (first) {
+      if (this.frame !== 0) cancelAnimationFrame(this.frame);
+      this.render();
+    } else this.invalidate();
+    if (done) this.updateBusy();
     else this.buildTimer = setTimeout(() => this.buildSlice(), 0);
+  }
+
+  /** Busy while the first walk or a gap's children are on their way. */
+  private updateBusy(): void {
+    if (this.lines.complete && this.loading === 0) this.element.removeAttribute('aria-busy');
+    else this.element.setAttribute('aria-busy', 'true');
+  }
+
+  /** Asks for the children of gaps in or near the lines drawn. */
+  private loadGaps(first: number, end: number): void {
+    if (!this.events.loadChildren) return;
+    const stop = Math.min(this.lines.length, end + GAP_LOOKAHEAD);
+    for (let line = first; line < stop; line++) {
+      const gap = this.lines.gapAt(line);
+      if (gap && !gap.loading && gap.problem === undefined) this.load(gap);
+    }
+  }
+
+  private load(gap: TreeGap): void {
+    const lines = this.lines;
+    const from = gap.parent.children?.length ?? 0;
+    gap.loading = true;
+    this.loading++;
+    this.updateBusy();
+    const settle = (): void => {
+      this.loading--;
+      if (this.disposed) return;
+      this.updateBusy();
+      this.redrawAll();
+    };
+    this.events.loadChildren!(gap.section, lines.indexPath(gap.parent), from, lines.opensByRule(gap)).then(
+      (nodes) => {
+        if (this.disposed) return settle();
+        if (nodes.length === 0) lines.fail(gap, 'the host sent none');
+        const changed = lines.fill(gap, from, nodes);
+        if (changed) {
+          // Lines put in above the active one move it (and the view, when they are above it).
+          const grown = changed.added - 1;
+          if (changed.at < this.active) this.active += grown;
+          if (changed.at * TREE_LINE_HEIGHT < this.scrollTop) this.scrollTo(this.scrollTop + grown * TREE_LINE_HEIGHT);
+        }
+        settle();
+      },
+      (e: unknown) => {
+        if (!this.disposed) lines.fail(gap, e instanceof Error ? e.message : String(e));
+        settle();
+      },
+    );
   }
 
   /** Lines shown (the expanded part of the tree). */
@@ -122,6 +186,7 @@ export class DecodedTree {
 
   /** Stops observing the element; the tree is not drawn again. */
   dispose(): void {
+    this.disposed = true;
     this.resizeObserver.disconnect();
     if (this.buildTimer !== undefined) clearTimeout(this.buildTimer);
     this.buildTimer = undefined;
@@ -156,6 +221,7 @@ export class DecodedTree {
       if (!row.root.isConnected) this.sizer.append(row.root);
       this.drawLine(row, first + i);
     }
+    this.loadGaps(first, end);
     const activeRow = this.pool.find((r) => r.line === this.active && r.root.isConnected);
     const id = activeRow?.root.id ?? '';
     if (id !== this.shownActive) {
@@ -211,7 +277,8 @@ export class DecodedTree {
     setText(row.type, visibleText(node.type));
     const value = node.value !== undefined ? shortValue(node.value) : container ? childCount(node) : '';
     setText(row.value, value);
-    row.value.classList.toggle('decoded-count', node.value === undefined);
+    // A gap's line (children on their way) reads as a count does.
+    row.value.classList.toggle('decoded-count', node.value === undefined || lines.gapAt(line) !== undefined);
     row.value.title = node.value !== undefined && node.value.length > VALUE_CHARS ? `${node.value.length} characters; the line shows the first ${VALUE_CHARS}` : '';
   }
 

@@ -2,9 +2,10 @@
 // words, with a link to that byte in Hex), the tree of the message and of the payload decoded inside
 // it, and a line about the selected node with its bytes. Everything from the host goes in as text.
 import type { DecodedMessage, DecodedNode } from '../shared/decode/decoded';
+import type { DecodeRequests } from '../shared/protocol/decode';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { formatName } from './decodeNames';
-import { DecodedTree, type TreeSection } from './decodedTree';
+import { DecodedTree, type ChildLoader, type TreeSection } from './decodedTree';
 import { h, icon } from './domBuilder';
 import { formatBytes } from './entryFormat';
 
@@ -20,6 +21,22 @@ export interface DecodedViewDeps {
   markBytes(range: ByteRange | undefined): void;
   /** Goes to the Hex tab with the bytes marked and in view. */
   showBytes(range: ByteRange): void;
+}
+
+/** A decoded entry as the page has it: a paged one (getDecoded's `tree`) brings where its missing children come from. */
+export type PagedDecoded = DecodedMessage & { readonly loadChildren?: ChildLoader };
+
+/**
+ * getDecoded's answer as the page keeps it. A paged message (`tree` set: its trees hold their first
+ * screens, shared/decode/treePaging.ts) asks `children` (getDecodedChildren) for what they left out.
+ */
+export function pagedDecoded(
+  answer: { readonly decoded?: DecodedMessage; readonly tree?: number },
+  children: (params: DecodeRequests['getDecodedChildren']['params']) => Promise<{ readonly children: readonly DecodedNode[] }>,
+): PagedDecoded | undefined {
+  const { decoded, tree } = answer;
+  if (!decoded || tree === undefined) return decoded;
+  return { ...decoded, loadChildren: (section, path, from, auto) => children({ tree, section, path, from, auto }).then((r) => r.children) };
 }
 
 /** The rendered tab: its element, and the tree to focus and dispose. */
@@ -67,7 +84,7 @@ function errorLine(decoded: DecodedMessage, deps: DecodedViewDeps): HTMLElement 
 }
 
 /** Renders a decoded entry for the Decoded tab. */
-export function renderDecoded(decoded: DecodedMessage, deps: DecodedViewDeps): DecodedView {
+export function renderDecoded(decoded: PagedDecoded, deps: DecodedViewDeps): DecodedView {
   const sections: TreeSection[] = [{ root: decoded.tree, title: formatName(decoded.format) }];
   if (decoded.inner) sections.push({ root: decoded.inner.tree, title: `payload · ${formatName(decoded.inner.format)}` });
   const info = h('div', { className: 'decoded-node-info', testId: 'decoded-node-info' });
@@ -89,7 +106,7 @@ export function renderDecoded(decoded: DecodedMessage, deps: DecodedViewDeps): D
     );
     info.hidden = false;
   };
-  const tree = new DecodedTree(sections, { onSelect: describe });
+  const tree = new DecodedTree(sections, { onSelect: describe, ...(decoded.loadChildren ? { loadChildren: decoded.loadChildren } : {}) });
   const element = h('div', { className: 'decoded-view', testId: 'detail-decoded' }, [
     h('div', { className: 'decoded-summary', testId: 'decoded-summary' }, [
       h('span', { className: 'decoded-format', text: formatName(decoded.format) }),

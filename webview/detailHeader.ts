@@ -1,5 +1,6 @@
 // The detail pane's header: a one-line summary of the entry on display and the buttons that copy or
 // save its full payload (the host reads the whole payload, however large; the page never holds it).
+import { t } from './l10n';
 import { h } from './domBuilder';
 import { formatBytes } from './entryFormat';
 
@@ -23,11 +24,11 @@ export class DetailHeader {
     private readonly deps: DetailHeaderDeps,
     private readonly seq: () => number | undefined,
   ) {
-    this.summary = h('div', { className: 'detail-summary', testId: 'detail-summary', text: 'No entry selected' });
+    this.summary = h('div', { className: 'detail-summary', testId: 'detail-summary', text: t('No entry selected') });
     this.actions = h('div', { className: 'detail-actions' }, [
-      this.copyButton('text', 'Copy as text', 'Text'),
-      this.copyButton('hex', 'Copy as hex', 'Hex'),
-      this.copyButton('base64', 'Copy as base64', 'Base64'),
+      this.copyButton('text', t('Copy as text'), t('Text')),
+      this.copyButton('hex', t('Copy as hex'), t('Hex')),
+      this.copyButton('base64', t('Copy as base64'), t('Base64')),
       ...(deps.savePayload ? [this.saveButton(deps.savePayload)] : []),
     ]);
     this.actions.hidden = true;
@@ -52,12 +53,12 @@ export class DetailHeader {
   }
 
   private copyButton(as: 'text' | 'hex' | 'base64', label: string, text: string): HTMLElement {
-    const button = toolbarButton('copy', label, label, `copy-${as}`, text);
+    const button = toolbarButton('copy', { label, title: label, testId: `copy-${as}`, text });
     button.addEventListener('click', () => {
       const seq = this.seq();
       if (seq === undefined) return;
       this.deps.copy(seq, as).then(
-        () => this.flash(`Copied #${seq} as ${as}`),
+        () => this.flash(t('Copied #{0} as {1}', seq, as)),
         (e: unknown) => this.flash(e instanceof Error ? e.message : String(e)),
       );
     });
@@ -65,13 +66,18 @@ export class DetailHeader {
   }
 
   private saveButton(save: (seq: number) => Promise<{ saved: boolean; bytes: number }>): HTMLElement {
-    const button = toolbarButton('save', 'Save the full payload to a file', 'Save the full payload to a file…', 'save-payload', 'Save…');
+    const button = toolbarButton('save', {
+      label: t('Save the full payload to a file'),
+      title: t('Save the full payload to a file…'),
+      testId: 'save-payload',
+      text: t('Save…'),
+    });
     button.addEventListener('click', () => {
       const seq = this.seq();
       if (seq === undefined) return;
       save(seq).then(
         (r) => {
-          if (r.saved) this.flash(`Saved #${seq} (${formatBytes(r.bytes)})`);
+          if (r.saved) this.flash(t('Saved #{0} ({1})', seq, formatBytes(r.bytes)));
         },
         (e: unknown) => this.flash(e instanceof Error ? e.message : String(e)),
       );
@@ -80,7 +86,7 @@ export class DetailHeader {
   }
 }
 
-function toolbarButton(icon: string, label: string, title: string, testId: string, text: string): HTMLElement {
+function toolbarButton(icon: string, { label, title, testId, text }: { label: string; title: string; testId: string; text: string }): HTMLElement {
   const button = document.createElement('vscode-toolbar-button');
   button.setAttribute('icon', icon);
   button.setAttribute('label', label);

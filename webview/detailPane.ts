@@ -10,7 +10,7 @@ import { clear, h } from './domBuilder';
 import { legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
-import { renderHex, type HexView } from './hexView';
+import { renderPagedHex, type HexView } from './hexPagedView';
 import { renderDecoded, type ByteRange, type DecodedView } from './decodedView';
 import { renderJsonTab } from './jsonTab';
 import type { JsonView } from './jsonPagedView';
@@ -31,6 +31,8 @@ export const DETAIL_PAYLOAD_LIMIT = 4 * 1024 * 1024;
 export interface DetailPaneDeps extends DetailHeaderDeps, PayloadPageFetcher, TextRowsFetcher {
   getPayload(seq: number, limit: number): Promise<PayloadResult>;
   getFrames(seq: number): Promise<FramesResult>;
+  /** Copies bytes [offset, offset + length) of an entry's payload to the clipboard (the Hex tab's selection). */
+  copyRange(seq: number, offset: number, length: number, as: 'hex' | 'text'): Promise<void>;
   /** The entry as the connection's protocol layer or payload codec reads it; undefined when nothing applies. */
   getDecoded?(seq: number): Promise<DecodedMessage | undefined>;
   onTabChange(tab: DetailTab): void;
@@ -300,13 +302,15 @@ export class DetailPane {
     const r = this.rawPending;
     if (!r) return;
     this.rawPending = undefined;
-    const bytes = new Uint8Array(r.payload);
+    // render() made the source for this payload; drawRaw runs only after it.
+    const source = (this.source ??= new PayloadSource(r.seq, r.length, this.deps, new Uint8Array(r.payload)));
     clear(this.parts.text.panel);
     this.disposeText();
-    this.textView = renderPagedText(this.source!, this.deps);
+    this.textView = renderPagedText(source, this.deps);
     this.parts.text.panel.append(this.textView.element);
     clear(this.parts.hex.panel);
-    this.hexView = renderHex(bytes, r.length);
+    this.disposeHex();
+    this.hexView = renderPagedHex(source, { copyRange: (offset, length, as) => this.deps.copyRange(r.seq, offset, length, as) });
     this.parts.hex.panel.append(this.hexView.element);
     this.hexView.fit(this.parts.hex.panel.clientWidth);
     if (this.marked) this.hexView.highlight(this.marked, false);
@@ -351,7 +355,7 @@ export class DetailPane {
     this.disposeText();
     this.jsonView?.dispose();
     this.jsonView = undefined;
-    this.hexView = undefined;
+    this.disposeHex();
     for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
       clear(this.parts[name].panel);
       this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
@@ -361,6 +365,11 @@ export class DetailPane {
   private disposeText(): void {
     this.textView?.dispose();
     this.textView = undefined;
+  }
+
+  private disposeHex(): void {
+    this.hexView?.dispose();
+    this.hexView = undefined;
   }
 
   private disposeDecoded(): void {
@@ -383,10 +392,7 @@ export class DetailPane {
 
   /** Scrolls the Hex tab to its mark once the tab is laid out. */
   private scrollToMark(): void {
-    requestAnimationFrame(() => {
-      const mark = this.parts.hex.panel.querySelector('mark.hex-mark');
-      mark?.scrollIntoView({ block: 'center', inline: 'nearest' });
-    });
+    requestAnimationFrame(() => this.hexView?.revealMark());
   }
 
   /** Fetches and shows the wire frames of the entry on display. */

@@ -2,6 +2,7 @@
 import { DIRECTION_NAMES, Kind, KIND_NAMES } from '../shared/logModel';
 import { toHex } from '../shared/codecs/hexDump';
 import { isWellFormedUtf8, previewText } from '../shared/codecs/utf8Decode';
+import { t } from './l10n';
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
@@ -42,18 +43,18 @@ export function formatCount(n: number): string {
 
 /** Name of a direction value: in, out, meta. */
 export function directionLabel(direction: number): string {
-  return DIRECTION_NAMES[direction] ?? 'meta';
+  return DIRECTION_NAMES[direction] ?? t('meta');
 }
 
 /** A direction as a proxy pair's log reads it: Out is client → server, In server → client. */
 export function legLabel(direction: number, proxy: boolean): string {
   if (!proxy || direction > 1) return directionLabel(direction);
-  return direction === 1 ? 'client → server' : 'server → client';
+  return direction === 1 ? t('client → server') : t('server → client');
 }
 
 /** Name of a kind value: text, binary, ping… */
 export function kindLabel(kind: number): string {
-  return KIND_NAMES[kind] ?? 'unknown';
+  return KIND_NAMES[kind] ?? t('unknown');
 }
 
 /** Codicon for a row's direction (or its meta event). */
@@ -77,29 +78,29 @@ export function directionIcon(direction: number, kind: number): string {
 }
 
 const CLOSE_CODES: Readonly<Record<number, string>> = {
-  1000: 'Normal Closure',
-  1001: 'Going Away',
-  1002: 'Protocol Error',
-  1003: 'Unsupported Data',
-  1005: 'No Status Received',
-  1006: 'Abnormal Closure',
-  1007: 'Invalid Payload Data',
-  1008: 'Policy Violation',
-  1009: 'Message Too Big',
-  1010: 'Mandatory Extension',
-  1011: 'Internal Error',
-  1012: 'Service Restart',
-  1013: 'Try Again Later',
-  1014: 'Bad Gateway',
-  1015: 'TLS Handshake',
+  1000: t('Normal Closure'),
+  1001: t('Going Away'),
+  1002: t('Protocol Error'),
+  1003: t('Unsupported Data'),
+  1005: t('No Status Received'),
+  1006: t('Abnormal Closure'),
+  1007: t('Invalid Payload Data'),
+  1008: t('Policy Violation'),
+  1009: t('Message Too Big'),
+  1010: t('Mandatory Extension'),
+  1011: t('Internal Error'),
+  1012: t('Service Restart'),
+  1013: t('Try Again Later'),
+  1014: t('Bad Gateway'),
+  1015: t('TLS Handshake'),
 };
 
 /** The registered name of a WebSocket close code (RFC 6455 §7.4 and IANA). */
 export function closeCodeName(code: number): string {
   if (CLOSE_CODES[code]) return CLOSE_CODES[code]!;
-  if (code >= 3000 && code <= 3999) return 'Registered (libraries, frameworks)';
-  if (code >= 4000 && code <= 4999) return 'Application-defined';
-  return 'Unknown';
+  if (code >= 3000 && code <= 3999) return t('Registered (libraries, frameworks)');
+  if (code >= 4000 && code <= 4999) return t('Application-defined');
+  return t('Unknown');
 }
 
 /** Share of bytes that are not text-like, to choose between a text and a hex preview. */
@@ -117,10 +118,10 @@ export function rowPreview(direction: number, kind: number, code: number, length
   const truncated = length > bytes.length;
   if (kind === Kind.Close) {
     const reason = previewText(bytes, maxChars);
-    const head = code ? `${code} ${closeCodeName(code)}` : 'no status code';
+    const head = code ? `${code} ${closeCodeName(code)}` : t('no status code');
     return reason ? `${head} · ${reason}${truncated ? '…' : ''}` : head;
   }
-  if (bytes.length === 0) return length === 0 ? (direction === 2 ? '' : '(empty)') : '…';
+  if (bytes.length === 0) return length === 0 ? (direction === 2 ? '' : t('(empty)')) : '…';
   // Binary WebSocket messages are always shown as bytes; raw TCP data and control payloads only when
   // they do not look like text (many TCP protocols are text: HTTP, Redis, SMTP). A ping or pong payload
   // (at most 125 bytes, all of it here) that is not UTF-8 is bytes too, as the same payload is in Hex.

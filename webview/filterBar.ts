@@ -3,9 +3,13 @@ import { Kind } from '../shared/logModel';
 import type { FilterSpec } from '../shared/protocol';
 import { h, setText } from './domBuilder';
 import { formatCount } from './entryFormat';
+import { t } from './l10n';
 
 /** Milliseconds of typing pause before the filter is applied. */
 const TYPING_DELAY_MS = 150;
+
+/** The data-testid suffix of each direction button, by direction (in, out, meta). */
+const DIRECTION_TEST_IDS: readonly ('in' | 'out' | 'meta')[] = ['in', 'out', 'meta'];
 
 type ValueElement = HTMLElement & { value: string; invalid: boolean };
 type ToggleElement = HTMLElement & { checked: boolean };
@@ -13,16 +17,16 @@ type SelectElement = HTMLElement & { value: string };
 
 /** Kind choices: single kinds and the groups people filter by. Values are comma-joined Kind numbers. */
 const KIND_CHOICES: ReadonlyArray<readonly [label: string, kinds: readonly number[]]> = [
-  ['All kinds', []],
-  ['Text', [Kind.Text]],
-  ['Binary', [Kind.Binary]],
-  ['Data (TCP)', [Kind.Data]],
-  ['Control frames', [Kind.Ping, Kind.Pong, Kind.Close]],
-  ['Ping', [Kind.Ping]],
-  ['Pong', [Kind.Pong]],
-  ['Close', [Kind.Close]],
-  ['Connection events', [Kind.Connecting, Kind.Open, Kind.Handshake, Kind.Error, Kind.Closed, Kind.Note]],
-  ['Errors', [Kind.Error]],
+  [t('All kinds'), []],
+  [t('Text'), [Kind.Text]],
+  [t('Binary'), [Kind.Binary]],
+  [t('Data (TCP)'), [Kind.Data]],
+  [t('Control frames'), [Kind.Ping, Kind.Pong, Kind.Close]],
+  [t('Ping'), [Kind.Ping]],
+  [t('Pong'), [Kind.Pong]],
+  [t('Close'), [Kind.Close]],
+  [t('Connection events'), [Kind.Connecting, Kind.Open, Kind.Handshake, Kind.Error, Kind.Closed, Kind.Note]],
+  [t('Errors'), [Kind.Error]],
 ];
 
 /** What the filter bar reports. */
@@ -54,8 +58,8 @@ export class FilterBar {
     this.text = document.createElement('vscode-textfield') as ValueElement;
     this.text.className = 'filter-text';
     this.text.dataset.testid = 'filter';
-    this.text.setAttribute('placeholder', 'Filter: text or /regex/i');
-    this.text.setAttribute('aria-label', 'Filter entries by payload text or /regular expression/');
+    this.text.setAttribute('placeholder', t('Filter: text or /regex/i'));
+    this.text.setAttribute('aria-label', t('Filter entries by payload text or /regular expression/'));
     const searchIcon = document.createElement('vscode-icon');
     searchIcon.setAttribute('name', 'filter');
     searchIcon.setAttribute('slot', 'content-before');
@@ -69,18 +73,18 @@ export class FilterBar {
       }
     });
 
-    const directionDefs: Array<[number, string, string]> = [
-      [0, 'arrow-down', 'Received'],
-      [1, 'arrow-up', 'Sent'],
-      [2, 'info', 'Connection events'],
+    const directionDefs: Array<[number, 'arrow-down' | 'arrow-up' | 'info', string]> = [
+      [0, 'arrow-down', t('Received')],
+      [1, 'arrow-up', t('Sent')],
+      [2, 'info', t('Connection events')],
     ];
     this.directions = directionDefs.map(([value, iconName, label]) => {
       const b = document.createElement('vscode-toolbar-button') as ToggleElement;
       b.setAttribute('icon', iconName);
       b.setAttribute('toggleable', '');
-      b.setAttribute('label', `Only ${label.toLowerCase()}`);
-      b.title = `${label} only (combine to show several)`;
-      b.dataset.testid = `filter-direction-${['in', 'out', 'meta'][value]}`;
+      b.setAttribute('label', t('Only {0}', label.toLowerCase()));
+      b.title = t('{0} only (combine to show several)', label);
+      b.dataset.testid = `filter-direction-${DIRECTION_TEST_IDS[value]}`;
       b.dataset.value = String(value);
       b.addEventListener('change', () => this.changedNow());
       return b;
@@ -89,7 +93,7 @@ export class FilterBar {
     this.kinds = document.createElement('vscode-single-select') as SelectElement;
     this.kinds.className = 'filter-kinds';
     this.kinds.dataset.testid = 'filter-kinds';
-    this.kinds.setAttribute('aria-label', 'Filter by kind');
+    this.kinds.setAttribute('aria-label', t('Filter by kind'));
     for (const [label, kinds] of KIND_CHOICES) {
       const o = document.createElement('vscode-option');
       o.setAttribute('value', kinds.join(','));
@@ -110,7 +114,7 @@ export class FilterBar {
       ...(deps.extras ?? []),
       h('span', { className: 'spacer' }),
       this.count,
-      h('span', { className: 'count-label' }, [this.total, ' entries']),
+      h('span', { className: 'count-label' }, [this.total, ' ', t('entries')]),
     ]);
   }
 
@@ -136,14 +140,14 @@ export class FilterBar {
    * the label; undefined goes back to text and regex only.
    */
   setFieldHint(example: string | undefined): void {
-    const placeholder = example === undefined ? 'Filter: text or /regex/i' : `Filter: text, /regex/i or a field (${example})`;
+    const placeholder = example === undefined ? t('Filter: text or /regex/i') : t('Filter: text, /regex/i or a field ({0})', example);
     const label =
       example === undefined
-        ? 'Filter entries by payload text or /regular expression/'
-        : `Filter entries by payload text, /regular expression/ or a decoded field such as ${example}`;
+        ? t('Filter entries by payload text or /regular expression/')
+        : t('Filter entries by payload text, /regular expression/ or a decoded field such as {0}', example);
     if (this.text.getAttribute('placeholder') !== placeholder) this.text.setAttribute('placeholder', placeholder);
     if (this.text.getAttribute('aria-label') !== label) this.text.setAttribute('aria-label', label);
-    this.text.title = example === undefined ? '' : `Decoded fields filter as name:value, e.g. ${example}`;
+    this.text.title = example === undefined ? '' : t('Decoded fields filter as name:value, e.g. {0}', example);
   }
 
   /** Shows a problem with the filter (an invalid regex), or clears it. */
@@ -160,7 +164,7 @@ export class FilterBar {
     this.countsKey = key;
     setText(this.total, formatCount(total));
     this.total.dataset.count = String(total);
-    setText(this.count, matched === undefined ? '' : `${formatCount(matched)} of ${formatCount(total)}${scanning ? ' (filtering…)' : ''}`);
+    setText(this.count, matched === undefined ? '' : scanning ? t('{0} of {1} (filtering…)', formatCount(matched), formatCount(total)) : t('{0} of {1}', formatCount(matched), formatCount(total)));
   }
 
   focus(): void {

@@ -4,6 +4,7 @@
 // search and at most one block. 1 bit per scanned entry: a million entries, whatever matches, 125 KB.
 // Evicted entries are trimmed off the front with a moving start, compacted as it passes half the bits.
 import { popcount32, type MatchBits } from '../shared/matchBits';
+import { t } from './l10n';
 
 /** Words per counted block (1,024 entries). */
 const BLOCK_WORDS = 32;
@@ -68,7 +69,7 @@ export class FilterMatches {
     if (to <= from) return;
     if (this.bits === 0 && this.startBit === 0) this.base = from;
     let p = from - this.base;
-    if (p < this.bits) throw new Error(`filter matches out of order: ${from} < ${this.end}`);
+    if (p < this.bits) throw new Error(t('filter matches out of order: {0} < {1}', from, this.end));
     if (p - this.bits > MAX_GAP_BITS) {
       // Entries in the gap were evicted before the scan reached them, so were all held ones.
       this.clear();

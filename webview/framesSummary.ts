@@ -2,6 +2,7 @@
 // sets the bytes on the wire against the message as logged. No DOM: unit-tested in Node.
 import { isControlOpcode, type FramesResult, type WireFrameInfo } from '../shared/wireFrames';
 import { formatBytes, formatCount } from './entryFormat';
+import { t } from './l10n';
 
 /** Whether a frame is the compressed first frame of a message (RSV1 under permessage-deflate). */
 export function isCompressedFrame(f: WireFrameInfo, deflate: boolean): boolean {
@@ -10,16 +11,16 @@ export function isCompressedFrame(f: WireFrameInfo, deflate: boolean): boolean {
 
 /** The one-line summary above the table. */
 export function framesSummary(r: FramesResult): string {
-  const parts = [`${formatCount(r.total)} ${r.total === 1 ? 'frame' : 'frames'}`];
+  const parts = [`${formatCount(r.total)} ${r.total === 1 ? t('frame') : t('frames')}`];
   const headers = r.frames.reduce((sum, f) => sum + f.headerLength, 0);
   const complete = r.frames.length === r.total;
-  parts.push(`${formatBytes(r.wireBytes)} payload${complete ? ` + ${formatBytes(headers)} headers` : ''} on the wire`);
+  parts.push(complete ? t('{0} payload + {1} headers on the wire', formatBytes(r.wireBytes), formatBytes(headers)) : t('{0} payload on the wire', formatBytes(r.wireBytes)));
   const compressed = r.frames.some((f) => isCompressedFrame(f, r.deflate));
   if (compressed) {
     const ratio = r.messageLength > 0 ? ` (${Math.round((r.wireBytes / r.messageLength) * 100)}%)` : '';
-    parts.push(`compressed: ${formatBytes(r.wireBytes)} on the wire for a ${formatBytes(r.messageLength)} message${ratio}`);
+    parts.push(t('compressed: {0} on the wire for a {1} message{2}', formatBytes(r.wireBytes), formatBytes(r.messageLength), ratio));
   } else {
-    parts.push(`message ${formatBytes(r.messageLength)}`);
+    parts.push(t('message {0}', formatBytes(r.messageLength)));
   }
   return parts.join(' · ');
 }

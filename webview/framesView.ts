@@ -5,15 +5,16 @@ import { ANOMALY_TEXT, opcodeName, type FramesResult, type WireFrameInfo } from 
 import { h, icon } from './domBuilder';
 import { formatBytes, formatCount, formatTime } from './entryFormat';
 import { framesSummary, isCompressedFrame } from './framesSummary';
+import { t } from './l10n';
 
-const COLUMNS = ['#', 'Dir', 'FIN', 'RSV1', 'RSV2', 'RSV3', 'Opcode', 'MASK', 'Payload', 'Header', 'Notes', 'Time'] as const;
+const COLUMNS = ['#', t('Dir'), 'FIN', 'RSV1', 'RSV2', 'RSV3', t('Opcode'), 'MASK', t('Payload'), t('Header'), t('Notes'), t('Time')] as const;
 
 /** A proxy pair's legs as the Leg column and its filter name them. */
-const LEG_TEXT = { client: 'client', upstream: 'upstream' } as const;
+const LEG_TEXT = { client: t('client'), upstream: t('upstream') } as const;
 const LEG_CHOICES: ReadonlyArray<[value: '' | 'client' | 'upstream', label: string]> = [
-  ['', 'Both legs'],
-  ['client', 'Client leg'],
-  ['upstream', 'Upstream leg'],
+  ['', t('Both legs')],
+  ['client', t('Client leg')],
+  ['upstream', t('Upstream leg')],
 ];
 /** The leg the filter shows ('' both); kept for the page's life so the next entry opens the same way. */
 let shownLeg: '' | 'client' | 'upstream' = '';
@@ -27,7 +28,7 @@ function filterLegs(table: HTMLElement, leg: typeof shownLeg): void {
 function legFilter(table: HTMLElement): HTMLElement {
   const select = document.createElement('vscode-single-select') as HTMLElement & { value: string };
   select.dataset.testid = 'frames-leg';
-  select.setAttribute('aria-label', 'Show the frames of');
+  select.setAttribute('aria-label', t('Show the frames of'));
   for (const [value, label] of LEG_CHOICES) {
     const o = document.createElement('vscode-option');
     o.setAttribute('value', value);
@@ -43,31 +44,34 @@ function legFilter(table: HTMLElement): HTMLElement {
 }
 
 /** Each cell's column name, shown before its value when a narrow pane stacks a frame's cells (frames.css). */
-const LABELS: Readonly<Record<string, string>> = { fin: 'FIN', rsv1: 'RSV1', rsv2: 'RSV2', rsv3: 'RSV3', mask: 'MASK', payload: 'Payload', header: 'Header' };
+/** The Frames table's columns as data-col names them (CSS and tests read them). */
+type FrameColumn = 'index' | 'leg' | 'fin' | 'rsv1' | 'rsv2' | 'rsv3' | 'opcode' | 'mask' | 'payload' | 'header' | 'notes' | 'time';
+
+const LABELS: Readonly<Partial<Record<FrameColumn, string>>> = { fin: 'FIN', rsv1: 'RSV1', rsv2: 'RSV2', rsv3: 'RSV3', mask: 'MASK', payload: t('Payload'), header: t('Header') };
 
 const bit = (on: boolean) => (on ? '1' : '0');
 
-function cell(col: string, text: string, title?: string): HTMLTableCellElement {
+function cell(col: FrameColumn, text: string, title?: string): HTMLTableCellElement {
   const label = LABELS[col];
   return h('td', { attrs: { 'data-col': col, ...(label ? { 'data-label': label } : {}) }, text, ...(title ? { title } : {}) });
 }
 
 function row(f: WireFrameInfo, deflate: boolean, legs: boolean): HTMLTableRowElement {
   const notes: string[] = [];
-  if (isCompressedFrame(f, deflate)) notes.push('compressed');
+  if (isCompressedFrame(f, deflate)) notes.push(t('compressed'));
   for (const a of f.anomalies) notes.push(ANOMALY_TEXT[a]);
   const length = f.payloadLengthText ?? String(f.payloadLength);
   const attrs: Record<string, string> = { 'data-index': String(f.index), ...(f.leg ? { 'data-leg': f.leg } : {}) };
   const tr = h('tr', { className: `frame-row frame-${f.direction === 1 ? 'out' : 'in'}`, testId: 'frame-row', attrs }, [
     cell('index', String(f.index)),
-    h('td', { attrs: { 'data-col': 'dir' } }, [icon(f.direction === 1 ? 'arrow-up' : 'arrow-down'), f.direction === 1 ? ' out' : ' in']),
-    legs ? cell('leg', f.leg ? LEG_TEXT[f.leg] : '', f.leg === 'client' ? 'Between the client and the proxy' : 'Between the proxy and the upstream server') : undefined,
+    h('td', { attrs: { 'data-col': 'dir' } }, [icon(f.direction === 1 ? 'arrow-up' : 'arrow-down'), ' ', f.direction === 1 ? t('out') : t('in')]),
+    legs ? cell('leg', f.leg ? LEG_TEXT[f.leg] : '', f.leg === 'client' ? t('Between the client and the proxy') : t('Between the proxy and the upstream server')) : undefined,
     cell('fin', bit(f.fin)),
     cell('rsv1', bit(f.rsv1)),
     cell('rsv2', bit(f.rsv2)),
     cell('rsv3', bit(f.rsv3)),
     cell('opcode', `${opcodeName(f.opcode)} (0x${f.opcode.toString(16).toUpperCase()})`),
-    cell('mask', f.masked ? `1 · ${f.maskKey ?? ''}` : '0', f.masked ? 'Masked; the masking key in hex' : 'Not masked'),
+    cell('mask', f.masked ? `1 · ${f.maskKey ?? ''}` : '0', f.masked ? t('Masked; the masking key in hex') : t('Not masked')),
     cell('payload', length, formatBytes(f.payloadLength)),
     cell('header', String(f.headerLength)),
     h('td', { attrs: { 'data-col': 'notes' }, className: f.anomalies.length ? 'frame-anomaly' : '', text: notes.join('; ') }),
@@ -80,13 +84,13 @@ function row(f: WireFrameInfo, deflate: boolean, legs: boolean): HTMLTableRowEle
 export function renderFrames(r: FramesResult, refresh: () => void): HTMLElement {
   const refreshButton = document.createElement('vscode-toolbar-button');
   refreshButton.setAttribute('icon', 'refresh');
-  refreshButton.setAttribute('label', 'Refresh frames');
-  refreshButton.title = 'Refresh frames (a message being sent is framed once compressed)';
+  refreshButton.setAttribute('label', t('Refresh frames'));
+  refreshButton.title = t('Refresh frames (a message being sent is framed once compressed)');
   refreshButton.dataset.testid = 'frames-refresh';
   refreshButton.addEventListener('click', refresh);
   if (!r.available) {
     return h('div', { className: 'frames-view', testId: 'detail-frames' }, [
-      h('div', { className: 'muted', testId: 'frames-empty', text: 'This connection records no wire frames (a recorded session, or not a WebSocket).' }),
+      h('div', { className: 'muted', testId: 'frames-empty', text: t('This connection records no wire frames (a recorded session, or not a WebSocket).') }),
     ]);
   }
   if (r.total === 0) {
@@ -95,7 +99,7 @@ export function renderFrames(r: FramesResult, refresh: () => void): HTMLElement 
         h('div', {
           className: 'muted',
           testId: 'frames-empty',
-          text: 'No wire frames for this entry: not framed yet (a sent message waits for its compression), or evicted by the retention limit.',
+          text: t('No wire frames for this entry: not framed yet (a sent message waits for its compression), or evicted by the retention limit.'),
         }),
         refreshButton,
       ]),
@@ -103,7 +107,7 @@ export function renderFrames(r: FramesResult, refresh: () => void): HTMLElement 
   }
   // A proxy pair's frames come from two legs: a Leg column after Dir, and a filter by leg.
   const legs = r.frames.some((f) => f.leg !== undefined);
-  const columns: readonly string[] = legs ? [...COLUMNS.slice(0, 2), 'Leg', ...COLUMNS.slice(2)] : COLUMNS;
+  const columns: readonly string[] = legs ? [...COLUMNS.slice(0, 2), t('Leg'), ...COLUMNS.slice(2)] : COLUMNS;
   const table = h('table', { className: 'frames-table', testId: 'frames-table' }, [
     h('thead', {}, [h('tr', {}, columns.map((c) => h('th', { text: c, attrs: { scope: 'col' } })))]),
     h('tbody', {}, r.frames.map((f) => row(f, r.deflate, legs))),
@@ -117,7 +121,7 @@ export function renderFrames(r: FramesResult, refresh: () => void): HTMLElement 
     ]),
     table,
     r.frames.length < r.total
-      ? h('div', { className: 'muted', testId: 'frames-truncated', text: `Showing the first ${formatCount(r.frames.length)} of ${formatCount(r.total)} frames.` })
+      ? h('div', { className: 'muted', testId: 'frames-truncated', text: t('Showing the first {0} of {1} frames.', formatCount(r.frames.length), formatCount(r.total)) })
       : undefined,
   ]);
 }

@@ -6,6 +6,7 @@ import type { FramerSpecJson } from '../shared/protocol';
 import { toHex } from '../shared/codecs/hexDump';
 import { MAX_FIXED_SIZE, describeFramer, framerSpecFromJson, parseDelimiter } from '../shared/framerSpec';
 import { h, setText } from './domBuilder';
+import { t } from './l10n';
 
 /** What the control asks of the webview. */
 export interface FramingControlDeps {
@@ -22,13 +23,13 @@ type Choice = 'raw' | 'lf' | 'crlf' | 'nul' | 'delimiter' | 'length' | 'fixed';
 const PRESETS: Readonly<Record<'lf' | 'crlf' | 'nul', string>> = { lf: '0a', crlf: '0d0a', nul: '00' };
 
 const CHOICE_LABELS: ReadonlyArray<readonly [Choice, string]> = [
-  ['raw', 'Raw chunks'],
-  ['lf', 'Lines (\\n)'],
-  ['crlf', 'Lines (\\r\\n)'],
-  ['nul', 'NUL-terminated (\\0)'],
-  ['delimiter', 'Custom delimiter…'],
-  ['length', 'Length prefix…'],
-  ['fixed', 'Fixed size…'],
+  ['raw', t('Raw chunks')],
+  ['lf', t('Lines (\\n)')],
+  ['crlf', t('Lines (\\r\\n)')],
+  ['nul', t('NUL-terminated (\\0)')],
+  ['delimiter', t('Custom delimiter…')],
+  ['length', t('Length prefix…')],
+  ['fixed', t('Fixed size…')],
 ];
 
 function element<T extends HTMLElement>(tag: string, attrs: Record<string, string> = {}, testId?: string): T {
@@ -62,41 +63,41 @@ export class FramingControl {
   private readonly size: ValueElement;
   private readonly error: HTMLElement;
   /** What the host shows now, as JSON text, so re-applying the same choice sends nothing. */
-  private applied = 'null';
+  private applied = JSON.stringify(null);
 
   constructor(private readonly deps: FramingControlDeps) {
-    this.choice = select('framing-select', 'View TCP data as', CHOICE_LABELS);
+    this.choice = select('framing-select', t('View TCP data as'), CHOICE_LABELS);
     this.choice.className = 'framing-select';
-    this.choice.title = 'How the log splits the TCP byte stream into messages';
+    this.choice.title = t('How the log splits the TCP byte stream into messages');
     this.choice.addEventListener('change', () => this.onChoice());
 
-    this.delimiter = element<ValueElement>('vscode-textfield', { placeholder: '0d0a or \\r\\n', 'aria-label': 'Delimiter' }, 'framing-delimiter');
+    this.delimiter = element<ValueElement>('vscode-textfield', { placeholder: t('0d0a or \\r\\n'), 'aria-label': t('Delimiter') }, 'framing-delimiter');
     this.delimiter.className = 'framing-delimiter';
-    this.delimiter.title = 'Hex bytes (1e, 0d 0a), escapes (\\n, \\0, \\x1e) or "quoted text"; Enter applies';
+    this.delimiter.title = t('Hex bytes (1e, 0d 0a), escapes (\\n, \\0, \\x1e) or "quoted text"; Enter applies');
     this.delimiter.addEventListener('keydown', (e) => {
       if ((e as KeyboardEvent).key === 'Enter') this.applyCurrent();
     });
     this.delimiter.addEventListener('change', () => this.applyCurrent());
     this.delimiterRow = h('span', { className: 'framing-settings' }, [this.delimiter]);
 
-    this.width = select('framing-length-width', 'Length prefix width', [
-      ['1', '1 byte'],
-      ['2', '2 bytes'],
-      ['4', '4 bytes'],
+    this.width = select('framing-length-width', t('Length prefix width'), [
+      ['1', t('1 byte')],
+      ['2', t('2 bytes')],
+      ['4', t('4 bytes')],
     ]);
     this.width.value = '2';
     this.width.className = 'framing-width';
-    this.order = select('framing-length-order', 'Byte order of the length prefix', [
-      ['be', 'Big-endian'],
-      ['le', 'Little-endian'],
+    this.order = select('framing-length-order', t('Byte order of the length prefix'), [
+      ['be', t('Big-endian')],
+      ['le', t('Little-endian')],
     ]);
     this.order.className = 'framing-order';
-    this.header = element<CheckboxElement>('vscode-checkbox', { label: 'Length includes prefix' }, 'framing-length-header');
-    this.header.title = 'The length counts the prefix bytes too';
+    this.header = element<CheckboxElement>('vscode-checkbox', { label: t('Length includes prefix') }, 'framing-length-header');
+    this.header.title = t('The length counts the prefix bytes too');
     for (const el of [this.width, this.order, this.header]) el.addEventListener('change', () => this.applyCurrent());
     this.lengthRow = h('span', { className: 'framing-settings' }, [this.width, this.order, this.header]);
 
-    this.size = element<ValueElement>('vscode-textfield', { placeholder: 'bytes', 'aria-label': 'Message size in bytes', size: '6' }, 'framing-fixed-size');
+    this.size = element<ValueElement>('vscode-textfield', { placeholder: t('bytes'), 'aria-label': t('Message size in bytes'), size: '6' }, 'framing-fixed-size');
     this.size.className = 'framing-size';
     this.size.addEventListener('keydown', (e) => {
       if ((e as KeyboardEvent).key === 'Enter') this.applyCurrent();
@@ -108,7 +109,7 @@ export class FramingControl {
     this.error.hidden = true;
 
     this.element = h('span', { className: 'framing', testId: 'framing' }, [
-      h('span', { className: 'framing-label', text: 'View as' }),
+      h('span', { className: 'framing-label', text: t('View as') }),
       this.choice,
       this.delimiterRow,
       this.lengthRow,
@@ -206,7 +207,7 @@ export class FramingControl {
         const text = this.size.value.trim();
         const size = Number(text);
         if (!/^\d+$/.test(text) || size < 1 || size > MAX_FIXED_SIZE) {
-          return { problem: `The message size must be a whole number of bytes from 1 to ${MAX_FIXED_SIZE}.` };
+          return { problem: t('The message size must be a whole number of bytes from 1 to {0}.', MAX_FIXED_SIZE) };
         }
         return { spec: { type: 'fixed', size } };
       }

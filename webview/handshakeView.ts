@@ -5,6 +5,7 @@ import { visibleText } from '../shared/codecs/utf8Decode';
 import { renderCertificateChain } from './certificateChainView';
 import { clear, h, icon } from './domBuilder';
 import { formatBytes } from './entryFormat';
+import { t } from './l10n';
 
 /** What the Connection tab shows. */
 export interface ConnectionDetails {
@@ -19,7 +20,7 @@ export interface ConnectionDetails {
 const lenient = new TextDecoder('utf-8');
 
 function headerTable(headers: ReadonlyArray<readonly [string, string]>): HTMLElement {
-  if (headers.length === 0) return h('div', { className: 'muted', text: 'No headers.' });
+  if (headers.length === 0) return h('div', { className: 'muted', text: t('No headers.') });
   const table = h('table', { className: 'kv-table headers' });
   for (const [name, value] of headers) {
     table.append(h('tr', {}, [h('th', { text: visibleText(name), attrs: { scope: 'row' } }), h('td', { text: visibleText(value) })]));
@@ -41,12 +42,12 @@ function section(title: string, testId: string | undefined, children: ReadonlyAr
 }
 
 function requestSection(hs: HandshakeInfo): HTMLElement {
-  return section('Request', 'handshake-request', [h('div', { className: 'start-line', text: visibleText(hs.requestLine) }), headerTable(hs.requestHeaders)]);
+  return section(t('Request'), 'handshake-request', [h('div', { className: 'start-line', text: visibleText(hs.requestLine) }), headerTable(hs.requestHeaders)]);
 }
 
 function responseSection(hs: HandshakeInfo): HTMLElement {
   if (!hs.statusLine) {
-    return section('Response', 'handshake-response', [h('div', { className: 'muted', text: 'No response received (yet).' })]);
+    return section(t('Response'), 'handshake-response', [h('div', { className: 'muted', text: t('No response received (yet).') })]);
   }
   const ok = hs.status === 101;
   const children: Array<Node | undefined> = [
@@ -55,29 +56,31 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
   ];
   if (hs.responseBody && hs.responseBody.length > 0) {
     children.push(
-      h('div', { className: 'subhead', text: `Body${hs.responseBodyTruncated ? ` (first ${formatBytes(hs.responseBody.length)})` : ''}` }),
+      h('div', { className: 'subhead', text: hs.responseBodyTruncated ? t('Body (first {0})', formatBytes(hs.responseBody.length)) : t('Body') }),
       h('pre', { className: 'response-body', text: lenient.decode(hs.responseBody) }),
     );
   }
-  return section('Response', 'handshake-response', children);
+  return section(t('Response'), 'handshake-response', children);
 }
 
 function tlsSection(tls: TlsInfo): HTMLElement {
   const why = tls.authorizationError
-    ? `: ${visibleText(tls.authorizationReason && tls.authorizationReason !== tls.authorizationError ? `${tls.authorizationReason} (${tls.authorizationError})` : tls.authorizationError)}`
-    : '';
+    ? visibleText(tls.authorizationReason && tls.authorizationReason !== tls.authorizationError ? `${tls.authorizationReason} (${tls.authorizationError})` : tls.authorizationError)
+    : undefined;
   const trust = tls.authorized
-    ? h('div', { className: 'status-ok', testId: 'tls-verification' }, [icon('pass'), ' Certificate verified'])
-    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), ` Certificate not verified${why} — accepted because self-signed certificates are allowed`]);
+    ? h('div', { className: 'status-ok', testId: 'tls-verification' }, [icon('pass'), ' ', t('Certificate verified')])
+    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), ' ', why === undefined
+          ? t('Certificate not verified — accepted because self-signed certificates are allowed')
+          : t('Certificate not verified: {0} — accepted because self-signed certificates are allowed', why)]);
   const chain = tls.chain ?? (tls.peerCertificate ? [tls.peerCertificate] : []);
   return section('TLS', 'handshake-tls', [
     trust,
     kvTable([
-      ['Protocol', tls.protocol],
-      ['Cipher', tls.cipher],
+      [t('Protocol'), tls.protocol],
+      [t('Cipher'), tls.cipher],
       ['ALPN', tls.alpnProtocol],
     ]),
-    chain.length > 0 ? h('div', { className: 'subhead', text: chain.length > 1 ? `Certificate chain (${chain.length}, leaf → root)` : 'Peer certificate' }) : undefined,
+    chain.length > 0 ? h('div', { className: 'subhead', text: chain.length > 1 ? t('Certificate chain ({0}, leaf → root)', chain.length) : t('Peer certificate') }) : undefined,
     chain.length > 0 ? renderCertificateChain(chain) : undefined,
   ]);
 }
@@ -91,15 +94,15 @@ export function renderConnectionDetails(container: HTMLElement, d: ConnectionDet
       parts.push(requestSection(d.handshake), responseSection(d.handshake));
     } else {
       parts.push(
-        section('Request', 'handshake-request', [h('div', { className: 'muted', text: 'Not sent yet.' })]),
-        section('Response', 'handshake-response', [h('div', { className: 'muted', text: 'No response yet.' })]),
+        section(t('Request'), 'handshake-request', [h('div', { className: 'muted', text: t('Not sent yet.') })]),
+        section(t('Response'), 'handshake-response', [h('div', { className: 'muted', text: t('No response yet.') })]),
       );
     }
     if (d.protocol || d.extensions) {
-      parts.push(section('Negotiated', undefined, [kvTable([['Subprotocol', d.protocol], ['Extensions', d.extensions]])]));
+      parts.push(section(t('Negotiated'), undefined, [kvTable([[t('Subprotocol'), d.protocol], [t('Extensions'), d.extensions]])]));
     }
   } else {
-    parts.push(h('div', { className: 'muted', text: `Raw TCP connection to ${visibleText(d.target)}: there is no handshake beyond ${d.tls ? 'TLS' : 'TCP'}.` }));
+    parts.push(h('div', { className: 'muted', text: t('Raw TCP connection to {0}: there is no handshake beyond {1}.', visibleText(d.target), d.tls ? 'TLS' : 'TCP') }));
   }
   if (d.tls) parts.push(tlsSection(d.tls));
   container.append(...parts.filter((p): p is Node => p !== undefined));

@@ -8,6 +8,7 @@ import { formatName } from './decodeNames';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { h, setText } from './domBuilder';
 import { formatBytes, kindLabel } from './entryFormat';
+import { t } from './l10n';
 
 /** What the hold panel asks of the host channel and the composer. */
 export interface HoldPanelDeps {
@@ -39,7 +40,7 @@ interface Editing {
   decoded: boolean;
 }
 
-const LEG: Record<ProxyDirectionName, string> = { toServer: 'client → server', toClient: 'server → client' };
+const LEG: Record<ProxyDirectionName, string> = { toServer: t('client → server'), toClient: t('server → client') };
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
@@ -60,29 +61,29 @@ export class HoldPanel {
   private edited: Editing | undefined;
 
   constructor(private readonly deps: HoldPanelDeps) {
-    this.holdToServer = this.checkbox('client → server', 'hold-to-server', 'Hold messages from the client instead of forwarding them to the server');
-    this.holdToClient = this.checkbox('server → client', 'hold-to-client', 'Hold messages from the server instead of forwarding them to the client');
+    this.holdToServer = this.checkbox(t('client → server'), 'hold-to-server', t('Hold messages from the client instead of forwarding them to the server'));
+    this.holdToClient = this.checkbox(t('server → client'), 'hold-to-client', t('Hold messages from the server instead of forwarding them to the client'));
     this.count = h('span', { className: 'count-label', testId: 'held-count' });
-    this.list = h('div', { className: 'held-list', testId: 'held-list', attrs: { role: 'list', 'aria-label': 'Held messages' } });
+    this.list = h('div', { className: 'held-list', testId: 'held-list', attrs: { role: 'list', 'aria-label': t('Held messages') } });
     this.editNote = h('span', { className: 'held-edit-note', testId: 'held-editing' });
-    const cancelEdit = this.button('Cancel edit', 'held-edit-cancel', () => this.stopEditing(), 'close');
+    const cancelEdit = this.button(t('Cancel edit'), 'held-edit-cancel', () => this.stopEditing(), 'close');
     this.decodedSwitch = document.createElement('vscode-checkbox') as CheckboxElement;
-    this.decodedSwitch.setAttribute('label', 'Decoded');
+    this.decodedSwitch.setAttribute('label', t('Decoded'));
     this.decodedSwitch.dataset.testid = 'held-edit-decoded';
     this.decodedSwitch.addEventListener('change', () => this.switchDecoded(this.decodedSwitch.checked));
     const editRow = h('div', { className: 'held-edit-row' }, [this.editNote, this.decodedSwitch, cancelEdit]);
     editRow.hidden = true;
     this.editNote.dataset.row = 'edit';
     this.element = h('div', { className: 'hold-panel', testId: 'hold-panel' }, [
-      h('div', { className: 'hold-bar', attrs: { role: 'toolbar', 'aria-label': 'Hold' } }, [
+      h('div', { className: 'hold-bar', attrs: { role: 'toolbar', 'aria-label': t('Hold') } }, [
         h('span', { className: 'codicon codicon-debug-pause', attrs: { 'aria-hidden': 'true' } }),
-        h('span', { text: 'Hold' }),
+        h('span', { text: t('Hold') }),
         this.holdToServer,
         this.holdToClient,
         this.count,
         h('span', { className: 'spacer' }),
-        this.button('Forward all', 'held-forward-all', () => this.run(this.deps.all('release'))),
-        this.button('Drop all', 'held-drop-all', () => this.run(this.deps.all('drop'))),
+        this.button(t('Forward all'), 'held-forward-all', () => this.run(this.deps.all('release'))),
+        this.button(t('Drop all'), 'held-drop-all', () => this.run(this.deps.all('drop'))),
       ]),
       editRow,
       this.list,
@@ -90,19 +91,19 @@ export class HoldPanel {
     this.element.hidden = true;
 
     this.sendToSelect = document.createElement('vscode-single-select') as ValueElement;
-    this.sendToSelect.setAttribute('aria-label', 'Send to');
+    this.sendToSelect.setAttribute('aria-label', t('Send to'));
     this.sendToSelect.dataset.testid = 'composer-inject';
     for (const [value, label] of [
-      ['toServer', 'server'],
-      ['toClient', 'client'],
+      ['toServer', t('server')],
+      ['toClient', t('client')],
     ] as const) {
       const o = document.createElement('vscode-option');
       o.setAttribute('value', value);
       o.textContent = label;
       this.sendToSelect.append(o);
     }
-    this.sendToSelect.title = 'Inject the message toward the server (as if the client sent it) or toward the client';
-    this.sendTo = h('span', { className: 'composer-send-to' }, [h('span', { text: 'Send to:' }), this.sendToSelect]);
+    this.sendToSelect.title = t('Inject the message toward the server (as if the client sent it) or toward the client');
+    this.sendTo = h('span', { className: 'composer-send-to' }, [h('span', { text: t('Send to:') }), this.sendToSelect]);
     this.sendTo.hidden = true;
   }
 
@@ -121,7 +122,7 @@ export class HoldPanel {
     this.holdToServer.checked = info.toServer;
     this.holdToClient.checked = info.toClient;
     const total = info.held.length + info.omitted;
-    setText(this.count, total === 0 ? 'nothing held' : `${total} held`);
+    setText(this.count, total === 0 ? t('nothing held') : t('{0} held', total));
     this.list.replaceChildren(...info.held.map((m) => this.row(m)));
     // The message being edited was forwarded or dropped meanwhile: the edit has nowhere to go.
     if (this.edited && !info.held.some((m) => m.id === this.edited!.id)) this.edited = undefined;
@@ -147,7 +148,7 @@ export class HoldPanel {
   /** Forwards the edited message in place of the held one; the composer calls this instead of sending. */
   async forwardEdited(message: ComposerMessage): Promise<{ bytes: number }> {
     const edited = this.edited;
-    if (edited === undefined) throw new Error('No held message is being edited.');
+    if (edited === undefined) throw new Error(t('No held message is being edited.'));
     // A refused edit rejects here (the composer shows why) and the message stays held and edited.
     const bytes = edited.decoded ? await this.deps.release(edited.id, undefined, message.input) : await this.deps.release(edited.id, message);
     this.stopEditing();
@@ -163,9 +164,9 @@ export class HoldPanel {
       h('span', { className: 'held-kind', text: kindLabel(m.kind) }),
       h('span', { className: 'held-size', text: formatBytes(m.size) }),
       h('span', { className: 'held-preview', testId: 'held-preview', text: preview, title: preview }),
-      this.button('Forward', 'held-forward', () => this.run(this.deps.release(m.id).then(() => {}))),
-      this.button('Edit', 'held-edit', () => void this.startEditing(m)),
-      this.button('Drop', 'held-drop', () => this.run(this.deps.drop(m.id))),
+      this.button(t('Forward'), 'held-forward', () => this.run(this.deps.release(m.id).then(() => {}))),
+      this.button(t('Edit'), 'held-edit', () => void this.startEditing(m)),
+      this.button(t('Drop'), 'held-drop', () => this.run(this.deps.drop(m.id))),
     ]);
     if (m.id === this.edited?.id) row.classList.add('editing');
     return row;
@@ -205,13 +206,14 @@ export class HoldPanel {
     const as = edited?.editable ? editableName(edited.editable) : undefined;
     this.decodedSwitch.hidden = as === undefined;
     this.decodedSwitch.checked = edited?.decoded ?? false;
-    this.decodedSwitch.setAttribute('label', as === undefined ? 'Decoded' : `Decoded (${as})`);
-    this.decodedSwitch.title = as === undefined ? '' : `Edit the message as ${as} JSON, re-encoded on Forward; untick to edit its bytes`;
+    this.decodedSwitch.setAttribute('label', as === undefined ? t('Decoded') : t('Decoded ({0})', as));
+    this.decodedSwitch.title = as === undefined ? '' : t('Edit the message as {0} JSON, re-encoded on Forward; untick to edit its bytes', as);
     let note = '';
     if (held && edited) {
-      const how = edited.decoded ? ` as ${as} JSON` : edited.notEditable ? ` as bytes (${edited.notEditable})` : '';
-      const then = edited.decoded ? 'then Forward edited (encoded back)' : 'then Forward edited';
-      note = `Editing #${held.id} (${LEG[held.direction]})${how}: change it in the composer, ${then}`;
+      const leg = LEG[held.direction];
+      if (edited.decoded) note = t('Editing #{0} ({1}) as {2} JSON: change it in the composer, then Forward edited (encoded back)', held.id, leg, as ?? '');
+      else if (edited.notEditable) note = t('Editing #{0} ({1}) as bytes ({2}): change it in the composer, then Forward edited', held.id, leg, edited.notEditable);
+      else note = t('Editing #{0} ({1}): change it in the composer, then Forward edited', held.id, leg);
     }
     setText(this.editNote, note);
     this.deps.onChange();

@@ -3,6 +3,7 @@
 import type { LayerSendForm } from '../shared/decode/layerForms';
 import { validateComposerInput } from '../shared/codecs/composerInput';
 import { customElement, h } from './domBuilder';
+import { t } from './l10n';
 
 export type ValueElement = HTMLElement & { value: string; invalid: boolean };
 export type CheckboxElement = HTMLElement & { checked: boolean };
@@ -72,7 +73,7 @@ export function jsonProblem(text: string, what: string, shape: 'array' | 'object
   if (!checked.ok) return `${what}: ${checked.error.message}`;
   const value: unknown = JSON.parse(text);
   const fits = shape === 'array' ? Array.isArray(value) : typeof value === 'object' && value !== null && !Array.isArray(value);
-  return fits ? undefined : `${what} must be a JSON ${shape === 'array' ? 'array: [ … ]' : 'object: { … }'}.`;
+  return fits ? undefined : shape === 'array' ? t('{0} must be a JSON array: [ … ].', what) : t('{0} must be a JSON object: { … }.', what);
 }
 
 /** Marks a field invalid while `problem` names it. */

@@ -5,6 +5,7 @@ import type { MatchBits } from '../shared/matchBits';
 import type { PanelStats } from '../shared/protocol';
 import { FilterMatches } from './filterMatches';
 import { PAGE_ENTRIES, PageCache } from './pageCache';
+import { t } from './l10n';
 
 /** How the store asks the host for entries. */
 export interface EntrySource {
@@ -225,7 +226,7 @@ export class LogStore {
         done();
         const now = performance.now();
         for (const k of keys) this.failedAt.set(k, now);
-        this.onError(`Could not load log entries: ${e instanceof Error ? e.message : String(e)}`);
+        this.onError(t('Could not load log entries: {0}', e instanceof Error ? e.message : String(e)));
         this.onChange();
       },
     );

@@ -21,6 +21,7 @@ import { Composer } from './composer';
 import { EncodeOption } from './composerEncodeOption';
 import { forwardControlLabels } from './controlLabels';
 import { DetailPane } from './detailPane';
+import { pagedDecoded } from './decodedView';
 import { decodeIsOn, defaultFormat, fieldFilterExample } from './decodeNames';
 import { DecodeStatus } from './decodeStatus';
 import { SummaryCache } from './summaryCache';
@@ -184,11 +185,7 @@ function start(): void {
       void channel.sendRequest('sessionCommand', params).catch((e: unknown) => reportError(toErrorInfo(e).message));
     },
   });
-  const framing = new FramingControl({
-    apply: async (spec) => {
-      await channel.sendRequest('setFraming', { spec });
-    },
-  });
+  const framing = new FramingControl({ apply: async (spec) => void (await channel.sendRequest('setFraming', { spec })) });
   toolbar.addControl(framing.element);
   toolbar.addControl(decodeStatus.element);
   const pairing = new PairingField({
@@ -219,8 +216,11 @@ function start(): void {
     copy: async (seq, as) => {
       await channel.sendRequest('copy', { seq, as });
     },
+    copyRange: async (seq, offset, length, as) => {
+      await channel.sendRequest('copy', { seq, as, offset, length });
+    },
     savePayload: (seq) => channel.sendRequest('savePayload', { seq }),
-    getDecoded: (seq) => channel.sendRequest('getDecoded', { seq }).then((r) => r.decoded),
+    getDecoded: (seq) => channel.sendRequest('getDecoded', { seq, paged: true }).then((r) => pagedDecoded(r, (p) => channel.sendRequest('getDecodedChildren', p))),
     onTabChange: (tab) => host.remember({ tab }),
   });
   const timingLine = new TimingLine({

@@ -6,6 +6,7 @@ import type { ComposerFormat } from '../shared/protocol';
 import { validateComposerInput } from '../shared/codecs/composerInput';
 import { checkbox, choice, formRow, jsonProblem, markInvalid, textArea, textField, type LayerForm } from './layerFormFields';
 import { h } from './domBuilder';
+import { t } from './l10n';
 
 type Action = MqttForm['action'];
 
@@ -15,16 +16,16 @@ export function mqttForm(onChange: () => void): LayerForm {
     arrange();
     onChange();
   };
-  const action = choice('mqtt-action', 'Action', [['publish', 'Publish'], ['subscribe', 'Subscribe'], ['unsubscribe', 'Unsubscribe']], changed);
-  const topic = textField('mqtt-topic', 'Topic', 'sensors/1', onChange);
+  const action = choice('mqtt-action', t('Action'), [['publish', t('Publish')], ['subscribe', t('Subscribe')], ['unsubscribe', t('Unsubscribe')]], changed);
+  const topic = textField('mqtt-topic', t('Topic'), 'sensors/1', onChange);
   const qos = choice('mqtt-qos', 'QoS', [['0', 'QoS 0'], ['1', 'QoS 1'], ['2', 'QoS 2']], onChange);
-  const retain = checkbox('mqtt-retain', 'Retain', onChange);
-  const format = choice('mqtt-format', 'Payload format', [['text', 'Text'], ['json', 'JSON'], ['hex', 'Hex'], ['base64', 'Base64']], onChange);
-  const payload = textArea('mqtt-payload', 'Payload', 'Payload — Ctrl+Enter to send', onChange);
-  const properties = textArea('mqtt-properties', 'MQTT 5 properties, a JSON object (optional)', '{"contentType": "application/json"}', onChange, 1);
+  const retain = checkbox('mqtt-retain', t('Retain'), onChange);
+  const format = choice('mqtt-format', t('Payload format'), [['text', t('Text')], ['json', 'JSON'], ['hex', t('Hex')], ['base64', 'Base64']], onChange);
+  const payload = textArea('mqtt-payload', t('Payload'), t('Payload — Ctrl+Enter to send'), onChange);
+  const properties = textArea('mqtt-properties', t('MQTT 5 properties, a JSON object (optional)'), '{"contentType": "application/json"}', onChange, 1);
   const publishOnly = [retain, format, payload, properties];
   const element = h('div', { className: 'layer-form', testId: 'layer-form', attrs: { 'data-layer': 'mqtt' } }, [
-    formRow(['Action', action], ['Topic', topic], qos, retain, format),
+    formRow([t('Action'), action], [t('Topic'), topic], qos, retain, format),
     payload,
     properties,
   ]);
@@ -33,7 +34,7 @@ export function mqttForm(onChange: () => void): LayerForm {
     const publish = current() === 'publish';
     for (const el of publishOnly) el.hidden = !publish;
     qos.hidden = current() === 'unsubscribe';
-    topic.setAttribute('aria-label', publish ? 'Topic' : 'Topic filter');
+    topic.setAttribute('aria-label', publish ? t('Topic') : t('Topic filter'));
     topic.setAttribute('placeholder', publish ? 'sensors/1' : 'sensors/#');
   }
   arrange();
@@ -44,20 +45,20 @@ export function mqttForm(onChange: () => void): LayerForm {
       const name = topic.value;
       const act = current();
       markInvalid(topic, name === '');
-      if (name === '') return { problem: act === 'publish' ? 'Name the topic to publish to.' : 'Name the topic filter.' };
+      if (name === '') return { problem: act === 'publish' ? t('Name the topic to publish to.') : t('Name the topic filter.') };
       const level = Number(qos.value || '0') as 0 | 1 | 2;
       if (act === 'unsubscribe') return { form: { layer: 'mqtt', action: 'unsubscribe', topic: name } };
       if (act === 'subscribe') return { form: { layer: 'mqtt', action: 'subscribe', topic: name, qos: level } };
       if (/[+#]/.test(name)) {
         markInvalid(topic, true);
-        return { problem: `A publish names one topic: the wildcards + and # belong in subscriptions ('${name}').` };
+        return { problem: t('A publish names one topic: the wildcards + and # belong in subscriptions (\'{0}\').', name) };
       }
       const fmt = (format.value || 'text') as ComposerFormat;
       const checked = validateComposerInput(payload.value, fmt);
       markInvalid(payload, !checked.ok);
-      if (!checked.ok) return { problem: `Payload: ${checked.error.message}` };
+      if (!checked.ok) return { problem: t('Payload: {0}', checked.error.message) };
       const props = properties.value.trim();
-      const propsProblem = props === '' ? undefined : jsonProblem(props, 'Properties', 'object');
+      const propsProblem = props === '' ? undefined : jsonProblem(props, t('Properties'), 'object');
       markInvalid(properties, propsProblem !== undefined);
       if (propsProblem) return { problem: propsProblem };
       return {

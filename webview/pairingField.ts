@@ -2,6 +2,7 @@
 // path and keeps it for the panel, so it survives a reload of the page and a reconnect.
 import { toErrorInfo } from '../shared/messageHandler';
 import { h, setText } from './domBuilder';
+import { t } from './l10n';
 
 /** Milliseconds of typing pause before the field is applied. */
 const TYPING_DELAY_MS = 400;
@@ -28,8 +29,8 @@ export class PairingField {
     this.input.className = 'pair-field';
     this.input.dataset.testid = 'pair-field';
     this.input.setAttribute('placeholder', 'id');
-    this.input.setAttribute('aria-label', 'Pair requests and responses by this JSON field (empty: off)');
-    this.input.title = 'Pair by JSON field: an outgoing JSON message is answered by the next incoming one with the same value here (e.g. id, params.requestId). Empty: off.';
+    this.input.setAttribute('aria-label', t('Pair requests and responses by this JSON field (empty: off)'));
+    this.input.title = t('Pair by JSON field: an outgoing JSON message is answered by the next incoming one with the same value here (e.g. id, params.requestId). Empty: off.');
     const linkIcon = document.createElement('vscode-icon');
     linkIcon.setAttribute('name', 'arrow-swap');
     linkIcon.setAttribute('slot', 'content-before');
@@ -41,7 +42,7 @@ export class PairingField {
     });
     this.error = h('span', { className: 'filter-error', testId: 'pair-field-error', attrs: { role: 'alert' } });
     this.error.hidden = true;
-    this.element = h('span', { className: 'pair-group' }, [h('span', { className: 'count-label', text: 'Pair by' }), this.input, this.error]);
+    this.element = h('span', { className: 'pair-group' }, [h('span', { className: 'count-label', text: t('Pair by') }), this.input, this.error]);
   }
 
   /** The field the host pairs by (from a snapshot or stats); shown unless the user is editing it. */

@@ -2,6 +2,7 @@
 // in a small least-recently-used cache, so a view of a 256 MiB message holds a few pages, never the
 // whole payload (as vscode-hexeditor pages files of any size). Views draw from `cached` synchronously
 // and ask `load` for what is missing; a page that arrives for an entry no longer shown is dropped.
+import { t } from './l10n';
 import type { PayloadPage } from '../shared/protocol';
 
 /** Bytes per page fetched from the host. */
@@ -67,7 +68,7 @@ export class PayloadSource {
 
   /** Bytes [offset, offset + length) clipped to the payload, fetching the pages not cached; at most MAX_LOAD bytes. */
   async load(offset: number, length: number): Promise<Uint8Array> {
-    if (length > MAX_LOAD) throw new RangeError(`A payload source loads at most ${MAX_LOAD} bytes at once`);
+    if (length > MAX_LOAD) throw new RangeError(t('A payload source loads at most {0} bytes at once', MAX_LOAD));
     const start = Math.max(0, Math.min(offset, this.total));
     const end = Math.min(this.total, start + Math.max(0, length));
     if (end > start) {
@@ -80,7 +81,7 @@ export class PayloadSource {
     const bytes = this.cached(start, end - start);
     if (bytes) return bytes;
     // Disposed while loading, or evicted by a concurrent load: read the range again.
-    if (this.disposed) throw new Error('The entry is no longer shown');
+    if (this.disposed) throw new Error(t('The entry is no longer shown'));
     return this.load(start, end - start);
   }
 

@@ -7,6 +7,7 @@ import { AutoReplyEditor } from './autoReplyEditor';
 import { h } from './domBuilder';
 import { PeerBar } from './peerBar';
 import type { ToolbarMode } from './toolbar';
+import { t } from './l10n';
 
 /** What the server part asks of the host channel and the rest of the page. */
 export interface ServerPanelDeps {
@@ -41,8 +42,8 @@ export class ServerPanel {
       onActiveCount: (count) => this.peerBar.setActiveRules(count),
     });
     this.broadcastOption = document.createElement('vscode-checkbox') as CheckboxElement;
-    this.broadcastOption.setAttribute('label', 'Broadcast to all peers');
-    this.broadcastOption.title = 'Send to every open peer of this server';
+    this.broadcastOption.setAttribute('label', t('Broadcast to all peers'));
+    this.broadcastOption.title = t('Send to every open peer of this server');
     this.broadcastOption.dataset.testid = 'composer-broadcast';
     this.broadcastOption.hidden = true;
     this.broadcastOption.addEventListener('change', () => {

@@ -3,6 +3,7 @@
 import type { StompForm } from '../shared/decode/layerForms';
 import { button, h } from './domBuilder';
 import { choice, formRow, markInvalid, textArea, textField, type LayerForm, type ValueElement } from './layerFormFields';
+import { t } from './l10n';
 
 const COMMANDS: readonly StompForm['command'][] = ['SEND', 'SUBSCRIBE', 'UNSUBSCRIBE', 'ACK', 'NACK', 'BEGIN', 'COMMIT', 'ABORT', 'DISCONNECT'];
 /** Commands that name a destination. */
@@ -20,33 +21,33 @@ export function stompForm(onChange: () => void): LayerForm {
     arrange();
     onChange();
   };
-  const command = choice('stomp-command', 'Command', COMMANDS.map((c) => [c, c] as const), changed);
-  const destination = textField('stomp-destination', 'Destination', '/queue/test', onChange);
-  const body = textArea('stomp-body', 'Body', 'Body — Ctrl+Enter to send', onChange);
-  const headerList = h('div', { className: 'stomp-headers', testId: 'stomp-headers', attrs: { role: 'group', 'aria-label': 'Headers' } });
+  const command = choice('stomp-command', t('Command'), COMMANDS.map((c) => [c, c] as const), changed);
+  const destination = textField('stomp-destination', t('Destination'), '/queue/test', onChange);
+  const body = textArea('stomp-body', t('Body'), t('Body — Ctrl+Enter to send'), onChange);
+  const headerList = h('div', { className: 'stomp-headers', testId: 'stomp-headers', attrs: { role: 'group', 'aria-label': t('Headers') } });
   const rows: HeaderRow[] = [];
   const addHeader = (): HeaderRow => {
-    const name = textField('stomp-header-name', `Header ${rows.length + 1} name`, 'name', onChange);
-    const value = textField('stomp-header-value', `Header ${rows.length + 1} value`, 'value', onChange);
-    const remove = button('Remove', () => {
+    const name = textField('stomp-header-name', t('Header {0} name', rows.length + 1), t('name'), onChange);
+    const value = textField('stomp-header-value', t('Header {0} value', rows.length + 1), t('value'), onChange);
+    const remove = button(t('Remove'), () => {
       rows.splice(rows.indexOf(row), 1);
       row.element.remove();
       onChange();
     }, true, 'close');
     remove.dataset.testid = 'stomp-header-remove';
-    remove.setAttribute('aria-label', `Remove header ${rows.length + 1}`);
+    remove.setAttribute('aria-label', t('Remove header {0}', rows.length + 1));
     const row: HeaderRow = { element: h('div', { className: 'layer-row stomp-header' }, [name, value, remove]), name, value };
     rows.push(row);
     headerList.append(row.element);
     return row;
   };
-  const add = button('Add header', () => {
+  const add = button(t('Add header'), () => {
     addHeader().name.focus();
     onChange();
   }, true, 'add');
   add.dataset.testid = 'stomp-header-add';
   const element = h('div', { className: 'layer-form', testId: 'layer-form', attrs: { 'data-layer': 'stomp' } }, [
-    formRow(['Command', command], ['Destination', destination], add),
+    formRow([t('Command'), command], [t('Destination'), destination], add),
     headerList,
     body,
   ]);
@@ -66,16 +67,16 @@ export function stompForm(onChange: () => void): LayerForm {
       const dest = destination.value.trim();
       const needsDestination = WITH_DESTINATION.has(cmd);
       markInvalid(destination, needsDestination && dest === '');
-      if (needsDestination && dest === '') return { problem: `${cmd} needs a destination.` };
+      if (needsDestination && dest === '') return { problem: t('{0} needs a destination.', cmd) };
       const headers: [string, string][] = [];
       for (let i = 0; i < rows.length; i++) {
         const { name, value } = rows[i]!;
         const bad = name.value === '' || /[:\r\n]/.test(name.value) || /[\r\n]/.test(value.value);
         markInvalid(name, bad);
         if (name.value === '' && value.value === '') continue;
-        if (name.value === '') return { problem: `Header ${i + 1} has a value but no name.` };
-        if (/[:\r\n]/.test(name.value)) return { problem: `Header ${i + 1}'s name cannot hold ':' or a line break ('${name.value}').` };
-        if (/[\r\n]/.test(value.value)) return { problem: `Header ${i + 1}'s value cannot hold a line break.` };
+        if (name.value === '') return { problem: t('Header {0} has a value but no name.', i + 1) };
+        if (/[:\r\n]/.test(name.value)) return { problem: t('Header {0}\'s name cannot hold \':\' or a line break (\'{1}\').', i + 1, name.value) };
+        if (/[\r\n]/.test(value.value)) return { problem: t('Header {0}\'s value cannot hold a line break.', i + 1) };
         headers.push([name.value, value.value]);
       }
       const form: StompForm = {

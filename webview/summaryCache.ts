@@ -3,6 +3,7 @@
 // one getSummaries request. Answers are kept by seq until the reading changes (a decodeState) or the log
 // starts over; a row shows its raw preview until its summary is here.
 import { MAX_SUMMARY_SEQS } from '../shared/protocol/decode';
+import { t } from './l10n';
 
 /** What the cache asks of the host. */
 export interface SummarySource {
@@ -113,7 +114,7 @@ export class SummaryCache {
           this.pending.delete(seq);
           this.bySeq.set(seq, null);
         }
-        this.onError(`Could not load summaries: ${e instanceof Error ? e.message : String(e)}`);
+        this.onError(t('Could not load summaries: {0}', e instanceof Error ? e.message : String(e)));
         this.onChange();
       },
     );

@@ -1,5 +1,6 @@
 // How durations and round-trip summaries read: "0.42 ms", "3.4 ms", "1.25 s", "RTT 12 · med 3.4 ms …".
 import type { RttSummary, TimingSummary } from '../shared/timingModel';
+import { t } from './l10n';
 
 /** A duration for people, with precision where it matters: 0.042 ms, 3.4 ms, 250 ms, 1.25 s, 2 min 5 s. */
 export function formatDuration(ms: number): string {
@@ -18,18 +19,18 @@ export function formatDuration(ms: number): string {
 function one(label: string, s: RttSummary): string {
   const parts = [`${label} ${s.count}`];
   if (s.count > 0 && s.medianMs !== undefined) {
-    parts.push(`min ${formatDuration(s.minMs!)}`, `med ${formatDuration(s.medianMs)}`, `p95 ${formatDuration(s.p95Ms!)}`, `max ${formatDuration(s.maxMs!)}`);
+    parts.push(`min ${formatDuration(s.minMs!)}`, t('med {0}', formatDuration(s.medianMs)), t('p95 {0}', formatDuration(s.p95Ms!)), t('max {0}', formatDuration(s.maxMs!)));
   }
-  if (s.unanswered > 0) parts.push(`${s.unanswered} unanswered`);
+  if (s.unanswered > 0) parts.push(t('{0} unanswered', s.unanswered));
   return parts.join(' · ');
 }
 
 /** The stats-line text of the round-trip summaries; empty when there is nothing to report. */
-export function formatTimingSummary(t: TimingSummary | undefined): string {
-  if (!t) return '';
+export function formatTimingSummary(summary: TimingSummary | undefined): string {
+  if (!summary) return '';
   const parts: string[] = [];
-  if (t.json) parts.push(one(`RTT (${t.field})`, t.json));
-  if (t.ping) parts.push(one('Ping', t.ping));
-  if (t.ack) parts.push(one('Ack', t.ack));
+  if (summary.json) parts.push(one(`RTT (${summary.field})`, summary.json));
+  if (summary.ping) parts.push(one(t('Ping'), summary.ping));
+  if (summary.ack) parts.push(one(t('Ack'), summary.ack));
   return parts.join('  |  ');
 }

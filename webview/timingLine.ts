@@ -3,6 +3,7 @@
 import type { EntryPair, EntryTiming, TimingSummary } from '../shared/timingModel';
 import { clear, h } from './domBuilder';
 import { formatDuration } from './timingFormat';
+import { t, tParts } from './l10n';
 
 /** What the timing line needs from the rest of the webview. */
 export interface TimingLineDeps {
@@ -11,11 +12,13 @@ export interface TimingLineDeps {
   jump(seq: number): void;
 }
 
-/** How each side of a pair reads, per kind of pair. */
-const PAIR_WORDS: Record<EntryPair['via'], { request: string; response: string }> = {
-  json: { request: 'Answered by ', response: 'Response to ' },
-  ping: { request: 'Pong ', response: 'Pong to ping ' },
-  ack: { request: 'Acknowledged by ', response: 'Ack to ' },
+type PairSentence = (link: HTMLElement, rtt: string) => Array<HTMLElement | string>;
+
+/** How each side of a pair reads, per kind of pair: the other entry's link and the round trip time. */
+const PAIR_WORDS: Record<EntryPair['via'], { request: PairSentence; response: PairSentence }> = {
+  json: { request: (link, rtt) => tParts('Answered by {0} after {1}', link, rtt), response: (link, rtt) => tParts('Response to {0} after {1}', link, rtt) },
+  ping: { request: (link, rtt) => tParts('Pong {0} after {1}', link, rtt), response: (link, rtt) => tParts('Pong to ping {0} after {1}', link, rtt) },
+  ack: { request: (link, rtt) => tParts('Acknowledged by {0} after {1}', link, rtt), response: (link, rtt) => tParts('Ack to {0} after {1}', link, rtt) },
 };
 
 /** Coalesces refetches when the summary keeps changing (a busy connection), ms. */
@@ -45,8 +48,8 @@ export class TimingLine {
       return;
     }
     this.deps.getTiming(seq).then(
-      (t) => {
-        if (token === this.token) this.render(t);
+      (timing) => {
+        if (token === this.token) this.render(timing);
       },
       () => {
         // The entry left the log (cleared, evicted): the payload view says so already.
@@ -71,47 +74,47 @@ export class TimingLine {
   }
 
   private link(seq: number): HTMLElement {
-    const b = h('button', { className: 'link-button', testId: 'timing-jump', text: `#${seq}`, title: `Show entry #${seq}` });
+    const b = h('button', { className: 'link-button', testId: 'timing-jump', text: `#${seq}`, title: t('Show entry #{0}', seq) });
     b.dataset.seq = String(seq);
     b.addEventListener('click', () => this.deps.jump(seq));
     return b;
   }
 
   private keyText(key: string | undefined): string {
-    return key === undefined ? '' : ` · ${this.field || 'key'} = ${key}`;
+    return key === undefined ? '' : ` · ${this.field || t('key')} = ${key}`;
   }
 
   private pairPart(p: EntryPair): HTMLElement {
     const rtt = formatDuration(p.rttMs);
     const words = PAIR_WORDS[p.via];
-    const children: Array<Node | string> = [p.role === 'response' ? words.response : words.request, this.link(p.otherSeq), ` after ${rtt}`];
+    const children: Array<Node | string> = (p.role === 'response' ? words.response : words.request)(this.link(p.otherSeq), rtt);
     if (p.via === 'json') children.push(this.keyText(p.key));
-    if (p.via === 'ack' && p.key !== undefined) children.push(` · ack ${p.key}`);
+    if (p.via === 'ack' && p.key !== undefined) children.push(' · ', t('ack {0}', p.key));
     return h('span', { className: 'timing-pair', testId: 'timing-pair', attrs: { 'data-role': p.role, 'data-via': p.via } }, children);
   }
 
-  private render(t: EntryTiming): void {
+  private render(timing: EntryTiming): void {
     clear(this.element);
     const parts: HTMLElement[] = [
       h('span', {
         className: 'timing-delta',
         testId: 'timing-delta',
-        title: 'Time since the previous entry of the log (filters do not change it)',
-        text: t.sincePreviousMs === undefined ? 'First entry' : `Δ +${formatDuration(t.sincePreviousMs)} since #${t.seq - 1}`,
+        title: t('Time since the previous entry of the log (filters do not change it)'),
+        text: timing.sincePreviousMs === undefined ? t('First entry') : t('Δ +{0} since #{1}', formatDuration(timing.sincePreviousMs), timing.seq - 1),
       }),
     ];
-    for (const p of t.pairs) parts.push(this.pairPart(p));
-    if (t.awaiting) {
+    for (const p of timing.pairs) parts.push(this.pairPart(p));
+    if (timing.awaiting) {
       parts.push(
         h('span', {
           className: 'timing-awaiting',
           testId: 'timing-awaiting',
           text:
-            t.awaiting.via === 'ping'
-              ? 'Waiting for a pong'
-              : t.awaiting.via === 'ack'
-                ? `Waiting for an ack${t.awaiting.key !== undefined ? ` · ack ${t.awaiting.key}` : ''}`
-                : `Waiting for an answer${this.keyText(t.awaiting.key)}`,
+            timing.awaiting.via === 'ping'
+              ? t('Waiting for a pong')
+              : timing.awaiting.via === 'ack'
+                ? timing.awaiting.key !== undefined ? t('Waiting for an ack · ack {0}', timing.awaiting.key) : t('Waiting for an ack')
+                : t('Waiting for an answer{0}', this.keyText(timing.awaiting.key)),
         }),
       );
     }

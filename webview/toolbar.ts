@@ -7,6 +7,7 @@ import { h, icon, setText } from './domBuilder';
 import { formatBytes, formatCount } from './entryFormat';
 import { formatTimingSummary } from './timingFormat';
 import { connectLabel } from './toolbarLabels';
+import { t } from './l10n';
 
 /** What the toolbar's buttons do. */
 export interface ToolbarDeps {
@@ -40,12 +41,12 @@ export function badgeState(state: ConnectionState): 'connecting' | 'open' | 'clo
 }
 
 const STATE_LABELS: Record<ConnectionState, string> = {
-  idle: 'Not connected',
-  connecting: 'Connecting…',
-  open: 'Open',
-  closing: 'Closing…',
-  closed: 'Closed',
-  error: 'Error',
+  idle: t('Not connected'),
+  connecting: t('Connecting…'),
+  open: t('Open'),
+  closing: t('Closing…'),
+  closed: t('Closed'),
+  error: t('Error'),
 };
 
 const STATE_ICONS: Record<ConnectionState, string> = {
@@ -59,7 +60,7 @@ const STATE_ICONS: Record<ConnectionState, string> = {
 
 /** What a peer's FIN means for the user, on the badge. */
 const HALF_CLOSED_TITLE =
-  'The peer sent its FIN: it will send nothing more. Send still delivers to it (a peer that closed completely answers with a reset); Disconnect sends our FIN and closes.';
+  t('The peer sent its FIN: it will send nothing more. Send still delivers to it (a peer that closed completely answers with a reset); Disconnect sends our FIN and closes.');
 
 type ToggleElement = HTMLElement & { checked: boolean };
 
@@ -68,9 +69,9 @@ export type ToolbarMode = 'connection' | 'server' | 'peer';
 
 /** A server's states in its own words. */
 const SERVER_STATE_LABELS: Partial<Record<ConnectionState, string>> = {
-  connecting: 'Starting…',
-  open: 'Listening',
-  closed: 'Stopped',
+  connecting: t('Starting…'),
+  open: t('Listening'),
+  closed: t('Stopped'),
 };
 
 /** The panel's toolbar. */
@@ -113,24 +114,24 @@ export class Toolbar {
 
     const clearButton = document.createElement('vscode-toolbar-button');
     clearButton.setAttribute('icon', 'clear-all');
-    clearButton.setAttribute('label', 'Clear the log');
-    clearButton.title = 'Clear the log';
+    clearButton.setAttribute('label', t('Clear the log'));
+    clearButton.title = t('Clear the log');
     clearButton.dataset.testid = 'clear';
     clearButton.addEventListener('click', () => this.deps.clear());
 
     this.follow = document.createElement('vscode-toolbar-button') as ToggleElement;
     this.follow.setAttribute('icon', 'fold-down');
     this.follow.setAttribute('toggleable', '');
-    this.follow.setAttribute('label', 'Follow new entries');
-    this.follow.title = 'Follow new entries (scroll up to pause)';
+    this.follow.setAttribute('label', t('Follow new entries'));
+    this.follow.title = t('Follow new entries (scroll up to pause)');
     this.follow.dataset.testid = 'follow';
     this.follow.checked = true;
     this.follow.addEventListener('change', () => this.deps.setFollow(this.follow.checked));
 
     this.saveButton = document.createElement('vscode-toolbar-button');
     this.saveButton.setAttribute('icon', 'save');
-    this.saveButton.setAttribute('label', 'Save session');
-    this.saveButton.title = 'Save session';
+    this.saveButton.setAttribute('label', t('Save session'));
+    this.saveButton.title = t('Save session');
     this.saveButton.dataset.testid = 'session-save';
     this.saveButton.hidden = true;
     this.saveButton.addEventListener('click', () => this.deps.save());
@@ -138,37 +139,37 @@ export class Toolbar {
     // Server panels save the listener or proxy itself (address, rules, hold, layer, framing), not a session.
     this.saveServerButton = document.createElement('vscode-toolbar-button');
     this.saveServerButton.setAttribute('icon', 'save');
-    this.saveServerButton.setAttribute('label', 'Save server');
-    this.saveServerButton.title = 'Save server (listen address, protocol layer, auto-replies, hold settings, upstream) as a .socket-server.json file';
+    this.saveServerButton.setAttribute('label', t('Save server'));
+    this.saveServerButton.title = t('Save server (listen address, protocol layer, auto-replies, hold settings, upstream) as a .socket-server.json file');
     this.saveServerButton.dataset.testid = 'server-save';
     this.saveServerButton.hidden = true;
     this.saveServerButton.addEventListener('click', () => this.deps.saveServer());
 
     this.replayButton = document.createElement('vscode-toolbar-button');
     this.replayButton.setAttribute('icon', 'debug-rerun');
-    this.replayButton.setAttribute('label', 'Replay sent messages');
-    this.replayButton.title = "Replay the session file's sent messages";
+    this.replayButton.setAttribute('label', t('Replay sent messages'));
+    this.replayButton.title = t("Replay the session file's sent messages");
     this.replayButton.dataset.testid = 'session-replay';
     this.replayButton.hidden = true;
     this.replayButton.addEventListener('click', () => this.deps.replay());
 
     this.recordTestButton = document.createElement('vscode-toolbar-button');
     this.recordTestButton.setAttribute('icon', 'beaker');
-    this.recordTestButton.setAttribute('label', 'Record as test');
-    this.recordTestButton.title = 'Record the selected rows (Shift+click extends the selection), or the whole log, as a test of the session file';
+    this.recordTestButton.setAttribute('label', t('Record as test'));
+    this.recordTestButton.title = t('Record the selected rows (Shift+click extends the selection), or the whole log, as a test of the session file');
     this.recordTestButton.dataset.testid = 'session-record-test';
     this.recordTestButton.hidden = true;
     this.recordTestButton.addEventListener('click', () => this.deps.recordTest());
 
-    this.inStat = h('span', { className: 'stat', testId: 'stat-in', title: 'Received: messages · bytes' });
-    this.outStat = h('span', { className: 'stat', testId: 'stat-out', title: 'Sent: messages · bytes' });
-    this.rateStat = h('span', { className: 'stat', testId: 'stat-rate', title: 'Messages per second (in + out), last second' });
-    this.droppedStat = h('span', { className: 'stat stat-warning', testId: 'stat-dropped', title: 'Oldest entries dropped by the retention limit' });
+    this.inStat = h('span', { className: 'stat', testId: 'stat-in', title: t('Received: messages · bytes') });
+    this.outStat = h('span', { className: 'stat', testId: 'stat-out', title: t('Sent: messages · bytes') });
+    this.rateStat = h('span', { className: 'stat', testId: 'stat-rate', title: t('Messages per second (in + out), last second') });
+    this.droppedStat = h('span', { className: 'stat stat-warning', testId: 'stat-dropped', title: t('Oldest entries dropped by the retention limit') });
     this.droppedStat.hidden = true;
-    this.rttStat = h('span', { className: 'stat', testId: 'stat-rtt', title: 'Round trips: pairs, min · median · p95 · max (median and p95 of the last 10,000), unanswered requests' });
+    this.rttStat = h('span', { className: 'stat', testId: 'stat-rtt', title: t('Round trips: pairs, min · median · p95 · max (median and p95 of the last 10,000), unanswered requests') });
     this.rttStat.hidden = true;
 
-    this.element = h('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Connection' } }, [
+    this.element = h('div', { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': t('Connection') } }, [
       this.status,
       this.target,
       this.connectButton,
@@ -198,7 +199,7 @@ export class Toolbar {
   /** Shows the session buttons the panel supports (none without session details). */
   setSession(session: PanelSessionInfo | undefined): void {
     this.saveButton.hidden = !session || session.readOnly;
-    this.saveButton.title = session?.fileName ? `Save session to ${session.fileName}${session.unsaved ? ' (changed since saved)' : ''}` : 'Save session as…';
+    this.saveButton.title = session?.fileName ? session.unsaved ? t('Save session to {0} (changed since saved)', session.fileName) : t('Save session to {0}', session.fileName) : t('Save session as…');
     if (session?.unsaved) this.saveButton.dataset.unsaved = 'true';
     else delete this.saveButton.dataset.unsaved;
     this.replayButton.hidden = !session?.canReplay;
@@ -220,7 +221,7 @@ export class Toolbar {
     this.state = state;
     this.lastError = error;
     const halfClosed = this.peerHalfClosed && state === 'open';
-    const label = halfClosed ? 'Open · peer half-closed' : ((this.mode === 'server' ? SERVER_STATE_LABELS[state] : undefined) ?? STATE_LABELS[state]);
+    const label = halfClosed ? t('Open · peer half-closed') : ((this.mode === 'server' ? SERVER_STATE_LABELS[state] : undefined) ?? STATE_LABELS[state]);
     this.status.dataset.state = badgeState(state);
     this.status.dataset.detail = state;
     if (halfClosed) this.status.dataset.halfClosed = 'peer';
@@ -231,7 +232,7 @@ export class Toolbar {
     const connected = this.isConnected();
     if (this.mode === 'server') {
       this.connectButton.setAttribute('icon', connected ? 'debug-stop' : 'debug-start');
-      setText(this.connectButton, connected ? 'Stop' : 'Listen again');
+      setText(this.connectButton, connected ? t('Stop') : t('Listen again'));
     } else {
       this.connectButton.setAttribute('icon', connected ? 'debug-disconnect' : 'plug');
       setText(this.connectButton, connectLabel(state));
@@ -260,7 +261,7 @@ export class Toolbar {
     setText(this.outStat, `↑ ${formatCount(stats.out.entries)} · ${formatBytes(stats.out.bytes)}`);
     setText(this.rateStat, `${formatCount(Math.round(stats.messagesPerSecond))} msg/s`);
     this.droppedStat.hidden = stats.droppedEntries === 0;
-    setText(this.droppedStat, `${formatCount(stats.droppedEntries)} dropped`);
+    setText(this.droppedStat, t('{0} dropped', formatCount(stats.droppedEntries)));
     const rtt = formatTimingSummary(stats.timing);
     this.rttStat.hidden = rtt === '';
     setText(this.rttStat, rtt);

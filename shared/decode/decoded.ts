@@ -23,6 +23,11 @@ export interface DecodedNode {
   /** A leaf's value as text: strings JSON-quoted, binary as hex, big integers exact. */
   readonly value?: string;
   readonly children?: readonly DecodedNode[];
+  /**
+   * Only in a paged answer (treePaging.ts): how many children the node has when `children` holds just
+   * the first of them (maybe none); getDecodedChildren gives the rest.
+   */
+  readonly childCount?: number;
   /** Bytes of the payload this node was decoded from, when known. */
   readonly offset?: number;
   readonly length?: number;

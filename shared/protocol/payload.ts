@@ -56,8 +56,8 @@ export type PayloadRequests = {
    * when `backwards`), or -1.
    */
   findInPayload: { params: { seq: number; needle: ArrayBuffer; from: number; backwards: boolean }; result: { offset: number } };
-  /** Copies one entry's full payload to the clipboard. */
-  copy: { params: { seq: number; as: 'text' | 'hex' | 'base64' }; result: { chars: number } };
+  /** Copies one entry's full payload, or bytes [offset, offset + length) of it, to the clipboard. */
+  copy: { params: { seq: number; as: 'text' | 'hex' | 'base64'; offset?: number; length?: number }; result: { chars: number } };
   /** Saves one entry's full payload (however large) to a file the user picks; `saved` is false if they cancelled. */
   savePayload: { params: { seq: number }; result: { saved: boolean; bytes: number } };
 };

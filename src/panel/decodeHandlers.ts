@@ -4,18 +4,22 @@
 import { decodeSettingsProblem } from '../../shared/decode/decodeSettingsCheck';
 import { RequestError, type RequestHandlers } from '../../shared/messageHandler';
 import { MAX_SUMMARY_SEQS, type DecodeRequests } from '../../shared/protocol/decode';
+import { DecodedPages } from './decodedPages';
 import type { PanelContext } from './panelContext';
 import type { PanelDecoding } from './panelDecoding';
 import { requirePayload } from './payloadHandlers';
 
 /** Handlers of the decode requests. */
 export function decodeHandlers(panel: PanelContext, decoding: PanelDecoding): RequestHandlers<DecodeRequests> {
+  const pages = new DecodedPages();
   return {
-    getDecoded: ({ seq }) => {
+    getDecoded: ({ seq, paged }) => {
       requirePayload(panel.log, seq);
       const decoded = decoding.decode(seq);
-      return decoded ? { seq, decoded } : { seq };
+      if (!decoded) return { seq };
+      return paged ? { seq, ...pages.first(decoded) } : { seq, decoded };
     },
+    getDecodedChildren: ({ tree, section, path, from, auto }) => ({ children: pages.children(tree, section, path, from, auto) }),
     getSummaries: ({ seqs }) => {
       if (seqs.length > MAX_SUMMARY_SEQS) throw new RequestError({ message: `Ask for at most ${MAX_SUMMARY_SEQS} summaries at a time.`, code: 'BAD_REQUEST' });
       return { summaries: decoding.summaries(seqs) };

@@ -11,6 +11,10 @@ export interface PanelHtmlOptions {
   readonly scriptUri: string;
   /** URI of dist/codicon.css as the webview sees it. */
   readonly codiconUri: string;
+  /** VS Code's translations for the display language (`vscode.l10n.bundle`); undefined in English. */
+  readonly l10nBundle?: Readonly<Record<string, string>> | undefined;
+  /** The display language (`vscode.env.language`, a BCP 47 tag) for `<html lang>`, so screen readers pronounce it right. */
+  readonly language?: string;
 }
 
 function escapeAttribute(value: string): string {
@@ -33,8 +37,11 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(options.nonce)) throw new Error('The panel nonce must be 16+ base64/hex characters');
   const nonce = options.nonce;
   const csp = escapeAttribute(panelCsp(options.cspSource, nonce));
+  // The webview's t() reads this (webview/l10n.ts): data, not script, so the CSP need not allow it.
+  const lang = options.language && /^[A-Za-z0-9-]{1,35}$/.test(options.language) ? options.language : 'en';
+  const l10n = options.l10nBundle ? ` data-l10n="${escapeAttribute(JSON.stringify(options.l10nBundle))}"` : '';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${lang}">
 <head>
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -43,7 +50,7 @@ export function renderPanelHtml(options: PanelHtmlOptions): string {
 <title>Socket Inspector</title>
 </head>
 <body>
-<div id="app" class="app" data-testid="app"></div>
+<div id="app" class="app" data-testid="app"${l10n}></div>
 <script nonce="${nonce}" src="${escapeAttribute(options.scriptUri)}"></script>
 </body>
 </html>

@@ -82,8 +82,9 @@ export function payloadHandlers(panel: PanelContext): RequestHandlers<PayloadReq
     findInPayload: ({ seq, needle, from, backwards }) => ({
       offset: findInPayload(panel.log, seq, new Uint8Array(needle), from, backwards),
     }),
-    copy: async ({ seq, as }) => {
-      const text = payloadAs(requirePayload(panel.log, seq), as);
+    copy: async ({ seq, as, offset = 0, length }) => {
+      const payload = requirePayload(panel.log, seq);
+      const text = payloadAs(payload.subarray(offset, length === undefined ? payload.length : offset + length), as);
       await panel.callbacks.writeClipboard(text);
       return { chars: text.length };
     },

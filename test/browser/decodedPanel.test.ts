@@ -195,6 +195,25 @@ describe('decoded messages in the panel (Chromium)', { skip }, () => {
     }
   });
 
+  it('marks a byte far into a big payload in Hex (the Hex tab pages, so any offset shows)', async () => {
+    // Decoding stops at the last quote, past the first MiB.
+    const big = `42["chat","${'x'.repeat(1_200_000)}","oops`;
+    const stop = big.lastIndexOf('"');
+    const { live, standIn, page } = await openDecodedPanel(suite, [big]);
+    try {
+      standIn.sendState(SOCKET_IO_ON);
+      await page.locator(`[data-testid=log-row][data-id="${seqOf(live.connection.log, big)}"]`).click();
+      await page.locator('[data-testid=decoded-error-offset]').click();
+      await eventually(() => page.evaluate(() => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid=hex-mark]')?.textContent), (t) => t === '22', 'the quote marked');
+      assert.equal(await textOf(page, 'hex-mark-ascii'), '"');
+      assert.equal(await textOf(page, 'hex-marked'), `Marked: offset ${stop} (0x${stop.toString(16)})`);
+      assert.ok(await page.locator('[data-testid=hex-mark]').isVisible(), 'the mark is on screen');
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
   it('marks the bytes of the selected node in Hex, and moves through the tree by keyboard', async () => {
     const { live, standIn, page } = await openDecodedPanel(suite, [EVENT]);
     try {

@@ -32,7 +32,13 @@ describe('Session tests in the Test Explorer', { skip: workbenchSkipReason() }, 
     });
     const env = JSON.stringify({ environments: { local: { echoWs: echo.wsUrl, channel: 'ticker', requestId: '42' } } }, null, 2);
     session = insertedSession;
-    workbench = await openWorkbench({ label: 'e2e-test-explorer', files: { [`tests/${FILE}`]: insertedSession, 'local.socket-env.json': env } });
+    workbench = await openWorkbench({
+      label: 'e2e-test-explorer',
+      files: { [`tests/${FILE}`]: insertedSession, 'local.socket-env.json': env },
+      // A failure in the open file would open the results peek there and scroll the editor to it: the
+      // gutter checks below go to each test's line themselves.
+      settings: { 'testing.automaticallyOpenPeekView': 'never' },
+    });
   });
 
   after(async () => {
@@ -69,13 +75,17 @@ describe('Session tests in the Test Explorer', { skip: workbenchSkipReason() }, 
       await row(name).locator('.codicon-testing-passed-icon').waitFor({ timeout: 30_000 });
     }
     await row(FAILING).locator('.codicon-testing-failed-icon').waitFor({ timeout: 30_000 });
-    // The gutter marks each test's line; the failing one is further down the file.
+    // The gutter marks each test's line (the editor draws only the lines in view, so go to each first).
     const gutter = page.locator('.monaco-editor .margin');
+    const goToTest = async (name: string) => {
+      const line = session.split('\n').findIndex((l) => l.includes(`"${name}"`)) + 1;
+      assert.ok(line > 1, `the file names the test "${name}"`);
+      await runCommand(page, 'Go to Line/Column...');
+      await answerInputBox(page, `:${line}`);
+    };
+    await goToTest('subscribe is acknowledged');
     await gutter.locator('.codicon-testing-passed-icon').first().waitFor({ timeout: 20_000 });
-    const line = session.split('\n').findIndex((l) => l.includes(`"${FAILING}"`));
-    assert.ok(line > 0);
-    await runCommand(page, 'Go to Line/Column...');
-    await answerInputBox(page, `:${line}`);
+    await goToTest(FAILING);
     await gutter.locator('.codicon-testing-failed-icon').first().waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(resultsDir, 'vscode-test-explorer.png') });
   });

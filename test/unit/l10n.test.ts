@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
-import { BUNDLE_PATH, bundleText, collectMessages, hostSourceFiles, isL10nCall, parseSource } from '../../scripts/l10nExtract.mjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { BUNDLE_PATH, bundleText, collectMessages, hostSourceFiles, isL10nCall, isWebviewFile, parseSource, webviewSourceFiles } from '../../scripts/l10nExtract.mjs';
+import { bareLiterals, EXEMPTIONS, webviewProgram } from '../support/webviewText';
 
 const root = join(__dirname, '..', '..');
 const manifestText = readFileSync(join(root, 'package.json'), 'utf8');
@@ -97,9 +100,9 @@ describe('l10n/bundle.l10n.json', () => {
 
   it('gives every {n} placeholder an argument', () => {
     const wrong: string[] = [];
-    for (const file of hostSourceFiles()) {
+    for (const file of [...hostSourceFiles(), ...webviewSourceFiles()]) {
       walk(parseSource(file), (node) => {
-        if (!isL10nCall(node)) return;
+        if (!isL10nCall(node, isWebviewFile(file))) return;
         const message = node.arguments[0];
         if (!message || !ts.isStringLiteralLike(message)) return;
         const indices = [...message.text.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1]));
@@ -214,5 +217,100 @@ describe('host strings', () => {
     );
     const found = bareStrings(source).map((line) => line.replace(/^probe\.ts:(\d+): .*$/, '$1'));
     assert.deepEqual(found, ['1', '2', '3', '4', '5', '5', '6', '7', '8', '9']);
+  });
+});
+
+/**
+ * Webview files not converted yet: converted after the paging/tree work merges (other branches are
+ * rewriting them now). The lead converts them and empties this list; the check skips exactly these.
+ */
+const PENDING_L10N = new Set([
+  'webview/decodedLines.ts',
+  'webview/decodedTree.ts',
+  'webview/decodedView.ts',
+  'webview/detailPane.ts',
+  'webview/hexLayout.ts',
+  'webview/hexPagedView.ts',
+  'webview/hexToolbar.ts',
+  'webview/jsonIndex.ts',
+  'webview/jsonPagedView.ts',
+  'webview/jsonParse.ts',
+  'webview/jsonTab.ts',
+  'webview/jsonTree.ts',
+  'webview/logView.ts',
+  'webview/main.ts',
+  'webview/textPagedView.ts',
+  'webview/textRow.ts',
+]);
+
+describe('webview strings', () => {
+  const files = webviewSourceFiles();
+  // One program for the type checker (a literal expected to be one of a union is a protocol word).
+  let program: ts.Program | undefined;
+  const checked = () => (program ??= webviewProgram(files));
+  const bareIn = (file: string) => bareLiterals(checked().getSourceFile(file)!, checked().getTypeChecker(), root);
+
+  it('pass every word a person reads (text, titles, labels, placeholders, messages) through t()', () => {
+    const converted = files.filter((file) => !PENDING_L10N.has(relative(root, file).replace(/\\/g, '/')));
+    assert.ok(converted.length >= 40, `only ${converted.length} webview files checked`);
+    assert.deepEqual(converted.flatMap(bareIn), []);
+  });
+
+  it('lists in PENDING_L10N only webview files that exist and still have bare text (remove a file once converted)', () => {
+    const names = new Set(files.map((file) => relative(root, file).replace(/\\/g, '/')));
+    for (const pending of PENDING_L10N) {
+      assert.ok(names.has(pending), `${pending} is not a webview file`);
+      assert.ok(bareIn(join(root, pending)).length > 0, `${pending} has no bare text left: take it off PENDING_L10N`);
+    }
+  });
+
+  it('the check finds a planted literal wherever it is shown, and only there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'l10n-probe-'));
+    try {
+      const probe = join(dir, 'probe.ts');
+      writeFileSync(
+        probe,
+        [
+          "declare function t(message: string, ...args: unknown[]): string;",
+          "declare function h(tag: string, props?: object, children?: unknown[]): HTMLElement;",
+          "declare function button(label: string, onClick: () => void, secondary: boolean, icon?: string): HTMLElement;",
+          "declare const el: HTMLElement; declare const n: number; declare const ok: boolean;",
+          "type State = 'open' | 'closed';",
+          // Bare text, each line once: 6 to 19.
+          "el.textContent = 'Planted';",
+          "el.title = `Saved ${n} messages`;",
+          "el.setAttribute('aria-label', 'Close the panel');",
+          "h('span', { text: ok ? t('Yes') : 'No' });",
+          "h('input', { attrs: { placeholder: 'Type here' } });",
+          "button('Send', () => {}, false, 'send');",
+          "const LABELS: Record<State, string> = { open: 'Open', closed: t('Closed') };",
+          "function label(count: number): string { return count === 1 ? 'entry' : t('entries'); }",
+          "throw new Error('Could not load');",
+          "el.append('text node');",
+          "const status = `${n} held`;",
+          "const parts = [`${n} peer${n === 1 ? '' : 's'}`, t('{0} open', n)];",
+          "const seen = new Set<string>(); seen.add('Shown later');",
+          "el.textContent = String(n).replace('0', 'none');",
+          // Not text: translated, tokens, keys, comparisons, closed sets, units, console.
+          "el.textContent = t('Planted {0}', n);",
+          "h('span', { className: 'status badge', testId: 'connection-status', attrs: { role: 'status', 'aria-label': t('Status') } });",
+          "el.dataset.state = 'open'; el.style.display = 'none'; el.setAttribute('icon', 'debug'); el.classList.toggle('editing', ok);",
+          "el.addEventListener('click', () => {}); el.querySelector('vscode-button');",
+          "function state(s: string): State { return s === 'open' ? 'open' : 'closed'; }",
+          "const unit = `${n} KiB`; const kb = 'MiB'; console.warn('for developers');",
+          "const icons = { save: 'save-all' }; const pairs = [['be', t('Big-endian')], ['json', 'JSON']];",
+          "import type { Nothing } from 'some-module';",
+        ].join('\n'),
+      );
+      const probeProgram = webviewProgram([probe]);
+      const found = bareLiterals(probeProgram.getSourceFile(probe)!, probeProgram.getTypeChecker(), dir).map((line) => Number(/^probe\.ts:(\d+):/.exec(line)?.[1]));
+      assert.deepEqual([...new Set(found)], [6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives every exemption a reason', () => {
+    for (const [name, reason] of Object.entries(EXEMPTIONS)) assert.ok(reason.length > 10, `${name} needs a reason`);
   });
 });

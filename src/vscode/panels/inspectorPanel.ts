@@ -99,6 +99,8 @@ export function bindInspectorPanel(
     nonce: randomBytes(18).toString('base64'),
     scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
     codiconUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicon.css')).toString(),
+    l10nBundle: vscode.l10n.bundle,
+    language: vscode.env.language,
   });
 
   const controller = new PanelController(

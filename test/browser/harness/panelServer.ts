@@ -23,8 +23,14 @@ export interface PanelServer {
   close(): Promise<void>;
 }
 
+/** What the document carries besides its assets: the translations VS Code would hand the panel. */
+export interface PanelServerOptions {
+  readonly l10nBundle?: Readonly<Record<string, string>>;
+  readonly language?: string;
+}
+
 /** Starts the server on an ephemeral loopback port. */
-export async function startPanelServer(): Promise<PanelServer> {
+export async function startPanelServer(options: PanelServerOptions = {}): Promise<PanelServer> {
   let origin = '';
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -34,6 +40,7 @@ export async function startPanelServer(): Promise<PanelServer> {
         nonce: randomBytes(18).toString('base64'),
         scriptUri: `${origin}/dist/webview.js`,
         codiconUri: `${origin}/dist/codicon.css`,
+        ...options,
       });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(html);

@@ -4,7 +4,7 @@
 // reader: unknown fields and groups); on false the full reader reads the message, with its errors.
 import { isUtf8 } from 'node:buffer';
 import type * as protobuf from 'protobufjs';
-import { asMapField, MAX_MESSAGE_DEPTH, mapValueKind, planOf, wireTypeOf } from './typedDecode';
+import { MAX_MESSAGE_DEPTH, planOf, type FieldPlan } from './typedDecode';
 import { WIRE_FIXED32, WIRE_FIXED64, WIRE_LEN, WIRE_SGROUP, WIRE_VARINT } from './wireFormat';
 
 /** The halves of the last varint read (module state rather than an object per read). */
@@ -49,14 +49,14 @@ function utf8(b: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** A length-delimited value of `kind` at `pos`: its bytes there, and valid as that kind. Returns the end or -1. */
-function lengthDelimited(b: Uint8Array, pos: number, end: number, kind: string, field: protobuf.Field, depth: number): number {
+/** A length-delimited value of `kind` (of field `p`) at `pos`: its bytes there, and valid as that kind. Returns the end or -1. */
+function lengthDelimited(b: Uint8Array, pos: number, end: number, kind: string, p: FieldPlan, depth: number): number {
   const start = lengthPrefix(b, pos, end);
   if (start < 0) return -1;
   const stop = start + lo;
   if (kind === 'string') return utf8(b, start, stop) ? stop : -1;
-  if (kind === 'message') return checkMessage(b, start, stop, field.resolvedType as protobuf.Type, depth + 1) ? stop : -1;
-  if (kind === 'map') return mapEntry(b, start, stop, asMapField(field), depth) ? stop : -1;
+  if (kind === 'message') return checkMessage(b, start, stop, p.field.resolvedType as protobuf.Type, depth + 1) ? stop : -1;
+  if (kind === 'map') return mapEntry(b, start, stop, p, depth) ? stop : -1;
   return stop; // bytes
 }
 
@@ -83,16 +83,15 @@ export function checkMessage(b: Uint8Array, start: number, end: number, type: pr
       continue;
     }
     if (wireType !== p.wireType) return false;
-    pos = wireType === WIRE_LEN ? lengthDelimited(b, pos, end, p.kind, p.field, depth) : number(b, pos, end, wireType);
+    pos = wireType === WIRE_LEN ? lengthDelimited(b, pos, end, p.kind, p, depth) : number(b, pos, end, wireType);
     if (pos < 0) return false;
   }
   return true;
 }
 
-/** A map entry (key = 1, value = 2), as readMapEntry reads it. */
-function mapEntry(b: Uint8Array, start: number, end: number, field: protobuf.MapField, depth: number): boolean {
-  const keyKind = field.keyType;
-  const valueKind = mapValueKind(field);
+/** A map entry (key = 1, value = 2) of map field `p`, as readMapEntry reads it. */
+function mapEntry(b: Uint8Array, start: number, end: number, p: FieldPlan, depth: number): boolean {
+  const { keyKind, keyWire, valueKind, valueWire } = p.map!;
   let pos = start;
   while (pos < end) {
     pos = varint(b, pos, end);
@@ -100,8 +99,8 @@ function mapEntry(b: Uint8Array, start: number, end: number, field: protobuf.Map
     const fieldNumber = lo >>> 3;
     const wireType = lo & 7;
     const kind = fieldNumber === 1 ? keyKind : fieldNumber === 2 ? valueKind : undefined;
-    if (kind === undefined || wireType !== wireTypeOf(kind)) return false;
-    pos = wireType === WIRE_LEN ? lengthDelimited(b, pos, end, kind, field as unknown as protobuf.Field, depth) : wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32 || wireType === WIRE_VARINT ? number(b, pos, end, wireType) : -1;
+    if (kind === undefined || wireType !== (fieldNumber === 1 ? keyWire : valueWire)) return false;
+    pos = wireType === WIRE_LEN ? lengthDelimited(b, pos, end, kind, p, depth) : wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32 || wireType === WIRE_VARINT ? number(b, pos, end, wireType) : -1;
     if (pos < 0) return false;
   }
   return true;

@@ -55,10 +55,11 @@ export interface ProtoMessage {
   readonly type: protobuf.Type;
   readonly offset: number;
   end: number;
-  readonly byNumber: Map<number, ProtoFieldValues>;
+  /** (Empty and shared while pending: fillMessage gives the message its own.) */
+  byNumber: Map<number, ProtoFieldValues>;
   /** Known fields (at their first record) and unknown records, in the order they came. */
-  readonly items: (ProtoFieldValues | RawField)[];
-  readonly unknown: RawField[];
+  items: (ProtoFieldValues | RawField)[];
+  unknown: RawField[];
   /** Checked but not read yet (decodeTyped's `lazy`): fillMessage reads it from `start` when it is shown. */
   pending?: { readonly start: number; readonly depth: number };
 }
@@ -75,13 +76,15 @@ const FIXED32_TYPES = new Set(['fixed32', 'sfixed32', 'float']);
 const FIXED64_TYPES = new Set(['fixed64', 'sfixed64', 'double']);
 
 /** How a field is written on the wire, worked out once per field. */
-interface FieldPlan {
+export interface FieldPlan {
   readonly field: protobuf.Field;
   /** 'enum', 'message', 'group', 'map' or the scalar type ('int64', 'string', …). */
   readonly kind: string;
   readonly wireType: number;
   /** Repeated numeric fields may come packed (length-delimited) whatever the schema says. */
   readonly packable: boolean;
+  /** A map's key and value kinds and their wire types (worked out once: the check reads every entry). */
+  readonly map?: { readonly keyKind: string; readonly keyWire: number; readonly valueKind: string; readonly valueWire: number };
 }
 
 const plans = new WeakMap<protobuf.Type, Map<number, FieldPlan>>();
@@ -110,7 +113,13 @@ export function planOf(type: protobuf.Type): Map<number, FieldPlan> {
     for (const field of type.fieldsArray) {
       const kind = fieldKind(field);
       const wireType = wireTypeOf(kind);
-      plan.set(field.id, { field, kind, wireType, packable: field.repeated && !field.map && wireType !== WIRE_LEN && wireType !== WIRE_SGROUP });
+      const packable = field.repeated && !field.map && wireType !== WIRE_LEN && wireType !== WIRE_SGROUP;
+      if (field.map) {
+        const mapField = asMapField(field);
+        const valueKind = mapValueKind(mapField);
+        const map = { keyKind: mapField.keyType, keyWire: wireTypeOf(mapField.keyType), valueKind, valueWire: wireTypeOf(valueKind) };
+        plan.set(field.id, { field, kind, wireType, packable, map });
+      } else plan.set(field.id, { field, kind, wireType, packable });
     }
     plans.set(type, plan);
   }
@@ -120,9 +129,21 @@ export function planOf(type: protobuf.Type): Map<number, FieldPlan> {
 /** The type name as the tree shows it: `int64`, `enum chat.Kind`, `chat.Inner`. */
 export function typeLabel(field: protobuf.Field, kind = fieldKind(field)): string {
   const resolved = field.resolvedType;
-  if (kind === 'enum') return `enum ${resolved!.fullName.slice(1)}`;
-  if (kind === 'message' || kind === 'group') return resolved!.fullName.slice(1);
+  if (kind === 'enum') return `enum ${typeName(resolved!)}`;
+  if (kind === 'message' || kind === 'group') return typeName(resolved!);
   return kind;
+}
+
+const typeNames = new WeakMap<protobuf.ReflectionObject, string>();
+
+/** A type's or enum's full name without the leading dot (protobufjs works `fullName` out anew on every read; a tree reads it per node). */
+export function typeName(type: protobuf.ReflectionObject): string {
+  let name = typeNames.get(type);
+  if (name === undefined) {
+    name = type.fullName.slice(1);
+    typeNames.set(type, name);
+  }
+  return name;
 }
 
 /** Reads one scalar (or enum) of a varint/fixed kind from the reader. */
@@ -165,7 +186,16 @@ function readNumber(r: WireReader, kind: string): number | bigint | boolean {
 }
 
 function newMessage(type: protobuf.Type, offset: number, end: number): ProtoMessage {
-  return { type, offset, end, byNumber: new Map(), items: [], unknown: [] };
+  return { type, offset, end, byNumber: new Map(), items: [], unknown: [], pending: undefined };
+}
+
+/** What a pending message holds until it is read: nothing, shared (a repeated field may hold thousands of them). */
+const NO_FIELDS: Map<number, ProtoFieldValues> = new Map();
+const NO_ITEMS: never[] = [];
+
+/** A nested message checked and left to read when shown (fillMessage): two small objects, not five. */
+function pendingMessage(type: protobuf.Type, offset: number, end: number, start: number, depth: number): ProtoMessage {
+  return { type, offset, end, byNumber: NO_FIELDS, items: NO_ITEMS, unknown: NO_ITEMS, pending: { start, depth } };
 }
 
 function valuesOf(message: ProtoMessage, field: protobuf.Field, offset: number): ProtoFieldValues {
@@ -236,12 +266,16 @@ function readMessage(r: WireReader, into: ProtoMessage, depth: number, group?: n
       }
       case 'message': {
         const [start, end] = r.lengthDelimited();
-        const child = newMessage(p.field.resolvedType as protobuf.Type, tag.offset, end);
-        entry.values.push({ offset: tag.offset, end, v: child });
+        const type = p.field.resolvedType as protobuf.Type;
         // Lazily: a message that checks out is read only if it is shown; one that does not is read now,
         // so its error and what came before it are as the full read has them.
-        if (lazy && checkMessage(r.bytes, start, end, child.type, depth + 1)) child.pending = { start, depth: depth + 1 };
-        else readMessage(new WireReader(r.bytes, start, end), child, depth + 1, undefined, lazy);
+        if (lazy && checkMessage(r.bytes, start, end, type, depth + 1)) {
+          entry.values.push({ offset: tag.offset, end, v: pendingMessage(type, tag.offset, end, start, depth + 1) });
+          break;
+        }
+        const child = newMessage(type, tag.offset, end);
+        entry.values.push({ offset: tag.offset, end, v: child });
+        readMessage(new WireReader(r.bytes, start, end), child, depth + 1, undefined, lazy);
         break;
       }
       case 'group': {
@@ -343,6 +377,9 @@ export function fillMessage(bytes: Uint8Array, message: ProtoMessage): ProtoMess
   const pending = message.pending;
   if (pending) {
     message.pending = undefined;
+    message.byNumber = new Map();
+    message.items = [];
+    message.unknown = [];
     readMessage(new WireReader(bytes, pending.start, message.end), message, pending.depth, undefined, true);
   }
   return message;

@@ -4,7 +4,7 @@
 import * as protobuf from 'protobufjs';
 import type { DecodedMessage, DecodedNode } from '../../../../shared/decode/decoded';
 import { rawNode, summaryOf } from './rawView';
-import { type ProtoFieldValues, type ProtoMapEntry, type ProtoMessage, type ProtoValue, decodeTyped, fillMessage, asMapField, fieldKind, mapValueKind, typeLabel } from './typedDecode';
+import { type ProtoFieldValues, type ProtoMapEntry, type ProtoMessage, type ProtoValue, decodeTyped, fillMessage, asMapField, fieldKind, mapValueKind, typeLabel, typeName } from './typedDecode';
 import { MAX_VALUE_BYTES, quoteClipped, TreeBudget } from './treeBudget';
 import { formatFloat32, hexOf, wireTypeName } from './wireFormat';
 import type { RawField } from './rawDecode';
@@ -21,7 +21,7 @@ function scalarText(v: ProtoValue['v'], kind: string, resolved: protobuf.Reflect
   if (kind === 'enum') {
     const e = resolved as protobuf.Enum;
     const name = e.valuesById[v as number];
-    return name !== undefined ? `${name} (${v as number})` : `${v as number} (not in ${e.fullName.slice(1)})`;
+    return name !== undefined ? `${name} (${v as number})` : `${v as number} (not in ${typeName(e)})`;
   }
   if (typeof v === 'string') return quoteClipped(v, maxChars);
   if (v instanceof Uint8Array) return hexOf(v, 0, v.length, maxChars === undefined ? MAX_VALUE_BYTES : maxChars / 2);
@@ -46,7 +46,7 @@ class TypedTreeBuilder {
   message(key: string, message: ProtoMessage, offset: number, end: number): DecodedNode {
     return {
       key,
-      type: message.type.fullName.slice(1),
+      type: typeName(message.type),
       children: this.budget.children(shownItems(fillMessage(this.bytes, message)), (item) => this.item(item), (item) => spanOf(item)),
       offset,
       length: end - offset,
@@ -73,7 +73,7 @@ class TypedTreeBuilder {
       const mapField = asMapField(field);
       return {
         key: field.name,
-        type: `map<${mapField.keyType}, ${mapValueKind(mapField) === 'message' || mapValueKind(mapField) === 'enum' ? mapField.resolvedType!.fullName.slice(1) : mapField.type}>`,
+        type: `map<${mapField.keyType}, ${mapValueKind(mapField) === 'message' || mapValueKind(mapField) === 'enum' ? typeName(mapField.resolvedType!) : mapField.type}>`,
         value: `${values.length} ${values.length === 1 ? 'entry' : 'entries'}`,
         children: this.budget.children(values, (v) => this.mapEntry(mapField, v), (v) => [v.offset, v.end]),
         offset,
@@ -103,7 +103,7 @@ class TypedTreeBuilder {
     const { key, value } = entry.v as ProtoMapEntry;
     const keyText = key ? (typeof key.v === 'string' ? key.v : String(key.v)) : String(defaultOf(field.keyType));
     const valueKind = mapValueKind(field);
-    const label = valueKind === 'message' || valueKind === 'enum' ? (valueKind === 'enum' ? `enum ${field.resolvedType!.fullName.slice(1)}` : field.resolvedType!.fullName.slice(1)) : valueKind;
+    const label = valueKind === 'message' || valueKind === 'enum' ? (valueKind === 'enum' ? `enum ${typeName(field.resolvedType!)}` : typeName(field.resolvedType!)) : valueKind;
     if (value && isMessage(value.v)) return { ...this.message(keyText, value.v, entry.offset, entry.end), type: label };
     if (!value && valueKind === 'message') return { key: keyText, type: label, children: [], offset: entry.offset, length: entry.end - entry.offset };
     const v = value ? value.v : defaultOf(valueKind);
@@ -157,7 +157,7 @@ export function decodeTypedView(bytes: Uint8Array, type: protobuf.Type): Decoded
   const { parts, fields } = topLevel(message);
   return {
     format: TYPED_FORMAT,
-    summary: summaryOf(type.fullName.slice(1), parts, error),
+    summary: summaryOf(typeName(type), parts, error),
     tree,
     fields,
     ...(error ? { error: { offset: error.offset, message: error.message } } : {}),
@@ -167,5 +167,5 @@ export function decodeTypedView(bytes: Uint8Array, type: protobuf.Type): Decoded
 /** decodeTypedView(bytes, type).summary, without the tree; never throws on bad input. */
 export function summarizeTyped(bytes: Uint8Array, type: protobuf.Type): string {
   const { message, error } = decodeTyped(bytes, type, true);
-  return summaryOf(type.fullName.slice(1), topLevel(message).parts, error);
+  return summaryOf(typeName(type), topLevel(message).parts, error);
 }
