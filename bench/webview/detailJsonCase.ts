@@ -40,6 +40,14 @@ function jsonPayload(): Buffer {
 const PROBE = `void (() => {
   window.__longTasks = [];
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
+  // What ran in frames held over 50 ms (the scripts' entry points and their times), for the row's notes.
+  window.__longFrames = [];
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) {
+      if (e.blockingDuration <= 0) continue;
+      window.__longFrames.push({ ms: Math.round(e.duration), layoutMs: Math.round(e.startTime + e.duration - e.styleAndLayoutStart), scripts: e.scripts.map((s) => s.invoker + ' ' + (s.sourceFunctionName || '') + ' ' + Math.round(s.duration) + ' ms') });
+    }
+  }).observe({ type: 'long-animation-frame' });
   window.__jsonFirstPaint = new Promise((resolve, reject) => {
     setTimeout(() => reject(new Error('no JSON rows within 30 s')), 30000);
     let t0 = NaN;
@@ -109,6 +117,7 @@ async function measure(): Promise<Row> {
     await page.waitForFunction("/^[\\d,]+ values$/.test(document.querySelector('[data-testid=json-status]')?.textContent ?? '')", undefined, { timeout: 120_000, polling: 250 });
     const readMs = Date.now() - readStart + firstPaint;
     const longTasks = (await page.evaluate('window.__longTasks')) as number[];
+    const longFrames = (await page.evaluate('window.__longFrames')) as unknown[];
     const status = (await page.evaluate("document.querySelector('[data-testid=json-status]').textContent")) as string;
     // Scrolling: 150 steps of 700 px down the tree of the whole root.
     const scroller = "document.querySelector('[data-testid=detail-panel-json] .text-paged-scroller')";
@@ -119,7 +128,7 @@ async function measure(): Promise<Row> {
     const longest = longTasks.length ? Math.max(...longTasks) : 0;
     const met = firstPaint <= 300 && scrollP95 <= 17 && jump[0]! <= 100 && longest <= 50;
     const notes: string[] = [];
-    if (longTasks.length) notes.push(`${longTasks.length} long tasks while opening: ${longTasks.map((t) => t.toFixed(0)).join(', ')} ms`);
+    if (longTasks.length) notes.push(`${longTasks.length} long tasks while opening: ${longTasks.map((t) => t.toFixed(0)).join(', ')} ms; frames held: ${JSON.stringify(longFrames)}`);
     if (panel.problems.length) notes.push(`problems reported: ${[...new Set(panel.problems)].slice(0, 3).join('; ')}`);
     return {
       id: ID,
@@ -129,7 +138,7 @@ async function measure(): Promise<Row> {
       goal: GOAL,
       met,
       notes,
-      details: { payloadBytes: payload.length, firstPaintMs: round(firstPaint, 1), readMs, longTasks, scrollMs: scroll.map((t) => round(t, 1)), jumpMs: round(jump[0]!, 1), lastRow, status, chromium: browser.version(), loadAverage: round(loadavg()[0]!, 2) },
+      details: { payloadBytes: payload.length, firstPaintMs: round(firstPaint, 1), readMs, longTasks, longFrames, scrollMs: scroll.map((t) => round(t, 1)), jumpMs: round(jump[0]!, 1), lastRow, status, chromium: browser.version(), loadAverage: round(loadavg()[0]!, 2) },
     };
   } finally {
     await panel.close();
