@@ -39,6 +39,11 @@ function looksLikeJson(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** A size just over `limit` in bytes when its rounded form would read the same as the limit's ("64 MiB, over the 64 MiB"). */
+function sizeOver(length: number, limit: number): string {
+  return formatBytes(length) === formatBytes(limit) ? `${length.toLocaleString('en-US')} bytes` : formatBytes(length);
+}
+
 /** What renderJsonTab made: whether the tab applies, and the paged tree to dispose when another entry is shown. */
 export interface JsonTab {
   readonly available: boolean;
@@ -64,7 +69,7 @@ export function renderJsonTab(panel: HTMLElement, seq: number, bytes: Uint8Array
         className: 'muted placeholder',
         testId: 'detail-json-too-big',
         text:
-          `This payload looks like JSON but is ${formatBytes(length)}, over the ${formatBytes(JSON_TREE_LIMIT)} the JSON tab reads, ` +
+          `This payload looks like JSON but is ${sizeOver(length, JSON_TREE_LIMIT)}, over the ${formatBytes(JSON_TREE_LIMIT)} the JSON tab reads, ` +
           'so it is not parsed. Save… writes the whole payload to a file to open in an editor; ' +
           'a payload codec or protocol layer reads it on the Decoded tab.',
       }),

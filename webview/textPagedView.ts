@@ -266,8 +266,12 @@ class PagedText implements TextView {
       const next = textRowEnd(bytes, at);
       const el = this.rows.get(row)!;
       if (el.dataset.offset === undefined) {
-        el.dataset.offset = String(start + at);
-        el.replaceChildren(...rowNodes(bytes.subarray(at, next), start + at));
+        // Filled before it goes in, so the page's observers of added nodes see one row, not each of its spans.
+        const filled = h('div', { className: 'text-row' }, rowNodes(bytes.subarray(at, next), start + at));
+        filled.dataset.row = String(row);
+        filled.dataset.offset = String(start + at);
+        el.replaceWith(filled);
+        this.rows.set(row, filled);
         this.pending--;
       }
       at = next;
