@@ -466,9 +466,9 @@ describe('rendering safety (Chromium)', { skip: chromiumSkipReason() }, () => {
       const preview = (await row.locator('.c-preview').textContent()) ?? '';
       assert.ok(preview.length < 1000 && preview.endsWith('\u2026'), `the row preview is cut (${preview.length} characters)`);
       await row.click();
-      // One line of 3 MiB: rows of 256 bytes, the whole payload reachable, only the rows in view drawn.
-      await eventually(() => page.locator('[data-testid=detail-text] .text-row').first().textContent(), (t) => t === 'x'.repeat(256), 'the first row');
-      assert.match(await page.locator('[data-testid=detail-panel-text] .payload-note').textContent() ?? '', /^12,289 rows · lines longer than 256 bytes wrap$/);
+      // One line of 3 MiB: rows of 128 bytes, the whole payload reachable, only the rows in view drawn.
+      await eventually(() => page.locator('[data-testid=detail-text] .text-row').first().textContent(), (t) => t === 'x'.repeat(128), 'the first row');
+      assert.match(await page.locator('[data-testid=detail-panel-text] .payload-note').textContent() ?? '', /^24,577 rows · lines longer than 128 bytes wrap$/);
       await page.locator('[data-testid=detail-panel-text] .text-paged-scroller').focus();
       await page.keyboard.press('Control+End');
       await eventually(() => page.locator('[data-testid=detail-text] .text-row').last().textContent(), (t) => t?.endsWith('<img src=x onerror=window.__pwned=80>') === true, 'the last row, as text');
