@@ -276,7 +276,7 @@ describe('paged Hex tab on a 32 MiB binary message (Chromium)', { skip }, () => 
       const what = `long tasks [start, ms] ${JSON.stringify(longTasks)}; deliveries over 20 ms ${JSON.stringify(deliveries.filter(([s, e]) => e - s > 20))}`;
       const overBudget = longTasks.filter((task) => panelMs(task) > 50);
       // Known open problem: one task of about 240 ms right after the click, before the payload's answer
-      // arrives (not yet traced). Reported as TODO, not hidden: the test fails the day it stops being TODO.
+      // arrives (not yet traced). Marked TODO in the report, not hidden; functional failures still fail the test.
       if (overBudget.length > 0) t.todo(`a task of the panel over 50 ms while opening, scrolling, finding and copying: ${what}`);
       assert.deepEqual(live.panel.problems, []);
     } finally {
