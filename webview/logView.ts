@@ -3,10 +3,10 @@
 // entries scroll end to end. The content position is the truth; scrollTop is derived from it, except
 // when the user drags the scrollbar.
 import { GRID_LABEL, gridRowCount, gridRowIndex, gridKeyTarget, HEADER_ROWS, spokenDirection } from './ariaGrid';
-import { h, icon, setText } from './domBuilder';
+import { h, setText } from './domBuilder';
 import { directionIcon, directionLabel, legLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
 import type { LogStore } from './logStore';
-import { formatBadge, formatName } from './decodeNames';
+import { createRow, drawSummary, setPreview, type RowElements } from './logRow';
 import type { RowSummary, SummaryCache } from './summaryCache';
 import {
   clampContentTop,
@@ -22,33 +22,6 @@ import {
 
 /** Pixel height of one row; fixed so positions are arithmetic. */
 export const ROW_HEIGHT = 22;
-
-interface RowElements {
-  readonly root: HTMLDivElement;
-  readonly time: HTMLSpanElement;
-  readonly arrow: HTMLSpanElement;
-  readonly kind: HTMLSpanElement;
-  readonly length: HTMLSpanElement;
-  readonly preview: HTMLSpanElement;
-  /** The preview's text, and the badge put before it while the row shows a summary. */
-  readonly previewText: Text;
-  readonly badge: HTMLSpanElement;
-  readonly badgeLabel: Text;
-  /** What the row shows now: seq and whether it was drawn with data, to skip redundant updates. */
-  seq: number;
-  /**
-   * The store's log generation the row was drawn from: after a reconnect the same seq is another entry,
-   * and a snapshot with the new entries can arrive before the next frame draws.
-   */
-  generation: number;
-  /** 0-based position in the view, for aria-rowindex (a seq's position moves as old entries go). */
-  index: number;
-  loaded: boolean;
-  /** The summary drawn (undefined: the raw preview). */
-  summary: RowSummary | null | undefined;
-  selected: boolean;
-  y: number;
-}
 
 /** Callbacks of the log view. */
 export interface LogViewEvents {
@@ -82,6 +55,8 @@ export class LogView {
   private anchor: number | undefined;
   private frame = 0;
   private readonly resizeObserver: ResizeObserver;
+  /** The scroller changed size since the last render. */
+  private resized = false;
   /** aria-rowcount and aria-activedescendant as last set, to touch the DOM only on change. */
   private shownRowCount = -1;
   private shownActive = '';
@@ -121,7 +96,12 @@ export class LogView {
     this.element.addEventListener('keydown', (e) => this.onKeyDown(e));
     this.scroller.addEventListener('focus', () => this.element.focus({ preventScroll: true }));
     this.viewport.addEventListener('mousedown', (e) => this.onMouseDown(e));
-    this.resizeObserver = new ResizeObserver(() => this.measure());
+    // Measured in the next frame: sizing the viewport inside the callback re-lays the observed scroller
+    // after the observers ran ("ResizeObserver loop completed with undelivered notifications").
+    this.resizeObserver = new ResizeObserver(() => {
+      this.resized = true;
+      this.invalidate();
+    });
     this.resizeObserver.observe(this.scroller);
   }
 
@@ -218,6 +198,7 @@ export class LogView {
   }
 
   private measure(): void {
+    this.resized = false;
     const height = this.scroller.clientHeight;
     if (height === this.viewportHeight) return;
     this.viewportHeight = height;
@@ -287,7 +268,7 @@ export class LogView {
 
   private render(): void {
     this.frame = 0;
-    if (this.viewportHeight === 0) this.measure();
+    if (this.resized || this.viewportHeight === 0) this.measure();
     const g = this.geometry();
     if (this.isFollowing) this.contentTop = maxContentTop(g);
     this.contentTop = clampContentTop(g, this.contentTop);
@@ -305,7 +286,7 @@ export class LogView {
 
     const { first, end, offsetY } = visibleRows(g, this.contentTop);
     const needed = end - first;
-    while (this.rows.length < needed) this.rows.push(this.createRow());
+    while (this.rows.length < needed) this.rows.push(createRow(this.rows.length));
     for (let i = 0; i < this.rows.length; i++) {
       const row = this.rows[i]!;
       if (i >= needed) {
@@ -346,24 +327,6 @@ export class LogView {
     else this.element.removeAttribute('aria-activedescendant');
   }
 
-  private createRow(): RowElements {
-    const cell = { role: 'gridcell' };
-    const time = h('span', { className: 'c-time', attrs: cell });
-    // The arrow is the direction cell: a cell of its own, named in words.
-    const arrow = icon('blank', 'c-dir');
-    arrow.removeAttribute('aria-hidden');
-    arrow.setAttribute('role', 'gridcell');
-    const kind = h('span', { className: 'c-kind', attrs: cell });
-    const length = h('span', { className: 'c-len', attrs: cell });
-    const previewText = document.createTextNode('');
-    const preview = h('span', { className: 'c-preview', attrs: cell }, [previewText]);
-    // The badge says the text is the layer's or codec's reading, not the bytes (with a word for screen readers).
-    const badgeLabel = document.createTextNode('');
-    const badge = h('span', { className: 'summary-badge' }, [badgeLabel, h('span', { className: 'sr-only', text: ': ' })]);
-    const root = h('div', { className: 'log-row', testId: 'log-row', attrs: { role: 'row', id: `log-row-${this.rows.length}`, 'aria-selected': 'false' } }, [time, arrow, kind, length, preview]);
-    return { root, time, arrow, kind, length, preview, previewText, badge, badgeLabel, seq: -1, generation: -1, index: -1, loaded: false, summary: undefined, selected: false, y: NaN };
-  }
-
   private drawRow(row: RowElements, index: number, y: number): void {
     if (y !== row.y) {
       row.y = y;
@@ -388,7 +351,7 @@ export class LogView {
     row.seq = seq;
     row.generation = generation;
     row.loaded = entry !== undefined;
-    this.drawSummary(row, summary);
+    drawSummary(row, summary);
     const el = row.root;
     el.dataset.id = String(seq);
     if (!entry) {
@@ -426,29 +389,4 @@ export class LogView {
     if (dirKind >> 4 === 2 || (kind !== 0 && kind !== 1 && kind !== 5)) return undefined;
     return this.summaries!.get(seq);
   }
-
-  /** Puts the summary's badge and text in the preview cell, or takes the badge away for the raw preview. */
-  private drawSummary(row: RowElements, summary: RowSummary | null | undefined): void {
-    row.summary = summary;
-    if (!summary) {
-      // Only a row that showed a summary has anything to undo: the raw scroll path touches nothing more.
-      if (row.badge.parentNode !== null) {
-        row.badge.remove();
-        row.root.classList.remove('summarised');
-      }
-      return;
-    }
-    const format = summary.format;
-    const label = format === undefined ? 'DEC' : formatBadge(format);
-    if (row.badgeLabel.data !== label) row.badgeLabel.data = label;
-    row.badge.title = format === undefined ? 'Decoded summary' : `${formatName(format)} summary`;
-    if (row.badge.parentNode !== row.preview) row.preview.insertBefore(row.badge, row.previewText);
-    row.root.classList.add('summarised');
-    setPreview(row, summary.text);
-  }
-}
-
-/** Sets the preview cell's text (beside the badge, if any) when it changed. */
-function setPreview(row: RowElements, text: string): void {
-  if (row.previewText.data !== text) row.previewText.data = text;
 }

@@ -9,7 +9,7 @@
 // server's peers and a proxy pair's hold queue, and each feature's request handlers live in a module of
 // their own (sendHandlers, payloadHandlers, connectionHandlers, filterHandlers, timingHandlers,
 // serverHandlers, proxyHandlers, decodeHandlers), beside their slice of the protocol in shared/protocol/.
-// PanelDecoding reads the messages beyond bytes (protocol layer, payload codecs) when rows are shown; its
+// PanelFraming splits TCP data into messages. PanelDecoding reads the messages beyond bytes (protocol layer, payload codecs) when rows are shown; its
 // members for the extension are inherited from DecodingPanel. The snapshot is built by panelSnapshot.ts.
 // While the panel is hidden nothing is posted and the log keeps capturing; the webview asks for
 // whatever pages it lacks once it is back.
@@ -30,7 +30,6 @@ import type {
 } from '../../shared/protocol';
 import { Emitter, toDisposable, type Event, type IDisposable } from '../core/base/dispose';
 import type { Connection } from '../core/connection/connectionTypes';
-import { FramedLog } from '../core/framing/framedLog';
 import type { EntryLog } from '../core/log/entryLog';
 import { ComposerLists } from './composerLists';
 import { ConnectionChanges } from './connectionChanges';
@@ -40,6 +39,7 @@ import type { DecodeRequests } from '../../shared/protocol/decode';
 import type { SendRequests } from '../../shared/protocol/send';
 import { DecodingPanel } from './decodingPanel';
 import { PanelDecoding, type PanelDecodingOptions } from './panelDecoding';
+import { PanelFraming } from './panelFraming';
 import { filterHandlers, PanelFilter, type PanelFilterOptions } from './filterHandlers';
 import { LogStream, type LogStreamOptions } from './logStream';
 import type { PanelCallbacks, PanelContext } from './panelContext';
@@ -53,8 +53,6 @@ import { ServerController } from './serverController';
 import { serverHandlers } from './serverHandlers';
 import { timingHandlers } from './timingHandlers';
 import { frameRecorder } from './wireFrameQueries';
-import { layerFactory } from '../core/layers';
-import type { LayerId } from '../../shared/decode/decoded';
 
 export type { PanelCallbacks } from './panelContext';
 
@@ -102,11 +100,8 @@ export class PanelController extends DecodingPanel {
   private revealOwed: number | undefined;
   /** What of the connection the webview was last told, to post only what changed. */
   private readonly changes = new ConnectionChanges();
-  /** How TCP data is split into messages for display and on send; undefined shows raw chunks. */
-  private framer: FramerSpec | undefined;
-  /** The layer's own framer was applied once (followLayer). */
-  private layerFramed = false;
-  private framedLog: FramedLog | undefined;
+  /** How TCP data is split into messages for display and on send, and the framed log it gives. */
+  private readonly framed = this.register(new PanelFraming());
   /** The user's automatic-pong choice, carried over to the connection a reconnect makes. */
   private autoPong: boolean | undefined;
   /** Set while the panel shows a server session: its peers, and which log is on screen. */
@@ -136,7 +131,7 @@ export class PanelController extends DecodingPanel {
         return self.channel;
       },
       get framer() {
-        return self.framer;
+        return self.framed.framer;
       },
       get server() {
         return self.server;
@@ -189,7 +184,7 @@ export class PanelController extends DecodingPanel {
         webviewError: ({ message }) => this.log(`webview: ${message}`),
       },
     });
-    for (const end of [() => this.channel.dispose(), () => this.unsubscribeConnection(), () => this.framedLog?.dispose(), () => this.server?.dispose()]) {
+    for (const end of [() => this.channel.dispose(), () => this.unsubscribeConnection(), () => this.server?.dispose()]) {
       this.register(toDisposable(end));
     }
     this.subscribeConnection();
@@ -205,12 +200,8 @@ export class PanelController extends DecodingPanel {
    */
   private followLayer(): void {
     this.timing.setAckKeys(this.decoding.ackKeys);
-    if (this.layerFramed || this.framer || this.conn.kind !== 'tcp') return;
-    const id = this.decoding.layerId;
-    const spec = id ? layerFactory(id as LayerId)?.tcpFramer : undefined;
-    if (!spec) return;
-    this.layerFramed = true;
-    this.setFraming(framerSpecFromJson(spec));
+    const spec = this.framed.layerFramer(this.conn, this.decoding.layerId);
+    if (spec) this.setFraming(spec);
   }
 
   /** The connection the panel currently shows (on a server panel: the peer shown, or the server's own). */
@@ -230,7 +221,7 @@ export class PanelController extends DecodingPanel {
 
   /** The framer the panel reads TCP data with, or undefined for raw chunks. */
   get framing(): FramerSpec | undefined {
-    return this.framer;
+    return this.framed.framer;
   }
 
   /**
@@ -241,10 +232,10 @@ export class PanelController extends DecodingPanel {
     if (spec && this.conn.kind !== 'tcp') {
       throw new RequestError({ message: 'Framing applies to TCP connections; WebSocket messages are framed by the protocol already.', code: 'PROTOCOL' });
     }
-    if (sameFramer(spec, this.framer)) return;
-    this.framer = spec;
+    if (sameFramer(spec, this.framed.framer)) return;
+    this.framed.set(spec);
     this.unsubscribeConnection();
-    this.rebuildFramedLog();
+    this.framed.rebuild(this.conn);
     this.subscribeConnection();
     this.restartWebview();
   }
@@ -349,8 +340,7 @@ export class PanelController extends DecodingPanel {
     this.unsubscribeConnection();
     this.conn = connection;
     // The framing choice belongs to the panel: a reconnected TCP connection is read the same way.
-    if (connection.kind !== 'tcp') this.framer = undefined;
-    this.rebuildFramedLog();
+    this.framed.rebuild(connection, true);
     if (this.autoPong !== undefined) frameRecorder(connection)?.setAutoPong(this.autoPong);
     this.subscribeConnection();
     this.decoding.track();
@@ -359,12 +349,7 @@ export class PanelController extends DecodingPanel {
 
   /** The log the webview shows: the framed view when a framer is chosen, else the raw log. */
   get shownLog(): EntryLog {
-    return this.framedLog?.log ?? this.conn.log;
-  }
-
-  private rebuildFramedLog(): void {
-    this.framedLog?.dispose();
-    this.framedLog = this.framer && this.conn.kind === 'tcp' ? new FramedLog(this.conn.log, this.framer, { connection: this.conn }) : undefined;
+    return this.framed.shownLog(this.conn);
   }
 
   /** The webview starts over from a snapshot (another connection, another view of the log). */
@@ -420,9 +405,9 @@ export class PanelController extends DecodingPanel {
   }
 
   private snapshot(): PanelSnapshot {
-    const { conn, stream, lists, settings, sessionInfo, framer, server, proxy, revealOwed: reveal } = this;
+    const { conn, stream, lists, settings, sessionInfo, server, proxy, revealOwed: reveal } = this;
     this.revealOwed = undefined;
-    return panelSnapshot({ conn, stream, lists, settings, sessionInfo, framer, server, proxy, reveal });
+    return panelSnapshot({ conn, stream, lists, settings, sessionInfo, framer: this.framed.framer, server, proxy, reveal });
   }
 
   /** Selects entry `seq` of the log on screen in the webview and scrolls to it: now, or with its next snapshot. */

@@ -5,14 +5,19 @@
 // leaves test-results/layout-<width>-frames.png.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import WebSocket, { WebSocketServer } from 'ws';
 import { ROOT } from './harness/bundle';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
 import { openLivePanel } from './harness/livePanel';
-import { composerTextarea, rowWithText, textOf } from './harness/panelActions';
+import { createServerConnection } from '../../src/core/connection/serverConnection';
+import { createWsProxy } from '../../src/core/proxy';
+import { choose, composerTextarea, rowWithText, textOf } from './harness/panelActions';
+import { openPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
 
 const skip = chromiumSkipReason();
@@ -140,4 +145,71 @@ describe('panel layout at 260, 480, 800 and 1500 px (Chromium)', { skip }, () =>
       }
     });
   }
+
+  it('resizing a connection\'s panel across 260, 480, 800 and 1500 px raises no "ResizeObserver loop" error', async () => {
+    const live = await openLivePanel(suite.browser, suite.server, (ws) => {
+      for (let i = 0; i < 40; i++) ws.send(`{"type":"ticker","n":${i},"price":"67012.45"}`);
+    }, { viewport: { width: 1500, height: 900 } });
+    try {
+      const { page } = live.panel;
+      const errors = await recordWindowErrors(page);
+      await rowWithText(page, '"n":39').click();
+      await page.locator('[data-testid=detail-tab-hex]').click();
+      await page.locator('[data-testid=detail-hex]').waitFor();
+      await resizeAcrossBreakpoints(page);
+      assert.deepEqual(await errors(), []);
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
+  it('showing a proxy pair\'s log and resizing the panel raises no "ResizeObserver loop" error', async () => {
+    const upstream = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((resolve) => upstream.once('listening', () => resolve()));
+    upstream.on('connection', (ws) => ws.on('message', (d, binary) => ws.send(d, { binary })));
+    const server = createServerConnection(createWsProxy({ listen: '127.0.0.1:0', upstream: `ws://127.0.0.1:${(upstream.address() as AddressInfo).port}/` }));
+    await server.connect();
+    const panel = await openPanel(suite.browser, suite.server, server, {
+      callbacks: { disconnect: () => server.close(), connect: () => undefined },
+      viewport: { width: 1500, height: 900 },
+    });
+    const client = new WebSocket(`ws://127.0.0.1:${server.server.address!.port}/`);
+    const opened = new Promise<void>((resolve, reject) => client.once('open', () => resolve()).once('error', reject));
+    try {
+      const { page } = panel;
+      const errors = await recordWindowErrors(page);
+      await opened;
+      client.send('hello through the proxy');
+      await eventually(() => page.$$eval('[data-testid=peer-select] vscode-option', (els) => els.length), (n) => n === 2, 'the pair listed');
+      // The pair's log replaces the server's and the hold panel appears: the log and detail pane shrink at once.
+      await choose(page, 'peer-select', `#1 ${server.server.peers[0]!.remote} (open)`);
+      await page.locator('[data-testid=hold-panel]').waitFor();
+      await rowWithText(page, 'hello through the proxy').click();
+      await resizeAcrossBreakpoints(page);
+      assert.deepEqual(await errors(), []);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      client.terminate();
+      await panel.close();
+      server.dispose();
+      for (const c of upstream.clients) c.terminate();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
+  });
 });
+
+/** Starts recording the page's window errors (the "ResizeObserver loop" notice is one); returns their reader. */
+async function recordWindowErrors(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(`window.__layoutErrors = []; window.addEventListener('error', (e) => window.__layoutErrors.push(e.message))`);
+  return async () => (await page.evaluate('window.__layoutErrors')) as string[];
+}
+
+/** Resizes the page across the side-by-side switch (760 px) both ways and the widths the columns give way at. */
+async function resizeAcrossBreakpoints(page: Page): Promise<void> {
+  for (const width of [800, 480, 260, 480, 759, 760, 800, 1500, 260, 1500]) {
+    await page.setViewportSize({ width, height: 900 });
+    // Observers run in the frame after a resize; the loop notice, if any, is raised in that frame.
+    await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+  }
+}
