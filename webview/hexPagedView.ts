@@ -87,6 +87,9 @@ class PagedHexView implements HexView {
   private column: 'hex' | 'ascii' = 'hex';
   private dragging: ((e: MouseEvent) => void) | undefined;
   private disposed = false;
+  /** The tab panel holding the view, which the pane focuses (F6, Enter on a row): its keys move the cursor too. */
+  private keyHost: HTMLElement | undefined;
+  private readonly hostKeys = (e: KeyboardEvent): void => void (e.target === this.keyHost && this.onKeyDown(e));
 
   constructor(
     private readonly source: PayloadSource,
@@ -179,6 +182,7 @@ class PagedHexView implements HexView {
 
   dispose(): void {
     this.disposed = true;
+    this.keyHost?.removeEventListener('keydown', this.hostKeys);
     cancelAnimationFrame(this.frame);
     this.resize.disconnect();
     this.stopDrag();
@@ -217,6 +221,10 @@ class PagedHexView implements HexView {
 
   private draw(): void {
     if (this.disposed) return;
+    if (!this.keyHost && this.element.parentElement) {
+      this.keyHost = this.element.parentElement;
+      this.keyHost.addEventListener('keydown', this.hostKeys);
+    }
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     const height = this.scroller.clientHeight;
@@ -362,7 +370,7 @@ class PagedHexView implements HexView {
       this.toolbar.find(e.shiftKey);
       return;
     }
-    if (e.target !== this.scroller || this.total === 0 || e.altKey) return;
+    if ((e.target !== this.scroller && e.target !== this.keyHost) || this.total === 0 || e.altKey) return;
     if (mod && (e.key === 'c' || e.key === 'C')) {
       e.preventDefault();
       this.copySelection();

@@ -12,7 +12,7 @@ import type { PayloadPageFetcher } from './payloadSource';
 /** Largest JSON payload given a tree (the host's limit on a payload fetched for the page). */
 export const JSON_TREE_LIMIT = MAX_PAYLOAD_LIMIT;
 /** Payloads up to this size are parsed at once (a few milliseconds); larger ones a slice at a time. */
-const PARSE_AT_ONCE_BYTES = 256 * 1024;
+export const PARSE_AT_ONCE_BYTES = 256 * 1024;
 
 const utf8 = new TextDecoder('utf-8');
 

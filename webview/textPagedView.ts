@@ -12,6 +12,8 @@ import { rowNodes, selectedText } from './textRow';
 /** Height drawn for while the tab is hidden, and the row height assumed until one can be measured. */
 const HIDDEN_VIEWPORT_PX = 600;
 const NOMINAL_ROW_PX = 18;
+/** Nodes (text runs and escape spans) put into the page in one frame at most. */
+const FILL_NODE_BUDGET = 400;
 
 /** Payloads up to this size are indexed in the page from the prefix it has; larger ones by the host. */
 const LOCAL_INDEX_BYTES = 64 * 1024;
@@ -271,13 +273,22 @@ class PagedText implements TextView {
     }
     // The window ends at the payload's end or a row's width past the last row wanted (textRowEnd's rule).
     let at = 0;
+    let nodes = 0;
     for (let row = index.rowsBefore[block]!; row < first; row++) at = textRowEnd(bytes, at);
     for (let row = first; row < end && at < bytes.length; row++) {
       const next = textRowEnd(bytes, at);
       const el = this.rows.get(row)!;
       if (el.dataset.offset === undefined) {
+        // Layout costs by the node (a screen of random bytes is ~1,500 spans, ~40 ms): past the budget, the
+        // rest of the screen is filled in the next frames.
+        if (nodes >= FILL_NODE_BUDGET) {
+          this.invalidate();
+          return;
+        }
+        const parts = rowNodes(bytes.subarray(at, next), start + at);
+        nodes += parts.length;
         // Filled before it goes in, so the page's observers of added nodes see one row, not each of its spans.
-        const filled = h('div', { className: 'text-row' }, rowNodes(bytes.subarray(at, next), start + at));
+        const filled = h('div', { className: 'text-row' }, parts);
         filled.dataset.row = String(row);
         filled.dataset.offset = String(start + at);
         el.replaceWith(filled);

@@ -375,8 +375,8 @@ describe('keyboard (Chromium)', { skip }, () => {
       await rowWithText(page, 'line 0').click();
       await eventually(() => textOf(page, 'detail-text'), (t) => t.startsWith('line 0\\nline 1'), 'the long text');
       const scrolled = (tab: string): Promise<number> =>
-        // The Text tab scrolls its own rows (virtualized), inside the panel.
-        page.locator(tab === 'text' ? '[data-testid=detail-panel-text] .text-paged-scroller' : `[data-testid=detail-panel-${tab}]`).evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop);
+        // Text and Hex scroll their own rows (virtualized), inside the panel.
+        page.locator(tab === 'text' ? '[data-testid=detail-panel-text] .text-paged-scroller' : '[data-testid=detail-panel-hex] .hex-scroller').evaluate((el) => (el as unknown as { scrollTop: number }).scrollTop);
       for (const tab of ['text', 'hex']) {
         await page.locator(`[data-testid=detail-tab-${tab}]`).click();
         await page.locator(`[data-testid=detail-panel-${tab}]`).focus();
