@@ -237,8 +237,6 @@ const PENDING_L10N = new Set([
   'webview/jsonParse.ts',
   'webview/jsonTab.ts',
   'webview/jsonTree.ts',
-  'webview/logView.ts',
-  'webview/main.ts',
   'webview/textPagedView.ts',
   'webview/textRow.ts',
 ]);
