@@ -228,7 +228,6 @@ const PENDING_L10N = new Set([
   'webview/decodedLines.ts',
   'webview/decodedTree.ts',
   'webview/decodedView.ts',
-  'webview/detailPane.ts',
   'webview/hexLayout.ts',
   'webview/hexPagedView.ts',
   'webview/hexToolbar.ts',
