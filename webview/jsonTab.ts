@@ -7,6 +7,7 @@ import { formatBytes } from './entryFormat';
 import { parseJsonTree } from './jsonParse';
 import { renderPagedJson, type JsonView } from './jsonPagedView';
 import { renderNode } from './jsonTree';
+import { t } from './l10n';
 import type { PayloadPageFetcher } from './payloadSource';
 
 /** Largest JSON payload given a tree (the host's limit on a payload fetched for the page). */
@@ -64,9 +65,11 @@ export function renderJsonTab(panel: HTMLElement, seq: number, bytes: Uint8Array
         className: 'muted placeholder',
         testId: 'detail-json-too-big',
         text:
-          `This payload looks like JSON but is ${formatBytes(length)}, over the ${formatBytes(JSON_TREE_LIMIT)} the JSON tab reads, ` +
-          'so it is not parsed. Save… writes the whole payload to a file to open in an editor; ' +
-          'a payload codec or protocol layer reads it on the Decoded tab.',
+          t(
+            'This payload looks like JSON but is {0}, over the {1} the JSON tab reads, so it is not parsed. Save… writes the whole payload to a file to open in an editor; a payload codec or protocol layer reads it on the Decoded tab.',
+            formatBytes(length),
+            formatBytes(JSON_TREE_LIMIT),
+          ),
       }),
     );
     return { available: true };

@@ -230,9 +230,6 @@ const PENDING_L10N = new Set([
   'webview/hexToolbar.ts',
   'webview/jsonIndex.ts',
   'webview/jsonPagedView.ts',
-  'webview/jsonParse.ts',
-  'webview/jsonTab.ts',
-  'webview/jsonTree.ts',
   'webview/textPagedView.ts',
   'webview/textRow.ts',
 ]);
