@@ -48,7 +48,7 @@ export const UNTRANSLATED_WORDS = new Set([
   // The CSS unit of a computed length (`${n}px`).
   'px',
   // Protocol, codec and algorithm names and RFC field names, and the short codec tags of the log's Decoded column.
-  'TCP', 'TLS', 'WebSocket', 'Socket.IO', 'MQTT', 'STOMP', 'JSON', 'CBOR', 'MessagePack', 'Protobuf', 'UTF-8', 'Base64', 'RTT',
+  'TCP', 'TLS', 'WebSocket', 'Socket.IO', 'MQTT', 'STOMP', 'JSON', 'CBOR', 'MessagePack', 'Protobuf', 'UTF-8', 'ASCII', 'Base64', 'RTT',
   'FIN', 'RSV1', 'RSV2', 'RSV3', 'MASK', 'ALPN', 'SHA-256', 'SHA-1', 'QoS', 'QoS 0', 'QoS 1', 'QoS 2', 'SIO', 'MP', 'PB',
   // Example inputs in the protocols' own syntax (placeholders): what a user would type, not words.
   'SGVsbG8=', 'sensors/1', 'sensors/#', '/queue/test', 'event:chat', 'topic:sensors/#', 'destination:/topic/prices', 'id',
