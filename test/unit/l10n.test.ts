@@ -227,8 +227,6 @@ describe('host strings', () => {
 const PENDING_L10N = new Set([
   'webview/jsonIndex.ts',
   'webview/jsonPagedView.ts',
-  'webview/textPagedView.ts',
-  'webview/textRow.ts',
 ]);
 
 describe('webview strings', () => {
