@@ -267,6 +267,7 @@ describe('webview strings', () => {
           "function state(s: string): State { return s === 'open' ? 'open' : 'closed'; }",
           "const unit = `${n} KiB`; const kb = 'MiB'; console.warn('for developers');",
           "const icons = { save: 'save-all' }; const pairs = [['be', t('Big-endian')], ['json', 'JSON']];",
+          "const lineId = `decoded-line-${n}-`; const height = `${n}px`; const drawn = ok ? 'o' : 'c'; declare const dt: DataTransfer; dt.setData('text/plain', String(n));",
           "import type { Nothing } from 'some-module';",
         ].join('\n'),
       );
