@@ -40,6 +40,11 @@ function looksLikeJson(bytes: Uint8Array): boolean {
   return false;
 }
 
+/** A size just over `limit` in bytes when its rounded form would read the same as the limit's ("64 MiB, over the 64 MiB"). */
+function sizeOver(length: number, limit: number): string {
+  return formatBytes(length) === formatBytes(limit) ? t('{0} bytes', length.toLocaleString('en-US')) : formatBytes(length);
+}
+
 /** What renderJsonTab made: whether the tab applies, and the paged tree to dispose when another entry is shown. */
 export interface JsonTab {
   readonly available: boolean;
@@ -67,7 +72,7 @@ export function renderJsonTab(panel: HTMLElement, seq: number, bytes: Uint8Array
         text:
           t(
             'This payload looks like JSON but is {0}, over the {1} the JSON tab reads, so it is not parsed. Save… writes the whole payload to a file to open in an editor; a payload codec or protocol layer reads it on the Decoded tab.',
-            formatBytes(length),
+            sizeOver(length, JSON_TREE_LIMIT),
             formatBytes(JSON_TREE_LIMIT),
           ),
       }),

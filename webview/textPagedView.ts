@@ -10,6 +10,10 @@ import { h } from './domBuilder';
 import { t } from './l10n';
 import { rowNodes, selectedText } from './textRow';
 
+/** Height drawn for while the tab is hidden, and the row height assumed until one can be measured. */
+const HIDDEN_VIEWPORT_PX = 600;
+const NOMINAL_ROW_PX = 18;
+
 /** Payloads up to this size are indexed in the page from the prefix it has; larger ones by the host. */
 const LOCAL_INDEX_BYTES = 64 * 1024;
 /** Rows drawn past the viewport's bottom, so a small scroll needs no new page. */
@@ -52,6 +56,8 @@ class PagedText implements TextView {
   private loading = -1;
   private frame = 0;
   private disposed = false;
+  /** The row height was not measured (the tab was hidden): measure again when drawing next. */
+  private rowHeightGuessed = false;
   /** The tab panel holding the view: it has the keyboard focus (the pane focuses it), so it hears the keys. */
   private keyHost: HTMLElement | undefined;
   private readonly keyListener = (e: KeyboardEvent): void => this.onKey(e);
@@ -126,12 +132,16 @@ class PagedText implements TextView {
   }
 
   private measure(): void {
-    this.viewportHeight = this.scroller.clientHeight;
+    const laidOut = this.scroller.clientHeight;
+    // A hidden tab has no height: its first screen is drawn at a nominal size all the same, so the text is
+    // in the page (find, copy, tests) before the tab is shown; showing it resizes the scroller and redraws.
+    this.viewportHeight = laidOut > 0 ? laidOut : HIDDEN_VIEWPORT_PX;
     this.viewport.style.height = `${this.viewportHeight}px`;
-    if (this.rowHeight === 0 && this.viewportHeight > 0) {
+    if (this.rowHeight === 0 || this.rowHeightGuessed) {
       const probe = h('div', { className: 'text-row', text: 'M' });
       this.pre.append(probe);
-      this.rowHeight = probe.offsetHeight || 18;
+      this.rowHeightGuessed = probe.offsetHeight === 0;
+      this.rowHeight = probe.offsetHeight || NOMINAL_ROW_PX;
       probe.remove();
     }
   }
@@ -267,8 +277,12 @@ class PagedText implements TextView {
       const next = textRowEnd(bytes, at);
       const el = this.rows.get(row)!;
       if (el.dataset.offset === undefined) {
-        el.dataset.offset = String(start + at);
-        el.replaceChildren(...rowNodes(bytes.subarray(at, next), start + at));
+        // Filled before it goes in, so the page's observers of added nodes see one row, not each of its spans.
+        const filled = h('div', { className: 'text-row' }, rowNodes(bytes.subarray(at, next), start + at));
+        filled.dataset.row = String(row);
+        filled.dataset.offset = String(start + at);
+        el.replaceWith(filled);
+        this.rows.set(row, filled);
         this.pending--;
       }
       at = next;

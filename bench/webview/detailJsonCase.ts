@@ -40,6 +40,14 @@ function jsonPayload(): Buffer {
 const PROBE = `void (() => {
   window.__longTasks = [];
   new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: 'longtask' });
+  // What ran in frames held over 50 ms (the scripts' entry points and their times), for the row's notes.
+  window.__longFrames = [];
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) {
+      if (e.blockingDuration <= 0) continue;
+      window.__longFrames.push({ ms: Math.round(e.duration), layoutMs: Math.round(e.startTime + e.duration - e.styleAndLayoutStart), scripts: e.scripts.map((s) => s.invoker + ' ' + (s.sourceFunctionName || '') + ' ' + Math.round(s.duration) + ' ms') });
+    }
+  }).observe({ type: 'long-animation-frame' });
   window.__jsonFirstPaint = new Promise((resolve, reject) => {
     setTimeout(() => reject(new Error('no JSON rows within 30 s')), 30000);
     let t0 = NaN;
@@ -57,22 +65,36 @@ const PROBE = `void (() => {
   });
 })()`;
 
-/** Time from `act` (run in the page) to the end of the frame after it, repeated; ms each. */
-async function frames(page: Page, act: string, count: number): Promise<number[]> {
-  return (await page.evaluate(`(async () => {
-    const out = [];
-    const frame = () => new Promise((r) => requestAnimationFrame(r));
-    const after = () => new Promise((r) => requestAnimationFrame(() => { const c = new MessageChannel(); c.port1.onmessage = r; c.port2.postMessage(0); }));
-    for (let i = 0; i < ${count}; i++) {
-      await frame();
-      const t0 = performance.now();
-      ${act};
-      // The scroll event and the view's redraw come in the next frame: time to the end of that frame's paint.
-      await after();
-      out.push(performance.now() - t0);
-    }
-    return out;
-  })()`)) as number[];
+/** Scrolls `scroller` by `step` px once per animation frame for `count` frames; the times between frames, ms. */
+async function scrollFrames(page: Page, scroller: string, step: number, count: number): Promise<number[]> {
+  return (await page.evaluate(`new Promise((resolve) => {
+    const scroller = ${scroller};
+    const deltas = [];
+    let last = 0;
+    let frame = 0;
+    const tick = (now) => {
+      if (last) deltas.push(now - last);
+      last = now;
+      if (frame++ === ${count}) return resolve(deltas);
+      scroller.scrollTop += ${step};
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  })`)) as number[];
+}
+
+/** Time from `act` (run in the page) to the end of the paint of the frame after it, ms. */
+async function toPaint(page: Page, act: string): Promise<number> {
+  return (await page.evaluate(`new Promise((resolve) => requestAnimationFrame(() => {
+    const t0 = performance.now();
+    ${act};
+    // The view draws in the next frame: a task posted from that frame's callbacks runs after its paint.
+    requestAnimationFrame(() => {
+      const c = new MessageChannel();
+      c.port1.onmessage = () => resolve(performance.now() - t0);
+      c.port2.postMessage(0);
+    });
+  }))`)) as number;
 }
 
 async function measure(): Promise<Row> {
@@ -95,17 +117,18 @@ async function measure(): Promise<Row> {
     await page.waitForFunction("/^[\\d,]+ values$/.test(document.querySelector('[data-testid=json-status]')?.textContent ?? '')", undefined, { timeout: 120_000, polling: 250 });
     const readMs = Date.now() - readStart + firstPaint;
     const longTasks = (await page.evaluate('window.__longTasks')) as number[];
+    const longFrames = (await page.evaluate('window.__longFrames')) as unknown[];
     const status = (await page.evaluate("document.querySelector('[data-testid=json-status]').textContent")) as string;
     // Scrolling: 150 steps of 700 px down the tree of the whole root.
     const scroller = "document.querySelector('[data-testid=detail-panel-json] .text-paged-scroller')";
-    const scroll = await frames(page, `${scroller}.scrollTop += 700`, 150);
-    const jump = await frames(page, `document.querySelector('[data-testid=detail-panel-json]').dispatchEvent(new KeyboardEvent('keydown', { key: 'End', ctrlKey: true, bubbles: true }))`, 1);
+    const scroll = await scrollFrames(page, scroller, 700, 150);
+    const jump = [await toPaint(page, `document.querySelector('[data-testid=detail-panel-json]').dispatchEvent(new KeyboardEvent('keydown', { key: 'End', ctrlKey: true, bubbles: true }))`)];
     const lastRow = (await page.evaluate("[...document.querySelectorAll('[data-testid=json-row]')].at(-1)?.textContent")) as string;
     const scrollP95 = percentile(scroll, 95);
     const longest = longTasks.length ? Math.max(...longTasks) : 0;
     const met = firstPaint <= 300 && scrollP95 <= 17 && jump[0]! <= 100 && longest <= 50;
     const notes: string[] = [];
-    if (longTasks.length) notes.push(`${longTasks.length} long tasks while opening: ${longTasks.map((t) => t.toFixed(0)).join(', ')} ms`);
+    if (longTasks.length) notes.push(`${longTasks.length} long tasks while opening: ${longTasks.map((t) => t.toFixed(0)).join(', ')} ms; frames held: ${JSON.stringify(longFrames)}`);
     if (panel.problems.length) notes.push(`problems reported: ${[...new Set(panel.problems)].slice(0, 3).join('; ')}`);
     return {
       id: ID,
@@ -115,7 +138,7 @@ async function measure(): Promise<Row> {
       goal: GOAL,
       met,
       notes,
-      details: { payloadBytes: payload.length, firstPaintMs: round(firstPaint, 1), readMs, longTasks, scrollMs: scroll.map((t) => round(t, 1)), jumpMs: round(jump[0]!, 1), lastRow, status, chromium: browser.version(), loadAverage: round(loadavg()[0]!, 2) },
+      details: { payloadBytes: payload.length, firstPaintMs: round(firstPaint, 1), readMs, longTasks, longFrames, scrollMs: scroll.map((t) => round(t, 1)), jumpMs: round(jump[0]!, 1), lastRow, status, chromium: browser.version(), loadAverage: round(loadavg()[0]!, 2) },
     };
   } finally {
     await panel.close();

@@ -4,7 +4,7 @@
 // ends, so the host indexes them once and the webview finds any row from a nearby known start.
 
 /** Bytes in a row at most (one more when that byte is its LF, so a CR LF pair is not split). */
-export const TEXT_ROW_WIDTH = 1024;
+export const TEXT_ROW_WIDTH = 128;
 
 /** Bytes per block of a row index: one row count and one row start are kept per block. */
 export const TEXT_INDEX_BLOCK = 64 * 1024;

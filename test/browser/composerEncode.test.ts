@@ -48,7 +48,9 @@ describe('the composer encodes with the chosen codec (Chromium)', { skip }, () =
       const got = live.peer.received[0]!;
       assert.equal(got.binary, true);
       assert.equal(protocDecode(TYPE, FILE, got.data), 'id: 5\ntext: "hello"\npriority: HIGH\nauthor {\n  name: "ann"\n}\n');
-      assert.match(await textOf(page, 'composer-info'), new RegExp(`^Sent ${got.data.length} B`));
+      // The info line changes when the send request is answered, which may be after the server has the message.
+      const sent = new RegExp(`^Sent ${got.data.length} B`);
+      await eventually(() => textOf(page, 'composer-info'), (text) => sent.test(text), 'the info line says what was sent');
 
       // The echo, on the Decoded tab, with the message's field names.
       const echo = page.locator('[data-testid=log-row][data-kind=binary]').last();

@@ -10,6 +10,7 @@ import type { Dialog, Page } from 'playwright-core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { splitControls } from '../../shared/codecs/controlEscapes';
 import { loadSessionFile, parseSession } from '../../src/core/session';
 import { renderSessionErrorHtml } from '../../src/vscode/sessionEditor/sessionErrorHtml';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
@@ -124,6 +125,11 @@ async function detailTextOf(page: Page, seq: number): Promise<string> {
 
 const TALL = { width: 1400, height: 1600 };
 
+/** What the Text tab reads for `text`: control and invisible characters as their escapes (\n, \0, \u202E). */
+function inTextTab(text: string): string {
+  return splitControls(text).map((piece) => piece.text).join('');
+}
+
 describe('rendering safety (Chromium)', { skip: chromiumSkipReason() }, () => {
   const suite = usePanelSuite();
 
@@ -165,7 +171,7 @@ describe('rendering safety (Chromium)', { skip: chromiumSkipReason() }, () => {
       const seqs = [...Array(log.nextSeq - log.firstSeq).keys()].map((i) => i + log.firstSeq).filter((s) => log.direction(s) === 0);
       for (const [i, p] of PAYLOADS.entries()) {
         const seq = seqs[i]!;
-        assert.equal(await detailTextOf(page, seq), p.text, `${p.name}: the Text tab shows exactly the characters`);
+        assert.equal(await detailTextOf(page, seq), inTextTab(p.text), `${p.name}: the Text tab shows exactly the characters`);
         const preview = (await page.locator(`[data-testid=log-row][data-id="${seq}"] .c-preview`).textContent()) ?? '';
         if (SHORT.includes(p)) assert.equal(preview, p.text, `${p.name}: the row shows the characters`);
       }
@@ -176,7 +182,7 @@ describe('rendering safety (Chromium)', { skip: chromiumSkipReason() }, () => {
       assert.match((await page.locator(`[data-testid=log-row][data-id="${rtl}"] .c-preview`).textContent()) ?? '', /^invoice\\u202Egpj\.exe /);
       for (const [i, p] of PAYLOADS.slice(0, 6).entries()) {
         const seq = seqs[PAYLOADS.length + i]!;
-        assert.equal(await detailTextOf(page, seq), p.text, `${p.name} as binary: the Text tab`);
+        assert.equal(await detailTextOf(page, seq), inTextTab(p.text), `${p.name} as binary: the Text tab`);
         await page.locator('[data-testid=detail-tab-hex]').click();
         const ascii = await page.locator('[data-testid=detail-hex] .hex-ascii').textContent();
         assert.equal(ascii?.replace(/\n/g, ''), p.text.replace(/[^\x20-\x7e]/g, '.'), `${p.name} as binary: the Hex tab's ASCII column`);
@@ -460,9 +466,9 @@ describe('rendering safety (Chromium)', { skip: chromiumSkipReason() }, () => {
       const preview = (await row.locator('.c-preview').textContent()) ?? '';
       assert.ok(preview.length < 1000 && preview.endsWith('\u2026'), `the row preview is cut (${preview.length} characters)`);
       await row.click();
-      // One line of 3 MiB: rows of 1024 bytes, the whole payload reachable, only the rows in view drawn.
-      await eventually(() => page.locator('[data-testid=detail-text] .text-row').first().textContent(), (t) => t === 'x'.repeat(1024), 'the first row');
-      assert.match(await page.locator('[data-testid=detail-panel-text] .payload-note').textContent() ?? '', /^3,073 rows · lines longer than 1024 bytes wrap$/);
+      // One line of 3 MiB: rows of 128 bytes, the whole payload reachable, only the rows in view drawn.
+      await eventually(() => page.locator('[data-testid=detail-text] .text-row').first().textContent(), (t) => t === 'x'.repeat(128), 'the first row');
+      assert.match(await page.locator('[data-testid=detail-panel-text] .payload-note').textContent() ?? '', /^24,577 rows · lines longer than 128 bytes wrap$/);
       await page.locator('[data-testid=detail-panel-text] .text-paged-scroller').focus();
       await page.keyboard.press('Control+End');
       await eventually(() => page.locator('[data-testid=detail-text] .text-row').last().textContent(), (t) => t?.endsWith('<img src=x onerror=window.__pwned=80>') === true, 'the last row, as text');

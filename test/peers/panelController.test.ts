@@ -237,9 +237,9 @@ describe('PanelController', () => {
       /needle must hold 1 to 4096 bytes/,
     );
 
-    // The Text tab's row index: 1000 bytes of one line wrap into rows of 1024 at most, so one row here.
+    // The Text tab's row index: 1000 bytes of one line wrap into rows of 128, so eight rows in one block.
     const rows = await h.webview.sendRequest('getTextRows', { seq: bigSeq });
-    assert.deepEqual([rows.total, rows.rows, [...new Float64Array(rows.rowsBefore)], [...new Float64Array(rows.firstStart)]], [1000, 1, [0], [0]]);
+    assert.deepEqual([rows.total, rows.rows, [...new Float64Array(rows.rowsBefore)], [...new Float64Array(rows.firstStart)]], [1000, 8, [0], [0]]);
     await assert.rejects(h.webview.sendRequest('getTextRows', { seq: -1 }), /seq/);
 
     await h.webview.sendRequest('clear', {});
