@@ -7,6 +7,7 @@
 // caller fills (fill) once the host sent the next children. Pure: no DOM.
 import type { DecodedNode } from '../shared/decode/decoded';
 import { childCountOf, opensByItself } from '../shared/decode/treePaging';
+import { t } from './l10n';
 
 /** One top-level tree: the message, or the payload decoded inside it. */
 export interface TreeSection {
@@ -50,7 +51,7 @@ interface LineColumns {
   sections: number[];
 }
 
-const COLUMNS = ['nodes', 'parents', 'levels', 'positions', 'setSizes', 'sections'] as const;
+const COLUMNS: readonly (keyof LineColumns)[] = ['nodes', 'parents', 'levels', 'positions', 'setSizes', 'sections'];
 
 function columns(): LineColumns {
   return { nodes: [], parents: [], levels: [], positions: [], setSizes: [], sections: [] };
@@ -277,7 +278,7 @@ export class DecodedLines implements LineColumns {
 
   private missingText(parent: DecodedNode): string {
     const n = childCountOf(parent) - (parent.children?.length ?? 0);
-    return `${n} more ${n === 1 ? 'item' : 'items'}`;
+    return n === 1 ? t('1 more item') : t('{0} more items', n);
   }
 
   private addChildren(into: LineColumns, node: DecodedNode, level: number, section: number): void {

@@ -9,6 +9,7 @@ import type { DecodedNode } from '../shared/decode/decoded';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { DecodedLines, type TreeGap, type TreeSection } from './decodedLines';
 import { h, setText } from './domBuilder';
+import { t } from './l10n';
 
 export type { TreeSection } from './decodedLines';
 
@@ -50,7 +51,7 @@ interface LineElements {
 /** The number of children as words: "3 items", "1 item". */
 function childCount(node: DecodedNode): string {
   const n = node.childCount ?? node.children?.length ?? 0;
-  return `${n} ${n === 1 ? 'item' : 'items'}`;
+  return n === 1 ? t('1 item') : t('{0} items', n);
 }
 
 /** A value for one line: one line of text, at most VALUE_CHARS. */
@@ -90,7 +91,7 @@ export class DecodedTree {
     this.element = h('div', {
       className: 'decoded-tree',
       testId: 'decoded-tree',
-      attrs: { role: 'tree', tabindex: '0', 'aria-label': 'Decoded message' },
+      attrs: { role: 'tree', tabindex: '0', 'aria-label': t('Decoded message') },
     }, [this.sizer]);
     this.element.addEventListener(
       'scroll',
@@ -158,7 +159,7 @@ export class DecodedTree {
     this.events.loadChildren!(gap.section, lines.indexPath(gap.parent), from, lines.opensByRule(gap)).then(
       (nodes) => {
         if (this.disposed) return settle();
-        if (nodes.length === 0) lines.fail(gap, 'the host sent none');
+        if (nodes.length === 0) lines.fail(gap, t('the host sent none'));
         const changed = lines.fill(gap, from, nodes);
         if (changed) {
           // Lines put in above the active one move it (and the view, when they are above it).
@@ -279,7 +280,7 @@ export class DecodedTree {
     setText(row.value, value);
     // A gap's line (children on their way) reads as a count does.
     row.value.classList.toggle('decoded-count', node.value === undefined || lines.gapAt(line) !== undefined);
-    row.value.title = node.value !== undefined && node.value.length > VALUE_CHARS ? `${node.value.length} characters; the line shows the first ${VALUE_CHARS}` : '';
+    row.value.title = node.value !== undefined && node.value.length > VALUE_CHARS ? t('{0} characters; the line shows the first {1}', node.value.length, VALUE_CHARS) : '';
   }
 
   private setActive(line: number, reveal = true): void {

@@ -8,6 +8,7 @@ import { formatName } from './decodeNames';
 import { DecodedTree, type ChildLoader, type TreeSection } from './decodedTree';
 import { h, icon } from './domBuilder';
 import { formatBytes } from './entryFormat';
+import { t } from './l10n';
 
 /** A run of bytes in the entry's payload. */
 export interface ByteRange {
@@ -45,8 +46,14 @@ export interface DecodedView {
   readonly tree: DecodedTree;
 }
 
+/** Where a node's bytes are: "5 B at byte 3 (0x3)", said to be in the payload inside when they are. */
+function bytesText(range: ByteRange, inEntry: boolean): string {
+  const at = range.length > 0 ? t('{0} at {1}', formatBytes(range.length), offsetText(range.offset)) : offsetText(range.offset);
+  return inEntry ? at : t('{0} of the payload', at);
+}
+
 function offsetText(offset: number): string {
-  return `byte ${offset} (0x${offset.toString(16)})`;
+  return t('byte {0} (0x{1})', offset, offset.toString(16));
 }
 
 function linkButton(text: string, testId: string, onClick: () => void): HTMLButtonElement {
@@ -65,8 +72,8 @@ function errorLine(decoded: DecodedMessage, deps: DecodedViewDeps): HTMLElement 
     parts.push(
       h('div', { className: 'decoded-error-line' }, [
         icon('error'),
-        ` ${formatName(decoded.format)} decoding stopped at ${offsetText(outer.offset)}: ${visibleText(outer.message)} `,
-        linkButton(`Show byte ${outer.offset} in Hex`, 'decoded-error-offset', () => deps.showBytes({ offset: outer.offset, length: 0 })),
+        ` ${t('{0} decoding stopped at {1}: {2}', formatName(decoded.format), offsetText(outer.offset), visibleText(outer.message))} `,
+        linkButton(t('Show byte {0} in Hex', outer.offset), 'decoded-error-offset', () => deps.showBytes({ offset: outer.offset, length: 0 })),
       ]),
     );
   }
@@ -76,7 +83,7 @@ function errorLine(decoded: DecodedMessage, deps: DecodedViewDeps): HTMLElement 
     parts.push(
       h('div', { className: 'decoded-error-line' }, [
         icon('error'),
-        ` The payload's ${formatName(decoded.inner.format)} decoding stopped at ${offsetText(inner.offset)} of the payload: ${visibleText(inner.message)}`,
+        ` ${t("The payload's {0} decoding stopped at {1} of the payload: {2}", formatName(decoded.inner.format), offsetText(inner.offset), visibleText(inner.message))}`,
       ]),
     );
   }
@@ -86,7 +93,7 @@ function errorLine(decoded: DecodedMessage, deps: DecodedViewDeps): HTMLElement 
 /** Renders a decoded entry for the Decoded tab. */
 export function renderDecoded(decoded: PagedDecoded, deps: DecodedViewDeps): DecodedView {
   const sections: TreeSection[] = [{ root: decoded.tree, title: formatName(decoded.format) }];
-  if (decoded.inner) sections.push({ root: decoded.inner.tree, title: `payload · ${formatName(decoded.inner.format)}` });
+  if (decoded.inner) sections.push({ root: decoded.inner.tree, title: t('payload · {0}', formatName(decoded.inner.format)) });
   const info = h('div', { className: 'decoded-node-info', testId: 'decoded-node-info' });
   info.hidden = true;
   const describe = (node: DecodedNode, section: number, path: string): void => {
@@ -99,10 +106,10 @@ export function renderDecoded(decoded: PagedDecoded, deps: DecodedViewDeps): Dec
     const bytes =
       range === undefined
         ? ''
-        : ` · ${range.length > 0 ? `${formatBytes(range.length)} at ` : ''}${offsetText(range.offset)}${section === 0 ? '' : ' of the payload'}`;
+        : ` · ${bytesText(range, section === 0)}`;
     info.replaceChildren(
       h('span', { className: 'decoded-node-where', text: `${visibleText(where)}${bytes}` }),
-      ...(inEntry ? [' ', linkButton('Show in Hex', 'decoded-show-hex', () => deps.showBytes(range))] : []),
+      ...(inEntry ? [' ', linkButton(t('Show in Hex'), 'decoded-show-hex', () => deps.showBytes(range))] : []),
     );
     info.hidden = false;
   };

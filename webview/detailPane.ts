@@ -17,12 +17,13 @@ import type { JsonView } from './jsonPagedView';
 import { renderClose } from './closeView';
 import { DetailHeader, type DetailHeaderDeps } from './detailHeader';
 import { PayloadSource, type PayloadPageFetcher } from './payloadSource';
+import { t } from './l10n';
 import { attachTabKeyboard } from './tabKeyboard';
 import { renderPagedText, type TextRowsFetcher, type TextView } from './textPagedView';
 
 /** The detail tabs, in header order. */
-export const DETAIL_TABS = ['decoded', 'text', 'hex', 'json', 'close', 'frames', 'connection'] as const;
-export type DetailTab = (typeof DETAIL_TABS)[number];
+export type DetailTab = 'decoded' | 'text' | 'hex' | 'json' | 'close' | 'frames' | 'connection';
+export const DETAIL_TABS: readonly DetailTab[] = ['decoded', 'text', 'hex', 'json', 'close', 'frames', 'connection'];
 
 /**
  * Payload bytes fetched with the entry: enough to parse JSON at once and to tell text from binary; the views
@@ -96,13 +97,13 @@ export class DetailPane {
   constructor(private readonly deps: DetailPaneDeps) {
     this.header = new DetailHeader(deps, () => this.seq);
     const labels: Record<DetailTab, string> = {
-      decoded: 'Decoded',
-      text: 'Text',
-      hex: 'Hex',
+      decoded: t('Decoded'),
+      text: t('Text'),
+      hex: t('Hex'),
       json: 'JSON',
-      close: 'Close',
-      frames: 'Frames',
-      connection: 'Connection',
+      close: t('Close'),
+      frames: t('Frames'),
+      connection: t('Connection'),
     };
     const tabs = document.createElement('vscode-tabs') as unknown as HTMLElement & { selectedIndex: number };
     tabs.className = 'detail-tabs';
@@ -137,7 +138,7 @@ export class DetailPane {
     });
     attachTabKeyboard(tabs);
     this.tabs = tabs;
-    this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': 'Entry details' } }, [this.header.element, tabs]);
+    this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': t('Entry details') } }, [this.header.element, tabs]);
     // The hex dump re-lays its rows to the pane's width (the pane lives as long as the page; so does this).
     // In the next frame: re-laying inside the callback resizes what is observed ("ResizeObserver loop").
     let fitFrame = 0;
@@ -149,7 +150,7 @@ export class DetailPane {
     this.setAvailable('json', false);
     this.setAvailable('close', false);
     this.setAvailable('frames', false);
-    this.placeholder('Select an entry to see its payload.');
+    this.placeholder(t('Select an entry to see its payload.'));
   }
 
   /** The tab in front. */
@@ -159,7 +160,7 @@ export class DetailPane {
 
   /** Brings a tab to the front (falls back to Text when that tab does not apply). */
   selectTab(tab: DetailTab): void {
-    const target = this.parts[tab].header.hidden ? 'text' : tab;
+    const target: DetailTab = this.parts[tab].header.hidden ? 'text' : tab;
     if (target === 'text' || target === 'hex') this.drawRaw();
     this.tab = target;
     this.tabs.selectedIndex = DETAIL_TABS.indexOf(target);
@@ -170,15 +171,15 @@ export class DetailPane {
     const token = ++this.token;
     this.seq = seq;
     if (seq === undefined) {
-      this.header.set('No entry selected', false);
+      this.header.set(t('No entry selected'), false);
       this.setAvailable('decoded', false);
       this.setAvailable('json', false);
       this.setAvailable('close', false);
       this.setAvailable('frames', false);
-      this.placeholder('Select an entry to see its payload.');
+      this.placeholder(t('Select an entry to see its payload.'));
       return;
     }
-    this.header.set(`#${seq} · loading…`, true);
+    this.header.set(t('#{0} · loading…', seq), true);
     // Decoded, when it will open, is drawn as soon as its answer is there; the raw tabs follow it.
     const decoded: Promise<DecodedOutcome | undefined> =
       this.decoding && this.deps.getDecoded
@@ -194,7 +195,7 @@ export class DetailPane {
         // In a task of its own: the message that brought a big decoded tree has cost its task enough.
         return new Promise<boolean>((resolve) => setTimeout(() => {
           if (token === this.token) {
-            this.pendingRaw('loading…');
+            this.pendingRaw(t('loading…'));
             this.renderDecoded(outcome);
           }
           resolve(token === this.token);
@@ -331,7 +332,7 @@ export class DetailPane {
       return;
     }
     if (decoded === undefined) {
-      panel.append(h('div', { className: 'muted placeholder', testId: 'decoded-failed', text: `Could not decode this entry: ${error}` }));
+      panel.append(h('div', { className: 'muted placeholder', testId: 'decoded-failed', text: t('Could not decode this entry: {0}', error ?? '') }));
     } else {
       this.decodedView = renderDecoded(decoded, {
         markBytes: (range) => {
@@ -359,7 +360,7 @@ export class DetailPane {
     this.jsonView?.dispose();
     this.jsonView = undefined;
     this.disposeHex();
-    for (const name of ['text', 'hex', 'json', 'close', 'frames'] as const) {
+    for (const name of ['text', 'hex', 'json', 'close', 'frames'] satisfies DetailTab[]) {
       clear(this.parts[name].panel);
       this.parts[name].panel.append(h('div', { className: 'muted placeholder', text }));
     }

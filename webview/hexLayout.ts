@@ -1,6 +1,7 @@
 // The paged Hex view's pure parts: row geometry (where a byte sits in a row's text, how wide the offset
 // column is), the rows' text for a window of bytes, and parsing what the user types into its toolbar
 // (an offset to go to, bytes to find). No DOM here, so all of it is unit-tested.
+import * as l10n from './l10n';
 
 /** Row widths the view picks from, widest first: the first whose dump fits the pane is used. */
 export const ROW_WIDTHS = [16, 8, 4] as const;
@@ -113,32 +114,32 @@ export type Parsed<T> = { readonly value: T } | { readonly error: string };
 /** Parses an offset to go to: decimal (`4096`) or hex (`0x1000`), within a payload of `total` bytes. */
 export function parseOffset(text: string, total: number): Parsed<number> {
   const t = text.trim().replace(/[_\s]/g, '');
-  if (t === '') return { error: 'Type an offset: decimal (4096) or hex (0x1000).' };
+  if (t === '') return { error: l10n.t('Type an offset: decimal (4096) or hex (0x1000).') };
   let value: number;
   if (/^0x[0-9a-f]+$/i.test(t)) value = parseInt(t.slice(2), 16);
   else if (/^[0-9]+$/.test(t)) value = parseInt(t, 10);
-  else return { error: `"${text.trim()}" is not an offset: use decimal (4096) or hex with 0x (0x1000).` };
+  else return { error: l10n.t('"{0}" is not an offset: use decimal (4096) or hex with 0x (0x1000).', text.trim()) };
   if (!Number.isSafeInteger(value) || value >= total) {
-    return { error: `Offset ${t} is past the end: the payload has ${total} bytes (last offset ${Math.max(0, total - 1)}, 0x${Math.max(0, total - 1).toString(16)}).` };
+    return { error: l10n.t('Offset {0} is past the end: the payload has {1} bytes (last offset {2}, 0x{3}).', t, total, Math.max(0, total - 1), Math.max(0, total - 1).toString(16)) };
   }
   return { value };
 }
 
 /** Parses bytes to find: hex pairs (`de ad be ef`, `0xdeadbeef`, spaces optional) or, in text mode, the UTF-8 of the text. */
 export function parseNeedle(text: string, mode: 'hex' | 'text', maxBytes: number): Parsed<Uint8Array> {
-  if (text === '') return { error: mode === 'hex' ? 'Type the bytes to find, as hex (de ad be ef).' : 'Type the text to find.' };
+  if (text === '') return { error: mode === 'hex' ? l10n.t('Type the bytes to find, as hex (de ad be ef).') : l10n.t('Type the text to find.') };
   let bytes: Uint8Array;
   if (mode === 'text') {
     bytes = new TextEncoder().encode(text);
   } else {
     const digits = text.replace(/0x/gi, '').replace(/[\s,]/g, '');
     const bad = /[^0-9a-f]/i.exec(digits);
-    if (bad) return { error: `"${bad[0]}" is not a hex digit: type bytes as hex pairs (de ad be ef).` };
-    if (digits.length === 0) return { error: 'Type the bytes to find, as hex (de ad be ef).' };
-    if (digits.length % 2 !== 0) return { error: 'Odd number of hex digits: every byte takes two (0a, not a).' };
+    if (bad) return { error: l10n.t('"{0}" is not a hex digit: type bytes as hex pairs (de ad be ef).', bad[0]) };
+    if (digits.length === 0) return { error: l10n.t('Type the bytes to find, as hex (de ad be ef).') };
+    if (digits.length % 2 !== 0) return { error: l10n.t('Odd number of hex digits: every byte takes two (0a, not a).') };
     bytes = new Uint8Array(digits.length / 2);
     for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(digits.slice(i * 2, i * 2 + 2), 16);
   }
-  if (bytes.length > maxBytes) return { error: `At most ${maxBytes} bytes can be searched for; this is ${bytes.length}.` };
+  if (bytes.length > maxBytes) return { error: l10n.t('At most {0} bytes can be searched for; this is {1}.', maxBytes, bytes.length) };
   return { value: bytes };
 }

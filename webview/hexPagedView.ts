@@ -7,6 +7,7 @@ import { clear, h } from './domBuilder';
 import { formatBytes } from './entryFormat';
 import { HexToolbar } from './hexToolbar';
 import { ROW_WIDTHS, asciiTextRange, byteAtHexChar, cursorMove, hexRowChars, hexTextRange, offsetDigits, rowCount, rowsText } from './hexLayout';
+import { t } from './l10n';
 import type { PayloadSource } from './payloadSource';
 import {
   clampContentTop,
@@ -106,7 +107,7 @@ class PagedHexView implements HexView {
       find: (needle, backwards) => this.find(needle, backwards),
     });
     this.offsetsPre = h('pre', { className: 'hex-offsets', attrs: { 'aria-hidden': 'true' } });
-    this.hexPre = h('pre', { className: 'hex-bytes', attrs: { 'aria-label': 'Hex' } });
+    this.hexPre = h('pre', { className: 'hex-bytes', attrs: { 'aria-label': t('Hex') } });
     this.asciiPre = h('pre', { className: 'hex-ascii', attrs: { 'aria-label': 'ASCII' } });
     this.dump = h('div', { className: 'hex-dump', testId: 'detail-hex', attrs: { 'data-bytes-per-row': String(this.perRow) } }, [
       this.offsetsPre,
@@ -121,13 +122,13 @@ class PagedHexView implements HexView {
       attrs: {
         tabindex: '0',
         role: 'region',
-        'aria-label': `Hex dump of ${this.total} bytes: arrow keys move, Shift selects, Ctrl+C copies, Ctrl+G goes to an offset, Ctrl+F finds`,
+        'aria-label': t('Hex dump of {0} bytes: arrow keys move, Shift selects, Ctrl+C copies, Ctrl+G goes to an offset, Ctrl+F finds', this.total),
         'data-total': String(this.total),
       },
     }, [this.viewport, this.spacer]);
     this.marked = h('div', { className: 'payload-note hex-marked', testId: 'hex-marked' });
     this.marked.hidden = true;
-    const empty = this.total === 0 ? h('div', { className: 'payload-note', text: 'empty payload' }) : undefined;
+    const empty = this.total === 0 ? h('div', { className: 'payload-note', text: t('empty payload') }) : undefined;
     this.element = h('div', { className: 'payload-view hex-paged' }, [this.toolbar.element, empty, this.marked, this.scroller]);
 
     this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
@@ -154,8 +155,8 @@ class PagedHexView implements HexView {
     const first = range.offset;
     this.marked.textContent =
       range.length === 0
-        ? `Marked: offset ${first} (0x${first.toString(16)})`
-        : `Marked: ${formatBytes(range.length)} at offset ${first} (0x${first.toString(16)})`;
+        ? t('Marked: offset {0} (0x{1})', first, first.toString(16))
+        : t('Marked: {0} at offset {1} (0x{2})', formatBytes(range.length), first, first.toString(16));
     this.marked.hidden = false;
     if (scroll) this.revealMark();
     this.invalidate();
@@ -346,8 +347,8 @@ class PagedHexView implements HexView {
     this.scroller.dataset.selection = `${lo},${n}`;
     this.toolbar.say(
       n === 1
-        ? `Offset ${this.cursor} (0x${this.cursor.toString(16)}) of ${this.total}`
-        : `Selected ${formatBytes(n)} at offset ${lo} (0x${lo.toString(16)})`,
+        ? t('Offset {0} (0x{1}) of {2}', this.cursor, this.cursor.toString(16), this.total)
+        : t('Selected {0} at offset {1} (0x{2})', formatBytes(n), lo, lo.toString(16)),
     );
   }
 
@@ -401,9 +402,9 @@ class PagedHexView implements HexView {
   private copySelection(): void {
     const lo = Math.min(this.anchor, this.cursor);
     const n = Math.abs(this.cursor - this.anchor) + 1;
-    const as = this.column === 'ascii' ? 'text' : 'hex';
+    const as: 'text' | 'hex' = this.column === 'ascii' ? 'text' : 'hex';
     this.deps.copyRange(lo, n, as).then(
-      () => this.toolbar.say(`Copied ${formatBytes(n)} at offset ${lo} as ${as}`),
+      () => this.toolbar.say(as === 'text' ? t('Copied {0} at offset {1} as text', formatBytes(n), lo) : t('Copied {0} at offset {1} as hex', formatBytes(n), lo)),
       (err: unknown) => this.toolbar.say(err instanceof Error ? err.message : String(err), true),
     );
   }
@@ -414,10 +415,10 @@ class PagedHexView implements HexView {
     const from = backwards ? lo - 1 : lo + 1;
     const found = from < 0 || from >= this.total ? -1 : await this.source.find(needle, from, backwards);
     if (this.disposed) return '';
-    if (found < 0) return `Not found ${backwards ? 'before' : 'after'} offset ${lo} (0x${lo.toString(16)})`;
+    if (found < 0) return backwards ? t('Not found before offset {0} (0x{1})', lo, lo.toString(16)) : t('Not found after offset {0} (0x{1})', lo, lo.toString(16));
     this.select(found, found + needle.length - 1);
     this.reveal(found, true);
-    return `Found at offset ${found} (0x${found.toString(16)})`;
+    return t('Found at offset {0} (0x{1})', found, found.toString(16));
   }
 }
 

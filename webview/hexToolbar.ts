@@ -3,6 +3,7 @@
 import { MAX_FIND_NEEDLE } from '../shared/protocol';
 import { customElement, h, option, setText } from './domBuilder';
 import { parseNeedle, parseOffset } from './hexLayout';
+import { t } from './l10n';
 
 type ValueElement = HTMLElement & { value: string; invalid: boolean };
 
@@ -29,8 +30,8 @@ export class HexToolbar {
     this.offset = customElement<ValueElement>('vscode-textfield', {
       class: 'hex-goto',
       'data-testid': 'hex-goto',
-      placeholder: 'Offset: 4096 or 0x1000',
-      'aria-label': 'Go to offset (decimal, or hex with 0x); Ctrl+G',
+      placeholder: t('Offset: 4096 or 0x1000'),
+      'aria-label': t('Go to offset (decimal, or hex with 0x); Ctrl+G'),
     });
     this.offset.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
@@ -41,8 +42,8 @@ export class HexToolbar {
     this.needle = customElement<ValueElement>('vscode-textfield', {
       class: 'hex-find',
       'data-testid': 'hex-find',
-      placeholder: 'Find',
-      'aria-label': 'Find bytes; Enter finds the next, Shift+Enter the previous; Ctrl+F',
+      placeholder: t('Find'),
+      'aria-label': t('Find bytes; Enter finds the next, Shift+Enter the previous; Ctrl+F'),
     });
     this.needle.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
@@ -50,16 +51,16 @@ export class HexToolbar {
         this.find(e.shiftKey);
       }
     });
-    this.mode = customElement<ValueElement>('vscode-single-select', { class: 'hex-find-mode', 'data-testid': 'hex-find-mode', 'aria-label': 'Find as' });
-    this.mode.append(option('hex', 'Hex'), option('text', 'Text'));
+    this.mode = customElement<ValueElement>('vscode-single-select', { class: 'hex-find-mode', 'data-testid': 'hex-find-mode', 'aria-label': t('Find as') });
+    this.mode.append(option('hex', t('Hex')), option('text', t('Text')));
     this.message = h('span', { className: 'hex-message', testId: 'hex-message', attrs: { role: 'status', 'aria-live': 'polite' } });
-    this.element = h('div', { className: 'hex-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Hex' } }, [
+    this.element = h('div', { className: 'hex-toolbar', attrs: { role: 'toolbar', 'aria-label': t('Hex') } }, [
       this.offset,
-      toolbarButton('arrow-right', 'Go to offset', 'hex-goto-button', () => this.goTo()),
+      toolbarButton('arrow-right', t('Go to offset'), 'hex-goto-button', () => this.goTo()),
       this.needle,
       this.mode,
-      toolbarButton('arrow-up', 'Find previous (Shift+Enter)', 'hex-find-previous', () => this.find(true)),
-      toolbarButton('arrow-down', 'Find next (Enter)', 'hex-find-next', () => this.find(false)),
+      toolbarButton('arrow-up', t('Find previous (Shift+Enter)'), 'hex-find-previous', () => this.find(true)),
+      toolbarButton('arrow-down', t('Find next (Enter)'), 'hex-find-next', () => this.find(false)),
       this.message,
     ]);
   }
@@ -101,7 +102,7 @@ export class HexToolbar {
       return;
     }
     const search = ++this.searches;
-    this.say('Searching…');
+    this.say(t('Searching…'));
     this.deps.find(parsed.value, backwards).then(
       (text) => {
         if (search === this.searches) this.say(text);

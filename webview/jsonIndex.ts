@@ -3,6 +3,7 @@
 // order (preorder): where it starts, its kind, depth, where its subtree ends in the order, its key's
 // offset (object members) or its index (array items), and for containers their child count. Nothing is
 // decoded: a view reads keys and scalars from the bytes for the rows it draws.
+import { t } from './l10n';
 
 /** Kinds of value, as stored. */
 export const enum JsonKind {
@@ -145,18 +146,18 @@ export class JsonIndex {
   }
 
   private fail(what: string, at = this.pos): void {
-    this.error ??= `not valid JSON at byte ${at}: ${what}`;
+    this.error ??= t('not valid JSON at byte {0}: {1}', at, what);
   }
 
   private finish(): void {
     if (this.inScalar) this.endScalar(this.pos);
     if (this.error) return;
-    if (this.inString) this.fail('a string is not closed', this.tokenStart);
+    if (this.inString) this.fail(t('a string is not closed'), this.tokenStart);
     else if (this.stack.length > 0) {
       const open = this.stack.at(-1)!;
-      this.fail(`${(this.c.kind.get(open) & 0x7f) === JsonKind.Object ? 'an object' : 'an array'} is not closed`, this.c.start.get(open));
+      this.fail((this.c.kind.get(open) & 0x7f) === JsonKind.Object ? t('an object is not closed') : t('an array is not closed'), this.c.start.get(open));
     }
-    else if (this.expect !== Expect.Done) this.fail('no value');
+    else if (this.expect !== Expect.Done) this.fail(t('no value'));
   }
 
   private value(kind: JsonKind, at: number): number {
@@ -190,8 +191,8 @@ export class JsonIndex {
     let text = '';
     // Scalars are short; a run of 40+ characters cannot be a literal and is checked as a number below.
     for (let k = this.tokenStart; k < end && k < this.tokenStart + 400; k++) text += String.fromCharCode(b[k]!);
-    if (end - this.tokenStart > 400) this.fail('a number too long to read', this.tokenStart);
-    else if (text !== 'true' && text !== 'false' && text !== 'null' && !NUMBER.test(text)) this.fail(`unexpected ${JSON.stringify(text.slice(0, 20))}`, this.tokenStart);
+    if (end - this.tokenStart > 400) this.fail(t('a number too long to read'), this.tokenStart);
+    else if (text !== 'true' && text !== 'false' && text !== 'null' && !NUMBER.test(text)) this.fail(t('unexpected {0}', JSON.stringify(text.slice(0, 20))), this.tokenStart);
     this.afterValue();
   }
 
@@ -209,7 +210,7 @@ export class JsonIndex {
           else if (x === 0x22) break;
           else if (x < 0x20) {
             this.pos = i;
-            return this.fail('a control character inside a string');
+            return this.fail(t('a control character inside a string'));
           }
         }
         if (i === limit) break;
@@ -262,7 +263,7 @@ export class JsonIndex {
           continue;
         }
         this.pos = i;
-        return this.fail(`unexpected ${JSON.stringify(String.fromCharCode(x))} where a value belongs`);
+        return this.fail(t('unexpected {0} where a value belongs', JSON.stringify(String.fromCharCode(x))));
       }
       if (e === Expect.Key || e === Expect.KeyOrEnd) {
         if (x === 0x7d && e === Expect.KeyOrEnd) {
@@ -272,7 +273,7 @@ export class JsonIndex {
         }
         if (x !== 0x22) {
           this.pos = i;
-          return this.fail('expected a key in quotes');
+          return this.fail(t('expected a key in quotes'));
         }
         this.pendingKey = i;
         this.inString = true;
@@ -283,7 +284,7 @@ export class JsonIndex {
       if (e === Expect.Colon) {
         if (x !== 0x3a) {
           this.pos = i;
-          return this.fail("expected ':' after a key");
+          return this.fail(t("expected ':' after a key"));
         }
         this.expect = Expect.Value;
         i++;
@@ -296,13 +297,13 @@ export class JsonIndex {
         else if (x === (object ? 0x7d : 0x5d)) this.close(i);
         else {
           this.pos = i;
-          return this.fail(`expected ',' or '${object ? '}' : ']'}'`);
+          return this.fail(object ? t("expected ',' or '}'") : t("expected ',' or ']'"));
         }
         i++;
         continue;
       }
       this.pos = i;
-      return this.fail('more after the document');
+      return this.fail(t('more after the document'));
     }
     this.pos = i;
   }

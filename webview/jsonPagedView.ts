@@ -7,6 +7,7 @@ import { clampContentTop, contentTopFromScrollTop, isScaled, maxContentTop, scro
 import { h } from './domBuilder';
 import { formatBytes } from './entryFormat';
 import { JsonIndex, JsonKind } from './jsonIndex';
+import { t } from './l10n';
 
 /** Bytes asked of the host per request. */
 const FETCH_BYTES = 1024 * 1024;
@@ -153,9 +154,9 @@ class PagedJson implements JsonView {
     const i = this.index;
     const total = this.bytes.length;
     let text: string;
-    if (i.error) text = `The payload is ${i.error}; the tree shows what came before.`;
-    else if (i.complete) text = `${i.size.toLocaleString('en-US')} values`;
-    else text = `reading… ${formatBytes(i.offset)} of ${formatBytes(total)} · ${i.size.toLocaleString('en-US')} values so far`;
+    if (i.error) text = t('The payload is {0}; the tree shows what came before.', i.error);
+    else if (i.complete) text = i.size === 1 ? t('1 value') : t('{0} values', i.size.toLocaleString('en-US'));
+    else text = t('reading… {0} of {1} · {2} values so far', formatBytes(i.offset), formatBytes(total), i.size.toLocaleString('en-US'));
     this.status.textContent = text;
     this.status.classList.toggle('json-error', i.error !== undefined);
     if (i.complete || i.error) this.list.removeAttribute('aria-busy');
@@ -348,10 +349,11 @@ class PagedJson implements JsonView {
     if (container) {
       const count = i.count(node);
       const reading = i.isOpen(node) && !i.error;
-      const noun = kind === JsonKind.Object ? (count === 1 ? 'key' : 'keys') : count === 1 ? 'item' : 'items';
+      const shown = `${count.toLocaleString('en-US')}${reading ? '+' : ''}`;
+      const noun = kind === JsonKind.Object ? (count === 1 ? t('{0} key', shown) : t('{0} keys', shown)) : count === 1 ? t('{0} item', shown) : t('{0} items', shown);
       el.append(
         h('span', { className: 'json-punct', text: kind === JsonKind.Object ? '{' : '[' }),
-        h('span', { className: 'json-count', text: `${count.toLocaleString('en-US')}${reading ? '+' : ''} ${noun}` }),
+        h('span', { className: 'json-count', text: noun }),
         h('span', { className: 'json-punct', text: kind === JsonKind.Object ? '}' : ']' }),
       );
     } else {

@@ -1,6 +1,7 @@
 // Parses JSON text into a light tree that keeps every scalar token as it was written, so
 // 12345678901234567890 stays exact and 1.0 stays 1.0 (JSON.parse would round and normalize them).
 // Iterative: deep nesting cannot overflow the stack.
+import { t } from './l10n';
 
 /** A parsed JSON value with scalars kept as their source text. */
 export type JsonNode =
@@ -38,7 +39,7 @@ export function parseJsonTree(text: string): JsonNode {
     else if (top.node.kind === 'array') top.node.items.push(node);
   };
   const fail = (): never => {
-    throw new SyntaxError(`Invalid JSON at offset ${i}`);
+    throw new SyntaxError(t('Invalid JSON at offset {0}', i));
   };
   // `expectValue` is true where a value must come next (start, after ':' or ',' in an array, after '[').
   let expectValue = true;

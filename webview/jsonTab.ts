@@ -7,6 +7,7 @@ import { formatBytes } from './entryFormat';
 import { parseJsonTree } from './jsonParse';
 import { renderPagedJson, type JsonView } from './jsonPagedView';
 import { renderNode } from './jsonTree';
+import { t } from './l10n';
 import type { PayloadPageFetcher } from './payloadSource';
 
 /** Largest JSON payload given a tree (the host's limit on a payload fetched for the page). */
@@ -41,7 +42,7 @@ function looksLikeJson(bytes: Uint8Array): boolean {
 
 /** A size just over `limit` in bytes when its rounded form would read the same as the limit's ("64 MiB, over the 64 MiB"). */
 function sizeOver(length: number, limit: number): string {
-  return formatBytes(length) === formatBytes(limit) ? `${length.toLocaleString('en-US')} bytes` : formatBytes(length);
+  return formatBytes(length) === formatBytes(limit) ? t('{0} bytes', length.toLocaleString('en-US')) : formatBytes(length);
 }
 
 /** What renderJsonTab made: whether the tab applies, and the paged tree to dispose when another entry is shown. */
@@ -69,9 +70,11 @@ export function renderJsonTab(panel: HTMLElement, seq: number, bytes: Uint8Array
         className: 'muted placeholder',
         testId: 'detail-json-too-big',
         text:
-          `This payload looks like JSON but is ${sizeOver(length, JSON_TREE_LIMIT)}, over the ${formatBytes(JSON_TREE_LIMIT)} the JSON tab reads, ` +
-          'so it is not parsed. Save… writes the whole payload to a file to open in an editor; ' +
-          'a payload codec or protocol layer reads it on the Decoded tab.',
+          t(
+            'This payload looks like JSON but is {0}, over the {1} the JSON tab reads, so it is not parsed. Save… writes the whole payload to a file to open in an editor; a payload codec or protocol layer reads it on the Decoded tab.',
+            sizeOver(length, JSON_TREE_LIMIT),
+            formatBytes(JSON_TREE_LIMIT),
+          ),
       }),
     );
     return { available: true };

@@ -2,6 +2,7 @@
 // once; keys and scalars go into the DOM as text only.
 import { h } from './domBuilder';
 import type { JsonNode } from './jsonParse';
+import { t } from './l10n';
 
 /** Children rendered per "show more" step. */
 const CHUNK = 500;
@@ -43,7 +44,7 @@ function renderChildren(node: JsonNode, container: HTMLElement, depth: number, f
     }
   }
   if (to < total) {
-    const more = h('button', { className: 'json-more link-button', text: `Show ${Math.min(CHUNK, total - to)} more (${total - to} not shown)` });
+    const more = h('button', { className: 'json-more link-button', text: t('Show {0} more ({1} not shown)', Math.min(CHUNK, total - to), total - to) });
     more.addEventListener('click', () => {
       more.remove();
       renderChildren(node, container, depth, to);
@@ -66,7 +67,7 @@ export function renderNode(node: JsonNode, key: string | undefined, depth = 0): 
   const summary = h('summary', { className: 'json-summary' }, [
     ...keyElement(key),
     h('span', { className: 'json-punct', text: open }),
-    h('span', { className: 'json-count', text: node.kind === 'object' ? `${size} ${size === 1 ? 'key' : 'keys'}` : `${size} ${size === 1 ? 'item' : 'items'}` }),
+    h('span', { className: 'json-count', text: node.kind === 'object' ? (size === 1 ? t('1 key') : t('{0} keys', size)) : size === 1 ? t('1 item') : t('{0} items', size) }),
     h('span', { className: 'json-punct json-close-inline', text: close }),
   ]);
   const children = h('div', { className: 'json-children' });

@@ -1,5 +1,6 @@
 // One row of the virtualized log (logView.ts): its elements, made once and recycled as the view
 // scrolls, and the summary badge drawn in its preview cell.
+import { t } from './l10n';
 import { h, icon } from './domBuilder';
 import { formatBadge, formatName } from './decodeNames';
 import type { RowSummary } from './summaryCache';
@@ -63,9 +64,9 @@ export function drawSummary(row: RowElements, summary: RowSummary | null | undef
     return;
   }
   const format = summary.format;
-  const label = format === undefined ? 'DEC' : formatBadge(format);
+  const label = format === undefined ? t('DEC') : formatBadge(format);
   if (row.badgeLabel.data !== label) row.badgeLabel.data = label;
-  row.badge.title = format === undefined ? 'Decoded summary' : `${formatName(format)} summary`;
+  row.badge.title = format === undefined ? t('Decoded summary') : t('{0} summary', formatName(format));
   if (row.badge.parentNode !== row.preview) row.preview.insertBefore(row.badge, row.previewText);
   row.root.classList.add('summarised');
   setPreview(row, summary.text);

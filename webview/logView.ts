@@ -5,6 +5,7 @@
 import { GRID_LABEL, gridRowCount, gridRowIndex, gridKeyTarget, HEADER_ROWS, spokenDirection } from './ariaGrid';
 import { h, setText } from './domBuilder';
 import { directionIcon, directionLabel, legLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
+import { t } from './l10n';
 import type { LogStore } from './logStore';
 import { createRow, drawSummary, setPreview, type RowElements } from './logRow';
 import type { RowSummary, SummaryCache } from './summaryCache';
@@ -69,7 +70,7 @@ export class LogView {
   ) {
     this.spacer = h('div', { className: 'log-spacer' });
     this.viewport = h('div', { className: 'log-viewport', attrs: { role: 'presentation' } });
-    this.empty = h('div', { className: 'log-empty', text: 'No entries yet.', attrs: { id: 'log-empty' } });
+    this.empty = h('div', { className: 'log-empty', text: t('No entries yet.'), attrs: { id: 'log-empty' } });
     // The grid is the one tab stop and holds the keyboard; rows are its aria-activedescendant. The
     // scroller only scrolls: focusable by click (tabindex -1, so Chrome does not add it to the tab
     // order as a scroll container) and handing focus straight on to the grid.
@@ -79,11 +80,11 @@ export class LogView {
       attrs: { tabindex: '-1', role: 'rowgroup' },
     }, [this.viewport, this.spacer]);
     const header = h('div', { className: 'log-header', attrs: { role: 'row', 'aria-rowindex': String(HEADER_ROWS) } }, [
-      h('span', { className: 'c-time', text: 'Time', attrs: { role: 'columnheader' } }),
-      h('span', { className: 'c-dir', attrs: { role: 'columnheader', 'aria-label': 'Direction' } }),
-      h('span', { className: 'c-kind', text: 'Kind', attrs: { role: 'columnheader' } }),
-      h('span', { className: 'c-len', text: 'Length', attrs: { role: 'columnheader' } }),
-      h('span', { className: 'c-preview', text: 'Payload', attrs: { role: 'columnheader' } }),
+      h('span', { className: 'c-time', text: t('Time'), attrs: { role: 'columnheader' } }),
+      h('span', { className: 'c-dir', attrs: { role: 'columnheader', 'aria-label': t('Direction') } }),
+      h('span', { className: 'c-kind', text: t('Kind'), attrs: { role: 'columnheader' } }),
+      h('span', { className: 'c-len', text: t('Length'), attrs: { role: 'columnheader' } }),
+      h('span', { className: 'c-preview', text: t('Payload'), attrs: { role: 'columnheader' } }),
     ]);
     this.element = h('div', {
       className: 'log',
@@ -300,7 +301,7 @@ export class LogView {
     }
     this.updateGridState(g.rowCount);
     this.empty.hidden = g.rowCount > 0;
-    setText(this.empty, this.store.filter.active ? (this.store.filter.done ? 'No entries match the filter.' : 'Filtering…') : 'No entries yet.');
+    setText(this.empty, this.store.filter.active ? (this.store.filter.done ? t('No entries match the filter.') : t('Filtering…')) : t('No entries yet.'));
 
     // Fetch what is in view first, then a screen above and below for smooth scrolling — unless the view
     // moved more than a screen since the last frame (a fling or a drag), where neighbours go stale unseen.

@@ -28,6 +28,7 @@ import { SummaryCache } from './summaryCache';
 import { FilterBar, isActive } from './filterBar';
 import { FramingControl } from './framingControl';
 import { HoldPanel } from './holdPanel';
+import { t } from './l10n';
 import type { ConnectionDetails } from './handshakeView';
 import { attachRegionCycling, focusFirstControl, trackFocusModality } from './keyboardNavigation';
 import { LiveAnnouncer } from './liveAnnouncer';
@@ -181,7 +182,7 @@ function start(): void {
     recordTest: () => {
       // Rows selected with Shift make the test; one selected row is where the user looked, not a choice.
       const range = logView.selectedRange;
-      const params = range && range.from !== range.to ? { command: 'recordTest' as const, range } : { command: 'recordTest' as const };
+      const params: WebviewRequests['sessionCommand']['params'] = range && range.from !== range.to ? { command: 'recordTest', range } : { command: 'recordTest' };
       void channel.sendRequest('sessionCommand', params).catch((e: unknown) => reportError(toErrorInfo(e).message));
     },
   });
@@ -307,7 +308,7 @@ function start(): void {
     toolbar.setMode(server.mode);
     const kind = details.connectionKind;
     composer.setConnection(kind, server.canSend(shownState), kind === 'ws' && server.mode !== 'server');
-    composer.setSendLabel(hold.editing !== undefined ? 'Forward edited' : 'Send');
+    composer.setSendLabel(hold.editing !== undefined ? t('Forward edited') : t('Send'));
     encodeOption.setDirection(hold.active && !server.broadcast && hold.injectTo === 'toClient' ? 'in' : 'out');
     logView.setProxy(hold.active);
     detail.proxy = hold.active;
@@ -401,7 +402,7 @@ function start(): void {
   }
 
   // Layout: toolbar, filter bar, log beside (or above) the detail pane, composer at the bottom.
-  const split = document.createElement('vscode-split-layout') as HTMLElement & { split: string };
+  const split = document.createElement('vscode-split-layout') as HTMLElement & { split: 'horizontal' | 'vertical' };
   split.className = 'main-split';
   split.setAttribute('initial-handle-position', '58%');
   split.setAttribute('min-start', '240px');
@@ -411,7 +412,7 @@ function start(): void {
   split.append(logView.element, detail.element);
   root.append(toolbar.element, server.element, hold.element, filterBar.element, split, composer.element, announcer.element);
   new ResizeObserver(() => {
-    const orientation = root.clientWidth >= SIDE_BY_SIDE_MIN_WIDTH ? 'vertical' : 'horizontal';
+    const orientation: typeof split.split = root.clientWidth >= SIDE_BY_SIDE_MIN_WIDTH ? 'vertical' : 'horizontal';
     if (split.split !== orientation) split.split = orientation;
   }).observe(root);
 
@@ -442,12 +443,12 @@ function start(): void {
   forwardControlLabels([toolbar.element, filterBar.element, detail.element, composer.element]);
   trackFocusModality(document);
   window.addEventListener('error', (e) => reportError(`${e.message} (${e.filename}:${e.lineno})`));
-  window.addEventListener('unhandledrejection', (e) => reportError(`Unhandled rejection: ${toErrorInfo(e.reason).message}`));
+  window.addEventListener('unhandledrejection', (e) => reportError(t('Unhandled rejection: {0}', toErrorInfo(e.reason).message)));
   window.addEventListener('message', (e: MessageEvent) => channel.handleMessage(e.data));
 
   channel.sendRequest('ready', {}).then(applySnapshot, (e: unknown) => {
     toolbar.setState('error', toErrorInfo(e));
-    reportError(`ready failed: ${toErrorInfo(e).message}`);
+    reportError(t('ready failed: {0}', toErrorInfo(e).message));
   });
 }
 

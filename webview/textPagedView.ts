@@ -7,6 +7,7 @@ import type { TextRowsResult } from '../shared/protocol';
 import { blockOfRow, indexTextRows, textRowEnd, TEXT_INDEX_BLOCK, TEXT_ROW_WIDTH, type TextRowIndex } from '../shared/codecs/textRows';
 import { clampContentTop, contentTopFromScrollTop, isScaled, maxContentTop, scrollHeight, scrollTopFromContentTop, visibleRows, type ScrollGeometry } from './scrollScale';
 import { h } from './domBuilder';
+import { t } from './l10n';
 import { rowNodes, selectedText } from './textRow';
 
 /** Height drawn for while the tab is hidden, and the row height assumed until one can be measured. */
@@ -104,8 +105,8 @@ class PagedText implements TextView {
   private setIndex(index: TextRowIndex): void {
     if (this.disposed) return;
     this.index = index;
-    if (this.source.total === 0) this.showNote('empty payload');
-    else if (index.rows > 1 && this.source.total > TEXT_ROW_WIDTH) this.showNote(`${index.rows.toLocaleString('en-US')} rows · lines longer than ${TEXT_ROW_WIDTH} bytes wrap`);
+    if (this.source.total === 0) this.showNote(t('empty payload'));
+    else if (index.rows > 1 && this.source.total > TEXT_ROW_WIDTH) this.showNote(t('{0} rows · lines longer than {1} bytes wrap', index.rows.toLocaleString('en-US'), TEXT_ROW_WIDTH));
     this.invalidate();
   }
 

@@ -4,6 +4,7 @@
 import { decodeUtf8 } from '../shared/codecs/utf8Decode';
 import { splitControls, unescapeControls } from '../shared/codecs/controlEscapes';
 import { h } from './domBuilder';
+import { t } from './l10n';
 
 /** The nodes of a row holding `bytes`, which start at payload offset `offset`. */
 export function rowNodes(bytes: Uint8Array, offset: number): (Node | string)[] {
@@ -12,7 +13,7 @@ export function rowNodes(bytes: Uint8Array, offset: number): (Node | string)[] {
     if (segment.invalid) {
       const at = offset + segment.byteOffset;
       const n = segment.byteLength;
-      nodes.push(h('span', { className: 'invalid-bytes', text: segment.text, title: `${n} byte${n === 1 ? '' : 's'} of invalid UTF-8 at offset ${at}` }));
+      nodes.push(h('span', { className: 'invalid-bytes', text: segment.text, title: n === 1 ? t('1 byte of invalid UTF-8 at offset {0}', at) : t('{0} bytes of invalid UTF-8 at offset {1}', n, at) }));
       continue;
     }
     for (const piece of splitControls(segment.text)) {

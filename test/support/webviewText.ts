@@ -21,6 +21,8 @@ const TOKEN_ARGUMENTS: Readonly<Record<string, readonly number[]>> = {
   button: [1, 3], toolbarButton: [0],
   // A locale tag.
   NumberFormat: [0], toLocaleString: [0],
+  // A MIME type of the clipboard.
+  setData: [0],
 };
 
 /** classList methods: their arguments are CSS classes (only on `….classList`, not Set.add or String.replace). */
@@ -43,8 +45,10 @@ const TOKEN_PROPERTIES = new Set(['className', 'testId', 'id', 'icon', 'role', '
 export const UNTRANSLATED_WORDS = new Set([
   // Units.
   'B', 'KiB', 'MiB', 'GiB', 'TiB', 'ms', 's', 'min', 'h', 'msg/s',
+  // The CSS unit of a computed length (`${n}px`).
+  'px',
   // Protocol, codec and algorithm names and RFC field names, and the short codec tags of the log's Decoded column.
-  'TCP', 'TLS', 'WebSocket', 'Socket.IO', 'MQTT', 'STOMP', 'JSON', 'CBOR', 'MessagePack', 'Protobuf', 'UTF-8', 'Base64', 'RTT',
+  'TCP', 'TLS', 'WebSocket', 'Socket.IO', 'MQTT', 'STOMP', 'JSON', 'CBOR', 'MessagePack', 'Protobuf', 'UTF-8', 'ASCII', 'Base64', 'RTT',
   'FIN', 'RSV1', 'RSV2', 'RSV3', 'MASK', 'ALPN', 'SHA-256', 'SHA-1', 'QoS', 'QoS 0', 'QoS 1', 'QoS 2', 'SIO', 'MP', 'PB',
   // Example inputs in the protocols' own syntax (placeholders): what a user would type, not words.
   'SGVsbG8=', 'sensors/1', 'sensors/#', '/queue/test', 'event:chat', 'topic:sensors/#', 'destination:/topic/prices', 'id',
@@ -65,7 +69,8 @@ export const EXEMPTIONS: Readonly<Record<string, string>> = {
   tokenProperty: 'the value of className, data-testid, id, role, icon, type and the like: read by CSS, tests and code',
   dataOrStyle: 'a dataset or style value: read by CSS and tests',
   nonTextAttribute: 'the value of an attribute that is not read as words (role, icon, appearance)',
-  kebabCase: 'lower-case-with-hyphens: a class, icon, attribute or test id; no message is written that way',
+  kebabCase: 'lower-case-with-hyphens (or a template built of such pieces, `decoded-line-${n}-`): a class, icon, attribute or test id; no message is written that way',
+  singleLetter: 'one letter alone: a state code or the glyph a row height is measured with, never a word (one-letter units are UNTRANSLATED_WORDS)',
   hexBytes: 'hex digits: bytes, the same in every language',
   optionValue: 'the one-word value of a [value, label] pair in a list of them, whose label goes through t() (or is exempt itself)',
   tokenHolder: 'inside a constant or function named for selectors or codicons (TOKEN_HOLDER_NAME)',
@@ -134,6 +139,8 @@ export function exemption(literal: ts.Node, text: string, checker: ts.TypeChecke
   // Each literal part of a template (`${n} KiB`) on its own.
   if (text.split('\u0000').every((part) => !words(part) || isUntranslatedWord(part))) return 'untranslatedWord';
   if (/^-?-?[a-z][a-z0-9]*(-[a-z0-9]+)+$/.test(text)) return 'kebabCase';
+  if (text.includes('\u0000') && text.includes('-') && text.split('\u0000').every((part) => /^[a-z0-9-]*$/.test(part))) return 'kebabCase';
+  if (/^[A-Za-z]$/.test(text)) return 'singleLetter';
   if (/^(0x)?([0-9a-f]{2})+$/i.test(text) && /[0-9]/.test(text)) return 'hexBytes';
   const parent = literal.parent;
   if (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isImportTypeNode(parent) || ts.isExternalModuleReference(parent) || ts.isModuleDeclaration(parent)) return 'module';
