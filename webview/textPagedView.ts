@@ -10,11 +10,14 @@ import { h } from './domBuilder';
 import { t } from './l10n';
 import { rowNodes, selectedText } from './textRow';
 
-/** Height drawn for while the tab is hidden, and the row height assumed until one can be measured. */
-const HIDDEN_VIEWPORT_PX = 600;
+/**
+ * Height drawn for while the tab is hidden (a few rows: hidden rows are laid out all at once when the tab
+ * is shown), and the row height assumed until one can be measured.
+ */
+const HIDDEN_VIEWPORT_PX = 36;
 const NOMINAL_ROW_PX = 18;
 /** Nodes (text runs and escape spans) put into the page in one frame at most. */
-const FILL_NODE_BUDGET = 400;
+const FILL_NODE_BUDGET = 250;
 
 /** Payloads up to this size are indexed in the page from the prefix it has; larger ones by the host. */
 const LOCAL_INDEX_BYTES = 64 * 1024;
