@@ -189,8 +189,6 @@ class PagedHexView implements HexView {
     this.stopDrag();
   }
 
-  // ------------------------------------------------------------------------------------------------
-
   private geometry(): ScrollGeometry {
     return { rowHeight: HEX_ROW_PX, rowCount: rowCount(this.total, this.perRow), viewportHeight: this.viewportHeight };
   }
@@ -389,6 +387,8 @@ class PagedHexView implements HexView {
       return;
     }
     e.preventDefault();
+    // A page key turns the page, as in an editor: the view moves as far as the cursor does.
+    if (e.key === 'PageDown' || e.key === 'PageUp') this.contentTop += (Math.floor(to / this.perRow) - Math.floor(this.cursor / this.perRow)) * HEX_ROW_PX;
     this.select(e.shiftKey ? this.anchor : to, to);
     this.reveal(to, false);
   }
