@@ -147,8 +147,14 @@ describe('the fast receive paths fall back', () => {
       // As a Node whose handles kept reading into buffers of their own would behave: the slots are all
       // there, but what the callback is handed is not what was read.
       const original = owner.useUserBuffer;
-      owner.useUserBuffer = function (this: unknown, buffer: Uint8Array) {
-        return original.call(this, new Uint8Array(buffer.length));
+      // The handle reads into the stand-in until it is closed: it must stay referenced as long as the
+      // handle (net.js keeps the real one in kBuffer). Unreferenced, a GC freed it under libuv's reads and
+      // Node 22 aborted with "malloc(): unsorted double linked list corrupted" in a clean-clone CI run.
+      const standIns = new WeakMap<object, Uint8Array>();
+      owner.useUserBuffer = function (this: object, buffer: Uint8Array) {
+        const standIn = new Uint8Array(buffer.length);
+        standIns.set(this, standIn);
+        return original.call(this, standIn);
       };
       return () => {
         owner.useUserBuffer = original;
@@ -160,7 +166,7 @@ describe('the fast receive paths fall back', () => {
 });
 
 /** The prototype of a TCP handle that defines useUserBuffer (StreamBase's methods), found through a listening server's handle. */
-async function handlePrototypeWithUseUserBuffer(): Promise<{ useUserBuffer: (this: unknown, buffer: Uint8Array) => unknown }> {
+async function handlePrototypeWithUseUserBuffer(): Promise<{ useUserBuffer: (this: object, buffer: Uint8Array) => unknown }> {
   const server = net.createServer();
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const handle = (server as unknown as { _handle: object })._handle;
@@ -168,5 +174,5 @@ async function handlePrototypeWithUseUserBuffer(): Promise<{ useUserBuffer: (thi
   let proto: object | null = Object.getPrototypeOf(handle) as object | null;
   while (proto && !Object.prototype.hasOwnProperty.call(proto, 'useUserBuffer')) proto = Object.getPrototypeOf(proto) as object | null;
   assert.ok(proto, 'a TCP handle has useUserBuffer');
-  return proto as { useUserBuffer: (this: unknown, buffer: Uint8Array) => unknown };
+  return proto as { useUserBuffer: (this: object, buffer: Uint8Array) => unknown };
 }
