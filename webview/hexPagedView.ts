@@ -12,7 +12,7 @@ import type { PayloadSource } from './payloadSource';
 import {
   clampContentTop,
   contentTopFromScrollTop,
-  isScaled,
+  scaledWheelDelta,
   revealRow,
   scrollHeight,
   scrollTopFromContentTop,
@@ -289,11 +289,10 @@ class PagedHexView implements HexView {
 
   private onWheel(e: WheelEvent): void {
     const g = this.geometry();
-    // Unscaled, the browser's own scrolling is smoothest; scaled, one wheel notch must still be a few rows.
-    if (!isScaled(g) || e.ctrlKey) return;
+    const delta = scaledWheelDelta(g, e);
+    if (delta === undefined) return;
     e.preventDefault();
-    const unit = e.deltaMode === 1 ? HEX_ROW_PX : e.deltaMode === 2 ? this.viewportHeight : 1;
-    this.contentTop = clampContentTop(g, this.contentTop + e.deltaY * unit);
+    this.contentTop = clampContentTop(g, this.contentTop + delta);
     this.invalidate();
   }
 

@@ -3,7 +3,8 @@
 // in document order) are virtualized with a scaled scroll, so a 64 MiB document opens at once and no task
 // is long. Rows appear as the document is read; the root starts expanded.
 import type { PayloadPageFetcher } from './payloadSource';
-import { clampContentTop, contentTopFromScrollTop, isScaled, maxContentTop, scrollHeight, scrollTopFromContentTop, visibleRows, type ScrollGeometry } from './scrollScale';
+import type { ScrollGeometry } from './scrollScale';
+import { ScrollPosition } from './scrollPosition';
 import { h } from './domBuilder';
 import { formatBytes } from './entryFormat';
 import { JsonIndex, JsonKind } from './jsonIndex';
@@ -57,15 +58,14 @@ class PagedJson implements JsonView {
   private readonly showsChildren: boolean[] = [];
   private rowHeight = 0;
   private viewportHeight = 0;
-  private contentTop = 0;
-  private ownScrollTop = -1;
+  private readonly position = new ScrollPosition(() => this.geometry(), () => this.invalidate());
   private drawn = '';
   private frame = 0;
   private slice: ReturnType<typeof setTimeout> | undefined;
   private started = false;
   private disposed = false;
   private keyHost: HTMLElement | undefined;
-  private readonly keyListener = (e: KeyboardEvent): void => this.onKey(e);
+  private readonly keyListener = (e: KeyboardEvent): void => this.position.onKey(e);
 
   constructor(private readonly seq: number, total: number, prefix: Uint8Array, private readonly fetcher: PayloadPageFetcher) {
     this.bytes = new Uint8Array(total);
@@ -80,8 +80,8 @@ class PagedJson implements JsonView {
     this.scroller = h('div', { className: 'text-paged-scroller json-paged-scroller', attrs: { tabindex: '-1' } }, [this.viewport, this.spacer]);
     this.element = h('div', { className: 'payload-view text-paged' }, [this.status, this.scroller]);
     this.list.setAttribute('aria-busy', 'true');
-    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
-    this.scroller.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.scroller.addEventListener('scroll', () => this.position.onScroll(this.scroller.scrollTop), { passive: true });
+    this.scroller.addEventListener('wheel', (e) => this.position.onWheel(e), { passive: false });
     this.list.addEventListener('click', (e) => this.onClick(e));
     // Reading starts when the tab is first shown (the observer reports a size): an entry only passed
     // over on the Text tab costs nothing.
@@ -258,38 +258,6 @@ class PagedJson implements JsonView {
     });
   }
 
-  private onScroll(): void {
-    const top = this.scroller.scrollTop;
-    if (Math.abs(top - this.ownScrollTop) < 1) return;
-    this.ownScrollTop = top;
-    this.contentTop = contentTopFromScrollTop(this.geometry(), top);
-    this.invalidate();
-  }
-
-  private onWheel(e: WheelEvent): void {
-    const g = this.geometry();
-    if (!isScaled(g) || e.ctrlKey || Math.abs(e.deltaY) < Math.abs(e.deltaX)) return;
-    e.preventDefault();
-    const unit = e.deltaMode === 1 ? this.rowHeight : e.deltaMode === 2 ? this.viewportHeight : 1;
-    this.moveTo(this.contentTop + e.deltaY * unit);
-  }
-
-  private onKey(e: KeyboardEvent): void {
-    if (e.defaultPrevented || e.altKey || e.metaKey) return;
-    const page = Math.max(this.rowHeight, this.viewportHeight - this.rowHeight);
-    const moves: Record<string, number> = { ArrowDown: this.rowHeight, ArrowUp: -this.rowHeight, PageDown: page, PageUp: -page };
-    if (e.key === 'Home' && e.ctrlKey) this.moveTo(0);
-    else if (e.key === 'End' && e.ctrlKey) this.moveTo(maxContentTop(this.geometry()));
-    else if (moves[e.key] !== undefined) this.moveTo(this.contentTop + moves[e.key]!);
-    else return;
-    e.preventDefault();
-  }
-
-  private moveTo(contentTop: number): void {
-    this.contentTop = clampContentTop(this.geometry(), contentTop);
-    this.invalidate();
-  }
-
   private draw(): void {
     if (this.disposed) return;
     if (!this.keyHost && this.element.parentElement) {
@@ -306,15 +274,7 @@ class PagedJson implements JsonView {
       this.rowHeight = probe.offsetHeight || 20;
       probe.remove();
     }
-    const g = this.geometry();
-    this.contentTop = clampContentTop(g, this.contentTop);
-    this.spacer.style.height = `${Math.max(0, scrollHeight(g) - g.viewportHeight)}px`;
-    const wanted = scrollTopFromContentTop(g, this.contentTop);
-    if (Math.abs(this.scroller.scrollTop - wanted) >= 1) {
-      this.scroller.scrollTop = wanted;
-      this.ownScrollTop = this.scroller.scrollTop;
-    }
-    const { first, end, offsetY } = visibleRows(g, this.contentTop);
+    const { first, end, offsetY } = this.position.apply(this.scroller, this.spacer);
     // Redrawn when the rows in view or what they show (a container's count while read) may have changed.
     const key = `${first}:${end}:${this.index.size}`;
     if (key !== this.drawn) {

@@ -12,7 +12,7 @@ import type { RowSummary, SummaryCache } from './summaryCache';
 import {
   clampContentTop,
   contentTopFromScrollTop,
-  isScaled,
+  scaledWheelDelta,
   maxContentTop,
   revealRow,
   scrollHeight,
@@ -219,11 +219,10 @@ export class LogView {
 
   private onWheel(e: WheelEvent): void {
     const g = this.geometry();
-    // Unscaled, the browser's own scrolling is smoothest; scaled, one wheel notch must still be a few rows.
-    if (!isScaled(g) || e.ctrlKey) return;
+    const delta = scaledWheelDelta(g, e);
+    if (delta === undefined) return;
     e.preventDefault();
-    const unit = e.deltaMode === 1 ? ROW_HEIGHT : e.deltaMode === 2 ? this.viewportHeight : 1;
-    this.contentTop = clampContentTop(g, this.contentTop + e.deltaY * unit);
+    this.contentTop = clampContentTop(g, this.contentTop + delta);
     this.setFollowing(this.isAtEnd());
     this.invalidate();
   }

@@ -41,6 +41,49 @@ export function isScaled(g: ScrollGeometry): boolean {
   return contentHeight(g) > scrollHeight(g);
 }
 
+/** What of a wheel event the scroll mapping reads. */
+export interface WheelMove {
+  readonly deltaX: number;
+  readonly deltaY: number;
+  /** 0 pixels, 1 lines, 2 pages. */
+  readonly deltaMode: number;
+  readonly ctrlKey: boolean;
+}
+
+/**
+ * How far a wheel event moves the content, in content px, when the view must move it itself; undefined
+ * when the browser's own scrolling serves (unscaled positions are smoothest scrolled natively; Ctrl is
+ * zoom; a mostly sideways move is not the list's). Scaled, one notch must still move a few rows, not the
+ * thousands its scrollTop distance would stand for.
+ */
+export function scaledWheelDelta(g: ScrollGeometry, e: WheelMove): number | undefined {
+  if (!isScaled(g) || e.ctrlKey || Math.abs(e.deltaY) < Math.abs(e.deltaX)) return undefined;
+  const unit = e.deltaMode === 1 ? g.rowHeight : e.deltaMode === 2 ? g.viewportHeight : 1;
+  return e.deltaY * unit;
+}
+
+/** What of a key event scrollKeyTarget reads. */
+export interface ScrollKey {
+  readonly key: string;
+  readonly ctrlKey: boolean;
+  readonly altKey: boolean;
+  readonly metaKey: boolean;
+}
+
+/**
+ * Where a key moves a view that only scrolls (no cursor): arrows a row, Page Up/Down a screen less a row,
+ * Ctrl+Home/End to the ends; undefined for other keys. Not clamped.
+ */
+export function scrollKeyTarget(g: ScrollGeometry, contentTop: number, e: ScrollKey): number | undefined {
+  if (e.ctrlKey && e.key === 'Home') return 0;
+  if (e.ctrlKey && e.key === 'End') return maxContentTop(g);
+  if (e.altKey || e.metaKey) return undefined;
+  const page = Math.max(g.rowHeight, g.viewportHeight - g.rowHeight);
+  const moves: Record<string, number> = { ArrowDown: g.rowHeight, ArrowUp: -g.rowHeight, PageDown: page, PageUp: -page };
+  const move = moves[e.key];
+  return move === undefined ? undefined : contentTop + move;
+}
+
 /** Content position for a scrollTop; the ends map to the ends exactly. */
 export function contentTopFromScrollTop(g: ScrollGeometry, scrollTop: number): number {
   const maxScroll = maxScrollTop(g);

@@ -5,7 +5,8 @@
 import { MAX_LOAD, type PayloadSource } from './payloadSource';
 import type { TextRowsResult } from '../shared/protocol';
 import { blockOfRow, indexTextRows, textRowEnd, TEXT_INDEX_BLOCK, TEXT_ROW_WIDTH, type TextRowIndex } from '../shared/codecs/textRows';
-import { clampContentTop, contentTopFromScrollTop, isScaled, maxContentTop, scrollHeight, scrollTopFromContentTop, visibleRows, type ScrollGeometry } from './scrollScale';
+import type { ScrollGeometry } from './scrollScale';
+import { ScrollPosition } from './scrollPosition';
 import { h } from './domBuilder';
 import { t } from './l10n';
 import { rowNodes, selectedText } from './textRow';
@@ -51,8 +52,7 @@ class PagedText implements TextView {
   private index: TextRowIndex | undefined;
   private rowHeight = 0;
   private viewportHeight = 0;
-  private contentTop = 0;
-  private ownScrollTop = -1;
+  private readonly position = new ScrollPosition(() => this.geometry(), () => this.invalidate());
   /** Row number → its element, for the rows in the DOM, in order. */
   private rows = new Map<number, HTMLElement>();
   /** Rows in the DOM still waiting for their bytes. */
@@ -65,7 +65,7 @@ class PagedText implements TextView {
   private rowHeightGuessed = false;
   /** The tab panel holding the view: it has the keyboard focus (the pane focuses it), so it hears the keys. */
   private keyHost: HTMLElement | undefined;
-  private readonly keyListener = (e: KeyboardEvent): void => this.onKey(e);
+  private readonly keyListener = (e: KeyboardEvent): void => this.position.onKey(e);
 
   constructor(private readonly source: PayloadSource, fetcher: TextRowsFetcher) {
     this.pre = h('pre', { className: 'payload-text text-paged-rows', testId: 'detail-text' });
@@ -77,8 +77,8 @@ class PagedText implements TextView {
     this.element = h('div', { className: 'payload-view text-paged' }, [this.note, this.scroller]);
     this.pre.setAttribute('aria-busy', 'true');
 
-    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
-    this.scroller.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.scroller.addEventListener('scroll', () => this.position.onScroll(this.scroller.scrollTop), { passive: true });
+    this.scroller.addEventListener('wheel', (e) => this.position.onWheel(e), { passive: false });
     this.pre.addEventListener('copy', (e) => this.onCopy(e));
     // Sized in the next frame: drawing inside the callback would resize what is observed.
     this.resize = new ResizeObserver(() => this.invalidate());
@@ -151,45 +151,6 @@ class PagedText implements TextView {
     }
   }
 
-  private onScroll(): void {
-    const top = this.scroller.scrollTop;
-    if (Math.abs(top - this.ownScrollTop) < 1) return;
-    this.ownScrollTop = top;
-    this.contentTop = contentTopFromScrollTop(this.geometry(), top);
-    this.invalidate();
-  }
-
-  private onWheel(e: WheelEvent): void {
-    const g = this.geometry();
-    // Unscaled, the browser scrolls best; scaled, one wheel notch must still move a few rows, not thousands.
-    if (!isScaled(g) || e.ctrlKey || Math.abs(e.deltaY) < Math.abs(e.deltaX)) return;
-    e.preventDefault();
-    const unit = e.deltaMode === 1 ? this.rowHeight : e.deltaMode === 2 ? this.viewportHeight : 1;
-    this.moveTo(this.contentTop + e.deltaY * unit);
-  }
-
-  private onKey(e: KeyboardEvent): void {
-    if (e.defaultPrevented) return;
-    const g = this.geometry();
-    const page = Math.max(this.rowHeight, this.viewportHeight - this.rowHeight);
-    const moves: Record<string, number> = {
-      ArrowDown: this.rowHeight,
-      ArrowUp: -this.rowHeight,
-      PageDown: page,
-      PageUp: -page,
-    };
-    if (e.key === 'Home' && e.ctrlKey) this.moveTo(0);
-    else if (e.key === 'End' && e.ctrlKey) this.moveTo(maxContentTop(g));
-    else if (moves[e.key] !== undefined && !e.altKey && !e.metaKey) this.moveTo(this.contentTop + moves[e.key]!);
-    else return;
-    e.preventDefault();
-  }
-
-  private moveTo(contentTop: number): void {
-    this.contentTop = clampContentTop(this.geometry(), contentTop);
-    this.invalidate();
-  }
-
   private onCopy(e: ClipboardEvent): void {
     const selection = document.getSelection();
     if (!selection || selection.rangeCount === 0 || !e.clipboardData) return;
@@ -207,18 +168,9 @@ class PagedText implements TextView {
     }
     if (!this.index) return;
     this.measure();
-    const g = this.geometry();
     if (this.viewportHeight === 0 || this.rowHeight === 0) return;
-    this.contentTop = clampContentTop(g, this.contentTop);
-    const spacer = Math.max(0, scrollHeight(g) - g.viewportHeight);
-    this.spacer.style.height = `${spacer}px`;
-    const wanted = scrollTopFromContentTop(g, this.contentTop);
-    if (Math.abs(this.scroller.scrollTop - wanted) >= 1) {
-      this.scroller.scrollTop = wanted;
-      this.ownScrollTop = this.scroller.scrollTop;
-    }
-    const { first, end: visibleEnd, offsetY } = visibleRows(g, this.contentTop);
-    const end = Math.min(g.rowCount, visibleEnd + OVERSCAN);
+    const { first, end: visibleEnd, offsetY } = this.position.apply(this.scroller, this.spacer);
+    const end = Math.min(this.geometry().rowCount, visibleEnd + OVERSCAN);
     this.placeRows(first, end);
     this.pre.style.transform = `translateY(${offsetY}px)`;
     if (this.pending > 0) this.fill(first, end);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  scaledWheelDelta,
+  scrollKeyTarget,
   contentTopFromScrollTop,
   isScaled,
   maxContentTop,
@@ -56,5 +58,26 @@ describe('scroll scaling', () => {
     assert.equal(revealRow(small, 0, 5), 0);
     assert.equal(revealRow(small, 0, 30), 31 * 22 - 440);
     assert.equal(revealRow(small, 1000, 2), 44);
+  });
+
+  it('moves a scaled view by the wheel itself, a notch a few rows; leaves unscaled, zoom and sideways moves to the browser', () => {
+    const huge = { rowHeight: 18, rowCount: 10_000_000, viewportHeight: 400 };
+    const wheel = (deltaY: number, more: Partial<{ deltaX: number; deltaMode: number; ctrlKey: boolean }> = {}) =>
+      scaledWheelDelta(huge, { deltaX: 0, deltaMode: 0, ctrlKey: false, deltaY, ...more });
+    assert.equal(wheel(100), 100, 'pixels as they are');
+    assert.equal(wheel(3, { deltaMode: 1 }), 54, 'lines of the row height');
+    assert.equal(wheel(-1, { deltaMode: 2 }), -400, 'a page of the viewport');
+    assert.equal(wheel(100, { ctrlKey: true }), undefined, 'Ctrl+wheel zooms');
+    assert.equal(wheel(10, { deltaX: 40 }), undefined, 'mostly sideways');
+    assert.equal(scaledWheelDelta({ ...huge, rowCount: 100 }, { deltaX: 0, deltaY: 100, deltaMode: 0, ctrlKey: false }), undefined, 'unscaled');
+  });
+
+  it('moves a scroll-only view by keys: a row, a screen less a row, the ends; nothing for other keys', () => {
+    const g = { rowHeight: 20, rowCount: 1000, viewportHeight: 200 };
+    const key = (k: string, more: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) =>
+      scrollKeyTarget(g, 500, { key: k, ctrlKey: false, altKey: false, metaKey: false, ...more });
+    assert.deepEqual([key('ArrowDown'), key('ArrowUp'), key('PageDown'), key('PageUp')], [520, 480, 680, 320]);
+    assert.deepEqual([key('Home', { ctrlKey: true }), key('End', { ctrlKey: true })], [0, 1000 * 20 - 200]);
+    assert.deepEqual([key('Home'), key('a'), key('ArrowDown', { altKey: true }), key('PageDown', { metaKey: true })], [undefined, undefined, undefined, undefined]);
   });
 });
