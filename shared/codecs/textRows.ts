@@ -17,7 +17,12 @@ export function textRowEnd(bytes: Uint8Array, start: number, width = TEXT_ROW_WI
   const limit = Math.min(bytes.length, start + width + 1);
   // Bounded search: an unbounded indexOf on a line of 256 MiB would scan to its end for every row.
   const newline = bytes.subarray(start, limit).indexOf(0x0a);
-  if (newline >= 0) return start + newline + 1;
+  return rowEndBefore(bytes, start, width, newline >= 0 ? start + newline : -1);
+}
+
+/** textRowEnd's rule, given `newline`: the offset of the first LF at or after `start` (any distance), or -1. */
+function rowEndBefore(bytes: Uint8Array, start: number, width: number, newline: number): number {
+  if (newline >= 0 && newline <= start + width) return newline + 1;
   if (start + width >= bytes.length) return bytes.length;
   const cut = start + width;
   // Back over continuation bytes to the lead of a character that would cross the cut.
@@ -47,13 +52,17 @@ export function indexTextRows(bytes: Uint8Array, width = TEXT_ROW_WIDTH): TextRo
   const firstStart = new Float64Array(blocks);
   let rows = 0;
   let next = 0;
+  // The next LF is searched for once and kept until a row passes it: one pass over the bytes, where a
+  // bounded search per row cost 1.1 s for 256 MiB of random bytes on the extension host.
+  let newline = bytes.indexOf(0x0a);
   for (let start = 0; start < bytes.length; rows++) {
     while (next < blocks && next * TEXT_INDEX_BLOCK <= start) {
       rowsBefore[next] = rows;
       firstStart[next] = start;
       next++;
     }
-    start = textRowEnd(bytes, start, width);
+    if (newline >= 0 && newline < start) newline = bytes.indexOf(0x0a, start);
+    start = rowEndBefore(bytes, start, width, newline);
   }
   for (; next < blocks; next++) {
     rowsBefore[next] = rows;

@@ -47,7 +47,7 @@ export function payloadPage(log: EntryLog, seq: number, offset: number, length: 
 
 /**
  * The Text tab's row index of an entry's payload. Synchronous (the log may reuse the memory after an await):
- * one native LF search per row, some 100 ms for 256 MiB of 256-byte lines.
+ * one pass over the bytes, 0.26 s for 256 MiB of random bytes and 0.3 s for one 256 MiB line here.
  */
 export function textRows(log: EntryLog, seq: number): TextRowsResult {
   const payload = requirePayload(log, seq);
