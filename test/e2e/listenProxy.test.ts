@@ -98,11 +98,15 @@ describe('Listen and Proxy in VS Code', { skip: workbenchSkipReason() ?? peerSki
     await frame.locator('[data-testid=auto-replies-toggle]').click();
     await frame.locator('[data-testid=auto-reply-add]').click();
     const rule = frame.locator('[data-testid=auto-reply-rule]').first();
+    // A new rule answers every message: it is switched off while it is written, and on again once whole, so
+    // "1 of 1 rule on" can only come from the host having the finished rule.
+    await rule.locator('[data-testid=auto-reply-enabled]').click();
+    await eventually(() => textOf(frame, 'auto-reply-status'), (t) => t === '0 of 1 rule on', 'the new rule off');
     await rule.locator('[data-testid=auto-reply-format]').click();
     await rule.locator('[data-testid=auto-reply-format]').getByRole('option', { name: 'JSON', exact: true }).click();
     await rule.locator('[data-testid=auto-reply-input] input').fill('{"jsonrpc":"2.0","id":1,"result":"pong"}');
     await rule.locator('[data-testid=auto-reply-match] input').fill('"method":"ping"');
-    await rule.locator('[data-testid=auto-reply-match] input').press('Enter');
+    await rule.locator('[data-testid=auto-reply-enabled]').click();
     await eventually(() => textOf(frame, 'auto-reply-status'), (t) => t === '1 of 1 rule on', 'the rule on');
 
     const chat = await pythonClient(`ws://127.0.0.1:${port}/chat`, clients);
@@ -128,7 +132,7 @@ describe('Listen and Proxy in VS Code', { skip: workbenchSkipReason() ?? peerSki
     assert.equal(await rows.filter({ hasText: 'hello from VS Code' }).first().getAttribute('data-direction'), 'out');
     assert.equal(await rows.filter({ hasText: 'no rule for me' }).count(), 0, "peer #2's message is not in peer #1's log");
     await ping.first().click();
-    await eventually(() => textOf(frame, 'detail-summary'), (t) => t.includes('in'), 'the ping in the detail pane');
+    await eventually(() => textOf(frame, 'detail-summary'), (t) => t.includes('· in · text · 40 B'), 'the ping in the detail pane');
     await page.screenshot({ path: join(resultsDir, 'vscode-listen.png') });
   });
 
