@@ -71,11 +71,11 @@ interface PageNode {
 }
 
 /**
- * A row's preview cell as drawn: its text nodes as they are, an element as `[text]` when it is a muted
- * control escape (`.text-escape`) and `<TAG.class>text` otherwise; the summary badge left out.
+ * A row's preview cell (`selector` in it) as drawn: its text nodes as they are, an element as `[text]` when
+ * it is a muted control escape (`.text-escape`) and `<TAG.class>text` otherwise; the summary badge left out.
  */
-export function previewPieces(row: Locator): Promise<string[]> {
-  return row.locator('.c-preview').evaluate((cell) =>
+export function previewPieces(row: Locator, selector = '.c-preview'): Promise<string[]> {
+  return row.locator(selector).evaluate((cell) =>
     Array.from((cell as unknown as PageNode).childNodes).flatMap((n) => {
       if (n.nodeType === 3) return n.textContent ? [n.textContent] : [];
       const el = n as PageNode & { tagName: string; className: string };
