@@ -7,7 +7,7 @@ import { h, setText } from './domBuilder';
 import { directionIcon, directionLabel, legLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
 import { t } from './l10n';
 import type { LogStore } from './logStore';
-import { createRow, drawSummary, setPreview, type RowElements } from './logRow';
+import { copyRows, createRow, drawSummary, setPreview, type RowElements } from './logRow';
 import type { RowSummary, SummaryCache } from './summaryCache';
 import {
   clampContentTop,
@@ -97,6 +97,8 @@ export class LogView {
     this.element.addEventListener('keydown', (e) => this.onKeyDown(e));
     this.scroller.addEventListener('focus', () => this.element.focus({ preventScroll: true }));
     this.viewport.addEventListener('mousedown', (e) => this.onMouseDown(e));
+    // Selected previews copy as the characters their escapes stand for (\r\n as CR LF).
+    this.viewport.addEventListener('copy', (e) => copyRows(e));
     // Measured in the next frame: sizing the viewport inside the callback re-lays the observed scroller
     // after the observers ran ("ResizeObserver loop completed with undelivered notifications").
     this.resizeObserver = new ResizeObserver(() => {
