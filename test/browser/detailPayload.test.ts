@@ -9,6 +9,7 @@ import { decodeUtf8 } from '../../shared/codecs/utf8Decode';
 import { splitControls } from '../../shared/codecs/controlEscapes';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { eventually } from '../support/eventually';
+import { xorshiftBytes } from '../support/seededRandom';
 import { chromiumSkipReason } from './harness/chromium';
 import { openLivePanel } from './harness/livePanel';
 import { panelLongTasks, recordedLongTasks, recordLongTasks } from './harness/longTasks';
@@ -23,20 +24,8 @@ function selectedTab(page: Page): Promise<string | null> {
   return page.locator('vscode-tab-header[aria-selected=true]').getAttribute('data-testid');
 }
 
-/** `n` bytes from a fixed-seed generator (xorshift32): random-looking, the same on every run. */
-function randomBytes(n: number, seed = 0x9e3779b9): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+/** `n` random-looking bytes, the same on every run. */
+const randomBytes = (n: number): Buffer => xorshiftBytes(n, 0x9e3779b9);
 
 /**
  * Whether the Text tab has rows and none waits for its bytes. Polled with the page's own querySelector: a

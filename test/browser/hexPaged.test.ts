@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
+import { xorshiftBytes } from '../support/seededRandom';
 import { chromiumSkipReason } from './harness/chromium';
 import { openLivePanel } from './harness/livePanel';
 import { recordedLongTasks, recordLongTasks, tasksOverBudget } from './harness/longTasks';
@@ -39,20 +40,8 @@ interface Doc {
   querySelectorAll(selector: string): { length: number };
 }
 
-/** `n` bytes from a fixed-seed xorshift32: random-looking, the same on every run. */
-function randomBytes(n: number, seed = 0x2545f491): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+/** `n` random-looking bytes, the same on every run. */
+const randomBytes = (n: number): Buffer => xorshiftBytes(n, 0x2545f491);
 
 /** A row of the hex column as the view draws it: pairs grouped by two bytes. */
 function hexRow(bytes: Uint8Array): string {
