@@ -9,16 +9,8 @@ import { HexToolbar } from './hexToolbar';
 import { ROW_WIDTHS, asciiTextRange, byteAtHexChar, cursorMove, hexRowChars, hexTextRange, offsetDigits, rowCount, rowsText } from './hexLayout';
 import { t } from './l10n';
 import type { PayloadSource } from './payloadSource';
-import {
-  clampContentTop,
-  contentTopFromScrollTop,
-  scaledWheelDelta,
-  revealRow,
-  scrollHeight,
-  scrollTopFromContentTop,
-  visibleRows,
-  type ScrollGeometry,
-} from './scrollScale';
+import { ScrollPosition } from './scrollPosition';
+import { clampContentTop, revealRow, visibleRows, type ScrollGeometry } from './scrollScale';
 
 /** Height of a dump row in px (styles/detail.css sets the same line-height). */
 export const HEX_ROW_PX = 18;
@@ -74,9 +66,7 @@ class PagedHexView implements HexView {
   private readonly total: number;
   private perRow: number = ROW_WIDTHS[0];
   private viewportHeight = 0;
-  private contentTop = 0;
-  private ownScrollTop = 0;
-  private spacerHeight = -1;
+  private readonly position = new ScrollPosition(() => this.geometry(), () => this.invalidate());
   private frame = 0;
   /** What the DOM shows, to redraw only on change. */
   private drawnKey = '';
@@ -131,8 +121,8 @@ class PagedHexView implements HexView {
     const empty = this.total === 0 ? h('div', { className: 'payload-note', text: t('empty payload') }) : undefined;
     this.element = h('div', { className: 'payload-view hex-paged' }, [this.toolbar.element, empty, this.marked, this.scroller]);
 
-    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
-    this.scroller.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.scroller.addEventListener('scroll', () => this.position.onScroll(this.scroller.scrollTop), { passive: true });
+    this.scroller.addEventListener('wheel', (e) => this.position.onWheel(e), { passive: false });
     this.element.addEventListener('keydown', (e) => this.onKeyDown(e));
     this.scroller.addEventListener('copy', (e) => this.onCopyEvent(e));
     this.hexPre.addEventListener('mousedown', (e) => this.onMouseDown(e, 'hex'));
@@ -174,10 +164,10 @@ class PagedHexView implements HexView {
     const fits = ROW_WIDTHS.find((n) => (digits + hexRowChars(n) + n) * charPx + DUMP_CHROME_PX <= width) ?? ROW_WIDTHS[2];
     if (fits === this.perRow) return;
     // Keep the byte at the top of the view at the top.
-    const topByte = Math.floor(this.contentTop / HEX_ROW_PX) * this.perRow;
+    const topByte = Math.floor(this.position.contentTop / HEX_ROW_PX) * this.perRow;
     this.perRow = fits;
     this.dump.dataset.bytesPerRow = String(fits);
-    this.contentTop = Math.floor(topByte / fits) * HEX_ROW_PX;
+    this.position.contentTop = Math.floor(topByte / fits) * HEX_ROW_PX;
     this.draw();
   }
 
@@ -212,9 +202,9 @@ class PagedHexView implements HexView {
     if (this.viewportHeight === 0) this.viewportHeight = this.scroller.clientHeight;
     const g = this.geometry();
     const row = Math.floor(offset / this.perRow);
-    this.contentTop = center
+    this.position.contentTop = center
       ? clampContentTop(g, row * HEX_ROW_PX - (this.viewportHeight - HEX_ROW_PX) / 2)
-      : revealRow(g, this.contentTop, row);
+      : revealRow(g, this.position.contentTop, row);
     this.draw();
   }
 
@@ -231,20 +221,9 @@ class PagedHexView implements HexView {
       this.viewportHeight = height;
       this.viewport.style.height = `${height}px`;
     }
-    const g = this.geometry();
-    this.contentTop = clampContentTop(g, this.contentTop);
-    const spacer = Math.max(0, scrollHeight(g) - g.viewportHeight);
-    if (spacer !== this.spacerHeight) {
-      this.spacerHeight = spacer;
-      this.spacer.style.height = `${spacer}px`;
-    }
-    const wanted = scrollTopFromContentTop(g, this.contentTop);
-    if (Math.abs(this.scroller.scrollTop - wanted) >= 1) {
-      this.scroller.scrollTop = wanted;
-      this.ownScrollTop = this.scroller.scrollTop;
-    }
+    const g = this.position.size(this.scroller, this.spacer);
     // Before the pane is laid out (height 0) a screen's worth is drawn, so the tab shows bytes at once.
-    const rows = visibleRows(g.viewportHeight > 0 ? g : { ...g, viewportHeight: 40 * HEX_ROW_PX }, this.contentTop);
+    const rows = visibleRows(g.viewportHeight > 0 ? g : { ...g, viewportHeight: 40 * HEX_ROW_PX }, this.position.contentTop);
     const first = Math.max(0, rows.first - MARGIN_ROWS);
     const end = Math.min(g.rowCount, rows.end + MARGIN_ROWS);
     const from = first * this.perRow;
@@ -279,28 +258,11 @@ class PagedHexView implements HexView {
     );
   }
 
-  private onScroll(): void {
-    const top = this.scroller.scrollTop;
-    if (Math.abs(top - this.ownScrollTop) < 1) return;
-    this.ownScrollTop = top;
-    this.contentTop = contentTopFromScrollTop(this.geometry(), top);
-    this.invalidate();
-  }
-
-  private onWheel(e: WheelEvent): void {
-    const g = this.geometry();
-    const delta = scaledWheelDelta(g, e);
-    if (delta === undefined) return;
-    e.preventDefault();
-    this.contentTop = clampContentTop(g, this.contentTop + delta);
-    this.invalidate();
-  }
-
   /** The byte under the pointer in `column` (clamped into the payload). */
   private byteAt(e: MouseEvent, column: 'hex' | 'ascii'): number {
     const pre = column === 'hex' ? this.hexPre : this.asciiPre;
     const box = pre.getBoundingClientRect();
-    const first = Math.max(0, visibleRows(this.geometry(), this.contentTop).first - MARGIN_ROWS);
+    const first = Math.max(0, visibleRows(this.geometry(), this.position.contentTop).first - MARGIN_ROWS);
     const row = first + Math.floor((e.clientY - box.top) / HEX_ROW_PX);
     const ch = Math.max(0, Math.floor((e.clientX - box.left) / Math.max(1, this.charPx())));
     const inRow = column === 'hex' ? byteAtHexChar(ch, this.perRow) : Math.min(this.perRow - 1, ch);
@@ -387,7 +349,7 @@ class PagedHexView implements HexView {
     }
     e.preventDefault();
     // A page key turns the page, as in an editor: the view moves as far as the cursor does.
-    if (e.key === 'PageDown' || e.key === 'PageUp') this.contentTop += (Math.floor(to / this.perRow) - Math.floor(this.cursor / this.perRow)) * HEX_ROW_PX;
+    if (e.key === 'PageDown' || e.key === 'PageUp') this.position.contentTop += (Math.floor(to / this.perRow) - Math.floor(this.cursor / this.perRow)) * HEX_ROW_PX;
     this.select(e.shiftKey ? this.anchor : to, to);
     this.reveal(to, false);
   }

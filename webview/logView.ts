@@ -9,17 +9,8 @@ import { t } from './l10n';
 import type { LogStore } from './logStore';
 import { copyRows, createRow, drawSummary, setPreview, type RowElements } from './logRow';
 import type { RowSummary, SummaryCache } from './summaryCache';
-import {
-  clampContentTop,
-  contentTopFromScrollTop,
-  scaledWheelDelta,
-  maxContentTop,
-  revealRow,
-  scrollHeight,
-  scrollTopFromContentTop,
-  type ScrollGeometry,
-  visibleRows,
-} from './scrollScale';
+import { ScrollPosition } from './scrollPosition';
+import { maxContentTop, revealRow, type ScrollGeometry, visibleRows } from './scrollScale';
 
 /** Pixel height of one row; fixed so positions are arithmetic. */
 export const ROW_HEIGHT = 22;
@@ -43,11 +34,15 @@ export class LogView {
   private readonly spacer: HTMLDivElement;
   private readonly empty: HTMLDivElement;
   private readonly rows: RowElements[] = [];
-  private contentTop = 0;
   private viewportHeight = 0;
-  /** scrollTop as last set by us, to tell our own scroll events from the user's. */
-  private ownScrollTop = -1;
-  private spacerHeight = -1;
+  /** Moved by the user (scrollbar, wheel), it also starts or stops following the tail. */
+  private readonly position = new ScrollPosition(
+    () => this.geometry(),
+    () => {
+      this.setFollowing(this.isAtEnd());
+      this.invalidate();
+    },
+  );
   private lastRenderedTop = 0;
   private following = true;
   private paused = false;
@@ -92,8 +87,8 @@ export class LogView {
       attrs: { tabindex: '0', role: 'grid', 'aria-label': GRID_LABEL, 'aria-readonly': 'true', 'aria-colcount': String(header.children.length) },
     }, [header, this.scroller, this.empty]);
 
-    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
-    this.scroller.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.scroller.addEventListener('scroll', () => this.position.onScroll(this.scroller.scrollTop), { passive: true });
+    this.scroller.addEventListener('wheel', (e) => this.position.onWheel(e), { passive: false });
     this.element.addEventListener('keydown', (e) => this.onKeyDown(e));
     this.scroller.addEventListener('focus', () => this.element.focus({ preventScroll: true }));
     this.viewport.addEventListener('mousedown', (e) => this.onMouseDown(e));
@@ -141,13 +136,13 @@ export class LogView {
   /** Scrolls to the newest entry and follows it. */
   scrollToEnd(): void {
     this.setFollowing(true);
-    this.contentTop = maxContentTop(this.geometry());
+    this.position.contentTop = maxContentTop(this.geometry());
     this.invalidate();
   }
 
   /** Scrolls to the first row. */
   scrollToStart(): void {
-    this.contentTop = 0;
+    this.position.contentTop = 0;
     this.setFollowing(this.isAtEnd());
     this.invalidate();
   }
@@ -168,7 +163,7 @@ export class LogView {
     }
     if (seq !== undefined && reveal) {
       const row = this.store.rowOf(seq);
-      if (row >= 0) this.contentTop = revealRow(this.geometry(), this.contentTop, row);
+      if (row >= 0) this.position.contentTop = revealRow(this.geometry(), this.position.contentTop, row);
       this.setFollowing(this.isAtEnd());
     }
     this.invalidate();
@@ -191,7 +186,7 @@ export class LogView {
   }
 
   private isAtEnd(): boolean {
-    return this.contentTop >= maxContentTop(this.geometry()) - ROW_HEIGHT / 2;
+    return this.position.contentTop >= maxContentTop(this.geometry()) - ROW_HEIGHT / 2;
   }
 
   private setFollowing(following: boolean): void {
@@ -206,26 +201,6 @@ export class LogView {
     if (height === this.viewportHeight) return;
     this.viewportHeight = height;
     this.viewport.style.height = `${height}px`;
-    this.invalidate();
-  }
-
-  private onScroll(): void {
-    const top = this.scroller.scrollTop;
-    if (Math.abs(top - this.ownScrollTop) < 1) return;
-    // The user moved the scrollbar (or the browser did, e.g. on keyboard scroll): map it back.
-    this.ownScrollTop = top;
-    this.contentTop = contentTopFromScrollTop(this.geometry(), top);
-    this.setFollowing(this.isAtEnd());
-    this.invalidate();
-  }
-
-  private onWheel(e: WheelEvent): void {
-    const g = this.geometry();
-    const delta = scaledWheelDelta(g, e);
-    if (delta === undefined) return;
-    e.preventDefault();
-    this.contentTop = clampContentTop(g, this.contentTop + delta);
-    this.setFollowing(this.isAtEnd());
     this.invalidate();
   }
 
@@ -256,7 +231,7 @@ export class LogView {
   }
 
   private firstVisibleRow(): number {
-    return Math.floor(this.contentTop / ROW_HEIGHT);
+    return Math.floor(this.position.contentTop / ROW_HEIGHT);
   }
 
   private onMouseDown(e: MouseEvent): void {
@@ -271,22 +246,10 @@ export class LogView {
   private render(): void {
     this.frame = 0;
     if (this.resized || this.viewportHeight === 0) this.measure();
-    const g = this.geometry();
-    if (this.isFollowing) this.contentTop = maxContentTop(g);
-    this.contentTop = clampContentTop(g, this.contentTop);
+    if (this.isFollowing) this.position.contentTop = maxContentTop(this.geometry());
+    const g = this.position.size(this.scroller, this.spacer);
 
-    const spacer = Math.max(0, scrollHeight(g) - g.viewportHeight);
-    if (spacer !== this.spacerHeight) {
-      this.spacerHeight = spacer;
-      this.spacer.style.height = `${spacer}px`;
-    }
-    const wanted = scrollTopFromContentTop(g, this.contentTop);
-    if (Math.abs(this.scroller.scrollTop - wanted) >= 1) {
-      this.scroller.scrollTop = wanted;
-      this.ownScrollTop = this.scroller.scrollTop;
-    }
-
-    const { first, end, offsetY } = visibleRows(g, this.contentTop);
+    const { first, end, offsetY } = visibleRows(g, this.position.contentTop);
     const needed = end - first;
     while (this.rows.length < needed) this.rows.push(createRow(this.rows.length));
     for (let i = 0; i < this.rows.length; i++) {
@@ -307,8 +270,8 @@ export class LogView {
     // Fetch what is in view first, then a screen above and below for smooth scrolling — unless the view
     // moved more than a screen since the last frame (a fling or a drag), where neighbours go stale unseen.
     this.store.ensureRows(first, end);
-    const moved = Math.abs(this.contentTop - this.lastRenderedTop);
-    this.lastRenderedTop = this.contentTop;
+    const moved = Math.abs(this.position.contentTop - this.lastRenderedTop);
+    this.lastRenderedTop = this.position.contentTop;
     if (moved <= this.viewportHeight) this.store.ensureRows(first - needed, end + needed);
   }
 

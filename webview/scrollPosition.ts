@@ -1,6 +1,7 @@
-// Where a virtualized view of the detail pane (Text, big JSON) is scrolled to, and what moves it: the
-// scroller's own scrolling, the wheel when positions are scaled, and keys from the tab panel holding the
-// view. The content position is the truth (scrollScale.ts); the scroller's scrollTop is derived from it.
+// Where a virtualized view (the log; the detail pane's Hex, Text and big JSON) is scrolled to, and what
+// moves it: the scroller's own scrolling, the wheel when positions are scaled, and keys from the tab
+// panel holding a detail view. The content position is the truth (scrollScale.ts); the scroller's
+// scrollTop is derived from it, except when the user drags the scrollbar.
 import {
   clampContentTop,
   contentTopFromScrollTop,
@@ -24,6 +25,8 @@ export class ScrollPosition {
   contentTop = 0;
   /** The scrollTop the view last set itself, so its own scroll event is not taken for the user's. */
   private ownScrollTop = -1;
+  /** The spacer's height as last set, to touch the DOM only on change. */
+  private spacerHeight = -1;
 
   constructor(
     private readonly geometry: () => ScrollGeometry,
@@ -57,16 +60,28 @@ export class ScrollPosition {
     this.changed();
   }
 
-  /** Sizes the scroll range (`spacer` below a viewport-high `viewport`) and scrollTop to the position; returns the rows in view. */
-  apply(scroller: HTMLElement, spacer: HTMLElement): RowsInView {
+  /**
+   * Clamps the position, sizes the scroll range (`spacer` below a viewport-high viewport) and sets the
+   * scroller's scrollTop to the position; returns the geometry it sized for.
+   */
+  size(scroller: HTMLElement, spacer: HTMLElement): ScrollGeometry {
     const g = this.geometry();
     this.contentTop = clampContentTop(g, this.contentTop);
-    spacer.style.height = `${Math.max(0, scrollHeight(g) - g.viewportHeight)}px`;
+    const height = Math.max(0, scrollHeight(g) - g.viewportHeight);
+    if (height !== this.spacerHeight) {
+      this.spacerHeight = height;
+      spacer.style.height = `${height}px`;
+    }
     const wanted = scrollTopFromContentTop(g, this.contentTop);
     if (Math.abs(scroller.scrollTop - wanted) >= 1) {
       scroller.scrollTop = wanted;
       this.ownScrollTop = scroller.scrollTop;
     }
-    return visibleRows(g, this.contentTop);
+    return g;
+  }
+
+  /** size(), then the rows in view. */
+  apply(scroller: HTMLElement, spacer: HTMLElement): RowsInView {
+    return visibleRows(this.size(scroller, spacer), this.contentTop);
   }
 }

@@ -46,6 +46,7 @@ import type { PanelCallbacks, PanelContext } from './panelContext';
 import { panelSnapshot, stateEvent } from './panelSnapshot';
 import { PanelTiming } from './panelTiming';
 import { payloadHandlers } from './payloadHandlers';
+import { TextRowIndexes } from './textRowIndexes';
 import { ProxyController } from './proxyController';
 import { proxyHandlers } from './proxyHandlers';
 import { postComposerLists, sendHandlers } from './sendHandlers';
@@ -172,7 +173,7 @@ export class PanelController extends DecodingPanel {
       requests: {
         ...this.panelHandlers(),
         ...connectionHandlers(context),
-        ...payloadHandlers(context),
+        ...payloadHandlers(context, this.register(new TextRowIndexes())),
         ...filterHandlers(this.filter),
         ...timingHandlers(context, this.timing),
         ...serverHandlers(context),

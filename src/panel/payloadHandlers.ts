@@ -4,13 +4,13 @@
 // synchronously, and copied before anything is awaited.
 import { exactArrayBuffer } from '../../shared/entryBatch';
 import { RequestError, type RequestHandlers } from '../../shared/messageHandler';
-import type { PayloadPage, PayloadRequests, PayloadResult, TextRowsResult } from '../../shared/protocol';
-import { indexTextRows } from '../../shared/codecs/textRows';
+import type { PayloadPage, PayloadRequests, PayloadResult } from '../../shared/protocol';
 import { encodeBase64 } from '../../shared/codecs/base64';
 import { toHex } from '../../shared/codecs/hexDump';
 import type { EntryLog } from '../core/log/entryLog';
 import type { PanelContext } from './panelContext';
 import { payloadFileName } from './payloadFileName';
+import type { TextRowIndexes } from './textRowIndexes';
 
 const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -46,16 +46,6 @@ export function payloadPage(log: EntryLog, seq: number, offset: number, length: 
 }
 
 /**
- * The Text tab's row index of an entry's payload. Synchronous (the log may reuse the memory after an await):
- * one pass over the bytes, 0.26 s for 256 MiB of random bytes and 0.3 s for one 256 MiB line here.
- */
-export function textRows(log: EntryLog, seq: number): TextRowsResult {
-  const payload = requirePayload(log, seq);
-  const index = indexTextRows(payload);
-  return { seq, total: payload.length, rows: index.rows, rowsBefore: index.rowsBefore.buffer as ArrayBuffer, firstStart: index.firstStart.buffer as ArrayBuffer };
-}
-
-/**
  * Where `needle` first occurs in an entry's payload at or after `from` (or last occurs at or before it, when
  * `backwards`), or -1. Buffer's native search: a 256 MiB payload is scanned in tens of milliseconds.
  */
@@ -73,12 +63,13 @@ export function payloadAs(payload: Uint8Array, as: 'text' | 'hex' | 'base64'): s
   return lenientUtf8.decode(payload);
 }
 
-/** Handlers of the payload requests. */
-export function payloadHandlers(panel: PanelContext): RequestHandlers<PayloadRequests> {
+/** Handlers of the payload requests; `textRows` keeps the Text tab's row indexes. */
+export function payloadHandlers(panel: PanelContext, textRows: TextRowIndexes): RequestHandlers<PayloadRequests> {
   return {
     getPayload: ({ seq, limit }) => payloadResult(panel.log, seq, limit),
     getPayloadPage: ({ seq, offset, length }) => payloadPage(panel.log, seq, offset, length),
-    getTextRows: ({ seq }) => textRows(panel.log, seq),
+    // Synchronous: the payload is a view into the log, which may reuse the memory after an await.
+    getTextRows: ({ seq }) => textRows.rows(panel.log, seq, requirePayload(panel.log, seq)),
     findInPayload: ({ seq, needle, from, backwards }) => ({
       offset: findInPayload(panel.log, seq, new Uint8Array(needle), from, backwards),
     }),

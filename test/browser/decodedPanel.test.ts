@@ -13,6 +13,7 @@ import { axeViolations, describeViolations } from './harness/axeCheck';
 import { chromiumSkipReason } from './harness/chromium';
 import { DecodeStandIn, type StandInDecoder } from './harness/decodeStandIn';
 import { openLivePanel, type LivePanel } from './harness/livePanel';
+import { panelLongTasks, recordedLongTasks, recordLongTasks } from './harness/longTasks';
 import { choose, cspViolations, textOf } from './harness/panelActions';
 import { loadTheme } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
@@ -355,34 +356,8 @@ describe('decoded messages in the panel (Chromium)', { skip }, () => {
       // (VS Code uses structured clone), so the task that delivers the 100,000-node answer is long on
       // the harness's account (seconds of argument parsing and collecting): it is told apart, and the
       // panel must not build the tree in it. The task that does build it (seen by a MutationObserver,
-      // whose callback ends that task) must be short, as must every other.
-      await page.evaluate(() => {
-        const g = globalThis as unknown as {
-          document: { body: unknown };
-          MutationObserver: new (cb: (records: { addedNodes: unknown }[]) => void) => { observe(n: unknown, o: unknown): void };
-          __siDeliver(l: unknown[]): void;
-          __deliveries: [number, number][];
-          __longTasks: [number, number][];
-          __treeBuilt: number[];
-        };
-        g.__deliveries = [];
-        g.__longTasks = [];
-        g.__treeBuilt = [];
-        new g.MutationObserver((records) => {
-          for (const r of records) {
-            for (const n of r.addedNodes as unknown as Iterable<{ querySelector?(s: string): unknown }>) if (n.querySelector?.('[data-testid=decoded-tree]')) g.__treeBuilt.push(performance.now());
-          }
-        }).observe(g.document.body, { subtree: true, childList: true });
-        const deliver = g.__siDeliver;
-        g.__siDeliver = (list) => {
-          const start = performance.now();
-          deliver(list);
-          g.__deliveries.push([start, performance.now()]);
-        };
-        new PerformanceObserver((l) => {
-          for (const e of l.getEntries()) g.__longTasks.push([e.startTime, e.startTime + e.duration]);
-        }).observe({ type: 'longtask' as never });
-      });
+      // whose callback ends that task, marks it) must be short, as must every other.
+      await recordLongTasks(page, { markAdded: '[data-testid=decoded-tree]' });
       await row(page, seqOf(live.connection.log, BIG)).click();
       await eventually(() => page.locator('[data-testid=detail-panel-decoded] [data-testid=decoded-node]').count(), (n) => n > 10, 'the tree drawn');
       const tree = page.locator('[data-testid=detail-panel-decoded] [data-testid=decoded-tree]');
@@ -395,14 +370,9 @@ describe('decoded messages in the panel (Chromium)', { skip }, () => {
       await eventually(() => page.locator('[data-testid=decoded-node][data-path="[999].field98"]').count(), (n) => n === 1, 'the last node in view');
       assert.equal(await page.locator('[data-testid=decoded-node][data-path="[999].field98"]').textContent(), 'field98uint99998');
       await page.waitForTimeout(300);
-      const { deliveries, longTasks, treeBuilt } = await page.evaluate(() => {
-        const g = globalThis as unknown as { __deliveries: [number, number][]; __longTasks: [number, number][]; __treeBuilt: number[] };
-        return { deliveries: g.__deliveries, longTasks: g.__longTasks, treeBuilt: g.__treeBuilt };
-      });
-      const what = `long tasks ${JSON.stringify(longTasks)}, deliveries over 20 ms ${JSON.stringify(deliveries.filter(([s, e]) => e - s > 20))}, tree built at ${JSON.stringify(treeBuilt)}`;
-      assert.equal(treeBuilt.length, 1, `the tree was put in the page once: ${what}`);
-      const panelTasks = longTasks.filter(([start, end]) => !deliveries.some(([s, e]) => s >= start && e <= end) || treeBuilt.some((t) => t >= start && t <= end));
-      assert.deepEqual(panelTasks, [], `long tasks of the panel: ${what}`);
+      const record = await recordedLongTasks(page);
+      assert.equal(record.marks.length, 1, `the tree was put in the page once: ${record.what}`);
+      assert.deepEqual(panelLongTasks(record), [], `long tasks of the panel: ${record.what}`);
       assert.deepEqual(live.panel.problems, []);
     } finally {
       await live.close();

@@ -9,8 +9,10 @@ import { decodeUtf8 } from '../../shared/codecs/utf8Decode';
 import { splitControls } from '../../shared/codecs/controlEscapes';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { eventually } from '../support/eventually';
+import { xorshiftBytes } from '../support/seededRandom';
 import { chromiumSkipReason } from './harness/chromium';
 import { openLivePanel } from './harness/livePanel';
+import { panelLongTasks, recordedLongTasks, recordLongTasks } from './harness/longTasks';
 import { rowWithText, textOf } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
@@ -22,54 +24,8 @@ function selectedTab(page: Page): Promise<string | null> {
   return page.locator('vscode-tab-header[aria-selected=true]').getAttribute('data-testid');
 }
 
-/** `n` bytes from a fixed-seed generator (xorshift32): random-looking, the same on every run. */
-function randomBytes(n: number, seed = 0x9e3779b9): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-/**
- * Starts recording the page's long tasks and the harness's deliveries of host messages. The harness
- * carries host messages as JSON through Playwright (VS Code uses structured clone), so the task that
- * delivers a MiB of payload is long on the harness's account: those tasks are told apart by
- * panelLongTasks, as in decodedPanel.test.ts.
- */
-async function recordLongTasks(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const g = globalThis as unknown as { __siDeliver(l: unknown[]): void; __deliveries: [number, number][]; __longTasks: [number, number][] };
-    g.__deliveries = [];
-    g.__longTasks = [];
-    const deliver = g.__siDeliver;
-    g.__siDeliver = (list) => {
-      const start = performance.now();
-      deliver(list);
-      g.__deliveries.push([start, performance.now()]);
-    };
-    new PerformanceObserver((l) => {
-      for (const e of l.getEntries()) g.__longTasks.push([e.startTime, e.startTime + e.duration]);
-    }).observe({ type: 'longtask' as never });
-  });
-}
-
-/** Long tasks (over 50 ms) since recordLongTasks that were not the harness delivering a message. */
-async function panelLongTasks(page: Page): Promise<{ panel: [number, number][]; what: string }> {
-  const { deliveries, longTasks } = await page.evaluate(() => {
-    const g = globalThis as unknown as { __deliveries: [number, number][]; __longTasks: [number, number][] };
-    return { deliveries: g.__deliveries, longTasks: g.__longTasks };
-  });
-  const panel = longTasks.filter(([start, end]) => !deliveries.some(([s, e]) => s >= start && e <= end));
-  const what = `long tasks ${JSON.stringify(longTasks)}, deliveries over 20 ms ${JSON.stringify(deliveries.filter(([s, e]) => e - s > 20))}`;
-  return { panel, what };
-}
+/** `n` random-looking bytes, the same on every run. */
+const randomBytes = (n: number): Buffer => xorshiftBytes(n, 0x9e3779b9);
 
 /**
  * Whether the Text tab has rows and none waits for its bytes. Polled with the page's own querySelector: a
@@ -227,8 +183,8 @@ describe('detail pane on binary and big payloads (Chromium)', { skip }, () => {
       await page.keyboard.press('Control+End');
       await eventually(() => textFilled(page), (done) => done, 'the Text tab at its end', 20_000);
       await page.waitForTimeout(300);
-      const { panel, what } = await panelLongTasks(page);
-      assert.deepEqual(panel, [], `long tasks of the panel: ${what}`);
+      const record = await recordedLongTasks(page);
+      assert.deepEqual(panelLongTasks(record), [], `long tasks of the panel: ${record.what}`);
     } finally {
       await live.close();
     }
@@ -258,8 +214,8 @@ describe('detail pane on binary and big payloads (Chromium)', { skip }, () => {
       await page.keyboard.press('Control+End');
       await eventually(async () => (await rows()).at(-1), (r) => r === `${count - 1}: {3 keys}`, 'the last item');
       await page.waitForTimeout(300);
-      const { panel, what } = await panelLongTasks(page);
-      assert.deepEqual(panel, [], `long tasks of the panel: ${what}`);
+      const record = await recordedLongTasks(page);
+      assert.deepEqual(panelLongTasks(record), [], `long tasks of the panel: ${record.what}`);
       assert.deepEqual(live.panel.problems, []);
     } finally {
       await live.close();

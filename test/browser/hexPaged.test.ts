@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { eventually } from '../support/eventually';
+import { xorshiftBytes } from '../support/seededRandom';
 import { chromiumSkipReason } from './harness/chromium';
 import { openLivePanel } from './harness/livePanel';
+import { recordedLongTasks, recordLongTasks, tasksOverBudget } from './harness/longTasks';
 import { usePanelSuite } from './harness/panelSuite';
 
 const skip = chromiumSkipReason();
@@ -38,20 +40,8 @@ interface Doc {
   querySelectorAll(selector: string): { length: number };
 }
 
-/** `n` bytes from a fixed-seed xorshift32: random-looking, the same on every run. */
-function randomBytes(n: number, seed = 0x2545f491): Buffer {
-  const out = Buffer.alloc(n);
-  let x = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+/** `n` random-looking bytes, the same on every run. */
+const randomBytes = (n: number): Buffer => xorshiftBytes(n, 0x2545f491);
 
 /** A row of the hex column as the view draws it: pairs grouped by two bytes. */
 function hexRow(bytes: Uint8Array): string {
@@ -130,22 +120,8 @@ describe('paged Hex tab on a 32 MiB binary message (Chromium)', { skip }, () => 
         'the 32 MiB message logged',
         60_000,
       );
-      // Long tasks, and the harness's deliveries of host messages (page.evaluate with base64 for binary, where
-      // VS Code's postMessage transfers bytes): a task's time is the panel's once the delivery's is taken off.
-      await page.evaluate(() => {
-        const g = globalThis as unknown as { __longTasks: [number, number][]; __deliveries: [number, number][]; __siDeliver(l: unknown[]): void };
-        g.__longTasks = [];
-        g.__deliveries = [];
-        const deliver = g.__siDeliver;
-        g.__siDeliver = (list) => {
-          const start = performance.now();
-          deliver(list);
-          g.__deliveries.push([start, performance.now()]);
-        };
-        new PerformanceObserver((l) => {
-          for (const e of l.getEntries()) g.__longTasks.push([e.startTime, e.duration]);
-        }).observe({ type: 'longtask' as never });
-      });
+      // Long tasks less the harness's deliveries of host messages (see longTasks.ts): the panel's time.
+      await recordLongTasks(page);
       await page.locator('[data-testid=log-row][data-kind=binary]').click();
       // Binary opens on Hex: the first rows, from the prefix the pane fetched.
       let s = await rowsAt(page, 0, 'the first rows');
@@ -267,15 +243,9 @@ describe('paged Hex tab on a 32 MiB binary message (Chromium)', { skip }, () => 
       await page.keyboard.press('Control+c');
       await eventually(() => clip.at(-1), (t) => t === GREETING, 'the greeting copied as text from the ASCII column');
 
-      const { longTasks, deliveries } = await page.evaluate(() => {
-        const g = globalThis as unknown as { __longTasks: [number, number][]; __deliveries: [number, number][] };
-        return { longTasks: g.__longTasks, deliveries: g.__deliveries };
-      });
-      const panelMs = ([start, duration]: [number, number]) =>
-        duration - deliveries.filter(([s, e]) => s >= start && e <= start + duration).reduce((sum, [s, e]) => sum + (e - s), 0);
-      const what = `long tasks [start, ms] ${JSON.stringify(longTasks)}; deliveries over 20 ms ${JSON.stringify(deliveries.filter(([s, e]) => e - s > 20))}`;
-      const overBudget = longTasks.filter((task) => panelMs(task) > 50);
-      assert.deepEqual(overBudget, [], `a task of the panel over 50 ms while opening, scrolling, finding and copying: ${what}`);
+      const record = await recordedLongTasks(page);
+      const overBudget = tasksOverBudget(record, 50);
+      assert.deepEqual(overBudget, [], `a task of the panel over 50 ms while opening, scrolling, finding and copying: ${record.what}`);
       assert.deepEqual(live.panel.problems, []);
     } finally {
       await live.close();

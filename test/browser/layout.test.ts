@@ -5,20 +5,17 @@
 // leaves test-results/layout-<width>-frames.png.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import WebSocket, { WebSocketServer } from 'ws';
 import { ROOT } from './harness/bundle';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
 import { openLivePanel } from './harness/livePanel';
-import { createServerConnection } from '../../src/core/connection/serverConnection';
-import { createWsProxy } from '../../src/core/proxy';
-import { choose, composerTextarea, rowWithText, textOf } from './harness/panelActions';
-import { openPanel } from './harness/panelPage';
+import { composerTextarea, rowWithText, textOf } from './harness/panelActions';
 import { usePanelSuite } from './harness/panelSuite';
+import { openWsProxyPanel, showFirstPair } from './harness/wsProxyPanel';
+import { opened } from '../support/wsProxyEnds';
 
 const skip = chromiumSkipReason();
 
@@ -165,36 +162,23 @@ describe('panel layout at 260, 480, 800 and 1500 px (Chromium)', { skip }, () =>
   });
 
   it('showing a proxy pair\'s log and resizing the panel raises no "ResizeObserver loop" error', async () => {
-    const upstream = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => upstream.once('listening', () => resolve()));
-    upstream.on('connection', (ws) => ws.on('message', (d, binary) => ws.send(d, { binary })));
-    const server = createServerConnection(createWsProxy({ listen: '127.0.0.1:0', upstream: `ws://127.0.0.1:${(upstream.address() as AddressInfo).port}/` }));
-    await server.connect();
-    const panel = await openPanel(suite.browser, suite.server, server, {
-      callbacks: { disconnect: () => server.close(), connect: () => undefined },
-      viewport: { width: 1500, height: 900 },
-    });
-    const client = new WebSocket(`ws://127.0.0.1:${server.server.address!.port}/`);
-    const opened = new Promise<void>((resolve, reject) => client.once('open', () => resolve()).once('error', reject));
+    const proxy = await openWsProxyPanel(suite, (ws) => ws.on('message', (d, binary) => ws.send(d, { binary })), { viewport: { width: 1500, height: 900 } });
+    const { panel, client } = proxy;
+    const open = opened(client);
     try {
       const { page } = panel;
       const errors = await recordWindowErrors(page);
-      await opened;
+      await open;
       client.send('hello through the proxy');
-      await eventually(() => page.$$eval('[data-testid=peer-select] vscode-option', (els) => els.length), (n) => n === 2, 'the pair listed');
       // The pair's log replaces the server's and the hold panel appears: the log and detail pane shrink at once.
-      await choose(page, 'peer-select', `#1 ${server.server.peers[0]!.remote} (open)`);
+      await showFirstPair(proxy);
       await page.locator('[data-testid=hold-panel]').waitFor();
       await rowWithText(page, 'hello through the proxy').click();
       await resizeAcrossBreakpoints(page);
       assert.deepEqual(await errors(), []);
       assert.deepEqual(panel.problems, []);
     } finally {
-      client.terminate();
-      await panel.close();
-      server.dispose();
-      for (const c of upstream.clients) c.terminate();
-      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+      await proxy.close();
     }
   });
 });

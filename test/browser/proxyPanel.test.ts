@@ -2,20 +2,19 @@
 // WebSocket… between a node `ws` server and a `ws` client. What a user sees and does through the
 // data-testid hooks of docs/testing.md: Hold, the held list, Edit then Forward edited, Drop, Send to.
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { describe, it } from 'node:test';
-import WebSocket, { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { loadProtoSchemas } from '../../src/core/decode';
 import { createWsProxy } from '../../src/core/proxy';
 import { PROTO_DIR, protocDecode, protocEncode, protocMissing } from '../support/protoc';
-import { createServerConnection } from '../../src/core/connection/serverConnection';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
 import { choose, composerTextarea, previewPieces, rowWithText, textOf } from './harness/panelActions';
-import { openPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
+import { openWsProxyPanel, showFirstPair } from './harness/wsProxyPanel';
+import { opened } from '../support/wsProxyEnds';
 
 const skip = chromiumSkipReason();
 
@@ -23,36 +22,24 @@ describe('proxy panel (Chromium)', { skip }, () => {
   const suite = usePanelSuite();
 
   it('holds a client message, edits and forwards it, drops a server message, and injects toward the client', async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     const upstreamGot: string[] = [];
     let upstream: WebSocket | undefined;
-    wss.on('connection', (ws) => {
+    const proxy = await openWsProxyPanel(suite, (ws) => {
       upstream = ws;
       ws.on('message', (d) => upstreamGot.push(String(d)));
     });
-    const server = createServerConnection(
-      createWsProxy({ listen: '127.0.0.1:0', upstream: `ws://127.0.0.1:${(wss.address() as net.AddressInfo).port}/` }),
-    );
-    await server.connect();
-    const panel = await openPanel(suite.browser, suite.server, server, { callbacks: { disconnect: () => server.close(), connect: () => undefined } });
-    const client = new WebSocket(`ws://127.0.0.1:${server.server.address!.port}/`);
+    const { server, panel, client } = proxy;
     const clientGot: string[] = [];
     client.on('message', (d) => clientGot.push(String(d)));
     try {
       const { page } = panel;
-      await new Promise<void>((resolve, reject) => {
-        client.once('open', () => resolve());
-        client.once('error', reject);
-      });
+      await opened(client);
       await eventually(() => upstream, (u) => u !== undefined, 'the pair reaching upstream');
-      const remote = server.server.peers[0]!.remote;
       assert.match(await textOf(page, 'connection-target'), /^Proxy /);
       assert.equal(await page.locator('[data-testid=hold-panel]').isVisible(), false, 'no hold controls on the server log');
       assert.equal(await page.locator('[data-testid=auto-replies-toggle]').isVisible(), false, 'proxies have no auto-replies');
 
-      await eventually(() => page.$$eval('[data-testid=peer-select] vscode-option', (els) => els.length), (n) => n === 2, 'the pair listed');
-      await choose(page, 'peer-select', `#1 ${remote} (open)`);
+      await showFirstPair(proxy);
       await page.locator('[data-testid=hold-panel]').waitFor();
       assert.equal(await textOf(page, 'held-count'), 'nothing held');
       assert.equal(await page.locator('[data-testid=composer-broadcast]').isVisible(), false, 'a pair\'s composer sends to one leg: no Broadcast');
@@ -108,45 +95,29 @@ describe('proxy panel (Chromium)', { skip }, () => {
       await rowWithText(page, 'hello client').click();
       await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('server → client'), 'the injected row is server → client');
     } finally {
-      client.terminate();
-      await panel.close();
-      server.dispose();
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await proxy.close();
     }
   });
 
   it('edits a held Protobuf message as its proto3 JSON: the decoded text, Decoded to switch to bytes, the error on bad JSON and on a field the schema lacks', { skip: protocMissing() }, async () => {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     const upstreamGot: Buffer[] = [];
-    wss.on('connection', (ws) => ws.on('message', (d) => upstreamGot.push(Buffer.from(d as Buffer))));
-    const server = createServerConnection(
-      createWsProxy({ listen: '127.0.0.1:0', upstream: `ws://127.0.0.1:${(wss.address() as net.AddressInfo).port}/` }),
-    );
-    await server.connect();
     // The codec rule as a session file's view.decode brings it, the .proto loaded as the extension binds the loader.
     const loader = async (files: readonly string[]) => {
       const absolute = files.map((f) => join(PROTO_DIR, f));
       return (await loadProtoSchemas(absolute, { readFile: (f) => readFile(f, 'utf8'), includeDirs: [...absolute.map((f) => dirname(f)), PROTO_DIR] })).schemas;
     };
-    const panel = await openPanel(suite.browser, suite.server, server, {
-      callbacks: { disconnect: () => server.close(), connect: () => undefined },
+    const proxy = await openWsProxyPanel(suite, (ws) => ws.on('message', (d) => upstreamGot.push(Buffer.from(d as Buffer))), {
       controller: {
         decode: { codecs: [{ codec: 'protobuf', messageType: 'chat.v1.Message', direction: 'out' }], protoFiles: ['chat/v1/message.proto'] },
         loadProtoSchemas: loader,
       },
     });
-    const client = new WebSocket(`ws://127.0.0.1:${server.server.address!.port}/`);
+    const { server, panel, client } = proxy;
     try {
       const { page } = panel;
-      await new Promise<void>((resolve, reject) => {
-        client.once('open', () => resolve());
-        client.once('error', reject);
-      });
-      await eventually(() => wss.clients.size, (n) => n === 1, 'the pair reaching upstream');
-      await eventually(() => page.$$eval('[data-testid=peer-select] vscode-option', (els) => els.length), (n) => n === 2, 'the pair listed');
-      await choose(page, 'peer-select', `#1 ${server.server.peers[0]!.remote} (open)`);
+      await opened(client);
+      await eventually(() => proxy.upstream.wss.clients.size, (n) => n === 1, 'the pair reaching upstream');
+      await showFirstPair(proxy);
       await page.locator('[data-testid=hold-panel]').waitFor();
       await page.locator('[data-testid=hold-to-server]').click();
       await eventually(() => (server.server as ReturnType<typeof createWsProxy>).peers[0]!.controls.paused.toServer, (p) => p, 'the pair holding');
@@ -198,35 +169,23 @@ describe('proxy panel (Chromium)', { skip }, () => {
       await eventually(() => row.count(), (n) => n === 0, 'the held list emptied');
       assert.deepEqual(panel.problems, []);
     } finally {
-      client.terminate();
-      await panel.close();
-      server.dispose();
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await proxy.close();
     }
   });
 
   it("shows both legs' frames in the Frames tab with a Leg column, and filters them by leg", async () => {
     // A ws echo server upstream, without permessage-deflate so every frame carries the message as is.
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-    wss.on('connection', (ws) => ws.on('message', (d, binary) => ws.send(d, { binary })));
-    const server = createServerConnection(
-      createWsProxy({ listen: '127.0.0.1:0', upstream: `ws://127.0.0.1:${(wss.address() as net.AddressInfo).port}/` }),
-    );
-    await server.connect();
-    const panel = await openPanel(suite.browser, suite.server, server, { callbacks: { disconnect: () => server.close(), connect: () => undefined } });
-    const client = new WebSocket(`ws://127.0.0.1:${server.server.address!.port}/`, { perMessageDeflate: false });
+    const proxy = await openWsProxyPanel(suite, (ws) => ws.on('message', (d, binary) => ws.send(d, { binary })), { perMessageDeflate: false });
+    const { panel, client } = proxy;
     const echoed = new Promise<void>((resolve) => client.once('message', () => resolve()));
     try {
       const { page } = panel;
-      await new Promise<void>((resolve, reject) => client.once('open', () => resolve()).once('error', reject));
+      await opened(client);
       // Two frames from the client; the proxy forwards the message upstream in one.
       client.send('two ', { fin: false });
       client.send('parts', { fin: true });
       await echoed;
-      await eventually(() => page.$$eval('[data-testid=peer-select] vscode-option', (els) => els.length), (n) => n === 2, 'the pair listed');
-      await choose(page, 'peer-select', `#1 ${server.server.peers[0]!.remote} (open)`);
+      await showFirstPair(proxy);
       await page.locator('[data-testid=log-row][data-direction=out][data-kind=text]').first().click();
       await page.locator('[data-testid=detail-tab-frames]').click();
       const rows = () =>
@@ -248,11 +207,7 @@ describe('proxy panel (Chromium)', { skip }, () => {
       assert.deepEqual(await eventually(rows, (r) => r.length === 1 && r[0]!.includes(' in '), "the echo's client-leg frame"), ['client client in text (0x1)']);
       assert.deepEqual(panel.problems, []);
     } finally {
-      client.terminate();
-      await panel.close();
-      server.dispose();
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await proxy.close();
     }
   });
 });

@@ -3,21 +3,18 @@
 // codec or layer chosen through setDecodeSettings as the panel's decode bar does. Protobuf: the far
 // peer's bytes are read back by protoc --decode. Socket.IO: python-socketio handles the edited event.
 import assert from 'node:assert/strict';
-import * as net from 'node:net';
 import { dirname, join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
-import WebSocket, { WebSocketServer } from 'ws';
 import { RequestError } from '../../shared/messageHandler';
-import type { ProxyHoldInfo } from '../../shared/protocol';
 import { loadProtoSchemas } from '../../src/core/decode';
-import { createWsProxy } from '../../src/core/proxy';
-import { createServerConnection, type ServerConnection } from '../../src/core/connection/serverConnection';
+import type { ServerConnection } from '../../src/core/connection/serverConnection';
 import { eventually } from '../support/eventually';
-import { wirePanel, type WiredPanel } from '../support/panelWiring';
+import { latestHold, wireConnected, type WiredPanel } from '../support/panelWiring';
 import { PROTO_DIR, protocDecode, protocEncode, protocMissing } from '../support/protoc';
 import { pythonSocketIoMissing, runPythonSocketIoClient, startPythonSocketIoServer, type PythonSocketIoServer } from '../support/pythonSocketIo';
 import { requirePeer } from '../support/requirePeer';
+import { opened, proxyClient, startWsUpstream, wsProxyServer } from '../support/wsProxyEnds';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -31,23 +28,8 @@ async function loadWorkspaceProtos(files: readonly string[]): Promise<unknown> {
   return (await loadProtoSchemas(absolute, { readFile: (f) => readFile(f, 'utf8'), includeDirs })).schemas;
 }
 
-async function started(server: ServerConnection): Promise<WiredPanel> {
-  cleanups.push(() => server.dispose());
-  await server.connect();
-  const panel = wirePanel(server, {}, { loadProtoSchemas: loadWorkspaceProtos });
-  cleanups.push(() => panel.dispose());
-  await panel.webview.sendRequest('ready', {});
-  return panel;
-}
-
-function latestHold(panel: WiredPanel): ProxyHoldInfo | undefined {
-  for (let i = panel.events.length - 1; i >= 0; i--) {
-    const e = panel.events[i]!;
-    if (e.type === 'held') return e.proxy;
-    if (e.type === 'snapshot') return e.snapshot.proxy;
-  }
-  return undefined;
-}
+/** The panel on a started proxy, with the workspace's .proto files. */
+const started = (server: ServerConnection): Promise<WiredPanel> => wireConnected(server, cleanups, { loadProtoSchemas: loadWorkspaceProtos });
 
 /** Asserts that releasing with `edited` is refused with words matching `words`, and the message stays held. */
 async function refused(panel: WiredPanel, id: number, edited: string, words: RegExp): Promise<void> {
@@ -64,24 +46,16 @@ async function refused(panel: WiredPanel, id: number, edited: string, words: Reg
 describe('proxy panel: a held message edited as decoded JSON', () => {
   it('Protobuf: edits a held chat.v1.Message as proto3 JSON; the server gets bytes protoc decodes as the edit', async (t) => {
     if (!requirePeer(t, 'protoc', protocMissing())) return;
-    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
     const received: Buffer[] = [];
-    wss.on('connection', (ws) => ws.on('message', (data, isBinary) => received.push(isBinary ? Buffer.from(data as Buffer) : Buffer.from(`text ${String(data)}`))));
-    cleanups.push(() => new Promise<void>((resolve) => {
-      for (const c of wss.clients) c.terminate();
-      wss.close(() => resolve());
-    }));
-    const server = createServerConnection(createWsProxy({ listen: '127.0.0.1:0', upstream: `ws://127.0.0.1:${(wss.address() as net.AddressInfo).port}/` }));
+    const upstream = await startWsUpstream((ws) => ws.on('message', (data, isBinary) => received.push(isBinary ? Buffer.from(data as Buffer) : Buffer.from(`text ${String(data)}`))));
+    cleanups.push(() => upstream.close());
+    const server = wsProxyServer(upstream.url);
     const panel = await started(server);
 
-    const client = new WebSocket(`ws://127.0.0.1:${server.server.address!.port}/`);
+    const client = proxyClient(server);
     cleanups.push(() => client.terminate());
-    await new Promise<void>((resolve, reject) => {
-      client.once('open', () => resolve());
-      client.once('error', reject);
-    });
-    await eventually(() => wss.clients.size, (n) => n === 1, 'the pair reaching upstream');
+    await opened(client);
+    await eventually(() => upstream.wss.clients.size, (n) => n === 1, 'the pair reaching upstream');
     await panel.webview.sendRequest('selectPeer', { peer: 1 });
     await eventually(() => latestHold(panel), (h) => h !== undefined, 'the pair shown');
 
@@ -137,9 +111,7 @@ describe('proxy panel: a held message edited as decoded JSON', () => {
       const from = sio!.reports.length;
       // python-socketio accepts only its own origin: the proxy sends the server's instead of the client's.
       const upstream = `127.0.0.1:${sio!.port}`;
-      const server = createServerConnection(
-        createWsProxy({ listen: '127.0.0.1:0', upstream: `ws://${upstream}`, headers: { Origin: `http://${upstream}` }, startPaused: { toServer: true } }),
-      );
+      const server = wsProxyServer(`ws://${upstream}`, { headers: { Origin: `http://${upstream}` }, startPaused: { toServer: true } });
       const panel = await started(server);
       await panel.webview.sendRequest('setDecodeSettings', { layer: 'socketio' });
 

@@ -4,15 +4,16 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import { afterEach, describe, it } from 'node:test';
-import WebSocket, { WebSocketServer } from 'ws';
+import type WebSocket from 'ws';
 import { RequestError } from '../../shared/messageHandler';
-import type { PanelSnapshot, ProxyHoldInfo } from '../../shared/protocol';
-import { createTcpProxy, createWsProxy } from '../../src/core/proxy';
+import type { PanelSnapshot } from '../../shared/protocol';
+import { createTcpProxy } from '../../src/core/proxy';
 import { createServerConnection, type ServerConnection } from '../../src/core/connection/serverConnection';
 import { eventually } from '../support/eventually';
-import { wirePanel, type WiredPanel } from '../support/panelWiring';
+import { latestHold, wireConnected, type WiredPanel } from '../support/panelWiring';
 import { startRedis } from '../support/processPeers';
 import { redisMissing, requirePeer } from '../support/requirePeer';
+import { opened, proxyClient, startWsUpstream, wsProxyServer } from '../support/wsProxyEnds';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -21,38 +22,17 @@ afterEach(async () => {
 
 /** A `ws` server that records what it receives and keeps its one client, to answer from. */
 async function upstreamServer(): Promise<{ url: string; received: string[]; socket: () => WebSocket | undefined }> {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const received: string[] = [];
   let socket: WebSocket | undefined;
-  wss.on('connection', (ws) => {
+  const upstream = await startWsUpstream((ws) => {
     socket = ws;
     ws.on('message', (data, isBinary) => received.push(isBinary ? `binary ${Buffer.from(data as Buffer).toString('hex')}` : String(data)));
   });
-  cleanups.push(() => new Promise<void>((resolve) => {
-    for (const c of wss.clients) c.terminate();
-    wss.close(() => resolve());
-  }));
-  return { url: `ws://127.0.0.1:${(wss.address() as net.AddressInfo).port}/`, received, socket: () => socket };
+  cleanups.push(() => upstream.close());
+  return { url: upstream.url, received, socket: () => socket };
 }
 
-async function started(server: ServerConnection): Promise<WiredPanel> {
-  cleanups.push(() => server.dispose());
-  await server.connect();
-  const panel = wirePanel(server);
-  cleanups.push(() => panel.dispose());
-  await panel.webview.sendRequest('ready', {});
-  return panel;
-}
-
-function latestHold(panel: WiredPanel): ProxyHoldInfo | undefined {
-  for (let i = panel.events.length - 1; i >= 0; i--) {
-    const e = panel.events[i]!;
-    if (e.type === 'held') return e.proxy;
-    if (e.type === 'snapshot') return e.snapshot.proxy;
-  }
-  return undefined;
-}
+const started = (server: ServerConnection): Promise<WiredPanel> => wireConnected(server, cleanups);
 
 function latestSnapshot(panel: WiredPanel): PanelSnapshot | undefined {
   for (let i = panel.events.length - 1; i >= 0; i--) {
@@ -67,7 +47,7 @@ const text = (input: string) => ({ format: 'text' as const, input, escapes: fals
 describe('proxy panel (PanelController on a proxy session)', () => {
   it('names the port it is bound to, not the 0 it was asked for, in the target and the snapshot', async () => {
     const upstream = await upstreamServer();
-    const ws = createServerConnection(createWsProxy({ listen: '127.0.0.1:0', upstream: upstream.url }));
+    const ws = wsProxyServer(upstream.url);
     const wsPanel = await started(ws);
     const wsPort = ws.server.address!.port;
     assert.notEqual(wsPort, 0);
@@ -83,7 +63,7 @@ describe('proxy panel (PanelController on a proxy session)', () => {
 
   it('holds, edits and forwards, drops, and injects both ways on a WebSocket pair; the log shows each', async () => {
     const upstream = await upstreamServer();
-    const server = createServerConnection(createWsProxy({ listen: '127.0.0.1:0', upstream: upstream.url }));
+    const server = wsProxyServer(upstream.url);
     const panel = await started(server);
     assert.equal(server.target, `Proxy ${server.server.target}`);
 
@@ -94,14 +74,11 @@ describe('proxy panel (PanelController on a proxy session)', () => {
       return true;
     });
 
-    const client = new WebSocket(`ws://127.0.0.1:${server.server.address!.port}/`);
+    const client = proxyClient(server);
     const got: string[] = [];
     client.on('message', (data) => got.push(String(data)));
     cleanups.push(() => client.terminate());
-    await new Promise<void>((resolve, reject) => {
-      client.once('open', () => resolve());
-      client.once('error', reject);
-    });
+    await opened(client);
     await eventually(() => upstream.socket(), (s) => s !== undefined, 'the pair reaching upstream');
 
     await panel.webview.sendRequest('selectPeer', { peer: 1 });

@@ -4,54 +4,20 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import WebSocket from 'ws';
-import { after, afterEach, before, describe, it, type TestContext } from 'node:test';
-import type { WebSocketConnection, WebSocketOptions } from '../../src/core/connection/connectionTypes';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
 import { SocketInspectorError } from '../../shared/errors';
-import { createWsProxy, type ProxySession, type WsProxyConnection } from '../../src/core/proxy';
+import { createWsProxy, type WsProxyConnection } from '../../src/core/proxy';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
 import { makeSelfSigned } from '../support/certificates';
 import { describeLog, entries, waitForEnd, waitForEntry, waitForState, type Entry } from '../support/logReading';
 import { closedPort, startTcpServer } from '../support/nodePeers';
 import { startPythonWsServer } from '../support/processPeers';
-import { closeSession, heldAtLeast, networkHandles, noteTexts, peerAt, until } from '../support/proxyReading';
+import { heldAtLeast, networkHandles, noteTexts, peerAt, until } from '../support/proxyReading';
 import { opensslMissing, pythonWebsocketsMissing, requirePeer } from '../support/requirePeer';
+import { useWsProxyPeers, type PythonWsPeer } from '../support/wsProxyPeers';
 
-type PythonPeer = Awaited<ReturnType<typeof startPythonWsServer>>;
-let python: PythonPeer | undefined;
-before(async () => {
-  if (!pythonWebsocketsMissing()) python = await startPythonWsServer();
-});
-after(() => python?.close());
-
-const sessions: ProxySession[] = [];
-const clients: WebSocketConnection[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.dispose();
-  for (const s of sessions.splice(0)) await closeSession(s);
-});
-
-function needsPython(t: TestContext): boolean {
-  return requirePeer(t, 'python3-websockets', pythonWebsocketsMissing());
-}
-
-async function proxyTo(upstream: string, options: Partial<Parameters<typeof createWsProxy>[0]> = {}): Promise<ProxySession> {
-  const session = createWsProxy({ listen: '127.0.0.1:0', upstream, ...options });
-  sessions.push(session);
-  await session.start();
-  return session;
-}
-
-function clientOf(session: ProxySession, path = '/', options: Omit<WebSocketOptions, 'url'> = {}): WebSocketConnection {
-  const c = createWebSocketConnection({ url: `ws://127.0.0.1:${session.address!.port}${path}`, ...options });
-  clients.push(c);
-  return c;
-}
-
-async function pairOf(session: ProxySession, index = 0): Promise<WsProxyConnection> {
-  const pair = (await peerAt(session, index)).connection;
-  assert.equal(pair.kind, 'ws');
-  return pair as WsProxyConnection;
-}
+const { python, needsPython, proxyTo, clientOf, pairOf } = useWsProxyPeers();
 
 /** Frames of one direction as "kind code hex", for comparing two logs frame by frame. */
 function frames(log: Entry[], direction: 'in' | 'out'): string[] {
@@ -74,14 +40,14 @@ async function receivedCount(c: WebSocketConnection, n: number): Promise<string[
 describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
   it('passes text, binary, ping/pong and close both ways; both legs frame by frame and byte for byte', async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''));
+    const session = await proxyTo(python().url(''));
     assert.equal(session.kind, 'ws');
-    assert.equal(session.target, `ws://127.0.0.1:${session.address!.port} → ws://127.0.0.1:${python!.port}/`);
+    assert.equal(session.target, `ws://127.0.0.1:${session.address!.port} → ws://127.0.0.1:${python().port}/`);
     const c = clientOf(session, '/echo?q=1');
     await c.connect();
     const pair = await pairOf(session);
     await waitForState(pair, 'open');
-    assert.equal(pair.upstream, `ws://127.0.0.1:${python!.port}/echo?q=1`);
+    assert.equal(pair.upstream, `ws://127.0.0.1:${python().port}/echo?q=1`);
     assert.equal(pair.handshake?.requestLine, 'GET /echo?q=1 HTTP/1.1');
 
     const big = Buffer.alloc(300_000);
@@ -114,7 +80,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it("logs the client's upgrade, the upstream's, and the answers, in wire order", async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''), { headers: { 'X-Added': 'by proxy' } });
+    const session = await proxyTo(python().url(''), { headers: { 'X-Added': 'by proxy' } });
     const c = clientOf(session, '/header', { headers: { 'X-Test': 'from client', Authorization: 'Bearer t' } });
     await c.connect();
     const pair = await pairOf(session);
@@ -130,7 +96,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
     assert.match(up, /\r\nX-Test: from client\r\n/);
     assert.match(up, /\r\nAuthorization: Bearer t\r\n/);
     assert.match(up, /\r\nX-Added: by proxy\r\n/);
-    assert.match(up, new RegExp(`\\r\\nHost: 127\\.0\\.0\\.1:${python!.port}\\r\\n`));
+    assert.match(up, new RegExp(`\\r\\nHost: 127\\.0\\.0\\.1:${python().port}\\r\\n`));
     // 3: the upstream's 101, then 4: the proxy's 101 to the client, which the client received exactly.
     assert.match(hs[2]!.toString('latin1'), /^HTTP\/1\.1 101 Switching Protocols\r\n[\s\S]*X-Inspector-Peer: python-websockets\r\n/);
     const clientResponse = entries(c.log).filter((e) => e.kind === 'handshake')[1]!.payload;
@@ -144,7 +110,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it("passes the client's subprotocol offer upstream and answers with the upstream's choice", async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''));
+    const session = await proxyTo(python().url(''));
     const c = clientOf(session, '/echo', { protocols: ['nope.v0', 'chat.v1'] });
     await c.connect();
     const pair = await pairOf(session);
@@ -162,7 +128,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it('answers the client with a gateway error when the upstream picks none of its subprotocols', async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''));
+    const session = await proxyTo(python().url(''));
     const c = clientOf(session, '/echo', { protocols: ['nope.v0'] });
     await assert.rejects(c.connect(), (e: SocketInspectorError) => e.code === 'UPGRADE_FAILED' && e.details.status === 502);
     const pair = await pairOf(session);
@@ -173,7 +139,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it("passes the upstream's refusal (401 with headers and body) on to the client", async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''));
+    const session = await proxyTo(python().url(''));
     const c = clientOf(session, '/401');
     await assert.rejects(c.connect(), (e: SocketInspectorError) => e.code === 'UPGRADE_FAILED' && e.details.status === 401);
     assert.equal(c.handshake!.statusLine, 'HTTP/1.1 401 Unauthorized');
@@ -211,7 +177,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it("passes the server's pings to the client and the client's pong back", async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''));
+    const session = await proxyTo(python().url(''));
     const c = clientOf(session, '/ping');
     await c.connect();
     // python sends "pong received" only once the pong to its ping came back through the proxy.
@@ -223,7 +189,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it("passes the server's close code and reason on to the client", async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''));
+    const session = await proxyTo(python().url(''));
     const c = clientOf(session, '/close');
     await c.connect();
     await waitForEnd(c);
@@ -238,7 +204,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it('holds, edits (even the type), drops, releases and injects both ways', async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''));
+    const session = await proxyTo(python().url(''));
     const c = clientOf(session, '/echo');
     await c.connect();
     const peer = await peerAt(session, 0);
@@ -327,7 +293,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it("passes the client's close on only after the messages held before it", async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''), { startPaused: { toServer: true } });
+    const session = await proxyTo(python().url(''), { startPaused: { toServer: true } });
     const c = clientOf(session, '/echo');
     await c.connect();
     const { connection: pair, controls } = await peerAt(session, 0);
@@ -351,7 +317,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it('drops the upstream when the client vanishes without a close frame', async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''));
+    const session = await proxyTo(python().url(''));
     // A bare ws client, so the test can drop its connection without a close frame.
     const raw = new WebSocket(`ws://127.0.0.1:${session.address!.port}/echo`);
     raw.on('error', () => {});
@@ -415,7 +381,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 
   it('pings the server and closes both legs through the Connection methods of a pair', async (t) => {
     if (!needsPython(t)) return;
-    const session = await proxyTo(python!.url(''));
+    const session = await proxyTo(python().url(''));
     const c = clientOf(session, '/echo');
     await c.connect();
     const { connection, controls } = await peerAt(session, 0);
@@ -463,7 +429,7 @@ describe('WebSocket proxy: python3-websockets upstream, ws client', () => {
 });
 
 describe('WebSocket proxy: wss upstream with a self-signed certificate', () => {
-  let securePython: PythonPeer | undefined;
+  let securePython: PythonWsPeer | undefined;
   let fingerprint = '';
   before(async () => {
     if (pythonWebsocketsMissing() || opensslMissing()) return;
@@ -511,7 +477,7 @@ describe('WebSocket proxy: cleanup', () => {
     if (!needsPython(t)) return;
     await until('earlier sockets closed', () => networkHandles() === 0);
     const before = networkHandles();
-    const session = createWsProxy({ listen: '127.0.0.1:0', upstream: python!.url('') });
+    const session = createWsProxy({ listen: '127.0.0.1:0', upstream: python().url('') });
     await session.start();
     const c = createWebSocketConnection({ url: `ws://127.0.0.1:${session.address!.port}/echo` });
     await c.connect();

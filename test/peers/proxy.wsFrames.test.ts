@@ -2,29 +2,12 @@
 // Upstream: Debian's python3-websockets echo server; downstream: our WebSocket client, which records its
 // own wire frames, so the client leg's frames can be compared with the ones the client really sent.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { WebSocketConnection } from '../../src/core/connection/connectionTypes';
-import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { createWsProxy, type ProxySession, type WsProxyConnection } from '../../src/core/proxy';
+import { describe, it } from 'node:test';
 import { framesResult } from '../../src/panel/wireFrameQueries';
 import { entries, waitForEntry, waitForState } from '../support/logReading';
-import { startPythonWsServer } from '../support/processPeers';
-import { closeSession, peerAt } from '../support/proxyReading';
-import { pythonWebsocketsMissing, requirePeer } from '../support/requirePeer';
+import { useWsProxyPeers } from '../support/wsProxyPeers';
 
-type PythonPeer = Awaited<ReturnType<typeof startPythonWsServer>>;
-let python: PythonPeer | undefined;
-before(async () => {
-  if (!pythonWebsocketsMissing()) python = await startPythonWsServer();
-});
-after(() => python?.close());
-
-const sessions: ProxySession[] = [];
-const clients: WebSocketConnection[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.dispose();
-  for (const s of sessions.splice(0)) await closeSession(s);
-});
+const { python, needsPython, proxyTo, clientOf, pairOf } = useWsProxyPeers();
 
 /**
  * A frame as "leg dir opcode masked payloadLength"; a compressed frame (python-websockets and ws agree on
@@ -35,14 +18,11 @@ const describeFrame = (f: { leg?: string; direction: number; opcode: number; mas
 
 describe('WebSocket proxy: both legs wire frames (python3-websockets upstream, ws client)', () => {
   it('records the client leg and the upstream leg of each message, tagged with their leg', async (t) => {
-    if (!requirePeer(t, 'python3-websockets', pythonWebsocketsMissing())) return;
-    const session = createWsProxy({ listen: '127.0.0.1:0', upstream: python!.url('') });
-    sessions.push(session);
-    await session.start();
-    const c = createWebSocketConnection({ url: `ws://127.0.0.1:${session.address!.port}/echo`, perMessageDeflate: false });
-    clients.push(c);
+    if (!needsPython(t)) return;
+    const session = await proxyTo(python().url(''));
+    const c = clientOf(session, '/echo', { perMessageDeflate: false });
     await c.connect();
-    const pair = (await peerAt(session, 0)).connection as WsProxyConnection;
+    const pair = await pairOf(session);
     await waitForState(pair, 'open');
 
     // The client cuts its message into three frames; the proxy forwards the message upstream in one.

@@ -4,7 +4,7 @@ import { decodeEntryBatch } from '../../shared/entryBatch';
 import { DIRECTION_NAMES, KIND_NAMES } from '../../shared/logModel';
 import { MessageHandler } from '../../shared/messageHandler';
 import { webviewIncoming } from '../../shared/messageSchema';
-import type { HostEvents, HostRequests, WebviewEvents, WebviewRequests } from '../../shared/protocol';
+import type { HostEvents, HostRequests, ProxyHoldInfo, WebviewEvents, WebviewRequests } from '../../shared/protocol';
 import type { Connection } from '../../src/core/connection/connectionTypes';
 import { PanelController, type PanelCallbacks, type PanelControllerOptions } from '../../src/panel/panelController';
 
@@ -109,4 +109,27 @@ export function wirePanel(connection: Connection, callbacks: Partial<PanelCallba
       webview.dispose();
     },
   };
+}
+
+/**
+ * Connects `connection`, wires a panel to it and has the webview say ready; disposing both goes on
+ * `cleanups` (which the test runs after it, last first).
+ */
+export async function wireConnected(connection: Connection, cleanups: Array<() => unknown>, options: PanelControllerOptions = {}): Promise<WiredPanel> {
+  cleanups.push(() => connection.dispose());
+  await connection.connect();
+  const panel = wirePanel(connection, {}, options);
+  cleanups.push(() => panel.dispose());
+  await panel.webview.sendRequest('ready', {});
+  return panel;
+}
+
+/** A proxy pair's hold state as the panel last showed it: in its latest held event or snapshot. */
+export function latestHold(panel: WiredPanel): ProxyHoldInfo | undefined {
+  for (let i = panel.events.length - 1; i >= 0; i--) {
+    const e = panel.events[i]!;
+    if (e.type === 'held') return e.proxy;
+    if (e.type === 'snapshot') return e.snapshot.proxy;
+  }
+  return undefined;
 }

@@ -75,3 +75,21 @@ export function forAll(name: string, seed: number, cases: number, check: (rng: S
     }
   }
 }
+
+/**
+ * `n` bytes from a fixed-seed xorshift32: random-looking, the same on every run, and fast enough for the
+ * browser tests' payloads of tens of MiB.
+ */
+export function xorshiftBytes(n: number, seed: number): Buffer {
+  const out = Buffer.alloc(n);
+  let x = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}

@@ -30,6 +30,19 @@ function varint(b: Uint8Array, pos: number, end: number): number {
   return pos;
 }
 
+/** The field number and wire type of the last tag read (module state, as lo and hi): read before a value's nested message overwrites them. */
+let tagField = 0;
+let tagWire = 0;
+
+/** Reads a field tag at `pos` (a varint of 32 bits at most) into tagField and tagWire; returns the position after it, or -1. */
+function readTag(b: Uint8Array, pos: number, end: number): number {
+  pos = varint(b, pos, end);
+  if (pos < 0 || hi !== 0) return -1;
+  tagField = lo >>> 3;
+  tagWire = lo & 7;
+  return pos;
+}
+
 /** A length prefix at `pos` whose content fits before `end`; returns where the content starts, or -1 (the length is in `lo`). */
 function lengthPrefix(b: Uint8Array, pos: number, end: number): number {
   pos = varint(b, pos, end);
@@ -66,13 +79,11 @@ export function checkMessage(b: Uint8Array, start: number, end: number, type: pr
   const plan = planOf(type);
   let pos = start;
   while (pos < end) {
-    pos = varint(b, pos, end);
-    if (pos < 0 || hi !== 0) return false;
-    const fieldNumber = lo >>> 3;
-    const wireType = lo & 7;
-    const p = plan.get(fieldNumber);
-    if (!p || fieldNumber === 0 || wireType > 5 || wireType === WIRE_SGROUP || p.kind === 'group') return false;
-    if (p.packable && wireType === WIRE_LEN) {
+    pos = readTag(b, pos, end);
+    if (pos < 0) return false;
+    const p = plan.get(tagField);
+    if (!p || tagField === 0 || tagWire > 5 || tagWire === WIRE_SGROUP || p.kind === 'group') return false;
+    if (p.packable && tagWire === WIRE_LEN) {
       const inner = lengthPrefix(b, pos, end);
       if (inner < 0) return false;
       pos = inner + lo;
@@ -82,8 +93,8 @@ export function checkMessage(b: Uint8Array, start: number, end: number, type: pr
       }
       continue;
     }
-    if (wireType !== p.wireType) return false;
-    pos = wireType === WIRE_LEN ? lengthDelimited(b, pos, end, p.kind, p, depth) : number(b, pos, end, wireType);
+    if (tagWire !== p.wireType) return false;
+    pos = tagWire === WIRE_LEN ? lengthDelimited(b, pos, end, p.kind, p, depth) : number(b, pos, end, tagWire);
     if (pos < 0) return false;
   }
   return true;
@@ -94,13 +105,11 @@ function mapEntry(b: Uint8Array, start: number, end: number, p: FieldPlan, depth
   const { keyKind, keyWire, valueKind, valueWire } = p.map!;
   let pos = start;
   while (pos < end) {
-    pos = varint(b, pos, end);
-    if (pos < 0 || hi !== 0) return false;
-    const fieldNumber = lo >>> 3;
-    const wireType = lo & 7;
-    const kind = fieldNumber === 1 ? keyKind : fieldNumber === 2 ? valueKind : undefined;
-    if (kind === undefined || wireType !== (fieldNumber === 1 ? keyWire : valueWire)) return false;
-    pos = wireType === WIRE_LEN ? lengthDelimited(b, pos, end, kind, p, depth) : wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32 || wireType === WIRE_VARINT ? number(b, pos, end, wireType) : -1;
+    pos = readTag(b, pos, end);
+    if (pos < 0) return false;
+    const kind = tagField === 1 ? keyKind : tagField === 2 ? valueKind : undefined;
+    if (kind === undefined || tagWire !== (tagField === 1 ? keyWire : valueWire)) return false;
+    pos = tagWire === WIRE_LEN ? lengthDelimited(b, pos, end, kind, p, depth) : tagWire === WIRE_FIXED64 || tagWire === WIRE_FIXED32 || tagWire === WIRE_VARINT ? number(b, pos, end, tagWire) : -1;
     if (pos < 0) return false;
   }
   return true;
