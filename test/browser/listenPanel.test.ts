@@ -244,7 +244,7 @@ describe('server panel (Chromium)', { skip }, () => {
 
       await reply.click();
       await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('auto-reply by rule 1: /^ping$/'), 'the rule named in the detail');
-      assert.match(await textOf(page, 'detail-summary'), / · sent · text · 4 B · /);
+      assert.match(await textOf(page, 'detail-summary'), /^#\d+ · out · text · 4 B · /);
       await typed.click();
       await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('5 B'), 'the typed message in the detail');
       assert.ok(!(await textOf(page, 'detail-summary')).includes('auto-reply'));
