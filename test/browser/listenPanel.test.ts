@@ -223,6 +223,8 @@ describe('server panel (Chromium)', { skip }, () => {
       await rule.locator('[data-testid=auto-reply-match] input').fill('/^ping$/');
       await rule.locator('[data-testid=auto-reply-input] input').fill('pong');
       await eventually(() => textOf(page, 'auto-reply-status'), (t) => t === '1 of 1 rule on', 'the rule on');
+      // The editor sends each edit: the host has the whole rule once both fields arrived.
+      await eventually(() => live.server.autoReplyRules[0], (r) => r?.match === '/^ping$/' && r.reply.input === 'pong', 'the rule on the host');
       const c = await live.client('/');
       const p1 = await peerNumber(live.server.server, 1);
       await eventually(() => peerOptions(page), (o) => o.length === 2, 'the peer listed');
