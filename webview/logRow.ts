@@ -51,7 +51,7 @@ export function createRow(n: number): RowElements {
   const badgeLabel = document.createTextNode('');
   const badge = h('span', { className: 'summary-badge' }, [badgeLabel, h('span', { className: 'sr-only', text: ': ' })]);
   const autoMark = h('span', { className: 'auto-reply-mark', testId: 'auto-reply-mark', attrs: { title: t('Sent by an auto-reply rule') } }, [
-    icon('zap'),
+    icon('reply'),
     h('span', { className: 'sr-only', text: `${t('Auto-reply')}: ` }),
   ]);
   const root = h('div', { className: 'log-row', testId: 'log-row', attrs: { role: 'row', id: `log-row-${n}`, 'aria-selected': 'false' } }, [time, arrow, kind, length, preview]);
