@@ -6,6 +6,7 @@
 import type { ComposerMessage, HeldEditable, HeldSummary, ProxyDirectionName, ProxyHoldInfo } from '../shared/protocol';
 import { formatName } from './decodeNames';
 import { visibleText } from '../shared/codecs/utf8Decode';
+import { escapedNodes, PREVIEW_ESCAPE_RUNS } from './escapedText';
 import { h, setText } from './domBuilder';
 import { formatBytes, kindLabel } from './entryFormat';
 import { t } from './l10n';
@@ -157,13 +158,14 @@ export class HoldPanel {
 
   private row(m: HeldSummary): HTMLElement {
     const bytes = new Uint8Array(m.preview);
-    const preview = visibleText(lenientUtf8.decode(bytes)) + (m.size > bytes.length ? '…' : '');
+    const preview = lenientUtf8.decode(bytes) + (m.size > bytes.length ? '…' : '');
     const row = h('div', { className: 'held-row', testId: 'held-row', attrs: { role: 'listitem', 'data-id': String(m.id), 'data-direction': m.direction } }, [
       h('span', { className: 'held-id', text: `#${m.id}` }),
       h('span', { className: 'held-leg', testId: 'held-leg', text: LEG[m.direction] }),
       h('span', { className: 'held-kind', text: kindLabel(m.kind) }),
       h('span', { className: 'held-size', text: formatBytes(m.size) }),
-      h('span', { className: 'held-preview', testId: 'held-preview', text: preview, title: preview }),
+      // Control characters as muted escapes, as in log rows (the title can only hold them spelled plain).
+      h('span', { className: 'held-preview', testId: 'held-preview', title: visibleText(preview) }, escapedNodes(preview, PREVIEW_ESCAPE_RUNS)),
       this.button(t('Forward'), 'held-forward', () => this.run(this.deps.release(m.id).then(() => {}))),
       this.button(t('Edit'), 'held-edit', () => void this.startEditing(m)),
       this.button(t('Drop'), 'held-drop', () => this.run(this.deps.drop(m.id))),

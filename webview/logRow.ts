@@ -1,5 +1,8 @@
 // One row of the virtualized log (logView.ts): its elements, made once and recycled as the view
-// scrolls, and the badges drawn in its preview cell: the summary's, and the mark of an auto-reply.
+// scrolls, the badges drawn in its preview cell (the summary's, and the mark of an auto-reply), and the
+// preview's control characters as muted escapes (escapedText.ts), as the Text tab draws them.
+import { hasControls } from '../shared/codecs/controlEscapes';
+import { escapedNodes, PREVIEW_ESCAPE_RUNS, selectedText, selectionHasEscapes } from './escapedText';
 import { t } from './l10n';
 import { h, icon } from './domBuilder';
 import { formatBadge, formatName } from './decodeNames';
@@ -13,8 +16,13 @@ export interface RowElements {
   readonly kind: HTMLSpanElement;
   readonly length: HTMLSpanElement;
   readonly preview: HTMLSpanElement;
-  /** The preview's text, and the badge put before it while the row shows a summary. */
+  /**
+   * The preview's first text node, and the badge put before it while the row shows a summary. A preview
+   * with control characters goes on after it: a muted span per run of escapes, and the text between.
+   */
   readonly previewText: Text;
+  /** The preview's characters as drawn (control characters included, not escaped). */
+  previewShown: string;
   readonly badge: HTMLSpanElement;
   readonly badgeLabel: Text;
   /** The mark of an auto-reply (sent by an auto-reply rule, not typed), put first in the preview while it is one. */
@@ -55,7 +63,7 @@ export function createRow(n: number): RowElements {
     h('span', { className: 'sr-only', text: `${t('Auto-reply')}: ` }),
   ]);
   const root = h('div', { className: 'log-row', testId: 'log-row', attrs: { role: 'row', id: `log-row-${n}`, 'aria-selected': 'false' } }, [time, arrow, kind, length, preview]);
-  return { root, time, arrow, kind, length, preview, previewText, badge, badgeLabel, autoMark, seq: -1, generation: -1, index: -1, loaded: false, summary: undefined, selected: false, y: NaN };
+  return { root, time, arrow, kind, length, preview, previewText, previewShown: '', badge, badgeLabel, autoMark, seq: -1, generation: -1, index: -1, loaded: false, summary: undefined, selected: false, y: NaN };
 }
 
 /** Puts the summary's badge and text in the preview cell, or takes the badge away for the raw preview. */
@@ -78,14 +86,50 @@ export function drawSummary(row: RowElements, summary: RowSummary | null | undef
   setPreview(row, summary.text);
 }
 
-/** Shows or takes away the row's auto-reply mark. */
+/** Shows or takes away the row's auto-reply mark (first in the preview: before the badge and the text). */
 export function drawAutoMark(row: RowElements, auto: boolean): void {
   if (auto === (row.autoMark.parentNode !== null)) return;
   if (auto) row.preview.insertBefore(row.autoMark, row.preview.firstChild);
   else row.autoMark.remove();
 }
 
-/** Sets the preview cell's text (beside the badge, if any) when it changed. */
+/**
+ * Sets the preview cell's text (beside the badge, if any) when it changed: one text node when it has no
+ * control characters (the common case, and the fast path while scrolling), else text nodes and a muted
+ * span per run of escapes.
+ */
 export function setPreview(row: RowElements, text: string): void {
-  if (row.previewText.data !== text) row.previewText.data = text;
+  if (row.previewShown === text) return;
+  row.previewShown = text;
+  // A recycled row drops the nodes its last preview had after the first one.
+  for (let next = row.previewText.nextSibling; next; next = row.previewText.nextSibling) next.remove();
+  if (!hasControls(text)) {
+    row.previewText.data = text;
+    return;
+  }
+  const nodes = escapedNodes(text, PREVIEW_ESCAPE_RUNS);
+  const first = nodes[0];
+  row.previewText.data = typeof first === 'string' ? first : '';
+  row.preview.append(...(typeof first === 'string' ? nodes.slice(1) : nodes));
+}
+
+/** Between two text nodes of copied rows: a line break between rows, a tab between cells. */
+function rowBreak(previous: Node, next: Node): string {
+  const row = next.parentElement?.closest('.log-row');
+  if (row !== previous.parentElement?.closest('.log-row')) return '\n';
+  return next.parentElement?.closest('[role=gridcell]') === previous.parentElement?.closest('[role=gridcell]') ? '' : '\t';
+}
+
+/**
+ * Copy of rows whose selection holds escapes: the characters they stand for, rows on lines of their own.
+ * Without escapes it is left to the browser (false), which copies what it shows.
+ */
+export function copyRows(e: ClipboardEvent): boolean {
+  const selection = document.getSelection();
+  if (!selection || !e.clipboardData || !selectionHasEscapes(selection)) return false;
+  let text = '';
+  for (let i = 0; i < selection.rangeCount; i++) text += selectedText(selection.getRangeAt(i), rowBreak);
+  e.clipboardData.setData('text/plain', text);
+  e.preventDefault();
+  return true;
 }

@@ -8,7 +8,7 @@ import { directionIcon, directionLabel, legLabel, formatBytes, formatTime, kindL
 import { dirKindDirection, dirKindKind, isAutoReplyDirKind } from '../shared/logModel';
 import { t } from './l10n';
 import type { LogStore } from './logStore';
-import { createRow, drawAutoMark, drawSummary, setPreview, type RowElements } from './logRow';
+import { copyRows, createRow, drawAutoMark, drawSummary, setPreview, type RowElements } from './logRow';
 import type { RowSummary, SummaryCache } from './summaryCache';
 import {
   clampContentTop,
@@ -98,6 +98,8 @@ export class LogView {
     this.element.addEventListener('keydown', (e) => this.onKeyDown(e));
     this.scroller.addEventListener('focus', () => this.element.focus({ preventScroll: true }));
     this.viewport.addEventListener('mousedown', (e) => this.onMouseDown(e));
+    // Selected previews copy as the characters their escapes stand for (\r\n as CR LF).
+    this.viewport.addEventListener('copy', (e) => copyRows(e));
     // Measured in the next frame: sizing the viewport inside the callback re-lays the observed scroller
     // after the observers ran ("ResizeObserver loop completed with undelivered notifications").
     this.resizeObserver = new ResizeObserver(() => {

@@ -9,7 +9,8 @@ import type { ScrollGeometry } from './scrollScale';
 import { ScrollPosition } from './scrollPosition';
 import { h } from './domBuilder';
 import { t } from './l10n';
-import { rowNodes, selectedText } from './textRow';
+import { selectedText } from './escapedText';
+import { rowNodes } from './textRow';
 
 /**
  * Height drawn for while the tab is hidden (a few rows: hidden rows are laid out all at once when the tab

@@ -1,5 +1,6 @@
 // UTF-8 decoding for display: valid text as text, invalid bytes kept visible and marked so a view can
 // style them. Runs in Node and in the webview, so only TextDecoder and typed arrays are used.
+import { escapeAllControls, escapedWidth, isControlCode } from './controlEscapes';
 
 /** A run of decoded text, either valid UTF-8 or a run of invalid bytes shown as `\xHH`. */
 export interface Utf8Segment {
@@ -151,35 +152,20 @@ function decodeMarked(bytes: Uint8Array): Utf8Decoded {
   return { text: textParts.join(''), segments, invalidCount, invalidBytes };
 }
 
-/** Control pictures (U+2400…) for C0 controls, so a one-line preview stays one line. */
-const C0_PICTURES: readonly string[] = Array.from({ length: 32 }, (_, c) => String.fromCharCode(0x2400 + c));
-
-function visibleChar(cp: number): string | undefined {
-  if (cp < 0x20) return C0_PICTURES[cp];
-  if (cp === 0x7f) return '\u2421'; // ␡
-  // C1 controls, line/paragraph separators, bidi controls and BOM/zero-width characters would break or
-  // disguise a one-line row (bidi overrides can make text read backwards), so they are spelled out.
-  if ((cp >= 0x80 && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
-      (cp >= 0x2066 && cp <= 0x2069) || (cp >= 0x200b && cp <= 0x200f) || cp === 0xfeff) {
-    return `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
-  }
-  return undefined;
-}
-
 /**
- * A string from the network made safe to read on one line: control characters as control pictures (␊),
- * and bidi overrides, zero-width characters and line separators spelled out (\u202E), so a header value,
- * certificate name or URL cannot break the line or make its text read backwards.
+ * A string from the network made safe to read on one line: control and invisible characters spelled as
+ * escapes (`\r\n`, `\0`, `\u202E`, controlEscapes.ts), so a header value, certificate name or URL cannot
+ * break the line or make its text read backwards. Where elements can be made, webview/escapedText.ts
+ * draws the escapes muted instead.
  */
 export function visibleText(text: string): string {
-  let out = '';
-  for (const ch of text) out += visibleChar(ch.codePointAt(0)!) ?? ch;
-  return out;
+  return escapeAllControls(text);
 }
 
 /**
- * One-line preview of a payload for a log row: at most `maxChars` code points (the ellipsis included
- * when truncated), control characters shown as symbols (␊ for LF), invalid UTF-8 as U+FFFD.
+ * One-line preview of a payload for a log row: its characters as they are (control characters included:
+ * the row draws them as escapes), invalid UTF-8 as U+FFFD, cut so that, escapes spelled out, it is at
+ * most `maxChars` code points, the ellipsis included when truncated.
  * Only a prefix of the bytes is decoded, so the cost does not grow with the payload.
  */
 export function previewText(bytes: Uint8Array, maxChars: number): string {
@@ -190,28 +176,20 @@ export function previewText(bytes: Uint8Array, maxChars: number): string {
   const limit = Math.min(bytes.length, maxChars * 4 + 4);
   const end = limit < bytes.length ? charBoundaryBefore(bytes, limit) : limit;
   const decoded = lenientDecoder.decode(bytes.subarray(0, end));
-  const pieces: string[] = [];
-  const widths: number[] = [];
   let width = 0;
-  let truncated = end < bytes.length;
-  for (const ch of decoded) {
-    const piece = visibleChar(ch.codePointAt(0)!) ?? ch;
-    // Replacements are one control picture or an ASCII escape, so their length is their width.
-    const w = piece === ch ? 1 : piece.length;
-    if (width + w > maxChars) {
-      truncated = true;
-      break;
-    }
-    pieces.push(piece);
-    widths.push(w);
+  let i = 0;
+  /** Where the text ends if it needs the ellipsis: the last point with width ≤ maxChars - 1. */
+  let cut = 0;
+  while (i < decoded.length) {
+    const cp = decoded.codePointAt(i)!;
+    const w = isControlCode(cp) ? escapedWidth(cp) : 1;
+    if (width + w > maxChars) break;
     width += w;
+    i += cp > 0xffff ? 2 : 1;
+    if (width < maxChars) cut = i;
   }
-  if (!truncated) return pieces.join('');
-  while (pieces.length > 0 && width + 1 > maxChars) {
-    width -= widths.pop()!;
-    pieces.pop();
-  }
-  return pieces.join('') + '\u2026';
+  if (i === decoded.length && end === bytes.length) return decoded;
+  return decoded.slice(0, cut) + '\u2026';
 }
 
 /** Moves `end` back so it does not cut a multi-byte sequence that would be complete past it. */

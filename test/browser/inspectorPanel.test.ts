@@ -13,8 +13,10 @@ import { openLivePanel } from './harness/livePanel';
 import {
   choose,
   composerTextarea,
+  copiedPreview,
   cspViolations,
   logCount,
+  previewPieces,
   rowWithText,
   setFilter,
   textOf,
@@ -286,14 +288,20 @@ describe('inspector panel (Chromium)', { skip }, () => {
       const { page } = panel;
       const row = page.locator('[data-testid=log-row][data-direction=in][data-kind=data]');
       await row.waitFor();
-      assert.equal(await row.locator('.c-preview').textContent(), '+OK ready\u240d\u240a');
+      // Control characters are muted escapes, as on the Text tab, not control pictures (U+240D U+240A).
+      assert.deepEqual(await previewPieces(row), ['+OK ready', '[\\r\\n]']);
       assert.equal(await page.locator('[data-testid=composer-ping]').isVisible(), false, 'no ping on TCP');
       assert.match(await textOf(page, 'connection-target'), /^tcp:\/\/127\.0\.0\.1:\d+$/);
       await choose(page, 'composer-format', 'Hex');
       await composerTextarea(page).fill('50 49 4e 47 0d 0a');
       await page.locator('[data-testid=composer-send]').click();
       await eventually(() => Buffer.concat(received).toString('latin1'), (t) => t === 'PING\r\n', 'the bytes at the server');
-      await page.locator('[data-testid=log-row][data-direction=out][data-kind=data]').waitFor();
+      const sent = page.locator('[data-testid=log-row][data-direction=out][data-kind=data]');
+      await sent.waitFor();
+      assert.deepEqual(await previewPieces(sent), ['PING', '[\\r\\n]']);
+      assert.doesNotMatch((await sent.locator('.c-preview').textContent()) ?? '', /[\u2400-\u2421]/, 'no control pictures');
+      // Copying the preview gives the characters back, not their escapes.
+      assert.equal(await copiedPreview(sent), 'PING\r\n');
       assert.deepEqual(panel.problems, []);
     } finally {
       await panel.close();

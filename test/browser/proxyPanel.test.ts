@@ -13,7 +13,7 @@ import { PROTO_DIR, protocDecode, protocEncode, protocMissing } from '../support
 import { createServerConnection } from '../../src/core/connection/serverConnection';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
-import { choose, composerTextarea, rowWithText, textOf } from './harness/panelActions';
+import { choose, composerTextarea, previewPieces, rowWithText, textOf } from './harness/panelActions';
 import { openPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
 
@@ -92,9 +92,10 @@ describe('proxy panel (Chromium)', { skip }, () => {
       // Hold server → client and drop what the server sends.
       await page.locator('[data-testid=hold-to-client]').click();
       await eventually(() => (server.server as ReturnType<typeof createWsProxy>).peers[0]!.controls.paused.toClient, (p) => p, 'holding server → client');
-      upstream!.send('secret');
+      upstream!.send('secret\r\n');
       await row.first().waitFor();
       assert.equal(await row.first().locator('[data-testid=held-leg]').textContent(), 'server → client');
+      assert.deepEqual(await previewPieces(row.first(), '[data-testid=held-preview]'), ['secret', '[\\r\\n]'], 'controls as muted escapes, as in log rows');
       await row.first().locator('[data-testid=held-drop]').click();
       await eventually(() => row.count(), (n) => n === 0, 'dropped');
 

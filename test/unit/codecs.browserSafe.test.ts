@@ -48,7 +48,7 @@ describe('codecs in a browser-like context', () => {
     assert.deepEqual([...c.parseComposerInput('a\\x00', 'text', { escapes: true })], [0x61, 0]);
     assert.equal(c.formatJson('{"a":[1]}'), '{\n  "a": [\n    1\n  ]\n}');
     assert.equal(c.decodeUtf8(Uint8Array.of(0x61, 0xff)).invalidCount, 1);
-    assert.equal(c.previewText(hello, 10), 'Hello␊');
+    assert.equal(c.previewText(hello, 10), 'Hello\n');
     const v = c.validateComposerInput('zz', 'hex');
     assert.equal(v.ok, false);
     if (!v.ok) assert.equal(v.error.message, "Invalid hex: 'z' at line 1, column 1 (not a hex digit)");

@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { splitControls } from '../../shared/codecs/controlEscapes';
 import { decodeUtf8, escapeBytes, previewText, type Utf8Decoded } from '../../shared/codecs/utf8Decode';
 
 const reference = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -185,15 +186,9 @@ describe('previewText', () => {
     assert.equal(p('', 10), '');
   });
 
-  it('makes control characters visible so the row stays one line', () => {
-    assert.equal(p('a\nb\r\nc\td\u0000e\u007f\u001b', 80), 'a␊b␍␊c␉d␀e␡␛');
-  });
-
-  it('spells out characters that break or disguise a line', () => {
-    assert.equal(p('a\u2028b\u2029c', 80), 'a\\u2028b\\u2029c');
-    assert.equal(p('x\u202Ey', 80), 'x\\u202Ey', 'bidi override');
-    assert.equal(p('\u0085', 80), '\\u0085', 'C1 control NEL');
-    assert.equal(p('\uFEFFok', 80), '\\uFEFFok', 'BOM');
+  it('keeps control characters as they are: the row draws them as escapes (splitControls)', () => {
+    assert.equal(p('a\nb\r\nc\td\u0000e\u007f\u001b', 80), 'a\nb\r\nc\td\u0000e\u007f\u001b');
+    assert.equal(p('a\u2028b\u202Ey\u0085\uFEFF', 80), 'a\u2028b\u202Ey\u0085\uFEFF');
   });
 
   it('shows invalid UTF-8 as U+FFFD', () => {
@@ -209,10 +204,27 @@ describe('previewText', () => {
     assert.equal(p('😀😀😀😀', 3), '😀😀…', 'counts code points, never splits a surrogate pair');
   });
 
-  it('counts an escape by its width when truncating', () => {
-    assert.equal(p('\u0085\u0085', 8), '\\u0085…');
-    assert.equal(p('\u0085\u0085', 12), '\\u0085\\u0085');
+  it('counts a control character by the width of its escape when truncating', () => {
+    assert.equal(p('\u0085\u0085', 8), '\u0085…');
+    assert.equal(p('\u0085\u0085', 12), '\u0085\u0085');
     assert.equal(p('ab\u0085', 7), 'ab…');
+    assert.equal(p('PING\r\n', 8), 'PING\r\n', '\\r\\n is 4 wide');
+    assert.equal(p('PING\r\n', 7), 'PING\r…');
+    assert.equal(p('\x1b[0m', 3), '…', '\\x1B is 4 wide');
+  });
+
+  it('fits the escaped preview in maxChars whatever the text', () => {
+    const alphabet = ['a', 'é', '😀', '\n', '\r', '\0', '\x1b', '\u0085', '\u202e', '\ufeff'];
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let n = 0; n < 300; n++) {
+      const text = Array.from({ length: next() % 40 }, () => alphabet[next() % alphabet.length]).join('');
+      const max = 1 + (next() % 30);
+      const out = p(text, max);
+      const shown = splitControls(out).map((piece) => piece.text).join('');
+      assert.ok([...shown].length <= max, `${JSON.stringify(text)} in ${max}: ${JSON.stringify(shown)}`);
+      assert.ok(text.startsWith(out.endsWith('…') ? out.slice(0, -1) : out), 'a prefix of the text');
+    }
   });
 
   it('never shows a spurious U+FFFD where the decoded prefix ends inside a character', () => {

@@ -10,9 +10,9 @@ describe('visibleText', () => {
     assert.equal(visibleText('a\u2066b\u2069c\u200Bd\u2028e\uFEFF'), 'a\\u2066b\\u2069c\\u200Bd\\u2028e\\uFEFF');
   });
 
-  it('shows control characters as control pictures, NUL included', () => {
-    assert.equal(visibleText('evil\r\nX-Injected: 1\u0000'), 'evil\u240d\u240aX-Injected: 1\u2400');
-    assert.equal(visibleText('\u0085\u009f\u007f'), '\\u0085\\u009F\u2421');
+  it('spells control characters as the escapes log rows and the Text tab show, NUL included (no control pictures)', () => {
+    assert.equal(visibleText('evil\r\nX-Injected: 1\u0000'), 'evil\\r\\nX-Injected: 1\\0');
+    assert.equal(visibleText('\u0085\u009f\u007f\u001b'), '\\u0085\\u009F\\x7F\\x1B');
   });
 
   it('leaves everything else exactly as it is, markup and astral characters included', () => {

@@ -60,3 +60,46 @@ export async function textOf(page: Page, testId: string): Promise<string> {
 export function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (globalThis as unknown as { __siCspViolations: string[] }).__siCspViolations);
 }
+
+/** Just enough of the DOM for the functions below, which run in the page (the tests compile without lib.dom). */
+interface PageNode {
+  readonly nodeType: number;
+  readonly textContent: string | null;
+  readonly childNodes: ArrayLike<PageNode>;
+  readonly classList?: { contains(name: string): boolean };
+  dispatchEvent?(event: unknown): boolean;
+}
+
+/**
+ * A row's preview cell (`selector` in it) as drawn: its text nodes as they are, an element as `[text]` when
+ * it is a muted control escape (`.text-escape`) and `<TAG.class>text` otherwise; the summary badge left out.
+ */
+export function previewPieces(row: Locator, selector = '.c-preview'): Promise<string[]> {
+  return row.locator(selector).evaluate((cell) =>
+    Array.from((cell as unknown as PageNode).childNodes).flatMap((n) => {
+      if (n.nodeType === 3) return n.textContent ? [n.textContent] : [];
+      const el = n as PageNode & { tagName: string; className: string };
+      if (el.classList!.contains('summary-badge')) return [];
+      return [el.classList!.contains('text-escape') ? `[${el.textContent}]` : `<${el.tagName}.${el.className}>${el.textContent}`];
+    }),
+  );
+}
+
+/** What Copy puts on the clipboard with the whole preview cell of a row selected (by mouse, as a user would). */
+export function copiedPreview(row: Locator): Promise<string> {
+  return row.locator('.c-preview').evaluate((cell) => {
+    const g = globalThis as unknown as {
+      document: { createRange(): { selectNodeContents(n: unknown): void }; getSelection(): { removeAllRanges(): void; addRange(r: unknown): void } };
+      DataTransfer: new () => { getData(type: string): string };
+      ClipboardEvent: new (type: string, init: object) => unknown;
+    };
+    const range = g.document.createRange();
+    range.selectNodeContents(cell);
+    const selection = g.document.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    const clipboardData = new g.DataTransfer();
+    (cell as unknown as PageNode).dispatchEvent!(new g.ClipboardEvent('copy', { clipboardData, bubbles: true, cancelable: true }));
+    return clipboardData.getData('text/plain');
+  });
+}
