@@ -10,14 +10,14 @@
 //   varints    unsigned LEB128, `varint bytes` in all: each time run's length (×timeRuns), each
 //              entry's true length (×count), then (entry index minus the previous coded one's, close
 //              code) for each coded entry
-//   dirKind    Uint8 ×count          direction << 4 | kind
+//   dirKind    Uint8 ×count          direction << 4 | kind, and AUTO_REPLY_BIT on an auto-reply
 //   payload    Uint8 ×carried        the first min(length, previewCap) bytes of each entry
 //
 // Why this shape: messages parsed from one socket read share one timestamp (wsConnection.ts), so times
 // compress to runs; a range has consecutive seqs, so it lists none; an entry carries min(length,
 // previewCap) bytes, so its length alone locates its bytes; close codes are rare. The decoder expands
 // all of it back into plain columns (EntryBatch): readers never see the packing.
-import { runStart, type Direction, type Kind, type LogRun } from './logModel';
+import { AUTO_REPLY_BIT, runStart, type Direction, type Kind, type LogRun } from './logModel';
 
 const MAGIC = 0x32424953; // 'SIB2' little-endian
 const HEADER_BYTES = 40;
@@ -37,6 +37,8 @@ export interface EntryColumns {
   length(seq: number): number;
   code(seq: number): number;
   payload(seq: number): Uint8Array | undefined;
+  /** Whether an auto-reply rule sent the entry (encodeEntryList keeps the mark; ranges copy dirKind as it is). */
+  isAutoReply(seq: number): boolean;
   forEachRun(
     fromSeq: number,
     toSeq: number,
@@ -54,6 +56,7 @@ export interface EntryBatch {
   /** End offset of each entry's carried bytes in `payload`; the start is the previous entry's end. */
   readonly end: Uint32Array;
   readonly code: Uint16Array;
+  /** direction << 4 | kind, and AUTO_REPLY_BIT on an auto-reply: read with batchDirection, batchKind, batchIsAutoReply. */
   readonly dirKind: Uint8Array;
   readonly payload: Uint8Array;
 }
@@ -241,7 +244,7 @@ export function encodeEntryList(log: EntryColumns, seqs: ArrayLike<number>, prev
     if (!payload) continue;
     out.seqs![k++] = seq;
     out.lengthAt = writeVarint(out.bytes, out.lengthAt, payload.length);
-    out.bytes[out.dirKindAt++] = ((log.direction(seq) ?? 2) << 4) | (log.kind(seq) ?? 9);
+    out.bytes[out.dirKindAt++] = ((log.direction(seq) ?? 2) << 4) | (log.kind(seq) ?? 9) | (log.isAutoReply(seq) ? AUTO_REPLY_BIT : 0);
     const carried = Math.min(payload.length, previewCap);
     out.bytes.set(payload.subarray(0, carried), out.payloadAt);
     out.payloadAt += carried;
@@ -345,7 +348,12 @@ export function decodeEntryBatch(buffer: ArrayBuffer): EntryBatch {
 
 /** Direction of entry `i`. */
 export function batchDirection(batch: EntryBatch, i: number): Direction {
-  return (batch.dirKind[i]! >> 4) as Direction;
+  return ((batch.dirKind[i]! >> 4) & 3) as Direction;
+}
+
+/** Whether entry `i` is an auto-reply (sent by an auto-reply rule, not the user). */
+export function batchIsAutoReply(batch: EntryBatch, i: number): boolean {
+  return (batch.dirKind[i]! & AUTO_REPLY_BIT) !== 0;
 }
 
 /** Kind of entry `i`. */

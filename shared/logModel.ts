@@ -45,6 +45,39 @@ export const KIND_NAMES = [
 ] as const;
 export type KindName = (typeof KIND_NAMES)[number];
 
+/**
+ * Set in an entry's dirKind byte (direction << 4 | kind: direction in bits 4-5, kind in bits 0-3) when an
+ * auto-reply rule sent it rather than the user. Only Out entries carry it. Read direction and kind with
+ * dirKindDirection and dirKindKind, which leave it out.
+ */
+export const AUTO_REPLY_BIT = 0x40;
+
+/** Which auto-reply rule sent an entry, as the rule was when it sent it (the rules may change since). */
+export interface AutoReplyOrigin {
+  /** The rule's place in the list, from 1; 0 when the log no longer knows which rule it was. */
+  readonly rule: number;
+  /** The rule's match text (at most AUTO_REPLY_ORIGIN_CHARS characters). */
+  readonly match: string;
+}
+
+/** Longest match text an origin keeps; a longer one is cut, with an ellipsis. */
+export const AUTO_REPLY_ORIGIN_CHARS = 200;
+
+/** The direction of a dirKind byte (an auto-reply's mark left out). */
+export function dirKindDirection(dirKind: number): Direction {
+  return ((dirKind >> 4) & 3) as Direction;
+}
+
+/** The kind of a dirKind byte. */
+export function dirKindKind(dirKind: number): Kind {
+  return (dirKind & 15) as Kind;
+}
+
+/** Whether a dirKind byte is an auto-reply's (see AUTO_REPLY_BIT). */
+export function isAutoReplyDirKind(dirKind: number): boolean {
+  return (dirKind & AUTO_REPLY_BIT) !== 0;
+}
+
 export function directionName(d: number): DirectionName {
   return DIRECTION_NAMES[d] ?? 'meta';
 }
@@ -69,6 +102,8 @@ export interface LogEntry {
   readonly code: number;
   /** The payload bytes, exactly. For meta entries: a UTF-8 description of the event. */
   readonly payload: Uint8Array;
+  /** Set when an auto-reply rule sent it: which rule (rule 0, match '': the log no longer knows). */
+  readonly autoReply?: AutoReplyOrigin;
 }
 
 /** Lifecycle of a connection as the panel shows it. */
@@ -151,7 +186,7 @@ export interface LogRun {
   readonly wallOffset: number;
   readonly mono: Float64Array;
   readonly ends: Uint32Array;
-  /** direction << 4 | kind. */
+  /** direction << 4 | kind, and AUTO_REPLY_BIT on auto-replies. */
   readonly dirKind: Uint8Array;
   readonly bytes: Uint8Array;
   /**

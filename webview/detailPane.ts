@@ -7,7 +7,7 @@ import type { DecodedMessage, PayloadResult } from '../shared/protocol';
 import type { FramesResult } from '../shared/wireFrames';
 import { charBoundaryBefore, isWellFormedUtf8 } from '../shared/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
-import { legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
+import { autoReplyText, legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
 import { renderPagedHex, type HexView } from './hexPagedView';
@@ -269,6 +269,7 @@ export class DetailPane {
   private render(r: PayloadResult, rawLater = false): void {
     const bytes = new Uint8Array(r.payload);
     const parts = [`#${r.seq}`, legLabel(r.direction, this.proxy), kindLabel(r.kind), formatBytes(r.length), formatDateTime(r.wallTime)];
+    if (r.autoReply) parts.push(autoReplyText(r.autoReply));
     this.header.set(parts.join(' · '), true);
 
     this.source?.dispose();

@@ -1,5 +1,5 @@
 // How entries are described in rows and the detail header: times, sizes, arrows, kinds, close codes.
-import { DIRECTION_NAMES, Kind, KIND_NAMES } from '../shared/logModel';
+import { type AutoReplyOrigin, DIRECTION_NAMES, Kind, KIND_NAMES } from '../shared/logModel';
 import { toHex } from '../shared/codecs/hexDump';
 import { isWellFormedUtf8, previewText } from '../shared/codecs/utf8Decode';
 import { t } from './l10n';
@@ -132,4 +132,10 @@ export function rowPreview(direction: number, kind: number, code: number, length
   }
   const text = previewText(bytes, maxChars);
   return truncated && !text.endsWith('\u2026') ? text + '\u2026' : text;
+}
+
+/** Who sent an auto-reply, for the header: the rule's number and match text as they were when it sent it. */
+export function autoReplyText(origin: AutoReplyOrigin): string {
+  if (origin.rule === 0) return t('auto-reply (its rule is no longer known)');
+  return origin.match === '' ? t('auto-reply by rule {0} (any message)', origin.rule) : t('auto-reply by rule {0}: {1}', origin.rule, origin.match);
 }

@@ -1,6 +1,6 @@
 // One row of the virtualized log (logView.ts): its elements, made once and recycled as the view
-// scrolls, the summary badge drawn in its preview cell, and the preview's control characters as muted
-// escapes (escapedText.ts), as the Text tab draws them.
+// scrolls, the badges drawn in its preview cell (the summary's, and the mark of an auto-reply), and the
+// preview's control characters as muted escapes (escapedText.ts), as the Text tab draws them.
 import { hasControls } from '../shared/codecs/controlEscapes';
 import { escapedNodes, PREVIEW_ESCAPE_RUNS, selectedText, selectionHasEscapes } from './escapedText';
 import { t } from './l10n';
@@ -25,6 +25,8 @@ export interface RowElements {
   previewShown: string;
   readonly badge: HTMLSpanElement;
   readonly badgeLabel: Text;
+  /** The mark of an auto-reply (sent by an auto-reply rule, not typed), put first in the preview while it is one. */
+  readonly autoMark: HTMLSpanElement;
   /** What the row shows now: seq and whether it was drawn with data, to skip redundant updates. */
   seq: number;
   /**
@@ -56,8 +58,12 @@ export function createRow(n: number): RowElements {
   // The badge says the text is the layer's or codec's reading, not the bytes (with a word for screen readers).
   const badgeLabel = document.createTextNode('');
   const badge = h('span', { className: 'summary-badge' }, [badgeLabel, h('span', { className: 'sr-only', text: ': ' })]);
+  const autoMark = h('span', { className: 'auto-reply-mark', testId: 'auto-reply-mark', attrs: { title: t('Sent by an auto-reply rule') } }, [
+    icon('reply'),
+    h('span', { className: 'sr-only', text: `${t('Auto-reply')}: ` }),
+  ]);
   const root = h('div', { className: 'log-row', testId: 'log-row', attrs: { role: 'row', id: `log-row-${n}`, 'aria-selected': 'false' } }, [time, arrow, kind, length, preview]);
-  return { root, time, arrow, kind, length, preview, previewText, previewShown: '', badge, badgeLabel, seq: -1, generation: -1, index: -1, loaded: false, summary: undefined, selected: false, y: NaN };
+  return { root, time, arrow, kind, length, preview, previewText, previewShown: '', badge, badgeLabel, autoMark, seq: -1, generation: -1, index: -1, loaded: false, summary: undefined, selected: false, y: NaN };
 }
 
 /** Puts the summary's badge and text in the preview cell, or takes the badge away for the raw preview. */
@@ -78,6 +84,13 @@ export function drawSummary(row: RowElements, summary: RowSummary | null | undef
   if (row.badge.parentNode !== row.preview) row.preview.insertBefore(row.badge, row.previewText);
   row.root.classList.add('summarised');
   setPreview(row, summary.text);
+}
+
+/** Shows or takes away the row's auto-reply mark (first in the preview: before the badge and the text). */
+export function drawAutoMark(row: RowElements, auto: boolean): void {
+  if (auto === (row.autoMark.parentNode !== null)) return;
+  if (auto) row.preview.insertBefore(row.autoMark, row.preview.firstChild);
+  else row.autoMark.remove();
 }
 
 /**

@@ -5,9 +5,10 @@
 import { GRID_LABEL, gridRowCount, gridRowIndex, gridKeyTarget, HEADER_ROWS, spokenDirection } from './ariaGrid';
 import { h, setText } from './domBuilder';
 import { directionIcon, directionLabel, legLabel, formatBytes, formatTime, kindLabel, rowPreview } from './entryFormat';
+import { dirKindDirection, dirKindKind, isAutoReplyDirKind } from '../shared/logModel';
 import { t } from './l10n';
 import type { LogStore } from './logStore';
-import { copyRows, createRow, drawSummary, setPreview, type RowElements } from './logRow';
+import { copyRows, createRow, drawAutoMark, drawSummary, setPreview, type RowElements } from './logRow';
 import type { RowSummary, SummaryCache } from './summaryCache';
 import { ScrollPosition } from './scrollPosition';
 import { maxContentTop, revealRow, type ScrollGeometry, visibleRows } from './scrollScale';
@@ -320,6 +321,7 @@ export class LogView {
     const el = row.root;
     el.dataset.id = String(seq);
     if (!entry) {
+      drawAutoMark(row, false);
       el.classList.add('loading');
       delete el.dataset.direction;
       delete el.dataset.kind;
@@ -333,8 +335,9 @@ export class LogView {
     }
     const { page, slot } = entry;
     const dk = page.dirKind[slot]!;
-    const direction = dk >> 4;
-    const kind = dk & 15;
+    const direction = dirKindDirection(dk);
+    const kind = dirKindKind(dk);
+    drawAutoMark(row, isAutoReplyDirKind(dk));
     const length = page.length[slot]!;
     el.classList.remove('loading');
     el.dataset.direction = directionLabel(direction);
@@ -350,8 +353,8 @@ export class LogView {
 
   /** The summary of a message row (asked for when unknown); undefined for events and control frames. */
   private summaryOf(seq: number, dirKind: number): RowSummary | null | undefined {
-    const kind = dirKind & 15;
-    if (dirKind >> 4 === 2 || (kind !== 0 && kind !== 1 && kind !== 5)) return undefined;
+    const kind = dirKindKind(dirKind);
+    if (dirKindDirection(dirKind) === 2 || (kind !== 0 && kind !== 1 && kind !== 5)) return undefined;
     return this.summaries!.get(seq);
   }
 }

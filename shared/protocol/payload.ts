@@ -1,5 +1,6 @@
 // The payload slice of the panel protocol: one entry's full payload, to read, copy or save to a file.
 // Host side: src/panel/payloadHandlers.ts.
+import type { AutoReplyOrigin } from '../logModel';
 
 /** An entry's full payload (up to the requested limit) and its columns. */
 export interface PayloadResult {
@@ -11,6 +12,8 @@ export interface PayloadResult {
   /** True byte length; `payload` holds at most the requested limit. */
   readonly length: number;
   readonly payload: ArrayBuffer;
+  /** Set when an auto-reply rule sent the entry: which rule, as it was then (rule 0: no longer known). */
+  readonly autoReply?: AutoReplyOrigin;
 }
 
 /** Largest payload prefix a webview may ask for, in bytes. */

@@ -8,6 +8,7 @@ import type { PayloadPage, PayloadRequests, PayloadResult } from '../../shared/p
 import { encodeBase64 } from '../../shared/codecs/base64';
 import { toHex } from '../../shared/codecs/hexDump';
 import type { EntryLog } from '../core/log/entryLog';
+import { FORGOTTEN_AUTO_REPLY } from '../core/log/autoReplyRuns';
 import type { PanelContext } from './panelContext';
 import { payloadFileName } from './payloadFileName';
 import type { TextRowIndexes } from './textRowIndexes';
@@ -26,7 +27,7 @@ export function requirePayload(log: EntryLog, seq: number): Uint8Array {
 /** An entry's columns and the first `limit` bytes of its payload, copied for posting. */
 export function payloadResult(log: EntryLog, seq: number, limit: number): PayloadResult {
   const payload = requirePayload(log, seq);
-  return {
+  const result: PayloadResult = {
     seq,
     wallTime: log.wallTime(seq),
     direction: log.direction(seq)!,
@@ -35,6 +36,7 @@ export function payloadResult(log: EntryLog, seq: number, limit: number): Payloa
     length: payload.length,
     payload: exactArrayBuffer(payload.subarray(0, limit)),
   };
+  return log.isAutoReply(seq) ? { ...result, autoReply: log.autoReplyOrigin(seq) ?? FORGOTTEN_AUTO_REPLY } : result;
 }
 
 /** Bytes [offset, offset + length) of an entry's payload, clipped to its end, copied for posting. */

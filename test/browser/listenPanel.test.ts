@@ -213,6 +213,49 @@ describe('server panel (Chromium)', { skip }, () => {
       await live.close();
     }
   });
+  it('marks an auto-reply in its row, and its detail names the rule that sent it; a typed message is not marked', async () => {
+    const live = await openListenPanel(suite);
+    try {
+      const { page } = live.panel;
+      await page.locator('[data-testid=auto-replies-toggle]').click();
+      await page.locator('[data-testid=auto-reply-add]').click();
+      const rule = page.locator('[data-testid=auto-reply-rule]').first();
+      await rule.locator('[data-testid=auto-reply-match] input').fill('/^ping$/');
+      await rule.locator('[data-testid=auto-reply-input] input').fill('pong');
+      await eventually(() => textOf(page, 'auto-reply-status'), (t) => t === '1 of 1 rule on', 'the rule on');
+      // The editor sends each edit: the host has the whole rule once both fields arrived.
+      await eventually(() => live.server.autoReplyRules[0], (r) => r?.match === '/^ping$/' && r.reply.input === 'pong', 'the rule on the host');
+      const c = await live.client('/');
+      const p1 = await peerNumber(live.server.server, 1);
+      await eventually(() => peerOptions(page), (o) => o.length === 2, 'the peer listed');
+      await choose(page, 'peer-select', `#1 ${p1.remote} (open)`);
+      c.ws.send('ping');
+      await eventually(() => c.texts, (t) => t.includes('pong'), 'the auto-reply');
+      await composerTextarea(page).fill('typed');
+      await page.locator('[data-testid=composer-send]').click();
+      await eventually(() => c.texts, (t) => t.includes('typed'), 'the typed message');
+
+      const reply = rowWithText(page, 'pong');
+      const typed = rowWithText(page, 'typed');
+      await typed.waitFor();
+      const mark = reply.locator('[data-testid=auto-reply-mark]');
+      assert.equal(await mark.isVisible(), true, 'the auto-reply row shows the mark');
+      assert.equal(await mark.getAttribute('title'), 'Sent by an auto-reply rule');
+      assert.equal(await typed.locator('[data-testid=auto-reply-mark]').count(), 0, 'the typed row has none');
+      assert.equal(await rowWithText(page, 'ping').locator('[data-testid=auto-reply-mark]').count(), 0, 'the received row has none');
+
+      await reply.click();
+      await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('auto-reply by rule 1: /^ping$/'), 'the rule named in the detail');
+      assert.match(await textOf(page, 'detail-summary'), /^#\d+ · out · text · 4 B · /);
+      await typed.click();
+      await eventually(() => textOf(page, 'detail-summary'), (t) => t.includes('5 B'), 'the typed message in the detail');
+      assert.ok(!(await textOf(page, 'detail-summary')).includes('auto-reply'));
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
   it('says in words when a pattern took too long: the rule and the filter are switched off', async () => {
     const live = await openListenPanel(suite);
     try {

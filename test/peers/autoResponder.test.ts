@@ -1,4 +1,5 @@
-// AutoResponder on real listeners with real clients: a rule whose pattern takes too long is switched off
+// AutoResponder on real listeners with real clients: the replies it sends are marked in the peer's log as
+// auto-replies of the rule that sent them (typed ones are not); a rule whose pattern takes too long is switched off
 // (and the message goes on to the rules after it, replies in order), and a peer that never reads does not
 // make the host queue auto-replies or broadcasts without limit (defect 6 of issue 16).
 import assert from 'node:assert/strict';
@@ -11,6 +12,11 @@ import { MAX_QUEUED_BYTES_PER_PEER } from '../../src/core/connection/sendBackpre
 import type { ServerSession } from '../../src/core/connection/serverTypes';
 import { AutoResponder } from '../../src/core/listen/autoResponder';
 import { createWsListener } from '../../src/core/listen/wsListener';
+import { createTcpListener } from '../../src/core/listen/tcpListener';
+import { FramedLog } from '../../src/core/framing/framedLog';
+import { LINES_LF } from '../../shared/framerSpec';
+import type { EntryLog } from '../../src/core/log/entryLog';
+import { connect as connectTcp, type Socket } from 'node:net';
 import { eventually } from '../support/eventually';
 import { peerNumber, recordingClient, type RecordingClient } from '../support/listenClients';
 import { entries } from '../support/logReading';
@@ -190,5 +196,65 @@ describe('auto-replies and closed peers', () => {
     d.ws.send('ping');
     await eventually(() => d.texts.length, (n) => n >= 1, 'a reply to the next peer');
     assert.deepEqual(d.texts, ['pong']);
+  });
+});
+
+/** The Out entries of a log: their text, whether they are auto-replies, and the rule that sent each. */
+function outEntries(log: EntryLog): Array<{ text: string; auto: boolean; origin: unknown }> {
+  return entries(log)
+    .filter((e) => e.direction === 'out')
+    .map((e) => ({ text: e.text, auto: log.isAutoReply(e.seq), origin: log.autoReplyOrigin(e.seq) }));
+}
+
+describe('auto-replies in the log', () => {
+  it('are marked as sent by their rule, as the rule was then; a message typed to the peer is not', async () => {
+    const { session, url } = await listener();
+    const responder = new AutoResponder(session);
+    cleanups.push(() => responder.dispose());
+    responder.setRules([rule('/^hello$/', 'hi'), rule('/^ping$/', 'pong')]);
+    const c = await client(url);
+    c.ws.send('ping');
+    await eventually(() => c.texts.length, (n) => n >= 1, 'the auto-reply');
+    const peer = await peerNumber(session, 1);
+    peer.connection.sendText('typed');
+    await eventually(() => c.texts.length, (n) => n >= 2, 'the typed message');
+    // The rules change: the reply sent before keeps the rule it was sent by.
+    responder.setRules([rule('ping', 'pong again')]);
+    c.ws.send('ping');
+    await eventually(() => c.texts.length, (n) => n >= 3, 'the second auto-reply');
+    assert.deepEqual(c.texts, ['pong', 'typed', 'pong again']);
+    const log = peer.connection.log;
+    assert.deepEqual(outEntries(log), [
+      { text: 'pong', auto: true, origin: { rule: 2, match: '/^ping$/' } },
+      { text: 'typed', auto: false, origin: undefined },
+      { text: 'pong again', auto: true, origin: { rule: 1, match: 'ping' } },
+    ]);
+    // The mark leaves the entry's direction and kind as they were.
+    assert.deepEqual(entries(log).map((e) => `${e.direction} ${e.kind}`).filter((s) => !s.startsWith('meta')), ['in text', 'out text', 'out text', 'in text', 'out text']);
+    assert.equal(log.totals(Direction.Out).entries, 3);
+  });
+
+  it('keep their mark through a TCP framer: the framed messages of an auto-reply are marked, typed ones not', async () => {
+    const session = createTcpListener({ address: { host: '127.0.0.1', port: 0 } });
+    cleanups.push(() => session.dispose());
+    await session.start();
+    const responder = new AutoResponder(session);
+    cleanups.push(() => responder.dispose());
+    responder.setRules([rule('ping', 'pong\n')]);
+    const socket: Socket = connectTcp(session.address!.port, '127.0.0.1');
+    cleanups.push(() => socket.destroy());
+    let received = '';
+    socket.on('data', (d) => (received += d.toString('utf8')));
+    socket.write('ping\n');
+    const peer = await peerNumber(session, 1);
+    const framed = new FramedLog(peer.connection.log, LINES_LF);
+    cleanups.push(() => framed.dispose());
+    await eventually(() => received, (r) => r === 'pong\n', 'the auto-reply');
+    peer.connection.sendText('typed\n');
+    await eventually(() => received, (r) => r === 'pong\ntyped\n', 'the typed message');
+    assert.deepEqual(outEntries(framed.log), [
+      { text: 'pong', auto: true, origin: { rule: 1, match: 'ping' } },
+      { text: 'typed', auto: false, origin: undefined },
+    ]);
   });
 });

@@ -98,7 +98,7 @@ export function wirePanel(connection: Connection, callbacks: Partial<PanelCallba
         const start = i === 0 ? 0 : decoded.end[i - 1]!;
         out.push({
           seq: decoded.seq[i]!,
-          row: `${DIRECTION_NAMES[dirKind >> 4]} ${KIND_NAMES[dirKind & 0x0f]}`,
+          row: `${DIRECTION_NAMES[(dirKind >> 4) & 3]} ${KIND_NAMES[dirKind & 0x0f]}`,
           preview: Buffer.from(decoded.payload.subarray(start, decoded.end[i])).toString('utf8'),
         });
       }

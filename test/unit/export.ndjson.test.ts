@@ -12,7 +12,7 @@ import { ndjsonChunks } from '../../src/core/export/ndjsonExport';
 import { EntryLog } from '../../src/core/log/entryLog';
 import { LogBuilder, webSocketLog } from '../support/exportLogs';
 
-const FIELDS = ['seq', 'time', 'direction', 'kind', 'code', 'length', 'text', 'base64'];
+const FIELDS = ['seq', 'time', 'direction', 'kind', 'code', 'length', 'autoReply', 'text', 'base64'];
 
 function lines(text: string): Record<string, unknown>[] {
   assert.ok(text.endsWith('\n'), 'the last line ends with a newline too');
@@ -49,6 +49,20 @@ describe('NDJSON export', () => {
     });
     const last = objects.slice(-2);
     assert.ok('base64' in last[0]! && 'base64' in last[1]!, 'invalid UTF-8 and control characters in binary go as base64');
+  });
+
+  it('names the rule that sent an auto-reply; other entries have no autoReply', () => {
+    const log = new EntryLog();
+    log.append(Direction.In, Kind.Text, new TextEncoder().encode('ping'));
+    log.autoReplying({ rule: 1, match: 'ping' }, () => log.append(Direction.Out, Kind.Text, new TextEncoder().encode('pong')));
+    log.append(Direction.Out, Kind.Text, new TextEncoder().encode('typed'));
+    const source = exportSourceOf({ kind: 'ws', target: 'ws://127.0.0.1:1/', log } as unknown as Parameters<typeof exportSourceOf>[0]);
+    const objects = lines([...ndjsonChunks(source)].join(''));
+    assert.deepEqual(objects.map((o) => [o.text, o.autoReply]), [
+      ['ping', undefined],
+      ['pong', { rule: 1, match: 'ping' }],
+      ['typed', undefined],
+    ]);
   });
 
   it('redacts values in meta entries only', () => {

@@ -265,6 +265,32 @@ describe('fillEntryLog', () => {
   });
 });
 
+describe('auto-replies in a session file', () => {
+  const ping = { rule: 2, match: '/^ping$/' };
+
+  it('keep their mark and rule through Save and reopen; typed entries stay unmarked', () => {
+    const log = new EntryLog();
+    log.append(Direction.In, Kind.Text, utf8('ping'));
+    log.autoReplying(ping, () => log.append(Direction.Out, Kind.Text, utf8('pong')));
+    log.append(Direction.Out, Kind.Text, utf8('typed'));
+    log.autoReplying(ping, () => log.append(Direction.Out, Kind.Text, utf8('pong')));
+    const { session, text } = throughFile(log);
+    assert.deepEqual(session.log!.entries.map((e) => e.autoReply), [undefined, ping, undefined, ping]);
+    assert.ok(text.includes('"autoReply": { "rule": 2, "match": "/^ping$/" }') || text.includes('"autoReply":{"rule":2,"match":"/^ping$/"}'), text);
+    assert.deepEqual(logEntriesFromSession(session.log!).map((e) => e.autoReply), [undefined, ping, undefined, ping]);
+
+    const view = new EntryLog();
+    fillEntryLog(view, session.log!);
+    assert.deepEqual([0, 1, 2, 3].map((s) => view.isAutoReply(s)), [false, true, false, true]);
+    assert.deepEqual(view.autoReplyOrigin(1), ping);
+    assert.deepEqual(view.autoReplyOrigin(3), ping);
+    assert.equal(view.autoReplyRunCount, 1, 'one rule, one run: equal origins from the file are one');
+    assert.deepEqual([0, 1, 2, 3].map((s) => view.direction(s)), [Direction.In, Direction.Out, Direction.Out, Direction.Out]);
+    // Saved again, the file says the same.
+    assert.deepEqual(sessionLogFromEntryLog(view).entries.map((e) => e.autoReply), [undefined, ping, undefined, ping]);
+  });
+});
+
 describe('replay', () => {
   const saved: SessionLog = {
     savedAt: '2024-05-01T12:00:00.000Z',

@@ -148,6 +148,7 @@ describe('session JSON schema', () => {
       ['log', defs.log!],
       ['dropped', (defs.log!.properties as Record<string, Schema>).dropped!],
       ['entry', defs.entry!],
+      ['autoReply', (defs.entry!.properties as Record<string, Schema>).autoReply!],
     ];
     for (const [place, s] of places) {
       const props = s.properties as Record<string, Schema>;

@@ -6,6 +6,8 @@
 //     "code": 1000,        (only close and closed entries that have a close code)
 //     "length": 5,         (payload bytes)
 //     "delivered": false,  (only a proxy's held, dropped or replaced messages: logged, never forwarded)
+//     "autoReply": { "rule": 2, "match": "/^ping$/" }
+//                          (only what an auto-reply rule sent: the rule's number, 0 if no longer known, and match text)
 //     "text": "hello"  |  "base64": "AAEC",
 //     "decoded": { "format", "summary", "tree", "fields", "error"?, "inner"? } }
 //                          (only when asked for, and only messages the panel's layer or codec decodes)
@@ -14,7 +16,7 @@
 // control characters other than tab and line breaks), so UTF-8 of `text` gives back the exact bytes;
 // base64 (standard alphabet, padded) otherwise. The same rule as session files.
 import type { DecodedMessage } from '../../../shared/decode/decoded';
-import type { LogEntry } from '../../../shared/logModel';
+import type { AutoReplyOrigin, LogEntry } from '../../../shared/logModel';
 import { sessionLogEntry } from '../session/sessionLog';
 import type { ExportSource } from './exportSource';
 
@@ -27,6 +29,8 @@ export interface NdjsonEntry {
   readonly code?: number;
   readonly length: number;
   readonly delivered?: false;
+  /** The auto-reply rule that sent it, as it was then. */
+  readonly autoReply?: AutoReplyOrigin;
   readonly text?: string;
   readonly base64?: string;
   /** What the protocol layer or payload codec made of the entry (an export option); the bytes stay above. */
@@ -35,7 +39,7 @@ export interface NdjsonEntry {
 
 /** The NDJSON object of one entry (meta texts redacted). */
 export function ndjsonEntry(e: LogEntry, redact: readonly string[] = [], delivered = true, decoded?: DecodedMessage): NdjsonEntry {
-  const s = sessionLogEntry(e.seq, e.wallTime, e.monoTime, e.direction, e.kind, e.code, e.payload, redact);
+  const s = sessionLogEntry(e.seq, e.wallTime, e.monoTime, e.direction, e.kind, e.code, e.payload, redact, e.autoReply);
   return {
     seq: s.seq,
     time: s.time,
@@ -44,6 +48,7 @@ export function ndjsonEntry(e: LogEntry, redact: readonly string[] = [], deliver
     ...(s.code !== undefined ? { code: s.code } : {}),
     length: e.payload.length,
     ...(delivered ? {} : { delivered: false as const }),
+    ...(s.autoReply ? { autoReply: s.autoReply } : {}),
     ...(s.text !== undefined ? { text: s.text } : { base64: s.base64! }),
     ...(decoded ? { decoded } : {}),
   };

@@ -12,10 +12,11 @@
 // - Framing errors (message limit, bad length prefix) become Error meta entries naming the direction.
 // - Entries already evicted from the raw log cannot be framed; a note says the first message may be
 //   partial.
-import { Direction, Kind, runStart, type ConnectionState } from '../../../shared/logModel';
+import { AUTO_REPLY_BIT, Direction, Kind, runStart, type ConnectionState } from '../../../shared/logModel';
 import { Disposable, toDisposable, type Event } from '../base/dispose';
 import type { SocketInspectorError } from '../../../shared/errors';
 import { EntryLog, type EntryLogOptions } from '../log/entryLog';
+import { FORGOTTEN_AUTO_REPLY } from '../log/autoReplyRuns';
 import { createFramerDecoder, type FramerDecoder } from './framerDecoder';
 import { describeFramer, MAX_DELIMITER_BYTES, validateFramerSpec, type FramerSpec } from '../../../shared/framerSpec';
 import { SpanBatch } from '../log/spanBatch';
@@ -134,20 +135,31 @@ export class FramedLog extends Disposable {
     this.source.forEachRun(from, to, (run) => {
       for (let i = run.from; i < run.to; i++) {
         const dk = run.dirKind[i]!;
-        const direction = (dk >> 4) as Direction;
+        const direction = ((dk >> 4) & 3) as Direction;
         const kind = (dk & 15) as Kind;
         const payload = run.bytes.subarray(runStart(run, i), run.ends[i]!);
         this.mono = run.mono[i]!;
         this.wall = run.wallOffset + this.mono;
         if (kind === Kind.Data && direction !== Direction.Meta) {
-          this.decoders[direction].push(payload);
-          // The spans point into this entry's bytes.
-          this.spans.flush();
+          const seq = run.seq + (i - run.from);
+          const origin = (dk & AUTO_REPLY_BIT) !== 0 ? (this.source.autoReplyOrigin(seq) ?? FORGOTTEN_AUTO_REPLY) : undefined;
+          if (origin) this.log.autoReplying(origin, () => this.frame(direction, payload));
+          else this.frame(direction, payload);
           continue;
         }
         this.log.appendAt(this.wall, this.mono, direction, kind, payload, this.source.code(run.seq + (i - run.from)));
       }
     });
+  }
+
+  /**
+   * Frames one chunk. The messages it completes are written now, so those completed by an auto-reply's
+   * chunk are marked as its (a message begun by an earlier chunk too).
+   */
+  private frame(direction: typeof Direction.In | typeof Direction.Out, payload: Uint8Array): void {
+    this.decoders[direction].push(payload);
+    // The spans point into this entry's bytes.
+    this.spans.flush();
   }
 
   /** The source was cleared: so is this log, and framing starts again from the next byte. */

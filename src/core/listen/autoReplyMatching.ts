@@ -5,6 +5,7 @@
 // host's thread, since one can take exponential time; substrings may be, as they take linear time.
 // The rule type and its limits are in shared/autoReplyRules.ts, since the webview's editor checks them too.
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../../shared/autoReplyRules';
+import { AUTO_REPLY_ORIGIN_CHARS, type AutoReplyOrigin } from '../../../shared/logModel';
 import type { ConnectionKind } from '../connection/connectionTypes';
 import { type Outgoing, prepareOutgoing } from '../connection/outgoingMessage';
 import type { PatternSource } from '../patterns/patternRunner';
@@ -21,6 +22,8 @@ export interface CompiledAutoReply {
   readonly delayMs: number;
   /** What a received message (its text) must match: a substring (empty: any message) or a regular expression. */
   readonly pattern: PatternSource;
+  /** What its replies are marked with in the log: the rule as it is now (one object, shared by all its replies). */
+  readonly origin: AutoReplyOrigin;
 }
 
 /** Outcome of {@link compileAutoReplies}: the active rules, and what is wrong with each rule (undefined: nothing). */
@@ -29,6 +32,12 @@ export interface AutoReplyCompilation {
   readonly problems: ReadonlyArray<string | undefined>;
 }
 
+
+/** The rule as its replies' log entries name it; a very long match text is cut. */
+function originOf(rule: AutoReplyRule, index: number): AutoReplyOrigin {
+  const match = rule.match.length > AUTO_REPLY_ORIGIN_CHARS ? `${rule.match.slice(0, AUTO_REPLY_ORIGIN_CHARS - 1)}…` : rule.match;
+  return { rule: index + 1, match };
+}
 
 function patternOf(match: string): PatternSource | string {
   const literal = match === '' ? undefined : parseRegexLiteral(match);
@@ -57,7 +66,7 @@ function compileRule(rule: AutoReplyRule, index: number, kind: ConnectionKind): 
   } catch (e) {
     return `Reply: ${(e as Error).message}`;
   }
-  return { index, reply, delayMs: rule.delayMs, pattern };
+  return { index, reply, delayMs: rule.delayMs, pattern, origin: originOf(rule, index) };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Applies auto-reply rules to a live server session: every message any peer sends is matched, and the
-// first matching rule's reply goes back to that peer (logged as Out in its log, as if typed).
+// first matching rule's reply goes back to that peer (logged as Out in its log, marked as an auto-reply
+// of that rule: EntryLog.autoReplying).
 // Rules with a regular expression are matched on the pattern worker (src/core/patterns/patternRunner.ts),
 // never on the extension host's thread: a rule that takes longer than the deadline on one message is
 // switched off (kept in the list, off, with the reason) and that message goes on to the rules after it.
@@ -258,7 +259,7 @@ export class AutoResponder extends Disposable {
       if (peer.connection.state !== 'open') return;
       if (!admitSend(this.session, peer)) return;
       try {
-        sendOutgoing(peer.connection, rule.reply);
+        peer.connection.log.autoReplying(rule.origin, () => sendOutgoing(peer.connection, rule.reply));
       } catch (e) {
         this.session.log.appendText(Direction.Meta, Kind.Error, `Auto-reply ${rule.index + 1} to #${peer.id} was not sent: ${(e as Error).message}`);
       }

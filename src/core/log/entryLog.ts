@@ -3,7 +3,7 @@
 // entries per-entry objects cost more than the payloads and make the GC the bottleneck of ingest.
 // This file writes the log (appending, socket reads into it, retention, clearing); the reads of it are
 // in entryLogQueries.ts.
-import type { Direction, Kind } from '../../../shared/logModel';
+import { AUTO_REPLY_BIT, type AutoReplyOrigin, Direction, type Kind } from '../../../shared/logModel';
 import { Emitter, type Event } from '../base/dispose';
 import { EntryLogQueries, newTotals } from './entryLogQueries';
 import { EntrySegment, SEGMENT_BYTES, SEGMENT_ENTRIES } from './entrySegment';
@@ -49,6 +49,9 @@ export class EntryLog extends EntryLogQueries {
   /** Fires when the user cleared the log. */
   readonly onDidClear: Event<void> = this.clearEmitter.event;
 
+  /** Set while autoReplying runs: the Out entries appended then are that rule's auto-replies. */
+  private autoReplyOriginNow: AutoReplyOrigin | undefined;
+
   /** EntryLogOptions.firstSegmentBytes; undefined: standard segments only. */
   private readonly smallSlab: number | undefined;
 
@@ -92,6 +95,7 @@ export class EntryLog extends EntryLogQueries {
     seg.count = i + 1;
 
     const seq = this.next++;
+    if (this.autoReplyOriginNow !== undefined && direction === Direction.Out) this.markAutoReply(seg, i, seq);
     if (code !== 0) this.codes.set(seq, code);
     const t = this.totalsByDirection[direction]!;
     t.entries++;
@@ -120,7 +124,9 @@ export class EntryLog extends EntryLogQueries {
     count: number,
   ): void {
     const wallOffset = wallTime - monoTime;
-    const dk = (direction << 4) | kind;
+    const auto = this.autoReplyOriginNow !== undefined && direction === Direction.Out;
+    if (auto) this.autoReplies.note(this.next, this.autoReplyOriginNow!);
+    const dk = (direction << 4) | kind | (auto ? AUTO_REPLY_BIT : 0);
     const totals = this.totalsByDirection[direction]!;
     let k = 0;
     while (k < count) {
@@ -335,6 +341,25 @@ export class EntryLog extends EntryLogQueries {
     if (this.tail !== this.reading) this.tail?.seal();
   }
 
+  /**
+   * Runs `write`; the Out entries it appends are auto-replies sent by `origin` (the rule as it is now: keep
+   * one object per rule, so a rule's replies share a run). A connection's send appends synchronously.
+   */
+  autoReplying(origin: AutoReplyOrigin, write: () => void): void {
+    const outer = this.autoReplyOriginNow;
+    this.autoReplyOriginNow = origin;
+    try {
+      write();
+    } finally {
+      this.autoReplyOriginNow = outer;
+    }
+  }
+
+  private markAutoReply(seg: EntrySegment, i: number, seq: number): void {
+    seg.dirKind[i]! |= AUTO_REPLY_BIT;
+    this.autoReplies.note(seq, this.autoReplyOriginNow!);
+  }
+
   /** Appends an entry whose payload is the UTF-8 of `text` (meta events, close reasons). */
   appendText(direction: Direction, kind: Kind, text: string, code = 0): number {
     return this.append(direction, kind, textEncoder.encode(text), code);
@@ -349,6 +374,7 @@ export class EntryLog extends EntryLogQueries {
     this.reading = undefined;
     this.readEnd = 0;
     this.codes.clear();
+    this.autoReplies.clear();
     this.totalsByDirection = newTotals();
     this.droppedEntries = 0;
     this.droppedBytes = 0;
@@ -364,6 +390,7 @@ export class EntryLog extends EntryLogQueries {
     this.tail = undefined;
     this.endReads(false);
     this.codes.clear();
+    this.autoReplies.clear();
   }
 
   private openSegment(minBytes: number, wallOffset: number): EntrySegment {
@@ -399,5 +426,6 @@ export class EntryLog extends EntryLogQueries {
       // A fully evicted segment is released and kept as the spare for the next openSegment.
       if (seg.start === seg.count && seg !== this.tail) this.segments.releaseOldest();
     }
+    if (this.autoReplies.count > 1) this.autoReplies.forgetBefore(this.first);
   }
 }

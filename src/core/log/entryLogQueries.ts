@@ -1,7 +1,8 @@
 // What an entry log holds and every read of it: the retained range, counts and totals, and the
 // lookups by seq (one entry, one column, or bulk runs of raw columns). EntryLog (entryLog.ts) extends
 // it with everything that writes: appending, socket reads into the log, retention and clearing.
-import type { Direction, DirectionTotals, Kind, LogEntry, LogRun } from '../../../shared/logModel';
+import { type AutoReplyOrigin, type Direction, type DirectionTotals, type Kind, type LogEntry, type LogRun, AUTO_REPLY_BIT } from '../../../shared/logModel';
+import { AutoReplyRuns, FORGOTTEN_AUTO_REPLY } from './autoReplyRuns';
 import type { EntrySegment } from './entrySegment';
 import { SegmentDeque } from './segmentDeque';
 
@@ -19,6 +20,8 @@ export abstract class EntryLogQueries {
   protected segments = new SegmentDeque<EntrySegment>();
   /** Close codes by seq: close entries are rare, so a column for them would be almost all zeros. */
   protected readonly codes = new Map<number, number>();
+  /** Which rule sent each auto-reply (the entries carry AUTO_REPLY_BIT). */
+  protected readonly autoReplies = new AutoReplyRuns();
   protected totalsByDirection = newTotals();
   protected droppedEntries = 0;
   protected droppedBytes = 0;
@@ -89,16 +92,17 @@ export abstract class EntryLogQueries {
     const start = seg.startOf(i);
     const end = seg.ends[i]!;
     const mono = seg.mono[i]!;
-    return {
+    const entry: LogEntry = {
       seq,
       wallTime: seg.wallOffset + mono,
       monoTime: mono,
-      direction: (dk >> 4) as Direction,
+      direction: ((dk >> 4) & 3) as Direction,
       kind: (dk & 15) as Kind,
       length: end - start,
       code: this.codes.get(seq) ?? 0,
       payload: seg.bytes.subarray(start, end),
     };
+    return (dk & AUTO_REPLY_BIT) === 0 ? entry : { ...entry, autoReply: this.autoReplies.originOf(seq) ?? FORGOTTEN_AUTO_REPLY };
   }
 
   /**
@@ -133,7 +137,23 @@ export abstract class EntryLogQueries {
 
   direction(seq: number): Direction | undefined {
     const loc = this.locate(seq);
-    return loc ? ((loc[0].dirKind[loc[1]]! >> 4) as Direction) : undefined;
+    return loc ? (((loc[0].dirKind[loc[1]]! >> 4) & 3) as Direction) : undefined;
+  }
+
+  /** Whether an auto-reply rule sent the entry (rather than the user). */
+  isAutoReply(seq: number): boolean {
+    const loc = this.locate(seq);
+    return loc !== undefined && (loc[0].dirKind[loc[1]]! & AUTO_REPLY_BIT) !== 0;
+  }
+
+  /** The rule that sent the auto-reply `seq`, as it was then; undefined for other entries and when forgotten. */
+  autoReplyOrigin(seq: number): AutoReplyOrigin | undefined {
+    return this.isAutoReply(seq) ? this.autoReplies.originOf(seq) : undefined;
+  }
+
+  /** Runs of auto-reply origins kept (see AutoReplyRuns), for tests of their bound. */
+  get autoReplyRunCount(): number {
+    return this.autoReplies.count;
   }
 
   kind(seq: number): Kind | undefined {

@@ -5,7 +5,7 @@
 // Fields this version does not know are kept at runtime on the parsed objects (and written back in
 // order after the known ones), so a file touched by a newer extension loses nothing; the types below
 // list only the known fields.
-import type { DirectionName, KindName } from '../../../shared/logModel';
+import type { AutoReplyOrigin, DirectionName, KindName } from '../../../shared/logModel';
 import type { ComposerFormat } from '../../../shared/codecs/composerInput';
 import type { FramerSpecJson } from '../../../shared/framerSpec';
 import type { SessionTest } from '../testing/testFormat';
@@ -191,6 +191,8 @@ export interface SessionLogEntry {
   readonly text?: string;
   /** The payload as standard base64 with padding, when it is not kept as text. */
   readonly base64?: string;
+  /** Only on sent entries an auto-reply rule sent: the rule, as it was then (rule 0: no longer known). */
+  readonly autoReply?: AutoReplyOrigin;
 }
 
 /** Kinds a meta (direction "meta") entry has; every other kind travels in or out. */
@@ -213,7 +215,8 @@ export const SESSION_FIELDS = {
   message: ['name', 'format', 'body', 'escapes'],
   log: ['savedAt', 'dropped', 'entries'],
   dropped: ['entries', 'bytes'],
-  entry: ['seq', 'time', 'mono', 'direction', 'kind', 'code', 'text', 'base64'],
+  entry: ['seq', 'time', 'mono', 'direction', 'kind', 'code', 'autoReply', 'text', 'base64'],
+  autoReply: ['rule', 'match'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A problem that does not stop the file from opening (an unknown field), with where it is. */

@@ -1,6 +1,7 @@
 // Converts between a connection's EntryLog and the `log` part of a session file. A payload is stored as
 // text only when its bytes are valid UTF-8 (so the text's UTF-8 is exactly those bytes), else as base64.
 import {
+  type AutoReplyOrigin,
   DIRECTION_NAMES,
   type Direction,
   type Kind,
@@ -68,6 +69,7 @@ export function sessionLogEntry(
   code: number,
   payload: Uint8Array,
   redact: readonly string[] = [],
+  autoReply?: AutoReplyOrigin,
 ): SessionLogEntry {
   const kindText = kindName(kind);
   const directionText = directionName(direction);
@@ -78,6 +80,7 @@ export function sessionLogEntry(
     direction: SessionLogEntry['direction'];
     kind: KindName;
     code?: number;
+    autoReply?: AutoReplyOrigin;
     text?: string;
     base64?: string;
   } = {
@@ -89,6 +92,7 @@ export function sessionLogEntry(
     kind: kindText,
   };
   if (code !== 0) entry.code = code;
+  if (autoReply) entry.autoReply = { rule: autoReply.rule, match: autoReply.match };
   let text = utf8Text(payload);
   if (text !== undefined && !TEXTUAL_KINDS.has(kindText) && BINARY_CONTROL.test(text)) text = undefined;
   if (text !== undefined && directionText === 'meta' && redact.length > 0) text = redactText(text, redact);
@@ -111,7 +115,7 @@ export function sessionLogFromEntryLog(log: EntryLog, options: SessionLogOptions
   const redact = redactionOrder(options.redact ?? []);
   const entryOf = (seq: number): SessionLogEntry => {
     const e = log.get(seq)!;
-    return sessionLogEntry(seq, e.wallTime, e.monoTime, e.direction, e.kind, e.code, e.payload, redact);
+    return sessionLogEntry(seq, e.wallTime, e.monoTime, e.direction, e.kind, e.code, e.payload, redact, e.autoReply);
   };
   const kept: SessionLogEntry[] = [];
   let seq = log.nextSeq - 1;
@@ -170,6 +174,7 @@ export function logEntriesFromSession(log: SessionLog): LogEntry[] {
       length: payload.length,
       code: e.code ?? 0,
       payload,
+      ...(e.autoReply ? { autoReply: e.autoReply } : {}),
     };
   });
 }
@@ -191,6 +196,14 @@ const OFFSET_MARGIN_MS = 0.002;
  */
 export function fillEntryLog(entryLog: EntryLog, log: SessionLog): void {
   const entries = log.entries;
+  // One origin object per rule of the file, so a rule's replies share one run in the log.
+  const origins = new Map<string, AutoReplyOrigin>();
+  const originOf = (a: AutoReplyOrigin): AutoReplyOrigin => {
+    const key = `${a.rule}\n${a.match}`;
+    let origin = origins.get(key);
+    if (!origin) origins.set(key, (origin = { rule: a.rule, match: a.match }));
+    return origin;
+  };
   let runStart = 0;
   while (runStart < entries.length) {
     let lo = -Infinity;
@@ -208,7 +221,9 @@ export function fillEntryLog(entryLog: EntryLog, log: SessionLog): void {
     const offset = (lo + hi) / 2;
     for (let i = runStart; i < end; i++) {
       const e = entries[i]!;
-      entryLog.appendAt(offset + e.mono, e.mono, directionOf(e), kindOf(e), sessionEntryPayload(e), e.code ?? 0);
+      const append = () => entryLog.appendAt(offset + e.mono, e.mono, directionOf(e), kindOf(e), sessionEntryPayload(e), e.code ?? 0);
+      if (e.autoReply) entryLog.autoReplying(originOf(e.autoReply), append);
+      else append();
     }
     runStart = end;
   }

@@ -1,6 +1,7 @@
 // The `log` part of the session validator: the log's header and every entry (seq order, times,
 // direction and kind, exactly one of a UTF-8 "text" or a strict "base64" payload).
-import { DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
+import { MAX_AUTO_REPLY_RULES } from '../../../shared/autoReplyRules';
+import { type AutoReplyOrigin, DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
 import { bad, found, parseIsoTime, Reader } from './sessionFieldReader';
 import { META_KINDS, SESSION_FIELDS, type SessionLog, type SessionLogEntry, type SessionWarning } from './sessionFormat';
 
@@ -8,7 +9,7 @@ import { META_KINDS, SESSION_FIELDS, type SessionLog, type SessionLogEntry, type
 export const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-const { log: LOG_FIELDS, dropped: DROPPED_FIELDS, entry: ENTRY_FIELDS } = SESSION_FIELDS;
+const { log: LOG_FIELDS, dropped: DROPPED_FIELDS, entry: ENTRY_FIELDS, autoReply: AUTO_REPLY_FIELDS } = SESSION_FIELDS;
 
 /** One log entry; its seq must be greater than `previousSeq`. */
 export function readLogEntry(v: unknown, path: string, previousSeq: number, warnings: SessionWarning[]): SessionLogEntry {
@@ -42,11 +43,17 @@ export function readLogEntry(v: unknown, path: string, previousSeq: number, warn
     direction: SessionLogEntry['direction'];
     kind: SessionLogEntry['kind'];
     code?: number;
+    autoReply?: AutoReplyOrigin;
     text?: string;
     base64?: string;
   } = { seq, time, mono, direction, kind };
   const code = r.integer('code', 0, 65535);
   if (code !== undefined) out.code = code;
+  if (r.has('autoReply')) {
+    if (direction !== 'out') throw bad(r.at('autoReply'), 'is set, but only sent ("out") entries are auto-replies');
+    const a = Reader.object(r.raw('autoReply'), r.at('autoReply'), AUTO_REPLY_FIELDS, warnings, 'an object { "rule", "match" }');
+    out.autoReply = a.keepExtras({ rule: a.integer('rule', 0, MAX_AUTO_REPLY_RULES, true), match: a.string('match', true) });
+  }
   if (r.has('text') === r.has('base64')) {
     throw bad(path, 'needs exactly one of "text" (a UTF-8 payload) and "base64" (any payload)');
   }

@@ -214,7 +214,8 @@ export class TimingTracker {
 
   private read(run: LogRun, i: number, seq: number): void {
     const dk = run.dirKind[i]!;
-    const direction = dk >> 4;
+    // Bits 4-5: bit 6 marks an auto-reply (AUTO_REPLY_BIT).
+    const direction = (dk >> 4) & 3;
     const kind = dk & 15;
     if (direction === Direction.Meta) return;
     const start = runStart(run, i);
