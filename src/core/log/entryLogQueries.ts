@@ -185,6 +185,10 @@ export abstract class EntryLogQueries {
       const from = Math.max(lo - seg.baseSeq, seg.start);
       const to = Math.min(hi - seg.baseSeq, seg.count);
       if (from < to) {
+        // One literal with every property, `starts` too when absent: its map is the literal's own, which
+        // V8 keeps. Spreading `starts` in made each run's map a transition that a full GC dropped with the
+        // last run using it, and with it the optimized code of every reader that checks for it (the batch
+        // encoder was deoptimized at every full GC, and ran unoptimized until recompiled).
         visit({
           seq: seg.baseSeq + from,
           from,
@@ -194,7 +198,7 @@ export abstract class EntryLogQueries {
           ends: seg.ends,
           dirKind: seg.dirKind,
           bytes: seg.bytes,
-          ...(seg.starts ? { starts: seg.starts } : {}),
+          starts: seg.starts,
         });
       }
     }
