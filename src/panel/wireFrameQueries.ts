@@ -17,11 +17,13 @@ function clientLegOf(connection: WebSocketConnection): WireFrameStore | undefine
   return store instanceof WireFrameStore ? store : undefined;
 }
 
+type Leg = 'client' | 'upstream';
+
 /**
  * `f` for the webview: `position` is its place among the entry's frames on its leg; its wall time is
  * `wallOffset` + its monotonic time, one clock for all the rows of an entry (see framesResult).
  */
-function toInfo(f: WireFrame, position: number, wallOffset: number, leg?: 'client' | 'upstream'): WireFrameInfo {
+function toInfo(f: WireFrame, position: number, wallOffset: number, leg?: Leg): WireFrameInfo {
   return {
     index: f.index,
     position,
@@ -42,14 +44,19 @@ function toInfo(f: WireFrame, position: number, wallOffset: number, leg?: 'clien
   };
 }
 
-type Leg = 'client' | 'upstream';
-
 /**
  * A proxy pair's two legs as one timeline, at most `limit` rows: by capture time, and at the same time
  * the leg the message came in on before the one it went out on. Each leg's list is in wire order
  * already, so this is one merge pass.
  */
-function mergeLegs(first: readonly WireFrame[], firstLeg: Leg, second: readonly WireFrame[], secondLeg: Leg, wallOffset: number, limit: number): WireFrameInfo[] {
+function mergeLegs(
+  first: readonly WireFrame[],
+  firstLeg: Leg,
+  second: readonly WireFrame[],
+  secondLeg: Leg,
+  wallOffset: number,
+  limit: number,
+): WireFrameInfo[] {
   const rows: WireFrameInfo[] = [];
   let i = 0;
   let j = 0;
