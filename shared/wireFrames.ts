@@ -86,6 +86,11 @@ export function isControlOpcode(opcode: number): boolean {
 export interface WireFrameInfo {
   /** Position among all frames of the connection (of its leg, in a proxy), both directions, in the order they were seen. */
   readonly index: number;
+  /**
+   * Position among the entry's frames on its leg, from 0 (the message's first frame): the Frames tab's
+   * `#`. Unlike `index` it does not depend on what crossed the connection meanwhile.
+   */
+  readonly position: number;
   /** A proxy pair's leg the frame crossed: client↔proxy or proxy↔upstream (absent elsewhere). */
   readonly leg?: 'client' | 'upstream';
   /** 0 received, 1 sent (Direction.In / Direction.Out). */
@@ -115,7 +120,10 @@ export interface FramesResult {
   readonly seq: number;
   /** Whether this connection records frames (false for TCP and for recorded sessions). */
   readonly available: boolean;
-  /** The entry's frames in wire order, at most a few thousand (see `total`). */
+  /**
+   * The entry's frames in wire order, at most a few thousand (see `total`). A proxy pair's two legs make
+   * one timeline: by capture time, the leg the message came in on first at the same time.
+   */
   readonly frames: readonly WireFrameInfo[];
   /** How many frames of the entry are retained. */
   readonly total: number;

@@ -49,6 +49,13 @@ type FrameColumn = 'index' | 'leg' | 'fin' | 'rsv1' | 'rsv2' | 'rsv3' | 'opcode'
 
 const LABELS: Readonly<Partial<Record<FrameColumn, string>>> = { fin: 'FIN', rsv1: 'RSV1', rsv2: 'RSV2', rsv3: 'RSV3', mask: 'MASK', payload: t('Payload'), header: t('Header') };
 
+/** What `#` counts: a frame's place in its message, on its own leg in a proxy pair (host: WireFrameInfo.position). */
+function positionTitle(f: WireFrameInfo): string {
+  if (f.leg === 'client') return t('Frame {0} of the message on the client leg, counting from 0', f.position);
+  if (f.leg === 'upstream') return t('Frame {0} of the message on the upstream leg, counting from 0', f.position);
+  return t('Frame {0} of the message, counting from 0', f.position);
+}
+
 const bit = (on: boolean) => (on ? '1' : '0');
 
 function cell(col: FrameColumn, text: string, title?: string): HTMLTableCellElement {
@@ -63,7 +70,7 @@ function row(f: WireFrameInfo, deflate: boolean, legs: boolean): HTMLTableRowEle
   const length = f.payloadLengthText ?? String(f.payloadLength);
   const attrs: Record<string, string> = { 'data-index': String(f.index), ...(f.leg ? { 'data-leg': f.leg } : {}) };
   const tr = h('tr', { className: `frame-row frame-${f.direction === 1 ? 'out' : 'in'}`, testId: 'frame-row', attrs }, [
-    cell('index', String(f.index)),
+    cell('index', String(f.position), positionTitle(f)),
     h('td', { attrs: { 'data-col': 'dir' } }, [icon(f.direction === 1 ? 'arrow-up' : 'arrow-down'), ' ', f.direction === 1 ? t('out') : t('in')]),
     legs ? cell('leg', f.leg ? LEG_TEXT[f.leg] : '', f.leg === 'client' ? t('Between the client and the proxy') : t('Between the proxy and the upstream server')) : undefined,
     cell('fin', bit(f.fin)),

@@ -1,5 +1,6 @@
 // What the panel's Frames tab asks of a connection: an entry's wire frames, shaped for the webview.
 // Connections that record no frames (TCP, a session file's recording) answer "not available".
+import { Direction } from '../../shared/logModel';
 import { MAX_FRAMES_PER_ENTRY, anomalyNames, type FramesResult, type WireFrameInfo } from '../../shared/wireFrames';
 import type { Connection, WebSocketConnection } from '../core/connection/connectionTypes';
 import { WireFrameStore, type WireFrame } from '../core/wireFrames/wireFrameStore';
@@ -16,9 +17,16 @@ function clientLegOf(connection: WebSocketConnection): WireFrameStore | undefine
   return store instanceof WireFrameStore ? store : undefined;
 }
 
-function toInfo(f: WireFrame, leg?: 'client' | 'upstream'): WireFrameInfo {
+type Leg = 'client' | 'upstream';
+
+/**
+ * `f` for the webview: `position` is its place among the entry's frames on its leg; its wall time is
+ * `wallOffset` + its monotonic time, one clock for all the rows of an entry (see framesResult).
+ */
+function toInfo(f: WireFrame, position: number, wallOffset: number, leg?: Leg): WireFrameInfo {
   return {
     index: f.index,
+    position,
     ...(leg ? { leg } : {}),
     direction: f.direction,
     fin: f.fin,
@@ -31,9 +39,37 @@ function toInfo(f: WireFrame, leg?: 'client' | 'upstream'): WireFrameInfo {
     payloadLength: f.payloadLength,
     ...(f.payloadLength > Number.MAX_SAFE_INTEGER ? { payloadLengthText: f.payloadLengthExact.toString() } : {}),
     headerLength: f.headerLength,
-    wallTime: f.wallTime,
+    wallTime: Number.isNaN(wallOffset) ? f.wallTime : wallOffset + f.monoTime,
     anomalies: anomalyNames(f.anomalies),
   };
+}
+
+/**
+ * A proxy pair's two legs as one timeline, at most `limit` rows: by capture time, and at the same time
+ * the leg the message came in on before the one it went out on. Each leg's list is in wire order
+ * already, so this is one merge pass.
+ */
+function mergeLegs(
+  first: readonly WireFrame[],
+  firstLeg: Leg,
+  second: readonly WireFrame[],
+  secondLeg: Leg,
+  wallOffset: number,
+  limit: number,
+): WireFrameInfo[] {
+  const rows: WireFrameInfo[] = [];
+  let i = 0;
+  let j = 0;
+  while (rows.length < limit && (i < first.length || j < second.length)) {
+    if (j >= second.length || (i < first.length && first[i]!.monoTime <= second[j]!.monoTime)) {
+      rows.push(toInfo(first[i]!, i, wallOffset, firstLeg));
+      i++;
+    } else {
+      rows.push(toInfo(second[j]!, j, wallOffset, secondLeg));
+      j++;
+    }
+  }
+  return rows;
 }
 
 /** The wire frames of entry `seq` (at most MAX_FRAMES_PER_ENTRY of them) and their totals. */
@@ -43,15 +79,20 @@ export function framesResult(connection: Connection, seq: number): FramesResult 
   if (!recorder) return { seq, available: false, frames: [], total: 0, wireBytes: 0, messageLength, deflate: false };
   const upstream = recorder.wireFrames.collect(seq, MAX_FRAMES_PER_ENTRY);
   const clientLeg = clientLegOf(recorder);
-  // A proxy pair: both legs' frames, each tagged with its leg, in the order they were seen (the upstream
-  // leg first at the same instant); the totals count both legs.
+  // Every row on the entry's clock: each store turns monotonic time into wall time with the offset of the
+  // moment its segment opened, and two such offsets can differ by a millisecond or more (Date.now() is
+  // whole milliseconds, and the two clocks drift apart), which would make the Time column disagree with
+  // the row order.
+  const wallOffset = connection.log.wallTime(seq) - connection.log.monoTime(seq);
   const client = clientLeg?.collect(seq, MAX_FRAMES_PER_ENTRY);
-  const frames = client
-    ? [...client.frames.map((f) => ({ f, leg: 'client' as const })), ...upstream.frames.map((f) => ({ f, leg: 'upstream' as const }))]
-        .sort((a, b) => a.f.monoTime - b.f.monoTime || (a.leg === b.leg ? a.f.index - b.f.index : a.leg === 'upstream' ? -1 : 1))
-        .slice(0, MAX_FRAMES_PER_ENTRY)
-        .map(({ f, leg }) => toInfo(f, leg))
-    : upstream.frames.map((f) => toInfo(f));
+  // A proxy pair: both legs' frames, each tagged with its leg. A client's message (Out on both legs) came
+  // in on the client leg and went out upstream; a server's (In) the other way round.
+  const clientFirst = (client?.frames[0] ?? upstream.frames[0])?.direction === Direction.Out;
+  const frames = !client
+    ? upstream.frames.map((f, i) => toInfo(f, i, wallOffset))
+    : clientFirst
+      ? mergeLegs(client.frames, 'client', upstream.frames, 'upstream', wallOffset, MAX_FRAMES_PER_ENTRY)
+      : mergeLegs(upstream.frames, 'upstream', client.frames, 'client', wallOffset, MAX_FRAMES_PER_ENTRY);
   return {
     seq,
     available: true,

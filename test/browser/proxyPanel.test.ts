@@ -192,19 +192,22 @@ describe('proxy panel (Chromium)', { skip }, () => {
         page.$$eval('[data-testid=frame-row]', (trs) =>
           trs
             .filter((tr) => !(tr as unknown as { hidden: boolean }).hidden)
-            .map((tr) => `${tr.getAttribute('data-leg')} ${tr.querySelector('[data-col=leg]')?.textContent} ${tr.querySelector('[data-col=dir]')?.textContent?.trim()} ${tr.querySelector('[data-col=opcode]')?.textContent}`),
+            .map((tr) => `${tr.querySelector('[data-col=index]')?.textContent} ${tr.getAttribute('data-leg')} ${tr.querySelector('[data-col=leg]')?.textContent} ${tr.querySelector('[data-col=dir]')?.textContent?.trim()} ${tr.querySelector('[data-col=opcode]')?.textContent}`),
         );
+      // One timeline in wire order: the client's two frames came in, then the proxy sent the message
+      // upstream (inside the read that brought the second: no compression upstream). # counts a frame's
+      // place in the message on its own leg.
       const both = await eventually(rows, (r) => r.length === 3, 'three frames: two on the client leg, one upstream');
-      assert.deepEqual(both.slice().sort(), ['client client out continuation (0x0)', 'client client out text (0x1)', 'upstream upstream out text (0x1)']);
+      assert.deepEqual(both, ['0 client client out text (0x1)', '1 client client out continuation (0x0)', '0 upstream upstream out text (0x1)']);
       assert.deepEqual(await page.$$eval('[data-testid=frames-table] th', (ths) => ths.slice(0, 3).map((th) => th.textContent)), ['#', 'Dir', 'Leg']);
 
       await choose(page, 'frames-leg', 'Upstream leg');
-      assert.deepEqual(await eventually(rows, (r) => r.length === 1, 'the upstream leg only'), ['upstream upstream out text (0x1)']);
+      assert.deepEqual(await eventually(rows, (r) => r.length === 1, 'the upstream leg only'), ['0 upstream upstream out text (0x1)']);
       await choose(page, 'frames-leg', 'Client leg');
-      assert.deepEqual((await eventually(rows, (r) => r.length === 2, 'the client leg only')).slice().sort(), ['client client out continuation (0x0)', 'client client out text (0x1)']);
+      assert.deepEqual(await eventually(rows, (r) => r.length === 2, 'the client leg only'), ['0 client client out text (0x1)', '1 client client out continuation (0x0)']);
       // The echo, on the other entry: one frame on each leg, the filter kept.
       await page.locator('[data-testid=log-row][data-direction=in][data-kind=text]').first().click();
-      assert.deepEqual(await eventually(rows, (r) => r.length === 1 && r[0]!.includes(' in '), "the echo's client-leg frame"), ['client client in text (0x1)']);
+      assert.deepEqual(await eventually(rows, (r) => r.length === 1 && r[0]!.includes(' in '), "the echo's client-leg frame"), ['0 client client in text (0x1)']);
       assert.deepEqual(panel.problems, []);
     } finally {
       await proxy.close();

@@ -2,7 +2,7 @@
 // auto-reply rule typed into the panel, Debian's python3-websockets clients as peers (one answered by the
 // rule, one sent to from the composer); then "Proxy WebSocket…" in front of the repo's echo server, a
 // python client sending a message in three frames through it, the pair's log naming both legs, and the
-// Frames tab showing the client leg's three frames against the one the proxy sent upstream. The
+// Frames tab showing, in wire order, the client leg's four frames and then the one the proxy sent upstream. The
 // screenshots (test-results/vscode-listen.png, vscode-proxy.png, vscode-frames.png) are the README's.
 import * as assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -183,25 +183,24 @@ describe('Listen and Proxy in VS Code', { skip: workbenchSkipReason() ?? peerSki
 
     // The python client (websockets 10.4) sends the parts as three frames and ends the message with an empty
     // continuation; the proxy reassembles them and sends the message upstream as one frame. Both legs mask
-    // (client frames must), each with its own keys. (The # column counts a leg's frames both ways, so where
-    // the echo of the first message falls among them is up to the scheduler: not compared.)
+    // (client frames must), each with its own keys. "Both legs" is one timeline in wire order: the client
+    // leg's four frames came in, then the upstream frame went out; # is a frame's place in the message on
+    // its leg.
     const frames = await eventually(() => frameRows(frame), (r) => r.length === 5, "the client leg's four frames and the upstream's one");
-    const clientLeg = frames.filter((f) => f.leg === 'client');
-    const upstreamLeg = frames.filter((f) => f.leg === 'upstream');
-    assert.deepEqual(
-      clientLeg.map((f) => [f.dir, f.fin, f.rsv1, f.opcode, f.payload, f.header]),
-      [
-        ['out', '0', '0', 'text (0x1)', String(parts[0]!.length), '6'],
-        ['out', '0', '0', 'continuation (0x0)', String(parts[1]!.length), '6'],
-        ['out', '0', '0', 'continuation (0x0)', String(parts[2]!.length), '6'],
-        ['out', '1', '0', 'continuation (0x0)', '0', '6'],
-      ],
-    );
     const message = parts.join('').length;
     assert.deepEqual(
-      upstreamLeg.map((f) => [f.dir, f.fin, f.rsv1, f.opcode, f.payload, f.header]),
-      [['out', '1', '0', 'text (0x1)', String(message), '6']],
+      frames.map((f) => [f.index, f.leg, f.dir, f.fin, f.rsv1, f.opcode, f.payload, f.header]),
+      [
+        ['0', 'client', 'out', '0', '0', 'text (0x1)', String(parts[0]!.length), '6'],
+        ['1', 'client', 'out', '0', '0', 'continuation (0x0)', String(parts[1]!.length), '6'],
+        ['2', 'client', 'out', '0', '0', 'continuation (0x0)', String(parts[2]!.length), '6'],
+        ['3', 'client', 'out', '1', '0', 'continuation (0x0)', '0', '6'],
+        ['0', 'upstream', 'out', '1', '0', 'text (0x1)', String(message), '6'],
+      ],
     );
+    // The Time column (HH:MM:SS.mmm, one day) reads as the rows do.
+    const times = frames.map((f) => f.time ?? '');
+    assert.deepEqual(times, times.slice().sort(), `times in row order: ${times.join(', ')}`);
     const keys = frames.map((f) => f.mask ?? '');
     for (const key of keys) assert.match(key, /^1 · [0-9a-f]{8}$/);
     assert.equal(new Set(keys).size, keys.length, `a key per frame: ${keys.join(', ')}`);

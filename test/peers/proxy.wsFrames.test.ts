@@ -34,10 +34,10 @@ describe('WebSocket proxy: both legs wire frames (python3-websockets upstream, w
 
     const out = framesResult(pair, sent.seq);
     assert.equal(out.available, true);
-    assert.deepEqual(out.frames.map(describeFrame).sort(), [
-      'client out 0 masked 5',
-      'client out 0 masked 5',
+    assert.deepEqual(out.frames.map(describeFrame), [
       'client out 1 masked 6',
+      'client out 0 masked 5',
+      'client out 0 masked 5',
       'upstream out 1 masked deflated',
     ]);
     assert.equal(out.total, 4);
@@ -50,5 +50,45 @@ describe('WebSocket proxy: both legs wire frames (python3-websockets upstream, w
 
     const back = framesResult(pair, echoed.seq);
     assert.deepEqual(back.frames.map(describeFrame), ['upstream in 1 plain deflated', 'client in 1 plain 16']);
+  });
+  it('lists both legs as one timeline in wire order: what the proxy received before what it forwarded', async (t) => {
+    if (!requirePeer(t, 'python3-websockets', pythonWebsocketsMissing())) return;
+    // No permessage-deflate upstream: the proxy writes the message upstream as soon as ws hands it over,
+    // inside the read that brought the client's last fragment.
+    const session = createWsProxy({ listen: '127.0.0.1:0', upstream: python!.url(''), perMessageDeflate: false });
+    sessions.push(session);
+    await session.start();
+    const c = createWebSocketConnection({ url: `ws://127.0.0.1:${session.address!.port}/echo`, perMessageDeflate: false });
+    clients.push(c);
+    await c.connect();
+    const pair = (await peerAt(session, 0)).connection as WsProxyConnection;
+    await waitForState(pair, 'open');
+
+    c.sendFragmented(new TextEncoder().encode('four parts, one timeline'), { binary: false, fragments: 4 });
+    await waitForEntry(c.log, 'the echo', (e) => e.direction === 'in' && e.kind === 'text');
+    const pairLog = entries(pair.log);
+    const sent = pairLog.find((e) => e.direction === 'out' && e.kind === 'text')!;
+    const echoed = pairLog.find((e) => e.direction === 'in' && e.kind === 'text')!;
+
+    // Client → server: the client leg's four frames arrived, then the proxy sent the message upstream.
+    const out = framesResult(pair, sent.seq);
+    assert.deepEqual(out.frames.map(describeFrame), [
+      'client out 1 masked 6',
+      'client out 0 masked 6',
+      'client out 0 masked 6',
+      'client out 0 masked 6',
+      'upstream out 1 masked 24',
+    ]);
+    // `#` is a frame's place in the message on its leg, whatever else crossed the connection before.
+    assert.deepEqual(out.frames.map((f) => f.position), [0, 1, 2, 3, 0]);
+    // The Time column reads as the rows do: never earlier than the row above.
+    const times = out.frames.map((f) => f.wallTime);
+    assert.deepEqual(times, times.slice().sort((a, b) => a - b), `times in row order: ${times.join(', ')}`);
+    // Server → client: the echo came in upstream, then went out to the client.
+    const back = framesResult(pair, echoed.seq);
+    assert.deepEqual(back.frames.map(describeFrame), ['upstream in 1 plain 24', 'client in 1 plain 24']);
+    assert.deepEqual(back.frames.map((f) => f.position), [0, 0]);
+    const backTimes = back.frames.map((f) => f.wallTime);
+    assert.ok(backTimes[0]! <= backTimes[1]!, `times in row order: ${backTimes.join(', ')}`);
   });
 });

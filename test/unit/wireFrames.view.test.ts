@@ -9,6 +9,7 @@ import { framesSummary, isCompressedFrame } from '../../webview/framesSummary';
 function frame(fields: Partial<WireFrameInfo>): WireFrameInfo {
   return {
     index: 0,
+    position: 0,
     direction: 1,
     fin: true,
     rsv1: false,

@@ -21,11 +21,21 @@ export class WireFrameTap implements IDisposable {
   private writes: IDisposable | undefined;
   /** Time of the chunk being parsed: every header parsed from one chunk gets it. */
   private now = 0;
+  /** When the chunk being read reached the socket's readers, before ws parsed it (see onArrival). */
+  private arrived = 0;
   private readonly readParser: WireFrameHeaderParser;
   private readonly writeParser: WireFrameHeaderParser;
+  /**
+   * Ahead of ws's own reader: ws handles a chunk's messages before the listeners after it run, and a proxy
+   * writes a message on to the other leg right there, so a read timed in onData would come after the
+   * write it caused.
+   */
+  private readonly onArrival = () => {
+    this.arrived = performance.now();
+  };
   private readonly onData = (chunk: unknown) => {
     const bytes = chunkBytes(chunk, undefined);
-    if (bytes) this.feed(this.readParser, bytes);
+    if (bytes) this.feed(this.readParser, bytes, this.arrived);
   };
 
   constructor(
@@ -60,14 +70,15 @@ export class WireFrameTap implements IDisposable {
     this.socket = socket;
     this.writes = tapWrites(socket, (bytes, written) => {
       // Bytes handed to a socket that can no longer send never reach the wire.
-      if (!written.destroyed && !written.writableEnded) this.feed(this.writeParser, bytes);
+      if (!written.destroyed && !written.writableEnded) this.feed(this.writeParser, bytes, performance.now());
     });
+    socket.prependListener('data', this.onArrival);
     socket.on('data', this.onData);
   }
 
-  private feed(parser: WireFrameHeaderParser, bytes: Uint8Array): void {
+  private feed(parser: WireFrameHeaderParser, bytes: Uint8Array, now: number): void {
     try {
-      this.now = performance.now();
+      this.now = now;
       parser.push(bytes);
     } catch (e) {
       // The tap watches; it must never break the socket it watches.
@@ -79,6 +90,7 @@ export class WireFrameTap implements IDisposable {
     const socket = this.socket;
     if (!socket) return;
     this.socket = undefined;
+    socket.off('data', this.onArrival);
     socket.off('data', this.onData);
     this.writes?.dispose();
     this.writes = undefined;
