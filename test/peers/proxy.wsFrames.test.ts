@@ -52,16 +52,13 @@ describe('WebSocket proxy: both legs wire frames (python3-websockets upstream, w
     assert.deepEqual(back.frames.map(describeFrame), ['upstream in 1 plain deflated', 'client in 1 plain 16']);
   });
   it('lists both legs as one timeline in wire order: what the proxy received before what it forwarded', async (t) => {
-    if (!requirePeer(t, 'python3-websockets', pythonWebsocketsMissing())) return;
+    if (!needsPython(t)) return;
     // No permessage-deflate upstream: the proxy writes the message upstream as soon as ws hands it over,
     // inside the read that brought the client's last fragment.
-    const session = createWsProxy({ listen: '127.0.0.1:0', upstream: python!.url(''), perMessageDeflate: false });
-    sessions.push(session);
-    await session.start();
-    const c = createWebSocketConnection({ url: `ws://127.0.0.1:${session.address!.port}/echo`, perMessageDeflate: false });
-    clients.push(c);
+    const session = await proxyTo(python().url(''), { perMessageDeflate: false });
+    const c = clientOf(session, '/echo', { perMessageDeflate: false });
     await c.connect();
-    const pair = (await peerAt(session, 0)).connection as WsProxyConnection;
+    const pair = await pairOf(session);
     await waitForState(pair, 'open');
 
     c.sendFragmented(new TextEncoder().encode('four parts, one timeline'), { binary: false, fragments: 4 });
