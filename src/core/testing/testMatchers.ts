@@ -122,9 +122,12 @@ function valueText(v: unknown): string {
 
 /**
  * Checks every matcher (variables already filled in) against one message of the right direction and
- * kind; undefined when all hold. Throws PatternDeadlineError when a regex is stopped.
+ * kind; undefined when all hold. The checks that may run a regex on the pattern worker (`jsonPath`,
+ * `regex`, `field`) make the answer a promise; without them it is given at once, so an expect of text
+ * or JSON decides a message without a turn of the microtask queue. Throws (or rejects with)
+ * PatternDeadlineError when a regex is stopped.
  */
-export async function mismatch(m: TestMessage, matchers: MessageMatchers, context: MatchContext): Promise<Mismatch | undefined> {
+export function mismatch(m: TestMessage, matchers: MessageMatchers, context: MatchContext): Mismatch | undefined | Promise<Mismatch | undefined> {
   const needsText = matchers.text !== undefined || matchers.contains !== undefined || matchers.regex !== undefined;
   const text = needsText || matchers.json !== undefined || matchers.jsonPath !== undefined ? decoder.decode(m.payload) : '';
   if (matchers.text !== undefined && text !== matchers.text) {
@@ -155,6 +158,12 @@ export async function mismatch(m: TestMessage, matchers: MessageMatchers, contex
   if (matchers.json !== undefined && !jsonSubset(matchers.json, json)) {
     return { why: 'the JSON does not hold the expected fields', expected: pretty(matchers.json), actual: pretty(json) };
   }
+  if (matchers.jsonPath === undefined && matchers.regex === undefined && matchers.field === undefined) return undefined;
+  return laterMismatch(m, matchers, context, text, json);
+}
+
+/** The checks of mismatch() that may wait for the pattern worker, in their order, after the others held. */
+async function laterMismatch(m: TestMessage, matchers: MessageMatchers, context: MatchContext, text: string, json: unknown): Promise<Mismatch | undefined> {
   for (const check of jsonPathsOf(matchers)) {
     const wrong = await jsonPathMismatch(json, check, context);
     if (wrong) return wrong;
