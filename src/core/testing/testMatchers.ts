@@ -49,6 +49,34 @@ export async function boundedMatch(patterns: PatternRunner, regex: string, text:
   return new RegExp(parts.body, parts.flags).exec(text) ?? undefined;
 }
 
+/**
+ * The UTF-8 bytes of the texts expects look for, encoded once per text (a repeat asks for the same ones
+ * every round). Null for a text those bytes do not decode back to (a lone surrogate, a leading BOM,
+ * which the decoder drops), or too long to keep: such a text is compared decoded.
+ */
+const encodedTexts = new Map<string, Uint8Array | null>();
+const MAX_ENCODED_TEXTS = 256;
+const MAX_ENCODED_TEXT_LENGTH = 4096;
+
+function textBytes(text: string): Uint8Array | null {
+  let bytes = encodedTexts.get(text);
+  if (bytes === undefined) {
+    if (text.length > MAX_ENCODED_TEXT_LENGTH) return null;
+    if (encodedTexts.size >= MAX_ENCODED_TEXTS) encodedTexts.clear();
+    const encoded = encoder.encode(text);
+    bytes = decoder.decode(encoded) === text ? encoded : null;
+    encodedTexts.set(text, bytes);
+  }
+  return bytes;
+}
+
+/** Whether `a` holds exactly the bytes `b` (false when there is no `b`). */
+function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
+  if (b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** A payload as a person reads it in a failure: its text, or hex when it is not text. */
 export function describePayload(m: TestMessage): string {
   if (m.kind === Kind.Binary) return `hex ${toHex(m.payload, ' ')}`;
@@ -129,7 +157,13 @@ function valueText(v: unknown): string {
  */
 export function mismatch(m: TestMessage, matchers: MessageMatchers, context: MatchContext): Mismatch | undefined | Promise<Mismatch | undefined> {
   const needsText = matchers.text !== undefined || matchers.contains !== undefined || matchers.regex !== undefined;
-  const text = needsText || matchers.json !== undefined || matchers.jsonPath !== undefined ? decoder.decode(m.payload) : '';
+  // A payload whose bytes are the expected text's is that text: no decoding (a call into C++ per message).
+  const text =
+    matchers.text !== undefined && sameBytes(m.payload, textBytes(matchers.text))
+      ? matchers.text
+      : needsText || matchers.json !== undefined || matchers.jsonPath !== undefined
+        ? decoder.decode(m.payload)
+        : '';
   if (matchers.text !== undefined && text !== matchers.text) {
     return { why: 'the text differs', expected: matchers.text, actual: describePayload(m) };
   }

@@ -18,6 +18,10 @@ export interface TestMessage {
 /** Most payload bytes kept; beyond it the oldest messages are let go (a step never looks that far back). */
 const MAX_KEPT_BYTES = 64 * 1024 * 1024;
 
+/** Size of a slab of copied payloads, and the largest payload copied into one (larger ones get their own). */
+const POOL_BYTES = 64 * 1024;
+const POOL_MAX_COPY = 4 * 1024;
+
 /** A step waiting for a message past `index`, until `deadline` (performance.now()). */
 interface Waiter {
   readonly index: number;
@@ -33,6 +37,9 @@ export class TestMessages extends Disposable {
   /** Index in the whole sequence of items[0]. */
   private base = 0;
   private keptBytes = 0;
+  /** The slab small payloads are copied into (see copy()), and how much of it is taken. */
+  private pool = new Uint8Array(0);
+  private poolUsed = 0;
   private waiters: Waiter[] = [];
   /**
    * One timer serves every wait's deadline: armed for the earliest, and left running when a message ends
@@ -117,7 +124,7 @@ export class TestMessages extends Disposable {
     const end = direction === Direction.Meta && (kind === Kind.Closed || kind === Kind.Error);
     if (!wire && !end) return;
     // Copied: the log's bytes may be reused once this listener returns.
-    const payload = entry.payload.slice();
+    const payload = this.copy(entry.payload);
     this.items.push({ seq, direction, kind, code: entry.code, payload });
     this.keptBytes += payload.length;
     while (this.keptBytes > MAX_KEPT_BYTES && this.items.length > 1) {
@@ -126,6 +133,24 @@ export class TestMessages extends Disposable {
     }
     if (end) this.ended = true;
     this.wake();
+  }
+
+  /**
+   * A copy of `bytes` that the messages keep. Small payloads are copied into a shared slab, as Buffer's
+   * pool does: an ArrayBuffer of its own per message (slice()) costs an allocation outside the JS heap
+   * and work for the GC, on every message of a ping-pong.
+   */
+  private copy(bytes: Uint8Array): Uint8Array {
+    const n = bytes.length;
+    if (n > POOL_MAX_COPY) return bytes.slice();
+    if (this.pool.length - this.poolUsed < n) {
+      this.pool = new Uint8Array(POOL_BYTES);
+      this.poolUsed = 0;
+    }
+    const start = this.poolUsed;
+    this.pool.set(bytes, start);
+    this.poolUsed = start + n;
+    return this.pool.subarray(start, start + n);
   }
 
   private wake(): void {
