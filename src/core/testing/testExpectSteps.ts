@@ -4,16 +4,21 @@
 import { Direction } from '../../../shared/logModel';
 import { parseFieldPath, readField } from '../timing/jsonFieldPath';
 import type { MessageMatchers } from './testFormat';
-import { boundedMatch, describeMatchers, describeMessage, describePayload, isCandidate, mismatch, PatternDeadlineError } from './testMatchers';
+import { boundedMatch, describeMatchers, describeMessage, describePayload, isCandidate, mismatch, PatternDeadlineError, type Mismatch } from './testMatchers';
 import type { TestMessage } from './testMessages';
 import { StepFailure, type StepRun } from './testStep';
 
 const textDecoder = new TextDecoder();
 
-/** What is wrong with `m` for `matchers`; a regex stopped at its deadline fails the step. */
-async function mismatchOrFail(run: StepRun, m: TestMessage, matchers: MessageMatchers) {
+/** What is wrong with `m` for `matchers` (at once when no check waits for the pattern worker); a regex stopped at its deadline fails the step. */
+function mismatchOrFail(run: StepRun, m: TestMessage, matchers: MessageMatchers): Mismatch | undefined | Promise<Mismatch | undefined> {
+  const wrong = mismatch(m, matchers, run.match);
+  return wrong instanceof Promise ? failOnDeadline(wrong, m, matchers) : wrong;
+}
+
+async function failOnDeadline(wrong: Promise<Mismatch | undefined>, m: TestMessage, matchers: MessageMatchers): Promise<Mismatch | undefined> {
   try {
-    return await mismatch(m, matchers, run.match);
+    return await wrong;
   } catch (e) {
     if (e instanceof PatternDeadlineError) throw new StepFailure(`Message ${describeMessage(m)}: ${e.message}`, describeMatchers(matchers), describePayload(m), m.seq);
     throw e;
@@ -31,7 +36,8 @@ export async function expect(run: StepRun, matchers: MessageMatchers, within: nu
     for (; i < messages.end; i++) {
       const m = messages.at(i);
       if (!m || !isCandidate(m, matchers)) continue;
-      const wrong = await mismatchOrFail(run, m, matchers);
+      const checked = mismatchOrFail(run, m, matchers);
+      const wrong = checked instanceof Promise ? await checked : checked;
       if (!wrong) {
         run.cursor[direction] = i + 1;
         run.lastMatched = m;
@@ -66,7 +72,8 @@ export async function expectNone(run: StepRun, matchers: MessageMatchers, within
     for (; i < messages.end; i++) {
       const m = messages.at(i);
       if (!m || !isCandidate(m, matchers)) continue;
-      const wrong = await mismatchOrFail(run, m, matchers);
+      const checked = mismatchOrFail(run, m, matchers);
+      const wrong = checked instanceof Promise ? await checked : checked;
       if (!wrong) throw new StepFailure(`Expected no matching message within ${within} ms, but ${describeMessage(m)} matches`, '(no such message)', describePayload(m), m.seq);
     }
     const left = deadline - performance.now();

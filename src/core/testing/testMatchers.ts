@@ -49,6 +49,34 @@ export async function boundedMatch(patterns: PatternRunner, regex: string, text:
   return new RegExp(parts.body, parts.flags).exec(text) ?? undefined;
 }
 
+/**
+ * The UTF-8 bytes of the texts expects look for, encoded once per text (a repeat asks for the same ones
+ * every round). Null for a text those bytes do not decode back to (a lone surrogate, a leading BOM,
+ * which the decoder drops), or too long to keep: such a text is compared decoded.
+ */
+const encodedTexts = new Map<string, Uint8Array | null>();
+const MAX_ENCODED_TEXTS = 256;
+const MAX_ENCODED_TEXT_LENGTH = 4096;
+
+function textBytes(text: string): Uint8Array | null {
+  let bytes = encodedTexts.get(text);
+  if (bytes === undefined) {
+    if (text.length > MAX_ENCODED_TEXT_LENGTH) return null;
+    if (encodedTexts.size >= MAX_ENCODED_TEXTS) encodedTexts.clear();
+    const encoded = encoder.encode(text);
+    bytes = decoder.decode(encoded) === text ? encoded : null;
+    encodedTexts.set(text, bytes);
+  }
+  return bytes;
+}
+
+/** Whether `a` holds exactly the bytes `b` (false when there is no `b`). */
+function sameBytes(a: Uint8Array, b: Uint8Array | null): boolean {
+  if (b === null || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** A payload as a person reads it in a failure: its text, or hex when it is not text. */
 export function describePayload(m: TestMessage): string {
   if (m.kind === Kind.Binary) return `hex ${toHex(m.payload, ' ')}`;
@@ -122,11 +150,20 @@ function valueText(v: unknown): string {
 
 /**
  * Checks every matcher (variables already filled in) against one message of the right direction and
- * kind; undefined when all hold. Throws PatternDeadlineError when a regex is stopped.
+ * kind; undefined when all hold. The checks that may run a regex on the pattern worker (`jsonPath`,
+ * `regex`, `field`) make the answer a promise; without them it is given at once, so an expect of text
+ * or JSON decides a message without a turn of the microtask queue. Throws (or rejects with)
+ * PatternDeadlineError when a regex is stopped.
  */
-export async function mismatch(m: TestMessage, matchers: MessageMatchers, context: MatchContext): Promise<Mismatch | undefined> {
+export function mismatch(m: TestMessage, matchers: MessageMatchers, context: MatchContext): Mismatch | undefined | Promise<Mismatch | undefined> {
   const needsText = matchers.text !== undefined || matchers.contains !== undefined || matchers.regex !== undefined;
-  const text = needsText || matchers.json !== undefined || matchers.jsonPath !== undefined ? decoder.decode(m.payload) : '';
+  // A payload whose bytes are the expected text's is that text: no decoding (a call into C++ per message).
+  const text =
+    matchers.text !== undefined && sameBytes(m.payload, textBytes(matchers.text))
+      ? matchers.text
+      : needsText || matchers.json !== undefined || matchers.jsonPath !== undefined
+        ? decoder.decode(m.payload)
+        : '';
   if (matchers.text !== undefined && text !== matchers.text) {
     return { why: 'the text differs', expected: matchers.text, actual: describePayload(m) };
   }
@@ -155,6 +192,12 @@ export async function mismatch(m: TestMessage, matchers: MessageMatchers, contex
   if (matchers.json !== undefined && !jsonSubset(matchers.json, json)) {
     return { why: 'the JSON does not hold the expected fields', expected: pretty(matchers.json), actual: pretty(json) };
   }
+  if (matchers.jsonPath === undefined && matchers.regex === undefined && matchers.field === undefined) return undefined;
+  return laterMismatch(m, matchers, context, text, json);
+}
+
+/** The checks of mismatch() that may wait for the pattern worker, in their order, after the others held. */
+async function laterMismatch(m: TestMessage, matchers: MessageMatchers, context: MatchContext, text: string, json: unknown): Promise<Mismatch | undefined> {
   for (const check of jsonPathsOf(matchers)) {
     const wrong = await jsonPathMismatch(json, check, context);
     if (wrong) return wrong;

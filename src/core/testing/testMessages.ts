@@ -18,6 +18,17 @@ export interface TestMessage {
 /** Most payload bytes kept; beyond it the oldest messages are let go (a step never looks that far back). */
 const MAX_KEPT_BYTES = 64 * 1024 * 1024;
 
+/** Size of a slab of copied payloads, and the largest payload copied into one (larger ones get their own). */
+const POOL_BYTES = 64 * 1024;
+const POOL_MAX_COPY = 4 * 1024;
+
+/** A step waiting for a message past `index`, until `deadline` (performance.now()). */
+interface Waiter {
+  readonly index: number;
+  readonly deadline: number;
+  readonly resolve: (arrived: boolean) => void;
+}
+
 const WIRE = new Set<number>([Kind.Text, Kind.Binary, Kind.Ping, Kind.Pong, Kind.Close, Kind.Data]);
 
 /** The wire messages and end events of one log, copied as they come. */
@@ -26,7 +37,19 @@ export class TestMessages extends Disposable {
   /** Index in the whole sequence of items[0]. */
   private base = 0;
   private keptBytes = 0;
-  private waiters: Array<() => void> = [];
+  /** The slab small payloads are copied into (see copy()), and how much of it is taken. */
+  private pool = new Uint8Array(0);
+  private poolUsed = 0;
+  private waiters: Waiter[] = [];
+  /**
+   * One timer serves every wait's deadline: armed for the earliest, and left running when a message ends
+   * the wait first (what almost always happens). A timer per wait, each for a slightly different
+   * fractional delay, cost Node a timer list of its own per expect: a few µs of every round trip.
+   */
+  private timer: NodeJS.Timeout | undefined;
+  /** When `timer` fires (performance.now()); Infinity when none is armed. */
+  private timerAt = Infinity;
+  private readonly onTimer = (): void => this.expire();
   /** Set once the connection has ended (a Closed or Error event was logged). */
   ended = false;
 
@@ -34,7 +57,13 @@ export class TestMessages extends Disposable {
     super();
     for (let s = log.firstSeq; s < log.nextSeq; s++) this.take(log, s);
     this.register(log.onDidAppend((seq) => this.take(log, seq)));
-    this.register(toDisposable(() => this.wake()));
+    this.register(
+      toDisposable(() => {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+        this.wake();
+      }),
+    );
   }
 
   /** Index one past the last message so far. */
@@ -52,28 +81,51 @@ export class TestMessages extends Disposable {
     if (this.end > index) return Promise.resolve(true);
     if (this.isDisposed) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== wake);
-        resolve(false);
-      }, Math.max(0, ms));
-      const wake = () => {
-        clearTimeout(timer);
-        resolve(this.end > index);
-      };
-      this.waiters.push(wake);
+      const deadline = performance.now() + Math.max(0, ms);
+      this.waiters.push({ index, deadline, resolve });
+      this.arm(deadline);
     });
   }
 
+  /** Makes the shared timer fire no later than `deadline`. */
+  private arm(deadline: number): void {
+    if (this.timer !== undefined && this.timerAt <= deadline) return;
+    clearTimeout(this.timer);
+    this.timerAt = deadline;
+    this.timer = setTimeout(this.onTimer, Math.max(0, deadline - performance.now()));
+  }
+
+  /** The timer fired: ends the waits whose deadline has passed, and re-arms for the earliest left. */
+  private expire(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    // libuv's clock is read once per loop turn, so a timer may fire up to a millisecond before
+    // performance.now() reaches its deadline: that counts as reached, as a per-wait timer would have.
+    const now = performance.now() + 1;
+    const left: Waiter[] = [];
+    let earliest = Infinity;
+    for (const w of this.waiters) {
+      if (w.deadline <= now) w.resolve(false);
+      else {
+        left.push(w);
+        earliest = Math.min(earliest, w.deadline);
+      }
+    }
+    this.waiters = left;
+    if (left.length > 0) this.arm(earliest);
+  }
+
   private take(log: EntryLog, seq: number): void {
-    const direction = log.direction(seq);
-    const kind = log.kind(seq);
-    if (direction === undefined || kind === undefined) return;
+    // One lookup of the entry (each column read looks its segment up again).
+    const entry = log.get(seq);
+    if (entry === undefined) return;
+    const { direction, kind } = entry;
     const wire = direction !== Direction.Meta && WIRE.has(kind);
     const end = direction === Direction.Meta && (kind === Kind.Closed || kind === Kind.Error);
     if (!wire && !end) return;
     // Copied: the log's bytes may be reused once this listener returns.
-    const payload = log.payload(seq)!.slice();
-    this.items.push({ seq, direction, kind, code: log.code(seq), payload });
+    const payload = this.copy(entry.payload);
+    this.items.push({ seq, direction, kind, code: entry.code, payload });
     this.keptBytes += payload.length;
     while (this.keptBytes > MAX_KEPT_BYTES && this.items.length > 1) {
       this.keptBytes -= this.items.shift()!.payload.length;
@@ -83,9 +135,28 @@ export class TestMessages extends Disposable {
     this.wake();
   }
 
+  /**
+   * A copy of `bytes` that the messages keep. Small payloads are copied into a shared slab, as Buffer's
+   * pool does: an ArrayBuffer of its own per message (slice()) costs an allocation outside the JS heap
+   * and work for the GC, on every message of a ping-pong.
+   */
+  private copy(bytes: Uint8Array): Uint8Array {
+    const n = bytes.length;
+    if (n > POOL_MAX_COPY) return bytes.slice();
+    if (this.pool.length - this.poolUsed < n) {
+      this.pool = new Uint8Array(POOL_BYTES);
+      this.poolUsed = 0;
+    }
+    const start = this.poolUsed;
+    this.pool.set(bytes, start);
+    this.poolUsed = start + n;
+    return this.pool.subarray(start, start + n);
+  }
+
   private wake(): void {
+    if (this.waiters.length === 0) return;
     const waiters = this.waiters;
     this.waiters = [];
-    for (const w of waiters) w();
+    for (const w of waiters) w.resolve(this.end > w.index);
   }
 }

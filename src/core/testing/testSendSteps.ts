@@ -43,6 +43,13 @@ export async function sendLayerForm(run: StepRun, form: LayerSendForm, where: st
 /** Sends a body on the open connection; a WebSocket sends text bodies as text messages. */
 export function sendBody(run: StepRun, body: SendBody, where: string): void {
   const c = run.openConnection();
+  if (c.kind === 'ws' && 'text' in body && body.escapes !== true) {
+    // Plain text goes as it is: its UTF-8 bytes decoded again would be the same text.
+    const text = run.variables.fill(body.text, where);
+    if (c.state !== 'open') throw new StepFailure(`Cannot send: the connection is ${c.state}`);
+    c.sendText(text);
+    return;
+  }
   const { bytes, text } = bytesOf(run, body, where);
   if (c.state !== 'open') throw new StepFailure(`Cannot send: the connection is ${c.state}`);
   if (c.kind === 'ws' && text) c.sendText(textDecoder.decode(bytes));

@@ -47,6 +47,18 @@ export function placeholdersOf(text: string, where: string): Placeholder[] {
   return out;
 }
 
+/** Whether a JSON value has a `${` in any string value of it, that is, whether filling could change it. */
+function hasPlaceholder(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('${');
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) {
+    for (const v of value) if (hasPlaceholder(v)) return true;
+    return false;
+  }
+  for (const k in value) if (Object.hasOwn(value, k) && hasPlaceholder((value as Record<string, unknown>)[k])) return true;
+  return false;
+}
+
 /** The name of the environment variable the CLI reads `${secret:ID}` from: SOCKET_INSPECTOR_SECRET_<ID>, ID upper-cased, `-` as `_`. */
 export function secretEnvName(id: string): string {
   return `SOCKET_INSPECTOR_SECRET_${id.toUpperCase().replace(/-/g, '_')}`;
@@ -130,8 +142,10 @@ export class Variables {
     });
   }
 
-  /** A JSON value with every string in it filled in. */
+  /** A JSON value with every string in it filled in; the value itself (not a copy) when it has no placeholder. */
   fillJson<T>(value: T, where: string): T {
+    // Most steps have no placeholder, and a step runs once per round of a repeat: no copy for them.
+    if (!hasPlaceholder(value)) return value;
     if (typeof value === 'string') return this.fill(value, where) as T;
     if (Array.isArray(value)) return value.map((v) => this.fillJson(v, where)) as T;
     if (typeof value === 'object' && value !== null) {
