@@ -3,7 +3,7 @@
 // hooks of docs/testing.md: the peer list, switching between peers, broadcasting, auto-reply rules.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { createWsListener } from '../../src/core/listen/wsListener';
 import { createServerConnection, type ServerConnection } from '../../src/core/connection/serverConnection';
@@ -60,6 +60,16 @@ function isTicked(page: Page, testId: string): Promise<boolean> {
 /** The labels of the peer selector's options, in order. */
 function peerOptions(page: Page): Promise<string[]> {
   return page.$$eval('[data-testid=peer-select] vscode-option', (els) => els.map((el) => el.textContent ?? ''));
+}
+
+/** Opens the Auto-replies panel, adds a rule and types its match and reply text; the rule's locator. */
+async function addRule(page: Page, match: string, reply: string): Promise<Locator> {
+  await page.locator('[data-testid=auto-replies-toggle]').click();
+  await page.locator('[data-testid=auto-reply-add]').click();
+  const rule = page.locator('[data-testid=auto-reply-rule]').first();
+  await rule.locator('[data-testid=auto-reply-match] input').fill(match);
+  await rule.locator('[data-testid=auto-reply-input] input').fill(reply);
+  return rule;
 }
 
 describe('server panel (Chromium)', { skip }, () => {
@@ -217,11 +227,7 @@ describe('server panel (Chromium)', { skip }, () => {
     const live = await openListenPanel(suite);
     try {
       const { page } = live.panel;
-      await page.locator('[data-testid=auto-replies-toggle]').click();
-      await page.locator('[data-testid=auto-reply-add]').click();
-      const rule = page.locator('[data-testid=auto-reply-rule]').first();
-      await rule.locator('[data-testid=auto-reply-match] input').fill('/^ping$/');
-      await rule.locator('[data-testid=auto-reply-input] input').fill('pong');
+      const rule = await addRule(page, '/^ping$/', 'pong');
       await eventually(() => textOf(page, 'auto-reply-status'), (t) => t === '1 of 1 rule on', 'the rule on');
       // The editor sends each edit: the host has the whole rule once both fields arrived.
       await eventually(() => live.server.autoReplyRules[0], (r) => r?.match === '/^ping$/' && r.reply.input === 'pong', 'the rule on the host');
@@ -260,11 +266,7 @@ describe('server panel (Chromium)', { skip }, () => {
     const live = await openListenPanel(suite);
     try {
       const { page } = live.panel;
-      await page.locator('[data-testid=auto-replies-toggle]').click();
-      await page.locator('[data-testid=auto-reply-add]').click();
-      const rule = page.locator('[data-testid=auto-reply-rule]').first();
-      await rule.locator('[data-testid=auto-reply-match] input').fill('/^(\\w+\\s?)*$/');
-      await rule.locator('[data-testid=auto-reply-input] input').fill('matched');
+      const rule = await addRule(page, '/^(\\w+\\s?)*$/', 'matched');
       const c = await live.client('/');
       const peer = await peerNumber(live.server.server, 1);
       // "Add rule" applies a blank rule (any message) at once: wait until the host answers by this one.
