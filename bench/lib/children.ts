@@ -7,7 +7,7 @@ import * as esbuild from 'esbuild';
 import { ROOT } from '../../test/browser/harness/bundle';
 
 const OUT = join(ROOT, 'bench', '.build');
-const ENTRIES = { blaster: 'bench/ingest/blaster.ts', consumer: 'bench/ingest/consumer.ts', hostMemory: 'bench/memory/hostMemory.ts', summaries: 'bench/decode/summariesChild.ts', bridge: 'bench/bridge/bridgeChild.ts' } as const;
+const ENTRIES = { blaster: 'bench/ingest/blaster.ts', consumer: 'bench/ingest/consumer.ts', hostMemory: 'bench/memory/hostMemory.ts', summaries: 'bench/decode/summariesChild.ts', bridge: 'bench/bridge/bridgeChild.ts', runner: 'bench/runner/runnerChild.ts' } as const;
 let built = false;
 
 /** Bundles the child scripts into bench/.build (once per run). */
