@@ -135,10 +135,12 @@ describe('a big decoded message in pages (Chromium)', { skip }, () => {
       assert.equal(await last.getAttribute('data-offset'), String(lastNode.offset));
       assert.match(await textOf(page, 'decoded-node-info'), new RegExp(`at byte ${lastNode.offset} `));
       // Up and Home walk back through lines that came later.
+      // The tree draws on the next animation frame, which a loaded machine can delay past the read.
+      const selectedLine = () => page.locator('[data-testid=decoded-node][aria-selected=true]').getAttribute('data-line');
       await page.keyboard.press('ArrowUp');
-      assert.equal(await page.locator('[data-testid=decoded-node][aria-selected=true]').getAttribute('data-line'), String(total - 2));
+      await eventually(selectedLine, (l) => l === String(total - 2), 'ArrowUp selects the line before the last');
       await page.keyboard.press('Home');
-      assert.equal(await page.locator('[data-testid=decoded-node][aria-selected=true]').getAttribute('data-line'), '0');
+      await eventually(selectedLine, (l) => l === '0', 'Home selects the first line');
       assert.deepEqual(await cspViolations(page), []);
       assert.deepEqual(panel.problems, []);
     } finally {

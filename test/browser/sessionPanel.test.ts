@@ -122,13 +122,13 @@ describe('session panel (Chromium)', { skip: chromiumSkipReason() }, () => {
       await rowWithText(page, 'message 5').click();
       await page.locator('[data-testid=session-record-test]').click();
       await rowWithText(page, 'message 9').click({ modifiers: ['Shift'] });
-      assert.deepEqual(await selectedRows(page), [5, 6, 7, 8, 9]);
+      await eventually(() => selectedRows(page), (r) => r.join() === '5,6,7,8,9', 'rows 5,6,7,8,9 selected');
       await page.locator('[data-testid=session-record-test]').click();
       // Shift+arrow goes on extending; a plain click starts over.
       await page.locator('[data-testid=log-grid]').press('Shift+ArrowDown');
-      assert.deepEqual(await selectedRows(page), [5, 6, 7, 8, 9, 10]);
+      await eventually(() => selectedRows(page), (r) => r.join() === '5,6,7,8,9,10', 'rows 5,6,7,8,9,10 selected');
       await rowWithText(page, 'message 2').click();
-      assert.deepEqual(await selectedRows(page), [2]);
+      await eventually(() => selectedRows(page), (r) => r.join() === '2', 'rows 2 selected');
       await eventually(() => asked.length, (n) => n === 2, 'both commands to reach the extension');
       assert.deepEqual(asked, [
         ['recordTest', undefined],
