@@ -13,7 +13,7 @@ import { axeViolations, describeViolations } from './harness/axeCheck';
 import { chromiumSkipReason } from './harness/chromium';
 import { DecodeStandIn, type StandInDecoder } from './harness/decodeStandIn';
 import { openLivePanel, type LivePanel } from './harness/livePanel';
-import { panelLongTasks, recordedLongTasks, recordLongTasks } from './harness/longTasks';
+import { FREEZE_MS, panelLongTasks, recordedLongTasks, recordLongTasks } from './harness/longTasks';
 import { choose, cspViolations, textOf } from './harness/panelActions';
 import { loadTheme } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
@@ -330,7 +330,7 @@ describe('decoded messages in the panel (Chromium)', { skip }, () => {
     }
   });
 
-  it('opens a tree of 100,000 nodes without a long task over 50 ms, and scrolls to its end by keyboard', async () => {
+  it('opens a tree of 100,000 nodes without freezing the panel, and scrolls to its end by keyboard', async () => {
     const BIG = '42["big"]';
     // 1,000 maps of 99 fields under one array: 100,001 nodes, all open (each map is small enough).
     const big: DecodedMessage = {
@@ -372,7 +372,7 @@ describe('decoded messages in the panel (Chromium)', { skip }, () => {
       await page.waitForTimeout(300);
       const record = await recordedLongTasks(page);
       assert.equal(record.marks.length, 1, `the tree was put in the page once: ${record.what}`);
-      assert.deepEqual(panelLongTasks(record), [], `long tasks of the panel: ${record.what}`);
+      assert.deepEqual(panelLongTasks(record), [], `the panel froze (tasks over ${FREEZE_MS} ms): ${record.what}`);
       assert.deepEqual(live.panel.problems, []);
     } finally {
       await live.close();

