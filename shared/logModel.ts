@@ -52,12 +52,32 @@ export type KindName = (typeof KIND_NAMES)[number];
  */
 export const AUTO_REPLY_BIT = 0x40;
 
-/** Which auto-reply rule sent an entry, as the rule was when it sent it (the rules may change since). */
+/**
+ * What a mock (Serve as Mock) sent: its greeting, a reply recorded for the request it matched, or the
+ * fallback for a request that matched none.
+ */
+export type MockReplyKind = 'greeting' | 'reply' | 'fallback';
+
+export const MOCK_REPLY_KINDS: readonly MockReplyKind[] = ['greeting', 'reply', 'fallback'];
+
+/**
+ * Who sent an auto-reply: an auto-reply rule, as it was when it sent it (the rules may change since), or a
+ * mock answering from its recording (`mock` set).
+ */
 export interface AutoReplyOrigin {
-  /** The rule's place in the list, from 1; 0 when the log no longer knows which rule it was. */
+  /**
+   * The rule's place in the list, from 1; 0 when the log no longer knows which rule it was. A mock's
+   * reply: the seq of the recorded request it answers (in the recording); its greeting and fallback: 0.
+   */
   readonly rule: number;
-  /** The rule's match text (at most AUTO_REPLY_ORIGIN_CHARS characters). */
+  /** The rule's match text, or a mock's recorded request as text (at most AUTO_REPLY_ORIGIN_CHARS characters). */
   readonly match: string;
+  readonly mock?: MockReplyKind;
+}
+
+/** An origin's `match`: cut to AUTO_REPLY_ORIGIN_CHARS, with an ellipsis. */
+export function originMatchText(text: string): string {
+  return text.length > AUTO_REPLY_ORIGIN_CHARS ? `${text.slice(0, AUTO_REPLY_ORIGIN_CHARS - 1)}…` : text;
 }
 
 /** Longest match text an origin keeps; a longer one is cut, with an ellipsis. */

@@ -134,8 +134,14 @@ export function rowPreview(direction: number, kind: number, code: number, length
   return truncated && !text.endsWith('\u2026') ? text + '\u2026' : text;
 }
 
-/** Who sent an auto-reply, for the header: the rule's number and match text as they were when it sent it. */
+/**
+ * Who sent an auto-reply, for the header: the rule's number and match text as they were when it sent it,
+ * or what of its recording a mock sent.
+ */
 export function autoReplyText(origin: AutoReplyOrigin): string {
+  if (origin.mock === 'greeting') return t('mock greeting (recorded before the first request)');
+  if (origin.mock === 'fallback') return t('mock fallback (no recorded request matched)');
+  if (origin.mock === 'reply') return t('mock reply to recorded message #{0}: {1}', origin.rule, origin.match);
   if (origin.rule === 0) return t('auto-reply (its rule is no longer known)');
   return origin.match === '' ? t('auto-reply by rule {0} (any message)', origin.rule) : t('auto-reply by rule {0}: {1}', origin.rule, origin.match);
 }

@@ -25,7 +25,7 @@ export interface RowElements {
   previewShown: string;
   readonly badge: HTMLSpanElement;
   readonly badgeLabel: Text;
-  /** The mark of an auto-reply (sent by an auto-reply rule, not typed), put first in the preview while it is one. */
+  /** The mark of an auto-reply (sent by an auto-reply rule or a mock, not typed), put first in the preview while it is one. */
   readonly autoMark: HTMLSpanElement;
   /** What the row shows now: seq and whether it was drawn with data, to skip redundant updates. */
   seq: number;
@@ -58,7 +58,7 @@ export function createRow(n: number): RowElements {
   // The badge says the text is the layer's or codec's reading, not the bytes (with a word for screen readers).
   const badgeLabel = document.createTextNode('');
   const badge = h('span', { className: 'summary-badge' }, [badgeLabel, h('span', { className: 'sr-only', text: ': ' })]);
-  const autoMark = h('span', { className: 'auto-reply-mark', testId: 'auto-reply-mark', attrs: { title: t('Sent by an auto-reply rule') } }, [
+  const autoMark = h('span', { className: 'auto-reply-mark', testId: 'auto-reply-mark', attrs: { title: t('Sent automatically, by an auto-reply rule or a mock') } }, [
     icon('reply'),
     h('span', { className: 'sr-only', text: `${t('Auto-reply')}: ` }),
   ]);

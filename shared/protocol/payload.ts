@@ -12,7 +12,7 @@ export interface PayloadResult {
   /** True byte length; `payload` holds at most the requested limit. */
   readonly length: number;
   readonly payload: ArrayBuffer;
-  /** Set when an auto-reply rule sent the entry: which rule, as it was then (rule 0: no longer known). */
+  /** Set when the listener sent the entry by itself: which auto-reply rule, as it was then (rule 0: no longer known), or what of its recording a mock sent. */
   readonly autoReply?: AutoReplyOrigin;
 }
 

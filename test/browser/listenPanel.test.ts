@@ -246,7 +246,7 @@ describe('server panel (Chromium)', { skip }, () => {
       await typed.waitFor();
       const mark = reply.locator('[data-testid=auto-reply-mark]');
       assert.equal(await mark.isVisible(), true, 'the auto-reply row shows the mark');
-      assert.equal(await mark.getAttribute('title'), 'Sent by an auto-reply rule');
+      assert.equal(await mark.getAttribute('title'), 'Sent automatically, by an auto-reply rule or a mock');
       assert.equal(await typed.locator('[data-testid=auto-reply-mark]').count(), 0, 'the typed row has none');
       assert.equal(await rowWithText(page, 'ping').locator('[data-testid=auto-reply-mark]').count(), 0, 'the received row has none');
 

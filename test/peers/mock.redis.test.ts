@@ -13,7 +13,7 @@ import { createMockServer, mockScriptFromSession, type MockStrategy, type MockSe
 import type { Session } from '../../src/core/session/sessionFormat';
 import { parseTestSession, runTest } from '../../src/core/testing';
 import { eventually } from '../support/eventually';
-import { waitForEntry } from '../support/logReading';
+import { entries, waitForEntry } from '../support/logReading';
 import type { Peer } from '../support/nodePeers';
 import { accepts, startRedis } from '../support/processPeers';
 import { redisMissing, requirePeer } from '../support/requirePeer';
@@ -123,6 +123,16 @@ describe('serve as mock: redis-server recordings over TCP', () => {
     c.socket.write('SET fruit pear\r\n');
     await eventually(c.received, (x) => x.endsWith('+OK\r\n'), 'OK');
     assert.equal(c.received(), '+PONG\r\n$4\r\npear\r\n+OK\r\n', 'nothing was sent for GET apple');
+    // Each reply is marked as the mock's, naming the recorded request (as the framer cut it) it answers:
+    // GET's reply is two lines ($4, pear), sent one by one.
+    const log = mock.session.peers[0]!.connection.log;
+    const sent = entries(log).filter((e) => e.direction === 'out');
+    assert.deepEqual(sent.map((e) => [log.autoReplyOrigin(e.seq)?.mock, log.autoReplyOrigin(e.seq)?.match]), [
+      ['reply', '"PING"'],
+      ['reply', '"GET fruit"'],
+      ['reply', '"GET fruit"'],
+      ['reply', '"SET fruit pear"'],
+    ]);
   });
 
   it('in order: whatever a client sends gets the next recorded reply, until the recording ends', async (t) => {

@@ -147,6 +147,17 @@ describe('serve as mock: a python3-websockets recording', () => {
     assert.deepEqual(texts(c.events).slice(1), ['{"error":"not recorded"}', '{"error":"not recorded"}']);
     await unanswered(mock, 'the request has no field id); sent the fallback');
     await unanswered(mock, 'the request is not JSON, so it has no field id); sent the fallback');
+    // Every send of the mock is an auto-reply that names what of the recording it was; requests are not.
+    const log = mock.session.peers[0]!.connection.log;
+    const sent = entries(log).filter((e) => e.direction === 'out' && (e.kind === 'text' || e.kind === 'binary'));
+    const pear = mockScriptFromSession(recorded!).exchanges[1]!.request;
+    assert.deepEqual(sent.map((e) => log.autoReplyOrigin(e.seq)), [
+      { rule: 0, match: '', mock: 'greeting' },
+      { rule: pear.seq, match: JSON.stringify('{"id":2,"q":"pear"}'), mock: 'reply' },
+      { rule: 0, match: '', mock: 'fallback' },
+      { rule: 0, match: '', mock: 'fallback' },
+    ]);
+    assert.deepEqual(entries(log).filter((e) => log.isAutoReply(e.seq)).map((e) => e.seq), sent.map((e) => e.seq), 'only the mock\'s sends are marked');
   });
 
   it('refuses a session without a recorded log, saying so', () => {

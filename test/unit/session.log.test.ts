@@ -289,6 +289,28 @@ describe('auto-replies in a session file', () => {
     // Saved again, the file says the same.
     assert.deepEqual(sessionLogFromEntryLog(view).entries.map((e) => e.autoReply), [undefined, ping, undefined, ping]);
   });
+
+  it('keep what a mock sent (greeting, the reply to a recorded seq past the rules\' 100, fallback) apart from a rule\'s', () => {
+    const greeting = { rule: 0, match: '', mock: 'greeting' } as const;
+    const reply = { rule: 1234, match: '"ping"', mock: 'reply' } as const;
+    const fallback = { rule: 0, match: '', mock: 'fallback' } as const;
+    const rule = { rule: 1234 % 100, match: '"ping"' };
+    const log = new EntryLog();
+    log.autoReplying(greeting, () => log.append(Direction.Out, Kind.Text, utf8('hello')));
+    log.append(Direction.In, Kind.Text, utf8('ping'));
+    log.autoReplying(reply, () => log.append(Direction.Out, Kind.Text, utf8('pong')));
+    log.autoReplying(fallback, () => log.append(Direction.Out, Kind.Text, utf8('?')));
+    log.autoReplying(rule, () => log.append(Direction.Out, Kind.Text, utf8('by a rule')));
+    const origins = [greeting, undefined, reply, fallback, rule];
+    const { session, text } = throughFile(log);
+    assert.deepEqual(session.log!.entries.map((e) => e.autoReply), origins);
+    assert.ok(/"mock": ?"reply"/.test(text), text);
+    const view = new EntryLog();
+    fillEntryLog(view, session.log!);
+    assert.deepEqual([0, 1, 2, 3, 4].map((s) => view.autoReplyOrigin(s)), origins);
+    assert.equal(view.autoReplyRunCount, 4, 'each origin a run of its own');
+    assert.deepEqual(sessionLogFromEntryLog(view).entries.map((e) => e.autoReply), origins);
+  });
 });
 
 describe('replay', () => {

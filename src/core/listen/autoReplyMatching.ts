@@ -5,7 +5,7 @@
 // host's thread, since one can take exponential time; substrings may be, as they take linear time.
 // The rule type and its limits are in shared/autoReplyRules.ts, since the webview's editor checks them too.
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES, type AutoReplyRule } from '../../../shared/autoReplyRules';
-import { AUTO_REPLY_ORIGIN_CHARS, type AutoReplyOrigin } from '../../../shared/logModel';
+import { type AutoReplyOrigin, originMatchText } from '../../../shared/logModel';
 import type { ConnectionKind } from '../connection/connectionTypes';
 import { type Outgoing, prepareOutgoing } from '../connection/outgoingMessage';
 import type { PatternSource } from '../patterns/patternRunner';
@@ -35,8 +35,7 @@ export interface AutoReplyCompilation {
 
 /** The rule as its replies' log entries name it; a very long match text is cut. */
 function originOf(rule: AutoReplyRule, index: number): AutoReplyOrigin {
-  const match = rule.match.length > AUTO_REPLY_ORIGIN_CHARS ? `${rule.match.slice(0, AUTO_REPLY_ORIGIN_CHARS - 1)}…` : rule.match;
-  return { rule: index + 1, match };
+  return { rule: index + 1, match: originMatchText(rule.match) };
 }
 
 function patternOf(match: string): PatternSource | string {

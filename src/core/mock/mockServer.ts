@@ -2,7 +2,7 @@
 // client session. Every client gets the greeting, then each request it sends is matched against the
 // recorded ones (mockMatcher.ts) and answered with what the server answered then. A request nothing
 // matches gets the configured fallback, or no reply; either way the listener's log says why.
-import { Direction, Kind } from '../../../shared/logModel';
+import { type AutoReplyOrigin, Direction, Kind, originMatchText } from '../../../shared/logModel';
 import { Disposable, toDisposable, type IDisposable } from '../base/dispose';
 import { admitSend } from '../connection/sendBackpressure';
 import type { ServerPeer, ServerSession } from '../connection/serverTypes';
@@ -12,7 +12,7 @@ import { createTcpListener } from '../listen/tcpListener';
 import { createWsListener, type WsListenerOptions } from '../listen/wsListener';
 import { createFramerDecoder, type FramerDecoder } from '../framing/framerDecoder';
 import { describeStrategy, MockMatcher, preview, type MockStrategy } from './mockMatcher';
-import { REQUEST_DIRECTION, REQUEST_KINDS, type MockMessage, type MockScript } from './mockScript';
+import { REQUEST_DIRECTION, REQUEST_KINDS, type MockExchange, type MockMessage, type MockScript } from './mockScript';
 
 /** What a mock answers a request that matches nothing with (else nothing). */
 export interface MockFallback {
@@ -35,6 +35,10 @@ export class MockServer extends Disposable {
   readonly session: ServerSession;
   private readonly watched = new Map<number, IDisposable>();
   private readonly timers = new Set<NodeJS.Immediate>();
+  /** What its sends are marked with in a peer's log: one object each, so that each is one run of the log's. */
+  private readonly greetingOrigin: AutoReplyOrigin = { rule: 0, match: '', mock: 'greeting' };
+  private readonly fallbackOrigin: AutoReplyOrigin = { rule: 0, match: '', mock: 'fallback' };
+  private readonly replyOrigins = new Map<MockExchange, AutoReplyOrigin>();
 
   constructor(
     readonly script: MockScript,
@@ -109,7 +113,7 @@ export class MockServer extends Disposable {
       }),
     ];
     this.watched.set(peer.id, toDisposable(() => subscriptions.forEach((d) => d.dispose())));
-    if (this.script.greeting.length > 0) this.later(peer, this.script.greeting);
+    if (this.script.greeting.length > 0) this.later(peer, this.script.greeting, this.greetingOrigin);
   }
 
   private unwatch(id: number): void {
@@ -120,7 +124,7 @@ export class MockServer extends Disposable {
   private answer(peer: ServerPeer, matcher: MockMatcher, seq: number, request: Uint8Array): void {
     const m = matcher.match(request);
     if ('exchange' in m) {
-      this.later(peer, m.exchange.replies);
+      this.later(peer, m.exchange.replies, this.replyOrigin(m.exchange));
       return;
     }
     const fallback = this.options.fallback;
@@ -129,18 +133,30 @@ export class MockServer extends Disposable {
         fallback ? 'sent the fallback' : 'not answered'
       }`,
     );
-    if (fallback) this.later(peer, [{ ...fallback, seq: 0 }]);
+    if (fallback) this.later(peer, [{ ...fallback, seq: 0 }], this.fallbackOrigin);
   }
 
-  /** Sends after the append notification that asked for it, so the request is logged before its reply. */
-  private later(peer: ServerPeer, messages: readonly MockMessage[]): void {
+  private replyOrigin(exchange: MockExchange): AutoReplyOrigin {
+    let origin = this.replyOrigins.get(exchange);
+    if (!origin) {
+      origin = { rule: exchange.request.seq, match: originMatchText(preview(exchange.request.bytes)), mock: 'reply' };
+      this.replyOrigins.set(exchange, origin);
+    }
+    return origin;
+  }
+
+  /**
+   * Sends after the append notification that asked for it, so the request is logged before its reply;
+   * the peer's log marks the sends as auto-replies of `origin`.
+   */
+  private later(peer: ServerPeer, messages: readonly MockMessage[], origin: AutoReplyOrigin): void {
     const handle = setImmediate(() => {
       this.timers.delete(handle);
       for (const m of messages) {
         if (peer.connection.state !== 'open' || !admitSend(this.session, peer)) return;
         try {
-          if (m.text) peer.connection.sendText(new TextDecoder().decode(m.bytes));
-          else peer.connection.sendBytes(m.bytes);
+          const connection = peer.connection;
+          connection.log.autoReplying(origin, () => (m.text ? connection.sendText(new TextDecoder().decode(m.bytes)) : connection.sendBytes(m.bytes)));
         } catch (e) {
           this.note(`#${peer.id}: a recorded reply was not sent: ${(e as Error).message}`);
           return;

@@ -216,7 +216,7 @@ export const SESSION_FIELDS = {
   log: ['savedAt', 'dropped', 'entries'],
   dropped: ['entries', 'bytes'],
   entry: ['seq', 'time', 'mono', 'direction', 'kind', 'code', 'autoReply', 'text', 'base64'],
-  autoReply: ['rule', 'match'],
+  autoReply: ['rule', 'match', 'mock'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** A problem that does not stop the file from opening (an unknown field), with where it is. */

@@ -92,7 +92,7 @@ export function sessionLogEntry(
     kind: kindText,
   };
   if (code !== 0) entry.code = code;
-  if (autoReply) entry.autoReply = { rule: autoReply.rule, match: autoReply.match };
+  if (autoReply) entry.autoReply = { rule: autoReply.rule, match: autoReply.match, ...(autoReply.mock ? { mock: autoReply.mock } : {}) };
   let text = utf8Text(payload);
   if (text !== undefined && !TEXTUAL_KINDS.has(kindText) && BINARY_CONTROL.test(text)) text = undefined;
   if (text !== undefined && directionText === 'meta' && redact.length > 0) text = redactText(text, redact);
@@ -199,9 +199,9 @@ export function fillEntryLog(entryLog: EntryLog, log: SessionLog): void {
   // One origin object per rule of the file, so a rule's replies share one run in the log.
   const origins = new Map<string, AutoReplyOrigin>();
   const originOf = (a: AutoReplyOrigin): AutoReplyOrigin => {
-    const key = `${a.rule}\n${a.match}`;
+    const key = `${a.mock ?? ''}\n${a.rule}\n${a.match}`;
     let origin = origins.get(key);
-    if (!origin) origins.set(key, (origin = { rule: a.rule, match: a.match }));
+    if (!origin) origins.set(key, (origin = { rule: a.rule, match: a.match, ...(a.mock ? { mock: a.mock } : {}) }));
     return origin;
   };
   let runStart = 0;

@@ -1,7 +1,7 @@
 // The `log` part of the session validator: the log's header and every entry (seq order, times,
 // direction and kind, exactly one of a UTF-8 "text" or a strict "base64" payload).
 import { MAX_AUTO_REPLY_RULES } from '../../../shared/autoReplyRules';
-import { type AutoReplyOrigin, DIRECTION_NAMES, KIND_NAMES } from '../../../shared/logModel';
+import { type AutoReplyOrigin, DIRECTION_NAMES, KIND_NAMES, MOCK_REPLY_KINDS } from '../../../shared/logModel';
 import { bad, found, parseIsoTime, Reader } from './sessionFieldReader';
 import { META_KINDS, SESSION_FIELDS, type SessionLog, type SessionLogEntry, type SessionWarning } from './sessionFormat';
 
@@ -52,7 +52,10 @@ export function readLogEntry(v: unknown, path: string, previousSeq: number, warn
   if (r.has('autoReply')) {
     if (direction !== 'out') throw bad(r.at('autoReply'), 'is set, but only sent ("out") entries are auto-replies');
     const a = Reader.object(r.raw('autoReply'), r.at('autoReply'), AUTO_REPLY_FIELDS, warnings, 'an object { "rule", "match" }');
-    out.autoReply = a.keepExtras({ rule: a.integer('rule', 0, MAX_AUTO_REPLY_RULES, true), match: a.string('match', true) });
+    const mock = a.has('mock') ? a.oneOf('mock', MOCK_REPLY_KINDS) : undefined;
+    // A rule's place in a list of at most MAX_AUTO_REPLY_RULES; a mock's reply names a recorded seq.
+    const rule = a.integer('rule', 0, mock ? Number.MAX_SAFE_INTEGER : MAX_AUTO_REPLY_RULES, true);
+    out.autoReply = a.keepExtras({ rule, match: a.string('match', true), ...(mock ? { mock } : {}) });
   }
   if (r.has('text') === r.has('base64')) {
     throw bad(path, 'needs exactly one of "text" (a UTF-8 payload) and "base64" (any payload)');
