@@ -1,20 +1,14 @@
-// Rendering safety: every string that reaches the panel from the network or from a session file is shown
-// as text. A catalogue of XSS payloads goes through every path — text and binary payloads (Text, Hex and
-// JSON tabs, JSON keys included), handshake status lines, header names and values, refused-upgrade bodies,
-// close reasons, error messages, TLS certificate fields, the target URL, saved-message names and recorded
-// logs — and the page must show the characters, create no element from them, raise no dialog, run
-// nothing, and report no CSP violation. A control run proves the payloads do run when put in as HTML.
+// Rendering safety of live connection data: every string that reaches the panel from the network is shown
+// as text. A catalogue of XSS payloads goes through every live path — text and binary payloads (Text, Hex
+// and JSON tabs, JSON keys included), handshake status lines, header names and values, refused-upgrade
+// bodies, close reasons, error messages, TLS certificate fields, the target URL — and the page must show
+// the characters, create no element from them, raise no dialog, run nothing, and report no CSP violation.
+// A control run proves the payloads do run when put in as HTML. Session files: xssSessionFiles.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Dialog, Page } from 'playwright-core';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { splitControls } from '../../shared/codecs/controlEscapes';
-import { loadSessionFile, parseSession } from '../../src/core/session';
-import { renderSessionErrorHtml } from '../../src/vscode/sessionEditor/sessionErrorHtml';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
-import { RecordedConnection } from '../../src/core/session/recordedConnection';
 import { makeSelfSigned } from '../support/certificates';
 import { craftFrame, closePayload, startHostileServer, upgradeResponse, type HostileServer } from '../support/hostileServer';
 import { startWsServer } from '../support/nodePeers';
@@ -25,6 +19,7 @@ import { openLivePanel } from './harness/livePanel';
 import { cspViolations, previewPieces, textOf } from './harness/panelActions';
 import { openPanel, type OpenPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
+import { assertInert, detailTextOf, TALL, watchDialogs } from './harness/renderingSafety';
 
 /** One hostile string; `live` ones run when put into a page as HTML (checked by the control test). */
 interface Payload {
@@ -55,75 +50,6 @@ const PAYLOADS: readonly Payload[] = [
 ];
 
 const SHORT = PAYLOADS.filter((p) => p.text.length < 200 && !/[\u0000\u202E]/.test(p.text));
-
-/** What would show that a payload became markup or ran. */
-interface Inertness {
-  pwned: unknown;
-  handlers: string[];
-  dangerous: string[];
-  scripts: number;
-  styles: number;
-}
-
-/** The little of the DOM these checks read (the host tsconfig has no DOM types). */
-interface PageElement {
-  readonly tagName: string;
-  readonly outerHTML: string;
-  readonly attributes: ArrayLike<{ readonly name: string }>;
-}
-interface PageDocument {
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-  readonly scripts: { readonly length: number };
-}
-
-function inertness(page: Page): Promise<Inertness> {
-  return page.evaluate(() => {
-    const g = globalThis as unknown as { __pwned?: unknown; document: PageDocument };
-    const doc = g.document;
-    const all = Array.from(doc.querySelectorAll('*'));
-    return {
-      pwned: g.__pwned ?? null,
-      // No element anywhere carries an inline event handler attribute.
-      handlers: all.filter((el) => Array.from(el.attributes).some((a) => a.name.toLowerCase().startsWith('on'))).map((el) => el.tagName),
-      // Nothing the panel never creates itself: media, frames, links, forms, base, meta, MathML.
-      dangerous: Array.from(doc.querySelectorAll('img, svg, iframe, object, embed, a, form, base, body meta, meta[http-equiv=refresh], math, mglyph, template, body *[href]')).map(
-        (el) => el.outerHTML.slice(0, 120),
-      ),
-      scripts: doc.scripts.length,
-      styles: doc.querySelectorAll('style').length,
-    };
-  });
-}
-
-/** Collects dialogs (and dismisses them, so a page is never stuck on one). */
-function watchDialogs(page: Page): string[] {
-  const dialogs: string[] = [];
-  page.on('dialog', (d: Dialog) => {
-    dialogs.push(`${d.type()}: ${d.message()}`);
-    void d.dismiss().catch(() => {});
-  });
-  return dialogs;
-}
-
-/** Nothing ran, nothing was created, nothing was blocked, nothing went wrong (a dialog is a problem too: panelPage.ts). */
-async function assertInert(panel: OpenPanel): Promise<void> {
-  const { page } = panel;
-  assert.deepEqual(await inertness(page), { pwned: null, handlers: [], dangerous: [], scripts: 1, styles: 1 });
-  assert.deepEqual(await cspViolations(page), []);
-  assert.deepEqual(panel.problems, []);
-}
-
-/** Selects the row of `seq` (it must be in view) and returns the detail pane's text view. */
-async function detailTextOf(page: Page, seq: number): Promise<string> {
-  await page.locator(`[data-testid=log-row][data-id="${seq}"]`).click();
-  await page.locator('[data-testid=detail-tab-text]').click();
-  await eventually(() => textOf(page, 'detail-summary'), (t) => t.startsWith(`#${seq} ·`), `entry #${seq} in the detail pane`);
-  // A long payload is filled a block a task (aria-busy until the last block is in).
-  await page.locator('[data-testid=detail-text]:not([aria-busy])').waitFor();
-  return textOf(page, 'detail-text');
-}
-
-const TALL = { width: 1400, height: 1600 };
 
 /** What the Text tab reads for `text`: control and invisible characters as their escapes (\n, \0, \u202E). */
 function inTextTab(text: string): string {
@@ -346,99 +272,6 @@ describe('rendering safety (Chromium)', { skip: chromiumSkipReason() }, () => {
       await panel.close();
       connection.dispose();
       await wss.close();
-    }
-  });
-
-  it('a session file: its URL, saved-message names and recorded log are text', async () => {
-    const url = 'ws://127.0.0.1:1/%3Cimg%20src=x%3E?q="><script>window.__pwned=60</script>';
-    const session = parseSession(
-      JSON.stringify({
-        version: 1,
-        connection: { type: 'websocket', url },
-        messages: [
-          { name: '<img src=x onerror=window.__pwned=61>', format: 'text', body: '<script>window.__pwned=62</script>' },
-          { name: '\u202Eexe.txt', format: 'json', body: '{"<svg onload=alert(63)>":1}' },
-        ],
-        log: {
-          savedAt: '2024-05-01T12:00:01.000Z',
-          entries: [
-            { seq: 0, time: '2024-05-01T12:00:00.000Z', mono: 0, direction: 'meta', kind: 'error', text: '<img src=x onerror=window.__pwned=64>' },
-            { seq: 1, time: '2024-05-01T12:00:00.001Z', mono: 1, direction: 'in', kind: 'text', text: '<iframe srcdoc="<script>parent.__pwned=65</script>">' },
-            { seq: 2, time: '2024-05-01T12:00:00.002Z', mono: 2, direction: 'in', kind: 'close', code: 4000, text: '<svg onload=window.__pwned=66>' },
-          ],
-        },
-      }),
-    );
-    const recorded = new RecordedConnection(session);
-    const panel = await openPanel(suite.browser, suite.server, recorded, { viewport: TALL });
-    try {
-      const { page } = panel;
-      const lists = panel.controller.composerLists;
-      for (const m of session.messages ?? []) lists.save(m.name ?? '', { format: m.format, input: m.body, escapes: false });
-      panel.controller.notifyComposerLists();
-      assert.equal(await textOf(page, 'connection-target'), url);
-      await eventually(
-        () => page.locator('[data-testid=composer-saved] vscode-option').allTextContents(),
-        (names) => names.includes('<img src=x onerror=window.__pwned=61> · Text') && names.includes('\\u202Eexe.txt · JSON'),
-        'the saved names as option text',
-      );
-      assert.equal(await detailTextOf(page, 0), '<img src=x onerror=window.__pwned=64>');
-      assert.equal(await detailTextOf(page, 1), '<iframe srcdoc="<script>parent.__pwned=65</script>">');
-      await page.locator('[data-testid=log-row][data-id="2"]').click();
-      await eventually(() => textOf(page, 'detail-close'), (t) => t.includes('<svg onload=window.__pwned=66>'), 'the recorded close reason');
-      // Choosing a saved message puts its body into the composer as text.
-      await page.locator('[data-testid=composer-saved]').click();
-      await page.locator('[data-testid=composer-saved]').getByRole('option', { name: '<img src=x onerror=window.__pwned=61> · Text' }).click();
-      await eventually(() => page.locator('[data-testid=composer-input] textarea').inputValue(), (v) => v === '<script>window.__pwned=62</script>', 'the saved body in the composer');
-      await assertInert(panel);
-    } finally {
-      await panel.close();
-      recorded.dispose();
-    }
-  });
-
-  it("a session file that cannot be opened: the error page shows the file's hostile name and values as text", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'si-xss-'));
-    const files: Array<[name: string, content: string]> = [
-      ['<img src=x onerror=alert(90)>.socket-session.json', '{"version":1,"connection":{"type":"tcp","host":"h","port":"<img src=x onerror=window.__pwned=91>"}}'],
-      ['version.socket-session.json', '{"version":"<script>window.__pwned=92</script>"}'],
-      ['type.socket-session.json', '{"version":1,"connection":{"type":"<svg onload=window.__pwned=93>"}}'],
-      ['header.socket-session.json', '{"version":1,"connection":{"type":"websocket","url":"ws://h/","headers":[{"name":"<b onmouseover=alert(94)>","value":"x"}]}}'],
-    ];
-    const context = await suite.browser.newContext();
-    try {
-      for (const [name, content] of files) {
-        const path = join(dir, name);
-        writeFileSync(path, content);
-        const message = await loadSessionFile(path).then(
-          () => assert.fail(`${name} opened`),
-          (e: Error) => e.message,
-        );
-        assert.match(message, /[<>]/, 'the message quotes the hostile text');
-        const page = await context.newPage();
-        const dialogs = watchDialogs(page);
-        const problems: string[] = [];
-        page.on('pageerror', (e) => problems.push(e.message));
-        await page.addInitScript({
-          content: `window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });
-            window.__siCspViolations = []; document.addEventListener('securitypolicyviolation', (e) => window.__siCspViolations.push(e.violatedDirective));`,
-        });
-        // Served as a document of its own (as VS Code does), so the CSP meta and the nonce apply as they would there.
-        const html = renderSessionErrorHtml({ cspSource: suite.server.origin, nonce: 'c2Vzc2lvbi1lcnJvci1ub25jZQ', message });
-        await page.route(`${suite.server.origin}/session-error`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
-        await page.goto(`${suite.server.origin}/session-error`);
-        assert.equal(await page.locator('[data-testid=session-error]').textContent(), message);
-        await page.locator('[data-testid=reopen-as-text]').click();
-        assert.deepEqual(await page.evaluate(() => (globalThis as unknown as { __posted: unknown[] }).__posted), [{ type: 'reopenAsText' }]);
-        assert.deepEqual(await inertness(page), { pwned: null, handlers: [], dangerous: [], scripts: 1, styles: 1 });
-        assert.deepEqual(await cspViolations(page), []);
-        assert.deepEqual(dialogs, []);
-        assert.deepEqual(problems, []);
-        await page.close();
-      }
-    } finally {
-      await context.close();
-      rmSync(dir, { recursive: true, force: true });
     }
   });
 
