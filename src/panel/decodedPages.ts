@@ -5,13 +5,14 @@
 import type { DecodedMessage, DecodedNode } from '../../shared/decode/decoded';
 import { CHILD_PAGE_NODES, FIRST_PAGE_NODES, nodeAt, pageChildren, pageRoot } from '../../shared/decode/treePaging';
 import { RequestError } from '../../shared/messageHandler';
+import { RecentlyUsed } from '../core/base/recentlyUsed';
 
 /** Paged messages kept per panel. */
 const KEPT_TREES = 4;
 
 /** A panel's paged decoded messages. */
 export class DecodedPages {
-  private readonly trees = new Map<number, DecodedMessage>();
+  private readonly trees = new RecentlyUsed<number, DecodedMessage>(KEPT_TREES);
   private nextId = 1;
 
   /** The message with its trees' first screens, and the number naming it (undefined when nothing was left out). */
@@ -22,14 +23,14 @@ export class DecodedPages {
     if (tree === decoded.tree && innerTree === decoded.inner?.tree) return { decoded };
     const paged: DecodedMessage = { ...decoded, tree, ...(decoded.inner ? { inner: { ...decoded.inner, tree: innerTree! } } : {}) };
     const id = this.nextId++;
-    this.trees.set(id, decoded);
-    if (this.trees.size > KEPT_TREES) this.trees.delete(this.trees.keys().next().value!);
+    this.trees.add(id, decoded);
     return { decoded: paged, tree: id };
   }
 
   /** The next children of the node at `path` of a paged message, from `from`; throws a RequestError when it is not kept or has no such node. */
   children(tree: number, section: number, path: readonly number[], from: number, auto: boolean): DecodedNode[] {
-    const decoded = this.trees.get(tree);
+    // Paging a message's children leaves its place: the most recently paged are those shown last.
+    const decoded = this.trees.peek(tree);
     if (!decoded) throw new RequestError({ message: 'This decoded message is no longer kept: select its entry again.', code: 'NOT_FOUND' });
     const root = section === 0 ? decoded.tree : decoded.inner?.tree;
     const node = root && nodeAt(root, path);

@@ -8,22 +8,26 @@
 import type { TextRowsResult } from '../../shared/protocol';
 import { indexTextRows, type TextRowIndex } from '../../shared/codecs/textRows';
 import type { IDisposable } from '../core/base/dispose';
+import { RecentlyUsed } from '../core/base/recentlyUsed';
 import type { EntryLog } from '../core/log/entryLog';
 
 /** Row indexes kept per panel. */
 const KEPT_INDEXES = 4;
 
-interface Kept {
+/** An entry of a log. */
+interface Key {
   readonly log: EntryLog;
   readonly seq: number;
+}
+
+interface Kept {
   readonly index: TextRowIndex;
   readonly total: number;
 }
 
 /** A panel's kept row indexes; `build` indexes a payload (indexTextRows; a test counts its calls). */
 export class TextRowIndexes implements IDisposable {
-  /** Least recently asked for first. */
-  private kept: Kept[] = [];
+  private readonly kept = new RecentlyUsed<Key, Kept>(KEPT_INDEXES, (a, b) => a.log === b.log && a.seq === b.seq);
   /** A clear subscription per log with a kept index. */
   private readonly clears = new Map<EntryLog, IDisposable>();
 
@@ -31,20 +35,19 @@ export class TextRowIndexes implements IDisposable {
 
   /** How many indexes are kept. */
   get size(): number {
-    return this.kept.length;
+    return this.kept.size;
   }
 
   /** The row index of entry `seq` of `log`, whose payload is `payload` (a view read just now, not kept). */
   rows(log: EntryLog, seq: number, payload: Uint8Array): TextRowsResult {
-    this.keepOnly((k) => k.log.has(k.seq));
-    let kept = this.kept.find((k) => k.log === log && k.seq === seq);
-    if (kept) this.kept = [...this.kept.filter((k) => k !== kept), kept];
-    else {
-      kept = { log, seq, index: this.build(payload), total: payload.length };
-      this.kept.push(kept);
-      if (!this.clears.has(log)) this.clears.set(log, log.onDidClear(() => this.keepOnly((k) => k.log !== log)));
-      const oldest = this.kept[0]!;
-      if (this.kept.length > KEPT_INDEXES) this.keepOnly((k) => k !== oldest);
+    this.drop((k) => !k.log.has(k.seq));
+    let kept = this.kept.use({ log, seq });
+    if (!kept) {
+      kept = { index: this.build(payload), total: payload.length };
+      this.kept.add({ log, seq }, kept);
+      // The oldest may have gone, and its log's subscription with it.
+      this.unsubscribeUnused();
+      if (!this.clears.has(log)) this.clears.set(log, log.onDidClear(() => this.drop((k) => k.log === log)));
     }
     const { index } = kept;
     // Copies (2 × 8 bytes per 64 KiB of payload): the posted buffers are the transport's, the kept ones stay as they are.
@@ -52,12 +55,17 @@ export class TextRowIndexes implements IDisposable {
   }
 
   dispose(): void {
-    this.keepOnly(() => false);
+    this.drop(() => true);
   }
 
-  /** Keeps the indexes `keep` says to, and the clear subscriptions of their logs only. */
-  private keepOnly(keep: (k: Kept) => boolean): void {
-    this.kept = this.kept.filter(keep);
+  /** Drops the indexes `drop` says to, and the clear subscriptions of logs with none left. */
+  private drop(drop: (k: Key) => boolean): void {
+    this.kept.dropWhere(drop);
+    this.unsubscribeUnused();
+  }
+
+  /** Ends the clear subscriptions of logs with no index kept. */
+  private unsubscribeUnused(): void {
     for (const [log, sub] of this.clears) {
       if (this.kept.some((k) => k.log === log)) continue;
       sub.dispose();
