@@ -15,8 +15,12 @@ export interface TestMessage {
   readonly payload: Uint8Array;
 }
 
-/** Most payload bytes kept; beyond it the oldest messages are let go (a step never looks that far back). */
-const MAX_KEPT_BYTES = 64 * 1024 * 1024;
+/**
+ * Most memory the kept payloads hold alive; beyond it the oldest messages are let go (a step never looks
+ * that far back). A slab of small payloads counts whole while any of them is kept (the current one
+ * always), a large payload by its length.
+ */
+export const MAX_KEPT_BYTES = 64 * 1024 * 1024;
 
 /** Size of a slab of copied payloads, and the largest payload copied into one (larger ones get their own). */
 const POOL_BYTES = 64 * 1024;
@@ -31,15 +35,25 @@ interface Waiter {
 
 const WIRE = new Set<number>([Kind.Text, Kind.Binary, Kind.Ping, Kind.Pong, Kind.Close, Kind.Data]);
 
+/** A kept message and the bytes letting it go frees. */
+interface Kept extends TestMessage {
+  /** A large payload's length; for the last payload copied into a slab, the slab's size once the next slab is taken; else 0. */
+  frees: number;
+}
+
 /** The wire messages and end events of one log, copied as they come. */
 export class TestMessages extends Disposable {
-  private readonly items: TestMessage[] = [];
+  private readonly items: Kept[] = [];
   /** Index in the whole sequence of items[0]. */
   private base = 0;
+  /** What the kept messages hold alive (see MAX_KEPT_BYTES). */
   private keptBytes = 0;
   /** The slab small payloads are copied into (see copy()), and how much of it is taken. */
   private pool = new Uint8Array(0);
   private poolUsed = 0;
+  /** The last message whose payload was copied into `pool`, and its index: it frees the slab once another is taken. */
+  private lastPooled: Kept | undefined;
+  private lastPooledIndex = 0;
   private waiters: Waiter[] = [];
   /**
    * One timer serves every wait's deadline: armed for the earliest, and left running when a message ends
@@ -124,11 +138,18 @@ export class TestMessages extends Disposable {
     const end = direction === Direction.Meta && (kind === Kind.Closed || kind === Kind.Error);
     if (!wire && !end) return;
     // Copied: the log's bytes may be reused once this listener returns.
-    const payload = this.copy(entry.payload);
-    this.items.push({ seq, direction, kind, code: entry.code, payload });
-    this.keptBytes += payload.length;
+    const bytes = entry.payload;
+    const large = bytes.length > POOL_MAX_COPY;
+    const payload = large ? bytes.slice() : this.copy(bytes);
+    const item: Kept = { seq, direction, kind, code: entry.code, payload, frees: large ? bytes.length : 0 };
+    this.items.push(item);
+    if (large) this.keptBytes += bytes.length;
+    else {
+      this.lastPooled = item;
+      this.lastPooledIndex = this.end - 1;
+    }
     while (this.keptBytes > MAX_KEPT_BYTES && this.items.length > 1) {
-      this.keptBytes -= this.items.shift()!.payload.length;
+      this.keptBytes -= this.items.shift()!.frees;
       this.base++;
     }
     if (end) this.ended = true;
@@ -136,16 +157,22 @@ export class TestMessages extends Disposable {
   }
 
   /**
-   * A copy of `bytes` that the messages keep. Small payloads are copied into a shared slab, as Buffer's
-   * pool does: an ArrayBuffer of its own per message (slice()) costs an allocation outside the JS heap
-   * and work for the GC, on every message of a ping-pong.
+   * A copy of small `bytes` that the messages keep, in a shared slab, as Buffer's pool does: an
+   * ArrayBuffer of its own per message (slice()) costs an allocation outside the JS heap and work for
+   * the GC, on every message of a ping-pong. A slab is counted whole from when it is taken until the
+   * last message copied into it is let go.
    */
   private copy(bytes: Uint8Array): Uint8Array {
     const n = bytes.length;
-    if (n > POOL_MAX_COPY) return bytes.slice();
     if (this.pool.length - this.poolUsed < n) {
+      // The slab left behind lives as long as its last message (messages are let go oldest first).
+      const last = this.lastPooled;
+      if (last && this.lastPooledIndex >= this.base) last.frees += this.pool.length;
+      else this.keptBytes -= this.pool.length;
+      this.lastPooled = undefined;
       this.pool = new Uint8Array(POOL_BYTES);
       this.poolUsed = 0;
+      this.keptBytes += POOL_BYTES;
     }
     const start = this.poolUsed;
     this.pool.set(bytes, start);
