@@ -22,7 +22,7 @@ import { opensslMissing, requirePeer } from '../support/requirePeer';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
 import { openLivePanel } from './harness/livePanel';
-import { cspViolations, previewPieces, textOf } from './harness/panelActions';
+import { cspViolations, loadedSummary, previewPieces, textOf } from './harness/panelActions';
 import { openPanel, type OpenPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
 
@@ -117,7 +117,8 @@ async function assertInert(panel: OpenPanel): Promise<void> {
 async function detailTextOf(page: Page, seq: number): Promise<string> {
   await page.locator(`[data-testid=log-row][data-id="${seq}"]`).click();
   await page.locator('[data-testid=detail-tab-text]').click();
-  await eventually(() => textOf(page, 'detail-summary'), (t) => t.startsWith(`#${seq} ·`), `entry #${seq} in the detail pane`);
+  // Until the entry is drawn, the Text tab still holds the previous entry's text (not busy).
+  await loadedSummary(page, `entry #${seq} in the detail pane`, seq);
   // A long payload is filled a block a task (aria-busy until the last block is in).
   await page.locator('[data-testid=detail-text]:not([aria-busy])').waitFor();
   return textOf(page, 'detail-text');
@@ -376,7 +377,8 @@ describe('rendering safety (Chromium)', { skip: chromiumSkipReason() }, () => {
       const lists = panel.controller.composerLists;
       for (const m of session.messages ?? []) lists.save(m.name ?? '', { format: m.format, input: m.body, escapes: false });
       panel.controller.notifyComposerLists();
-      assert.equal(await textOf(page, 'connection-target'), url);
+      // The toolbar names the target when the page's ready is answered, after openPanel returned.
+      await eventually(() => textOf(page, 'connection-target'), (t) => t === url, 'the recorded target in the toolbar');
       await eventually(
         () => page.locator('[data-testid=composer-saved] vscode-option').allTextContents(),
         (names) => names.includes('<img src=x onerror=window.__pwned=61> · Text') && names.includes('\\u202Eexe.txt · JSON'),
