@@ -90,7 +90,8 @@ describe('accessibility (Chromium, axe-core)', { skip }, () => {
         await page.locator('[data-testid=connection-status][data-detail=idle]').waitFor();
         await assertNoViolations(page, 'an empty, unconnected panel');
         const grid = page.locator('[data-testid=log-grid]');
-        assert.equal(await grid.getAttribute('aria-rowcount'), '1', 'only the header row');
+        // Set when the log first draws, in an animation frame.
+        await eventually(() => grid.getAttribute('aria-rowcount'), (n) => n === '1', 'aria-rowcount: only the header row');
         assert.equal(await page.locator(`#${await grid.getAttribute('aria-describedby')}`).textContent(), 'No entries yet.', 'the empty grid says why');
 
         await page.locator('[data-testid=connect-toggle]').click();

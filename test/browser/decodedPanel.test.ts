@@ -150,8 +150,9 @@ describe('decoded messages in the panel (Chromium)', { skip }, () => {
       assert.equal(await args.getAttribute('aria-posinset'), '3');
 
       // The raw views are one click away.
+      // Decoded went first, so Text is made at this click and draws its rows in the next frame.
       await page.locator('[data-testid=detail-tab-text]').click();
-      assert.equal(await textOf(page, 'detail-text'), EVENT);
+      await eventually(() => textOf(page, 'detail-text'), (t) => t === EVENT, 'the text of the event on the Text tab');
       await page.locator('[data-testid=detail-tab-hex]').click();
       assert.match(await textOf(page, 'detail-hex'), /3432 5b22/);
 

@@ -41,7 +41,8 @@ describe('inspector panel (Chromium)', { skip }, () => {
       const { page } = live.panel;
       await page.locator('[data-testid=connection-status][data-state=open]').waitFor();
       await rowWithText(page, 'Hello, inspector').waitFor();
-      const first = await visibleRows(page);
+      // The binary message can come in a later batch than the text, drawn a frame later.
+      const first = await eventually(() => visibleRows(page), (rows) => rows.some((r) => r.kind === 'binary'), 'the binary message in a row');
       const hello = first.find((r) => r.preview === 'Hello, inspector');
       assert.deepEqual({ direction: hello?.direction, kind: hello?.kind }, { direction: 'in', kind: 'text' });
       const binary = first.find((r) => r.kind === 'binary');

@@ -12,7 +12,7 @@ import { ROOT } from './harness/bundle';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
 import { openLivePanel } from './harness/livePanel';
-import { composerTextarea, rowWithText, textOf } from './harness/panelActions';
+import { composerTextarea, loadedSummary, rowWithText } from './harness/panelActions';
 import { usePanelSuite } from './harness/panelSuite';
 import { openWsProxyPanel, showFirstPair } from './harness/wsProxyPanel';
 import { opened } from '../support/wsProxyEnds';
@@ -92,7 +92,7 @@ describe('panel layout at 260, 480, 800 and 1500 px (Chromium)', { skip }, () =>
         await composerTextarea(page).fill('hello from the panel, a payload long enough to need ellipsis in any log column');
         await page.locator('[data-testid=composer-send]').click();
         await page.locator('[data-testid=log-row][data-direction=out][data-kind=text]').first().click();
-        const summary = await eventually(() => textOf(page, 'detail-summary'), (t) => t.startsWith('#'), 'the detail to load');
+        const summary = await loadedSummary(page, 'the detail to load');
         const time = /\d{2}:\d{2}:\d{2}\.\d{3}$/.exec(summary)?.[0];
         assert.ok(time, `the summary ends with the time: ${summary}`);
 

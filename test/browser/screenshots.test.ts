@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { ROOT } from './harness/bundle';
 import { chromiumSkipReason } from './harness/chromium';
-import { eventually } from '../support/eventually';
 import { openLivePanel } from './harness/livePanel';
-import { composerTextarea, rowWithText, textOf } from './harness/panelActions';
+import { composerTextarea, loadedSummary, rowWithText } from './harness/panelActions';
 import { loadTheme, type ThemeFixture } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
 
@@ -57,7 +56,7 @@ describe('panel screenshots (Chromium)', { skip }, () => {
         await page.locator('[data-testid=filter] input').click();
         await rowWithText(page, '"type":"ticker"').click();
         await page.locator(`[data-testid=detail-tab-${tab}]`).click();
-        await eventually(() => textOf(page, 'detail-summary'), (t) => t.startsWith('#'), 'the detail to load');
+        await loadedSummary(page, 'the detail to load');
         await composerTextarea(page).fill('{"type": "unsubscribe", "channel": "ticker"}');
 
         const colors = await page.evaluate(() => {

@@ -46,7 +46,8 @@ describe('rendering safety (Chromium)', { skip: chromiumSkipReason() }, () => {
       const lists = panel.controller.composerLists;
       for (const m of session.messages ?? []) lists.save(m.name ?? '', { format: m.format, input: m.body, escapes: false });
       panel.controller.notifyComposerLists();
-      assert.equal(await textOf(page, 'connection-target'), url);
+      // The toolbar names the target when the page's ready is answered, after openPanel returned.
+      await eventually(() => textOf(page, 'connection-target'), (t) => t === url, 'the recorded target in the toolbar');
       await eventually(
         () => page.locator('[data-testid=composer-saved] vscode-option').allTextContents(),
         (names) => names.includes('<img src=x onerror=window.__pwned=61> · Text') && names.includes('\\u202Eexe.txt · JSON'),

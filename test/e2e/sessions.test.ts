@@ -9,6 +9,7 @@ import type { Frame, Page } from 'playwright-core';
 import { startEchoServers } from '../../scripts/echoServer.mjs';
 import { resultsDir } from '../../scripts/vscode/codeServer.mjs';
 import { parseSession } from '../../src/core/session';
+import { eventually } from '../support/eventually';
 import { answerInputBox, answerSaveDialog, findWebviewFrame, openFile, openWorkbench, runCommand, workbenchSkipReason, type Workbench } from '../support/workbench';
 
 const CORRUPT = '{ "version": 1, "connection": { "type": "websocket", "url": ';
@@ -55,7 +56,8 @@ describe('Session files in VS Code', { skip: workbenchSkipReason() }, () => {
     await openFile(page, 'echo.socket-session.json');
     const reopened = await frameWithRow(page, 'remember me');
     const rows = reopened.locator('[data-testid=log-row]', { hasText: 'remember me' });
-    assert.ok((await rows.count()) >= 2, 'the sent message and its echo are both in the reopened log');
+    // The frame was found by one row; the log draws its rows in animation frames.
+    await eventually(() => rows.count(), (n) => n >= 2, 'the sent message and its echo both in the reopened log');
     await reopened.locator('[data-testid=log-row][data-direction=out]', { hasText: 'remember me' }).first().waitFor();
     await page.screenshot({ path: join(resultsDir, 'vscode-session-reopened.png') });
 

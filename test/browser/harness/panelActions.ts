@@ -1,5 +1,6 @@
 // What a test does with the panel, expressed through the documented data-testid hooks.
 import type { Locator, Page } from 'playwright-core';
+import { eventually } from '../../support/eventually';
 
 /** A log row as the page shows it. */
 export interface RowInfo {
@@ -54,6 +55,16 @@ export async function setFilter(page: Page, text: string): Promise<void> {
 /** The text content of an element by test id ('' if absent). */
 export async function textOf(page: Page, testId: string): Promise<string> {
   return (await page.locator(`[data-testid=${testId}]`).first().textContent()) ?? '';
+}
+
+/**
+ * The detail header once the selected entry (`seq`, when given) is drawn. Selecting a row says
+ * "#N · loading…" at once and draws the entry after a host round trip, with the previous entry's
+ * tabs still in the page until then: a wait for "#…" alone can end before the entry is there.
+ */
+export function loadedSummary(page: Page, what: string, seq?: number): Promise<string> {
+  const prefix = seq === undefined ? '#' : `#${seq} ·`;
+  return eventually(() => textOf(page, 'detail-summary'), (t) => t.startsWith(prefix) && !t.endsWith('loading…'), what);
 }
 
 /** CSP violations the page reported. */

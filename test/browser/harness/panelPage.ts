@@ -58,10 +58,17 @@ export interface OpenPanelOptions {
 }
 
 const STAND_IN = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'vscodeApiStandIn.js'), 'utf8');
+const SLOW_FRAMES = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'slowFrames.js'), 'utf8');
+/**
+ * SI_SLOW_FRAMES=<ms>: every animation frame of the page comes that much later, as on a loaded machine, to
+ * find reads of what the page draws in a frame that do not wait for it. Off (0) unless set.
+ */
+const SLOW_FRAMES_MS = Number(process.env.SI_SLOW_FRAMES ?? 0);
 
-/** The init script for a page load: setup data, then the stand-in. */
+/** The init script for a page load: slow frames when asked for, setup data, then the stand-in. */
 function initScript(theme: ThemeFixture | undefined, state: unknown): string {
-  return `window.__siSetup = ${JSON.stringify({ theme: theme ?? null, state: state ?? null })};\n${STAND_IN}`;
+  const slow = SLOW_FRAMES_MS > 0 ? `window.__siSlowFramesMs = ${SLOW_FRAMES_MS};\n${SLOW_FRAMES}\n` : '';
+  return `${slow}window.__siSetup = ${JSON.stringify({ theme: theme ?? null, state: state ?? null })};\n${STAND_IN}`;
 }
 
 /** Opens the panel for `connection` in a new page of `browser`. */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import type { Dialog, Page } from 'playwright-core';
 import { eventually } from '../../support/eventually';
-import { cspViolations, textOf } from './panelActions';
+import { cspViolations, loadedSummary, textOf } from './panelActions';
 import type { OpenPanel } from './panelPage';
 
 /** A viewport tall enough for the detail pane's tabs and a few rows. */
@@ -70,7 +70,8 @@ export async function assertInert(panel: OpenPanel): Promise<void> {
 export async function detailTextOf(page: Page, seq: number): Promise<string> {
   await page.locator(`[data-testid=log-row][data-id="${seq}"]`).click();
   await page.locator('[data-testid=detail-tab-text]').click();
-  await eventually(() => textOf(page, 'detail-summary'), (t) => t.startsWith(`#${seq} ·`), `entry #${seq} in the detail pane`);
+  // Until the entry is drawn, the Text tab still holds the previous entry's text (not busy).
+  await loadedSummary(page, `entry #${seq} in the detail pane`, seq);
   // A long payload is filled a block a task (aria-busy until the last block is in).
   await page.locator('[data-testid=detail-text]:not([aria-busy])').waitFor();
   return textOf(page, 'detail-text');
