@@ -2,7 +2,6 @@
 // string became no markup, ran nothing and raised no dialog.
 import assert from 'node:assert/strict';
 import type { Dialog, Page } from 'playwright-core';
-import { eventually } from '../../support/eventually';
 import { cspViolations, loadedSummary, textOf } from './panelActions';
 import type { OpenPanel } from './panelPage';
 
