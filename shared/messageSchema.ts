@@ -2,7 +2,7 @@
 // from the network), so neither side acts on a message before its type is known and its fields have
 // the expected shapes. Unknown types and extra nonsense are refused with a message naming the field.
 import { MAX_AUTO_REPLY_DELAY_MS, MAX_AUTO_REPLY_RULES } from './autoReplyRules';
-import { MAX_FIND_NEEDLE, MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT, MAX_PAYLOAD_PAGE, MAX_SUMMARY_SEQS } from './protocol';
+import { AUTO_REPLY_FILTERS, MAX_FIND_NEEDLE, MAX_PAGE_ENTRIES, MAX_PAYLOAD_LIMIT, MAX_PAYLOAD_PAGE, MAX_SUMMARY_SEQS } from './protocol';
 import { CODEC_IDS, LAYER_IDS } from './decode/decoded';
 import { MAX_PAGE_PATH } from './decode/treePaging';
 import { codecRuleProblem, MAX_CODEC_RULES, MAX_PROTO_FILES } from './decode/decodeSettingsCheck';
@@ -70,7 +70,8 @@ const filterSpec: FieldCheck = (v) => {
   return (
     prefixed('text', string(10_000)(f.text)) ??
     prefixed('directions', smallIntList(2)(f.directions)) ??
-    prefixed('kinds', smallIntList(15)(f.kinds))
+    prefixed('kinds', smallIntList(15)(f.kinds)) ??
+    prefixed('autoReplies', optional(oneOf(...AUTO_REPLY_FILTERS))(f.autoReplies))
   );
 };
 

@@ -1,6 +1,7 @@
-// The filter strip: text (substring or /regex/), directions and kinds, and "N of M" entries.
+// The filter strip: text (substring or /regex/), directions, kinds, auto-replies (only them or none, where a
+// log can hold them), and "N of M" entries.
 import { Kind } from '../shared/logModel';
-import type { FilterSpec } from '../shared/protocol';
+import type { AutoReplyFilter, FilterSpec } from '../shared/protocol';
 import { h, setText } from './domBuilder';
 import { formatCount } from './entryFormat';
 import { t } from './l10n';
@@ -29,6 +30,13 @@ const KIND_CHOICES: ReadonlyArray<readonly [label: string, kinds: readonly numbe
   [t('Errors'), [Kind.Error]],
 ];
 
+/** Auto-reply choices: every entry, only the auto-replies, none of them (the FilterSpec value; '' for every entry). */
+const AUTO_REPLY_CHOICES: ReadonlyArray<readonly [label: string, value: AutoReplyFilter | '']> = [
+  [t('Any sender'), ''],
+  [t('Only auto-replies'), 'only'],
+  [t('No auto-replies'), 'none'],
+];
+
 /** What the filter bar reports. */
 export interface FilterBarDeps {
   /** The filter changed; null when nothing filters. */
@@ -39,7 +47,7 @@ export interface FilterBarDeps {
 
 /** Whether a spec filters anything at all. */
 export function isActive(spec: FilterSpec): boolean {
-  return spec.text !== '' || spec.directions.length > 0 || spec.kinds.length > 0;
+  return spec.text !== '' || spec.directions.length > 0 || spec.kinds.length > 0 || spec.autoReplies !== undefined;
 }
 
 /** The filter strip above the log. */
@@ -48,6 +56,8 @@ export class FilterBar {
   private readonly text: ValueElement;
   private readonly directions: ToggleElement[];
   private readonly kinds: SelectElement;
+  /** Hidden (and not applied) in panels whose log cannot hold auto-replies: see showAutoReplies. */
+  private readonly autoReplies: SelectElement;
   private readonly count: HTMLElement;
   private readonly total: HTMLElement;
   private readonly error: HTMLElement;
@@ -102,6 +112,20 @@ export class FilterBar {
     }
     this.kinds.addEventListener('change', () => this.changedNow());
 
+    this.autoReplies = document.createElement('vscode-single-select') as SelectElement;
+    this.autoReplies.className = 'filter-auto-replies';
+    this.autoReplies.dataset.testid = 'filter-auto-replies';
+    this.autoReplies.setAttribute('aria-label', t('Filter by sender: any, only auto-replies, or no auto-replies'));
+    this.autoReplies.title = t('Auto-replies: what auto-reply rules or a mock sent by themselves');
+    for (const [label, value] of AUTO_REPLY_CHOICES) {
+      const o = document.createElement('vscode-option');
+      o.setAttribute('value', value);
+      o.textContent = label;
+      this.autoReplies.append(o);
+    }
+    this.autoReplies.hidden = true;
+    this.autoReplies.addEventListener('change', () => this.changedNow());
+
     this.error = h('span', { className: 'filter-error', testId: 'filter-error', attrs: { role: 'alert' } });
     this.error.hidden = true;
     this.count = h('span', { className: 'filter-count', testId: 'filter-count' });
@@ -110,6 +134,7 @@ export class FilterBar {
       this.text,
       h('span', { className: 'toggle-group' }, this.directions),
       this.kinds,
+      this.autoReplies,
       this.error,
       ...(deps.extras ?? []),
       h('span', { className: 'spacer' }),
@@ -124,7 +149,25 @@ export class FilterBar {
       text: this.text.value,
       directions: this.directions.filter((d) => d.checked).map((d) => Number(d.dataset.value)),
       kinds: (this.kinds.value ?? '').split(',').filter((k) => k !== '').map(Number),
+      ...(this.autoReplyChoice() !== undefined ? { autoReplies: this.autoReplyChoice()! } : {}),
     };
+  }
+
+  /**
+   * Shows the auto-reply choice, or hides it where the log cannot hold auto-replies: only a listener (its
+   * rules, a mock) sends them, and another log (a session file) holds them only if the host says so. A
+   * hidden choice is kept but not applied; when showing or hiding it changes what filters, that is reported.
+   */
+  showAutoReplies(shown: boolean): void {
+    if (this.autoReplies.hidden === !shown) return;
+    this.autoReplies.hidden = !shown;
+    if ((this.autoReplies.value ?? '') !== '') this.changedNow();
+  }
+
+  /** The auto-reply choice in effect: undefined while it is hidden or set to any sender. */
+  private autoReplyChoice(): AutoReplyFilter | undefined {
+    const v = this.autoReplies.value;
+    return !this.autoReplies.hidden && (v === 'only' || v === 'none') ? v : undefined;
   }
 
   /** Sets the controls (restoring state); does not report a change. */
@@ -133,6 +176,8 @@ export class FilterBar {
     for (const d of this.directions) d.checked = spec.directions.includes(Number(d.dataset.value));
     const key = spec.kinds.join(',');
     this.kinds.value = KIND_CHOICES.some(([, kinds]) => kinds.join(',') === key) ? key : '';
+    // Saved state from before the choice existed has no autoReplies: every sender.
+    this.autoReplies.value = AUTO_REPLY_CHOICES.some(([, v]) => v === spec.autoReplies) ? spec.autoReplies! : '';
   }
 
   /**

@@ -365,6 +365,7 @@ function start(): void {
     shownState = s.state;
     server.update(s.peers);
     server.setAutoReplies(s.autoReplies);
+    filterBar.showAutoReplies(!!s.peers?.autoReplies || !!s.autoReplyMarks);
     hold.update(s.proxy);
     toolbar.setTarget(s.target);
     toolbar.setSession(s.session);

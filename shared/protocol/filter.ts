@@ -10,7 +10,15 @@ export interface FilterSpec {
   readonly directions: readonly number[];
   /** Kind values (see Kind in logModel). */
   readonly kinds: readonly number[];
+  /** Auto-replies (AUTO_REPLY_BIT in logModel): `only` them, or `none` of them; absent shows them like any entry. */
+  readonly autoReplies?: AutoReplyFilter;
 }
+
+/** What a filter does with auto-replies: keeps only them, or leaves them out. */
+export type AutoReplyFilter = 'only' | 'none';
+
+/** Every AutoReplyFilter, for checks. */
+export const AUTO_REPLY_FILTERS: readonly AutoReplyFilter[] = ['only', 'none'];
 
 /** Filter requests the webview sends. */
 export type FilterRequests = {

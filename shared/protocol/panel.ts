@@ -63,6 +63,8 @@ export interface PanelSnapshot {
   readonly peers?: PeerListInfo;
   /** A listener's auto-reply rules. */
   readonly autoReplies?: AutoRepliesInfo;
+  /** The log shown holds auto-replies (e.g. a session file of a listener's peer), though no listener sends them now. */
+  readonly autoReplyMarks?: true;
   /** Present when the log shown is a proxy pair: Out reads client → server, In server → client. */
   readonly proxy?: ProxyHoldInfo;
   /** An entry to select and scroll to once drawn (a failed test's message), as the `reveal` event says. */

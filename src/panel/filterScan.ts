@@ -82,9 +82,8 @@ export class FilterScan {
     log.forEachRun(this.cursor, end, (run) => {
       if (stop) return;
       for (let i = run.from; i < run.to; i++) {
-        const dk = run.dirKind[i]!;
         const start = runStart(run, i);
-        if (this.filter.matches((dk >> 4) & 3, dk & 15, run.bytes, start, run.ends[i]!)) sink.mark(run.seq + (i - run.from));
+        if (this.filter.matches(run.dirKind[i]!, run.bytes, start, run.ends[i]!)) sink.mark(run.seq + (i - run.from));
         this.cursor = run.seq + (i - run.from) + 1;
         if (++tested % CLOCK_EVERY === 0 && performance.now() >= deadline) {
           stop = true;
@@ -137,7 +136,7 @@ export class FilterScan {
       for (let i = run.from; i < run.to; i++) {
         const dk = run.dirKind[i]!;
         const seq = run.seq + (i - run.from);
-        if (this.filter.accepts((dk >> 4) & 3, dk & 15)) {
+        if (this.filter.accepts(dk)) {
           const start = runStart(run, i);
           batch.add(run.bytes, start, Math.min(run.ends[i]!, start + FILTER_SCAN_BYTES));
           seqs.push(seq);

@@ -4,6 +4,7 @@
 // regular expression may take exponential time, so it is tested on the pattern worker (FilterScan).
 // With a protocol layer or payload codec in effect, `name:value` terms (`event:chat`, `topic:sensors/+`)
 // test the decoded message's fields (FieldSource): entries are decoded only as the scan reaches them.
+import { AUTO_REPLY_BIT, dirKindDirection, dirKindKind } from '../../shared/logModel';
 import type { FilterSpec } from '../../shared/protocol';
 import { topicMatches } from '../core/decode/topicFilter';
 import type { PatternSource } from '../core/patterns/patternRunner';
@@ -19,10 +20,13 @@ export interface CompiledFilter {
    * lets through are tested there, on their first FILTER_SCAN_BYTES, and `matches` is never called.
    */
   readonly offThread?: PatternSource;
-  /** Whether an entry's direction and kind pass (tested before any text). */
-  accepts(direction: number, kind: number): boolean;
-  /** Whether an entry with these columns and payload `bytes[start, end)` matches. */
-  matches(direction: number, kind: number, bytes: Uint8Array, start: number, end: number): boolean;
+  /**
+   * Whether an entry's dirKind byte (direction, kind and AUTO_REPLY_BIT, see logModel) passes: tested
+   * before any text. The whole byte, so the auto-reply choice needs no lookup per entry.
+   */
+  accepts(dirKind: number): boolean;
+  /** Whether an entry with this dirKind byte and payload `bytes[start, end)` matches. */
+  matches(dirKind: number, bytes: Uint8Array, start: number, end: number): boolean;
   /** Called before each slice of a scan: the log may have changed (and slabs been reused) since the last. */
   beginScan?(): void;
 }
@@ -255,8 +259,13 @@ export function compileFilter(spec: FilterSpec, fields?: FieldSource): FilterCom
   for (const k of spec.kinds) kindMask |= 1 << k;
   const anyDirection = directionMask === 0;
   const anyKind = kindMask === 0;
-  const accepts = (direction: number, kind: number): boolean =>
-    (anyDirection || (directionMask & (1 << direction)) !== 0) && (anyKind || (kindMask & (1 << kind)) !== 0);
+  // The auto-reply choice as "dirKind & autoMask must equal autoWanted": both 0 when it is absent.
+  const autoMask = spec.autoReplies === undefined ? 0 : AUTO_REPLY_BIT;
+  const autoWanted = spec.autoReplies === 'only' ? AUTO_REPLY_BIT : 0;
+  const accepts = (dirKind: number): boolean =>
+    (dirKind & autoMask) === autoWanted &&
+    (anyDirection || (directionMask & (1 << dirKindDirection(dirKind))) !== 0) &&
+    (anyKind || (kindMask & (1 << dirKindKind(dirKind))) !== 0);
   if (offThread) {
     return {
       ok: true,
@@ -273,10 +282,9 @@ export function compileFilter(spec: FilterSpec, fields?: FieldSource): FilterCom
     ok: true,
     filter: {
       accepts,
-      matches(direction, kind, bytes, start, end) {
-        if (!anyDirection && (directionMask & (1 << direction)) === 0) return false;
-        if (!anyKind && (kindMask & (1 << kind)) === 0) return false;
-        if (byField) return byField(direction, kind, bytes, start, end);
+      matches(dirKind, bytes, start, end) {
+        if (!accepts(dirKind)) return false;
+        if (byField) return byField(dirKindDirection(dirKind), dirKindKind(dirKind), bytes, start, end);
         return text === undefined || text(bytes, start, end);
       },
       beginScan() {

@@ -168,6 +168,11 @@ export class LogStream implements IDisposable {
   }
 
   /** The shown log's counters. */
+  /** Whether the log shown has held auto-replies (the filter then offers to pick them out). */
+  holdsAutoReplies(): boolean {
+    return this.shown.log.hasAutoReplies;
+  }
+
   stats(): PanelStats {
     const log = this.shown.log;
     return {

@@ -51,6 +51,7 @@ export function panelSnapshot(parts: SnapshotParts): PanelSnapshot {
     ...(parts.framer ? { framing: framerSpecToJson(parts.framer) } : {}),
     ...(parts.server ? { peers: parts.server.info() } : {}),
     ...(parts.server?.autoReplies() ? { autoReplies: parts.server.autoReplies() } : {}),
+    ...(parts.stream.holdsAutoReplies() ? { autoReplyMarks: true as const } : {}),
     ...(parts.proxy.info() ? { proxy: parts.proxy.info()! } : {}),
     ...(parts.reveal !== undefined ? { reveal: parts.reveal } : {}),
   };

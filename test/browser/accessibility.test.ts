@@ -10,6 +10,8 @@ import type { Page } from 'playwright-core';
 import type { Connection } from '../../src/core/connection/connectionTypes';
 import { createTcpConnection } from '../../src/core/connection/tcpConnection';
 import { createWebSocketConnection } from '../../src/core/connection/wsConnection';
+import { createServerConnection } from '../../src/core/connection/serverConnection';
+import { createWsListener } from '../../src/core/listen/wsListener';
 import { axeViolations, describeViolations } from './harness/axeCheck';
 import { chromiumSkipReason } from './harness/chromium';
 import { eventually } from '../support/eventually';
@@ -185,6 +187,44 @@ describe('accessibility (Chromium, axe-core)', { skip }, () => {
     } finally {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    }
+  });
+});
+
+describe('filter strip of a listener (Chromium)', { skip }, () => {
+  const suite = usePanelSuite();
+
+  it('the sender choice comes after the kinds by Tab, is set by keyboard, and axe finds nothing with it set', async () => {
+    const server = createServerConnection(createWsListener({ address: { host: '127.0.0.1', port: 0 } }));
+    await server.connect();
+    const panel = await openPanel(suite.browser, suite.server, server, {
+      theme: THEMES[0]!,
+      callbacks: { disconnect: () => server.close(), connect: () => undefined },
+    });
+    try {
+      const { page } = panel;
+      const choice = page.locator('[data-testid=filter-auto-replies]');
+      await choice.waitFor();
+      await markOperableControls(page);
+      const { controls } = await tabCycle(page, 'Tab');
+      const kinds = controls.indexOf('filter-kinds');
+      assert.ok(kinds >= 0 && controls[kinds + 1] === 'filter-auto-replies', `Tab order ${controls.join(', ')}`);
+
+      await page.locator('[data-testid=filter-kinds]').focus();
+      await page.keyboard.press('Tab');
+      assert.equal(await focusedControl(page), 'filter-auto-replies');
+      await page.keyboard.press('Space');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await eventually(() => choice.evaluate((el) => (el as unknown as { value: string }).value), (v) => v === 'only', 'Only auto-replies chosen by keyboard');
+      await eventually(() => textOf(page, 'filter-count'), (t) => /^0 of [1-9]\d*$/.test(t), 'the filter applied (the server log: events, no auto-replies)');
+      // The strip only: the server panel's own controls are another matter (see the peer list's tests).
+      const violations = await axeViolations(page, '.filter-bar');
+      assert.equal(violations.length, 0, `accessibility violations in the filter strip:\n${describeViolations(violations)}`);
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+      server.dispose();
     }
   });
 });

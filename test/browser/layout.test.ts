@@ -16,6 +16,9 @@ import { composerTextarea, loadedSummary, rowWithText } from './harness/panelAct
 import { usePanelSuite } from './harness/panelSuite';
 import { openWsProxyPanel, showFirstPair } from './harness/wsProxyPanel';
 import { opened } from '../support/wsProxyEnds';
+import { createWsListener } from '../../src/core/listen/wsListener';
+import { createServerConnection } from '../../src/core/connection/serverConnection';
+import { openPanel } from './harness/panelPage';
 
 const skip = chromiumSkipReason();
 
@@ -88,6 +91,7 @@ describe('panel layout at 260, 480, 800 and 1500 px (Chromium)', { skip }, () =>
       try {
         const { page } = live.panel;
         await rowWithText(page, 'ticker').waitFor();
+        assert.equal(await page.locator('[data-testid=filter-auto-replies]').isVisible(), false, "a client's log holds no auto-replies: no sender choice");
         // A sent message: its frame is masked, the widest row the Frames table has.
         await composerTextarea(page).fill('hello from the panel, a payload long enough to need ellipsis in any log column');
         await page.locator('[data-testid=composer-send]').click();
@@ -142,6 +146,37 @@ describe('panel layout at 260, 480, 800 and 1500 px (Chromium)', { skip }, () =>
       }
     });
   }
+
+  it("a listener's filter strip at 260, 480 and 800 px: every control, the sender choice too, within the page", async () => {
+    const server = createServerConnection(createWsListener({ address: { host: '127.0.0.1', port: 0 } }));
+    await server.connect();
+    const panel = await openPanel(suite.browser, suite.server, server, {
+      viewport: { width: 800, height: 900 },
+      callbacks: { disconnect: () => server.close(), connect: () => undefined },
+    });
+    try {
+      const { page } = panel;
+      await page.locator('[data-testid=filter-auto-replies]').waitFor();
+      for (const width of [800, 480, 260]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+        const strip = await boxes(page, {
+          bar: '.filter-bar',
+          text: '[data-testid=filter]',
+          directions: '.filter-bar .toggle-group',
+          kinds: '[data-testid=filter-kinds]',
+          senders: '[data-testid=filter-auto-replies]',
+          count: '.filter-bar .count-label',
+        });
+        for (const name of ['text', 'directions', 'kinds', 'senders', 'count'] as const) assertInside(strip[name], strip.bar, `${width} px: the filter strip's ${name}`);
+        assert.ok(strip.bar!.right <= width + 0.5, `${width} px: the filter strip ends within the page (${strip.bar!.right})`);
+      }
+      assert.deepEqual(panel.problems, []);
+    } finally {
+      await panel.close();
+      server.dispose();
+    }
+  });
 
   it('resizing a connection\'s panel across 260, 480, 800 and 1500 px raises no "ResizeObserver loop" error', async () => {
     const live = await openLivePanel(suite.browser, suite.server, (ws) => {

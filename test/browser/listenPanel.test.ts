@@ -262,6 +262,56 @@ describe('server panel (Chromium)', { skip }, () => {
     }
   });
 
+  it("filters a peer's log to only the auto-replies, or to everything else", async () => {
+    const live = await openListenPanel(suite);
+    try {
+      const { page } = live.panel;
+      await addRule(page, '/^ping \\d$/', 'pong');
+      await eventually(() => live.server.autoReplyRules[0], (r) => r?.match === '/^ping \\d$/' && r.reply.input === 'pong', 'the rule on the host');
+      const c = await live.client('/');
+      const p1 = await peerNumber(live.server.server, 1);
+      await eventually(() => peerOptions(page), (o) => o.length === 2, 'the peer listed');
+      await choose(page, 'peer-select', `#1 ${p1.remote} (open)`);
+      for (const text of ['ping 1', 'hello', 'ping 2']) c.ws.send(text);
+      await eventually(() => c.texts, (t) => t.length === 2, 'the two auto-replies');
+      await composerTextarea(page).fill('typed pong');
+      await page.locator('[data-testid=composer-send]').click();
+      await eventually(() => c.texts, (t) => t.includes('typed pong'), 'the typed message');
+      const peerLog = p1.connection.log;
+      const total = peerLog.nextSeq - peerLog.firstSeq;
+      await eventually(() => visibleRows(page), (r) => r.length === total, 'every entry of the peer shown');
+      const marked = async () => (await page.locator('[data-testid=log-row]:has([data-testid=auto-reply-mark])').count());
+      assert.equal(await marked(), 2);
+
+      const control = page.locator('[data-testid=filter-auto-replies]');
+      assert.equal(await control.isVisible(), true, 'a listener offers the choice');
+      assert.equal(await control.getAttribute('aria-label'), 'Filter by sender: any, only auto-replies, or no auto-replies');
+      await choose(page, 'filter-auto-replies', 'Only auto-replies');
+      await eventually(() => textOf(page, 'filter-count'), (t) => t === `2 of ${total}`, 'the count of auto-replies');
+      const only = await eventually(() => visibleRows(page), (r) => r.length === 2, 'only the two replies shown');
+      // The preview starts with the mark's words for screen readers ("Auto-reply: pong").
+      assert.deepEqual(only.map((r) => [r.direction, r.preview.endsWith(': pong')]), [['out', true], ['out', true]]);
+      assert.equal(await marked(), 2);
+
+      await choose(page, 'filter-auto-replies', 'No auto-replies');
+      await eventually(() => textOf(page, 'filter-count'), (t) => t === `${total - 2} of ${total}`, 'the count without auto-replies');
+      const rest = await eventually(() => visibleRows(page), (r) => r.length === total - 2, 'everything but the replies shown');
+      assert.equal(await marked(), 0);
+      for (const text of ['ping 1', 'hello', 'ping 2', 'typed pong']) assert.ok(rest.some((r) => r.preview === text), `${text} is shown`);
+
+      // With text: the user's own "typed pong" is the one pong that is not an auto-reply.
+      await setFilter(page, 'pong');
+      await eventually(() => visibleRows(page), (r) => r.length === 1 && r[0]!.preview === 'typed pong', 'the typed pong alone');
+      await setFilter(page, '');
+      await choose(page, 'filter-auto-replies', 'Any sender');
+      await eventually(() => textOf(page, 'filter-count'), (t) => t === '', 'no filter: no count');
+      await eventually(() => visibleRows(page), (r) => r.length === total, 'every entry again');
+      assert.deepEqual(live.panel.problems, []);
+    } finally {
+      await live.close();
+    }
+  });
+
   it('says in words when a pattern took too long: the rule and the filter are switched off', async () => {
     const live = await openListenPanel(suite);
     try {

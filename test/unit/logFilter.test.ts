@@ -6,11 +6,12 @@ import { EntryLog } from '../../src/core/log/entryLog';
 import { PatternRunner } from '../../src/core/patterns/patternRunner';
 import { FilterScan, type OffThreadSlice } from '../../src/panel/filterScan';
 import { compileFilter, FILTER_SCAN_BYTES, type CompiledFilter } from '../../src/panel/logFilter';
+import type { AutoReplyFilter } from '../../shared/protocol';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-function compile(text: string, directions: number[] = [], kinds: number[] = []): CompiledFilter {
-  const c = compileFilter({ text, directions, kinds });
+function compile(text: string, directions: number[] = [], kinds: number[] = [], autoReplies?: AutoReplyFilter): CompiledFilter {
+  const c = compileFilter({ text, directions, kinds, ...(autoReplies ? { autoReplies } : {}) });
   if (!c.ok) throw new Error(c.message);
   return c.filter;
 }
@@ -28,7 +29,7 @@ function marked(slice: OffThreadSlice): number[] {
 /** Whether `f` matches one entry, tested as the panel does: here, or on the pattern worker for a regex. */
 async function test(f: CompiledFilter, payload: string | Uint8Array, direction: number = Direction.In, kind: number = Kind.Text): Promise<boolean> {
   const bytes = typeof payload === 'string' ? enc(payload) : payload;
-  if (!f.offThread) return f.matches(direction, kind, bytes, 0, bytes.length);
+  if (!f.offThread) return f.matches((direction << 4) | kind, bytes, 0, bytes.length);
   const log = new EntryLog();
   // Not at the start of its slab: the payload is a range of a larger buffer.
   log.append(Direction.Meta, Kind.Note, enc('before'));
@@ -47,7 +48,7 @@ describe('log filter', () => {
     assert.equal(await test(compile('/^\uFEFFx$/'), new Uint8Array([0xef, 0xbb, 0xbf, 0x78])), true);
     assert.equal(await test(compile('/^HELLO$/'), 'HELLO'), true);
     const slab = enc('xxHELLOyy');
-    assert.equal(compile('hello').matches(Direction.In, Kind.Text, slab, 2, 7), true);
+    assert.equal(compile('hello').matches((Direction.In << 4) | Kind.Text, slab, 2, 7), true);
   });
 
   it('matches substrings case-insensitively, ASCII and beyond', async () => {
@@ -164,7 +165,7 @@ describe('filter scan', () => {
   it('runs a regular expression that is not literal alternatives on the pattern worker, never here', () => {
     assert.deepEqual(compile('/(a+)+$/').offThread, { regex: { body: '(a+)+$', flags: '' } });
     assert.deepEqual(compile('/^x/gi').offThread, { regex: { body: '^x', flags: 'i' } });
-    assert.throws(() => compile('/(a+)+$/').matches(Direction.In, Kind.Text, enc('a'), 0, 1), /pattern worker/);
+    assert.throws(() => compile('/(a+)+$/').matches((Direction.In << 4) | Kind.Text, enc('a'), 0, 1), /pattern worker/);
     for (const fast of ['/error|warn/i', 'plain text', '']) assert.equal(compile(fast).offThread, undefined, fast);
   });
 
@@ -210,6 +211,39 @@ describe('filter scan', () => {
     assert.equal(scan.busy, false);
     assert.deepEqual(marked(slice), [0, 1, 2, 3]);
     assert.equal(scan.scannedTo, 4);
+  });
+
+  /** A listener's peer log: the peer's messages, the user's own sends, and a rule's replies (marked auto-replies). */
+  function peerLogWithAutoReplies(): EntryLog {
+    const log = new EntryLog();
+    const rule = { rule: 1, match: 'ping' };
+    log.append(Direction.Meta, Kind.Open, enc('open'));
+    for (let i = 0; i < 3; i++) {
+      log.append(Direction.In, Kind.Text, enc(`ping ${i}`));
+      log.autoReplying(rule, () => log.append(Direction.Out, Kind.Text, enc(`pong ${i}`)));
+    }
+    log.append(Direction.Out, Kind.Text, enc('pong by hand'));
+    return log;
+  }
+
+  it('shows only the auto-replies, or all but them, from the mark in the entry (by itself, with text and direction)', () => {
+    const log = peerLogWithAutoReplies();
+    const seqs = (f: CompiledFilter): number[] => [...new FilterScan(1, f, log.firstSeq).advance(log, 100)];
+    assert.deepEqual(seqs(compile('', [], [], 'only')), [2, 4, 6]);
+    assert.deepEqual(seqs(compile('', [], [], 'none')), [0, 1, 3, 5, 7]);
+    assert.deepEqual(seqs(compile('pong', [], [], 'none')), [7]);
+    assert.deepEqual(seqs(compile('pong 1', [], [], 'only')), [4]);
+    assert.deepEqual(seqs(compile('', [Direction.Out], [], 'none')), [7]);
+    assert.deepEqual(seqs(compile('', [Direction.In], [], 'only')), []);
+    assert.deepEqual(seqs(compile('', [Direction.Out])), [2, 4, 6, 7], 'without the choice, auto-replies are entries like any');
+  });
+
+  it('applies the auto-reply choice before a pattern on the worker too', async () => {
+    const log = peerLogWithAutoReplies();
+    const only = await new FilterScan(1, compile('/^p(o|i)ng (\\d)$/', [], [], 'only'), log.firstSeq).advanceOffThread(log, 100, runner);
+    assert.deepEqual(marked(only), [2, 4, 6]);
+    const none = await new FilterScan(1, compile('/^p(o|i)ng (\\d)$/', [], [], 'none'), log.firstSeq).advanceOffThread(log, 100, runner);
+    assert.deepEqual(marked(none), [1, 3, 5]);
   });
 
   it('skips entries evicted while it was scanning', () => {

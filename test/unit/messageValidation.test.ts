@@ -72,6 +72,8 @@ const refusedRequests: ReadonlyArray<readonly [what: string, message: unknown, p
   ['a filter with a non-list of kinds', { type: 'setFilter', requestId: 26, generation: 1, filter: { text: '', directions: [], kinds: 'all' } }, /filter kinds must be a list/],
   ['a filter with a direction out of range', { type: 'setFilter', requestId: 27, generation: 1, filter: { text: '', directions: [7], kinds: [] } }, /filter directions must be a list of integers in \[0, 2\]/],
   ['a filter that is a list', { type: 'setFilter', requestId: 28, generation: 1, filter: [] }, /filter must be a filter or null/],
+  ['a filter with an unknown auto-reply choice', { type: 'setFilter', requestId: 31, generation: 1, filter: { text: '', directions: [], kinds: [], autoReplies: 'some' } }, /filter autoReplies must be one of only, none/],
+  ['a filter with a boolean auto-reply choice', { type: 'setFilter', requestId: 32, generation: 1, filter: { text: '', directions: [], kinds: [], autoReplies: true } }, /filter autoReplies must be one of only, none/],
   ['a close code beyond 16 bits', { type: 'close', requestId: 29, code: 70000, reason: '' }, /code must be an integer in \[0, 65535\]/],
   ['a savePayload without a seq', { type: 'savePayload', requestId: 30 }, /seq must be an integer/],
 ];
@@ -145,9 +147,12 @@ describe('host: refuses malformed webview messages', () => {
     await feed(c, { type: 'getPayload', requestId: 2, seq: 2 ** 53 - 1, limit: 10 });
     await feed(c, { type: 'setFilter', requestId: 3, generation: 1, filter: null });
     await feed(c, { type: 'ack', batchId: 1 });
-    assert.deepEqual(c.ran, ['getRange', 'getPayload', 'setFilter', 'ack']);
+    await feed(c, { type: 'setFilter', requestId: 4, generation: 2, filter: { text: '', directions: [], kinds: [], autoReplies: 'only' } });
+    await feed(c, { type: 'setFilter', requestId: 5, generation: 3, filter: { text: 'x', directions: [1], kinds: [], autoReplies: 'none' } });
+    await feed(c, { type: 'setFilter', requestId: 6, generation: 4, filter: { text: 'x', directions: [], kinds: [] } });
+    assert.deepEqual(c.ran, ['getRange', 'getPayload', 'setFilter', 'ack', 'setFilter', 'setFilter', 'setFilter']);
     assert.deepEqual(c.problems, []);
-    assert.deepEqual(c.posted.map((p) => p.ok), [true, true, true]);
+    assert.deepEqual(c.posted.map((p) => p.ok), [true, true, true, true, true, true]);
   });
 });
 

@@ -341,6 +341,11 @@ export class EntryLog extends EntryLogQueries {
     if (this.tail !== this.reading) this.tail?.seal();
   }
 
+  /** Whether the log has held auto-replies since it was last cleared (some may have been evicted since). */
+  get hasAutoReplies(): boolean {
+    return this.autoReplies.count > 0;
+  }
+
   /**
    * Runs `write`; the Out entries it appends are auto-replies sent by `origin` (the rule as it is now: keep
    * one object per rule, so a rule's replies share a run). A connection's send appends synchronously.

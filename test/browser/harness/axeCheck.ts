@@ -19,14 +19,15 @@ export interface AxeViolation {
 }
 
 /**
- * Injects axe into `page` (once) and returns the violations of the page as it is now.
+ * Injects axe into `page` (once) and returns the violations of the page as it is now (only within the
+ * elements `within` selects, if given).
  * Evaluated through the DevTools protocol, which the panel's CSP (script-src 'nonce-…') does not
  * govern: a <script> tag would be refused, exactly as the CSP intends.
  */
-export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+export async function axeViolations(page: Page, within?: string): Promise<AxeViolation[]> {
   const loaded = await page.evaluate(() => typeof (globalThis as unknown as { axe?: unknown }).axe === 'object');
   if (!loaded) await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async (tags) => {
+  return page.evaluate(async ([tags, within]) => {
     const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeRawViolation[] }> } }).axe;
     interface AxeRawViolation {
       id: string;
@@ -34,14 +35,15 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
       help: string;
       nodes: Array<{ target: unknown[]; failureSummary?: string }>;
     }
-    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'], preload: false });
+    const context = within === undefined ? (globalThis as unknown as { document: unknown }).document : { include: [within] };
+    const result = await axe.run(context, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'], preload: false });
     return result.violations.map((v) => ({
       id: v.id,
       impact: v.impact,
       help: v.help,
       nodes: v.nodes.map((n) => ({ target: JSON.stringify(n.target), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ') })),
     }));
-  }, [...WCAG_TAGS]);
+  }, [[...WCAG_TAGS], within] as const);
 }
 
 /** The violations as text for an assertion message. */
