@@ -141,6 +141,8 @@ export class AutoReplyEditor {
     enabled.dataset.testid = 'auto-reply-enabled';
     enabled.setAttribute('aria-label', t('Rule on'));
     enabled.title = t('Rule on');
+    // Slotted into the checkbox's own <label>, it names the input inside; hidden, as the row has no room.
+    enabled.append(h('span', { className: 'sr-only', text: t('Rule on') }));
     enabled.checked = rule.enabled;
     enabled.addEventListener('change', () => this.changedNow());
 

@@ -441,7 +441,7 @@ function start(): void {
     { element: detail.element, focus: () => detail.focus() },
     { element: composer.element, focus: () => composer.focus() },
   ]);
-  forwardControlLabels([toolbar.element, filterBar.element, detail.element, composer.element]);
+  forwardControlLabels([toolbar.element, server.element, hold.element, filterBar.element, detail.element, composer.element]);
   trackFocusModality(document);
   window.addEventListener('error', (e) => reportError(`${e.message} (${e.filename}:${e.lineno})`));
   window.addEventListener('unhandledrejection', (e) => reportError(t('Unhandled rejection: {0}', toErrorInfo(e.reason).message)));

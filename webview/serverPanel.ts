@@ -63,6 +63,10 @@ export class ServerPanel {
     const onServer = !!info && info.selected === 0;
     this.broadcastOption.hidden = !info || (info.mode === 'proxy' && !onServer);
     this.broadcastOption.disabled = onServer;
+    // vscode-checkbox leaves its inner input enabled: say it here, for screen readers (and axe, which
+    // then knows the dimmed label is an inactive control's).
+    if (onServer) this.broadcastOption.setAttribute('aria-disabled', 'true');
+    else this.broadcastOption.removeAttribute('aria-disabled');
     this.broadcastOption.checked = onServer || this.broadcastChosen;
     this.deps.onChange();
   }
