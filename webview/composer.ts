@@ -383,6 +383,9 @@ export class Composer {
   }
 
   private async send(): Promise<void> {
+    // Checked below, now: a check still waiting for its frame would overwrite what the send says ("Sent …").
+    cancelAnimationFrame(this.validateFrame);
+    this.validateFrame = 0;
     if (this.layerMode) return this.sendLayer();
     if (this.validate() === undefined) {
       this.input.focus();
@@ -395,10 +398,7 @@ export class Composer {
     this.updateButtons();
     try {
       const { bytes, peers } = await this.deps.send(this.current(), { framed: !this.framed.hidden && this.framed.checked, fragments });
-      setText(
-        this.info,
-        sentText(formatBytes(bytes), fragments, peers),
-      );
+      setText(this.info, sentText(formatBytes(bytes), fragments, peers));
     } catch (e) {
       this.showError(e instanceof Error ? e.message : String(e));
     } finally {

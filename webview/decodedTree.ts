@@ -205,8 +205,7 @@ export class DecodedTree {
     this.frame = 0;
     if (!this.element.isConnected) return;
     const count = this.lines.length;
-    const height = `${count * TREE_LINE_HEIGHT}px`;
-    if (this.sizer.style.height !== height) this.sizer.style.height = height;
+    this.fitSizer();
     const top = this.scrollTop;
     const first = Math.max(0, Math.floor(top / TREE_LINE_HEIGHT) - OVERSCAN);
     const end = Math.min(count, Math.ceil((top + (this.viewHeight || ASSUMED_VIEW_HEIGHT)) / TREE_LINE_HEIGHT) + OVERSCAN);
@@ -307,8 +306,17 @@ export class DecodedTree {
   }
 
   private scrollTo(top: number): void {
+    // Lines added since the last frame are not in the sizer's height yet: without them the browser would
+    // stop the scroll at the old end, short of the line revealed (End right after the walk's last slice).
+    this.fitSizer();
     this.element.scrollTop = top;
     this.scrollTop = top;
+  }
+
+  /** The sizer a line's height per line, so every line can be scrolled to. */
+  private fitSizer(): void {
+    const height = `${this.lines.length * TREE_LINE_HEIGHT}px`;
+    if (this.sizer.style.height !== height) this.sizer.style.height = height;
   }
 
   private redrawAll(): void {

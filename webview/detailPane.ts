@@ -92,6 +92,8 @@ export class DetailPane {
   private rawPending: PayloadResult | undefined;
   /** The bytes of the tree's selected node, marked in Hex (again when Hex is drawn later). */
   private marked: ByteRange | undefined;
+  /** Show in Hex asked for before the raw tabs of the entry on display were filled; done when they are. */
+  private showBytesWhenFilled: ByteRange | undefined;
   private decodedView: DecodedView | undefined;
 
   constructor(private readonly deps: DetailPaneDeps) {
@@ -169,6 +171,7 @@ export class DetailPane {
   /** Shows an entry (undefined clears the pane); `summary` describes it until its payload arrives. */
   show(seq: number | undefined): void {
     const token = ++this.token;
+    this.showBytesWhenFilled = undefined;
     this.seq = seq;
     if (seq === undefined) {
       this.header.set(t('No entry selected'), false);
@@ -300,6 +303,7 @@ export class DetailPane {
     }
     if (isClose && this.tab !== 'connection' && this.tab !== 'frames') this.selectTab('close');
     else this.selectTab(this.tab);
+    if (this.showBytesWhenFilled) this.showBytes(this.showBytesWhenFilled);
   }
 
   /** Draws the Text and Hex tabs of the payload on display, if they wait to be. */
@@ -386,6 +390,8 @@ export class DetailPane {
   /** Opens the Hex tab with `range` marked and scrolled into view. */
   private showBytes(range: ByteRange): void {
     this.drawRaw();
+    // Decoded is drawn before the raw tabs are filled (a frame or two later): Hex opens when they are.
+    this.showBytesWhenFilled = this.hexView ? undefined : range;
     if (!this.hexView) return;
     this.hexView.highlight(range, false);
     this.selectTab('hex');
