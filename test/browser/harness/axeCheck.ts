@@ -1,8 +1,10 @@
 // Runs axe-core (the accessibility engine behind Lighthouse and the browsers' audits) in a panel page
 // and reports the WCAG 2.0/2.1 A and AA violations it finds, each with the elements at fault.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { loadTheme, type ThemeFixture } from './panelPage';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -51,4 +53,13 @@ export function describeViolations(violations: readonly AxeViolation[]): string 
   return violations
     .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${n.target}: ${n.summary}`).join('\n')}`)
     .join('\n');
+}
+
+/** The themes every panel is checked in: VS Code's default dark and light, and dark high contrast. */
+export const AXE_THEMES: readonly ThemeFixture[] = [loadTheme('dark-modern'), loadTheme('light-modern'), loadTheme('dark-high-contrast')];
+
+/** Asserts that axe finds nothing in the page as it is now; `state` names it in the failure. */
+export async function assertNoViolations(page: Page, state: string): Promise<void> {
+  const violations = await axeViolations(page);
+  assert.equal(violations.length, 0, `accessibility violations with ${state}:\n${describeViolations(violations)}`);
 }
