@@ -13,11 +13,12 @@ import { eventually } from '../support/eventually';
 import { craftFrame, closePayload, startHostileServer, upgradeResponse } from '../support/hostileServer';
 import { startWsServer } from '../support/nodePeers';
 import { opensslMissing, requirePeer } from '../support/requirePeer';
+import { axeViolations, describeViolations } from './harness/axeCheck';
 import { chromiumSkipReason } from './harness/chromium';
 import { DecodeStandIn } from './harness/decodeStandIn';
-import { openLivePanel } from './harness/livePanel';
+import { openLivePanel, type LivePanel } from './harness/livePanel';
 import { cspViolations, textOf } from './harness/panelActions';
-import { openPanel } from './harness/panelPage';
+import { loadTheme, openPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
 
 const TALL = { width: 1400, height: 1600 };
@@ -67,6 +68,41 @@ function copied(el: Locator): Promise<string> {
 
 function cell(page: Page, section: string, header: string): Locator {
   return page.locator(`[data-testid=${section}] tr`, { has: page.locator('th', { hasText: header }) }).locator('td');
+}
+
+/** The Decoded tree's line of a key path. */
+function line(page: Page, path: string): Locator {
+  return page.locator(`[data-testid=decoded-node][data-path="${path}"]`);
+}
+
+/**
+ * A panel on a peer that sends `MSG` (read by a stand-in as a tree with control characters in its keys,
+ * types, values and summary) and closes with a reason holding some; the layer's status holds some too.
+ */
+async function openDecoded(suite: ReturnType<typeof usePanelSuite>, theme?: Parameters<typeof loadTheme>[0]): Promise<{ live: LivePanel; page: Page }> {
+  const tree: DecodedNode = {
+    key: '',
+    type: 'map',
+    children: [
+      { key: 'line', type: 'str', value: '"GET /\r\n\tx\0y"' },
+      { key: 'literal', type: 'str', value: '"a\\r\\nb"' },
+      { key: 'k\u202Eey', type: 't\u0007ype', value: '1' },
+    ],
+  };
+  let log: EntryLog | undefined;
+  const standIn = new DecodeStandIn(() => log!, (payload) =>
+    new TextDecoder().decode(payload) === 'MSG' ? { format: 'msgpack', summary: 'map\r\n\u202E', tree, fields: {} } : undefined,
+  );
+  const live = await openLivePanel(suite.browser, suite.server, (ws) => {
+    ws.send('MSG');
+    ws.close(4000, 'bye\r\n\u202E');
+  }, { ...standIn.option, ...(theme ? { theme: loadTheme(theme) } : {}) });
+  log = live.connection.log;
+  standIn.attach(live.panel.postToPage);
+  const { page } = live.panel;
+  await page.locator('[data-testid=log-row][data-direction=in][data-kind=close]').waitFor();
+  standIn.sendState({ settings: { layer: 'socketio' }, layerStatus: 'connected to /\u202E\n', codecs: ['msgpack'] });
+  return { live, page };
 }
 
 describe('control characters as muted escapes beyond the rows (Chromium)', { skip: chromiumSkipReason() }, () => {
@@ -146,37 +182,20 @@ describe('control characters as muted escapes beyond the rows (Chromium)', { ski
   });
 
   it('the Decoded tree: keys, types and values with control characters as muted escapes; plain lines stay one text node', async () => {
-    const message = 'MSG';
-    const tree: DecodedNode = {
-      key: '',
-      type: 'map',
-      children: [
-        { key: 'line', type: 'str', value: '"GET /\r\n\tx\0y"' },
-        { key: 'literal', type: 'str', value: '"a\\r\\nb"' },
-        { key: 'k\u202Eey', type: 't\u0007ype', value: '1' },
-      ],
-    };
-    let log: EntryLog | undefined;
-    const standIn = new DecodeStandIn(() => log!, () => ({ format: 'msgpack', summary: 'map\r\n\u202E', tree, fields: {} }));
-    const live = await openLivePanel(suite.browser, suite.server, (ws) => ws.send(message), standIn.option);
-    log = live.connection.log;
-    standIn.attach(live.panel.postToPage);
-    const { page } = live.panel;
+    const { live, page } = await openDecoded(suite);
     try {
       await page.locator('[data-testid=log-row][data-kind=text]').first().click();
-      standIn.sendState({ settings: { layer: 'socketio' }, layerStatus: 'connected to /\u202E\n', codecs: ['msgpack'] });
       await page.locator('[data-testid=detail-panel-decoded] [data-testid=decoded-tree]').waitFor();
-      const line = (path: string) => page.locator(`[data-testid=decoded-node][data-path="${path}"]`);
-      await line('line').waitFor();
-      assert.equal(await pieces(line('line').locator('.decoded-value')), '"GET /[\\r\\n\\t]x[\\0]y"');
+      await line(page, 'line').waitFor();
+      assert.equal(await pieces(line(page, 'line').locator('.decoded-value')), '"GET /[\\r\\n\\t]x[\\0]y"');
       // A real backslash-r is plain text, one text node, no span.
-      assert.equal(await pieces(line('literal').locator('.decoded-value')), '"a\\r\\nb"');
-      assert.equal(await line('literal').locator('.decoded-value').evaluate((el) => el.childNodes.length), 1);
+      assert.equal(await pieces(line(page, 'literal').locator('.decoded-value')), '"a\\r\\nb"');
+      assert.equal(await line(page, 'literal').locator('.decoded-value').evaluate((el) => el.childNodes.length), 1);
       const bidi = page.locator('[data-testid=decoded-node]', { has: page.locator('.decoded-key .text-escape') });
       assert.equal(await pieces(bidi.locator('.decoded-key')), 'k[\\u202E]ey');
       assert.equal(await pieces(bidi.locator('.decoded-type')), 't[\\x07]ype');
       assert.equal(await pieces(page.locator('[data-testid=decoded-summary] .decoded-summary-text')), 'map[\\r\\n\\u202E]');
-      assert.equal(await copied(line('line').locator('.decoded-value')), '"GET /\r\n\tx\0y"');
+      assert.equal(await copied(line(page, 'line').locator('.decoded-value')), '"GET /\r\n\tx\0y"');
       // The layer's status in the toolbar too; its title spells the escapes plainly.
       const status = page.locator('[data-testid=decode-status]');
       assert.equal(await pieces(status), 'Socket.IO · connected to /[\\u202E\\n]');
@@ -187,4 +206,26 @@ describe('control characters as muted escapes beyond the rows (Chromium)', { ski
       await live.close();
     }
   });
+
+  for (const theme of ['dark-modern', 'light-modern', 'dark-high-contrast'] as const) {
+    it(`passes axe with muted escapes in the Decoded tree (a selected line too), the decode status and a close reason (${theme})`, async () => {
+      const { live, page } = await openDecoded(suite, theme);
+      try {
+        await page.locator('[data-testid=log-row][data-kind=text]').first().click();
+        await line(page, 'line').click();
+        assert.equal(await line(page, 'line').getAttribute('aria-selected'), 'true');
+        const check = async (state: string) => {
+          const violations = await axeViolations(page);
+          assert.equal(violations.length, 0, `accessibility violations with ${state}:\n${describeViolations(violations)}`);
+        };
+        await check('escapes in the Decoded tree');
+        await page.locator('[data-testid=log-row][data-direction=in][data-kind=close]').click();
+        await page.locator('[data-testid=detail-close] .text-escape').waitFor();
+        await check('escapes in a close reason');
+        assert.deepEqual(live.panel.problems, []);
+      } finally {
+        await live.close();
+      }
+    });
+  }
 });
