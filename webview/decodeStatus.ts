@@ -23,7 +23,6 @@ function statusText(state: DecodeEvents['decodeState'] | undefined): string {
   return status ? `${reading} · ${status}` : reading;
 }
 
-
 /** The decode status and the raw-previews toggle. */
 export class DecodeStatus {
   readonly element: HTMLElement;

@@ -1,10 +1,12 @@
 // Text with its control and invisible characters drawn as muted escapes (`\r\n`, `\0`, `\u202E`;
-// shared/codecs/controlEscapes.ts), as log rows and the Text tab show them: plain ASCII in a span, not a
-// font's control pictures, and one-to-one, so Copy gives back the characters.
+// shared/codecs/controlEscapes.ts), as log rows, the Text tab and every other place that shows the peer's
+// text (headers, close reasons, certificates, the Decoded tab) draw them: plain ASCII in a span, not a
+// font's control pictures, and one-to-one, so Copy gives back the characters. Attributes (a title, an
+// aria-label) and options hold no elements: there visibleText spells the same escapes plainly.
 import { hasControls, splitControls, unescapeControls } from '../shared/codecs/controlEscapes';
 import { h, type ElementProps } from './domBuilder';
 
-/** Class of an escape's element: muted (textPaged.css), read back as its characters by selectedText. */
+/** Class of an escape's element: muted (base.css), read back as its characters by selectedText. */
 export const ESCAPE_CLASS = 'text-escape';
 
 /**
