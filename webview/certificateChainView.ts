@@ -1,8 +1,8 @@
 // The TLS certificate chain as a readable list, leaf first and root last, one card per certificate.
 // Every string comes from the peer's certificates: it goes into the page as text only (domBuilder).
-import { visibleText } from '../shared/codecs/utf8Decode';
 import type { CertificateSummary } from '../shared/logModel';
 import { h } from './domBuilder';
+import { escapedElement } from './escapedText';
 import { t } from './l10n';
 
 /** The role of a certificate by its place in the chain. */
@@ -29,13 +29,13 @@ export function describeValidity(cert: CertificateSummary, now: number): string 
 
 function row(name: string, value: string | undefined): HTMLElement | undefined {
   if (value === undefined || value === '') return undefined;
-  return h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: visibleText(value) })]);
+  return h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), escapedElement('td', {}, value)]);
 }
 
 function card(cert: CertificateSummary, index: number, length: number, now: number): HTMLElement {
   const role = roleOf(index, cert, length);
   return h('li', { className: 'cert-card', testId: 'tls-chain-cert', attrs: { 'data-role': role.split(' ')[0]!.toLowerCase() } }, [
-    h('div', { className: 'cert-title' }, [h('span', { className: 'cert-role', text: `${index + 1}. ${role}` }), ' ', h('span', { text: visibleText(cert.subject || t('(no subject)')) })]),
+    h('div', { className: 'cert-title' }, [h('span', { className: 'cert-role', text: `${index + 1}. ${role}` }), ' ', escapedElement('span', {}, cert.subject || t('(no subject)'))]),
     h('table', { className: 'kv-table' }, [
       row(t('Subject'), cert.subject),
       row(t('Issuer'), cert.issuer),

@@ -4,18 +4,22 @@
 import type { DecodeEvents } from '../shared/protocol/decode';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { decodeIsOn, formatName } from './decodeNames';
-import { h, icon, setText } from './domBuilder';
+import { h, icon } from './domBuilder';
+import { setEscapedText } from './escapedText';
 import { t } from './l10n';
 
 type ToggleElement = HTMLElement & { checked: boolean };
 
-/** What the connection's reading is, in words: "Socket.IO · connected to /chat", "MessagePack"; '' for none. */
-export function decodeStatusText(state: DecodeEvents['decodeState'] | undefined): string {
+/**
+ * What the connection's reading is, in words: "Socket.IO · connected to /chat", "MessagePack"; '' for none.
+ * The layer's status is the peer's words (a namespace, a topic): as sent, control characters and all.
+ */
+function statusText(state: DecodeEvents['decodeState'] | undefined): string {
   const settings = state?.settings;
   if (!decodeIsOn(settings)) return '';
   const codecs = [...new Set((settings!.codecs ?? []).map((rule) => formatName(rule.codec)))];
   const reading = settings!.layer !== undefined ? [formatName(settings!.layer), ...(codecs.length ? [codecs.join(', ')] : [])].join(' + ') : codecs.join(', ');
-  const status = state?.layerStatus ? visibleText(state.layerStatus) : '';
+  const status = state?.layerStatus ?? '';
   return status ? `${reading} · ${status}` : reading;
 }
 
@@ -46,8 +50,10 @@ export class DecodeStatus {
 
   /** Shows the reading of the connection; hidden when nothing decodes. Returns the status text. */
   update(state: DecodeEvents['decodeState'] | undefined): string {
-    const text = decodeStatusText(state);
-    setText(this.text, text);
+    const shown = statusText(state);
+    // Drawn with muted escapes, as rows draw them; the title and what is announced spell them plainly.
+    setEscapedText(this.text, shown);
+    const text = visibleText(shown);
     this.element.title = text;
     this.element.hidden = text === '';
     return text;

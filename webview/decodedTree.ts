@@ -6,9 +6,9 @@
 // parent/first child, Home/End, PageUp/PageDown, Enter/Space open and close. A paged tree's missing
 // children (shared/decode/treePaging.ts) are asked for when their gap line comes near the view.
 import type { DecodedNode } from '../shared/decode/decoded';
-import { visibleText } from '../shared/codecs/utf8Decode';
 import { DecodedLines, type TreeGap, type TreeSection } from './decodedLines';
-import { h, setText } from './domBuilder';
+import { h } from './domBuilder';
+import { PREVIEW_ESCAPE_RUNS, setEscapedText } from './escapedText';
 import { t } from './l10n';
 
 export type { TreeSection } from './decodedLines';
@@ -54,11 +54,12 @@ function childCount(node: DecodedNode): string {
   return n === 1 ? t('1 item') : t('{0} items', n);
 }
 
-/** A value for one line: one line of text, at most VALUE_CHARS. */
+/**
+ * A value for one line, at most VALUE_CHARS. Its control and bidi characters (from the network) are drawn
+ * as muted escapes by setEscapedText, line breaks too, so the line is one line and reads as it is.
+ */
 function shortValue(value: string): string {
-  const cut = value.length > VALUE_CHARS ? `${value.slice(0, VALUE_CHARS)}…` : value;
-  // From the network: control and bidi characters are spelled out, so a value reads as it is.
-  return visibleText(cut.replace(/[\r\n\t]+/g, ' '));
+  return value.length > VALUE_CHARS ? `${value.slice(0, VALUE_CHARS)}…` : value;
 }
 
 /** The tree of one decoded message. */
@@ -271,12 +272,13 @@ export class DecodedTree {
     if (container) el.setAttribute('aria-expanded', String(open));
     else el.removeAttribute('aria-expanded');
     row.twisty.className = `codicon codicon-${container ? (open ? 'chevron-down' : 'chevron-right') : 'blank'} decoded-twisty`;
-    const title = level === 1 ? lines.trees[lines.sections[line]!]!.title : visibleText(node.key);
-    setText(row.key, title);
+    // Keys, types and values are from the network: control and bidi characters drawn as muted escapes.
+    const title = level === 1 ? lines.trees[lines.sections[line]!]!.title : node.key;
+    setEscapedText(row.key, title, PREVIEW_ESCAPE_RUNS);
     row.key.hidden = title === '';
-    setText(row.type, visibleText(node.type));
+    setEscapedText(row.type, node.type, PREVIEW_ESCAPE_RUNS);
     const value = node.value !== undefined ? shortValue(node.value) : container ? childCount(node) : '';
-    setText(row.value, value);
+    setEscapedText(row.value, value, PREVIEW_ESCAPE_RUNS);
     // A gap's line (children on their way) reads as a count does.
     row.value.classList.toggle('decoded-count', node.value === undefined || lines.gapAt(line) !== undefined);
     row.value.title = node.value !== undefined && node.value.length > VALUE_CHARS ? t('{0} characters; the line shows the first {1}', node.value.length, VALUE_CHARS) : '';

@@ -3,12 +3,12 @@
 // it, and a line about the selected node with its bytes. Everything from the host goes in as text.
 import type { DecodedMessage, DecodedNode } from '../shared/decode/decoded';
 import type { DecodeRequests } from '../shared/protocol/decode';
-import { visibleText } from '../shared/codecs/utf8Decode';
 import { formatName } from './decodeNames';
 import { DecodedTree, type ChildLoader, type TreeSection } from './decodedTree';
 import { h, icon } from './domBuilder';
+import { escapedElement, escapedNodes, PREVIEW_ESCAPE_RUNS } from './escapedText';
 import { formatBytes } from './entryFormat';
-import { t } from './l10n';
+import { t, tParts } from './l10n';
 
 /** A run of bytes in the entry's payload. */
 export interface ByteRange {
@@ -72,7 +72,9 @@ function errorLine(decoded: DecodedMessage, deps: DecodedViewDeps): HTMLElement 
     parts.push(
       h('div', { className: 'decoded-error-line' }, [
         icon('error'),
-        ` ${t('{0} decoding stopped at {1}: {2}', formatName(decoded.format), offsetText(outer.offset), visibleText(outer.message))} `,
+        ' ',
+        ...tParts('{0} decoding stopped at {1}: {2}', formatName(decoded.format), offsetText(outer.offset), escapedElement('span', {}, outer.message)),
+        ' ',
         linkButton(t('Show byte {0} in Hex', outer.offset), 'decoded-error-offset', () => deps.showBytes({ offset: outer.offset, length: 0 })),
       ]),
     );
@@ -83,7 +85,8 @@ function errorLine(decoded: DecodedMessage, deps: DecodedViewDeps): HTMLElement 
     parts.push(
       h('div', { className: 'decoded-error-line' }, [
         icon('error'),
-        ` ${t("The payload's {0} decoding stopped at {1} of the payload: {2}", formatName(decoded.inner.format), offsetText(inner.offset), visibleText(inner.message))}`,
+        ' ',
+        ...tParts("The payload's {0} decoding stopped at {1} of the payload: {2}", formatName(decoded.inner.format), offsetText(inner.offset), escapedElement('span', {}, inner.message)),
       ]),
     );
   }
@@ -108,7 +111,7 @@ export function renderDecoded(decoded: PagedDecoded, deps: DecodedViewDeps): Dec
         ? ''
         : ` · ${bytesText(range, section === 0)}`;
     info.replaceChildren(
-      h('span', { className: 'decoded-node-where', text: `${visibleText(where)}${bytes}` }),
+      h('span', { className: 'decoded-node-where' }, [...escapedNodes(where, PREVIEW_ESCAPE_RUNS), bytes]),
       ...(inEntry ? [' ', linkButton(t('Show in Hex'), 'decoded-show-hex', () => deps.showBytes(range))] : []),
     );
     info.hidden = false;
@@ -118,7 +121,7 @@ export function renderDecoded(decoded: PagedDecoded, deps: DecodedViewDeps): Dec
     h('div', { className: 'decoded-summary', testId: 'decoded-summary' }, [
       h('span', { className: 'decoded-format', text: formatName(decoded.format) }),
       decoded.inner ? h('span', { className: 'decoded-format', text: formatName(decoded.inner.format) }) : undefined,
-      h('span', { className: 'decoded-summary-text', text: visibleText(decoded.summary) }),
+      escapedElement('span', { className: 'decoded-summary-text' }, decoded.summary, PREVIEW_ESCAPE_RUNS),
     ]),
     errorLine(decoded, deps),
     tree.element,

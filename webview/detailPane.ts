@@ -7,6 +7,7 @@ import type { DecodedMessage, PayloadResult } from '../shared/protocol';
 import type { FramesResult } from '../shared/wireFrames';
 import { charBoundaryBefore, isWellFormedUtf8 } from '../shared/codecs/utf8Decode';
 import { clear, h } from './domBuilder';
+import { copyEscapes } from './escapedText';
 import { autoReplyText, legLabel, formatBytes, formatDateTime, kindLabel } from './entryFormat';
 import { renderFrames } from './framesView';
 import { renderConnectionDetails, type ConnectionDetails } from './handshakeView';
@@ -141,6 +142,8 @@ export class DetailPane {
     attachTabKeyboard(tabs);
     this.tabs = tabs;
     this.element = h('div', { className: 'detail', attrs: { role: 'region', 'aria-label': t('Entry details') } }, [this.header.element, tabs]);
+    // A selection with escapes (a header value, a close reason) copies as the characters they stand for.
+    this.element.addEventListener('copy', copyEscapes);
     // The hex dump re-lays its rows to the pane's width (the pane lives as long as the page; so does this).
     // In the next frame: re-laying inside the callback resizes what is observed ("ResizeObserver loop").
     let fitFrame = 0;

@@ -1,11 +1,11 @@
 // The Connection tab: the WebSocket opening handshake exactly as it crossed the wire (request line and
 // headers sent, status and headers received, the body of a refused upgrade) and the TLS session.
 import type { HandshakeInfo, TlsInfo } from '../shared/logModel';
-import { visibleText } from '../shared/codecs/utf8Decode';
 import { renderCertificateChain } from './certificateChainView';
 import { clear, h, icon } from './domBuilder';
+import { escapedElement, escapedNodes } from './escapedText';
 import { formatBytes } from './entryFormat';
-import { t } from './l10n';
+import { t, tParts } from './l10n';
 
 /** What the Connection tab shows. */
 export interface ConnectionDetails {
@@ -23,7 +23,7 @@ function headerTable(headers: ReadonlyArray<readonly [string, string]>): HTMLEle
   if (headers.length === 0) return h('div', { className: 'muted', text: t('No headers.') });
   const table = h('table', { className: 'kv-table headers' });
   for (const [name, value] of headers) {
-    table.append(h('tr', {}, [h('th', { text: visibleText(name), attrs: { scope: 'row' } }), h('td', { text: visibleText(value) })]));
+    table.append(h('tr', {}, [escapedElement('th', { attrs: { scope: 'row' } }, name), escapedElement('td', {}, value)]));
   }
   return table;
 }
@@ -32,7 +32,7 @@ function kvTable(rows: ReadonlyArray<readonly [string, string | undefined]>): HT
   const table = h('table', { className: 'kv-table' });
   for (const [name, value] of rows) {
     if (value === undefined || value === '') continue;
-    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), h('td', { text: visibleText(value) })]));
+    table.append(h('tr', {}, [h('th', { text: name, attrs: { scope: 'row' } }), escapedElement('td', {}, value)]));
   }
   return table;
 }
@@ -42,7 +42,7 @@ function section(title: string, testId: string | undefined, children: ReadonlyAr
 }
 
 function requestSection(hs: HandshakeInfo): HTMLElement {
-  return section(t('Request'), 'handshake-request', [h('div', { className: 'start-line', text: visibleText(hs.requestLine) }), headerTable(hs.requestHeaders)]);
+  return section(t('Request'), 'handshake-request', [escapedElement('div', { className: 'start-line' }, hs.requestLine), headerTable(hs.requestHeaders)]);
 }
 
 function responseSection(hs: HandshakeInfo): HTMLElement {
@@ -51,7 +51,7 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
   }
   const ok = hs.status === 101;
   const children: Array<Node | undefined> = [
-    h('div', { className: `start-line ${ok ? 'status-ok' : 'status-failed'}` }, [icon(ok ? 'pass' : 'error'), ' ', visibleText(hs.statusLine)]),
+    h('div', { className: `start-line ${ok ? 'status-ok' : 'status-failed'}` }, [icon(ok ? 'pass' : 'error'), ' ', ...escapedNodes(hs.statusLine)]),
     headerTable(hs.responseHeaders ?? []),
   ];
   if (hs.responseBody && hs.responseBody.length > 0) {
@@ -65,13 +65,13 @@ function responseSection(hs: HandshakeInfo): HTMLElement {
 
 function tlsSection(tls: TlsInfo): HTMLElement {
   const why = tls.authorizationError
-    ? visibleText(tls.authorizationReason && tls.authorizationReason !== tls.authorizationError ? `${tls.authorizationReason} (${tls.authorizationError})` : tls.authorizationError)
+    ? tls.authorizationReason && tls.authorizationReason !== tls.authorizationError ? `${tls.authorizationReason} (${tls.authorizationError})` : tls.authorizationError
     : undefined;
   const trust = tls.authorized
     ? h('div', { className: 'status-ok', testId: 'tls-verification' }, [icon('pass'), ' ', t('Certificate verified')])
-    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), ' ', why === undefined
-          ? t('Certificate not verified — accepted because self-signed certificates are allowed')
-          : t('Certificate not verified: {0} — accepted because self-signed certificates are allowed', why)]);
+    : h('div', { className: 'status-warning', testId: 'tls-verification' }, [icon('warning'), ' ', ...(why === undefined
+          ? [t('Certificate not verified — accepted because self-signed certificates are allowed')]
+          : tParts('Certificate not verified: {0} — accepted because self-signed certificates are allowed', escapedElement('span', {}, why)))]);
   const chain = tls.chain ?? (tls.peerCertificate ? [tls.peerCertificate] : []);
   return section('TLS', 'handshake-tls', [
     trust,
@@ -102,7 +102,7 @@ export function renderConnectionDetails(container: HTMLElement, d: ConnectionDet
       parts.push(section(t('Negotiated'), undefined, [kvTable([[t('Subprotocol'), d.protocol], [t('Extensions'), d.extensions]])]));
     }
   } else {
-    parts.push(h('div', { className: 'muted', text: t('Raw TCP connection to {0}: there is no handshake beyond {1}.', visibleText(d.target), d.tls ? 'TLS' : 'TCP') }));
+    parts.push(h('div', { className: 'muted' }, tParts('Raw TCP connection to {0}: there is no handshake beyond {1}.', escapedElement('span', {}, d.target), d.tls ? 'TLS' : 'TCP')));
   }
   if (d.tls) parts.push(tlsSection(d.tls));
   container.append(...parts.filter((p): p is Node => p !== undefined));

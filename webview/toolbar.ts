@@ -4,6 +4,7 @@ import type { ConnectionState } from '../shared/logModel';
 import type { ErrorInfo, PanelSessionInfo, PanelStats } from '../shared/protocol';
 import { visibleText } from '../shared/codecs/utf8Decode';
 import { h, icon, setText } from './domBuilder';
+import { copyEscapes, setEscapedText } from './escapedText';
 import { formatBytes, formatCount } from './entryFormat';
 import { formatTimingSummary } from './timingFormat';
 import { connectLabel } from './toolbarLabels';
@@ -101,6 +102,7 @@ export class Toolbar {
 
   constructor(private readonly deps: ToolbarDeps) {
     this.target = h('span', { className: 'target', testId: 'connection-target' });
+    this.target.addEventListener('copy', copyEscapes);
     this.statusIcon = icon('circle-outline');
     this.statusText = h('span', { text: STATE_LABELS.idle });
     // Not a live region: the panel's LiveAnnouncer says state changes (once, in words).
@@ -208,7 +210,7 @@ export class Toolbar {
 
   setTarget(target: string): void {
     // The URL came from a command argument or a session file: it must not read differently than it is.
-    setText(this.target, visibleText(target));
+    setEscapedText(this.target, target);
     this.target.title = visibleText(target);
   }
 
