@@ -17,7 +17,7 @@ import { axeViolations, describeViolations } from './harness/axeCheck';
 import { chromiumSkipReason } from './harness/chromium';
 import { DecodeStandIn } from './harness/decodeStandIn';
 import { openLivePanel, type LivePanel } from './harness/livePanel';
-import { cspViolations, textOf } from './harness/panelActions';
+import { copiedContents, cspViolations, textOf } from './harness/panelActions';
 import { loadTheme, openPanel } from './harness/panelPage';
 import { usePanelSuite } from './harness/panelSuite';
 
@@ -44,25 +44,6 @@ function pieces(el: Locator): Promise<string> {
       out += n.parentElement?.classList.contains('text-escape') ? `[${n.nodeValue}]` : n.nodeValue;
     }
     return out;
-  });
-}
-
-/** What Copy puts on the clipboard with `el`'s contents selected (as a user would select them). */
-function copied(el: Locator): Promise<string> {
-  return el.evaluate((node) => {
-    const g = globalThis as unknown as {
-      document: { createRange(): { selectNodeContents(n: unknown): void }; getSelection(): { removeAllRanges(): void; addRange(r: unknown): void } };
-      DataTransfer: new () => { getData(type: string): string };
-      ClipboardEvent: new (type: string, init: object) => unknown;
-    };
-    const range = g.document.createRange();
-    range.selectNodeContents(node);
-    const selection = g.document.getSelection();
-    selection.removeAllRanges();
-    selection.addRange(range);
-    const clipboardData = new g.DataTransfer();
-    (node as unknown as { dispatchEvent(e: unknown): boolean }).dispatchEvent(new g.ClipboardEvent('copy', { clipboardData, bubbles: true, cancelable: true }));
-    return clipboardData.getData('text/plain');
   });
 }
 
@@ -128,13 +109,13 @@ describe('control characters as muted escapes beyond the rows (Chromium)', { ski
       // textContent reads as before: the escapes spelled out.
       const closeText = await textOf(page, 'detail-close');
       assert.ok(closeText.includes('Reasonbye\\r\\n\\t\\0\\r end\\u202E'), closeText);
-      assert.equal(await copied(reason), 'bye\r\n\t\0\\r end\u202E', 'Copy gives back the characters, the literal backslash-r as typed');
+      assert.equal(await copiedContents(reason), 'bye\r\n\t\0\\r end\u202E', 'Copy gives back the characters, the literal backslash-r as typed');
 
       await page.locator('[data-testid=detail-tab-connection]').click();
       // A header value holds no CR, LF or NUL (the HTTP parser refuses them): a tab and a C1 control.
       assert.equal(await pieces(cell(page, 'handshake-response', 'X-Ctl')), 'a[\\t]b\\tc[\\u0085]d');
       assert.equal(await page.locator('[data-testid=handshake-response] .text-escape').count(), 2);
-      assert.equal(await copied(cell(page, 'handshake-response', 'X-Ctl')), 'a\tb\\tc\u0085d');
+      assert.equal(await copiedContents(cell(page, 'handshake-response', 'X-Ctl')), 'a\tb\\tc\u0085d');
       assert.deepEqual(await cspViolations(page), []);
       assert.deepEqual(panel.problems, []);
     } finally {
@@ -155,7 +136,7 @@ describe('control characters as muted escapes beyond the rows (Chromium)', { ski
       const target = page.locator('[data-testid=connection-target]');
       assert.equal(await pieces(target), 'ws://127.0.0.1:1/x?r=[\\u202E]txt.exe');
       assert.equal(await target.getAttribute('title'), 'ws://127.0.0.1:1/x?r=\\u202Etxt.exe');
-      assert.equal(await copied(target), url);
+      assert.equal(await copiedContents(target), url);
     } finally {
       await panel.close();
       connection.dispose();
@@ -195,7 +176,7 @@ describe('control characters as muted escapes beyond the rows (Chromium)', { ski
       assert.equal(await pieces(bidi.locator('.decoded-key')), 'k[\\u202E]ey');
       assert.equal(await pieces(bidi.locator('.decoded-type')), 't[\\x07]ype');
       assert.equal(await pieces(page.locator('[data-testid=decoded-summary] .decoded-summary-text')), 'map[\\r\\n\\u202E]');
-      assert.equal(await copied(line(page, 'line').locator('.decoded-value')), '"GET /\r\n\tx\0y"');
+      assert.equal(await copiedContents(line(page, 'line').locator('.decoded-value')), '"GET /\r\n\tx\0y"');
       // The layer's status in the toolbar too; its title spells the escapes plainly.
       const status = page.locator('[data-testid=decode-status]');
       assert.equal(await pieces(status), 'Socket.IO · connected to /[\\u202E\\n]');

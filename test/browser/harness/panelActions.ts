@@ -96,21 +96,26 @@ export function previewPieces(row: Locator, selector = '.c-preview'): Promise<st
   );
 }
 
-/** What Copy puts on the clipboard with the whole preview cell of a row selected (by mouse, as a user would). */
-export function copiedPreview(row: Locator): Promise<string> {
-  return row.locator('.c-preview').evaluate((cell) => {
+/** What Copy puts on the clipboard with `el`'s contents selected (by mouse, as a user would). */
+export function copiedContents(el: Locator): Promise<string> {
+  return el.evaluate((node) => {
     const g = globalThis as unknown as {
       document: { createRange(): { selectNodeContents(n: unknown): void }; getSelection(): { removeAllRanges(): void; addRange(r: unknown): void } };
       DataTransfer: new () => { getData(type: string): string };
       ClipboardEvent: new (type: string, init: object) => unknown;
     };
     const range = g.document.createRange();
-    range.selectNodeContents(cell);
+    range.selectNodeContents(node);
     const selection = g.document.getSelection();
     selection.removeAllRanges();
     selection.addRange(range);
     const clipboardData = new g.DataTransfer();
-    (cell as unknown as PageNode).dispatchEvent!(new g.ClipboardEvent('copy', { clipboardData, bubbles: true, cancelable: true }));
+    (node as unknown as PageNode).dispatchEvent!(new g.ClipboardEvent('copy', { clipboardData, bubbles: true, cancelable: true }));
     return clipboardData.getData('text/plain');
   });
+}
+
+/** What Copy puts on the clipboard with the whole preview cell of a row selected. */
+export function copiedPreview(row: Locator): Promise<string> {
+  return copiedContents(row.locator('.c-preview'));
 }
