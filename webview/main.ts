@@ -34,6 +34,7 @@ import { attachRegionCycling, focusFirstControl, trackFocusModality } from './ke
 import { LiveAnnouncer } from './liveAnnouncer';
 import { LogStore } from './logStore';
 import { LogView } from './logView';
+import { createMainSplit } from './mainSplit';
 import { ServerPanel } from './serverPanel';
 import { panelStyles } from './styles';
 import { PairingField } from './pairingField';
@@ -48,9 +49,6 @@ function injectStyles(): void {
   style.textContent = panelStyles;
   document.head.append(style);
 }
-
-/** Narrower than this, the detail pane goes below the log instead of beside it. */
-const SIDE_BY_SIDE_MIN_WIDTH = 760;
 
 function start(): void {
   injectStyles();
@@ -403,19 +401,8 @@ function start(): void {
   }
 
   // Layout: toolbar, filter bar, log beside (or above) the detail pane, composer at the bottom.
-  const split = document.createElement('vscode-split-layout') as HTMLElement & { split: 'horizontal' | 'vertical' };
-  split.className = 'main-split';
-  split.setAttribute('initial-handle-position', '58%');
-  split.setAttribute('min-start', '240px');
-  split.setAttribute('min-end', '200px');
-  logView.element.setAttribute('slot', 'start');
-  detail.element.setAttribute('slot', 'end');
-  split.append(logView.element, detail.element);
+  const split = createMainSplit(root, logView.element, detail.element);
   root.append(toolbar.element, server.element, hold.element, filterBar.element, split, composer.element, announcer.element);
-  new ResizeObserver(() => {
-    const orientation: typeof split.split = root.clientWidth >= SIDE_BY_SIDE_MIN_WIDTH ? 'vertical' : 'horizontal';
-    if (split.split !== orientation) split.split = orientation;
-  }).observe(root);
 
   // Restore what the user had before the page was recreated.
   const saved = host.saved;
