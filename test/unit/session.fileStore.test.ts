@@ -48,6 +48,44 @@ function assertFolder(dir: string, names: string[]): void {
 }
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+interface ChildSave {
+  ok: boolean;
+  code?: string;
+  systemCode?: string;
+  message?: string;
+}
+
+/**
+ * writeSessionAtomic(path, text) in a child process: with a file size limit (`ulimit -f`, in blocks), or
+ * (for root) without the capability to write where the file modes say no (setpriv, from util-linux,
+ * which Debian always has). Its result as the child saw it.
+ */
+function saveInChild(path: string, text: string, limits: { fileSizeBlocks?: number; obeyModes?: boolean }): ChildSave {
+  const child = join(root, `child${folders}.ts`);
+  const textFile = join(root, `child${folders++}.txt`);
+  writeFileSync(textFile, text);
+  const store = resolve(__dirname, '../../src/core/session/sessionFileStore.ts');
+  writeFileSync(
+    child,
+    `import { readFileSync } from 'node:fs';
+import { writeSessionAtomic } from ${JSON.stringify(store)};
+writeSessionAtomic(process.argv[2]!, readFileSync(process.argv[3]!, 'utf8')).then(
+  () => console.log(JSON.stringify({ ok: true })),
+  (e) => console.log(JSON.stringify({ ok: false, code: e.code, systemCode: e.details?.systemCode, message: e.message })),
+);
+`,
+  );
+  const ulimit = limits.fileSizeBlocks === undefined ? '' : `ulimit -f ${limits.fileSizeBlocks} && `;
+  const setpriv = limits.obeyModes ? 'setpriv --inh-caps=-dac_override --bounding-set=-dac_override ' : '';
+  const run = spawnSync('/bin/sh', ['-c', `${ulimit}exec ${setpriv}"$0" "$@"`, process.execPath, '--import', 'tsx', child, path, textFile], {
+    cwd: resolve(__dirname, '../..'),
+    env: { ...process.env, TSX_DISABLE_CACHE: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as ChildSave;
+}
 
 describe('writeSessionAtomic', () => {
   it('creates a file with exactly the text, and leaves no temporary file', async () => {
@@ -92,13 +130,20 @@ describe('writeSessionAtomic', () => {
     assertFolder(dir, ['notAFolder']);
   });
 
-  it('fails clearly in a read-only folder, leaving the old file intact', { skip: (isRoot || process.platform === 'win32') && 'root (or Windows) may write to read-only folders' }, async () => {
+  it('fails clearly in a read-only folder, leaving the old file intact', { skip: process.platform === 'win32' && 'Windows folders have no write bit' }, async () => {
     const dir = folder();
     const path = join(dir, 'a.socket-session.json');
     writeFileSync(path, OLD);
     chmodSync(dir, 0o555);
     try {
-      await rejectsBadSession(writeSessionAtomic(path, 'new'), /permission denied \(EACCES\)/);
+      if (isRoot) {
+        // Root writes anywhere (CAP_DAC_OVERRIDE): the write runs without it, so the folder's mode holds.
+        const result = saveInChild(path, 'new', { obeyModes: true });
+        assert.deepEqual({ ok: result.ok, code: result.code, systemCode: result.systemCode }, { ok: false, code: 'BAD_SESSION', systemCode: 'EACCES' }, result.message);
+        assert.match(result.message!, /permission denied \(EACCES\)/);
+      } else {
+        await rejectsBadSession(writeSessionAtomic(path, 'new'), /permission denied \(EACCES\)/);
+      }
     } finally {
       chmodSync(dir, 0o755);
     }
@@ -122,27 +167,9 @@ describe('writeSessionAtomic', () => {
     const dir = folder();
     const path = join(dir, 'a.socket-session.json');
     writeFileSync(path, OLD);
-    const child = join(root, `child${folders}.ts`);
-    const store = resolve(__dirname, '../../src/core/session/sessionFileStore.ts');
-    writeFileSync(
-      child,
-      `import { writeSessionAtomic } from ${JSON.stringify(store)};
-writeSessionAtomic(process.argv[2]!, 'x'.repeat(1 << 20)).then(
-  () => console.log(JSON.stringify({ ok: true })),
-  (e) => console.log(JSON.stringify({ ok: false, code: e.code, systemCode: e.details?.systemCode, message: e.message })),
-);
-`,
-    );
     // RLIMIT_FSIZE of 64 blocks (32 KiB or 64 KiB): the 1 MiB write fails with EFBIG part way through.
     // Node ignores SIGXFSZ, so the failure reaches the code as an error, as a full disk would.
-    const run = spawnSync('/bin/sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, '--import', 'tsx', child, path], {
-      cwd: resolve(__dirname, '../..'),
-      env: { ...process.env, TSX_DISABLE_CACHE: '1' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    assert.equal(run.status, 0, run.stderr);
-    const result = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { ok: boolean; code?: string; systemCode?: string; message?: string };
+    const result = saveInChild(path, 'x'.repeat(1 << 20), { fileSizeBlocks: 64 });
     assert.deepEqual(
       { ok: result.ok, code: result.code, systemCode: result.systemCode },
       { ok: false, code: 'BAD_SESSION', systemCode: 'EFBIG' },
